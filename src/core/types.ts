@@ -41,7 +41,8 @@ export type WindowSpec =
  */
 export interface AggregateFunction<IN, ACC, OUT> {
   createAccumulator(): ACC;
-  add(acc: ACC, input: IN): ACC;
+  /** `time` is the event time, for time-aware aggregates (first, last, rate). */
+  add(acc: ACC, input: IN, time: number): ACC;
   merge(a: ACC, b: ACC): ACC;
   result(acc: ACC): OUT;
   /** Plain-JSON form of an accumulator for snapshots; identity when omitted. */
