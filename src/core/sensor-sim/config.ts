@@ -1,0 +1,148 @@
+/**
+ * The sensor simulator's settings: what the editor dialog stores, checked and normalised once
+ * so the generator never sees a bad value.
+ */
+import { ConfigError, describeValue } from '../errors';
+import { FIELD_MODELS, FIELD_NAMES } from './field-models';
+
+/** The kinds of anomaly the simulator can inject. */
+export type AnomalyType = 'spike' | 'shift' | 'stuck' | 'dropout';
+
+/** Every anomaly kind, in dialog order. */
+export const ANOMALY_TYPES: readonly AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout'];
+
+/** Settings after validation; durations in milliseconds. */
+export interface SensorSimConfig {
+  /** Sensor ids, one message key each. */
+  ids: string[];
+  /** Quantities every sensor reports (names from FIELD_MODELS). */
+  fields: string[];
+  /** Event-time distance between two readings of a sensor, and the node's timer period. */
+  interval: number;
+  /** Multiplier of each field's typical noise (0 = none). */
+  noise: number;
+  /** Multiplier of each field's typical slow drift (0 = none). */
+  drift: number;
+  /** Whether values follow a daily cycle (warmest mid-afternoon UTC). */
+  seasonal: boolean;
+  /** Probability per sensor and reading that an anomaly starts. */
+  anomalyRate: number;
+  /** Which anomaly kinds may be injected. */
+  anomalies: AnomalyType[];
+  /** Seed of the random sequence; undefined = the node picks one and shows it. */
+  seed?: number | string;
+  /** Event time of the first reading in ms; undefined = the processing time at start. */
+  startTime?: number;
+  /** Probability that a reading is delivered out of order, delayed by up to maxDelay. */
+  disorder: number;
+  maxDelay: number;
+  /** Probability that a reading is delivered late, delayed by lateDelay. */
+  lateRate: number;
+  lateDelay: number;
+  /** Start generating on deploy (otherwise on a 'start' message). */
+  autoStart: boolean;
+}
+
+/** What the editor stores: strings and numbers as typed. */
+export type RawSensorSimConfig = Partial<Record<keyof SensorSimConfig | 'sensors' | 'idPrefix', unknown>>;
+
+const MAX_SENSORS = 10000;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
+
+/** Parses `500ms`, `10s`, `5m`, `1h30m` or a number of milliseconds; NaN when it cannot. */
+export function parseSimDuration(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
+  if (typeof value !== 'string') return NaN;
+  const text = value.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (!/^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/.test(text)) return NaN;
+  let total = 0;
+  for (const part of text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/g)) total += Number(part[1]) * UNIT_MS[part[2]];
+  return total;
+}
+
+function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
+  if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return [];
+}
+
+function numberIn(field: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new ConfigError(field, `must be a number from ${min} to ${max}, got ${describeValue(value)}`);
+  }
+  return n;
+}
+
+function duration(field: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const ms = parseSimDuration(value);
+  if (!Number.isFinite(ms) || ms < min) {
+    throw new ConfigError(field, `must be a duration of at least ${min}ms such as 500ms, 10s, 5m or 1h30m, got ${describeValue(value)}`);
+  }
+  return ms;
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  return value === true || value === 'true';
+}
+
+/** Validates the dialog's settings; throws ConfigError naming the field and what is allowed. */
+export function parseSensorSimConfig(raw: RawSensorSimConfig): SensorSimConfig {
+  let ids = list(raw.ids);
+  if (ids.length === 0) {
+    const count = numberIn('sensors', raw.sensors, 3, 1, MAX_SENSORS);
+    if (!Number.isInteger(count)) throw new ConfigError('sensors', `must be a whole number from 1 to ${MAX_SENSORS}, got ${describeValue(raw.sensors)}`);
+    const prefix = raw.idPrefix === undefined || raw.idPrefix === null ? 'sensor-' : String(raw.idPrefix);
+    ids = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+  }
+  if (new Set(ids).size !== ids.length) throw new ConfigError('ids', 'sensor ids must be unique');
+
+  const fields = raw.fields === undefined || raw.fields === '' ? ['temperature', 'humidity'] : list(raw.fields);
+  if (fields.length === 0) throw new ConfigError('fields', `choose at least one of ${FIELD_NAMES.join(', ')}`);
+  for (const f of fields) {
+    if (!Object.prototype.hasOwnProperty.call(FIELD_MODELS, f)) {
+      throw new ConfigError('fields', `unknown field "${f}"; allowed: ${FIELD_NAMES.join(', ')}`);
+    }
+  }
+
+  const anomalies = raw.anomalies === undefined ? [...ANOMALY_TYPES] : (list(raw.anomalies) as AnomalyType[]);
+  for (const a of anomalies) {
+    if (!ANOMALY_TYPES.includes(a)) throw new ConfigError('anomalies', `unknown anomaly "${a}"; allowed: ${ANOMALY_TYPES.join(', ')}`);
+  }
+
+  let startTime: number | undefined;
+  if (raw.startTime !== undefined && raw.startTime !== null && raw.startTime !== '') {
+    startTime = typeof raw.startTime === 'number' ? raw.startTime
+      : /^\d+$/.test(String(raw.startTime).trim()) ? Number(String(raw.startTime).trim())
+      : Date.parse(String(raw.startTime));
+    if (!Number.isFinite(startTime)) {
+      throw new ConfigError('startTime', `must be empty (now), ms since the epoch or an ISO-8601 date, got ${describeValue(raw.startTime)}`);
+    }
+  }
+
+  const seed = raw.seed === undefined || raw.seed === null || String(raw.seed).trim() === ''
+    ? undefined
+    : typeof raw.seed === 'number' ? raw.seed : String(raw.seed).trim();
+
+  return {
+    ids,
+    fields,
+    interval: duration('interval', raw.interval, 1000, 10),
+    noise: numberIn('noise', raw.noise, 1, 0, 100),
+    drift: numberIn('drift', raw.drift, 1, 0, 100),
+    seasonal: bool(raw.seasonal, true),
+    anomalyRate: numberIn('anomalyRate', raw.anomalyRate, 0.005, 0, 1),
+    anomalies,
+    seed,
+    startTime,
+    disorder: numberIn('disorder', raw.disorder, 0, 0, 1),
+    maxDelay: duration('maxDelay', raw.maxDelay, 5000, 0),
+    lateRate: numberIn('lateRate', raw.lateRate, 0, 0, 1),
+    lateDelay: duration('lateDelay', raw.lateDelay, 120000, 0),
+    autoStart: bool(raw.autoStart, true),
+  };
+}

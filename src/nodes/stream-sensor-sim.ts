@@ -1,0 +1,152 @@
+/**
+ * stream-sensor-sim: simulated IoT sensors as a message source. The readings come from the pure,
+ * seeded SensorSimulator; this adapter only owns the processing-time timer, start/stop control,
+ * status and message shape ({ topic: sensor id, payload: { field: value }, timestamp }).
+ */
+import { ConfigError, describeValue } from '../core/errors';
+import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
+
+// Only the slice of the Node-RED runtime API this node uses.
+interface NodeStatus { fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey'; shape?: 'ring' | 'dot'; text?: string }
+interface RedNode {
+  on(event: 'input', listener: (msg: Record<string, unknown>, send: (m: unknown) => void, done: (err?: Error) => void) => void): void;
+  on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
+  send(msg: unknown): void;
+  status(status: NodeStatus): void;
+  error(err: unknown, msg?: unknown): void;
+}
+interface RedApi {
+  nodes: {
+    createNode(node: unknown, config: unknown): void;
+    registerType(type: string, ctor: (this: RedNode, config: Record<string, unknown>) => void): void;
+  };
+}
+
+const STATUS_EVERY_MS = 1000;
+const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
+
+function formatCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+function formatDuration(ms: number): string {
+  return ms % 3600000 === 0 ? `${ms / 3600000}h` : ms % 60000 === 0 ? `${ms / 60000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function toMessage(r: SimReading): Record<string, unknown> {
+  const msg: Record<string, unknown> = { topic: r.key, payload: r.payload, timestamp: r.time, sequence: r.seq };
+  if (r.anomaly) msg.injected = { ...r.anomaly };
+  if (r.delay > 0) msg.delayed = r.delay;
+  return msg;
+}
+
+export = (RED: RedApi) => {
+  function StreamSensorSimNode(this: RedNode, raw: Record<string, unknown>) {
+    RED.nodes.createNode(this, raw);
+    const node = this;
+
+    let config: SensorSimConfig | undefined;
+    try {
+      config = parseSensorSimConfig(raw);
+    } catch (err) {
+      const text = err instanceof ConfigError ? err.message : String(err);
+      node.status({ fill: 'red', shape: 'ring', text });
+      node.error(`stream-sensor-sim: ${text}`);
+    }
+
+    // A missing seed is drawn once per deploy and shown, so an interesting run can be replayed.
+    const seed = config?.seed ?? Math.floor(Math.random() * 1e9);
+    let sim: SensorSimulator | undefined;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let sent = 0;
+    let bad = 0;
+    let lastStatus = 0;
+
+    const showStatus = (force: boolean) => {
+      if (!config) return;
+      const now = Date.now();
+      if (!force && now - lastStatus < STATUS_EVERY_MS) return;
+      lastStatus = now;
+      const parts = [`${config.ids.length} sensors`, formatDuration(config.interval), `seed ${seed}`, `${formatCount(sent)} sent`];
+      if (sim && sim.held > 0) parts.push(`${sim.held} held`);
+      if (bad > 0) parts.push(`${bad} bad msg`);
+      node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: `stopped · ${parts.join(' · ')}` });
+    };
+
+    const simulator = (cfg: SensorSimConfig): SensorSimulator => {
+      // The first reading is stamped with the time its timer fires, so event time tracks the clock.
+      if (!sim) sim = new SensorSimulator(cfg, cfg.startTime ?? Date.now() + cfg.interval, seed);
+      return sim;
+    };
+
+    const emit = (cfg: SensorSimConfig) => {
+      const readings = simulator(cfg).tick();
+      if (readings.length > 0) {
+        sent += readings.length;
+        node.send([readings.map(toMessage)]);
+      }
+      showStatus(false);
+    };
+
+    const start = (cfg: SensorSimConfig) => {
+      if (timer) return;
+      const s = simulator(cfg);
+      // After a pause, event time catches up with the wall clock instead of replaying the gap.
+      if (cfg.startTime === undefined) s.resumeAt(Date.now() + cfg.interval);
+      timer = setInterval(() => emit(cfg), cfg.interval);
+      showStatus(true);
+    };
+
+    const stop = () => {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      showStatus(true);
+    };
+
+    if (config?.autoStart) start(config);
+    else showStatus(true);
+
+    node.on('input', (msg, send, done) => {
+      if (!config) {
+        done();
+        return;
+      }
+      const command = typeof msg.payload === 'string' ? msg.payload.trim().toLowerCase() : undefined;
+      switch (command) {
+        case 'start':
+          start(config);
+          break;
+        case 'stop':
+          stop();
+          break;
+        case 'reset': {
+          const running = Boolean(timer);
+          stop();
+          sim = undefined;
+          sent = 0;
+          if (running) start(config);
+          break;
+        }
+        case 'tick':
+          emit(config);
+          showStatus(true);
+          break;
+        default:
+          bad++;
+          showStatus(true);
+          done(new Error(`payload: expected one of ${CONTROL.map((c) => `"${c}"`).join(', ')}, got ${describeValue(msg.payload)}`));
+          return;
+      }
+      done();
+    });
+
+    node.on('close', (removed, done) => {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      sim = undefined;
+      done();
+    });
+  }
+
+  RED.nodes.registerType('stream-sensor-sim', StreamSensorSimNode);
+};
