@@ -1,0 +1,130 @@
+import { InputError, describeValue } from '../core/errors';
+
+/** Where a connector takes an event's key (msg.topic) from. */
+export type KeySource =
+  | { from: 'topic' }
+  /** One level of an MQTT topic, 0-based; negative counts from the end (-1 = last level). */
+  | { from: 'level'; level: number }
+  | { from: 'field'; path: string }
+  /** The Kafka record key. */
+  | { from: 'record' }
+  | { from: 'none' };
+
+/** Where a connector takes an event's time (msg.timestamp) from. */
+export type TimeSource = { from: 'arrival' } | { from: 'record' } | { from: 'field'; path: string };
+
+/** The event message of DESIGN.md §3 that both inbound connectors emit. */
+export interface EventMessage {
+  topic: string;
+  payload: unknown;
+  timestamp: number;
+  eventId?: string;
+  eventType?: string;
+  metadata?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+/** Reads a dotted path (`a.b.0.c`) from a value; undefined when any step is missing. */
+export function getPath(value: unknown, path: string): unknown {
+  if (!path) return value;
+  let cur: unknown = value;
+  for (const part of path.split('.')) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Turns an event-time value (ms epoch number or numeric string, ISO-8601 string, Date) into ms; undefined when it is none of these. */
+export function toEpochMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (value instanceof Date) {
+    const t = value.getTime();
+    return Number.isFinite(t) ? t : undefined;
+  }
+  if (typeof value === 'string' && value.trim() !== '') {
+    if (/^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+    const t = Date.parse(value);
+    return Number.isFinite(t) ? t : undefined;
+  }
+  return undefined;
+}
+
+/** What an inbound connector knows about one received record. */
+export interface RawRecord {
+  /** MQTT topic or Kafka topic. */
+  topic: string;
+  payload: unknown;
+  /** Kafka record key as text, when there is one. */
+  recordKey?: string | null;
+  /** Kafka record timestamp (ms). */
+  recordTime?: number;
+  /** Processing time at arrival (ms), read from the node's clock. */
+  arrival: number;
+  metadata?: Record<string, unknown>;
+}
+
+/** Computes the key of a record; throws InputError naming the property when the configured source is missing. */
+export function resolveKey(rec: RawRecord, source: KeySource): string {
+  switch (source.from) {
+    case 'none':
+      return '';
+    case 'topic':
+      return rec.topic;
+    case 'record':
+      return rec.recordKey ?? '';
+    case 'level': {
+      const levels = rec.topic.split('/');
+      const i = source.level < 0 ? levels.length + source.level : source.level;
+      if (i < 0 || i >= levels.length) {
+        throw new InputError('topic', `topic "${rec.topic}" has no level ${source.level} (it has ${levels.length})`);
+      }
+      return levels[i];
+    }
+    case 'field': {
+      const v = getPath(rec.payload, source.path);
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+      throw new InputError(`payload.${source.path}`, `key property payload.${source.path} must be a string or number, got ${describeValue(v)}`);
+    }
+  }
+}
+
+/** Computes the event time of a record; throws InputError naming the property when it is missing or unparseable. */
+export function resolveTime(rec: RawRecord, source: TimeSource): number {
+  if (source.from === 'arrival') return rec.arrival;
+  if (source.from === 'record') return rec.recordTime ?? rec.arrival;
+  const v = getPath(rec.payload, source.path);
+  const t = toEpochMs(v);
+  if (t === undefined) {
+    throw new InputError(`payload.${source.path}`, `time property payload.${source.path} must be ms since the epoch, an ISO-8601 string or a Date, got ${describeValue(v)}`);
+  }
+  return t;
+}
+
+function pickString(...values: unknown[]): string | undefined {
+  for (const v of values) {
+    if (typeof v === 'string' && v !== '') return v;
+    if (Buffer.isBuffer(v) && v.length) return v.toString('utf8');
+  }
+  return undefined;
+}
+
+/**
+ * Maps a received record to the event message shape; `eventId`/`eventType` come from metadata
+ * (MQTT 5 user properties, Kafka headers) or the payload's own fields of those names.
+ */
+export function toEventMessage(rec: RawRecord, key: KeySource, time: TimeSource): EventMessage {
+  const msg: EventMessage = {
+    topic: resolveKey(rec, key),
+    payload: rec.payload,
+    timestamp: resolveTime(rec, time),
+  };
+  const p = rec.payload && typeof rec.payload === 'object' && !Buffer.isBuffer(rec.payload) ? (rec.payload as Record<string, unknown>) : {};
+  const eventId = pickString(rec.metadata?.eventId, p.eventId);
+  const eventType = pickString(rec.metadata?.eventType, p.eventType);
+  if (eventId !== undefined) msg.eventId = eventId;
+  if (eventType !== undefined) msg.eventType = eventType;
+  if (rec.metadata && Object.keys(rec.metadata).length) msg.metadata = rec.metadata;
+  return msg;
+}

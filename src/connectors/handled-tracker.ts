@@ -1,0 +1,78 @@
+/** The part of Node-RED's `RED.hooks` the tracker uses. */
+export interface HooksApi {
+  add(name: string, fn: (event: any) => void): void;
+  remove(name: string): void;
+}
+
+interface Entry {
+  receivers: number;
+  sent: boolean;
+  onHandled: () => void;
+}
+
+/**
+ * Observes when a message sent by one node has been handled by the flow: every node it was
+ * delivered to (directly or further downstream, as long as the message keeps its `_msgid`)
+ * has called done(). Built on Node-RED's messaging hooks: `preDeliver` counts a delivery,
+ * `onComplete` (fired by done(), with or without an error) counts a completion.
+ *
+ * Guarantees and limits: a message is "handled" once the number of completions reaches the
+ * number of deliveries seen so far; a node that forwards the message after calling done()
+ * extends the chain only if it sends before its done(). Nodes that never call done() (legacy
+ * two-argument input handlers) keep the message in flight for ever. A message delivered to no
+ * node is handled at once.
+ */
+export class HandledTracker {
+  private entries = new Map<string, Entry>();
+  private readonly label: string;
+
+  constructor(private readonly hooks: HooksApi, label: string) {
+    this.label = label.replace(/[^A-Za-z0-9_-]/g, '_');
+    hooks.add(`preDeliver.${this.label}`, (ev: { msg?: { _msgid?: string } }) => {
+      const e = ev?.msg?._msgid !== undefined ? this.entries.get(ev.msg._msgid) : undefined;
+      if (e) e.receivers++;
+    });
+    hooks.add(`onComplete.${this.label}`, (ev: { msg?: { _msgid?: string } }) => {
+      const id = ev?.msg?._msgid;
+      const e = id !== undefined ? this.entries.get(id) : undefined;
+      if (!e) return;
+      e.receivers--;
+      this.settle(id!, e);
+    });
+  }
+
+  /** Number of messages being tracked. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Starts tracking a message id; call before sending it. */
+  track(msgid: string, onHandled: () => void): void {
+    this.entries.set(msgid, { receivers: 0, sent: false, onHandled });
+  }
+
+  /** Call right after node.send(): deliveries have been counted by then (the hook runs synchronously in send). */
+  sent(msgid: string): void {
+    const e = this.entries.get(msgid);
+    if (!e) return;
+    e.sent = true;
+    this.settle(msgid, e);
+  }
+
+  /** Stops tracking without calling back (e.g. the partition was revoked). */
+  forget(msgid: string): void {
+    this.entries.delete(msgid);
+  }
+
+  private settle(id: string, e: Entry): void {
+    if (!e.sent || e.receivers > 0) return;
+    this.entries.delete(id);
+    e.onHandled();
+  }
+
+  /** Removes the hooks. */
+  dispose(): void {
+    this.hooks.remove(`*.${this.label}`);
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,329 @@
+import { EventEmitter } from 'events';
+import type { ConnectionOptions } from 'tls';
+import { Kafka, logLevel, CompressionTypes, Partitioners, type Consumer, type Producer, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
+import type { CommitPoint } from './offset-tracker';
+
+/** SASL mechanisms the broker config node offers. */
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/** How to reach a Kafka cluster; TLS material is already read into `ssl`. */
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  ssl?: ConnectionOptions | boolean;
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  connectionTimeout: number;
+  requestTimeout: number;
+  retry: { retries: number; initialRetryTime: number; maxRetryTime: number };
+  /** Receives the client library's warnings and errors. */
+  log?: (level: 'warn' | 'error', message: string) => void;
+}
+
+/** Life-cycle of a consumer or producer as the nodes show it. */
+export type KafkaState = 'connecting' | 'connected' | 'rebalancing' | 'disconnected' | 'failed' | 'closed';
+
+/** One consumed record, library-neutral. */
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+/** One fetched batch of a partition; `resolve` marks a record as read (not committed). */
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  highWatermark: string;
+  records: ConsumedRecord[];
+  resolve(offset: string): void;
+  heartbeat(): Promise<void>;
+  /** False once the consumer stops or the partition was revoked: stop handing records out. */
+  active(): boolean;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  sessionTimeout: number;
+  heartbeatInterval: number;
+  rebalanceTimeout: number;
+  maxWaitTime: number;
+}
+
+export interface ConsumerStart {
+  /** Topic names or patterns. */
+  topics: (string | RegExp)[];
+  fromBeginning: boolean;
+  /** true: the library commits what was read; false: only `commit()` does. */
+  autoCommit: boolean;
+  eachBatch(batch: ConsumedBatch): Promise<void>;
+}
+
+/** What the Kafka consumer node needs from a client library. Emits 'state' and 'assigned' (topic → partitions). */
+export interface KafkaConsumerConnection extends EventEmitter {
+  readonly state: KafkaState;
+  start(opts: ConsumerStart): Promise<void>;
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
+  commit(points: CommitPoint[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  idempotent: boolean;
+  /** `default` = murmur2 on the key like the Java client; `legacy` = kafkajs 1.x hashing. */
+  partitioner: 'default' | 'legacy';
+}
+
+export interface ProducedRecord {
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  partition?: number;
+  timestamp?: string;
+}
+
+export interface SendOptions {
+  /** -1 all in-sync replicas, 1 leader only, 0 none. */
+  acks: -1 | 0 | 1;
+  compression: 'none' | 'gzip';
+  timeout: number;
+}
+
+/** What the Kafka producer node needs from a client library. Emits 'state'. */
+export interface KafkaProducerConnection extends EventEmitter {
+  readonly state: KafkaState;
+  connect(): Promise<void>;
+  send(topic: string, records: ProducedRecord[], opts: SendOptions): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** True for errors that a later retry may overcome (broker away, leader moving, timeouts). */
+export function isRetriable(err: unknown): boolean {
+  const e = err as { retriable?: boolean; name?: string; originalError?: unknown; cause?: unknown } | undefined;
+  if (!e) return false;
+  if (e.name === 'KafkaJSSASLAuthenticationError' || e.name === 'KafkaJSNonRetriableError' && /auth/i.test(String((e as Error).message))) return false;
+  if (e.retriable === true) return true;
+  if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSConnectionClosedError') return true;
+  if (e.originalError) return isRetriable(e.originalError);
+  return false;
+}
+
+/** True for errors caused by refused credentials or missing rights. */
+export function isAuthError(err: unknown): boolean {
+  const e = err as { name?: string; type?: string; message?: string; originalError?: unknown } | undefined;
+  if (!e) return false;
+  if (e.name === 'KafkaJSSASLAuthenticationError') return true;
+  if (typeof e.type === 'string' && /AUTHORIZATION|AUTHENTICATION/.test(e.type)) return true;
+  return e.originalError ? isAuthError(e.originalError) : false;
+}
+
+function toKafkaLogger(log?: KafkaClientOptions['log']) {
+  return () => (entry: LogEntry) => {
+    if (!log) return;
+    const level = entry.level === logLevel.ERROR ? 'error' : 'warn';
+    log(level, `${entry.log.message}${entry.log.error ? `: ${entry.log.error}` : ''}`);
+  };
+}
+
+class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
+  state: KafkaState = 'disconnected';
+  paused = false;
+  private topics: (string | RegExp)[] = [];
+  private lastAssignment: string[] = [];
+  private consumer: Consumer;
+
+  constructor(kafka: Kafka, opts: ConsumerOptions) {
+    super();
+    this.consumer = kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: opts.sessionTimeout,
+      heartbeatInterval: opts.heartbeatInterval,
+      rebalanceTimeout: opts.rebalanceTimeout,
+      maxWaitTimeInMs: opts.maxWaitTime,
+      // Decide per error: connection trouble restarts, refused credentials do not.
+      retry: { restartOnFailure: async (e: Error) => !isAuthError(e) },
+    });
+    const ev = this.consumer.events;
+    this.consumer.on(ev.CONNECT, () => this.setState('connected'));
+    this.consumer.on(ev.REBALANCING, () => this.setState('rebalancing'));
+    this.consumer.on(ev.GROUP_JOIN, (e) => {
+      this.setState('connected');
+      const assignment = e.payload.memberAssignment as Record<string, number[]>;
+      this.lastAssignment = Object.keys(assignment);
+      this.emit('assigned', assignment);
+    });
+    this.consumer.on(ev.DISCONNECT, () => {
+      if (this.state !== 'closed') this.setState('disconnected');
+    });
+    this.consumer.on(ev.CRASH, (e) => {
+      const err = e.payload.error;
+      this.setState(e.payload.restart ? 'disconnected' : 'failed', err);
+      this.emit('crash', err, e.payload.restart);
+    });
+  }
+
+  private setState(s: KafkaState, err?: Error) {
+    if (this.state === 'closed') return;
+    this.state = s;
+    this.emit('state', s, err);
+  }
+
+  async start(o: ConsumerStart): Promise<void> {
+    this.topics = o.topics;
+    this.setState('connecting');
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning });
+    await this.consumer.run({
+      autoCommit: o.autoCommit,
+      eachBatchAutoResolve: false,
+      eachBatch: async (p: EachBatchPayload) => {
+        const b = p.batch;
+        await o.eachBatch({
+          topic: b.topic,
+          partition: b.partition,
+          highWatermark: b.highWatermark,
+          records: b.messages.map((m) => ({
+            topic: b.topic,
+            partition: b.partition,
+            offset: m.offset,
+            key: m.key,
+            value: m.value,
+            timestamp: Number(m.timestamp),
+            headers: (m.headers ?? {}) as ConsumedRecord['headers'],
+          })),
+          resolve: (offset) => p.resolveOffset(offset),
+          heartbeat: () => p.heartbeat(),
+          active: () => p.isRunning() && !p.isStale() && !this.consumer.paused().some((t) => t.topic === b.topic && (!t.partitions || t.partitions.includes(b.partition))),
+        });
+      },
+    });
+  }
+
+  private pausable(): { topic: string }[] {
+    // Patterns cannot be paused by name; pause every assigned topic instead.
+    const assigned = new Set<string>();
+    for (const t of this.topics) if (typeof t === 'string') assigned.add(t);
+    for (const a of this.lastAssignment) assigned.add(a);
+    return [...assigned].map((topic) => ({ topic }));
+  }
+
+
+  pause(): void {
+    this.paused = true;
+    this.consumer.pause(this.pausable());
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.consumer.resume(this.pausable());
+  }
+
+  async commit(points: CommitPoint[]): Promise<void> {
+    if (points.length) await this.consumer.commitOffsets(points);
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'closed';
+    await this.consumer.disconnect();
+  }
+}
+
+class KafkaJsProducer extends EventEmitter implements KafkaProducerConnection {
+  state: KafkaState = 'disconnected';
+  private producer: Producer;
+  private connecting?: Promise<void>;
+
+  constructor(kafka: Kafka, opts: ProducerOptions) {
+    super();
+    this.producer = kafka.producer({
+      idempotent: opts.idempotent,
+      // Idempotence needs one request in flight at a time to keep ordering guarantees in kafkajs.
+      maxInFlightRequests: opts.idempotent ? 1 : undefined,
+      createPartitioner: opts.partitioner === 'legacy' ? Partitioners.LegacyPartitioner : Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: true,
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connecting = undefined;
+      if (this.state !== 'closed') this.setState('disconnected');
+    });
+  }
+
+  private setState(s: KafkaState, err?: Error) {
+    if (this.state === 'closed') return;
+    this.state = s;
+    this.emit('state', s, err);
+  }
+
+  connect(): Promise<void> {
+    if (!this.connecting) {
+      this.setState('connecting');
+      this.connecting = this.producer.connect().then(
+        () => this.setState('connected'),
+        (err: Error) => {
+          this.connecting = undefined;
+          this.setState(isAuthError(err) ? 'failed' : 'disconnected', err);
+          throw err;
+        },
+      );
+    }
+    return this.connecting;
+  }
+
+  async send(topic: string, records: ProducedRecord[], opts: SendOptions): Promise<void> {
+    await this.connect();
+    try {
+      await this.producer.send({
+        topic,
+        messages: records,
+        acks: opts.acks,
+        timeout: opts.timeout,
+        compression: opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+      if (this.state !== 'connected') this.setState('connected');
+    } catch (err) {
+      if (isRetriable(err)) this.setState('disconnected', err as Error);
+      throw err;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    this.state = 'closed';
+    await this.producer.disconnect();
+  }
+}
+
+/** A Kafka client (kafkajs) that hands out consumers, producers and an admin client. */
+export class KafkaConnection {
+  readonly kafka: Kafka;
+
+  constructor(readonly options: KafkaClientOptions) {
+    this.kafka = new Kafka({
+      brokers: options.brokers,
+      clientId: options.clientId,
+      ssl: options.ssl,
+      sasl: options.sasl as never,
+      connectionTimeout: options.connectionTimeout,
+      requestTimeout: options.requestTimeout,
+      retry: options.retry,
+      logLevel: logLevel.WARN,
+      logCreator: toKafkaLogger(options.log),
+    });
+  }
+
+  consumer(opts: ConsumerOptions): KafkaConsumerConnection {
+    return new KafkaJsConsumer(this.kafka, opts);
+  }
+
+  producer(opts: ProducerOptions): KafkaProducerConnection {
+    return new KafkaJsProducer(this.kafka, opts);
+  }
+
+  admin(): Admin {
+    return this.kafka.admin();
+  }
+}
