@@ -1,0 +1,30 @@
+import { InputError, describeValue } from '../../core/errors';
+
+/**
+ * Runs `each` over a batch's elements, skipping the ones that throw. Returns the number of bad
+ * elements; the caller counts them and reports one InputError for the message, so a batch with a
+ * few bad readings still delivers the good ones and a Catch node still hears about the rest.
+ */
+export function forEachInBatch(items: unknown[], each: (item: object, index: number) => void): { bad: number; first?: Error } {
+  let bad = 0;
+  let first: Error | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    try {
+      if (item === null || typeof item !== 'object') {
+        throw new InputError('msg.payload', `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`);
+      }
+      each(item, i);
+    } catch (err) {
+      bad++;
+      if (!first) first = err as Error;
+    }
+  }
+  return { bad, first };
+}
+
+/** The one error reported for a batch or window message with `bad` unusable elements of `total`. */
+export function batchError(bad: number, total: number, first: Error | undefined): InputError {
+  const property = first instanceof InputError ? first.property : 'msg.payload';
+  return new InputError(property, `${bad} of ${total} elements rejected; first: ${first ? first.message : 'unknown'}`);
+}

@@ -1,0 +1,15 @@
+import { ConfigError } from '../../core/errors';
+import { RedNode } from './red';
+
+/**
+ * Reports a configuration the node cannot run with: red status naming the field, node.error
+ * with what is allowed, and an input handler that completes messages without processing them so
+ * the rest of the flow keeps running.
+ */
+export function failOnConfig(node: RedNode, err: unknown): void {
+  const field = err instanceof ConfigError ? err.field : '';
+  const message = err instanceof Error ? err.message : String(err);
+  node.status({ fill: 'red', shape: 'ring', text: field ? `invalid ${field}` : 'invalid config' });
+  node.error(`invalid configuration: ${message}`);
+  node.on('input', (_msg, _send, done) => done());
+}

@@ -1,0 +1,23 @@
+import { ConfigError } from '../../core/errors';
+import { RedAPI, RedNode } from './red';
+
+/** An evaluator for one JSONata expression; resolves to the expression's value. */
+export type JSONataEvaluator = (input: object) => Promise<unknown>;
+
+/**
+ * Prepares a JSONata expression with Node-RED's own JSONata (so $flowContext, $env, … work as in
+ * the Change and Switch nodes). Node-RED 4 evaluates asynchronously only, hence the promise.
+ * Throws ConfigError naming `field` when the expression does not parse.
+ */
+export function compileJSONata(RED: RedAPI, node: RedNode, expression: string, field: string): JSONataEvaluator {
+  let prepared: object;
+  try {
+    prepared = RED.util.prepareJSONataExpression(expression, node);
+  } catch (err) {
+    throw new ConfigError(field, `"${expression}" is not a valid JSONata expression (${(err as Error).message})`);
+  }
+  return (input) =>
+    new Promise((resolve, reject) => {
+      RED.util.evaluateJSONataExpression(prepared, input, (err, value) => (err ? reject(err) : resolve(value)));
+    });
+}

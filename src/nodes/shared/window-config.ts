@@ -1,0 +1,169 @@
+import { parseDuration } from '../../core/duration';
+import { ConfigError } from '../../core/errors';
+import { EmitStrategy, LateDataPolicy, TimeMode, WindowBounds, WindowSpec, WindowType } from '../../core/types';
+
+/** Window and time settings as they appear in flow JSON (DESIGN §3); strings or numbers. */
+export interface WindowConfig {
+  windowType?: unknown;
+  size?: unknown;
+  slide?: unknown;
+  gap?: unknown;
+  maxDuration?: unknown;
+  count?: unknown;
+  overlap?: unknown;
+  offset?: unknown;
+  bounds?: unknown;
+  maxOutOfOrder?: unknown;
+  allowedLateness?: unknown;
+  idleTimeout?: unknown;
+  lateData?: unknown;
+  emit?: unknown;
+  earlyEvery?: unknown;
+  maxKeys?: unknown;
+  maxEventsPerWindow?: unknown;
+  watermarkScope?: unknown;
+}
+
+/** The operator options that come from config (everything but the aggregate and onEmit). */
+export interface OperatorSettings {
+  window: WindowSpec;
+  bounds: WindowBounds;
+  timeMode: TimeMode;
+  maxOutOfOrder: number;
+  allowedLateness: number;
+  lateData: LateDataPolicy;
+  emit: EmitStrategy;
+  earlyEvery?: number;
+  idleTimeout?: number;
+  watermarkScope: 'stream' | 'key';
+  maxKeys: number;
+  maxEventsPerWindow: number;
+}
+
+const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** A duration field that must be > 0. */
+function positiveDuration(value: unknown, field: string): number {
+  if (isBlank(value)) throw new ConfigError(field, 'a duration is required, e.g. 500ms, 10s, 5m, 1h30m');
+  const ms = parseDuration(value as string | number, field);
+  if (!(ms > 0)) throw new ConfigError(field, `must be longer than 0 (got ${String(value)})`);
+  return ms;
+}
+
+/** A duration field where blank means 0 (or "off"). */
+function optionalDuration(value: unknown, field: string): number {
+  if (isBlank(value)) return 0;
+  const ms = parseDuration(value as string | number, field);
+  if (!(ms >= 0)) throw new ConfigError(field, `must be 0 or more (got ${String(value)})`);
+  return ms;
+}
+
+/** A positive integer field where blank means unlimited. */
+function optionalLimit(value: unknown, field: string): number {
+  if (isBlank(value)) return Infinity;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(field, `must be a whole number of at least 1, or empty for no limit (got ${String(value)})`);
+  return n;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
+  if (isBlank(value)) return fallback;
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  throw new ConfigError(field, `"${String(value)}" is not allowed; use one of ${allowed.join(', ')}`);
+}
+
+const WINDOW_TYPES = ['tumbling', 'sliding', 'session', 'global'] as const;
+
+/**
+ * Parses the window settings of a window type into a WindowSpec (durations in ms).
+ * `type` is forced by a window node; processors pass undefined and read `windowType`, where
+ * 'none' returns undefined (no own window: per message, or window messages only).
+ */
+export function parseWindowSpec(config: WindowConfig, type?: WindowType): WindowSpec | undefined {
+  const windowType = type ?? oneOf(config.windowType, 'windowType', [...WINDOW_TYPES, 'none'] as const, 'none');
+  switch (windowType) {
+    case 'none':
+      return undefined;
+    case 'tumbling': {
+      const size = positiveDuration(config.size, 'size');
+      const offset = optionalDuration(config.offset, 'offset');
+      if (offset >= size) throw new ConfigError('offset', 'must be shorter than the window size');
+      return { type: 'tumbling', size, offset };
+    }
+    case 'sliding': {
+      const size = positiveDuration(config.size, 'size');
+      const offset = optionalDuration(config.offset, 'offset');
+      const slideRaw = isBlank(config.slide) ? 'event' : config.slide;
+      if (slideRaw === 'event') return { type: 'sliding', size, slide: 'event' };
+      const slide = positiveDuration(slideRaw, 'slide');
+      if (slide > size) throw new ConfigError('slide', `must not be longer than the window size (${String(config.size)}); for gaps between windows use a tumbling window`);
+      if (offset >= slide) throw new ConfigError('offset', 'must be shorter than the slide');
+      return { type: 'sliding', size, slide, offset };
+    }
+    case 'session': {
+      const gap = positiveDuration(config.gap, 'gap');
+      const maxDuration = optionalDuration(config.maxDuration, 'maxDuration');
+      if (maxDuration > 0 && maxDuration < gap) throw new ConfigError('maxDuration', 'must be at least the gap, or empty for no limit');
+      return maxDuration > 0 ? { type: 'session', gap, maxDuration } : { type: 'session', gap };
+    }
+    case 'global': {
+      const count = isBlank(config.count) ? undefined : optionalLimit(config.count, 'count');
+      const overlap = isBlank(config.overlap) ? 0 : Number(config.overlap);
+      if (!Number.isInteger(overlap) || overlap < 0) throw new ConfigError('overlap', `must be a whole number of 0 or more (got ${String(config.overlap)})`);
+      if (overlap > 0 && (count === undefined || overlap >= count)) throw new ConfigError('overlap', 'must be smaller than the count');
+      return count === undefined ? { type: 'global' } : { type: 'global', count, overlap };
+    }
+  }
+}
+
+/** Parses the time, emission and limit settings shared by every windowed node. */
+export function parseOperatorSettings(config: WindowConfig, window: WindowSpec, timeMode: TimeMode): OperatorSettings {
+  const emit = oneOf(config.emit, 'emit', ['final', 'update', 'early'] as const, 'final');
+  const earlyEvery = emit === 'early' ? positiveDuration(config.earlyEvery, 'earlyEvery') : undefined;
+  const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
+  return {
+    window,
+    bounds: oneOf(config.bounds, 'bounds', ['[start,end)', '(start,end]'] as const, '[start,end)'),
+    timeMode,
+    maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
+    allowedLateness: optionalDuration(config.allowedLateness, 'allowedLateness'),
+    lateData: oneOf(config.lateData, 'lateData', ['drop', 'output', 'update'] as const, 'drop'),
+    emit,
+    earlyEvery,
+    idleTimeout: idleTimeout > 0 ? idleTimeout : undefined,
+    watermarkScope: oneOf(config.watermarkScope, 'watermarkScope', ['stream', 'key'] as const, 'stream'),
+    maxKeys: optionalLimit(config.maxKeys, 'maxKeys'),
+    maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
+  };
+}
+
+/** Short human form of a window for labels and status: "tumbling 1m", "sliding 5m/1m". */
+export function describeWindow(spec: WindowSpec | undefined): string {
+  if (!spec) return '';
+  switch (spec.type) {
+    case 'tumbling':
+      return `tumbling ${formatDuration(spec.size)}`;
+    case 'sliding':
+      return `sliding ${formatDuration(spec.size)}${spec.slide === 'event' ? '' : '/' + formatDuration(spec.slide)}`;
+    case 'session':
+      return `session ${formatDuration(spec.gap)}`;
+    case 'global':
+      return spec.count ? `every ${spec.count}` : 'global';
+  }
+}
+
+/** ms → compact text ("1h30m", "250ms") for status and labels. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.round(Math.abs(ms));
+  if (rest < 1000) return `${sign}${rest}ms`;
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return sign + parts.slice(0, 2).join('');
+}

@@ -1,0 +1,331 @@
+import { WindowOperator } from '../../core/window-operator';
+import { ConfigError, InputError } from '../../core/errors';
+import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowResult } from '../../core/types';
+import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
+import { ThrottledStatus } from './throttled-status';
+import { OperatorSettings, formatDuration } from './window-config';
+
+/** Handles one input message; throws InputError for bad input; may return a promise (JSONata). */
+export type InputHandler = (msg: NodeMessage, send: SendFn, now: number) => void | Promise<void>;
+
+export interface WindowHostOptions<IN, ACC, OUT> {
+  node: RedNode;
+  /** Window, time and limit settings; undefined = no own window (per message / window messages). */
+  settings?: OperatorSettings;
+  /** Required with settings. */
+  aggregate?: AggregateFunction<IN, ACC, OUT>;
+  /** Node-RED context store for snapshots; '' or undefined = memory only. */
+  store?: string;
+  handle: InputHandler;
+  onWindow?(result: WindowResult<OUT>, send: SendFn): void;
+  /** `msg` is the input message being processed when the late event arrived. */
+  onLate?(late: LateEvent<IN>, msg: NodeMessage | undefined, send: SendFn): void;
+  /** Extra status text after the standard counters (e.g. "12 passed"). */
+  statusText?(): string;
+  /** How often a dirty state is saved to the store, ms (default 10 s). */
+  saveEveryMs?: number;
+}
+
+interface QueuedInput {
+  msg: NodeMessage;
+  send: SendFn;
+  done: DoneFn;
+}
+
+const STATE_KEY = 'streamState';
+const SNAPSHOT_VERSION = 1;
+// setTimeout fires immediately for delays beyond 2^31-1 ms.
+const MAX_DELAY = 0x7fffffff;
+
+/**
+ * Runs a WindowOperator inside a Node-RED node: ordered input (async handlers are serialised so
+ * results keep input order), control messages (msg.flush, msg.reset), bad-input accounting
+ * (counted, shown, reported through done(err) for a Catch node), one processing-time timer
+ * driven by operator.nextWakeup(), snapshots to a context store, a throttled status and a clean
+ * close. Everything here is per node; nothing is per event except one counter and one compare.
+ */
+export class WindowHost<IN, ACC, OUT> {
+  readonly operator: WindowOperator<IN, ACC, OUT> | undefined;
+  /** Messages (or batch elements) that could not be used. */
+  rejected = 0;
+  /** Messages handled (control messages excluded). */
+  received = 0;
+
+  private readonly node: RedNode;
+  private readonly opts: WindowHostOptions<IN, ACC, OUT>;
+  private readonly status: ThrottledStatus;
+  private readonly store: string | undefined;
+  private send: SendFn;
+  private currentMsg: NodeMessage | undefined;
+  private now = 0;
+  private ready = false;
+  private closed = false;
+  private dirty = false;
+  private queue: QueuedInput[] = [];
+  /** An async handler (JSONata) is running; later inputs wait in the queue. */
+  private busy = false;
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private wakeAt = Infinity;
+  private saveTimer: ReturnType<typeof setInterval> | undefined;
+  private lastError = '';
+
+  /** Throws ConfigError when the operator rejects the settings. */
+  constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
+    this.opts = opts;
+    this.node = opts.node;
+    this.send = this.nodeSend;
+    this.store = opts.store ? opts.store : undefined;
+    if (opts.settings) {
+      if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
+      this.operator = new WindowOperator<IN, ACC, OUT>({ ...opts.settings, aggregate: opts.aggregate, onEmit: this.onEmit });
+    }
+    this.status = new ThrottledStatus(this.node, () => this.renderStatus());
+    this.restore();
+  }
+
+  /** The entry point for node.on('input', (msg, send, done) => host.input(msg, send, done)). */
+  input(msg: NodeMessage, send: SendFn, done: DoneFn): void {
+    if (this.closed) return done();
+    if (!this.ready || this.busy) {
+      // Restoring, or an async handler is still running: keep arrival order.
+      this.queue.push({ msg, send, done });
+      return;
+    }
+    this.run(msg, send, done);
+  }
+
+  /** Feeds one event to the operator; call from the input handler. */
+  process(event: StreamEvent<IN>): void {
+    this.operator!.process(event, this.now);
+  }
+
+  /** Processing time of the message being handled (Date.now() at arrival). */
+  get arrivalTime(): number {
+    return this.now;
+  }
+
+  /** Counts `n` unusable elements of a batch or window message (the handler then throws one error). */
+  countRejected(n: number): void {
+    this.rejected += n;
+  }
+
+  /** Emit every open window now (of `key` when given). */
+  flush(key?: Key): void {
+    if (!this.operator) return;
+    this.operator.flush(Date.now(), key);
+    this.dirty = true;
+    this.rearm();
+  }
+
+  /** Drop every open window (of `key` when given) without emitting. */
+  reset(key?: Key): void {
+    if (!this.operator) return;
+    this.operator.reset(key);
+    this.dirty = true;
+  }
+
+  /** For node.on('close', (removed, done) => host.close(removed, done)). */
+  close(removed: boolean, done: () => void): void {
+    this.closed = true;
+    this.status.close();
+    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    if (this.saveTimer !== undefined) clearInterval(this.saveTimer);
+    this.wakeTimer = this.saveTimer = undefined;
+    // Inputs that never ran still owe Node-RED their done().
+    const queued = this.queue;
+    this.queue = [];
+    for (const q of queued) q.done();
+    if (this.store && this.operator && !removed && this.ready) {
+      this.save(() => done());
+    } else {
+      done();
+    }
+  }
+
+  /** Shows an error status (bad config) and stops status refreshes. */
+  fail(text: string): void {
+    this.status.fixed({ fill: 'red', shape: 'ring', text });
+  }
+
+  private readonly nodeSend: SendFn = (msg) => this.node.send(msg);
+
+  private run(msg: NodeMessage, send: SendFn, done: DoneFn): void {
+    this.now = Date.now();
+    if (msg.flush || msg.reset) {
+      this.control(msg, send);
+      done();
+      return;
+    }
+    this.received++;
+    this.send = send;
+    this.currentMsg = msg;
+    let result: void | Promise<void>;
+    try {
+      result = this.opts.handle(msg, send, this.now);
+    } catch (err) {
+      this.afterInput();
+      this.reportBad(err, done);
+      return;
+    }
+    if (result && typeof (result as Promise<void>).then === 'function') {
+      this.busy = true;
+      (result as Promise<void>).then(
+        () => {
+          this.afterAsync();
+          done();
+        },
+        (err) => {
+          this.afterAsync();
+          this.reportBad(err, done);
+        },
+      );
+      return;
+    }
+    this.afterInput();
+    done();
+  }
+
+  private afterInput(): void {
+    this.send = this.nodeSend;
+    this.currentMsg = undefined;
+    this.dirty = true;
+    this.rearm();
+    this.status.touch();
+  }
+
+  private afterAsync(): void {
+    this.busy = false;
+    this.afterInput();
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.queue.length && !this.busy && !this.closed) {
+      const q = this.queue.shift()!;
+      this.run(q.msg, q.send, q.done);
+    }
+  }
+
+  private control(msg: NodeMessage, send: SendFn): void {
+    const key = typeof msg.topic === 'string' && msg.topic !== '' ? msg.topic : typeof msg.topic === 'number' ? String(msg.topic) : undefined;
+    this.send = send;
+    if (msg.reset) this.reset(key);
+    if (msg.flush) this.flush();
+    this.send = this.nodeSend;
+    this.status.refresh();
+  }
+
+  private reportBad(err: unknown, done: DoneFn): void {
+    this.rejected++;
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.lastError = error instanceof InputError ? error.property : '';
+    this.status.touch();
+    done(error);
+  }
+
+  private readonly onEmit = (e: Emission<IN, OUT>): void => {
+    if (e.kind === 'window') this.opts.onWindow?.(e, this.send);
+    else this.opts.onLate?.(e, this.currentMsg, this.send);
+  };
+
+  private rearm(): void {
+    if (!this.operator || this.closed) return;
+    const at = this.operator.nextWakeup();
+    if (at === undefined || at >= this.wakeAt) return;
+    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(this.wake, Math.min(MAX_DELAY, Math.max(0, at - Date.now())));
+  }
+
+  private readonly wake = (): void => {
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+    if (this.closed || !this.operator) return;
+    this.now = Date.now();
+    this.send = this.nodeSend;
+    try {
+      this.operator.advance(this.now);
+    } catch (err) {
+      this.node.error(err);
+    }
+    this.dirty = true;
+    this.rearm();
+    this.status.touch();
+  };
+
+  private restore(): void {
+    if (!this.store || !this.operator) {
+      this.ready = true;
+      return;
+    }
+    const finish = (): void => {
+      if (this.closed) return;
+      this.ready = true;
+      this.saveTimer = setInterval(() => {
+        if (this.dirty) this.save();
+      }, this.opts.saveEveryMs ?? 10000);
+      this.rearm();
+      this.status.refresh();
+      this.drain();
+    };
+    try {
+      this.node.context().get(STATE_KEY, this.store, (err, saved) => {
+        if (err) this.node.warn(`could not read saved state from context store "${this.store}": ${err.message}`);
+        else if (saved && typeof saved === 'object' && (saved as { v?: unknown }).v === SNAPSHOT_VERSION) {
+          try {
+            this.operator!.restore((saved as { operator: unknown }).operator);
+          } catch (e) {
+            const why = e instanceof ConfigError ? e.message : String(e);
+            this.node.warn(`saved windows do not fit the current settings and were discarded (${why})`);
+          }
+        }
+        finish();
+      });
+    } catch (err) {
+      this.node.warn(`could not read saved state: ${(err as Error).message}`);
+      finish();
+    }
+  }
+
+  private save(cb?: () => void): void {
+    this.dirty = false;
+    let snapshot: unknown;
+    try {
+      snapshot = { v: SNAPSHOT_VERSION, operator: this.operator!.snapshot() };
+    } catch (err) {
+      this.node.warn(`could not snapshot windows: ${(err as Error).message}`);
+      cb?.();
+      return;
+    }
+    this.node.context().set(STATE_KEY, snapshot, this.store, (err) => {
+      if (err) this.node.warn(`could not save windows to context store "${this.store}": ${err.message}`);
+      cb?.();
+    });
+  }
+
+  private renderStatus(): NodeStatus {
+    const parts: string[] = [];
+    let fill: NodeStatus['fill'] = 'green';
+    if (this.operator) {
+      const s = this.operator.stats();
+      parts.push(`${s.keys} key${s.keys === 1 ? '' : 's'}`, `${s.openWindows} open`);
+      if (Number.isFinite(s.watermark) && this.opts.settings?.timeMode === 'event') {
+        parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark))}`);
+      }
+      if (s.late) parts.push(`${s.late} late`);
+      if (s.dropped) {
+        parts.push(`${s.dropped} dropped by limit`);
+        fill = 'yellow';
+      }
+    } else {
+      parts.push(`${this.received} in`);
+    }
+    const extra = this.opts.statusText?.();
+    if (extra) parts.push(extra);
+    if (this.rejected) {
+      parts.push(`${this.rejected} rejected${this.lastError ? ` (${this.lastError})` : ''}`);
+      fill = 'yellow';
+    }
+    return { fill, shape: 'dot', text: parts.join(' · ') };
+  }
+}

@@ -1,0 +1,98 @@
+import { collectEvents } from '../../core/collect-events';
+import { StreamEvent, WindowType } from '../../core/types';
+import { forEachInBatch, batchError } from './batch';
+import { failOnConfig } from './config-error';
+import { compileEventMapper } from './event-mapper';
+import { isBatch, lateMessage, windowMessage } from './messages';
+import { NodeMessage, RedNode } from './red';
+import { parseDuration } from '../../core/duration';
+import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './window-config';
+import { WindowHost } from './window-host';
+
+/** A window record as it appears in a window message's payload (plus id, type, metadata when present). */
+export interface WindowRecord {
+  topic?: unknown;
+  payload: unknown;
+  [k: string]: unknown;
+}
+
+export interface WindowNodeConfig extends WindowConfig {
+  keyProperty?: unknown;
+  valueProperty?: unknown;
+  timeProperty?: unknown;
+  timeMode?: unknown;
+  store?: unknown;
+  /** Global windows only: flush every open window at this processing-time interval. */
+  flushEvery?: unknown;
+}
+
+/**
+ * The behaviour shared by the four window nodes: events in, one message per fired window out
+ * (`payload` = the window's records in event-time order). Only the window type differs.
+ */
+export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: WindowType): void {
+  let host: WindowHost<WindowRecord, unknown, unknown>;
+  let flushTimer: ReturnType<typeof setInterval> | undefined;
+  try {
+    const mapper = compileEventMapper(config);
+    const spec = parseWindowSpec(config, type)!;
+    const settings = parseOperatorSettings(config, spec, mapper.timeMode);
+    const latePort = settings.lateData === 'output';
+    const flushEvery =
+      type === 'global' && config.flushEvery !== undefined && String(config.flushEvery).trim() !== ''
+        ? parseDuration(config.flushEvery as string | number, 'flushEvery')
+        : 0;
+    // Copies the optional fields the design keeps on window records (seed StreamEvent id/type/metadata).
+    const toRecord = (msg: NodeMessage): WindowRecord => {
+      const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
+      if (msg.eventId !== undefined) record.eventId = msg.eventId;
+      if (msg.eventType !== undefined) record.eventType = msg.eventType;
+      if (msg.metadata !== undefined) record.metadata = msg.metadata;
+      return record;
+    };
+    const toEvent = (msg: NodeMessage, now: number): StreamEvent<WindowRecord> => ({
+      key: mapper.key(msg),
+      time: mapper.time(msg, now),
+      value: toRecord(msg),
+    });
+    let inBatch = false;
+    host = new WindowHost<WindowRecord, unknown, unknown>({
+      node,
+      settings,
+      aggregate: collectEvents<WindowRecord>() as never,
+      store: typeof config.store === 'string' ? config.store : undefined,
+      handle: (msg, _send, now) => {
+        if (!isBatch(msg)) {
+          host.process(toEvent(msg, now));
+          return;
+        }
+        inBatch = true;
+        try {
+          const { bad, first } = forEachInBatch(msg.payload, (item) => host.process(toEvent(item as NodeMessage, now)));
+          if (bad) {
+            // The thrown error counts once more when the host reports it.
+            host.countRejected(bad - 1);
+            throw batchError(bad, msg.payload.length, first);
+          }
+        } finally {
+          inBatch = false;
+        }
+      },
+      onWindow: (result, send) => send(latePort ? [windowMessage(result), null] : windowMessage(result)),
+      onLate: (late, msg, send) => {
+        if (!latePort) return;
+        const original = inBatch ? undefined : msg;
+        send([null, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time }))]);
+      },
+    });
+    if (flushEvery > 0) flushTimer = setInterval(() => host.flush(), flushEvery);
+  } catch (err) {
+    failOnConfig(node, err);
+    return;
+  }
+  node.on('input', (msg, send, done) => host.input(msg, send, done));
+  node.on('close', (removed, done) => {
+    if (flushTimer !== undefined) clearInterval(flushTimer);
+    host.close(removed, done);
+  });
+}

@@ -1,0 +1,154 @@
+import { compileAggregations } from '../core/aggregates';
+import { ConfigError, InputError } from '../core/errors';
+import { WindowInfo, WindowResult } from '../core/types';
+import { batchError, forEachInBatch } from './shared/batch';
+import { failOnConfig } from './shared/config-error';
+import { compileEventMapper, normaliseProperty } from './shared/event-mapper';
+import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
+import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
+import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { WindowHost } from './shared/window-host';
+
+interface AggregationConfig {
+  op?: unknown;
+  property?: unknown;
+  as?: unknown;
+  p?: unknown;
+}
+
+interface AggregateNodeConfig extends WindowConfig {
+  keyProperty?: unknown;
+  valueProperty?: unknown;
+  timeProperty?: unknown;
+  timeMode?: unknown;
+  store?: unknown;
+  aggregations?: unknown;
+  output?: unknown;
+  having?: unknown;
+}
+
+type Result = Record<string, unknown>;
+
+/** The aggregation list from flow JSON, with property defaulting to the node's value property. */
+function aggregationSpecs(config: AggregateNodeConfig, valueProperty: string): AggregationConfig[] {
+  const list = config.aggregations === undefined ? [{ op: 'avg' }] : config.aggregations;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError('aggregations', 'add at least one aggregation (e.g. avg of payload)');
+  return list.map((a: AggregationConfig) => {
+    const spec: AggregationConfig = { ...a, property: normaliseProperty(a?.property, '') || valueProperty };
+    if (spec.as === '' || spec.as === null) delete spec.as;
+    if (spec.p === '' || spec.p === null || spec.p === undefined) delete spec.p;
+    else spec.p = Number(spec.p);
+    return spec;
+  });
+}
+
+export = (RED: RedAPI) => {
+  function StreamAggregate(this: RedNode, config: AggregateNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let host: WindowHost<object, unknown, Result>;
+    try {
+      const mapper = compileEventMapper(config);
+      const valueProperty = normaliseProperty(config.valueProperty, 'payload');
+      const aggregations = compileAggregations(aggregationSpecs(config, valueProperty) as never);
+      const output = config.output === undefined || config.output === '' ? 'object' : config.output;
+      if (output !== 'object' && output !== 'value') throw new ConfigError('output', `"${String(output)}" is not allowed; use object or value`);
+      if (output === 'value' && aggregations.names.length !== 1) {
+        throw new ConfigError('output', `"value" needs exactly one aggregation (there are ${aggregations.names.length}); use object`);
+      }
+      const having: JSONataEvaluator | undefined =
+        typeof config.having === 'string' && config.having.trim() ? compileJSONata(RED, node, config.having, 'having') : undefined;
+      const spec = parseWindowSpec(config);
+      const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
+      const latePort = settings?.lateData === 'output';
+      const firstName = aggregations.names[0];
+
+      const toPayload = (result: Result): unknown => (output === 'value' ? result[firstName] : result);
+      const deliver = (send: SendFn, msg: NodeMessage): void => send(latePort ? [msg, null] : msg);
+
+      // Results leave in the order they were computed, even while a having condition is evaluated.
+      let outChain: Promise<void> | undefined;
+      const emit = (send: SendFn, topic: unknown, result: Result, window: WindowInfo): void => {
+        const msg: NodeMessage = { topic, payload: toPayload(result), window };
+        if (!having) return deliver(send, msg);
+        const evaluate = (): Promise<void> =>
+          having(result).then(
+            (ok) => {
+              if (ok) deliver(send, msg);
+            },
+            (err) => node.error(`having: ${(err as Error).message}`, msg),
+          );
+        outChain = outChain ? outChain.then(evaluate) : evaluate();
+        const mine = outChain;
+        void mine.then(() => {
+          if (outChain === mine) outChain = undefined;
+        });
+      };
+
+      const checked = (input: object): object => {
+        const err = aggregations.check(input);
+        if (err) throw err;
+        return input;
+      };
+
+      // A window message is aggregated at once: no state, same result as the node's own window.
+      const aggregateWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, send: SendFn): void => {
+        let acc = aggregations.createAccumulator();
+        let used = 0;
+        const { bad, first } = forEachInBatch(msg.payload, (record) => {
+          const time = (record as { timestamp?: unknown }).timestamp;
+          acc = aggregations.add(acc, checked(record), typeof time === 'number' ? time : msg.window.start);
+          used++;
+        });
+        if (used > 0) emit(send, msg.topic ?? msg.window.key, aggregations.result(acc) as Result, { ...msg.window, count: used });
+        if (bad) {
+          host.countRejected(bad - 1);
+          throw batchError(bad, msg.payload.length, first);
+        }
+      };
+
+      let inBatch = false;
+      host = new WindowHost<object, unknown, Result>({
+        node,
+        settings,
+        aggregate: aggregations as never,
+        store: typeof config.store === 'string' ? config.store : undefined,
+        handle: (msg, send, now) => {
+          if (isWindowMessage(msg)) aggregateWindow(msg, send);
+          else if (!settings) {
+            throw new InputError('msg.window', 'msg.window is undefined; with window type "none" this node aggregates window messages from a window node (msg.window and an array payload)');
+          } else if (isBatch(msg)) {
+            inBatch = true;
+            try {
+              const { bad, first } = forEachInBatch(msg.payload, (item) =>
+                host.process({ key: mapper.key(item), time: mapper.time(item, now), value: checked(item) }),
+              );
+              if (bad) {
+                host.countRejected(bad - 1);
+                throw batchError(bad, msg.payload.length, first);
+              }
+            } finally {
+              inBatch = false;
+            }
+          } else {
+            host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: checked(msg) });
+          }
+          return outChain;
+        },
+        onWindow: (r: WindowResult<Result>, send) => emit(send, r.window.key, r.result, r.window),
+        onLate: (late, msg, send) => {
+          if (!latePort) return;
+          const original = inBatch ? undefined : msg;
+          send([null, lateMessage(late, original, () => ({ ...(late.event.value as NodeMessage) }))]);
+        },
+      });
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    node.on('input', (msg, send, done) => host.input(msg, send, done));
+    node.on('close', (removed, done) => host.close(removed, done));
+  }
+  RED.nodes.registerType('stream-aggregate', StreamAggregate);
+};

@@ -1,0 +1,188 @@
+import { collectEvents } from '../core/collect-events';
+import { compileRules } from '../core/conditions';
+import { ConfigError, InputError } from '../core/errors';
+import { WindowInfo } from '../core/types';
+import { batchError, forEachInBatch } from './shared/batch';
+import { failOnConfig } from './shared/config-error';
+import { compileEventMapper } from './shared/event-mapper';
+import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
+import { isBatch, isWindowMessage, lateMessage, windowMessage } from './shared/messages';
+import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { WindowHost } from './shared/window-host';
+import { WindowRecord } from './shared/window-node';
+
+interface RuleConfig {
+  property?: unknown;
+  op?: unknown;
+  value?: unknown;
+  value2?: unknown;
+}
+
+interface FilterNodeConfig extends WindowConfig {
+  keyProperty?: unknown;
+  valueProperty?: unknown;
+  timeProperty?: unknown;
+  timeMode?: unknown;
+  store?: unknown;
+  rules?: unknown;
+  combine?: unknown;
+  outputs?: unknown;
+}
+
+/** A rule set that may need Node-RED's (async) JSONata: sync when it does not. */
+type Verdict = (input: object) => boolean | Promise<boolean>;
+
+/**
+ * Compiles the rules. Rules with op `jsonata` run through Node-RED's JSONata, which is async in
+ * Node-RED 4, so they are split off and only evaluated when the synchronous rules have not
+ * already decided (all: a sync rule failed; any: a sync rule passed).
+ */
+function compileVerdict(RED: RedAPI, node: RedNode, config: FilterNodeConfig): Verdict {
+  const rules = config.rules;
+  if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError('rules', 'add at least one rule (e.g. payload between 0 and 100)');
+  const combine = config.combine === undefined || config.combine === '' ? 'all' : config.combine;
+  if (combine !== 'all' && combine !== 'any') throw new ConfigError('combine', `"${String(combine)}" is not allowed; use all or any`);
+  const syncRules = (rules as RuleConfig[]).filter((r) => r?.op !== 'jsonata');
+  const jsonata: JSONataEvaluator[] = (rules as RuleConfig[])
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r?.op === 'jsonata')
+    .map(({ r, i }) => {
+      const expr = typeof r.value === 'string' ? r.value.trim() : '';
+      if (!expr) throw new ConfigError(`rules[${i}].value`, 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)');
+      return compileJSONata(RED, node, expr, `rules[${i}].value`);
+    });
+  const sync = syncRules.length ? compileRules(syncRules as never, combine) : undefined;
+  if (!jsonata.length) return sync!;
+  const all = combine === 'all';
+  return (input) => {
+    if (sync) {
+      const s = sync(input);
+      if (all && !s) return false;
+      if (!all && s) return true;
+    }
+    return Promise.all(jsonata.map((j) => j(input))).then((values) => (all ? values.every(Boolean) : values.some(Boolean)));
+  };
+}
+
+export = (RED: RedAPI) => {
+  function StreamFilter(this: RedNode, config: FilterNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let host: WindowHost<WindowRecord, unknown, unknown>;
+    let passed = 0;
+    let failed = 0;
+    let inBatch = false;
+    try {
+      const mapper = compileEventMapper(config);
+      const verdict = compileVerdict(RED, node, config);
+      const outputs = Number(config.outputs ?? 1);
+      if (outputs !== 1 && outputs !== 2) throw new ConfigError('outputs', 'use 1, or 2 for a port with the rejected messages');
+      const spec = parseWindowSpec(config);
+      const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
+      const latePort = settings?.lateData === 'output';
+      // Ports: 1 passed, 2 failed (when outputs is 2), then late (when lateData is output).
+      const ports = outputs + (latePort ? 1 : 0);
+      const to = (send: SendFn, port: number, msg: NodeMessage): void => {
+        if (ports === 1) return send(msg);
+        const out: Array<NodeMessage | null> = new Array(ports).fill(null);
+        out[port] = msg;
+        send(out);
+      };
+      const toRecord = (msg: NodeMessage): WindowRecord => {
+        const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
+        if (msg.eventId !== undefined) record.eventId = msg.eventId;
+        if (msg.eventType !== undefined) record.eventType = msg.eventType;
+        if (msg.metadata !== undefined) record.metadata = msg.metadata;
+        return record;
+      };
+
+      // One event: pass → into the window (or straight out), fail → port 2 at once.
+      const onEvent = (msg: NodeMessage, ok: boolean, send: SendFn, now: number): void => {
+        if (!ok) {
+          failed++;
+          if (outputs === 2) to(send, 1, msg);
+          return;
+        }
+        passed++;
+        if (settings) host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: toRecord(msg) });
+        else to(send, 0, msg);
+      };
+
+      // A window message: its passing records on port 1, failing ones on port 2, one message each.
+      const filterWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, send: SendFn): void | Promise<void> => {
+        const verdicts: Array<boolean | Promise<boolean>> = [];
+        const { bad, first } = forEachInBatch(msg.payload, (record) => verdicts.push(verdict(record)));
+        const finish = (results: boolean[]): void => {
+          const good = msg.payload.filter((r) => r !== null && typeof r === 'object');
+          const yes = good.filter((_, i) => results[i]);
+          const no = good.filter((_, i) => !results[i]);
+          passed += yes.length;
+          failed += no.length;
+          if (yes.length) to(send, 0, { topic: msg.topic, payload: yes, window: { ...msg.window, count: yes.length } });
+          if (no.length && outputs === 2) to(send, 1, { topic: msg.topic, payload: no, window: { ...msg.window, count: no.length } });
+          if (bad) {
+            host.countRejected(bad - 1);
+            throw batchError(bad, msg.payload.length, first);
+          }
+        };
+        if (verdicts.some((v) => typeof v !== 'boolean')) return Promise.all(verdicts).then(finish);
+        finish(verdicts as boolean[]);
+      };
+
+      host = new WindowHost<WindowRecord, unknown, unknown>({
+        node,
+        settings,
+        aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
+        store: typeof config.store === 'string' ? config.store : undefined,
+        statusText: () => `${passed} passed · ${failed} failed`,
+        handle: (msg, send, now) => {
+          if (isWindowMessage(msg)) return filterWindow(msg, send);
+          if (isBatch(msg)) {
+            // Without a window a batch stays a batch: one message of passing, one of failing elements.
+            const yes: unknown[] = [];
+            const no: unknown[] = [];
+            inBatch = true;
+            let result;
+            try {
+              result = forEachInBatch(msg.payload, (item) => {
+                const v = verdict(item);
+                if (typeof v !== 'boolean') throw new InputError('msg.batch', 'jsonata rules cannot be used on a batch; send the events one by one');
+                if (settings) onEvent(item as NodeMessage, v, send, now);
+                else (v ? yes : no).push(item);
+              });
+            } finally {
+              inBatch = false;
+            }
+            const { bad, first } = result;
+            if (!settings) {
+              passed += yes.length;
+              failed += no.length;
+              if (yes.length) to(send, 0, { ...msg, payload: yes });
+              if (no.length && outputs === 2) to(send, 1, { ...msg, payload: no });
+            }
+            if (bad) {
+              host.countRejected(bad - 1);
+              throw batchError(bad, msg.payload.length, first);
+            }
+            return;
+          }
+          const v = verdict(msg);
+          if (typeof v === 'boolean') return onEvent(msg, v, send, now);
+          return v.then((ok) => onEvent(msg, ok, send, Date.now()));
+        },
+        onWindow: (result, send) => to(send, 0, windowMessage(result)),
+        onLate: (late, msg, send) => {
+          const original = inBatch ? undefined : msg;
+          if (latePort) to(send, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));
+        },
+      });
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    node.on('input', (msg, send, done) => host.input(msg, send, done));
+    node.on('close', (removed, done) => host.close(removed, done));
+  }
+  RED.nodes.registerType('stream-filter', StreamFilter);
+};

@@ -1,0 +1,10 @@
+import { RedAPI, RedNode } from './shared/red';
+import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
+
+export = (RED: RedAPI) => {
+  function StreamSessionWindow(this: RedNode, config: WindowNodeConfig) {
+    RED.nodes.createNode(this, config);
+    setupWindowNode(this, config, 'session');
+  }
+  RED.nodes.registerType('stream-session-window', StreamSessionWindow);
+};

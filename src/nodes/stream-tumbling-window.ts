@@ -1,0 +1,10 @@
+import { RedAPI, RedNode } from './shared/red';
+import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
+
+export = (RED: RedAPI) => {
+  function StreamTumblingWindow(this: RedNode, config: WindowNodeConfig) {
+    RED.nodes.createNode(this, config);
+    setupWindowNode(this, config, 'tumbling');
+  }
+  RED.nodes.registerType('stream-tumbling-window', StreamTumblingWindow);
+};
