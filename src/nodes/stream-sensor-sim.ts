@@ -3,24 +3,10 @@
  * seeded SensorSimulator; this adapter only owns the processing-time timer, start/stop control,
  * status and message shape ({ topic: sensor id, payload: { field: value }, timestamp }).
  */
-import { ConfigError, describeValue } from '../core/errors';
+import { describeValue } from '../core/errors';
 import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
-
-// Only the slice of the Node-RED runtime API this node uses.
-interface NodeStatus { fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey'; shape?: 'ring' | 'dot'; text?: string }
-interface RedNode {
-  on(event: 'input', listener: (msg: Record<string, unknown>, send: (m: unknown) => void, done: (err?: Error) => void) => void): void;
-  on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
-  send(msg: unknown): void;
-  status(status: NodeStatus): void;
-  error(err: unknown, msg?: unknown): void;
-}
-interface RedApi {
-  nodes: {
-    createNode(node: unknown, config: unknown): void;
-    registerType(type: string, ctor: (this: RedNode, config: Record<string, unknown>) => void): void;
-  };
-}
+import { failOnConfig } from './shared/config-error';
+import { NodeMessage, RedAPI, RedNode } from './shared/red';
 
 const STATUS_EVERY_MS = 1000;
 const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
@@ -33,29 +19,28 @@ function formatDuration(ms: number): string {
   return ms % 3600000 === 0 ? `${ms / 3600000}h` : ms % 60000 === 0 ? `${ms / 60000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-function toMessage(r: SimReading): Record<string, unknown> {
-  const msg: Record<string, unknown> = { topic: r.key, payload: r.payload, timestamp: r.time, sequence: r.seq };
+function toMessage(r: SimReading): NodeMessage {
+  const msg: NodeMessage = { topic: r.key, payload: r.payload, timestamp: r.time, sequence: r.seq };
   if (r.anomaly) msg.injected = { ...r.anomaly };
   if (r.delay > 0) msg.delayed = r.delay;
   return msg;
 }
 
-export = (RED: RedApi) => {
+export = (RED: RedAPI) => {
   function StreamSensorSimNode(this: RedNode, raw: Record<string, unknown>) {
     RED.nodes.createNode(this, raw);
     const node = this;
 
-    let config: SensorSimConfig | undefined;
+    let config: SensorSimConfig;
     try {
       config = parseSensorSimConfig(raw);
     } catch (err) {
-      const text = err instanceof ConfigError ? err.message : String(err);
-      node.status({ fill: 'red', shape: 'ring', text });
-      node.error(`stream-sensor-sim: ${text}`);
+      failOnConfig(node, err);
+      return;
     }
 
     // A missing seed is drawn once per deploy and shown, so an interesting run can be replayed.
-    const seed = config?.seed ?? Math.floor(Math.random() * 1e9);
+    const seed = config.seed ?? Math.floor(Math.random() * 1e9);
     let sim: SensorSimulator | undefined;
     let timer: ReturnType<typeof setInterval> | undefined;
     let sent = 0;
@@ -63,7 +48,6 @@ export = (RED: RedApi) => {
     let lastStatus = 0;
 
     const showStatus = (force: boolean) => {
-      if (!config) return;
       const now = Date.now();
       if (!force && now - lastStatus < STATUS_EVERY_MS) return;
       lastStatus = now;
@@ -103,14 +87,10 @@ export = (RED: RedApi) => {
       showStatus(true);
     };
 
-    if (config?.autoStart) start(config);
+    if (config.autoStart) start(config);
     else showStatus(true);
 
     node.on('input', (msg, send, done) => {
-      if (!config) {
-        done();
-        return;
-      }
       const command = typeof msg.payload === 'string' ? msg.payload.trim().toLowerCase() : undefined;
       switch (command) {
         case 'start':
