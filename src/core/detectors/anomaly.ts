@@ -1,0 +1,152 @@
+/**
+ * Streaming anomaly score of each value against its trailing history.
+ *
+ * Three views of "expected" are kept per key, each robust to outliers in the history:
+ *  - level: the median of the history (deviation scaled by the MAD),
+ *  - step: the previous value (scaled by the median absolute step),
+ *  - season: the value one period ago, when the history shows a period (scaled by the MAD of
+ *    those seasonal differences), so a daily cycle is not an anomaly.
+ * Each deviation goes through a Surprise standardiser (short mean vs its own long-run spread), the
+ * three are summed and squashed into [0,1]. A score is emitted only at the onset of a deviation —
+ * a value must beat the recent (decaying) peak by a margin — because one incident should raise
+ * one alert, as early as possible, and not a stream of repeats.
+ *
+ * Default settings (chosen for sensors in general, not for one data set):
+ *  - history 1000 events: about three days of 5-minute readings or 17 minutes at 1 Hz, long enough
+ *    to hold two cycles of a daily pattern at 5-minute sampling, short enough to adapt to a new level;
+ *  - minHistory 100 events before any score, so the scale estimates are not guesses;
+ *  - a short window of 10 events: a deviation must persist or be large to matter, which tames noise;
+ *  - a long window of 2000 deviations for "normal": longer than the history so a recent incident
+ *    does not quickly become the norm;
+ *  - onset margin 0.1 with a decay of 200 events: after an alert, a bigger deviation is needed to
+ *    score again until the memory fades.
+ */
+import { RollingQuantiles } from './rolling-quantiles';
+import { Surprise } from './surprise';
+import { SeasonalityDetector } from './seasonality';
+
+/** Which side of expected counts as anomalous. */
+export type Direction = 'up' | 'down' | 'both';
+
+/** Settings of the streaming anomaly detector. */
+export interface AnomalyOptions {
+  /** Trailing history in events (default 1000). */
+  history?: number;
+  /** Events seen before any score (default 100). */
+  minHistory?: number;
+  /** Alert threshold on the score, 0..1 (default 0.4). */
+  threshold?: number;
+  /** Which deviations count (default both). */
+  direction?: Direction;
+  /** 'auto' finds the period in the history; a number fixes it (events); 'off' ignores cycles. */
+  seasonality?: 'auto' | 'off' | number;
+  /** Events averaged into the short view (default 10). */
+  shortWindow?: number;
+}
+
+/** The score of one value. */
+export interface AnomalyResult {
+  /** 0..1; high only at the onset of a deviation. */
+  score: number;
+  /** 0..1 before onset suppression: stays high while the deviation lasts (for alert state). */
+  level: number;
+  /** What the value was expected to be (seasonal baseline when a period is known, else the median). */
+  expected: number;
+  direction: 'up' | 'down';
+  /** Period in events used as the seasonal baseline, 0 when none. */
+  period: number;
+  /** False while the history is shorter than minHistory. */
+  ready: boolean;
+}
+
+const ONSET_MARGIN = 0.1;
+const ONSET_DECAY = Math.exp(-1 / 200);
+const SURPRISE_SCALE = 3;
+
+/** Maps a non-negative surprise to [0,1): slowly saturating so very large deviations still rank. */
+export function squash(z: number): number {
+  const l = Math.log1p(Math.max(0, z));
+  return l / (l + SURPRISE_SCALE);
+}
+
+/** Streaming anomaly detector for one key (see the file comment). */
+export class AnomalyDetector {
+  readonly threshold: number;
+  readonly direction: Direction;
+  private readonly minHistory: number;
+  private readonly levels: RollingQuantiles;
+  private readonly steps: RollingQuantiles;
+  private readonly seasonal: RollingQuantiles;
+  private readonly levelSurprise: Surprise;
+  private readonly stepSurprise: Surprise;
+  private readonly seasonSurprise: Surprise;
+  private readonly seasons: SeasonalityDetector | undefined;
+  private readonly fixedPeriod: number;
+  private period = 0;
+  private previous = NaN;
+  private peak = 0;
+
+  constructor(options: AnomalyOptions = {}) {
+    const history = options.history ?? 1000;
+    const shortWindow = options.shortWindow ?? 10;
+    this.minHistory = Math.max(2, options.minHistory ?? 100);
+    this.threshold = options.threshold ?? 0.4;
+    this.direction = options.direction ?? 'both';
+    this.levels = new RollingQuantiles(history);
+    this.steps = new RollingQuantiles(history);
+    this.seasonal = new RollingQuantiles(history);
+    const longWindow = 2 * history;
+    this.levelSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
+    this.stepSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
+    this.seasonSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
+    const s = options.seasonality ?? 'auto';
+    this.fixedPeriod = typeof s === 'number' ? s : 0;
+    this.period = this.fixedPeriod;
+    this.seasons = s === 'auto' ? new SeasonalityDetector({ history, every: history, minHistory: 48 }) : undefined;
+  }
+
+  /** Scores `value` against the history, then adds it. `time` is accepted for symmetry with other detectors. */
+  update(_time: number, value: number): AnomalyResult {
+    const q = this.levels;
+    let score = 0;
+    let level = 0;
+    let expected = q.length ? q.median() : value;
+    if (q.length >= this.minHistory) {
+      const median = expected;
+      const spread = q.quantile(0.99) - q.quantile(0.01);
+      // Scale floors: a flat history (MAD 0) would otherwise make any change infinitely surprising.
+      const floor = Math.max(0.01 * spread, 1e-9 * Math.abs(median), 1e-9);
+      const dLevel = Math.abs(value - median) / Math.max(1.4826 * q.mad(median), floor);
+      const dStep = Math.abs(value - this.previous) / Math.max(1.4826 * this.steps.median(), floor);
+      let z = this.levelSurprise.update(dLevel) + this.stepSurprise.update(dStep);
+      if (this.period > 0 && q.length >= this.period) {
+        const lagged = q.at(q.length - this.period);
+        expected = lagged;
+        const residual = value - lagged;
+        if (this.seasonal.length >= this.minHistory) {
+          z += this.seasonSurprise.update(Math.abs(residual) / Math.max(1.4826 * this.seasonal.mad(0), floor));
+        }
+        this.seasonal.push(residual);
+      }
+      level = squash(z);
+      score = level > this.peak + ONSET_MARGIN ? level : 0;
+      this.peak = Math.max(this.peak * ONSET_DECAY, score);
+    }
+    const up = value >= expected;
+    if ((this.direction === 'up' && !up) || (this.direction === 'down' && up)) {
+      score = 0;
+      level = 0;
+    }
+    if (!Number.isNaN(this.previous)) this.steps.push(Math.abs(value - this.previous));
+    q.push(value);
+    this.previous = value;
+    if (this.seasons) {
+      const p = this.seasons.update(value)?.period ?? 0;
+      if (p !== this.period) {
+        this.period = p;
+        this.seasonal.clear();
+      }
+    }
+    return { score, level, expected, direction: up ? 'up' : 'down', period: this.period, ready: q.length > this.minHistory };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Persistent changes of level or variance, by two-sided CUSUM on values standardised against a
+ * reference learned robustly (median/MAD) from the first `minHistory` values after the last
+ * change. The decision limit comes from the confidence: the expected run length between false
+ * alarms on a stable stream is about history / (1 − confidence) values (Siegmund's approximation).
+ */
+import { RollingQuantiles } from './rolling-quantiles';
+
+/** Settings of the change-point detector. */
+export interface ChangePointOptions {
+  /** Values of reference after a change (default 100). */
+  history?: number;
+  /** Values learned before testing (default 30, at most history). */
+  minHistory?: number;
+  /** 0.5..0.999999 (default 0.99). */
+  confidence?: number;
+  /** Smallest shift worth detecting, in reference standard deviations (default 1). */
+  minShift?: number;
+}
+
+/** Result for one value. */
+export interface ChangePointResult {
+  /** CUSUM statistic / decision limit, clipped to 0..1; 1 when a change is declared. */
+  score: number;
+  isChange: boolean;
+  kind?: 'level' | 'variance';
+  direction: 'up' | 'down';
+  /** Reference level before the change. */
+  expected: number;
+  /** Time the change most likely began (where the CUSUM last left zero). */
+  changeTime?: number;
+  ready: boolean;
+}
+
+/** Decision limit h for a CUSUM with reference k so that the in-control run length is `arl`. */
+export function cusumLimit(k: number, arl: number): number {
+  const run = (h: number): number => {
+    const b = h + 1.166;
+    return (Math.exp(2 * k * b) - 2 * k * b - 1) / (2 * k * k);
+  };
+  let lo = 0;
+  let hi = 100;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (run(mid) < arl) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** Streaming change-point detector for one key. */
+export class ChangePointDetector {
+  readonly threshold = 1;
+  private readonly reference: RollingQuantiles;
+  private readonly minHistory: number;
+  private readonly k: number;
+  private readonly h: number;
+  private center = NaN;
+  private scale = NaN;
+  private up = 0;
+  private down = 0;
+  private varUp = 0;
+  private upStart = NaN;
+  private downStart = NaN;
+  private varStart = NaN;
+
+  constructor(options: ChangePointOptions = {}) {
+    const history = options.history ?? 100;
+    const confidence = options.confidence ?? 0.99;
+    this.reference = new RollingQuantiles(history);
+    this.minHistory = Math.min(history, Math.max(5, options.minHistory ?? 30));
+    this.k = (options.minShift ?? 1) / 2;
+    this.h = cusumLimit(this.k, history / (1 - confidence));
+  }
+
+  /** Tests `value`; after a declared change the reference is learned again from the new regime. */
+  update(time: number, value: number): ChangePointResult {
+    const ref = this.reference;
+    if (Number.isNaN(this.center)) {
+      ref.push(value);
+      if (ref.length >= this.minHistory) {
+        this.center = ref.median();
+        const spread = ref.quantile(0.95) - ref.quantile(0.05);
+        this.scale = Math.max(1.4826 * ref.mad(this.center), 0.01 * spread, 1e-9 * Math.abs(this.center), 1e-12);
+      }
+      return { score: 0, isChange: false, direction: 'up', expected: ref.median(), ready: false };
+    }
+    const z = (value - this.center) / this.scale;
+    if (this.up === 0) this.upStart = time;
+    if (this.down === 0) this.downStart = time;
+    if (this.varUp === 0) this.varStart = time;
+    this.up = Math.max(0, this.up + z - this.k);
+    this.down = Math.max(0, this.down - z - this.k);
+    // z² has mean 1 and sd √2 in control; a 1.5× larger spread doubles it.
+    this.varUp = Math.max(0, this.varUp + (Math.min(z * z, 25) - 1) / Math.SQRT2 - this.k);
+    const stat = Math.max(this.up, this.down, this.varUp);
+    const expected = this.center;
+    if (stat >= this.h) {
+      const kind = this.up >= this.h || this.down >= this.h ? 'level' : 'variance';
+      const direction = kind === 'variance' ? 'up' : this.up >= this.down ? 'up' : 'down';
+      const changeTime = kind === 'variance' ? this.varStart : direction === 'up' ? this.upStart : this.downStart;
+      this.reset();
+      this.reference.push(value);
+      return { score: 1, isChange: true, kind, direction, expected, changeTime, ready: true };
+    }
+    return { score: Math.min(1, stat / this.h), isChange: false, direction: this.up >= this.down ? 'up' : 'down', expected, ready: true };
+  }
+
+  private reset(): void {
+    this.reference.clear();
+    this.center = NaN;
+    this.scale = NaN;
+    this.up = 0;
+    this.down = 0;
+    this.varUp = 0;
+  }
+}

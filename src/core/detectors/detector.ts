@@ -1,0 +1,189 @@
+/**
+ * One interface over the five detectors, so a node can hold "a detector per key" without caring
+ * which pattern it is, and analyse a closed window the same way.
+ */
+import { AnomalyDetector, Direction, squash } from './anomaly';
+import { SpikeDetector } from './spike';
+import { ChangePointDetector } from './change-point';
+import { TrendDetector, mannKendall, olsSlope } from './trend';
+import { SeasonalityDetector, detectPeriod } from './seasonality';
+import { RollingQuantiles } from './rolling-quantiles';
+import { normalTail } from './normal';
+import { ConfigError } from '../errors';
+
+/** The patterns a user can look for. */
+export type Pattern = 'anomaly' | 'spike' | 'changepoint' | 'trend' | 'seasonality';
+
+/** Every pattern's name, for validation and editors. */
+export const PATTERNS: readonly Pattern[] = ['anomaly', 'spike', 'changepoint', 'trend', 'seasonality'];
+
+/** Settings shared by all patterns; each uses the ones that make sense for it. */
+export interface DetectorOptions {
+  /** History length in events. */
+  history?: number;
+  minHistory?: number;
+  /** Anomaly score threshold 0..1 (anomaly), or minimum strength (seasonality). */
+  threshold?: number;
+  /** Confidence 0..1 (spike, changepoint, trend). */
+  confidence?: number;
+  direction?: Direction;
+}
+
+/** What a detector says about one value (or one window). */
+export interface Detection {
+  pattern: Pattern;
+  /** 0..1: how strongly the pattern is present. */
+  score: number;
+  /** The score's persistent form, used to decide when an incident ends. */
+  level: number;
+  /** The value the alert state compares `score`/`level` with. */
+  threshold: number;
+  /** True when this value qualifies as an alert in the configured direction. */
+  hot: boolean;
+  expected: number;
+  direction: 'up' | 'down';
+  ready: boolean;
+  /** Pattern-specific facts: period, strength, trend, slopePerSecond, kind, changeTime. */
+  details: Record<string, unknown>;
+}
+
+/** A per-key streaming detector. */
+export interface StreamDetector {
+  update(time: number, value: number): Detection;
+}
+
+function directionAllows(direction: Direction | undefined, d: 'up' | 'down'): boolean {
+  return !direction || direction === 'both' || direction === d;
+}
+
+/** Checks options for a pattern; throws ConfigError naming the field and what is allowed. */
+export function validateDetectorOptions(pattern: string, o: DetectorOptions): void {
+  if (!PATTERNS.includes(pattern as Pattern)) throw new ConfigError('pattern', `must be one of ${PATTERNS.join(', ')}; got ${JSON.stringify(pattern)}`);
+  if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000)) throw new ConfigError('history', 'must be a whole number of events from 3 to 100000');
+  if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0)) throw new ConfigError('minHistory', 'must be a whole number ≥ 0');
+  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw new ConfigError('threshold', 'must be a number in (0, 1]');
+  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.99)');
+  if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction)) throw new ConfigError('direction', 'must be up, down or both');
+}
+
+/** Creates a streaming detector for one key. */
+export function createDetector(pattern: Pattern, o: DetectorOptions = {}): StreamDetector {
+  validateDetectorOptions(pattern, o);
+  switch (pattern) {
+    case 'anomaly': {
+      const d = new AnomalyDetector({ history: o.history, minHistory: o.minHistory, threshold: o.threshold, direction: o.direction });
+      return {
+        update(time, value) {
+          const r = d.update(time, value);
+          return { pattern, score: r.score, level: r.level, threshold: d.threshold, hot: r.score >= d.threshold, expected: r.expected, direction: r.direction, ready: r.ready, details: { period: r.period } };
+        },
+      };
+    }
+    case 'spike': {
+      const mode = o.direction === 'up' ? 'spikes' : o.direction === 'down' ? 'dips' : 'both';
+      const d = new SpikeDetector({ history: o.history, minHistory: o.minHistory, confidence: o.confidence === undefined ? undefined : o.confidence * 100, mode });
+      return {
+        update(time, value) {
+          const r = d.update(time, value);
+          return { pattern, score: r.score, level: r.score, threshold: d.threshold, hot: r.isAnomaly, expected: r.expected, direction: r.direction, ready: r.ready, details: { kind: r.direction === 'up' ? 'spike' : 'dip' } };
+        },
+      };
+    }
+    case 'changepoint': {
+      const d = new ChangePointDetector({ history: o.history, minHistory: o.minHistory, confidence: o.confidence });
+      return {
+        update(time, value) {
+          const r = d.update(time, value);
+          const hot = r.isChange && (r.kind === 'variance' || directionAllows(o.direction, r.direction));
+          return { pattern, score: r.score, level: r.score, threshold: 1, hot, expected: r.expected, direction: r.direction, ready: r.ready, details: { kind: r.kind, changeTime: r.changeTime } };
+        },
+      };
+    }
+    case 'trend': {
+      const d = new TrendDetector({ history: o.history, minHistory: o.minHistory, confidence: o.confidence });
+      return {
+        update(time, value) {
+          const r = d.update(time, value);
+          const direction = r.slopePerSecond >= 0 ? 'up' : 'down';
+          const hot = r.trend !== 'stable' && directionAllows(o.direction, direction);
+          return { pattern, score: r.score, level: hot ? 1 : 0, threshold: 1, hot, expected: r.expected, direction, ready: r.ready, details: { trend: r.trend, slopePerSecond: r.slopePerSecond } };
+        },
+      };
+    }
+    case 'seasonality': {
+      const history = o.history ?? 1000;
+      const minStrength = o.threshold ?? 0.3;
+      const d = new SeasonalityDetector({ history, minHistory: o.minHistory, minStrength, every: Math.max(1, Math.floor(history / 4)) });
+      return {
+        update(_time, value) {
+          const p = d.update(value);
+          return { pattern, score: p?.strength ?? 0, level: p ? 1 : 0, threshold: 1, hot: !!p, expected: value, direction: 'up', ready: true, details: { period: p?.period ?? 0, strength: p?.strength ?? 0 } };
+        },
+      };
+    }
+  }
+}
+
+/** A detection inside a window, with the point it concerns. */
+export interface WindowDetection extends Detection {
+  time: number;
+  value: number;
+  index: number;
+}
+
+/**
+ * Analyses a closed window's values at once. Anomaly and spike score each value against the
+ * window's own median/MAD (the whole window is the reference, not just the past); change point runs
+ * the streaming test through the window; trend and seasonality judge the window as a whole (one
+ * detection at its last point). Returns the detections that are alerts, most significant first.
+ */
+export function analyseWindow(pattern: Pattern, times: readonly number[], values: readonly number[], o: DetectorOptions = {}): WindowDetection[] {
+  validateDetectorOptions(pattern, o);
+  const n = values.length;
+  if (n === 0) return [];
+  const out: WindowDetection[] = [];
+  const last = n - 1;
+  switch (pattern) {
+    case 'anomaly':
+    case 'spike': {
+      const q = new RollingQuantiles(n);
+      for (const v of values) q.push(v);
+      const median = q.median();
+      const spread = q.quantile(0.95) - q.quantile(0.05);
+      const scale = Math.max(1.4826 * q.mad(median), 0.01 * spread, 1e-9 * Math.abs(median), 1e-12);
+      const threshold = pattern === 'anomaly' ? o.threshold ?? 0.4 : o.confidence ?? 0.999;
+      values.forEach((value, index) => {
+        const z = (value - median) / scale;
+        const direction = z >= 0 ? 'up' : 'down';
+        const score = pattern === 'anomaly' ? squash(Math.abs(z)) : 1 - 2 * normalTail(Math.abs(z));
+        if (score >= threshold && directionAllows(o.direction, direction)) {
+          out.push({ pattern, score, level: score, threshold, hot: true, expected: median, direction, ready: true, details: {}, time: times[index], value, index });
+        }
+      });
+      break;
+    }
+    case 'changepoint': {
+      const d = createDetector('changepoint', { ...o, history: o.history ?? Math.max(3, Math.min(100, Math.floor(n / 2))), minHistory: o.minHistory ?? Math.max(5, Math.min(30, Math.floor(n / 4))) });
+      values.forEach((value, index) => {
+        const r = d.update(times[index], value);
+        if (r.hot) out.push({ ...r, time: times[index], value, index });
+      });
+      break;
+    }
+    case 'trend': {
+      const { p, s } = mannKendall(values);
+      const { slope, intercept } = olsSlope(times, values);
+      const direction = slope >= 0 ? 'up' : 'down';
+      const trend = p < 1 - (o.confidence ?? 0.99) && n >= 3 ? (s > 0 ? 'increasing' : 'decreasing') : 'stable';
+      const hot = trend !== 'stable' && directionAllows(o.direction, direction);
+      if (hot) out.push({ pattern, score: 1 - p, level: 1, threshold: 1, hot, expected: intercept + slope * times[last], direction, ready: true, details: { trend, slopePerSecond: slope * 1000 }, time: times[last], value: values[last], index: last });
+      break;
+    }
+    case 'seasonality': {
+      const p = detectPeriod(values, { minStrength: o.threshold ?? 0.3 });
+      if (p) out.push({ pattern, score: p.strength, level: 1, threshold: 1, hot: true, expected: values[last], direction: 'up', ready: true, details: { period: p.period, strength: p.strength }, time: times[last], value: values[last], index: last });
+      break;
+    }
+  }
+  return out.sort((a, b) => b.score - a.score);
+}

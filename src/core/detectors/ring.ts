@@ -1,0 +1,82 @@
+/**
+ * A fixed-capacity ring of numbers with a running sum and sum of squares, so a trailing mean and
+ * standard deviation cost O(1) per value and memory stays bounded.
+ */
+export class NumberRing {
+  private readonly data: Float64Array;
+  private head = 0;
+  private size = 0;
+  private sum = 0;
+  private sumSq = 0;
+  private sinceResum = 0;
+
+  constructor(readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    this.data = new Float64Array(capacity);
+  }
+
+  /** How many values are held. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Adds a value, evicting the oldest when full. */
+  push(value: number): void {
+    if (this.size === this.capacity) {
+      const old = this.data[this.head];
+      this.sum -= old;
+      this.sumSq -= old * old;
+      this.data[this.head] = value;
+      this.head = (this.head + 1) % this.capacity;
+    } else {
+      this.data[(this.head + this.size) % this.capacity] = value;
+      this.size++;
+    }
+    this.sum += value;
+    this.sumSq += value * value;
+    // Running sums drift after millions of add/subtract pairs; recompute them now and then.
+    if (++this.sinceResum >= 1 << 16) this.resum();
+  }
+
+  /** The i-th oldest value (0 = oldest). */
+  at(i: number): number {
+    return this.data[(this.head + i) % this.capacity];
+  }
+
+  /** Mean of the held values; NaN when empty. */
+  mean(): number {
+    return this.sum / this.size;
+  }
+
+  /** Population standard deviation of the held values. */
+  std(): number {
+    const m = this.sum / this.size;
+    return Math.sqrt(Math.max(0, this.sumSq / this.size - m * m));
+  }
+
+  /** Values in arrival order. */
+  values(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Drops every value. */
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+    this.sum = 0;
+    this.sumSq = 0;
+  }
+
+  private resum(): void {
+    this.sinceResum = 0;
+    this.sum = 0;
+    this.sumSq = 0;
+    for (let i = 0; i < this.size; i++) {
+      const v = this.at(i);
+      this.sum += v;
+      this.sumSq += v * v;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The last `capacity` values of a series, kept both in arrival order (ring) and sorted, so the
+ * median, any quantile and the median absolute deviation are exact and cheap: O(capacity) memmove
+ * per push, O(log capacity) per query. Memory is bounded by the capacity.
+ */
+export class RollingQuantiles {
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private head = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) {
+    if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
+    this.ring = new Float64Array(capacity);
+    this.sorted = new Float64Array(capacity);
+  }
+
+  /** How many values are held. */
+  get length(): number {
+    return this.size;
+  }
+
+  /** Adds a value, evicting the oldest when full. */
+  push(value: number): void {
+    if (this.size === this.capacity) {
+      // Replace the evicted value in place: one memmove between the two positions, not two to the end.
+      const old = this.ring[this.head];
+      this.ring[this.head] = value;
+      this.head = (this.head + 1) % this.capacity;
+      const a = this.lowerBound(old);
+      const b = this.lowerBound(value);
+      if (b <= a) {
+        this.sorted.copyWithin(b + 1, b, a);
+        this.sorted[b] = value;
+      } else {
+        this.sorted.copyWithin(a, a + 1, b);
+        this.sorted[b - 1] = value;
+      }
+      return;
+    }
+    this.ring[(this.head + this.size) % this.capacity] = value;
+    const at = this.lowerBound(value);
+    this.sorted.copyWithin(at + 1, at, this.size);
+    this.sorted[at] = value;
+    this.size++;
+  }
+
+  /** Drops every value. */
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+  }
+
+  /** The i-th oldest value held (0 = oldest). */
+  at(i: number): number {
+    return this.ring[(this.head + i) % this.capacity];
+  }
+
+  /** Values in arrival order (a copy, for snapshots and window analysis). */
+  values(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** Quantile p in [0,1] with linear interpolation; NaN when empty. */
+  quantile(p: number): number {
+    if (this.size === 0) return NaN;
+    const pos = p * (this.size - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, this.size - 1);
+    return this.sorted[lo] + (this.sorted[hi] - this.sorted[lo]) * (pos - lo);
+  }
+
+  /** The median; NaN when empty. */
+  median(): number {
+    return this.quantile(0.5);
+  }
+
+  /** Median absolute deviation from `center` (default the median), exact, in O(log² n). */
+  mad(center = this.median()): number {
+    const n = this.size;
+    if (n === 0) return NaN;
+    // Distances to the left of the split grow leftwards, to the right grow rightwards: the
+    // k-th smallest distance is a selection over two sorted sequences.
+    const split = this.lowerBound(center);
+    const s = this.sorted;
+    const kth = (k: number): number => {
+      // Binary search on how many of the k smallest come from the left side.
+      let lo = Math.max(0, k - (n - split));
+      let hi = Math.min(k, split);
+      while (lo < hi) {
+        const a = (lo + hi) >> 1; // take a+1 from left?
+        const leftNext = center - s[split - 1 - a];
+        const rightPrev = k - a - 1 >= 0 ? s[split + k - a - 1] - center : -Infinity;
+        if (leftNext < rightPrev) lo = a + 1;
+        else hi = a;
+      }
+      const fromLeft = lo;
+      const fromRight = k - fromLeft;
+      const l = fromLeft > 0 ? center - s[split - fromLeft] : -Infinity;
+      const r = fromRight > 0 ? s[split + fromRight - 1] - center : -Infinity;
+      return Math.max(l, r);
+    };
+    if (n % 2 === 1) return kth((n + 1) / 2);
+    return (kth(n / 2) + kth(n / 2 + 1)) / 2;
+  }
+
+  private lowerBound(value: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

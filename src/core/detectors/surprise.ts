@@ -1,0 +1,30 @@
+/**
+ * How unusual a recent deviation is for this stream: the mean of the last few deviations,
+ * standardised against the long-run distribution of that same mean. A stream that always
+ * deviates a lot (noisy, cyclic) learns that this is normal; a quiet stream is alarmed by less.
+ */
+import { NumberRing } from './ring';
+
+/** Short-mean-vs-long-history standardiser for one deviation signal. */
+export class Surprise {
+  private readonly short: NumberRing;
+  private readonly long: NumberRing;
+
+  constructor(shortWindow: number, longWindow: number, private readonly minHistory: number) {
+    this.short = new NumberRing(shortWindow);
+    this.long = new NumberRing(longWindow);
+  }
+
+  /** Adds a deviation (≥ 0) and returns how many standard deviations its short mean lies above normal (≥ 0). */
+  update(deviation: number): number {
+    this.short.push(deviation);
+    const m = this.short.mean();
+    let z = 0;
+    if (this.long.length >= this.minHistory) {
+      // A floor on the spread keeps a perfectly regular stream from turning rounding into alarms.
+      z = Math.max(0, (m - this.long.mean()) / Math.max(this.long.std(), 1e-3));
+    }
+    this.long.push(m);
+    return z;
+  }
+}

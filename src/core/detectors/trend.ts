@@ -1,0 +1,106 @@
+/**
+ * Trend over a sliding history: Mann–Kendall's S kept incrementally (O(history) per value) for
+ * significance, the ordinary least-squares slope for the size of the trend, per second.
+ */
+import { normalTail } from './normal';
+
+/** Which way the series is going. */
+export type TrendState = 'increasing' | 'decreasing' | 'stable';
+
+/** Settings of the trend detector. */
+export interface TrendOptions {
+  /** Values in the sliding history (default 60). */
+  history?: number;
+  /** Values needed before a verdict (default 10). */
+  minHistory?: number;
+  /** Confidence 0.5..0.999999 (default 0.99). */
+  confidence?: number;
+}
+
+/** Result for one value. */
+export interface TrendResult {
+  trend: TrendState;
+  /** 1 − p-value of the Mann–Kendall test (0..1). */
+  score: number;
+  /** OLS slope in value units per second of event time. */
+  slopePerSecond: number;
+  /** The regression line's value at this time. */
+  expected: number;
+  ready: boolean;
+}
+
+/** Mann–Kendall test on a complete series: S, its normal score and the two-sided p-value. */
+export function mannKendall(values: ArrayLike<number>): { s: number; z: number; p: number } {
+  const n = values.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(values[j] - values[i]);
+  return mkSignificance(s, n);
+}
+
+function mkSignificance(s: number, n: number): { s: number; z: number; p: number } {
+  const variance = (n * (n - 1) * (2 * n + 5)) / 18;
+  const z = variance > 0 ? (s - Math.sign(s)) / Math.sqrt(variance) : 0;
+  return { s, z, p: Math.min(1, 2 * normalTail(Math.abs(z))) };
+}
+
+/** OLS slope (per time unit) and intercept at time 0 of values against times. */
+export function olsSlope(times: ArrayLike<number>, values: ArrayLike<number>): { slope: number; intercept: number } {
+  const n = values.length;
+  if (n === 0) return { slope: 0, intercept: NaN };
+  const t0 = times[0];
+  let st = 0, sv = 0, stt = 0, stv = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i] - t0;
+    st += t; sv += values[i]; stt += t * t; stv += t * values[i];
+  }
+  const den = n * stt - st * st;
+  const slope = den > 0 ? (n * stv - st * sv) / den : 0;
+  return { slope, intercept: (sv - slope * st) / n - slope * t0 };
+}
+
+/** Streaming trend detector for one key. */
+export class TrendDetector {
+  private readonly times: Float64Array;
+  private readonly values: Float64Array;
+  private head = 0;
+  private size = 0;
+  private s = 0;
+  private readonly capacity: number;
+  private readonly minHistory: number;
+  private readonly alpha: number;
+
+  constructor(options: TrendOptions = {}) {
+    this.capacity = Math.max(3, options.history ?? 60);
+    this.minHistory = Math.max(3, Math.min(this.capacity, options.minHistory ?? 10));
+    this.alpha = 1 - (options.confidence ?? 0.99);
+    this.times = new Float64Array(this.capacity);
+    this.values = new Float64Array(this.capacity);
+  }
+
+  /** Adds a value and returns the trend of the history including it. */
+  update(time: number, value: number): TrendResult {
+    const cap = this.capacity;
+    if (this.size === cap) {
+      const old = this.values[this.head];
+      for (let i = 1; i < this.size; i++) this.s -= Math.sign(this.values[(this.head + i) % cap] - old);
+      this.head = (this.head + 1) % cap;
+      this.size--;
+    }
+    for (let i = 0; i < this.size; i++) this.s += Math.sign(value - this.values[(this.head + i) % cap]);
+    const at = (this.head + this.size) % cap;
+    this.times[at] = time;
+    this.values[at] = value;
+    this.size++;
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let i = 0; i < this.size; i++) {
+      ts.push(this.times[(this.head + i) % cap]);
+      vs.push(this.values[(this.head + i) % cap]);
+    }
+    const { slope, intercept } = olsSlope(ts, vs);
+    const { p } = mkSignificance(this.s, this.size);
+    const ready = this.size >= this.minHistory;
+    const trend: TrendState = ready && p < this.alpha ? (this.s > 0 ? 'increasing' : 'decreasing') : 'stable';
+    return { trend, score: ready ? 1 - p : 0, slopePerSecond: slope * 1000, expected: intercept + slope * time, ready };
+  }
+}
