@@ -1,0 +1,314 @@
+/**
+ * Turns the stream-aggregate node's `aggregations` setting into one AggregateFunction over
+ * input records (message-like objects). Aggregations over the same property share one
+ * accumulator where they can (avg + sum, min + max + range, several percentiles), so a window
+ * costs one small object per property and family, and an event one property read each.
+ *
+ * Numeric aggregations use a value only when it is a finite number (typeof "number"): numeric
+ * strings such as "21.5" are refused, never coerced, so a sensor sending text shows up as
+ * rejected input instead of silently skewing results. check() says why a record is refused;
+ * add() skips values a family cannot use, so the other aggregations still see the record.
+ */
+import { ConfigError, describeValue, InputError } from '../errors';
+import { compilePath, Getter } from '../path';
+import type { AggregateFunction } from '../types';
+import { countAggregate } from './count';
+import { DEFAULT_DISTINCT_LIMIT, distinctAggregate, isDistinctValue } from './distinct';
+import { maxAggregate, minAggregate } from './extremes';
+import { firstAggregate, lastAggregate } from './first-last';
+import { avgAggregate } from './mean';
+import { checkPercentile, DEFAULT_EXACT_LIMIT, percentileAggregate } from './quantile';
+import { rangeAggregate } from './range';
+import { rateAggregate } from './rate';
+import { sumAggregate } from './sum';
+import { stddevAggregate, varianceAggregate } from './variance';
+
+/** The aggregations a user can pick. */
+export type AggregationOp =
+  | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct' | 'stddev' | 'variance'
+  | 'median' | 'percentile' | 'first' | 'last' | 'range' | 'rate';
+
+/** Every aggregation op, in the order the editor lists them. */
+export const AGGREGATION_OPS: readonly AggregationOp[] = [
+  'count', 'sum', 'avg', 'min', 'max', 'distinct', 'stddev', 'variance',
+  'median', 'percentile', 'first', 'last', 'range', 'rate',
+];
+
+/** One entry of the `aggregations` setting. */
+export interface AggregationSpec {
+  op: AggregationOp | string;
+  /** Path into the input record; default `payload`. Not used by count. */
+  property?: string;
+  /** Output name; default the op, `p95` for percentile 95. */
+  as?: string;
+  /** Percentile, 0–100 (percentile only). */
+  p?: number;
+}
+
+/** Several aggregations computed together; the result is `{ <name>: value, … }`. */
+export interface AggregationSet<IN = unknown> extends AggregateFunction<IN, unknown, Record<string, unknown>> {
+  /** Output names in order. */
+  readonly names: string[];
+  /** undefined when every aggregation can use the input, else why not (property and value type). */
+  check(input: IN): InputError | undefined;
+  /** Plain-JSON snapshot of an accumulator (always present on a set). */
+  toJSON(acc: unknown): unknown;
+  /** Restores a snapshot made by toJSON for a set compiled from the same specs. */
+  fromJSON(json: unknown): unknown;
+}
+
+/** Limits for the aggregations that switch from exact to a sketch. */
+export interface AggregationOptions {
+  /** Values a median/percentile window keeps exactly before its sketch (default 1,000). */
+  exactLimit?: number;
+  /** Distinct values counted exactly before the HyperLogLog sketch (default 10,000). */
+  distinctLimit?: number;
+}
+
+type AnyAggregate = AggregateFunction<any, any, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** What a family's inputs must be: `none` for count, which reads no property. */
+type InputKind = 'none' | 'number' | 'primitive' | 'defined';
+
+interface OpInfo {
+  /** Ops of one family on one property share an accumulator. */
+  family: string;
+  input: InputKind;
+  make(p: number, limits: Required<AggregationOptions>): AnyAggregate;
+}
+
+const OPS: Record<AggregationOp, OpInfo> = {
+  count: { family: 'count', input: 'none', make: () => countAggregate },
+  sum: { family: 'sum', input: 'number', make: () => sumAggregate },
+  avg: { family: 'sum', input: 'number', make: () => avgAggregate },
+  min: { family: 'extremes', input: 'number', make: () => minAggregate },
+  max: { family: 'extremes', input: 'number', make: () => maxAggregate },
+  range: { family: 'extremes', input: 'number', make: () => rangeAggregate },
+  stddev: { family: 'variance', input: 'number', make: () => stddevAggregate },
+  variance: { family: 'variance', input: 'number', make: () => varianceAggregate },
+  median: { family: 'quantile', input: 'number', make: (_p, l) => percentileAggregate(50, l.exactLimit) },
+  percentile: { family: 'quantile', input: 'number', make: (p, l) => percentileAggregate(p, l.exactLimit) },
+  distinct: { family: 'distinct', input: 'primitive', make: (_p, l) => distinctAggregate(l.distinctLimit) },
+  first: { family: 'first-last', input: 'defined', make: () => firstAggregate },
+  last: { family: 'first-last', input: 'defined', make: () => lastAggregate },
+  rate: { family: 'rate', input: 'number', make: () => rateAggregate },
+};
+
+const ACCEPTS: Record<InputKind, (v: unknown) => boolean> = {
+  none: () => true,
+  number: Number.isFinite as (v: unknown) => boolean,
+  primitive: isDistinctValue,
+  defined: (v) => v !== undefined,
+};
+
+const EXPECTED: Record<InputKind, string> = {
+  none: '',
+  number: 'a number',
+  primitive: 'a string, number, boolean or null',
+  defined: 'a value',
+};
+
+/** One shared accumulator: the family's operations and where its input comes from. */
+interface Slot {
+  agg: AnyAggregate;
+  get: Getter;
+  accepts: (v: unknown) => boolean;
+  input: InputKind;
+  property: string;
+}
+
+/** One output: which slot it reads and how. */
+interface Output {
+  name: string;
+  slot: number;
+  result: (acc: unknown) => unknown;
+}
+
+const NO_PROPERTY: Getter = () => undefined;
+
+class CompiledAggregations<IN> implements AggregationSet<IN> {
+  readonly names: string[];
+  private readonly single: Slot | null;
+
+  constructor(private readonly slots: Slot[], private readonly outputs: Output[]) {
+    this.names = outputs.map((o) => o.name);
+    // One slot (the common case: one aggregation) needs no array around its accumulator.
+    this.single = slots.length === 1 ? slots[0] : null;
+  }
+
+  createAccumulator(): unknown {
+    if (this.single !== null) return this.single.agg.createAccumulator();
+    const accs = new Array<unknown>(this.slots.length);
+    for (let i = 0; i < accs.length; i++) accs[i] = this.slots[i].agg.createAccumulator();
+    return accs;
+  }
+
+  add(acc: unknown, input: IN, time: number): unknown {
+    const one = this.single;
+    if (one !== null) {
+      const v = one.get(input);
+      return one.accepts(v) ? one.agg.add(acc, v, time) : acc;
+    }
+    const accs = acc as unknown[];
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      const v = s.get(input);
+      if (s.accepts(v)) accs[i] = s.agg.add(accs[i], v, time);
+    }
+    return accs;
+  }
+
+  merge(a: unknown, b: unknown): unknown {
+    if (this.single !== null) return this.single.agg.merge(a, b);
+    const as = a as unknown[];
+    const bs = b as unknown[];
+    for (let i = 0; i < this.slots.length; i++) as[i] = this.slots[i].agg.merge(as[i], bs[i]);
+    return as;
+  }
+
+  result(acc: unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const o of this.outputs) out[o.name] = o.result(this.single !== null ? acc : (acc as unknown[])[o.slot]);
+    return out;
+  }
+
+  toJSON(acc: unknown): unknown {
+    const json = (s: Slot, a: unknown): unknown => (s.agg.toJSON ? s.agg.toJSON(a) : a);
+    if (this.single !== null) return json(this.single, acc);
+    return this.slots.map((s, i) => json(s, (acc as unknown[])[i]));
+  }
+
+  fromJSON(data: unknown): unknown {
+    const restore = (s: Slot, j: unknown): unknown => (s.agg.fromJSON ? s.agg.fromJSON(j) : j);
+    if (this.single !== null) return restore(this.single, data);
+    if (!Array.isArray(data) || data.length !== this.slots.length) {
+      throw new TypeError(`accumulator snapshot: expected an array of ${this.slots.length} accumulators for ${this.names.join(', ')}`);
+    }
+    return this.slots.map((s, i) => restore(s, data[i]));
+  }
+
+  check(input: IN): InputError | undefined {
+    for (const s of this.slots) {
+      if (s.input === 'none') continue;
+      const v = s.get(input);
+      if (!s.accepts(v)) {
+        const expected = s.input === 'number' && typeof v === 'number' ? 'a finite number' : EXPECTED[s.input];
+        return new InputError(s.property, `${s.property} is ${describeValue(v)}, expected ${expected}`);
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Reads an op name leniently (case, spaces) and suggests the nearest op when unknown. */
+function parseOp(op: unknown, field: string): AggregationOp {
+  const text = typeof op === 'string' ? op.trim().toLowerCase() : '';
+  if ((AGGREGATION_OPS as readonly string[]).includes(text)) return text as AggregationOp;
+  const hint = typeof op === 'string' ? nearest(text, AGGREGATION_OPS) : undefined;
+  const got = typeof op === 'string' ? `"${op}"` : describeValue(op);
+  throw new ConfigError(field, `unknown aggregation ${got}${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${AGGREGATION_OPS.join(', ')}`);
+}
+
+/** The candidate within edit distance 2 of `word`, if any. */
+function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+function checkLimit(value: unknown, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ConfigError(field, `must be a whole number of at least 1, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Compiles the `aggregations` setting into one AggregationSet; throws ConfigError naming the
+ * field (`aggregations[2].op`, `.p`, `.as`, `.property`) and what is allowed.
+ */
+export function compileAggregations<IN = unknown>(specs: AggregationSpec[], options: AggregationOptions = {}): AggregationSet<IN> {
+  const limits: Required<AggregationOptions> = {
+    exactLimit: checkLimit(options.exactLimit, 'exactLimit', DEFAULT_EXACT_LIMIT),
+    distinctLimit: checkLimit(options.distinctLimit, 'distinctLimit', DEFAULT_DISTINCT_LIMIT),
+  };
+  if (!Array.isArray(specs) || specs.length === 0) {
+    throw new ConfigError('aggregations', 'add at least one aggregation, e.g. { op: "avg", property: "payload" }');
+  }
+  const slots: Slot[] = [];
+  const slotIndex = new Map<string, number>();
+  const outputs: Output[] = [];
+  const nameOwner = new Map<string, number>();
+
+  specs.forEach((spec, i) => {
+    const field = `aggregations[${i}]`;
+    if (spec === null || typeof spec !== 'object') {
+      throw new ConfigError(field, `must be an object like { op: "avg", property: "payload" }, got ${describeValue(spec)}`);
+    }
+    const op = parseOp(spec.op, `${field}.op`);
+    const info = OPS[op];
+    const p = op === 'percentile' ? checkPercentile(spec.p, `${field}.p`) : 50;
+
+    const property = info.input === 'none' ? '' : propertyText(spec.property, `${field}.property`);
+    const key = `${info.family}\u0000${property}`;
+    let slot = slotIndex.get(key);
+    if (slot === undefined) {
+      slot = slots.length;
+      slotIndex.set(key, slot);
+      slots.push({
+        agg: info.make(p, limits),
+        get: info.input === 'none' ? NO_PROPERTY : compilePath(property, `${field}.property`),
+        accepts: ACCEPTS[info.input],
+        input: info.input,
+        property,
+      });
+    }
+
+    const name = outputName(spec.as, op, p, `${field}.as`);
+    const owner = nameOwner.get(name);
+    if (owner !== undefined) {
+      throw new ConfigError(`${field}.as`, `output name "${name}" is already used by aggregations[${owner}]; give each aggregation its own "as"`);
+    }
+    nameOwner.set(name, i);
+    const agg = info.make(p, limits);
+    outputs.push({ name, slot, result: (acc) => agg.result(acc) });
+  });
+  return new CompiledAggregations<IN>(slots, outputs);
+}
+
+function propertyText(property: unknown, field: string): string {
+  if (property === undefined || property === null || property === '') return 'payload';
+  if (typeof property !== 'string') throw new ConfigError(field, `must be a property path like "payload.temperature", got ${describeValue(property)}`);
+  return property.trim() === '' ? 'payload' : property.trim();
+}
+
+function outputName(as: unknown, op: AggregationOp, p: number, field: string): string {
+  if (as !== undefined && as !== null && typeof as !== 'string') {
+    throw new ConfigError(field, `must be a name for the result, got ${describeValue(as)}`);
+  }
+  const name = typeof as === 'string' && as.trim() !== '' ? as.trim() : op === 'percentile' ? `p${p}` : op;
+  // Assigning "__proto__" on a plain result object would replace its prototype instead.
+  if (name === '__proto__') throw new ConfigError(field, 'the name "__proto__" cannot be used');
+  return name;
+}

@@ -1,0 +1,22 @@
+/** Incremental, mergeable aggregates and their compilation from the aggregate node's settings. */
+export * from './compile-aggregations';
+export { countAggregate } from './count';
+export { sumAggregate } from './sum';
+export { avgAggregate } from './mean';
+export { minAggregate, maxAggregate } from './extremes';
+export { rangeAggregate } from './range';
+export { stddevAggregate, varianceAggregate } from './variance';
+export { percentileAggregate, medianAggregate, quantileOf, exactQuantile, DEFAULT_EXACT_LIMIT } from './quantile';
+export { DDSKETCH_RELATIVE_ACCURACY, DDSKETCH_MAX_BINS } from './ddsketch';
+export { distinctAggregate, DEFAULT_DISTINCT_LIMIT } from './distinct';
+export { HLL_STANDARD_ERROR, HLL_REGISTERS } from './hyperloglog';
+export { firstAggregate, lastAggregate } from './first-last';
+export { rateAggregate } from './rate';
+export type { CountAcc } from './count';
+export type { SumAcc } from './sum';
+export type { ExtremesAcc } from './extremes';
+export type { VarianceAcc } from './variance';
+export type { QuantileAcc } from './quantile';
+export type { DistinctAcc } from './distinct';
+export type { DistinctValue } from './hyperloglog';
+export type { FirstLastAcc } from './first-last';

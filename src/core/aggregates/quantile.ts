@@ -1,0 +1,128 @@
+/**
+ * median and percentiles. Small windows keep their values and answer exactly; once a window
+ * holds more than `exactLimit` values (default 1,000) it switches to a DDSketch (±1 % relative
+ * error, see ddsketch.ts), so memory stays bounded however busy the window is.
+ *
+ * The exact percentile interpolates linearly between the two nearest ranks (rank = p/100 ×
+ * (n − 1), like Excel PERCENTILE.INC and numpy's default), so the median of an even count is
+ * the mean of the middle two.
+ */
+import { ConfigError } from '../errors';
+import type { AggregateFunction } from '../types';
+import { cloneSketch, createSketch, DDSketch, sketchAdd, sketchFromJSON, sketchMerge, sketchQuantile, sketchToJSON } from './ddsketch';
+import { readArray, readNumber, readObject } from './snapshot-json';
+
+/** Values a window keeps for an exact answer before it switches to the sketch. */
+export const DEFAULT_EXACT_LIMIT = 1000;
+
+/** Exactly one of `v` (the values, exact mode) and `s` (the sketch) is set. */
+export interface QuantileAcc {
+  v: number[] | null;
+  s: DDSketch | null;
+}
+
+/** The accumulator operations shared by every percentile over the same exact limit. */
+export interface QuantileState {
+  createAccumulator(): QuantileAcc;
+  add(acc: QuantileAcc, x: number): QuantileAcc;
+  merge(a: QuantileAcc, b: QuantileAcc): QuantileAcc;
+  toJSON(acc: QuantileAcc): unknown;
+  fromJSON(json: unknown): QuantileAcc;
+}
+
+function toSketch(values: number[], into: DDSketch = createSketch()): DDSketch {
+  for (let i = 0; i < values.length; i++) sketchAdd(into, values[i]);
+  return into;
+}
+
+/** Accumulator operations for windows that stay exact up to `exactLimit` values. */
+export function quantileState(exactLimit: number = DEFAULT_EXACT_LIMIT): QuantileState {
+  return {
+    createAccumulator: () => ({ v: [], s: null }),
+    add(acc, x) {
+      const v = acc.v;
+      if (v === null) {
+        sketchAdd(acc.s as DDSketch, x);
+      } else {
+        v.push(x);
+        if (v.length > exactLimit) {
+          acc.s = toSketch(v);
+          acc.v = null;
+        }
+      }
+      return acc;
+    },
+    merge(a, b) {
+      if (a.v !== null && b.v !== null) {
+        if (a.v.length + b.v.length <= exactLimit) {
+          for (let i = 0; i < b.v.length; i++) a.v.push(b.v[i]);
+        } else {
+          a.s = toSketch(b.v, toSketch(a.v));
+          a.v = null;
+        }
+      } else if (a.v !== null) {
+        a.s = toSketch(a.v, cloneSketch(b.s as DDSketch));
+        a.v = null;
+      } else if (b.v !== null) {
+        toSketch(b.v, a.s as DDSketch);
+      } else {
+        sketchMerge(a.s as DDSketch, b.s as DDSketch);
+      }
+      return a;
+    },
+    toJSON: (acc) => (acc.v !== null ? { v: acc.v.slice() } : { s: sketchToJSON(acc.s as DDSketch) }),
+    fromJSON(json) {
+      const o = readObject(json, 'percentile accumulator');
+      if (o.v !== undefined) return { v: readArray(o.v, 'v').map((x, i) => readNumber(x, `v[${i}]`)), s: null };
+      return { v: null, s: sketchFromJSON(o.s) };
+    },
+  };
+}
+
+/** Exact q-quantile (0 ≤ q ≤ 1) of ascending-sorted values, interpolated between ranks. */
+export function exactQuantile(sorted: readonly number[], q: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const h = q * (n - 1);
+  const lo = Math.floor(h);
+  const v = sorted[lo];
+  return h === lo ? v : v + (h - lo) * (sorted[lo + 1] - v);
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
+/** The q-quantile (0 ≤ q ≤ 1) of an accumulator, exact or from its sketch; null when empty. */
+export function quantileOf(acc: QuantileAcc, q: number): number | null {
+  if (acc.v === null) return sketchQuantile(acc.s as DDSketch, q);
+  // Sorting in place is harmless (the accumulator is a multiset) and cheap when re-asked.
+  acc.v.sort(ascending);
+  return exactQuantile(acc.v, q);
+}
+
+/** Checks a percentile setting; throws ConfigError naming `field` unless 0 ≤ p ≤ 100. */
+export function checkPercentile(p: unknown, field = 'p'): number {
+  const n = typeof p === 'string' && p.trim() !== '' ? Number(p) : p;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 100) {
+    throw new ConfigError(field, `percentile needs p between 0 and 100 (e.g. 95), got ${JSON.stringify(p) ?? String(p)}`);
+  }
+  return n;
+}
+
+/** The p-th percentile (0–100) of the window's numbers; exact up to `exactLimit` values. */
+export function percentileAggregate(p: number, exactLimit: number = DEFAULT_EXACT_LIMIT): AggregateFunction<number, QuantileAcc, number | null> {
+  const q = checkPercentile(p) / 100;
+  const state = quantileState(exactLimit);
+  return {
+    createAccumulator: state.createAccumulator,
+    add: state.add,
+    merge: state.merge,
+    result: (acc) => quantileOf(acc, q),
+    toJSON: state.toJSON,
+    fromJSON: state.fromJSON,
+  };
+}
+
+/** The median (50th percentile) of the window's numbers. */
+export const medianAggregate = percentileAggregate(50);

@@ -1,0 +1,89 @@
+/**
+ * variance and stddev with Welford's update and Chan et al.'s pairwise merge: the naive
+ * Σx² − (Σx)²/n loses every digit when values sit far from zero (1e9 ± 0.001), these do not.
+ *
+ * Both are the sample statistics (divided by n − 1), like SQL STDDEV/VARIANCE and Azure Stream
+ * Analytics STDEV/VAR; a window with a single value has 0 spread, an empty one null.
+ */
+import type { AggregateFunction } from '../types';
+import { readNumber, readObject } from './snapshot-json';
+
+/** `m` is the running mean and `q` the sum of squared deviations from it (M2). */
+export interface VarianceAcc {
+  n: number;
+  m: number;
+  q: number;
+}
+
+/** Creates an empty variance accumulator. */
+export function createVarianceAcc(): VarianceAcc {
+  return { n: 0, m: 0, q: 0 };
+}
+
+/** Adds one finite number (Welford). */
+export function addVariance(acc: VarianceAcc, x: number): VarianceAcc {
+  const n = ++acc.n;
+  const d = x - acc.m;
+  acc.m += d / n;
+  acc.q += d * (x - acc.m);
+  return acc;
+}
+
+/** Merges b into a (Chan et al.); b is left untouched. */
+export function mergeVariance(a: VarianceAcc, b: VarianceAcc): VarianceAcc {
+  if (b.n === 0) return a;
+  if (a.n === 0) {
+    a.n = b.n;
+    a.m = b.m;
+    a.q = b.q;
+    return a;
+  }
+  const n = a.n + b.n;
+  const d = b.m - a.m;
+  a.m += (d * b.n) / n;
+  a.q += b.q + ((d * d * a.n) / n) * b.n;
+  a.n = n;
+  return a;
+}
+
+/** Sample variance of the accumulated values; null when empty, 0 for one value. */
+export function sampleVariance(acc: VarianceAcc): number | null {
+  if (acc.n === 0) return null;
+  if (acc.n === 1) return 0;
+  // Rounding can leave M2 a hair below zero when all values are equal.
+  return acc.q > 0 ? acc.q / (acc.n - 1) : 0;
+}
+
+/** Snapshot form. */
+export function varianceToJSON(acc: VarianceAcc): unknown {
+  return { n: acc.n, m: acc.m, q: acc.q };
+}
+
+/** Restores a snapshot made by varianceToJSON. */
+export function varianceFromJSON(json: unknown): VarianceAcc {
+  const o = readObject(json, 'variance accumulator');
+  return { n: readNumber(o.n, 'n'), m: readNumber(o.m, 'm'), q: readNumber(o.q, 'q') };
+}
+
+const shared = {
+  createAccumulator: createVarianceAcc,
+  add: addVariance,
+  merge: mergeVariance,
+  toJSON: varianceToJSON,
+  fromJSON: varianceFromJSON,
+};
+
+/** Sample variance (n − 1) of the window's numbers. */
+export const varianceAggregate: AggregateFunction<number, VarianceAcc, number | null> = {
+  ...shared,
+  result: sampleVariance,
+};
+
+/** Sample standard deviation (n − 1) of the window's numbers. */
+export const stddevAggregate: AggregateFunction<number, VarianceAcc, number | null> = {
+  ...shared,
+  result: (acc) => {
+    const v = sampleVariance(acc);
+    return v === null ? null : Math.sqrt(v);
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * Message property paths (`payload.temperature`, `payload.readings[0].v`, `payload["a b"]`),
+ * parsed once at config time into a getter so the per-message path does no string work.
+ */
+import { ConfigError } from './errors';
+
+/** One step of a path: an object key or an array index. */
+export type PathSegment = string | number;
+
+/** Reads the value at a compiled path; undefined when any step on the way is missing. */
+export type Getter = (input: unknown) => unknown;
+
+/** Splits a property path into its segments; throws ConfigError naming `field` when malformed. */
+export function parsePath(path: string, field = 'property'): PathSegment[] {
+  if (typeof path !== 'string') {
+    throw new ConfigError(field, `a property path must be a string like "payload.temperature", got ${typeof path}`);
+  }
+  let text = path.trim();
+  // Node-RED users write both "payload.x" and "msg.payload.x"; both mean the same property.
+  if (text.startsWith('msg.') || text.startsWith('msg[')) text = text.slice(text[3] === '.' ? 4 : 3);
+  if (text === '') throw new ConfigError(field, 'a property path must not be empty (e.g. "payload")');
+
+  const bad = (why: string): ConfigError => new ConfigError(field, `invalid property path "${path}": ${why}`);
+  const segments: PathSegment[] = [];
+  let i = 0;
+  let expectName = true;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '[') {
+      const close = scanBracket(text, i, segments, bad);
+      i = close + 1;
+      expectName = false;
+    } else if (c === '.') {
+      if (expectName) throw bad(`empty name at position ${i}`);
+      i++;
+      expectName = true;
+      if (i >= text.length) throw bad('it ends with "."');
+    } else {
+      if (!expectName) throw bad(`expected "." or "[" at position ${i}`);
+      let j = i;
+      while (j < text.length && text[j] !== '.' && text[j] !== '[') j++;
+      const name = text.slice(i, j);
+      if (name.trim() !== name) throw bad(`spaces around "${name}"; quote such names: ["${name}"]`);
+      if (name === ']') throw bad(`unmatched "]" at position ${i}`);
+      segments.push(name);
+      i = j;
+      expectName = false;
+    }
+  }
+  return segments;
+}
+
+/** Reads `[0]`, `["key"]` or `['key']` starting at `open`; returns the index of the closing `]`. */
+function scanBracket(text: string, open: number, out: PathSegment[], bad: (why: string) => ConfigError): number {
+  const quote = text[open + 1];
+  if (quote === '"' || quote === "'") {
+    let value = '';
+    let j = open + 2;
+    for (; j < text.length && text[j] !== quote; j++) {
+      if (text[j] === '\\' && j + 1 < text.length) j++;
+      value += text[j];
+    }
+    if (j >= text.length) throw bad(`unterminated quote at position ${open + 1}`);
+    if (text[j + 1] !== ']') throw bad(`expected "]" at position ${j + 1}`);
+    out.push(value);
+    return j + 1;
+  }
+  const close = text.indexOf(']', open);
+  if (close < 0) throw bad(`unclosed "[" at position ${open}`);
+  const inner = text.slice(open + 1, close).trim();
+  if (!/^\d+$/.test(inner)) {
+    throw bad(`"[${inner}]" is not an array index; use [0], [1], … or a quoted key like ["${inner}"]`);
+  }
+  out.push(Number(inner));
+  return close;
+}
+
+/** Formats segments back to the canonical path text (`payload.readings[0]["a b"]`). */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(s)) out += out === '' ? s : `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+/**
+ * Compiles a property path into a getter; throws ConfigError naming `field` when malformed.
+ * Short paths get unrolled getters because they are read for every message.
+ */
+export function compilePath(path: string, field = 'property'): Getter {
+  return compileSegments(parsePath(path, field));
+}
+
+/** Builds a getter for already-parsed segments. */
+export function compileSegments(segments: readonly PathSegment[]): Getter {
+  // Reading through `any` is the point here: the input is whatever the message carries.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const [a, b, c] = segments;
+  switch (segments.length) {
+    case 0:
+      return (o) => o;
+    case 1:
+      return (o: any) => (o == null ? undefined : o[a]);
+    case 2:
+      return (o: any) => {
+        if (o == null) return undefined;
+        const x = o[a];
+        return x == null ? undefined : x[b];
+      };
+    case 3:
+      return (o: any) => {
+        if (o == null) return undefined;
+        const x = o[a];
+        if (x == null) return undefined;
+        const y = x[b];
+        return y == null ? undefined : y[c];
+      };
+    default: {
+      const steps = segments.slice();
+      return (o: any) => {
+        let x = o;
+        for (let i = 0; i < steps.length; i++) {
+          if (x == null) return undefined;
+          x = x[steps[i]];
+        }
+        return x;
+      };
+    }
+  }
+}

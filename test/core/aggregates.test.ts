@@ -1,0 +1,270 @@
+import { strict as assert } from 'assert';
+import { ConfigError, InputError } from '../../src/core/errors';
+import {
+  AGGREGATION_OPS,
+  AggregationSpec,
+  avgAggregate,
+  compileAggregations,
+  countAggregate,
+  distinctAggregate,
+  firstAggregate,
+  lastAggregate,
+  maxAggregate,
+  medianAggregate,
+  minAggregate,
+  percentileAggregate,
+  rangeAggregate,
+  rateAggregate,
+  stddevAggregate,
+  sumAggregate,
+  varianceAggregate,
+} from '../../src/core/aggregates';
+import type { AggregateFunction } from '../../src/core/types';
+
+/** Runs values (with times 0, 1000, 2000, … unless given) through one accumulator. */
+function run<IN, ACC, OUT>(agg: AggregateFunction<IN, ACC, OUT>, values: IN[], times?: number[]): OUT {
+  let acc = agg.createAccumulator();
+  values.forEach((v, i) => (acc = agg.add(acc, v, times ? times[i] : i * 1000)));
+  return agg.result(acc);
+}
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('aggregates: single ops', () => {
+  it('count counts every input and is 0 when empty', () => {
+    assert.equal(run(countAggregate, []), 0);
+    assert.equal(run(countAggregate, ['a', null, 3]), 3);
+  });
+
+  it('sum, avg, min, max, range on one value, several values and negative values', () => {
+    const values = [4, -2, 10.5, -7, 0];
+    assert.equal(run(sumAggregate, values), 5.5);
+    assert.equal(run(avgAggregate, values), 1.1);
+    assert.equal(run(minAggregate, values), -7);
+    assert.equal(run(maxAggregate, values), 10.5);
+    assert.equal(run(rangeAggregate, values), 17.5);
+    assert.equal(run(avgAggregate, [42]), 42);
+    assert.equal(run(rangeAggregate, [42]), 0);
+    assert.equal(run(minAggregate, [-1, -3, -2]), -3);
+  });
+
+  it('every numeric aggregate of an empty window is null, never NaN or Infinity', () => {
+    for (const agg of [sumAggregate, avgAggregate, minAggregate, maxAggregate, rangeAggregate, stddevAggregate, varianceAggregate, medianAggregate, rateAggregate]) {
+      assert.equal(run(agg as AggregateFunction<number, unknown, unknown>, []), null);
+    }
+    assert.equal(run(firstAggregate, []), null);
+    assert.equal(run(lastAggregate, []), null);
+    assert.equal(run(distinctAggregate(), []), 0);
+  });
+
+  it('variance and stddev are the sample statistics; one value has 0 spread', () => {
+    assert.equal(run(varianceAggregate, [2, 4, 4, 4, 5, 5, 7, 9]), 32 / 7);
+    assert.ok(Math.abs((run(stddevAggregate, [2, 4, 4, 4, 5, 5, 7, 9]) as number) - Math.sqrt(32 / 7)) < 1e-15);
+    assert.equal(run(varianceAggregate, [5]), 0);
+    assert.equal(run(stddevAggregate, [3, 3, 3]), 0);
+  });
+
+  it('variance stays accurate far from zero, where Σx² − (Σx)²/n collapses', () => {
+    const values = [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16];
+    assert.equal(run(varianceAggregate, values), 30);
+    const tiny = [4e-12, 7e-12, 13e-12, 16e-12];
+    assert.ok(Math.abs((run(varianceAggregate, tiny) as number) / 30e-24 - 1) < 1e-12);
+    const huge = [4e150, 7e150, 13e150, 16e150];
+    assert.ok(Math.abs((run(varianceAggregate, huge) as number) / 30e300 - 1) < 1e-12);
+  });
+
+  it('median and percentiles interpolate between the nearest ranks', () => {
+    assert.equal(run(medianAggregate, [3, 1, 2]), 2);
+    assert.equal(run(medianAggregate, [4, 1, 3, 2]), 2.5);
+    assert.equal(run(percentileAggregate(0), [5, 1, 9]), 1);
+    assert.equal(run(percentileAggregate(100), [5, 1, 9]), 9);
+    assert.equal(run(percentileAggregate(90), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 10);
+    assert.equal(run(percentileAggregate(95), [10, 20]), 19.5);
+    assert.equal(run(medianAggregate, [-5]), -5);
+  });
+
+  it('percentileAggregate refuses p outside 0–100', () => {
+    assert.match(configError(() => percentileAggregate(101)).message, /^p: percentile needs p between 0 and 100/);
+    configError(() => percentileAggregate(-1));
+    configError(() => percentileAggregate(NaN));
+  });
+
+  it('first and last go by event time, ties by arrival', () => {
+    assert.equal(run(firstAggregate, ['b', 'a', 'c'], [20, 10, 30]), 'a');
+    assert.equal(run(lastAggregate, ['c', 'a', 'b'], [30, 10, 20]), 'c');
+    assert.equal(run(firstAggregate, ['x', 'y'], [5, 5]), 'x');
+    assert.equal(run(lastAggregate, ['x', 'y'], [5, 5]), 'y');
+    assert.deepEqual(run(lastAggregate, [{ on: true }], [1]), { on: true });
+  });
+
+  it('rate is the per-second change between first and last by event time', () => {
+    // An energy meter: 1.5 kWh more after 30 minutes, read out of order.
+    assert.equal(run(rateAggregate, [100.5, 100, 101.5], [600000, 0, 1800000]), ((101.5 - 100) / 1800000) * 1000);
+    assert.equal(run(rateAggregate, [10, 4], [0, 2000]), -3);
+    assert.equal(run(rateAggregate, [1]), null);
+    assert.equal(run(rateAggregate, [1, 2, 3], [7, 7, 7]), null);
+  });
+
+  it('distinct counts JSON primitives exactly, keeping types apart', () => {
+    assert.equal(run(distinctAggregate(), ['a', 'b', 'a', 1, '1', true, 'true', null, 0, -0]), 8);
+  });
+});
+
+describe('aggregates: compileAggregations', () => {
+  const msg = (payload: unknown, topic = 's1') => ({ topic, payload, timestamp: 0 });
+
+  it('lists every op', () => {
+    assert.deepEqual([...AGGREGATION_OPS].sort(), ['avg', 'count', 'distinct', 'first', 'last', 'max', 'median', 'min', 'percentile', 'range', 'rate', 'stddev', 'sum', 'variance']);
+  });
+
+  it('computes several aggregations over message properties, in order and by name', () => {
+    const set = compileAggregations([
+      { op: 'count' },
+      { op: 'avg', property: 'payload.t' },
+      { op: 'max', property: 'payload.t', as: 'peak' },
+      { op: 'min', property: 'payload.t' },
+      { op: 'range', property: 'payload.t' },
+      { op: 'percentile', property: 'payload.t', p: 95 },
+      { op: 'median', property: 'payload.t' },
+      { op: 'distinct', property: 'topic' },
+      { op: 'stddev', property: 'payload.t' },
+      { op: 'variance', property: 'payload.t' },
+      { op: 'first', property: 'payload.t' },
+      { op: 'last', property: 'payload.t' },
+      { op: 'rate', property: 'payload.e' },
+      { op: 'sum', property: 'payload.readings[1]' },
+    ]);
+    assert.deepEqual(set.names, ['count', 'avg', 'peak', 'min', 'range', 'p95', 'median', 'distinct', 'stddev', 'variance', 'first', 'last', 'rate', 'sum']);
+    let acc = set.createAccumulator();
+    const inputs = [
+      { t: 20, e: 1, readings: [0, 1] },
+      { t: 22, e: 2, readings: [0, 2] },
+      { t: 27, e: 4, readings: [0, 3] },
+    ];
+    inputs.forEach((p, i) => (acc = set.add(acc, msg(p, `s${i % 2}`), i * 1000)));
+    const r = set.result(acc);
+    assert.deepEqual(Object.keys(r), set.names);
+    assert.equal(r.count, 3);
+    assert.equal(r.avg, 23);
+    assert.equal(r.peak, 27);
+    assert.equal(r.min, 20);
+    assert.equal(r.range, 7);
+    assert.equal(r.p95, 26.5);
+    assert.equal(r.median, 22);
+    assert.equal(r.distinct, 2);
+    assert.equal(r.variance, 13);
+    assert.equal(r.stddev, Math.sqrt(13));
+    assert.equal(r.first, 20);
+    assert.equal(r.last, 27);
+    assert.equal(r.rate, 1.5);
+    assert.equal(r.sum, 6);
+  });
+
+  it('defaults the property to payload and accepts op names in any case', () => {
+    const set = compileAggregations([{ op: ' AVG ' }, { op: 'max', property: '' }]);
+    assert.deepEqual(set.names, ['avg', 'max']);
+    let acc = set.createAccumulator();
+    for (const v of [1, 2, 6]) acc = set.add(acc, msg(v), 0);
+    assert.deepEqual(set.result(acc), { avg: 3, max: 6 });
+  });
+
+  it('an empty window gives count 0 and null for every value aggregation', () => {
+    const set = compileAggregations([{ op: 'count' }, { op: 'avg' }]);
+    assert.deepEqual(set.result(set.createAccumulator()), { count: 0, avg: null });
+  });
+
+  it('check() names the property and the value type of unusable input', () => {
+    const set = compileAggregations([{ op: 'count' }, { op: 'avg', property: 'payload.temperature' }]);
+    assert.equal(set.check(msg({ temperature: 21.5 })), undefined);
+    const err = set.check(msg({ temperature: 'abc' }));
+    assert.ok(err instanceof InputError);
+    assert.equal(err.property, 'payload.temperature');
+    assert.equal(err.message, 'payload.temperature is string "abc", expected a number');
+    assert.equal(set.check(msg({ temperature: '21.5' }))?.message, 'payload.temperature is string "21.5", expected a number');
+    assert.equal(set.check(msg({}))?.message, 'payload.temperature is undefined, expected a number');
+    assert.equal(set.check(msg(null))?.message, 'payload.temperature is undefined, expected a number');
+    assert.equal(set.check(msg({ temperature: Infinity }))?.message, 'payload.temperature is number Infinity, expected a finite number');
+    assert.equal(set.check(msg({ temperature: true }))?.message, 'payload.temperature is boolean, expected a number');
+    const d = compileAggregations([{ op: 'distinct' }]);
+    assert.equal(d.check(msg({ a: 1 }))?.message, 'payload is object, expected a string, number, boolean or null');
+    assert.equal(d.check(msg(null)), undefined);
+    const l = compileAggregations([{ op: 'last', property: 'payload.state' }]);
+    assert.equal(l.check(msg({}))?.message, 'payload.state is undefined, expected a value');
+    assert.equal(compileAggregations([{ op: 'count' }]).check(msg(undefined)), undefined);
+  });
+
+  it('add() skips values an aggregation cannot use instead of coercing them', () => {
+    const set = compileAggregations([{ op: 'count' }, { op: 'avg' }, { op: 'distinct' }]);
+    let acc = set.createAccumulator();
+    for (const v of [10, '20', NaN, null, 30]) acc = set.add(acc, msg(v), 0);
+    assert.deepEqual(set.result(acc), { count: 5, avg: 20, distinct: 4 });
+  });
+
+  it('aggregations over the same property share state but keep their own results', () => {
+    const set = compileAggregations([
+      { op: 'percentile', p: 10 },
+      { op: 'percentile', p: 90 },
+      { op: 'min' },
+      { op: 'max' },
+      { op: 'avg', property: 'payload' },
+      { op: 'avg', property: 'topic', as: 'avgTopic' },
+    ]);
+    let acc = set.createAccumulator();
+    assert.equal((acc as unknown[]).length, 4, 'quantile, extremes, sum on payload and sum on topic');
+    for (let i = 1; i <= 11; i++) acc = set.add(acc, { payload: i, topic: 2 * i }, i);
+    assert.deepEqual(set.result(acc), { p10: 2, p90: 10, min: 1, max: 11, avg: 6, avgTopic: 12 });
+  });
+
+  it('snapshots of a mixed set survive JSON and keep merging', () => {
+    const set = compileAggregations([{ op: 'count' }, { op: 'avg' }, { op: 'median' }, { op: 'distinct' }, { op: 'first' }, { op: 'rate' }, { op: 'stddev' }, { op: 'min' }]);
+    let a = set.createAccumulator();
+    let b = set.createAccumulator();
+    for (let i = 0; i < 10; i++) a = set.add(a, msg(i), i);
+    for (let i = 10; i < 20; i++) b = set.add(b, msg(i), i);
+    const restored = set.fromJSON(JSON.parse(JSON.stringify(set.toJSON(a))));
+    assert.deepEqual(set.result(restored), set.result(a));
+    const empty = set.fromJSON(JSON.parse(JSON.stringify(set.toJSON(set.createAccumulator()))));
+    assert.deepEqual(set.result(empty), set.result(set.createAccumulator()));
+    assert.deepEqual(set.result(set.merge(restored, b)), set.result(set.merge(a, b)));
+    assert.throws(() => set.fromJSON({}), /expected an array of 8 accumulators/);
+  });
+
+  describe('config errors name the field and what is allowed', () => {
+    const cases: Array<[string, () => unknown, RegExp]> = [
+      ['no aggregation', () => compileAggregations([]), /^aggregations: add at least one aggregation/],
+      ['not a list', () => compileAggregations(undefined as never), /^aggregations: add at least one/],
+      ['unknown op', () => compileAggregations([{ op: 'avg' }, { op: 'sum' }, { op: 'avrg' }]), /^aggregations\[2\]\.op: unknown aggregation "avrg" \(did you mean "avg"\?\); allowed: count, sum, avg, min, max, distinct, stddev, variance, median, percentile, first, last, range, rate$/],
+      ['unrelated op', () => compileAggregations([{ op: 'xyzzy-total' }]), /^aggregations\[0\]\.op: unknown aggregation "xyzzy-total"; allowed: count/],
+      ['op missing', () => compileAggregations([{} as AggregationSpec]), /^aggregations\[0\]\.op: unknown aggregation undefined; allowed/],
+      ['percentile without p', () => compileAggregations([{ op: 'percentile' }]), /^aggregations\[0\]\.p: percentile needs p between 0 and 100 \(e\.g\. 95\), got undefined$/],
+      ['p too large', () => compileAggregations([{ op: 'percentile', p: 120 }]), /^aggregations\[0\]\.p: .*got 120$/],
+      ['p negative', () => compileAggregations([{ op: 'percentile', p: -5 }]), /^aggregations\[0\]\.p: /],
+      ['p not a number', () => compileAggregations([{ op: 'percentile', p: 'high' as never }]), /^aggregations\[0\]\.p: .*got "high"$/],
+      ['duplicate names', () => compileAggregations([{ op: 'avg' }, { op: 'avg', property: 'payload.x' }]), /^aggregations\[1\]\.as: output name "avg" is already used by aggregations\[0\]/],
+      ['duplicate explicit names', () => compileAggregations([{ op: 'min', as: 'v' }, { op: 'max', as: 'v' }]), /^aggregations\[1\]\.as: output name "v"/],
+      ['percentile name clash', () => compileAggregations([{ op: 'percentile', p: 95 }, { op: 'max', as: 'p95' }]), /^aggregations\[1\]\.as: output name "p95"/],
+      ['bad name type', () => compileAggregations([{ op: 'avg', as: 5 as never }]), /^aggregations\[0\]\.as: must be a name/],
+      ['prototype name', () => compileAggregations([{ op: 'avg', as: '__proto__' }]), /^aggregations\[0\]\.as: the name "__proto__" cannot be used/],
+      ['bad property path', () => compileAggregations([{ op: 'avg', property: 'payload..x' }]), /^aggregations\[0\]\.property: invalid property path "payload\.\.x"/],
+      ['property not text', () => compileAggregations([{ op: 'avg', property: 3 as never }]), /^aggregations\[0\]\.property: must be a property path/],
+      ['spec not an object', () => compileAggregations([null as never]), /^aggregations\[0\]: must be an object/],
+      ['bad exactLimit', () => compileAggregations([{ op: 'median' }], { exactLimit: 0 }), /^exactLimit: must be a whole number of at least 1, got number 0$/],
+      ['bad distinctLimit', () => compileAggregations([{ op: 'distinct' }], { distinctLimit: 2.5 }), /^distinctLimit: must be a whole number/],
+    ];
+    for (const [name, fn, pattern] of cases) {
+      it(name, () => assert.match(configError(fn).message, pattern));
+    }
+  });
+
+  it('names percentiles pN, accepting p as a numeric string', () => {
+    assert.deepEqual(compileAggregations([{ op: 'percentile', p: '99.9' as never }, { op: 'percentile', p: 5 }]).names, ['p99.9', 'p5']);
+  });
+});
