@@ -1,0 +1,106 @@
+'use strict';
+// The flow `npm start` deploys: the "IoT sensor pipeline" example exactly as users import it,
+// on its own tab, pointed at the demo's broker, plus a FlowFuse Dashboard 2 page that charts
+// per-sensor temperature with its 1-minute average, lists anomalies as they are detected and
+// counts late and rejected readings.
+const { buildExamples } = require('./build-examples');
+
+const PIPELINE = '01 IoT sensor pipeline';
+
+function byName(nodes, name) {
+  const node = nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`demo flow: the IoT example has no node named "${name}"`);
+  return node;
+}
+
+/** Builds the demo flow; `transport` 'kafka' carries readings over Kafka instead of MQTT. */
+function buildDemoFlow({ transport = 'mqtt' } = {}) {
+  const tab = 'demo.tab';
+  const nodes = buildExamples()[PIPELINE].map((n) => ({ ...n }));
+  for (const n of nodes) if (n.x !== undefined) n.z = tab;
+  const broker = nodes.find((n) => n.type === 'stream-mqtt-broker');
+  broker.url = '${STREAM_DEMO_MQTT_URL}';
+  broker.name = 'demo MQTT';
+
+  if (transport === 'kafka') useKafkaForReadings(nodes, tab);
+
+  const sub = byName(nodes, transport === 'kafka' ? 'sensors (Kafka)' : 'demo/sensors/+');
+  const avg = byName(nodes, 'avg temperature / tumbling 1m');
+  const plausible = byName(nodes, 'plausible −50…100 °C');
+  const anomalies = byName(nodes, 'anomaly / last 5m');
+
+  const ui = [];
+  const add = (node) => {
+    ui.push(node);
+    return node.id;
+  };
+  const base = add({ id: 'demo.ui.base', type: 'ui-base', name: 'Stream processing demo', path: '/dashboard', appIcon: '', includeClientData: true, acceptsClientConfig: ['ui-notification', 'ui-control'], showPathInSidebar: false, headerContent: 'page', navigationStyle: 'default', titleBarStyle: 'default', showReconnectNotification: true, notificationDisplayTime: 1, showDisconnectNotification: true, allowInstall: false });
+  const theme = add({ id: 'demo.ui.theme', type: 'ui-theme', name: 'Demo theme', colors: { surface: '#2f4f4f', primary: '#2f7d7a', bgPage: '#f4f6f6', groupBg: '#ffffff', groupOutline: '#d9e0e0' }, sizes: { density: 'default', pagePadding: '12px', groupGap: '12px', groupBorderRadius: '4px', widgetGap: '12px' } });
+  const page = add({ id: 'demo.ui.page', type: 'ui-page', name: 'IoT sensors', ui: base, path: '/sensors', icon: 'thermometer', layout: 'grid', theme, breakpoints: [{ name: 'Default', px: 0, cols: 3 }, { name: 'Tablet', px: 576, cols: 6 }, { name: 'Small Desktop', px: 768, cols: 9 }, { name: 'Desktop', px: 1024, cols: 12 }], order: 1, className: '', visible: 'true', disabled: 'false' });
+  const group = (id, name, width, order) => add({ id, type: 'ui-group', name, page, width, height: 1, order, showTitle: true, className: '', visible: 'true', disabled: 'false', groupType: 'default' });
+  const gTemp = group('demo.ui.g.temp', 'Temperature per sensor (°C) and its 1-minute average', 9, 1);
+  const gCounts = group('demo.ui.g.counts', 'Late / rejected', 3, 2);
+  const gAnom = group('demo.ui.g.anom', 'Detected anomalies', 12, 3);
+
+  const at = (col, row) => ({ z: tab, x: 140 + col * 200, y: 700 + row * 60 });
+  const change = (id, name, rules, pos) => add({ id, type: 'change', name, rules, ...pos, wires: [[]] });
+  const chart = add({
+    id: 'demo.ui.chart', type: 'ui-chart', group: gTemp, name: 'temperature chart', label: 'chart', order: 1, chartType: 'line', category: 'topic', categoryType: 'msg',
+    xAxisLabel: '', xAxisProperty: 'timestamp', xAxisPropertyType: 'msg', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
+    yAxisLabel: '°C', yAxisProperty: 'payload', yAxisPropertyType: 'msg', ymin: '', ymax: '', bins: 10, action: 'append', stackSeries: false, pointShape: 'circle', pointRadius: 2,
+    showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'],
+    textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 9, height: 8, className: '', interpolation: 'linear', ...at(3, 0), wires: [[]],
+  });
+  const reading = change('demo.ui.reading', 'temperature → chart', [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' }], at(2, 0));
+  const average = change('demo.ui.average', 'average → chart', [
+    { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
+    { t: 'set', p: 'timestamp', pt: 'msg', to: 'window.end', tot: 'msg' },
+    { t: 'set', p: 'topic', pt: 'msg', to: 'topic & " avg"', tot: 'jsonata' },
+  ], at(2, 1));
+  ui.find((n) => n.id === reading).wires = [[chart]];
+  ui.find((n) => n.id === average).wires = [[chart]];
+  sub.wires[0].push(reading);
+  avg.wires[0].push(average);
+
+  const counter = (id, name, port, pos) => add({
+    id, type: 'function', name, ...pos, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[]],
+    func: 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };',
+  });
+  const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 3, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(4, order + 1), wires: [] });
+  const lateCount = counter('demo.ui.late', 'count late', 1, at(3, 2));
+  const rejCount = counter('demo.ui.rejected', 'count implausible', 1, at(3, 3));
+  const anomCount = counter('demo.ui.anomalies', 'count anomalies', 0, at(3, 4));
+  ui.find((n) => n.id === lateCount).wires = [[text('demo.ui.t.late', 'late readings (after their window closed)', 1)]];
+  ui.find((n) => n.id === rejCount).wires = [[text('demo.ui.t.rejected', 'implausible readings (rejected)', 2)]];
+  ui.find((n) => n.id === anomCount).wires = [[text('demo.ui.t.anomalies', 'anomalies detected', 3)]];
+  avg.wires[1].push(lateCount);
+  plausible.wires[1].push(rejCount);
+  anomalies.wires[0].push(anomCount);
+
+  const row = change('demo.ui.row', 'alert → table row', [
+    { t: 'set', p: 'payload', pt: 'msg', to: '{"time": $moment(timestamp ? timestamp : $millis()).format("HH:mm:ss"), "sensor": topic, "value": payload.value, "expected": payload.expected ? $round(payload.expected, 2) : "", "score": payload.score ? $round(payload.score, 1) : "", "direction": payload.direction}', tot: 'jsonata' },
+  ], at(2, 5));
+  const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'anomalies', order: 1, width: 12, height: 0, maxrows: 8, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'append', className: '', ...at(3, 5), wires: [[]] });
+  ui.find((n) => n.id === row).wires = [[table]];
+  const toast = add({ id: 'demo.ui.toast', type: 'ui-notification', ui: base, position: 'top right', colorDefault: false, color: '#d62728', displayTime: '4', showCountdown: true, outputs: 0, allowDismiss: true, dismissText: 'Close', allowConfirm: false, confirmText: 'Confirm', raw: false, className: '', name: 'anomaly toast', ...at(3, 6), wires: [] });
+  const toastText = change('demo.ui.toasttext', 'alert → toast', [
+    { t: 'set', p: 'payload', pt: 'msg', to: '"Anomaly on " & topic & ": " & $string(payload.value)', tot: 'jsonata' },
+  ], at(2, 6));
+  ui.find((n) => n.id === toastText).wires = [[toast]];
+  anomalies.wires[0].push(row, toastText);
+
+  return [{ id: tab, type: 'tab', label: 'IoT demo', disabled: false, info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.' }, ...nodes, ...ui];
+}
+
+/** Swaps the MQTT hop of the readings for Kafka topic `demo-sensors`, keyed by sensor id. */
+function useKafkaForReadings(nodes, tab) {
+  const pub = byName(nodes, 'publish readings');
+  const sub = byName(nodes, 'demo/sensors/+');
+  const kafkaBroker = { id: 'demo.kafka', type: 'stream-kafka-broker', name: 'demo Kafka', brokers: '${STREAM_DEMO_KAFKA_BROKERS}', clientId: 'stream-demo' };
+  Object.assign(pub, { type: 'stream-kafka-out', name: 'readings → Kafka', broker: kafkaBroker.id, topic: 'demo-sensors', keyFrom: 'topic' });
+  Object.assign(sub, { type: 'stream-kafka-in', name: 'sensors (Kafka)', broker: kafkaBroker.id, topic: 'demo-sensors', groupId: 'stream-demo', keyFrom: 'record', timeFrom: 'field', timeField: 'ts' });
+  nodes.push(kafkaBroker);
+  void tab;
+}
+
+module.exports = { buildDemoFlow };
