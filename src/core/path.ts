@@ -80,7 +80,8 @@ export function formatPath(segments: readonly PathSegment[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(s)) out += out === '' ? s : `.${s}`;
+    // A leading "msg" would read as the optional msg. prefix, so it is quoted.
+    else if (/^[A-Za-z_$][\w$-]*$/.test(s) && !(out === '' && s === 'msg')) out += out === '' ? s : `.${s}`;
     else out += `[${JSON.stringify(s)}]`;
   }
   return out;
