@@ -98,7 +98,8 @@ export interface SendOptions {
 export interface KafkaProducerConnection extends EventEmitter {
   readonly state: KafkaState;
   connect(): Promise<void>;
-  send(topic: string, records: ProducedRecord[], opts: SendOptions): Promise<void>;
+  /** Sends records of one or more topics in one request per broker. */
+  send(batches: { topic: string; records: ProducedRecord[] }[], opts: SendOptions): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -274,12 +275,11 @@ class KafkaJsProducer extends EventEmitter implements KafkaProducerConnection {
     return this.connecting;
   }
 
-  async send(topic: string, records: ProducedRecord[], opts: SendOptions): Promise<void> {
+  async send(batches: { topic: string; records: ProducedRecord[] }[], opts: SendOptions): Promise<void> {
     await this.connect();
     try {
-      await this.producer.send({
-        topic,
-        messages: records,
+      await this.producer.sendBatch({
+        topicMessages: batches.map((b) => ({ topic: b.topic, messages: b.records })),
         acks: opts.acks,
         timeout: opts.timeout,
         compression: opts.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,

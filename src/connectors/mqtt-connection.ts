@@ -92,7 +92,8 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
       connectTimeout: o.connectTimeout,
       // Offline buffering is done by the nodes with a bounded queue, never by the library.
       queueQoSZero: false,
-      resubscribe: true,
+      // Subscriptions are renewed in the connect handler, only when the broker lost the session.
+      resubscribe: false,
       ...(o.protocolVersion === 5 && o.sessionExpiry !== undefined ? { properties: { sessionExpiryInterval: o.sessionExpiry } } : {}),
       ...(o.tls ?? {}),
     } as mqtt.IClientOptions;

@@ -58,6 +58,14 @@ export class OffsetTracker {
     return { topic, partition, offset: next.toString() };
   }
 
+  /** The partitions with records in flight. */
+  partitions(): { topic: string; partition: number }[] {
+    return [...this.parts.keys()].map((id) => {
+      const i = id.indexOf('\u0000');
+      return { partition: Number(id.slice(0, i)), topic: id.slice(i + 1) };
+    });
+  }
+
   /** Forgets a partition that this consumer no longer owns (its records will be redelivered elsewhere). */
   revoke(topic: string, partition: number): void {
     const id = `${partition}\u0000${topic}`;

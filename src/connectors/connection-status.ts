@@ -1,0 +1,29 @@
+import type { NodeStatus } from '../nodes/shared/red';
+
+/** States both client libraries are mapped onto. */
+export type LinkState = 'connecting' | 'connected' | 'rebalancing' | 'paused' | 'disconnected' | 'failed' | 'closed';
+
+/** The status line of a connector node: colour from the link state, then the node's counters. */
+export function connectionStatus(state: LinkState, detail: string[], error?: string): NodeStatus {
+  const text = [state, ...detail].join(' · ') + (error && state !== 'connected' ? `: ${error}` : '');
+  switch (state) {
+    case 'connected':
+      return { fill: 'green', shape: 'dot', text };
+    case 'connecting':
+    case 'rebalancing':
+      return { fill: 'yellow', shape: 'ring', text };
+    case 'paused':
+      return { fill: 'blue', shape: 'ring', text };
+    case 'failed':
+      return { fill: 'red', shape: 'dot', text };
+    default:
+      return { fill: 'red', shape: 'ring', text };
+  }
+}
+
+/** Shortens an error message for a status line. */
+export function shortError(err: unknown): string | undefined {
+  if (!err) return undefined;
+  const m = err instanceof Error ? err.message : String(err);
+  return m.length > 60 ? m.slice(0, 57) + '…' : m;
+}

@@ -1,0 +1,169 @@
+import { ConfigError } from '../core/errors';
+import type { BaseNodeConfig, RedNode } from '../nodes/shared/red';
+import type { KafkaClientOptions, KafkaConnection, SaslMechanism } from './kafka-connection';
+import { intSetting } from './node-red-api';
+import type { KeySource, TimeSource } from './event-mapping';
+import type { PayloadFormat } from './payload-format';
+import { parseFormat, parseKeySource, parseTimeSource } from './mqtt-config';
+
+/** What stream-kafka-in/out see of their broker config node. */
+export interface KafkaBrokerNode extends RedNode {
+  configError?: ConfigError;
+  /** Short text for status lines (first broker). */
+  label: string;
+  /** The shared client; undefined when the settings cannot be used. */
+  connection?: KafkaConnection;
+  retry: KafkaClientOptions['retry'];
+}
+
+function int(config: BaseNodeConfig, field: string, dflt: number, min: number, max: number, unit: string): number {
+  const v = intSetting(config[field], dflt, min, max);
+  if (v === undefined) throw new ConfigError(field, `must be a whole number of ${unit} between ${min} and ${max}, got ${JSON.stringify(config[field])}`);
+  return v;
+}
+
+const SASL: readonly string[] = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'];
+
+/** Turns stream-kafka-broker's fields into client options (without TLS material); throws ConfigError naming the field. */
+export function parseKafkaBrokerConfig(config: BaseNodeConfig, credentials: { user?: string; password?: string } = {}): KafkaClientOptions {
+  const brokers = String(config.brokers ?? '')
+    .split(/[\s,]+/)
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (!brokers.length) throw new ConfigError('brokers', 'list at least one broker as host:port, e.g. localhost:9092');
+  for (const b of brokers) {
+    if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw new ConfigError('brokers', `"${b}" is not host:port`);
+  }
+  const mechanism = String(config.saslMechanism || 'none');
+  if (!SASL.includes(mechanism)) throw new ConfigError('saslMechanism', `must be one of ${SASL.join(', ')}, got "${mechanism}"`);
+  let sasl: KafkaClientOptions['sasl'];
+  if (mechanism !== 'none') {
+    if (!credentials.user) throw new ConfigError('user', `SASL ${mechanism} needs a username`);
+    sasl = { mechanism: mechanism as SaslMechanism, username: credentials.user, password: credentials.password ?? '' };
+  }
+  return {
+    brokers,
+    clientId: String(config.clientId ?? '').trim() || 'node-red-stream',
+    sasl,
+    connectionTimeout: int(config, 'connectionTimeout', 3000, 100, 600000, 'milliseconds'),
+    requestTimeout: int(config, 'requestTimeout', 30000, 100, 600000, 'milliseconds'),
+    retry: {
+      retries: int(config, 'retries', 5, 0, 1000, 'retries'),
+      initialRetryTime: int(config, 'initialRetryTime', 300, 10, 600000, 'milliseconds'),
+      maxRetryTime: int(config, 'maxRetryTime', 30000, 10, 3600000, 'milliseconds'),
+    },
+  };
+}
+
+/** stream-kafka-in settings after validation. */
+export interface KafkaInSettings {
+  topics: (string | RegExp)[];
+  groupId: string;
+  fromBeginning: boolean;
+  format: PayloadFormat;
+  key: KeySource;
+  time: TimeSource;
+  commitMode: 'auto' | 'handled';
+  /** Records handed to the flow and not yet handled before the consumer pauses; 0 = no limit. */
+  maxInFlight: number;
+  output: 'single' | 'batch';
+  sessionTimeout: number;
+  heartbeatInterval: number;
+  rebalanceTimeout: number;
+  maxWaitTime: number;
+}
+
+/** Turns stream-kafka-in's fields into settings; throws ConfigError naming the field. */
+export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
+  const regex = config.topicIsRegex === true || config.topicIsRegex === 'true';
+  const names = String(config.topics ?? config.topic ?? '')
+    .split(regex ? /\n/ : /[\n,]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (!names.length) throw new ConfigError('topics', 'name at least one topic (or a pattern when "regex" is ticked)');
+  const topics = names.map((t) => {
+    if (!regex) {
+      if (!/^[A-Za-z0-9._-]{1,249}$/.test(t)) throw new ConfigError('topics', `"${t}" is not a Kafka topic name (letters, digits, . _ -)`);
+      return t;
+    }
+    try {
+      return new RegExp(t);
+    } catch (err) {
+      throw new ConfigError('topics', `"${t}" is not a regular expression: ${(err as Error).message}`);
+    }
+  });
+  const groupId = String(config.groupId ?? '').trim();
+  if (!groupId) throw new ConfigError('groupId', 'a consumer group id is required; consumers with the same id share the partitions');
+  const commitMode = String(config.commitMode || 'handled');
+  if (commitMode !== 'auto' && commitMode !== 'handled') throw new ConfigError('commitMode', `must be auto or handled, got "${commitMode}"`);
+  const output = String(config.output || 'single');
+  if (output !== 'single' && output !== 'batch') throw new ConfigError('output', `must be single or batch, got "${output}"`);
+  const sessionTimeout = int(config, 'sessionTimeout', 10000, 1000, 3600000, 'milliseconds');
+  const heartbeatInterval = int(config, 'heartbeatInterval', 1000, 100, 3600000, 'milliseconds');
+  if (heartbeatInterval >= sessionTimeout) throw new ConfigError('heartbeatInterval', 'must be shorter than sessionTimeout (a third of it is usual)');
+  return {
+    topics,
+    groupId,
+    fromBeginning: config.fromBeginning === true || config.fromBeginning === 'true',
+    format: parseFormat(config.format, 'auto'),
+    key: parseKeySource(config, ['record', 'field', 'none'], 'record'),
+    time: parseTimeSource(config, ['record', 'field', 'arrival'], 'record'),
+    commitMode,
+    maxInFlight: int(config, 'maxInFlight', 1000, 0, 10000000, 'messages'),
+    output,
+    sessionTimeout,
+    heartbeatInterval,
+    rebalanceTimeout: int(config, 'rebalanceTimeout', 10000, 1000, 3600000, 'milliseconds'),
+    maxWaitTime: int(config, 'maxWaitTime', 100, 0, 60000, 'milliseconds'),
+  };
+}
+
+/** stream-kafka-out settings after validation. */
+export interface KafkaOutSettings {
+  /** Fixed topic; undefined = msg.topic. */
+  topic?: string;
+  /** msg property holding the record key ('' = no key). */
+  keyProperty: string;
+  partitioner: 'default' | 'legacy';
+  acks: -1 | 0 | 1;
+  compression: 'none' | 'gzip';
+  idempotent: boolean;
+  serialize: 'payload' | 'event';
+  /** Also send msg.metadata entries as headers. */
+  metadataHeaders: boolean;
+  batchSize: number;
+  lingerMs: number;
+  queueSize: number;
+  timeout: number;
+}
+
+/** Turns stream-kafka-out's fields into settings; throws ConfigError naming the field. */
+export function parseKafkaOutConfig(config: BaseNodeConfig): KafkaOutSettings {
+  const topic = String(config.topic ?? '').trim() || undefined;
+  if (topic && !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new ConfigError('topic', `"${topic}" is not a Kafka topic name (letters, digits, . _ -)`);
+  const acksText = String(config.acks || 'all');
+  const acks = ({ all: -1, leader: 1, none: 0 } as Record<string, -1 | 0 | 1>)[acksText];
+  if (acks === undefined) throw new ConfigError('acks', `must be all, leader or none, got "${acksText}"`);
+  const compression = String(config.compression || 'none');
+  if (compression !== 'none' && compression !== 'gzip') throw new ConfigError('compression', `must be none or gzip, got "${compression}"`);
+  const partitioner = String(config.partitioner || 'default');
+  if (partitioner !== 'default' && partitioner !== 'legacy') throw new ConfigError('partitioner', `must be default or legacy, got "${partitioner}"`);
+  const idempotent = config.idempotent === true || config.idempotent === 'true';
+  if (idempotent && acks !== -1) throw new ConfigError('acks', 'an idempotent producer needs acks "all"');
+  const serialize = String(config.serialize || 'payload');
+  if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);
+  return {
+    topic,
+    keyProperty: String(config.keyProperty ?? 'topic').trim().replace(/^msg\./, ''),
+    partitioner,
+    acks,
+    compression,
+    idempotent,
+    serialize,
+    metadataHeaders: config.metadataHeaders === undefined ? true : config.metadataHeaders === true || config.metadataHeaders === 'true',
+    batchSize: int(config, 'batchSize', 500, 1, 100000, 'messages'),
+    lingerMs: int(config, 'lingerMs', 0, 0, 60000, 'milliseconds'),
+    queueSize: int(config, 'queueSize', 10000, 0, 10000000, 'messages'),
+    timeout: int(config, 'timeout', 30000, 100, 600000, 'milliseconds'),
+  };
+}

@@ -1,0 +1,178 @@
+import { ConfigError } from '../core/errors';
+import type { MqttConnection, MqttConnectionOptions } from './mqtt-connection';
+import { intSetting } from './node-red-api';
+import { PAYLOAD_FORMATS, type PayloadFormat } from './payload-format';
+import type { KeySource, TimeSource } from './event-mapping';
+import { publishTopicProblem, subscriptionProblem } from './mqtt-topic';
+import type { BaseNodeConfig, RedNode } from '../nodes/shared/red';
+
+/** What stream-mqtt-in/out see of their broker config node. */
+export interface MqttBrokerNode extends RedNode {
+  /** The settings could not be used; the message names the field. */
+  configError?: ConfigError;
+  /** Short text for status lines (host:port). */
+  label: string;
+  /** 4 (MQTT 3.1.1) or 5: MQTT 5 properties are sent only to a v5 connection. */
+  protocolVersion: 4 | 5;
+  register(user: RedNode): MqttConnection | undefined;
+  deregister(user: RedNode): Promise<void>;
+}
+
+/** Turns the config node's fields into connection options; throws ConfigError naming the field. */
+export function parseMqttBrokerConfig(config: BaseNodeConfig, credentials: { user?: string; password?: string } = {}): MqttConnectionOptions {
+  const url = String(config.url ?? '').trim();
+  if (!/^(mqtts?|wss?):\/\/[^/\s]+/.test(url)) {
+    throw new ConfigError('url', `"${url}" is not a broker URL; use mqtt://host:1883, mqtts://, ws:// or wss://`);
+  }
+  const pv = String(config.protocolVersion ?? '4');
+  if (pv !== '4' && pv !== '5') throw new ConfigError('protocolVersion', `must be 4 (MQTT 3.1.1) or 5, got "${pv}"`);
+  const keepalive = intSetting(config.keepalive, 60, 0, 65535);
+  if (keepalive === undefined) throw new ConfigError('keepalive', 'must be a whole number of seconds between 0 and 65535');
+  const reconnectPeriod = intSetting(config.reconnectPeriod, 5000, 0, 3600000);
+  if (reconnectPeriod === undefined) throw new ConfigError('reconnectPeriod', 'must be a whole number of milliseconds between 0 and 3600000');
+  const connectTimeout = intSetting(config.connectTimeout, 30000, 100, 600000);
+  if (connectTimeout === undefined) throw new ConfigError('connectTimeout', 'must be a whole number of milliseconds between 100 and 600000');
+  let sessionExpiry: number | undefined;
+  if (config.sessionExpiry !== undefined && config.sessionExpiry !== '') {
+    sessionExpiry = intSetting(config.sessionExpiry, 0, 0, 4294967295);
+    if (sessionExpiry === undefined) throw new ConfigError('sessionExpiry', 'must be a whole number of seconds (0 = ends with the connection)');
+  }
+  return {
+    url,
+    clientId: String(config.clientId ?? '').trim() || undefined,
+    username: credentials.user || undefined,
+    password: credentials.password || undefined,
+    protocolVersion: pv === '5' ? 5 : 4,
+    keepalive,
+    clean: config.cleanSession === undefined ? true : config.cleanSession === true || config.cleanSession === 'true',
+    sessionExpiry,
+    reconnectPeriod,
+    connectTimeout,
+  };
+}
+
+
+/** stream-mqtt-in settings after validation. */
+export interface MqttInSettings {
+  topics: string[];
+  qos: 0 | 1 | 2;
+  format: PayloadFormat;
+  key: KeySource;
+  time: TimeSource;
+}
+
+function qosOf(value: unknown, field: string, dflt: 0 | 1 | 2): 0 | 1 | 2 {
+  if (value === undefined || value === '') return dflt;
+  const q = Number(value);
+  if (q !== 0 && q !== 1 && q !== 2) throw new ConfigError(field, `must be 0, 1 or 2, got ${JSON.stringify(value)}`);
+  return q;
+}
+
+/** Parses the key settings shared by the inbound connectors (`keyFrom` + `keyLevel`/`keyField`). */
+export function parseKeySource(config: BaseNodeConfig, allowed: KeySource['from'][], dflt: KeySource['from']): KeySource {
+  const from = String(config.keyFrom || dflt) as KeySource['from'];
+  if (!allowed.includes(from)) throw new ConfigError('keyFrom', `must be one of ${allowed.join(', ')}, got "${from}"`);
+  if (from === 'level') {
+    const level = Number(config.keyLevel);
+    if (config.keyLevel === '' || config.keyLevel === undefined || !Number.isInteger(level)) {
+      throw new ConfigError('keyLevel', 'must be a whole number: 0 = first topic level, -1 = last');
+    }
+    return { from, level };
+  }
+  if (from === 'field') {
+    const path = normaliseField(config.keyField);
+    if (!path) throw new ConfigError('keyField', 'name the payload property that holds the key, e.g. sensorId');
+    return { from, path };
+  }
+  return { from } as KeySource;
+}
+
+/** Parses the event-time settings shared by the inbound connectors (`timeFrom` + `timeField`). */
+export function parseTimeSource(config: BaseNodeConfig, allowed: TimeSource['from'][], dflt: TimeSource['from']): TimeSource {
+  const from = String(config.timeFrom || dflt) as TimeSource['from'];
+  if (!allowed.includes(from)) throw new ConfigError('timeFrom', `must be one of ${allowed.join(', ')}, got "${from}"`);
+  if (from === 'field') {
+    const path = normaliseField(config.timeField);
+    if (!path) throw new ConfigError('timeField', 'name the payload property that holds the event time, e.g. ts');
+    return { from, path };
+  }
+  return { from } as TimeSource;
+}
+
+/** Accepts `ts`, `payload.ts` or `msg.payload.ts` for a payload field. */
+function normaliseField(value: unknown): string {
+  return String(value ?? '').trim().replace(/^msg\./, '').replace(/^payload\.?/, '');
+}
+
+/** Parses the payload format setting. */
+export function parseFormat(value: unknown, dflt: PayloadFormat): PayloadFormat {
+  const f = String(value || dflt) as PayloadFormat;
+  if (!PAYLOAD_FORMATS.includes(f)) throw new ConfigError('format', `must be one of ${PAYLOAD_FORMATS.join(', ')}, got "${f}"`);
+  return f;
+}
+
+/** Turns stream-mqtt-in's fields into settings; throws ConfigError naming the field. */
+export function parseMqttInConfig(config: BaseNodeConfig): MqttInSettings {
+  const topics = String(config.topic ?? '')
+    .split(/[\n,]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (!topics.length) throw new ConfigError('topic', 'name at least one topic filter, e.g. sensors/+/temperature');
+  for (const t of topics) {
+    const problem = subscriptionProblem(t);
+    if (problem) throw new ConfigError('topic', `"${t}": ${problem}`);
+  }
+  return {
+    topics,
+    qos: qosOf(config.qos, 'qos', 1),
+    format: parseFormat(config.format, 'auto'),
+    key: parseKeySource(config, ['topic', 'level', 'field', 'none'], 'topic'),
+    time: parseTimeSource(config, ['arrival', 'field'], 'arrival'),
+  };
+}
+
+/** stream-mqtt-out settings after validation. */
+export interface MqttOutSettings {
+  /** Fixed topic; undefined = msg.topic. */
+  topic?: string;
+  /** Fixed QoS; undefined = msg.qos (default 0). */
+  qos?: 0 | 1 | 2;
+  retain: boolean | 'msg';
+  /** `payload`: send msg.payload; `event`: JSON of { topic, payload, timestamp, window, eventId, eventType, metadata }. */
+  serialize: 'payload' | 'event';
+  /** MQTT 5: send msg.metadata entries as user properties. */
+  userProperties: boolean;
+  contentType?: string;
+  messageExpiry?: number;
+  queueSize: number;
+}
+
+/** Turns stream-mqtt-out's fields into settings; throws ConfigError naming the field. */
+export function parseMqttOutConfig(config: BaseNodeConfig): MqttOutSettings {
+  const topic = String(config.topic ?? '').trim() || undefined;
+  if (topic) {
+    const problem = publishTopicProblem(topic);
+    if (problem) throw new ConfigError('topic', `"${topic}" ${problem}`);
+  }
+  const qos = config.qos === 'msg' || config.qos === '' || config.qos === undefined ? undefined : qosOf(config.qos, 'qos', 0);
+  const retain = config.retain === 'msg' ? 'msg' : config.retain === true || config.retain === 'true';
+  const serialize = String(config.serialize || 'payload');
+  if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);
+  const queueSize = intSetting(config.queueSize, 1000, 0, 10000000);
+  if (queueSize === undefined) throw new ConfigError('queueSize', 'must be a whole number of messages >= 0 (0 = do not queue while disconnected)');
+  let messageExpiry: number | undefined;
+  if (config.messageExpiry !== undefined && config.messageExpiry !== '') {
+    messageExpiry = intSetting(config.messageExpiry, 0, 1, 4294967295);
+    if (messageExpiry === undefined) throw new ConfigError('messageExpiry', 'must be a whole number of seconds >= 1, or empty');
+  }
+  return {
+    topic,
+    qos,
+    retain,
+    serialize,
+    userProperties: config.userProperties === undefined ? true : config.userProperties === true || config.userProperties === 'true',
+    contentType: String(config.contentType ?? '').trim() || undefined,
+    messageExpiry,
+    queueSize,
+  };
+}

@@ -1,0 +1,32 @@
+import type { ConfigError } from '../core/errors';
+import { KafkaConnection } from '../connectors/kafka-connection';
+import { parseKafkaBrokerConfig, type KafkaBrokerNode } from '../connectors/kafka-config';
+import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
+import type { BaseNodeConfig } from './shared/red';
+
+export = (RED: ConnectorRedAPI) => {
+  function StreamKafkaBroker(this: KafkaBrokerNode & CredentialNode, config: BaseNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.label = String(config.brokers ?? '').split(/[\s,]+/)[0] ?? '';
+    node.retry = { retries: 5, initialRetryTime: 300, maxRetryTime: 30000 };
+    try {
+      const options = parseKafkaBrokerConfig(config, node.credentials);
+      const useTls = config.usetls === true || config.usetls === 'true';
+      if (useTls) options.ssl = (tlsOptionsFrom(RED, config.tls) as object | undefined) ?? true;
+      // The library retries noisily while a broker is away; the nodes' status says it once, the
+      // details stay at debug level.
+      options.log = (_level, message) => node.debug?.(`kafka: ${message}`);
+      node.retry = options.retry;
+      node.connection = new KafkaConnection(options);
+    } catch (err) {
+      node.configError = err as ConfigError;
+      node.error(`invalid configuration: ${(err as Error).message}`);
+    }
+    // Consumers and producers belong to the nodes that made them and are closed by them.
+    node.on('close', (_removed: boolean, done: () => void) => done());
+  }
+  RED.nodes.registerType('stream-kafka-broker', StreamKafkaBroker, {
+    credentials: { user: { type: 'text' }, password: { type: 'password' } },
+  });
+};

@@ -1,0 +1,299 @@
+import { ConfigError, InputError } from '../core/errors';
+import { decodePayload } from '../connectors/payload-format';
+import { toEventMessage, type EventMessage } from '../connectors/event-mapping';
+import { parseKafkaInConfig, type KafkaBrokerNode, type KafkaInSettings } from '../connectors/kafka-config';
+import { isAuthError, type ConsumedBatch, type ConsumedRecord, type KafkaConsumerConnection, type KafkaState } from '../connectors/kafka-connection';
+import { OffsetTracker, type CommitPoint } from '../connectors/offset-tracker';
+import { HandledTracker } from '../connectors/handled-tracker';
+import { connectionStatus, shortError, type LinkState } from '../connectors/connection-status';
+import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
+import { ThrottledStatus } from './shared/throttled-status';
+import { failOnConfig } from './shared/config-error';
+import type { BaseNodeConfig, NodeMessage } from './shared/red';
+
+type Headers = Record<string, string | string[]>;
+
+function headersOf(r: ConsumedRecord): Headers {
+  const out: Headers = {};
+  for (const [k, v] of Object.entries(r.headers)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
+  }
+  return out;
+}
+
+/** Maps a Kafka record to the event message; throws InputError for a payload or field that cannot be used. */
+function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
+  const payload = decodePayload(r.value, s.format);
+  const headers = headersOf(r);
+  const key = r.key === null ? null : r.key.toString('utf8');
+  const msg = toEventMessage({ topic: r.topic, payload, recordKey: key, recordTime: r.timestamp, arrival: Date.now(), metadata: headers }, s.key, s.time);
+  msg.headers = headers;
+  msg.key = key;
+  msg.partition = r.partition;
+  msg.offset = r.offset;
+  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp };
+  return msg;
+}
+
+export = (RED: ConnectorRedAPI) => {
+  function StreamKafkaIn(this: CredentialNode, config: BaseNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
+    let s: KafkaInSettings;
+    try {
+      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
+      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError?.message ?? 'broker config unusable');
+      s = parseKafkaInConfig(config);
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    const connection = broker.connection!;
+
+    let consumer: KafkaConsumerConnection | undefined;
+    let state: KafkaState = 'connecting';
+    let lastError: string | undefined;
+    let received = 0;
+    let bad = 0;
+    let manualPause = false;
+    let backpressured = false;
+    let closing = false;
+    let attempt = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    const lag = new Map<string, bigint>();
+    const offsets = new OffsetTracker();
+    // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
+    const handled = new HandledTracker(RED.hooks, `streamKafkaIn_${node.id}`);
+    const pendingCommits = new Map<string, CommitPoint>();
+    let committing: Promise<void> | undefined;
+
+    const status = new ThrottledStatus(node, () => {
+      const shown: LinkState = state === 'connected' && (manualPause || backpressured) ? 'paused' : state;
+      const detail = [`${received} msgs`];
+      let total = 0n;
+      for (const l of lag.values()) total += l;
+      if (state === 'connected' || shown === 'paused') detail.push(`lag ${total}`);
+      if (offsets.inFlight) detail.push(`${offsets.inFlight} in flight`);
+      if (bad) detail.push(`${bad} bad`);
+      return connectionStatus(shown, detail, lastError);
+    });
+
+    const flushCommits = (): Promise<void> => {
+      if (committing) return committing;
+      if (!pendingCommits.size || !consumer) return Promise.resolve();
+      const points = [...pendingCommits.values()];
+      pendingCommits.clear();
+      const c = consumer;
+      committing = c
+        .commit(points)
+        .catch((err: Error) => {
+          // A commit refused during a rebalance is harmless for at-least-once: the new owner
+          // starts from the last commit that succeeded and the records are redelivered.
+          node.debug?.(`commit failed: ${err.message}`);
+        })
+        .finally(() => {
+          committing = undefined;
+          if (pendingCommits.size && consumer === c) void flushCommits();
+        });
+      return committing;
+    };
+
+    const commit = (p: CommitPoint | undefined): void => {
+      if (!p || s.commitMode !== 'handled') return;
+      pendingCommits.set(`${p.partition}/${p.topic}`, p);
+      void flushCommits();
+    };
+
+    const relievePressure = (): void => {
+      if (backpressured && offsets.inFlight <= s.maxInFlight / 2) {
+        backpressured = false;
+        if (!manualPause) consumer?.resume();
+        status.touch();
+      }
+    };
+
+    const completed = (records: ConsumedRecord[]): void => {
+      for (const r of records) commit(offsets.complete(r.topic, r.partition, r.offset));
+      relievePressure();
+      status.touch();
+    };
+
+    const reportBad = (r: ConsumedRecord, err: unknown): void => {
+      bad++;
+      const e = err instanceof InputError ? err : new InputError('payload', String((err as Error)?.message ?? err));
+      // A source node has no done(): node.error with a message is what a Catch node hears.
+      node.error(e, { topic: r.topic, payload: r.value, partition: r.partition, offset: r.offset, kafka: { topic: r.topic, partition: r.partition, offset: r.offset } } as NodeMessage);
+    };
+
+    const sendTracked = (msg: NodeMessage, records: ConsumedRecord[]): void => {
+      const id = RED.util.generateId();
+      msg._msgid = id;
+      handled.track(id, () => completed(records));
+      node.send(msg);
+      handled.sent(id);
+    };
+
+    const underPressure = (): boolean => {
+      if (s.maxInFlight > 0 && offsets.inFlight >= s.maxInFlight && !backpressured) {
+        backpressured = true;
+        consumer?.pause();
+        status.touch();
+      }
+      return backpressured || manualPause;
+    };
+
+    const eachBatch = async (b: ConsumedBatch): Promise<void> => {
+      if (!b.records.length) return;
+      const last = b.records[b.records.length - 1];
+      lag.set(`${b.partition}/${b.topic}`, BigInt(b.highWatermark) - BigInt(last.offset) - 1n);
+      if (s.output === 'batch') {
+        const events: EventMessage[] = [];
+        const good: ConsumedRecord[] = [];
+        for (const r of b.records) {
+          offsets.add(r.topic, r.partition, r.offset);
+          received++;
+          try {
+            events.push(recordToMessage(r, s));
+            good.push(r);
+          } catch (err) {
+            reportBad(r, err);
+            completed([r]);
+          }
+        }
+        if (events.length) {
+          sendTracked(
+            { topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark } },
+            good,
+          );
+        }
+        b.resolve(last.offset);
+        underPressure();
+      } else {
+        for (const r of b.records) {
+          if (!b.active()) break;
+          offsets.add(r.topic, r.partition, r.offset);
+          received++;
+          let msg: EventMessage;
+          try {
+            msg = recordToMessage(r, s);
+          } catch (err) {
+            reportBad(r, err);
+            completed([r]);
+            b.resolve(r.offset);
+            continue;
+          }
+          sendTracked(msg as NodeMessage, [r]);
+          b.resolve(r.offset);
+          if (underPressure()) break;
+        }
+      }
+      status.touch();
+      await b.heartbeat();
+    };
+
+    const onState = (st: KafkaState, err?: Error): void => {
+      state = st;
+      if (st === 'connected') lastError = undefined;
+      else if (err) lastError = shortError(err);
+      status.refresh();
+    };
+
+    const onAssigned = (assignment: Record<string, number[]>): void => {
+      // Records of partitions now owned by another member will be redelivered there.
+      for (const p of offsets.partitions()) {
+        if (!assignment[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
+      }
+      for (const k of [...lag.keys()]) {
+        const [part, ...t] = k.split('/');
+        if (!assignment[t.join('/')]?.includes(Number(part))) lag.delete(k);
+      }
+      relievePressure();
+      status.refresh();
+    };
+
+    const fail = (err: Error): void => {
+      state = 'failed';
+      lastError = shortError(err);
+      node.error(`kafka consumer stopped: ${err.message}. Check the credentials and rights of ${broker!.label}, then deploy again.`);
+      status.refresh();
+    };
+
+    const start = async (): Promise<void> => {
+      retryTimer = undefined;
+      if (closing) return;
+      const c = connection.consumer({
+        groupId: s.groupId,
+        sessionTimeout: s.sessionTimeout,
+        heartbeatInterval: s.heartbeatInterval,
+        rebalanceTimeout: s.rebalanceTimeout,
+        maxWaitTime: s.maxWaitTime,
+      });
+      consumer = c;
+      c.on('state', onState);
+      c.on('assigned', onAssigned);
+      c.on('crash', (err: Error, restarting: boolean) => {
+        if (restarting || closing || consumer !== c) return;
+        if (isAuthError(err)) return fail(err);
+        retry(c, err);
+      });
+      try {
+        await c.start({ topics: s.topics, fromBeginning: s.fromBeginning, autoCommit: s.commitMode === 'auto', eachBatch });
+        attempt = 0;
+        if (manualPause || backpressured) c.pause();
+      } catch (err) {
+        if (closing || consumer !== c) return;
+        if (isAuthError(err)) return fail(err as Error);
+        retry(c, err as Error);
+      }
+    };
+
+    // The broker may be down at deploy or vanish for longer than the library retries: start over
+    // with a fresh consumer, backing off up to 30 s, and say so in the status meanwhile.
+    const retry = (c: KafkaConsumerConnection, err: Error): void => {
+      consumer = undefined;
+      c.stop().catch(() => undefined);
+      offsets.clear();
+      state = 'disconnected';
+      lastError = shortError(err);
+      status.refresh();
+      const delay = Math.min(30000, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10));
+      retryTimer = setTimeout(() => void start(), delay);
+    };
+
+    node.on('input', (msg, _send, done) => {
+      if (msg.pause) {
+        manualPause = true;
+        consumer?.pause();
+      } else if (msg.resume) {
+        manualPause = false;
+        if (!backpressured) consumer?.resume();
+      } else {
+        done(new InputError('msg.pause', 'stream-kafka-in accepts control messages only: msg.pause = true or msg.resume = true'));
+        return;
+      }
+      status.refresh();
+      done();
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const c = consumer;
+      const finish = () => {
+        consumer = undefined;
+        handled.dispose();
+        status.close();
+        done();
+      };
+      flushCommits()
+        .then(() => (c ? c.stop() : undefined))
+        .then(finish, finish);
+    });
+
+    status.refresh();
+    void start();
+  }
+  RED.nodes.registerType('stream-kafka-in', StreamKafkaIn);
+};

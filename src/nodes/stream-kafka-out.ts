@@ -1,0 +1,191 @@
+import { ConfigError, InputError, describeValue } from '../core/errors';
+import { BoundedQueue } from '../connectors/bounded-queue';
+import { encodePayload } from '../connectors/payload-format';
+import { getPath } from '../connectors/event-mapping';
+import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
+import { isAuthError, isRetriable, type KafkaProducerConnection, type KafkaState, type ProducedRecord } from '../connectors/kafka-connection';
+import { connectionStatus, shortError } from '../connectors/connection-status';
+import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
+import { ThrottledStatus } from './shared/throttled-status';
+import { failOnConfig } from './shared/config-error';
+import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
+
+interface Outgoing {
+  topic: string;
+  record: ProducedRecord;
+  done: DoneFn;
+}
+
+function headerValue(v: unknown): string | Buffer {
+  if (Buffer.isBuffer(v)) return v;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Builds the record to produce; throws InputError naming the property. */
+function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; record: ProducedRecord } {
+  const topic = s.topic ?? msg.topic;
+  if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
+    throw new InputError('msg.topic', `msg.topic must be a Kafka topic name (letters, digits, . _ -), got ${describeValue(topic)}`);
+  }
+  let key: string | Buffer | null = null;
+  if (s.keyProperty) {
+    const k = getPath(msg, s.keyProperty);
+    if (k !== undefined && k !== null) {
+      if (typeof k === 'string' || Buffer.isBuffer(k)) key = k;
+      else if (typeof k === 'number' || typeof k === 'boolean') key = String(k);
+      else throw new InputError(`msg.${s.keyProperty}`, `msg.${s.keyProperty} must be a string, number or buffer to be a record key, got ${describeValue(k)}`);
+    }
+  }
+  const headers: Record<string, string | Buffer> = {};
+  if (s.metadataHeaders && msg.metadata && typeof msg.metadata === 'object') {
+    for (const [k, v] of Object.entries(msg.metadata as Record<string, unknown>)) if (v !== undefined && v !== null) headers[k] = headerValue(v);
+  }
+  if (msg.headers !== undefined) {
+    if (!msg.headers || typeof msg.headers !== 'object' || Array.isArray(msg.headers)) {
+      throw new InputError('msg.headers', `msg.headers must be an object of header names to values, got ${describeValue(msg.headers)}`);
+    }
+    for (const [k, v] of Object.entries(msg.headers as Record<string, unknown>)) if (v !== undefined && v !== null) headers[k] = headerValue(v);
+  }
+  let body: unknown = msg.payload;
+  if (s.serialize === 'event') {
+    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
+    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
+    body = ev;
+  }
+  const record: ProducedRecord = { key, value: encodePayload(body), headers };
+  if (msg.partition !== undefined && s.topic === undefined) {
+    // A partition only makes sense together with the topic the message names.
+    if (!Number.isInteger(msg.partition) || (msg.partition as number) < 0) throw new InputError('msg.partition', `msg.partition must be a whole number >= 0, got ${describeValue(msg.partition)}`);
+    record.partition = msg.partition as number;
+  }
+  if (typeof msg.timestamp === 'number' && Number.isFinite(msg.timestamp)) record.timestamp = String(Math.round(msg.timestamp));
+  return { topic, record };
+}
+
+export = (RED: ConnectorRedAPI) => {
+  function StreamKafkaOut(this: CredentialNode, config: BaseNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
+    let s: KafkaOutSettings;
+    try {
+      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
+      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError?.message ?? 'broker config unusable');
+      s = parseKafkaOutConfig(config);
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    const producer: KafkaProducerConnection = broker.connection!.producer({ idempotent: s.idempotent, partitioner: s.partitioner });
+    const queue = new BoundedQueue<Outgoing>(s.queueSize);
+    // A batch that failed for a reason a retry may fix goes again before anything newer.
+    let retrying: Outgoing[] = [];
+    let sending = false;
+    let closing = false;
+    let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    let sent = 0;
+    let failed = 0;
+    let state: KafkaState = 'connecting';
+    let lastError: string | undefined;
+
+    const status = new ThrottledStatus(node, () => {
+      const detail = [`${sent} sent`];
+      const waiting = queue.length + retrying.length;
+      if (waiting) detail.push(`${waiting} queued`);
+      if (queue.dropped) detail.push(`${queue.dropped} dropped`);
+      if (failed) detail.push(`${failed} failed`);
+      return connectionStatus(state, detail, lastError);
+    });
+    producer.on('state', (st: KafkaState, err?: Error) => {
+      state = st;
+      if (st === 'connected') lastError = undefined;
+      else if (err) lastError = shortError(err);
+      status.refresh();
+    });
+
+    const wake = (delay: number): void => {
+      if (wakeTimer || closing) return;
+      wakeTimer = setTimeout(() => {
+        wakeTimer = undefined;
+        pump();
+      }, delay);
+    };
+
+    const pump = (): void => {
+      if (sending || closing || wakeTimer) return;
+      const batch = retrying.length ? retrying : [];
+      retrying = [];
+      while (batch.length < s.batchSize && queue.length) batch.push(queue.shift()!);
+      if (!batch.length) return;
+      sending = true;
+      const byTopic = new Map<string, ProducedRecord[]>();
+      for (const o of batch) {
+        const list = byTopic.get(o.topic);
+        if (list) list.push(o.record);
+        else byTopic.set(o.topic, [o.record]);
+      }
+      producer
+        .send([...byTopic].map(([topic, records]) => ({ topic, records })), { acks: s.acks, compression: s.compression, timeout: s.timeout })
+        .then(
+          () => {
+            attempt = 0;
+            sent += batch.length;
+            for (const o of batch) o.done();
+          },
+          (err: Error) => {
+            if (!closing && isRetriable(err) && !isAuthError(err)) {
+              retrying = batch;
+              lastError = shortError(err);
+              wake(Math.min(10000, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10)));
+              return;
+            }
+            failed += batch.length;
+            const e = new Error(`not produced to ${[...byTopic.keys()].join(', ')}: ${err.message}`);
+            for (const o of batch) o.done(e);
+          },
+        )
+        .finally(() => {
+          sending = false;
+          status.touch();
+          if (!wakeTimer) pump();
+        });
+    };
+
+    node.on('input', (msg, _send, done) => {
+      let out: { topic: string; record: ProducedRecord };
+      try {
+        out = toRecord(msg, s);
+      } catch (err) {
+        failed++;
+        status.touch();
+        done(err as Error);
+        return;
+      }
+      const evicted = queue.push({ ...out, done });
+      if (evicted) {
+        evicted.done(new Error(`dropped: send queue full (${s.queueSize} messages) while the broker is unreachable; record for ${evicted.topic} discarded`));
+      }
+      status.touch();
+      if (s.lingerMs > 0 && queue.length < s.batchSize) wake(s.lingerMs);
+      else pump();
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closing = true;
+      if (wakeTimer) clearTimeout(wakeTimer);
+      const stopped = new Error('not produced: node stopped while the broker was unreachable');
+      for (const o of retrying) o.done(stopped);
+      for (const o of queue.drain()) o.done(stopped);
+      retrying = [];
+      status.close();
+      producer.disconnect().then(() => done(), () => done());
+    });
+
+    producer.connect().catch((err: Error) => {
+      if (isAuthError(err)) node.error(`kafka producer cannot connect: ${err.message}. Check the credentials of ${broker!.label}.`);
+    });
+    status.refresh();
+  }
+  RED.nodes.registerType('stream-kafka-out', StreamKafkaOut);
+};

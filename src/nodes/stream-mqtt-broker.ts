@@ -1,0 +1,59 @@
+import type { ConfigError } from '../core/errors';
+import { MqttJsConnection, type MqttConnectionOptions } from '../connectors/mqtt-connection';
+import { parseMqttBrokerConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
+import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
+import type { BaseNodeConfig } from './shared/red';
+
+export = (RED: ConnectorRedAPI) => {
+  function StreamMqttBroker(this: MqttBrokerNode & CredentialNode, config: BaseNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const users = new Set<string>();
+    let connection: MqttJsConnection | undefined;
+    let options: MqttConnectionOptions | undefined;
+    node.protocolVersion = 4;
+    try {
+      options = parseMqttBrokerConfig(config, node.credentials);
+      const tls = tlsOptionsFrom(RED, config.tls);
+      if (tls) options.tls = tls;
+      node.protocolVersion = options.protocolVersion;
+      node.label = options.url.replace(/^[a-z]+:\/\//, '');
+    } catch (err) {
+      node.configError = err as ConfigError;
+      node.label = String(config.url ?? '');
+      node.error(`invalid configuration: ${(err as Error).message}`);
+    }
+
+    // One client for every node using this broker: connect with the first, end with the last.
+    node.register = (user) => {
+      if (!options) return undefined;
+      users.add(user.id);
+      if (!connection) {
+        connection = new MqttJsConnection(options);
+        connection.on('state', (state, err) => {
+          if (state === 'failed' && err) node.error(`${node.label}: ${err.message}`);
+        });
+      }
+      return connection;
+    };
+    node.deregister = async (user) => {
+      users.delete(user.id);
+      if (users.size === 0 && connection) {
+        const c = connection;
+        connection = undefined;
+        await c.end();
+      }
+    };
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      const c = connection;
+      connection = undefined;
+      users.clear();
+      if (c) c.end().then(done, done);
+      else done();
+    });
+  }
+  RED.nodes.registerType('stream-mqtt-broker', StreamMqttBroker, {
+    credentials: { user: { type: 'text' }, password: { type: 'password' } },
+  });
+};

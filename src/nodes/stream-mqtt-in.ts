@@ -1,0 +1,83 @@
+import { ConfigError, InputError } from '../core/errors';
+import { decodePayload } from '../connectors/payload-format';
+import { toEventMessage } from '../connectors/event-mapping';
+import { parseMqttInConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
+import type { MqttConnection, MqttInbound, ConnectionState } from '../connectors/mqtt-connection';
+import { connectionStatus, shortError } from '../connectors/connection-status';
+import type { ConnectorRedAPI } from '../connectors/node-red-api';
+import { ThrottledStatus } from './shared/throttled-status';
+import { failOnConfig } from './shared/config-error';
+import type { BaseNodeConfig, NodeMessage, RedNode } from './shared/red';
+
+/** MQTT 5 properties worth keeping with the event, besides user properties. */
+const KEPT_PROPERTIES = ['contentType', 'responseTopic', 'correlationData', 'messageExpiryInterval', 'payloadFormatIndicator'];
+
+export = (RED: ConnectorRedAPI) => {
+  function StreamMqttIn(this: RedNode, config: BaseNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
+    let settings: ReturnType<typeof parseMqttInConfig>;
+    try {
+      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
+      if (broker.configError) throw new ConfigError('broker', broker.configError.message);
+      settings = parseMqttInConfig(config);
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+
+    let received = 0;
+    let bad = 0;
+    let state: ConnectionState = 'connecting';
+    let lastError: string | undefined;
+    const status = new ThrottledStatus(node, () => {
+      const detail = [`${received} msgs`];
+      if (bad) detail.push(`${bad} bad`);
+      return connectionStatus(state, detail, lastError);
+    });
+
+    const onMessage = (m: MqttInbound): void => {
+      received++;
+      status.touch();
+      try {
+        const payload = decodePayload(m.payload, settings.format);
+        const props = m.properties ?? {};
+        const metadata: Record<string, unknown> = {};
+        const user = props.userProperties as Record<string, unknown> | undefined;
+        if (user) Object.assign(metadata, user);
+        for (const p of KEPT_PROPERTIES) if (props[p] !== undefined) metadata[p] = props[p];
+        const msg = toEventMessage({ topic: m.topic, payload, arrival: Date.now(), metadata }, settings.key, settings.time);
+        msg.mqtt = { topic: m.topic, qos: m.qos, retain: m.retain };
+        node.send(msg as NodeMessage);
+      } catch (err) {
+        bad++;
+        // A source node has no done(): node.error with a message is what a Catch node hears.
+        const e = err instanceof InputError ? err : new InputError('payload', String((err as Error).message));
+        node.error(e, { topic: m.topic, payload: m.payload, mqtt: { topic: m.topic, qos: m.qos, retain: m.retain } } as NodeMessage);
+      }
+    };
+
+    const connection = broker!.register(node) as MqttConnection;
+    const onState = (s: ConnectionState, err?: Error): void => {
+      state = s;
+      lastError = s === 'connected' ? undefined : shortError(err) ?? lastError;
+      status.refresh();
+    };
+    connection.on('state', onState);
+    for (const t of settings.topics) {
+      connection.subscribe(t, settings.qos, onMessage).catch((err: Error) => node.error(`subscribe ${t}: ${err.message}`));
+    }
+    connection.connect();
+    onState(connection.state, connection.lastError);
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      status.close();
+      connection.off('state', onState);
+      Promise.all(settings.topics.map((t) => connection.unsubscribe(t, onMessage).catch(() => undefined)))
+        .then(() => broker!.deregister(node))
+        .then(() => done(), () => done());
+    });
+  }
+  RED.nodes.registerType('stream-mqtt-in', StreamMqttIn);
+};

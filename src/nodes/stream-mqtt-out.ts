@@ -1,0 +1,152 @@
+import { ConfigError, InputError, describeValue } from '../core/errors';
+import { BoundedQueue } from '../connectors/bounded-queue';
+import { encodePayload } from '../connectors/payload-format';
+import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
+import { publishTopicProblem } from '../connectors/mqtt-topic';
+import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../connectors/mqtt-connection';
+import { connectionStatus, shortError } from '../connectors/connection-status';
+import type { ConnectorRedAPI } from '../connectors/node-red-api';
+import { ThrottledStatus } from './shared/throttled-status';
+import { failOnConfig } from './shared/config-error';
+import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
+
+interface Outgoing {
+  topic: string;
+  payload: Buffer | string;
+  opts: MqttPublishOptions;
+  done: DoneFn;
+}
+
+/** Builds what to publish from a message; throws InputError naming the property. */
+function toOutgoing(msg: NodeMessage, s: MqttOutSettings, v5: boolean, done: DoneFn): Outgoing {
+  const topic = s.topic ?? msg.topic;
+  if (typeof topic !== 'string' || publishTopicProblem(topic)) {
+    throw new InputError('msg.topic', `msg.topic must be a topic without wildcards, got ${describeValue(topic)}`);
+  }
+  let qos = s.qos;
+  if (qos === undefined) {
+    const q = msg.qos === undefined ? 0 : Number(msg.qos);
+    if (q !== 0 && q !== 1 && q !== 2) throw new InputError('msg.qos', `msg.qos must be 0, 1 or 2, got ${describeValue(msg.qos)}`);
+    qos = q;
+  }
+  const retain = s.retain === 'msg' ? msg.retain === true : s.retain;
+  let body: unknown = msg.payload;
+  if (s.serialize === 'event') {
+    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
+    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
+    body = ev;
+  }
+  const opts: MqttPublishOptions = { qos, retain };
+  if (v5) {
+    const props: Record<string, unknown> = { ...(msg.properties && typeof msg.properties === 'object' ? (msg.properties as object) : {}) };
+    if (s.userProperties && msg.metadata && typeof msg.metadata === 'object') {
+      const user: Record<string, string> = {};
+      for (const [k, v] of Object.entries(msg.metadata as Record<string, unknown>)) {
+        if (v !== undefined && v !== null) user[k] = typeof v === 'string' ? v : JSON.stringify(v);
+      }
+      props.userProperties = { ...user, ...((props.userProperties as object) ?? {}) };
+    }
+    if (s.contentType && props.contentType === undefined) props.contentType = s.contentType;
+    if (s.messageExpiry !== undefined && props.messageExpiryInterval === undefined) props.messageExpiryInterval = s.messageExpiry;
+    if (Object.keys(props).length) opts.properties = props;
+  }
+  return { topic, payload: encodePayload(body), opts, done };
+}
+
+export = (RED: ConnectorRedAPI) => {
+  function StreamMqttOut(this: RedNode, config: BaseNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
+    let settings: MqttOutSettings;
+    try {
+      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
+      if (broker.configError) throw new ConfigError('broker', broker.configError.message);
+      settings = parseMqttOutConfig(config);
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    const v5 = broker.protocolVersion === 5;
+
+    const queue = new BoundedQueue<Outgoing>(settings.queueSize);
+    let sent = 0;
+    let failed = 0;
+    let state: ConnectionState = 'connecting';
+    let lastError: string | undefined;
+    const status = new ThrottledStatus(node, () => {
+      const detail = [`${sent} sent`];
+      if (queue.length) detail.push(`${queue.length} queued`);
+      if (queue.dropped) detail.push(`${queue.dropped} dropped`);
+      if (failed) detail.push(`${failed} failed`);
+      return connectionStatus(state, detail, lastError);
+    });
+    const connection = broker.register(node) as MqttConnection;
+
+    const publish = (o: Outgoing): void => {
+      connection.publish(o.topic, o.payload, o.opts).then(
+        () => {
+          sent++;
+          status.touch();
+          o.done();
+        },
+        (err: Error) => {
+          failed++;
+          status.touch();
+          o.done(new Error(`publish to ${o.topic} failed: ${err.message}`));
+        },
+      );
+    };
+
+    const flush = (): void => {
+      // Order is kept: queued messages go before anything that arrives after reconnect.
+      while (queue.length && connection.state === 'connected') publish(queue.shift()!);
+      status.touch();
+    };
+
+    const onState = (s: ConnectionState, err?: Error): void => {
+      state = s;
+      lastError = s === 'connected' ? undefined : shortError(err) ?? lastError;
+      if (s === 'connected') flush();
+      status.refresh();
+    };
+    connection.on('state', onState);
+    connection.connect();
+    onState(connection.state, connection.lastError);
+
+    node.on('input', (msg, _send, done) => {
+      let o: Outgoing;
+      try {
+        o = toOutgoing(msg, settings, v5, done);
+      } catch (err) {
+        failed++;
+        status.touch();
+        done(err as Error);
+        return;
+      }
+      if (connection.state === 'connected' && queue.length === 0) {
+        publish(o);
+        return;
+      }
+      if (connection.state === 'failed') {
+        failed++;
+        status.touch();
+        done(new Error(`not published to ${o.topic}: ${connection.lastError?.message ?? 'broker connection failed'}`));
+        return;
+      }
+      const evicted = queue.push(o);
+      status.touch();
+      if (evicted) {
+        evicted.done(new Error(`dropped: offline queue full (${settings.queueSize} messages) while the broker is unreachable; message for ${evicted.topic} discarded`));
+      }
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      status.close();
+      connection.off('state', onState);
+      for (const o of queue.drain()) o.done(new Error(`not published to ${o.topic}: node stopped while the broker was unreachable`));
+      broker.deregister(node).then(() => done(), () => done());
+    });
+  }
+  RED.nodes.registerType('stream-mqtt-out', StreamMqttOut);
+};
