@@ -1,0 +1,48 @@
+/**
+ * The aggregate of window nodes: a window's events themselves, as `{ timestamp, topic, payload }`
+ * records in event-time order (msg.payload of a window message). Also keeps eventId, eventType
+ * and metadata when the input message had them.
+ */
+import { AggregateFunction } from './types';
+
+/** What a window node feeds in: the message (or the part of it that is kept). */
+export interface CollectInput {
+  topic?: unknown;
+  payload: unknown;
+  [k: string]: unknown;
+}
+
+/** One record of a window's payload. */
+export interface CollectedEvent {
+  timestamp: number;
+  topic: unknown;
+  payload: unknown;
+  eventId?: unknown;
+  eventType?: unknown;
+  metadata?: unknown;
+}
+
+const byTime = (a: CollectedEvent, b: CollectedEvent): number => a.timestamp - b.timestamp;
+
+/** An AggregateFunction whose result is the window's events sorted by event time (stable for equal times). */
+export function collectEvents<T extends CollectInput = CollectInput>(): AggregateFunction<T, CollectedEvent[], CollectedEvent[]> {
+  return {
+    createAccumulator: () => [],
+    add(acc, input, time) {
+      const record: CollectedEvent = { timestamp: time, topic: input.topic, payload: input.payload };
+      if (input.eventId !== undefined) record.eventId = input.eventId;
+      if (input.eventType !== undefined) record.eventType = input.eventType;
+      if (input.metadata !== undefined) record.metadata = input.metadata;
+      acc.push(record);
+      return acc;
+    },
+    merge(a, b) {
+      for (const e of b) a.push(e);
+      return a;
+    },
+    // A copy, so a window that fires again (late update) is not changed by what a flow does with the first result.
+    result: (acc) => acc.slice().sort(byTime),
+    toJSON: (acc) => acc.map((e) => ({ ...e })),
+    fromJSON: (json) => (Array.isArray(json) ? (json as CollectedEvent[]).map((e) => ({ ...e })) : []),
+  };
+}

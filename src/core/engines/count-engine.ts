@@ -1,0 +1,117 @@
+/**
+ * Global windows per key, in arrival order: with a count, every `count` events form a window and a
+ * new one opens every count - overlap events (each event is added to the ≤ ceil(count / step)
+ * windows open at that moment); without a count, one window collects until it is flushed.
+ * Watermarks do not apply. A window reports the event-time range of its events as start and end.
+ */
+import { TimerHeap, Timed } from '../timer-heap';
+import { StreamEvent } from '../types';
+import { Watermark } from '../watermark';
+import { Engine, EngineHost, KeyBase } from './engine';
+
+interface CountWindow<ACC> {
+  acc: ACC;
+  count: number;
+  start: number;
+  end: number;
+  dirty: boolean;
+}
+
+export interface CountKey<ACC> extends KeyBase {
+  /** Events of the key so far (modulo the step), to know when a window opens. */
+  n: number;
+  /** Open windows, oldest first. */
+  open: CountWindow<ACC>[];
+}
+
+export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
+  readonly dueAtEqual = true;
+  private readonly step: number;
+
+  constructor(
+    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly count: number | undefined,
+    overlap: number,
+  ) {
+    this.step = count === undefined ? Infinity : count - overlap;
+  }
+
+  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): CountKey<ACC> {
+    return { key, wm, timers, n: 0, open: [] };
+  }
+
+  add(ks: CountKey<ACC>, event: StreamEvent<IN>, t: number): void {
+    const host = this.host;
+    const open = ks.open;
+    if (this.count === undefined ? open.length === 0 : ks.n === 0) {
+      open.push({ acc: host.agg.createAccumulator(), count: 0, start: t, end: t, dirty: false });
+      host.openWindows++;
+    }
+    if (this.count !== undefined) ks.n = (ks.n + 1) % this.step;
+    let added = false;
+    for (const win of open) {
+      if (win.count >= host.maxEventsPerWindow) continue;
+      win.acc = host.agg.add(win.acc, event.value, t);
+      win.count++;
+      if (t < win.start) win.start = t;
+      if (t > win.end) win.end = t;
+      win.dirty = true;
+      added = true;
+      if (host.emitUpdates) host.emitWindow(ks.key, win.start, win.end, win.count, 'update', win.acc);
+    }
+    if (!added) host.dropped++;
+    if (this.count !== undefined && open.length > 0 && open[0].count >= this.count) {
+      const full = open.shift() as CountWindow<ACC>;
+      host.openWindows--;
+      host.emitWindow(ks.key, full.start, full.end, full.count, 'final', full.acc);
+    }
+  }
+
+  fire(): void {
+    // Count windows have no timers.
+  }
+
+  flush(ks: CountKey<ACC>): void {
+    for (const win of ks.open) {
+      this.host.openWindows--;
+      this.host.emitWindow(ks.key, win.start, win.end, win.count, 'final', win.acc);
+    }
+    ks.open = [];
+    ks.n = 0;
+  }
+
+  idle(ks: CountKey<ACC>): void {
+    this.flush(ks);
+  }
+
+  early(ks: CountKey<ACC>): void {
+    for (const win of ks.open) {
+      if (!win.dirty) continue;
+      win.dirty = false;
+      this.host.emitWindow(ks.key, win.start, win.end, win.count, 'early', win.acc);
+    }
+  }
+
+  reset(ks: CountKey<ACC>): void {
+    this.host.openWindows -= ks.open.length;
+    ks.open = [];
+    ks.n = 0;
+  }
+
+  isEmpty(ks: CountKey<ACC>): boolean {
+    return ks.open.length === 0;
+  }
+
+  snapshotKey(ks: CountKey<ACC>): unknown {
+    return { n: ks.n, open: ks.open.map((w) => [w.start, w.end, w.count, this.host.accToJSON(w.acc)]) };
+  }
+
+  restoreKey(ks: CountKey<ACC>, json: unknown): void {
+    const data = json as { n: number; open: [number, number, number, unknown][] };
+    ks.n = data.n;
+    for (const [start, end, count, acc] of data.open) {
+      ks.open.push({ acc: this.host.accFromJSON(acc), count, start, end, dirty: false });
+      this.host.openWindows++;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Session windows with merging: an event opens [t, t + gap) (cut at a maxDuration boundary) and
+ * merges with every session of its key it overlaps, accumulators combined with aggregate.merge,
+ * so an out-of-order event that bridges two sessions joins them. The common case (an event that
+ * extends the key's newest session) touches no timer: a session's timer is moved to its real end
+ * only when it comes due.
+ */
+import { sessionBucketStart, sessionWindowOf } from '../assigners/session';
+import { TimerHeap, Timed } from '../timer-heap';
+import { StreamEvent } from '../types';
+import { Watermark } from '../watermark';
+import { Engine, EngineHost, KeyBase, isDue } from './engine';
+
+const OPEN = 0;
+const DIRTY = 1;
+const FIRED = 2;
+const DEAD = 3;
+
+class Session<ACC> implements Timed {
+  timerAt = 0;
+  heapIndex = -1;
+  count = 0;
+  state = OPEN;
+  constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
+}
+
+export interface SessionKey<ACC> extends KeyBase {
+  /** Sessions of the key ordered by start; rarely more than one or two. */
+  sessions: Session<ACC>[];
+  /** End of the latest session that fired and was dropped: earlier events are late. */
+  firedEnd: number;
+}
+
+export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> {
+  readonly dueAtEqual = true;
+  private readonly retain: boolean;
+
+  constructor(
+    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly gap: number,
+    private readonly maxDuration: number | undefined,
+  ) {
+    this.retain = host.lateData === 'update' && host.allowedLateness > 0;
+  }
+
+  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): SessionKey<ACC> {
+    return { key, wm, timers, sessions: [], firedEnd: -Infinity };
+  }
+
+  private candidateEnd(t: number): number {
+    let end = t + this.gap;
+    const max = this.maxDuration;
+    if (max !== undefined) {
+      const limit = sessionBucketStart(t, max) + max;
+      if (end > limit) end = limit;
+    }
+    return end;
+  }
+
+  add(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
+    const host = this.host;
+    const sessions = ks.sessions;
+    const n = sessions.length;
+    if (n > 0) {
+      const last = sessions[n - 1];
+      // Hot path: the event falls inside the newest open session (same maxDuration bucket, as end <= bucket end).
+      if (last.state <= DIRTY && t >= last.start && t < last.end) {
+        if (last.count >= host.maxEventsPerWindow) {
+          host.dropped++;
+          return;
+        }
+        const end = this.candidateEnd(t);
+        if (end > last.end) last.end = end;
+        last.acc = host.agg.add(last.acc, event.value, t);
+        last.count++;
+        if (host.trackDirty) last.state = DIRTY;
+        if (host.emitUpdates) host.emitWindow(ks.key, last.start, last.end, last.count, 'update', last.acc);
+        return;
+      }
+    }
+    this.addSlow(ks, event, t);
+  }
+
+  private addSlow(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
+    const host = this.host;
+    const w = ks.wm.value;
+    const end = this.candidateEnd(t);
+    const bucket = this.maxDuration === undefined ? 0 : sessionBucketStart(t, this.maxDuration);
+    const sessions = ks.sessions;
+    let first = -1;
+    let lastIdx = -1;
+    let touchesFired = false;
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i];
+      if (s.start < end && t < s.end && (this.maxDuration === undefined || sessionBucketStart(s.start, this.maxDuration) === bucket)) {
+        if (first < 0) first = i;
+        lastIdx = i;
+        if (s.state === FIRED) touchesFired = true;
+      }
+    }
+    const late = touchesFired || isDue(end, w, true) || t < ks.firedEnd;
+    if (late) {
+      if (!this.retain || isDue(end + host.allowedLateness, w, true) || t < ks.firedEnd) {
+        host.lateEvent(event, t, end, w);
+        return;
+      }
+      host.late++;
+    }
+    let target: Session<ACC>;
+    if (first < 0) {
+      target = new Session<ACC>(t, end, host.agg.createAccumulator(), ks);
+      let at = sessions.length;
+      while (at > 0 && sessions[at - 1].start > t) at--;
+      sessions.splice(at, 0, target);
+      host.openWindows++;
+    } else {
+      target = sessions[first];
+      if (target.state === FIRED) host.openWindows++;
+      for (let i = first + 1; i <= lastIdx; i++) {
+        const other = sessions[i];
+        target.acc = host.agg.merge(target.acc, other.acc);
+        target.count += other.count;
+        if (other.end > target.end) target.end = other.end;
+        if (other.state !== FIRED) host.openWindows--;
+        other.state = DEAD;
+        ks.timers.remove(other);
+      }
+      if (lastIdx > first) sessions.splice(first + 1, lastIdx - first);
+      if (t < target.start) target.start = t;
+      if (end > target.end) target.end = end;
+      target.state = OPEN;
+    }
+    if (target.count >= host.maxEventsPerWindow) {
+      host.dropped++;
+    } else {
+      target.acc = host.agg.add(target.acc, event.value, t);
+      target.count++;
+    }
+    if (isDue(target.end, w, true)) {
+      // Merged entirely behind the watermark: the correction goes out now.
+      host.openWindows--;
+      target.state = FIRED;
+      host.emitWindow(ks.key, target.start, target.end, target.count, 'late', target.acc);
+      ks.timers.schedule(target, target.end + host.allowedLateness);
+      return;
+    }
+    if (host.trackDirty) target.state = DIRTY;
+    ks.timers.schedule(target, target.end);
+    if (host.emitUpdates) host.emitWindow(ks.key, target.start, target.end, target.count, 'update', target.acc);
+  }
+
+  fire(item: Timed, w: number): void {
+    const s = item as Session<ACC>;
+    const ks = s.ks;
+    if (s.state === DEAD) return;
+    if (s.state !== FIRED) {
+      if (s.end > s.timerAt && !isDue(s.end, w, true)) {
+        ks.timers.schedule(s, s.end);
+        return;
+      }
+      this.host.openWindows--;
+      this.host.emitWindow(ks.key, s.start, s.end, s.count, 'final', s.acc);
+      const purgeAt = s.end + this.host.allowedLateness;
+      if (this.retain && !isDue(purgeAt, w, true)) {
+        s.state = FIRED;
+        ks.timers.schedule(s, purgeAt);
+        return;
+      }
+    }
+    this.drop(ks, s);
+  }
+
+  private drop(ks: SessionKey<ACC>, s: Session<ACC>): void {
+    s.state = DEAD;
+    const i = ks.sessions.indexOf(s);
+    if (i >= 0) ks.sessions.splice(i, 1);
+    if (s.end > ks.firedEnd) ks.firedEnd = s.end;
+  }
+
+  flush(ks: SessionKey<ACC>): void {
+    for (const s of ks.sessions) {
+      ks.timers.remove(s);
+      if (s.state !== FIRED) {
+        this.host.openWindows--;
+        this.host.emitWindow(ks.key, s.start, s.end, s.count, 'final', s.acc);
+      }
+      s.state = DEAD;
+    }
+    ks.sessions = [];
+  }
+
+  idle(): void {
+    // Sessions close by watermark; the operator advances it.
+  }
+
+  early(ks: SessionKey<ACC>): void {
+    for (const s of ks.sessions) {
+      if (s.state !== DIRTY) continue;
+      s.state = OPEN;
+      this.host.emitWindow(ks.key, s.start, s.end, s.count, 'early', s.acc);
+    }
+  }
+
+  reset(ks: SessionKey<ACC>): void {
+    for (const s of ks.sessions) {
+      ks.timers.remove(s);
+      if (s.state !== FIRED) this.host.openWindows--;
+      s.state = DEAD;
+    }
+    ks.sessions = [];
+  }
+
+  isEmpty(ks: SessionKey<ACC>): boolean {
+    return ks.sessions.length === 0;
+  }
+
+  snapshotKey(ks: SessionKey<ACC>): unknown {
+    return {
+      firedEnd: Number.isFinite(ks.firedEnd) ? ks.firedEnd : null,
+      sessions: ks.sessions.map((s) => [s.start, s.end, s.count, s.state, this.host.accToJSON(s.acc)]),
+    };
+  }
+
+  restoreKey(ks: SessionKey<ACC>, json: unknown): void {
+    const data = json as { firedEnd: number | null; sessions: [number, number, number, number, unknown][] };
+    ks.firedEnd = data.firedEnd ?? -Infinity;
+    for (const [start, end, count, state, acc] of data.sessions) {
+      const s = new Session<ACC>(start, end, this.host.accFromJSON(acc), ks);
+      s.count = count;
+      s.state = state;
+      ks.sessions.push(s);
+      if (state === FIRED) {
+        ks.timers.schedule(s, end + this.host.allowedLateness);
+      } else {
+        this.host.openWindows++;
+        ks.timers.schedule(s, end);
+      }
+    }
+  }
+}

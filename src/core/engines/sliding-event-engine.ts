@@ -1,0 +1,171 @@
+/**
+ * Per-event sliding windows (Azure Stream Analytics SlidingWindow). For each key, events wait in
+ * a small time-ordered buffer until the watermark reaches them, then enter a two-stacks window in
+ * event-time order. A result is emitted for every instant the window's content changes: when an
+ * event enters at T the window is (T - size, T]; when events leave at X = their time + size (and
+ * no event enters at X) the window is (X - size, X], emitted only if still non-empty. Every
+ * result is 'final' (it fires once, when the watermark has reached its end). An event behind the
+ * watermark cannot enter any more: it is late whatever the policy ('update' sends it out as a late
+ * emission), because the windows it would change have been emitted.
+ * These windows always include their end, whatever `bounds` says: a window is defined by the
+ * event (or the exit) at its end.
+ */
+import { TimerHeap, Timed } from '../timer-heap';
+import { TwoStacksAggregator } from '../two-stacks';
+import { StreamEvent } from '../types';
+import { Watermark } from '../watermark';
+import { Engine, EngineHost, KeyBase } from './engine';
+
+export interface SlidingKey<IN, ACC, OUT> extends KeyBase, Timed {
+  /** Buffered events (not yet reached by the watermark), ordered by time. */
+  pendT: number[];
+  pendV: IN[];
+  win: TwoStacksAggregator<IN, ACC, OUT>;
+}
+
+export class SlidingEventEngine<IN, ACC, OUT> implements Engine<IN, SlidingKey<IN, ACC, OUT>> {
+  readonly dueAtEqual = true;
+
+  constructor(
+    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly size: number,
+  ) {}
+
+  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): SlidingKey<IN, ACC, OUT> {
+    const ks = { key, wm, timers, timerAt: 0, heapIndex: -1, start: 0, ks: null as unknown as { key: string }, pendT: [], pendV: [], win: new TwoStacksAggregator(this.host.agg) } as SlidingKey<IN, ACC, OUT>;
+    ks.ks = ks;
+    return ks;
+  }
+
+  add(ks: SlidingKey<IN, ACC, OUT>, event: StreamEvent<IN>, t: number): void {
+    const host = this.host;
+    const w = ks.wm.value;
+    if (t < w) {
+      host.lateEvent(event, t - this.size, t, w);
+      return;
+    }
+    const pendT = ks.pendT;
+    if (pendT.length === 0 && t <= w) {
+      // In order and already reached by the watermark: enter straight away.
+      this.enter(ks, t, event.value);
+      this.reschedule(ks);
+      return;
+    }
+    let at = pendT.length;
+    while (at > 0 && pendT[at - 1] > t) at--;
+    if (at === pendT.length) {
+      pendT.push(t);
+      ks.pendV.push(event.value);
+    } else {
+      pendT.splice(at, 0, t);
+      ks.pendV.splice(at, 0, event.value);
+    }
+    this.drain(ks, w);
+  }
+
+  /** Emits everything the watermark `w` has reached, in event-time order. */
+  private drain(ks: SlidingKey<IN, ACC, OUT>, w: number): void {
+    const pendT = ks.pendT;
+    let taken = 0;
+    while (taken < pendT.length && pendT[taken] <= w) {
+      this.enter(ks, pendT[taken], ks.pendV[taken]);
+      taken++;
+    }
+    if (taken > 0) {
+      pendT.splice(0, taken);
+      ks.pendV.splice(0, taken);
+    }
+    this.exitUntil(ks, w, true);
+    this.reschedule(ks);
+  }
+
+  /** Emits the exits at or before `limit` (before it when !inclusive), oldest first. */
+  private exitUntil(ks: SlidingKey<IN, ACC, OUT>, limit: number, inclusive: boolean): void {
+    const win = ks.win;
+    const size = this.size;
+    for (;;) {
+      const oldest = win.oldestTime();
+      if (oldest === undefined) return;
+      const x = oldest + size;
+      if (inclusive ? x > limit : x >= limit) return;
+      while (win.size > 0 && (win.oldestTime() as number) <= oldest) win.pop();
+      if (win.size > 0) this.host.emitResult(ks.key, x - size, x, win.size, 'final', win.result());
+      else this.host.openWindows--;
+    }
+  }
+
+  private enter(ks: SlidingKey<IN, ACC, OUT>, t: number, value: IN): void {
+    const host = this.host;
+    const win = ks.win;
+    this.exitUntil(ks, t, false);
+    const size = this.size;
+    while (win.size > 0 && (win.oldestTime() as number) <= t - size) win.pop();
+    if (win.size >= host.maxEventsPerWindow) {
+      host.dropped++;
+      return;
+    }
+    if (win.size === 0) host.openWindows++;
+    win.push(t, value);
+    host.emitResult(ks.key, t - size, t, win.size, 'final', win.result());
+  }
+
+  private reschedule(ks: SlidingKey<IN, ACC, OUT>): void {
+    const nextEnter = ks.pendT.length > 0 ? ks.pendT[0] : Infinity;
+    const oldest = ks.win.oldestTime();
+    const nextExit = oldest === undefined ? Infinity : oldest + this.size;
+    const next = nextEnter < nextExit ? nextEnter : nextExit;
+    if (next === Infinity) ks.timers.remove(ks);
+    else if (ks.heapIndex < 0 || ks.timerAt !== next) ks.timers.schedule(ks, next);
+  }
+
+  fire(item: Timed, w: number): void {
+    this.drain(item as SlidingKey<IN, ACC, OUT>, w);
+  }
+
+  flush(ks: SlidingKey<IN, ACC, OUT>): void {
+    const pendT = ks.pendT;
+    for (let i = 0; i < pendT.length; i++) this.enter(ks, pendT[i], ks.pendV[i]);
+    this.clear(ks);
+  }
+
+  idle(): void {
+    // Exits close by watermark; the operator advances it.
+  }
+
+  early(): void {
+    // Every per-event window fires once, when complete.
+  }
+
+  reset(ks: SlidingKey<IN, ACC, OUT>): void {
+    this.clear(ks);
+  }
+
+  private clear(ks: SlidingKey<IN, ACC, OUT>): void {
+    if (ks.win.size > 0) this.host.openWindows--;
+    ks.win.clear();
+    ks.pendT = [];
+    ks.pendV = [];
+    ks.timers.remove(ks);
+  }
+
+  isEmpty(ks: SlidingKey<IN, ACC, OUT>): boolean {
+    return ks.win.size === 0 && ks.pendT.length === 0;
+  }
+
+  snapshotKey(ks: SlidingKey<IN, ACC, OUT>): unknown {
+    const window: [number, unknown][] = [];
+    ks.win.forEach((t, v) => window.push([t, v]));
+    return { window, pending: ks.pendT.map((t, i) => [t, ks.pendV[i]]) };
+  }
+
+  restoreKey(ks: SlidingKey<IN, ACC, OUT>, json: unknown): void {
+    const data = json as { window: [number, IN][]; pending: [number, IN][] };
+    for (const [t, v] of data.window) ks.win.push(t, v);
+    if (ks.win.size > 0) this.host.openWindows++;
+    for (const [t, v] of data.pending) {
+      ks.pendT.push(t);
+      ks.pendV.push(v);
+    }
+    this.reschedule(ks);
+  }
+}

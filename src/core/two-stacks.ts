@@ -1,0 +1,105 @@
+/**
+ * Sliding aggregation over a FIFO of events with any AggregateFunction (the "two-stacks" queue):
+ * the front stack keeps suffix aggregates, the back stack one running accumulator, so push, pop
+ * and query are O(1) amortized merges for min, max and every other mergeable aggregate, and the
+ * window is never rescanned.
+ */
+import { AggregateFunction } from './types';
+
+const COMPACT_AT = 1024;
+
+/** FIFO window of (time, value) with O(1) amortized aggregate queries. */
+export class TwoStacksAggregator<IN, ACC, OUT> {
+  private times: number[] = [];
+  private values: IN[] = [];
+  /** front[i] aggregates values[i .. mid); valid for head <= i < mid. */
+  private front: ACC[] = [];
+  private head = 0;
+  private mid = 0;
+  private back: ACC;
+  private backCount = 0;
+
+  constructor(private readonly agg: AggregateFunction<IN, ACC, OUT>) {
+    this.back = agg.createAccumulator();
+  }
+
+  /** Number of events in the window. */
+  get size(): number {
+    return this.times.length - this.head;
+  }
+
+  /** Event time of the oldest event; undefined when empty. */
+  oldestTime(): number | undefined {
+    return this.head < this.times.length ? this.times[this.head] : undefined;
+  }
+
+  /** Appends the newest event. */
+  push(time: number, value: IN): void {
+    this.times.push(time);
+    this.values.push(value);
+    this.front.push(undefined as unknown as ACC);
+    this.back = this.agg.add(this.back, value, time);
+    this.backCount++;
+  }
+
+  /** Removes the oldest event. */
+  pop(): void {
+    if (this.head >= this.times.length) return;
+    if (this.head === this.mid) this.flip();
+    this.front[this.head] = undefined as unknown as ACC;
+    this.values[this.head] = undefined as unknown as IN;
+    this.head++;
+    if (this.head >= COMPACT_AT && this.head * 2 >= this.times.length) this.compact();
+  }
+
+  /** Aggregate result of the whole window. */
+  result(): OUT {
+    const agg = this.agg;
+    if (this.head === this.mid) return agg.result(this.back);
+    const front = this.front[this.head];
+    if (this.backCount === 0) return agg.result(front);
+    // merge may mutate its first argument, so combine into a fresh accumulator.
+    return agg.result(agg.merge(agg.merge(agg.createAccumulator(), front), this.back));
+  }
+
+  /** Visits the events oldest first. */
+  forEach(fn: (time: number, value: IN) => void): void {
+    for (let i = this.head; i < this.times.length; i++) fn(this.times[i], this.values[i]);
+  }
+
+  /** Empties the window. */
+  clear(): void {
+    this.times = [];
+    this.values = [];
+    this.front = [];
+    this.head = 0;
+    this.mid = 0;
+    this.back = this.agg.createAccumulator();
+    this.backCount = 0;
+  }
+
+  /** Moves the back stack onto the front stack, computing suffix aggregates newest to oldest. */
+  private flip(): void {
+    const agg = this.agg;
+    const end = this.times.length;
+    let next: ACC | undefined;
+    for (let i = end - 1; i >= this.mid; i--) {
+      let acc = agg.add(agg.createAccumulator(), this.values[i], this.times[i]);
+      if (next !== undefined) acc = agg.merge(acc, next);
+      this.front[i] = acc;
+      next = acc;
+    }
+    this.mid = end;
+    this.back = agg.createAccumulator();
+    this.backCount = 0;
+  }
+
+  private compact(): void {
+    const h = this.head;
+    this.times.splice(0, h);
+    this.values.splice(0, h);
+    this.front.splice(0, h);
+    this.head = 0;
+    this.mid -= h;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Bounded out-of-orderness watermark: the event time up to which the stream (or one key) is
+ * considered complete. It only moves forward: watermark = max event time seen - maxOutOfOrder,
+ * or further when processing time or an idle timeout pushes it.
+ */
+
+/** One watermark clock; the operator keeps one per stream, or one per key with watermarkScope 'key'. */
+export class Watermark {
+  /** Largest event time observed, -Infinity before the first event. */
+  maxEventTime = -Infinity;
+  /** Current watermark, -Infinity before the first event. */
+  value = -Infinity;
+  /** Processing time of the last input, for idle detection. */
+  lastInputAt = -Infinity;
+
+  constructor(public readonly maxOutOfOrder: number) {}
+
+  /** Records an event time; returns true when the watermark moved forward. */
+  observe(eventTime: number): boolean {
+    if (eventTime <= this.maxEventTime) return false;
+    this.maxEventTime = eventTime;
+    const next = eventTime - this.maxOutOfOrder;
+    if (next <= this.value) return false;
+    this.value = next;
+    return true;
+  }
+
+  /** Moves the watermark to `to` if that is forward; returns true when it moved. */
+  advanceTo(to: number): boolean {
+    if (to <= this.value) return false;
+    this.value = to;
+    return true;
+  }
+
+  /** Plain-JSON form for snapshots (±Infinity become null). */
+  toJSON(): [number | null, number | null, number | null] {
+    return [finiteOrNull(this.maxEventTime), finiteOrNull(this.value), finiteOrNull(this.lastInputAt)];
+  }
+
+  /** Restores what toJSON produced. */
+  load(json: unknown): void {
+    const [max, value, last] = Array.isArray(json) ? json : [];
+    this.maxEventTime = typeof max === 'number' ? max : -Infinity;
+    this.value = typeof value === 'number' ? value : -Infinity;
+    this.lastInputAt = typeof last === 'number' ? last : -Infinity;
+  }
+}
+
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}

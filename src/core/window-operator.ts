@@ -1,0 +1,492 @@
+/**
+ * The window operator: keyed event-time (or processing-time) windows over any incremental
+ * AggregateFunction, with watermarks, allowed lateness, emit strategies, limits and snapshots.
+ * Nodes feed it events and processing time; it calls onEmit synchronously and never reads a clock.
+ *
+ * Time and firing
+ * - Watermark = max event time seen - maxOutOfOrder, per stream (default) or per key. In
+ *   processing-time mode an event's time is `now` and the watermark is `now`.
+ * - A window [start,end) fires 'final' once the watermark reaches end; a (start,end] window once
+ *   the watermark passes end. Sessions [first, last + gap) fire when the watermark reaches their
+ *   end. Per-event sliding windows fire for each instant the watermark reaches (see
+ *   engines/sliding-event-engine.ts). Count windows fire when full, or on flush.
+ * - idleTimeout: when no input arrived for idleTimeout ms of processing time (the whole stream,
+ *   or the key with watermarkScope 'key'), the watermark jumps to the end of the latest open
+ *   window, so every open window closes now. It does not jump to +Infinity: events that arrive
+ *   later for new windows are on time, events for the closed windows are late.
+ *
+ * Late events (the exact rule)
+ * - An event is late when the window it belongs to has already fired (for hopping windows: when
+ *   the latest window holding it has fired). Every late event is counted in stats().late.
+ * - lateData 'drop': late events are counted and dropped. 'output': they are emitted as
+ *   { kind: 'late', event, window, watermark } (window = the window they belonged to).
+ * - lateData 'update': windows stay in memory until the watermark passes end + allowedLateness.
+ *   A late event whose window is still kept is added and the window fires again with firing
+ *   'late' (the corrected result); a late event beyond allowedLateness has no window left to
+ *   take it and is emitted as a 'late' emission, as with 'output'.
+ *
+ * Emit strategies
+ * - 'final': one result per window when it closes.
+ * - 'update': a running result ('update') after every event that changed a window, and the
+ *   'final' result when it closes.
+ * - 'early': every earlyEvery ms of processing time (driven by advance), an 'early' result of
+ *   each open window that changed since the last one, and the 'final' result when it closes.
+ *
+ * Limits: events of new keys beyond maxKeys and events beyond maxEventsPerWindow (per pane for
+ * hopping windows) are dropped and counted in stats().dropped.
+ */
+import { ConfigError, InputError, describeValue } from './errors';
+import { TimerHeap, Timed } from './timer-heap';
+import {
+  AggregateFunction,
+  Emission,
+  EmitStrategy,
+  Firing,
+  Key,
+  LateDataPolicy,
+  OperatorStats,
+  StreamEvent,
+  TimeMode,
+  WindowBounds,
+  WindowSpec,
+  WindowType,
+} from './types';
+import { Watermark } from './watermark';
+import { Engine, EngineHost, KeyBase, isDue } from './engines/engine';
+import { TumblingEngine } from './engines/tumbling-engine';
+import { HoppingEngine } from './engines/hopping-engine';
+import { SessionEngine } from './engines/session-engine';
+import { SlidingEventEngine } from './engines/sliding-event-engine';
+import { CountEngine } from './engines/count-engine';
+import { checkCountWindow } from './assigners/global-count';
+
+export interface WindowOperatorOptions<IN, ACC, OUT> {
+  window: WindowSpec;
+  aggregate: AggregateFunction<IN, ACC, OUT>;
+  bounds?: WindowBounds;
+  timeMode?: TimeMode;
+  maxOutOfOrder?: number;
+  allowedLateness?: number;
+  lateData?: LateDataPolicy;
+  emit?: EmitStrategy;
+  earlyEvery?: number;
+  idleTimeout?: number;
+  watermarkScope?: 'stream' | 'key';
+  maxKeys?: number;
+  maxEventsPerWindow?: number;
+  onEmit: (e: Emission<IN, OUT>) => void;
+}
+
+const SNAPSHOT_FORMAT = 'stream-window-operator/1';
+/** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
+const IDLE_ROUNDS = 8;
+
+export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
+  readonly agg: AggregateFunction<IN, ACC, OUT>;
+  readonly type: WindowType;
+  readonly endInclusive: boolean;
+  readonly allowedLateness: number;
+  readonly lateData: LateDataPolicy;
+  readonly emitUpdates: boolean;
+  readonly trackDirty: boolean;
+  readonly maxEventsPerWindow: number;
+  openWindows = 0;
+  late = 0;
+  dropped = 0;
+
+  private readonly spec: WindowSpec;
+  private readonly bounds: WindowBounds;
+  private readonly processingTime: boolean;
+  private readonly maxOutOfOrder: number;
+  private readonly earlyEvery: number;
+  private readonly idleTimeout: number;
+  private readonly keyScope: boolean;
+  private readonly maxKeys: number;
+  private readonly onEmit: (e: Emission<IN, OUT>) => void;
+  private readonly engine: Engine<IN, KeyBase>;
+  private readonly dueAtEqual: boolean;
+
+  private keys = new Map<Key, KeyBase>();
+  private lastKs: KeyBase | undefined;
+  private wm: Watermark;
+  private timers = new TimerHeap<Timed>();
+  private maxEventTime = -Infinity;
+  private nextEarlyAt = Infinity;
+  private streamIdle = false;
+
+  /** Builds an operator; throws ConfigError naming the option and what is allowed. */
+  constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
+    if (!options || typeof options !== 'object') throw new ConfigError('options', 'expected an options object');
+    if (typeof options.onEmit !== 'function') throw new ConfigError('onEmit', 'expected a function receiving emissions');
+    const agg = options.aggregate;
+    if (!agg || typeof agg.createAccumulator !== 'function' || typeof agg.add !== 'function' || typeof agg.merge !== 'function' || typeof agg.result !== 'function') {
+      throw new ConfigError('aggregate', 'expected an AggregateFunction (createAccumulator, add, merge, result)');
+    }
+    this.agg = agg;
+    this.onEmit = options.onEmit;
+    this.spec = checkSpec(options.window);
+    this.type = this.spec.type;
+    this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
+    this.endInclusive = this.bounds === '(start,end]';
+    this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
+    this.maxOutOfOrder = nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0);
+    this.allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
+    this.lateData = oneOf(options.lateData, 'lateData', ['drop', 'output', 'update'], 'drop');
+    const emit = oneOf(options.emit, 'emit', ['final', 'update', 'early'], 'final');
+    this.emitUpdates = emit === 'update';
+    this.trackDirty = emit === 'early';
+    this.earlyEvery = nonNegative(options.earlyEvery, 'earlyEvery', 0);
+    if (emit === 'early' && !(this.earlyEvery > 0)) throw new ConfigError('earlyEvery', 'must be a duration greater than 0 when emit is "early"');
+    this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
+    this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
+    this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
+    this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
+    this.wm = new Watermark(this.processingTime ? 0 : this.maxOutOfOrder);
+    this.engine = this.createEngine();
+    this.dueAtEqual = this.engine.dueAtEqual;
+  }
+
+  private createEngine(): Engine<IN, KeyBase> {
+    const spec = this.spec;
+    switch (spec.type) {
+      case 'tumbling':
+        return new TumblingEngine(this, spec.size, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
+      case 'sliding':
+        if (spec.slide === 'event') return new SlidingEventEngine(this, spec.size) as unknown as Engine<IN, KeyBase>;
+        if (spec.slide === spec.size) return new TumblingEngine(this, spec.size, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
+        return new HoppingEngine(this, spec.size, spec.slide, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
+      case 'session':
+        return new SessionEngine(this, spec.gap, spec.maxDuration) as unknown as Engine<IN, KeyBase>;
+      case 'global':
+        return new CountEngine(this, spec.count, spec.overlap ?? 0) as unknown as Engine<IN, KeyBase>;
+    }
+  }
+
+  /** Adds one event; `now` is the processing time in ms. */
+  process(event: StreamEvent<IN>, now: number): void {
+    let t: number;
+    if (this.processingTime) {
+      t = now;
+    } else {
+      t = event.time;
+      if (typeof t !== 'number' || !Number.isFinite(t)) {
+        throw new InputError('time', `time: expected an event time in ms since the epoch, got ${describeValue(t)}`);
+      }
+    }
+    let ks = this.lastKs;
+    if (ks === undefined || ks.key !== event.key) {
+      ks = this.keys.get(event.key);
+      if (ks === undefined) {
+        if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys();
+        if (this.keys.size >= this.maxKeys) {
+          this.dropped++;
+          return;
+        }
+        ks = this.newKey(event.key);
+      }
+      this.lastKs = ks;
+    }
+    const wm = ks.wm;
+    wm.lastInputAt = now;
+    this.streamIdle = false;
+    if (t > this.maxEventTime) this.maxEventTime = t;
+    if (this.processingTime ? wm.advanceTo(now) : wm.observe(t)) this.fireDue(ks.timers, wm.value, false);
+    this.engine.add(ks, event, t);
+    if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
+  }
+
+  /** Processing time moved on: idle advance, early results and processing-time windows. */
+  advance(now: number): void {
+    if (this.processingTime) {
+      if (this.keyScope) {
+        for (const ks of this.keys.values()) if (ks.wm.advanceTo(now)) this.fireDue(ks.timers, now, false);
+      } else if (this.wm.advanceTo(now)) {
+        this.fireDue(this.timers, now, false);
+      }
+    }
+    if (this.trackDirty && now >= this.nextEarlyAt) {
+      for (const ks of [...this.keys.values()]) this.engine.early(ks);
+      this.nextEarlyAt = this.openWindows > 0 ? now + this.earlyEvery : Infinity;
+    }
+    if (this.idleTimeout > 0) this.idleAdvance(now);
+    this.forgetEmptyKeys();
+  }
+
+  /** The processing time at which advance() next has work; undefined when nothing waits. */
+  nextWakeup(): number | undefined {
+    let next = Infinity;
+    if (this.trackDirty && this.openWindows > 0) next = this.nextEarlyAt;
+    if (this.processingTime) {
+      for (const timers of this.timerHeaps()) {
+        const top = timers.peek();
+        if (top !== undefined) {
+          // A (start,end] window closes only once time has passed its end.
+          const at = this.dueAtEqual ? top.timerAt : top.timerAt + 1;
+          if (at < next) next = at;
+        }
+      }
+    }
+    if (this.idleTimeout > 0) {
+      if (this.keyScope) {
+        for (const ks of this.keys.values()) {
+          if (this.hasPending(ks)) next = Math.min(next, ks.wm.lastInputAt + this.idleTimeout);
+        }
+      } else if (!this.streamIdle && this.hasPendingStream()) {
+        next = Math.min(next, this.wm.lastInputAt + this.idleTimeout);
+      }
+    }
+    return next === Infinity ? undefined : next;
+  }
+
+  /** Fires every open window (of `key`) now with firing 'final' and drops its state. */
+  flush(now: number, key?: Key): void {
+    void now;
+    const targets = key === undefined ? [...this.keys.values()] : [this.keys.get(key)].filter((k): k is KeyBase => k !== undefined);
+    for (const ks of targets) this.engine.flush(ks);
+    this.forgetEmptyKeys();
+  }
+
+  /** Drops the state (of `key`) without emitting; a full reset also restarts the watermark. */
+  reset(key?: Key): void {
+    if (key === undefined) {
+      for (const ks of this.keys.values()) this.engine.reset(ks);
+      this.keys.clear();
+      this.timers.clear();
+      this.wm = new Watermark(this.wm.maxOutOfOrder);
+      this.maxEventTime = -Infinity;
+      this.openWindows = 0;
+      this.nextEarlyAt = Infinity;
+    } else {
+      const ks = this.keys.get(key);
+      if (ks === undefined) return;
+      this.engine.reset(ks);
+      this.keys.delete(key);
+    }
+    this.lastKs = undefined;
+  }
+
+  /** Counters for the node status. */
+  stats(): OperatorStats {
+    let watermark = this.wm.value;
+    if (this.keyScope) {
+      // The laggard key is what holds results back.
+      watermark = Infinity;
+      for (const ks of this.keys.values()) if (ks.wm.value < watermark) watermark = ks.wm.value;
+      if (watermark === Infinity) watermark = -Infinity;
+    }
+    return {
+      keys: this.keys.size,
+      openWindows: this.openWindows,
+      watermark,
+      maxEventTime: this.maxEventTime,
+      late: this.late,
+      dropped: this.dropped,
+    };
+  }
+
+  /** The operator's whole state as plain JSON, accumulators included (through aggregate.toJSON). */
+  snapshot(): unknown {
+    const keys: unknown[] = [];
+    for (const ks of this.keys.values()) {
+      keys.push([ks.key, this.engine.snapshotKey(ks), this.keyScope ? ks.wm.toJSON() : null]);
+    }
+    return {
+      format: SNAPSHOT_FORMAT,
+      config: this.configFingerprint(),
+      watermark: this.wm.toJSON(),
+      maxEventTime: finiteOrNull(this.maxEventTime),
+      nextEarlyAt: finiteOrNull(this.nextEarlyAt),
+      late: this.late,
+      dropped: this.dropped,
+      keys,
+    };
+  }
+
+  /** Replaces the state with a snapshot; throws ConfigError when it was taken with other options. */
+  restore(snapshot: unknown): void {
+    const snap = snapshot as Record<string, unknown> | null;
+    if (!snap || typeof snap !== 'object' || snap.format !== SNAPSHOT_FORMAT || !Array.isArray(snap.keys)) {
+      throw new ConfigError('snapshot', `expected a ${SNAPSHOT_FORMAT} snapshot, got ${describeValue(snapshot)}`);
+    }
+    const mine = JSON.stringify(this.configFingerprint());
+    const theirs = JSON.stringify(snap.config);
+    if (mine !== theirs) {
+      throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
+    }
+    this.reset();
+    this.wm.load(snap.watermark);
+    this.maxEventTime = typeof snap.maxEventTime === 'number' ? snap.maxEventTime : -Infinity;
+    this.nextEarlyAt = typeof snap.nextEarlyAt === 'number' ? snap.nextEarlyAt : Infinity;
+    this.late = typeof snap.late === 'number' ? snap.late : 0;
+    this.dropped = typeof snap.dropped === 'number' ? snap.dropped : 0;
+    for (const entry of snap.keys as [string, unknown, unknown][]) {
+      const ks = this.newKey(entry[0]);
+      if (this.keyScope) ks.wm.load(entry[2]);
+      this.engine.restoreKey(ks, entry[1]);
+    }
+  }
+
+  // ---- EngineHost -------------------------------------------------------------------------
+
+  emitWindow(key: string, start: number, end: number, count: number, firing: Firing, acc: ACC): void {
+    this.onEmit({ kind: 'window', window: { type: this.type, key, start, end, count, firing }, result: this.agg.result(acc) });
+  }
+
+  emitResult(key: string, start: number, end: number, count: number, firing: Firing, result: OUT): void {
+    this.onEmit({ kind: 'window', window: { type: this.type, key, start, end, count, firing }, result });
+  }
+
+  lateEvent(event: StreamEvent<IN>, start: number, end: number, watermark: number): void {
+    this.late++;
+    if (this.lateData !== 'drop') this.onEmit({ kind: 'late', event, window: { start, end }, watermark });
+  }
+
+  accToJSON(acc: ACC): unknown {
+    return this.agg.toJSON ? this.agg.toJSON(acc) : acc;
+  }
+
+  accFromJSON(json: unknown): ACC {
+    return this.agg.fromJSON ? this.agg.fromJSON(json) : (json as ACC);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private newKey(key: string): KeyBase {
+    const wm = this.keyScope ? new Watermark(this.wm.maxOutOfOrder) : this.wm;
+    const timers = this.keyScope ? new TimerHeap<Timed>() : this.timers;
+    const ks = this.engine.createKey(key, wm, timers);
+    this.keys.set(key, ks);
+    return ks;
+  }
+
+  /** Pops and fires every timer due at watermark `w` (all timers up to `w` when inclusive). */
+  private fireDue(timers: TimerHeap<Timed>, w: number, inclusive: boolean): void {
+    const dueAtEqual = inclusive || this.dueAtEqual;
+    for (;;) {
+      const top = timers.peek();
+      if (top === undefined || !isDue(top.timerAt, w, dueAtEqual)) return;
+      timers.pop();
+      this.engine.fire(top, w);
+    }
+  }
+
+  private idleAdvance(now: number): void {
+    if (this.keyScope) {
+      for (const ks of this.keys.values()) {
+        if (now - ks.wm.lastInputAt >= this.idleTimeout && this.hasPending(ks)) this.closeIdle(ks.wm, ks.timers, [ks]);
+      }
+    } else if (!this.streamIdle && now - this.wm.lastInputAt >= this.idleTimeout && this.hasPendingStream()) {
+      this.closeIdle(this.wm, this.timers, [...this.keys.values()]);
+      this.streamIdle = true;
+    }
+  }
+
+  private closeIdle(wm: Watermark, timers: TimerHeap<Timed>, keys: KeyBase[]): void {
+    for (let round = 0; round < IDLE_ROUNDS && timers.size > 0; round++) {
+      const target = timers.maxTime();
+      wm.advanceTo(target);
+      this.fireDue(timers, target, true);
+    }
+    for (const ks of keys) this.engine.idle(ks);
+  }
+
+  private hasPending(ks: KeyBase): boolean {
+    return ks.timers.size > 0 || (this.type === 'global' && !this.engine.isEmpty(ks));
+  }
+
+  private hasPendingStream(): boolean {
+    if (this.timers.size > 0) return true;
+    if (this.type !== 'global') return false;
+    for (const ks of this.keys.values()) if (!this.engine.isEmpty(ks)) return true;
+    return false;
+  }
+
+  private timerHeaps(): TimerHeap<Timed>[] {
+    return this.keyScope ? [...this.keys.values()].map((k) => k.timers) : [this.timers];
+  }
+
+  /** Keys without state are forgotten in stream scope (their watermark is the stream's). */
+  private forgetEmptyKeys(): void {
+    if (this.keyScope) return;
+    for (const [key, ks] of this.keys) {
+      if (this.engine.isEmpty(ks)) {
+        this.keys.delete(key);
+        if (this.lastKs === ks) this.lastKs = undefined;
+      }
+    }
+  }
+
+  private configFingerprint(): unknown {
+    return { window: this.spec, bounds: this.bounds, timeMode: this.processingTime ? 'processing' : 'event', watermarkScope: this.keyScope ? 'key' : 'stream' };
+  }
+}
+
+function checkSpec(spec: WindowSpec): WindowSpec {
+  if (!spec || typeof spec !== 'object') throw new ConfigError('window', 'expected a window spec { type: tumbling | sliding | session | global, ... }');
+  switch (spec.type) {
+    case 'tumbling':
+      positive(spec.size, 'size');
+      offsetOk(spec.offset);
+      return { type: 'tumbling', size: spec.size, offset: spec.offset ?? 0 };
+    case 'sliding':
+      positive(spec.size, 'size');
+      if (spec.slide !== 'event') {
+        positive(spec.slide, 'slide');
+        if (!Number.isInteger(spec.size) || !Number.isInteger(spec.slide)) {
+          throw new ConfigError('slide', `size and slide must be whole milliseconds, got size ${spec.size} and slide ${spec.slide}`);
+        }
+        if (spec.slide > spec.size) throw new ConfigError('slide', `must not be longer than size (${spec.size} ms), got ${spec.slide} ms`);
+      }
+      offsetOk(spec.offset);
+      return { type: 'sliding', size: spec.size, slide: spec.slide, offset: spec.offset ?? 0 };
+    case 'session':
+      positive(spec.gap, 'gap');
+      if (spec.maxDuration !== undefined && spec.maxDuration !== 0) positive(spec.maxDuration, 'maxDuration');
+      return spec.maxDuration ? { type: 'session', gap: spec.gap, maxDuration: spec.maxDuration } : { type: 'session', gap: spec.gap };
+    case 'global':
+      checkCountWindow(spec.count, spec.overlap);
+      return spec.count === undefined ? { type: 'global' } : { type: 'global', count: spec.count, overlap: spec.overlap ?? 0 };
+    default:
+      throw new ConfigError('windowType', `must be one of tumbling, sliding, session, global, got ${describeValue((spec as { type?: unknown }).type)}`);
+  }
+}
+
+function positive(value: unknown, field: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(field, `must be a duration greater than 0 ms, got ${describeValue(value)}`);
+  }
+}
+
+function offsetOk(value: unknown): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+    throw new ConfigError('offset', `must be a duration in ms, got ${describeValue(value)}`);
+  }
+}
+
+function nonNegative(value: unknown, field: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(field, `must be a duration of 0 ms or more, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function positiveLimit(value: unknown, field: string): number {
+  if (value === undefined || value === null || value === Infinity) return Infinity;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ConfigError(field, `must be a whole number ≥ 1 (or unset for no limit), got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`);
+  }
+  return value as T;
+}
+
+function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
