@@ -91,6 +91,12 @@ export = (RED: RedAPI) => {
         if (err) throw err;
         return input;
       };
+      // The core names paths relative to the event; on a message they read as msg.<path>.
+      const checkedMsg = (msg: object): object => {
+        const err = aggregations.check(msg);
+        if (err) throw new InputError(`msg.${err.property}`, `msg.${err.message}`);
+        return msg;
+      };
 
       // A window message is aggregated at once: no state, same result as the node's own window.
       const aggregateWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, send: SendFn): void => {
@@ -132,7 +138,7 @@ export = (RED: RedAPI) => {
               inBatch = false;
             }
           } else {
-            host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: checked(msg) });
+            host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: checkedMsg(msg) });
           }
           return outChain;
         },

@@ -1,5 +1,5 @@
 import { collectEvents } from '../core/collect-events';
-import { compileRules } from '../core/conditions';
+import { FilterRule, compileRules } from '../core/conditions';
 import { ConfigError, InputError } from '../core/errors';
 import { WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
@@ -11,13 +11,6 @@ import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { WindowRecord } from './shared/window-node';
-
-interface RuleConfig {
-  property?: unknown;
-  op?: unknown;
-  value?: unknown;
-  value2?: unknown;
-}
 
 interface FilterNodeConfig extends WindowConfig {
   keyProperty?: unknown;
@@ -34,34 +27,44 @@ interface FilterNodeConfig extends WindowConfig {
 type Verdict = (input: object) => boolean | Promise<boolean>;
 
 /**
- * Compiles the rules. Rules with op `jsonata` run through Node-RED's JSONata, which is async in
- * Node-RED 4, so they are split off and only evaluated when the synchronous rules have not
- * already decided (all: a sync rule failed; any: a sync rule passed).
+ * Compiles the rules. JSONata rules run through Node-RED's JSONata, which is async in Node-RED 4:
+ * inside the compiled predicate they only start their evaluation and answer neutrally (true under
+ * all, false under any), so the synchronous rules decide alone when they can, and otherwise the
+ * verdict waits for the JSONata results. Rule indices in config errors stay those of the list.
  */
 function compileVerdict(RED: RedAPI, node: RedNode, config: FilterNodeConfig): Verdict {
   const rules = config.rules;
   if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError('rules', 'add at least one rule (e.g. payload between 0 and 100)');
   const combine = config.combine === undefined || config.combine === '' ? 'all' : config.combine;
   if (combine !== 'all' && combine !== 'any') throw new ConfigError('combine', `"${String(combine)}" is not allowed; use all or any`);
-  const syncRules = (rules as RuleConfig[]).filter((r) => r?.op !== 'jsonata');
-  const jsonata: JSONataEvaluator[] = (rules as RuleConfig[])
-    .map((r, i) => ({ r, i }))
-    .filter(({ r }) => r?.op === 'jsonata')
-    .map(({ r, i }) => {
-      const expr = typeof r.value === 'string' ? r.value.trim() : '';
-      if (!expr) throw new ConfigError(`rules[${i}].value`, 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)');
-      return compileJSONata(RED, node, expr, `rules[${i}].value`);
-    });
-  const sync = syncRules.length ? compileRules(syncRules as never, combine) : undefined;
-  if (!jsonata.length) return sync!;
   const all = combine === 'all';
+  let started: Promise<unknown>[] = [];
+  let usesJSONata = false;
+  const predicate = compileRules<object>(rules as FilterRule[], combine, {
+    custom: {
+      jsonata: (rule, i) => {
+        const expr = typeof rule.value === 'string' ? rule.value.trim() : '';
+        if (!expr) throw new ConfigError(`rules[${i}].value`, 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)');
+        const evaluate = compileJSONata(RED, node, expr, `rules[${i}].value`);
+        usesJSONata = true;
+        return (input) => {
+          started.push(evaluate(input));
+          return all;
+        };
+      },
+    },
+  });
+  if (!usesJSONata) return predicate;
   return (input) => {
-    if (sync) {
-      const s = sync(input);
-      if (all && !s) return false;
-      if (!all && s) return true;
+    started = [];
+    const decided = predicate(input);
+    const pending = started;
+    started = [];
+    if (pending.length === 0 || decided !== all) {
+      for (const p of pending) p.catch(() => undefined);
+      return decided;
     }
-    return Promise.all(jsonata.map((j) => j(input))).then((values) => (all ? values.every(Boolean) : values.some(Boolean)));
+    return Promise.all(pending).then((values) => (all ? values.every(Boolean) : values.some(Boolean)));
   };
 }
 
@@ -89,13 +92,18 @@ export = (RED: RedAPI) => {
         out[port] = msg;
         send(out);
       };
-      const toRecord = (msg: NodeMessage): WindowRecord => {
-        const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
-        if (msg.eventId !== undefined) record.eventId = msg.eventId;
-        if (msg.eventType !== undefined) record.eventType = msg.eventType;
-        if (msg.metadata !== undefined) record.metadata = msg.metadata;
-        return record;
-      };
+      // collectEvents copies topic, payload, eventId, eventType and metadata into its record, so
+      // with the default value property the message itself is the input: no allocation per event.
+      const toRecord =
+        mapper.valueLabel === 'msg.payload'
+          ? (msg: NodeMessage): WindowRecord => msg as WindowRecord
+          : (msg: NodeMessage): WindowRecord => {
+              const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
+              if (msg.eventId !== undefined) record.eventId = msg.eventId;
+              if (msg.eventType !== undefined) record.eventType = msg.eventType;
+              if (msg.metadata !== undefined) record.metadata = msg.metadata;
+              return record;
+            };
 
       // One event: pass → into the window (or straight out), fail → port 2 at once.
       const onEvent = (msg: NodeMessage, ok: boolean, send: SendFn, now: number): void => {

@@ -53,7 +53,7 @@ function positiveDuration(value: unknown, field: string): number {
 /** A duration field where blank means 0 (or "off"). */
 function optionalDuration(value: unknown, field: string): number {
   if (isBlank(value)) return 0;
-  const ms = parseDuration(value as string | number, field);
+  const ms = parseDuration(value as string | number, field, { allowZero: true });
   if (!(ms >= 0)) throw new ConfigError(field, `must be 0 or more (got ${String(value)})`);
   return ms;
 }

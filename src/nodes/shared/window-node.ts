@@ -42,14 +42,18 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
       type === 'global' && config.flushEvery !== undefined && String(config.flushEvery).trim() !== ''
         ? parseDuration(config.flushEvery as string | number, 'flushEvery')
         : 0;
-    // Copies the optional fields the design keeps on window records (seed StreamEvent id/type/metadata).
-    const toRecord = (msg: NodeMessage): WindowRecord => {
-      const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
-      if (msg.eventId !== undefined) record.eventId = msg.eventId;
-      if (msg.eventType !== undefined) record.eventType = msg.eventType;
-      if (msg.metadata !== undefined) record.metadata = msg.metadata;
-      return record;
-    };
+    // collectEvents copies topic, payload, eventId, eventType and metadata into its record, so
+    // with the default value property the message itself is the input: no allocation per event.
+    const toRecord =
+      mapper.valueLabel === 'msg.payload'
+        ? (msg: NodeMessage): WindowRecord => msg as WindowRecord
+        : (msg: NodeMessage): WindowRecord => {
+            const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
+            if (msg.eventId !== undefined) record.eventId = msg.eventId;
+            if (msg.eventType !== undefined) record.eventType = msg.eventType;
+            if (msg.metadata !== undefined) record.metadata = msg.metadata;
+            return record;
+          };
     const toEvent = (msg: NodeMessage, now: number): StreamEvent<WindowRecord> => ({
       key: mapper.key(msg),
       time: mapper.time(msg, now),

@@ -1,0 +1,149 @@
+import { strict as assert } from 'assert';
+import * as sinon from 'sinon';
+import { deploy, events, helper, lastStatus, settle, until } from './stream-window-support';
+
+const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
+
+describe('stream-aggregate node', () => {
+  afterEach(async () => {
+    await helper.unload();
+  });
+
+  it('aggregates its own tumbling windows per key in event time', async () => {
+    const d = await deploy('stream-aggregate', {
+      windowType: 'tumbling', size: '1m',
+      aggregations: [{ op: 'avg', property: 'payload' }, { op: 'max', property: 'payload' }, { op: 'count' }],
+    });
+    for (const m of events([['a', 10, T0 + 1000], ['b', 100, T0 + 2000], ['a', 20, T0 + 30000], ['b', 300, T0 + 59000], ['a', 5, T0 + 61000]])) d.send(m);
+    await until(() => d.out[0].length === 2, 'two results');
+    const byKey = Object.fromEntries(d.out[0].map((m) => [m.topic, m]));
+    assert.deepEqual(byKey.a.payload, { avg: 15, max: 20, count: 2 });
+    assert.deepEqual(byKey.b.payload, { avg: 200, max: 300, count: 2 });
+    assert.deepEqual(byKey.a.window, { type: 'tumbling', key: 'a', start: T0, end: T0 + 60000, count: 2, firing: 'final' });
+  });
+
+  it('aggregates a window message at once and keeps its msg.window', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'none', aggregations: [{ op: 'sum', property: 'payload.v' }, { op: 'last', property: 'payload.v' }] });
+    const window = { type: 'tumbling', key: 's1', start: T0, end: T0 + 60000, count: 3, firing: 'final' };
+    d.send({ topic: 's1', window, payload: [{ timestamp: T0 + 3, topic: 's1', payload: { v: 1 } }, { timestamp: T0 + 5, topic: 's1', payload: { v: 4 } }, { timestamp: T0 + 4, topic: 's1', payload: { v: 2 } }] });
+    await until(() => d.out[0].length === 1, 'one result');
+    assert.deepEqual(d.out[0][0].payload, { sum: 7, last: 4 });
+    assert.deepEqual(d.out[0][0].window, window);
+    assert.equal(d.out[0][0].topic, 's1');
+  });
+
+  it('gives the same results on its own windows as on window messages from a tumbling window node', async () => {
+    const input = events(Array.from({ length: 60 }, (_, i) => [i % 3 ? 'x' : 'y', (i * 37) % 23, T0 + i * 1700] as [string, number, number]));
+    const aggregations = [{ op: 'avg' }, { op: 'min' }, { op: 'stddev' }, { op: 'median' }, { op: 'first' }, { op: 'count' }];
+    const own = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', aggregations });
+    input.forEach((m) => own.send({ ...m }));
+    own.send({ flush: true });
+    await settle(10);
+    const direct = own.out[0].map((m) => ({ key: m.topic, start: m.window.start, payload: m.payload }));
+    await helper.unload();
+
+    const chained = await deploy('stream-tumbling-window', { size: '10s', wires: [['agg']] }, 1, [
+      { id: 'agg', type: 'stream-aggregate', z: 'f', windowType: 'none', aggregations, wires: [['out0']] },
+    ]);
+    input.forEach((m) => chained.send({ ...m }));
+    chained.send({ flush: true });
+    await settle(10);
+    const viaWindows = chained.out[0].map((m) => ({ key: m.topic, start: m.window.start, payload: m.payload }));
+    const sort = (a: { key: string; start: number }, b: { key: string; start: number }) => a.start - b.start || a.key.localeCompare(b.key);
+    assert.ok(direct.length >= 10);
+    assert.deepEqual(viaWindows.sort(sort), direct.sort(sort));
+  });
+
+  it('sends the bare value with output "value" and refuses it with two aggregations', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'global', count: '3', aggregations: [{ op: 'sum' }], output: 'value' });
+    [1, 2, 3].forEach((v, i) => d.send({ topic: 'k', payload: v, timestamp: T0 + i }));
+    await until(() => d.out[0].length === 1, 'result');
+    assert.equal(d.out[0][0].payload, 6);
+    await helper.unload();
+    const bad = await deploy('stream-aggregate', { windowType: 'global', count: '3', aggregations: [{ op: 'sum' }, { op: 'avg' }], output: 'value' });
+    assert.equal(lastStatus(bad.node).fill, 'red');
+    assert.match(bad.node.error.firstCall.args[0], /output/);
+  });
+
+  it('sends only results that satisfy the having condition, in order', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'global', count: '2', aggregations: [{ op: 'avg' }], having: 'avg > 10' });
+    [[1, 3], [20, 40], [5, 5], [11, 13], [100, 200]].forEach(([a, b], i) => {
+      d.send({ topic: 'k', payload: a, timestamp: T0 + i * 2 });
+      d.send({ topic: 'k', payload: b, timestamp: T0 + i * 2 + 1 });
+    });
+    await until(() => d.out[0].length === 3, 'three results');
+    await settle(10);
+    assert.deepEqual(d.out[0].map((m) => m.payload.avg), [30, 12, 150]);
+  });
+
+  it('reports a message without a number to a Catch node, counts it and keeps going', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'global', count: '2', aggregations: [{ op: 'avg' }] });
+    d.send({ topic: 'k', payload: 'hot', timestamp: T0 });
+    d.send({ topic: 'k', payload: 2, timestamp: T0 + 1 });
+    d.send({ topic: 'k', payload: 4, timestamp: T0 + 2 });
+    await until(() => d.caught.length === 1 && d.out[0].length === 1, 'an error and a result');
+    assert.match(d.caught[0].error.message, /msg\.payload/);
+    assert.match(d.caught[0].error.message, /string/);
+    assert.equal(d.out[0][0].payload.avg, 3);
+  });
+
+  it('refuses a single event with window type none (it needs window messages)', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'none', aggregations: [{ op: 'avg' }] });
+    d.send({ topic: 'k', payload: 3 });
+    await until(() => d.caught.length === 1, 'an error');
+    assert.match(d.caught[0].error.message, /msg\.window/);
+  });
+
+  it('shows a red status naming the field for an unknown aggregation and a zero size', async () => {
+    let d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '1m', aggregations: [{ op: 'mode' }] });
+    assert.equal(lastStatus(d.node).fill, 'red');
+    assert.match(d.node.error.firstCall.args[0], /aggregations\[0\]\.op/);
+    await helper.unload();
+    d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '0', aggregations: [{ op: 'avg' }] });
+    assert.equal(lastStatus(d.node).fill, 'red');
+    assert.match(d.node.error.firstCall.args[0], /size/);
+    d.send({ topic: 'k', payload: 1, timestamp: T0 });
+    await settle();
+    assert.equal(d.caught.length, 0);
+  });
+
+  it('processes a batch (msg.batch with an array payload) in one message', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }, { op: 'sum' }] });
+    const batch = Array.from({ length: 1000 }, (_, i) => ({ topic: `s${i % 4}`, payload: 1, timestamp: T0 + i }));
+    d.send({ batch: true, payload: batch });
+    d.send({ flush: true });
+    await until(() => d.out[0].length === 4, 'four results');
+    assert.deepEqual(d.out[0].map((m) => m.payload.count), [250, 250, 250, 250]);
+  });
+
+  it('sends late events to the second port with msg.late', async () => {
+    const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', lateData: 'output', aggregations: [{ op: 'count' }], outputs: 2 }, 2);
+    d.send({ topic: 'k', payload: 1, timestamp: T0 + 1000 });
+    d.send({ topic: 'k', payload: 1, timestamp: T0 + 12000 });
+    d.send({ topic: 'k', payload: 9, timestamp: T0 + 2000, extra: 'kept' });
+    await until(() => d.out[0].length === 1 && d.out[1].length === 1, 'a result and a late event');
+    assert.equal(d.out[1][0].extra, 'kept');
+    assert.deepEqual(d.out[1][0].late.window, { start: T0, end: T0 + 10000 });
+    assert.equal(d.out[1][0].late.watermark, T0 + 12000);
+  });
+
+  describe('processing time', () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => {
+      clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    });
+    afterEach(() => clock.restore());
+
+    it('closes windows on the clock when input stops', async () => {
+      const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '5s', timeMode: 'processing', aggregations: [{ op: 'count' }] });
+      d.send({ topic: 'k', payload: 1 });
+      d.send({ topic: 'k', payload: 1 });
+      await settle();
+      assert.equal(d.out[0].length, 0);
+      clock.tick(5000);
+      await until(() => d.out[0].length === 1, 'the window on time');
+      assert.equal(d.out[0][0].payload.count, 2);
+      assert.equal(d.out[0][0].window.end, T0 + 5000);
+    });
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Shared scaffolding for the window, aggregate and filter node tests: deploys a node under test
+ * wired to collector nodes (one per output port) plus a Catch node, in a real Node-RED runtime.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+// The helper ships no types.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const helper = require('node-red-node-test-helper');
+import tumbling = require('../../src/nodes/stream-tumbling-window');
+import sliding = require('../../src/nodes/stream-sliding-window');
+import session = require('../../src/nodes/stream-session-window');
+import global = require('../../src/nodes/stream-global-window');
+import aggregate = require('../../src/nodes/stream-aggregate');
+import filter = require('../../src/nodes/stream-filter');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+
+helper.init(require.resolve('node-red'));
+
+export const NODES = [tumbling, sliding, session, global, aggregate, filter, catchNode];
+
+export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface Deployed {
+  node: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Messages per output port. */
+  out: Msg[][];
+  caught: Msg[];
+  send(msg: Msg): void;
+}
+
+/** Deploys `type` with `config` (id 'n'), `ports` collectors and a Catch node on tab 'f'. */
+export async function deploy(type: string, config: Record<string, unknown>, ports = 1, extra: object[] = []): Promise<Deployed> {
+  const wires = Array.from({ length: ports }, (_, i) => [`out${i}`]);
+  const flow = [
+    { id: 'f', type: 'tab' },
+    { id: 'n', type, z: 'f', wires, ...config },
+    ...wires.map(([id]) => ({ id, type: 'helper', z: 'f' })),
+    { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'f' },
+    ...extra,
+  ];
+  await helper.load(NODES, flow);
+  return attach(ports);
+}
+
+/** Collects from the current flow's collectors (after load or a simulated restart). */
+export function attach(ports: number): Deployed {
+  const out: Msg[][] = Array.from({ length: ports }, () => []);
+  const caught: Msg[] = [];
+  for (let i = 0; i < ports; i++) helper.getNode(`out${i}`).on('input', (m: Msg) => out[i].push(m));
+  helper.getNode('caught').on('input', (m: Msg) => caught.push(m));
+  const node = helper.getNode('n');
+  return { node, out, caught, send: (msg) => node.receive(msg) };
+}
+
+/** Lets Node-RED deliver queued messages (it hands them on via setImmediate, which stays real). */
+export async function settle(rounds = 4): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Waits (in event-loop turns, never wall time) until `pred` holds; fails after `maxTurns`. */
+export async function until(pred: () => boolean, what: string, maxTurns = 2000): Promise<void> {
+  for (let i = 0; i < maxTurns; i++) {
+    if (pred()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Readings: one message per [topic, value, time]. */
+export function events(list: Array<[string, unknown, number]>): Msg[] {
+  return list.map(([topic, payload, timestamp]) => ({ topic, payload, timestamp }));
+}
+
+/** Payload values of a window message. */
+export function values(msg: Msg): unknown[] {
+  return (msg.payload as Msg[]).map((r) => r.payload);
+}
+
+/** A fresh temp dir for localfilesystem context stores. */
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'stream-ctx-'));
+}
+
+/** The last status the node set. */
+export function lastStatus(node: any): Msg { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const calls = node.status.getCalls();
+  return calls.length ? calls[calls.length - 1].args[0] : {};
+}
+
+/**
+ * Simulates a Node-RED restart with the context store configured in settings: stops the flows
+ * (nodes save their state), closes and re-opens the context stores from disk with fresh in-memory
+ * caches, then starts the same flows again with new node instances.
+ */
+export async function restart(ports: number): Promise<Deployed> {
+  await helper._redNodes.stopFlows();
+  await helper._context.close();
+  helper._context.init(helper._settings);
+  await helper._context.load();
+  await helper._redNodes.startFlows();
+  return attach(ports);
+}
