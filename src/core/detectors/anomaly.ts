@@ -34,7 +34,11 @@ export interface AnomalyOptions {
   history?: number;
   /** Events seen before any score (default 100). */
   minHistory?: number;
-  /** Alert threshold on the score, 0..1 (default 0.4). */
+  /**
+   * Alert threshold on the score, 0..1. Default 0.45: Gaussian white noise stays below ~0.43 over
+   * 100 000 values, while a lone 15σ spike or a 6σ level step reaches it. (Isolated small spikes
+   * are the spike pattern's job; this one is for incidents.)
+   */
   threshold?: number;
   /** Which deviations count (default both). */
   direction?: Direction;
@@ -90,7 +94,7 @@ export class AnomalyDetector {
     const history = options.history ?? 1000;
     const shortWindow = options.shortWindow ?? 10;
     this.minHistory = Math.max(2, options.minHistory ?? 100);
-    this.threshold = options.threshold ?? 0.4;
+    this.threshold = options.threshold ?? 0.45;
     this.direction = options.direction ?? 'both';
     this.levels = new RollingQuantiles(history);
     this.steps = new RollingQuantiles(history);

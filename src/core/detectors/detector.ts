@@ -62,7 +62,7 @@ export function validateDetectorOptions(pattern: string, o: DetectorOptions): vo
   if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000)) throw new ConfigError('history', 'must be a whole number of events from 3 to 100000');
   if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0)) throw new ConfigError('minHistory', 'must be a whole number ≥ 0');
   if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw new ConfigError('threshold', 'must be a number in (0, 1]');
-  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.99)');
+  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.999)');
   if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction)) throw new ConfigError('direction', 'must be up, down or both');
 }
 
@@ -151,7 +151,7 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       const median = q.median();
       const spread = q.quantile(0.95) - q.quantile(0.05);
       const scale = Math.max(1.4826 * q.mad(median), 0.01 * spread, 1e-9 * Math.abs(median), 1e-12);
-      const threshold = pattern === 'anomaly' ? o.threshold ?? 0.4 : o.confidence ?? 0.999;
+      const threshold = pattern === 'anomaly' ? o.threshold ?? 0.45 : o.confidence ?? 0.99999;
       values.forEach((value, index) => {
         const z = (value - median) / scale;
         const direction = z >= 0 ? 'up' : 'down';
@@ -163,7 +163,7 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       break;
     }
     case 'changepoint': {
-      const d = createDetector('changepoint', { ...o, history: o.history ?? Math.max(3, Math.min(100, Math.floor(n / 2))), minHistory: o.minHistory ?? Math.max(5, Math.min(30, Math.floor(n / 4))) });
+      const d = createDetector('changepoint', { ...o, history: o.history ?? Math.max(5, Math.min(200, Math.floor(n / 3))) });
       values.forEach((value, index) => {
         const r = d.update(times[index], value);
         if (r.hot) out.push({ ...r, time: times[index], value, index });

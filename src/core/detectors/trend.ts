@@ -91,13 +91,18 @@ export class TrendDetector {
     this.times[at] = time;
     this.values[at] = value;
     this.size++;
-    const ts: number[] = [];
-    const vs: number[] = [];
+    // Times relative to the oldest held value keep the sums exact enough with epoch milliseconds.
+    const t0 = this.times[this.head];
+    let st = 0, sv = 0, stt = 0, stv = 0;
     for (let i = 0; i < this.size; i++) {
-      ts.push(this.times[(this.head + i) % cap]);
-      vs.push(this.values[(this.head + i) % cap]);
+      const j = (this.head + i) % cap;
+      const t = this.times[j] - t0;
+      st += t; sv += this.values[j]; stt += t * t; stv += t * this.values[j];
     }
-    const { slope, intercept } = olsSlope(ts, vs);
+    const n = this.size;
+    const den = n * stt - st * st;
+    const slope = den > 0 ? (n * stv - st * sv) / den : 0;
+    const intercept = (sv - slope * st) / n - slope * t0;
     const { p } = mkSignificance(this.s, this.size);
     const ready = this.size >= this.minHistory;
     const trend: TrendState = ready && p < this.alpha ? (this.s > 0 ? 'increasing' : 'decreasing') : 'stable';

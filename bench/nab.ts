@@ -1,0 +1,153 @@
+/**
+ * NAB benchmark of the default streaming anomaly detector.
+ *
+ *   npm run bench:nab -- --data <dir> [--out DIR] [--json]
+ *
+ * Runs exactly what a user gets with default settings (one pass per file, no look-ahead, no
+ * per-file tuning) over every <category>/<file>.csv under the data folder, writes NAB result
+ * files (results/<detector>/<category>/<detector>_<file>.csv), and prints the NAB scores of the
+ * three cost profiles. A trailing z-score detector (NAB's windowedGaussian idea) is scored in the
+ * same run as the baseline. Then it prints the core throughput of every detector.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCorpus, NabFile } from './nab/corpus';
+import { scoreCorpus, CostMatrix, CorpusScore } from './nab/scoring';
+import { createDetector, Pattern, PATTERNS, NumberRing, normalTail } from '../src/core/detectors';
+
+const DETECTOR = 'streamDetect';
+const BASELINE = 'trailingZ';
+const PROFILES = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'];
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The default detector as a user gets it: pattern anomaly, every setting left at its default. */
+function runDefault(file: NabFile): number[] {
+  const d = createDetector('anomaly');
+  return file.values.map((v, i) => d.update(file.timestamps[i], v).score);
+}
+
+/** Baseline: z-score of each value against a trailing window of 1000 (mean/std), as a tail probability. */
+function runBaseline(file: NabFile): number[] {
+  const ring = new NumberRing(1000);
+  return file.values.map((v) => {
+    const s = ring.length >= 30 ? 1 - 2 * normalTail(Math.abs(v - ring.mean()) / Math.max(ring.std(), 1e-9)) : 0;
+    ring.push(v);
+    return s;
+  });
+}
+
+function writeResults(outDir: string, detector: string, file: NabFile, scores: number[]): void {
+  const dir = path.join(outDir, 'results', detector, file.category);
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = ['timestamp,value,anomaly_score,label'];
+  file.values.forEach((v, i) => {
+    const t = file.timestamps[i];
+    const label = file.windows.some(([a, b]) => t >= a && t <= b) ? 1 : 0;
+    lines.push(`${file.rawTimestamps[i]},${v},${scores[i]},${label}`);
+  });
+  fs.writeFileSync(path.join(dir, `${detector}_${file.file}`), lines.join('\n') + '\n');
+}
+
+function scoreAll(files: NabFile[], scores: number[][], profiles: Record<string, { CostMatrix: CostMatrix }>): Record<string, CorpusScore> {
+  const scored = files.map((f, i) => ({ name: f.name, timestamps: f.timestamps, anomalyScores: scores[i], windows: f.windows }));
+  const out: Record<string, CorpusScore> = {};
+  for (const p of PROFILES) out[p] = scoreCorpus(scored, profiles[p].CostMatrix);
+  return out;
+}
+
+/** Points per second of one detector over the whole corpus, best of a few passes. */
+function throughput(files: NabFile[], make: () => (t: number, v: number) => unknown, passes = 3): number {
+  let best = 0;
+  for (let p = 0; p < passes; p++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    for (const f of files) {
+      const step = make();
+      const { timestamps, values } = f;
+      for (let i = 0; i < values.length; i++) step(timestamps[i], values[i]);
+      n += values.length;
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    best = Math.max(best, n / seconds);
+  }
+  return best;
+}
+
+function main(): void {
+  const data = option('--data');
+  if (!data) {
+    console.error('usage: npm run bench:nab -- --data <NAB data folder> [--out DIR] [--json]');
+    process.exit(2);
+  }
+  const outDir = option('--out') ?? 'nab-results';
+  const json = process.argv.includes('--json');
+  const files = loadCorpus(data);
+  const profilesPath = path.join(data, 'profiles.json');
+  const profiles = fs.existsSync(profilesPath)
+    ? JSON.parse(fs.readFileSync(profilesPath, 'utf8'))
+    : { standard: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 } }, reward_low_FP_rate: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.22, tnWeight: 1 } }, reward_low_FN_rate: { CostMatrix: { tpWeight: 1, fnWeight: 2, fpWeight: 0.11, tnWeight: 1 } } };
+
+  const ours = files.map(runDefault);
+  const base = files.map(runBaseline);
+  files.forEach((f, i) => {
+    writeResults(outDir, DETECTOR, f, ours[i]);
+    writeResults(outDir, BASELINE, f, base[i]);
+  });
+  const oursScores = scoreAll(files, ours, profiles);
+  const baseScores = scoreAll(files, base, profiles);
+  // Sanity checks of the scorer on the same files: silence scores 0, a perfect detector 100.
+  const never = scoreAll(files, files.map((f) => f.values.map(() => 0)), profiles);
+  const perfect = scoreAll(files, files.map((f) => f.timestamps.map((t) => (f.windows.some(([a]) => a === t) ? 1 : 0))), profiles);
+
+  const points = files.reduce((n, f) => n + f.values.length, 0);
+  const rates: Record<string, number> = {};
+  rates.baseline_ring_mean = throughput(files, () => { const r = new NumberRing(1000); return (_t, v) => { r.push(v); return r.mean(); }; });
+  for (const p of PATTERNS) rates[p] = throughput(files, () => { const d = createDetector(p as Pattern); return (t, v) => d.update(t, v); });
+
+  const result = {
+    files: files.length,
+    points,
+    windows: files.reduce((n, f) => n + f.windows.length, 0),
+    detector: DETECTOR,
+    nab: Object.fromEntries(PROFILES.map((p) => [p, round(oursScores[p].normalised)])),
+    nab_threshold: Object.fromEntries(PROFILES.map((p) => [p, round(oursScores[p].threshold, 4)])),
+    nab_counts: Object.fromEntries(PROFILES.map((p) => [p, { tp: oursScores[p].tp, fp: oursScores[p].fp, fn: oursScores[p].fn, tn: oursScores[p].tn }])),
+    baseline: BASELINE,
+    baseline_nab: Object.fromEntries(PROFILES.map((p) => [p, round(baseScores[p].normalised)])),
+    ratio_to_baseline: Object.fromEntries(PROFILES.map((p) => [p, round(oursScores[p].normalised / baseScores[p].normalised, 2)])),
+    sanity_never_fires: Object.fromEntries(PROFILES.map((p) => [p, round(never[p].normalised)])),
+    sanity_perfect: Object.fromEntries(PROFILES.map((p) => [p, round(perfect[p].normalised)])),
+    throughput_points_per_s: Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, Math.round(v)])),
+    throughput_ratio_to_baseline: Object.fromEntries(PATTERNS.map((p) => [p, round(rates[p] / rates.baseline_ring_mean, 3)])),
+    results_dir: path.join(outDir, 'results'),
+  };
+  if (json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`NAB: ${result.files} files, ${points} points, ${result.windows} labelled windows (${data})`);
+  console.log('profile              ' + DETECTOR.padStart(12) + BASELINE.padStart(12) + '   ratio  threshold   TP   FP');
+  for (const p of PROFILES) {
+    console.log(
+      p.padEnd(21) + oursScores[p].normalised.toFixed(1).padStart(12) + baseScores[p].normalised.toFixed(1).padStart(12) +
+      result.ratio_to_baseline[p].toFixed(2).padStart(8) + oursScores[p].threshold.toFixed(4).padStart(11) +
+      String(oursScores[p].tp).padStart(5) + String(oursScores[p].fp).padStart(5),
+    );
+  }
+  console.log(`scorer sanity: never fires ${PROFILES.map((p) => never[p].normalised.toFixed(1)).join(' / ')}, perfect ${PROFILES.map((p) => perfect[p].normalised.toFixed(1)).join(' / ')}`);
+  console.log('core throughput (points/s, ratio to a bare ring-buffer mean):');
+  console.log(`  baseline ring mean ${Math.round(rates.baseline_ring_mean).toLocaleString('en-US').padStart(14)}`);
+  for (const p of PATTERNS) console.log(`  ${p.padEnd(18)} ${Math.round(rates[p]).toLocaleString('en-US').padStart(14)}  ×${result.throughput_ratio_to_baseline[p]}`);
+  console.log(`result files: ${result.results_dir}`);
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+main();
