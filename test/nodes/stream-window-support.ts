@@ -92,6 +92,16 @@ export function lastStatus(node: any): Msg { // eslint-disable-line @typescript-
 }
 
 /**
+ * The status text, refreshed now: a control message (msg.flush, which also fires the open
+ * windows) refreshes the throttled status at once, so the test need not wait for its timer.
+ */
+export async function statusSoon(node: any): Promise<string> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  node.receive({ flush: true });
+  await settle();
+  return lastStatus(node).text ?? '';
+}
+
+/**
  * Simulates a Node-RED restart with the context store configured in settings: stops the flows
  * (nodes save their state), closes and re-opens the context stores from disk with fresh in-memory
  * caches, then starts the same flows again with new node instances.
