@@ -78,8 +78,13 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
     this.emit('state', state, error);
   }
 
+  /** True while a client exists that connects or reconnects on its own. */
+  get active(): boolean {
+    return this.client !== undefined;
+  }
+
   connect(): void {
-    if (this.client) return;
+    if (this.client || this.state === 'failed') return;
     const o = this.opts;
     const options: mqtt.IClientOptions = {
       clientId: o.clientId || `stream_${Math.random().toString(16).slice(2, 10)}`,
@@ -102,10 +107,17 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
     this.client = client;
     client.on('connect', (connack) => {
       this.lastError = undefined;
-      this.setState('connected');
       // A persistent session keeps subscriptions on the broker; a new one must be told again.
-      if (!connack.sessionPresent) {
-        for (const [sub, s] of this.subs) client.subscribe(sub, { qos: s.qos }, () => undefined);
+      // "connected" is announced once they are active, so that publishers sharing this client
+      // (which flush their queues on it) cannot overtake the subscriptions.
+      if (!connack.sessionPresent && this.subs.size) {
+        const map: Record<string, { qos: 0 | 1 | 2 }> = {};
+        for (const [sub, s] of this.subs) map[sub] = { qos: s.qos };
+        client.subscribe(map, () => {
+          if (this.client === client && client.connected) this.setState('connected');
+        });
+      } else {
+        this.setState('connected');
       }
     });
     client.on('reconnect', () => this.setState('connecting'));
@@ -118,6 +130,7 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
         // Retrying refused credentials only hammers the broker; stay down until redeployed.
         this.setState('failed', new Error(`broker refused the connection: ${err.message}`));
         client.end(true);
+        if (this.client === client) this.client = undefined;
         return;
       }
       this.setState(this.state === 'connected' ? 'connected' : 'disconnected', err);

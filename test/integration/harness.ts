@@ -1,0 +1,79 @@
+/**
+ * Node-RED flows for the integration tests: our connector nodes, stream-aggregate and the core
+ * nodes they are wired with, loaded into node-red-node-test-helper; plus a collector and a
+ * condition wait (the tests wait for messages from real brokers, never for a fixed time).
+ */
+// The helper ships no types.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const helper = require('node-red-node-test-helper');
+
+helper.init(require.resolve('node-red'));
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const nodeModules = [
+  require('../../src/nodes/stream-mqtt-broker'),
+  require('../../src/nodes/stream-mqtt-in'),
+  require('../../src/nodes/stream-mqtt-out'),
+  require('../../src/nodes/stream-kafka-broker'),
+  require('../../src/nodes/stream-kafka-in'),
+  require('../../src/nodes/stream-kafka-out'),
+  require('../../src/nodes/stream-aggregate'),
+  require('@node-red/nodes/core/function/10-function.js'),
+  require('@node-red/nodes/core/common/25-catch.js'),
+  require('@node-red/nodes/core/common/25-status.js'),
+  require('@node-red/nodes/core/network/05-tls.js'),
+];
+/* eslint-enable @typescript-eslint/no-var-requires */
+
+export type Msg = Record<string, any>;
+export type FlowNode = Record<string, unknown> & { id: string; type: string };
+
+/** Deploys a flow (all nodes on tab "f"); credentials by node id. */
+export async function deploy(nodes: FlowNode[], credentials: Record<string, unknown> = {}): Promise<void> {
+  const flow = [{ id: 'f', type: 'tab' }, ...nodes.map((n) => (n.type.endsWith('-broker') || n.type === 'tls-config' ? n : { z: 'f', x: 0, y: 0, ...n }))];
+  await helper.load(nodeModules, flow, credentials);
+}
+
+/** Stops the deployed flow (its nodes' close handlers run). */
+export async function undeploy(): Promise<void> {
+  await helper.unload();
+}
+
+export function getNode(id: string): any {
+  return helper.getNode(id);
+}
+
+/** Every message that reaches helper node `id`. */
+export function collect(id: string): Msg[] {
+  const out: Msg[] = [];
+  helper.getNode(id).on('input', (m: Msg) => out.push(m));
+  return out;
+}
+
+/** The latest status each node showed. */
+export function watchStatus(ids: string[]): Map<string, Msg> {
+  const last = new Map<string, Msg>();
+  for (const id of ids) {
+    const n = helper.getNode(id);
+    const orig = n.status.bind(n);
+    n.status = (s: Msg) => {
+      last.set(id, s);
+      return orig(s);
+    };
+  }
+  return last;
+}
+
+/** Resolves once `cond()` holds, checking every 20 ms; fails after `ms` naming what was awaited. */
+export async function until(cond: () => boolean, ms: number, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A unique suffix so topics, groups and client ids never collide between tests or runs. */
+export function unique(prefix: string): string {
+  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}

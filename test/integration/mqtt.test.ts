@@ -1,0 +1,223 @@
+import { strict as assert } from 'assert';
+import * as mqtt from 'mqtt';
+import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
+import { collect, deploy, getNode, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
+
+function broker(url: string, extra: Record<string, unknown> = {}): FlowNode {
+  return { id: 'b', type: 'stream-mqtt-broker', url, protocolVersion: '5', keepalive: 10, reconnectPeriod: 200, connectTimeout: 2000, ...extra };
+}
+
+async function client(url: string, opts: mqtt.IClientOptions = {}): Promise<mqtt.MqttClient> {
+  return mqtt.connectAsync(url, { reconnectPeriod: 200, connectTimeout: 2000, ...opts });
+}
+
+describe('MQTT connectors against a real Mosquitto', function () {
+  this.timeout(60000);
+  let env: Record<string, string>;
+  const clients: mqtt.MqttClient[] = [];
+
+  before(async function () {
+    this.timeout(60000);
+    env = await requireBroker(this, 'mqtt');
+  });
+
+  afterEach(async () => {
+    await undeploy();
+    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
+  });
+
+  let statuses: Map<string, Msg>;
+  function lastText(id: string): string {
+    return String(statuses?.get(id)?.text ?? '');
+  }
+  beforeEach(() => {
+    statuses = new Map();
+  });
+  // Statuses are watched from the moment the flow is deployed.
+  const origDeploy = deploy;
+  async function deployWatched(nodes: FlowNode[], creds: Record<string, unknown> = {}) {
+    await origDeploy(nodes, creds);
+    statuses = watchStatus(nodes.filter((n) => n.type.startsWith('stream-') && !n.type.endsWith('-broker')).map((n) => n.id));
+  }
+
+  it('round trip: stream-mqtt-in → stream-aggregate (count windows per sensor) → stream-mqtt-out, MQTT 5 user properties in msg.metadata', async () => {
+    const base = unique('rt');
+    await deployWatched([
+      broker(env.MQTT_URL),
+      { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/sensors/+/temp`, qos: '1', format: 'auto', keyFrom: 'level', keyLevel: '-2', timeFrom: 'field', timeField: 'ts', wires: [['agg', 'tap']] },
+      { id: 'tap', type: 'helper' },
+      { id: 'agg', type: 'stream-aggregate', windowType: 'global', count: '3', valueProperty: 'payload.v', aggregations: [{ op: 'avg' }, { op: 'count' }], wires: [['out']] },
+      { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/results`, qos: '1', serialize: 'event' },
+    ]);
+    const tapped = collect('tap');
+    const sub = await client(env.MQTT_URL);
+    clients.push(sub);
+    const results: Msg[] = [];
+    sub.on('message', (_t, p) => results.push(JSON.parse(p.toString())));
+    await sub.subscribeAsync(`${base}/results`, { qos: 1 });
+    await until(() => getNode('in') && String(lastText('in')).startsWith('connected'), 10000, 'stream-mqtt-in to connect');
+
+    const pub = await client(env.MQTT_URL, { protocolVersion: 5 });
+    clients.push(pub);
+    const T0 = Date.UTC(2026, 0, 1);
+    for (const [sensor, values] of [['s1', [10, 20, 30]], ['s2', [1, 2, 6]]] as const) {
+      for (let i = 0; i < values.length; i++) {
+        await pub.publishAsync(`${base}/sensors/${sensor}/temp`, JSON.stringify({ v: values[i], ts: T0 + i * 1000 }), {
+          qos: 1,
+          properties: { userProperties: { site: 'plant-7', eventId: `${sensor}-${i}` } },
+        });
+      }
+    }
+    await until(() => results.length >= 2, 10000, () => `2 aggregate results, got ${results.length}`);
+    const byKey = Object.fromEntries(results.map((r) => [r.topic, r]));
+    assert.deepEqual(byKey.s1.payload, { avg: 20, count: 3 });
+    assert.deepEqual(byKey.s2.payload, { avg: 3, count: 3 });
+    assert.equal(byKey.s1.window.count, 3);
+    const first = tapped.find((m) => m.eventId === 's1-0')!;
+    assert.ok(first, 'event with eventId s1-0 reached the flow');
+    assert.equal(first.topic, 's1');
+    assert.equal(first.timestamp, T0);
+    assert.deepEqual(first.payload, { v: 10, ts: T0 });
+    assert.equal(first.metadata.site, 'plant-7');
+    assert.equal(first.mqtt.topic, `${base}/sensors/s1/temp`);
+  });
+
+  it('QoS 1: nothing acknowledged is lost when Mosquitto restarts mid-stream (persistent sessions)', async function () {
+    this.timeout(90000);
+    const base = unique('qos1');
+    await deployWatched([
+      broker(env.MQTT_URL, { clientId: `${base}-flow`, cleanSession: false, protocolVersion: '4' }),
+      { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/in`, qos: '1', format: 'json', wires: [['fn']] },
+      { id: 'fn', type: 'function', func: 'msg.payload = { n: msg.payload.n, doubled: msg.payload.n * 2 }; return msg;', outputs: 1, wires: [['out']] },
+      { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/out`, qos: '1', queueSize: 10000 },
+    ]);
+    const sub = await client(env.MQTT_URL, { clientId: `${base}-sub`, clean: false });
+    clients.push(sub);
+    const seen = new Set<number>();
+    sub.on('message', (_t, p) => seen.add(JSON.parse(p.toString()).n));
+    await sub.subscribeAsync(`${base}/out`, { qos: 1 });
+    await until(() => lastText('in').startsWith('connected'), 10000, 'the flow to connect');
+
+    const pub = await client(env.MQTT_URL, { clientId: `${base}-pub`, clean: false });
+    clients.push(pub);
+    const acked: number[] = [];
+    const N = 200;
+    const publishing: Promise<void>[] = [];
+    for (let n = 0; n < N; n++) {
+      publishing.push(pub.publishAsync(`${base}/in`, JSON.stringify({ n }), { qos: 1 }).then(() => void acked.push(n)));
+      if (n === N / 2) {
+        // Mid-stream: stop the broker while messages are in flight in every hop, then bring it back.
+        await until(() => seen.size > 10, 10000, 'some messages through before the restart');
+        await stopBroker('mqtt');
+        await until(() => lastText('in').startsWith('disconnected') || lastText('in').startsWith('connecting'), 10000, 'the flow to notice the broker is gone');
+        await restartBroker('mqtt');
+      }
+    }
+    await Promise.all(publishing);
+    assert.equal(acked.length, N);
+    await until(() => acked.every((n) => seen.has(n)), 30000, () => `all ${acked.length} acknowledged messages at the output; missing ${acked.filter((n) => !seen.has(n)).slice(0, 10).join(',')}`);
+    await until(() => lastText('in').startsWith('connected'), 10000, 'the flow to show connected again');
+  });
+
+  it('broker down at deploy: status shows it, the offline queue is bounded (oldest dropped, Catch-able), delivery resumes when the broker comes up', async function () {
+    this.timeout(60000);
+    const base = unique('down');
+    await stopBroker('mqtt');
+    try {
+      await deployWatched([
+        broker(env.MQTT_URL, { protocolVersion: '4' }),
+        { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/q`, qos: '1', queueSize: 2 },
+        { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/q`, qos: '1', format: 'json', wires: [['got']] },
+        { id: 'got', type: 'helper' },
+        { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper' },
+      ]);
+      const got = collect('got');
+      const caught = collect('caught');
+      await until(() => /^(disconnected|connecting)/.test(lastText('out')) && statuses.get('out')?.fill !== 'green', 10000, 'a not-connected status');
+      for (const n of [1, 2, 3]) getNode('out').receive({ payload: { n } });
+      await until(() => caught.length === 1, 5000, 'the dropped message to reach the Catch node');
+      assert.match(caught[0].error.message, /offline queue full/);
+      assert.deepEqual(caught[0].payload, { n: 1 });
+      await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
+      await restartBroker('mqtt');
+      await until(() => got.length >= 2, 15000, () => `2 queued messages delivered, got ${got.length}`);
+      assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
+      await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
+      assert.match(lastText('out'), /1 dropped/);
+    } finally {
+      await restartBroker('mqtt');
+    }
+  });
+
+  it('malformed payloads (invalid JSON, binary) are counted, reach a Catch node, and the stream goes on', async () => {
+    const base = unique('bad');
+    await deployWatched([
+      broker(env.MQTT_URL),
+      { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/#`, qos: '1', format: 'json', wires: [['got']] },
+      { id: 'got', type: 'helper' },
+      { id: 'catch', type: 'catch', scope: ['in'], uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ]);
+    const got = collect('got');
+    const caught = collect('caught');
+    await until(() => lastText('in').startsWith('connected'), 10000, 'connected');
+    const pub = await client(env.MQTT_URL);
+    clients.push(pub);
+    await pub.publishAsync(`${base}/a`, '{"v": 1,', { qos: 1 });
+    await pub.publishAsync(`${base}/b`, Buffer.from([0, 1, 2, 0xff, 0xfe]), { qos: 1 });
+    await pub.publishAsync(`${base}/c`, '{"v": 3}', { qos: 1 });
+    await until(() => got.length === 1 && caught.length === 2, 10000, () => `1 good and 2 caught, got ${got.length} and ${caught.length}`);
+    assert.deepEqual(got[0].payload, { v: 3 });
+    assert.equal(got[0].topic, `${base}/c`);
+    assert.match(caught[0].error.message, /not valid JSON/);
+    assert.match(caught[1].error.message, /binary/);
+    assert.equal(caught[1].topic, `${base}/b`);
+    await until(() => /2 bad/.test(lastText('in')), 5000, '"2 bad" in the status');
+  });
+
+  describe('with username/password and TLS', () => {
+    let auth: Record<string, string>;
+    before(async function () {
+      this.timeout(60000);
+      auth = await requireBroker(this, 'mqtt-auth');
+    });
+
+    it('wrong password: red status with the broker\'s reason, no reconnect loop', async () => {
+      await deployWatched(
+        [
+          broker(auth.MQTT_AUTH_URL, { protocolVersion: '4' }),
+          { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: 'x/#', qos: '0' },
+        ],
+        { b: { user: auth.MQTT_USERNAME, password: 'wrong' } },
+      );
+      await until(() => lastText('in').startsWith('failed'), 10000, () => `a failed status, last: ${lastText('in')}`);
+      assert.equal(statuses.get('in')!.fill, 'red');
+      assert.match(lastText('in'), /refused|authori[sz]ed|password/i);
+      // The client was ended: nothing left that would reconnect on its own.
+      const conn = getNode('b').register(getNode('in'));
+      assert.equal(conn.state, 'failed');
+      assert.equal(conn.active, false);
+    });
+
+    it('right credentials over mqtts with the test CA (tls-config node): messages flow', async () => {
+      const base = unique('tls');
+      await deployWatched(
+        [
+          { id: 'tls', type: 'tls-config', ca: auth.MQTT_TLS_CA, cert: '', key: '', verifyservercert: true },
+          broker(auth.MQTT_TLS_URL, { usetls: true, tls: 'tls', protocolVersion: '4' }),
+          { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/#`, qos: '1', format: 'json', wires: [['got']] },
+          { id: 'got', type: 'helper' },
+        ],
+        { b: { user: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD } },
+      );
+      const got = collect('got');
+      await until(() => lastText('in').startsWith('connected'), 10000, () => `connected over TLS, last: ${lastText('in')}`);
+      const pub = await client(auth.MQTT_AUTH_URL, { username: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD });
+      clients.push(pub);
+      await pub.publishAsync(`${base}/x`, '{"ok":true}', { qos: 1 });
+      await until(() => got.length === 1, 10000, 'the message over TLS');
+      assert.deepEqual(got[0].payload, { ok: true });
+    });
+  });
+});
