@@ -7,7 +7,7 @@
  * (n − 1), like Excel PERCENTILE.INC and numpy's default), so the median of an even count is
  * the mean of the middle two.
  */
-import { ConfigError } from '../errors';
+import { ConfigError, describeValue } from '../errors';
 import type { AggregateFunction } from '../types';
 import { cloneSketch, createSketch, DDSketch, sketchAdd, sketchFromJSON, sketchMerge, sketchQuantile, sketchToJSON } from './ddsketch';
 import { readArray, readNumber, readObject } from './snapshot-json';
@@ -105,7 +105,7 @@ export function quantileOf(acc: QuantileAcc, q: number): number | null {
 export function checkPercentile(p: unknown, field = 'p'): number {
   const n = typeof p === 'string' && p.trim() !== '' ? Number(p) : p;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw new ConfigError(field, `percentile needs p between 0 and 100 (e.g. 95), got ${JSON.stringify(p) ?? String(p)}`);
+    throw new ConfigError(field, `percentile needs p between 0 and 100 (e.g. 95), got ${typeof p === 'string' ? JSON.stringify(p) : describeValue(p)}`);
   }
   return n;
 }
