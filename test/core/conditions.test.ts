@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import fc from 'fast-check';
 import { ConfigError } from '../../src/core/errors';
 import { compileRules, FilterRule, RULE_OPS } from '../../src/core/conditions';
 
@@ -189,4 +190,47 @@ describe('conditions: config errors name the rule field', () => {
   for (const [name, fn, pattern] of cases) {
     it(name, () => assert.match(configError(fn), pattern));
   }
+});
+
+describe('conditions: properties', () => {
+  const input = fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: -50, max: 50 }), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const bound = fc.integer({ min: -50, max: 50 });
+
+  it('between a and b is gte min(a, b) and lte max(a, b)', () => {
+    fc.assert(
+      fc.property(input, bound, bound, (x, a, b) => {
+        const between = compileRules([{ op: 'between', value: a, value2: b }], 'all');
+        const both = compileRules([{ op: 'gte', value: Math.min(a, b) }, { op: 'lte', value: Math.max(a, b) }], 'all');
+        assert.equal(between(msg(x)), both(msg(x)));
+      }),
+    );
+  });
+
+  it('neq is exactly not eq, and gt is exactly lte negated for numbers', () => {
+    fc.assert(
+      fc.property(input, bound, (x, v) => {
+        const m = msg(x);
+        assert.equal(compileRules([{ op: 'neq', value: v }])(m), !compileRules([{ op: 'eq', value: v }])(m));
+        if (typeof x === 'number' && !Number.isNaN(x)) {
+          assert.equal(compileRules([{ op: 'gt', value: String(v) }])(m), !compileRules([{ op: 'lte', value: v }])(m));
+        }
+      }),
+    );
+  });
+
+  it('all is every rule, any is some rule', () => {
+    const rule = fc.oneof(
+      bound.map((v) => ({ op: 'gt', value: v })),
+      bound.map((v) => ({ op: 'eq', value: v })),
+      fc.constant({ op: 'exists' }),
+      fc.constant({ op: 'regex', value: '^-' }),
+    );
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 5 }), input, (rules, x) => {
+        const each = rules.map((r) => compileRules([r])(msg(x)));
+        assert.equal(compileRules(rules, 'all')(msg(x)), each.every(Boolean));
+        assert.equal(compileRules(rules, 'any')(msg(x)), each.some(Boolean));
+      }),
+    );
+  });
 });
