@@ -216,11 +216,12 @@ describe('aggregates: compileAggregations', () => {
       { op: 'max' },
       { op: 'avg', property: 'payload' },
       { op: 'avg', property: 'topic', as: 'avgTopic' },
+      { op: 'range', property: 'msg.payload' },
     ]);
     let acc = set.createAccumulator();
     assert.equal((acc as unknown[]).length, 4, 'quantile, extremes, sum on payload and sum on topic');
     for (let i = 1; i <= 11; i++) acc = set.add(acc, { payload: i, topic: 2 * i }, i);
-    assert.deepEqual(set.result(acc), { p10: 2, p90: 10, min: 1, max: 11, avg: 6, avgTopic: 12 });
+    assert.deepEqual(set.result(acc), { p10: 2, p90: 10, min: 1, max: 11, avg: 6, avgTopic: 12, range: 10 });
   });
 
   it('snapshots of a mixed set survive JSON and keep merging', () => {

@@ -10,7 +10,7 @@
  * add() skips values a family cannot use, so the other aggregations still see the record.
  */
 import { ConfigError, describeValue, InputError } from '../errors';
-import { compilePath, Getter } from '../path';
+import { compileSegments, formatPath, Getter, parsePath } from '../path';
 import type { AggregateFunction } from '../types';
 import { CountAcc, countAggregate } from './count';
 import { DEFAULT_DISTINCT_LIMIT, distinctAggregate, isDistinctValue } from './distinct';
@@ -138,7 +138,10 @@ interface Slot {
   get: Getter;
   accepts: (v: unknown) => boolean;
   input: InputKind;
+  /** As the user wrote it, for messages. */
   property: string;
+  /** Canonical form: `msg.payload.x` and `payload["x"]` share a slot. */
+  path: string;
 }
 
 /** One output: which slot it reads and how. */
@@ -317,7 +320,9 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
     const p = op === 'percentile' ? checkPercentile(spec.p, `${field}.p`) : 50;
 
     const property = info.input === 'none' ? '' : propertyText(spec.property, `${field}.property`);
-    const key = `${info.family}\u0000${property}`;
+    const segments = info.input === 'none' ? [] : parsePath(property, `${field}.property`);
+    const path = formatPath(segments);
+    const key = `${info.family}\u0000${path}`;
     let slot = slotIndex.get(key);
     if (slot === undefined) {
       slot = slots.length;
@@ -326,10 +331,11 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
         code: CODES[info.family] ?? Code.Other,
         reuse: false,
         agg: info.make(p, limits),
-        get: info.input === 'none' ? NO_PROPERTY : compilePath(property, `${field}.property`),
+        get: info.input === 'none' ? NO_PROPERTY : compileSegments(segments),
         accepts: ACCEPTS[info.input],
         input: info.input,
         property,
+        path,
       });
     }
 
@@ -349,10 +355,10 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
 function groupByProperty(slots: Slot[], outputs: Output[]): [Slot[], Output[]] {
   const order = slots.map((s, i) => ({ s, i }));
   const firstSeen = new Map<string, number>();
-  order.forEach(({ s }, i) => firstSeen.has(s.property) || firstSeen.set(s.property, i));
-  order.sort((a, b) => (firstSeen.get(a.s.property) as number) - (firstSeen.get(b.s.property) as number) || a.i - b.i);
+  order.forEach(({ s }, i) => firstSeen.has(s.path) || firstSeen.set(s.path, i));
+  order.sort((a, b) => (firstSeen.get(a.s.path) as number) - (firstSeen.get(b.s.path) as number) || a.i - b.i);
   const moved = new Map(order.map(({ i }, to) => [i, to]));
-  const grouped = order.map(({ s }, to) => ({ ...s, reuse: to > 0 && s.input !== 'none' && order[to - 1].s.property === s.property && order[to - 1].s.input !== 'none' }));
+  const grouped = order.map(({ s }, to) => ({ ...s, reuse: to > 0 && s.input !== 'none' && order[to - 1].s.path === s.path && order[to - 1].s.input !== 'none' }));
   return [grouped, outputs.map((o) => ({ ...o, slot: moved.get(o.slot) as number }))];
 }
 

@@ -13,7 +13,7 @@ export function readNumber(json: unknown, field: string): number {
 
 /** Reads a number where JSON null stands for an infinite sentinel (JSON cannot hold Infinity). */
 export function readNumberOr(json: unknown, field: string, whenNull: number): number {
-  return json === null || json === undefined ? whenNull : readNumber(json, field);
+  return json === null ? whenNull : readNumber(json, field);
 }
 
 /** Reads a plain object from a snapshot, or throws naming what was expected. */
