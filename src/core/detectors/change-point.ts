@@ -66,6 +66,8 @@ export class ChangePointDetector {
   private upStart = NaN;
   private downStart = NaN;
   private varStart = NaN;
+  private varZSum = 0;
+  private varCount = 0;
 
   constructor(options: ChangePointOptions = {}) {
     const history = options.history ?? 200;
@@ -88,18 +90,34 @@ export class ChangePointDetector {
     const z = (value - this.center) / this.scale;
     if (this.up === 0) this.upStart = time;
     if (this.down === 0) this.downStart = time;
-    if (this.varUp === 0) this.varStart = time;
+    if (this.varUp === 0) {
+      this.varStart = time;
+      this.varZSum = 0;
+      this.varCount = 0;
+    }
     this.up = Math.max(0, this.up + z - this.k);
     this.down = Math.max(0, this.down - z - this.k);
     // |z| has mean 0.798 and sd 0.603 in control and is far less skewed than z², so the
     // normal-theory limit holds; a 3× larger spread moves it by ~2.6 sd.
     this.varUp = Math.max(0, this.varUp + (Math.min(Math.abs(z), 6) - 0.798) / 0.603 - this.k);
+    this.varZSum += z;
+    this.varCount++;
     const stat = Math.max(this.up, this.down, this.varUp);
     const expected = this.center;
     if (stat >= this.h) {
-      const kind = this.up >= this.h || this.down >= this.h ? 'level' : 'variance';
-      const direction = kind === 'variance' ? 'up' : this.up >= this.down ? 'up' : 'down';
-      const changeTime = kind === 'variance' ? this.varStart : direction === 'up' ? this.upStart : this.downStart;
+      // A large step also inflates |z| and may trip the spread test first: when the values since
+      // that test started sit on one side of the reference, it is a level change.
+      const shifted = this.varCount > 0 && Math.abs(this.varZSum / this.varCount) >= 1.5;
+      const levelTripped = this.up >= this.h || this.down >= this.h;
+      const kind = levelTripped || shifted ? 'level' : 'variance';
+      let direction: 'up' | 'down' = 'up';
+      let changeTime = this.varStart;
+      if (levelTripped) {
+        direction = this.up >= this.down ? 'up' : 'down';
+        changeTime = direction === 'up' ? this.upStart : this.downStart;
+      } else if (shifted) {
+        direction = this.varZSum > 0 ? 'up' : 'down';
+      }
       this.reset();
       this.learn(value);
       return { score: 1, isChange: true, kind, direction, expected, changeTime, ready: true };

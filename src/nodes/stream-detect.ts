@@ -1,0 +1,302 @@
+import { collectEvents } from '../core/collect-events';
+import {
+  AlertState, Detection, DetectorOptions, PATTERNS, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector,
+  validateDetectorOptions,
+} from '../core/detectors';
+import { parseDuration } from '../core/duration';
+import { ConfigError, InputError, describeValue } from '../core/errors';
+import { Key, WindowInfo, WindowResult } from '../core/types';
+import { batchError, forEachInBatch } from './shared/batch';
+import { failOnConfig } from './shared/config-error';
+import { compileEventMapper, EventMapper } from './shared/event-mapper';
+import { isBatch, isWindowMessage, windowMessage } from './shared/messages';
+import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { WindowHost } from './shared/window-host';
+import { WindowRecord } from './shared/window-node';
+
+interface DetectNodeConfig extends WindowConfig {
+  keyProperty?: unknown;
+  valueProperty?: unknown;
+  timeProperty?: unknown;
+  timeMode?: unknown;
+  pattern?: unknown;
+  mode?: unknown;
+  history?: unknown;
+  threshold?: unknown;
+  confidence?: unknown;
+  direction?: unknown;
+  minHistory?: unknown;
+  holdOff?: unknown;
+  outputs?: unknown;
+}
+
+const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** Events of history per key, or a duration turned into events once the key's rate is known. */
+type History = { events: number } | { duration: number } | undefined;
+
+// Bounds memory: an anomaly detector with the default history holds ~100 kB per key.
+const DEFAULT_MAX_KEYS = 1000;
+// Intervals observed before a duration history is turned into a number of events.
+const RATE_SAMPLE = 10;
+
+function parseHistory(value: unknown): History {
+  if (isBlank(value)) return undefined;
+  const text = String(value).trim();
+  if (/^\d+$/.test(text)) {
+    const events = Number(text);
+    if (events < 3 || events > 100000) throw new ConfigError('history', `must be 3 to 100000 events or a duration like 1h (got ${text})`);
+    return { events };
+  }
+  const duration = parseDuration(text, 'history');
+  if (!(duration > 0)) throw new ConfigError('history', 'must be a number of events or a duration longer than 0, e.g. 1h');
+  return { duration };
+}
+
+function parseNumber(value: unknown, field: string, what: string, ok: (n: number) => boolean): number | undefined {
+  if (isBlank(value)) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || !ok(n)) throw new ConfigError(field, `must be ${what} (got ${String(value)})`);
+  return n;
+}
+
+/** Confidence as a fraction; users coming from Azure Stream Analytics type percentages (99). */
+function parseConfidence(value: unknown): number | undefined {
+  const n = parseNumber(value, 'confidence', 'a percentage from 50 to below 100, or a fraction from 0.5 to below 1', (x) => (x >= 0.5 && x < 1) || (x >= 50 && x < 100));
+  return n === undefined ? undefined : n >= 50 ? n / 100 : n;
+}
+
+function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: DetectorOptions; history: History } {
+  const pattern = (isBlank(config.pattern) ? 'anomaly' : config.pattern) as Pattern;
+  if (!PATTERNS.includes(pattern)) throw new ConfigError('pattern', `"${String(config.pattern)}" is not a pattern; use one of ${PATTERNS.join(', ')}`);
+  const history = parseHistory(config.history);
+  const direction = isBlank(config.direction) ? 'both' : config.direction;
+  if (direction !== 'up' && direction !== 'down' && direction !== 'both') throw new ConfigError('direction', `"${String(direction)}" is not allowed; use up, down or both`);
+  const options: DetectorOptions = {
+    threshold: parseNumber(config.threshold, 'threshold', 'a number above 0 and at most 1', (x) => x > 0 && x <= 1),
+    confidence: parseConfidence(config.confidence),
+    minHistory: parseNumber(config.minHistory, 'minHistory', 'a whole number of events, 0 or more', (x) => Number.isInteger(x) && x >= 0),
+    direction,
+    history: history && 'events' in history ? history.events : undefined,
+  };
+  for (const k of Object.keys(options) as (keyof DetectorOptions)[]) if (options[k] === undefined) delete options[k];
+  validateDetectorOptions(pattern, options);
+  return { pattern, options, history };
+}
+
+/** Per-key state: the detector (created once the history size is known), the incident, counters. */
+interface KeyState {
+  detector?: StreamDetector;
+  /** Values waiting while a duration history learns the key's event rate. */
+  pending?: Array<[number, number]>;
+  alert: AlertState;
+  startedAt?: number;
+}
+
+function numericValue(raw: unknown, label: string): number {
+  if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
+  throw new InputError(label, `${label} is ${describeValue(raw)}; a finite number is needed`);
+}
+
+export = (RED: RedAPI) => {
+  function StreamDetect(this: RedNode, config: DetectNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let host: WindowHost<WindowRecord, unknown, unknown>;
+    try {
+      const mapper: EventMapper = compileEventMapper(config);
+      const { pattern, options, history } = parseOptions(config);
+      const mode = isBlank(config.mode) ? 'stream' : config.mode;
+      if (mode !== 'stream' && mode !== 'window') throw new ConfigError('mode', `"${String(mode)}" is not allowed; use stream or window`);
+      const holdOff = isBlank(config.holdOff) ? 0 : parseDuration(config.holdOff, 'holdOff', { allowZero: true });
+      const outputs = isBlank(config.outputs) ? 1 : Number(config.outputs);
+      if (outputs !== 1 && outputs !== 2) throw new ConfigError('outputs', `must be 1 or 2 (got ${String(config.outputs)})`);
+      const spec = mode === 'window' ? parseWindowSpec(config) : undefined;
+      const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
+      const maxKeys = isBlank(config.maxKeys) ? DEFAULT_MAX_KEYS : Number(config.maxKeys);
+      if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ConfigError('maxKeys', `must be a whole number of at least 1, or empty for ${DEFAULT_MAX_KEYS} (got ${String(config.maxKeys)})`);
+      const valueLabel = mapper.valueLabel;
+
+      const keys = new Map<Key, KeyState>();
+      let alerts = 0;
+      let droppedKeys = 0;
+      let active = 0;
+
+      const stateOf = (key: Key): KeyState | undefined => {
+        let s = keys.get(key);
+        if (!s) {
+          if (keys.size >= maxKeys) {
+            droppedKeys++;
+            return undefined;
+          }
+          s = { alert: new AlertState({ holdOff }) };
+          if (!history || 'events' in history) s.detector = createDetector(pattern, options);
+          else s.pending = [];
+          keys.set(key, s);
+        }
+        return s;
+      };
+
+      const send2 = (send: SendFn, alert: NodeMessage | null, annotated: NodeMessage | null): void => {
+        if (outputs === 2) send([alert, annotated]);
+        else if (alert) send(alert);
+      };
+
+      const alertMessage = (key: Key, time: number, value: number, d: Detection, window?: WindowInfo): NodeMessage => {
+        const payload: Record<string, unknown> = {
+          pattern, state: 'alert', key, time, value, score: d.score, expected: d.expected, direction: d.direction, threshold: d.threshold, ...d.details,
+        };
+        const msg: NodeMessage = { topic: key, payload, timestamp: time };
+        if (window) msg.window = window;
+        return msg;
+      };
+
+      const endedMessage = (key: Key, s: KeyState, time: number, value: number | undefined, score: number, window?: WindowInfo): NodeMessage => {
+        const payload: Record<string, unknown> = { pattern, state: 'ended', key, time, value, score, startedAt: s.startedAt, duration: time - (s.startedAt ?? time) };
+        const msg: NodeMessage = { topic: key, payload, timestamp: time };
+        if (window) msg.window = window;
+        return msg;
+      };
+
+      /** Runs the incident state on one detection; returns the alert or ended message, if any. */
+      const track = (key: Key, s: KeyState, time: number, value: number, d: Detection, window?: WindowInfo): NodeMessage | null => {
+        // An alert starts on a qualifying value; it lasts while the persistent level stays near the threshold.
+        const signal = d.hot ? Math.max(d.score, d.threshold) : Math.min(d.level, d.threshold * 0.999);
+        const t = s.alert.update(time, signal, d.threshold);
+        if (t === 'start') {
+          s.startedAt = time;
+          alerts++;
+          active++;
+          return alertMessage(key, time, value, d, window);
+        }
+        if (t === 'end') {
+          active--;
+          const msg = endedMessage(key, s, time, value, d.score, window);
+          s.startedAt = undefined;
+          return msg;
+        }
+        return null;
+      };
+
+      /** A duration history: estimate the key's event interval from its first values, then size the detector. */
+      const ensureDetector = (s: KeyState, time: number, value: number): Detection[] | undefined => {
+        if (s.detector) return undefined;
+        s.pending!.push([time, value]);
+        if (s.pending!.length <= RATE_SAMPLE) return [];
+        const gaps = s.pending!.slice(1).map(([t], i) => t - s.pending![i][0]).filter((g) => g > 0).sort((a, b) => a - b);
+        const interval = gaps.length ? gaps[gaps.length >> 1] : 1000;
+        const events = Math.max(3, Math.min(100000, Math.round((history as { duration: number }).duration / interval)));
+        s.detector = createDetector(pattern, { ...options, history: events });
+        const replay = s.pending!.map(([t, v]) => s.detector!.update(t, v));
+        s.pending = undefined;
+        return replay;
+      };
+
+      const streamEvent = (msg: NodeMessage, send: SendFn, now: number, annotate: boolean): void => {
+        const key = mapper.key(msg);
+        const time = mapper.time(msg, now);
+        const value = numericValue(mapper.value(msg), valueLabel);
+        const s = stateOf(key);
+        if (!s) throw new InputError(mapper.keyLabel || 'key', `key ${JSON.stringify(key)} dropped: the node already tracks maxKeys (${maxKeys}) keys`);
+        let d: Detection;
+        const replayed = ensureDetector(s, time, value);
+        if (replayed === undefined) d = s.detector!.update(time, value);
+        else if (replayed.length) d = replayed[replayed.length - 1];
+        else d = { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: value, direction: 'up', ready: false, details: {} };
+        const alert = track(key, s, time, value, d);
+        if (annotate && outputs === 2) {
+          msg.detect = { pattern, score: d.score, expected: d.expected, direction: d.direction, alert: s.alert.inAlert, ready: d.ready, ...d.details };
+          send2(send, alert, msg);
+        } else if (alert) {
+          send2(send, alert, null);
+        }
+      };
+
+      /** Analyses one window's records at once (a window message, or one of the node's own windows). */
+      const analyse = (key: Key, records: unknown[], window: WindowInfo, send: SendFn, annotated: NodeMessage, valueOf: (record: object) => unknown): void => {
+        const times: number[] = [];
+        const values: number[] = [];
+        const { bad, first } = forEachInBatch(records, (record) => {
+          const v = numericValue(valueOf(record), valueLabel);
+          const t = (record as { timestamp?: unknown }).timestamp;
+          values.push(v);
+          times.push(typeof t === 'number' && Number.isFinite(t) ? t : window.start);
+        });
+        const found: WindowDetection[] = values.length ? analyseWindow(pattern, times, values, options) : [];
+        const s = stateOf(key);
+        let alert: NodeMessage | null = null;
+        if (s) {
+          const top = found[0];
+          const end = window.end;
+          const last = values.length ? values[values.length - 1] : NaN;
+          const d: Detection = top ?? { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
+          alert = track(key, s, top ? top.time : end, top ? top.value : last, d, window);
+          if (alert && top) (alert.payload as Record<string, unknown>).detections = found.length;
+        }
+        if (outputs === 2) {
+          annotated.detect = {
+            pattern,
+            alert: s?.alert.inAlert ?? false,
+            detections: found.map((f) => ({ time: f.time, value: f.value, index: f.index, score: f.score, expected: f.expected, direction: f.direction, ...f.details })),
+          };
+        }
+        send2(send, alert, outputs === 2 ? annotated : null);
+        if (bad) {
+          host.countRejected(bad - 1);
+          throw batchError(bad, records.length, first);
+        }
+      };
+
+      host = new WindowHost<WindowRecord, unknown, unknown>({
+        node,
+        settings,
+        aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
+        handle: (msg, send, now) => {
+          if (isWindowMessage(msg)) {
+            const key = typeof msg.topic === 'string' || typeof msg.topic === 'number' ? String(msg.topic) : msg.window.key ?? '';
+            analyse(key, msg.payload, msg.window, send, msg, mapper.value);
+          } else if (mode === 'window' && settings) {
+            const toRecord = (m: NodeMessage): WindowRecord => ({ topic: m.topic, payload: numericValue(mapper.value(m), valueLabel) });
+            if (isBatch(msg)) {
+              const { bad, first } = forEachInBatch(msg.payload, (item) =>
+                host.process({ key: mapper.key(item), time: mapper.time(item, now), value: toRecord(item as NodeMessage) }),
+              );
+              if (bad) {
+                host.countRejected(bad - 1);
+                throw batchError(bad, msg.payload.length, first);
+              }
+            } else {
+              host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: toRecord(msg) });
+            }
+          } else if (mode === 'window') {
+            throw new InputError('msg.window', 'msg.window is undefined; in window mode without its own window this node analyses window messages from a window node (msg.window and an array payload)');
+          } else if (isBatch(msg)) {
+            const { bad, first } = forEachInBatch(msg.payload, (item) => streamEvent(item as NodeMessage, send, now, false));
+            if (bad) {
+              host.countRejected(bad - 1);
+              throw batchError(bad, msg.payload.length, first);
+            }
+          } else {
+            streamEvent(msg, send, now, true);
+          }
+        },
+        // Own windows hold records whose payload is already the checked number.
+        onWindow: (result: WindowResult<unknown>, send) =>
+          analyse(result.window.key, result.result as WindowRecord[], result.window, send, windowMessage(result), (r) => (r as WindowRecord).payload),
+        statusText: () => {
+          const parts = [`${keys.size} key${keys.size === 1 ? '' : 's'}`, `${active} alerting`, `${alerts} alert${alerts === 1 ? '' : 's'}`];
+          if (droppedKeys) parts.push(`${droppedKeys} over maxKeys`);
+          return parts.join(' · ');
+        },
+      });
+
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    node.on('input', (msg, send, done) => host.input(msg, send, done));
+    node.on('close', (removed, done) => host.close(removed, done));
+  }
+  RED.nodes.registerType('stream-detect', StreamDetect);
+};

@@ -1,0 +1,227 @@
+import { strict as assert } from 'assert';
+import { helper, lastStatus, settle, statusSoon, until, Msg } from './stream-window-support';
+import detect = require('../../src/nodes/stream-detect');
+import tumbling = require('../../src/nodes/stream-tumbling-window');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const catchNode = require('@node-red/nodes/core/common/25-catch.js');
+
+const T0 = Date.UTC(2026, 0, 1);
+const MINUTE = 60_000;
+
+interface Deployed {
+  node: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  out: Msg[][];
+  caught: Msg[];
+  send(msg: Msg): void;
+}
+
+/** Deploys stream-detect (id 'n') with two collectors and a Catch node. */
+async function deploy(config: Record<string, unknown>, extra: object[] = [], first = 'n'): Promise<Deployed> {
+  const flow = [
+    { id: 'f', type: 'tab' },
+    { id: 'n', type: 'stream-detect', z: 'f', wires: [['out0'], ['out1']], ...config },
+    { id: 'out0', type: 'helper', z: 'f' },
+    { id: 'out1', type: 'helper', z: 'f' },
+    { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'f' },
+    ...extra,
+  ];
+  await helper.load([detect, tumbling, catchNode], flow);
+  const out: Msg[][] = [[], []];
+  const caught: Msg[] = [];
+  helper.getNode('out0').on('input', (m: Msg) => out[0].push(m));
+  helper.getNode('out1').on('input', (m: Msg) => out[1].push(m));
+  helper.getNode('caught').on('input', (m: Msg) => caught.push(m));
+  const entry = helper.getNode(first);
+  return { node: helper.getNode('n'), out, caught, send: (msg) => entry.receive(msg) };
+}
+
+/** Seeded standard normal noise, so every series is reproducible. */
+function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const u = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+async function feed(d: Deployed, topic: string, values: number[], start = T0, step = MINUTE): Promise<void> {
+  values.forEach((payload, i) => d.send({ topic, payload, timestamp: start + i * step }));
+  await settle(10);
+}
+
+const states = (msgs: Msg[]): string[] => msgs.map((m) => `${m.payload.state}@${(m.payload.time - T0) / MINUTE}`);
+
+describe('stream-detect node', function () {
+  afterEach(async () => {
+    await helper.unload();
+  });
+
+  it('anomaly, stream: one alert at the onset of an incident and one "ended" after the hold-off', async () => {
+    const d = await deploy({ pattern: 'anomaly', holdOff: '5m' });
+    const noise = gaussian(1);
+    const xs = Array.from({ length: 600 }, (_, i) => 20 + noise() + (i >= 400 && i < 420 ? 25 : 0));
+    await feed(d, 'boiler', xs);
+    await until(() => d.out[0].length >= 2, 'alert and ended');
+    assert.deepEqual(states(d.out[0]).map((s) => s.split('@')[0]), ['alert', 'ended']);
+    const alert = d.out[0][0];
+    assert.equal(alert.topic, 'boiler');
+    assert.equal(alert.payload.pattern, 'anomaly');
+    assert.equal((alert.payload.time - T0) / MINUTE, 400);
+    assert.equal(alert.payload.direction, 'up');
+    assert.ok(Math.abs(alert.payload.expected - 20) < 1);
+    assert.ok(alert.payload.score >= 0.45 && alert.payload.score <= 1);
+    const ended = d.out[0][1];
+    assert.ok((ended.payload.time - T0) / MINUTE >= 420 + 5, `ended at ${(ended.payload.time - T0) / MINUTE}`);
+    assert.equal(ended.payload.startedAt, T0 + 400 * MINUTE);
+    assert.equal(d.out[1].length, 0, 'no second port output with outputs 1');
+  });
+
+  it('keeps keys apart and annotates every event on port 2', async () => {
+    const d = await deploy({ pattern: 'spike', outputs: 2, direction: 'up' });
+    const noise = gaussian(2);
+    const a = Array.from({ length: 200 }, (_, i) => 50 + noise() + (i === 150 ? 30 : 0) + (i === 170 ? -30 : 0));
+    const b = Array.from({ length: 200 }, () => 5 + noise());
+    a.forEach((v, i) => {
+      d.send({ topic: 'a', payload: v, timestamp: T0 + i * MINUTE });
+      d.send({ topic: 'b', payload: b[i], timestamp: T0 + i * MINUTE });
+    });
+    await until(() => d.out[1].length === 400, 'every event annotated');
+    const alerts = d.out[0].filter((m) => m.payload.state === 'alert');
+    assert.deepEqual(alerts.map((m) => [m.topic, (m.payload.time - T0) / MINUTE, m.payload.kind]), [['a', 150, 'spike']]);
+    const annotated = d.out[1][300];
+    assert.equal(typeof annotated.detect.score, 'number');
+    assert.equal(annotated.detect.pattern, 'spike');
+    assert.equal(annotated.payload, a[150]);
+    assert.equal(annotated.detect.alert, true);
+  });
+
+  it('changepoint, stream: reports a level step with its direction and where it began', async () => {
+    const d = await deploy({ pattern: 'changepoint', holdOff: '0' });
+    const noise = gaussian(3);
+    await feed(d, 'line', Array.from({ length: 700 }, (_, i) => (i < 400 ? 10 : 8) + 0.5 * noise()));
+    await until(() => d.out[0].length >= 1, 'change alert');
+    const alert = d.out[0][0].payload;
+    assert.equal(alert.kind, 'level');
+    assert.equal(alert.direction, 'down');
+    const at = (alert.time - T0) / MINUTE;
+    assert.ok(at >= 400 && at < 420, `detected at ${at}`);
+    assert.ok(Math.abs((alert.changeTime - T0) / MINUTE - 400) <= 5);
+  });
+
+  it('trend, stream: a ramp gives one "increasing" alert, its slope per second, and "ended" when it levels off', async () => {
+    const d = await deploy({ pattern: 'trend', history: '30', holdOff: '0', outputs: 2 });
+    const noise = gaussian(4);
+    await feed(d, 'tank', Array.from({ length: 300 }, (_, i) => (i < 100 ? 0 : i < 200 ? (i - 100) * 0.6 : 60) + noise()));
+    await until(() => d.out[0].length >= 2 && d.out[1].length === 300, 'alert, ended and every event');
+    const [alert, ended] = d.out[0];
+    assert.equal(alert.payload.trend, 'increasing');
+    assert.ok((alert.payload.time - T0) / MINUTE > 100 && (alert.payload.time - T0) / MINUTE < 130);
+    // Once the history lies on the ramp, the slope is the ramp's: 0.6 per minute.
+    assert.ok(Math.abs(d.out[1][180].detect.slopePerSecond - 0.6 / 60) < 0.001, `slope ${d.out[1][180].detect.slopePerSecond}`);
+    assert.equal(ended.payload.state, 'ended');
+    assert.ok((ended.payload.time - T0) / MINUTE > 200);
+    assert.equal(d.out[0].length, 2);
+  });
+
+  it('seasonality, stream: finds a period of 24', async () => {
+    const d = await deploy({ pattern: 'seasonality', history: '240' });
+    const noise = gaussian(5);
+    await feed(d, 'hvac', Array.from({ length: 400 }, (_, i) => 3 * Math.sin((2 * Math.PI * i) / 24) + 0.3 * noise()));
+    await until(() => d.out[0].length >= 1, 'seasonality alert');
+    assert.equal(d.out[0][0].payload.period, 24);
+    assert.ok(d.out[0][0].payload.strength > 0.5);
+  });
+
+  it('history as a duration: sized from the key\'s event rate', async () => {
+    const d = await deploy({ pattern: 'trend', history: '20m', holdOff: '0', outputs: 2 });
+    await feed(d, 'k', Array.from({ length: 60 }, (_, i) => (i < 30 ? i : 30)));
+    await until(() => d.out[1].length === 60, 'annotated');
+    // 20 one-minute events of history: 20 flat values later the trend is gone (60, the default, would still see it).
+    assert.equal(d.out[1][35].detect.trend, 'increasing');
+    assert.equal(d.out[1][59].detect.trend, 'stable');
+  });
+
+  it('window mode, own tumbling windows: analyses each closed window', async () => {
+    const d = await deploy({ pattern: 'trend', mode: 'window', windowType: 'tumbling', size: '1h', holdOff: '0', outputs: 2 });
+    const noise = gaussian(6);
+    await feed(d, 'w', Array.from({ length: 180 }, (_, i) => (i < 60 ? i * 0.5 : 30) + 0.2 * noise()));
+    d.send({ flush: true });
+    await until(() => d.out[1].length === 3, 'three windows annotated');
+    assert.deepEqual(d.out[0].map((m) => m.payload.state), ['alert', 'ended']);
+    assert.equal(d.out[0][0].payload.trend, 'increasing');
+    assert.equal(d.out[0][0].window.start, T0);
+    assert.equal(d.out[1][0].window.count, 60);
+    assert.equal(d.out[1][0].detect.detections.length, 1);
+  });
+
+  it('window messages from a window node: the outlier in the window is reported', async () => {
+    const d = await deploy(
+      { pattern: 'anomaly', mode: 'window', windowType: 'none', holdOff: '0' },
+      [{ id: 'win', type: 'stream-tumbling-window', z: 'f', size: '1h', wires: [['n']] }],
+      'win',
+    );
+    const noise = gaussian(7);
+    await feed(d, 'p', Array.from({ length: 60 }, (_, i) => 10 + noise() + (i === 33 ? 40 : 0)));
+    d.send({ flush: true });
+    await until(() => d.out[0].length === 1, 'alert');
+    const alert = d.out[0][0];
+    assert.ok(alert.payload.value > 45, `value ${alert.payload.value}`);
+    assert.ok(Math.abs(alert.payload.expected - 10) < 1);
+    assert.equal((alert.payload.time - T0) / MINUTE, 33);
+    assert.equal(alert.payload.detections, 1);
+    assert.equal(alert.window.key, 'p');
+  });
+
+  it('rejects a message without a number: counted, shown, reported to Catch, and the flow goes on', async () => {
+    const d = await deploy({ pattern: 'spike' });
+    d.send({ topic: 'a', payload: 'hot', timestamp: T0 });
+    d.send({ topic: 'a', payload: 1, timestamp: T0 + 1 });
+    await until(() => d.caught.length === 1, 'caught');
+    assert.match(d.caught[0].error.message, /msg\.payload is string "hot"; a finite number is needed/);
+    const text = await statusSoon(d.node);
+    assert.match(text, /1 rejected/);
+    assert.match(text, /1 key/);
+  });
+
+  it('window mode without a window: a plain event is rejected naming msg.window', async () => {
+    const d = await deploy({ pattern: 'anomaly', mode: 'window', windowType: 'none' });
+    d.send({ topic: 'a', payload: 1, timestamp: T0 });
+    await until(() => d.caught.length === 1, 'caught');
+    assert.match(d.caught[0].error.message, /msg\.window/);
+  });
+
+  it('maxKeys bounds the keys: events of a further key are rejected and counted', async () => {
+    const d = await deploy({ pattern: 'trend', maxKeys: '2' });
+    ['a', 'b', 'c', 'a'].forEach((topic, i) => d.send({ topic, payload: i, timestamp: T0 + i }));
+    await until(() => d.caught.length === 1, 'caught');
+    assert.match(d.caught[0].error.message, /maxKeys/);
+    assert.match(await statusSoon(d.node), /2 keys.*1 over maxKeys/);
+  });
+
+  for (const [config, fieldName] of [
+    [{ pattern: 'wobble' }, 'pattern'],
+    [{ pattern: 'anomaly', threshold: '1.5' }, 'threshold'],
+    [{ pattern: 'spike', confidence: '40' }, 'confidence'],
+    [{ pattern: 'trend', history: 'lots' }, 'history'],
+    [{ pattern: 'anomaly', direction: 'sideways' }, 'direction'],
+    [{ pattern: 'anomaly', mode: 'batch' }, 'mode'],
+    [{ pattern: 'anomaly', holdOff: 'soon' }, 'holdOff'],
+    [{ pattern: 'anomaly', mode: 'window', windowType: 'tumbling', size: '' }, 'size'],
+  ] as Array<[Record<string, unknown>, string]>) {
+    it(`bad config (${fieldName}): red status naming the field, and messages pass without effect`, async () => {
+      const d = await deploy(config);
+      const status = lastStatus(d.node);
+      assert.equal(status.fill, 'red');
+      assert.match(status.text, new RegExp(fieldName));
+      assert.match(d.node.error.firstCall.args[0], new RegExp(fieldName));
+      d.send({ topic: 'a', payload: 1, timestamp: T0 });
+      await settle();
+      assert.equal(d.out[0].length + d.caught.length, 0);
+    });
+  }
+});
