@@ -45,3 +45,18 @@ export function intSetting(value: unknown, dflt: number, min: number, max = Numb
   if (!Number.isInteger(n) || n < min || n > max) return undefined;
   return n;
 }
+
+/**
+ * Node-RED's messaging hooks. RED.hooks is part of the node API since Node-RED 1.3; hosts that
+ * build a reduced RED object (the node test helper) leave it out, and then the runtime's own
+ * module is the same registry the message router triggers.
+ */
+export function hooksOf(RED: ConnectorRedAPI): HooksApi | undefined {
+  if (RED.hooks) return RED.hooks;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('@node-red/util').hooks as HooksApi;
+  } catch {
+    return undefined;
+  }
+}

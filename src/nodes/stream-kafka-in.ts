@@ -6,7 +6,7 @@ import { isAuthError, type ConsumedBatch, type ConsumedRecord, type KafkaConsume
 import { OffsetTracker, type CommitPoint } from '../connectors/offset-tracker';
 import { HandledTracker } from '../connectors/handled-tracker';
 import { connectionStatus, shortError, type LinkState } from '../connectors/connection-status';
-import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
+import { hooksOf, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
@@ -46,6 +46,7 @@ export = (RED: ConnectorRedAPI) => {
       if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
       if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError?.message ?? 'broker config unusable');
       s = parseKafkaInConfig(config);
+      if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
     } catch (err) {
       failOnConfig(node, err);
       return;
@@ -65,7 +66,7 @@ export = (RED: ConnectorRedAPI) => {
     const lag = new Map<string, bigint>();
     const offsets = new OffsetTracker();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
-    const handled = new HandledTracker(RED.hooks, `streamKafkaIn_${node.id}`);
+    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
 
@@ -250,7 +251,7 @@ export = (RED: ConnectorRedAPI) => {
     };
 
     // The broker may be down at deploy or vanish for longer than the library retries: start over
-    // with a fresh consumer, backing off up to 30 s, and say so in the status meanwhile.
+    // with a fresh consumer, backing off up to the broker's maxRetryTime, and say so in the status meanwhile.
     const retry = (c: KafkaConsumerConnection, err: Error): void => {
       consumer = undefined;
       c.stop().catch(() => undefined);
@@ -258,7 +259,7 @@ export = (RED: ConnectorRedAPI) => {
       state = 'disconnected';
       lastError = shortError(err);
       status.refresh();
-      const delay = Math.min(30000, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10));
+      const delay = Math.min(broker!.retry.maxRetryTime, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10));
       retryTimer = setTimeout(() => void start(), delay);
     };
 

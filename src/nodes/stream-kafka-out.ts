@@ -137,7 +137,7 @@ export = (RED: ConnectorRedAPI) => {
             if (!closing && isRetriable(err) && !isAuthError(err)) {
               retrying = batch;
               lastError = shortError(err);
-              wake(Math.min(10000, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10)));
+              wake(Math.min(broker!.retry.maxRetryTime, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10)));
               return;
             }
             failed += batch.length;

@@ -43,10 +43,13 @@ export function getNode(id: string): any {
   return helper.getNode(id);
 }
 
-/** Every message that reaches helper node `id`. */
+/** Every message that reaches helper node `id`, which completes each one (calls done()) like a well-behaved node. */
 export function collect(id: string): Msg[] {
   const out: Msg[] = [];
-  helper.getNode(id).on('input', (m: Msg) => out.push(m));
+  helper.getNode(id).on('input', (m: Msg, _send: unknown, done: () => void) => {
+    out.push(m);
+    done();
+  });
   return out;
 }
 
@@ -70,6 +73,15 @@ export async function until(cond: () => boolean, ms: number, what: string | (() 
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Like until(), for conditions that need a round trip to a broker to check. */
+export async function untilAsync(cond: () => Promise<boolean>, ms: number, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -1,0 +1,241 @@
+import { strict as assert } from 'assert';
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
+import { collect, deploy, getNode, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+/** Short timeouts everywhere: a single local broker answers in milliseconds. */
+function broker(brokers: string, extra: Record<string, unknown> = {}): FlowNode {
+  return { id: 'kb', type: 'stream-kafka-broker', brokers, clientId: 'it', connectionTimeout: 1000, requestTimeout: 5000, retries: 2, initialRetryTime: 100, maxRetryTime: 1000, ...extra };
+}
+
+function kafkaIn(id: string, topic: string, groupId: string, extra: Record<string, unknown> = {}): FlowNode {
+  return { id, type: 'stream-kafka-in', broker: 'kb', topics: topic, groupId, fromBeginning: true, format: 'json', sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, ...extra };
+}
+
+describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
+  this.timeout(60000);
+  let env: Record<string, string>;
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  const consumers: Consumer[] = [];
+  let statuses = new Map<string, Msg>();
+  const lastText = (id: string) => String(statuses.get(id)?.text ?? '');
+
+  async function deployWatched(nodes: FlowNode[], creds: Record<string, unknown> = {}) {
+    await deploy(nodes, creds);
+    statuses = watchStatus(nodes.filter((n) => n.type.startsWith('stream-kafka-') && n.type !== 'stream-kafka-broker').map((n) => n.id));
+  }
+
+  async function topic(prefix: string, partitions = 1): Promise<string> {
+    const name = unique(prefix);
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+    return name;
+  }
+
+  async function committed(groupId: string, t: string): Promise<string[]> {
+    const [res] = await admin.fetchOffsets({ groupId, topics: [t] });
+    return res.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
+  }
+
+  async function readAll(t: string, count: number): Promise<Msg[]> {
+    const c = kafka.consumer({ groupId: unique('reader'), sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+    consumers.push(c);
+    const out: Msg[] = [];
+    await c.connect();
+    await c.subscribe({ topics: [t], fromBeginning: true });
+    await c.run({ eachMessage: async ({ message }) => void out.push({ key: message.key?.toString(), value: JSON.parse(message.value!.toString()), headers: message.headers }) });
+    await until(() => out.length >= count, 20000, () => `${count} records on ${t}, got ${out.length}`);
+    return out;
+  }
+
+  before(async function () {
+    this.timeout(300000);
+    env = await requireBroker(this, 'kafka');
+    kafka = new Kafka({ brokers: [env.KAFKA_BROKERS], clientId: 'it-tools', logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+    admin = kafka.admin();
+    await admin.connect();
+    producer = kafka.producer();
+    await producer.connect();
+  });
+
+  after(async () => {
+    await Promise.all([admin?.disconnect(), producer?.disconnect()].map((p) => p?.catch(() => undefined)));
+  });
+
+  afterEach(async () => {
+    await undeploy();
+    await Promise.all(consumers.splice(0).map((c) => c.disconnect().catch(() => undefined)));
+  });
+
+  it('round trip: stream-kafka-in → stream-aggregate (count windows per key) → stream-kafka-out; headers, partition and offset on the message', async () => {
+    const src = await topic('rt-in', 2);
+    const dst = await topic('rt-out');
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, unique('g'), { keyFrom: 'record', timeFrom: 'field', timeField: 'ts', wires: [['agg', 'tap']] }),
+      { id: 'tap', type: 'helper' },
+      { id: 'agg', type: 'stream-aggregate', windowType: 'global', count: '3', valueProperty: 'payload.v', aggregations: [{ op: 'sum' }, { op: 'count' }], wires: [['out']] },
+      { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', serialize: 'event', compression: 'gzip', idempotent: true },
+    ]);
+    const tapped = collect('tap');
+    const T0 = Date.UTC(2026, 0, 1);
+    await producer.send({
+      topic: src,
+      messages: ['a', 'b'].flatMap((k, ki) => [1, 2, 3].map((v, i) => ({ key: k, value: JSON.stringify({ v: v * (ki + 1), ts: T0 + i }), headers: { eventId: `${k}${i}`, site: 'p7' } }))),
+    });
+    const out = await readAll(dst, 2);
+    const byKey = Object.fromEntries(out.map((r) => [r.key, r.value]));
+    assert.deepEqual(byKey.a.payload, { sum: 6, count: 3 });
+    assert.deepEqual(byKey.b.payload, { sum: 12, count: 3 });
+    assert.equal(byKey.a.topic, 'a');
+    const first = tapped.find((m) => m.eventId === 'a0')!;
+    assert.ok(first, 'record a0 reached the flow');
+    assert.equal(first.topic, 'a');
+    assert.equal(first.timestamp, T0);
+    assert.deepEqual(first.headers, { eventId: 'a0', site: 'p7' });
+    assert.equal(first.metadata.site, 'p7');
+    assert.equal(typeof first.partition, 'number');
+    assert.equal(first.offset, '0');
+    await until(() => lastText('out').startsWith('connected · 2 sent'), 5000, () => `out status, last: ${lastText('out')}`);
+  });
+
+  it('batch output: one message holds an array of events', async () => {
+    const src = await topic('batch');
+    await producer.send({ topic: src, messages: [1, 2, 3, 4].map((v) => ({ key: 'k', value: JSON.stringify({ v }) })) });
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { output: 'batch', wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    const got = collect('got');
+    await until(() => got.flatMap((m) => m.payload).length === 4, 15000, 'four events');
+    assert.ok(got.length < 4, `batched into fewer messages than records (${got.length})`);
+    assert.deepEqual(got.flatMap((m) => m.payload.map((e: Msg) => e.payload.v)), [1, 2, 3, 4]);
+    assert.equal(got[0].payload[0].topic, 'k');
+  });
+
+  it('consumer group: two consumers split the partitions and each record is processed once per group', async function () {
+    this.timeout(90000);
+    const src = await topic('group', 2);
+    const group = unique('g');
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in1', src, group, { wires: [['c1']] }),
+      kafkaIn('in2', src, group, { wires: [['c2']] }),
+      { id: 'c1', type: 'helper' },
+      { id: 'c2', type: 'helper' },
+    ]);
+    const c1 = collect('c1');
+    const c2 = collect('c2');
+    // Produce only once both members hold partitions, so the split is visible.
+    await untilAsync(async () => {
+      const { groups } = await admin.describeGroups([group]);
+      return groups[0].state === 'Stable' && groups[0].members.length === 2;
+    }, 30000, 'the group to become stable with two members');
+    const N = 60;
+    await producer.send({ topic: src, messages: Array.from({ length: N }, (_, i) => ({ key: `k${i % 12}`, value: JSON.stringify({ i }) })) });
+    await until(() => c1.length + c2.length >= N, 20000, () => `${N} records across both consumers, got ${c1.length}+${c2.length}`);
+    const ids = [...c1, ...c2].map((m) => `${m.partition}/${m.offset}`);
+    assert.equal(new Set(ids).size, ids.length, 'no record processed twice');
+    assert.equal(ids.length, N);
+    assert.ok(c1.length > 0 && c2.length > 0, `both consumers got records (${c1.length}, ${c2.length})`);
+    const p1 = new Set(c1.map((m) => m.partition));
+    const p2 = new Set(c2.map((m) => m.partition));
+    assert.ok([...p1].every((p) => !p2.has(p)), 'each partition belongs to one consumer');
+  });
+
+  it('commit after done: a record whose handling did not finish is redelivered after the flow restarts; finished ones are not', async function () {
+    this.timeout(60000);
+    const src = await topic('commit');
+    const group = unique('g');
+    const holdFn = 'if (msg.payload.hold) { context.set("held", msg); return; } node.send(msg); node.done();';
+    const flow = (func: string): FlowNode[] => [
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, group, { commitMode: 'handled', wires: [['fn']] }),
+      { id: 'fn', type: 'function', func, outputs: 1, wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ];
+    await producer.send({ topic: src, messages: [{ value: '{"n":0}' }, { value: '{"n":1,"hold":true}' }, { value: '{"n":2}' }] });
+    await deployWatched(flow(holdFn));
+    let got = collect('got');
+    await until(() => got.length === 2, 15000, 'records 0 and 2 handled');
+    assert.deepEqual(got.map((m) => m.payload.n), [0, 2]);
+    // Record 1 is still in progress: the group may commit up to it, not past it.
+    await until(() => lastText('in').includes('1 in flight'), 5000, () => `"1 in flight" in the status, last: ${lastText('in')}`);
+    let offsets: string[] = [];
+    await untilAsync(async () => (offsets = await committed(group, src))[0] === '1', 10000, () => `committed offset 1, got ${offsets}`);
+    await undeploy();
+
+    await deployWatched(flow('node.send(msg); node.done();'));
+    got = collect('got');
+    await until(() => got.length === 2, 20000, () => `records 1 and 2 redelivered, got ${got.map((m) => m.payload.n)}`);
+    assert.deepEqual(got.map((m) => m.payload.n), [1, 2]);
+    await untilAsync(async () => (offsets = await committed(group, src))[0] === '3', 10000, () => `committed offset 3, got ${offsets}`);
+  });
+
+  it('malformed payloads (invalid JSON, binary) are counted and Catch-able; the consumer keeps going and commits past them', async () => {
+    const src = await topic('bad');
+    const group = unique('g');
+    await producer.send({ topic: src, messages: [{ value: '{"v":' }, { value: Buffer.from([0, 159, 146, 150]) }, { value: '{"v":3}' }] });
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, group, { commitMode: 'handled', wires: [['got']] }),
+      { id: 'got', type: 'helper' },
+      { id: 'catch', type: 'catch', scope: ['in'], uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ]);
+    const got = collect('got');
+    const caught = collect('caught');
+    await until(() => got.length === 1 && caught.length === 2, 15000, () => `1 good, 2 caught; got ${got.length}, ${caught.length}`);
+    assert.deepEqual(got[0].payload, { v: 3 });
+    assert.match(caught[0].error.message, /not valid JSON/);
+    assert.match(caught[1].error.message, /binary/);
+    assert.equal(caught[1].offset, '1');
+    await until(() => /2 bad/.test(lastText('in')), 5000, '"2 bad" in the status');
+    let offsets: string[] = [];
+    await untilAsync(async () => (offsets = await committed(group, src))[0] === '3', 10000, () => `committed offset 3, got ${offsets}`);
+  });
+
+  it('SASL: wrong password gives a red status and a clear error without a restart loop; SCRAM-SHA-512 with the right one works', async () => {
+    const src = await topic('sasl');
+    await deployWatched(
+      [broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain' }), kafkaIn('in', src, unique('g'))],
+      { kb: { user: env.KAFKA_USERNAME, password: 'wrong' } },
+    );
+    await until(() => lastText('in').startsWith('failed'), 20000, () => `failed status, last: ${lastText('in')}`);
+    assert.equal(statuses.get('in')!.fill, 'red');
+    assert.match(lastText('in'), /auth/i);
+    await undeploy();
+
+    await deployWatched(
+      [broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'scram-sha-512' }), kafkaIn('in', src, unique('g'), { wires: [['got']] }), { id: 'got', type: 'helper' }],
+      { kb: { user: env.KAFKA_USERNAME, password: env.KAFKA_PASSWORD } },
+    );
+    const got = collect('got');
+    await producer.send({ topic: src, messages: [{ value: '{"ok":1}' }] });
+    await until(() => got.length === 1, 15000, 'the record over SASL/SCRAM');
+  });
+
+  it('broker down at deploy: status shows it; consumer and producer recover when the broker comes up, queued records are delivered', async function () {
+    this.timeout(120000);
+    const t = await topic('down');
+    await stopBroker('kafka');
+    try {
+      await deployWatched([
+        broker(env.KAFKA_BROKERS),
+        kafkaIn('in', t, unique('g'), { wires: [['got']] }),
+        { id: 'got', type: 'helper' },
+        { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: t, keyProperty: '' },
+      ]);
+      const got = collect('got');
+      await until(() => /^(disconnected|connecting)/.test(lastText('in')) && statuses.get('in')?.fill !== 'green', 20000, () => `a not-connected status, last: ${lastText('in')}`);
+      for (const n of [1, 2]) getNode('out').receive({ payload: { n } });
+      await until(() => /queued/.test(lastText('out')), 10000, () => `queued records in the out status, last: ${lastText('out')}`);
+      await restartBroker('kafka');
+      await until(() => got.length >= 2, 60000, () => `2 records after recovery, got ${got.length}; in: ${lastText('in')}; out: ${lastText('out')}`);
+      assert.deepEqual(got.map((m) => m.payload.n).sort(), [1, 2]);
+      await until(() => lastText('in').startsWith('connected'), 10000, 'in connected');
+    } finally {
+      await restartBroker('kafka');
+    }
+  });
+});
