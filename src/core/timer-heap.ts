@@ -1,8 +1,8 @@
 /**
  * Event-time timers of the window operator: a binary min-heap of the items (windows, panes,
  * sessions, keys) that fire when the watermark passes their time. Items carry their own heap
- * index so rescheduling is O(log n) without searching, and ties break on window start and key
- * so firing order is the same after a snapshot is restored.
+ * index so rescheduling is O(log n) without searching, and ties break on window start and the
+ * key's creation order, so firing order is the same after a snapshot is restored.
  */
 
 /** Something that can wait in a TimerHeap. */
@@ -13,8 +13,8 @@ export interface Timed {
   heapIndex: number;
   /** Secondary order for items due at the same time. */
   start: number;
-  /** Tertiary order: the key the item belongs to. */
-  ks: { key: string };
+  /** Tertiary order: creation order of the item's key (kept by snapshots), cheaper than comparing key strings. */
+  seq: number;
 }
 
 /** Min-heap of Timed items ordered by (timerAt, start, key). */
@@ -91,7 +91,7 @@ export class TimerHeap<T extends Timed> {
   private less(a: T, b: T): boolean {
     if (a.timerAt !== b.timerAt) return a.timerAt < b.timerAt;
     if (a.start !== b.start) return a.start < b.start;
-    return a.ks.key < b.ks.key;
+    return a.seq < b.seq;
   }
 
   private up(i: number): void {

@@ -36,7 +36,6 @@
  * hopping windows) are dropped and counted in stats().dropped.
  */
 import { ConfigError, InputError, describeValue } from './errors';
-import { TimerHeap, Timed } from './timer-heap';
 import {
   AggregateFunction,
   Emission,
@@ -52,7 +51,7 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
-import { Engine, EngineHost, KeyBase, isDue } from './engines/engine';
+import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
 import { HoppingEngine } from './engines/hopping-engine';
 import { SessionEngine } from './engines/session-engine';
@@ -104,15 +103,15 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly maxKeys: number;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
   private readonly engine: Engine<IN, KeyBase>;
-  private readonly dueAtEqual: boolean;
 
   private keys = new Map<Key, KeyBase>();
   private lastKs: KeyBase | undefined;
-  private wm: Watermark;
-  private timers = new TimerHeap<Timed>();
+  /** The stream's watermark and timers (every key's, unless watermarkScope is 'key'). */
+  private scope: Scope;
   private maxEventTime = -Infinity;
   private nextEarlyAt = Infinity;
   private streamIdle = false;
+  private keySeq = 0;
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
@@ -141,9 +140,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
-    this.wm = new Watermark(this.processingTime ? 0 : this.maxOutOfOrder);
     this.engine = this.createEngine();
-    this.dueAtEqual = this.engine.dueAtEqual;
+    this.scope = this.newScope();
   }
 
   private createEngine(): Engine<IN, KeyBase> {
@@ -186,11 +184,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       }
       this.lastKs = ks;
     }
-    const wm = ks.wm;
+    const scope = ks.scope;
+    const wm = scope.wm;
     wm.lastInputAt = now;
     this.streamIdle = false;
     if (t > this.maxEventTime) this.maxEventTime = t;
-    if (this.processingTime ? wm.advanceTo(now) : wm.observe(t)) this.fireDue(ks.timers, wm.value, false);
+    if (this.processingTime ? wm.advanceTo(now) : wm.observe(t)) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
   }
@@ -198,11 +197,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   /** Processing time moved on: idle advance, early results and processing-time windows. */
   advance(now: number): void {
     if (this.processingTime) {
-      if (this.keyScope) {
-        for (const ks of this.keys.values()) if (ks.wm.advanceTo(now)) this.fireDue(ks.timers, now, false);
-      } else if (this.wm.advanceTo(now)) {
-        this.fireDue(this.timers, now, false);
-      }
+      for (const scope of this.scopes()) if (scope.wm.advanceTo(now)) this.engine.fireDue(scope, now, false);
     }
     if (this.trackDirty && now >= this.nextEarlyAt) {
       for (const ks of [...this.keys.values()]) this.engine.early(ks);
@@ -217,22 +212,18 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     let next = Infinity;
     if (this.trackDirty && this.openWindows > 0) next = this.nextEarlyAt;
     if (this.processingTime) {
-      for (const timers of this.timerHeaps()) {
-        const top = timers.peek();
-        if (top !== undefined) {
-          // A (start,end] window closes only once time has passed its end.
-          const at = this.dueAtEqual ? top.timerAt : top.timerAt + 1;
-          if (at < next) next = at;
-        }
+      for (const scope of this.scopes()) {
+        const at = this.engine.nextTimer(scope);
+        if (at !== undefined && at < next) next = at;
       }
     }
     if (this.idleTimeout > 0) {
       if (this.keyScope) {
         for (const ks of this.keys.values()) {
-          if (this.hasPending(ks)) next = Math.min(next, ks.wm.lastInputAt + this.idleTimeout);
+          if (this.hasPending(ks)) next = Math.min(next, ks.scope.wm.lastInputAt + this.idleTimeout);
         }
       } else if (!this.streamIdle && this.hasPendingStream()) {
-        next = Math.min(next, this.wm.lastInputAt + this.idleTimeout);
+        next = Math.min(next, this.scope.wm.lastInputAt + this.idleTimeout);
       }
     }
     return next === Infinity ? undefined : next;
@@ -251,8 +242,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (key === undefined) {
       for (const ks of this.keys.values()) this.engine.reset(ks);
       this.keys.clear();
-      this.timers.clear();
-      this.wm = new Watermark(this.wm.maxOutOfOrder);
+      this.scope = this.newScope();
       this.maxEventTime = -Infinity;
       this.openWindows = 0;
       this.nextEarlyAt = Infinity;
@@ -267,11 +257,11 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
 
   /** Counters for the node status. */
   stats(): OperatorStats {
-    let watermark = this.wm.value;
+    let watermark = this.scope.wm.value;
     if (this.keyScope) {
       // The laggard key is what holds results back.
       watermark = Infinity;
-      for (const ks of this.keys.values()) if (ks.wm.value < watermark) watermark = ks.wm.value;
+      for (const ks of this.keys.values()) if (ks.scope.wm.value < watermark) watermark = ks.scope.wm.value;
       if (watermark === Infinity) watermark = -Infinity;
     }
     return {
@@ -288,12 +278,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   snapshot(): unknown {
     const keys: unknown[] = [];
     for (const ks of this.keys.values()) {
-      keys.push([ks.key, this.engine.snapshotKey(ks), this.keyScope ? ks.wm.toJSON() : null]);
+      keys.push([ks.key, this.engine.snapshotKey(ks), this.keyScope ? ks.scope.wm.toJSON() : null]);
     }
     return {
       format: SNAPSHOT_FORMAT,
       config: this.configFingerprint(),
-      watermark: this.wm.toJSON(),
+      watermark: this.scope.wm.toJSON(),
       maxEventTime: finiteOrNull(this.maxEventTime),
       nextEarlyAt: finiteOrNull(this.nextEarlyAt),
       late: this.late,
@@ -314,14 +304,14 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
     }
     this.reset();
-    this.wm.load(snap.watermark);
+    this.scope.wm.load(snap.watermark);
     this.maxEventTime = typeof snap.maxEventTime === 'number' ? snap.maxEventTime : -Infinity;
     this.nextEarlyAt = typeof snap.nextEarlyAt === 'number' ? snap.nextEarlyAt : Infinity;
     this.late = typeof snap.late === 'number' ? snap.late : 0;
     this.dropped = typeof snap.dropped === 'number' ? snap.dropped : 0;
     for (const entry of snap.keys as [string, unknown, unknown][]) {
       const ks = this.newKey(entry[0]);
-      if (this.keyScope) ks.wm.load(entry[2]);
+      if (this.keyScope) ks.scope.wm.load(entry[2]);
       this.engine.restoreKey(ks, entry[1]);
     }
   }
@@ -351,58 +341,49 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private newKey(key: string): KeyBase {
-    const wm = this.keyScope ? new Watermark(this.wm.maxOutOfOrder) : this.wm;
-    const timers = this.keyScope ? new TimerHeap<Timed>() : this.timers;
-    const ks = this.engine.createKey(key, wm, timers);
-    this.keys.set(key, ks);
-    return ks;
+  private newScope(): Scope {
+    return { wm: new Watermark(this.processingTime ? 0 : this.maxOutOfOrder), timers: this.engine.newTimers() };
   }
 
-  /** Pops and fires every timer due at watermark `w` (all timers up to `w` when inclusive). */
-  private fireDue(timers: TimerHeap<Timed>, w: number, inclusive: boolean): void {
-    const dueAtEqual = inclusive || this.dueAtEqual;
-    for (;;) {
-      const top = timers.peek();
-      if (top === undefined || !isDue(top.timerAt, w, dueAtEqual)) return;
-      timers.pop();
-      this.engine.fire(top, w);
-    }
+  private newKey(key: string): KeyBase {
+    const ks = this.engine.createKey(key, this.keyScope ? this.newScope() : this.scope, this.keySeq++);
+    this.keys.set(key, ks);
+    return ks;
   }
 
   private idleAdvance(now: number): void {
     if (this.keyScope) {
       for (const ks of this.keys.values()) {
-        if (now - ks.wm.lastInputAt >= this.idleTimeout && this.hasPending(ks)) this.closeIdle(ks.wm, ks.timers, [ks]);
+        if (now - ks.scope.wm.lastInputAt >= this.idleTimeout && this.hasPending(ks)) this.closeIdle(ks.scope, [ks]);
       }
-    } else if (!this.streamIdle && now - this.wm.lastInputAt >= this.idleTimeout && this.hasPendingStream()) {
-      this.closeIdle(this.wm, this.timers, [...this.keys.values()]);
+    } else if (!this.streamIdle && now - this.scope.wm.lastInputAt >= this.idleTimeout && this.hasPendingStream()) {
+      this.closeIdle(this.scope, [...this.keys.values()]);
       this.streamIdle = true;
     }
   }
 
-  private closeIdle(wm: Watermark, timers: TimerHeap<Timed>, keys: KeyBase[]): void {
-    for (let round = 0; round < IDLE_ROUNDS && timers.size > 0; round++) {
-      const target = timers.maxTime();
-      wm.advanceTo(target);
-      this.fireDue(timers, target, true);
+  private closeIdle(scope: Scope, keys: KeyBase[]): void {
+    for (let round = 0; round < IDLE_ROUNDS && this.engine.hasTimers(scope); round++) {
+      const target = this.engine.latestTimer(scope);
+      scope.wm.advanceTo(target);
+      this.engine.fireDue(scope, target, true);
     }
     for (const ks of keys) this.engine.idle(ks);
   }
 
   private hasPending(ks: KeyBase): boolean {
-    return ks.timers.size > 0 || (this.type === 'global' && !this.engine.isEmpty(ks));
+    return this.engine.hasTimers(ks.scope) || (this.type === 'global' && !this.engine.isEmpty(ks));
   }
 
   private hasPendingStream(): boolean {
-    if (this.timers.size > 0) return true;
+    if (this.engine.hasTimers(this.scope)) return true;
     if (this.type !== 'global') return false;
     for (const ks of this.keys.values()) if (!this.engine.isEmpty(ks)) return true;
     return false;
   }
 
-  private timerHeaps(): TimerHeap<Timed>[] {
-    return this.keyScope ? [...this.keys.values()].map((k) => k.timers) : [this.timers];
+  private scopes(): Scope[] {
+    return this.keyScope ? [...this.keys.values()].map((k) => k.scope) : [this.scope];
   }
 
   /** Keys without state are forgotten in stream scope (their watermark is the stream's). */

@@ -6,7 +6,8 @@
 /** a mod n in [0, n), also for negative a. */
 export function floorMod(a: number, n: number): number {
   const r = a % n;
-  return r < 0 ? r + n : r;
+  // + 0 turns -0 (from a negative multiple of n) into 0, so window starts never print as -0.
+  return r < 0 ? r + n : r + 0;
 }
 
 /** Greatest common divisor of two positive integers (pane size of hopping windows). */

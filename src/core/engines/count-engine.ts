@@ -4,10 +4,8 @@
  * windows open at that moment); without a count, one window collects until it is flushed.
  * Watermarks do not apply. A window reports the event-time range of its events as start and end.
  */
-import { TimerHeap, Timed } from '../timer-heap';
 import { StreamEvent } from '../types';
-import { Watermark } from '../watermark';
-import { Engine, EngineHost, KeyBase } from './engine';
+import { Engine, EngineHost, KeyBase, Scope } from './engine';
 
 interface CountWindow<ACC> {
   acc: ACC;
@@ -25,7 +23,6 @@ export interface CountKey<ACC> extends KeyBase {
 }
 
 export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
-  readonly dueAtEqual = true;
   private readonly step: number;
 
   constructor(
@@ -36,8 +33,28 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
     this.step = count === undefined ? Infinity : count - overlap;
   }
 
-  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): CountKey<ACC> {
-    return { key, wm, timers, n: 0, open: [] };
+  newTimers(): null {
+    return null;
+  }
+
+  fireDue(): void {
+    // Count windows have no timers.
+  }
+
+  nextTimer(): undefined {
+    return undefined;
+  }
+
+  latestTimer(): number {
+    return -Infinity;
+  }
+
+  hasTimers(): boolean {
+    return false;
+  }
+
+  createKey(key: string, scope: Scope): CountKey<ACC> {
+    return { key, scope, n: 0, open: [] };
   }
 
   add(ks: CountKey<ACC>, event: StreamEvent<IN>, t: number): void {
@@ -65,10 +82,6 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
       host.openWindows--;
       host.emitWindow(ks.key, full.start, full.end, full.count, 'final', full.acc);
     }
-  }
-
-  fire(): void {
-    // Count windows have no timers.
   }
 
   flush(ks: CountKey<ACC>): void {

@@ -2,17 +2,26 @@
  * What the window operator shares with its per-window-type engines: the host (options, counters,
  * emission) and the engine contract. Internal to the core; nodes use WindowOperator only.
  */
-import { Watermark } from '../watermark';
 import { TimerHeap, Timed } from '../timer-heap';
 import { AggregateFunction, Firing, LateDataPolicy, StreamEvent, WindowType } from '../types';
+import { Watermark } from '../watermark';
+
+/** A watermark and the timers it drives: one for the stream, or one per key with watermarkScope 'key'. */
+export interface Scope {
+  wm: Watermark;
+  /** Engine-specific timer store (see Engine.newTimers). */
+  timers: unknown;
+}
 
 /** Per-key state every engine extends. */
 export interface KeyBase {
   key: string;
-  /** The stream's watermark, or the key's own with watermarkScope 'key'. */
-  wm: Watermark;
-  /** The stream's timers, or the key's own with watermarkScope 'key'. */
-  timers: TimerHeap<Timed>;
+  scope: Scope;
+}
+
+/** Key state of engines whose timers sit in a TimerHeap: `seq` breaks ties between keys. */
+export interface SeqKey extends KeyBase {
+  seq: number;
 }
 
 /** The operator as its engines see it. */
@@ -43,15 +52,22 @@ export interface EngineHost<IN, ACC, OUT> {
   accFromJSON(json: unknown): ACC;
 }
 
-/** One window type's state handling; the operator owns keys, watermarks, timers and options. */
+/** One window type's state handling; the operator owns keys, watermarks and options. */
 export interface Engine<IN, KS extends KeyBase> {
-  /** Whether an item with timer `time` is due at watermark `w` when time === w. */
-  readonly dueAtEqual: boolean;
-  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): KS;
+  /** A fresh timer store for a scope. */
+  newTimers(): unknown;
+  /** Fires every timer of the scope due at watermark `w` (every timer up to `w` when inclusive). */
+  fireDue(scope: Scope, w: number, inclusive: boolean): void;
+  /** Earliest processing time at which a timer of the scope is due in processing-time mode. */
+  nextTimer(scope: Scope): number | undefined;
+  /** Latest timer of the scope (-Infinity when none), where an idle scope's watermark jumps. */
+  latestTimer(scope: Scope): number;
+  /** Whether the scope has timers (possibly stale ones). */
+  hasTimers(scope: Scope): boolean;
+  /** `seq` numbers keys in creation order (restores keep the order). */
+  createKey(key: string, scope: Scope, seq: number): KS;
   /** Adds an event whose event time is `t` (the watermark already includes it). */
   add(ks: KS, event: StreamEvent<IN>, t: number): void;
-  /** A timer of this engine came due at watermark `w`. */
-  fire(item: Timed, w: number): void;
   /** Fires every window of the key now ('final') and drops its state. */
   flush(ks: KS): void;
   /** Input stopped: close what can be closed (time engines advance the watermark instead). */
@@ -69,4 +85,57 @@ export interface Engine<IN, KS extends KeyBase> {
 /** Whether `time` is due at watermark `w`: strictly passed, or reached when dueAtEqual. */
 export function isDue(time: number, w: number, dueAtEqual: boolean): boolean {
   return time < w || (dueAtEqual && time === w);
+}
+
+/**
+ * Timer handling shared by the engines that keep their timers in a TimerHeap; `dueAtEqual`
+ * says whether an item is due when the watermark equals its time.
+ */
+export abstract class HeapTimerEngine<T extends Timed> {
+  protected abstract dueAtEqual(item: T): boolean;
+  protected abstract fire(item: T, w: number, inclusive: boolean): void;
+  /** When a due item's real time has moved later (lazily extended), that time, else undefined. */
+  protected laterTime(item: T): number | undefined {
+    void item;
+    return undefined;
+  }
+
+  newTimers(): TimerHeap<T> {
+    return new TimerHeap<T>();
+  }
+
+  fireDue(scope: Scope, w: number, inclusive: boolean): void {
+    const heap = scope.timers as TimerHeap<T>;
+    for (;;) {
+      const top = heap.peek();
+      if (top === undefined || !isDue(top.timerAt, w, inclusive || this.dueAtEqual(top))) return;
+      const later = this.laterTime(top);
+      if (later !== undefined && !isDue(later, w, inclusive || this.dueAtEqual(top))) {
+        // One sift-down instead of a pop and a push.
+        heap.schedule(top, later);
+        continue;
+      }
+      heap.pop();
+      this.fire(top, w, inclusive);
+    }
+  }
+
+  nextTimer(scope: Scope): number | undefined {
+    const top = (scope.timers as TimerHeap<T>).peek();
+    if (top === undefined) return undefined;
+    // Processing time is whole ms: a timer due only once time has passed it wakes 1 ms later.
+    return this.dueAtEqual(top) ? top.timerAt : top.timerAt + 1;
+  }
+
+  latestTimer(scope: Scope): number {
+    return (scope.timers as TimerHeap<T>).maxTime();
+  }
+
+  hasTimers(scope: Scope): boolean {
+    return (scope.timers as TimerHeap<T>).size > 0;
+  }
+
+  protected heap(scope: Scope): TimerHeap<T> {
+    return scope.timers as TimerHeap<T>;
+  }
 }

@@ -5,10 +5,9 @@
  */
 import { alignedStart } from '../assigners/floor-mod';
 import { hoppingPaneSize } from '../assigners/hopping';
-import { TimerHeap, Timed } from '../timer-heap';
+import { Timed } from '../timer-heap';
 import { StreamEvent } from '../types';
-import { Watermark } from '../watermark';
-import { Engine, EngineHost, KeyBase, isDue } from './engine';
+import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
 
 const OPEN = 0;
 const DIRTY = 1;
@@ -24,17 +23,20 @@ class Win implements Timed {
   timerAt = 0;
   heapIndex = -1;
   state = OPEN;
-  constructor(public start: number, public ks: HoppingKey<unknown>) {}
+  readonly seq: number;
+  constructor(public start: number, public ks: HoppingKey<unknown>) {
+    this.seq = ks.seq;
+  }
 }
 
-export interface HoppingKey<ACC> extends KeyBase {
+export interface HoppingKey<ACC> extends SeqKey {
   cur: Pane<ACC> | null;
   panes: Map<number, Pane<ACC>>;
   windows: Map<number, Win>;
 }
 
-export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> {
-  readonly dueAtEqual: boolean;
+export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements Engine<IN, HoppingKey<ACC>> {
+  private readonly endDueAtEqual: boolean;
   private readonly pane: number;
   private readonly retain: boolean;
 
@@ -44,13 +46,18 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
     private readonly slide: number,
     private readonly offset: number,
   ) {
-    this.dueAtEqual = !host.endInclusive;
+    super();
+    this.endDueAtEqual = !host.endInclusive;
     this.pane = hoppingPaneSize(size, slide);
     this.retain = host.lateData === 'update' && host.allowedLateness > 0;
   }
 
-  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): HoppingKey<ACC> {
-    return { key, wm, timers, cur: null, panes: new Map(), windows: new Map() };
+  protected dueAtEqual(): boolean {
+    return this.endDueAtEqual;
+  }
+
+  createKey(key: string, scope: Scope, seq: number): HoppingKey<ACC> {
+    return { key, scope, seq, cur: null, panes: new Map(), windows: new Map() };
   }
 
   add(ks: HoppingKey<ACC>, event: StreamEvent<IN>, t: number): void {
@@ -76,9 +83,9 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
     const host = this.host;
     const p = alignedStart(t, this.pane, this.offset, host.endInclusive);
     const latest = alignedStart(p, this.slide, this.offset, false);
-    const w = ks.wm.value;
+    const w = ks.scope.wm.value;
     const latestEnd = latest + this.size;
-    const late = isDue(latestEnd, w, this.dueAtEqual);
+    const late = isDue(latestEnd, w, this.endDueAtEqual);
     let pane = ks.panes.get(p);
     if (late) {
       host.late++;
@@ -92,11 +99,11 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
       pane = { start: p, acc: host.agg.createAccumulator(), count: 0 };
       ks.panes.set(p, pane);
       for (let s = latest; s + this.size > p; s -= this.slide) {
-        if (ks.windows.has(s) || isDue(s + this.size, w, this.dueAtEqual)) continue;
+        if (ks.windows.has(s) || isDue(s + this.size, w, this.endDueAtEqual)) continue;
         const win = new Win(s, ks as HoppingKey<unknown>);
         ks.windows.set(s, win);
         host.openWindows++;
-        ks.timers.schedule(win, s + this.size);
+        this.heap(ks.scope).schedule(win, s + this.size);
       }
     }
     if (pane.count >= host.maxEventsPerWindow) {
@@ -106,7 +113,9 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
     pane.acc = host.agg.add(pane.acc, event.value, t);
     pane.count++;
     if (!late && (ks.cur === null || p >= ks.cur.start)) ks.cur = pane;
-    for (let s = latest; s + this.size > p; s -= this.slide) {
+    let earliest = latest;
+    while (earliest - this.slide + this.size > p) earliest -= this.slide;
+    for (let s = earliest; s <= latest; s += this.slide) {
       const win = ks.windows.get(s);
       if (win === undefined) continue;
       if (win.state === FIRED) {
@@ -139,8 +148,7 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
     this.host.emitWindow(ks.key, start, start + this.size, count, firing, acc);
   }
 
-  fire(item: Timed, w: number): void {
-    const win = item as Win;
+  protected fire(win: Win, w: number): void {
     const ks = win.ks as HoppingKey<ACC>;
     if (win.state !== FIRED) {
       this.host.openWindows--;
@@ -148,9 +156,9 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
       // Panes of this window that no later window holds must not take on-time adds any more.
       if (ks.cur !== null && ks.cur.start < win.start + this.slide) ks.cur = null;
       const purgeAt = win.start + this.size + this.host.allowedLateness;
-      if (this.retain && !isDue(purgeAt, w, this.dueAtEqual)) {
+      if (this.retain && !isDue(purgeAt, w, this.endDueAtEqual)) {
         win.state = FIRED;
-        ks.timers.schedule(win, purgeAt);
+        this.heap(ks.scope).schedule(win, purgeAt);
         return;
       }
     }
@@ -170,7 +178,7 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
 
   flush(ks: HoppingKey<ACC>): void {
     for (const win of this.sortedWindows(ks)) {
-      ks.timers.remove(win);
+      this.heap(ks.scope).remove(win);
       if (win.state !== FIRED) {
         this.host.openWindows--;
         this.emit(ks, win.start, 'final');
@@ -193,7 +201,7 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
 
   reset(ks: HoppingKey<ACC>): void {
     for (const win of ks.windows.values()) {
-      ks.timers.remove(win);
+      this.heap(ks.scope).remove(win);
       if (win.state !== FIRED) this.host.openWindows--;
     }
     this.clear(ks);
@@ -223,10 +231,10 @@ export class HoppingEngine<IN, ACC, OUT> implements Engine<IN, HoppingKey<ACC>> 
       win.state = state;
       ks.windows.set(start, win);
       if (state === FIRED) {
-        ks.timers.schedule(win, start + this.size + this.host.allowedLateness);
+        this.heap(ks.scope).schedule(win, start + this.size + this.host.allowedLateness);
       } else {
         this.host.openWindows++;
-        ks.timers.schedule(win, start + this.size);
+        this.heap(ks.scope).schedule(win, start + this.size);
       }
     }
     ks.cur = data.cur === null ? null : ks.panes.get(data.cur) ?? null;

@@ -6,10 +6,9 @@
  * only when it comes due.
  */
 import { sessionBucketStart, sessionWindowOf } from '../assigners/session';
-import { TimerHeap, Timed } from '../timer-heap';
+import { Timed } from '../timer-heap';
 import { StreamEvent } from '../types';
-import { Watermark } from '../watermark';
-import { Engine, EngineHost, KeyBase, isDue } from './engine';
+import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
 
 const OPEN = 0;
 const DIRTY = 1;
@@ -21,18 +20,20 @@ class Session<ACC> implements Timed {
   heapIndex = -1;
   count = 0;
   state = OPEN;
-  constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
+  readonly seq: number;
+  constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {
+    this.seq = ks.seq;
+  }
 }
 
-export interface SessionKey<ACC> extends KeyBase {
+export interface SessionKey<ACC> extends SeqKey {
   /** Sessions of the key ordered by start; rarely more than one or two. */
   sessions: Session<ACC>[];
   /** End of the latest session that fired and was dropped: earlier events are late. */
   firedEnd: number;
 }
 
-export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> {
-  readonly dueAtEqual = true;
+export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> implements Engine<IN, SessionKey<ACC>> {
   private readonly retain: boolean;
 
   constructor(
@@ -40,11 +41,20 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     private readonly gap: number,
     private readonly maxDuration: number | undefined,
   ) {
+    super();
     this.retain = host.lateData === 'update' && host.allowedLateness > 0;
   }
 
-  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): SessionKey<ACC> {
-    return { key, wm, timers, sessions: [], firedEnd: -Infinity };
+  protected dueAtEqual(): boolean {
+    return true;
+  }
+
+  protected override laterTime(s: Session<ACC>): number | undefined {
+    return s.state <= DIRTY && s.end > s.timerAt ? s.end : undefined;
+  }
+
+  createKey(key: string, scope: Scope, seq: number): SessionKey<ACC> {
+    return { key, scope, seq, sessions: [], firedEnd: -Infinity };
   }
 
   private candidateEnd(t: number): number {
@@ -83,7 +93,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
 
   private addSlow(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
-    const w = ks.wm.value;
+    const w = ks.scope.wm.value;
     const end = this.candidateEnd(t);
     const bucket = this.maxDuration === undefined ? 0 : sessionBucketStart(t, this.maxDuration);
     const sessions = ks.sessions;
@@ -123,7 +133,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
         if (other.end > target.end) target.end = other.end;
         if (other.state !== FIRED) host.openWindows--;
         other.state = DEAD;
-        ks.timers.remove(other);
+        this.heap(ks.scope).remove(other);
       }
       if (lastIdx > first) sessions.splice(first + 1, lastIdx - first);
       if (t < target.start) target.start = t;
@@ -141,21 +151,20 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       host.openWindows--;
       target.state = FIRED;
       host.emitWindow(ks.key, target.start, target.end, target.count, 'late', target.acc);
-      ks.timers.schedule(target, target.end + host.allowedLateness);
+      this.heap(ks.scope).schedule(target, target.end + host.allowedLateness);
       return;
     }
     if (host.trackDirty) target.state = DIRTY;
-    ks.timers.schedule(target, target.end);
+    this.heap(ks.scope).schedule(target, target.end);
     if (host.emitUpdates) host.emitWindow(ks.key, target.start, target.end, target.count, 'update', target.acc);
   }
 
-  fire(item: Timed, w: number): void {
-    const s = item as Session<ACC>;
+  protected fire(s: Session<ACC>, w: number): void {
     const ks = s.ks;
     if (s.state === DEAD) return;
     if (s.state !== FIRED) {
       if (s.end > s.timerAt && !isDue(s.end, w, true)) {
-        ks.timers.schedule(s, s.end);
+        this.heap(ks.scope).schedule(s, s.end);
         return;
       }
       this.host.openWindows--;
@@ -163,7 +172,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       const purgeAt = s.end + this.host.allowedLateness;
       if (this.retain && !isDue(purgeAt, w, true)) {
         s.state = FIRED;
-        ks.timers.schedule(s, purgeAt);
+        this.heap(ks.scope).schedule(s, purgeAt);
         return;
       }
     }
@@ -179,7 +188,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
 
   flush(ks: SessionKey<ACC>): void {
     for (const s of ks.sessions) {
-      ks.timers.remove(s);
+      this.heap(ks.scope).remove(s);
       if (s.state !== FIRED) {
         this.host.openWindows--;
         this.host.emitWindow(ks.key, s.start, s.end, s.count, 'final', s.acc);
@@ -203,7 +212,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
 
   reset(ks: SessionKey<ACC>): void {
     for (const s of ks.sessions) {
-      ks.timers.remove(s);
+      this.heap(ks.scope).remove(s);
       if (s.state !== FIRED) this.host.openWindows--;
       s.state = DEAD;
     }
@@ -230,10 +239,10 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       s.state = state;
       ks.sessions.push(s);
       if (state === FIRED) {
-        ks.timers.schedule(s, end + this.host.allowedLateness);
+        this.heap(ks.scope).schedule(s, end + this.host.allowedLateness);
       } else {
         this.host.openWindows++;
-        ks.timers.schedule(s, end);
+        this.heap(ks.scope).schedule(s, end);
       }
     }
   }

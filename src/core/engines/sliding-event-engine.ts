@@ -10,36 +10,42 @@
  * These windows always include their end, whatever `bounds` says: a window is defined by the
  * event (or the exit) at its end.
  */
-import { TimerHeap, Timed } from '../timer-heap';
+import { Timed } from '../timer-heap';
 import { TwoStacksAggregator } from '../two-stacks';
 import { StreamEvent } from '../types';
-import { Watermark } from '../watermark';
-import { Engine, EngineHost, KeyBase } from './engine';
+import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey } from './engine';
 
-export interface SlidingKey<IN, ACC, OUT> extends KeyBase, Timed {
+/** Timer kinds, in the `start` slot so that at equal times entries fire before exits. */
+const ENTER = 0;
+const EXIT = 1;
+
+export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
   /** Buffered events (not yet reached by the watermark), ordered by time. */
   pendT: number[];
   pendV: IN[];
   win: TwoStacksAggregator<IN, ACC, OUT>;
 }
 
-export class SlidingEventEngine<IN, ACC, OUT> implements Engine<IN, SlidingKey<IN, ACC, OUT>> {
-  readonly dueAtEqual = true;
-
+export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey<IN, ACC, OUT>> implements Engine<IN, SlidingKey<IN, ACC, OUT>> {
   constructor(
     private readonly host: EngineHost<IN, ACC, OUT>,
     private readonly size: number,
-  ) {}
+  ) {
+    super();
+  }
 
-  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): SlidingKey<IN, ACC, OUT> {
-    const ks = { key, wm, timers, timerAt: 0, heapIndex: -1, start: 0, ks: null as unknown as { key: string }, pendT: [], pendV: [], win: new TwoStacksAggregator(this.host.agg) } as SlidingKey<IN, ACC, OUT>;
-    ks.ks = ks;
-    return ks;
+  /** An entry at T is due when the watermark reaches T; an exit at X only once it has passed X (an event at X may still come). */
+  protected dueAtEqual(ks: SlidingKey<IN, ACC, OUT>): boolean {
+    return ks.start === ENTER;
+  }
+
+  createKey(key: string, scope: Scope, seq: number): SlidingKey<IN, ACC, OUT> {
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], win: new TwoStacksAggregator(this.host.agg) };
   }
 
   add(ks: SlidingKey<IN, ACC, OUT>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
-    const w = ks.wm.value;
+    const w = ks.scope.wm.value;
     if (t < w) {
       host.lateEvent(event, t - this.size, t, w);
       return;
@@ -64,7 +70,7 @@ export class SlidingEventEngine<IN, ACC, OUT> implements Engine<IN, SlidingKey<I
   }
 
   /** Emits everything the watermark `w` has reached, in event-time order. */
-  private drain(ks: SlidingKey<IN, ACC, OUT>, w: number): void {
+  private drain(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive = false): void {
     const pendT = ks.pendT;
     let taken = 0;
     while (taken < pendT.length && pendT[taken] <= w) {
@@ -75,7 +81,7 @@ export class SlidingEventEngine<IN, ACC, OUT> implements Engine<IN, SlidingKey<I
       pendT.splice(0, taken);
       ks.pendV.splice(0, taken);
     }
-    this.exitUntil(ks, w, true);
+    this.exitUntil(ks, w, inclusive);
     this.reschedule(ks);
   }
 
@@ -113,13 +119,26 @@ export class SlidingEventEngine<IN, ACC, OUT> implements Engine<IN, SlidingKey<I
     const nextEnter = ks.pendT.length > 0 ? ks.pendT[0] : Infinity;
     const oldest = ks.win.oldestTime();
     const nextExit = oldest === undefined ? Infinity : oldest + this.size;
-    const next = nextEnter < nextExit ? nextEnter : nextExit;
-    if (next === Infinity) ks.timers.remove(ks);
-    else if (ks.heapIndex < 0 || ks.timerAt !== next) ks.timers.schedule(ks, next);
+    const heap = this.heap(ks.scope);
+    if (nextEnter === Infinity && nextExit === Infinity) {
+      heap.remove(ks);
+      return;
+    }
+    const enter = nextEnter <= nextExit;
+    const next = enter ? nextEnter : nextExit;
+    const kind = enter ? ENTER : EXIT;
+    if (ks.start === kind) {
+      if (ks.heapIndex < 0 || ks.timerAt !== next) heap.schedule(ks, next);
+      return;
+    }
+    // The kind orders the heap, so it may only change while the key is out of it.
+    heap.remove(ks);
+    ks.start = kind;
+    heap.schedule(ks, next);
   }
 
-  fire(item: Timed, w: number): void {
-    this.drain(item as SlidingKey<IN, ACC, OUT>, w);
+  protected fire(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive: boolean): void {
+    this.drain(ks, w, inclusive);
   }
 
   flush(ks: SlidingKey<IN, ACC, OUT>): void {
@@ -145,7 +164,7 @@ export class SlidingEventEngine<IN, ACC, OUT> implements Engine<IN, SlidingKey<I
     ks.win.clear();
     ks.pendT = [];
     ks.pendV = [];
-    ks.timers.remove(ks);
+    this.heap(ks.scope).remove(ks);
   }
 
   isEmpty(ks: SlidingKey<IN, ACC, OUT>): boolean {

@@ -1,34 +1,51 @@
 /**
- * Tumbling windows: one accumulator per (key, window). The key's current window is cached so an
- * in-order event costs two comparisons and one aggregate add; other windows of the key (open
- * because of out-of-order data, or kept for allowed lateness) live in a map created on demand.
+ * Tumbling windows. The key state itself holds the key's newest open window (start, accumulator,
+ * count and state packed in one small integer), so an in-order event costs two comparisons and
+ * one aggregate add, and an open window costs little more than its accumulator. Other windows of
+ * the key (still open because of out-of-order data, or kept for allowed lateness) are Pane
+ * objects in a side map that exists only for keys that have them. Timers are grouped per window
+ * end (BucketTimers), as every key's windows end at the same instants.
  */
 import { alignedStart } from '../assigners/floor-mod';
-import { TimerHeap, Timed } from '../timer-heap';
+import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
-import { Watermark } from '../watermark';
-import { Engine, EngineHost, KeyBase, isDue } from './engine';
+import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
 
-const OPEN = 0;
-const DIRTY = 1;
-const FIRED = 2;
+// Low 3 bits of `cs`: window state; the rest: event count (cs = count * 8 + state).
+const EMPTY = 0;
+const OPEN = 1;
+const DIRTY = 2;
+const FIRED = 3;
+const REMOVED = 4;
+const STATE = 7;
+const ONE = 8;
 
-class Pane<ACC> implements Timed {
-  timerAt = 0;
-  heapIndex = -1;
-  count = 0;
-  state = OPEN;
-  constructor(public start: number, public acc: ACC, public ks: TumblingKey<ACC>) {}
+export class TumblingKey<ACC> implements KeyBase {
+  /** Start of the inline window; NaN when there is none, so range checks fail without a branch. */
+  start = NaN;
+  acc: ACC | null = null;
+  cs = EMPTY;
+  constructor(
+    public readonly key: string,
+    public readonly scope: Scope,
+  ) {}
 }
 
-export interface TumblingKey<ACC> extends KeyBase {
-  cur: Pane<ACC> | null;
-  more: Map<number, Pane<ACC>> | null;
+class Pane<ACC> {
+  constructor(
+    public start: number,
+    public acc: ACC,
+    public cs: number,
+    public readonly ks: TumblingKey<ACC>,
+  ) {}
 }
+
+type Item<ACC> = TumblingKey<ACC> | Pane<ACC>;
 
 export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>> {
-  readonly dueAtEqual: boolean;
   private readonly retain: boolean;
+  private readonly dueAtEqual: boolean;
+  private readonly others = new Map<TumblingKey<ACC>, Map<number, Pane<ACC>>>();
 
   constructor(
     private readonly host: EngineHost<IN, ACC, OUT>,
@@ -39,26 +56,27 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     this.retain = host.lateData === 'update' && host.allowedLateness > 0;
   }
 
-  createKey(key: string, wm: Watermark, timers: TimerHeap<Timed>): TumblingKey<ACC> {
-    return { key, wm, timers, cur: null, more: null };
+  newTimers(): BucketTimers<Item<ACC>> {
+    return new BucketTimers<Item<ACC>>();
+  }
+
+  createKey(key: string, scope: Scope): TumblingKey<ACC> {
+    return new TumblingKey<ACC>(key, scope);
   }
 
   add(ks: TumblingKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const cur = ks.cur;
     const host = this.host;
-    if (cur !== null) {
-      const s = cur.start;
-      if (host.endInclusive ? t > s && t <= s + this.size : t >= s && t < s + this.size) {
-        if (cur.count >= host.maxEventsPerWindow) {
-          host.dropped++;
-          return;
-        }
-        cur.acc = host.agg.add(cur.acc, event.value, t);
-        cur.count++;
-        if (host.trackDirty) cur.state = DIRTY;
-        if (host.emitUpdates) host.emitWindow(ks.key, s, s + this.size, cur.count, 'update', cur.acc);
+    const s = ks.start;
+    if (host.endInclusive ? t > s && t <= s + this.size : t >= s && t < s + this.size) {
+      const cs = ks.cs;
+      if (cs >> 3 >= host.maxEventsPerWindow) {
+        host.dropped++;
         return;
       }
+      ks.acc = host.agg.add(ks.acc as ACC, event.value, t);
+      ks.cs = host.trackDirty ? (cs & ~STATE) + ONE + DIRTY : cs + ONE;
+      if (host.emitUpdates) host.emitWindow(ks.key, s, s + this.size, ks.cs >> 3, 'update', ks.acc);
+      return;
     }
     this.addSlow(ks, event, t);
   }
@@ -67,109 +85,168 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     const host = this.host;
     const start = alignedStart(t, this.size, this.offset, host.endInclusive);
     const end = start + this.size;
-    let pane = ks.cur !== null && ks.cur.start === start ? ks.cur : ks.more?.get(start);
-    const w = ks.wm.value;
-    if (pane === undefined) {
-      if (isDue(end, w, this.dueAtEqual)) {
-        // The window closed without state (purged, or never held an event).
-        if (!this.retain || isDue(end + host.allowedLateness, w, this.dueAtEqual)) {
-          host.lateEvent(event, start, end, w);
-          return;
-        }
+    const w = ks.scope.wm.value;
+    const timers = ks.scope.timers as BucketTimers<Item<ACC>>;
+    const side = this.others.size > 0 ? this.others.get(ks) : undefined;
+    const pane = side?.get(start);
+    if (pane !== undefined) {
+      if ((pane.cs & STATE) === FIRED) {
+        // Kept for allowed lateness: the correction goes out as a 'late' firing.
         host.late++;
-        pane = this.newPane(ks, start, true);
-        ks.timers.schedule(pane, end + host.allowedLateness);
-        this.addTo(pane, event, t);
-        host.emitWindow(ks.key, start, end, pane.count, 'late', pane.acc);
+        if (this.addTo(pane, event, t, false)) host.emitWindow(ks.key, start, end, pane.cs >> 3, 'late', pane.acc);
         return;
       }
-      pane = this.newPane(ks, start, false);
-      ks.timers.schedule(pane, end);
-    }
-    if (pane.state === FIRED) {
-      // Kept for allowed lateness: the correction goes out as a 'late' firing.
-      host.late++;
-      if (!this.addTo(pane, event, t)) return;
-      host.emitWindow(ks.key, start, end, pane.count, 'late', pane.acc);
+      if (this.addTo(pane, event, t, host.trackDirty) && host.emitUpdates) host.emitWindow(ks.key, start, end, pane.cs >> 3, 'update', pane.acc);
       return;
     }
-    if (!this.addTo(pane, event, t)) return;
-    if (host.trackDirty) pane.state = DIRTY;
-    if (host.emitUpdates) host.emitWindow(ks.key, start, end, pane.count, 'update', pane.acc);
-  }
-
-  private addTo(pane: Pane<ACC>, event: StreamEvent<IN>, t: number): boolean {
-    if (pane.count >= this.host.maxEventsPerWindow) {
-      this.host.dropped++;
-      return false;
-    }
-    pane.acc = this.host.agg.add(pane.acc, event.value, t);
-    pane.count++;
-    return true;
-  }
-
-  /** A new window; the newest open one becomes the cached current window (never a fired one). */
-  private newPane(ks: TumblingKey<ACC>, start: number, fired: boolean): Pane<ACC> {
-    const pane = new Pane<ACC>(start, this.host.agg.createAccumulator(), ks);
-    const cur = ks.cur;
-    if (fired) {
-      pane.state = FIRED;
-      (ks.more ??= new Map()).set(start, pane);
-    } else {
-      this.host.openWindows++;
-      if (cur === null || cur.start < start) {
-        if (cur !== null) (ks.more ??= new Map()).set(cur.start, cur);
-        ks.cur = pane;
-      } else {
-        (ks.more ??= new Map()).set(start, pane);
+    if (isDue(end, w, this.dueAtEqual)) {
+      // The window closed without state left (purged, or it never held an event).
+      if (!this.retain || isDue(end + host.allowedLateness, w, this.dueAtEqual)) {
+        host.lateEvent(event, start, end, w);
+        return;
       }
+      host.late++;
+      const late = this.sidePane(ks, start, host.agg.createAccumulator(), FIRED);
+      timers.schedule(late, end + host.allowedLateness);
+      if (this.addTo(late, event, t, false)) host.emitWindow(ks.key, start, end, late.cs >> 3, 'late', late.acc);
+      return;
     }
+    const target = this.openWindow(ks, start, host.agg.createAccumulator(), OPEN);
+    if (this.addTo(target, event, t, host.trackDirty) && host.emitUpdates) host.emitWindow(ks.key, start, end, target.cs >> 3, 'update', target.acc as ACC);
+  }
+
+  /** A new open window: inline when it is the key's newest, else a side pane. */
+  private openWindow(ks: TumblingKey<ACC>, start: number, acc: ACC, cs: number): Item<ACC> {
+    const timers = ks.scope.timers as BucketTimers<Item<ACC>>;
+    this.host.openWindows++;
+    if ((ks.cs & STATE) !== EMPTY && ks.start > start) {
+      const pane = this.sidePane(ks, start, acc, cs);
+      timers.schedule(pane, start + this.size);
+      return pane;
+    }
+    if ((ks.cs & STATE) !== EMPTY) {
+      // The inline window is still open (out-of-order allowance): it moves aside.
+      const moved = this.sidePane(ks, ks.start, ks.acc as ACC, ks.cs);
+      timers.schedule(moved, moved.start + this.size);
+    }
+    ks.start = start;
+    ks.acc = acc;
+    ks.cs = cs;
+    timers.schedule(ks, start + this.size);
+    return ks;
+  }
+
+  private sidePane(ks: TumblingKey<ACC>, start: number, acc: ACC, cs: number): Pane<ACC> {
+    const pane = new Pane<ACC>(start, acc, cs, ks);
+    let side = this.others.get(ks);
+    if (side === undefined) {
+      side = new Map();
+      this.others.set(ks, side);
+    }
+    side.set(start, pane);
     return pane;
   }
 
-  fire(item: Timed, w: number): void {
-    const pane = item as Pane<ACC>;
-    const ks = pane.ks;
-    if (pane.state !== FIRED) {
-      this.host.openWindows--;
-      this.host.emitWindow(ks.key, pane.start, pane.start + this.size, pane.count, 'final', pane.acc);
-      const purgeAt = pane.start + this.size + this.host.allowedLateness;
+  private addTo(item: Item<ACC>, event: StreamEvent<IN>, t: number, dirty: boolean): boolean {
+    const host = this.host;
+    if (item.cs >> 3 >= host.maxEventsPerWindow) {
+      host.dropped++;
+      return false;
+    }
+    item.acc = host.agg.add(item.acc as ACC, event.value, t);
+    item.cs = dirty ? (item.cs & ~STATE) + ONE + DIRTY : item.cs + ONE;
+    return true;
+  }
+
+  fireDue(scope: Scope, w: number, inclusive: boolean): void {
+    const timers = scope.timers as BucketTimers<Item<ACC>>;
+    const dueAtEqual = inclusive || this.dueAtEqual;
+    for (;;) {
+      const time = timers.peekTime();
+      if (time === undefined || !isDue(time, w, dueAtEqual)) return;
+      const group = timers.popGroup();
+      for (let i = 0; i < group.length; i++) this.fire(group[i], time, w);
+    }
+  }
+
+  /** A timer at `time` for `item`; stale when the item no longer has a window due then. */
+  private fire(item: Item<ACC>, time: number, w: number): void {
+    const state = item.cs & STATE;
+    const host = this.host;
+    const end = item.start + this.size;
+    const ks = item instanceof Pane ? item.ks : item;
+    if (state === OPEN || state === DIRTY) {
+      if (end !== time) return;
+      host.openWindows--;
+      host.emitWindow(ks.key, item.start, end, item.cs >> 3, 'final', item.acc as ACC);
+      const purgeAt = end + host.allowedLateness;
       if (this.retain && !isDue(purgeAt, w, this.dueAtEqual)) {
-        pane.state = FIRED;
-        if (ks.cur === pane) {
-          ks.cur = null;
-          (ks.more ??= new Map()).set(pane.start, pane);
-        }
-        ks.timers.schedule(pane, purgeAt);
+        const kept = item instanceof Pane ? item : this.sidePane(ks, item.start, item.acc as ACC, 0);
+        kept.cs = (item.cs & ~STATE) + FIRED;
+        (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(kept, purgeAt);
+        if (kept !== item) this.clearInline(ks);
         return;
       }
+      if (item instanceof Pane) this.removePane(item);
+      else this.clearInline(ks);
+    } else if (state === FIRED && item instanceof Pane && end + host.allowedLateness === time) {
+      this.removePane(item);
     }
-    this.removePane(ks, pane);
   }
 
-  private removePane(ks: TumblingKey<ACC>, pane: Pane<ACC>): void {
-    if (ks.cur === pane) ks.cur = null;
-    else ks.more?.delete(pane.start);
-    if (ks.more !== null && ks.more.size === 0) ks.more = null;
+  private clearInline(ks: TumblingKey<ACC>): void {
+    ks.start = NaN;
+    ks.acc = null;
+    ks.cs = EMPTY;
   }
 
-  private panes(ks: TumblingKey<ACC>): Pane<ACC>[] {
-    const out: Pane<ACC>[] = [];
-    if (ks.cur !== null) out.push(ks.cur);
-    if (ks.more !== null) for (const p of ks.more.values()) out.push(p);
+  private removePane(pane: Pane<ACC>): void {
+    pane.cs = REMOVED;
+    const side = this.others.get(pane.ks);
+    if (side === undefined) return;
+    side.delete(pane.start);
+    if (side.size === 0) this.others.delete(pane.ks);
+  }
+
+  nextTimer(scope: Scope): number | undefined {
+    const time = (scope.timers as BucketTimers<Item<ACC>>).peekTime();
+    if (time === undefined) return undefined;
+    return this.dueAtEqual ? time : time + 1;
+  }
+
+  latestTimer(scope: Scope): number {
+    return (scope.timers as BucketTimers<Item<ACC>>).maxTime();
+  }
+
+  hasTimers(scope: Scope): boolean {
+    return (scope.timers as BucketTimers<Item<ACC>>).size > 0;
+  }
+
+  /** The key's windows, oldest first: [start, acc, count, state, item]. */
+  private windowsOf(ks: TumblingKey<ACC>): Item<ACC>[] {
+    const out: Item<ACC>[] = [];
+    if ((ks.cs & STATE) !== EMPTY) out.push(ks);
+    const side = this.others.get(ks);
+    if (side !== undefined) for (const p of side.values()) out.push(p);
     return out.sort((a, b) => a.start - b.start);
   }
 
   flush(ks: TumblingKey<ACC>): void {
-    for (const pane of this.panes(ks)) {
-      ks.timers.remove(pane);
-      if (pane.state !== FIRED) {
+    for (const item of this.windowsOf(ks)) {
+      const state = item.cs & STATE;
+      if (state === OPEN || state === DIRTY) {
         this.host.openWindows--;
-        this.host.emitWindow(ks.key, pane.start, pane.start + this.size, pane.count, 'final', pane.acc);
+        this.host.emitWindow(ks.key, item.start, item.start + this.size, item.cs >> 3, 'final', item.acc as ACC);
       }
     }
-    ks.cur = null;
-    ks.more = null;
+    this.drop(ks);
+  }
+
+  private drop(ks: TumblingKey<ACC>): void {
+    const side = this.others.get(ks);
+    if (side !== undefined) for (const p of side.values()) p.cs = REMOVED;
+    this.others.delete(ks);
+    this.clearInline(ks);
   }
 
   idle(): void {
@@ -177,40 +254,37 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
   }
 
   early(ks: TumblingKey<ACC>): void {
-    for (const pane of this.panes(ks)) {
-      if (pane.state !== DIRTY) continue;
-      pane.state = OPEN;
-      this.host.emitWindow(ks.key, pane.start, pane.start + this.size, pane.count, 'early', pane.acc);
+    for (const item of this.windowsOf(ks)) {
+      if ((item.cs & STATE) !== DIRTY) continue;
+      item.cs = (item.cs & ~STATE) + OPEN;
+      this.host.emitWindow(ks.key, item.start, item.start + this.size, item.cs >> 3, 'early', item.acc as ACC);
     }
   }
 
   reset(ks: TumblingKey<ACC>): void {
-    for (const pane of this.panes(ks)) {
-      ks.timers.remove(pane);
-      if (pane.state !== FIRED) this.host.openWindows--;
+    for (const item of this.windowsOf(ks)) {
+      const state = item.cs & STATE;
+      if (state === OPEN || state === DIRTY) this.host.openWindows--;
     }
-    ks.cur = null;
-    ks.more = null;
+    this.drop(ks);
   }
 
   isEmpty(ks: TumblingKey<ACC>): boolean {
-    return ks.cur === null && ks.more === null;
+    return (ks.cs & STATE) === EMPTY && !this.others.has(ks);
   }
 
   snapshotKey(ks: TumblingKey<ACC>): unknown {
-    return this.panes(ks).map((p) => [p.start, p.count, p.state, this.host.accToJSON(p.acc)]);
+    return this.windowsOf(ks).map((item) => [item.start, item.cs >> 3, item.cs & STATE, this.host.accToJSON(item.acc as ACC)]);
   }
 
   restoreKey(ks: TumblingKey<ACC>, json: unknown): void {
     for (const [start, count, state, acc] of json as [number, number, number, unknown][]) {
-      const pane = this.newPane(ks, start, state === FIRED);
-      pane.acc = this.host.accFromJSON(acc);
-      pane.count = count;
-      pane.state = state;
+      const cs = count * ONE + state;
       if (state === FIRED) {
-        ks.timers.schedule(pane, start + this.size + this.host.allowedLateness);
+        const pane = this.sidePane(ks, start, this.host.accFromJSON(acc), cs);
+        (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(pane, start + this.size + this.host.allowedLateness);
       } else {
-        ks.timers.schedule(pane, start + this.size);
+        this.openWindow(ks, start, this.host.accFromJSON(acc), cs);
       }
     }
   }

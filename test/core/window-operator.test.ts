@@ -1,0 +1,440 @@
+import { strict as assert } from 'assert';
+import { ConfigError, InputError } from '../../src/core/errors';
+import { WindowOperator } from '../../src/core/window-operator';
+import { ev, maxOf, recording, sumCount, valuesOf, windows } from './window-test-kit';
+
+const sums = (out: Parameters<typeof windows>[0]) => windows(out).map(([k, s, e, f, r]) => [k, s, e, f, (r as { sum: number }).sum]);
+
+describe('WindowOperator', () => {
+  describe('tumbling windows', () => {
+    it('fires each key’s window once the watermark reaches its end, with the window description', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('b', 3, 10), 0);
+      op.process(ev('a', 9, 2), 0);
+      assert.equal(out.length, 0);
+      op.process(ev('a', 10, 4), 0);
+      assert.deepEqual(out, [
+        { kind: 'window', window: { type: 'tumbling', key: 'a', start: 0, end: 10, count: 2, firing: 'final' }, result: { sum: 3, count: 2 } },
+        { kind: 'window', window: { type: 'tumbling', key: 'b', start: 0, end: 10, count: 1, firing: 'final' }, result: { sum: 10, count: 1 } },
+      ]);
+      assert.deepEqual(op.stats(), { keys: 2, openWindows: 1, watermark: 10, maxEventTime: 10, late: 0, dropped: 0 });
+    });
+
+    it('with (start,end] bounds keeps an event on the boundary in the window it ends', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, bounds: '(start,end]' });
+      op.process(ev('a', 10, 1), 0);
+      op.process(ev('a', 10, 2), 0);
+      assert.equal(out.length, 0, 'an event exactly at the end may still come');
+      op.process(ev('a', 11, 4), 0);
+      assert.deepEqual(sums(out), [['a', 0, 10, 'final', 3]]);
+      op.flush(0);
+      assert.deepEqual(sums(out)[1], ['a', 10, 20, 'final', 4]);
+    });
+
+    it('works before 1970 and with an offset', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10, offset: 5 }, aggregate: sumCount });
+      op.process(ev('a', -12, 1), 0);
+      op.process(ev('a', -6, 2), 0);
+      op.process(ev('a', -5, 4), 0);
+      op.flush(0);
+      assert.deepEqual(sums(out), [
+        ['a', -15, -5, 'final', 3],
+        ['a', -5, 5, 'final', 4],
+      ]);
+    });
+
+    it('keeps windows open for maxOutOfOrder and takes out-of-order events', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, maxOutOfOrder: 5 });
+      op.process(ev('a', 8, 1), 0);
+      op.process(ev('a', 12, 2), 0);
+      op.process(ev('a', 9, 4), 0);
+      assert.equal(out.length, 0);
+      op.process(ev('a', 15, 8), 0);
+      assert.deepEqual(sums(out), [['a', 0, 10, 'final', 5]]);
+      assert.equal(op.stats().watermark, 10);
+    });
+  });
+
+  describe('hopping windows', () => {
+    it('emits every window of size over slide-spaced starts from shared panes', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: valuesOf });
+      for (const t of [1, 6, 12]) op.process(ev('a', t, t), 0);
+      op.flush(0);
+      assert.deepEqual(
+        windows(out).map(([, s, e, , r]) => [s, e, r]),
+        [
+          [-5, 5, [1]],
+          [0, 10, [1, 6]],
+          [5, 15, [6, 12]],
+          [10, 20, [12]],
+        ],
+      );
+    });
+
+    it('reports the count of events of each window', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 6, slide: 4 }, aggregate: sumCount });
+      for (const t of [0, 1, 2, 3, 4, 5]) op.process(ev('k', t, 1), 0);
+      op.process(ev('k', 100, 1), 0);
+      const rows = out.filter((e) => e.kind === 'window').map((e) => (e.kind === 'window' ? [e.window.start, e.window.end, e.window.count] : []));
+      assert.deepEqual(rows.slice(0, 3), [
+        [-4, 2, 2],
+        [0, 6, 6],
+        [4, 10, 2],
+      ]);
+    });
+  });
+
+  describe('session windows', () => {
+    it('closes a session after the gap and merges sessions an out-of-order event bridges', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 10 }, aggregate: sumCount, maxOutOfOrder: 20 });
+      op.process(ev('a', 0, 1), 0);
+      op.process(ev('a', 15, 2), 0);
+      op.process(ev('a', 8, 4), 0); // bridges [0,10) and [15,25)
+      op.process(ev('a', 60, 8), 0);
+      assert.deepEqual(sums(out), [['a', 0, 25, 'final', 7]]);
+      op.flush(0);
+      assert.deepEqual(sums(out)[1], ['a', 60, 70, 'final', 8]);
+    });
+
+    it('does not merge sessions that only touch', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 10 }, aggregate: sumCount, maxOutOfOrder: 50 });
+      op.process(ev('a', 10, 1), 0);
+      op.process(ev('a', 0, 2), 0);
+      op.flush(0);
+      assert.deepEqual(sums(out), [
+        ['a', 0, 10, 'final', 2],
+        ['a', 10, 20, 'final', 1],
+      ]);
+    });
+
+    it('cuts sessions at multiples of maxDuration', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 10, maxDuration: 20 }, aggregate: sumCount });
+      for (const t of [0, 5, 10, 15, 19, 20, 25]) op.process(ev('a', t, 1), 0);
+      op.flush(0);
+      assert.deepEqual(sums(out), [
+        ['a', 0, 20, 'final', 5],
+        ['a', 20, 35, 'final', 2],
+      ]);
+    });
+  });
+
+  describe('per-event sliding windows', () => {
+    it('emits (T - size, T] when an event enters and when events leave', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: maxOf });
+      for (const [t, v] of [
+        [0, 5],
+        [3, 9],
+        [10, 1],
+        [25, 2],
+      ]) op.process(ev('s', t, v), 0);
+      assert.deepEqual(
+        windows(out).map(([, s, e, f, r]) => [s, e, f, r]),
+        [
+          [-10, 0, 'final', 5],
+          [-7, 3, 'final', 9],
+          [0, 10, 'final', 9], // 0 left and 10 entered at the same instant: one result
+          [3, 13, 'final', 1], // 3 left
+          [15, 25, 'final', 2], // 10 left at 20 with nothing in the window: no result
+        ],
+      );
+    });
+
+    it('orders events within maxOutOfOrder before evaluating', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: valuesOf, maxOutOfOrder: 5 });
+      for (const t of [1, 4, 2, 9]) op.process(ev('s', t, t), 0);
+      assert.deepEqual(
+        windows(out).map(([, , e, , r]) => [e, r]),
+        [
+          [1, [1]],
+          [2, [1, 2]],
+          [4, [1, 2, 4]],
+        ],
+      );
+      op.process(ev('s', 3, 3), 0); // behind the watermark (4): late
+      assert.equal(op.stats().late, 1);
+    });
+  });
+
+  describe('global count windows', () => {
+    it('emits every count events per key, with overlap', () => {
+      const { op, out } = recording({ window: { type: 'global', count: 3, overlap: 1 }, aggregate: valuesOf });
+      for (let i = 1; i <= 7; i++) op.process(ev('c', 100 + i, i), 0);
+      assert.deepEqual(
+        windows(out).map(([, s, e, , r]) => [s, e, r]),
+        [
+          [101, 103, [1, 2, 3]],
+          [103, 105, [3, 4, 5]],
+          [105, 107, [5, 6, 7]],
+        ],
+      );
+    });
+
+    it('collects until flushed when there is no count, per key on demand', () => {
+      const { op, out } = recording({ window: { type: 'global' }, aggregate: sumCount });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('b', 2, 2), 0);
+      op.process(ev('a', 3, 4), 0);
+      op.flush(0, 'a');
+      assert.deepEqual(sums(out), [['a', 1, 3, 'final', 5]]);
+      op.flush(0);
+      assert.deepEqual(sums(out)[1], ['b', 2, 2, 'final', 2]);
+      assert.equal(op.stats().openWindows, 0);
+    });
+  });
+
+  describe('late events', () => {
+    const late = (lateData: 'drop' | 'output' | 'update', allowedLateness = 0) =>
+      recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, lateData, allowedLateness });
+
+    it("'drop' counts late events and drops them", () => {
+      const { op, out } = late('drop');
+      op.process(ev('a', 5, 1), 0);
+      op.process(ev('a', 12, 2), 0);
+      op.process(ev('a', 7, 4), 0);
+      assert.deepEqual(sums(out), [['a', 0, 10, 'final', 1]]);
+      assert.equal(op.stats().late, 1);
+    });
+
+    it("'output' emits late events with their window and the watermark", () => {
+      const { op, out } = late('output');
+      op.process(ev('a', 5, 1), 0);
+      op.process(ev('a', 12, 2), 0);
+      const lateEvent = ev('a', 7, 4);
+      op.process(lateEvent, 0);
+      assert.deepEqual(out[1], { kind: 'late', event: lateEvent, window: { start: 0, end: 10 }, watermark: 12 });
+      assert.equal(op.stats().late, 1);
+    });
+
+    it("'update' re-fires a kept window as 'late' within allowedLateness and emits events beyond it", () => {
+      const { op, out } = late('update', 10);
+      op.process(ev('a', 5, 1), 0);
+      op.process(ev('a', 12, 2), 0);
+      op.process(ev('a', 7, 4), 0);
+      assert.deepEqual(sums(out), [
+        ['a', 0, 10, 'final', 1],
+        ['a', 0, 10, 'late', 5],
+      ]);
+      op.process(ev('a', 25, 8), 0); // watermark 25 passes 10 + 10: window [0,10) is purged
+      const beyond = ev('a', 3, 16);
+      op.process(beyond, 0);
+      assert.deepEqual(out[out.length - 1], { kind: 'late', event: beyond, window: { start: 0, end: 10 }, watermark: 25 });
+      assert.equal(op.stats().late, 2);
+    });
+
+    it("'update' also corrects hopping and session windows", () => {
+      const hop = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: sumCount, lateData: 'update', allowedLateness: 20 });
+      hop.op.process(ev('a', 1, 1), 0);
+      hop.op.process(ev('a', 16, 2), 0);
+      hop.op.process(ev('a', 2, 4), 0);
+      assert.deepEqual(sums(hop.out).filter((r) => r[3] === 'late'), [
+        ['a', -5, 5, 'late', 5],
+        ['a', 0, 10, 'late', 5],
+      ]);
+      const ses = recording({ window: { type: 'session', gap: 5 }, aggregate: sumCount, lateData: 'update', allowedLateness: 20 });
+      ses.op.process(ev('a', 0, 1), 0);
+      ses.op.process(ev('a', 20, 2), 0);
+      ses.op.process(ev('a', 3, 4), 0);
+      assert.deepEqual(sums(ses.out), [
+        ['a', 0, 5, 'final', 1],
+        ['a', 0, 8, 'late', 5],
+      ]);
+      assert.equal(ses.op.stats().late, 1);
+    });
+  });
+
+  describe('emit strategies', () => {
+    it("'update' emits a running result after each event and the final one at the end", () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, emit: 'update' });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('a', 2, 2), 0);
+      op.process(ev('a', 10, 4), 0);
+      assert.deepEqual(sums(out), [
+        ['a', 0, 10, 'update', 1],
+        ['a', 0, 10, 'update', 3],
+        ['a', 0, 10, 'final', 3],
+        ['a', 10, 20, 'update', 4],
+      ]);
+    });
+
+    it("'early' emits changed windows every earlyEvery ms of processing time", () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 100 }, aggregate: sumCount, emit: 'early', earlyEvery: 1000 });
+      op.process(ev('a', 1, 1), 5000);
+      assert.equal(op.nextWakeup(), 6000);
+      op.advance(5999);
+      assert.equal(out.length, 0);
+      op.advance(6000);
+      assert.deepEqual(sums(out), [['a', 0, 100, 'early', 1]]);
+      op.advance(7000);
+      assert.equal(out.length, 1, 'nothing changed, nothing sent');
+      op.process(ev('a', 2, 2), 7100);
+      op.advance(8000);
+      op.process(ev('a', 100, 4), 8100);
+      assert.deepEqual(sums(out), [
+        ['a', 0, 100, 'early', 1],
+        ['a', 0, 100, 'early', 3],
+        ['a', 0, 100, 'final', 3],
+      ]);
+    });
+  });
+
+  describe('processing time and idle input', () => {
+    it('processing-time windows use arrival time and close on advance', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 1000 }, aggregate: sumCount, timeMode: 'processing' });
+      op.process(ev('a', 0, 1), 10_100);
+      op.process(ev('a', 999_999, 2), 10_500); // the event's own time is ignored
+      assert.equal(op.nextWakeup(), 11_000);
+      op.advance(10_999);
+      assert.equal(out.length, 0);
+      op.advance(11_000);
+      assert.deepEqual(sums(out), [['a', 10_000, 11_000, 'final', 3]]);
+      assert.equal(op.nextWakeup(), undefined);
+    });
+
+    it('closes a quiet stream’s windows after idleTimeout by moving the watermark to their end', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 60_000 }, aggregate: sumCount, idleTimeout: 5000 });
+      op.process(ev('a', 1_000, 1), 100);
+      op.process(ev('b', 61_000, 2), 200);
+      assert.equal(op.nextWakeup(), 5200);
+      op.advance(5199);
+      assert.deepEqual(sums(out), [['a', 0, 60_000, 'final', 1]]);
+      op.advance(5200);
+      assert.deepEqual(sums(out)[1], ['b', 60_000, 120_000, 'final', 2]);
+      assert.equal(op.stats().watermark, 120_000);
+      assert.equal(op.nextWakeup(), undefined);
+      op.process(ev('b', 119_000, 4), 9000);
+      assert.equal(op.stats().late, 1, 'events for closed windows are late');
+      op.process(ev('b', 130_000, 8), 9000);
+      assert.equal(op.stats().late, 1, 'events for new windows are on time');
+    });
+
+    it('with watermarkScope key, a quiet key closes on its own idle timeout while others go on', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, watermarkScope: 'key', idleTimeout: 1000 });
+      op.process(ev('quiet', 5, 1), 0);
+      op.process(ev('busy', 500, 2), 0); // another key's clock does not close quiet's window
+      assert.equal(out.length, 0);
+      op.process(ev('busy', 505, 2), 900);
+      op.advance(1000);
+      assert.deepEqual(sums(out), [['quiet', 0, 10, 'final', 1]]);
+      op.advance(1899);
+      assert.equal(out.length, 1);
+      op.advance(1900);
+      assert.deepEqual(sums(out)[1], ['busy', 500, 510, 'final', 4]);
+    });
+
+    it('closes idle sessions and sliding exits too', () => {
+      const ses = recording({ window: { type: 'session', gap: 100 }, aggregate: sumCount, idleTimeout: 10 });
+      ses.op.process(ev('a', 0, 1), 0);
+      ses.op.process(ev('a', 50, 2), 1);
+      ses.op.advance(11);
+      assert.deepEqual(sums(ses.out), [['a', 0, 150, 'final', 3]]);
+      const sl = recording({ window: { type: 'sliding', size: 100, slide: 'event' }, aggregate: maxOf, idleTimeout: 10 });
+      sl.op.process(ev('a', 0, 7), 0);
+      sl.op.process(ev('a', 50, 3), 0);
+      sl.op.advance(10);
+      assert.deepEqual(windows(sl.out).map(([, s, e, , r]) => [s, e, r]), [
+        [-100, 0, 7],
+        [-50, 50, 7],
+        [0, 100, 3],
+      ]);
+    });
+  });
+
+  describe('limits', () => {
+    it('drops and counts events of keys beyond maxKeys', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, maxKeys: 2 });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('b', 1, 1), 0);
+      op.process(ev('c', 1, 1), 0);
+      op.process(ev('a', 2, 1), 0);
+      assert.deepEqual(op.stats().dropped, 1);
+      assert.equal(op.stats().keys, 2);
+      op.process(ev('a', 20, 1), 0);
+      op.advance(0); // keys without state are forgotten, making room
+      op.process(ev('c', 21, 1), 0);
+      assert.equal(op.stats().dropped, 1);
+      assert.deepEqual(sums(out).map((r) => r[0]), ['a', 'b']);
+    });
+
+    it('drops and counts events beyond maxEventsPerWindow', () => {
+      for (const window of [{ type: 'tumbling', size: 10 }, { type: 'session', gap: 10 }, { type: 'sliding', size: 10, slide: 'event' }, { type: 'global', count: 100 }] as const) {
+        const { op } = recording({ window, aggregate: sumCount, maxEventsPerWindow: 3 });
+        for (let i = 0; i < 5; i++) op.process(ev('a', 1 + i * 0.1, 1), 0);
+        assert.equal(op.stats().dropped, 2, window.type);
+      }
+    });
+  });
+
+  describe('flush and reset', () => {
+    it('flushes one key or all, firing final', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('b', 1, 2), 0);
+      op.flush(0, 'b');
+      assert.deepEqual(sums(out), [['b', 0, 10, 'final', 2]]);
+      op.flush(0, 'nobody');
+      op.flush(0);
+      assert.deepEqual(sums(out)[1], ['a', 0, 10, 'final', 1]);
+      assert.equal(op.stats().openWindows, 0);
+    });
+
+    it('resets one key or all without emitting', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 10 }, aggregate: sumCount });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('b', 1, 2), 0);
+      op.reset('a');
+      assert.deepEqual(op.stats().keys, 1);
+      op.process(ev('b', 100, 2), 0);
+      assert.deepEqual(sums(out), [['b', 1, 11, 'final', 2]]);
+      op.reset();
+      assert.deepEqual(op.stats(), { keys: 0, openWindows: 0, watermark: -Infinity, maxEventTime: -Infinity, late: 0, dropped: 0 });
+      op.process(ev('b', 5, 1), 0);
+      assert.equal(op.stats().late, 0, 'a full reset also restarts the watermark');
+    });
+  });
+
+  describe('errors', () => {
+    const base = { window: { type: 'tumbling', size: 10 }, aggregate: sumCount, onEmit: () => undefined } as const;
+    const bad: [string, Record<string, unknown>, string][] = [
+      ['size', { window: { type: 'tumbling', size: 0 } }, 'size: must be a duration greater than 0 ms, got number 0'],
+      ['slide', { window: { type: 'sliding', size: 10, slide: 20 } }, 'slide: must not be longer than size (10 ms), got 20 ms'],
+      ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms, got number -1'],
+      ['windowType', { window: { type: 'rolling', size: 1 } }, 'windowType: must be one of tumbling, sliding, session, global, got string "rolling"'],
+      ['bounds', { bounds: '[start,end]' }, 'bounds: must be one of "[start,end)", "(start,end]", got string "[start,end]"'],
+      ['lateData', { lateData: 'keep' }, 'lateData: must be one of "drop", "output", "update", got string "keep"'],
+      ['emit', { emit: 'sometimes' }, 'emit: must be one of "final", "update", "early", got string "sometimes"'],
+      ['earlyEvery', { emit: 'early' }, 'earlyEvery: must be a duration greater than 0 when emit is "early"'],
+      ['maxOutOfOrder', { maxOutOfOrder: -5 }, 'maxOutOfOrder: must be a duration of 0 ms or more, got number -5'],
+      ['maxKeys', { maxKeys: 1.5 }, 'maxKeys: must be a whole number ≥ 1 (or unset for no limit), got number 1.5'],
+      ['watermarkScope', { watermarkScope: 'device' }, 'watermarkScope: must be one of "stream", "key", got string "device"'],
+      ['timeMode', { timeMode: 'wall' }, 'timeMode: must be one of "event", "processing", got string "wall"'],
+      ['aggregate', { aggregate: {} }, 'aggregate: expected an AggregateFunction (createAccumulator, add, merge, result)'],
+    ];
+    for (const [field, patch, message] of bad) {
+      it(`rejects a bad ${field} with a ConfigError saying what is allowed`, () => {
+        assert.throws(
+          () => new WindowOperator({ ...base, ...patch } as never),
+          (e: unknown) => e instanceof ConfigError && e.field === field && e.message === message,
+        );
+      });
+    }
+
+    it('rejects an event without a usable time with an InputError and goes on', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      assert.throws(
+        () => op.process({ key: 'a', time: Number('x'), value: 1 }, 0),
+        (e: unknown) => e instanceof InputError && e.property === 'time' && /got number NaN/.test(e.message),
+      );
+      op.process(ev('a', 1, 1), 0);
+      op.flush(0);
+      assert.equal(out.length, 1);
+    });
+
+    it('refuses a snapshot taken with other options or that is not one', () => {
+      const a = new WindowOperator({ ...base });
+      const b = new WindowOperator({ ...base, window: { type: 'tumbling', size: 20 } });
+      assert.throws(() => b.restore(JSON.parse(JSON.stringify(a.snapshot()))), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot' && /was taken with .*"size":10.*configured with .*"size":20/.test(e.message));
+      assert.throws(() => b.restore({ hello: 1 }), (e: unknown) => e instanceof ConfigError && e.message === 'snapshot: expected a stream-window-operator/1 snapshot, got object');
+    });
+  });
+});
