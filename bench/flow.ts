@@ -1,0 +1,265 @@
+/**
+ * Flow benchmark: message rates through a real, embedded Node-RED runtime (not the test helper,
+ * whose spies would distort timing). A source node sends N messages as fast as Node-RED takes
+ * them (in chunks, one event-loop turn each), the node under test processes them and a sink
+ * counts. Every figure is compared with the bare hop rate (source → sink) or the two-hop rate
+ * (source → pass-through → sink) measured in the same run.
+ *
+ *   npm run bench:flow            table
+ *   npm run bench:flow -- --json  one JSON object with the same figures
+ *   BENCH_N=50000 npm run bench:flow   fewer messages per run
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const RED = require('node-red');
+
+const ROOT = path.join(__dirname, '..');
+const JSON_OUT = process.argv.includes('--json');
+const N = Number(process.env.BENCH_N || 200_000);
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+const CHUNK = 500;
+const KEYS = 10;
+const T0 = Date.UTC(2026, 0, 1);
+
+type Msg = Record<string, unknown>;
+type Maker = (i: number) => Msg;
+
+/** The bench's own source, pass-through and sink node types, written to a temp nodes dir. */
+const BENCH_NODES = `
+module.exports = function (RED) {
+  function Source(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.run = (make, n, chunk, tail) => new Promise((resolve) => {
+      let i = 0;
+      const step = () => {
+        const end = Math.min(n, i + chunk);
+        for (; i < end; i++) node.send(make(i));
+        if (i < n) setImmediate(step);
+        else { if (tail) node.send(tail); resolve(); }
+      };
+      step();
+    });
+  }
+  RED.nodes.registerType('bench-source', Source);
+  function Pass(config) {
+    RED.nodes.createNode(this, config);
+    this.on('input', (msg, send, done) => { send(msg); done(); });
+  }
+  RED.nodes.registerType('bench-pass', Pass);
+  function Sink(config) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    node.count = 0;
+    node.events = 0;
+    node.last = 0;
+    node.on('input', (msg, send, done) => {
+      node.count++;
+      node.last = performance.now();
+      done();
+    });
+  }
+  RED.nodes.registerType('bench-sink', Sink);
+};
+const { performance } = require('perf_hooks');
+`;
+
+interface Scenario {
+  name: string;
+  label: string;
+  /** Nodes between source and sink; ids n1, n2, … wired in a chain. */
+  chain: Msg[];
+  make: Maker;
+  /** Events per message (1 except for arrays of events). */
+  eventsPerMsg?: number;
+  /** Sent after the last message (e.g. msg.flush, so the last windows close). */
+  tail?: Msg;
+  n?: number;
+  baseline: 'hop' | 'twoHop';
+}
+
+const reading: Maker = (i) => ({ topic: `sensor-${i % KEYS}`, payload: (i * 7919) % 1000 / 10, timestamp: T0 + i });
+const single: Maker = (i) => ({ topic: 'sensor-1', payload: (i * 7919) % 1000 / 10, timestamp: T0 + i });
+const records = Array.from({ length: 1000 }, (_, i) => ({ timestamp: T0 + i, topic: 'sensor-1', payload: (i * 7919) % 1000 / 10 }));
+const windowMsg: Maker = (i) => ({ topic: 'sensor-1', payload: records, window: { type: 'tumbling', key: 'sensor-1', start: T0 + i * 1000, end: T0 + i * 1000 + 1000, count: 1000, firing: 'final' } });
+const batchRecords = Array.from({ length: 1000 }, (_, i) => ({ timestamp: T0 + i, topic: `sensor-${i % KEYS}`, payload: (i * 7919) % 1000 / 10 }));
+const batchMsg: Maker = (i) => ({ batch: true, payload: batchRecords.map((r) => ({ ...r, timestamp: r.timestamp + i * 1000 })) });
+
+const agg = (extra: Msg): Msg => ({ type: 'stream-aggregate', keyProperty: 'topic', valueProperty: 'payload', timeProperty: 'timestamp', ...extra });
+const fn = (code: string): Msg => ({ type: 'function', func: code, outputs: 1, noerr: 0, initialize: '', finalize: '', libs: [] });
+const AVG = "const a = msg.payload; let s = 0; for (let i = 0; i < a.length; i++) s += a[i]; msg.payload = { avg: s / a.length, count: a.length }; return msg;";
+
+const SCENARIOS: Scenario[] = [
+  { name: 'hop', label: 'source → sink (hop limit)', chain: [], make: reading, baseline: 'hop' },
+  { name: 'twoHop', label: 'source → pass-through → sink (two hops)', chain: [{ type: 'bench-pass' }], make: reading, baseline: 'hop' },
+  {
+    name: 'tumblingAggregate', label: 'stream-aggregate avg+max, tumbling 1s, 10 keys', baseline: 'hop', make: reading, tail: { flush: true },
+    chain: [agg({ windowType: 'tumbling', size: '1s', aggregations: [{ op: 'avg' }, { op: 'max' }] })],
+  },
+  {
+    name: 'slidingMax100', label: 'stream-aggregate max, per-event sliding window of 100', baseline: 'twoHop', make: single,
+    chain: [agg({ windowType: 'sliding', size: '100ms', slide: 'event', bounds: '(start,end]', aggregations: [{ op: 'max' }], output: 'value' })],
+  },
+  {
+    name: 'slidingMax10000', label: 'stream-aggregate max, per-event sliding window of 10,000', baseline: 'twoHop', make: single,
+    chain: [agg({ windowType: 'sliding', size: '10s', slide: 'event', bounds: '(start,end]', aggregations: [{ op: 'max' }], output: 'value' })],
+  },
+  {
+    name: 'hoppingAggregate', label: 'stream-aggregate avg, hopping 10s / 1s, 10 keys', baseline: 'hop', make: reading, tail: { flush: true },
+    chain: [agg({ windowType: 'sliding', size: '10s', slide: '1s', aggregations: [{ op: 'avg' }] })],
+  },
+  {
+    name: 'tumblingWindow', label: 'stream-tumbling-window 1s, 10 keys (records out)', baseline: 'hop', make: reading, tail: { flush: true },
+    chain: [{ type: 'stream-tumbling-window', size: '1s', keyProperty: 'topic', valueProperty: 'payload', timeProperty: 'timestamp' }],
+  },
+  {
+    name: 'filter', label: 'stream-filter payload between 10 and 90', baseline: 'twoHop', make: reading,
+    chain: [{ type: 'stream-filter', windowType: 'none', rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all', outputs: 1 }],
+  },
+  { name: 'smoothMean100', label: 'smooth mean over 100 (core practice)', baseline: 'twoHop', make: single, chain: [{ type: 'smooth', action: 'mean', count: '100', property: 'payload', mult: 'single', reduce: false, round: '' }] },
+  { name: 'smoothMax100', label: 'smooth max over 100', baseline: 'twoHop', make: single, chain: [{ type: 'smooth', action: 'max', count: '100', property: 'payload', mult: 'single', reduce: false, round: '' }] },
+  { name: 'smoothMax10000', label: 'smooth max over 10,000', baseline: 'twoHop', make: single, chain: [{ type: 'smooth', action: 'max', count: '10000', property: 'payload', mult: 'single', reduce: false, round: '' }] },
+  {
+    name: 'batchJoinFunction', label: 'batch 1000 + join + function avg (core practice, one key)', baseline: 'hop', make: single,
+    chain: [
+      { type: 'batch', mode: 'count', count: 1000, overlap: 0, interval: 10, allowEmptySequence: false, topics: [] },
+      { type: 'join', mode: 'auto', build: 'array', property: 'payload', propertyType: 'msg', key: 'topic', joiner: '\\n', joinerType: 'str', accumulate: false, timeout: '', count: '', reduceRight: false, reduceExp: '', reduceInit: '', reduceInitType: '', reduceFixup: '' },
+      fn(AVG),
+    ],
+  },
+  {
+    name: 'windowMessage1000', label: 'stream-aggregate avg+max on window messages of 1,000 events', baseline: 'hop', make: windowMsg, eventsPerMsg: 1000, n: Math.max(200, Math.floor(N / 100)),
+    chain: [agg({ windowType: 'none', aggregations: [{ op: 'avg' }, { op: 'max' }] })],
+  },
+  {
+    name: 'batch1000', label: 'stream-aggregate avg, tumbling 1s, batches of 1,000 events', baseline: 'hop', make: batchMsg, eventsPerMsg: 1000, n: Math.max(200, Math.floor(N / 100)), tail: { flush: true },
+    chain: [agg({ windowType: 'tumbling', size: '1s', aggregations: [{ op: 'avg' }] })],
+  },
+];
+
+function writeBenchNodes(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bench-nodes.js'), BENCH_NODES);
+  fs.writeFileSync(path.join(dir, 'bench-nodes.html'), ['bench-source', 'bench-pass', 'bench-sink']
+    .map((t) => `<script type="text/javascript">RED.nodes.registerType('${t}',{category:'bench',defaults:{},inputs:1,outputs:1});</script>`).join('\n'));
+}
+
+async function startRuntime(): Promise<{ stop: () => Promise<void> }> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-bench-'));
+  // Installed the way users install it: the package in <userDir>/node_modules.
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-stream-processing'), 'dir');
+  const nodesDir = path.join(userDir, 'bench-nodes');
+  writeBenchNodes(nodesDir);
+  const server = http.createServer();
+  RED.init(server, {
+    userDir,
+    nodesDir,
+    flowFile: 'flows.json',
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    uiHost: '127.0.0.1',
+    logging: { console: { level: 'error', metrics: false, audit: false } },
+    functionGlobalContext: {},
+  });
+  await RED.start();
+  return {
+    stop: async () => {
+      await RED.stop();
+      server.close();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function deployChain(s: Scenario): Promise<void> {
+  const flow: Msg[] = [{ id: 'tab', type: 'tab', label: 'bench' }];
+  const ids = ['src', ...s.chain.map((_, i) => `n${i + 1}`), 'sink'];
+  flow.push({ id: 'src', type: 'bench-source', z: 'tab', wires: [[ids[1]]] });
+  s.chain.forEach((node, i) => flow.push({ ...node, id: ids[i + 1], z: 'tab', wires: [[ids[i + 2]]] }));
+  flow.push({ id: 'sink', type: 'bench-sink', z: 'tab', wires: [] });
+  const started = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
+  await RED.nodes.setFlows(flow, {}, 'full');
+  await started;
+  for (const id of ids) if (!RED.nodes.getNode(id)) throw new Error(`node ${id} (${s.name}) did not start: is the package built and every type installed?`);
+}
+
+/** One run: messages per second through the chain (time from first send to the last output). */
+async function runOnce(s: Scenario, n: number): Promise<number> {
+  await deployChain(s);
+  const src = RED.nodes.getNode('src');
+  const sink = RED.nodes.getNode('sink');
+  if (global.gc) global.gc();
+  const start = performance.now();
+  await src.run(s.make, n, s.eventsPerMsg ? Math.max(1, CHUNK / 50) : CHUNK, s.tail);
+  // Wait until the sink has been quiet for a while: the last output marks the end.
+  let seen = -1;
+  while (sink.count !== seen) {
+    seen = sink.count;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (sink.count === 0) throw new Error(`${s.name}: the sink received nothing`);
+  return n / ((sink.last - start) / 1000);
+}
+
+async function measure(s: Scenario): Promise<number> {
+  const n = s.n ?? N;
+  await runOnce(s, Math.max(1, Math.floor(n / 5))); // warm-up (JIT)
+  const rates: number[] = [];
+  for (let r = 0; r < RUNS; r++) rates.push(await runOnce(s, n));
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)];
+}
+
+function fmt(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'stream-aggregate.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` (npm run bench:flow does it)');
+  }
+  const runtime = await startRuntime();
+  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; ratio: number; baseline: string }> = {};
+  try {
+    const rates: Record<string, number> = {};
+    for (const s of SCENARIOS) {
+      const rate = await measure(s);
+      rates[s.name] = rate;
+      const base = rates[s.baseline];
+      results[s.name] = { msgsPerSec: Math.round(rate), eventsPerSec: Math.round(rate * (s.eventsPerMsg ?? 1)), ratio: Number((rate / base).toFixed(3)), baseline: s.baseline };
+      if (!JSON_OUT) {
+        const ev = s.eventsPerMsg ? `  (${fmt(rate * s.eventsPerMsg)} events/s)` : '';
+        console.log(`${s.label.padEnd(64)} ${fmt(rate).padStart(9)} msgs/s  ${(rate / base * 100).toFixed(0).padStart(4)}% of ${s.baseline}${ev}`);
+      }
+    }
+  } finally {
+    await runtime.stop();
+  }
+  const targets = {
+    tumblingAggregateVsHop: { ratio: results.tumblingAggregate.ratio, target: 0.9, met: results.tumblingAggregate.ratio >= 0.9 },
+    slidingMax100VsTwoHop: { ratio: results.slidingMax100.ratio, target: 0.9, met: results.slidingMax100.ratio >= 0.9 },
+    slidingMax10000VsTwoHop: { ratio: results.slidingMax10000.ratio, target: 0.9, met: results.slidingMax10000.ratio >= 0.9 },
+    smoothMax10000VsTwoHop: { ratio: results.smoothMax10000.ratio, target: 0.5, met: results.smoothMax10000.ratio < 0.5, note: 'expected well under' },
+    windowMessageEventsPerSec: { value: results.windowMessage1000.eventsPerSec, target: 5e6, met: results.windowMessage1000.eventsPerSec >= 5e6 },
+  };
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ n: N, runs: RUNS, node: process.version, results, targets }));
+  } else {
+    console.log('\ntargets:');
+    for (const [k, v] of Object.entries(targets)) console.log(`  ${k.padEnd(28)} ${JSON.stringify(v)}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

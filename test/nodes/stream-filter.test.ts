@@ -1,0 +1,101 @@
+import { strict as assert } from 'assert';
+import { deploy, events, helper, lastStatus, settle, until, values } from './stream-window-support';
+
+const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
+const S = 1000;
+const plausible = [{ property: 'payload', op: 'between', value: '0', value2: '60' }];
+
+describe('stream-filter node', () => {
+  afterEach(() => helper.unload());
+
+  it('passes messages that satisfy the rules and sends the others to the second output', async () => {
+    const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
+    for (const v of [20, -5, 61, 60, 'warm', 0]) d.send({ topic: 't', payload: v, id: v });
+    await until(() => d.out[0].length + d.out[1].length === 6, 'every message');
+    assert.deepEqual(d.out[0].map((m) => m.id), [20, 60, 0]);
+    assert.deepEqual(d.out[1].map((m) => m.id), [-5, 61, 'warm']);
+  });
+
+  it('combines rules with all and any', async () => {
+    const rules = [{ property: 'payload.t', op: 'gt', value: '30' }, { property: 'topic', op: 'regex', value: '^hall', value2: 'i' }];
+    let d = await deploy('stream-filter', { rules, combine: 'all' });
+    const input = [{ topic: 'Hall/1', payload: { t: 35 } }, { topic: 'hall/2', payload: { t: 20 } }, { topic: 'roof', payload: { t: 40 } }];
+    input.forEach((m) => d.send({ ...m }));
+    await settle();
+    assert.deepEqual(d.out[0].map((m) => m.topic), ['Hall/1']);
+    await helper.unload();
+    d = await deploy('stream-filter', { rules, combine: 'any' });
+    input.forEach((m) => d.send({ ...m }));
+    await until(() => d.out[0].length === 3, 'three messages');
+    assert.deepEqual(d.out[0].map((m) => m.topic), ['Hall/1', 'hall/2', 'roof']);
+  });
+
+  it('evaluates jsonata rules with Node-RED\'s JSONata and keeps the message order', async () => {
+    const d = await deploy('stream-filter', { rules: [{ op: 'jsonata', value: 'payload.t > payload.limit' }, { property: 'payload.t', op: 'exists' }], outputs: 2 }, 2);
+    const input = [[5, 3], [1, 3], [9, 3], [2, 3], [7, 6]].map(([t, limit], i) => ({ payload: { t, limit }, seq: i }));
+    input.forEach((m) => d.send(m));
+    await until(() => d.out[0].length + d.out[1].length === 5, 'every message');
+    assert.deepEqual(d.out[0].map((m) => m.seq), [0, 2, 4]);
+    assert.deepEqual(d.out[1].map((m) => m.seq), [1, 3]);
+  });
+
+  it('filters a window message element by element and keeps msg.window', async () => {
+    const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
+    const window = { type: 'tumbling', key: 'k', start: T0, end: T0 + 60 * S, count: 4, firing: 'final' };
+    const payload = [70, 10, -1, 30].map((v, i) => ({ timestamp: T0 + i, topic: 'k', payload: v }));
+    d.send({ topic: 'k', payload, window });
+    await until(() => d.out[0].length === 1 && d.out[1].length === 1, 'both ports');
+    assert.deepEqual(values(d.out[0][0]), [10, 30]);
+    assert.deepEqual(d.out[0][0].window, { ...window, count: 2 });
+    assert.deepEqual(values(d.out[1][0]), [70, -1]);
+  });
+
+  it('gives the same result on its own sliding windows as on window messages from a sliding window node', async () => {
+    const input = events(Array.from({ length: 40 }, (_, i) => ['k', (i * 29) % 90 - 10, T0 + i * 20 * S] as [string, number, number]));
+    const own = await deploy('stream-filter', { rules: plausible, windowType: 'sliding', size: '5m', slide: '1m' });
+    input.forEach((m) => own.send({ ...m }));
+    own.send({ flush: true });
+    await settle(10);
+    const direct = own.out[0].map((m) => ({ start: m.window.start, end: m.window.end, count: m.window.count, payload: m.payload }));
+    await helper.unload();
+
+    const chained = await deploy('stream-sliding-window', { size: '5m', slide: '1m', wires: [['flt']] }, 1, [
+      { id: 'flt', type: 'stream-filter', z: 'f', rules: plausible, windowType: 'none', wires: [['out0']] },
+    ]);
+    input.forEach((m) => chained.send({ ...m }));
+    chained.send({ flush: true });
+    await settle(10);
+    const viaWindows = chained.out[0].map((m) => ({ start: m.window.start, end: m.window.end, count: m.window.count, payload: m.payload }));
+    const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
+    assert.ok(direct.length >= 10);
+    assert.deepEqual(viaWindows.sort(byStart), direct.sort(byStart));
+  });
+
+  it('filters a batch into one message per port', async () => {
+    const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
+    d.send({ batch: true, payload: [5, 500, 50, -50].map((payload) => ({ topic: 't', payload })) });
+    await until(() => d.out[0].length === 1 && d.out[1].length === 1, 'both ports');
+    assert.deepEqual(d.out[0][0].payload.map((m: { payload: number }) => m.payload), [5, 50]);
+    assert.equal(d.out[0][0].batch, true);
+    assert.deepEqual(d.out[1][0].payload.map((m: { payload: number }) => m.payload), [500, -50]);
+  });
+
+  it('reports bad input in its own window mode to a Catch node', async () => {
+    const d = await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '1m' });
+    d.send({ topic: 'k', payload: 10 });
+    await until(() => d.caught.length === 1, 'an error');
+    assert.match(d.caught[0].error.message, /msg\.timestamp is undefined/);
+  });
+
+  it('refuses an invalid regular expression and names the rule', async () => {
+    const d = await deploy('stream-filter', { rules: [{ property: 'payload', op: 'gt', value: '1' }, { property: 'topic', op: 'regex', value: '([a-z' }] });
+    assert.equal(lastStatus(d.node).fill, 'red');
+    assert.match(d.node.error.firstCall.args[0], /rules\[1\]/);
+  });
+
+  it('refuses an invalid jsonata expression and names the rule', async () => {
+    const d = await deploy('stream-filter', { rules: [{ op: 'jsonata', value: 'payload >' }] });
+    assert.equal(lastStatus(d.node).fill, 'red');
+    assert.match(d.node.error.firstCall.args[0], /rules\[0\]\.value/);
+  });
+});
