@@ -66,6 +66,8 @@ export class WindowHost<IN, ACC, OUT> {
   private busy = false;
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   private wakeAt = Infinity;
+  /** Only processing time, idle close and early results need a timer; pure event time never does. */
+  private readonly timed: boolean;
   private saveTimer: ReturnType<typeof setInterval> | undefined;
   private lastError = '';
 
@@ -79,6 +81,8 @@ export class WindowHost<IN, ACC, OUT> {
       if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
       this.operator = new WindowOperator<IN, ACC, OUT>({ ...opts.settings, aggregate: opts.aggregate, onEmit: this.onEmit });
     }
+    const st = opts.settings;
+    this.timed = !!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early');
     this.status = new ThrottledStatus(this.node, () => this.renderStatus());
     this.restore();
   }
@@ -229,8 +233,8 @@ export class WindowHost<IN, ACC, OUT> {
   };
 
   private rearm(): void {
-    if (!this.operator || this.closed) return;
-    const at = this.operator.nextWakeup();
+    if (!this.timed || this.closed) return;
+    const at = this.operator!.nextWakeup();
     if (at === undefined || at >= this.wakeAt) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeAt = at;
