@@ -151,7 +151,6 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
         return new TumblingEngine(this, spec.size, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
       case 'sliding':
         if (spec.slide === 'event') return new SlidingEventEngine(this, spec.size) as unknown as Engine<IN, KeyBase>;
-        if (spec.slide === spec.size) return new TumblingEngine(this, spec.size, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
         return new HoppingEngine(this, spec.size, spec.slide, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
       case 'session':
         return new SessionEngine(this, spec.gap, spec.maxDuration) as unknown as Engine<IN, KeyBase>;

@@ -54,6 +54,17 @@ describe('WindowOperator', () => {
       assert.deepEqual(sums(out), [['a', 0, 10, 'final', 5]]);
       assert.equal(op.stats().watermark, 10);
     });
+
+    it('puts an event exactly at the end of a still-open window into the next one', () => {
+      for (const bounds of ['[start,end)', '(start,end]'] as const) {
+        const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, maxOutOfOrder: 5, bounds });
+        op.process(ev('a', 5, 1), 0);
+        op.process(ev('a', 10, 2), 0);
+        op.process(ev('a', 11, 4), 0);
+        op.flush(0);
+        assert.deepEqual(sums(out), bounds === '[start,end)' ? [['a', 0, 10, 'final', 1], ['a', 10, 20, 'final', 6]] : [['a', 0, 10, 'final', 3], ['a', 10, 20, 'final', 4]], bounds);
+      }
+    });
   });
 
   describe('hopping windows', () => {

@@ -1,0 +1,214 @@
+import { strict as assert } from 'assert';
+import fc from 'fast-check';
+import { compileAggregations } from '../../src/core/aggregates';
+import { alignedStart } from '../../src/core/assigners/floor-mod';
+import { AggregateFunction, Emission, StreamEvent, WindowBounds, WindowSpec } from '../../src/core/types';
+import { WindowOperator, WindowOperatorOptions } from '../../src/core/window-operator';
+
+// Property tests of the window operator on random streams. Values are small integers so that
+// sums are exact whatever order accumulators are merged in.
+
+type Msg = { payload: number };
+type Ev = StreamEvent<Msg>;
+
+const aggregate = compileAggregations<Msg>([
+  { op: 'count' },
+  { op: 'sum' },
+  { op: 'max' },
+  { op: 'min' },
+  { op: 'avg' },
+  { op: 'median' },
+  { op: 'first' },
+  { op: 'last' },
+]) as unknown as AggregateFunction<Msg, unknown, unknown>;
+
+function run(options: Omit<WindowOperatorOptions<Msg, unknown, unknown>, 'onEmit' | 'aggregate'>, events: Ev[]): Emission<Msg, unknown>[] {
+  const out: Emission<Msg, unknown>[] = [];
+  const op = new WindowOperator<Msg, unknown, unknown>({ ...options, aggregate, onEmit: (e) => out.push(e) });
+  events.forEach((e, i) => op.process(e, i));
+  op.flush(events.length);
+  return out;
+}
+
+/** The result of the aggregate computed from scratch over `events` (added in event-time order). */
+function recompute(events: Ev[]): unknown {
+  let acc = aggregate.createAccumulator();
+  for (const e of [...events].sort((a, b) => a.time - b.time)) acc = aggregate.add(acc, e.value, e.time);
+  return aggregate.result(acc);
+}
+
+function canonical(out: Emission<Msg, unknown>[]): string[] {
+  return out
+    .map((e) => (e.kind === 'window' ? JSON.stringify([e.window.key, e.window.end, e.window.start, e.window.firing, e.window.count, e.result]) : JSON.stringify(['late', e.event])))
+    .sort();
+}
+
+function perKey(out: Emission<Msg, unknown>[]): Record<string, string[]> {
+  const byKey: Record<string, string[]> = {};
+  for (const e of out) {
+    const key = e.kind === 'window' ? e.window.key : e.event.key;
+    (byKey[key] ??= []).push(JSON.stringify(e));
+  }
+  return byKey;
+}
+
+const keyArb = fc.constantFrom('a', 'b', 'c');
+// A dense time range, so windows hold several events and events often fall on window boundaries.
+const eventArb = fc.record({ key: keyArb, time: fc.integer({ min: -60, max: 60 }), value: fc.integer({ min: -50, max: 50 }) });
+const streamArb = fc.array(eventArb, { maxLength: 80 });
+const toEvents = (raw: { key: string; time: number; value: number }[]): Ev[] => raw.map((r) => ({ key: r.key, time: r.time, value: { payload: r.value } }));
+
+/** Events with distinct times per key (per-event sliding windows emit once per instant only then). */
+const uniqueTimes = (raw: { key: string; time: number; value: number }[]) => {
+  const seen = new Set<string>();
+  return raw.filter((r) => !seen.has(`${r.key}/${r.time}`) && seen.add(`${r.key}/${r.time}`));
+};
+
+const timeWindowArb: fc.Arbitrary<{ window: WindowSpec; bounds: WindowBounds }> = fc.oneof(
+  fc.record({ window: fc.record({ type: fc.constant('tumbling' as const), size: fc.integer({ min: 1, max: 25 }), offset: fc.integer({ min: -20, max: 20 }) }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') }),
+  fc
+    .record({ slide: fc.integer({ min: 1, max: 20 }), factor: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 5 }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') })
+    .map(({ slide, factor, extra, bounds }) => ({ window: { type: 'sliding' as const, size: slide * factor + (extra % slide), slide }, bounds })),
+  fc.record({ window: fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 40 }) }), bounds: fc.constant<WindowBounds>('[start,end)') }),
+  fc.record({ window: fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 40 }), maxDuration: fc.integer({ min: 1, max: 100 }) }), bounds: fc.constant<WindowBounds>('[start,end)') }),
+  fc.record({ window: fc.record({ type: fc.constant('sliding' as const), size: fc.integer({ min: 1, max: 50 }), slide: fc.constant('event' as const) }), bounds: fc.constant<WindowBounds>('(start,end]') }),
+);
+
+/** Which of `events` a fired window holds, by the window type's own membership rule. */
+function members(spec: WindowSpec, bounds: WindowBounds, key: string, start: number, end: number, events: Ev[]): Ev[] {
+  const endIncl = bounds === '(start,end]' || (spec.type === 'sliding' && spec.slide === 'event');
+  return events.filter((e) => e.key === key && (endIncl ? e.time > start && e.time <= end : e.time >= start && e.time < end));
+}
+
+/** Shuffles in-order events so each arrives no later than maxOutOfOrder behind the newest so far. */
+function shuffleWithin(events: Ev[], maxOutOfOrder: number, jitter: number[]): Ev[] {
+  return events
+    .map((e, i) => ({ e, at: e.time + (jitter[i % jitter.length] % (maxOutOfOrder + 1)), i }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.e);
+}
+
+describe('window operator properties', () => {
+  it('incremental results equal a from-scratch recompute of each window', () => {
+    fc.assert(
+      fc.property(timeWindowArb, streamArb, fc.integer({ min: 0, max: 30 }), ({ window, bounds }, raw, maxOutOfOrder) => {
+        const events = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
+        const out = run({ window, bounds, maxOutOfOrder }, events);
+        let counted = 0;
+        for (const e of out) {
+          assert.equal(e.kind, 'window');
+          if (e.kind !== 'window') continue;
+          const held = members(window, bounds, e.window.key, e.window.start, e.window.end, events);
+          assert.equal(e.window.count, held.length);
+          assert.deepEqual(e.result, recompute(held));
+          counted += held.length;
+        }
+        // Tumbling windows and sessions partition the events: nothing lost, nothing twice.
+        if (window.type === 'tumbling' || window.type === 'session') assert.equal(counted, events.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('input shuffled within maxOutOfOrder gives the same windows as sorted input', () => {
+    fc.assert(
+      fc.property(timeWindowArb, streamArb, fc.integer({ min: 0, max: 30 }), fc.array(fc.nat(1000), { minLength: 1, maxLength: 20 }), ({ window, bounds }, raw, maxOutOfOrder, jitter) => {
+        const sorted = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
+        const shuffled = shuffleWithin(sorted, maxOutOfOrder, jitter);
+        const a = run({ window, bounds, maxOutOfOrder }, sorted);
+        const b = run({ window, bounds, maxOutOfOrder }, shuffled);
+        assert.deepEqual(canonical(b), canonical(a));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('snapshot → JSON → restore mid-stream gives the same output as an uninterrupted run', () => {
+    const optionsArb = fc.record({
+      spec: fc.oneof(timeWindowArb, fc.record({ window: fc.record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 6 }), overlap: fc.integer({ min: 0, max: 5 }) }).map((w) => ({ ...w, overlap: w.overlap % w.count })), bounds: fc.constant<WindowBounds>('[start,end)') })),
+      maxOutOfOrder: fc.integer({ min: 0, max: 40 }),
+      allowedLateness: fc.integer({ min: 0, max: 40 }),
+      lateData: fc.constantFrom('drop' as const, 'output' as const, 'update' as const),
+      emit: fc.constantFrom('final' as const, 'update' as const),
+      watermarkScope: fc.constantFrom('stream' as const, 'key' as const),
+    });
+    fc.assert(
+      fc.property(optionsArb, streamArb, fc.nat(), ({ spec, ...rest }, raw, cut) => {
+        const options = { ...rest, window: spec.window, bounds: spec.bounds };
+        const events = toEvents(spec.window.type === 'sliding' ? uniqueTimes(raw) : raw);
+        const at = events.length === 0 ? 0 : cut % (events.length + 1);
+        const whole = run(options, events);
+
+        const out: Emission<Msg, unknown>[] = [];
+        const first = new WindowOperator<Msg, unknown, unknown>({ ...options, aggregate, onEmit: (e) => out.push(e) });
+        events.slice(0, at).forEach((e, i) => first.process(e, i));
+        const saved = JSON.parse(JSON.stringify(first.snapshot()));
+        const second = new WindowOperator<Msg, unknown, unknown>({ ...options, aggregate, onEmit: (e) => out.push(e) });
+        second.restore(saved);
+        assert.deepEqual(second.stats(), first.stats());
+        events.slice(at).forEach((e, i) => second.process(e, at + i));
+        second.flush(events.length);
+        assert.deepEqual(perKey(out), perKey(whole));
+        assert.deepEqual(canonical(out), canonical(whole));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('hopping windows whose slide equals their size are exactly the tumbling windows', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'), fc.integer({ min: 0, max: 20 }), streamArb, (size, offset, bounds, maxOutOfOrder, raw) => {
+        const events = toEvents(raw);
+        const strip = (out: Emission<Msg, unknown>[]) => out.map((e) => (e.kind === 'window' ? { ...e, window: { ...e.window, type: 'x' } } : e));
+        const hopping = run({ window: { type: 'sliding', size, slide: size, offset }, bounds, maxOutOfOrder }, events);
+        const tumbling = run({ window: { type: 'tumbling', size, offset }, bounds, maxOutOfOrder }, events);
+        assert.deepEqual(perKey(strip(hopping)), perKey(strip(tumbling)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('session merging does not depend on arrival order', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined }),
+        streamArb,
+        fc.array(fc.nat(), { maxLength: 60 }),
+        (gap, maxDuration, raw, order) => {
+          // Distinct times: first and last of events at the same instant legitimately follow arrival order.
+          const events = toEvents(uniqueTimes(raw));
+          const permuted = events.map((e, i) => ({ e, k: order[i] ?? i })).sort((a, b) => a.k - b.k).map((x) => x.e);
+          const window: WindowSpec = maxDuration === undefined ? { type: 'session', gap } : { type: 'session', gap, maxDuration };
+          // A watermark that never passes anything: every arrival order is on time, and flush closes all.
+          const a = canonical(run({ window, maxOutOfOrder: 1e9 }, events));
+          const b = canonical(run({ window, maxOutOfOrder: 1e9 }, permuted));
+          assert.deepEqual(b, a);
+          // And the sessions are the reference ones: sorted events split where the gap is reached or a maxDuration boundary crossed.
+          const expected: string[] = [];
+          for (const key of ['a', 'b', 'c']) {
+            const mine = events.filter((e) => e.key === key).sort((x, y) => x.time - y.time);
+            let group: Ev[] = [];
+            const close = () => {
+              if (group.length === 0) return;
+              const start = group[0].time;
+              let end = group[group.length - 1].time + gap;
+              if (maxDuration !== undefined) end = Math.min(end, alignedStart(start, maxDuration, 0, false) + maxDuration);
+              expected.push(JSON.stringify([key, end, start, 'final', group.length, recompute(group)]));
+              group = [];
+            };
+            for (const e of mine) {
+              const prev = group[group.length - 1];
+              const crosses = maxDuration !== undefined && prev !== undefined && alignedStart(prev.time, maxDuration, 0, false) !== alignedStart(e.time, maxDuration, 0, false);
+              if (prev !== undefined && (e.time - prev.time >= gap || crosses)) close();
+              group.push(e);
+            }
+            close();
+          }
+          assert.deepEqual(a, expected.sort());
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
