@@ -54,6 +54,8 @@ allow_anonymous true
 listener $port 127.0.0.1
 persistence true
 persistence_location $dir/data/
+# Fast publishers must not lose QoS 1/2 messages to the default 1000-message queue limit.
+max_queued_messages 1000000
 autosave_interval 1
 log_dest file $state/$name.log
 log_type error

@@ -165,7 +165,7 @@ export = (RED: ConnectorRedAPI) => {
         }
         if (events.length) {
           sendTracked(
-            { topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark } },
+            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark } },
             good,
           );
         }

@@ -111,6 +111,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     assert.ok(got.length < 4, `batched into fewer messages than records (${got.length})`);
     assert.deepEqual(got.flatMap((m) => m.payload.map((e: Msg) => e.payload.v)), [1, 2, 3, 4]);
     assert.equal(got[0].payload[0].topic, 'k');
+    assert.equal(got[0].batch, true, 'msg.batch marks the array as a batch of events for the stream nodes');
   });
 
   it('consumer group: two consumers split the partitions and each record is processed once per group', async function () {

@@ -1,0 +1,392 @@
+/**
+ * Connector benchmark: events per second and end-to-end latency through MQTT and Kafka
+ * connector flows in an embedded Node-RED runtime, next to the raw client rate measured in the
+ * same run against the same brokers (mqtt.js publish → subscribe, kafkajs produce → consume).
+ *
+ * Flow: <connector in> → stream-aggregate (count windows of 10 events per key, avg/max/count)
+ * → <connector out> → a plain client that receives the results. Each event carries its send
+ * time; each result carries the latest send time of its window (max), so a result's latency is
+ * from publishing the event that completed the window to receiving the result downstream.
+ * Throughput is events that arrived (a result stands for its window's events) / (first send →
+ * last arrival). Publishers send as fast as the client library takes messages, so latencies are
+ * measured under full load. A warm-up run precedes the measured ones.
+ *
+ *   npm run bench:connectors            table
+ *   npm run bench:connectors -- --json  one JSON object with the same figures
+ *   BENCH_MQTT_N=20000 BENCH_KAFKA_N=100000 npm run bench:connectors
+ *
+ * Brokers are started and stopped through scripts/test-brokers (Mosquitto; Kafka from Maven).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import * as mqtt from 'mqtt';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const RED = require('node-red');
+
+const ROOT = path.join(__dirname, '..');
+const JSON_OUT = process.argv.includes('--json');
+const MQTT_N = Number(process.env.BENCH_MQTT_N || 20000);
+const KAFKA_N = Number(process.env.BENCH_KAFKA_N || 50000);
+const KEYS = 10;
+const WINDOW = 10;
+const CHUNK = 500;
+const STATE = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-bench-brokers-'));
+
+type Msg = Record<string, any>;
+
+interface Figures {
+  label: string;
+  events: number;
+  eventsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Events (raw) or results (flow) that arrived, of those expected. */
+  received: number;
+  expected: number;
+  ratioToRaw?: number;
+}
+
+function log(text: string): void {
+  if (!JSON_OUT) process.stderr.write(text + '\n');
+}
+
+function brokers(action: 'start' | 'stop', names: string[]): Record<string, string> {
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'test-brokers', `${action}.sh`), ...names], {
+    env: { ...process.env, STREAM_BROKERS_DIR: STATE },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', JSON_OUT ? 'ignore' : 'inherit'],
+  });
+  const env: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) env[m[1]] = m[2];
+  }
+  return env;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Collects arrivals until `expected` came or nothing arrived for `quietMs`. */
+class Receiver {
+  latencies: number[] = [];
+  last = 0;
+  private resolve?: () => void;
+  private timer?: NodeJS.Timeout;
+  constructor(private readonly expected: number, private readonly quietMs = 3000) {}
+
+  arrive(sentAt: number): void {
+    const now = performance.now();
+    this.last = now;
+    this.latencies.push(now - sentAt);
+    if (this.latencies.length >= this.expected) this.finish();
+  }
+
+  done(): Promise<void> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      if (this.latencies.length >= this.expected) return this.finish();
+      const check = () => {
+        if (performance.now() - Math.max(this.last, start) > this.quietMs) this.finish();
+        else this.timer = setTimeout(check, 100);
+      };
+      const start = performance.now();
+      this.timer = setTimeout(check, 100);
+    });
+  }
+
+  private finish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const r = this.resolve;
+    this.resolve = undefined;
+    r?.();
+  }
+}
+
+function figures(label: string, events: number, expected: number, start: number, rx: Receiver): Figures {
+  const sorted = rx.latencies.slice().sort((a, b) => a - b);
+  const seconds = (rx.last - start) / 1000;
+  // Only what arrived counts: a lost result stands for the events of its window.
+  const arrivedEvents = (rx.latencies.length * events) / expected;
+  return {
+    label,
+    events,
+    eventsPerSec: Math.round(rx.latencies.length ? arrivedEvents / seconds : 0),
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+    received: rx.latencies.length,
+    expected,
+  };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+const event = (i: number) => JSON.stringify({ v: (i * 7919) % 1000 / 10, sent: performance.now() });
+const keyOf = (i: number) => `sensor-${i % KEYS}`;
+const tick = () => new Promise((r) => setImmediate(r));
+
+// ---------------------------------------------------------------- MQTT
+
+async function mqttRaw(url: string, qos: 0 | 1, n = MQTT_N): Promise<Figures> {
+  const topic = `bench/raw/${qos}/${process.pid}`;
+  const sub = await mqtt.connectAsync(url, { clean: true });
+  const pub = await mqtt.connectAsync(url, { clean: true });
+  const rx = new Receiver(n);
+  sub.on('message', (_t, p) => rx.arrive(JSON.parse(p.toString()).sent));
+  await sub.subscribeAsync(`${topic}/#`, { qos });
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    pub.publish(`${topic}/${keyOf(i)}`, event(i), { qos });
+    if (i % CHUNK === CHUNK - 1) await tick();
+  }
+  await rx.done();
+  await Promise.all([sub.endAsync(), pub.endAsync()]);
+  return figures(`mqtt.js publish → subscribe, QoS ${qos}`, n, n, start, rx);
+}
+
+async function mqttFlow(url: string, qos: 0 | 1): Promise<Figures> {
+  const base = `bench/flow/${qos}/${process.pid}`;
+  await deploy([
+    { id: 'mb', type: 'stream-mqtt-broker', url, protocolVersion: '4', reconnectPeriod: 1000 },
+    { id: 'in', type: 'stream-mqtt-in', broker: 'mb', topic: `${base}/in/+`, qos: String(qos), format: 'json', keyFrom: 'level', keyLevel: '-1', timeFrom: 'arrival', wires: [['agg']] },
+    aggregate('out'),
+    { id: 'out', type: 'stream-mqtt-out', broker: 'mb', topic: `${base}/out`, qos: String(qos), queueSize: 100000 },
+  ]);
+  const sub = await mqtt.connectAsync(url, { clean: true });
+  const expected = MQTT_N / WINDOW;
+  const rx = new Receiver(expected);
+  sub.on('message', (_t, p) => rx.arrive(JSON.parse(p.toString()).lastSent));
+  await sub.subscribeAsync(`${base}/out`, { qos });
+  await waitFor(() => connected.has('in') && connected.has('out'), 10000, 'the MQTT nodes to connect');
+  const pub = await mqtt.connectAsync(url, { clean: true });
+  const start = performance.now();
+  for (let i = 0; i < MQTT_N; i++) {
+    pub.publish(`${base}/in/${keyOf(i)}`, event(i), { qos });
+    if (i % CHUNK === CHUNK - 1) await tick();
+  }
+  await rx.done();
+  await Promise.all([sub.endAsync(), pub.endAsync()]);
+  return figures(`stream-mqtt-in → stream-aggregate → stream-mqtt-out, QoS ${qos}`, MQTT_N, expected, start, rx);
+}
+
+// ---------------------------------------------------------------- Kafka
+
+let kafka: Kafka;
+let admin: Admin;
+let producer: Producer;
+
+async function createTopic(prefix: string, partitions: number): Promise<string> {
+  const topic = `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  return topic;
+}
+
+async function groupStable(groupId: string, members: number): Promise<void> {
+  await waitForAsync(async () => {
+    const { groups } = await admin.describeGroups([groupId]);
+    return groups[0].state === 'Stable' && groups[0].members.length === members;
+  }, 30000, `consumer group ${groupId} to become stable`);
+}
+
+async function produceAll(topic: string, n: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < n; i += CHUNK) {
+    const messages = [];
+    for (let j = i; j < Math.min(n, i + CHUNK); j++) messages.push({ key: keyOf(j), value: event(j) });
+    await producer.send({ topic, messages, acks: 1 });
+  }
+  return start;
+}
+
+async function kafkaRaw(n = KAFKA_N): Promise<Figures> {
+  const topic = await createTopic('bench-raw', 2);
+  const groupId = `bench-raw-${process.pid}-${n}`;
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+  const rx = new Receiver(n);
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).sent);
+    },
+  });
+  await groupStable(groupId, 1);
+  const start = await produceAll(topic, n);
+  await rx.done();
+  await consumer.disconnect();
+  return figures('kafkajs produce → consume (eachBatch)', n, n, start, rx);
+}
+
+async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promise<Figures> {
+  const src = await createTopic(`bench-${output}-in`, 2);
+  const dst = await createTopic(`bench-${output}-out`, 1);
+  const groupId = `bench-flow-${output}-${process.pid}`;
+  await deploy([
+    { id: 'kb', type: 'stream-kafka-broker', brokers: brokersList, clientId: 'bench', connectionTimeout: 1000, requestTimeout: 10000, retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
+    { id: 'in', type: 'stream-kafka-in', broker: 'kb', topics: src, groupId, fromBeginning: true, format: 'json', keyFrom: 'record', timeFrom: 'record', commitMode: 'handled', maxInFlight: 20000, output, sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, wires: [['agg']] },
+    aggregate('out'),
+    { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', acks: 'leader', batchSize: 1000, queueSize: 100000 },
+  ]);
+  const expected = KAFKA_N / WINDOW;
+  const rx = new Receiver(expected);
+  const reader = kafka.consumer({ groupId: `${groupId}-reader`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+  await reader.connect();
+  await reader.subscribe({ topics: [dst], fromBeginning: true });
+  await reader.run({ eachBatch: async ({ batch }) => { for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent); } });
+  await Promise.all([groupStable(groupId, 1), groupStable(`${groupId}-reader`, 1)]);
+  const start = await produceAll(src, KAFKA_N);
+  await rx.done();
+  await reader.disconnect();
+  return figures(`stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`, KAFKA_N, expected, start, rx);
+}
+
+// ---------------------------------------------------------------- Node-RED
+
+const connected = new Set<string>();
+
+/** Count windows per key; the max of the send times is the send time of the event that closed the window. */
+function aggregate(next: string): Msg {
+  return {
+    id: 'agg', type: 'stream-aggregate', windowType: 'global', count: String(WINDOW), keyProperty: 'topic', timeMode: 'processing',
+    aggregations: [{ op: 'avg', property: 'payload.v' }, { op: 'max', property: 'payload.sent', as: 'lastSent' }, { op: 'count' }],
+    wires: [[next]],
+  };
+}
+
+async function startRuntime(): Promise<() => Promise<void>> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-bench-'));
+  // Installed the way users install it: the package in <userDir>/node_modules.
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', 'node-red-contrib-stream-processing'), 'dir');
+  const server = http.createServer();
+  RED.init(server, {
+    userDir,
+    flowFile: 'flows.json',
+    httpAdminRoot: false,
+    httpNodeRoot: false,
+    uiHost: '127.0.0.1',
+    logging: { console: { level: 'error', metrics: false, audit: false } },
+  });
+  await RED.start();
+  // Status events tell when the connector nodes are up.
+  RED.events.on('node-status', (e: { id: string; status: { text?: string } }) => {
+    if (String(e.status?.text ?? '').startsWith('connected')) connected.add(e.id);
+    else connected.delete(e.id);
+  });
+  return async () => {
+    await RED.stop();
+    server.close();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  };
+}
+
+async function deploy(nodes: Msg[]): Promise<void> {
+  connected.clear();
+  const flow: Msg[] = [{ id: 'tab', type: 'tab', label: 'bench' }, ...nodes.map((n) => (n.type.endsWith('-broker') ? n : { z: 'tab', x: 0, y: 0, ...n }))];
+  const started = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
+  await RED.nodes.setFlows(flow, {}, 'full');
+  await started;
+  for (const n of nodes) if (!RED.nodes.getNode(n.id)) throw new Error(`node ${n.id} (${n.type}) did not start: is the package built?`);
+}
+
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForAsync(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+function table(results: Record<string, Figures>): string {
+  const rows = Object.values(results).map((f) => [
+    f.label,
+    f.eventsPerSec.toLocaleString('en-US'),
+    f.p50Ms.toFixed(1),
+    f.p99Ms.toFixed(1),
+    `${f.received}/${f.expected}`,
+    f.ratioToRaw === undefined ? 'baseline' : `${f.ratioToRaw.toFixed(2)}× raw`,
+  ]);
+  const head = ['scenario', 'events/s', 'p50 ms', 'p99 ms', 'arrived', 'vs raw'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, Figures> = {};
+  const stopRuntime = await startRuntime();
+  try {
+    log('starting Mosquitto…');
+    const m = brokers('start', ['mqtt']);
+    // Warm-up (JIT, broker caches): not reported.
+    await mqttRaw(m.MQTT_URL, 0, Math.ceil(MQTT_N / 5));
+    for (const qos of [0, 1] as const) {
+      results[`mqttRawQos${qos}`] = await mqttRaw(m.MQTT_URL, qos);
+      const flow = await mqttFlow(m.MQTT_URL, qos);
+      flow.ratioToRaw = round(flow.eventsPerSec / results[`mqttRawQos${qos}`].eventsPerSec);
+      results[`mqttFlowQos${qos}`] = flow;
+      log(`mqtt QoS ${qos} done`);
+    }
+    brokers('stop', ['mqtt']);
+
+    log('starting Kafka…');
+    const k = brokers('start', ['kafka']);
+    kafka = new Kafka({ brokers: [k.KAFKA_BROKERS], clientId: 'bench-tools', logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    producer = kafka.producer();
+    await Promise.all([admin.connect(), producer.connect()]);
+    await kafkaRaw(Math.ceil(KAFKA_N / 5));
+    results.kafkaRaw = await kafkaRaw();
+    for (const output of ['single', 'batch'] as const) {
+      const f = await kafkaFlow(k.KAFKA_BROKERS, output);
+      f.ratioToRaw = round(f.eventsPerSec / results.kafkaRaw.eventsPerSec);
+      results[output === 'single' ? 'kafkaFlowSingle' : 'kafkaFlowBatch'] = f;
+      log(`kafka ${output} done`);
+    }
+    await Promise.all([admin.disconnect(), producer.disconnect()]);
+  } finally {
+    await RED.nodes.setFlows([], {}, 'full').catch(() => undefined);
+    await stopRuntime();
+    brokers('stop', ['--clean']);
+  }
+
+  const meta = { mqttEvents: MQTT_N, kafkaEvents: KAFKA_N, keys: KEYS, windowEvents: WINDOW, node: process.version, cpus: os.cpus().length };
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ ...meta, results }, null, 2));
+  } else {
+    console.log(`connector benchmark: ${MQTT_N} MQTT / ${KAFKA_N} Kafka events, ${KEYS} keys, stream-aggregate count windows of ${WINDOW} (avg, max, count); ${os.cpus().length} CPUs, Node ${process.version}`);
+    console.log('latency under full load: raw = send → receive per event; flows = send of the event that closed a window → its result received downstream');
+    console.log(table(results));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    try {
+      brokers('stop', ['--clean']);
+    } catch {
+      /* already stopped */
+    }
+    process.exit(1);
+  },
+);
