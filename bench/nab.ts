@@ -24,10 +24,13 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** The default detector as a user gets it: pattern anomaly, every setting left at its default. */
+/**
+ * The default detector as a user gets it: pattern anomaly, every setting left at its default.
+ * NAB ranks its onset score (msg.detect.onset on the node's second port).
+ */
 function runDefault(file: NabFile): number[] {
   const d = createDetector('anomaly');
-  return file.values.map((v, i) => d.update(file.timestamps[i], v).score);
+  return file.values.map((v, i) => d.update(file.timestamps[i], v).details.onset as number);
 }
 
 /** Baseline: z-score of each value against a trailing window of 1000 (mean/std), as a tail probability. */

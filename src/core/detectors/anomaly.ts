@@ -1,13 +1,15 @@
 /**
  * Streaming anomaly score of each value against its trailing history.
  *
- * Three views of "expected" are kept per key, each robust to outliers in the history:
+ * Four views are kept per key, each robust to outliers in the history:
  *  - level: the median of the history (deviation scaled by the MAD),
  *  - step: the previous value (scaled by the median absolute step),
  *  - season: the value one period ago, when the history shows a period (scaled by the MAD of
- *    those seasonal differences), so a daily cycle is not an anomaly.
- * Each deviation goes through a Surprise standardiser (short mean vs its own long-run spread), the
- * three are summed and squashed into [0,1]. A score is emitted only at the onset of a deviation —
+ *    those seasonal differences), so a daily cycle is not an anomaly,
+ *  - shape: the relative entropy of the recent values' spread over the history's quantile bins,
+ *    for changes of behaviour within the usual range (DistributionShift).
+ * Each goes through a Surprise standardiser (short mean vs its own long-run spread), the four
+ * are summed and squashed into [0,1]. A score is emitted only at the onset of a deviation —
  * a value must beat the recent (decaying) peak by a margin — because one incident should raise
  * one alert, as early as possible, and not a stream of repeats.
  *
@@ -23,7 +25,9 @@
  */
 import { RollingQuantiles } from './rolling-quantiles';
 import { Surprise } from './surprise';
+import { NumberRing } from './ring';
 import { SeasonalityDetector } from './seasonality';
+import { DistributionShift } from './distribution-shift';
 
 /** Which side of expected counts as anomalous. */
 export type Direction = 'up' | 'down' | 'both';
@@ -35,9 +39,9 @@ export interface AnomalyOptions {
   /** Events seen before any score (default 100). */
   minHistory?: number;
   /**
-   * Alert threshold on the score, 0..1. Default 0.45: Gaussian white noise stays below ~0.43 over
-   * 100 000 values, while a lone 15σ spike or a 6σ level step reaches it. (Isolated small spikes
-   * are the spike pattern's job; this one is for incidents.)
+   * Alert threshold on `level`, 0..1. Default 0.5: Gaussian white noise stays below ~0.46 over
+   * 300 000 values, while a level step of ~6σ or a burst of a few values at 8σ reaches it.
+   * (Isolated spikes are the spike pattern's job; this one is for incidents.)
    */
   threshold?: number;
   /** Which deviations count (default both). */
@@ -50,9 +54,9 @@ export interface AnomalyOptions {
 
 /** The score of one value. */
 export interface AnomalyResult {
-  /** 0..1; high only at the onset of a deviation. */
+  /** 0..1; high only at the onset of a deviation (what a benchmark or a ranking wants). */
   score: number;
-  /** 0..1 before onset suppression: stays high while the deviation lasts (for alert state). */
+  /** 0..1 before onset suppression: stays high while the deviation lasts; alerts compare it with the threshold. */
   level: number;
   /** What the value was expected to be (seasonal baseline when a period is known, else the median). */
   expected: number;
@@ -64,6 +68,11 @@ export interface AnomalyResult {
 }
 
 const ONSET_MARGIN = 0.1;
+// The recent spread is judged on the last 60 values over 20 quantile bins of the history (3
+// values expected per bin): long enough for a histogram, short enough to react within the hour
+// at one reading a minute.
+const SHAPE_WINDOW = 60;
+const SHAPE_BINS = 20;
 const ONSET_DECAY = Math.exp(-1 / 200);
 const SURPRISE_SCALE = 3;
 
@@ -89,20 +98,27 @@ export class AnomalyDetector {
   private period = 0;
   private previous = NaN;
   private peak = 0;
+  private readonly signed: NumberRing;
+  private readonly shape: DistributionShift;
+  private readonly shapeSurprise: Surprise;
 
   constructor(options: AnomalyOptions = {}) {
     const history = options.history ?? 1000;
     const shortWindow = options.shortWindow ?? 10;
     this.minHistory = Math.max(2, options.minHistory ?? 100);
-    this.threshold = options.threshold ?? 0.45;
+    this.threshold = options.threshold ?? 0.5;
     this.direction = options.direction ?? 'both';
     this.levels = new RollingQuantiles(history);
+    this.signed = new NumberRing(shortWindow);
     this.steps = new RollingQuantiles(history);
     this.seasonal = new RollingQuantiles(history);
     const longWindow = 2 * history;
     this.levelSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
     this.stepSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
     this.seasonSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
+    this.shape = new DistributionShift(SHAPE_WINDOW, SHAPE_BINS);
+    // The divergence is already a summary of many values: no further short averaging.
+    this.shapeSurprise = new Surprise(1, longWindow, this.minHistory);
     const s = options.seasonality ?? 'auto';
     this.fixedPeriod = typeof s === 'number' ? s : 0;
     this.period = this.fixedPeriod;
@@ -132,11 +148,15 @@ export class AnomalyDetector {
         }
         this.seasonal.push(residual);
       }
+      z += this.shapeSurprise.update(this.shape.update(value, q));
       level = squash(z);
       score = level > this.peak + ONSET_MARGIN ? level : 0;
       this.peak = Math.max(this.peak * ONSET_DECAY, score);
     }
-    const up = value >= expected;
+    // The side of the recent deviation, not of this one value: after a dip the level stays high
+    // for a few values while single values already scatter around normal again.
+    this.signed.push(value - expected);
+    const up = this.signed.mean() >= 0;
     if ((this.direction === 'up' && !up) || (this.direction === 'down' && up)) {
       score = 0;
       level = 0;

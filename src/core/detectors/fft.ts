@@ -16,19 +16,22 @@ export function fft(re: Float64Array, im: Float64Array): void {
     }
   }
   for (let len = 2; len <= n; len <<= 1) {
+    const half = len >> 1;
     const ang = (-2 * Math.PI) / len;
     const wr = Math.cos(ang);
     const wi = Math.sin(ang);
     for (let i = 0; i < n; i += len) {
       let cr = 1;
       let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const ar = re[i + k + len / 2] * cr - im[i + k + len / 2] * ci;
-        const ai = re[i + k + len / 2] * ci + im[i + k + len / 2] * cr;
-        re[i + k + len / 2] = re[i + k] - ar;
-        im[i + k + len / 2] = im[i + k] - ai;
-        re[i + k] += ar;
-        im[i + k] += ai;
+      for (let k = 0; k < half; k++) {
+        const a = i + k;
+        const b = a + half;
+        const ar = re[b] * cr - im[b] * ci;
+        const ai = re[b] * ci + im[b] * cr;
+        re[b] = re[a] - ar;
+        im[b] = im[a] - ai;
+        re[a] += ar;
+        im[a] += ai;
         const nr = cr * wr - ci * wi;
         ci = cr * wi + ci * wr;
         cr = nr;

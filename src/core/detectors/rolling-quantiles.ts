@@ -81,29 +81,31 @@ export class RollingQuantiles {
   mad(center = this.median()): number {
     const n = this.size;
     if (n === 0) return NaN;
-    // Distances to the left of the split grow leftwards, to the right grow rightwards: the
-    // k-th smallest distance is a selection over two sorted sequences.
     const split = this.lowerBound(center);
+    if (n % 2 === 1) return this.kthDistance((n + 1) / 2, center, split);
+    return (this.kthDistance(n / 2, center, split) + this.kthDistance(n / 2 + 1, center, split)) / 2;
+  }
+
+  /**
+   * The k-th smallest |x − center|. Distances left of `split` grow leftwards and right of it grow
+   * rightwards, so this is a selection over two sorted sequences: binary search on how many of
+   * the k come from the left.
+   */
+  private kthDistance(k: number, center: number, split: number): number {
     const s = this.sorted;
-    const kth = (k: number): number => {
-      // Binary search on how many of the k smallest come from the left side.
-      let lo = Math.max(0, k - (n - split));
-      let hi = Math.min(k, split);
-      while (lo < hi) {
-        const a = (lo + hi) >> 1; // take a+1 from left?
-        const leftNext = center - s[split - 1 - a];
-        const rightPrev = k - a - 1 >= 0 ? s[split + k - a - 1] - center : -Infinity;
-        if (leftNext < rightPrev) lo = a + 1;
-        else hi = a;
-      }
-      const fromLeft = lo;
-      const fromRight = k - fromLeft;
-      const l = fromLeft > 0 ? center - s[split - fromLeft] : -Infinity;
-      const r = fromRight > 0 ? s[split + fromRight - 1] - center : -Infinity;
-      return Math.max(l, r);
-    };
-    if (n % 2 === 1) return kth((n + 1) / 2);
-    return (kth(n / 2) + kth(n / 2 + 1)) / 2;
+    const n = this.size;
+    let lo = Math.max(0, k - (n - split));
+    let hi = Math.min(k, split);
+    while (lo < hi) {
+      const a = (lo + hi) >> 1;
+      const leftNext = center - s[split - 1 - a];
+      const rightPrev = k - a - 1 >= 0 ? s[split + k - a - 1] - center : -Infinity;
+      if (leftNext < rightPrev) lo = a + 1;
+      else hi = a;
+    }
+    const l = lo > 0 ? center - s[split - lo] : -Infinity;
+    const r = k - lo > 0 ? s[split + k - lo - 1] - center : -Infinity;
+    return Math.max(l, r);
   }
 
   private lowerBound(value: number): number {

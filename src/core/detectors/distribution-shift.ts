@@ -1,0 +1,84 @@
+/**
+ * How differently the recent values are spread compared with the long history: the relative
+ * entropy (KL divergence) of the last `window` values' histogram over the history's quantile
+ * bins, against the uniform spread those bins have by construction. Catches a change of shape
+ * (a sensor that starts to oscillate, flattens or drifts within its usual range) that no single
+ * value reveals.
+ */
+import { RollingQuantiles } from './rolling-quantiles';
+
+/** Streaming relative entropy of a short window against a long history's quantile bins. */
+export class DistributionShift {
+  private readonly edges: Float64Array;
+  private readonly counts: Int32Array;
+  private readonly recent: Float64Array;
+  private readonly bins: Int32Array;
+  private head = 0;
+  private size = 0;
+  private sinceEdges = Infinity;
+  /** (c + ½)·ln(c + ½) for every count c a bin can hold, so no logarithm is taken per value. */
+  private readonly xlogx: Float64Array;
+  /** Σ over bins of xlogx[count]: the divergence follows from it in O(1). */
+  private sum = 0;
+
+  /** `refresh`: the bin edges follow the history every this many values (they move slowly). */
+  constructor(readonly window: number, readonly binCount: number, private readonly refresh = 10) {
+    this.edges = new Float64Array(binCount - 1);
+    this.counts = new Int32Array(binCount);
+    this.recent = new Float64Array(window);
+    this.bins = new Int32Array(window);
+    this.xlogx = new Float64Array(window + 1);
+    for (let c = 0; c <= window; c++) this.xlogx[c] = (c + 0.5) * Math.log(c + 0.5);
+  }
+
+  /** Adds `value` to the recent window and returns the divergence from `history` (≥ 0, nats). */
+  update(value: number, history: RollingQuantiles): number {
+    if (this.sinceEdges >= this.refresh) {
+      this.sinceEdges = 0;
+      for (let b = 1; b < this.binCount; b++) this.edges[b - 1] = history.quantile(b / this.binCount);
+      this.counts.fill(0);
+      for (let i = 0; i < this.size; i++) {
+        const j = (this.head + i) % this.window;
+        const bin = this.binOf(this.recent[j]);
+        this.bins[j] = bin;
+        this.counts[bin]++;
+      }
+      this.sum = 0;
+      for (let b = 0; b < this.binCount; b++) this.sum += this.xlogx[this.counts[b]];
+    }
+    this.sinceEdges++;
+    const bin = this.binOf(value);
+    if (this.size === this.window) {
+      const old = this.bins[this.head];
+      this.sum -= this.xlogx[this.counts[old]];
+      this.counts[old]--;
+      this.sum += this.xlogx[this.counts[old]];
+      this.recent[this.head] = value;
+      this.bins[this.head] = bin;
+      this.head = (this.head + 1) % this.window;
+    } else {
+      const j = (this.head + this.size) % this.window;
+      this.recent[j] = value;
+      this.bins[j] = bin;
+      this.size++;
+    }
+    this.sum -= this.xlogx[this.counts[bin]];
+    this.counts[bin]++;
+    this.sum += this.xlogx[this.counts[bin]];
+    // With half a count added per bin (so empty bins stay finite), p_b = (c_b + ½) / total and
+    // Σ p_b·ln(p_b·B) = sum / total − ln(total) + ln(B).
+    const total = this.size + 0.5 * this.binCount;
+    return Math.max(0, this.sum / total - Math.log(total) + Math.log(this.binCount));
+  }
+
+  private binOf(x: number): number {
+    let lo = 0;
+    let hi = this.binCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (x > this.edges[mid]) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
