@@ -20,6 +20,7 @@ const nodeModules = [
   require('../../src/nodes/stream-aggregate'),
   require('@node-red/nodes/core/function/10-function.js'),
   require('@node-red/nodes/core/common/25-catch.js'),
+  require('@node-red/nodes/core/common/24-complete.js'),
   require('@node-red/nodes/core/common/25-status.js'),
   require('@node-red/nodes/core/network/05-tls.js'),
 ];
@@ -37,6 +38,15 @@ export async function deploy(nodes: FlowNode[], credentials: Record<string, unkn
 /** Stops the deployed flow (its nodes' close handlers run). */
 export async function undeploy(): Promise<void> {
   await helper.unload();
+}
+
+/** Errors the runtime logged for node `id` since the flow was deployed (node.error without a message lands here). */
+export function loggedErrors(id: string): string[] {
+  const spy = helper.log();
+  return spy.args
+    .map((a: any[]) => a[0])
+    .filter((e: any) => e && e.level === spy.ERROR && e.id === id)
+    .map((e: any) => String(e.msg));
 }
 
 export function getNode(id: string): any {

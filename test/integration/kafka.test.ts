@@ -173,6 +173,40 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     await untilAsync(async () => (offsets = await committed(group, src))[0] === '3', 10000, () => `committed offset 3, got ${offsets}`);
   });
 
+  it('backpressure: pauses at maxInFlight unfinished messages and resumes as they finish; msg.pause / msg.resume hold and release the stream', async function () {
+    this.timeout(60000);
+    const src = await topic('pressure');
+    const group = unique('g');
+    const N = 30;
+    await producer.send({ topic: src, messages: Array.from({ length: N }, (_, i) => ({ value: JSON.stringify({ i }) })) });
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, group, { commitMode: 'handled', maxInFlight: 5, wires: [['hold']] }), { id: 'hold', type: 'helper' }]);
+    const received: Msg[] = [];
+    const held: (() => void)[] = [];
+    getNode('hold').on('input', (m: Msg, _send: unknown, done: () => void) => {
+      received.push(m);
+      held.push(done);
+    });
+    const release = (n: number) => held.splice(0, n).forEach((done) => done());
+
+    await until(() => received.length === 5 && lastText('in').startsWith('paused'), 15000, () => `paused after 5, got ${received.length}; status ${lastText('in')}`);
+    assert.match(lastText('in'), /5 in flight/);
+    release(3); // 2 left unfinished: at most half the limit, so the consumer resumes
+    await until(() => received.length === 8 && lastText('in').startsWith('paused'), 15000, () => `paused again after 8, got ${received.length}; status ${lastText('in')}`);
+
+    getNode('in').receive({ pause: true });
+    release(held.length);
+    await until(() => lastText('in').startsWith('paused') && !/in flight/.test(lastText('in')), 5000, () => `paused by msg.pause with nothing in flight, status ${lastText('in')}`);
+    assert.equal(received.length, 8);
+    getNode('in').receive({ resume: true });
+    while (received.length < N) {
+      await until(() => held.length > 0, 15000, () => `more records after resume, got ${received.length}`);
+      release(held.length);
+    }
+    assert.deepEqual(received.map((m) => m.payload.i), Array.from({ length: N }, (_, i) => i), 'every record once, in order');
+    let offsets: string[] = [];
+    await untilAsync(async () => (offsets = await committed(group, src))[0] === String(N), 10000, () => `committed ${N}, got ${offsets}`);
+  });
+
   it('malformed payloads (invalid JSON, binary) are counted and Catch-able; the consumer keeps going and commits past them', async () => {
     const src = await topic('bad');
     const group = unique('g');

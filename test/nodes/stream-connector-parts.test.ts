@@ -1,0 +1,261 @@
+import { strict as assert } from 'assert';
+import * as fc from 'fast-check';
+import { BoundedQueue } from '../../src/connectors/bounded-queue';
+import { decodePayload, encodePayload } from '../../src/connectors/payload-format';
+import { resolveKey, resolveTime, toEventMessage, toEpochMs } from '../../src/connectors/event-mapping';
+import { topicMatches, subscriptionProblem, publishTopicProblem } from '../../src/connectors/mqtt-topic';
+import { OffsetTracker } from '../../src/connectors/offset-tracker';
+import { HandledTracker } from '../../src/connectors/handled-tracker';
+import { parseMqttBrokerConfig, parseMqttInConfig, parseMqttOutConfig } from '../../src/connectors/mqtt-config';
+import { parseKafkaBrokerConfig, parseKafkaInConfig, parseKafkaOutConfig } from '../../src/connectors/kafka-config';
+import { ConfigError, InputError } from '../../src/core/errors';
+
+const cfg = (o: Record<string, unknown>) => ({ id: 'n', type: 't', ...o });
+
+describe('connector building blocks', () => {
+  describe('BoundedQueue', () => {
+    it('keeps order, evicts the oldest when full and counts every eviction', () => {
+      const q = new BoundedQueue<number>(2);
+      assert.equal(q.push(1), undefined);
+      assert.equal(q.push(2), undefined);
+      assert.equal(q.push(3), 1);
+      assert.equal(q.dropped, 1);
+      assert.deepEqual(q.drain(), [2, 3]);
+      assert.equal(q.length, 0);
+    });
+
+    it('capacity 0 refuses everything', () => {
+      const q = new BoundedQueue<string>(0);
+      assert.equal(q.push('a'), 'a');
+      assert.equal(q.length, 0);
+      assert.equal(q.dropped, 1);
+    });
+
+    it('behaves like a FIFO of the last `capacity` items (property)', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.oneof(fc.integer(), fc.constant('shift')), { maxLength: 3000 }), (cap, ops) => {
+          const q = new BoundedQueue<number>(cap);
+          const model: number[] = [];
+          let dropped = 0;
+          for (const op of ops) {
+            if (op === 'shift') assert.equal(q.shift(), model.shift());
+            else {
+              model.push(op as number);
+              if (model.length > cap) {
+                model.shift();
+                dropped++;
+              }
+              q.push(op as number);
+            }
+          }
+          assert.equal(q.dropped, dropped);
+          assert.deepEqual(q.drain(), model);
+        }),
+      );
+    });
+  });
+
+  describe('payload decoding', () => {
+    it('auto: JSON documents parse, plain words stay text, broken JSON objects are errors', () => {
+      assert.deepEqual(decodePayload(Buffer.from('{"a":1}'), 'auto'), { a: 1 });
+      assert.equal(decodePayload(Buffer.from('21.5'), 'auto'), 21.5);
+      assert.equal(decodePayload(Buffer.from('on'), 'auto'), 'on');
+      assert.throws(() => decodePayload(Buffer.from('{"a":'), 'auto'), (e: unknown) => e instanceof InputError && /not valid JSON/.test(e.message));
+    });
+
+    it('json rejects text, string rejects binary, buffer passes bytes through', () => {
+      assert.throws(() => decodePayload(Buffer.from('hello'), 'json'), /not valid JSON: string "hello"/);
+      assert.throws(() => decodePayload(Buffer.from([0, 1, 0xff]), 'string'), /binary data \(3 bytes\)/);
+      const raw = Buffer.from([0, 1, 0xff]);
+      assert.equal(decodePayload(raw, 'buffer'), raw);
+      assert.equal(decodePayload(null, 'json'), null);
+    });
+
+    it('encodes objects as JSON, strings and buffers as they are', () => {
+      assert.equal(encodePayload({ a: 1 }), '{"a":1}');
+      assert.equal(encodePayload('x'), 'x');
+      assert.equal(encodePayload(3), '3');
+    });
+  });
+
+  describe('event mapping', () => {
+    const rec = { topic: 'plant/boiler-3/temperature', payload: { v: 1, ts: '2026-01-01T00:00:00Z', id: 7 }, arrival: 42, recordKey: 'k', recordTime: 99 };
+
+    it('takes the key from the topic, a topic level (negative from the end), a payload field or the record key', () => {
+      assert.equal(resolveKey(rec, { from: 'topic' }), rec.topic);
+      assert.equal(resolveKey(rec, { from: 'level', level: -2 }), 'boiler-3');
+      assert.equal(resolveKey(rec, { from: 'level', level: 0 }), 'plant');
+      assert.equal(resolveKey(rec, { from: 'field', path: 'id' }), '7');
+      assert.equal(resolveKey(rec, { from: 'record' }), 'k');
+      assert.equal(resolveKey(rec, { from: 'none' }), '');
+      assert.throws(() => resolveKey(rec, { from: 'level', level: 5 }), /has no level 5/);
+      assert.throws(() => resolveKey(rec, { from: 'field', path: 'missing' }), (e: unknown) => e instanceof InputError && e.property === 'payload.missing' && /undefined/.test(e.message));
+    });
+
+    it('takes event time from a field (ms, numeric text, ISO-8601), the record or arrival', () => {
+      assert.equal(resolveTime(rec, { from: 'field', path: 'ts' }), Date.UTC(2026, 0, 1));
+      assert.equal(resolveTime(rec, { from: 'record' }), 99);
+      assert.equal(resolveTime(rec, { from: 'arrival' }), 42);
+      assert.equal(toEpochMs('1700000000000'), 1700000000000);
+      assert.equal(toEpochMs('yesterday'), undefined);
+      assert.throws(() => resolveTime({ ...rec, payload: { ts: 'soon' } }, { from: 'field', path: 'ts' }), /payload.ts must be ms since the epoch.*string "soon"/);
+    });
+
+    it('builds the event message with eventId/eventType from metadata or payload', () => {
+      const m = toEventMessage({ ...rec, metadata: { eventId: 'e1' }, payload: { eventType: 'reading', v: 2 } }, { from: 'level', level: 1 }, { from: 'arrival' });
+      assert.deepEqual(m, { topic: 'boiler-3', payload: { eventType: 'reading', v: 2 }, timestamp: 42, eventId: 'e1', eventType: 'reading', metadata: { eventId: 'e1' } });
+    });
+  });
+
+  describe('MQTT topics', () => {
+    it('matches wildcards and shared subscriptions like a broker', () => {
+      assert.ok(topicMatches('a/+/c', 'a/b/c'));
+      assert.ok(!topicMatches('a/+/c', 'a/b/d'));
+      assert.ok(topicMatches('a/#', 'a'));
+      assert.ok(topicMatches('a/#', 'a/b/c'));
+      assert.ok(topicMatches('$share/g/a/+', 'a/x'));
+      assert.ok(!topicMatches('#', '$SYS/broker/uptime'));
+      assert.ok(!topicMatches('a/b', 'a/b/c'));
+    });
+
+    it('explains invalid filters and publish topics', () => {
+      assert.equal(subscriptionProblem('a/#/b'), "'#' must be a whole level and the last one");
+      assert.equal(subscriptionProblem('a/b+'), "'+' must be a whole level");
+      assert.equal(subscriptionProblem('$share/g'), 'a shared subscription is $share/<group>/<filter>');
+      assert.equal(subscriptionProblem('$share/g/a/#'), undefined);
+      assert.match(publishTopicProblem('a/+')!, /wildcards/);
+    });
+  });
+
+  describe('OffsetTracker (commit after handled)', () => {
+    it('commits only up to the first record still in progress', () => {
+      const t = new OffsetTracker();
+      for (const o of ['5', '6', '7']) t.add('t', 0, o);
+      assert.equal(t.complete('t', 0, '6'), undefined, 'offset 5 still in progress');
+      assert.deepEqual(t.complete('t', 0, '5'), { topic: 't', partition: 0, offset: '7' });
+      assert.equal(t.inFlight, 1);
+      assert.deepEqual(t.complete('t', 0, '7'), { topic: 't', partition: 0, offset: '8' });
+      assert.equal(t.inFlight, 0);
+    });
+
+    it('never commits past an unhandled record, whatever the completion order (property)', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 1000 }), fc.func(fc.integer()), (n, first, rnd) => {
+          const t = new OffsetTracker();
+          for (let i = 0; i < n; i++) t.add('t', 1, String(first + i));
+          const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rnd(a) - rnd(b) || a - b);
+          const done = new Set<number>();
+          let committed = first;
+          for (const i of order) {
+            done.add(i);
+            const p = t.complete('t', 1, String(first + i));
+            let expected = 0;
+            while (done.has(expected)) expected++;
+            if (p) committed = Number(p.offset);
+            assert.equal(committed, first + expected);
+          }
+          assert.equal(committed, first + n);
+        }),
+      );
+    });
+
+    it('forgets revoked partitions', () => {
+      const t = new OffsetTracker();
+      t.add('t', 0, '1');
+      t.add('t', 1, '1');
+      t.revoke('t', 0);
+      assert.equal(t.inFlight, 1);
+      assert.deepEqual(t.partitions(), [{ topic: 't', partition: 1 }]);
+      assert.equal(t.complete('t', 0, '1'), undefined);
+    });
+  });
+
+  describe('HandledTracker', () => {
+    function fakeHooks() {
+      const fns = new Map<string, (e: unknown) => void>();
+      return {
+        fns,
+        add: (name: string, fn: (e: unknown) => void) => void fns.set(name, fn),
+        remove: (name: string) => {
+          for (const k of [...fns.keys()]) if (k.endsWith(name.slice(1))) fns.delete(k);
+        },
+        fire: (hook: string, msgid: string) => fns.get(`${hook}.lbl`)?.({ msg: { _msgid: msgid } }),
+      };
+    }
+
+    it('calls back once every delivery of the message has completed', () => {
+      const h = fakeHooks();
+      const t = new HandledTracker(h, 'lbl');
+      let handled = 0;
+      t.track('m1', () => handled++);
+      h.fire('preDeliver', 'm1');
+      h.fire('preDeliver', 'm1');
+      t.sent('m1');
+      h.fire('onComplete', 'm1');
+      assert.equal(handled, 0);
+      h.fire('preDeliver', 'm1'); // forwarded downstream before the second receiver is done
+      h.fire('onComplete', 'm1');
+      assert.equal(handled, 0);
+      h.fire('onComplete', 'm1');
+      assert.equal(handled, 1);
+      assert.equal(t.size, 0);
+      h.fire('onComplete', 'm1');
+      assert.equal(handled, 1, 'late completions are ignored');
+    });
+
+    it('a message delivered nowhere is handled at once; other messages are ignored; dispose removes the hooks', () => {
+      const h = fakeHooks();
+      const t = new HandledTracker(h, 'lbl');
+      let handled = 0;
+      t.track('m2', () => handled++);
+      h.fire('preDeliver', 'other');
+      t.sent('m2');
+      assert.equal(handled, 1);
+      t.dispose();
+      assert.equal(h.fns.size, 0);
+    });
+  });
+
+  describe('config parsing names the field and what is allowed', () => {
+    function field(fn: () => unknown): string {
+      try {
+        fn();
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.ok(err.message.startsWith(`${err.field}: `));
+        return err.message;
+      }
+      assert.fail('no ConfigError');
+    }
+
+    it('MQTT broker, in and out', () => {
+      assert.match(field(() => parseMqttBrokerConfig(cfg({ url: 'localhost:1883' }))), /^url: .*mqtt:\/\/host:1883/);
+      assert.match(field(() => parseMqttBrokerConfig(cfg({ url: 'mqtt://h', protocolVersion: '3' }))), /^protocolVersion:/);
+      const b = parseMqttBrokerConfig(cfg({ url: 'mqtts://h:8883', protocolVersion: '5', cleanSession: false, sessionExpiry: '3600' }), { user: 'u', password: 'p' });
+      assert.deepEqual([b.protocolVersion, b.clean, b.sessionExpiry, b.username, b.keepalive], [5, false, 3600, 'u', 60]);
+      assert.match(field(() => parseMqttInConfig(cfg({ topic: 'a/#/b' }))), /^topic: "a\/#\/b": '#' must be/);
+      assert.match(field(() => parseMqttInConfig(cfg({ topic: 'a', qos: '3' }))), /^qos: must be 0, 1 or 2/);
+      assert.match(field(() => parseMqttInConfig(cfg({ topic: 'a', keyFrom: 'level', keyLevel: 'x' }))), /^keyLevel:/);
+      assert.deepEqual(parseMqttInConfig(cfg({ topic: 'a/+, $share/g/b/#', keyFrom: 'field', keyField: 'msg.payload.id' })).key, { from: 'field', path: 'id' });
+      assert.match(field(() => parseMqttOutConfig(cfg({ topic: 'a/+' }))), /^topic:/);
+      assert.match(field(() => parseMqttOutConfig(cfg({ queueSize: '-1' }))), /^queueSize:/);
+      assert.equal(parseMqttOutConfig(cfg({ qos: 'msg' })).qos, undefined);
+    });
+
+    it('Kafka broker, in and out', () => {
+      assert.match(field(() => parseKafkaBrokerConfig(cfg({ brokers: '' }))), /^brokers:/);
+      assert.match(field(() => parseKafkaBrokerConfig(cfg({ brokers: 'h:9092', saslMechanism: 'scram-sha-256' }))), /^user: SASL scram-sha-256 needs a username/);
+      assert.match(field(() => parseKafkaBrokerConfig(cfg({ brokers: 'h:9092', saslMechanism: 'kerberos' }))), /^saslMechanism:/);
+      const kb = parseKafkaBrokerConfig(cfg({ brokers: 'a:1, b:2', saslMechanism: 'plain' }), { user: 'u', password: 'p' });
+      assert.deepEqual([kb.brokers, kb.sasl], [['a:1', 'b:2'], { mechanism: 'plain', username: 'u', password: 'p' }]);
+      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 'readings' }))), /^groupId:/);
+      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 'bad topic!', groupId: 'g' }))), /^topics:/);
+      assert.match(field(() => parseKafkaInConfig(cfg({ topics: '[', topicIsRegex: true, groupId: 'g' }))), /^topics: "\[" is not a regular expression/);
+      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', heartbeatInterval: 5000, sessionTimeout: 3000 }))), /^heartbeatInterval:/);
+      assert.ok(parseKafkaInConfig(cfg({ topics: '^sensor-.*', topicIsRegex: 'true', groupId: 'g' })).topics[0] instanceof RegExp);
+      assert.match(field(() => parseKafkaOutConfig(cfg({ idempotent: true, acks: 'leader' }))), /^acks: an idempotent producer needs acks "all"/);
+      assert.match(field(() => parseKafkaOutConfig(cfg({ compression: 'zstd' }))), /^compression:/);
+      assert.equal(parseKafkaOutConfig(cfg({ acks: 'none' })).acks, 0);
+    });
+  });
+});
