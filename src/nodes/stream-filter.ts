@@ -79,13 +79,15 @@ export = (RED: RedAPI) => {
     try {
       const mapper = compileEventMapper(config);
       const verdict = compileVerdict(RED, node, config);
-      const outputs = Number(config.outputs ?? 1);
-      if (outputs !== 1 && outputs !== 2) throw new ConfigError('outputs', 'use 1, or 2 for a port with the rejected messages');
       const spec = parseWindowSpec(config);
       const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
       const latePort = settings?.lateData === 'output';
-      // Ports: 1 passed, 2 failed (when outputs is 2), then late (when lateData is output).
-      const ports = outputs + (latePort ? 1 : 0);
+      // Node-RED's `outputs` is the number of ports: passed, failed (optional), late (with lateData output).
+      const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
+      const outputs = ports - (latePort ? 1 : 0);
+      if (outputs !== 1 && outputs !== 2) {
+        throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with the failing messages${latePort ? ', plus 1 for late events' : ''}`);
+      }
       const to = (send: SendFn, port: number, msg: NodeMessage): void => {
         if (ports === 1) return send(msg);
         const out: Array<NodeMessage | null> = new Array(ports).fill(null);

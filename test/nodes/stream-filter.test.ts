@@ -87,6 +87,17 @@ describe('stream-filter node', () => {
     assert.match(d.caught[0].error.message, /msg\.timestamp is undefined/);
   });
 
+  it('with its own window: passing events leave as window messages, failing ones at once, late ones on the last port', async () => {
+    const d = await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '10s', lateData: 'output', outputs: 3 }, 3);
+    for (const m of events([['k', 5, T0 + 1 * S], ['k', 99, T0 + 2 * S], ['k', 7, T0 + 3 * S], ['k', 8, T0 + 12 * S], ['k', 9, T0 + 4 * S]])) d.send(m);
+    await until(() => d.out[0].length === 1 && d.out[1].length === 1 && d.out[2].length === 1, 'all three ports');
+    assert.deepEqual(values(d.out[0][0]), [5, 7]);
+    assert.equal(d.out[0][0].window.count, 2);
+    assert.equal(d.out[1][0].payload, 99);
+    assert.equal(d.out[2][0].payload, 9);
+    assert.deepEqual(d.out[2][0].late.window, { start: T0, end: T0 + 10 * S });
+  });
+
   it('refuses an invalid regular expression and names the rule', async () => {
     const d = await deploy('stream-filter', { rules: [{ property: 'payload', op: 'gt', value: '1' }, { property: 'topic', op: 'regex', value: '([a-z' }] });
     assert.equal(lastStatus(d.node).fill, 'red');
