@@ -27,9 +27,10 @@ export class NumberRing {
       this.sum -= old;
       this.sumSq -= old * old;
       this.data[this.head] = value;
-      this.head = (this.head + 1) % this.capacity;
+      if (++this.head === this.capacity) this.head = 0;
     } else {
-      this.data[(this.head + this.size) % this.capacity] = value;
+      const at = this.head + this.size;
+      this.data[at < this.capacity ? at : at - this.capacity] = value;
       this.size++;
     }
     this.sum += value;

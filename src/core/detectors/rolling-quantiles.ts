@@ -26,7 +26,7 @@ export class RollingQuantiles {
       // Replace the evicted value in place: one memmove between the two positions, not two to the end.
       const old = this.ring[this.head];
       this.ring[this.head] = value;
-      this.head = (this.head + 1) % this.capacity;
+      if (++this.head === this.capacity) this.head = 0;
       const a = this.lowerBound(old);
       const b = this.lowerBound(value);
       if (b <= a) {
