@@ -41,7 +41,7 @@ const debug = (f, col, row, name, complete = 'true') =>
 const sensors = (f, col, row, props = {}) =>
   f.add('stream-sensor-sim', col, row, {
     sensors: 3, idPrefix: 'sensor-', ids: '', fields: 'temperature,humidity', interval: '1s', noise: 1, drift: 1, seasonal: true,
-    anomalyRate: 0.005, anomalies: 'spike,shift,stuck,dropout', seed: '', startTime: '', disorder: 0, maxDelay: '5s',
+    anomalyRate: 0.005, anomalies: 'spike,shift,stuck,dropout,glitch', seed: '', startTime: '', disorder: 0, maxDelay: '5s',
     lateRate: 0, lateDelay: '2m', autoStart: true, ...props,
   }, [[]]);
 
@@ -66,7 +66,7 @@ const filter = (f, col, row, props = {}) =>
 const detect = (f, col, row, props = {}) =>
   f.add('stream-detect', col, row, {
     ...eventMapping, ...timeSettings, windowType: 'none', size: '', slide: '', pattern: 'anomaly', mode: 'stream', history: '5m',
-    threshold: 3.5, direction: 'both', minHistory: 20, holdOff: '30s', outputs: 1, ...props,
+    threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '30s', outputs: 1, ...props,
   }, [[]]);
 
 const mqttBroker = (f, url = 'mqtt://localhost:1883') =>
@@ -106,7 +106,7 @@ function iotPipeline() {
     'flow with a built-in broker and a dashboard.',
   ].join('\n'), 0, 1);
   const broker = mqttBroker(f);
-  const sim = sensors(f, 0, 1, { name: 'sensors', sensors: 4, anomalyRate: 0.004, disorder: 0.1, maxDelay: '3s', lateRate: 0.01, lateDelay: '70s', seed: 'iot-demo' });
+  const sim = sensors(f, 0, 1, { name: 'sensors', sensors: 4, anomalyRate: 0.01, disorder: 0.1, maxDelay: '3s', lateRate: 0.01, lateDelay: '70s', seed: 'iot-demo' });
   const dev = toDeviceMessage(f, 1, 1);
   const pub = mqttOut(f, broker, 2, 1, { name: 'publish readings' });
   f.wire(sim, dev);
@@ -149,7 +149,7 @@ function iotPipeline() {
   f.wire(range, rangeTopic);
   f.wire(rangeTopic, rangeOut);
 
-  const anomalies = detect(f, 1, 8, { name: 'anomaly / last 5m', valueProperty: 'payload.temperature', history: '5m', threshold: 4, minHistory: 30 });
+  const anomalies = detect(f, 1, 8, { name: 'anomaly / last 5m', valueProperty: 'payload.temperature', history: '5m', minHistory: 30 });
   const alertTopic = f.add('change', 2, 8, { name: 'demo/alerts/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/" & topic', tot: 'jsonata' }] }, [[]]);
   const alertOut = mqttOut(f, broker, 3, 8, { name: 'publish alerts' });
   const alertDebug = debug(f, 2, 9, 'anomalies', 'payload');
@@ -160,14 +160,279 @@ function iotPipeline() {
   return f.nodes;
 }
 
+
+/** A window node with late data on its second port. */
+const lateWindow = (f, type, col, row, props) => {
+  const id = window(f, type, col, row, { lateData: 'output', ...props });
+  f.nodes.find((n) => n.id === id).wires = [[], []];
+  return id;
+};
+
+function tumblingWindow() {
+  const f = flow('tumbling');
+  comment(f, 'Tumbling window: fixed 10-second windows per sensor, late readings on port 2', [
+    'Three simulated sensors send a reading every 500 ms. 20 % arrive out of order (up to 2 s) and 5 % arrive 15 s late.',
+    '',
+    'The tumbling window groups readings per sensor (msg.topic) into [start, end) windows of 10 s by **event time**',
+    '(msg.timestamp). A window fires once the watermark (the largest event time seen minus `maxOutOfOrder` 3 s) passes its end,',
+    'so shuffled readings still land in the right window. Readings older than that go to the **late** port.',
+    '',
+    'Each output message: msg.payload = the readings in event-time order, msg.window = { start, end, count, key, firing }.',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: '3 sensors, some late', interval: '500ms', disorder: 0.2, maxDelay: '2s', lateRate: 0.05, lateDelay: '15s' });
+  const win = lateWindow(f, 'tumbling', 1, 1, { name: 'tumbling 10s', size: '10s', maxOutOfOrder: '3s' });
+  const count = f.add('change', 2, 1, { name: 'summary', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"sensor": topic, "from": $fromMillis(window.start), "readings": window.count}', tot: 'jsonata' }] }, [[]]);
+  f.wire(sim, win);
+  f.wire(win, count);
+  f.wire(count, debug(f, 3, 1, 'windows', 'payload'));
+  f.wire(win, debug(f, 2, 2, 'late readings', 'true'), 1);
+  return f.nodes;
+}
+
+function slidingWindow() {
+  const f = flow('sliding');
+  comment(f, 'Sliding windows: hopping (30 s every 10 s) and per-event (the last 10 s at every reading)', [
+    '**Hopping**: `size` 30s, `slide` 10s: every 10 s of event time a window covering the last 30 s fires, so each reading',
+    'belongs to three windows. The aggregate after it has window type `none`: it aggregates each window message as a whole.',
+    '',
+    '**Per event**: `slide` = event: a window ending at every reading, e.g. for a moving average. With `emit` update the',
+    'aggregate sends the running result for every reading.',
+    '',
+    'Late readings (behind the watermark) leave on the window\'s second port.',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: '2 sensors', sensors: 2, interval: '1s', lateRate: 0.02, lateDelay: '40s' });
+  const hop = lateWindow(f, 'sliding', 1, 1, { name: 'sliding 30s / 10s', size: '30s', slide: '10s' });
+  const avg = aggregate(f, 2, 1, { name: 'avg temperature of each window', windowType: 'none', size: '', aggregations: [{ op: 'avg', property: 'payload.temperature', as: 'avg' }, { op: 'count', property: 'payload', as: 'n' }] });
+  f.wire(sim, hop);
+  f.wire(hop, avg);
+  f.wire(avg, debug(f, 3, 1, '30 s averages every 10 s', 'payload'));
+  f.wire(hop, debug(f, 2, 2, 'late (hopping)', 'true'), 1);
+  const moving = aggregate(f, 1, 3, {
+    name: 'moving avg / last 10s', windowType: 'sliding', size: '10s', slide: 'event', emit: 'update',
+    aggregations: [{ op: 'avg', property: 'payload.temperature', as: 'movingAvg' }], output: 'value',
+  });
+  f.wire(sim, moving);
+  f.wire(moving, debug(f, 2, 3, 'moving average', 'payload'));
+  return f.nodes;
+}
+
+const MACHINE = `// Two machines that run for a while (vibration readings every tick), then stand idle (no readings).
+const machines = context.get('machines') || { 'press-1': { on: true, left: 12 }, 'press-2': { on: false, left: 5 } };
+const out = [];
+for (const [id, m] of Object.entries(machines)) {
+    if (m.on) out.push({ topic: id, payload: { vibration: +(3 + Math.random() * 2).toFixed(2) }, timestamp: Date.now() });
+    if (--m.left <= 0) { m.on = !m.on; m.left = m.on ? 8 + Math.floor(Math.random() * 12) : 6 + Math.floor(Math.random() * 6); }
+}
+context.set('machines', machines);
+return [out];`;
+
+function sessionWindow() {
+  const f = flow('session');
+  comment(f, 'Session windows: one result per machine run, closed by 3 s of silence', [
+    'A function node plays two presses that run for 4–10 s (a vibration reading every 500 ms) and then stand idle.',
+    '',
+    'The session window keeps one window per machine (msg.topic) open while readings keep coming; a gap of 3 s without',
+    'readings closes it (`maxDuration` caps very long runs). The aggregate then summarises each run: number of readings,',
+    'average and peak vibration. msg.window.start / end give the run\'s start and end time.',
+    '',
+    '`idleTimeout` lets a session close in processing time even when no further reading arrives to advance event time.',
+  ].join('\n'));
+  const tick = f.add('inject', 0, 1, { name: 'every 500 ms', props: [], repeat: '0.5', crontab: '', once: true, onceDelay: '0.5', topic: '' }, [[]]);
+  const machine = f.add('function', 1, 1, { name: 'two machines', func: MACHINE, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [[]]);
+  const session = lateWindow(f, 'session', 2, 1, { name: 'session gap 3s', gap: '3s', maxDuration: '1m', maxOutOfOrder: '0', idleTimeout: '5s' });
+  const summary = aggregate(f, 3, 1, {
+    name: 'summary of each run', windowType: 'none', size: '',
+    aggregations: [{ op: 'count', property: 'payload', as: 'readings' }, { op: 'avg', property: 'payload.vibration', as: 'avgVibration' }, { op: 'max', property: 'payload.vibration', as: 'peak' }],
+  });
+  f.wire(tick, machine);
+  f.wire(machine, session);
+  f.wire(session, summary);
+  f.wire(summary, debug(f, 4, 1, 'runs', 'true'));
+  f.wire(session, debug(f, 3, 2, 'late', 'true'), 1);
+  return f.nodes;
+}
+
+function globalWindow() {
+  const f = flow('global');
+  comment(f, 'Global windows: every 10 readings (overlapping by 5), or whatever arrived until a flush', [
+    '**Count window**: `count` 10 with `overlap` 5 fires per sensor after 10 readings, then again after every 5 more',
+    '(each window shares 5 readings with the one before).',
+    '',
+    '**Flushed window**: without a count, a global window collects until a message with `msg.flush = true` arrives',
+    '(the inject button) or `flushEvery` elapses (here 30 s).',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: '2 sensors', sensors: 2, interval: '1s' });
+  const counted = window(f, 'global', 1, 1, { name: 'every 10, overlap 5', count: '10', overlap: '5' });
+  const avg = aggregate(f, 2, 1, { name: 'avg of each window', windowType: 'none', size: '', aggregations: [{ op: 'avg', property: 'payload.humidity', as: 'avgHumidity' }, { op: 'count', property: 'payload', as: 'n' }] });
+  f.wire(sim, counted);
+  f.wire(counted, avg);
+  f.wire(avg, debug(f, 3, 1, 'count windows', 'payload'));
+  const flush = f.add('inject', 0, 3, { name: 'flush now', props: [{ p: 'flush', v: 'true', vt: 'bool' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '' }, [[]]);
+  const flushed = window(f, 'global', 1, 3, { name: 'until flushed', count: '', flushEvery: '30s' });
+  f.wire(sim, flushed);
+  f.wire(flush, flushed);
+  const n = f.add('change', 2, 3, { name: 'how many', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"sensor": topic, "readings": window.count}', tot: 'jsonata' }] }, [[]]);
+  f.wire(flushed, n);
+  f.wire(n, debug(f, 3, 3, 'flushed windows', 'payload'));
+  return f.nodes;
+}
+
+function aggregateExample() {
+  const f = flow('aggregate');
+  comment(f, 'Aggregate: several aggregations per 10-second window, and a having condition', [
+    'The first aggregate has its own tumbling 10 s window and computes, per sensor: count, average, min, max,',
+    'standard deviation, 95th percentile and the rate (readings per second) of the temperature. Results look like',
+    '`{ count, avg, min, max, stddev, p95, rate }` with msg.window describing the window.',
+    '',
+    'The second sends only the 1-minute averages above 21 °C (`having`: `avg > 21`) as a bare number (`output` value).',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: '3 sensors', interval: '500ms' });
+  const t = 'payload.temperature';
+  const stats = aggregate(f, 1, 1, {
+    name: 'temperature stats / tumbling 10s', size: '10s', valueProperty: t,
+    aggregations: [
+      { op: 'count', property: t, as: '' }, { op: 'avg', property: t, as: '' }, { op: 'min', property: t, as: '' }, { op: 'max', property: t, as: '' },
+      { op: 'stddev', property: t, as: '' }, { op: 'percentile', property: t, as: 'p95', p: 95 }, { op: 'rate', property: t, as: '' },
+    ],
+  });
+  f.wire(sim, stats);
+  f.wire(stats, debug(f, 2, 1, 'stats', 'payload'));
+  const warm = aggregate(f, 1, 2, { name: 'warm sensors / 1m', size: '1m', aggregations: [{ op: 'avg', property: t, as: 'avg' }], output: 'value', having: 'avg > 21' });
+  f.wire(sim, warm);
+  f.wire(warm, debug(f, 2, 2, 'averages above 21 °C', 'payload'));
+  return f.nodes;
+}
+
+function filterExample() {
+  const f = flow('filter');
+  comment(f, 'Filter: rules on reading properties, rejected readings on port 2', [
+    'The sensors inject many anomalies, among them error codes such as −127 °C. The first filter keeps readings where **all**',
+    'rules hold: temperature between −50 and 100, humidity between 0 and 100 and a temperature property present. Rejected',
+    'readings leave on port 2, so they can be logged or counted instead of silently dropped.',
+    '',
+    'The second filter passes a reading when **any** rule holds: a JSONata rule (`payload.temperature > 30`) or a regex on the sensor id.',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: 'faulty sensors', anomalyRate: 0.05, anomalies: 'spike,glitch' });
+  const plausible = filter(f, 1, 1, {
+    name: 'plausible readings', outputs: 2, combine: 'all',
+    rules: [
+      { property: 'payload.temperature', op: 'between', value: '-50', value2: '100' },
+      { property: 'payload.humidity', op: 'between', value: '0', value2: '100' },
+      { property: 'payload.temperature', op: 'exists', value: '', value2: '' },
+    ],
+  });
+  f.wire(sim, plausible);
+  f.wire(plausible, debug(f, 2, 1, 'passed', 'payload'));
+  f.wire(plausible, debug(f, 2, 2, 'rejected', 'true'), 1);
+  const hot = filter(f, 1, 3, {
+    name: 'hot or sensor-1', outputs: 1, combine: 'any',
+    rules: [
+      { property: 'payload', op: 'jsonata', value: 'payload.temperature > 30', value2: '' },
+      { property: 'topic', op: 'regex', value: '^sensor-1$', value2: '' },
+    ],
+  });
+  f.nodes.find((n) => n.id === hot).wires = [[]];
+  f.wire(sim, hot);
+  f.wire(hot, debug(f, 2, 3, 'hot readings or sensor-1', 'payload'));
+  return f.nodes;
+}
+
+function detectExample() {
+  const f = flow('detect');
+  comment(f, 'Detect: anomalies per reading (streaming) and change points per window', [
+    'The sensors inject spikes, level shifts and stuck values (msg.injected tells which, for comparison).',
+    '',
+    '**Streaming mode**: every reading is scored against the recent history of its sensor; an alert leaves port 1 when the',
+    'score passes the threshold. Port 2 carries every reading annotated with its score.',
+    '',
+    '**Window mode**: each 1-minute tumbling window is analysed as a whole for a change point (a lasting level shift).',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: 'sensors with anomalies', fields: 'temperature', interval: '500ms', anomalyRate: 0.01, anomalies: 'spike,shift,stuck', seed: 'detect' });
+  const streaming = detect(f, 1, 1, { name: 'anomaly / streaming', valueProperty: 'payload.temperature', history: '2m', minHistory: 30, outputs: 2 });
+  f.nodes.find((n) => n.id === streaming).wires = [[], []];
+  f.wire(sim, streaming);
+  f.wire(streaming, debug(f, 2, 1, 'anomalies', 'payload'));
+  f.wire(streaming, debug(f, 2, 2, 'scored readings', 'payload'), 1);
+  const windowed = detect(f, 1, 3, {
+    name: 'change point / tumbling 1m', pattern: 'changepoint', mode: 'window', windowType: 'tumbling', size: '1m',
+    valueProperty: 'payload.temperature', history: '',
+  });
+  f.wire(sim, windowed);
+  f.wire(windowed, debug(f, 2, 3, 'change points', 'payload'));
+  return f.nodes;
+}
+
+function mqttExample() {
+  const f = flow('mqtt');
+  comment(f, 'MQTT in and out: readings to a broker and back as events', [
+    'Publishes simulated readings to `sensors/<id>` with the event time in the payload (`ts`), the way devices usually send it,',
+    'and subscribes to `sensors/+`. The MQTT in node turns each message into an event: msg.topic = the last topic level',
+    '(the sensor id), msg.timestamp = payload.ts, msg.payload = the parsed JSON — ready for any window or processor node.',
+    '',
+    'Point the `local MQTT` config node at your broker (default mqtt://localhost:1883). For several Node-RED instances',
+    'sharing the load, subscribe with a shared subscription: `$share/stream/sensors/+`.',
+  ].join('\n'));
+  const broker = mqttBroker(f);
+  const sim = sensors(f, 0, 1, { name: '3 sensors' });
+  const dev = toDeviceMessage(f, 1, 1, 'sensors/');
+  const pub = mqttOut(f, broker, 2, 1, { name: 'publish' });
+  f.wire(sim, dev);
+  f.wire(dev, pub);
+  const sub = mqttIn(f, broker, 0, 2, { name: 'sensors/+', topic: 'sensors/+', keyFrom: 'level', keyLevel: '-1', timeFrom: 'field', timeField: 'ts' });
+  f.wire(sub, debug(f, 1, 2, 'events', 'true'));
+  return f.nodes;
+}
+
+function kafkaExample() {
+  const f = flow('kafka');
+  comment(f, 'Kafka in → window → Kafka out: per-sensor averages from a topic back to a topic', [
+    'Simulated readings are produced to the Kafka topic `sensors`, keyed by sensor id so each sensor stays on one partition.',
+    'The Kafka in node (consumer group `stream-example`) turns records into events: msg.topic = record key, msg.timestamp =',
+    'record timestamp. A 10-second tumbling window + aggregate computes each sensor\'s average, produced to `sensor-averages`.',
+    '',
+    'Offsets are committed after the flow has handled a record (at-least-once). Start more Node-RED instances with the same',
+    'group id to share the partitions. Set your brokers in the `local Kafka` config node (default localhost:9092).',
+  ].join('\n'));
+  const broker = f.add('stream-kafka-broker', undefined, undefined, { name: 'local Kafka', brokers: 'localhost:9092', clientId: 'node-red-stream' });
+  const sim = sensors(f, 0, 1, { name: '3 sensors' });
+  const produce = f.add('stream-kafka-out', 1, 1, { name: 'to sensors', broker, topic: 'sensors' }, []);
+  f.wire(sim, produce);
+  const consume = f.add('stream-kafka-in', 0, 2, { name: 'from sensors', broker, topic: 'sensors', groupId: 'stream-example' }, [[]]);
+  const win = window(f, 'tumbling', 1, 2, { name: 'tumbling 10s', size: '10s', maxOutOfOrder: '2s' });
+  const avg = aggregate(f, 2, 2, { name: 'avg temperature', windowType: 'none', size: '', aggregations: [{ op: 'avg', property: 'payload.temperature', as: 'avg' }, { op: 'count', property: 'payload', as: 'n' }] });
+  const out = f.add('stream-kafka-out', 3, 2, { name: 'to sensor-averages', broker, topic: 'sensor-averages' }, []);
+  f.wire(consume, win);
+  f.wire(win, avg);
+  f.wire(avg, out);
+  f.wire(avg, debug(f, 3, 3, 'averages', 'payload'));
+  return f.nodes;
+}
+
 const EXAMPLES = {
   '01 IoT sensor pipeline': iotPipeline,
+  '02 Tumbling window': tumblingWindow,
+  '03 Sliding windows': slidingWindow,
+  '04 Session windows - machine runs': sessionWindow,
+  '05 Global count windows': globalWindow,
+  '06 Aggregate': aggregateExample,
+  '07 Filter with reject port': filterExample,
+  '08 Detect anomalies': detectExample,
+  '09 MQTT in and out': mqttExample,
+  '10 Kafka in, window, Kafka out': kafkaExample,
 };
+
+/** The editor draws as many ports as `outputs` says; keep it equal to the wires. */
+function syncOutputs(nodes) {
+  for (const n of nodes) {
+    if (/^stream-(\w+-window|aggregate|filter|detect)$/.test(n.type) && n.wires) n.outputs = n.wires.length;
+  }
+  return nodes;
+}
 
 /** The flows by menu label, for the demo and tests. */
 function buildExamples() {
   const out = {};
-  for (const [label, build] of Object.entries(EXAMPLES)) out[label] = build();
+  for (const [label, build] of Object.entries(EXAMPLES)) out[label] = syncOutputs(build());
   return out;
 }
 

@@ -82,6 +82,16 @@ describe('sensor simulator (pure generator)', () => {
     assert.equal(new Set(flagged.map((r) => r.payload.temperature)).size, 1);
   });
 
+  it('glitches report an error code outside the physical range, one reading at a time', () => {
+    const readings = run({ ...quiet, anomalyRate: 1, anomalies: 'glitch', sensors: 1, fields: 'temperature' }, 20);
+    assert.equal(readings.length, 20);
+    for (const r of readings) {
+      assert.deepEqual(r.anomaly, { type: 'glitch', field: 'temperature' });
+      assert.ok(FIELD_MODELS.temperature.glitches.includes(r.payload.temperature));
+      assert.ok(r.payload.temperature < -50 || r.payload.temperature > 100);
+    }
+  });
+
   it('dropouts leave gaps in the sequence numbers and send nothing', () => {
     const readings = run({ ...quiet, anomalyRate: 0.05, anomalies: 'dropout', sensors: 2 }, 400);
     assert.ok(readings.length < 800);
@@ -159,6 +169,7 @@ describe('sensor simulator (pure generator)', () => {
       [{ fields: 'temperature,wind' }, 'fields'],
       [{ anomalyRate: 2 }, 'anomalyRate'],
       [{ anomalies: 'spike,flood' }, 'anomalies'],
+      [{ fields: '' , ids: 'a' , anomalies: 'glitch,shift', noise: 'loud' }, 'noise'],
       [{ disorder: '-0.1' }, 'disorder'],
       [{ startTime: 'yesterday' }, 'startTime'],
       [{ ids: 'a,b,a' }, 'ids'],

@@ -6,10 +6,10 @@ import { ConfigError, describeValue } from '../errors';
 import { FIELD_MODELS, FIELD_NAMES } from './field-models';
 
 /** The kinds of anomaly the simulator can inject. */
-export type AnomalyType = 'spike' | 'shift' | 'stuck' | 'dropout';
+export type AnomalyType = 'spike' | 'shift' | 'stuck' | 'dropout' | 'glitch';
 
 /** Every anomaly kind, in dialog order. */
-export const ANOMALY_TYPES: readonly AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout'];
+export const ANOMALY_TYPES: readonly AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout', 'glitch'];
 
 /** Settings after validation; durations in milliseconds. */
 export interface SensorSimConfig {

@@ -150,7 +150,8 @@ export class SensorSimulator {
         if (anomaly.type === 'spike' || anomaly.type === 'shift') v += anomaly.value;
         else if (anomaly.type === 'stuck') v = anomaly.value;
       }
-      payload[f] = round(Math.min(m.max, Math.max(m.min, v)), m.decimals);
+      // A glitch is the sensor's error code, deliberately outside the physical range.
+      payload[f] = anomaly?.type === 'glitch' && anomaly.field === f ? anomaly.value : round(Math.min(m.max, Math.max(m.min, v)), m.decimals);
     }
     sensor.last = payload;
     let reading: SimReading | undefined = { key: sensor.id, time, payload, seq: sensor.seq, delay: 0 };
@@ -177,6 +178,8 @@ export class SensorSimulator {
         return { type, field, remaining: prng.int(20, 120), value: sensor.last[field] ?? round(m.base + sensor.offsets[field], m.decimals) };
       case 'dropout':
         return { type, field, remaining: prng.int(10, 60), value: 0 };
+      case 'glitch':
+        return { type, field, remaining: 1, value: m.glitches[prng.int(0, m.glitches.length - 1)] };
     }
   }
 }

@@ -1,0 +1,227 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import * as sinon from 'sinon';
+import { requireBroker } from '../support/brokers';
+
+// The helper ships no types.
+const helper = require('node-red-node-test-helper');
+const Aedes = require('aedes');
+
+helper.init(require.resolve('node-red'));
+
+const root = path.join(__dirname, '..', '..');
+const examplesDir = path.join(root, 'examples');
+const pkg = require(path.join(root, 'package.json'));
+const coreNodes = ['common/20-inject', 'common/21-debug', 'common/90-comment', 'function/10-function', 'function/15-change'].map((n) =>
+  require(`@node-red/nodes/core/${n}.js`),
+);
+// Every node type of the package, from source, as the "node-red" section lists them (a type whose
+// source is missing fails the examples that use it, with Node-RED's "unknown type" error).
+const ourNodes = Object.keys(pkg['node-red'].nodes)
+  .map((type) => path.join(root, 'src', 'nodes', `${type}.ts`))
+  .filter((file) => fs.existsSync(file))
+  .map((file) => require(file));
+
+type Msg = Record<string, any>;
+type FlowNode = Record<string, any>;
+
+// Captured before any test fakes them: waits for I/O must use the real event loop.
+const realSetTimeout = global.setTimeout;
+const realSetImmediate = global.setImmediate;
+const settle = () => new Promise<void>((r) => realSetImmediate(() => realSetImmediate(r)));
+
+/** Polls `cond` on the real event loop; fails after `ms` of real time with `what`. */
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => realSetTimeout(r, 5));
+  }
+}
+
+function loadExample(file: string): FlowNode[] {
+  return JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8'));
+}
+
+/** Puts an example on a tab, as an import into an empty workspace does. */
+function onTab(nodes: FlowNode[]): FlowNode[] {
+  return [{ id: 'tab', type: 'tab', label: 'example' }, ...nodes.map((n) => (n.x !== undefined ? { ...n, z: 'tab' } : { ...n }))];
+}
+
+interface Running {
+  debugOutput: Map<string, Msg[]>;
+  problems: () => string[];
+}
+
+/** Deploys a flow and records what reaches each debug node, plus every error or warning logged. */
+async function deploy(flow: FlowNode[]): Promise<Running> {
+  await helper.load([...coreNodes, ...ourNodes], flow);
+  // Registering the core nodes outside a full runtime logs warnings of its own; only what the
+  // flow's nodes log (they carry an id) or anything logged after the deploy counts.
+  const loadedAt = helper.log().callCount;
+  const flowIds = new Set(flow.map((n) => n.id));
+  const debugOutput = new Map<string, Msg[]>();
+  for (const n of flow.filter((x) => x.type === 'debug')) {
+    const received: Msg[] = [];
+    debugOutput.set(n.name, received);
+    helper.getNode(n.id).on('input', (m: Msg) => received.push(m));
+  }
+  const problems = () =>
+    helper
+      .log()
+      .args.map((a: any[], i: number) => ({ e: a[0], late: i >= loadedAt }))
+      .filter(({ e, late }: any) => e && (e.level === helper.log().ERROR || e.level === helper.log().WARN) && (late || flowIds.has(e.id)))
+      .map(({ e }: any) => e)
+      .map((e: any) => `${e.type ?? ''} ${e.name ?? e.id ?? ''}: ${e.msg}`);
+  return { debugOutput, problems };
+}
+
+/** What each example must show within its run: debug node names that receive at least one message. */
+const EXPECTED_OUTPUT: Record<string, string[]> = {
+  '01 IoT sensor pipeline.json': ['1-minute averages', 'late readings', 'anomalies'],
+  '02 Tumbling window.json': ['windows', 'late readings'],
+  '03 Sliding windows.json': ['30 s averages every 10 s', 'moving average'],
+  '04 Session windows - machine runs.json': ['runs'],
+  '05 Global count windows.json': ['count windows', 'flushed windows'],
+  '06 Aggregate.json': ['stats', 'averages above 21 °C'],
+  '07 Filter with reject port.json': ['passed', 'rejected', 'hot readings or sensor-1'],
+  '08 Detect anomalies.json': ['anomalies', 'scored readings'],
+  '09 MQTT in and out.json': ['events'],
+  '10 Kafka in, window, Kafka out.json': ['averages'],
+};
+
+const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+
+describe('examples', function () {
+  let clock: sinon.SinonFakeTimers | undefined;
+
+  afterEach(async () => {
+    // Real timers first: closing broker connections waits on them.
+    clock?.restore();
+    clock = undefined;
+    await helper.unload();
+  });
+
+  it('every example is listed here with the output it must produce', () => {
+    assert.ok(files.length >= 10, `only ${files.length} examples`);
+    assert.deepEqual(files, Object.keys(EXPECTED_OUTPUT).sort());
+  });
+
+  for (const file of files) {
+    it(`${file}: starts with a comment and uses only core nodes and this package's`, () => {
+      const nodes = loadExample(file);
+      const first = nodes.find((n) => n.x !== undefined && n.y !== undefined && n.y === Math.min(...nodes.filter((m) => m.y !== undefined).map((m) => m.y)));
+      assert.equal(first?.type, 'comment', 'the top node is a comment');
+      assert.ok(String(first?.info ?? '').length > 100, 'the comment explains the example');
+      const allowed = new Set([...Object.keys(pkg['node-red'].nodes), 'inject', 'debug', 'comment', 'function', 'change', 'catch', 'status']);
+      for (const n of nodes) assert.ok(allowed.has(n.type), `${n.type} is neither a core node nor ours`);
+      const ids = new Set(nodes.map((n) => n.id));
+      for (const n of nodes) for (const port of n.wires ?? []) for (const target of port) assert.ok(ids.has(target), `${n.id} is wired to missing ${target}`);
+    });
+  }
+
+  /** Runs an example in virtual time: the sensor timers and clocks advance `seconds`, I/O stays real. */
+  async function runVirtual(flow: FlowNode[], seconds: number, onTick?: () => Promise<void>): Promise<Running> {
+    clock = sinon.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12), toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+    const running = await deploy(flow);
+    for (let i = 0; i < seconds * 2; i++) {
+      clock.tick(500);
+      await settle();
+      if (onTick) await onTick();
+    }
+    return running;
+  }
+
+  function check(file: string, running: Running): void {
+    assert.deepEqual(running.problems(), [], 'no errors or warnings');
+    for (const name of EXPECTED_OUTPUT[file]) {
+      assert.ok(running.debugOutput.has(name), `debug node "${name}" exists`);
+      assert.ok(running.debugOutput.get(name)!.length > 0, `debug node "${name}" received output`);
+    }
+  }
+
+  for (const file of files.filter((f) => !/MQTT|IoT|Kafka/.test(f))) {
+    it(`${file}: deploys without errors or warnings and produces output`, async function () {
+      this.timeout(60000);
+      const running = await runVirtual(onTab(loadExample(file)), 180);
+      check(file, running);
+    });
+  }
+
+  describe('with an MQTT broker (in-process)', () => {
+    let server: net.Server;
+    let broker: any;
+    let url: string;
+
+    before(async () => {
+      broker = Aedes();
+      server = net.createServer(broker.handle);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    });
+
+    after(async () => {
+      for (const c of Object.values(broker.clients)) (c as any).close();
+      await new Promise<void>((r) => server.close(() => broker.close(() => r())));
+    });
+
+    for (const file of files.filter((f) => /MQTT|IoT/.test(f))) {
+      it(`${file}: deploys without errors or warnings and produces output`, async function () {
+        this.timeout(90000);
+        const flow = onTab(loadExample(file)).map((n) => (n.type === 'stream-mqtt-broker' ? { ...n, url } : n));
+        const mqttIns = flow.filter((n) => n.type === 'stream-mqtt-in').map((n) => helper.getNode.bind(helper, n.id));
+        const simId = flow.find((n) => n.type === 'stream-sensor-sim')!.id;
+        clock = sinon.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12), toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+        const running = await deploy(flow);
+        // Count readings leaving the simulator and events leaving the MQTT in nodes.
+        let sent = 0;
+        let received = 0;
+        const count = (node: any, add: (m: any) => void) => {
+          const send = node.send.bind(node);
+          node.send = (m: any) => {
+            add(m);
+            return send(m);
+          };
+        };
+        count(helper.getNode(simId), (m) => (sent += Array.isArray(m) && Array.isArray(m[0]) ? m[0].length : 1));
+        for (const get of mqttIns) count(get(), () => received++);
+        await waitFor(() => mqttIns.every((get) => get().status.lastCall?.args[0]?.fill === 'green'), 10000, 'MQTT in to connect');
+        // Each virtual half second waits (in real time) until the readings published so far came back.
+        for (let i = 0; i < 150 * 2; i++) {
+          clock.tick(500);
+          await settle();
+          await waitFor(() => received >= sent, 10000, `readings back from the broker (${received} of ${sent})`);
+        }
+        check(file, running);
+      });
+    }
+  });
+
+  describe('with a Kafka broker', () => {
+    let brokers: string;
+
+    before(async function () {
+      this.timeout(180000);
+      brokers = (await requireBroker(this, 'kafka')).KAFKA_BROKERS;
+    });
+
+    for (const file of files.filter((f) => /Kafka/.test(f))) {
+      it(`${file}: deploys without errors or warnings and produces output`, async function () {
+        this.timeout(120000);
+        // kafkajs keeps its own timers, so this one runs in real time on a 1-second window.
+        const flow = onTab(loadExample(file)).map((n) => {
+          if (n.type === 'stream-kafka-broker') return { ...n, brokers };
+          if (n.type === 'stream-tumbling-window') return { ...n, size: '1s', maxOutOfOrder: '0' };
+          if (n.type === 'stream-sensor-sim') return { ...n, interval: '200ms' };
+          if (n.type === 'stream-kafka-in') return { ...n, groupId: `examples-${Date.now()}` };
+          return n;
+        });
+        const running = await deploy(flow);
+        await waitFor(() => (running.debugOutput.get('averages')?.length ?? 0) > 0, 90000, 'averages from Kafka');
+        check(file, running);
+      });
+    }
+  });
+});
