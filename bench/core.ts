@@ -30,9 +30,9 @@ function now(): number {
   return performance.now();
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[s.length >> 1];
+/** Best (shortest) round: other processes on a shared machine only ever make a round slower. */
+function best(xs: number[]): number {
+  return Math.min(...xs);
 }
 
 /** Deterministic pseudo-random values so every run measures the same work. */
@@ -120,8 +120,8 @@ function measure(c: Case): Figures & { check: string } {
     baseSum = bs;
   }
   const events = c.stream.keys.length;
-  const core = events / (median(coreMs) / 1000);
-  const base = events / (median(baseMs) / 1000);
+  const core = events / (best(coreMs) / 1000);
+  const base = events / (best(baseMs) / 1000);
   const same = coreSum.count() === baseSum.count() && Math.abs(coreSum.value() - baseSum.value()) <= 1e-6 * Math.max(1, Math.abs(baseSum.value()));
   return {
     core_eps: Math.round(core),
@@ -375,31 +375,54 @@ function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(0)} k`;
 }
 
+/** Runs one case in this process and prints its figures as JSON (the parent collects them). */
+function runCase(name: string): void {
+  if (name === 'heap') {
+    console.log(JSON.stringify({ heap_bytes_per_window: heapPerWindow() }));
+    return;
+  }
+  const make = CASES[name];
+  if (make === undefined) throw new Error(`unknown case ${name}; cases: ${Object.keys(CASES).join(', ')}`);
+  console.log(JSON.stringify(measure(make())));
+}
+
+const CASES: Record<string, () => Case> = {
+  tumbling_avg_1000_keys: tumblingAvg,
+  hopping_max_size_10x_slide: hoppingMax,
+  sliding_max_100_events: () => slidingMax(100),
+  sliding_max_10000_events: () => slidingMax(10_000),
+  session_count_1000_keys: sessionCount,
+  tumbling_p95_100_keys: tumblingP95,
+};
+
+/** Each case runs in its own node process, so one case's JIT feedback does not slow another's. */
 function main(): void {
-  const cases = [tumblingAvg(), hoppingMax(), slidingMax(100), slidingMax(10_000), sessionCount(), tumblingP95()];
+  const { execFileSync } = require('child_process') as typeof import('child_process');
+  const child = (name: string): Record<string, unknown> =>
+    JSON.parse(execFileSync(process.execPath, [...process.execArgv, __filename, '--case', name], { encoding: 'utf8' }).trim().split('\n').pop() as string);
   const out: Record<string, unknown> = {};
-  if (!JSON_OUT) console.log(`windowing core vs hand-written loop (median of ${ROUNDS} rounds after warm-up, events/s)`);
+  if (!JSON_OUT) console.log(`windowing core vs hand-written loop (best of ${ROUNDS} rounds after a warm-up round, events/s; each case in a fresh process)`);
   const figures: Record<string, Figures & { check: string }> = {};
-  for (const c of cases) {
-    const f = measure(c);
-    figures[c.name] = f;
-    out[c.name] = { core_eps: f.core_eps, baseline_eps: f.baseline_eps, ratio: f.ratio, events: f.events, windows: f.windows, same_results: f.check === 'same results' };
+  for (const name of Object.keys(CASES)) {
+    const f = child(name) as unknown as Figures & { check: string };
+    figures[name] = f;
+    out[name] = { core_eps: f.core_eps, baseline_eps: f.baseline_eps, ratio: f.ratio, events: f.events, windows: f.windows, same_results: f.check === 'same results' };
     if (!JSON_OUT) {
-      const target = TARGETS[c.name];
+      const target = TARGETS[name];
       const goal = target ? `  target ≥ ${fmt(target)} ${f.core_eps >= target ? 'met' : 'MISSED'}` : '';
-      console.log(`${c.name.padEnd(28)} core ${fmt(f.core_eps).padStart(9)}  baseline ${fmt(f.baseline_eps).padStart(9)}  ratio ${f.ratio.toFixed(3)}  (${f.windows} windows, ${f.check})${goal}`);
+      console.log(`${name.padEnd(28)} core ${fmt(f.core_eps).padStart(9)}  baseline ${fmt(f.baseline_eps).padStart(9)}  ratio ${f.ratio.toFixed(3)}  (${f.windows} windows, ${f.check})${goal}`);
     }
   }
   const s100 = figures['sliding_max_100_events'].core_eps;
   const s10k = figures['sliding_max_10000_events'].core_eps;
   const slowdown = Math.round((s100 / s10k) * 1000) / 1000;
   out.sliding_max_10000_vs_100_slowdown = slowdown;
-  const heap = heapPerWindow();
+  const heap = child('heap').heap_bytes_per_window as number | null;
   out.heap_bytes_per_window = heap;
   if (JSON_OUT) {
     console.log(JSON.stringify(out));
   } else {
-    console.log(`sliding max: 10,000-event window is ${slowdown}× slower than the 100-event one (target ≤ 2×: ${slowdown <= 2 ? 'met' : 'MISSED'})`);
+    console.log(`sliding max: the 10,000-event window runs ${slowdown}× slower than the 100-event one (target ≤ 2×: ${slowdown <= 2 ? 'met' : 'MISSED'})`);
     console.log(
       heap === null
         ? 'heap per open tumbling avg window: not measured (run node with --expose-gc)'
@@ -408,4 +431,6 @@ function main(): void {
   }
 }
 
-main();
+const caseIndex = process.argv.indexOf('--case');
+if (caseIndex >= 0) runCase(process.argv[caseIndex + 1]);
+else main();

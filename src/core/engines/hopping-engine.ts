@@ -99,7 +99,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements
       pane = { start: p, acc: host.agg.createAccumulator(), count: 0 };
       ks.panes.set(p, pane);
       for (let s = latest; s + this.size > p; s -= this.slide) {
-        if (ks.windows.has(s) || isDue(s + this.size, w, this.endDueAtEqual)) continue;
+        if (isDue(s + this.size, w, this.endDueAtEqual) || ks.windows.has(s)) continue;
         const win = new Win(s, ks as HoppingKey<unknown>);
         ks.windows.set(s, win);
         host.openWindows++;
@@ -113,6 +113,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements
     pane.acc = host.agg.add(pane.acc, event.value, t);
     pane.count++;
     if (!late && (ks.cur === null || p >= ks.cur.start)) ks.cur = pane;
+    if (!this.retain && !host.trackDirty && !host.emitUpdates) return;
     let earliest = latest;
     while (earliest - this.slide + this.size > p) earliest -= this.slide;
     for (let s = earliest; s <= latest; s += this.slide) {

@@ -6,34 +6,31 @@
  * only when it comes due.
  */
 import { sessionBucketStart, sessionWindowOf } from '../assigners/session';
-import { Timed } from '../timer-heap';
+import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
-import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
+import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
 
 const OPEN = 0;
 const DIRTY = 1;
 const FIRED = 2;
 const DEAD = 3;
 
-class Session<ACC> implements Timed {
-  timerAt = 0;
-  heapIndex = -1;
+class Session<ACC> {
+  /** The time of the session's live timer entry; entries at other times are stale. NaN: none. */
+  timerAt = NaN;
   count = 0;
   state = OPEN;
-  readonly seq: number;
-  constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {
-    this.seq = ks.seq;
-  }
+  constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
 }
 
-export interface SessionKey<ACC> extends SeqKey {
+export interface SessionKey<ACC> extends KeyBase {
   /** Sessions of the key ordered by start; rarely more than one or two. */
   sessions: Session<ACC>[];
   /** End of the latest session that fired and was dropped: earlier events are late. */
   firedEnd: number;
 }
 
-export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> implements Engine<IN, SessionKey<ACC>> {
+export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> {
   private readonly retain: boolean;
 
   constructor(
@@ -41,20 +38,48 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
     private readonly gap: number,
     private readonly maxDuration: number | undefined,
   ) {
-    super();
     this.retain = host.lateData === 'update' && host.allowedLateness > 0;
   }
 
-  protected dueAtEqual(): boolean {
-    return true;
+  newTimers(): BucketTimers<Session<ACC>> {
+    return new BucketTimers<Session<ACC>>();
   }
 
-  protected override laterTime(s: Session<ACC>): number | undefined {
-    return s.state <= DIRTY && s.end > s.timerAt ? s.end : undefined;
+  private schedule(s: Session<ACC>, time: number): void {
+    if (s.timerAt === time) return;
+    s.timerAt = time;
+    (s.ks.scope.timers as BucketTimers<Session<ACC>>).schedule(s, time);
   }
 
-  createKey(key: string, scope: Scope, seq: number): SessionKey<ACC> {
-    return { key, scope, seq, sessions: [], firedEnd: -Infinity };
+  fireDue(scope: Scope, w: number): void {
+    const timers = scope.timers as BucketTimers<Session<ACC>>;
+    for (;;) {
+      const time = timers.peekTime();
+      if (time === undefined || time > w) return;
+      const group = timers.popGroup();
+      for (let i = 0; i < group.length; i++) {
+        const s = group[i];
+        if (s.timerAt !== time || s.state === DEAD) continue;
+        s.timerAt = NaN;
+        this.fire(s, w);
+      }
+    }
+  }
+
+  nextTimer(scope: Scope): number | undefined {
+    return (scope.timers as BucketTimers<Session<ACC>>).peekTime();
+  }
+
+  latestTimer(scope: Scope): number {
+    return (scope.timers as BucketTimers<Session<ACC>>).maxTime();
+  }
+
+  hasTimers(scope: Scope): boolean {
+    return (scope.timers as BucketTimers<Session<ACC>>).size > 0;
+  }
+
+  createKey(key: string, scope: Scope): SessionKey<ACC> {
+    return { key, scope, sessions: [], firedEnd: -Infinity };
   }
 
   private candidateEnd(t: number): number {
@@ -133,7 +158,7 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
         if (other.end > target.end) target.end = other.end;
         if (other.state !== FIRED) host.openWindows--;
         other.state = DEAD;
-        this.heap(ks.scope).remove(other);
+        other.timerAt = NaN;
       }
       if (lastIdx > first) sessions.splice(first + 1, lastIdx - first);
       if (t < target.start) target.start = t;
@@ -151,20 +176,22 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
       host.openWindows--;
       target.state = FIRED;
       host.emitWindow(ks.key, target.start, target.end, target.count, 'late', target.acc);
-      this.heap(ks.scope).schedule(target, target.end + host.allowedLateness);
+      this.schedule(target, target.end + host.allowedLateness);
       return;
     }
     if (host.trackDirty) target.state = DIRTY;
-    this.heap(ks.scope).schedule(target, target.end);
+    // A timer at or before the end is enough: when it comes due it moves to the real end.
+    if (!(target.timerAt <= target.end)) this.schedule(target, target.end);
     if (host.emitUpdates) host.emitWindow(ks.key, target.start, target.end, target.count, 'update', target.acc);
   }
 
-  protected fire(s: Session<ACC>, w: number): void {
+  /** The session's timer came due (its timer is cleared). */
+  private fire(s: Session<ACC>, w: number): void {
     const ks = s.ks;
-    if (s.state === DEAD) return;
     if (s.state !== FIRED) {
-      if (s.end > s.timerAt && !isDue(s.end, w, true)) {
-        this.heap(ks.scope).schedule(s, s.end);
+      // Extended by events since the timer was set: wait for the real end.
+      if (!isDue(s.end, w, true)) {
+        this.schedule(s, s.end);
         return;
       }
       this.host.openWindows--;
@@ -172,9 +199,13 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
       const purgeAt = s.end + this.host.allowedLateness;
       if (this.retain && !isDue(purgeAt, w, true)) {
         s.state = FIRED;
-        this.heap(ks.scope).schedule(s, purgeAt);
+        this.schedule(s, purgeAt);
         return;
       }
+    } else if (!isDue(s.end + this.host.allowedLateness, w, true)) {
+      // A late merge moved the purge time on.
+      this.schedule(s, s.end + this.host.allowedLateness);
+      return;
     }
     this.drop(ks, s);
   }
@@ -188,7 +219,7 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
 
   flush(ks: SessionKey<ACC>): void {
     for (const s of ks.sessions) {
-      this.heap(ks.scope).remove(s);
+      s.timerAt = NaN;
       if (s.state !== FIRED) {
         this.host.openWindows--;
         this.host.emitWindow(ks.key, s.start, s.end, s.count, 'final', s.acc);
@@ -212,7 +243,7 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
 
   reset(ks: SessionKey<ACC>): void {
     for (const s of ks.sessions) {
-      this.heap(ks.scope).remove(s);
+      s.timerAt = NaN;
       if (s.state !== FIRED) this.host.openWindows--;
       s.state = DEAD;
     }
@@ -239,10 +270,10 @@ export class SessionEngine<IN, ACC, OUT> extends HeapTimerEngine<Session<ACC>> i
       s.state = state;
       ks.sessions.push(s);
       if (state === FIRED) {
-        this.heap(ks.scope).schedule(s, end + this.host.allowedLateness);
+        this.schedule(s, end + this.host.allowedLateness);
       } else {
         this.host.openWindows++;
-        this.heap(ks.scope).schedule(s, end);
+        this.schedule(s, end);
       }
     }
   }
