@@ -216,13 +216,23 @@ async function runOnce(s: Scenario, n: number): Promise<number> {
   return n / ((sink.last - start) / 1000);
 }
 
-async function measure(s: Scenario): Promise<number> {
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Median rate of a scenario and of its baseline, measured in alternating runs: the machine's
+ * load drifts over a benchmark, and alternating keeps the ratio honest.
+ */
+async function measure(s: Scenario, base: Scenario | undefined): Promise<{ rate: number; baseRate: number }> {
   const n = s.n ?? N;
   await runOnce(s, Math.max(1, Math.floor(n / 5))); // warm-up (JIT)
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push(await runOnce(s, n));
-  rates.sort((a, b) => a - b);
-  return rates[Math.floor(rates.length / 2)];
+  const baseRates: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    if (base) baseRates.push(await runOnce(base, base.n ?? N));
+    rates.push(await runOnce(s, n));
+  }
+  const rate = median(rates);
+  return { rate, baseRate: base ? median(baseRates) : rate };
 }
 
 function fmt(x: number): string {
@@ -234,19 +244,24 @@ async function main(): Promise<void> {
     throw new Error('dist/ is missing: run `npm run build` (npm run bench:flow does it)');
   }
   const runtime = await startRuntime();
-  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; ratio: number; baseline: string }> = {};
+  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; baseline: string; baselineMsgsPerSec: number; ratio: number }> = {};
+  const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
+  const wanted = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   try {
-    const rates: Record<string, number> = {};
-    const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
-    const wanted = only ? SCENARIOS.filter((s) => only.includes(s.name) || s.name === 'hop' || SCENARIOS.some((o) => only.includes(o.name) && o.baseline === s.name)) : SCENARIOS;
     for (const s of wanted) {
-      const rate = await measure(s);
-      rates[s.name] = rate;
-      const base = rates[s.baseline];
-      results[s.name] = { msgsPerSec: Math.round(rate), eventsPerSec: Math.round(rate * (s.eventsPerMsg ?? 1)), ratio: Number((rate / base).toFixed(3)), baseline: s.baseline };
+      const base = s.name === s.baseline ? undefined : SCENARIOS.find((b) => b.name === s.baseline)!;
+      const { rate, baseRate } = await measure(s, base);
+      const ratio = rate / baseRate;
+      results[s.name] = {
+        msgsPerSec: Math.round(rate),
+        eventsPerSec: Math.round(rate * (s.eventsPerMsg ?? 1)),
+        baseline: s.baseline,
+        baselineMsgsPerSec: Math.round(baseRate),
+        ratio: Number(ratio.toFixed(3)),
+      };
       if (!JSON_OUT) {
         const ev = s.eventsPerMsg ? `  (${fmt(rate * s.eventsPerMsg)} events/s)` : '';
-        console.log(`${s.label.padEnd(64)} ${fmt(rate).padStart(9)} msgs/s  ${(rate / base * 100).toFixed(0).padStart(4)}% of ${s.baseline}${ev}`);
+        console.log(`${s.label.padEnd(62)} ${fmt(rate).padStart(9)} msgs/s  ${(ratio * 100).toFixed(0).padStart(4)}% of ${s.baseline} (${fmt(baseRate)})${ev}`);
       }
     }
   } finally {

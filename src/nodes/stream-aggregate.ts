@@ -70,7 +70,7 @@ export = (RED: RedAPI) => {
       // Results leave in the order they were computed, even while a having condition is evaluated.
       let outChain: Promise<void> | undefined;
       const emit = (send: SendFn, topic: unknown, result: Result, window: WindowInfo): void => {
-        const msg: NodeMessage = { topic, payload: toPayload(result), window };
+        const msg = host.stamp({ topic, payload: toPayload(result), window });
         if (!having) return deliver(send, msg);
         const evaluate = (): Promise<void> =>
           having(result).then(

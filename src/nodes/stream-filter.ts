@@ -181,7 +181,7 @@ export = (RED: RedAPI) => {
           if (typeof v === 'boolean') return onEvent(msg, v, send, now);
           return v.then((ok) => onEvent(msg, ok, send, Date.now()));
         },
-        onWindow: (result, send) => to(send, 0, windowMessage(result)),
+        onWindow: (result, send) => to(send, 0, host.stamp(windowMessage(result))),
         onLate: (late, msg, send) => {
           const original = inBatch ? undefined : msg;
           if (latePort) to(send, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));

@@ -108,6 +108,17 @@ export class WindowHost<IN, ACC, OUT> {
     return this.now;
   }
 
+  /**
+   * Gives a result message the _msgid of the input message that caused it (as Node-RED's split
+   * node does for its parts): results stay traceable to their cause, and Node-RED need not
+   * generate an id per result. Results fired by a timer get a fresh id from Node-RED.
+   */
+  stamp(out: NodeMessage): NodeMessage {
+    const cause = this.currentMsg;
+    if (cause !== undefined && cause._msgid !== undefined) out._msgid = cause._msgid;
+    return out;
+  }
+
   /** Counts `n` unusable elements of a batch or window message (the handler then throws one error). */
   countRejected(n: number): void {
     this.rejected += n;

@@ -82,7 +82,10 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
           inBatch = false;
         }
       },
-      onWindow: (result, send) => send(latePort ? [windowMessage(result), null] : windowMessage(result)),
+      onWindow: (result, send) => {
+        const msg = host.stamp(windowMessage(result));
+        send(latePort ? [msg, null] : msg);
+      },
       onLate: (late, msg, send) => {
         if (!latePort) return;
         const original = inBatch ? undefined : msg;
