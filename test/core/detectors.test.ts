@@ -158,6 +158,15 @@ describe('detectors: anomaly (streaming)', () => {
     assert.deepEqual(hotIndices(run('anomaly', burst(+1, 25), { direction: 'down' })), []);
   });
 
+  it('a stuck sensor raises the score well above what its noise ever did', () => {
+    const noise = gaussian(26);
+    const d = new AnomalyDetector();
+    const r = series(2300, (i) => (i >= 2000 && i < 2200 ? 20.3 : 20 + noise())).map((v, i) => d.update(i, v));
+    const before = Math.max(...r.slice(200, 2000).map((x) => x.level));
+    const stuck = Math.max(...r.slice(2000, 2200).map((x) => x.level));
+    assert.ok(stuck >= 0.45 && stuck > before + 0.05, `stuck ${stuck}, noise up to ${before}`);
+  });
+
   it('minHistory: nothing is scored before it', () => {
     const xs = series(300, (i) => (i === 150 ? 100 : 1 + (i % 3)));
     const r = run('anomaly', xs, { minHistory: 200 });

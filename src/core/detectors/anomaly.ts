@@ -3,13 +3,14 @@
  *
  * Four views are kept per key, each robust to outliers in the history:
  *  - level: the median of the history (deviation scaled by the MAD),
- *  - step: the previous value (scaled by the median absolute step),
+ *  - step: the previous value (scaled by the median absolute step); steps far smaller than
+ *    usual count as well, so a stuck or flat-lined sensor is noticed,
  *  - season: the value one period ago, when the history shows a period (scaled by the MAD of
  *    those seasonal differences), so a daily cycle is not an anomaly,
  *  - shape: the relative entropy of the recent values' spread over the history's quantile bins,
  *    for changes of behaviour within the usual range (DistributionShift).
- * Each goes through a Surprise standardiser (short mean vs its own long-run spread), the four
- * are summed and squashed into [0,1]. A score is emitted only at the onset of a deviation —
+ * Each goes through a Surprise standardiser (short mean vs its own long-run spread), the
+ * surprises are summed and squashed into [0,1]. A score is emitted only at the onset of a deviation —
  * a value must beat the recent (decaying) peak by a margin — because one incident should raise
  * one alert, as early as possible, and not a stream of repeats.
  *
@@ -139,6 +140,8 @@ export class AnomalyDetector {
       const dLevel = Math.abs(value - median) / Math.max(1.4826 * q.mad(median), floor);
       const dStep = Math.abs(value - this.previous) / Math.max(1.4826 * this.steps.median(), floor);
       let z = this.levelSurprise.update(dLevel) + this.stepSurprise.update(dStep);
+      // Steps far smaller than usual are news too: a stuck or flat-lined sensor.
+      z += this.stepSurprise.below;
       if (this.period > 0 && q.length >= this.period) {
         const lagged = q.at(q.length - this.period);
         expected = lagged;

@@ -9,6 +9,8 @@ import { NumberRing } from './ring';
 export class Surprise {
   private readonly short: NumberRing;
   private readonly long: NumberRing;
+  /** From the last update: how many standard deviations the short mean lies *below* normal (≥ 0). */
+  below = 0;
 
   constructor(shortWindow: number, longWindow: number, private readonly minHistory: number) {
     this.short = new NumberRing(shortWindow);
@@ -20,9 +22,12 @@ export class Surprise {
     this.short.push(deviation);
     const m = this.short.mean();
     let z = 0;
+    this.below = 0;
     if (this.long.length >= this.minHistory) {
       // A floor on the spread keeps a perfectly regular stream from turning rounding into alarms.
-      z = Math.max(0, (m - this.long.mean()) / Math.max(this.long.std(), 1e-3));
+      const raw = (m - this.long.mean()) / Math.max(this.long.std(), 1e-3);
+      z = Math.max(0, raw);
+      this.below = Math.max(0, -raw);
     }
     this.long.push(m);
     return z;
