@@ -13,7 +13,8 @@
  * - idleTimeout: when no input arrived for idleTimeout ms of processing time (the whole stream,
  *   or the key with watermarkScope 'key'), the watermark jumps to the end of the latest open
  *   window, so every open window closes now. It does not jump to +Infinity: events that arrive
- *   later for new windows are on time, events for the closed windows are late.
+ *   later for new windows are on time, events for the closed windows are late. (Event time only:
+ *   processing-time windows close as processing time passes.) Count windows are flushed.
  *
  * Late events (the exact rule)
  * - An event is late when the window it belongs to has already fired (for hopping windows: when
@@ -33,7 +34,9 @@
  *   each open window that changed since the last one, and the 'final' result when it closes.
  *
  * Limits: events of new keys beyond maxKeys and events beyond maxEventsPerWindow (per pane for
- * hopping windows) are dropped and counted in stats().dropped.
+ * hopping windows) are dropped and counted in stats().dropped. Keys without open state are
+ * forgotten (in advance(), or when maxKeys is reached; with watermarkScope 'key' only then, and
+ * such a key's clock starts afresh when it comes back).
  */
 import { ConfigError, InputError, describeValue } from './errors';
 import {
@@ -174,7 +177,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (ks === undefined || ks.key !== event.key) {
       ks = this.keys.get(event.key);
       if (ks === undefined) {
-        if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys();
+        if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys(true);
         if (this.keys.size >= this.maxKeys) {
           this.dropped++;
           return;
@@ -202,8 +205,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       for (const ks of [...this.keys.values()]) this.engine.early(ks);
       this.nextEarlyAt = this.openWindows > 0 ? now + this.earlyEvery : Infinity;
     }
-    if (this.idleTimeout > 0) this.idleAdvance(now);
-    this.forgetEmptyKeys();
+    if (this.idleTimeout > 0 && !this.processingTime) this.idleAdvance(now);
+    this.forgetEmptyKeys(false);
   }
 
   /** The processing time at which advance() next has work; undefined when nothing waits. */
@@ -216,7 +219,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
         if (at !== undefined && at < next) next = at;
       }
     }
-    if (this.idleTimeout > 0) {
+    if (this.idleTimeout > 0 && !this.processingTime) {
       if (this.keyScope) {
         for (const ks of this.keys.values()) {
           if (this.hasPending(ks)) next = Math.min(next, ks.scope.wm.lastInputAt + this.idleTimeout);
@@ -233,7 +236,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     void now;
     const targets = key === undefined ? [...this.keys.values()] : [this.keys.get(key)].filter((k): k is KeyBase => k !== undefined);
     for (const ks of targets) this.engine.flush(ks);
-    this.forgetEmptyKeys();
+    this.forgetEmptyKeys(false);
   }
 
   /** Drops the state (of `key`) without emitting; a full reset also restarts the watermark. */
@@ -385,9 +388,15 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     return this.keyScope ? [...this.keys.values()].map((k) => k.scope) : [this.scope];
   }
 
-  /** Keys without state are forgotten in stream scope (their watermark is the stream's). */
-  private forgetEmptyKeys(): void {
-    if (this.keyScope) return;
+  /**
+   * Forgets keys without state. In stream scope they hold nothing else; with per-key watermarks
+   * a key's clock is state too, so those keys are forgotten only to make room under maxKeys
+   * (the key's clock then starts afresh).
+   */
+  private forgetEmptyKeys(underPressure: boolean): void {
+    if (this.keyScope && !underPressure) return;
+    // Every key holds at least one open window: nothing to forget (the common case, no scan).
+    if (!underPressure && this.keys.size <= this.openWindows) return;
     for (const [key, ks] of this.keys) {
       if (this.engine.isEmpty(ks)) {
         this.keys.delete(key);

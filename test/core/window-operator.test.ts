@@ -302,6 +302,16 @@ describe('WindowOperator', () => {
       assert.equal(op.nextWakeup(), undefined);
     });
 
+    it('processing-time windows ignore idleTimeout: they close as time passes', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 1000 }, aggregate: sumCount, timeMode: 'processing', idleTimeout: 10 });
+      op.process(ev('a', 0, 1), 100);
+      assert.equal(op.nextWakeup(), 1000);
+      op.advance(200);
+      assert.equal(out.length, 0);
+      op.advance(1000);
+      assert.equal(out.length, 1);
+    });
+
     it('closes a quiet stream’s windows after idleTimeout by moving the watermark to their end', () => {
       const { op, out } = recording({ window: { type: 'tumbling', size: 60_000 }, aggregate: sumCount, idleTimeout: 5000 });
       op.process(ev('a', 1_000, 1), 100);
@@ -365,6 +375,21 @@ describe('WindowOperator', () => {
       op.process(ev('c', 21, 1), 0);
       assert.equal(op.stats().dropped, 1);
       assert.deepEqual(sums(out).map((r) => r[0]), ['a', 'b']);
+    });
+
+    it('with per-key watermarks, makes room under maxKeys by forgetting keys without state', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, maxKeys: 1, watermarkScope: 'key' });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('a', 12, 1), 0);
+      op.flush(0, 'a');
+      op.advance(0);
+      assert.equal(op.stats().keys, 1, 'a key keeps its clock while there is room');
+      op.process(ev('b', 1, 2), 0);
+      assert.equal(op.stats().dropped, 0);
+      assert.deepEqual(op.stats().keys, 1);
+      op.process(ev('c', 1, 2), 0);
+      assert.equal(op.stats().dropped, 1, 'b still has an open window');
+      assert.equal(sums(out).length, 2);
     });
 
     it('drops and counts events beyond maxEventsPerWindow', () => {

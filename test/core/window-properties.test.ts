@@ -148,6 +148,7 @@ describe('window operator properties', () => {
         assert.deepEqual(second.stats(), first.stats());
         events.slice(at).forEach((e, i) => second.process(e, at + i));
         second.flush(events.length);
+        assert.equal(second.stats().openWindows, 0, 'flush closes every window');
         assert.deepEqual(perKey(out), perKey(whole));
         assert.deepEqual(canonical(out), canonical(whole));
       }),
