@@ -24,6 +24,12 @@
  * - With `store` (a context store name), the operator snapshot is restored at start (inputs
  *   arriving meanwhile are queued), saved every 10 s when changed and on close (not on removal).
  * - Status (keys, open windows, watermark lag, late, rejected, dropped) refreshed ≤ 4×/s.
+ * - host.stamp(result) gives a result message the _msgid of the input that fired it.
+ *
+ * Batches and window messages: `isBatch(msg)` (msg.batch === true and an array payload of
+ * message-like objects, each mapped like a message) and `isWindowMessage(msg)` (msg.window and an
+ * array payload of `{ timestamp, topic, payload }` records). forEachInBatch/batchError run over
+ * the elements, skip bad ones and report one InputError for the message.
  */
 export * from './red';
 export { compileEventMapper, normaliseProperty } from './event-mapper';
@@ -37,3 +43,6 @@ export { compileJSONata } from './jsonata';
 export type { JSONataEvaluator } from './jsonata';
 export { failOnConfig } from './config-error';
 export { windowMessage, lateMessage, isBatch, isWindowMessage } from './messages';
+export { forEachInBatch, batchError } from './batch';
+export { setupWindowNode } from './window-node';
+export type { WindowRecord, WindowNodeConfig } from './window-node';
