@@ -214,6 +214,27 @@ describe('stream-tumbling-window node', () => {
       assert.deepEqual(values(d.out[0].find((m) => m.topic === 'b')!), [3]);
     });
 
+    it('saves open windows every 10 s while they change, not only when the flow stops', async () => {
+      helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir() } } } });
+      await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
+      // Only the node's save interval runs on the fake clock.
+      const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval'] });
+      try {
+        const d = await restart(1);
+        const saved = () => new Promise<any>((resolve) => d.node.context().get('streamState', 'file', (_e: unknown, v: unknown) => resolve(v))); // eslint-disable-line @typescript-eslint/no-explicit-any
+        d.send({ topic: 'a', payload: 1, timestamp: T0 });
+        await settle();
+        assert.equal(await saved(), undefined);
+        clock.tick(10000);
+        await settle();
+        const state = await saved();
+        assert.ok(state && state.operator, 'a snapshot was saved');
+        assert.match(JSON.stringify(state), /"a"/);
+      } finally {
+        clock.restore();
+      }
+    });
+
     it('starts empty after a restart without a store', async () => {
       helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir() } } } });
       await deploy('stream-tumbling-window', { size: '10s' });
