@@ -105,12 +105,13 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     const win = ks.win;
     this.exitUntil(ks, t, false);
     const size = this.size;
+    const wasOpen = win.size > 0;
     while (win.size > 0 && (win.oldestTime() as number) <= t - size) win.pop();
     if (win.size >= host.maxEventsPerWindow) {
       host.dropped++;
       return;
     }
-    if (win.size === 0) host.openWindows++;
+    if (!wasOpen) host.openWindows++;
     win.push(t, value);
     host.emitResult(ks.key, t - size, t, win.size, 'final', win.result());
   }
