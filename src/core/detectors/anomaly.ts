@@ -123,7 +123,9 @@ export class AnomalyDetector {
     const s = options.seasonality ?? 'auto';
     this.fixedPeriod = typeof s === 'number' ? s : 0;
     this.period = this.fixedPeriod;
-    this.seasons = s === 'auto' ? new SeasonalityDetector({ history, every: history, minHistory: 48 }) : undefined;
+    // A period is found once the history is full, then checked every three histories: cycles
+    // rarely change, and the autocorrelation is the costliest step.
+    this.seasons = s === 'auto' ? new SeasonalityDetector({ history, every: history, thenEvery: 3 * history, minHistory: 48 }) : undefined;
   }
 
   /** Scores `value` against the history, then adds it. `time` is accepted for symmetry with other detectors. */

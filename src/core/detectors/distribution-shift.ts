@@ -37,8 +37,8 @@ export class DistributionShift {
       this.sinceEdges = 0;
       for (let b = 1; b < this.binCount; b++) this.edges[b - 1] = history.quantile(b / this.binCount);
       this.counts.fill(0);
-      for (let i = 0; i < this.size; i++) {
-        const j = (this.head + i) % this.window;
+      // Order does not matter for the counts: walk the buffer as stored.
+      for (let j = 0; j < this.size; j++) {
         const bin = this.binOf(this.recent[j]);
         this.bins[j] = bin;
         this.counts[bin]++;
@@ -55,9 +55,10 @@ export class DistributionShift {
       this.sum += this.xlogx[this.counts[old]];
       this.recent[this.head] = value;
       this.bins[this.head] = bin;
-      this.head = (this.head + 1) % this.window;
+      if (++this.head === this.window) this.head = 0;
     } else {
-      const j = (this.head + this.size) % this.window;
+      // Until the window is full, head stays 0 and values fill it in order.
+      const j = this.size;
       this.recent[j] = value;
       this.bins[j] = bin;
       this.size++;

@@ -53,8 +53,10 @@ export function detectPeriod(values: ArrayLike<number>, options: PeriodOptions =
 export interface SeasonalityOptions extends PeriodOptions {
   /** Events of history the period is found in (default 1000). */
   history?: number;
-  /** Re-estimate the period every this many events (default history / 4). */
+  /** First estimate after this many events, then re-estimate as often (default history / 4). */
   every?: number;
+  /** Re-estimate every this many events after the first estimate (default `every`). */
+  thenEvery?: number;
   /** Events needed before the first estimate (default 2 × minPeriod cycles, at least 48). */
   minHistory?: number;
 }
@@ -63,6 +65,7 @@ export interface SeasonalityOptions extends PeriodOptions {
 export class SeasonalityDetector {
   private readonly ring: NumberRing;
   private readonly every: number;
+  private readonly thenEvery: number;
   private readonly minHistory: number;
   private sinceEstimate = 0;
   private current: Period | undefined;
@@ -71,6 +74,7 @@ export class SeasonalityDetector {
     const history = options.history ?? 1000;
     this.ring = new NumberRing(history);
     this.every = Math.max(1, options.every ?? Math.floor(history / 4));
+    this.thenEvery = Math.max(1, options.thenEvery ?? this.every);
     this.minHistory = options.minHistory ?? Math.max(48, 4 * (options.minPeriod ?? 2));
   }
 
@@ -78,7 +82,7 @@ export class SeasonalityDetector {
   update(value: number): Period | undefined {
     this.ring.push(value);
     if (++this.sinceEstimate >= this.every && this.ring.length >= this.minHistory) {
-      this.sinceEstimate = 0;
+      this.sinceEstimate = this.every - this.thenEvery;
       this.current = detectPeriod(this.ring.values(), this.options);
     }
     return this.current;
