@@ -52,7 +52,10 @@ export interface MqttConnection {
   off(event: 'state', cb: (state: ConnectionState, error?: Error) => void): this;
   connect(): void;
   subscribe(subscription: string, qos: 0 | 1 | 2, handler: MqttHandler): Promise<void>;
-  unsubscribe(subscription: string, handler: MqttHandler): Promise<void>;
+  /** `keepOnBroker`: stop handling, but leave a persistent session's subscription in place (a redeploy). */
+  unsubscribe(subscription: string, handler: MqttHandler, keepOnBroker?: boolean): Promise<void>;
+  /** True when the broker keeps the session (and its queued messages) across disconnections. */
+  readonly persistentSession: boolean;
   publish(topic: string, payload: Buffer | string, opts: MqttPublishOptions): Promise<void>;
   end(): Promise<void>;
 }
@@ -171,14 +174,18 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
     }
   }
 
-  async unsubscribe(subscription: string, handler: MqttHandler): Promise<void> {
+  get persistentSession(): boolean {
+    return !this.opts.clean || (this.opts.protocolVersion === 5 && (this.opts.sessionExpiry ?? 0) > 0);
+  }
+
+  async unsubscribe(subscription: string, handler: MqttHandler, keepOnBroker = false): Promise<void> {
     const s = this.subs.get(subscription);
     if (!s) return;
     s.handlers.delete(handler);
     if (s.handlers.size) return;
     this.subs.delete(subscription);
     const client = this.client;
-    if (client && client.connected) {
+    if (client && client.connected && !keepOnBroker) {
       await new Promise<void>((resolve) => client.unsubscribe(subscription, () => resolve()));
     }
   }

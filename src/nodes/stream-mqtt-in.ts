@@ -71,10 +71,13 @@ export = (RED: ConnectorRedAPI) => {
     connection.connect();
     onState(connection.state, connection.lastError);
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       status.close();
       connection.off('state', onState);
-      Promise.all(settings.topics.map((t) => connection.unsubscribe(t, onMessage).catch(() => undefined)))
+      // On a redeploy a persistent session keeps its subscriptions, so the broker queues what
+      // arrives meanwhile; a removed node really unsubscribes.
+      const keep = !removed && connection.persistentSession;
+      Promise.all(settings.topics.map((t) => connection.unsubscribe(t, onMessage, keep).catch(() => undefined)))
         .then(() => broker!.deregister(node))
         .then(() => done(), () => done());
     });

@@ -54,7 +54,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
   before(async function () {
     this.timeout(300000);
     env = await requireBroker(this, 'kafka');
-    kafka = new Kafka({ brokers: [env.KAFKA_BROKERS], clientId: 'it-tools', logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 100 } });
+    kafka = new Kafka({ brokers: [env.KAFKA_BROKERS], clientId: 'it-tools', logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
     admin = kafka.admin();
     await admin.connect();
     producer = kafka.producer();
@@ -248,6 +248,30 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const got = collect('got');
     await producer.send({ topic: src, messages: [{ value: '{"ok":1}' }] });
     await until(() => got.length === 1, 15000, 'the record over SASL/SCRAM');
+  });
+
+  it('broker restart mid-stream: the consumer and producer carry on; every record arrives at least once', async function () {
+    this.timeout(120000);
+    const src = await topic('restart-in', 2);
+    const dst = await topic('restart-out');
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, unique('g'), { commitMode: 'handled', wires: [['out']] }),
+      { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: '' },
+    ]);
+    await until(() => lastText('in').startsWith('connected'), 20000, () => `consumer connected, last: ${lastText('in')}`);
+    const N = 60;
+    const batch = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => ({ key: `k${(from + k) % 6}`, value: JSON.stringify({ i: from + k }) }));
+    await producer.send({ topic: src, messages: batch(0, N / 2) });
+    await until(() => /sent/.test(lastText('out')) && Number(/(\d+) sent/.exec(lastText('out'))?.[1]) > 0, 20000, 'some records through before the restart');
+    await stopBroker('kafka');
+    await until(() => !lastText('in').startsWith('connected'), 30000, () => `the consumer status to show the broker is gone, last: ${lastText('in')}`);
+    await restartBroker('kafka');
+    await producer.send({ topic: src, messages: batch(N / 2, N) });
+    const out = await readAll(dst, N);
+    const seen = new Set(out.map((r) => r.value.i));
+    assert.equal(seen.size, N, `every record once or more (got ${out.length} for ${N})`);
+    await until(() => lastText('in').startsWith('connected'), 20000, () => `consumer connected again, last: ${lastText('in')}`);
   });
 
   it('broker down at deploy: status shows it; consumer and producer recover when the broker comes up, queued records are delivered', async function () {

@@ -150,6 +150,48 @@ describe('MQTT connectors against a real Mosquitto', function () {
     }
   });
 
+  it('shared subscription: two stream-mqtt-in nodes in one $share group split the messages, each delivered once', async () => {
+    const base = unique('share');
+    await deployWatched([
+      broker(env.MQTT_URL, { id: 'b1', protocolVersion: '5' }),
+      broker(env.MQTT_URL, { id: 'b2', protocolVersion: '5' }),
+      { id: 'in1', type: 'stream-mqtt-in', broker: 'b1', topic: `$share/workers/${base}/+`, qos: '1', format: 'json', wires: [['c1']] },
+      { id: 'in2', type: 'stream-mqtt-in', broker: 'b2', topic: `$share/workers/${base}/+`, qos: '1', format: 'json', wires: [['c2']] },
+      { id: 'c1', type: 'helper' },
+      { id: 'c2', type: 'helper' },
+    ]);
+    const c1 = collect('c1');
+    const c2 = collect('c2');
+    await until(() => lastText('in1').startsWith('connected') && lastText('in2').startsWith('connected'), 10000, 'both subscribers connected');
+    const pub = await client(env.MQTT_URL);
+    clients.push(pub);
+    const N = 40;
+    for (let i = 0; i < N; i++) await pub.publishAsync(`${base}/s${i % 4}`, JSON.stringify({ i }), { qos: 1 });
+    await until(() => c1.length + c2.length === N, 10000, () => `${N} messages across both, got ${c1.length}+${c2.length}`);
+    const ids = [...c1, ...c2].map((m) => m.payload.i).sort((a, b) => a - b);
+    assert.deepEqual(ids, Array.from({ length: N }, (_, i) => i));
+    assert.ok(c1.length > 0 && c2.length > 0, `both members got messages (${c1.length}, ${c2.length})`);
+  });
+
+  it('persistent session: what is published while the flow is redeployed arrives once it is back', async () => {
+    const base = unique('persist');
+    const flow = (): FlowNode[] => [
+      broker(env.MQTT_URL, { clientId: `${base}-flow`, cleanSession: false, protocolVersion: '4' }),
+      { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/#`, qos: '1', format: 'json', wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ];
+    await deployWatched(flow());
+    await until(() => lastText('in').startsWith('connected'), 10000, 'connected');
+    await undeploy();
+    const pub = await client(env.MQTT_URL);
+    clients.push(pub);
+    await pub.publishAsync(`${base}/a`, '{"while":"away"}', { qos: 1 });
+    await deployWatched(flow());
+    const got = collect('got');
+    await until(() => got.length === 1, 10000, 'the message queued by the broker during the redeploy');
+    assert.deepEqual(got[0].payload, { while: 'away' });
+  });
+
   it('malformed payloads (invalid JSON, binary) are counted, reach a Catch node, and the stream goes on', async () => {
     const base = unique('bad');
     await deployWatched([
