@@ -74,6 +74,8 @@ const ONSET_MARGIN = 0.1;
 // at one reading a minute.
 const SHAPE_WINDOW = 60;
 const SHAPE_BINS = 20;
+// The bins follow the history every 20 values: it moves slowly, and re-binning is the costly part.
+const SHAPE_REFRESH = 20;
 const ONSET_DECAY = Math.exp(-1 / 200);
 const SURPRISE_SCALE = 3;
 
@@ -117,7 +119,7 @@ export class AnomalyDetector {
     this.levelSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
     this.stepSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
     this.seasonSurprise = new Surprise(shortWindow, longWindow, this.minHistory);
-    this.shape = new DistributionShift(SHAPE_WINDOW, SHAPE_BINS);
+    this.shape = new DistributionShift(SHAPE_WINDOW, SHAPE_BINS, SHAPE_REFRESH);
     // The divergence is already a summary of many values: no further short averaging.
     this.shapeSurprise = new Surprise(1, longWindow, this.minHistory);
     const s = options.seasonality ?? 'auto';
