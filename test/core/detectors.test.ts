@@ -299,6 +299,18 @@ describe('detectors: per window', () => {
   });
 });
 
+describe('detectors: short histories', () => {
+  it('every pattern gets ready when the history is shorter than its default minimum', () => {
+    const noise = gaussian(71);
+    const xs = series(200, (i) => Math.sin((2 * Math.PI * i) / 6) + 0.1 * noise());
+    for (const pattern of ['anomaly', 'spike', 'changepoint', 'trend'] as Pattern[]) {
+      const r = run(pattern, xs, { history: 20 });
+      assert.ok(r[199].ready, `${pattern} ready`);
+    }
+    assert.equal(run('seasonality', xs, { history: 24 })[199].details.period, 6);
+  });
+});
+
 describe('detectors: configuration', () => {
   it('rejects bad options naming the field', () => {
     assert.throws(() => createDetector('nope' as Pattern), (e: unknown) => e instanceof ConfigError && e.field === 'pattern');

@@ -108,7 +108,8 @@ export class AnomalyDetector {
   constructor(options: AnomalyOptions = {}) {
     const history = options.history ?? 1000;
     const shortWindow = options.shortWindow ?? 10;
-    this.minHistory = Math.max(2, options.minHistory ?? 100);
+    // Never more than the history holds, or a short history would never be ready.
+    this.minHistory = Math.min(history, Math.max(2, options.minHistory ?? 100));
     this.threshold = options.threshold ?? 0.5;
     this.direction = options.direction ?? 'both';
     this.levels = new RollingQuantiles(history);
@@ -136,7 +137,8 @@ export class AnomalyDetector {
     let score = 0;
     let level = 0;
     let expected = q.length ? q.median() : value;
-    if (q.length >= this.minHistory) {
+    const ready = q.length >= this.minHistory;
+    if (ready) {
       const median = expected;
       const spread = q.quantile(0.99) - q.quantile(0.01);
       // Scale floors: a flat history (MAD 0) would otherwise make any change infinitely surprising.
@@ -178,6 +180,6 @@ export class AnomalyDetector {
         this.seasonal.clear();
       }
     }
-    return { score, level, expected, direction: up ? 'up' : 'down', period: this.period, ready: q.length > this.minHistory };
+    return { score, level, expected, direction: up ? 'up' : 'down', period: this.period, ready };
   }
 }

@@ -75,7 +75,7 @@ export class SeasonalityDetector {
     this.ring = new NumberRing(history);
     this.every = Math.max(1, options.every ?? Math.floor(history / 4));
     this.thenEvery = Math.max(1, options.thenEvery ?? this.every);
-    this.minHistory = options.minHistory ?? Math.max(48, 4 * (options.minPeriod ?? 2));
+    this.minHistory = Math.min(history, options.minHistory ?? Math.max(48, 4 * (options.minPeriod ?? 2)));
   }
 
   /** Adds a value; returns the current period estimate (undefined while none is found). */

@@ -44,7 +44,7 @@ export class SpikeDetector {
     this.history = new RollingQuantiles(options.history ?? 120);
     this.threshold = (options.confidence ?? 99.999) / 100;
     this.mode = options.mode ?? 'both';
-    this.minHistory = Math.max(3, options.minHistory ?? 30);
+    this.minHistory = Math.min(this.history.capacity, Math.max(3, options.minHistory ?? 30));
   }
 
   /** Tests `value` against the history, then adds it. */
