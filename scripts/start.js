@@ -5,6 +5,7 @@
 //   PORT=1880            editor and dashboard port (127.0.0.1 only; HOST=0.0.0.0 to share it)
 //   MQTT_URL=mqtt://…    use that broker instead of the built-in one
 //   KAFKA_BROKERS=h:9092 carry the readings over Kafka instead of MQTT (comma-separated brokers)
+//   STREAM_DEMO_USER_DIR Node-RED user directory (default .node-red-user/; tests use a temp dir)
 //   --reset              replace an edited demo flow with the original one
 'use strict';
 const fs = require('fs');
@@ -15,7 +16,7 @@ const { prepareUserDir, installFlow } = require('./demo/user-dir');
 const { buildDemoFlow } = require('./demo/demo-flow');
 
 const root = path.join(__dirname, '..');
-const userDir = path.join(root, '.node-red-user');
+const userDir = path.resolve(process.env.STREAM_DEMO_USER_DIR || path.join(root, '.node-red-user'));
 const port = Number(process.env.PORT || 1880);
 const host = process.env.HOST || '127.0.0.1';
 const reset = process.argv.includes('--reset');

@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
-const COL = 200;
+const COL = 250;
 
 /** A flow under construction: `add` places nodes on a grid (column, row). */
 function flow(prefix) {
@@ -116,7 +116,7 @@ function iotPipeline() {
 
   const avg = aggregate(f, 1, 3, {
     name: 'avg temperature / tumbling 1m', valueProperty: 'payload.temperature', maxOutOfOrder: '5s', lateData: 'output',
-    aggregations: [{ op: 'avg', property: 'payload.temperature', as: 'avg' }, { op: 'count', property: 'payload.temperature', as: 'count' }],
+    aggregations: [{ op: 'avg', property: 'payload.temperature', as: '' }, { op: 'count', property: 'payload.temperature', as: '' }],
   });
   f.nodes.find((n) => n.id === avg).wires = [[], []];
   const avgTopic = f.add('change', 2, 3, { name: 'demo/stats/avg/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/stats/avg/" & topic', tot: 'jsonata' }] }, [[]]);

@@ -42,21 +42,23 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const gCounts = group('demo.ui.g.counts', 'Late / rejected', 3, 2);
   const gAnom = group('demo.ui.g.anom', 'Detected anomalies', 12, 3);
 
-  const at = (col, row) => ({ z: tab, x: 140 + col * 200, y: 700 + row * 60 });
+  // Dashboard nodes sit in two columns right of the pipeline, level with the nodes feeding them.
+  const at = (col, row) => ({ z: tab, x: 140 + col * 250, y: 60 + row * 60 });
   const change = (id, name, rules, pos) => add({ id, type: 'change', name, rules, ...pos, wires: [[]] });
+  // Readings arrive out of order and a line chart joins points in arrival order, so the chart's
+  // time axis is arrival time; the windows themselves still work in event time.
   const chart = add({
-    id: 'demo.ui.chart', type: 'ui-chart', group: gTemp, name: 'temperature chart', label: 'chart', order: 1, chartType: 'line', category: 'topic', categoryType: 'msg',
-    xAxisLabel: '', xAxisProperty: 'timestamp', xAxisPropertyType: 'msg', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
+    id: 'demo.ui.chart', type: 'ui-chart', group: gTemp, name: 'temperature chart', label: '', order: 1, chartType: 'line', category: 'topic', categoryType: 'msg',
+    xAxisLabel: '', xAxisProperty: '', xAxisPropertyType: 'timestamp', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
     yAxisLabel: '°C', yAxisProperty: 'payload', yAxisPropertyType: 'msg', ymin: '', ymax: '', bins: 10, action: 'append', stackSeries: false, pointShape: 'circle', pointRadius: 2,
     showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'],
-    textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 9, height: 8, className: '', interpolation: 'linear', ...at(3, 0), wires: [[]],
+    textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 9, height: 8, className: '', interpolation: 'linear', ...at(6, 3.5), wires: [[]],
   });
-  const reading = change('demo.ui.reading', 'temperature → chart', [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' }], at(2, 0));
+  const reading = change('demo.ui.reading', 'temperature → chart', [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' }], at(5, 3));
   const average = change('demo.ui.average', 'average → chart', [
     { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
-    { t: 'set', p: 'timestamp', pt: 'msg', to: 'window.end', tot: 'msg' },
     { t: 'set', p: 'topic', pt: 'msg', to: 'topic & " avg"', tot: 'jsonata' },
-  ], at(2, 1));
+  ], at(5, 4));
   ui.find((n) => n.id === reading).wires = [[chart]];
   ui.find((n) => n.id === average).wires = [[chart]];
   sub.wires[0].push(reading);
@@ -66,28 +68,32 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
     id, type: 'function', name, ...pos, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[]],
     func: 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };',
   });
-  const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 3, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(4, order + 1), wires: [] });
-  const lateCount = counter('demo.ui.late', 'count late', 1, at(3, 2));
-  const rejCount = counter('demo.ui.rejected', 'count implausible', 1, at(3, 3));
-  const anomCount = counter('demo.ui.anomalies', 'count anomalies', 0, at(3, 4));
+  const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 3, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(order === 3 ? 7 : 6, [5, 7, 9][order - 1]), wires: [] });
+  const lateCount = counter('demo.ui.late', 'count late', 1, at(5, 5));
+  const rejCount = counter('demo.ui.rejected', 'count implausible', 1, at(5, 7));
+  const anomCount = counter('demo.ui.anomalies', 'count anomalies', 0, at(6, 9));
   ui.find((n) => n.id === lateCount).wires = [[text('demo.ui.t.late', 'late readings (after their window closed)', 1)]];
   ui.find((n) => n.id === rejCount).wires = [[text('demo.ui.t.rejected', 'implausible readings (rejected)', 2)]];
   ui.find((n) => n.id === anomCount).wires = [[text('demo.ui.t.anomalies', 'anomalies detected', 3)]];
+  const zero = add({ id: 'demo.ui.zero', type: 'inject', name: 'counters start at 0', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: '1', topic: '', payload: '0', payloadType: 'num', ...at(5, 6), wires: [['demo.ui.t.late', 'demo.ui.t.rejected', 'demo.ui.t.anomalies']] });
+  void zero;
   avg.wires[1].push(lateCount);
   plausible.wires[1].push(rejCount);
-  anomalies.wires[0].push(anomCount);
+  // The detector also reports when an incident ends; the dashboard marks only new ones.
+  const onlyNew = add({ id: 'demo.ui.new', type: 'switch', name: 'new incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5, 9), wires: [[]] });
+  anomalies.wires[0].push(onlyNew);
 
   const row = change('demo.ui.row', 'alert → table row', [
     { t: 'set', p: 'payload', pt: 'msg', to: '{"time": $moment(timestamp ? timestamp : $millis()).format("HH:mm:ss"), "sensor": topic, "value": payload.value, "expected": payload.expected ? $round(payload.expected, 2) : "", "score": payload.score ? $round(payload.score, 1) : "", "direction": payload.direction}', tot: 'jsonata' },
-  ], at(2, 5));
-  const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'anomalies', order: 1, width: 12, height: 0, maxrows: 8, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'append', className: '', ...at(3, 5), wires: [[]] });
+  ], at(6, 10));
+  const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'anomalies', order: 1, width: 12, height: 0, maxrows: 8, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'append', className: '', ...at(7, 10), wires: [[]] });
   ui.find((n) => n.id === row).wires = [[table]];
-  const toast = add({ id: 'demo.ui.toast', type: 'ui-notification', ui: base, position: 'top right', colorDefault: false, color: '#d62728', displayTime: '4', showCountdown: true, outputs: 0, allowDismiss: true, dismissText: 'Close', allowConfirm: false, confirmText: 'Confirm', raw: false, className: '', name: 'anomaly toast', ...at(3, 6), wires: [] });
+  const toast = add({ id: 'demo.ui.toast', type: 'ui-notification', ui: base, position: 'top right', colorDefault: false, color: '#d62728', displayTime: '4', showCountdown: true, outputs: 0, allowDismiss: true, dismissText: 'Close', allowConfirm: false, confirmText: 'Confirm', raw: false, className: '', name: 'anomaly toast', ...at(7, 11), wires: [] });
   const toastText = change('demo.ui.toasttext', 'alert → toast', [
     { t: 'set', p: 'payload', pt: 'msg', to: '"Anomaly on " & topic & ": " & $string(payload.value)', tot: 'jsonata' },
-  ], at(2, 6));
+  ], at(6, 11));
   ui.find((n) => n.id === toastText).wires = [[toast]];
-  anomalies.wires[0].push(row, toastText);
+  ui.find((n) => n.id === onlyNew).wires = [[anomCount, row, toastText]];
 
   return [{ id: tab, type: 'tab', label: 'IoT demo', disabled: false, info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.' }, ...nodes, ...ui];
 }

@@ -1,0 +1,181 @@
+import { strict as assert } from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+// The editor and the dashboard in a real Chromium, driving `npm start`'s demo as a user would.
+const root = path.join(__dirname, '..', '..');
+const shots = path.join(root, 'screenshots');
+const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const STREAM_TYPES = [
+  'stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate',
+  'stream-filter', 'stream-detect', 'stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out', 'stream-sensor-sim',
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('editor and dashboard in Chromium (e2e)', function () {
+  this.timeout(120000);
+  let demo: ChildProcess | undefined;
+  let userDir: string;
+  let base: string;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let output = '';
+
+  before(async function () {
+    this.timeout(180000);
+    const chromium = CHROMIUM_CANDIDATES.find((p) => p && fs.existsSync(p));
+    if (!chromium) {
+      const reason = 'chromium not found (install Debian\'s chromium or set CHROMIUM_PATH)';
+      if (process.env.STREAM_TEST_REQUIRE_BROWSER) throw new Error(`${reason}; STREAM_TEST_REQUIRE_BROWSER is set`);
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.js')), 'dist/ is built (npm test builds it first)');
+    fs.mkdirSync(shots, { recursive: true });
+
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-e2e-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), STREAM_DEMO_USER_DIR: userDir };
+    delete env.MQTT_URL;
+    delete env.KAFKA_BROKERS;
+    demo = spawn(process.execPath, [path.join(root, 'scripts', 'start.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`demo did not start within 60 s:\n${output}`)), 60000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Dashboard:\s+http/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      demo!.stdout!.on('data', onData);
+      demo!.stderr!.on('data', onData);
+      demo!.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`demo exited with ${code}:\n${output}`));
+      });
+    });
+
+    const { chromium: pw } = await import('playwright-core');
+    // A fresh profile (--user-data-dir) per run: no state from earlier runs.
+    browser = await pw.launchPersistentContext(path.join(userDir, 'chromium-profile'), {
+      executablePath: chromium,
+      headless: true,
+      viewport: { width: 1400, height: 860 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-quic', '--no-first-run'],
+    });
+    page = await browser.newPage();
+    await page.goto(base + '/');
+    await page.waitForSelector('.red-ui-palette-node', { timeout: 60000 });
+  });
+
+  after(async function () {
+    this.timeout(30000);
+    await browser?.close();
+    if (demo && demo.exitCode === null) {
+      const exited = new Promise((r) => demo!.once('exit', r));
+      demo.kill('SIGTERM');
+      await exited;
+    }
+    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it('shows every node of the package in the "stream" palette category', async () => {
+    const types = await page.$$eval('#red-ui-palette-container-stream .red-ui-palette-node', (els) => els.map((e) => e.getAttribute('data-palette-type')));
+    assert.deepEqual([...types].sort(), [...STREAM_TYPES].sort());
+    const header = await page.textContent('#red-ui-palette-stream .red-ui-palette-header, #red-ui-palette-header-stream, .red-ui-palette-category:has(#red-ui-palette-container-stream) .red-ui-palette-header');
+    assert.match(String(header), /stream/);
+  });
+
+  it('lists the examples under Import ▸ Examples and imports the IoT pipeline', async () => {
+    const nodeCount = () => page.evaluate(() => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length as number);
+    const before = await nodeCount();
+    await page.keyboard.press('Control+i');
+    await page.click('#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a', { timeout: 10000 });
+    const pkg = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label', { hasText: 'node-red-contrib-stream-processing' });
+    await pkg.first().click({ timeout: 10000 });
+    const example = page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label', { hasText: '01 IoT sensor pipeline' });
+    await example.first().click({ timeout: 10000 });
+    for (const label of ['02 Tumbling window', '08 Detect anomalies', '10 Kafka in, window, Kafka out']) {
+      assert.equal(await page.locator('#red-ui-clipboard-dialog-import-tab-examples .red-ui-treeList-label', { hasText: label }).count(), 1, label);
+    }
+    await page.click('#red-ui-clipboard-dialog-ok', { timeout: 10000 });
+    // Imported nodes stick to the mouse until placed; a click drops them.
+    // The demo runs this very example, so the editor asks what to do with nodes that already exist.
+    await page.click('.red-ui-notification button:has-text("Import copy")', { timeout: 10000 });
+    await page.mouse.click(700, 700);
+    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length >= n + 19, before, { timeout: 10000 });
+    // Undo the import: the demo's own copy of the pipeline is the one edited next.
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length === n, before, { timeout: 10000 });
+    assert.equal(await nodeCount(), before);
+  });
+
+  it('edits the aggregate (invalid size marked), deploys, and new results reach the debug sidebar', async () => {
+    await page.screenshot({ path: path.join(shots, 'editor.png') });
+    const aggregate = page.locator('g.red-ui-flow-node-group', { has: page.locator('.red-ui-flow-node-label', { hasText: 'avg temperature / tumbling 1m' }) });
+    await aggregate.locator('rect.red-ui-flow-node').first().dblclick();
+    const size = page.locator('#node-input-size');
+    await size.waitFor({ state: 'visible', timeout: 10000 });
+    await size.fill('soon');
+    await size.press('Tab');
+    await page.waitForSelector('#node-input-size.input-error', { timeout: 5000 });
+    await size.fill('5s');
+    await size.press('Tab');
+    await page.waitForSelector('#node-input-size:not(.input-error)', { timeout: 5000 });
+    // The second aggregation becomes max instead of count.
+    await page.selectOption('#node-input-aggregations-container li:nth-child(2) select', 'max');
+    await page.locator('#node-input-aggregations-container').scrollIntoViewIfNeeded();
+    await page.locator('.red-ui-notification').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => undefined);
+    await page.screenshot({ path: path.join(shots, 'aggregate-dialog.png') });
+    await page.click('#node-dialog-ok');
+    await page.waitForSelector('#node-input-size', { state: 'detached', timeout: 10000 });
+
+    await page.click('#red-ui-header-button-deploy');
+    await page.waitForSelector('.red-ui-notification:has-text("Successfully deployed")', { timeout: 15000 });
+    // The debug sidebar: results of the 5-second windows carry the new aggregation.
+    await page.click('#red-ui-tab-debug-link-button, a[href="#red-ui-sidebar-debug"]').catch(() => page.keyboard.press('Control+g').then(() => page.keyboard.press('d')));
+    const result = page.locator('.red-ui-debug-msg', { hasText: '1-minute averages' }).filter({ hasText: 'max' });
+    await result.first().waitFor({ timeout: 60000 });
+    assert.ok((await result.count()) > 0);
+    await page.screenshot({ path: path.join(shots, 'editor-debug.png') });
+  });
+
+  it('shows the dashboard, and its chart updates', async () => {
+    const dash = await browser!.newPage();
+    await dash.goto(base + '/dashboard');
+    const canvas = dash.locator('.nrdb-ui-chart canvas').first();
+    await canvas.waitFor({ timeout: 30000 });
+    const first = await canvas.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    // New readings arrive every second; the chart must redraw with them.
+    await dash.waitForFunction(
+      (before) => {
+        const c = document.querySelector('.nrdb-ui-chart canvas') as HTMLCanvasElement | null;
+        return !!c && c.toDataURL() !== before;
+      },
+      first,
+      { timeout: 20000 },
+    );
+    const labels = await dash.$$eval('.nrdb-ui-text-label', (els) => els.map((e) => e.textContent ?? ''));
+    assert.ok(labels.some((l) => /late readings/.test(l)), 'late count shown');
+    assert.ok(labels.some((l) => /implausible/.test(l)), 'rejected count shown');
+    await dash.screenshot({ path: path.join(shots, 'dashboard.png') });
+    await dash.close();
+  });
+});
