@@ -114,6 +114,19 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     assert.equal(got[0].batch, true, 'msg.batch marks the array as a batch of events for the stream nodes');
   });
 
+  it('topics by regular expression: records of every matching topic arrive, with their own topic in msg.kafka', async () => {
+    const prefix = unique('rx');
+    await admin.createTopics({ topics: [{ topic: `${prefix}-a` }, { topic: `${prefix}-b` }, { topic: `${prefix}x-c` }], waitForLeaders: true });
+    await producer.send({ topic: `${prefix}-a`, messages: [{ value: '{"t":"a"}' }] });
+    await producer.send({ topic: `${prefix}-b`, messages: [{ value: '{"t":"b"}' }] });
+    await producer.send({ topic: `${prefix}x-c`, messages: [{ value: '{"t":"c"}' }] });
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', `^${prefix}-.*$`, unique('g'), { topicIsRegex: true, wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    const got = collect('got');
+    await until(() => got.length === 2, 15000, () => `records of both matching topics, got ${got.length}`);
+    assert.deepEqual(got.map((m) => m.payload.t).sort(), ['a', 'b']);
+    assert.deepEqual(got.map((m) => m.kafka.topic).sort(), [`${prefix}-a`, `${prefix}-b`]);
+  });
+
   it('consumer group: two consumers split the partitions and each record is processed once per group', async function () {
     this.timeout(90000);
     const src = await topic('group', 2);

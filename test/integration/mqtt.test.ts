@@ -80,6 +80,16 @@ describe('MQTT connectors against a real Mosquitto', function () {
     assert.deepEqual(first.payload, { v: 10, ts: T0 });
     assert.equal(first.metadata.site, 'plant-7');
     assert.equal(first.mqtt.topic, `${base}/sensors/s1/temp`);
+
+    // And the other way: msg.metadata leaves as MQTT 5 user properties.
+    const props: Msg[] = [];
+    const v5 = await client(env.MQTT_URL, { protocolVersion: 5 });
+    clients.push(v5);
+    v5.on('message', (_t, _p, packet) => props.push(packet.properties ?? {}));
+    await v5.subscribeAsync(`${base}/results`, { qos: 1 });
+    getNode('out').receive({ topic: 's9', payload: { avg: 1 }, metadata: { site: 'plant-7', line: 3 } });
+    await until(() => props.length === 1, 10000, 'the result with user properties');
+    assert.deepEqual({ ...props[0].userProperties }, { site: 'plant-7', line: '3' });
   });
 
   it('QoS 1: nothing acknowledged is lost when Mosquitto restarts mid-stream (persistent sessions)', async function () {
