@@ -397,7 +397,7 @@ function kafkaExample() {
   const sim = sensors(f, 0, 1, { name: '3 sensors' });
   const produce = f.add('stream-kafka-out', 1, 1, { name: 'to sensors', broker, topic: 'sensors' }, []);
   f.wire(sim, produce);
-  const consume = f.add('stream-kafka-in', 0, 2, { name: 'from sensors', broker, topic: 'sensors', groupId: 'stream-example' }, [[]]);
+  const consume = f.add('stream-kafka-in', 0, 2, { name: 'from sensors', broker, topics: 'sensors', groupId: 'stream-example', keyFrom: 'record', timeFrom: 'record' }, [[]]);
   const win = window(f, 'tumbling', 1, 2, { name: 'tumbling 10s', size: '10s', maxOutOfOrder: '2s' });
   const avg = aggregate(f, 2, 2, { name: 'avg temperature', windowType: 'none', size: '', aggregations: [{ op: 'avg', property: 'payload.temperature', as: 'avg' }, { op: 'count', property: 'payload', as: 'n' }] });
   const out = f.add('stream-kafka-out', 3, 2, { name: 'to sensor-averages', broker, topic: 'sensor-averages' }, []);

@@ -103,8 +103,13 @@ function useKafkaForReadings(nodes, tab) {
   const pub = byName(nodes, 'publish readings');
   const sub = byName(nodes, 'demo/sensors/+');
   const kafkaBroker = { id: 'demo.kafka', type: 'stream-kafka-broker', name: 'demo Kafka', brokers: '${STREAM_DEMO_KAFKA_BROKERS}', clientId: 'stream-demo' };
-  Object.assign(pub, { type: 'stream-kafka-out', name: 'readings → Kafka', broker: kafkaBroker.id, topic: 'demo-sensors', keyFrom: 'topic' });
-  Object.assign(sub, { type: 'stream-kafka-in', name: 'sensors (Kafka)', broker: kafkaBroker.id, topic: 'demo-sensors', groupId: 'stream-demo', keyFrom: 'record', timeFrom: 'field', timeField: 'ts' });
+  Object.assign(pub, { type: 'stream-kafka-out', name: 'readings → Kafka', broker: kafkaBroker.id, topic: 'demo-sensors', keyProperty: 'topic' });
+  // Kafka carries the key and the event time in the record itself: no topic rewriting needed.
+  Object.assign(sub, { type: 'stream-kafka-in', name: 'sensors (Kafka)', broker: kafkaBroker.id, topics: 'demo-sensors', topic: undefined, groupId: 'stream-demo', keyFrom: 'record', timeFrom: 'record' });
+  const sim = nodes.find((n) => n.type === 'stream-sensor-sim');
+  sim.wires = [[pub.id]];
+  const device = byName(nodes, 'topic + ts in payload');
+  nodes.splice(nodes.indexOf(device), 1);
   nodes.push(kafkaBroker);
   void tab;
 }
