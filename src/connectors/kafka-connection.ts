@@ -107,7 +107,7 @@ export interface KafkaProducerConnection extends EventEmitter {
 export function isRetriable(err: unknown): boolean {
   const e = err as { retriable?: boolean; name?: string; originalError?: unknown; cause?: unknown } | undefined;
   if (!e) return false;
-  if (e.name === 'KafkaJSSASLAuthenticationError' || e.name === 'KafkaJSNonRetriableError' && /auth/i.test(String((e as Error).message))) return false;
+  if (isAuthError(err)) return false;
   if (e.retriable === true) return true;
   if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSConnectionClosedError') return true;
   if (e.originalError) return isRetriable(e.originalError);

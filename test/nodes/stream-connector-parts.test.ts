@@ -8,6 +8,7 @@ import { OffsetTracker } from '../../src/connectors/offset-tracker';
 import { HandledTracker } from '../../src/connectors/handled-tracker';
 import { parseMqttBrokerConfig, parseMqttInConfig, parseMqttOutConfig } from '../../src/connectors/mqtt-config';
 import { parseKafkaBrokerConfig, parseKafkaInConfig, parseKafkaOutConfig } from '../../src/connectors/kafka-config';
+import { isAuthError, isRetriable } from '../../src/connectors/kafka-connection';
 import { ConfigError, InputError } from '../../src/core/errors';
 
 const cfg = (o: Record<string, unknown>) => ({ id: 'n', type: 't', ...o });
@@ -213,6 +214,19 @@ describe('connector building blocks', () => {
       assert.equal(handled, 1);
       t.dispose();
       assert.equal(h.fns.size, 0);
+    });
+  });
+
+  describe('Kafka error classification', () => {
+    it('retries connection trouble, never refused credentials', () => {
+      assert.ok(isRetriable({ name: 'KafkaJSConnectionError', message: 'ECONNREFUSED' }));
+      assert.ok(isRetriable({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { name: 'KafkaJSConnectionError' } }));
+      assert.ok(isRetriable({ name: 'KafkaJSProtocolError', retriable: true, type: 'LEADER_NOT_AVAILABLE' }));
+      assert.ok(!isRetriable({ name: 'KafkaJSSASLAuthenticationError', message: 'SASL PLAIN authentication failed' }));
+      assert.ok(!isRetriable({ name: 'KafkaJSProtocolError', retriable: false, type: 'MESSAGE_TOO_LARGE' }));
+      assert.ok(isAuthError({ name: 'KafkaJSProtocolError', type: 'TOPIC_AUTHORIZATION_FAILED' }));
+      assert.ok(isAuthError({ name: 'KafkaJSNumberOfRetriesExceeded', originalError: { name: 'KafkaJSSASLAuthenticationError' } }));
+      assert.ok(!isAuthError({ name: 'KafkaJSConnectionError' }));
     });
   });
 
