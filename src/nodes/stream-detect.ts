@@ -104,6 +104,7 @@ export = (RED: RedAPI) => {
     RED.nodes.createNode(this, config);
     const node = this;
     let host: WindowHost<WindowRecord, unknown, unknown>;
+    let resetKeys: (topic: unknown) => void = () => undefined;
     try {
       const mapper: EventMapper = compileEventMapper(config);
       const { pattern, options, history } = parseOptions(config);
@@ -291,11 +292,24 @@ export = (RED: RedAPI) => {
         },
       });
 
+      // msg.reset also forgets detector history and open incidents (of msg.topic when set); the
+      // host then drops the open windows.
+      resetKeys = (topic: unknown): void => {
+        const key = typeof topic === 'string' && topic !== '' ? topic : typeof topic === 'number' ? String(topic) : undefined;
+        for (const [k, s] of keys) {
+          if (key !== undefined && k !== key) continue;
+          if (s.alert.inAlert) active--;
+          keys.delete(k);
+        }
+      };
     } catch (err) {
       failOnConfig(node, err);
       return;
     }
-    node.on('input', (msg, send, done) => host.input(msg, send, done));
+    node.on('input', (msg, send, done) => {
+      if (msg.reset) resetKeys(msg.topic);
+      host.input(msg, send, done);
+    });
     node.on('close', (removed, done) => host.close(removed, done));
   }
   RED.nodes.registerType('stream-detect', StreamDetect);

@@ -180,6 +180,20 @@ describe('stream-detect node', function () {
     assert.equal(alert.window.key, 'p');
   });
 
+  it('msg.reset forgets a key\'s history: it must warm up again before alerting', async () => {
+    const d = await deploy({ pattern: 'spike', outputs: 2 });
+    const noise = gaussian(8);
+    await feed(d, 'a', Array.from({ length: 100 }, () => 50 + noise()));
+    await feed(d, 'b', Array.from({ length: 100 }, () => 50 + noise()));
+    d.send({ reset: true, topic: 'a' });
+    await settle();
+    d.send({ topic: 'a', payload: 51, timestamp: T0 + 200 * MINUTE });
+    d.send({ topic: 'b', payload: 51, timestamp: T0 + 200 * MINUTE });
+    await until(() => d.out[1].length === 202, 'annotated');
+    assert.equal(d.out[1][200].detect.ready, false, 'key a starts over');
+    assert.equal(d.out[1][201].detect.ready, true, 'key b keeps its history');
+  });
+
   it('rejects a message without a number: counted, shown, reported to Catch, and the flow goes on', async () => {
     const d = await deploy({ pattern: 'spike' });
     d.send({ topic: 'a', payload: 'hot', timestamp: T0 });
