@@ -83,6 +83,30 @@ describe('WindowOperator', () => {
       );
     });
 
+    it('does not put an event into windows that closed before it arrived', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: sumCount });
+      op.process(ev('b', 12, 1), 0);
+      op.process(ev('a', 8, 2), 0); // [0,10) has closed, [5,15) is open
+      op.flush(0);
+      assert.deepEqual(sums(out).filter((r) => r[0] === 'a'), [['a', 5, 15, 'final', 2]]);
+      assert.equal(op.stats().late, 0, 'the latest window holding it was open');
+    });
+
+    it("with lateData 'update', corrects the fired windows an otherwise on-time event belongs to", () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: sumCount, lateData: 'update', allowedLateness: 10 });
+      op.process(ev('a', 1, 1), 0);
+      op.process(ev('a', 11, 2), 0); // fires [-5,5) and [0,10)
+      op.process(ev('a', 7, 4), 0); // late for [0,10), on time for [5,15)
+      op.flush(0);
+      assert.deepEqual(sums(out), [
+        ['a', -5, 5, 'final', 1],
+        ['a', 0, 10, 'final', 1],
+        ['a', 0, 10, 'late', 5],
+        ['a', 5, 15, 'final', 6],
+        ['a', 10, 20, 'final', 2],
+      ]);
+    });
+
     it('reports the count of events of each window', () => {
       const { op, out } = recording({ window: { type: 'sliding', size: 6, slide: 4 }, aggregate: sumCount });
       for (const t of [0, 1, 2, 3, 4, 5]) op.process(ev('k', t, 1), 0);

@@ -1,41 +1,35 @@
 /**
  * Hopping windows over shared panes: each event is added once, to the pane of gcd(size, slide)
- * ms that holds it; a window's result is the merge of its panes when it fires. Window objects
- * only carry timers and firing state. A pane is dropped once the last window holding it is.
+ * ms that holds it, and a window's result is the merge of its size/pane panes when it fires.
+ * There are no window objects: a key keeps its panes in time order and `nextStart`, the first
+ * window it has not fired; one timer per key waits for the end of the next window that holds a
+ * pane (or for the next pane to purge when allowed lateness keeps fired windows). A pane is
+ * dropped once the last window holding it is done.
  */
 import { alignedStart } from '../assigners/floor-mod';
 import { hoppingPaneSize } from '../assigners/hopping';
 import { Timed } from '../timer-heap';
-import { StreamEvent } from '../types';
+import { Firing, StreamEvent } from '../types';
 import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
-
-const OPEN = 0;
-const DIRTY = 1;
-const FIRED = 2;
 
 interface Pane<ACC> {
   start: number;
   acc: ACC;
   count: number;
+  /** Changed since the last early result. */
+  dirty: boolean;
 }
 
-class Win implements Timed {
-  timerAt = 0;
-  heapIndex = -1;
-  state = OPEN;
-  readonly seq: number;
-  constructor(public start: number, public ks: HoppingKey<unknown>) {
-    this.seq = ks.seq;
-  }
-}
-
-export interface HoppingKey<ACC> extends SeqKey {
+export interface HoppingKey<ACC> extends SeqKey, Timed {
+  /** Panes ordered by start; the ones before nextStart's windows are kept only for allowed lateness. */
+  panes: Pane<ACC>[];
+  /** The newest pane, for the in-order fast path; null when it may not take on-time adds. */
   cur: Pane<ACC> | null;
-  panes: Map<number, Pane<ACC>>;
-  windows: Map<number, Win>;
+  /** Start of the first window not fired yet. */
+  nextStart: number;
 }
 
-export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements Engine<IN, HoppingKey<ACC>> {
+export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>> implements Engine<IN, HoppingKey<ACC>> {
   private readonly endDueAtEqual: boolean;
   private readonly pane: number;
   private readonly retain: boolean;
@@ -57,13 +51,48 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements
   }
 
   createKey(key: string, scope: Scope, seq: number): HoppingKey<ACC> {
-    return { key, scope, seq, cur: null, panes: new Map(), windows: new Map() };
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: 0, panes: [], cur: null, nextStart: -Infinity };
   }
+
+  // ---- window arithmetic (panes and windows are on grids shifted by offset) ---------------------
+
+  /** Latest window holding pane p. */
+  private latestOf(p: number): number {
+    return alignedStart(p, this.slide, this.offset, false);
+  }
+
+  /** Earliest window holding pane p. */
+  private earliestOf(p: number): number {
+    return alignedStart(p - this.size, this.slide, this.offset, false) + this.slide;
+  }
+
+  /** First window whose end the watermark has not reached. */
+  private firstOpenStart(w: number): number {
+    if (w === -Infinity) return -Infinity;
+    // Windows ending at or before w (or before it, for end-inclusive bounds) are closed.
+    let s = alignedStart(w - this.size, this.slide, this.offset, false);
+    while (isDue(s + this.size, w, this.endDueAtEqual)) s += this.slide;
+    return s;
+  }
+
+  /** Index of the first pane starting at or after `start`. */
+  private lowerBound(panes: Pane<ACC>[], start: number): number {
+    let lo = 0;
+    let hi = panes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (panes[mid].start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  // ---- events -------------------------------------------------------------------------------------
 
   add(ks: HoppingKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
     const cur = ks.cur;
-    if (cur !== null && !host.emitUpdates && !this.retain) {
+    if (cur !== null) {
       const s = cur.start;
       if (host.endInclusive ? t > s && t <= s + this.pane : t >= s && t < s + this.pane) {
         if (cur.count >= host.maxEventsPerWindow) {
@@ -72,7 +101,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements
         }
         cur.acc = host.agg.add(cur.acc, event.value, t);
         cur.count++;
-        if (host.trackDirty) this.markDirty(ks, s);
+        cur.dirty = true;
         return;
       }
     }
@@ -82,108 +111,189 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements
   private addSlow(ks: HoppingKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
     const p = alignedStart(t, this.pane, this.offset, host.endInclusive);
-    const latest = alignedStart(p, this.slide, this.offset, false);
+    const latest = this.latestOf(p);
     const w = ks.scope.wm.value;
-    const latestEnd = latest + this.size;
-    const late = isDue(latestEnd, w, this.endDueAtEqual);
-    let pane = ks.panes.get(p);
-    if (late) {
-      host.late++;
-      if (!this.retain || pane === undefined) {
-        host.late--;
-        host.lateEvent(event, latest, latestEnd, w);
+    if (isDue(latest + this.size, w, this.endDueAtEqual)) {
+      // Every window holding the event has closed.
+      if (!this.retain || isDue(latest + this.size + host.allowedLateness, w, this.endDueAtEqual)) {
+        host.lateEvent(event, latest, latest + this.size, w);
         return;
       }
+      host.late++;
+      const pane = this.paneAt(ks, p);
+      if (!this.addTo(pane, event, t)) return;
+      this.refireLate(ks, p, w);
+      this.reschedule(ks);
+      return;
     }
-    if (pane === undefined) {
-      pane = { start: p, acc: host.agg.createAccumulator(), count: 0 };
-      ks.panes.set(p, pane);
-      for (let s = latest; s + this.size > p; s -= this.slide) {
-        if (isDue(s + this.size, w, this.endDueAtEqual) || ks.windows.has(s)) continue;
-        const win = new Win(s, ks as HoppingKey<unknown>);
-        ks.windows.set(s, win);
-        host.openWindows++;
-        this.heap(ks.scope).schedule(win, s + this.size);
-      }
+    // Windows of this key that closed while it had no pane there never fire: move past them.
+    const open = this.firstOpenStart(w);
+    if (open > ks.nextStart) ks.nextStart = open;
+    const pane = this.paneAt(ks, p);
+    if (!this.addTo(pane, event, t)) return;
+    const panes = ks.panes;
+    // Only the newest pane takes the fast path, and not when every add must emit something.
+    ks.cur = pane === panes[panes.length - 1] && !this.retain && !host.emitUpdates ? pane : null;
+    if (this.retain) this.refireLate(ks, p, w);
+    if (host.emitUpdates) {
+      for (let s = Math.max(ks.nextStart, this.earliestOf(p)); s <= latest; s += this.slide) this.emit(ks, s, 'update');
     }
+    this.reschedule(ks);
+  }
+
+  private paneAt(ks: HoppingKey<ACC>, p: number): Pane<ACC> {
+    const panes = ks.panes;
+    const n = panes.length;
+    const last = n > 0 ? panes[n - 1] : undefined;
+    if (last !== undefined && last.start === p) return last;
+    const append = last === undefined || last.start < p;
+    const i = append ? n : this.lowerBound(panes, p);
+    if (!append && panes[i].start === p) return panes[i];
+    this.host.openWindows += this.newWindows(ks, p, append ? last : undefined);
+    const pane: Pane<ACC> = { start: p, acc: this.host.agg.createAccumulator(), count: 0, dirty: false };
+    if (append) panes.push(pane);
+    else panes.splice(i, 0, pane);
+    return pane;
+  }
+
+  /** Windows not fired yet that hold pane p and no other pane yet (before p is inserted). */
+  private newWindows(ks: HoppingKey<ACC>, p: number, newestBefore: Pane<ACC> | undefined): number {
+    const from = Math.max(ks.nextStart, this.earliestOf(p));
+    const to = this.latestOf(p);
+    if (from > to) return 0;
+    if (newestBefore !== undefined || ks.panes.length === 0) {
+      // p is the newest pane: the windows holding it that already hold a pane are the ones holding the previous newest.
+      const first = newestBefore === undefined ? from : Math.max(from, this.latestOf(newestBefore.start) + this.slide);
+      return first > to ? 0 : (to - first) / this.slide + 1;
+    }
+    let count = 0;
+    for (let s = from; s <= to; s += this.slide) {
+      const i = this.lowerBound(ks.panes, s);
+      if (i >= ks.panes.length || ks.panes[i].start >= s + this.size) count++;
+    }
+    return count;
+  }
+
+  private addTo(pane: Pane<ACC>, event: StreamEvent<IN>, t: number): boolean {
+    const host = this.host;
     if (pane.count >= host.maxEventsPerWindow) {
       host.dropped++;
-      return;
+      return false;
     }
     pane.acc = host.agg.add(pane.acc, event.value, t);
     pane.count++;
-    if (!late && (ks.cur === null || p >= ks.cur.start)) ks.cur = pane;
-    if (!this.retain && !host.trackDirty && !host.emitUpdates) return;
-    let earliest = latest;
-    while (earliest - this.slide + this.size > p) earliest -= this.slide;
-    for (let s = earliest; s <= latest; s += this.slide) {
-      const win = ks.windows.get(s);
-      if (win === undefined) continue;
-      if (win.state === FIRED) {
-        if (this.retain) this.emit(ks, s, 'late');
-      } else {
-        if (host.trackDirty) win.state = DIRTY;
-        if (host.emitUpdates) this.emit(ks, s, 'update');
-      }
+    pane.dirty = true;
+    return true;
+  }
+
+  /** Fires again, as 'late', every fired window holding pane p that allowed lateness still keeps. */
+  private refireLate(ks: HoppingKey<ACC>, p: number, w: number): void {
+    const end = Math.min(this.latestOf(p), ks.nextStart - this.slide);
+    for (let s = this.earliestOf(p); s <= end; s += this.slide) {
+      if (!isDue(s + this.size + this.host.allowedLateness, w, this.endDueAtEqual)) this.emit(ks, s, 'late');
     }
   }
 
-  private markDirty(ks: HoppingKey<ACC>, p: number): void {
-    for (let s = alignedStart(p, this.slide, this.offset, false); s + this.size > p; s -= this.slide) {
-      const win = ks.windows.get(s);
-      if (win !== undefined && win.state === OPEN) win.state = DIRTY;
-    }
-  }
-
-  /** Emits window `start` of the key as the merge of its panes. */
-  private emit(ks: HoppingKey<ACC>, start: number, firing: 'final' | 'early' | 'late' | 'update'): void {
+  /** Emits window `start` of the key as the merge of its panes; false when it holds none. */
+  private emit(ks: HoppingKey<ACC>, start: number, firing: Firing): boolean {
     const agg = this.host.agg;
+    const panes = ks.panes;
+    const end = start + this.size;
+    let i = this.lowerBound(panes, start);
+    if (i >= panes.length || panes[i].start >= end) return false;
     let acc = agg.createAccumulator();
     let count = 0;
-    for (let p = start; p < start + this.size; p += this.pane) {
-      const pane = ks.panes.get(p);
-      if (pane === undefined) continue;
-      acc = agg.merge(acc, pane.acc);
-      count += pane.count;
+    for (; i < panes.length && panes[i].start < end; i++) {
+      acc = agg.merge(acc, panes[i].acc);
+      count += panes[i].count;
     }
-    this.host.emitWindow(ks.key, start, start + this.size, count, firing, acc);
+    this.host.emitWindow(ks.key, start, end, count, firing, acc);
+    return true;
   }
 
-  protected fire(win: Win, w: number): void {
-    const ks = win.ks as HoppingKey<ACC>;
-    if (win.state !== FIRED) {
+  // ---- timers ---------------------------------------------------------------------------------
+
+  /** The first window at or after nextStart that holds a pane, or undefined. */
+  private nextWindow(ks: HoppingKey<ACC>): number | undefined {
+    const panes = ks.panes;
+    // Windows at or after nextStart hold only panes starting at or after it.
+    const i = this.lowerBound(panes, ks.nextStart);
+    if (i >= panes.length) return undefined;
+    return Math.max(ks.nextStart, this.earliestOf(panes[i].start));
+  }
+
+  /** When the oldest kept pane can go, if allowed lateness keeps panes of fired windows. */
+  private nextPurge(ks: HoppingKey<ACC>): number | undefined {
+    const panes = ks.panes;
+    if (panes.length === 0) return undefined;
+    const latest = this.latestOf(panes[0].start);
+    if (latest >= ks.nextStart) return undefined;
+    return latest + this.size + this.host.allowedLateness;
+  }
+
+  private reschedule(ks: HoppingKey<ACC>): void {
+    const heap = this.heap(ks.scope);
+    const next = this.nextWindow(ks);
+    let at = next === undefined ? Infinity : next + this.size;
+    const purge = this.nextPurge(ks);
+    if (purge !== undefined && purge < at) at = purge;
+    if (at === Infinity) heap.remove(ks);
+    else if (ks.heapIndex < 0 || ks.timerAt !== at) heap.schedule(ks, at);
+  }
+
+  protected fire(ks: HoppingKey<ACC>, w: number, inclusive: boolean): void {
+    const dueAtEqual = inclusive || this.endDueAtEqual;
+    for (let s = this.nextWindow(ks); s !== undefined && isDue(s + this.size, w, dueAtEqual); s = this.nextWindow(ks)) {
+      this.emit(ks, s, 'final');
+      ks.nextStart = s + this.slide;
       this.host.openWindows--;
-      this.emit(ks, win.start, 'final');
-      // Panes of this window that no later window holds must not take on-time adds any more.
-      if (ks.cur !== null && ks.cur.start < win.start + this.slide) ks.cur = null;
-      const purgeAt = win.start + this.size + this.host.allowedLateness;
-      if (this.retain && !isDue(purgeAt, w, this.endDueAtEqual)) {
-        win.state = FIRED;
-        this.heap(ks.scope).schedule(win, purgeAt);
-        return;
-      }
+      // Panes no later window holds stop taking on-time adds.
+      if (ks.cur !== null && this.latestOf(ks.cur.start) < ks.nextStart) ks.cur = null;
+      this.purge(ks, w, inclusive);
     }
-    this.purge(ks, win);
+    this.purge(ks, w, inclusive);
+    this.reschedule(ks);
   }
 
-  private purge(ks: HoppingKey<ACC>, win: Win): void {
-    ks.windows.delete(win.start);
-    const until = win.start + Math.min(this.slide, this.size);
-    for (let p = win.start; p < until; p += this.pane) ks.panes.delete(p);
-    if (ks.cur !== null && !ks.panes.has(ks.cur.start)) ks.cur = null;
+  /** Drops panes whose windows have all fired and are past allowed lateness. */
+  private purge(ks: HoppingKey<ACC>, w: number, inclusive: boolean): void {
+    const panes = ks.panes;
+    let n = 0;
+    while (n < panes.length) {
+      const latest = this.latestOf(panes[n].start);
+      if (latest >= ks.nextStart) break;
+      if (this.retain && !isDue(latest + this.size + this.host.allowedLateness, w, inclusive || this.endDueAtEqual)) break;
+      n++;
+    }
+    if (n > 0) panes.splice(0, n);
   }
 
-  private sortedWindows(ks: HoppingKey<ACC>): Win[] {
-    return [...ks.windows.values()].sort((a, b) => a.start - b.start);
+  // ---- flush, early, reset, snapshot ----------------------------------------------------------
+
+  /** Every window not fired yet that holds a pane, earliest first. */
+  private openStarts(ks: HoppingKey<ACC>): number[] {
+    const out: number[] = [];
+    const panes = ks.panes;
+    let s = this.nextWindow(ks);
+    while (s !== undefined) {
+      out.push(s);
+      let next = s + this.slide;
+      // Skip windows without panes.
+      const i = this.lowerBound(panes, next);
+      const lastHeld = this.lowerBound(panes, next + this.size);
+      if (i === lastHeld) {
+        if (i >= panes.length) break;
+        next = Math.max(next, this.earliestOf(panes[i].start));
+      }
+      s = next;
+    }
+    return out;
   }
 
   flush(ks: HoppingKey<ACC>): void {
-    for (const win of this.sortedWindows(ks)) {
-      this.heap(ks.scope).remove(win);
-      if (win.state !== FIRED) {
-        this.host.openWindows--;
-        this.emit(ks, win.start, 'final');
-      }
+    for (const s of this.openStarts(ks)) {
+      this.emit(ks, s, 'final');
+      this.host.openWindows--;
     }
     this.clear(ks);
   }
@@ -193,51 +303,43 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<Win> implements
   }
 
   early(ks: HoppingKey<ACC>): void {
-    for (const win of this.sortedWindows(ks)) {
-      if (win.state !== DIRTY) continue;
-      win.state = OPEN;
-      this.emit(ks, win.start, 'early');
+    for (const s of this.openStarts(ks)) {
+      let dirty = false;
+      for (const pane of ks.panes) if (pane.dirty && pane.start >= s && pane.start < s + this.size) dirty = true;
+      if (dirty) this.emit(ks, s, 'early');
     }
+    for (const pane of ks.panes) pane.dirty = false;
   }
 
   reset(ks: HoppingKey<ACC>): void {
-    for (const win of ks.windows.values()) {
-      this.heap(ks.scope).remove(win);
-      if (win.state !== FIRED) this.host.openWindows--;
-    }
+    this.host.openWindows -= this.openStarts(ks).length;
     this.clear(ks);
   }
 
   private clear(ks: HoppingKey<ACC>): void {
-    ks.windows.clear();
-    ks.panes.clear();
+    ks.panes = [];
     ks.cur = null;
+    this.heap(ks.scope).remove(ks);
   }
 
   isEmpty(ks: HoppingKey<ACC>): boolean {
-    return ks.windows.size === 0 && ks.panes.size === 0;
+    return ks.panes.length === 0;
   }
 
   snapshotKey(ks: HoppingKey<ACC>): unknown {
-    const panes = [...ks.panes.values()].sort((a, b) => a.start - b.start).map((p) => [p.start, p.count, this.host.accToJSON(p.acc)]);
-    const windows = this.sortedWindows(ks).map((win) => [win.start, win.state]);
-    return { panes, windows, cur: ks.cur === null ? null : ks.cur.start };
+    return {
+      nextStart: Number.isFinite(ks.nextStart) ? ks.nextStart : null,
+      panes: ks.panes.map((p) => [p.start, p.count, this.host.accToJSON(p.acc)]),
+    };
   }
 
   restoreKey(ks: HoppingKey<ACC>, json: unknown): void {
-    const data = json as { panes: [number, number, unknown][]; windows: [number, number][]; cur: number | null };
-    for (const [start, count, acc] of data.panes) ks.panes.set(start, { start, count, acc: this.host.accFromJSON(acc) });
-    for (const [start, state] of data.windows) {
-      const win = new Win(start, ks as HoppingKey<unknown>);
-      win.state = state;
-      ks.windows.set(start, win);
-      if (state === FIRED) {
-        this.heap(ks.scope).schedule(win, start + this.size + this.host.allowedLateness);
-      } else {
-        this.host.openWindows++;
-        this.heap(ks.scope).schedule(win, start + this.size);
-      }
-    }
-    ks.cur = data.cur === null ? null : ks.panes.get(data.cur) ?? null;
+    const data = json as { nextStart: number | null; panes: [number, number, unknown][] };
+    ks.nextStart = data.nextStart ?? -Infinity;
+    ks.panes = data.panes.map(([start, count, acc]) => ({ start, count, acc: this.host.accFromJSON(acc), dirty: false }));
+    this.host.openWindows += this.openStarts(ks).length;
+    const last = ks.panes[ks.panes.length - 1];
+    ks.cur = last !== undefined && this.latestOf(last.start) >= ks.nextStart && !this.retain && !this.host.emitUpdates ? last : null;
+    this.reschedule(ks);
   }
 }
