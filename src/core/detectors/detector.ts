@@ -5,7 +5,7 @@
 import { AnomalyDetector, Direction, squash } from './anomaly';
 import { SpikeDetector } from './spike';
 import { ChangePointDetector } from './change-point';
-import { TrendDetector, mannKendall, olsSlope } from './trend';
+import { DEFAULT_TREND_CONFIDENCE, TrendDetector, mannKendall, olsSlope } from './trend';
 import { SeasonalityDetector, detectPeriod } from './seasonality';
 import { RollingQuantiles } from './rolling-quantiles';
 import { normalTail } from './normal';
@@ -177,7 +177,7 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       const { p, s } = mannKendall(values);
       const { slope, intercept } = olsSlope(times, values);
       const direction = slope >= 0 ? 'up' : 'down';
-      const trend = p < 1 - (o.confidence ?? 0.99) && n >= 3 ? (s > 0 ? 'increasing' : 'decreasing') : 'stable';
+      const trend = p < 1 - (o.confidence ?? DEFAULT_TREND_CONFIDENCE) && n >= 3 ? (s > 0 ? 'increasing' : 'decreasing') : 'stable';
       const hot = trend !== 'stable' && directionAllows(o.direction, direction);
       if (hot) out.push({ pattern, score: 1 - p, level: 1, threshold: 1, hot, expected: intercept + slope * times[last], direction, ready: true, details: { trend, slopePerSecond: slope * 1000 }, time: times[last], value: values[last], index: last });
       break;

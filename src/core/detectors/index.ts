@@ -6,7 +6,7 @@ export { SpikeDetector } from './spike';
 export type { SpikeOptions, SpikeResult, SpikeMode } from './spike';
 export { ChangePointDetector, cusumLimit } from './change-point';
 export type { ChangePointOptions, ChangePointResult } from './change-point';
-export { TrendDetector, mannKendall, olsSlope } from './trend';
+export { TrendDetector, mannKendall, olsSlope, DEFAULT_TREND_CONFIDENCE } from './trend';
 export type { TrendOptions, TrendResult, TrendState } from './trend';
 export { SeasonalityDetector, detectPeriod } from './seasonality';
 export type { Period, PeriodOptions, SeasonalityOptions } from './seasonality';

@@ -4,6 +4,9 @@
  */
 import { normalTail } from './normal';
 
+/** Default confidence of the trend test (see TrendOptions.confidence). */
+export const DEFAULT_TREND_CONFIDENCE = 0.9999;
+
 /** Which way the series is going. */
 export type TrendState = 'increasing' | 'decreasing' | 'stable';
 
@@ -13,7 +16,11 @@ export interface TrendOptions {
   history?: number;
   /** Values needed before a verdict (default 10). */
   minHistory?: number;
-  /** Confidence 0.5..0.999999 (default 0.99). */
+  /**
+   * Confidence 0.5..0.999999. Default 0.9999: the test runs on every value over an overlapping
+   * window, so 0.99 would call white noise a trend hundreds of times per 100 000 values; at
+   * 0.9999 it is about twice, and a slow ramp takes a few dozen values longer to confirm.
+   */
   confidence?: number;
 }
 
@@ -72,7 +79,7 @@ export class TrendDetector {
   constructor(options: TrendOptions = {}) {
     this.capacity = Math.max(3, options.history ?? 60);
     this.minHistory = Math.max(3, Math.min(this.capacity, options.minHistory ?? 10));
-    this.alpha = 1 - (options.confidence ?? 0.99);
+    this.alpha = 1 - (options.confidence ?? DEFAULT_TREND_CONFIDENCE);
     this.times = new Float64Array(this.capacity);
     this.values = new Float64Array(this.capacity);
   }
