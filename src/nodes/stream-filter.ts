@@ -145,6 +145,7 @@ export = (RED: RedAPI) => {
         settings,
         aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
+      arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         statusText: () => `${passed} passed · ${failed} failed`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);

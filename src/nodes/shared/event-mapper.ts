@@ -36,8 +36,17 @@ export function normaliseProperty(value: unknown, fallback: string): string {
   return text.startsWith('msg.') ? text.slice(4) : text;
 }
 
-function getter(property: string, field: string): (obj: object) => unknown {
-  return compilePath(property, field);
+type Getter = (obj: object) => unknown;
+type Shape = { topic?: unknown; payload?: unknown; timestamp?: unknown };
+// The default properties are read for every message: a named load is cheaper than a keyed one.
+const DEFAULT_GETTERS: Record<string, Getter> = {
+  topic: (m) => (m as Shape).topic,
+  payload: (m) => (m as Shape).payload,
+  timestamp: (m) => (m as Shape).timestamp,
+};
+
+function getter(property: string, field: string): Getter {
+  return DEFAULT_GETTERS[property] ?? compilePath(property, field);
 }
 
 /**

@@ -65,6 +65,7 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
       settings,
       aggregate: collectEvents<WindowRecord>() as never,
       store: typeof config.store === 'string' ? config.store : undefined,
+      arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
       handle: (msg, _send, now) => {
         if (!isBatch(msg)) {
           host.process(toEvent(msg, now));
