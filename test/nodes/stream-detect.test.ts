@@ -180,6 +180,40 @@ describe('stream-detect node', function () {
     assert.equal(alert.window.key, 'p');
   });
 
+  describe('window mode on window messages, per pattern', () => {
+    const noise = gaussian(9);
+    const window = (values: number[]): Msg => ({
+      topic: 'm',
+      window: { type: 'tumbling', key: 'm', start: T0, end: T0 + values.length * MINUTE, count: values.length, firing: 'final' },
+      payload: values.map((v, i) => ({ timestamp: T0 + i * MINUTE, topic: 'm', payload: v })),
+    });
+    const cases: Array<[string, number[], (p: Msg) => void]> = [
+      ['spike', Array.from({ length: 120 }, (_, i) => 5 + noise() + (i === 70 ? -12 : 0)), (p) => {
+        assert.equal((p.time - T0) / MINUTE, 70);
+        assert.equal(p.direction, 'down');
+      }],
+      ['changepoint', Array.from({ length: 300 }, (_, i) => (i < 150 ? 0 : 3) + 0.5 * noise()), (p) => {
+        assert.equal(p.kind, 'level');
+        assert.ok((p.time - T0) / MINUTE >= 150 && (p.time - T0) / MINUTE < 165);
+      }],
+      ['seasonality', Array.from({ length: 240 }, (_, i) => Math.sin((2 * Math.PI * i) / 24) + 0.2 * noise()), (p) => {
+        assert.equal(p.period, 24);
+      }],
+    ];
+    for (const [pattern, values, check] of cases) {
+      it(`${pattern}: one alert for the window, with what was found`, async () => {
+        const d = await deploy({ pattern, mode: 'window', windowType: 'none', holdOff: '0' });
+        d.send(window(values));
+        await until(() => d.out[0].length === 1, `${pattern} alert`);
+        const alert = d.out[0][0];
+        assert.equal(alert.payload.state, 'alert');
+        assert.equal(alert.payload.pattern, pattern);
+        assert.equal(alert.window.key, 'm');
+        check(alert.payload);
+      });
+    }
+  });
+
   it('msg.reset forgets a key\'s history: it must warm up again before alerting', async () => {
     const d = await deploy({ pattern: 'spike', outputs: 2 });
     const noise = gaussian(8);
