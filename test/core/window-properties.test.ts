@@ -156,6 +156,65 @@ describe('window operator properties', () => {
     );
   });
 
+  it('never loses an event silently: every event is in one final window, or counted late or dropped', () => {
+    const windowArb = fc.oneof(
+      fc.record({ type: fc.constant('tumbling' as const), size: fc.integer({ min: 1, max: 25 }) }),
+      fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 25 }), maxDuration: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) }),
+      fc.record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 5 }) }),
+    );
+    const stepArb = fc.oneof(
+      { weight: 6, arbitrary: eventArb.map((e) => ({ kind: 'event' as const, ...e })) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 50 }).map((dt) => ({ kind: 'advance' as const, dt })) },
+      { weight: 1, arbitrary: fc.option(keyArb, { nil: undefined }).map((key) => ({ kind: 'flush' as const, key })) },
+    );
+    const optionsArb = fc.record({
+      window: windowArb,
+      bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'),
+      timeMode: fc.constantFrom('event' as const, 'processing' as const),
+      maxOutOfOrder: fc.integer({ min: 0, max: 20 }),
+      lateData: fc.constantFrom('drop' as const, 'output' as const),
+      emit: fc.constantFrom('final' as const, 'update' as const, 'early' as const),
+      idleTimeout: fc.constantFrom(0, 5, 30),
+      watermarkScope: fc.constantFrom('stream' as const, 'key' as const),
+      maxKeys: fc.constantFrom(1, 2, 3),
+      maxEventsPerWindow: fc.constantFrom(2, 5, Infinity),
+    });
+    fc.assert(
+      fc.property(optionsArb, fc.array(stepArb, { maxLength: 80 }), (options, steps) => {
+        let inWindows = 0;
+        const op = new WindowOperator<Msg, unknown, unknown>({
+          ...options,
+          earlyEvery: 7,
+          aggregate,
+          onEmit: (e) => {
+            if (e.kind === 'window' && e.window.firing === 'final') inWindows += e.window.count;
+          },
+        });
+        let now = 0;
+        let events = 0;
+        for (const step of steps) {
+          if (step.kind === 'event') {
+            op.process({ key: step.key, time: step.time, value: { payload: step.value } }, now);
+            events++;
+          } else if (step.kind === 'advance') {
+            now += step.dt;
+            op.advance(now);
+            const wake = op.nextWakeup();
+            assert.ok(wake === undefined || wake > now, `nextWakeup ${wake} is after the advance to ${now}`);
+          } else {
+            op.flush(now, step.key);
+          }
+          assert.ok(op.stats().openWindows >= 0);
+        }
+        op.flush(now);
+        const stats = op.stats();
+        assert.equal(stats.openWindows, 0);
+        assert.equal(inWindows + stats.late + stats.dropped, events);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('hopping windows whose slide equals their size are exactly the tumbling windows', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'), fc.integer({ min: 0, max: 20 }), streamArb, (size, offset, bounds, maxOutOfOrder, raw) => {

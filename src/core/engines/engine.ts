@@ -94,11 +94,6 @@ export function isDue(time: number, w: number, dueAtEqual: boolean): boolean {
 export abstract class HeapTimerEngine<T extends Timed> {
   protected abstract dueAtEqual(item: T): boolean;
   protected abstract fire(item: T, w: number, inclusive: boolean): void;
-  /** When a due item's real time has moved later (lazily extended), that time, else undefined. */
-  protected laterTime(item: T): number | undefined {
-    void item;
-    return undefined;
-  }
 
   newTimers(): TimerHeap<T> {
     return new TimerHeap<T>();
@@ -109,12 +104,6 @@ export abstract class HeapTimerEngine<T extends Timed> {
     for (;;) {
       const top = heap.peek();
       if (top === undefined || !isDue(top.timerAt, w, inclusive || this.dueAtEqual(top))) return;
-      const later = this.laterTime(top);
-      if (later !== undefined && !isDue(later, w, inclusive || this.dueAtEqual(top))) {
-        // One sift-down instead of a pop and a push.
-        heap.schedule(top, later);
-        continue;
-      }
       heap.pop();
       this.fire(top, w, inclusive);
     }
