@@ -9,13 +9,39 @@ const path = require('path');
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const COL = 250;
 
+/**
+ * The defaults each node's editor dialog declares (nodes/<type>.html), so example nodes carry
+ * every property the dialog expects, as a flow exported from the editor would.
+ */
+function editorDefaults(type) {
+  const file = path.join(__dirname, '..', '..', 'nodes', `${type}.html`);
+  if (!fs.existsSync(file)) return {};
+  const html = fs.readFileSync(file, 'utf8');
+  let defaults = {};
+  const RED = {
+    nodes: { registerType: (t, def) => { if (t === type) defaults = def.defaults || {}; } },
+    validators: { number: () => () => true, regex: () => () => true, typedInput: () => () => true },
+    events: { on() {} },
+    settings: {},
+    _: (k) => k,
+  };
+  // The dialog scripts only need a stand-in for jQuery while they register.
+  const $ = new Proxy(function () {}, { get: () => $, apply: () => $ });
+  for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) {
+    new Function('RED', '$', 'jQuery', 'window', code)(RED, $, $, $);
+  }
+  const values = {};
+  for (const [k, v] of Object.entries(defaults)) if (v && v.value !== undefined) values[k] = JSON.parse(JSON.stringify(v.value));
+  return values;
+}
+
 /** A flow under construction: `add` places nodes on a grid (column, row). */
 function flow(prefix) {
   const nodes = [];
   let n = 0;
   const add = (type, col, row, props = {}, wires) => {
     const id = `${prefix}.${++n}`;
-    const node = { id, type, name: '', ...props };
+    const node = { id, type, ...(type.startsWith('stream-') ? editorDefaults(type) : {}), name: '', ...props };
     if (col !== undefined) {
       node.x = 140 + col * COL;
       node.y = 60 + row * 60;
@@ -444,4 +470,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { buildExamples };
+module.exports = { buildExamples, editorDefaults };

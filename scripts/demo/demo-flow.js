@@ -3,7 +3,7 @@
 // on its own tab, pointed at the demo's broker, plus a FlowFuse Dashboard 2 page that charts
 // per-sensor temperature with its 1-minute average, lists anomalies as they are detected and
 // counts late and rejected readings.
-const { buildExamples } = require('./build-examples');
+const { buildExamples, editorDefaults } = require('./build-examples');
 
 const PIPELINE = '01 IoT sensor pipeline';
 
@@ -28,6 +28,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const avg = byName(nodes, 'avg temperature / tumbling 1m');
   const plausible = byName(nodes, 'plausible −50…100 °C');
   const anomalies = byName(nodes, 'anomaly / last 5m');
+  const sim = nodes.find((n) => n.type === 'stream-sensor-sim');
 
   const ui = [];
   const add = (node) => {
@@ -38,29 +39,39 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const theme = add({ id: 'demo.ui.theme', type: 'ui-theme', name: 'Demo theme', colors: { surface: '#2f4f4f', primary: '#2f7d7a', bgPage: '#f4f6f6', groupBg: '#ffffff', groupOutline: '#d9e0e0' }, sizes: { density: 'default', pagePadding: '12px', groupGap: '12px', groupBorderRadius: '4px', widgetGap: '12px' } });
   const page = add({ id: 'demo.ui.page', type: 'ui-page', name: 'IoT sensors', ui: base, path: '/sensors', icon: 'thermometer', layout: 'grid', theme, breakpoints: [{ name: 'Default', px: 0, cols: 3 }, { name: 'Tablet', px: 576, cols: 6 }, { name: 'Small Desktop', px: 768, cols: 9 }, { name: 'Desktop', px: 1024, cols: 12 }], order: 1, className: '', visible: 'true', disabled: 'false' });
   const group = (id, name, width, order) => add({ id, type: 'ui-group', name, page, width, height: 1, order, showTitle: true, className: '', visible: 'true', disabled: 'false', groupType: 'default' });
-  const gTemp = group('demo.ui.g.temp', 'Temperature per sensor (°C) and its 1-minute average', 9, 1);
-  const gCounts = group('demo.ui.g.counts', 'Late / rejected', 3, 2);
+  const gTemp = group('demo.ui.g.temp', 'Temperature per sensor (°C) and its 1-minute average', 8, 1);
+  const gCounts = group('demo.ui.g.counts', 'Late / rejected', 4, 2);
   const gAnom = group('demo.ui.g.anom', 'Detected anomalies', 12, 3);
 
   // Dashboard nodes sit in two columns right of the pipeline, level with the nodes feeding them.
   const at = (col, row) => ({ z: tab, x: 140 + col * 250, y: 60 + row * 60 });
   const change = (id, name, rules, pos) => add({ id, type: 'change', name, rules, ...pos, wires: [[]] });
-  // Readings arrive out of order and a line chart joins points in arrival order, so the chart's
-  // time axis is arrival time; the windows themselves still work in event time.
-  const chart = add({
-    id: 'demo.ui.chart', type: 'ui-chart', group: gTemp, name: 'temperature chart', label: '', order: 1, chartType: 'line', category: 'topic', categoryType: 'msg',
+  // One chart per sensor: its readings and its 1-minute average, always in the same two colours.
+  // Readings arrive out of order and a line chart joins points in arrival order, so the time
+  // axis is arrival time; the windows themselves still work in event time.
+  const sensorIds = Array.from({ length: sim.sensors }, (_, i) => `${sim.idPrefix}${i + 1}`);
+  const charts = sensorIds.map((id, i) => add({
+    id: `demo.ui.chart.${i + 1}`, type: 'ui-chart', group: gTemp, name: `chart ${id}`, label: id, order: i + 1, chartType: 'line', category: 'series', categoryType: 'msg',
     xAxisLabel: '', xAxisProperty: '', xAxisPropertyType: 'timestamp', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
     yAxisLabel: '°C', yAxisProperty: 'payload', yAxisPropertyType: 'msg', ymin: '', ymax: '', bins: 10, action: 'append', stackSeries: false, pointShape: 'circle', pointRadius: 2,
-    showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'],
-    textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 9, height: 8, className: '', interpolation: 'linear', ...at(6, 3.5), wires: [[]],
+    showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#2f7d7a', '#d62728', '#ff7f0e', '#2ca02c', '#a347e1', '#d62728', '#ff9896', '#9467bd', '#c5b0d5'],
+    textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 4, height: 4, className: '', interpolation: 'linear',
+    ...at(7, 2 + i * 0.75), wires: [[]],
+  }));
+  const bySensor = add({
+    id: 'demo.ui.bysensor', type: 'switch', name: 'by sensor', property: 'topic', propertyType: 'msg', checkall: 'false', repair: false, outputs: sensorIds.length,
+    rules: sensorIds.map((id) => ({ t: 'eq', v: id, vt: 'str' })), ...at(6, 3.5), wires: charts.map((c) => [c]),
   });
-  const reading = change('demo.ui.reading', 'temperature → chart', [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' }], at(5, 3));
+  const reading = change('demo.ui.reading', 'temperature → chart', [
+    { t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' },
+    { t: 'set', p: 'series', pt: 'msg', to: 'temperature', tot: 'str' },
+  ], at(5, 3));
   const average = change('demo.ui.average', 'average → chart', [
     { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
-    { t: 'set', p: 'topic', pt: 'msg', to: 'topic & " avg"', tot: 'jsonata' },
+    { t: 'set', p: 'series', pt: 'msg', to: '1-minute average', tot: 'str' },
   ], at(5, 4));
-  ui.find((n) => n.id === reading).wires = [[chart]];
-  ui.find((n) => n.id === average).wires = [[chart]];
+  ui.find((n) => n.id === reading).wires = [[bySensor]];
+  ui.find((n) => n.id === average).wires = [[bySensor]];
   sub.wires[0].push(reading);
   avg.wires[0].push(average);
 
@@ -68,12 +79,12 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
     id, type: 'function', name, ...pos, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[]],
     func: 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };',
   });
-  const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 3, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(order === 3 ? 7 : 6, [5, 7, 9][order - 1]), wires: [] });
+  const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 4, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(order === 3 ? 7 : 6, [5, 7, 9][order - 1]), wires: [] });
   const lateCount = counter('demo.ui.late', 'count late', 1, at(5, 5));
   const rejCount = counter('demo.ui.rejected', 'count implausible', 1, at(5, 7));
   const anomCount = counter('demo.ui.anomalies', 'count anomalies', 0, at(6, 9));
-  ui.find((n) => n.id === lateCount).wires = [[text('demo.ui.t.late', 'late readings (after their window closed)', 1)]];
-  ui.find((n) => n.id === rejCount).wires = [[text('demo.ui.t.rejected', 'implausible readings (rejected)', 2)]];
+  ui.find((n) => n.id === lateCount).wires = [[text('demo.ui.t.late', 'late readings', 1)]];
+  ui.find((n) => n.id === rejCount).wires = [[text('demo.ui.t.rejected', 'implausible readings', 2)]];
   ui.find((n) => n.id === anomCount).wires = [[text('demo.ui.t.anomalies', 'anomalies detected', 3)]];
   const zero = add({ id: 'demo.ui.zero', type: 'inject', name: 'counters start at 0', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: '1', topic: '', payload: '0', payloadType: 'num', ...at(5, 6), wires: [['demo.ui.t.late', 'demo.ui.t.rejected', 'demo.ui.t.anomalies']] });
   void zero;
@@ -100,18 +111,22 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
 
 /** Swaps the MQTT hop of the readings for Kafka topic `demo-sensors`, keyed by sensor id. */
 function useKafkaForReadings(nodes, tab) {
-  const pub = byName(nodes, 'publish readings');
-  const sub = byName(nodes, 'demo/sensors/+');
-  const kafkaBroker = { id: 'demo.kafka', type: 'stream-kafka-broker', name: 'demo Kafka', brokers: '${STREAM_DEMO_KAFKA_BROKERS}', clientId: 'stream-demo' };
-  Object.assign(pub, { type: 'stream-kafka-out', name: 'readings → Kafka', broker: kafkaBroker.id, topic: 'demo-sensors', keyProperty: 'topic' });
-  // Kafka carries the key and the event time in the record itself: no topic rewriting needed.
-  Object.assign(sub, { type: 'stream-kafka-in', name: 'sensors (Kafka)', broker: kafkaBroker.id, topics: 'demo-sensors', topic: undefined, groupId: 'stream-demo', keyFrom: 'record', timeFrom: 'record' });
-  const sim = nodes.find((n) => n.type === 'stream-sensor-sim');
-  sim.wires = [[pub.id]];
-  const device = byName(nodes, 'topic + ts in payload');
-  nodes.splice(nodes.indexOf(device), 1);
+  const replace = (old, node) => {
+    nodes[nodes.indexOf(old)] = { ...node, id: old.id, z: tab, x: old.x, y: old.y, wires: old.wires };
+  };
+  const kafkaBroker = { ...editorDefaults('stream-kafka-broker'), id: 'demo.kafka', type: 'stream-kafka-broker', name: 'demo Kafka', brokers: '${STREAM_DEMO_KAFKA_BROKERS}', clientId: 'stream-demo' };
   nodes.push(kafkaBroker);
-  void tab;
+  const pub = byName(nodes, 'publish readings');
+  replace(pub, { ...editorDefaults('stream-kafka-out'), type: 'stream-kafka-out', name: 'readings → Kafka', broker: kafkaBroker.id, topic: 'demo-sensors', keyProperty: 'topic' });
+  // Kafka carries the key and the event time in the record itself: no topic rewriting needed.
+  const sub = byName(nodes, 'demo/sensors/+');
+  replace(sub, {
+    ...editorDefaults('stream-kafka-in'), type: 'stream-kafka-in', name: 'sensors (Kafka)', broker: kafkaBroker.id, topics: 'demo-sensors', groupId: 'stream-demo',
+    keyFrom: 'record', timeFrom: 'record',
+  });
+  const device = byName(nodes, 'topic + ts in payload');
+  nodes.find((n) => n.type === 'stream-sensor-sim').wires = [[pub.id]];
+  nodes.splice(nodes.indexOf(device), 1);
 }
 
 module.exports = { buildDemoFlow };

@@ -178,4 +178,26 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     await dash.screenshot({ path: path.join(shots, 'dashboard.png') });
     await dash.close();
   });
+
+  it('imports every example with every node valid in its dialog', async () => {
+    const dir = path.join(root, 'examples');
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const flow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      const invalid = await page.evaluate((nodes) => {
+        const RED = (window as any).RED;
+        RED.view.importNodes(nodes, { generateIds: true, addFlow: true, notify: false });
+        const tab = RED.workspaces.active();
+        const problems: string[] = [];
+        const check = (n: any) => {
+          if (!n.valid) problems.push(`${n.type} "${n.name || n.id}": ${JSON.stringify(n.validationErrors ?? [])}`);
+        };
+        RED.nodes.filterNodes({ z: tab }).forEach(check);
+        RED.nodes.eachConfig((n: any) => {
+          if ((n.users ?? []).some((u: any) => u.z === tab)) check(n);
+        });
+        return problems;
+      }, flow);
+      assert.deepEqual(invalid, [], file);
+    }
+  });
 });
