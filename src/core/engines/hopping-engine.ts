@@ -113,6 +113,9 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     const p = alignedStart(t, this.pane, this.offset, host.endInclusive);
     const latest = this.latestOf(p);
     const w = ks.scope.wm.value;
+    // Windows of this key that closed while it had no pane there never fire: move past them.
+    const open = this.firstOpenStart(w);
+    if (open > ks.nextStart) ks.nextStart = open;
     if (isDue(latest + this.size, w, this.endDueAtEqual)) {
       // Every window holding the event has closed.
       if (!this.retain || isDue(latest + this.size + host.allowedLateness, w, this.endDueAtEqual)) {
@@ -126,9 +129,6 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
       this.reschedule(ks);
       return;
     }
-    // Windows of this key that closed while it had no pane there never fire: move past them.
-    const open = this.firstOpenStart(w);
-    if (open > ks.nextStart) ks.nextStart = open;
     const pane = this.paneAt(ks, p);
     if (!this.addTo(pane, event, t)) return;
     const panes = ks.panes;
