@@ -26,7 +26,27 @@ function toMessage(r: SimReading): NodeMessage {
   return msg;
 }
 
+/** The runtime pieces the editor button needs; absent in some embeddings, so all optional. */
+interface AdminAPI {
+  httpAdmin?: { post(path: string, ...handlers: Array<(req: AdminRequest, res: AdminResponse, next?: () => void) => void>): void };
+  auth?: { needsPermission(permission: string): (req: AdminRequest, res: AdminResponse, next?: () => void) => void };
+}
+interface AdminRequest { params: Record<string, string> }
+interface AdminResponse { status(code: number): AdminResponse; json(body: unknown): void }
+
 export = (RED: RedAPI) => {
+  // The node's button in the editor starts or pauses a deployed simulator by id.
+  const toggles = new Map<string, () => boolean>();
+  const admin = RED as RedAPI & AdminAPI;
+  if (admin.httpAdmin) {
+    const allowed = admin.auth ? admin.auth.needsPermission('stream-sensor-sim.write') : (_req: AdminRequest, _res: AdminResponse, next?: () => void) => next?.();
+    admin.httpAdmin.post('/stream-sensor-sim/:id/toggle', allowed, (req, res) => {
+      const toggle = toggles.get(req.params.id);
+      if (!toggle) res.status(404).json({ error: 'not deployed' });
+      else res.json({ running: toggle() });
+    });
+  }
+
   function StreamSensorSimNode(this: RedNode, raw: Record<string, unknown>) {
     RED.nodes.createNode(this, raw);
     const node = this;
@@ -89,6 +109,11 @@ export = (RED: RedAPI) => {
 
     if (config.autoStart) start(config);
     else showStatus(true);
+    toggles.set(node.id, () => {
+      if (timer) stop();
+      else start(config);
+      return Boolean(timer);
+    });
 
     node.on('input', (msg, send, done) => {
       const command = typeof msg.payload === 'string' ? msg.payload.trim().toLowerCase() : undefined;
@@ -121,6 +146,7 @@ export = (RED: RedAPI) => {
     });
 
     node.on('close', (removed, done) => {
+      toggles.delete(node.id);
       if (timer) clearInterval(timer);
       timer = undefined;
       sim = undefined;

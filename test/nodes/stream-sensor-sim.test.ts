@@ -157,4 +157,19 @@ describe('stream-sensor-sim node', () => {
     await helper.unload();
     assert.equal(clock.countTimers(), 0);
   });
+
+  it('the editor button pauses and resumes a deployed simulator; unknown ids get 404', async () => {
+    const { received } = await deploy({ sensors: 1, interval: '1s', seed: 1 });
+    const paused = await helper.request().post('/stream-sensor-sim/sim/toggle').expect(200);
+    assert.deepEqual(paused.body, { running: false });
+    clock.tick(3000);
+    await flush();
+    assert.equal(received.length, 0);
+    const resumed = await helper.request().post('/stream-sensor-sim/sim/toggle').expect(200);
+    assert.deepEqual(resumed.body, { running: true });
+    clock.tick(1000);
+    await flush();
+    assert.equal(received.length, 1);
+    await helper.request().post('/stream-sensor-sim/nope/toggle').expect(404);
+  });
 });
