@@ -22,7 +22,7 @@ const RED = require('node-red');
 const ROOT = path.join(__dirname, '..');
 const JSON_OUT = process.argv.includes('--json');
 const N = Number(process.env.BENCH_N || 200_000);
-const RUNS = Number(process.env.BENCH_RUNS || 3);
+const RUNS = Number(process.env.BENCH_RUNS || 5);
 const CHUNK = 500;
 const KEYS = 10;
 const T0 = Date.UTC(2026, 0, 1);
@@ -130,11 +130,11 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
-    name: 'windowMessage1000', label: 'stream-aggregate avg+max on window messages of 1,000 events', baseline: 'hop', make: windowMsg, eventsPerMsg: 1000, n: Math.max(200, Math.floor(N / 100)),
+    name: 'windowMessage1000', label: 'stream-aggregate avg+max on window messages of 1,000 events', baseline: 'hop', make: windowMsg, eventsPerMsg: 1000, n: Math.max(1000, Math.floor(N / 50)),
     chain: [agg({ windowType: 'none', aggregations: [{ op: 'avg' }, { op: 'max' }] })],
   },
   {
-    name: 'batch1000', label: 'stream-aggregate avg, tumbling 1s, batches of 1,000 events', baseline: 'hop', make: batchMsg, eventsPerMsg: 1000, n: Math.max(200, Math.floor(N / 100)), tail: { flush: true },
+    name: 'batch1000', label: 'stream-aggregate avg, tumbling 1s, batches of 1,000 events', baseline: 'hop', make: batchMsg, eventsPerMsg: 1000, n: Math.max(1000, Math.floor(N / 50)), tail: { flush: true },
     chain: [agg({ windowType: 'tumbling', size: '1s', aggregations: [{ op: 'avg' }] })],
   },
 ];
