@@ -44,6 +44,13 @@ describe('stream-tumbling-window node', () => {
     assert.equal(d.out[0][0].window.end, T0 + 10 * S);
   });
 
+  it('shifts window boundaries by offset', async () => {
+    const d = await deploy('stream-tumbling-window', { size: '10s', offset: '5s' });
+    for (const m of events([['k', 'a', T0 + 4 * S], ['k', 'b', T0 + 5 * S], ['k', 'c', T0 + 14 * S], ['k', 'd', T0 + 40 * S]])) d.send(m);
+    await until(() => d.out[0].length === 2, 'two windows');
+    assert.deepEqual(d.out[0].map((m) => [(m.window.start - T0) / S, values(m)]), [[-5, ['a']], [5, ['b', 'c']]]);
+  });
+
   it('uses valueProperty, keyProperty and an ISO timeProperty', async () => {
     const d = await deploy('stream-tumbling-window', { size: '1m', keyProperty: 'payload.device', valueProperty: 'payload.t', timeProperty: 'payload.at' });
     d.send({ topic: 'x', payload: { device: 'd1', t: 20.5, at: '2026-01-01T00:00:10Z' } });
