@@ -395,8 +395,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
    */
   private forgetEmptyKeys(underPressure: boolean): void {
     if (this.keyScope && !underPressure) return;
-    // Every key holds at least one open window: nothing to forget (the common case, no scan).
-    if (!underPressure && this.keys.size <= this.openWindows) return;
+    // As many open windows as keys: most likely every key holds one, so a scan (per event, when
+    // new keys flood in at the limit) would find nothing.
+    if (this.keys.size <= this.openWindows) return;
     for (const [key, ks] of this.keys) {
       if (this.engine.isEmpty(ks)) {
         this.keys.delete(key);
