@@ -34,6 +34,36 @@ describe('window node lifecycle', () => {
     assert.deepEqual(values(out[0]), [1, 2]);
   });
 
+  it('queues messages that arrive while saved windows are being read, then processes them in order', async () => {
+    // A context store that answers reads a turn later, like a store backed by a database.
+    const data = new Map<string, unknown>();
+    const slowStore = () => ({
+      open: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+      get: (scope: string, key: string, cb: (err: null, v: unknown) => void) => setImmediate(() => cb(null, data.get(`${scope}/${key}`))),
+      set: (scope: string, key: string, value: unknown, cb: (err: null) => void) => {
+        data.set(`${scope}/${key}`, JSON.parse(JSON.stringify(value)));
+        setImmediate(() => cb(null));
+      },
+      keys: (_scope: string, cb: (err: null, v: string[]) => void) => cb(null, []),
+      delete: () => Promise.resolve(),
+      clean: () => Promise.resolve(),
+    });
+    helper.settings({ contextStorage: { slow: { module: slowStore } } });
+    await deploy('stream-global-window', { count: '4', store: 'slow' });
+    let d = await restart(1);
+    await settle();
+    d.send({ topic: 'k', payload: 1, timestamp: T0 });
+    d.send({ topic: 'k', payload: 2, timestamp: T0 + 1 });
+    await settle();
+    d = await restart(1);
+    // Sent at once, before the saved state has been read back.
+    d.send({ topic: 'k', payload: 3, timestamp: T0 + 2 });
+    d.send({ topic: 'k', payload: 4, timestamp: T0 + 3 });
+    await until(() => d.out[0].length === 1, 'the window completed by the queued messages');
+    assert.deepEqual(values(d.out[0][0]), [1, 2, 3, 4]);
+  });
+
   it('leaks no timers or node instances over 1,000 deploy/stop cycles', async function () {
     this.timeout(120000);
     v8.setFlagsFromString('--expose-gc');
