@@ -29,6 +29,7 @@ interface DetectNodeConfig extends WindowConfig {
   minHistory?: unknown;
   holdOff?: unknown;
   outputs?: unknown;
+  store?: unknown;
 }
 
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -253,6 +254,8 @@ export = (RED: RedAPI) => {
         node,
         settings,
         aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
+        // Own windows can outlive a restart in a context store; detector history stays in memory.
+        store: settings && typeof config.store === 'string' ? config.store : undefined,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) {
             const key = typeof msg.topic === 'string' || typeof msg.topic === 'number' ? String(msg.topic) : msg.window.key ?? '';

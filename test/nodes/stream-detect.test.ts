@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { helper, lastStatus, settle, statusSoon, until, Msg } from './stream-window-support';
+import { helper, lastStatus, restart, settle, statusSoon, tempDir, until, Msg } from './stream-window-support';
 import detect = require('../../src/nodes/stream-detect');
 import tumbling = require('../../src/nodes/stream-tumbling-window');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -59,6 +59,7 @@ const states = (msgs: Msg[]): string[] => msgs.map((m) => `${m.payload.state}@${
 describe('stream-detect node', function () {
   afterEach(async () => {
     await helper.unload();
+    helper.settings({ contextStorage: undefined });
   });
 
   it('anomaly, stream: one alert at the onset of an incident and one "ended" after the hold-off', async () => {
@@ -212,6 +213,18 @@ describe('stream-detect node', function () {
         check(alert.payload);
       });
     }
+  });
+
+  it('window mode with a context store: open windows survive a restart', async () => {
+    helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });
+    await deploy({ pattern: 'trend', mode: 'window', windowType: 'tumbling', size: '1h', store: 'file', outputs: 2 });
+    let d = await restart(2);
+    await feed(d, 'r', Array.from({ length: 30 }, (_, i) => i));
+    d = await restart(2);
+    await feed(d, 'r', Array.from({ length: 31 }, (_, i) => 30 + i), T0 + 30 * MINUTE);
+    await until(() => d.out[1].length === 1, 'the first hour analysed');
+    assert.equal(d.out[1][0].window.count, 60, 'the 30 values from before the restart are in the window');
+    assert.equal(d.out[0][0].payload.trend, 'increasing');
   });
 
   it('msg.reset forgets a key\'s history: it must warm up again before alerting', async () => {
