@@ -180,6 +180,19 @@ describe('stream-tumbling-window node', () => {
       assert.deepEqual(d.out[0][0].payload.map((r: { timestamp: number }) => r.timestamp), [T0 + 500, T0 + 2500]);
     });
 
+    it('keeps one wake-up timer however many events and keys arrive', async () => {
+      const d = await deploy('stream-tumbling-window', { size: '10s', timeMode: 'processing' });
+      for (let i = 0; i < 1000; i++) {
+        d.send({ topic: `k${i % 50}`, payload: i });
+        if (i % 100 === 0) clock.tick(1500);
+      }
+      await settle();
+      // The window wake-up and the throttled status refresh, nothing per event or key.
+      assert.ok(clock.countTimers() <= 2, `${clock.countTimers()} timers pending`);
+      clock.tick(10000);
+      await until(() => d.out[0].length >= 50, 'the windows of every key');
+    });
+
     it('closes windows after idleTimeout without input in event time', async () => {
       const d = await deploy('stream-tumbling-window', { size: '10s', idleTimeout: '30s' });
       d.send({ topic: 'k', payload: 1, timestamp: T0 - 3600 * S });
@@ -223,10 +236,10 @@ describe('stream-tumbling-window node', () => {
 
     it('saves open windows every 10 s while they change, not only when the flow stops', async () => {
       helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir() } } } });
-      await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
       // Only the node's save interval runs on the fake clock.
       const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setInterval', 'clearInterval'] });
       try {
+        await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
         const d = await restart(1);
         const saved = () => new Promise<any>((resolve) => d.node.context().get('streamState', 'file', (_e: unknown, v: unknown) => resolve(v))); // eslint-disable-line @typescript-eslint/no-explicit-any
         d.send({ topic: 'a', payload: 1, timestamp: T0 });
