@@ -11,6 +11,7 @@ const NUMERIC = /^[+]?(\d+(?:\.\d+)?|\.\d+)$/;
 /** What the error messages promise, so users can copy a valid form. */
 export const DURATION_FORMS = 'a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds';
 
+/** Options of parseDuration. */
 export interface ParseDurationOptions {
   /** Accept 0 (e.g. "no out-of-order allowance"); durations must otherwise be positive. */
   allowZero?: boolean;

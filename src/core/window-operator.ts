@@ -7,9 +7,11 @@
  * - Watermark = max event time seen - maxOutOfOrder, per stream (default) or per key. In
  *   processing-time mode an event's time is `now` and the watermark is `now`.
  * - A window [start,end) fires 'final' once the watermark reaches end; a (start,end] window once
- *   the watermark passes end. Sessions [first, last + gap) fire when the watermark reaches their
- *   end. Per-event sliding windows fire for each instant the watermark reaches (see
- *   engines/sliding-event-engine.ts). Count windows fire when full, or on flush.
+ *   the watermark passes end (`bounds` applies to tumbling and hopping windows). Sessions are
+ *   [first event, last event + gap) and fire when the watermark reaches their end. Per-event
+ *   sliding windows are (T - size, T], Azure Stream Analytics style, and fire once the watermark
+ *   reaches T (see engines/sliding-event-engine.ts). Count windows fire when full, or on flush,
+ *   and report the time range of their events as start and end.
  * - idleTimeout: when no input arrived for idleTimeout ms of processing time (the whole stream,
  *   or the key with watermarkScope 'key'), the watermark jumps to the end of the latest open
  *   window, so every open window closes now. It does not jump to +Infinity: events that arrive
@@ -18,7 +20,10 @@
  *
  * Late events (the exact rule)
  * - An event is late when the window it belongs to has already fired (for hopping windows: when
- *   the latest window holding it has fired). Every late event is counted in stats().late.
+ *   the latest window holding it has fired; for sessions: when it would join a session that has
+ *   fired; for per-event sliding windows: when it is behind the watermark, whatever the policy,
+ *   as the windows it would change have been emitted). Every late event is counted in
+ *   stats().late. Count windows have no late events.
  * - lateData 'drop': late events are counted and dropped. 'output': they are emitted as
  *   { kind: 'late', event, window, watermark } (window = the window they belonged to).
  * - lateData 'update': windows stay in memory until the watermark passes end + allowedLateness.
@@ -32,6 +37,7 @@
  *   'final' result when it closes.
  * - 'early': every earlyEvery ms of processing time (driven by advance), an 'early' result of
  *   each open window that changed since the last one, and the 'final' result when it closes.
+ * Per-event sliding windows emit every window once, complete ('final'), whatever the strategy.
  *
  * Limits: events of new keys beyond maxKeys and events beyond maxEventsPerWindow (per pane for
  * hopping windows) are dropped and counted in stats().dropped. Keys without open state are
@@ -62,20 +68,34 @@ import { SlidingEventEngine } from './engines/sliding-event-engine';
 import { CountEngine } from './engines/count-engine';
 import { checkCountWindow } from './assigners/global-count';
 
+/** How a WindowOperator windows, times, limits and emits; durations in ms. */
 export interface WindowOperatorOptions<IN, ACC, OUT> {
+  /** Durations already in ms. */
   window: WindowSpec;
   aggregate: AggregateFunction<IN, ACC, OUT>;
+  /** Default '[start,end)'. Sessions, per-event sliding and count windows have their own bounds (see above). */
   bounds?: WindowBounds;
+  /** Default 'event'; 'processing': an event's time is `now` at arrival. */
   timeMode?: TimeMode;
+  /** Watermark = max event time - maxOutOfOrder; default 0. */
   maxOutOfOrder?: number;
+  /** How long fired windows stay correctable with lateData 'update'; default 0. */
   allowedLateness?: number;
+  /** Default 'drop'; late events are always counted in stats().late. */
   lateData?: LateDataPolicy;
+  /** Default 'final'. */
   emit?: EmitStrategy;
+  /** Processing time between 'early' results (emit 'early'). */
   earlyEvery?: number;
+  /** Processing time without input after which open windows close; 0/undefined = never. */
   idleTimeout?: number;
+  /** Default 'stream'; 'key' = one watermark per key (devices with their own clocks). */
   watermarkScope?: 'stream' | 'key';
+  /** Default Infinity; events of new keys beyond it are dropped and counted. */
   maxKeys?: number;
+  /** Default Infinity; events beyond it in one window are dropped and counted. */
   maxEventsPerWindow?: number;
+  /** Called synchronously from process, advance and flush. */
   onEmit: (e: Emission<IN, OUT>) => void;
 }
 
@@ -83,6 +103,7 @@ const SNAPSHOT_FORMAT = 'stream-window-operator/1';
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
 const IDLE_ROUNDS = 8;
 
+/** Keyed windows over an AggregateFunction; see the rules at the top of this file. */
 export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   readonly agg: AggregateFunction<IN, ACC, OUT>;
   readonly type: WindowType;

@@ -15,6 +15,7 @@ interface CountWindow<ACC> {
   dirty: boolean;
 }
 
+/** A key's count-window state. */
 export interface CountKey<ACC> extends KeyBase {
   /** Events of the key so far (modulo the step), to know when a window opens. */
   n: number;
@@ -22,6 +23,7 @@ export interface CountKey<ACC> extends KeyBase {
   open: CountWindow<ACC>[];
 }
 
+/** Count (and flush-only) global windows. */
 export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
   private readonly step: number;
 

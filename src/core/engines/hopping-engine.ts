@@ -20,6 +20,7 @@ interface Pane<ACC> {
   dirty: boolean;
 }
 
+/** A key's panes; the key itself waits in the timer heap. */
 export interface HoppingKey<ACC> extends SeqKey, Timed {
   /** Panes ordered by start; the ones before nextStart's windows are kept only for allowed lateness. */
   panes: Pane<ACC>[];
@@ -29,6 +30,7 @@ export interface HoppingKey<ACC> extends SeqKey, Timed {
   nextStart: number;
 }
 
+/** Hopping windows (slide ≤ size) over shared panes. */
 export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>> implements Engine<IN, HoppingKey<ACC>> {
   private readonly endDueAtEqual: boolean;
   private readonly pane: number;

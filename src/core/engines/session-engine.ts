@@ -23,6 +23,7 @@ class Session<ACC> {
   constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
 }
 
+/** A key's sessions. */
 export interface SessionKey<ACC> extends KeyBase {
   /** Sessions of the key ordered by start; rarely more than one or two. */
   sessions: Session<ACC>[];
@@ -30,6 +31,7 @@ export interface SessionKey<ACC> extends KeyBase {
   firedEnd: number;
 }
 
+/** Merging session windows. */
 export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> {
   private readonly retain: boolean;
 

@@ -19,6 +19,7 @@ import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey } from './engine';
 const ENTER = 0;
 const EXIT = 1;
 
+/** A key's buffered and in-window events; the key itself waits in the timer heap. */
 export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
   /** Buffered events (not yet reached by the watermark), ordered by time. */
   pendT: number[];
@@ -26,6 +27,7 @@ export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
   win: TwoStacksAggregator<IN, ACC, OUT>;
 }
 
+/** Per-event sliding windows. */
 export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey<IN, ACC, OUT>> implements Engine<IN, SlidingKey<IN, ACC, OUT>> {
   constructor(
     private readonly host: EngineHost<IN, ACC, OUT>,

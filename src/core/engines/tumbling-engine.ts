@@ -20,6 +20,7 @@ const REMOVED = 4;
 const STATE = 7;
 const ONE = 8;
 
+/** A key's state, holding its newest open window inline. */
 export class TumblingKey<ACC> implements KeyBase {
   /** Start of the inline window; NaN when there is none, so range checks fail without a branch. */
   start = NaN;
@@ -42,6 +43,7 @@ class Pane<ACC> {
 
 type Item<ACC> = TumblingKey<ACC> | Pane<ACC>;
 
+/** Tumbling windows. */
 export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>> {
   private readonly retain: boolean;
   private readonly dueAtEqual: boolean;
