@@ -3,7 +3,10 @@ import {
   CostMatrix, PROBATIONARY, normalisedScore, optimiseThreshold, probationaryLength, scaledSigmoid, scoreAtThreshold,
   scoreCorpus, scoresByThreshold, sweepFile,
 } from '../../bench/nab/scoring';
-import { parseNabTime } from '../../bench/nab/corpus';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadCorpus, parseNabTime } from '../../bench/nab/corpus';
 
 const STANDARD: CostMatrix = { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 };
 const LOW_FN: CostMatrix = { tpWeight: 1, fnWeight: 2, fpWeight: 0.11, tnWeight: 1 };
@@ -96,5 +99,21 @@ describe('NAB scoring', () => {
     assert.equal(parseNabTime('2014-04-10 07:15:00'), Date.UTC(2014, 3, 10, 7, 15));
     assert.equal(parseNabTime('2014-04-10 07:15:00.000000'), Date.UTC(2014, 3, 10, 7, 15));
     assert.throws(() => parseNabTime('yesterday'));
+  });
+
+  it('loads a NAB folder: every <category>/<file>.csv with its windows from combined_windows.json', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nab-'));
+    fs.mkdirSync(path.join(dir, 'realX'));
+    fs.writeFileSync(path.join(dir, 'realX', 'a.csv'), 'timestamp,value\n2014-01-01 00:00:00,1.5\n2014-01-01 00:05:00,2\n2014-01-01 00:10:00,-3\n');
+    fs.writeFileSync(path.join(dir, 'realX', 'b.csv'), 'timestamp,value\n2014-01-01 00:00:00,7\n');
+    fs.writeFileSync(path.join(dir, 'combined_windows.json'), JSON.stringify({ 'realX/a.csv': [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']], 'realX/b.csv': [] }));
+    const files = loadCorpus(dir);
+    assert.deepEqual(files.map((f) => f.name), ['realX/a.csv', 'realX/b.csv']);
+    assert.deepEqual(files[0].values, [1.5, 2, -3]);
+    assert.deepEqual(files[0].windows, [[Date.UTC(2014, 0, 1, 0, 5), Date.UTC(2014, 0, 1, 0, 10)]]);
+    assert.equal(files[0].rawTimestamps[1], '2014-01-01 00:05:00');
+    assert.deepEqual(files[1].windows, []);
+    fs.rmSync(dir, { recursive: true });
+    assert.throws(() => loadCorpus(os.tmpdir() + '/no-such-nab-dir'), /combined_windows\.json/);
   });
 });
