@@ -24,7 +24,6 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
 
   if (transport === 'kafka') useKafkaForReadings(nodes, tab);
 
-  const sub = byName(nodes, transport === 'kafka' ? 'sensors (Kafka)' : 'demo/sensors/+');
   const avg = byName(nodes, 'avg temperature / tumbling 1m');
   const plausible = byName(nodes, 'plausible −50…100 °C');
   const anomalies = byName(nodes, 'anomaly / last 5m');
@@ -72,7 +71,8 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   ], at(5, 4));
   ui.find((n) => n.id === reading).wires = [[bySensor]];
   ui.find((n) => n.id === average).wires = [[bySensor]];
-  sub.wires[0].push(reading);
+  // Plausible readings only: one error code of −127 °C would flatten the chart's scale.
+  plausible.wires[0].push(reading);
   avg.wires[0].push(average);
 
   const counter = (id, name, port, pos) => add({

@@ -126,8 +126,9 @@ export class SensorSimulator {
     const { disorder, lateRate, maxDelay, lateDelay, interval } = this.config;
     if (lateRate === 0 && disorder === 0) return 0;
     const r = this.prng.next();
-    if (r < lateRate) return Math.max(1, Math.ceil(lateDelay / interval));
-    if (r < lateRate + disorder) return Math.max(1, Math.ceil((this.prng.next() * maxDelay) / interval));
+    // Delivery happens on ticks, so a delay is rounded up to whole intervals (0 = in order).
+    if (r < lateRate) return Math.ceil(lateDelay / interval);
+    if (r < lateRate + disorder) return Math.ceil((this.prng.next() * maxDelay) / interval);
     return 0;
   }
 
