@@ -81,10 +81,13 @@ export class TimerHeap<T extends Timed> {
     this.items.length = 0;
   }
 
-  /** The latest due time of all queued items (for idle advance), -Infinity when empty. */
-  maxTime(): number {
+  /** The largest `of(item)` over the queued items (-Infinity when empty); by default their due times. */
+  maxTime(of: (item: T) => number = (item) => item.timerAt): number {
     let max = -Infinity;
-    for (const item of this.items) if (item.timerAt > max) max = item.timerAt;
+    for (const item of this.items) {
+      const time = of(item);
+      if (time > max) max = time;
+    }
     return max;
   }
 

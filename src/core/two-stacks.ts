@@ -33,6 +33,11 @@ export class TwoStacksAggregator<IN, ACC, OUT> {
     return this.head < this.times.length ? this.times[this.head] : undefined;
   }
 
+  /** Event time of the newest event; undefined when empty. */
+  newestTime(): number | undefined {
+    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
+  }
+
   /** Appends the newest event. */
   push(time: number, value: IN): void {
     this.times.push(time);

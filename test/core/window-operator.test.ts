@@ -373,6 +373,11 @@ describe('WindowOperator', () => {
       ses.op.process(ev('a', 50, 2), 1);
       ses.op.advance(11);
       assert.deepEqual(sums(ses.out), [['a', 0, 150, 'final', 3]]);
+      const hop = recording({ window: { type: 'sliding', size: 20, slide: 2 }, aggregate: sumCount, idleTimeout: 10 });
+      hop.op.process(ev('a', 1, 1), 0);
+      hop.op.advance(10);
+      assert.equal(sums(hop.out).length, 10, 'all ten windows holding the event close at once');
+      assert.equal(hop.op.stats().openWindows, 0);
       const sl = recording({ window: { type: 'sliding', size: 100, slide: 'event' }, aggregate: maxOf, idleTimeout: 10 });
       sl.op.process(ev('a', 0, 7), 0);
       sl.op.process(ev('a', 50, 3), 0);

@@ -243,6 +243,15 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     else if (ks.heapIndex < 0 || ks.timerAt !== at) heap.schedule(ks, at);
   }
 
+  /** A key waits for its next window only; an idle scope must jump past its last one (and its lateness). */
+  override latestTimer(scope: Scope): number {
+    const keep = this.retain ? this.host.allowedLateness : 0;
+    return this.heap(scope).maxTime((ks) => {
+      const last = ks.panes[ks.panes.length - 1];
+      return last === undefined ? ks.timerAt : Math.max(ks.timerAt, this.latestOf(last.start) + this.size + keep);
+    });
+  }
+
   protected fire(ks: HoppingKey<ACC>, w: number, inclusive: boolean): void {
     const dueAtEqual = inclusive || this.endDueAtEqual;
     for (let s = this.nextWindow(ks); s !== undefined && isDue(s + this.size, w, dueAtEqual); s = this.nextWindow(ks)) {

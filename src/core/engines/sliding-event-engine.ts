@@ -140,6 +140,15 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     heap.schedule(ks, next);
   }
 
+  /** A key waits for its next instant only; an idle scope must jump past its last exit. */
+  override latestTimer(scope: Scope): number {
+    return this.heap(scope).maxTime((ks) => {
+      const pending = ks.pendT.length > 0 ? ks.pendT[ks.pendT.length - 1] : -Infinity;
+      const newest = ks.win.newestTime() ?? -Infinity;
+      return Math.max(ks.timerAt, Math.max(pending, newest) + this.size);
+    });
+  }
+
   protected fire(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive: boolean): void {
     this.drain(ks, w, inclusive);
   }
