@@ -195,7 +195,7 @@ export = (RED: RedAPI) => {
         return replay;
       };
 
-      const streamEvent = (msg: NodeMessage, send: SendFn, now: number, annotate: boolean): void => {
+      const streamEvent = (msg: NodeMessage, send: SendFn, now: number): void => {
         const key = mapper.key(msg);
         const time = mapper.time(msg, now);
         const value = numericValue(mapper.value(msg), valueLabel);
@@ -207,7 +207,7 @@ export = (RED: RedAPI) => {
         else if (replayed.length) d = replayed[replayed.length - 1];
         else d = { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: value, direction: 'up', ready: false, details: {} };
         const alert = track(key, s, time, value, d);
-        if (annotate && outputs === 2) {
+        if (outputs === 2) {
           msg.detect = { pattern, score: d.score, expected: d.expected, direction: d.direction, alert: s.alert.inAlert, ready: d.ready, ...d.details };
           send2(send, alert, msg);
         } else if (alert) {
@@ -276,13 +276,13 @@ export = (RED: RedAPI) => {
           } else if (mode === 'window') {
             throw new InputError('msg.window', 'msg.window is undefined; in window mode without its own window this node analyses window messages from a window node (msg.window and an array payload)');
           } else if (isBatch(msg)) {
-            const { bad, first } = forEachInBatch(msg.payload, (item) => streamEvent(item as NodeMessage, send, now, false));
+            const { bad, first } = forEachInBatch(msg.payload, (item) => streamEvent(item as NodeMessage, send, now));
             if (bad) {
               host.countRejected(bad - 1);
               throw batchError(bad, msg.payload.length, first);
             }
           } else {
-            streamEvent(msg, send, now, true);
+            streamEvent(msg, send, now);
           }
         },
         // Own windows hold records whose payload is already the checked number.

@@ -241,6 +241,18 @@ describe('stream-detect node', function () {
     assert.equal(d.out[1][201].detect.ready, true, 'key b keeps its history');
   });
 
+  it('a batch is processed element by element; a bad element is reported once and the rest still count', async () => {
+    const d = await deploy({ pattern: 'trend', outputs: 2 });
+    const items: Msg[] = Array.from({ length: 20 }, (_, i) => ({ topic: 'k', payload: i, timestamp: T0 + i * MINUTE }));
+    items[5] = { topic: 'k', payload: 'n/a', timestamp: T0 + 5 * MINUTE };
+    d.send({ batch: true, payload: items });
+    await until(() => d.caught.length === 1, 'caught');
+    assert.match(d.caught[0].error.message, /1 of 20 elements rejected; first: msg\.payload is string "n\/a"/);
+    assert.equal(d.out[1].length, 19, 'the good elements are annotated on port 2');
+    assert.equal(d.out[1][18].detect.trend, 'increasing');
+    assert.match(await statusSoon(d.node), /1 rejected/);
+  });
+
   it('rejects a message without a number: counted, shown, reported to Catch, and the flow goes on', async () => {
     const d = await deploy({ pattern: 'spike' });
     d.send({ topic: 'a', payload: 'hot', timestamp: T0 });
