@@ -313,6 +313,23 @@ describe('WindowOperator', () => {
     });
   });
 
+  it("'early' on hopping windows sends only the windows whose panes changed", () => {
+    const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: sumCount, emit: 'early', earlyEvery: 1000 });
+    op.process(ev('a', 1, 1), 0);
+    op.advance(1000);
+    assert.deepEqual(sums(out), [
+      ['a', -5, 5, 'early', 1],
+      ['a', 0, 10, 'early', 1],
+    ]);
+    op.process(ev('a', 6, 2), 1500);
+    op.advance(2000);
+    assert.deepEqual(sums(out).slice(2), [
+      ['a', -5, 5, 'final', 1], // the watermark passed it
+      ['a', 0, 10, 'early', 3],
+      ['a', 5, 15, 'early', 2],
+    ]);
+  });
+
   describe('processing time and idle input', () => {
     it('processing-time windows use arrival time and close on advance', () => {
       const { op, out } = recording({ window: { type: 'tumbling', size: 1000 }, aggregate: sumCount, timeMode: 'processing' });

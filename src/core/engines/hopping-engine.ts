@@ -314,9 +314,10 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   }
 
   early(ks: HoppingKey<ACC>): void {
+    const panes = ks.panes;
     for (const s of this.openStarts(ks)) {
       let dirty = false;
-      for (const pane of ks.panes) if (pane.dirty && pane.start >= s && pane.start < s + this.size) dirty = true;
+      for (let i = this.lowerBound(panes, s); i < panes.length && panes[i].start < s + this.size && !dirty; i++) dirty = panes[i].dirty;
       if (dirty) this.emit(ks, s, 'early');
     }
     for (const pane of ks.panes) pane.dirty = false;
