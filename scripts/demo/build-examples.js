@@ -122,11 +122,11 @@ function iotPipeline() {
     'Simulated sensors publish temperature and humidity to MQTT (`demo/sensors/<id>`, event time in `payload.ts`).',
     'The pipeline subscribes and, per sensor (msg.topic = the last topic level):',
     '',
-    '1. **1-minute average temperature** in a tumbling window → `demo/stats/avg/<id>`. Readings that arrive after their',
-    '   window closed leave on the aggregate\'s second port ("late").',
-    '2. Readings **filtered to the plausible range −50…100 °C**; implausible ones go to the reject port. The plausible ones',
-    '   feed min / avg / max over a **5-minute sliding window** (every minute) → `demo/stats/range/<id>`.',
-    '3. **Anomaly detection** scores each reading against the last 5 minutes of its sensor → alerts on `demo/alerts/<id>`.',
+    '1. Readings are **filtered to the plausible range −50…100 °C**; error codes (−127 °C) go to the reject port.',
+    '2. **1-minute average temperature** of the plausible readings in a tumbling window → `demo/stats/avg/<id>`. Readings',
+    '   that arrive after their window closed leave on the aggregate\'s second port ("late").',
+    '3. min / avg / max over a **5-minute sliding window** (every minute) → `demo/stats/range/<id>`.',
+    '4. **Anomaly detection** scores every reading against the last 5 minutes of its sensor → alerts on `demo/alerts/<id>`.',
     '',
     'Set the broker in the `local MQTT` config node (default mqtt://localhost:1883). `npm start` in the project runs this',
     'flow with a built-in broker and a dashboard.',
@@ -140,24 +140,29 @@ function iotPipeline() {
 
   const sub = mqttIn(f, broker, 0, 3, { name: 'demo/sensors/+', topic: 'demo/sensors/+', keyFrom: 'level', keyLevel: '-1', timeFrom: 'field', timeField: 'ts' });
 
-  const avg = aggregate(f, 1, 3, {
+  // Error codes such as −127 °C would wreck every statistic: filter first, aggregate what passes.
+  const plausible = filter(f, 1, 3, {
+    name: 'plausible −50…100 °C', rules: [{ property: 'payload.temperature', op: 'between', value: '-50', value2: '100' }], outputs: 2,
+  });
+  const rejected = debug(f, 2, 4, 'implausible readings', 'true');
+  f.wire(sub, plausible);
+  f.wire(plausible, rejected, 1);
+
+  const avg = aggregate(f, 2, 3, {
     name: 'avg temperature / tumbling 1m', valueProperty: 'payload.temperature', maxOutOfOrder: '5s', lateData: 'output',
     aggregations: [{ op: 'avg', property: 'payload.temperature', as: '' }, { op: 'count', property: 'payload.temperature', as: '' }],
   });
   f.nodes.find((n) => n.id === avg).wires = [[], []];
-  const avgTopic = f.add('change', 2, 3, { name: 'demo/stats/avg/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/stats/avg/" & topic', tot: 'jsonata' }] }, [[]]);
-  const avgOut = mqttOut(f, broker, 3, 3, { name: 'publish averages' });
-  const avgDebug = debug(f, 2, 4, '1-minute averages', 'payload');
-  const lateDebug = debug(f, 2, 5, 'late readings', 'true');
-  f.wire(sub, avg);
+  const avgTopic = f.add('change', 3, 3, { name: 'demo/stats/avg/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/stats/avg/" & topic', tot: 'jsonata' }] }, [[]]);
+  const avgOut = mqttOut(f, broker, 4, 3, { name: 'publish averages' });
+  const avgDebug = debug(f, 3, 4, '1-minute averages', 'payload');
+  const lateDebug = debug(f, 3, 5, 'late readings', 'true');
+  f.wire(plausible, avg);
   f.wire(avg, avgTopic);
   f.wire(avgTopic, avgOut);
   f.wire(avg, avgDebug);
   f.wire(avg, lateDebug, 1);
 
-  const plausible = filter(f, 1, 6, {
-    name: 'plausible −50…100 °C', rules: [{ property: 'payload.temperature', op: 'between', value: '-50', value2: '100' }], outputs: 2,
-  });
   const range = aggregate(f, 2, 6, {
     name: 'min/avg/max / sliding 5m', windowType: 'sliding', size: '5m', slide: '1m', valueProperty: 'payload.temperature', maxOutOfOrder: '5s',
     aggregations: [
@@ -168,10 +173,7 @@ function iotPipeline() {
   });
   const rangeTopic = f.add('change', 3, 6, { name: 'demo/stats/range/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/stats/range/" & topic', tot: 'jsonata' }] }, [[]]);
   const rangeOut = mqttOut(f, broker, 4, 6, { name: 'publish ranges' });
-  const rejected = debug(f, 2, 7, 'implausible readings', 'true');
-  f.wire(sub, plausible);
   f.wire(plausible, range);
-  f.wire(plausible, rejected, 1);
   f.wire(range, rangeTopic);
   f.wire(rangeTopic, rangeOut);
 
