@@ -120,7 +120,7 @@ export = (RED: RedAPI) => {
         settings,
         aggregate: aggregations as never,
         store: typeof config.store === 'string' ? config.store : undefined,
-      arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) aggregateWindow(msg, send);
           else if (!settings) {

@@ -129,8 +129,8 @@ export = (RED: RedAPI) => {
           const no = good.filter((_, i) => !results[i]);
           passed += yes.length;
           failed += no.length;
-          if (yes.length) to(send, 0, { topic: msg.topic, payload: yes, window: { ...msg.window, count: yes.length } });
-          if (no.length && outputs === 2) to(send, 1, { topic: msg.topic, payload: no, window: { ...msg.window, count: no.length } });
+          if (yes.length) to(send, 0, host.stamp({ topic: msg.topic, payload: yes, window: { ...msg.window, count: yes.length } }));
+          if (no.length && outputs === 2) to(send, 1, host.stamp({ topic: msg.topic, payload: no, window: { ...msg.window, count: no.length } }));
           if (bad) {
             host.countRejected(bad - 1);
             throw batchError(bad, msg.payload.length, first);
@@ -145,7 +145,7 @@ export = (RED: RedAPI) => {
         settings,
         aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
-      arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         statusText: () => `${passed} passed · ${failed} failed`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);
