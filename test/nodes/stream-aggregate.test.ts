@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
+import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { deploy, events, helper, lastStatus, settle, until } from './stream-window-support';
+import { Msg, deploy, events, helper, lastStatus, settle, until } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -52,6 +53,46 @@ describe('stream-aggregate node', () => {
     const sort = (a: { key: string; start: number }, b: { key: string; start: number }) => a.start - b.start || a.key.localeCompare(b.key);
     assert.ok(direct.length >= 10);
     assert.deepEqual(viaWindows.sort(sort), direct.sort(sort));
+  });
+
+  it('property: own windows and window-node messages agree for random streams and window types', async () => {
+    const windows = [
+      { windowType: 'tumbling', size: '7s' },
+      { windowType: 'sliding', size: '9s', slide: '3s' },
+      { windowType: 'session', gap: '4s' },
+      { windowType: 'global', count: '5' },
+    ];
+    const windowNode: Record<string, string> = { tumbling: 'stream-tumbling-window', sliding: 'stream-sliding-window', session: 'stream-session-window', global: 'stream-global-window' };
+    const aggregations = [{ op: 'sum' }, { op: 'max' }, { op: 'first' }, { op: 'last' }, { op: 'count' }];
+    const run = async (w: Record<string, string>, input: Msg[], chained: boolean): Promise<string[]> => {
+      const settings = { ...w, maxOutOfOrder: '2s' };
+      const d = chained
+        ? await deploy(windowNode[w.windowType], { ...settings, wires: [['agg']] }, 1, [{ id: 'agg', type: 'stream-aggregate', z: 'f', windowType: 'none', aggregations, wires: [['out0']] }])
+        : await deploy('stream-aggregate', { ...settings, aggregations });
+      input.forEach((m) => d.send({ ...m }));
+      d.send({ flush: true });
+      await settle(12);
+      await helper.unload();
+      return d.out[0].map((m) => JSON.stringify([m.topic, m.window.start, m.window.end, m.payload])).sort();
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...windows),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 40 }),
+        async (w, steps) => {
+          let t = T0;
+          const input = steps.map(([key, v, jitter]) => {
+            t += 700;
+            return { topic: key, payload: v, timestamp: t - jitter };
+          });
+          const own = await run(w, input, false);
+          const chained = await run(w, input, true);
+          assert.ok(own.length > 0, 'the flush fires at least one window');
+          assert.deepEqual(chained, own);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('sends the bare value with output "value" and refuses it with two aggregations', async () => {
