@@ -7,7 +7,7 @@ const fs = require('fs');
 const path = require('path');
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
-const COL = 250;
+const COL = 280;
 
 /**
  * The defaults each node's editor dialog declares (nodes/<type>.html), so example nodes carry

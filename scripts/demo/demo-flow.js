@@ -43,7 +43,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const gAnom = group('demo.ui.g.anom', 'Detected anomalies', 12, 3);
 
   // Dashboard nodes sit in two columns right of the pipeline, level with the nodes feeding them.
-  const at = (col, row) => ({ z: tab, x: 140 + col * 250, y: 60 + row * 60 });
+  const at = (col, row) => ({ z: tab, x: 140 + col * 280, y: 60 + row * 60 });
   const change = (id, name, rules, pos) => add({ id, type: 'change', name, rules, ...pos, wires: [[]] });
   // One chart per sensor: its readings and its 1-minute average, always in the same two colours.
   // Readings arrive out of order and a line chart joins points in arrival order, so the time

@@ -101,6 +101,13 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     assert.deepEqual([...types].sort(), [...STREAM_TYPES].sort());
     const header = await page.textContent('#red-ui-palette-stream .red-ui-palette-header, #red-ui-palette-header-stream, .red-ui-palette-category:has(#red-ui-palette-container-stream) .red-ui-palette-header');
     assert.match(String(header), /stream/);
+    // The running flow as the README shows it: statuses filled in, zoomed out.
+    await page.waitForSelector('.red-ui-flow-node-status-label:has-text("sent")', { timeout: 30000 });
+    await page.keyboard.press('Control+Space'); // sidebar away: more of the flow in view
+    for (let i = 0; i < 3; i++) await page.click('#red-ui-view-zoom-out');
+    await page.screenshot({ path: path.join(shots, 'editor.png') });
+    await page.click('#red-ui-view-zoom-zero');
+    await page.keyboard.press('Control+Space');
   });
 
   it('lists the examples under Import ▸ Examples and imports the IoT pipeline', async () => {
@@ -128,7 +135,6 @@ describe('editor and dashboard in Chromium (e2e)', function () {
   });
 
   it('edits the aggregate (invalid size marked), deploys, and new results reach the debug sidebar', async () => {
-    await page.screenshot({ path: path.join(shots, 'editor.png') });
     const aggregate = page.locator('g.red-ui-flow-node-group', { has: page.locator('.red-ui-flow-node-label', { hasText: 'avg temperature / tumbling 1m' }) });
     await aggregate.locator('rect.red-ui-flow-node').first().dblclick();
     const size = page.locator('#node-input-size');
