@@ -1,12 +1,12 @@
-import { collectEvents } from '../core/collect-events';
+import { CollectedEvent, collectEvents } from '../core/collect-events';
 import { FilterRule, compileRules } from '../core/conditions';
 import { ConfigError, InputError } from '../core/errors';
-import { WindowInfo } from '../core/types';
+import { AggregateFunction, WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
 import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
-import { isBatch, isWindowMessage, lateMessage, windowMessage } from './shared/messages';
+import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -21,6 +21,15 @@ interface FilterNodeConfig extends WindowConfig {
   rules?: unknown;
   combine?: unknown;
   outputs?: unknown;
+}
+
+/** Stands for a failing event inside the filter's own windows (see onEvent). */
+const FAILED: WindowRecord = { payload: undefined };
+
+/** collectEvents, leaving out the placeholders of failing events. */
+function passingEvents(): AggregateFunction<WindowRecord, CollectedEvent[], CollectedEvent[]> {
+  const collect = collectEvents<WindowRecord>();
+  return { ...collect, add: (acc, input, time) => (input === FAILED ? acc : collect.add(acc, input, time)) };
 }
 
 /** A rule set that may need Node-RED's (async) JSONata: sync when it does not. */
@@ -107,16 +116,19 @@ export = (RED: RedAPI) => {
               return record;
             };
 
-      // One event: pass → into the window (or straight out), fail → port 2 at once.
+      // One event: pass → into the window (or straight out), fail → port 2 at once. With a window,
+      // a failing event still enters it as a placeholder: it moves the watermark, extends sessions
+      // and fills count windows exactly as it would before a window node, so the node's own
+      // windows give the same result as a window node followed by this filter.
       const onEvent = (msg: NodeMessage, ok: boolean, send: SendFn, now: number): void => {
-        if (!ok) {
+        if (settings) host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: ok ? toRecord(msg) : FAILED });
+        if (ok) {
+          passed++;
+          if (!settings) to(send, 0, msg);
+        } else {
           failed++;
           if (outputs === 2) to(send, 1, msg);
-          return;
         }
-        passed++;
-        if (settings) host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: toRecord(msg) });
-        else to(send, 0, msg);
       };
 
       // A window message: its passing records on port 1, failing ones on port 2, one message each.
@@ -143,7 +155,7 @@ export = (RED: RedAPI) => {
       host = new WindowHost<WindowRecord, unknown, unknown>({
         node,
         settings,
-        aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
+        aggregate: settings ? (passingEvents() as never) : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         statusText: () => `${passed} passed · ${failed} failed`,
@@ -182,7 +194,12 @@ export = (RED: RedAPI) => {
           if (typeof v === 'boolean') return onEvent(msg, v, send, now);
           return v.then((ok) => onEvent(msg, ok, send, Date.now()));
         },
-        onWindow: (result, send) => to(send, 0, host.stamp(windowMessage(result))),
+        onWindow: (result, send) => {
+          const events = result.result as unknown[];
+          // A window of failing events only has nothing to send, as a filtered window message.
+          if (events.length === 0) return;
+          to(send, 0, host.stamp({ topic: result.window.key, payload: events, window: { ...result.window, count: events.length } }));
+        },
         onLate: (late, msg, send) => {
           const original = inBatch ? undefined : msg;
           if (latePort) to(send, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));

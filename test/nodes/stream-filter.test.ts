@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { deploy, events, helper, lastStatus, settle, until, values } from './stream-window-support';
+import * as fc from 'fast-check';
+import { Msg, deploy, events, helper, lastStatus, settle, until, values } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const S = 1000;
@@ -69,6 +70,45 @@ describe('stream-filter node', () => {
     const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
     assert.ok(direct.length >= 10);
     assert.deepEqual(viaWindows.sort(byStart), direct.sort(byStart));
+  });
+
+  it('property: own windows and window-node messages agree for random streams and window types', async () => {
+    const windows = [
+      { windowType: 'tumbling', size: '7s' },
+      { windowType: 'sliding', size: '9s', slide: '3s' },
+      { windowType: 'session', gap: '4s' },
+      { windowType: 'global', count: '5' },
+    ];
+    const windowNode: Record<string, string> = { tumbling: 'stream-tumbling-window', sliding: 'stream-sliding-window', session: 'stream-session-window', global: 'stream-global-window' };
+    const rules = [{ property: 'payload', op: 'gte', value: '0' }];
+    const run = async (w: Record<string, string>, input: Msg[], chained: boolean): Promise<string[]> => {
+      const settings = { ...w, maxOutOfOrder: '2s' };
+      const d = chained
+        ? await deploy(windowNode[w.windowType], { ...settings, wires: [['flt']] }, 1, [{ id: 'flt', type: 'stream-filter', z: 'f', windowType: 'none', rules, wires: [['out0']] }])
+        : await deploy('stream-filter', { ...settings, rules });
+      input.forEach((m) => d.send({ ...m }));
+      d.send({ flush: true });
+      await settle(12);
+      await helper.unload();
+      return d.out[0].map((m) => JSON.stringify([m.topic, m.window.start, m.window.end, m.window.count, m.payload])).sort();
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...windows),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: -20, max: 50 }), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 40 }),
+        async (w, steps) => {
+          let t = T0;
+          const input = steps.map(([key, v, jitter]) => {
+            t += 700;
+            return { topic: key, payload: v, timestamp: t - jitter };
+          });
+          const own = await run(w, input, false);
+          const chained = await run(w, input, true);
+          assert.deepEqual(chained, own);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('filters a batch into one message per port', async () => {
