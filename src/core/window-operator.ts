@@ -136,6 +136,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private nextEarlyAt = Infinity;
   private streamIdle = false;
   private keySeq = 0;
+  /** With watermarkScope 'key': no key needs advance() before this processing time. */
+  private keyWake = Infinity;
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
@@ -215,6 +217,10 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (this.processingTime ? wm.advanceTo(now) : wm.observe(t)) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
+    if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {
+      const at = this.scopeWake(scope, this.hasPending(ks));
+      if (at < this.keyWake) this.keyWake = at;
+    }
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -228,28 +234,43 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     }
     if (this.idleTimeout > 0 && !this.processingTime) this.idleAdvance(now);
     this.forgetEmptyKeys(false);
+    if (this.keyScope) this.recomputeKeyWake();
   }
 
-  /** The processing time at which advance() next has work; undefined when nothing waits. */
+  /**
+   * The processing time at which advance() next has work; undefined when nothing waits. O(1):
+   * nodes ask after every message. With per-key watermarks it may be early (a key had input
+   * since), never late; advance() then finds nothing to do and recomputes it.
+   */
   nextWakeup(): number | undefined {
     let next = Infinity;
     if (this.trackDirty && this.openWindows > 0) next = this.nextEarlyAt;
-    if (this.processingTime) {
-      for (const scope of this.scopes()) {
-        const at = this.engine.nextTimer(scope);
-        if (at !== undefined && at < next) next = at;
-      }
-    }
-    if (this.idleTimeout > 0 && !this.processingTime) {
-      if (this.keyScope) {
-        for (const ks of this.keys.values()) {
-          if (this.hasPending(ks)) next = Math.min(next, ks.scope.wm.lastInputAt + this.idleTimeout);
-        }
-      } else if (!this.streamIdle && this.hasPendingStream()) {
-        next = Math.min(next, this.scope.wm.lastInputAt + this.idleTimeout);
-      }
+    if (this.keyScope) {
+      if (this.keyWake < next) next = this.keyWake;
+    } else {
+      const at = this.scopeWake(this.scope, !this.streamIdle && this.hasPendingStream());
+      if (at < next) next = at;
     }
     return next === Infinity ? undefined : next;
+  }
+
+  /** When a scope next needs advance(): its next processing-time timer, or its idle deadline if it holds state. */
+  private scopeWake(scope: Scope, pending: boolean): number {
+    if (this.processingTime) return this.engine.nextTimer(scope) ?? Infinity;
+    if (this.idleTimeout > 0 && pending) return scope.wm.lastInputAt + this.idleTimeout;
+    return Infinity;
+  }
+
+  /** Exact earliest wakeup over the keys (watermarkScope 'key'). */
+  private recomputeKeyWake(): void {
+    let next = Infinity;
+    if (this.processingTime || this.idleTimeout > 0) {
+      for (const ks of this.keys.values()) {
+        const at = this.scopeWake(ks.scope, this.hasPending(ks));
+        if (at < next) next = at;
+      }
+    }
+    this.keyWake = next;
   }
 
   /** Fires every open window (of `key`) now with firing 'final' and drops its state. */
@@ -258,6 +279,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     const targets = key === undefined ? [...this.keys.values()] : [this.keys.get(key)].filter((k): k is KeyBase => k !== undefined);
     for (const ks of targets) this.engine.flush(ks);
     this.forgetEmptyKeys(false);
+    if (this.keyScope) this.recomputeKeyWake();
   }
 
   /** Drops the state (of `key`) without emitting; a full reset also restarts the watermark. */
@@ -269,6 +291,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.maxEventTime = -Infinity;
       this.openWindows = 0;
       this.nextEarlyAt = Infinity;
+      this.keyWake = Infinity;
     } else {
       const ks = this.keys.get(key);
       if (ks === undefined) return;
@@ -337,6 +360,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       if (this.keyScope) ks.scope.wm.load(entry[2]);
       this.engine.restoreKey(ks, entry[1]);
     }
+    if (this.keyScope) this.recomputeKeyWake();
   }
 
   // ---- EngineHost -------------------------------------------------------------------------
@@ -399,10 +423,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   }
 
   private hasPendingStream(): boolean {
-    if (this.engine.hasTimers(this.scope)) return true;
-    if (this.type !== 'global') return false;
-    for (const ks of this.keys.values()) if (!this.engine.isEmpty(ks)) return true;
-    return false;
+    return this.openWindows > 0 || this.engine.hasTimers(this.scope);
   }
 
   private scopes(): Scope[] {

@@ -376,12 +376,15 @@ describe('WindowOperator', () => {
       op.process(ev('busy', 500, 2), 0); // another key's clock does not close quiet's window
       assert.equal(out.length, 0);
       op.process(ev('busy', 505, 2), 900);
+      assert.equal(op.nextWakeup(), 1000);
       op.advance(1000);
       assert.deepEqual(sums(out), [['quiet', 0, 10, 'final', 1]]);
+      assert.equal(op.nextWakeup(), 1900);
       op.advance(1899);
       assert.equal(out.length, 1);
       op.advance(1900);
       assert.deepEqual(sums(out)[1], ['busy', 500, 510, 'final', 4]);
+      assert.equal(op.nextWakeup(), undefined);
     });
 
     it('closes idle sessions and sliding exits too', () => {
