@@ -77,27 +77,28 @@ export = (RED: RedAPI) => {
       node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: `stopped · ${parts.join(' · ')}` });
     };
 
-    const simulator = (cfg: SensorSimConfig): SensorSimulator => {
-      // The first reading is stamped with the time its timer fires, so event time tracks the clock.
-      if (!sim) sim = new SensorSimulator(cfg, cfg.startTime ?? Date.now() + cfg.interval, seed);
+    /** The simulator, created on first use with its first reading due at `firstAt`. */
+    const simulator = (cfg: SensorSimConfig, firstAt: number): SensorSimulator => {
+      if (!sim) sim = new SensorSimulator(cfg, cfg.startTime ?? firstAt, seed);
+      // After a pause, event time catches up with the wall clock instead of replaying the gap.
+      else if (cfg.startTime === undefined) sim.resumeAt(firstAt);
       return sim;
     };
 
-    const emit = (cfg: SensorSimConfig) => {
-      const readings = simulator(cfg).tick();
+    const emit = (s: SensorSimulator, out: (msgs: NodeMessage[][]) => void) => {
+      const readings = s.tick();
       if (readings.length > 0) {
         sent += readings.length;
-        node.send([readings.map(toMessage)]);
+        out([readings.map(toMessage)]);
       }
       showStatus(false);
     };
 
     const start = (cfg: SensorSimConfig) => {
       if (timer) return;
-      const s = simulator(cfg);
-      // After a pause, event time catches up with the wall clock instead of replaying the gap.
-      if (cfg.startTime === undefined) s.resumeAt(Date.now() + cfg.interval);
-      timer = setInterval(() => emit(cfg), cfg.interval);
+      // The first reading is stamped with the time its timer fires, so event time tracks the clock.
+      const s = simulator(cfg, Date.now() + cfg.interval);
+      timer = setInterval(() => emit(s, (m) => node.send(m)), cfg.interval);
       showStatus(true);
     };
 
@@ -133,7 +134,7 @@ export = (RED: RedAPI) => {
           break;
         }
         case 'tick':
-          emit(config);
+          emit(simulator(config, Date.now()), send);
           showStatus(true);
           break;
         default:

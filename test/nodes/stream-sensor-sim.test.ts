@@ -92,6 +92,7 @@ describe('stream-sensor-sim node', () => {
     sim.receive({ payload: 'tick' });
     await flush();
     assert.equal(received.length, 1);
+    assert.equal(received[0].timestamp, T0 + 3000, 'a tick is stamped with the time it was asked for');
     sim.receive({ payload: 'start' });
     await flush();
     clock.tick(2000);
