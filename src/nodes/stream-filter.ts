@@ -85,6 +85,7 @@ export = (RED: RedAPI) => {
     let passed = 0;
     let failed = 0;
     let inBatch = false;
+    let batchItem: NodeMessage | undefined;
     try {
       const mapper = compileEventMapper(config);
       const verdict = compileVerdict(RED, node, config);
@@ -169,6 +170,7 @@ export = (RED: RedAPI) => {
             let result;
             try {
               result = forEachInBatch(msg.payload, (item) => {
+                batchItem = item as NodeMessage;
                 const v = verdict(item);
                 if (typeof v !== 'boolean') throw new InputError('msg.batch', 'jsonata rules cannot be used on a batch; send the events one by one');
                 if (settings) onEvent(item as NodeMessage, v, send, now);
@@ -201,7 +203,8 @@ export = (RED: RedAPI) => {
           to(send, 0, host.stamp({ topic: result.window.key, payload: events, window: { ...result.window, count: events.length } }));
         },
         onLate: (late, msg, send) => {
-          const original = inBatch ? undefined : msg;
+          // In a batch the late event is the element being processed (a failing one has no record).
+          const original = inBatch ? { ...batchItem } : msg;
           if (latePort) to(send, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));
         },
       });
