@@ -110,6 +110,21 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     await page.keyboard.press('Control+Space');
   });
 
+  it('deploys the demo with every node valid in its dialog', async () => {
+    const invalid = await page.evaluate(() => {
+      const RED = (window as any).RED;
+      const problems: string[] = [];
+      RED.nodes.eachNode((n: any) => {
+        if (!n.valid) problems.push(`${n.type} "${n.name || n.id}": ${JSON.stringify(n.validationErrors ?? [])}`);
+      });
+      RED.nodes.eachConfig((n: any) => {
+        if (n.valid === false) problems.push(`${n.type} "${n.name || n.id}": ${JSON.stringify(n.validationErrors ?? [])}`);
+      });
+      return problems;
+    });
+    assert.deepEqual(invalid, []);
+  });
+
   it('lists the examples under Import ▸ Examples and imports the IoT pipeline', async () => {
     const nodeCount = () => page.evaluate(() => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length as number);
     const before = await nodeCount();
