@@ -73,7 +73,7 @@ describe('stream-filter node', () => {
   });
 
   it('property: own windows and window-node messages agree for random streams and window types', async () => {
-    const windows = [
+    const windows: Array<Record<string, string>> = [
       { windowType: 'tumbling', size: '7s' },
       { windowType: 'sliding', size: '9s', slide: '3s' },
       { windowType: 'session', gap: '4s' },
