@@ -2,6 +2,7 @@
  * The sensor simulator's settings: what the editor dialog stores, checked and normalised once
  * so the generator never sees a bad value.
  */
+import { DURATION_FORMS, parseDuration } from '../duration';
 import { ConfigError, describeValue } from '../errors';
 import { FIELD_MODELS, FIELD_NAMES } from './field-models';
 
@@ -47,20 +48,6 @@ export interface SensorSimConfig {
 export type RawSensorSimConfig = Partial<Record<keyof SensorSimConfig | 'sensors' | 'idPrefix', unknown>>;
 
 const MAX_SENSORS = 10000;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
-
-/** Parses `500ms`, `10s`, `5m`, `1h30m` or a number of milliseconds; NaN when it cannot. */
-export function parseSimDuration(value: unknown): number {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
-  if (typeof value !== 'string') return NaN;
-  const text = value.trim().toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (!/^(\d+(\.\d+)?\s*(ms|s|m|h|d)\s*)+$/.test(text)) return NaN;
-  let total = 0;
-  for (const part of text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/g)) total += Number(part[1]) * UNIT_MS[part[2]];
-  return total;
-}
-
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
   if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
@@ -78,10 +65,8 @@ function numberIn(field: string, value: unknown, fallback: number, min: number, 
 
 function duration(field: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined || value === null || value === '') return fallback;
-  const ms = parseSimDuration(value);
-  if (!Number.isFinite(ms) || ms < min) {
-    throw new ConfigError(field, `must be a duration of at least ${min}ms such as 500ms, 10s, 5m or 1h30m, got ${describeValue(value)}`);
-  }
+  const ms = parseDuration(value, field, { allowZero: min === 0 });
+  if (ms < min) throw new ConfigError(field, `must be at least ${min}ms (${DURATION_FORMS}), got ${describeValue(value)}`);
   return ms;
 }
 
