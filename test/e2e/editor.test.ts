@@ -221,4 +221,11 @@ describe('editor and dashboard in Chromium (e2e)', function () {
       assert.deepEqual(invalid, [], file);
     }
   });
+
+  it('the demo logged no error or warning from any node', () => {
+    // Node-RED prefixes what a node logs with [level] [type:name]; start-up notices have no node.
+    const fromNodes = output.split('\n').filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));
+    assert.deepEqual(fromNodes, []);
+    assert.match(output, /Started flows/);
+  });
 });
