@@ -2,6 +2,9 @@
 // Prepares the demo's Node-RED user directory the way a user install would look: a package.json
 // that depends on this package and node_modules/<package> linking to the checkout (what
 // `npm install <path>` creates), so Node-RED loads the nodes, their help and the examples.
+// The dashboard (@flowfuse/node-red-dashboard) is one of this project's dev dependencies, not the
+// user dir's: Node-RED also scans every node_modules folder above its own installation, and finds
+// it there because Node-RED itself runs from this project's node_modules.
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
