@@ -42,9 +42,9 @@ mosquitto_bin() {
 }
 
 start_mqtt() {
-  local name=mqtt bin port dir
+  local name=mqtt bin port wport dir
   bin="$(mosquitto_bin)" || { log "mosquitto not installed"; return 1; }
-  port="$(port_for $name)"; dir="$state/$name"
+  port="$(port_for $name)"; wport="$(port_for $name-ws)"; dir="$state/$name"
   mkdir -p "$dir/data"
   if ! alive $name; then
     cat > "$dir/mosquitto.conf" <<CONF
@@ -52,6 +52,11 @@ start_mqtt() {
 per_listener_settings false
 allow_anonymous true
 listener $port 127.0.0.1
+# MQTT over WebSockets (ws://) on a second port of the same broker.
+listener $wport 127.0.0.1
+protocol websockets
+# Without ipv4 only, libwebsockets ignores the address above and listens on every interface.
+socket_domain ipv4
 persistence true
 persistence_location $dir/data/
 # Fast publishers must not lose QoS 1/2 messages to the default 1000-message queue limit.
@@ -66,8 +71,12 @@ CONF
     "$bin" -c "$dir/mosquitto.conf" >> "$state/$name.log" 2>&1 &
     echo $! > "$state/$name.pid"
     wait_port $name "$port" 10
+    wait_port $name "$wport" 10
   fi
-  echo "MQTT_URL=mqtt://127.0.0.1:$port" | tee "$state/$name.env"
+  {
+    echo "MQTT_URL=mqtt://127.0.0.1:$port"
+    echo "MQTT_WS_URL=ws://127.0.0.1:$wport"
+  } | tee "$state/$name.env"
 }
 
 start_mqtt_auth() {
@@ -126,17 +135,43 @@ fetch_kafka() {
   command -v mvn >/dev/null 2>&1 || { log "mvn not installed"; return 1; }
   log "fetching Apache Kafka $KAFKA_VERSION from Maven Central into $KAFKA_CACHE"
   mkdir -p "$KAFKA_CACHE"
-  mvn -q -B -f "$here/pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$KAFKA_CACHE/libs" >&2
+  # Batch mode, quiet, colourless. Maven 3.8 still writes bare colour-reset codes even then, so
+  # those (and the blank lines they leave) are filtered out; errors still come through.
+  mvn -B -q -ntp -Dstyle.color=never -f "$here/pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_CACHE/libs" 2>&1 \
+    | sed -u -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e '/^[[:space:]]*$/d' >&2
   touch "$KAFKA_CACHE/.complete"
 }
 
+# A throw-away CA and a PKCS12 keystore for the Kafka TLS listeners (127.0.0.1/localhost, two
+# days), plus a second CA that signed nothing, for tests of a client that trusts the wrong CA.
+kafka_tls_material() { # dir
+  local t="$1/tls"
+  [ -s "$t/broker.p12" ] && return 0
+  command -v openssl >/dev/null 2>&1 || { log "openssl not installed"; return 1; }
+  mkdir -p "$t"
+  (
+    set -e
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=stream-test-kafka-ca" -keyout "$t/ca.key" -out "$t/ca.crt"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=stream-test-untrusted-ca" -keyout "$t/other-ca.key" -out "$t/other-ca.crt"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$t/broker.key" -out "$t/broker.csr"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$t/san.ext"
+    openssl x509 -req -in "$t/broker.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" -CAcreateserial -days 2 -extfile "$t/san.ext" -out "$t/broker.crt"
+    openssl pkcs12 -export -name broker -in "$t/broker.crt" -inkey "$t/broker.key" -certfile "$t/ca.crt" -passout pass:stream-test -out "$t/broker.p12.tmp"
+    # Kafka reads the keystore with Java: make sure it can before a broker start depends on it.
+    keytool -list -storetype PKCS12 -keystore "$t/broker.p12.tmp" -storepass stream-test
+  ) > "$t/generate.log" 2>&1 || { log "generating Kafka TLS material failed; see $t/generate.log"; tail -n 5 "$t/generate.log" >&2; return 1; }
+  mv "$t/broker.p12.tmp" "$t/broker.p12"
+}
+
 start_kafka() {
-  local name=kafka port cport sport dir id i
+  local name=kafka port cport sport tport stport dir id i
   command -v java >/dev/null 2>&1 || { log "java not installed"; return 1; }
   fetch_kafka
   port="$(port_for $name)"; cport="$(port_for $name-controller)"; sport="$(port_for $name-sasl)"
+  tport="$(port_for $name-ssl)"; stport="$(port_for $name-sasl-ssl)"
   dir="$state/$name"; mkdir -p "$dir"
+  kafka_tls_material "$dir"
   if ! alive $name; then
     cat > "$dir/server.properties" <<CONF
 # Single-node KRaft broker+controller for the tests; everything replicated once, no waiting.
@@ -144,14 +179,23 @@ process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport,SASL_SSL://127.0.0.1:$stport,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport,SSL://127.0.0.1:$tport,SASL_SSL://127.0.0.1:$stport
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_stream="stream-secret";
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_stream="stream-secret";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+# Server-side TLS only (clients are not asked for a certificate).
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$dir/tls/broker.p12
+ssl.keystore.password=stream-test
+ssl.key.password=stream-test
+ssl.client.auth=none
 log.dirs=$dir/data
 num.partitions=1
 default.replication.factor=1
@@ -188,6 +232,10 @@ CONF
   {
     echo "KAFKA_BROKERS=127.0.0.1:$port"
     echo "KAFKA_SASL_BROKERS=127.0.0.1:$sport"
+    echo "KAFKA_SSL_BROKERS=127.0.0.1:$tport"
+    echo "KAFKA_SASL_SSL_BROKERS=127.0.0.1:$stport"
+    echo "KAFKA_TLS_CA=$dir/tls/ca.crt"
+    echo "KAFKA_TLS_OTHER_CA=$dir/tls/other-ca.crt"
     echo "KAFKA_USERNAME=stream"
     echo "KAFKA_PASSWORD=stream-secret"
   } | tee "$state/$name.env"
