@@ -4,12 +4,13 @@
  * and query are O(1) amortized merges for min, max and every other mergeable aggregate, and the
  * window is never rescanned.
  */
+import type { SlidingAggregator } from './sliding-aggregator';
 import { AggregateFunction } from './types';
 
 const COMPACT_AT = 1024;
 
 /** FIFO window of (time, value) with O(1) amortized aggregate queries. */
-export class TwoStacksAggregator<IN, ACC, OUT> {
+export class TwoStacksAggregator<IN, ACC, OUT> implements SlidingAggregator<IN, OUT> {
   private times: number[] = [];
   private values: IN[] = [];
   /** front[i] aggregates values[i .. mid); valid for head <= i < mid. */

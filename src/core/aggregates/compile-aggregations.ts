@@ -22,6 +22,8 @@ import { rangeAggregate } from './range';
 import { rateAggregate } from './rate';
 import { addSum, SumAcc, sumAggregate } from './sum';
 import { addVariance, stddevAggregate, VarianceAcc, varianceAggregate } from './variance';
+import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
+import type { SlidingAggregator } from '../sliding-aggregator';
 
 /** The aggregations a user can pick. */
 export type AggregationOp =
@@ -129,6 +131,14 @@ const CODES: Record<string, Code> = {
   rate: Code.Rate,
 };
 
+/** Families a sliding window can update on exit (rate and first/last need the events' order; the rest two-stacks). */
+const SLIDE_KINDS: Partial<Record<Code, number>> = {
+  [Code.Count]: SLIDE_COUNT,
+  [Code.Sum]: SLIDE_SUM,
+  [Code.Extremes]: SLIDE_EXTREMES,
+  [Code.Variance]: SLIDE_VARIANCE,
+};
+
 /** One shared accumulator: the family's operations and where its input comes from. */
 interface Slot {
   code: Code;
@@ -147,6 +157,7 @@ interface Slot {
 /** One output: which slot it reads and how. */
 interface Output {
   name: string;
+  op: AggregationOp;
   slot: number;
   result: (acc: unknown) => unknown;
 }
@@ -235,6 +246,26 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
       throw new TypeError(`accumulator snapshot: expected an array of ${this.slots.length} accumulators for ${this.names.join(', ')}`);
     }
     return this.slots.map((s, i) => restore(s, data[i]));
+  }
+
+  /**
+   * A per-event sliding window that updates on exit (deques, subtraction) when every
+   * aggregation allows it; undefined otherwise (the window then uses two-stacks).
+   */
+  createSlidingAggregator(): SlidingAggregator<IN, Record<string, unknown>> | undefined {
+    const kinds = this.slots.map((s) => SLIDE_KINDS[s.code]);
+    if (kinds.some((k) => k === undefined)) return undefined;
+    const uses = (i: number, ops: AggregationOp[]): boolean => this.outputs.some((o) => o.slot === i && ops.includes(o.op));
+    const slots: SlideSlot[] = this.slots.map((s, i) => ({
+      kind: kinds[i] as number,
+      get: s.get as (v: unknown) => unknown,
+      accepts: s.accepts,
+      reuse: s.reuse,
+      min: uses(i, ['min', 'range']),
+      max: uses(i, ['max', 'range']),
+    }));
+    const single = this.single !== null;
+    return new InvertibleWindow<IN, Record<string, unknown>>(slots, (accs) => this.result(single ? accs[0] : accs));
   }
 
   check(input: IN): InputError | undefined {
@@ -346,7 +377,7 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
     }
     nameOwner.set(name, i);
     const agg = info.make(p, limits);
-    outputs.push({ name, slot, result: (acc) => agg.result(acc) });
+    outputs.push({ name, op, slot, result: (acc) => agg.result(acc) });
   });
   return new CompiledAggregations<IN>(...groupByProperty(slots, outputs));
 }

@@ -11,7 +11,7 @@
  * event (or the exit) at its end.
  */
 import { Timed } from '../timer-heap';
-import { TwoStacksAggregator } from '../two-stacks';
+import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey } from './engine';
 
@@ -24,7 +24,7 @@ export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
   /** Buffered events (not yet reached by the watermark), ordered by time. */
   pendT: number[];
   pendV: IN[];
-  win: TwoStacksAggregator<IN, ACC, OUT>;
+  win: SlidingAggregator<IN, OUT>;
 }
 
 /** Per-event sliding windows. */
@@ -42,7 +42,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   createKey(key: string, scope: Scope, seq: number): SlidingKey<IN, ACC, OUT> {
-    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], win: new TwoStacksAggregator(this.host.agg) };
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], win: createSlidingAggregator(this.host.agg) };
   }
 
   add(ks: SlidingKey<IN, ACC, OUT>, event: StreamEvent<IN>, t: number): void {

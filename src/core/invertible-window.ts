@@ -1,0 +1,286 @@
+/**
+ * A sliding window whose aggregates are updated on exit instead of rebuilt: count and sum/avg
+ * subtract the leaving value, variance runs Welford's update backwards, min and max keep
+ * monotonic deques. Nothing is allocated per event beyond the slots of a few growing arrays.
+ *
+ * Subtracting floating-point values drifts a little with every exit, so sums and variances are
+ * recomputed from the window's values once as many events have left as the window holds
+ * (amortized O(1) per event), and reset exactly whenever the window empties.
+ */
+import type { CountAcc } from './aggregates/count';
+import type { ExtremesAcc } from './aggregates/extremes';
+import type { SumAcc } from './aggregates/sum';
+import type { VarianceAcc } from './aggregates/variance';
+import { MonotonicDeque } from './monotonic-deque';
+
+/** Slot kinds: which accumulator a slot keeps and how a value leaves it. */
+export const SLIDE_COUNT = 1;
+export const SLIDE_SUM = 2;
+export const SLIDE_EXTREMES = 3;
+export const SLIDE_VARIANCE = 4;
+
+/** One accumulator of the window and where its input comes from. */
+export interface SlideSlot {
+  kind: number;
+  /** Reads the slot's input from an event value. */
+  get: (value: unknown) => unknown;
+  /** Whether the slot uses an input (others are skipped, as the accumulator's add does). */
+  accepts: (v: unknown) => boolean;
+  /** Reads the same input as the slot before it. */
+  reuse: boolean;
+  /** Extremes only: which ends are asked for. */
+  min: boolean;
+  max: boolean;
+}
+
+const COMPACT_AT = 1024;
+const MIN_REBUILD = 64;
+
+/** FIFO window of (time, value) over count, sum, min/max and variance accumulators. */
+export class InvertibleWindow<IN, OUT> {
+  private times: number[] = [];
+  private values: IN[] = [];
+  private head = 0;
+  /** Sequence number of times[0]; deques know events by sequence number. */
+  private base = 0;
+  /** Accumulator views handed to `finish`, in slot order. */
+  private readonly accs: unknown[];
+  /** Per slot: the number each event added (NaN when skipped); sum and variance slots only. */
+  private readonly nums: (number[] | null)[];
+  private readonly lo: (MonotonicDeque | null)[];
+  private readonly hi: (MonotonicDeque | null)[];
+  private readonly drifts: boolean;
+  private exitsSinceRebuild = 0;
+
+  constructor(
+    private readonly slots: SlideSlot[],
+    private readonly finish: (accs: unknown[]) => OUT,
+  ) {
+    this.accs = slots.map((s) => emptyAcc(s.kind));
+    this.nums = slots.map((s) => (s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE ? [] : null));
+    this.lo = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.min ? new MonotonicDeque(false) : null));
+    this.hi = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.max ? new MonotonicDeque(true) : null));
+    this.drifts = slots.some((s) => s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE);
+  }
+
+  /** Number of events in the window. */
+  get size(): number {
+    return this.times.length - this.head;
+  }
+
+  /** Event time of the oldest event; undefined when empty. */
+  oldestTime(): number | undefined {
+    return this.head < this.times.length ? this.times[this.head] : undefined;
+  }
+
+  /** Event time of the newest event; undefined when empty. */
+  newestTime(): number | undefined {
+    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
+  }
+
+  /** Appends the newest event. */
+  push(time: number, value: IN): void {
+    const seq = this.base + this.times.length;
+    this.times.push(time);
+    this.values.push(value);
+    const slots = this.slots;
+    let v: unknown;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (!s.reuse) v = s.get(value);
+      const ok = s.accepts(v);
+      switch (s.kind) {
+        case SLIDE_COUNT:
+          if (ok) (this.accs[i] as CountAcc).n++;
+          break;
+        case SLIDE_SUM: {
+          const x = ok ? (v as number) : NaN;
+          (this.nums[i] as number[]).push(x);
+          if (ok) {
+            const a = this.accs[i] as SumAcc;
+            a.n++;
+            a.s += x;
+          }
+          break;
+        }
+        case SLIDE_EXTREMES:
+          if (ok) {
+            this.lo[i]?.push(seq, v as number);
+            this.hi[i]?.push(seq, v as number);
+          }
+          break;
+        case SLIDE_VARIANCE: {
+          const x = ok ? (v as number) : NaN;
+          (this.nums[i] as number[]).push(x);
+          if (ok) addWelford(this.accs[i] as VarianceAcc, x);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Removes the oldest event. */
+  pop(): void {
+    const head = this.head;
+    if (head >= this.times.length) return;
+    const seq = this.base + head;
+    const slots = this.slots;
+    let v: unknown;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      switch (s.kind) {
+        case SLIDE_COUNT:
+          if (!s.reuse) v = s.get(this.values[head]);
+          if (s.accepts(v)) (this.accs[i] as CountAcc).n--;
+          break;
+        case SLIDE_SUM: {
+          const x = (this.nums[i] as number[])[head];
+          if (x === x) {
+            const a = this.accs[i] as SumAcc;
+            a.n--;
+            a.s -= x;
+          }
+          break;
+        }
+        case SLIDE_EXTREMES:
+          this.lo[i]?.evict(seq);
+          this.hi[i]?.evict(seq);
+          break;
+        case SLIDE_VARIANCE: {
+          const x = (this.nums[i] as number[])[head];
+          if (x === x) removeWelford(this.accs[i] as VarianceAcc, x);
+          break;
+        }
+      }
+    }
+    this.values[head] = undefined as unknown as IN;
+    this.head = head + 1;
+    if (this.head === this.times.length) {
+      this.clear();
+      return;
+    }
+    if (this.drifts && ++this.exitsSinceRebuild >= Math.max(MIN_REBUILD, this.size)) this.rebuild();
+    if (this.head >= COMPACT_AT && this.head * 2 >= this.times.length) this.compact();
+  }
+
+  /** Aggregate result of the whole window. */
+  result(): OUT {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i].kind !== SLIDE_EXTREMES) continue;
+      const a = this.accs[i] as ExtremesAcc;
+      a.lo = this.lo[i]?.front() ?? Infinity;
+      a.hi = this.hi[i]?.front() ?? -Infinity;
+    }
+    return this.finish(this.accs);
+  }
+
+  /** Visits the events oldest first. */
+  forEach(fn: (time: number, value: IN) => void): void {
+    for (let i = this.head; i < this.times.length; i++) fn(this.times[i], this.values[i]);
+  }
+
+  /** Empties the window. */
+  clear(): void {
+    this.base += this.times.length;
+    this.times.length = 0;
+    this.values.length = 0;
+    this.head = 0;
+    this.exitsSinceRebuild = 0;
+    for (let i = 0; i < this.slots.length; i++) {
+      resetAcc(this.slots[i].kind, this.accs[i]);
+      const nums = this.nums[i];
+      if (nums !== null) nums.length = 0;
+      this.lo[i]?.clear();
+      this.hi[i]?.clear();
+    }
+  }
+
+  /** Recomputes sums and variances from the values still in the window, oldest first. */
+  private rebuild(): void {
+    this.exitsSinceRebuild = 0;
+    const end = this.times.length;
+    for (let i = 0; i < this.slots.length; i++) {
+      const nums = this.nums[i];
+      if (nums === null) continue;
+      const kind = this.slots[i].kind;
+      const acc = this.accs[i];
+      resetAcc(kind, acc);
+      for (let j = this.head; j < end; j++) {
+        const x = nums[j];
+        if (x !== x) continue;
+        if (kind === SLIDE_SUM) {
+          (acc as SumAcc).n++;
+          (acc as SumAcc).s += x;
+        } else {
+          addWelford(acc as VarianceAcc, x);
+        }
+      }
+    }
+  }
+
+  private compact(): void {
+    const h = this.head;
+    this.times.splice(0, h);
+    this.values.splice(0, h);
+    for (const nums of this.nums) if (nums !== null) nums.splice(0, h);
+    this.base += h;
+    this.head = 0;
+  }
+}
+
+function emptyAcc(kind: number): unknown {
+  switch (kind) {
+    case SLIDE_COUNT:
+      return { n: 0 };
+    case SLIDE_SUM:
+      return { n: 0, s: 0 };
+    case SLIDE_EXTREMES:
+      return { lo: Infinity, hi: -Infinity };
+    default:
+      return { n: 0, m: 0, q: 0 };
+  }
+}
+
+function resetAcc(kind: number, acc: unknown): void {
+  switch (kind) {
+    case SLIDE_COUNT:
+      (acc as CountAcc).n = 0;
+      break;
+    case SLIDE_SUM:
+      (acc as SumAcc).n = 0;
+      (acc as SumAcc).s = 0;
+      break;
+    case SLIDE_EXTREMES:
+      (acc as ExtremesAcc).lo = Infinity;
+      (acc as ExtremesAcc).hi = -Infinity;
+      break;
+    default:
+      (acc as VarianceAcc).n = 0;
+      (acc as VarianceAcc).m = 0;
+      (acc as VarianceAcc).q = 0;
+  }
+}
+
+/** Welford's update, as the variance aggregate adds. */
+function addWelford(acc: VarianceAcc, x: number): void {
+  const n = ++acc.n;
+  const d = x - acc.m;
+  acc.m += d / n;
+  acc.q += d * (x - acc.m);
+}
+
+/** Welford's update run backwards: removes x from the running mean and M2. */
+function removeWelford(acc: VarianceAcc, x: number): void {
+  const n = --acc.n;
+  if (n === 0) {
+    acc.m = 0;
+    acc.q = 0;
+    return;
+  }
+  const old = acc.m;
+  acc.m = old - (x - old) / n;
+  acc.q -= (x - old) * (x - acc.m);
+  // Rounding can push a tiny M2 below zero; a spread is never negative.
+  if (acc.q < 0) acc.q = 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * The window of a per-event sliding aggregation: a FIFO of (time, value) that answers its
+ * aggregate after every push or pop. createSlidingAggregator picks the cheapest structure the
+ * aggregate allows: monotonic deques for min and max, subtract-on-exit for count, sum, avg and
+ * variance (InvertibleWindow), and the two-stacks queue for everything else.
+ */
+import { countAggregate } from './aggregates/count';
+import { maxAggregate, minAggregate } from './aggregates/extremes';
+import { rangeAggregate } from './aggregates/range';
+import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES } from './invertible-window';
+import { TwoStacksAggregator } from './two-stacks';
+import type { AggregateFunction } from './types';
+
+/** A FIFO window of events with its aggregate result at any moment. */
+export interface SlidingAggregator<IN, OUT> {
+  /** Number of events in the window. */
+  readonly size: number;
+  /** Event time of the oldest event; undefined when empty. */
+  oldestTime(): number | undefined;
+  /** Event time of the newest event; undefined when empty. */
+  newestTime(): number | undefined;
+  /** Appends the newest event. */
+  push(time: number, value: IN): void;
+  /** Removes the oldest event. */
+  pop(): void;
+  /** Aggregate result of the whole window. */
+  result(): OUT;
+  /** Visits the events oldest first. */
+  forEach(fn: (time: number, value: IN) => void): void;
+  /** Empties the window. */
+  clear(): void;
+}
+
+/** An aggregate that knows a cheaper sliding structure than two-stacks (undefined: it does not). */
+export interface SlidingCapable<IN, OUT> {
+  createSlidingAggregator(): SlidingAggregator<IN, OUT> | undefined;
+}
+
+const same = (v: unknown): unknown => v;
+// NaN would sit in a monotonic deque forever (every comparison with it is false); the plain
+// min/max accumulators ignore it, so the deque must too.
+const notNaN = (v: unknown): boolean => typeof v === 'number' && v === v;
+
+/** Whether `agg` brings its own sliding structure. */
+function isSlidingCapable<IN, OUT>(agg: object): agg is SlidingCapable<IN, OUT> {
+  return typeof (agg as Partial<SlidingCapable<IN, OUT>>).createSlidingAggregator === 'function';
+}
+
+/** The cheapest sliding window for `agg`: deques, subtract-on-exit, else two-stacks. */
+export function createSlidingAggregator<IN, ACC, OUT>(agg: AggregateFunction<IN, ACC, OUT>): SlidingAggregator<IN, OUT> {
+  if (isSlidingCapable<IN, OUT>(agg)) {
+    const own = agg.createSlidingAggregator();
+    if (own !== undefined) return own;
+  }
+  const plain = agg as AggregateFunction<unknown, unknown, unknown>;
+  if (plain === maxAggregate || plain === minAggregate || plain === rangeAggregate) {
+    const min = plain !== maxAggregate;
+    const max = plain !== minAggregate;
+    const slot = { kind: SLIDE_EXTREMES, get: same, accepts: notNaN, reuse: false, min, max };
+    return new InvertibleWindow<IN, OUT>([slot], (accs) => agg.result(accs[0] as ACC));
+  }
+  if (plain === countAggregate) {
+    const slot = { kind: SLIDE_COUNT, get: same, accepts: () => true, reuse: false, min: false, max: false };
+    return new InvertibleWindow<IN, OUT>([slot], (accs) => agg.result(accs[0] as ACC));
+  }
+  return new TwoStacksAggregator(agg);
+}
