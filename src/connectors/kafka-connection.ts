@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import type { ConnectionOptions } from 'tls';
 import { Kafka, logLevel, CompressionTypes, Partitioners, type Consumer, type Producer, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import type { CommitPoint } from './offset-tracker';
+import { shortError } from './connection-status';
 
 /** SASL mechanisms the broker config node offers. */
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -103,11 +104,59 @@ export interface KafkaProducerConnection extends EventEmitter {
   disconnect(): Promise<void>;
 }
 
+// Node's codes for a server certificate the client does not trust or that names another host.
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The TLS error behind a Kafka error (the client wraps it once or twice), if there is one. */
+function tlsCause(err: unknown, depth = 0): { code: string; message: string } | undefined {
+  const e = err as { code?: unknown; message?: unknown; originalError?: unknown; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object' || depth > 5) return undefined;
+  if (typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) {
+    return { code: e.code, message: String(e.message ?? '').replace(/^Connection error: /, '') };
+  }
+  return tlsCause(e.originalError, depth + 1) ?? tlsCause(e.cause, depth + 1);
+}
+
+/** True when the broker's certificate was refused (wrong CA, expired, other host name): retrying cannot help. */
+export function isTlsTrustError(err: unknown): boolean {
+  return tlsCause(err) !== undefined;
+}
+
+/** True for errors only a change of settings can fix: refused credentials, missing rights, an untrusted certificate. */
+export function isPermanentError(err: unknown): boolean {
+  return isAuthError(err) || isTlsTrustError(err);
+}
+
+/** Status-line text and a hint for the log, for an error isPermanentError() accepts (TLS errors get a readable short text). */
+export function describePermanentError(err: unknown, brokerLabel: string): { short: string; hint: string } {
+  const tls = tlsCause(err);
+  if (tls) {
+    return {
+      short: `TLS: ${tls.message || tls.code}`,
+      hint: `the certificate of ${brokerLabel} is not trusted (${tls.code}). Give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again.`,
+    };
+  }
+  const message = (err as { message?: unknown } | undefined)?.message;
+  return { short: shortError(typeof message === 'string' ? message : err) ?? 'authentication failed', hint: `check the credentials and rights of ${brokerLabel}, then deploy again.` };
+}
+
 /** True for errors that a later retry may overcome (broker away, leader moving, timeouts). */
 export function isRetriable(err: unknown): boolean {
   const e = err as { retriable?: boolean; name?: string; originalError?: unknown; cause?: unknown } | undefined;
   if (!e) return false;
-  if (isAuthError(err)) return false;
+  if (isPermanentError(err)) return false;
   if (e.retriable === true) return true;
   if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSConnectionClosedError') return true;
   if (e.originalError) return isRetriable(e.originalError);
@@ -146,8 +195,8 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
       heartbeatInterval: opts.heartbeatInterval,
       rebalanceTimeout: opts.rebalanceTimeout,
       maxWaitTimeInMs: opts.maxWaitTime,
-      // Decide per error: connection trouble restarts, refused credentials do not.
-      retry: { restartOnFailure: async (e: Error) => !isAuthError(e) },
+      // Decide per error: connection trouble restarts, refused credentials or certificates do not.
+      retry: { restartOnFailure: async (e: Error) => !isPermanentError(e) },
     });
     const ev = this.consumer.events;
     this.consumer.on(ev.CONNECT, () => this.setState('connected'));
@@ -267,7 +316,7 @@ class KafkaJsProducer extends EventEmitter implements KafkaProducerConnection {
         () => this.setState('connected'),
         (err: Error) => {
           this.connecting = undefined;
-          this.setState(isAuthError(err) ? 'failed' : 'disconnected', err);
+          this.setState(isPermanentError(err) ? 'failed' : 'disconnected', err);
           throw err;
         },
       );

@@ -2,7 +2,7 @@ import { ConfigError, InputError } from '../core/errors';
 import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage, type EventMessage } from '../connectors/event-mapping';
 import { parseKafkaInConfig, type KafkaBrokerNode, type KafkaInSettings } from '../connectors/kafka-config';
-import { isAuthError, type ConsumedBatch, type ConsumedRecord, type KafkaConsumerConnection, type KafkaState } from '../connectors/kafka-connection';
+import { describePermanentError, isPermanentError, type ConsumedBatch, type ConsumedRecord, type KafkaConsumerConnection, type KafkaState } from '../connectors/kafka-connection';
 import { OffsetTracker, type CommitPoint } from '../connectors/offset-tracker';
 import { HandledTracker } from '../connectors/handled-tracker';
 import { connectionStatus, shortError, type LinkState } from '../connectors/connection-status';
@@ -197,7 +197,7 @@ export = (RED: ConnectorRedAPI) => {
     const onState = (st: KafkaState, err?: Error): void => {
       state = st;
       if (st === 'connected') lastError = undefined;
-      else if (err) lastError = shortError(err);
+      else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
       status.refresh();
     };
 
@@ -214,10 +214,12 @@ export = (RED: ConnectorRedAPI) => {
       status.refresh();
     };
 
+    // Refused credentials or an untrusted certificate: retrying would only repeat the refusal.
     const fail = (err: Error): void => {
+      const d = describePermanentError(err, broker!.label);
       state = 'failed';
-      lastError = shortError(err);
-      node.error(`kafka consumer stopped: ${err.message}. Check the credentials and rights of ${broker!.label}, then deploy again.`);
+      lastError = d.short;
+      node.error(`kafka consumer stopped: ${err.message}; ${d.hint}`);
       status.refresh();
     };
 
@@ -236,7 +238,7 @@ export = (RED: ConnectorRedAPI) => {
       c.on('assigned', onAssigned);
       c.on('crash', (err: Error, restarting: boolean) => {
         if (restarting || closing || consumer !== c) return;
-        if (isAuthError(err)) return fail(err);
+        if (isPermanentError(err)) return fail(err);
         retry(c, err);
       });
       try {
@@ -245,7 +247,7 @@ export = (RED: ConnectorRedAPI) => {
         if (manualPause || backpressured) c.pause();
       } catch (err) {
         if (closing || consumer !== c) return;
-        if (isAuthError(err)) return fail(err as Error);
+        if (isPermanentError(err)) return fail(err as Error);
         retry(c, err as Error);
       }
     };

@@ -3,7 +3,7 @@ import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
 import { getPath } from '../connectors/event-mapping';
 import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
-import { isAuthError, isRetriable, type KafkaProducerConnection, type KafkaState, type ProducedRecord } from '../connectors/kafka-connection';
+import { describePermanentError, isPermanentError, isRetriable, type KafkaProducerConnection, type KafkaState, type ProducedRecord } from '../connectors/kafka-connection';
 import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
@@ -100,7 +100,7 @@ export = (RED: ConnectorRedAPI) => {
     producer.on('state', (st: KafkaState, err?: Error) => {
       state = st;
       if (st === 'connected') lastError = undefined;
-      else if (err) lastError = shortError(err);
+      else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
       status.refresh();
     });
 
@@ -134,7 +134,7 @@ export = (RED: ConnectorRedAPI) => {
             for (const o of batch) o.done();
           },
           (err: Error) => {
-            if (!closing && isRetriable(err) && !isAuthError(err)) {
+            if (!closing && isRetriable(err)) {
               retrying = batch;
               lastError = shortError(err);
               wake(Math.min(broker!.retry.maxRetryTime, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10)));
@@ -183,7 +183,7 @@ export = (RED: ConnectorRedAPI) => {
     });
 
     producer.connect().catch((err: Error) => {
-      if (isAuthError(err)) node.error(`kafka producer cannot connect: ${err.message}. Check the credentials of ${broker!.label}.`);
+      if (isPermanentError(err)) node.error(`kafka producer cannot connect: ${err.message}; ${describePermanentError(err, broker!.label).hint}`);
     });
     status.refresh();
   }

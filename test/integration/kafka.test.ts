@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
+import { collect, deploy, getNode, loggedErrors, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -261,6 +261,106 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const got = collect('got');
     await producer.send({ topic: src, messages: [{ value: '{"ok":1}' }] });
     await until(() => got.length === 1, 15000, 'the record over SASL/SCRAM');
+  });
+
+  it('latest (fromBeginning off): records produced before the consumer joined are skipped, every one produced after arrives', async () => {
+    const src = await topic('latest');
+    const group = unique('g');
+    await producer.send({ topic: src, messages: [1, 2, 3].map((n) => ({ value: JSON.stringify({ phase: 'before', n }) })) });
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, group, { fromBeginning: false, wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    const got = collect('got');
+    await until(() => lastText('in').startsWith('connected'), 20000, () => `consumer connected, last: ${lastText('in')}`);
+    // The consumer fixes "latest" a moment after it joins, and nothing outside it shows when: keep
+    // producing numbered records until one arrives, so the test never guesses a delay.
+    let sent = 0;
+    await untilAsync(async () => {
+      if (got.length) return true;
+      await producer.send({ topic: src, messages: [{ value: JSON.stringify({ phase: 'after', n: sent++ }) }] });
+      return false;
+    }, 20000, () => `a record produced after the consumer joined (sent ${sent})`);
+    await producer.send({ topic: src, messages: [0, 1, 2].map((k) => ({ value: JSON.stringify({ phase: 'after', n: sent + k }) })) });
+    const total = sent + 3;
+    await until(() => got.length > 0 && got[got.length - 1].payload.n === total - 1, 15000, () => `the last record (${total - 1}), got ${got.map((m) => m.payload.n)}`);
+    assert.deepEqual(got.filter((m) => m.payload.phase !== 'after').map((m) => m.payload), [], 'no record from before the consumer joined');
+    const first = got[0].payload.n;
+    assert.deepEqual(got.map((m) => m.payload.n), Array.from({ length: total - first }, (_, i) => first + i), 'from the first record received on, every one in order');
+    assert.ok(Number(got[0].offset) >= 3, `first offset after the 3 old records, got ${got[0].offset}`);
+  });
+
+  describe('TLS (a throw-away CA signed the broker certificate)', () => {
+    function tlsConfig(ca: string): FlowNode {
+      return { id: 'tls', type: 'tls-config', ca, cert: '', key: '', verifyservercert: true };
+    }
+
+    it('SSL listener with the CA in a tls-config node: stream-kafka-out produces and stream-kafka-in consumes; SASL_SSL with SCRAM-SHA-256 as well', async function () {
+      this.timeout(60000);
+      for (const [brokers, extra, creds] of [
+        [env.KAFKA_SSL_BROKERS, {}, {}],
+        [env.KAFKA_SASL_SSL_BROKERS, { saslMechanism: 'scram-sha-256' }, { kb: { user: env.KAFKA_USERNAME, password: env.KAFKA_PASSWORD } }],
+      ] as const) {
+        const t = await topic('tls');
+        await deployWatched(
+          [
+            tlsConfig(env.KAFKA_TLS_CA),
+            broker(brokers, { usetls: true, tls: 'tls', ...extra }),
+            kafkaIn('in', t, unique('g'), { wires: [['got']] }),
+            { id: 'got', type: 'helper' },
+            { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: t, keyProperty: 'topic' },
+          ],
+          creds,
+        );
+        const got = collect('got');
+        for (const n of [1, 2]) getNode('out').receive({ topic: `s${n}`, payload: { n } });
+        await until(() => got.length === 2, 20000, () => `2 records over ${brokers}, got ${got.length}; in: ${lastText('in')}; out: ${lastText('out')}`);
+        assert.deepEqual(got.map((m) => [m.key, m.payload.n]).sort(), [['s1', 1], ['s2', 2]]);
+        await until(() => lastText('out').startsWith('connected · 2 sent'), 5000, () => `out status, last: ${lastText('out')}`);
+        await undeploy();
+      }
+      // The listener speaks TLS only: the same port without TLS must not work.
+      const plain = new Kafka({ brokers: [env.KAFKA_SSL_BROKERS], clientId: 'it-plain', connectionTimeout: 500, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+      const a = plain.admin();
+      await assert.rejects(a.connect().then(() => a.listTopics()));
+      await a.disconnect().catch(() => undefined);
+    });
+
+    it('a CA that did not sign the broker certificate: red status naming TLS, one clear error per node, no restart loop; Catch sees the failed record', async function () {
+      this.timeout(60000);
+      const t = await topic('tls-bad');
+      await deployWatched([
+        tlsConfig(env.KAFKA_TLS_OTHER_CA),
+        broker(env.KAFKA_SSL_BROKERS, { usetls: true, tls: 'tls' }),
+        kafkaIn('in', t, unique('g')),
+        { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: t, keyProperty: '' },
+        { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper' },
+      ]);
+      const caught = collect('caught');
+      // Every status the consumer shows from here on: a restart would show connecting/disconnected again.
+      const shown: string[] = [];
+      const inNode = getNode('in');
+      const orig = inNode.status.bind(inNode);
+      inNode.status = (st: Msg) => {
+        shown.push(String(st.text));
+        return orig(st);
+      };
+      await until(() => lastText('in').startsWith('failed'), 20000, () => `failed status, last: ${lastText('in')}`);
+      assert.equal(statuses.get('in')!.fill, 'red');
+      assert.match(lastText('in'), /TLS: .*certificate/);
+      const errs = loggedErrors('in');
+      assert.equal(errs.length, 1, `one error logged, got ${JSON.stringify(errs)}`);
+      assert.match(errs[0], /not trusted.*CA certificate/);
+
+      // A record sent now fails after the producer's own retries, which takes longer than the
+      // consumer's first restart would (initialRetryTime 100 ms): meanwhile the consumer must stay failed.
+      getNode('out').receive({ payload: { n: 1 } });
+      await until(() => caught.length === 1, 20000, () => `the record's error at the Catch node; out: ${lastText('out')}`);
+      assert.match(caught[0].error.message, /not produced to .*certificate/);
+      assert.match(lastText('out'), /^failed.*TLS: /);
+      assert.equal(statuses.get('out')!.fill, 'red');
+      assert.deepEqual(loggedErrors('out').filter((e) => /not trusted/.test(e)).length, 1);
+      assert.ok(shown.every((x) => x.startsWith('failed')), `the consumer stayed failed, showed ${JSON.stringify(shown)}`);
+      assert.equal(loggedErrors('in').length, 1, 'no further consumer errors');
+    });
   });
 
   it('broker restart mid-stream: the consumer and producer carry on; every record arrives at least once', async function () {

@@ -1,0 +1,31 @@
+import { strict as assert } from 'assert';
+import { describePermanentError, isPermanentError, isRetriable, isTlsTrustError } from '../../src/connectors/kafka-connection';
+
+// The shapes kafkajs produces when the TLS handshake refuses the broker's certificate: a
+// connection error carrying Node's code, wrapped by the retrier in `cause` or `originalError`.
+const refused = { name: 'KafkaJSConnectionError', message: 'Connection error: self-signed certificate in certificate chain', code: 'SELF_SIGNED_CERT_IN_CHAIN' };
+const afterRetries = { name: 'KafkaJSNumberOfRetriesExceeded', message: refused.message, retriable: false, cause: refused };
+
+describe('Kafka TLS error classification', () => {
+  it('an untrusted or mismatched certificate is permanent, however it is wrapped; other connection errors are not', () => {
+    for (const e of [refused, afterRetries, { name: 'KafkaJSNonRetriableError', originalError: afterRetries }, { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }]) {
+      assert.ok(isTlsTrustError(e), JSON.stringify(e));
+      assert.ok(isPermanentError(e));
+      assert.ok(!isRetriable(e));
+    }
+    const refusedConn = { name: 'KafkaJSConnectionError', message: 'Connection error: connect ECONNREFUSED', code: 'ECONNREFUSED' };
+    assert.ok(!isTlsTrustError(refusedConn));
+    assert.ok(!isPermanentError(refusedConn));
+    assert.ok(isRetriable({ name: 'KafkaJSNumberOfRetriesExceeded', cause: refusedConn }));
+    assert.ok(isPermanentError({ name: 'KafkaJSSASLAuthenticationError', message: 'SASL PLAIN authentication failed' }));
+  });
+
+  it('describes the failure for the status line and says what to change', () => {
+    const d = describePermanentError(afterRetries, '127.0.0.1:9093');
+    assert.equal(d.short, 'TLS: self-signed certificate in certificate chain');
+    assert.match(d.hint, /127\.0\.0\.1:9093.*not trusted \(SELF_SIGNED_CERT_IN_CHAIN\).*CA certificate/);
+    const auth = describePermanentError({ name: 'KafkaJSSASLAuthenticationError', message: 'SASL PLAIN authentication failed: bad password' }, 'k:9092');
+    assert.match(auth.short, /authentication failed/);
+    assert.match(auth.hint, /credentials and rights of k:9092/);
+  });
+});
