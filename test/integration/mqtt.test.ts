@@ -92,6 +92,30 @@ describe('MQTT connectors against a real Mosquitto', function () {
     assert.deepEqual({ ...props[0].userProperties }, { site: 'plant-7', line: '3' });
   });
 
+  it('MQTT over WebSockets (ws://): stream-mqtt-out and stream-mqtt-in round trip through the same broker a TCP client sees', async () => {
+    const base = unique('ws');
+    assert.match(env.MQTT_WS_URL ?? '', /^ws:\/\//, 'the test broker offers a websockets listener');
+    await deployWatched([
+      broker(env.MQTT_WS_URL, { protocolVersion: '4' }),
+      { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/+/t`, qos: '1', format: 'json', keyFrom: 'level', keyLevel: '1', wires: [['got']] },
+      { id: 'got', type: 'helper' },
+      { id: 'out', type: 'stream-mqtt-out', broker: 'b', qos: '1' },
+    ]);
+    const got = collect('got');
+    const tcp = await client(env.MQTT_URL);
+    clients.push(tcp);
+    const overTcp: string[] = [];
+    tcp.on('message', (t) => overTcp.push(t));
+    await tcp.subscribeAsync(`${base}/#`, { qos: 1 });
+    await until(() => lastText('in').startsWith('connected'), 10000, () => `stream-mqtt-in connected over ws, last: ${lastText('in')}`);
+    getNode('out').receive({ topic: `${base}/s1/t`, payload: { v: 1 } });
+    await tcp.publishAsync(`${base}/s2/t`, JSON.stringify({ v: 2 }), { qos: 1 });
+    await until(() => got.length === 2, 10000, () => `2 messages at stream-mqtt-in over ws, got ${got.length}; out: ${lastText('out')}`);
+    assert.deepEqual(got.map((m) => [m.topic, m.payload.v]).sort(), [['s1', 1], ['s2', 2]]);
+    await until(() => overTcp.includes(`${base}/s1/t`), 5000, 'the ws publish at the TCP subscriber');
+    assert.match(lastText('out'), /^connected/);
+  });
+
   it('QoS 1: nothing acknowledged is lost when Mosquitto restarts mid-stream (persistent sessions)', async function () {
     this.timeout(90000);
     const base = unique('qos1');
