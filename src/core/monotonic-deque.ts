@@ -24,17 +24,22 @@ export class MonotonicDeque {
   /** Adds the newest value; `seq` must be greater than every seq pushed before. */
   push(seq: number, x: number): void {
     const vals = this.vals;
+    const seqs = this.seqs;
     const head = this.head;
-    let n = vals.length;
     // Equal values: the newer one stays, so the older one may go.
-    if (this.max) while (n > head && vals[n - 1] <= x) n--;
-    else while (n > head && vals[n - 1] >= x) n--;
-    if (n !== vals.length) {
-      vals.length = n;
-      this.seqs.length = n;
+    if (this.max) {
+      while (vals.length > head && vals[vals.length - 1] <= x) {
+        vals.pop();
+        seqs.pop();
+      }
+    } else {
+      while (vals.length > head && vals[vals.length - 1] >= x) {
+        vals.pop();
+        seqs.pop();
+      }
     }
     vals.push(x);
-    this.seqs.push(seq);
+    seqs.push(seq);
   }
 
   /** The value at `seq` (and everything older) left the window. */

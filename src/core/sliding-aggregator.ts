@@ -1,13 +1,14 @@
 /**
  * The window of a per-event sliding aggregation: a FIFO of (time, value) that answers its
  * aggregate after every push or pop. createSlidingAggregator picks the cheapest structure the
- * aggregate allows: monotonic deques for min and max, subtract-on-exit for count, sum, avg and
+ * aggregate allows: monotonic deques for min and max (ExtremesWindow), subtract-on-exit for count, sum, avg and
  * variance (InvertibleWindow), and the two-stacks queue for everything else.
  */
 import { countAggregate } from './aggregates/count';
-import { maxAggregate, minAggregate } from './aggregates/extremes';
+import { ExtremesAcc, maxAggregate, minAggregate } from './aggregates/extremes';
 import { rangeAggregate } from './aggregates/range';
-import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES } from './invertible-window';
+import { ExtremesWindow } from './extremes-window';
+import { InvertibleWindow, SLIDE_COUNT } from './invertible-window';
 import { TwoStacksAggregator } from './two-stacks';
 import type { AggregateFunction } from './types';
 
@@ -54,10 +55,8 @@ export function createSlidingAggregator<IN, ACC, OUT>(agg: AggregateFunction<IN,
   }
   const plain = agg as AggregateFunction<unknown, unknown, unknown>;
   if (plain === maxAggregate || plain === minAggregate || plain === rangeAggregate) {
-    const min = plain !== maxAggregate;
-    const max = plain !== minAggregate;
-    const slot = { kind: SLIDE_EXTREMES, get: same, accepts: notNaN, reuse: false, min, max };
-    return new InvertibleWindow<IN, OUT>([slot], (accs) => agg.result(accs[0] as ACC));
+    const result = agg.result as unknown as (acc: ExtremesAcc) => OUT;
+    return new ExtremesWindow<IN, OUT>(same, notNaN, plain !== maxAggregate, plain !== minAggregate, result);
   }
   if (plain === countAggregate) {
     const slot = { kind: SLIDE_COUNT, get: same, accepts: () => true, reuse: false, min: false, max: false };

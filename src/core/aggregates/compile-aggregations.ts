@@ -24,6 +24,7 @@ import { addSum, SumAcc, sumAggregate } from './sum';
 import { addVariance, stddevAggregate, VarianceAcc, varianceAggregate } from './variance';
 import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
 import type { SlidingAggregator } from '../sliding-aggregator';
+import { ExtremesWindow } from '../extremes-window';
 
 /** The aggregations a user can pick. */
 export type AggregationOp =
@@ -265,6 +266,10 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
       max: uses(i, ['max', 'range']),
     }));
     const single = this.single !== null;
+    if (single && slots[0].kind === SLIDE_EXTREMES) {
+      const s = slots[0];
+      return new ExtremesWindow<IN, Record<string, unknown>>(s.get, s.accepts, s.min, s.max, (acc) => this.result(acc));
+    }
     return new InvertibleWindow<IN, Record<string, unknown>>(slots, (accs) => this.result(single ? accs[0] : accs));
   }
 

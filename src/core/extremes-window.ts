@@ -1,0 +1,107 @@
+/**
+ * The sliding window of a lone min, max or range: one or two monotonic deques and the FIFO of
+ * events, with no per-slot dispatch, so an event costs a few array operations.
+ */
+import type { ExtremesAcc } from './aggregates/extremes';
+import { MonotonicDeque } from './monotonic-deque';
+
+/** FIFO window of (time, value) answering min/max through monotonic deques. */
+export class ExtremesWindow<IN, OUT> {
+  private times: number[] = [];
+  private values: IN[] = [];
+  private head = 0;
+  /** Sequence number of times[0]. */
+  private base = 0;
+  private readonly lo: MonotonicDeque | null;
+  private readonly hi: MonotonicDeque | null;
+  /** Handed to `finish`; refreshed from the deques on every result. */
+  private readonly view: ExtremesAcc = { lo: Infinity, hi: -Infinity };
+
+  /** `get` reads the number from an event value; values it refuses are skipped, as add() does. */
+  constructor(
+    private readonly get: (value: IN) => unknown,
+    private readonly accepts: (v: unknown) => boolean,
+    min: boolean,
+    max: boolean,
+    private readonly finish: (acc: ExtremesAcc) => OUT,
+  ) {
+    this.lo = min ? new MonotonicDeque(false) : null;
+    this.hi = max ? new MonotonicDeque(true) : null;
+  }
+
+  /** Number of events in the window. */
+  get size(): number {
+    return this.times.length - this.head;
+  }
+
+  /** Event time of the oldest event; undefined when empty. */
+  oldestTime(): number | undefined {
+    return this.head < this.times.length ? this.times[this.head] : undefined;
+  }
+
+  /** Event time of the newest event; undefined when empty. */
+  newestTime(): number | undefined {
+    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
+  }
+
+  /** Appends the newest event. */
+  push(time: number, value: IN): void {
+    const seq = this.base + this.times.length;
+    this.times.push(time);
+    this.values.push(value);
+    const v = this.get(value);
+    if (!this.accepts(v)) return;
+    if (this.lo !== null) this.lo.push(seq, v as number);
+    if (this.hi !== null) this.hi.push(seq, v as number);
+  }
+
+  /** Removes the oldest event. */
+  pop(): void {
+    const head = this.head;
+    const n = this.times.length;
+    if (head >= n) return;
+    if (head + 1 === n) {
+      this.clear();
+      return;
+    }
+    const seq = this.base + head;
+    if (this.lo !== null) this.lo.evict(seq);
+    if (this.hi !== null) this.hi.evict(seq);
+    this.values[head] = undefined as unknown as IN;
+    this.head = head + 1;
+    if (head >= 1024 && head * 2 >= n) this.compact();
+  }
+
+  /** Aggregate result of the whole window. */
+  result(): OUT {
+    const view = this.view;
+    const lo = this.lo === null ? undefined : this.lo.front();
+    const hi = this.hi === null ? undefined : this.hi.front();
+    view.lo = lo === undefined ? Infinity : lo;
+    view.hi = hi === undefined ? -Infinity : hi;
+    return this.finish(view);
+  }
+
+  /** Visits the events oldest first. */
+  forEach(fn: (time: number, value: IN) => void): void {
+    for (let i = this.head; i < this.times.length; i++) fn(this.times[i], this.values[i]);
+  }
+
+  /** Empties the window. */
+  clear(): void {
+    this.base += this.times.length;
+    this.times.length = 0;
+    this.values.length = 0;
+    this.head = 0;
+    if (this.lo !== null) this.lo.clear();
+    if (this.hi !== null) this.hi.clear();
+  }
+
+  private compact(): void {
+    const h = this.head;
+    this.times.splice(0, h);
+    this.values.splice(0, h);
+    this.base += h;
+    this.head = 0;
+  }
+}
