@@ -1,0 +1,338 @@
+/*
+ * Editor code shared by the dialogs of node-red-contrib-stream-processing.
+ *
+ * Node-RED serves this file at resources/node-red-contrib-stream-processing/stream-editor.js and
+ * loads it before any node definition of the package runs (each node's .html names it in a
+ * <script src>). Every node file names it so that each one still works when installed or enabled
+ * alone; the guard below keeps the first definition when the file runs more than once.
+ *
+ * What lives here is what the event, window, time, output and limits settings have in common across
+ * nodes: their form rows, defaults with validators, TypedInputs, the context-store picker, the
+ * show/hide rules and the label helpers. A node file keeps only what is specific to it.
+ */
+(function () {
+  "use strict";
+  if (window.streamProcessingEditor) return;
+
+  var MODULE = "node-red-contrib-stream-processing";
+  // Durations as the runtime's duration parser takes them: units summed (1h30m) or bare milliseconds.
+  var DURATION = /^\s*(?:(?:\d+(?:\.\d+)?|\.\d+)\s*(?:ms|s|m|h|d|w)\s*)+$|^\s*\d+(?:\.\d+)?\s*$/i;
+
+  // Which window types use a window field; elsewhere the field is hidden and not validated.
+  var WINDOW_FIELDS = {
+    size: ["tumbling", "sliding"], offset: ["tumbling", "sliding"], slide: ["sliding"],
+    gap: ["session"], maxDuration: ["session"], count: ["global"], overlap: ["global"], flushEvery: ["global"]
+  };
+
+  // The standard rows of each section, in dialog order; "@name" in a spec means heading + these rows.
+  var SECTIONS = {
+    event: ["keyProperty", "valueProperty", "timeMode", "timeProperty"],
+    window: ["windowType", "size", "offset", "slide", "gap", "maxDuration", "count", "overlap", "flushEvery", "bounds"],
+    time: ["maxOutOfOrder", "allowedLateness", "idleTimeout", "lateData"],
+    output: ["emit", "earlyEvery"],
+    limits: ["maxKeys", "maxEventsPerWindow", "store"]
+  };
+
+  // How each shared field looks in the dialog.
+  var ROWS = {
+    keyProperty: { icon: "key", typed: true, placeholder: "topic (empty = one key)" },
+    valueProperty: { icon: "hashtag", typed: true, placeholder: "" },
+    timeMode: { icon: "clock-o", options: ["event", "processing"] },
+    timeProperty: { icon: "calendar", typed: true, placeholder: "timestamp (empty = arrival time)" },
+    windowType: { icon: "columns", options: ["none", "tumbling", "sliding", "session", "global"] },
+    size: { icon: "arrows-h", placeholder: "e.g. 1m" },
+    offset: { icon: "long-arrow-right", placeholder: "0" },
+    slide: { icon: "step-forward", placeholder: "event, or a duration e.g. 1m" },
+    gap: { icon: "pause", placeholder: "e.g. 30s" },
+    maxDuration: { icon: "hourglass-end", placeholder: "none" },
+    count: { icon: "list-ol", placeholder: "empty = until flushed" },
+    overlap: { icon: "clone", placeholder: "0" },
+    flushEvery: { icon: "refresh", placeholder: "never" },
+    bounds: { icon: "exchange", options: ["[start,end)", "(start,end]"], plain: { "[start,end)": "[start, end)", "(start,end]": "(start, end]" } },
+    maxOutOfOrder: { icon: "random", placeholder: "0" },
+    allowedLateness: { icon: "history", placeholder: "0" },
+    idleTimeout: { icon: "hourglass-half", placeholder: "never" },
+    lateData: { icon: "reply", options: ["drop", "output", "update"] },
+    emit: { icon: "sign-out", options: ["final", "update", "early"] },
+    earlyEvery: { icon: "repeat", placeholder: "e.g. 10s" },
+    maxKeys: { icon: "key", placeholder: "no limit" },
+    maxEventsPerWindow: { icon: "list", placeholder: "no limit" },
+    store: { icon: "database", options: [] }
+  };
+
+  function blank(v) { return v === undefined || v === null || String(v).trim() === ""; }
+
+  function escapeAttr(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function expandSpec(spec) {
+    var out = [];
+    String(spec).trim().split(/\s+/).forEach(function (token) {
+      if (token.charAt(0) === "@") {
+        out.push("#" + token.slice(1));
+        SECTIONS[token.slice(1)].forEach(function (f) { out.push(f); });
+      } else if (token) {
+        out.push(token);
+      }
+    });
+    return out;
+  }
+
+  var S = {
+    WINDOW_FIELDS: WINDOW_FIELDS,
+    SECTIONS: SECTIONS,
+
+    /** The value a dialog shows for a property while it is open, else the node's saved value. */
+    field: function (node, name) {
+      var el = $("#node-input-" + name);
+      return el.length ? el.val() : node[name];
+    },
+
+    /** Why a duration is not usable ("" when it is); opts.required, opts.zero (0 allowed). */
+    durationProblem: function (v, opts) {
+      opts = opts || {};
+      v = blank(v) ? "" : String(v).trim();
+      if (v === "") return opts.required ? "required, e.g. " + (opts.example || "10s") : "";
+      if (!DURATION.test(v)) return "use a duration like 500ms, 10s, 5m, 1h30m or milliseconds";
+      if (!opts.zero && !/[1-9]/.test(v)) return "must be longer than 0";
+      return "";
+    },
+
+    /** A validator for a duration field: true, or the reason Node-RED shows beside the red field. */
+    duration: function (opts) {
+      return function (v) { var p = S.durationProblem(v, opts); return p ? p : true; };
+    },
+
+    /** A validator for an optional whole number in [opts.min, opts.max]. */
+    integer: function (opts) {
+      return function (v) {
+        if (blank(v)) return true;
+        var n = Number(v);
+        var ok = /^\s*\d+\s*$/.test(String(v)) && n >= opts.min && (opts.max === undefined || n <= opts.max);
+        return ok || ("a whole number " + (opts.max === undefined ? "of at least " + opts.min : "from " + opts.min + " to " + opts.max) + ", or empty");
+      };
+    },
+
+    /** A validator for slide: "event" (per-event sliding) or a duration. */
+    slide: function () {
+      return function (v) {
+        if (blank(v) || String(v).trim() === "event") return true;
+        var p = S.durationProblem(v, { required: true });
+        return p ? 'use "event" or ' + p : true;
+      };
+    },
+
+    /** Wraps a validator so it only applies while the node's window type is one of `types`. */
+    when: function (types, validator, active) {
+      return function (v, opt) {
+        if (active && !active(this)) return true;
+        var wt = S.field(this, "windowType");
+        if (wt !== undefined && wt !== "" && types.indexOf(wt) < 0) return true;
+        return validator.call(this, v, opt);
+      };
+    },
+
+    /** A validator for an optional JSONata expression. */
+    jsonata: function (v) {
+      if (blank(v)) return true;
+      try { jsonata(v); return true; } catch (e) { return "invalid JSONata: " + e.message; }
+    },
+
+    /**
+     * The defaults of the shared fields named in `spec` (field names and "@section"s, as in the
+     * template), in that order, followed by or merged with `extra`. opts.windowed(node) says whether
+     * the node uses its own window at all (window fields are not validated when it does not).
+     */
+    defaults: function (spec, extra, opts) {
+      opts = opts || {};
+      var w = function (f, validator) { return S.when(WINDOW_FIELDS[f], validator, opts.windowed); };
+      var common = {
+        name: { value: "" },
+        keyProperty: { value: "topic" },
+        valueProperty: { value: "payload", required: true },
+        timeMode: { value: "event" },
+        timeProperty: { value: "timestamp" },
+        windowType: { value: "none" },
+        size: { value: "1m", validate: w("size", S.duration({ required: true, example: "1m" })) },
+        offset: { value: "", validate: w("offset", S.duration({ zero: true })) },
+        slide: { value: "event", validate: w("slide", S.slide()) },
+        gap: { value: "30s", validate: w("gap", S.duration({ required: true, example: "30s" })) },
+        maxDuration: { value: "", validate: w("maxDuration", S.duration({})) },
+        count: { value: "", validate: w("count", S.integer({ min: 1 })) },
+        overlap: { value: "", validate: w("overlap", S.integer({ min: 0 })) },
+        flushEvery: { value: "", validate: w("flushEvery", S.duration({})) },
+        bounds: { value: "[start,end)" },
+        maxOutOfOrder: { value: "", validate: S.duration({ zero: true }) },
+        allowedLateness: { value: "", validate: S.duration({ zero: true }) },
+        idleTimeout: { value: "", validate: S.duration({ zero: true }) },
+        lateData: { value: "drop" },
+        emit: { value: "final" },
+        earlyEvery: { value: "10s", validate: function (v, opt) { return S.field(this, "emit") !== "early" || S.duration({ required: true }).call(this, v, opt); } },
+        maxKeys: { value: "", validate: S.integer({ min: 1 }) },
+        maxEventsPerWindow: { value: "", validate: S.integer({ min: 1 }) },
+        store: { value: "" }
+      };
+      var out = {};
+      expandSpec(spec).forEach(function (f) {
+        if (f.charAt(0) === "#") return;
+        if (!common[f]) throw new Error("stream editor: no shared field " + f);
+        out[f] = common[f];
+      });
+      Object.keys(extra || {}).forEach(function (f) { out[f] = $.extend({}, out[f], extra[f]); });
+      return out;
+    },
+
+    /** The form rows (and headings) of `spec` for node `type`, as HTML. */
+    rows: function (type, spec, plain) {
+      return expandSpec(spec).map(function (f) {
+        if (f.charAt(0) === "#") {
+          var g = f.slice(1);
+          return '<div class="form-row stream-heading stream-group-' + g + '"><b><span data-i18n="' + type + ".label." + g + '"></span></b></div>';
+        }
+        if (f === "name") {
+          return '<div class="form-row stream-row-name"><label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="node-red:common.label.name"></span></label>' +
+            '<input type="text" id="node-input-name" data-i18n="[placeholder]node-red:common.label.name" style="width:70%"></div>';
+        }
+        var r = ROWS[f];
+        if (!r) throw new Error("stream editor: no shared row " + f);
+        var id = "node-input-" + f;
+        var html = '<div class="form-row stream-row-' + f + '"><label for="' + id + '"><i class="fa fa-' + r.icon + '"></i> <span data-i18n="' + type + ".label." + f + '"></span></label>';
+        if (r.options) {
+          html += '<select id="' + id + '" style="width:70%">' + r.options.map(function (o) {
+            var text = plain && r.plain && plain.indexOf(f) >= 0;
+            return '<option value="' + escapeAttr(o) + '"' + (text ? ">" + escapeAttr(r.plain[o]) : ' data-i18n="' + type + ".option." + f + "." + escapeAttr(o) + '">') + "</option>";
+          }).join("") + "</select>";
+        } else {
+          html += '<input type="text" id="' + id + '" placeholder="' + escapeAttr(r.placeholder) + '" style="width:70%">';
+          if (r.typed) html += '<input type="hidden" id="' + id + 'Type">';
+        }
+        return html + "</div>";
+      }).join("\n");
+    },
+
+    /**
+     * Replaces each <div data-stream-rows="spec"></div> in the template of `type` by its rows, once,
+     * before the first dialog opens (Node-RED copies the template into every dialog).
+     * data-stream-plain="bounds" shows those options' values instead of translated labels.
+     */
+    expandTemplate: function (type) {
+      var script = $('script[data-template-name="' + type + '"]');
+      if (!script.length || script.attr("data-stream-expanded")) return;
+      var tpl = document.createElement("template");
+      tpl.innerHTML = script.text();
+      $(tpl.content).find("[data-stream-rows]").each(function () {
+        var plain = (this.getAttribute("data-stream-plain") || "").split(/\s+/);
+        $(this).replaceWith(S.rows(type, this.getAttribute("data-stream-rows"), plain));
+      });
+      script.text(tpl.innerHTML).attr("data-stream-expanded", "true");
+    },
+
+    /** Registers a node type with the look every stream node shares; `def` wins where it says more. */
+    register: function (type, def) {
+      S.expandTemplate(type);
+      RED.nodes.registerType(type, $.extend({
+        category: "stream",
+        color: "#87c1e3",
+        inputs: 1,
+        outputs: 1,
+        icon: type + ".svg",
+        labelStyle: S.labelStyle,
+        inputLabels: function () { return this._(type + ".input"); }
+      }, def));
+    },
+
+    /** TypedInputs (msg.) for the message-property fields present in the open dialog. */
+    typedInputs: function (names) {
+      (names || ["keyProperty", "valueProperty", "timeProperty"]).forEach(function (f) {
+        var el = $("#node-input-" + f);
+        if (el.length) el.typedInput({ types: ["msg"], typeField: "#node-input-" + f + "Type" });
+      });
+    },
+
+    /** Fills a context-store picker: memory only, each configured store, and a missing saved one. */
+    fillStores: function (select, value, label) {
+      select.empty();
+      $("<option>").val("").text(label).appendTo(select);
+      var stores = (RED.settings.context && RED.settings.context.stores) || [];
+      stores.forEach(function (s) { $("<option>").val(s).text(s).appendTo(select); });
+      if (value && stores.indexOf(value) < 0) $("<option>").val(value).text(value + " (not configured)").appendTo(select);
+      select.val(value || "");
+    },
+
+    /** Shows the rows that window type `wt` uses ("none" or empty: no own window) and hides the rest. */
+    showWindowRows: function (wt) {
+      var windowed = !!wt && wt !== "none";
+      Object.keys(WINDOW_FIELDS).forEach(function (f) { $(".stream-row-" + f).toggle(windowed && WINDOW_FIELDS[f].indexOf(wt) >= 0); });
+      // Count windows close on count or flush, never on the watermark: no bounds, no lateness.
+      $(".stream-row-bounds, .stream-group-time, .stream-row-maxOutOfOrder, .stream-row-allowedLateness, .stream-row-lateData").toggle(windowed && wt !== "global");
+      $(".stream-row-idleTimeout").toggle(windowed);
+      $(".stream-group-output, .stream-row-emit, .stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
+      $(".stream-row-earlyEvery").toggle(windowed && $("#node-input-emit").val() === "early");
+      $(".stream-row-timeProperty").toggle($("#node-input-timeMode").val() === "event");
+    },
+
+    /**
+     * The shared part of oneditprepare: TypedInputs, the store picker, and show/hide that follows
+     * windowType, emit and timeMode. opts.windowType fixes the type (window nodes);
+     * opts.windowTypeOf() computes it (a node whose window also depends on other fields);
+     * opts.refresh runs after the shared rules; opts.on lists more fields that trigger a refresh.
+     */
+    prepare: function (node, opts) {
+      opts = opts || {};
+      S.typedInputs();
+      if ($("#node-input-store").length) S.fillStores($("#node-input-store"), node.store, node._(node.type + ".option.memoryOnly"));
+      var refresh = function () {
+        var wt = opts.windowType || (opts.windowTypeOf ? opts.windowTypeOf() : $("#node-input-windowType").val());
+        S.showWindowRows(wt);
+        if (opts.refresh) opts.refresh(wt);
+      };
+      var on = ["windowType", "emit", "timeMode"].concat(opts.on || []);
+      $(on.map(function (f) { return "#node-input-" + f; }).join(", ")).on("change", refresh);
+      refresh();
+      return refresh;
+    },
+
+    /** Whether the dialog being saved asks for a late-events port. */
+    latePort: function () {
+      var wt = $("#node-input-windowType");
+      return (!wt.length || wt.val() !== "none") && $("#node-input-lateData").val() === "output";
+    },
+
+    /** The last segment of a property path: "payload.temperature" → "temperature". */
+    lastSegment: function (path) {
+      return String(path || "payload").split(/[.\[\]"]+/).filter(Boolean).pop();
+    },
+
+    /** The window a processor runs on its own, for its label: "tumbling 1m", "every 10"; "" for none. */
+    windowLabel: function (node) {
+      switch (node.windowType) {
+        case "tumbling": return "tumbling " + node.size;
+        case "sliding": return "sliding " + node.size + (node.slide && node.slide !== "event" ? "/" + node.slide : "");
+        case "session": return "session " + node.gap;
+        case "global": return node.count ? "every " + node.count : "global";
+        default: return "";
+      }
+    },
+
+    /** A processor's label suffix for its own window: " · tumbling 1m". */
+    windowSuffix: function (node) {
+      var w = S.windowLabel(node);
+      return w ? " · " + w : "";
+    },
+
+    labelStyle: function () { return this.name ? "node_label_italic" : ""; },
+
+    /** outputLabels for ports named in the node's catalog (<type>.output.<name>); the last name repeats. */
+    outputLabels: function (names) {
+      return function (i) { return this._(this.type + ".output." + names[Math.min(i, names.length - 1)]); };
+    }
+  };
+
+  window.streamProcessingEditor = S;
+
+  // One stylesheet for every dialog of the package.
+  if (!document.getElementById("stream-editor-css")) {
+    $('<link rel="stylesheet" id="stream-editor-css">').attr("href", (RED.settings.apiRootUrl || "") + "resources/" + MODULE + "/stream-editor.css").appendTo("head");
+  }
+})();

@@ -1,0 +1,238 @@
+import { strict as assert } from 'assert';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+// The dialogs of the processing and window nodes share resources/stream-editor.js, which Node-RED
+// serves from the package's resources/ folder. These tests open every such dialog in a real
+// Chromium against a Node-RED that loads the package the way an installed module is loaded.
+const root = path.join(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const BAD_DURATION = 'use a duration like 500ms, 10s, 5m, 1h30m or milliseconds';
+
+interface DialogCase {
+  type: string;
+  // Selects made before checking, so that the window rows show (processors have no window by default).
+  select: Record<string, string>;
+  headings: string[];
+  duration: string;
+}
+
+const DIALOGS: DialogCase[] = [
+  { type: 'stream-tumbling-window', select: {}, headings: ['event', 'window', 'time', 'output', 'limits'], duration: 'size' },
+  { type: 'stream-sliding-window', select: {}, headings: ['event', 'window', 'time', 'output', 'limits'], duration: 'slide' },
+  { type: 'stream-session-window', select: {}, headings: ['event', 'window', 'time', 'output', 'limits'], duration: 'gap' },
+  { type: 'stream-global-window', select: {}, headings: ['event', 'window', 'output', 'limits'], duration: 'flushEvery' },
+  { type: 'stream-aggregate', select: { windowType: 'tumbling' }, headings: ['aggregations', 'event', 'window', 'time', 'output', 'limits'], duration: 'size' },
+  { type: 'stream-filter', select: { windowType: 'session' }, headings: ['rules', 'event', 'window', 'time', 'output', 'limits'], duration: 'gap' },
+  { type: 'stream-detect', select: { mode: 'window', windowType: 'sliding' }, headings: ['event', 'window'], duration: 'size' },
+];
+
+// Runs in the page: adds a node of `type` with its defaults, as a drop from the palette does, and opens its dialog.
+function addAndEdit(type: string): string {
+  const RED = (window as any).RED;
+  const id = RED.nodes.id();
+  const node: Record<string, unknown> = { id, type, x: 200, y: 200, z: RED.workspaces.active(), wires: [] };
+  const defaults = RED.nodes.getType(type).defaults;
+  for (const d of Object.keys(defaults)) node[d] = JSON.parse(JSON.stringify(defaults[d].value));
+  RED.view.importNodes([node], { generateIds: false, notify: false });
+  RED.editor.edit(RED.nodes.node(id));
+  return id;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('shared editor resources', function () {
+  it('are part of the published package', () => {
+    assert.ok(pkg.files.includes('resources'), 'package.json "files" lists resources');
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const files = (JSON.parse(out)[0].files as { path: string }[]).map((f) => f.path);
+    for (const f of ['resources/stream-editor.js', 'resources/stream-editor.css']) assert.ok(files.includes(f), `${f} is packed`);
+  });
+
+  it('are named by every dialog that uses them, under the package name Node-RED serves them at', () => {
+    const tag = `<script src="resources/${pkg.name}/stream-editor.js"></script>`;
+    for (const { type } of DIALOGS) {
+      const html = fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8');
+      assert.ok(html.startsWith(tag), `${type}.html loads the shared editor code first`);
+    }
+  });
+});
+
+describe('node dialogs on the shared editor library in Chromium (e2e)', function () {
+  this.timeout(60000);
+  let red: ChildProcess | undefined;
+  let userDir: string;
+  let base: string;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let output = '';
+  const consoleErrors: string[] = [];
+  const served: Record<string, number[]> = {};
+
+  before(async function () {
+    this.timeout(120000);
+    const chromium = CHROMIUM_CANDIDATES.find((p) => p && fs.existsSync(p));
+    if (!chromium) {
+      const reason = 'chromium not found (install Debian\'s chromium or set CHROMIUM_PATH)';
+      if (process.env.STREAM_TEST_REQUIRE_BROWSER) throw new Error(`${reason}; STREAM_TEST_REQUIRE_BROWSER is set`);
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.html')), 'dist/ is built (npm test builds it first)');
+
+    // A user directory with the package linked in as `npm install <path>` does: Node-RED finds
+    // resources/ at the module root, not next to the node files.
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-editor-e2e-'));
+    fs.mkdirSync(path.join(userDir, 'node_modules'));
+    fs.symlinkSync(root, path.join(userDir, 'node_modules', pkg.name), 'junction');
+    fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'editor-e2e', version: '0.0.1', private: true, dependencies: { [pkg.name]: `file:${root}` } }));
+    fs.writeFileSync(path.join(userDir, 'flows.json'), '[]');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify({
+      uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: 'editor-e2e',
+      diagnostics: { enabled: false }, telemetry: { enabled: false },
+      // No palette catalogue: a test machine has no network, and a failed fetch logs a console error.
+      editorTheme: { tours: false, palette: { catalogues: [] } },
+      contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
+      logging: { console: { level: 'info', metrics: false, audit: false } },
+    })};\n`);
+    red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
+      cwd: userDir, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 60 s:\n${output}`)), 60000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Started flows/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      red!.stdout!.on('data', onData);
+      red!.stderr!.on('data', onData);
+      red!.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Node-RED exited with ${code}:\n${output}`));
+      });
+    });
+
+    const { chromium: pw } = await import('playwright-core');
+    browser = await pw.launchPersistentContext(path.join(userDir, 'chromium-profile'), {
+      executablePath: chromium,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-quic', '--no-first-run'],
+    });
+    page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('response', (r) => {
+      const m = /\/resources\/[^/]+\/(stream-editor\.(?:js|css))$/.exec(r.url());
+      if (m && r.url().includes(`/resources/${pkg.name}/`)) (served[m[1]] ??= []).push(r.status());
+    });
+    page.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    await page.goto(base + '/');
+    await page.waitForSelector('.red-ui-palette-node[data-palette-type="stream-aggregate"]', { timeout: 60000 });
+  });
+
+  after(async function () {
+    this.timeout(30000);
+    await browser?.close();
+    if (red && red.exitCode === null) {
+      const exited = new Promise((r) => red!.once('exit', r));
+      red.kill('SIGTERM');
+      await exited;
+    }
+    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it('loads stream-editor.js and its stylesheet from the package resources', async () => {
+    await page.waitForFunction(() => !!document.querySelector('#stream-editor-css'));
+    await page.waitForFunction(() => Array.from(document.styleSheets).some((s) => /stream-editor\.css$/.test(s.href ?? '')), undefined, { timeout: 10000 });
+    // Served once, then possibly from the browser cache (304) for the next node file that names it.
+    assert.deepEqual(Object.keys(served).sort(), ['stream-editor.css', 'stream-editor.js']);
+    for (const [file, statuses] of Object.entries(served)) assert.ok(statuses.every((s) => s === 200 || s === 304), `${file}: ${statuses}`);
+    assert.equal(await page.evaluate(() => typeof (window as any).streamProcessingEditor?.register), 'function');
+  });
+
+  for (const dialog of DIALOGS) {
+    it(`${dialog.type}: opens without console errors, shows its sections, marks a bad duration red with the reason`, async () => {
+      const before = consoleErrors.length;
+      await page.evaluate(addAndEdit, dialog.type);
+      await page.locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+      for (const [field, value] of Object.entries(dialog.select)) await page.selectOption(`#node-input-${field}`, value);
+
+      for (const h of dialog.headings) {
+        const heading = page.locator(`.stream-group-${h}`);
+        assert.equal(await heading.isVisible(), true, `${h} heading visible`);
+        assert.notEqual((await heading.innerText()).trim(), '', `${h} heading has its translated text`);
+      }
+      // Event properties are msg. TypedInputs; the saved value shows in them.
+      assert.equal(await page.locator('.stream-row-valueProperty .red-ui-typedInput-container').isVisible(), true, 'value property is a TypedInput');
+      assert.equal(await page.inputValue('#node-input-valueProperty'), 'payload');
+      // The context-store picker lists memory only and the configured stores.
+      const stores = await page.$$eval('#node-input-store option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+      assert.deepEqual(stores, ['', 'default', 'file']);
+      // Labels of the shared rows come from the node's own catalog, not raw keys.
+      const keyLabel = (await page.locator('label[for="node-input-keyProperty"]').innerText()).trim();
+      assert.equal(keyLabel, 'Key');
+
+      const input = page.locator(`#node-input-${dialog.duration}`);
+      assert.equal(await input.isVisible(), true, `${dialog.duration} visible`);
+      await input.fill('soon');
+      await input.press('Tab');
+      await page.waitForSelector(`#node-input-${dialog.duration}.input-error`, { timeout: 5000 });
+      await input.hover();
+      const tip = page.locator('.red-ui-popover', { hasText: BAD_DURATION });
+      await tip.first().waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill('5s');
+      await input.press('Tab');
+      await page.waitForSelector(`#node-input-${dialog.duration}:not(.input-error)`, { timeout: 5000 });
+
+      await page.click('#node-dialog-cancel');
+      await page.locator('#node-input-name').waitFor({ state: 'detached', timeout: 10000 });
+      assert.deepEqual(consoleErrors.slice(before), []);
+    });
+  }
+
+  it('shows and hides the window rows with the window type, emit and late-data settings', async () => {
+    const id = await page.evaluate(addAndEdit, 'stream-aggregate');
+    await page.locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    const visible = (f: string) => page.locator(`.stream-row-${f}`).isVisible();
+    assert.equal(await visible('size'), false, 'no window: no size');
+    assert.equal(await visible('maxKeys'), false, 'no window: no limits');
+    await page.selectOption('#node-input-windowType', 'global');
+    assert.deepEqual([await visible('count'), await visible('size'), await visible('lateData'), await visible('bounds')], [true, false, false, false]);
+    await page.selectOption('#node-input-windowType', 'sliding');
+    assert.deepEqual([await visible('size'), await visible('slide'), await visible('gap'), await visible('earlyEvery')], [true, true, false, false]);
+    await page.selectOption('#node-input-emit', 'early');
+    assert.equal(await visible('earlyEvery'), true);
+    await page.selectOption('#node-input-lateData', 'output');
+    await page.click('#node-dialog-ok');
+    await page.locator('#node-input-name').waitFor({ state: 'detached', timeout: 10000 });
+    const saved = await page.evaluate((nid) => {
+      const n = (window as any).RED.nodes.node(nid);
+      return { windowType: n.windowType, emit: n.emit, lateData: n.lateData, outputs: n.outputs, valid: n.valid };
+    }, id);
+    assert.deepEqual(saved, { windowType: 'sliding', emit: 'early', lateData: 'output', outputs: 2, valid: true });
+    assert.deepEqual(consoleErrors, []);
+  });
+});
