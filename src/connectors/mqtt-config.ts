@@ -20,10 +20,13 @@ export interface MqttBrokerNode extends RedNode {
 
 /** Turns the config node's fields into connection options; throws ConfigError naming the field. */
 export function parseMqttBrokerConfig(config: BaseNodeConfig, credentials: { user?: string; password?: string } = {}): MqttConnectionOptions {
-  const url = String(config.url ?? '').trim();
+  let url = String(config.url ?? '').trim();
   if (!/^(mqtts?|wss?):\/\/[^/\s]+/.test(url)) {
     throw new ConfigError('url', `"${url}" is not a broker URL; use mqtt://host:1883, mqtts://, ws:// or wss://`);
   }
+  // The client picks TLS from the URL scheme alone: with "use TLS" ticked, mqtt:// or ws:// would
+  // otherwise connect in plain text while the editor shows TLS on.
+  if (config.usetls === true || config.usetls === 'true') url = url.replace(/^mqtt:/, 'mqtts:').replace(/^ws:/, 'wss:');
   const pv = String(config.protocolVersion ?? '4');
   if (pv !== '4' && pv !== '5') throw new ConfigError('protocolVersion', `must be 4 (MQTT 3.1.1) or 5, got "${pv}"`);
   const keepalive = intSetting(config.keepalive, 60, 0, 65535);

@@ -276,24 +276,28 @@ describe('MQTT connectors against a real Mosquitto', function () {
       assert.equal(conn.active, false);
     });
 
-    it('right credentials over mqtts with the test CA (tls-config node): messages flow', async () => {
-      const base = unique('tls');
-      await deployWatched(
-        [
-          { id: 'tls', type: 'tls-config', ca: auth.MQTT_TLS_CA, cert: '', key: '', verifyservercert: true },
-          broker(auth.MQTT_TLS_URL, { usetls: true, tls: 'tls', protocolVersion: '4' }),
-          { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/#`, qos: '1', format: 'json', wires: [['got']] },
-          { id: 'got', type: 'helper' },
-        ],
-        { b: { user: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD } },
-      );
-      const got = collect('got');
-      await until(() => lastText('in').startsWith('connected'), 10000, () => `connected over TLS, last: ${lastText('in')}`);
+    it('right credentials over mqtts with the test CA (tls-config node): messages flow; an mqtt:// URL with "use TLS" ticked uses TLS too', async () => {
       const pub = await client(auth.MQTT_AUTH_URL, { username: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD });
       clients.push(pub);
-      await pub.publishAsync(`${base}/x`, '{"ok":true}', { qos: 1 });
-      await until(() => got.length === 1, 10000, 'the message over TLS');
-      assert.deepEqual(got[0].payload, { ok: true });
+      // The TLS port speaks TLS only, so a connection there proves the handshake happened.
+      for (const url of [auth.MQTT_TLS_URL, auth.MQTT_TLS_URL.replace(/^mqtts:/, 'mqtt:')]) {
+        const base = unique('tls');
+        await deployWatched(
+          [
+            { id: 'tls', type: 'tls-config', ca: auth.MQTT_TLS_CA, cert: '', key: '', verifyservercert: true },
+            broker(url, { usetls: true, tls: 'tls', protocolVersion: '4' }),
+            { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/#`, qos: '1', format: 'json', wires: [['got']] },
+            { id: 'got', type: 'helper' },
+          ],
+          { b: { user: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD } },
+        );
+        const got = collect('got');
+        await until(() => lastText('in').startsWith('connected'), 10000, () => `connected over TLS with ${url}, last: ${lastText('in')}`);
+        await pub.publishAsync(`${base}/x`, '{"ok":true}', { qos: 1 });
+        await until(() => got.length === 1, 10000, `the message over TLS with ${url}`);
+        assert.deepEqual(got[0].payload, { ok: true });
+        await undeploy();
+      }
     });
   });
 });
