@@ -21,9 +21,9 @@ export function connectionStatus(state: LinkState, detail: string[], error?: str
   }
 }
 
-/** Shortens an error message for a status line. */
+/** Shortens an error message for a status line: the reason before a "; " hint, at most 60 characters. */
 export function shortError(err: unknown): string | undefined {
   if (!err) return undefined;
-  const m = err instanceof Error ? err.message : String(err);
+  const m = (err instanceof Error ? err.message : String(err)).split('; ')[0];
   return m.length > 60 ? m.slice(0, 57) + '…' : m;
 }

@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'tls';
 import { Kafka, logLevel, CompressionTypes, Partitioners, type Consumer, type Producer, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import type { CommitPoint } from './offset-tracker';
 import { shortError } from './connection-status';
+import { tlsTrustProblem } from './tls-trust';
 
 /** SASL mechanisms the broker config node offers. */
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -104,34 +105,9 @@ export interface KafkaProducerConnection extends EventEmitter {
   disconnect(): Promise<void>;
 }
 
-// Node's codes for a server certificate the client does not trust or that names another host.
-const TLS_TRUST_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/** The TLS error behind a Kafka error (the client wraps it once or twice), if there is one. */
-function tlsCause(err: unknown, depth = 0): { code: string; message: string } | undefined {
-  const e = err as { code?: unknown; message?: unknown; originalError?: unknown; cause?: unknown } | undefined;
-  if (!e || typeof e !== 'object' || depth > 5) return undefined;
-  if (typeof e.code === 'string' && TLS_TRUST_CODES.has(e.code)) {
-    return { code: e.code, message: String(e.message ?? '').replace(/^Connection error: /, '') };
-  }
-  return tlsCause(e.originalError, depth + 1) ?? tlsCause(e.cause, depth + 1);
-}
-
 /** True when the broker's certificate was refused (wrong CA, expired, other host name): retrying cannot help. */
 export function isTlsTrustError(err: unknown): boolean {
-  return tlsCause(err) !== undefined;
+  return tlsTrustProblem(err) !== undefined;
 }
 
 /** True for errors only a change of settings can fix: refused credentials, missing rights, an untrusted certificate. */
@@ -141,10 +117,10 @@ export function isPermanentError(err: unknown): boolean {
 
 /** Status-line text and a hint for the log, for an error isPermanentError() accepts (TLS errors get a readable short text). */
 export function describePermanentError(err: unknown, brokerLabel: string): { short: string; hint: string } {
-  const tls = tlsCause(err);
+  const tls = tlsTrustProblem(err);
   if (tls) {
     return {
-      short: `TLS: ${tls.message || tls.code}`,
+      short: `TLS: ${tls.reason}`,
       hint: `the certificate of ${brokerLabel} is not trusted (${tls.code}). Give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again.`,
     };
   }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import * as mqtt from 'mqtt';
 import { topicMatches } from './mqtt-topic';
+import { tlsTrustProblem } from './tls-trust';
 
 /** Life-cycle of a broker connection as the nodes show it. */
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -129,9 +130,19 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
       if (this.state === 'connected') this.setState('disconnected');
     });
     client.on('error', (err: Error & { code?: number }) => {
+      // One TLS failure can raise several errors; those after the client was ended are echoes.
+      if (this.client !== client) return;
       if (typeof err.code === 'number' && FATAL_CONNACK.has(err.code)) {
         // Retrying refused credentials only hammers the broker; stay down until redeployed.
         this.setState('failed', new Error(`broker refused the connection: ${err.message}`));
+        client.end(true);
+        if (this.client === client) this.client = undefined;
+        return;
+      }
+      const tls = tlsTrustProblem(err);
+      if (tls) {
+        // Same as refused credentials: every reconnect would be refused for the same reason.
+        this.setState('failed', new Error(`TLS: ${tls.reason}; the broker's certificate is not trusted (${tls.code}): give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again`));
         client.end(true);
         if (this.client === client) this.client = undefined;
         return;

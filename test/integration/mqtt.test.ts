@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as mqtt from 'mqtt';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
+import { collect, deploy, getNode, loggedErrors, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
 
 function broker(url: string, extra: Record<string, unknown> = {}): FlowNode {
   return { id: 'b', type: 'stream-mqtt-broker', url, protocolVersion: '5', keepalive: 10, reconnectPeriod: 200, connectTimeout: 2000, ...extra };
@@ -298,6 +298,28 @@ describe('MQTT connectors against a real Mosquitto', function () {
         assert.deepEqual(got[0].payload, { ok: true });
         await undeploy();
       }
+    });
+
+    it('a tls-config without the test CA (system CAs only): red status naming TLS, one clear error, no reconnect loop', async () => {
+      await deployWatched(
+        [
+          { id: 'tls', type: 'tls-config', ca: '', cert: '', key: '', verifyservercert: true },
+          broker(auth.MQTT_TLS_URL, { usetls: true, tls: 'tls', protocolVersion: '4' }),
+          { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: 'x/#', qos: '0' },
+        ],
+        { b: { user: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD } },
+      );
+      await until(() => lastText('in').startsWith('failed'), 10000, () => `a failed status, last: ${lastText('in')}`);
+      assert.equal(statuses.get('in')!.fill, 'red');
+      assert.match(lastText('in'), /^failed · 0 msgs: TLS: \S/);
+      assert.doesNotMatch(lastText('in'), /deploy again/, 'the hint goes to the log, not the status');
+      const errs = loggedErrors('b');
+      assert.equal(errs.length, 1, `one error, got ${JSON.stringify(errs)}`);
+      assert.match(errs[0], /not trusted \([A-Z_]+\).*CA certificate/);
+      // The client was ended: nothing left that would reconnect on its own.
+      const conn = getNode('b').register(getNode('in'));
+      assert.equal(conn.state, 'failed');
+      assert.equal(conn.active, false);
     });
   });
 });
