@@ -242,6 +242,22 @@
       }, def));
     },
 
+    /**
+     * Registers a window node of `windowType` whose window is set by `fields` (e.g. "size offset");
+     * `def` adds the node's label and anything else of its own (def.defaults merges into the defaults).
+     */
+    registerWindow: function (type, windowType, fields, def) {
+      var own = $.extend({}, def);
+      delete own.defaults;
+      S.register(type, $.extend({
+        defaults: S.defaults("name @event " + fields + " bounds @time @output @limits", $.extend({ outputs: { value: 1 } }, def.defaults)),
+        paletteLabel: windowType + " window",
+        outputLabels: S.outputLabels(["windows", "late"]),
+        oneditprepare: function () { S.prepare(this, { windowType: windowType }); },
+        oneditsave: function () { this.outputs = S.latePort() ? 2 : 1; }
+      }, own));
+    },
+
     /** TypedInputs (msg.) for the message-property fields present in the open dialog. */
     typedInputs: function (names) {
       (names || ["keyProperty", "valueProperty", "timeProperty"]).forEach(function (f) {

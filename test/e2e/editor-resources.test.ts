@@ -32,6 +32,31 @@ const DIALOGS: DialogCase[] = [
   { type: 'stream-detect', select: { mode: 'window', windowType: 'sliding' }, headings: ['event', 'window'], duration: 'size' },
 ];
 
+// Every property each dialog saves, in order, with its default: flows, examples and the runtime
+// read these names (DESIGN.md §3), so moving the dialogs onto the shared library must not change one.
+const SHARED_DEFAULTS: Record<string, unknown> = {
+  name: '', keyProperty: 'topic', valueProperty: 'payload', timeMode: 'event', timeProperty: 'timestamp', windowType: 'none',
+  size: '1m', offset: '', slide: 'event', gap: '30s', maxDuration: '', count: '', overlap: '', flushEvery: '', bounds: '[start,end)',
+  maxOutOfOrder: '', allowedLateness: '', idleTimeout: '', lateData: 'drop', emit: 'final', earlyEvery: '10s',
+  maxKeys: '', maxEventsPerWindow: '', store: '', outputs: 1,
+};
+const EVENT = 'name keyProperty valueProperty timeMode timeProperty';
+const TAIL = 'bounds maxOutOfOrder allowedLateness idleTimeout lateData emit earlyEvery maxKeys maxEventsPerWindow store';
+const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
+const SAVED: Record<string, [string, Record<string, unknown>]> = {
+  'stream-tumbling-window': [`${EVENT} size offset ${TAIL} outputs`, {}],
+  'stream-sliding-window': [`${EVENT} size slide offset ${TAIL} outputs`, {}],
+  'stream-session-window': [`${EVENT} gap maxDuration ${TAIL} outputs`, {}],
+  'stream-global-window': [`${EVENT} count overlap flushEvery ${TAIL} outputs`, { count: '10' }],
+  'stream-aggregate': [`${PROCESSOR} aggregations output having outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '' }],
+  'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
+  'stream-detect': [
+    'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
+      'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder allowedLateness idleTimeout maxKeys store',
+    { pattern: 'anomaly', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '1m' },
+  ],
+};
+
 // Runs in the page: adds a node of `type` with its defaults, as a drop from the palette does, and opens its dialog.
 function addAndEdit(type: string): string {
   const RED = (window as any).RED;
@@ -212,6 +237,17 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       assert.deepEqual(consoleErrors.slice(before), []);
     });
   }
+
+  it('keeps every saved property name and default of each dialog', async () => {
+    for (const [type, [names, own]] of Object.entries(SAVED)) {
+      const defaults = await page.evaluate((t) => {
+        const d = (window as any).RED.nodes.getType(t).defaults;
+        return Object.keys(d).map((k) => [k, d[k].value]);
+      }, type);
+      const expected = names.split(' ').map((k) => [k, k in own ? own[k] : SHARED_DEFAULTS[k]]);
+      assert.deepEqual(defaults, expected, type);
+    }
+  });
 
   it('shows and hides the window rows with the window type, emit and late-data settings', async () => {
     const id = await page.evaluate(addAndEdit, 'stream-aggregate');
