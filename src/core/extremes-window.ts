@@ -3,6 +3,7 @@
  * events, with no per-slot dispatch, so an event costs a few array operations.
  */
 import type { ExtremesAcc } from './aggregates/extremes';
+import { dropFront } from './drop-front';
 import { MonotonicDeque } from './monotonic-deque';
 
 /** FIFO window of (time, value) answering min/max through monotonic deques. */
@@ -99,8 +100,8 @@ export class ExtremesWindow<IN, OUT> {
 
   private compact(): void {
     const h = this.head;
-    this.times.splice(0, h);
-    this.values.splice(0, h);
+    dropFront(this.times, h);
+    dropFront(this.values, h);
     this.base += h;
     this.head = 0;
   }

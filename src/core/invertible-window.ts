@@ -8,6 +8,7 @@
  * (amortized O(1) per event), and reset exactly whenever the window empties.
  */
 import type { CountAcc } from './aggregates/count';
+import { dropFront } from './drop-front';
 import type { ExtremesAcc } from './aggregates/extremes';
 import type { SumAcc } from './aggregates/sum';
 import type { VarianceAcc } from './aggregates/variance';
@@ -221,9 +222,9 @@ export class InvertibleWindow<IN, OUT> {
 
   private compact(): void {
     const h = this.head;
-    this.times.splice(0, h);
-    this.values.splice(0, h);
-    for (const nums of this.nums) if (nums !== null) nums.splice(0, h);
+    dropFront(this.times, h);
+    dropFront(this.values, h);
+    for (const nums of this.nums) if (nums !== null) dropFront(nums, h);
     this.base += h;
     this.head = 0;
   }

@@ -4,6 +4,7 @@
  * Push and evict are O(1) amortized and nothing is allocated per value (two growing arrays,
  * compacted now and then), unlike one accumulator per element in a two-stacks window.
  */
+import { dropFront } from './drop-front';
 
 const COMPACT_AT = 1024;
 
@@ -66,8 +67,8 @@ export class MonotonicDeque {
 
   private compact(): void {
     const h = this.head;
-    this.seqs.splice(0, h);
-    this.vals.splice(0, h);
+    dropFront(this.seqs, h);
+    dropFront(this.vals, h);
     this.head = 0;
   }
 }

@@ -5,6 +5,7 @@
  * window is never rescanned.
  */
 import type { SlidingAggregator } from './sliding-aggregator';
+import { dropFront } from './drop-front';
 import { AggregateFunction } from './types';
 
 const COMPACT_AT = 1024;
@@ -102,9 +103,9 @@ export class TwoStacksAggregator<IN, ACC, OUT> implements SlidingAggregator<IN, 
 
   private compact(): void {
     const h = this.head;
-    this.times.splice(0, h);
-    this.values.splice(0, h);
-    this.front.splice(0, h);
+    dropFront(this.times, h);
+    dropFront(this.values, h);
+    dropFront(this.front, h);
     this.head = 0;
     this.mid -= h;
   }

@@ -1,14 +1,20 @@
 /**
  * Per-event sliding windows (Azure Stream Analytics SlidingWindow). For each key, events wait in
- * a small time-ordered buffer until the watermark reaches them, then enter a two-stacks window in
+ * a small time-ordered buffer until the watermark reaches them, then enter the key's window in
  * event-time order. A result is emitted for every instant the window's content changes: when an
  * event enters at T the window is (T - size, T]; when events leave at X = their time + size (and
  * no event enters at X) the window is (X - size, X], emitted only if still non-empty. Every
  * result is 'final' (it fires once, when the watermark has reached its end). An event behind the
  * watermark cannot enter any more: it is late whatever the policy ('update' sends it out as a late
  * emission), because the windows it would change have been emitted.
- * These windows always include their end, whatever `bounds` says: a window is defined by the
- * event (or the exit) at its end.
+ *
+ * Bounds: these windows are (end - size, end] under either `bounds` setting. A window that moves
+ * with every event is defined by the instant at its end, so it must hold the event there; and read
+ * as [start, end) windows, the window just after each change holds exactly the same events, so the
+ * two readings agree on every result and only the labels could differ.
+ *
+ * The window is the cheapest structure the aggregate allows (see sliding-aggregator.ts): deques
+ * for min/max, subtract-on-exit for count/sum/avg/variance, two-stacks for the rest.
  */
 import { Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
