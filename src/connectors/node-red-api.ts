@@ -2,6 +2,7 @@
  * The extra slice of the Node-RED runtime API the connector nodes use on top of the one the
  * processing nodes declare (config nodes, credentials, TLS config, messaging hooks).
  */
+import { ConfigError } from '../core/errors';
 import type { RedAPI, RedNode } from '../nodes/shared/red';
 import type { HooksApi } from './handled-tracker';
 
@@ -28,11 +29,16 @@ export interface ConnectorRedAPI extends RedAPI {
   util: RedAPI['util'] & { generateId(): string };
 }
 
-/** Reads TLS options from a tls-config node; undefined when none is configured. */
+/**
+ * Reads TLS options from a tls-config node; undefined when none is configured. Throws ConfigError
+ * ('tls') when the chosen node is missing or could not read its files: connecting without its CA
+ * would only end in a certificate error that hides the real cause.
+ */
 export function tlsOptionsFrom(RED: ConnectorRedAPI, tlsId: unknown): Record<string, unknown> | undefined {
-  if (typeof tlsId !== 'string' || !tlsId) return undefined;
+  if (typeof tlsId !== 'string' || !tlsId || tlsId === '_ADD_') return undefined;
   const tls = RED.nodes.getNode(tlsId) as TlsConfigNode | null;
-  if (!tls) return undefined;
+  if (!tls) throw new ConfigError('tls', `the TLS configuration ${tlsId} does not exist; choose one or untick "use TLS"`);
+  if (tls.valid === false) throw new ConfigError('tls', 'the TLS configuration could not read its certificate, key or CA (see its error in the log)');
   const opts: Record<string, unknown> = {};
   tls.addTLSOptions(opts);
   return opts;

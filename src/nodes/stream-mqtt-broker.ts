@@ -14,7 +14,9 @@ export = (RED: ConnectorRedAPI) => {
     node.protocolVersion = 4;
     try {
       options = parseMqttBrokerConfig(config, node.credentials);
-      const tls = tlsOptionsFrom(RED, config.tls);
+      // A TLS config left selected while TLS is off (unticked, plain URL) is not used.
+      const secure = config.usetls === true || config.usetls === 'true' || /^(mqtts|wss):/.test(options.url);
+      const tls = secure ? tlsOptionsFrom(RED, config.tls) : undefined;
       if (tls) options.tls = tls;
       node.protocolVersion = options.protocolVersion;
       node.label = options.url.replace(/^[a-z]+:\/\//, '');

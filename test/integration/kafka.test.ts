@@ -323,6 +323,16 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
       await a.disconnect().catch(() => undefined);
     });
 
+    it('a tls-config that cannot read its CA file: the broker config is invalid and the nodes say why, instead of trying the system CAs', async () => {
+      await deployWatched([
+        tlsConfig(`${env.KAFKA_TLS_CA}.missing`),
+        broker(env.KAFKA_SSL_BROKERS, { usetls: true, tls: 'tls' }),
+        kafkaIn('in', unique('t'), unique('g')),
+      ]);
+      assert.match(loggedErrors('kb').join('\n'), /tls: the TLS configuration could not read/);
+      assert.match(loggedErrors('in').join('\n'), /invalid configuration: .*could not read/);
+    });
+
     it('a CA that did not sign the broker certificate: red status naming TLS, one clear error per node, no restart loop; Catch sees the failed record', async function () {
       this.timeout(60000);
       const t = await topic('tls-bad');
