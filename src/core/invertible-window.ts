@@ -1,7 +1,8 @@
 /**
  * A sliding window whose aggregates are updated on exit instead of rebuilt: count and sum/avg
  * subtract the leaving value, variance runs Welford's update backwards, min and max keep
- * monotonic deques. Nothing is allocated per event beyond the slots of a few growing arrays.
+ * monotonic deques, first/last/rate a queue of the values they used (events enter in event-time
+ * order, so its ends are the first and the last). Nothing is allocated per event beyond the slots of a few growing arrays.
  *
  * Subtracting floating-point values drifts a little with every exit, so sums and variances are
  * recomputed from the window's values once as many events have left as the window holds
@@ -10,6 +11,7 @@
 import type { CountAcc } from './aggregates/count';
 import { dropFront } from './drop-front';
 import type { ExtremesAcc } from './aggregates/extremes';
+import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
 import type { VarianceAcc } from './aggregates/variance';
 import { MonotonicDeque } from './monotonic-deque';
@@ -19,6 +21,8 @@ export const SLIDE_COUNT = 1;
 export const SLIDE_SUM = 2;
 export const SLIDE_EXTREMES = 3;
 export const SLIDE_VARIANCE = 4;
+/** first, last and rate: the oldest and newest used value, kept in a queue of the values used. */
+export const SLIDE_FIRST_LAST = 5;
 
 /** One accumulator of the window and where its input comes from. */
 export interface SlideSlot {
@@ -50,6 +54,7 @@ export class InvertibleWindow<IN, OUT> {
   private readonly nums: (number[] | null)[];
   private readonly lo: (MonotonicDeque | null)[];
   private readonly hi: (MonotonicDeque | null)[];
+  private readonly used: (UsedQueue | null)[];
   private readonly drifts: boolean;
   private exitsSinceRebuild = 0;
 
@@ -61,6 +66,7 @@ export class InvertibleWindow<IN, OUT> {
     this.nums = slots.map((s) => (s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE ? [] : null));
     this.lo = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.min ? new MonotonicDeque(false) : null));
     this.hi = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.max ? new MonotonicDeque(true) : null));
+    this.used = slots.map((s) => (s.kind === SLIDE_FIRST_LAST ? new UsedQueue() : null));
     this.drifts = slots.some((s) => s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE);
   }
 
@@ -116,6 +122,9 @@ export class InvertibleWindow<IN, OUT> {
           if (ok) addWelford(this.accs[i] as VarianceAcc, x);
           break;
         }
+        case SLIDE_FIRST_LAST:
+          if (ok) (this.used[i] as UsedQueue).push(seq, time, v);
+          break;
       }
     }
   }
@@ -152,6 +161,9 @@ export class InvertibleWindow<IN, OUT> {
           if (x === x) removeWelford(this.accs[i] as VarianceAcc, x);
           break;
         }
+        case SLIDE_FIRST_LAST:
+          (this.used[i] as UsedQueue).evict(seq);
+          break;
       }
     }
     this.values[head] = undefined as unknown as IN;
@@ -168,10 +180,14 @@ export class InvertibleWindow<IN, OUT> {
   result(): OUT {
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
-      if (slots[i].kind !== SLIDE_EXTREMES) continue;
-      const a = this.accs[i] as ExtremesAcc;
-      a.lo = this.lo[i]?.front() ?? Infinity;
-      a.hi = this.hi[i]?.front() ?? -Infinity;
+      const kind = slots[i].kind;
+      if (kind === SLIDE_EXTREMES) {
+        const a = this.accs[i] as ExtremesAcc;
+        a.lo = this.lo[i]?.front() ?? Infinity;
+        a.hi = this.hi[i]?.front() ?? -Infinity;
+      } else if (kind === SLIDE_FIRST_LAST) {
+        (this.used[i] as UsedQueue).fill(this.accs[i] as FirstLastAcc);
+      }
     }
     return this.finish(this.accs);
   }
@@ -194,6 +210,7 @@ export class InvertibleWindow<IN, OUT> {
       if (nums !== null) nums.length = 0;
       this.lo[i]?.clear();
       this.hi[i]?.clear();
+      this.used[i]?.clear();
     }
   }
 
@@ -230,8 +247,62 @@ export class InvertibleWindow<IN, OUT> {
   }
 }
 
+/** The values a first/last slot used, oldest first, known by sequence number. */
+class UsedQueue {
+  private seqs: number[] = [];
+  private times: number[] = [];
+  private vals: unknown[] = [];
+  private head = 0;
+
+  push(seq: number, time: number, v: unknown): void {
+    this.seqs.push(seq);
+    this.times.push(time);
+    this.vals.push(v);
+  }
+
+  /** The event `seq` left the window (if it was used, it is the oldest here). */
+  evict(seq: number): void {
+    if (this.head < this.seqs.length && this.seqs[this.head] === seq) {
+      this.vals[this.head] = undefined;
+      this.head++;
+      if (this.head === this.seqs.length) this.clear();
+      else if (this.head >= COMPACT_AT && this.head * 2 >= this.seqs.length) {
+        dropFront(this.seqs, this.head);
+        dropFront(this.times, this.head);
+        dropFront(this.vals, this.head);
+        this.head = 0;
+      }
+    }
+  }
+
+  /** Writes the first/last accumulator these values make. */
+  fill(acc: FirstLastAcc): void {
+    const n = this.seqs.length - this.head;
+    acc.n = n;
+    if (n === 0) {
+      acc.f = acc.l = undefined;
+      acc.ft = acc.lt = 0;
+      return;
+    }
+    const last = this.seqs.length - 1;
+    acc.ft = this.times[this.head];
+    acc.f = this.vals[this.head];
+    acc.lt = this.times[last];
+    acc.l = this.vals[last];
+  }
+
+  clear(): void {
+    this.seqs.length = 0;
+    this.times.length = 0;
+    this.vals.length = 0;
+    this.head = 0;
+  }
+}
+
 function emptyAcc(kind: number): unknown {
   switch (kind) {
+    case SLIDE_FIRST_LAST:
+      return { n: 0, ft: 0, f: undefined, lt: 0, l: undefined };
     case SLIDE_COUNT:
       return { n: 0 };
     case SLIDE_SUM:
@@ -245,6 +316,9 @@ function emptyAcc(kind: number): unknown {
 
 function resetAcc(kind: number, acc: unknown): void {
   switch (kind) {
+    case SLIDE_FIRST_LAST:
+      // Filled from the queue on every result.
+      break;
     case SLIDE_COUNT:
       (acc as CountAcc).n = 0;
       break;

@@ -101,6 +101,9 @@ describe('sliding windows that update on exit', () => {
     { op: 'range', property: 'payload' },
     { op: 'variance' },
     { op: 'stddev' },
+    { op: 'first' },
+    { op: 'last' },
+    { op: 'rate' },
   ];
 
   /** Numbers equal, up to rounding for the ones computed with division. */
@@ -114,26 +117,27 @@ describe('sliding windows that update on exit', () => {
     }
   }
 
-  it('a compiled count/sum/avg/min/max/range/variance set slides without two-stacks and answers like a rescan', () => {
+  it('a compiled count/sum/avg/min/max/range/variance/first/last/rate set slides without two-stacks and answers like a rescan', () => {
     const set = compileAggregations<Rec>(specs);
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constant<'pop'>('pop'), fc.constant<'bad'>('bad')), { maxLength: 400 }), (ops) => {
         const win = createSlidingAggregator(set);
         assert.ok(win instanceof InvertibleWindow);
-        const model: Rec[] = [];
-        let time = 0;
+        const model: [number, Rec][] = [];
+        let step = 0;
         for (const op of ops) {
           if (op === 'pop') {
             win.pop();
             model.shift();
           } else {
-            // A value the numeric aggregations skip (as add() does) still counts.
+            // A value the numeric aggregations skip (as add() does) still counts; times repeat (ties keep arrival order).
             const rec = { payload: op === 'bad' ? ('x' as unknown as number) : op / 10 };
-            win.push(time++, rec);
-            model.push(rec);
+            const time = Math.floor(step++ / 2);
+            win.push(time, rec);
+            model.push([time, rec]);
           }
           let acc = set.createAccumulator();
-          for (const r of model) acc = set.add(acc, r, 0);
+          for (const [t, r] of model) acc = set.add(acc, r, t);
           assert.equal(win.size, model.length);
           close(win.result(), set.result(acc));
         }
@@ -164,7 +168,8 @@ describe('sliding windows that update on exit', () => {
     assert.ok(createSlidingAggregator(maxOfCore) instanceof ExtremesWindow);
     assert.ok(createSlidingAggregator(compileAggregations([{ op: 'min' }, { op: 'range' }])) instanceof ExtremesWindow);
     assert.ok(createSlidingAggregator(compileAggregations([{ op: 'max' }, { op: 'median' }])) instanceof TwoStacksAggregator);
-    assert.ok(createSlidingAggregator(compileAggregations([{ op: 'last' }])) instanceof TwoStacksAggregator);
+    assert.ok(createSlidingAggregator(compileAggregations([{ op: 'last' }, { op: 'rate' }])) instanceof InvertibleWindow);
+    assert.ok(createSlidingAggregator(compileAggregations([{ op: 'distinct' }])) instanceof TwoStacksAggregator);
     assert.ok(createSlidingAggregator(maxOf) instanceof TwoStacksAggregator);
   });
 
@@ -206,8 +211,8 @@ describe('sliding windows that update on exit', () => {
 describe('per-event sliding windows (operator)', () => {
   type Rec = { payload: number };
   type In = { key: string; time: number; value: Rec };
-  const fast = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'min' }, { op: 'max' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
-  const generic = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'median' }, { op: 'first' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
+  const fast = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'min' }, { op: 'max' }, { op: 'first' }, { op: 'rate' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
+  const generic = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'median' }, { op: 'last' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
 
   function recompute(agg: AggregateFunction<Rec, unknown, unknown>, events: In[]): unknown {
     let acc = agg.createAccumulator();

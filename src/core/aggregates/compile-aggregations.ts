@@ -22,7 +22,7 @@ import { rangeAggregate } from './range';
 import { rateAggregate } from './rate';
 import { addSum, SumAcc, sumAggregate } from './sum';
 import { addVariance, stddevAggregate, VarianceAcc, varianceAggregate } from './variance';
-import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
+import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_FIRST_LAST, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
 import type { SlidingAggregator } from '../sliding-aggregator';
 import { ExtremesWindow } from '../extremes-window';
 
@@ -132,12 +132,14 @@ const CODES: Record<string, Code> = {
   rate: Code.Rate,
 };
 
-/** Families a sliding window can update on exit (rate and first/last need the events' order; the rest two-stacks). */
+/** Families a sliding window can update on exit; the others (percentiles, distinct) use two-stacks. */
 const SLIDE_KINDS: Partial<Record<Code, number>> = {
   [Code.Count]: SLIDE_COUNT,
   [Code.Sum]: SLIDE_SUM,
   [Code.Extremes]: SLIDE_EXTREMES,
   [Code.Variance]: SLIDE_VARIANCE,
+  [Code.FirstLast]: SLIDE_FIRST_LAST,
+  [Code.Rate]: SLIDE_FIRST_LAST,
 };
 
 /** One shared accumulator: the family's operations and where its input comes from. */
