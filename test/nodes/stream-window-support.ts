@@ -114,3 +114,13 @@ export async function restart(ports: number): Promise<Deployed> {
   await helper._redNodes.startFlows();
   return attach(ports);
 }
+
+/** One line per window message, times in seconds after `t0`: "start..end firing [values]". */
+export function fired(msgs: Msg[], t0: number): string[] {
+  return msgs.map((m) => `${(m.window.start - t0) / 1000}..${(m.window.end - t0) / 1000} ${m.window.firing} ${JSON.stringify(values(m))}`);
+}
+
+/** Configures a file context store named 'file' in a fresh directory (see restart). */
+export function useFileStore(): void {
+  helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });
+}
