@@ -1,12 +1,15 @@
 import { strict as assert } from 'assert';
 import * as sinon from 'sinon';
-import { deploy, events, helper, lastStatus, settle, until, values } from './stream-window-support';
+import { Deployed, deploy, events, fired, helper, lastStatus, restart, settle, statusSoon, until, useFileStore, values } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const S = 1000;
 
 describe('stream-session-window node', () => {
-  afterEach(() => helper.unload());
+  afterEach(async () => {
+    await helper.unload();
+    helper.settings({ contextStorage: undefined });
+  });
 
   it('closes a key\'s session after an inactivity gap', async () => {
     const d = await deploy('stream-session-window', { gap: '5s' });
@@ -40,6 +43,106 @@ describe('stream-session-window node', () => {
     assert.match(d.node.error.firstCall.args[0], /maxDuration/);
   });
 
+  describe('late data', () => {
+    // Key a: 1 at 0 s and 2 at 2 s form [0,7); b: 9 at 3 s. 3 at 20 s closes both; then 4 at 1 s
+    // would join a's fired session.
+    const feed = (d: Deployed): void => {
+      for (const m of events([['a', 1, T0], ['a', 2, T0 + 2 * S], ['b', 9, T0 + 3 * S], ['a', 3, T0 + 20 * S], ['a', 4, T0 + 1 * S]])) d.send(m);
+      d.send({ flush: true });
+    };
+    const lines = (d: Deployed): string[] => d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`);
+
+    it('drop: the late event joins nothing and is counted in the status', async () => {
+      const d = await deploy('stream-session-window', { gap: '5s', lateData: 'drop' });
+      feed(d);
+      await until(() => d.out[0].length === 3, 'three sessions');
+      await settle();
+      assert.deepEqual(lines(d).sort(), ['a 0..7 final [1,2]', 'a 20..25 final [3]', 'b 3..8 final [9]']);
+      assert.match(await statusSoon(d.node), /1 late/);
+    });
+
+    it('output: the late event leaves on port 2 with the session it would have formed and the watermark', async () => {
+      const d = await deploy('stream-session-window', { gap: '5s', lateData: 'output', outputs: 2 }, 2);
+      feed(d);
+      await until(() => d.out[0].length === 3 && d.out[1].length === 1, 'sessions and a late event');
+      assert.deepEqual(lines(d).sort(), ['a 0..7 final [1,2]', 'a 20..25 final [3]', 'b 3..8 final [9]']);
+      const late = d.out[1][0];
+      assert.equal(late.topic, 'a');
+      assert.equal(late.payload, 4);
+      assert.deepEqual(late.late, { window: { start: T0 + 1 * S, end: T0 + 6 * S }, watermark: T0 + 20 * S });
+    });
+
+    it('update: the fired session takes the late event and fires again as late, within allowed lateness', async () => {
+      const d = await deploy('stream-session-window', { gap: '5s', lateData: 'update', allowedLateness: '30s' });
+      feed(d);
+      await until(() => d.out[0].length === 4, 'four results');
+      await settle();
+      const a = lines(d).filter((l) => l.startsWith('a '));
+      assert.deepEqual(a, ['a 0..7 final [1,2]', 'a 0..7 late [1,4,2]', 'a 20..25 final [3]']);
+      assert.match(await statusSoon(d.node), /1 late/);
+    });
+
+    it('update: a late event that bridges two fired sessions merges them into one late result', async () => {
+      const d = await deploy('stream-session-window', { gap: '5s', lateData: 'update', allowedLateness: '1m' });
+      for (const m of events([['k', 1, T0], ['k', 2, T0 + 8 * S], ['k', 3, T0 + 30 * S], ['k', 4, T0 + 4 * S]])) d.send(m);
+      await until(() => d.out[0].length === 3, 'two sessions and a merged correction');
+      await settle();
+      assert.deepEqual(fired(d.out[0], T0), ['0..5 final [1]', '8..13 final [2]', '0..13 late [1,4,2]']);
+    });
+
+    it('update: beyond allowed lateness the event is dropped and counted', async () => {
+      const d = await deploy('stream-session-window', { gap: '5s', lateData: 'update', allowedLateness: '2s' });
+      feed(d);
+      await until(() => d.out[0].length === 3, 'three sessions');
+      await settle();
+      assert.deepEqual(lines(d).sort(), ['a 0..7 final [1,2]', 'a 20..25 final [3]', 'b 3..8 final [9]']);
+      assert.match(await statusSoon(d.node), /1 late/);
+    });
+  });
+
+  it('emit update: a running result after every event, then the final one', async () => {
+    const d = await deploy('stream-session-window', { gap: '5s', emit: 'update' });
+    for (const m of events([['a', 1, T0], ['a', 2, T0 + 2 * S], ['b', 7, T0 + 3 * S], ['a', 3, T0 + 20 * S]])) d.send(m);
+    await until(() => d.out[0].length === 6, 'six results');
+    await settle();
+    assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`), [
+      'a 0..5 update [1]', 'a 0..7 update [1,2]', 'b 3..8 update [7]',
+      'a 0..7 final [1,2]', 'b 3..8 final [7]', 'a 20..25 update [3]',
+    ]);
+  });
+
+  it('msg.reset with a topic drops that key\'s session, msg.flush fires the others, msg.reset alone drops all', async () => {
+    const d = await deploy('stream-session-window', { gap: '1h' });
+    for (const m of events([['a', 1, T0], ['b', 2, T0], ['c', 3, T0], ['a', 4, T0 + 1 * S]])) d.send(m);
+    d.send({ reset: true, topic: 'b' });
+    d.send({ flush: true });
+    await until(() => d.out[0].length === 2, 'two flushed sessions');
+    await settle();
+    assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`).sort(), ['a 1,4', 'c 3']);
+    // A reset key starts afresh: its next event opens a new session.
+    d.send({ topic: 'b', payload: 5, timestamp: T0 + 2 * S });
+    d.send({ topic: 'c', payload: 6, timestamp: T0 + 2 * S });
+    d.send({ reset: true });
+    d.send({ flush: true });
+    await settle();
+    assert.equal(d.out[0].length, 2, 'msg.reset without a topic dropped everything');
+    assert.equal(d.caught.length, 0);
+  });
+
+  it('keeps open sessions across a restart with a file context store', async () => {
+    useFileStore();
+    await deploy('stream-session-window', { gap: '5s', store: 'file' });
+    let d = await restart(1);
+    for (const m of events([['a', 1, T0], ['a', 2, T0 + 2 * S], ['b', 3, T0 + 1 * S]])) d.send(m);
+    await settle();
+    d = await restart(1);
+    d.send({ topic: 'a', payload: 4, timestamp: T0 + 5 * S });
+    d.send({ topic: 'a', payload: 5, timestamp: T0 + 30 * S });
+    await until(() => d.out[0].length === 2, 'the restored sessions');
+    await settle();
+    assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`).sort(), ['a 0..10 final [1,2,4]', 'b 1..6 final [3]']);
+  });
+
   describe('processing time (fake timers)', () => {
     let clock: sinon.SinonFakeTimers;
     beforeEach(() => {
@@ -59,6 +162,40 @@ describe('stream-session-window node', () => {
       clock.tick(1);
       await until(() => d.out[0].length === 1, 'the session');
       assert.deepEqual(values(d.out[0][0]), [1, 2]);
+    });
+
+    const BASE = T0 - 3600 * S;
+
+    it('idleTimeout closes every key\'s session when the stream goes quiet', async () => {
+      const d = await deploy('stream-session-window', { gap: '5s', idleTimeout: '30s' });
+      for (const m of events([['a', 1, BASE], ['b', 2, BASE + 1 * S], ['a', 3, BASE + 3 * S]])) d.send(m);
+      await settle();
+      clock.tick(29999);
+      await settle();
+      assert.equal(d.out[0].length, 0);
+      clock.tick(1);
+      await until(() => d.out[0].length === 2, 'the idle close');
+      assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], BASE)[0]}`).sort(), ['a 0..8 final [1,3]', 'b 1..6 final [2]']);
+      // The stream is on time again afterwards: a new event opens a new session.
+      d.send({ topic: 'a', payload: 4, timestamp: BASE + 20 * S });
+      d.send({ flush: true });
+      await until(() => d.out[0].length === 3, 'the next session');
+      assert.deepEqual(fired(d.out[0].slice(2), BASE), ['20..25 final [4]']);
+    });
+
+    it('emit early: every earlyEvery, the sessions that changed since the last one', async () => {
+      const d = await deploy('stream-session-window', { gap: '1m', emit: 'early', earlyEvery: '10s' });
+      d.send({ topic: 'k', payload: 1, timestamp: T0 });
+      clock.tick(10000);
+      await until(() => d.out[0].length === 1, 'an early result');
+      d.send({ topic: 'k', payload: 2, timestamp: T0 + 5 * S });
+      clock.tick(10000);
+      await until(() => d.out[0].length === 2, 'a second early result');
+      clock.tick(10000);
+      await settle();
+      d.send({ topic: 'k', payload: 3, timestamp: T0 + 2 * 60 * S });
+      await until(() => d.out[0].length === 3, 'the final result');
+      assert.deepEqual(fired(d.out[0], T0), ['0..60 early [1]', '0..65 early [1,2]', '0..65 final [1,2]']);
     });
   });
 });
