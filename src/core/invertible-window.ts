@@ -2,10 +2,11 @@
  * A sliding window whose aggregates are updated on exit instead of rebuilt: count and sum/avg
  * subtract the leaving value, variance runs Welford's update backwards, min and max keep
  * monotonic deques, first/last/rate a queue of the values they used (events enter in event-time
- * order, so its ends are the first and the last). Nothing is allocated per event beyond the slots of a few growing arrays.
+ * order, so its ends are the first and the last). Nothing is allocated per event beyond the slots
+ * of a few growing arrays.
  *
  * Subtracting floating-point values drifts a little with every exit, so sums and variances are
- * recomputed from the window's values once as many events have left as the window holds
+ * recomputed from the window's values once four times as many events have left as it holds
  * (amortized O(1) per event), and reset exactly whenever the window empties.
  */
 import type { CountAcc } from './aggregates/count';
@@ -40,6 +41,8 @@ export interface SlideSlot {
 
 const COMPACT_AT = 1024;
 const MIN_REBUILD = 64;
+/** Exits between recomputations, per event in the window: each event is re-added a quarter of a time on average. */
+const REBUILD_FACTOR = 4;
 
 /** FIFO window of (time, value) over count, sum, min/max and variance accumulators. */
 export class InvertibleWindow<IN, OUT> {
@@ -172,7 +175,7 @@ export class InvertibleWindow<IN, OUT> {
       this.clear();
       return;
     }
-    if (this.drifts && ++this.exitsSinceRebuild >= Math.max(MIN_REBUILD, this.size)) this.rebuild();
+    if (this.drifts && ++this.exitsSinceRebuild >= Math.max(MIN_REBUILD, REBUILD_FACTOR * this.size)) this.rebuild();
     if (this.head >= COMPACT_AT && this.head * 2 >= this.times.length) this.compact();
   }
 
