@@ -25,11 +25,18 @@ function editorDefaults(type) {
     settings: {},
     _: (k) => k,
   };
-  // The dialog scripts only need a stand-in for jQuery while they register.
-  const $ = new Proxy(function () {}, { get: () => $, apply: () => $ });
-  for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) {
-    new Function('RED', '$', 'jQuery', 'window', code)(RED, $, $, $);
-  }
+  // The dialog scripts only need a stand-in for jQuery while they register: $.extend merges the
+  // shared defaults of the editor library with a node's own; anything else chains to nothing.
+  const extend = (target, ...sources) => {
+    for (const src of sources) for (const [k, v] of Object.entries(src || {})) if (v !== undefined) target[k] = v;
+    return target;
+  };
+  const $ = new Proxy(function () {}, { get: (_, k) => (k === 'extend' ? extend : $), apply: () => $ });
+  const browser = { window: {}, document: { getElementById: () => null } };
+  const run = (code) => new Function('RED', '$', 'jQuery', 'window', 'document', code)(RED, $, $, browser.window, browser.document);
+  // The shared editor library (resources/stream-editor.js) defines the common fields the dialogs use.
+  run(fs.readFileSync(path.join(__dirname, '..', '..', 'resources', 'stream-editor.js'), 'utf8'));
+  for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) run(code);
   const values = {};
   for (const [k, v] of Object.entries(defaults)) if (v && v.value !== undefined) values[k] = JSON.parse(JSON.stringify(v.value));
   return values;
@@ -120,13 +127,20 @@ function iotPipeline() {
   const f = flow('iot');
   comment(f, 'IoT sensor pipeline: sensors → MQTT → windows, aggregates, detection → MQTT', [
     'Simulated sensors publish temperature and humidity to MQTT (`demo/sensors/<id>`, event time in `payload.ts`).',
-    'The pipeline subscribes and, per sensor (msg.topic = the last topic level):',
+    'The pipeline subscribes and, per sensor (msg.topic = the last topic level), takes two routes.',
     '',
-    '1. Readings are **filtered to the plausible range −50…100 °C**; error codes (−127 °C) go to the reject port.',
+    '**Per reading (rows above the lower comment)**, for dashboards and fast alerts:',
+    '1. Readings are **filtered to the plausible range −50…100 °C** one by one; error codes (−127 °C) go to the reject port.',
     '2. **1-minute average temperature** of the plausible readings in a tumbling window → `demo/stats/avg/<id>`. Readings',
     '   that arrive after their window closed leave on the aggregate\'s second port ("late").',
     '3. min / avg / max over a **5-minute sliding window** (every minute) → `demo/stats/range/<id>`.',
-    '4. **Anomaly detection** scores every reading against the last 5 minutes of its sensor → alerts on `demo/alerts/<id>`.',
+    '4. **Anomaly detection** scores every reading against the last 5 minutes of its sensor, so an alert leaves as soon as',
+    '   the odd reading arrives → `demo/alerts/<id>`.',
+    '',
+    '**Per 5-minute window (the seed pipeline, bottom rows)**, exactly as specified: a filter with its own **5-minute sliding',
+    'window (every minute)** keeps the readings in −50…100 °C and sends each window\'s plausible readings as one message;',
+    'anomaly detection in **window mode** analyses each of those 5-minute windows as a whole → `demo/alerts/window/<id>`.',
+    'These alerts come once a minute at most, when a window closes: slower, but each one looks at five full minutes.',
     '',
     'Set the broker in the `local MQTT` config node (default mqtt://localhost:1883). `npm start` in the project runs this',
     'flow with a built-in broker and a dashboard.',
@@ -185,6 +199,33 @@ function iotPipeline() {
   f.wire(anomalies, alertTopic);
   f.wire(anomalies, alertDebug);
   f.wire(alertTopic, alertOut);
+
+  // The seed pipeline as written: plausibility over a 5-minute sliding window, detection per window.
+  comment(f, 'Seed pipeline: filter over a 5-minute sliding window → anomaly per window → MQTT', [
+    'The route the project started from, step by step: readings are filtered to −50…100 °C **inside a 5-minute sliding',
+    'window that moves every minute**; each window that closes leaves as one message with its plausible readings',
+    '(msg.payload = readings, msg.window = start, end, count). The detector in **window mode** looks at each such window as',
+    'a whole and alerts when it holds readings far from the rest → `demo/alerts/window/<id>`.',
+    '',
+    'The detector\'s second port shows every analysed window with what was found in it.',
+  ].join('\n'), 11, 1);
+  const windowFilter = filter(f, 1, 12, {
+    name: 'plausible −50…100 °C / sliding 5m', windowType: 'sliding', size: '5m', slide: '1m', maxOutOfOrder: '5s', outputs: 1,
+    rules: [{ property: 'payload.temperature', op: 'between', value: '-50', value2: '100' }],
+  });
+  f.nodes.find((n) => n.id === windowFilter).wires = [[]];
+  f.wire(sub, windowFilter);
+  const windowAnomalies = detect(f, 2, 12, {
+    name: 'anomaly / each 5m window', mode: 'window', valueProperty: 'payload.temperature', history: '', outputs: 2,
+  });
+  f.nodes.find((n) => n.id === windowAnomalies).wires = [[], []];
+  f.wire(windowFilter, windowAnomalies);
+  const windowAlertTopic = f.add('change', 3, 12, { name: 'demo/alerts/window/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/window/" & topic', tot: 'jsonata' }] }, [[]]);
+  const windowAlertOut = mqttOut(f, broker, 4, 12, { name: 'publish window alerts' });
+  f.wire(windowAnomalies, windowAlertTopic);
+  f.wire(windowAlertTopic, windowAlertOut);
+  f.wire(windowAnomalies, debug(f, 3, 13, 'window anomalies', 'payload'));
+  f.wire(windowAnomalies, debug(f, 3, 14, 'analysed 5-minute windows', 'window'), 1);
   return f.nodes;
 }
 

@@ -80,7 +80,7 @@ async function deploy(flow: FlowNode[]): Promise<Running> {
 
 /** What each example must show within its run: debug node names that receive at least one message. */
 const EXPECTED_OUTPUT: Record<string, string[]> = {
-  '01 IoT sensor pipeline.json': ['1-minute averages', 'late readings', 'anomalies'],
+  '01 IoT sensor pipeline.json': ['1-minute averages', 'late readings', 'anomalies', 'analysed 5-minute windows'],
   '02 Tumbling window.json': ['windows', 'late readings'],
   '03 Sliding windows.json': ['30 s averages every 10 s', 'moving average'],
   '04 Session windows - machine runs.json': ['runs'],
@@ -142,6 +142,39 @@ describe('examples', function () {
     }
   }
 
+  /**
+   * The IoT example's seed route: a filter over 5-minute sliding windows (every minute) feeds
+   * window-mode detection, whose alerts reach MQTT. Its windows only close as virtual time passes.
+   */
+  function checkSeedRoute(running: Running, published: string[]): void {
+    const MINUTE = 60000;
+    const windows = running.debugOutput.get('analysed 5-minute windows')!;
+    assert.ok(windows.length > 0, 'the window-mode detector analysed windows');
+    const implausible = running.debugOutput.get('implausible readings')!;
+    assert.ok(implausible.length > 0, 'the run contains an implausible reading');
+    for (const m of windows) {
+      assert.equal(m.window.type, 'sliding');
+      assert.equal(m.window.end - m.window.start, 5 * MINUTE, 'a 5-minute window');
+      assert.equal(m.window.end % MINUTE, 0, 'windows slide by whole minutes');
+      assert.equal(m.payload.length, m.window.count);
+      for (const r of m.payload) {
+        const t = r.payload.temperature;
+        assert.ok(t >= -50 && t <= 100, `${m.topic}: ${t} °C passed the filter's window`);
+      }
+    }
+    // Windows that cover an implausible reading were analysed without it.
+    const covering = implausible.flatMap((bad) =>
+      windows.filter((m) => m.topic === bad.topic && m.window.start <= bad.timestamp && bad.timestamp < m.window.end),
+    );
+    assert.ok(covering.length > 0, 'some analysed window covers an implausible reading');
+    for (const m of covering) assert.ok(m.payload.every((r: Msg) => r.payload.temperature >= -50), `${m.topic} window without the error code`);
+    const alerts = running.debugOutput.get('window anomalies')!;
+    assert.ok(alerts.length > 0, 'window-mode detection raised an alert');
+    for (const a of alerts) assert.equal(a.window.end - a.window.start, 5 * MINUTE, 'an alert names its 5-minute window');
+    const onMqtt = published.filter((t) => t.startsWith('demo/alerts/window/'));
+    assert.deepEqual(onMqtt.sort(), alerts.map((a) => `demo/alerts/window/${a.topic}`).sort(), 'every window alert is published on MQTT');
+  }
+
   for (const file of files.filter((f) => !/MQTT|IoT|Kafka/.test(f))) {
     it(`${file}: deploys without errors or warnings and produces output`, async function () {
       this.timeout(60000);
@@ -154,12 +187,17 @@ describe('examples', function () {
     let server: net.Server;
     let broker: any;
     let url: string;
+    // Topics published by the flow's own clients, to see what reaches MQTT.
+    let published: string[] = [];
 
     before(async () => {
       broker = Aedes();
       server = net.createServer(broker.handle);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      broker.on('publish', (packet: { topic: string }, client: unknown) => {
+        if (client) published.push(packet.topic);
+      });
     });
 
     after(async () => {
@@ -174,6 +212,7 @@ describe('examples', function () {
         const mqttIns = flow.filter((n) => n.type === 'stream-mqtt-in').map((n) => helper.getNode.bind(helper, n.id));
         const simId = flow.find((n) => n.type === 'stream-sensor-sim')!.id;
         clock = sinon.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12), toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+        published = [];
         const running = await deploy(flow);
         // Count readings leaving the simulator and events leaving the MQTT in nodes.
         let sent = 0;
@@ -197,6 +236,7 @@ describe('examples', function () {
           await waitFor(() => received >= sent, 10000, `readings back from the broker (${received} of ${sent})`);
         }
         check(file, running);
+        if (/IoT/.test(file)) checkSeedRoute(running, published);
       });
     }
   });
