@@ -189,9 +189,22 @@ export interface CorpusScore extends ThresholdScore {
  * perfect = one full true positive per labelled window.
  */
 export function scoreCorpus(files: readonly ScoredFile[], cost: CostMatrix, probationPercent = 0.15): CorpusScore {
+  return scoreCorpusWith(files, cost, probationPercent);
+}
+
+/**
+ * Scores a corpus for one profile at a fixed threshold instead of the optimised one: how a
+ * detector fares when its alerts are taken as they come (e.g. 1 at each alert, threshold 1).
+ */
+export function scoreCorpusAt(files: readonly ScoredFile[], cost: CostMatrix, threshold: number, probationPercent = 0.15): CorpusScore {
+  return scoreCorpusWith(files, cost, probationPercent, threshold);
+}
+
+function scoreCorpusWith(files: readonly ScoredFile[], cost: CostMatrix, probationPercent: number, threshold?: number): CorpusScore {
   const sweep = (scoresOf: (f: ScoredFile) => readonly number[]): SweepPoint[] =>
     files.flatMap((f) => sweepFile(f.timestamps, scoresOf(f), f.windows, f.name, cost, probationPercent));
-  const best = optimiseThreshold(sweep((f) => f.anomalyScores), cost);
+  const points = sweep((f) => f.anomalyScores);
+  const best = threshold === undefined ? optimiseThreshold(points, cost) : scoreAtThreshold(points, cost, threshold);
   const nullScore = optimiseThreshold(sweep((f) => f.timestamps.map(() => 0.5)), cost).score;
   const perfect = files.reduce((n, f) => n + f.windows.length, 0) * cost.tpWeight;
   return { ...best, raw: best.score, nullScore, perfect, normalised: normalisedScore(best.score, nullScore, perfect) };

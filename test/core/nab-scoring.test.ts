@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import {
   CostMatrix, PROBATIONARY, normalisedScore, optimiseThreshold, probationaryLength, scaledSigmoid, scoreAtThreshold,
-  scoreCorpus, scoresByThreshold, sweepFile,
+  scoreCorpus, scoreCorpusAt, scoresByThreshold, sweepFile,
 } from '../../bench/nab/scoring';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,6 +9,7 @@ import * as path from 'path';
 import { loadCorpus, parseNabTime } from '../../bench/nab/corpus';
 
 const STANDARD: CostMatrix = { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 };
+const LOW_FP: CostMatrix = { tpWeight: 1, fnWeight: 1, fpWeight: 0.22, tnWeight: 1 };
 const LOW_FN: CostMatrix = { tpWeight: 1, fnWeight: 2, fpWeight: 0.11, tnWeight: 1 };
 const close = (a: number, b: number, eps = 1e-4): void => assert.ok(Math.abs(a - b) < eps, `${a} ≠ ${b}`);
 
@@ -83,7 +84,7 @@ describe('NAB scoring', () => {
       { name: 'b.csv', timestamps: t, windows: [[t[1000], t[1099]] as const] },
       { name: 'c.csv', timestamps: t, windows: [] },
     ];
-    for (const cost of [STANDARD, LOW_FN]) {
+    for (const cost of [STANDARD, LOW_FP, LOW_FN]) {
       const never = scoreCorpus(files.map((f) => ({ ...f, anomalyScores: t.map(() => 0) })), cost);
       close(never.normalised, 0);
       const perfect = scoreCorpus(files.map((f) => ({ ...f, anomalyScores: t.map((x) => (f.windows.some((w) => w[0] === x) ? 1 : 0)) })), cost);
@@ -92,6 +93,25 @@ describe('NAB scoring', () => {
       const late = scoreCorpus(files.map((f) => ({ ...f, anomalyScores: t.map((x) => (f.windows.some((w) => w[1] === x) ? 1 : 0)) })), cost);
       const w = scaledSigmoid(-1 / 100) / scaledSigmoid(-1);
       close(late.normalised, (100 * (3 * w + 3 * cost.fnWeight)) / (3 + 3 * cost.fnWeight));
+    }
+  });
+
+  it('scores alerts at a fixed threshold: rows below it are not detections, on every profile', () => {
+    const t = Array.from({ length: 2000 }, (_, i) => i * 300_000);
+    const files = [
+      { name: 'a.csv', timestamps: t, windows: [[t[500], t[599]] as const, [t[1500], t[1599]] as const] },
+      { name: 'c.csv', timestamps: t, windows: [] },
+    ];
+    // 1 at each window start, and a 0.7 in the file without windows (after its probation).
+    const scored = files.map((f) => ({ ...f, anomalyScores: t.map((x, i) => (f.windows.some((w) => w[0] === x) ? 1 : f.name === 'c.csv' && i === 1000 ? 0.7 : 0)) }));
+    for (const cost of [STANDARD, LOW_FP, LOW_FN]) {
+      const alertsOnly = scoreCorpusAt(scored, cost, 1);
+      close(alertsOnly.raw, 2);
+      assert.deepEqual([alertsOnly.tp, alertsOnly.fp], [2, 0]);
+      const withLower = scoreCorpusAt(scored, cost, 0.5);
+      close(withLower.raw, 2 - cost.fpWeight);
+      assert.deepEqual([withLower.tp, withLower.fp], [2, 1]);
+      close(withLower.normalised, (100 * (withLower.raw - withLower.nullScore)) / (2 - withLower.nullScore));
     }
   });
 

@@ -10,9 +10,10 @@
  *  - shape: the relative entropy of the recent values' spread over the history's quantile bins,
  *    for changes of behaviour within the usual range (DistributionShift).
  * Each goes through a Surprise standardiser (short mean vs its own long-run spread), the
- * surprises are summed and squashed into [0,1]. A score is emitted only at the onset of a deviation —
- * a value must beat the recent (decaying) peak by a margin — because one incident should raise
- * one alert, as early as possible, and not a stream of repeats.
+ * surprises are summed and squashed into [0,1] (the level). The score is the level only at the onset
+ * of a deviation — a value must beat the recent (decaying) peak by a margin — because one incident
+ * should raise one alert, as early as possible, and not a stream of repeats; the level, which stays
+ * high while the deviation lasts, tells when the incident is over.
  *
  * Default settings (chosen for sensors in general, not for one data set):
  *  - history 1000 events: about three days of 5-minute readings or 17 minutes at 1 Hz, long enough
@@ -22,7 +23,10 @@
  *  - a long window of 2000 deviations for "normal": longer than the history so a recent incident
  *    does not quickly become the norm;
  *  - onset margin 0.1 with a decay of 200 events: after an alert, a bigger deviation is needed to
- *    score again until the memory fades.
+ *    score again until the memory fades;
+ *  - threshold 0.42: the lowest (in steps of 0.01) at which white noise, a random walk and an AR(1)
+ *    process with φ 0.9 raise fewer than one alert per 7 000 events (noise and walk: about one per
+ *    13 000), while a level step of ~6σ or a short burst at ~8σ still alerts within a few values.
  */
 import { RollingQuantiles } from './rolling-quantiles';
 import { Surprise } from './surprise';
@@ -40,9 +44,8 @@ export interface AnomalyOptions {
   /** Events seen before any score (default 100). */
   minHistory?: number;
   /**
-   * Alert threshold on `level`, 0..1. Default 0.5: Gaussian white noise stays below ~0.46 over
-   * 300 000 values, while a level step of ~6σ or a burst of a few values at 8σ reaches it.
-   * (Isolated spikes are the spike pattern's job; this one is for incidents.)
+   * Alert threshold on `score`, 0..1 (default DEFAULT_ANOMALY_THRESHOLD; see the file comment).
+   * Isolated spikes are the spike pattern's job; this one is for incidents.
    */
   threshold?: number;
   /** Which deviations count (default both). */
@@ -55,9 +58,9 @@ export interface AnomalyOptions {
 
 /** The score of one value. */
 export interface AnomalyResult {
-  /** 0..1; high only at the onset of a deviation (what a benchmark or a ranking wants). */
+  /** 0..1; high only at the onset of a deviation: alerts compare it with the threshold, a benchmark ranks it. */
   score: number;
-  /** 0..1 before onset suppression: stays high while the deviation lasts; alerts compare it with the threshold. */
+  /** 0..1 before onset suppression: stays high while the deviation lasts, so it keeps an incident open. */
   level: number;
   /** What the value was expected to be (seasonal baseline when a period is known, else the median). */
   expected: number;
@@ -67,6 +70,9 @@ export interface AnomalyResult {
   /** False while the history is shorter than minHistory. */
   ready: boolean;
 }
+
+/** Default alert threshold on the anomaly score (see the file comment for how it was chosen). */
+export const DEFAULT_ANOMALY_THRESHOLD = 0.42;
 
 const ONSET_MARGIN = 0.1;
 // The recent spread is judged on the last 60 values over 20 quantile bins of the history (3
@@ -110,7 +116,7 @@ export class AnomalyDetector {
     const shortWindow = options.shortWindow ?? 10;
     // Never more than the history holds, or a short history would never be ready.
     this.minHistory = Math.min(history, Math.max(2, options.minHistory ?? 100));
-    this.threshold = options.threshold ?? 0.5;
+    this.threshold = options.threshold ?? DEFAULT_ANOMALY_THRESHOLD;
     this.direction = options.direction ?? 'both';
     this.levels = new RollingQuantiles(history);
     this.signed = new NumberRing(shortWindow);

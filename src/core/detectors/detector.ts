@@ -2,7 +2,7 @@
  * One interface over the five detectors, so a node can hold "a detector per key" without caring
  * which pattern it is, and analyse a closed window the same way.
  */
-import { AnomalyDetector, Direction, squash } from './anomaly';
+import { AnomalyDetector, DEFAULT_ANOMALY_THRESHOLD, Direction, squash } from './anomaly';
 import { SpikeDetector } from './spike';
 import { ChangePointDetector } from './change-point';
 import { DEFAULT_TREND_CONFIDENCE, TrendDetector, mannKendall, olsSlope } from './trend';
@@ -75,8 +75,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}): Strea
       return {
         update(time, value) {
           const r = d.update(time, value);
-          // Users see the persistent level as the score; the onset score (what NAB ranks) rides along.
-          return { pattern, score: r.level, level: r.level, threshold: d.threshold, hot: r.level >= d.threshold, expected: r.expected, direction: r.direction, ready: r.ready, details: { period: r.period, onset: r.score } };
+          // The score is the onset score: high where a deviation begins, so one incident ranks once
+          // and an alert means "something started". The persistent level only keeps an incident open.
+          return { pattern, score: r.score, level: r.level, threshold: d.threshold, hot: r.score >= d.threshold, expected: r.expected, direction: r.direction, ready: r.ready, details: { period: r.period, level: r.level } };
         },
       };
     }
@@ -125,6 +126,8 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}): Strea
   }
 }
 
+const WINDOW_Z_WEIGHT = 0.8;
+
 /** A detection inside a window, with the point it concerns. */
 export interface WindowDetection extends Detection {
   time: number;
@@ -152,13 +155,14 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       const median = q.median();
       const spread = q.quantile(0.95) - q.quantile(0.05);
       const scale = Math.max(1.4826 * q.mad(median), 0.01 * spread, 1e-9 * Math.abs(median), 1e-12);
-      const threshold = pattern === 'anomaly' ? o.threshold ?? 0.5 : o.confidence ?? 0.99999;
+      const threshold = pattern === 'anomaly' ? o.threshold ?? DEFAULT_ANOMALY_THRESHOLD : o.confidence ?? 0.99999;
       values.forEach((value, index) => {
         const z = (value - median) / scale;
         const direction = z >= 0 ? 'up' : 'down';
-        // A window has no history to learn its own noise from, so the anomaly score is the robust z on
-        // the streaming score's scale, doubled: the default threshold 0.5 then means |z| ≥ ~9.5.
-        const score = pattern === 'anomaly' ? squash(2 * Math.abs(z)) : 1 - 2 * normalTail(Math.abs(z));
+        // A window has no history to learn its own noise from, so the anomaly score is the robust z
+        // on the streaming score's scale, weighted so the default threshold means |z| ≥ ~9.7: a
+        // window of a few hundred values of heavy-tailed noise rarely holds such a value.
+        const score = pattern === 'anomaly' ? squash(WINDOW_Z_WEIGHT * Math.abs(z)) : 1 - 2 * normalTail(Math.abs(z));
         if (score >= threshold && directionAllows(o.direction, direction)) {
           out.push({ pattern, score, level: score, threshold, hot: true, expected: median, direction, ready: true, details: {}, time: times[index], value, index });
         }

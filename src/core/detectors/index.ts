@@ -1,6 +1,6 @@
 /** Pattern detectors: streaming per key, or over a closed window. */
 export * from './detector';
-export { AnomalyDetector, squash } from './anomaly';
+export { AnomalyDetector, DEFAULT_ANOMALY_THRESHOLD, squash } from './anomaly';
 export type { AnomalyOptions, AnomalyResult, Direction } from './anomaly';
 export { SpikeDetector } from './spike';
 export type { SpikeOptions, SpikeResult, SpikeMode } from './spike';
@@ -12,6 +12,8 @@ export { SeasonalityDetector, detectPeriod } from './seasonality';
 export type { Period, PeriodOptions, SeasonalityOptions } from './seasonality';
 export { AlertState } from './alert-state';
 export type { AlertStateOptions, AlertTransition } from './alert-state';
+export { KeyedDetector, DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS } from './keyed-detector';
+export type { HistorySpec, KeyedDetectorOptions, KeyedStep } from './keyed-detector';
 export { RollingQuantiles } from './rolling-quantiles';
 export { NumberRing } from './ring';
 export { autocorrelation } from './fft';

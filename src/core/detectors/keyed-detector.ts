@@ -1,0 +1,179 @@
+/**
+ * A detector per key with its incident state: what stream-detect runs for each key, and what the
+ * NAB benchmark runs per file, so the score a benchmark measures is the score a user sees.
+ *
+ * It owns the key table (bounded by maxKeys), turns a history given as a duration into a number of
+ * events once a key's event rate is known, and runs the alert state (one alert per incident, one
+ * end after the hold-off).
+ */
+import { AlertState, AlertTransition } from './alert-state';
+import { Detection, DetectorOptions, Pattern, StreamDetector, createDetector, validateDetectorOptions } from './detector';
+import { Key } from '../types';
+
+/** A history in events, or a duration (ms) sized into events from the key's observed rate. */
+export type HistorySpec = { events: number } | { duration: number };
+
+/** Keys tracked when maxKeys is not set: an anomaly detector with the default history holds ~100 kB per key. */
+export const DEFAULT_MAX_KEYS = 1000;
+
+/**
+ * Quiet event time (ms) before an incident ends, when not set: long enough that a deviation
+ * dipping under the threshold for a few seconds stays one incident, short enough that readings a
+ * few minutes apart end it at the first quiet one.
+ */
+export const DEFAULT_HOLD_OFF = 60_000;
+
+// Intervals observed before a duration history is turned into a number of events.
+const RATE_SAMPLE = 10;
+// The interval assumed when a key's first values all share one timestamp.
+const FALLBACK_INTERVAL = 1000;
+
+/** Settings of a keyed detector; every one has a default. */
+export interface KeyedDetectorOptions {
+  /** Default anomaly. */
+  pattern?: Pattern;
+  /** The detector's settings (its `history` is replaced by `history` below when that is given). */
+  options?: DetectorOptions;
+  history?: HistorySpec;
+  /** Default DEFAULT_HOLD_OFF. */
+  holdOff?: number;
+  /** Default DEFAULT_MAX_KEYS. */
+  maxKeys?: number;
+}
+
+/** What one value (or one analysed window) did for its key. */
+export interface KeyedStep {
+  detection: Detection;
+  /** 'start' when an incident opens with this value, 'end' when it closes. */
+  transition: AlertTransition;
+  /** Whether an incident is open after this value. */
+  inAlert: boolean;
+  /** When the open (or just ended) incident started. */
+  startedAt?: number;
+}
+
+interface KeyState {
+  detector?: StreamDetector;
+  /** Values waiting while a duration history learns the key's event rate. */
+  pending?: Array<[number, number]>;
+  alert: AlertState;
+  startedAt?: number;
+}
+
+/** Per-key detectors and incidents for one pattern (see the file comment). */
+export class KeyedDetector {
+  readonly pattern: Pattern;
+  readonly holdOff: number;
+  readonly maxKeys: number;
+  private readonly options: DetectorOptions;
+  private readonly history: HistorySpec | undefined;
+  private readonly keys = new Map<Key, KeyState>();
+  private alertCount = 0;
+  private activeCount = 0;
+  private dropped = 0;
+
+  constructor(o: KeyedDetectorOptions = {}) {
+    this.pattern = o.pattern ?? 'anomaly';
+    this.history = o.history;
+    this.options = { ...o.options };
+    if (o.history && 'events' in o.history) this.options.history = o.history.events;
+    validateDetectorOptions(this.pattern, this.options);
+    this.holdOff = o.holdOff ?? DEFAULT_HOLD_OFF;
+    this.maxKeys = o.maxKeys ?? DEFAULT_MAX_KEYS;
+  }
+
+  /** Keys currently tracked. */
+  get size(): number {
+    return this.keys.size;
+  }
+
+  /** Incidents started since creation. */
+  get alerts(): number {
+    return this.alertCount;
+  }
+
+  /** Incidents open now. */
+  get active(): number {
+    return this.activeCount;
+  }
+
+  /** Values refused because maxKeys keys were already tracked. */
+  get droppedKeys(): number {
+    return this.dropped;
+  }
+
+  /** Scores one value of `key` and runs its incident state; undefined when the key is over maxKeys. */
+  update(key: Key, time: number, value: number): KeyedStep | undefined {
+    const s = this.stateOf(key);
+    if (!s) return undefined;
+    return this.track(s, time, this.detect(s, time, value));
+  }
+
+  /** Runs the incident state of `key` on a detection made elsewhere (a closed window); undefined when over maxKeys. */
+  observe(key: Key, time: number, detection: Detection): KeyedStep | undefined {
+    const s = this.stateOf(key);
+    if (!s) return undefined;
+    return this.track(s, time, detection);
+  }
+
+  /** Forgets the history and open incident of `key`, or of every key. */
+  reset(key?: Key): void {
+    for (const [k, s] of this.keys) {
+      if (key !== undefined && k !== key) continue;
+      if (s.alert.inAlert) this.activeCount--;
+      this.keys.delete(k);
+    }
+  }
+
+  private stateOf(key: Key): KeyState | undefined {
+    let s = this.keys.get(key);
+    if (!s) {
+      if (this.keys.size >= this.maxKeys) {
+        this.dropped++;
+        return undefined;
+      }
+      s = { alert: new AlertState({ holdOff: this.holdOff }) };
+      if (this.history && 'duration' in this.history) s.pending = [];
+      else s.detector = createDetector(this.pattern, this.options);
+      this.keys.set(key, s);
+    }
+    return s;
+  }
+
+  private detect(s: KeyState, time: number, value: number): Detection {
+    if (s.detector) return s.detector.update(time, value);
+    const pending = s.pending!;
+    pending.push([time, value]);
+    if (pending.length <= RATE_SAMPLE) {
+      return { pattern: this.pattern, score: 0, level: 0, threshold: 1, hot: false, expected: value, direction: 'up', ready: false, details: {} };
+    }
+    // The median interval: a burst or a pause among the first values does not skew it.
+    const gaps = pending.slice(1).map(([t], i) => t - pending[i][0]).filter((g) => g > 0).sort((a, b) => a - b);
+    const interval = gaps.length ? gaps[gaps.length >> 1] : FALLBACK_INTERVAL;
+    const duration = (this.history as { duration: number }).duration;
+    const events = Math.max(3, Math.min(100000, Math.round(duration / interval)));
+    const detector = createDetector(this.pattern, { ...this.options, history: events });
+    s.detector = detector;
+    s.pending = undefined;
+    let last!: Detection;
+    for (const [t, v] of pending) last = detector.update(t, v);
+    return last;
+  }
+
+  private track(s: KeyState, time: number, d: Detection): KeyedStep {
+    // An incident starts on a qualifying value and lasts while the persistent level stays near
+    // the threshold; a value that does not qualify can never start one, whatever its level.
+    const signal = d.hot ? Math.max(d.score, d.threshold) : Math.min(d.level, d.threshold * 0.999);
+    const transition = s.alert.update(time, signal, d.threshold);
+    let startedAt = s.startedAt;
+    if (transition === 'start') {
+      startedAt = s.startedAt = time;
+      this.alertCount++;
+      this.activeCount++;
+    } else if (transition === 'end') {
+      this.activeCount--;
+      s.startedAt = undefined;
+    }
+    return { detection: d, transition, inAlert: s.alert.inAlert, startedAt };
+  }
+}

@@ -1,0 +1,141 @@
+import { strict as assert } from 'assert';
+import {
+  DEFAULT_ANOMALY_THRESHOLD, DEFAULT_HOLD_OFF, Detection, KeyedDetector, KeyedStep, createDetector,
+} from '../../src/core/detectors';
+import { ConfigError } from '../../src/core/errors';
+
+/** Seeded standard normal noise (mulberry32 + Box–Muller), so every series is reproducible. */
+function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const u = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+const SECOND = 1000;
+const MINUTE = 60_000;
+
+function feed(k: KeyedDetector, key: string, values: number[], step = MINUTE, start = 0): KeyedStep[] {
+  return values.map((v, i) => k.update(key, start + i * step, v)!);
+}
+
+const transitions = (steps: KeyedStep[]): string[] => steps.flatMap((s, i) => (s.transition ? [`${s.transition}@${i}`] : []));
+
+describe('keyed detector', () => {
+  it('defaults: anomaly, the hold-off of one minute, and the same score as the bare detector', () => {
+    const k = new KeyedDetector();
+    assert.equal(k.pattern, 'anomaly');
+    assert.equal(k.holdOff, DEFAULT_HOLD_OFF);
+    assert.equal(DEFAULT_HOLD_OFF, MINUTE);
+    const noise = gaussian(1);
+    const xs = Array.from({ length: 1500 }, (_, i) => 20 + noise() + (i >= 1200 && i < 1210 ? 12 : 0));
+    const bare = createDetector('anomaly');
+    const steps = feed(k, 'a', xs);
+    steps.forEach((s, i) => assert.deepEqual(s.detection, bare.update(i * MINUTE, xs[i]), `value ${i}`));
+    assert.equal(steps[1200].detection.threshold, DEFAULT_ANOMALY_THRESHOLD);
+  });
+
+  it('one incident: one start at its onset, one end after the quiet hold-off, with when it started', () => {
+    const k = new KeyedDetector({ holdOff: 5 * MINUTE });
+    const noise = gaussian(2);
+    const steps = feed(k, 'boiler', Array.from({ length: 1500 }, (_, i) => 20 + noise() + (i >= 1200 && i < 1220 ? 25 : 0)));
+    const t = transitions(steps);
+    assert.equal(t.length, 2, t.join(' '));
+    const start = Number(t[0].split('@')[1]);
+    const end = Number(t[1].split('@')[1]);
+    assert.ok(t[0].startsWith('start') && start >= 1200 && start <= 1203, t.join(' '));
+    assert.ok(t[1].startsWith('end') && end >= 1220 + 5, t.join(' '));
+    assert.equal(steps[end].startedAt, start * MINUTE);
+    assert.ok(steps[start].detection.score >= DEFAULT_ANOMALY_THRESHOLD);
+    assert.ok(steps.slice(start, end).every((s) => s.inAlert) && !steps[end].inAlert);
+    assert.equal(k.alerts, 1);
+    assert.equal(k.active, 0);
+  });
+
+  it('at the default threshold, white noise, a random walk and an AR(1) process raise fewer than one alert per 5 000 events', () => {
+    const n = 30_000;
+    for (const [kind, next] of [
+      ['white noise', (g: () => number) => () => g()],
+      ['random walk', (g: () => number) => { let w = 0; return () => (w += g()); }],
+      ['AR(1) φ 0.9', (g: () => number) => { let w = 0; return () => (w = 0.9 * w + g()); }],
+    ] as Array<[string, (g: () => number) => () => number]>) {
+      let alerts = 0;
+      for (const seed of [101, 102]) {
+        const k = new KeyedDetector();
+        const value = next(gaussian(seed));
+        for (let i = 0; i < n; i++) if (k.update('s', i * SECOND, value())!.transition === 'start') alerts++;
+      }
+      assert.ok(alerts < (2 * n) / 5000, `${kind}: ${alerts} alerts in ${2 * n} events`);
+    }
+  });
+
+  it('a level step of 6σ alerts within a few values', () => {
+    const noise = gaussian(3);
+    const steps = feed(new KeyedDetector(), 's', Array.from({ length: 1400 }, (_, i) => (i < 1200 ? 0 : 6) + noise()));
+    const starts = transitions(steps).filter((x) => x.startsWith('start'));
+    assert.ok(starts.length >= 1 && Number(starts[0].split('@')[1]) >= 1200 && Number(starts[0].split('@')[1]) <= 1205, starts.join(' '));
+  });
+
+  it('a dip under the threshold shorter than the hold-off keeps one incident', () => {
+    const hot = (score: number): Detection => ({ pattern: 'spike', score, level: score, threshold: 0.5, hot: score >= 0.5, expected: 0, direction: 'up', ready: true, details: {} });
+    const k = new KeyedDetector({ pattern: 'spike', holdOff: 3 * MINUTE });
+    const scores = [0, 0.9, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9];
+    const steps = scores.map((s, i) => k.observe('w', i * MINUTE, hot(s))!);
+    assert.deepEqual(transitions(steps), ['start@1', 'end@7', 'start@9']);
+    assert.equal(steps[7].startedAt, MINUTE);
+    assert.equal(k.alerts, 2);
+    assert.equal(k.active, 1);
+  });
+
+  it('keeps keys apart and refuses keys over maxKeys, counting them', () => {
+    const k = new KeyedDetector({ pattern: 'trend', maxKeys: 2 });
+    assert.ok(k.update('a', 0, 1));
+    assert.ok(k.update('b', 0, 1));
+    assert.equal(k.update('c', 0, 1), undefined);
+    assert.equal(k.observe('c', 0, createDetector('trend').update(0, 1)), undefined);
+    assert.equal(k.droppedKeys, 2);
+    assert.equal(k.size, 2);
+    assert.ok(k.update('a', MINUTE, 2), 'known keys still work');
+  });
+
+  it('a history given as a duration is sized from the key\'s event rate', () => {
+    // One event a minute and 20 minutes of history: the detector of a 20-event history.
+    const k = new KeyedDetector({ pattern: 'trend', history: { duration: 20 * MINUTE } });
+    const same = createDetector('trend', { history: 20 });
+    const other = createDetector('trend', { history: 60 });
+    const xs = Array.from({ length: 60 }, (_, i) => (i < 30 ? i : 30));
+    const steps = feed(k, 'k', xs);
+    const expected = xs.map((v, i) => same.update(i * MINUTE, v));
+    const otherwise = xs.map((v, i) => other.update(i * MINUTE, v));
+    steps.slice(0, 10).forEach((s) => assert.equal(s.detection.ready, false));
+    for (let i = 10; i < 60; i++) assert.deepEqual(steps[i].detection, expected[i], `value ${i}`);
+    assert.notDeepEqual(steps[59].detection, otherwise[59]);
+  });
+
+  it('reset forgets one key (or all): its history and open incident', () => {
+    const k = new KeyedDetector({ pattern: 'spike', holdOff: 0 });
+    const noise = gaussian(4);
+    const xs = Array.from({ length: 150 }, (_, i) => 50 + noise() + (i === 149 ? 40 : 0));
+    feed(k, 'a', xs);
+    feed(k, 'b', xs);
+    assert.equal(k.active, 2);
+    k.reset('a');
+    assert.equal(k.active, 1);
+    assert.equal(k.size, 1);
+    assert.equal(k.update('a', 200 * MINUTE, 50)!.detection.ready, false, 'a starts over');
+    assert.equal(k.update('b', 200 * MINUTE, 50)!.detection.ready, true, 'b keeps its history');
+    k.reset();
+    assert.equal(k.size, 0);
+    assert.equal(k.active, 0);
+  });
+
+  it('bad detector options are a ConfigError naming the field', () => {
+    assert.throws(() => new KeyedDetector({ options: { threshold: 2 } }), (e: unknown) => e instanceof ConfigError && /threshold/.test(e.message));
+    assert.throws(() => new KeyedDetector({ history: { events: 1 } }), (e: unknown) => e instanceof ConfigError && /history/.test(e.message));
+  });
+});
