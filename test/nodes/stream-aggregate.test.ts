@@ -1,13 +1,14 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { Msg, deploy, events, helper, lastStatus, settle, until } from './stream-window-support';
+import { Msg, deploy, events, helper, lastStatus, restart, settle, until, useFileStore } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 
 describe('stream-aggregate node', () => {
   afterEach(async () => {
     await helper.unload();
+    helper.settings({ contextStorage: undefined });
   });
 
   it('aggregates its own tumbling windows per key in event time', async () => {
@@ -168,6 +169,50 @@ describe('stream-aggregate node', () => {
     assert.equal(d.out[1][0].late.watermark, T0 + 12000);
   });
 
+  describe('on its own windows', () => {
+    const line = (m: Msg): string => `${m.topic} ${(m.window.start - T0) / 1000} ${m.window.firing} ${JSON.stringify(m.payload)}`;
+
+    it('keeps accumulators (sketches and sets included) across a restart with a file context store', async () => {
+      useFileStore();
+      const aggregations = [{ op: 'avg' }, { op: 'count' }, { op: 'median' }, { op: 'distinct' }, { op: 'first' }];
+      await deploy('stream-aggregate', { windowType: 'session', gap: '5s', store: 'file', aggregations });
+      let d = await restart(1);
+      for (const m of events([['a', 10, T0], ['a', 20, T0 + 2000], ['b', 7, T0 + 1000]])) d.send(m);
+      await settle();
+      d = await restart(1);
+      d.send({ topic: 'a', payload: 30, timestamp: T0 + 4000 });
+      d.send({ topic: 'a', payload: 0, timestamp: T0 + 30000 });
+      await until(() => d.out[0].length === 2, 'the restored sessions');
+      const byKey = Object.fromEntries(d.out[0].map((m) => [m.topic, m]));
+      assert.deepEqual(byKey.a.payload, { avg: 20, count: 3, median: 20, distinct: 3, first: 10 });
+      assert.deepEqual(byKey.a.window, { type: 'session', key: 'a', start: T0, end: T0 + 9000, count: 3, firing: 'final' });
+      assert.deepEqual(byKey.b.payload, { avg: 7, count: 1, median: 7, distinct: 1, first: 7 });
+    });
+
+    it('emit update: a running result after every event, then the final one', async () => {
+      const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', emit: 'update', aggregations: [{ op: 'sum' }, { op: 'count' }] });
+      for (const m of events([['k', 1, T0 + 1000], ['k', 2, T0 + 2000], ['k', 3, T0 + 12000]])) d.send(m);
+      await until(() => d.out[0].length === 4, 'four results');
+      await settle();
+      assert.deepEqual(d.out[0].map(line), [
+        'k 0 update {"sum":1,"count":1}',
+        'k 0 update {"sum":3,"count":2}',
+        'k 0 final {"sum":3,"count":2}',
+        'k 10 update {"sum":3,"count":1}',
+      ]);
+    });
+
+    it('lateData update: a late event re-emits the corrected result with firing late', async () => {
+      const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', lateData: 'update', allowedLateness: '5s', aggregations: [{ op: 'sum' }] });
+      for (const m of events([['k', 1, T0 + 1000], ['k', 2, T0 + 11000], ['k', 3, T0 + 2000], ['k', 4, T0 + 30000], ['k', 5, T0 + 3000]])) d.send(m);
+      d.send({ flush: true });
+      await until(() => d.out[0].length === 4, 'four results');
+      await settle();
+      // 5 at 3 s comes after the watermark passed 10 + 5 s: no window is kept for it any more.
+      assert.deepEqual(d.out[0].map(line), ['k 0 final {"sum":1}', 'k 0 late {"sum":4}', 'k 10 final {"sum":2}', 'k 30 final {"sum":4}']);
+    });
+  });
+
   describe('processing time', () => {
     let clock: sinon.SinonFakeTimers;
     beforeEach(() => {
@@ -185,6 +230,20 @@ describe('stream-aggregate node', () => {
       await until(() => d.out[0].length === 1, 'the window on time');
       assert.equal(d.out[0][0].payload.count, 2);
       assert.equal(d.out[0][0].window.end, T0 + 5000);
+    });
+
+    it('idleTimeout closes every hopping window of a quiet stream', async () => {
+      const base = T0 - 3600000;
+      const d = await deploy('stream-aggregate', { windowType: 'sliding', size: '10s', slide: '5s', idleTimeout: '30s', aggregations: [{ op: 'avg' }, { op: 'count' }] });
+      d.send({ topic: 'k', payload: 5, timestamp: base + 1000 });
+      d.send({ topic: 'k', payload: 7, timestamp: base + 2000 });
+      await settle();
+      clock.tick(29999);
+      await settle();
+      assert.equal(d.out[0].length, 0);
+      clock.tick(1);
+      await until(() => d.out[0].length === 2, 'the idle close');
+      assert.deepEqual(d.out[0].map((m) => [(m.window.start - base) / 1000, m.payload]), [[-5, { avg: 6, count: 2 }], [0, { avg: 6, count: 2 }]]);
     });
   });
 });

@@ -1,13 +1,17 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
-import { Msg, deploy, events, helper, lastStatus, settle, until, values } from './stream-window-support';
+import * as sinon from 'sinon';
+import { Msg, deploy, events, fired, helper, lastStatus, restart, settle, until, useFileStore, values } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const S = 1000;
 const plausible = [{ property: 'payload', op: 'between', value: '0', value2: '60' }];
 
 describe('stream-filter node', () => {
-  afterEach(() => helper.unload());
+  afterEach(async () => {
+    await helper.unload();
+    helper.settings({ contextStorage: undefined });
+  });
 
   it('passes messages that satisfy the rules and sends the others to the second output', async () => {
     const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
@@ -148,5 +152,63 @@ describe('stream-filter node', () => {
     const d = await deploy('stream-filter', { rules: [{ op: 'jsonata', value: 'payload >' }] });
     assert.equal(lastStatus(d.node).fill, 'red');
     assert.match(d.node.error.firstCall.args[0], /rules\[0\]\.value/);
+  });
+
+  describe('on its own windows', () => {
+    it('keeps the passing events of open windows across a restart with a file context store', async () => {
+      useFileStore();
+      await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '10s', outputs: 2, store: 'file' }, 2);
+      let d = await restart(2);
+      for (const m of events([['k', 5, T0 + 1 * S], ['k', 99, T0 + 2 * S]])) d.send(m);
+      await until(() => d.out[1].length === 1, 'the failing event at once');
+      d = await restart(2);
+      for (const m of events([['k', 7, T0 + 3 * S], ['k', 8, T0 + 12 * S]])) d.send(m);
+      await until(() => d.out[0].length === 1, 'the restored window');
+      assert.deepEqual(fired(d.out[0], T0), ['0..10 final [5,7]']);
+      assert.equal(d.out[0][0].window.count, 2);
+      assert.equal(d.out[1].length, 0);
+    });
+
+    it('emit update: running windows of the passing events, as a window node followed by the filter sends them', async () => {
+      const input = events([['k', 5, T0 + 1 * S], ['k', 99, T0 + 2 * S], ['k', 7, T0 + 3 * S], ['k', 8, T0 + 12 * S]]);
+      const own = await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '10s', emit: 'update' });
+      input.forEach((m) => own.send({ ...m }));
+      await until(() => own.out[0].length === 5, 'five results');
+      await settle();
+      const direct = fired(own.out[0], T0);
+      await helper.unload();
+      // The failing 99 changes the window too (it is in the window node's update), so its update
+      // repeats the passing events.
+      assert.deepEqual(direct, ['0..10 update [5]', '0..10 update [5]', '0..10 update [5,7]', '0..10 final [5,7]', '10..20 update [8]']);
+      const chained = await deploy('stream-tumbling-window', { size: '10s', emit: 'update', wires: [['flt']] }, 1, [
+        { id: 'flt', type: 'stream-filter', z: 'f', rules: plausible, windowType: 'none', wires: [['out0']] },
+      ]);
+      input.forEach((m) => chained.send({ ...m }));
+      await until(() => chained.out[0].length === 5, 'five chained results');
+      assert.deepEqual(fired(chained.out[0], T0), direct);
+    });
+
+    describe('processing time (fake timers)', () => {
+      let clock: sinon.SinonFakeTimers;
+      beforeEach(() => {
+        clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+      });
+      afterEach(() => clock.restore());
+
+      it('idleTimeout closes a quiet key\'s session, which failing events extended', async () => {
+        const base = T0 - 3600 * S;
+        const d = await deploy('stream-filter', { rules: plausible, windowType: 'session', gap: '1m', idleTimeout: '30s', outputs: 2 }, 2);
+        for (const m of events([['k', 5, base], ['k', 7, base + 2 * S], ['k', 99, base + 50 * S]])) d.send(m);
+        await settle();
+        assert.equal(d.out[1].length, 1);
+        clock.tick(29999);
+        await settle();
+        assert.equal(d.out[0].length, 0);
+        clock.tick(1);
+        await until(() => d.out[0].length === 1, 'the idle close');
+        assert.deepEqual(fired(d.out[0], base), ['0..110 final [5,7]']);
+        assert.equal(d.out[0][0].window.count, 2);
+      });
+    });
   });
 });
