@@ -9,6 +9,9 @@
  * What lives here is what the event, window, time, output and limits settings have in common across
  * nodes: their form rows, defaults with validators, TypedInputs, the context-store picker, the
  * show/hide rules and the label helpers. A node file keeps only what is specific to it.
+ *
+ * Every validator declares (v, opt): Node-RED shows a returned string as the reason beside the red
+ * field only for two-parameter validators; from a one-parameter one, a string counts as valid.
  */
 (function () {
   "use strict";
@@ -101,12 +104,12 @@
 
     /** A validator for a duration field: true, or the reason Node-RED shows beside the red field. */
     duration: function (opts) {
-      return function (v) { var p = S.durationProblem(v, opts); return p ? p : true; };
+      return function (v, opt) { var p = S.durationProblem(v, opts); return p ? p : true; };
     },
 
     /** A validator for an optional whole number in [opts.min, opts.max]. */
     integer: function (opts) {
-      return function (v) {
+      return function (v, opt) {
         if (blank(v)) return true;
         var n = Number(v);
         var ok = /^\s*\d+\s*$/.test(String(v)) && n >= opts.min && (opts.max === undefined || n <= opts.max);
@@ -114,9 +117,24 @@
       };
     },
 
+    /** A validator for a whole number from min to max as Number() reads it; empty passes when optional. */
+    wholeNumber: function (min, max, optional) {
+      return function (v, opt) {
+        if ((v === "" || v === undefined || v === null) && optional) return true;
+        var n = Number(v);
+        return (String(v).trim() !== "" && Math.floor(n) === n && n >= min && n <= max) ||
+          ("a whole number from " + min + " to " + max + (optional ? ", or empty" : ""));
+      };
+    },
+
+    /** A validator for a setting with a fixed set of values. */
+    oneOf: function (list) {
+      return function (v, opt) { return list.indexOf(v) >= 0 || "one of " + list.join(", "); };
+    },
+
     /** A validator for slide: "event" (per-event sliding) or a duration. */
     slide: function () {
-      return function (v) {
+      return function (v, opt) {
         if (blank(v) || String(v).trim() === "event") return true;
         var p = S.durationProblem(v, { required: true });
         return p ? 'use "event" or ' + p : true;
@@ -134,7 +152,7 @@
     },
 
     /** A validator for an optional JSONata expression. */
-    jsonata: function (v) {
+    jsonata: function (v, opt) {
       if (blank(v)) return true;
       try { jsonata(v); return true; } catch (e) { return "invalid JSONata: " + e.message; }
     },

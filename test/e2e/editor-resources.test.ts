@@ -32,6 +32,16 @@ const DIALOGS: DialogCase[] = [
   { type: 'stream-detect', select: { mode: 'window', windowType: 'sliding' }, headings: ['event', 'window'], duration: 'size' },
 ];
 
+// Connector dialogs use the library's number and choice validators; config nodes open as config dialogs.
+const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
+  { type: 'stream-mqtt-broker', field: 'keepalive', config: true },
+  { type: 'stream-mqtt-in', field: '' },
+  { type: 'stream-mqtt-out', field: 'queueSize' },
+  { type: 'stream-kafka-broker', field: 'retries', config: true },
+  { type: 'stream-kafka-in', field: 'maxInFlight' },
+  { type: 'stream-kafka-out', field: 'batchSize' },
+];
+
 // Every property each dialog saves, in order, with its default: flows, examples and the runtime
 // read these names (DESIGN.md §3), so moving the dialogs onto the shared library must not change one.
 const SHARED_DEFAULTS: Record<string, unknown> = {
@@ -90,7 +100,7 @@ describe('shared editor resources', function () {
 
   it('are named by every dialog that uses them, under the package name Node-RED serves them at', () => {
     const tag = `<script src="resources/${pkg.name}/stream-editor.js"></script>`;
-    for (const { type } of DIALOGS) {
+    for (const type of [...DIALOGS.map((d) => d.type), ...CONNECTORS.filter((c) => c.field).map((c) => c.type)]) {
       const html = fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8');
       assert.ok(html.startsWith(tag), `${type}.html loads the shared editor code first`);
     }
@@ -231,12 +241,49 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       await input.fill('5s');
       await input.press('Tab');
       await page.waitForSelector(`#node-input-${dialog.duration}:not(.input-error)`, { timeout: 5000 });
+      // A limit outside any window setting: validated on its own, with its reason too.
+      const maxKeys = page.locator('#node-input-maxKeys');
+      await maxKeys.fill('many');
+      await maxKeys.press('Tab');
+      await page.waitForSelector('#node-input-maxKeys.input-error', { timeout: 5000 });
+      await maxKeys.hover();
+      await page.locator('.red-ui-popover', { hasText: 'a whole number of at least 1, or empty' }).first().waitFor({ state: 'visible', timeout: 5000 });
 
       await page.click('#node-dialog-cancel');
       await page.locator('#node-input-name').waitFor({ state: 'detached', timeout: 10000 });
       assert.deepEqual(consoleErrors.slice(before), []);
     });
   }
+
+  for (const c of CONNECTORS) {
+    it(`${c.type}: opens without console errors${c.field ? ', says which whole numbers a bad one may be' : ''}`, async () => {
+      const before = consoleErrors.length;
+      const prefix = c.config ? 'node-config-input' : 'node-input';
+      if (c.config) await page.evaluate((type) => (window as any).RED.editor.editConfig('', type, '_ADD_'), c.type);
+      else await page.evaluate(addAndEdit, c.type);
+      await page.locator(`#${prefix}-name`).waitFor({ state: 'visible', timeout: 10000 });
+      if (c.field) {
+        const input = page.locator(`#${prefix}-${c.field}`);
+        await input.scrollIntoViewIfNeeded();
+        await input.fill('lots');
+        await input.press('Tab');
+        await page.waitForSelector(`#${prefix}-${c.field}.input-error`, { timeout: 5000 });
+        await input.hover();
+        await page.locator('.red-ui-popover', { hasText: 'a whole number from' }).first().waitFor({ state: 'visible', timeout: 5000 });
+      }
+      await page.click(c.config ? '#node-config-dialog-cancel' : '#node-dialog-cancel');
+      await page.locator(`#${prefix}-name`).waitFor({ state: 'detached', timeout: 10000 });
+      assert.deepEqual(consoleErrors.slice(before), []);
+    });
+  }
+
+  it('declares every validator with (value, opt), the form whose reasons Node-RED shows', async () => {
+    const oneParameter = await page.evaluate((types) => types.flatMap((t) => {
+      const d = (window as any).RED.nodes.getType(t).defaults;
+      return Object.keys(d).filter((k) => d[k].validate && d[k].validate.length !== 2).map((k) => `${t}.${k}`);
+    }), DIALOGS.map((d) => d.type));
+    assert.deepEqual(oneParameter, []);
+  });
 
   it('keeps every saved property name and default of each dialog', async () => {
     for (const [type, [names, own]] of Object.entries(SAVED)) {
