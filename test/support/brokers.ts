@@ -49,11 +49,16 @@ export function missingPrerequisite(name: BrokerName): string | undefined {
   if (process.env.STREAM_TEST_BROKERS === 'none') return 'disabled by STREAM_TEST_BROKERS=none';
   if (name === 'kafka') {
     if (!which('java')) return 'java is not installed';
+    // The broker's TLS listeners need a throw-away CA (openssl) and a keystore Java can read (keytool).
+    if (!which('openssl')) return 'openssl is not installed (needed for the TLS listeners)';
+    if (!which('keytool')) return 'keytool is not installed (it comes with the Java runtime)';
     const cached = fs.existsSync(path.join(os.homedir(), '.cache', 'node-red-contrib-stream-processing'));
     if (!which('mvn') && !cached) return 'mvn is not installed (needed once to fetch Kafka)';
     return undefined;
   }
-  return which('mosquitto') ? undefined : 'mosquitto is not installed (apt-get install mosquitto)';
+  if (!which('mosquitto')) return 'mosquitto is not installed (apt-get install mosquitto)';
+  if (name === 'mqtt-auth' && !which('openssl')) return 'openssl is not installed (needed for the TLS listener)';
+  return undefined;
 }
 
 /** Starts (once per run) or restarts a broker; resolves with its KEY=VALUE connection settings. */
