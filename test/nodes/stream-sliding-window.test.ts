@@ -311,6 +311,19 @@ describe('stream-sliding-window node', () => {
       ]);
     });
 
+    it('slide "event", emit early: no early results, each window fires once when complete', async () => {
+      const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', maxOutOfOrder: '5s', emit: 'early', earlyEvery: '10s' });
+      d.send({ topic: 'k', payload: 1, timestamp: T0 });
+      clock.tick(30000);
+      await settle();
+      assert.equal(d.out[0].length, 0, 'the event waits for the watermark, early or not');
+      d.send({ topic: 'k', payload: 2, timestamp: T0 + 5 * S });
+      await until(() => d.out[0].length === 1, 'the entry at 0 s');
+      clock.tick(30000);
+      await settle();
+      assert.deepEqual(fired(d.out[0], T0), ['-10..0 final [1]']);
+    });
+
     it('processing time: hopping windows close on the clock', async () => {
       const d = await deploy('stream-sliding-window', { size: '10s', slide: '5s', timeMode: 'processing' });
       d.send({ topic: 'k', payload: 1 });
