@@ -1,7 +1,7 @@
 import { collectEvents } from '../core/collect-events';
 import {
-  AlertState, Detection, DetectorOptions, PATTERNS, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector,
-  validateDetectorOptions,
+  DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, Detection, DetectorOptions, HistorySpec, KeyedDetector, KeyedStep, PATTERNS, Pattern,
+  WindowDetection, analyseWindow, validateDetectorOptions,
 } from '../core/detectors';
 import { parseDuration } from '../core/duration';
 import { ConfigError, InputError, describeValue } from '../core/errors';
@@ -34,15 +34,7 @@ interface DetectNodeConfig extends WindowConfig {
 
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-/** Events of history per key, or a duration turned into events once the key's rate is known. */
-type History = { events: number } | { duration: number } | undefined;
-
-// Bounds memory: an anomaly detector with the default history holds ~100 kB per key.
-const DEFAULT_MAX_KEYS = 1000;
-// Intervals observed before a duration history is turned into a number of events.
-const RATE_SAMPLE = 10;
-
-function parseHistory(value: unknown): History {
+function parseHistory(value: unknown): HistorySpec | undefined {
   if (isBlank(value)) return undefined;
   const text = String(value).trim();
   if (/^\d+$/.test(text)) {
@@ -68,7 +60,7 @@ function parseConfidence(value: unknown): number | undefined {
   return n === undefined ? undefined : n >= 50 ? n / 100 : n;
 }
 
-function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: DetectorOptions; history: History } {
+function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: DetectorOptions; history: HistorySpec | undefined } {
   const pattern = (isBlank(config.pattern) ? 'anomaly' : config.pattern) as Pattern;
   if (!PATTERNS.includes(pattern)) throw new ConfigError('pattern', `"${String(config.pattern)}" is not a pattern; use one of ${PATTERNS.join(', ')}`);
   const history = parseHistory(config.history);
@@ -79,20 +71,10 @@ function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: De
     confidence: parseConfidence(config.confidence),
     minHistory: parseNumber(config.minHistory, 'minHistory', 'a whole number of events, 0 or more', (x) => Number.isInteger(x) && x >= 0),
     direction,
-    history: history && 'events' in history ? history.events : undefined,
   };
   for (const k of Object.keys(options) as (keyof DetectorOptions)[]) if (options[k] === undefined) delete options[k];
   validateDetectorOptions(pattern, options);
   return { pattern, options, history };
-}
-
-/** Per-key state: the detector (created once the history size is known), the incident, counters. */
-interface KeyState {
-  detector?: StreamDetector;
-  /** Values waiting while a duration history learns the key's event rate. */
-  pending?: Array<[number, number]>;
-  alert: AlertState;
-  startedAt?: number;
 }
 
 function numericValue(raw: unknown, label: string): number {
@@ -111,7 +93,7 @@ export = (RED: RedAPI) => {
       const { pattern, options, history } = parseOptions(config);
       const mode = isBlank(config.mode) ? 'stream' : config.mode;
       if (mode !== 'stream' && mode !== 'window') throw new ConfigError('mode', `"${String(mode)}" is not allowed; use stream or window`);
-      const holdOff = isBlank(config.holdOff) ? 0 : parseDuration(config.holdOff, 'holdOff', { allowZero: true });
+      const holdOff = isBlank(config.holdOff) ? DEFAULT_HOLD_OFF : parseDuration(config.holdOff, 'holdOff', { allowZero: true });
       const outputs = isBlank(config.outputs) ? 1 : Number(config.outputs);
       if (outputs !== 1 && outputs !== 2) throw new ConfigError('outputs', `must be 1 or 2 (got ${String(config.outputs)})`);
       const spec = mode === 'window' ? parseWindowSpec(config) : undefined;
@@ -119,96 +101,42 @@ export = (RED: RedAPI) => {
       const maxKeys = isBlank(config.maxKeys) ? DEFAULT_MAX_KEYS : Number(config.maxKeys);
       if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ConfigError('maxKeys', `must be a whole number of at least 1, or empty for ${DEFAULT_MAX_KEYS} (got ${String(config.maxKeys)})`);
       const valueLabel = mapper.valueLabel;
-
-      const keys = new Map<Key, KeyState>();
-      let alerts = 0;
-      let droppedKeys = 0;
-      let active = 0;
-
-      const stateOf = (key: Key): KeyState | undefined => {
-        let s = keys.get(key);
-        if (!s) {
-          if (keys.size >= maxKeys) {
-            droppedKeys++;
-            return undefined;
-          }
-          s = { alert: new AlertState({ holdOff }) };
-          if (!history || 'events' in history) s.detector = createDetector(pattern, options);
-          else s.pending = [];
-          keys.set(key, s);
-        }
-        return s;
-      };
+      const keyed = new KeyedDetector({ pattern, options, history, holdOff, maxKeys });
 
       const send2 = (send: SendFn, alert: NodeMessage | null, annotated: NodeMessage | null): void => {
         if (outputs === 2) send([alert, annotated]);
         else if (alert) send(alert);
       };
 
-      const alertMessage = (key: Key, time: number, value: number, d: Detection, window?: WindowInfo): NodeMessage => {
-        const payload: Record<string, unknown> = {
-          pattern, state: 'alert', key, time, value, score: d.score, expected: d.expected, direction: d.direction, threshold: d.threshold, ...d.details,
-        };
+      /** The alert or ended message of one step, if its incident started or ended. */
+      const incidentMessage = (key: Key, time: number, value: number, step: KeyedStep, window?: WindowInfo): NodeMessage | null => {
+        const d = step.detection;
+        let payload: Record<string, unknown>;
+        if (step.transition === 'start') {
+          payload = { pattern, state: 'alert', key, time, value, score: d.score, expected: d.expected, direction: d.direction, threshold: d.threshold, ...d.details };
+        } else if (step.transition === 'end') {
+          payload = { pattern, state: 'ended', key, time, value, score: d.score, startedAt: step.startedAt, duration: time - (step.startedAt ?? time) };
+        } else {
+          return null;
+        }
         const msg: NodeMessage = { topic: key, payload, timestamp: time };
         if (window) msg.window = window;
         return msg;
       };
 
-      const endedMessage = (key: Key, s: KeyState, time: number, value: number | undefined, score: number, window?: WindowInfo): NodeMessage => {
-        const payload: Record<string, unknown> = { pattern, state: 'ended', key, time, value, score, startedAt: s.startedAt, duration: time - (s.startedAt ?? time) };
-        const msg: NodeMessage = { topic: key, payload, timestamp: time };
-        if (window) msg.window = window;
-        return msg;
-      };
-
-      /** Runs the incident state on one detection; returns the alert or ended message, if any. */
-      const track = (key: Key, s: KeyState, time: number, value: number, d: Detection, window?: WindowInfo): NodeMessage | null => {
-        // An alert starts on a qualifying value; it lasts while the persistent level stays near the threshold.
-        const signal = d.hot ? Math.max(d.score, d.threshold) : Math.min(d.level, d.threshold * 0.999);
-        const t = s.alert.update(time, signal, d.threshold);
-        if (t === 'start') {
-          s.startedAt = time;
-          alerts++;
-          active++;
-          return alertMessage(key, time, value, d, window);
-        }
-        if (t === 'end') {
-          active--;
-          const msg = endedMessage(key, s, time, value, d.score, window);
-          s.startedAt = undefined;
-          return msg;
-        }
-        return null;
-      };
-
-      /** A duration history: estimate the key's event interval from its first values, then size the detector. */
-      const ensureDetector = (s: KeyState, time: number, value: number): Detection[] | undefined => {
-        if (s.detector) return undefined;
-        s.pending!.push([time, value]);
-        if (s.pending!.length <= RATE_SAMPLE) return [];
-        const gaps = s.pending!.slice(1).map(([t], i) => t - s.pending![i][0]).filter((g) => g > 0).sort((a, b) => a - b);
-        const interval = gaps.length ? gaps[gaps.length >> 1] : 1000;
-        const events = Math.max(3, Math.min(100000, Math.round((history as { duration: number }).duration / interval)));
-        s.detector = createDetector(pattern, { ...options, history: events });
-        const replay = s.pending!.map(([t, v]) => s.detector!.update(t, v));
-        s.pending = undefined;
-        return replay;
-      };
+      const dropped = (key: Key): InputError =>
+        new InputError(mapper.keyLabel || 'key', `key ${JSON.stringify(key)} dropped: the node already tracks maxKeys (${maxKeys}) keys`);
 
       const streamEvent = (msg: NodeMessage, send: SendFn, now: number): void => {
         const key = mapper.key(msg);
         const time = mapper.time(msg, now);
         const value = numericValue(mapper.value(msg), valueLabel);
-        const s = stateOf(key);
-        if (!s) throw new InputError(mapper.keyLabel || 'key', `key ${JSON.stringify(key)} dropped: the node already tracks maxKeys (${maxKeys}) keys`);
-        let d: Detection;
-        const replayed = ensureDetector(s, time, value);
-        if (replayed === undefined) d = s.detector!.update(time, value);
-        else if (replayed.length) d = replayed[replayed.length - 1];
-        else d = { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: value, direction: 'up', ready: false, details: {} };
-        const alert = track(key, s, time, value, d);
+        const step = keyed.update(key, time, value);
+        if (!step) throw dropped(key);
+        const alert = incidentMessage(key, time, value, step);
         if (outputs === 2) {
-          msg.detect = { pattern, score: d.score, expected: d.expected, direction: d.direction, alert: s.alert.inAlert, ready: d.ready, ...d.details };
+          const d = step.detection;
+          msg.detect = { pattern, score: d.score, expected: d.expected, direction: d.direction, alert: step.inAlert, ready: d.ready, ...d.details };
           send2(send, alert, msg);
         } else if (alert) {
           send2(send, alert, null);
@@ -226,20 +154,17 @@ export = (RED: RedAPI) => {
           times.push(typeof t === 'number' && Number.isFinite(t) ? t : window.start);
         });
         const found: WindowDetection[] = values.length ? analyseWindow(pattern, times, values, options) : [];
-        const s = stateOf(key);
-        let alert: NodeMessage | null = null;
-        if (s) {
-          const top = found[0];
-          const end = window.end;
-          const last = values.length ? values[values.length - 1] : NaN;
-          const d: Detection = top ?? { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
-          alert = track(key, s, top ? top.time : end, top ? top.value : last, d, window);
-          if (alert && top) (alert.payload as Record<string, unknown>).detections = found.length;
-        }
+        const top = found[0];
+        const last = values.length ? values[values.length - 1] : NaN;
+        const d: Detection = top ?? { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
+        const time = top ? top.time : window.end;
+        const step = keyed.observe(key, time, d);
+        const alert = step ? incidentMessage(key, time, top ? top.value : last, step, window) : null;
+        if (alert && top) (alert.payload as Record<string, unknown>).detections = found.length;
         if (outputs === 2) {
           annotated.detect = {
             pattern,
-            alert: s?.alert.inAlert ?? false,
+            alert: step?.inAlert ?? false,
             detections: found.map((f) => ({ time: f.time, value: f.value, index: f.index, score: f.score, expected: f.expected, direction: f.direction, ...f.details })),
           };
         }
@@ -289,8 +214,9 @@ export = (RED: RedAPI) => {
         onWindow: (result: WindowResult<unknown>, send) =>
           analyse(result.window.key, result.result as WindowRecord[], result.window, send, windowMessage(result), (r) => (r as WindowRecord).payload),
         statusText: () => {
-          const parts = [`${keys.size} key${keys.size === 1 ? '' : 's'}`, `${active} alerting`, `${alerts} alert${alerts === 1 ? '' : 's'}`];
-          if (droppedKeys) parts.push(`${droppedKeys} over maxKeys`);
+          const n = keyed.size;
+          const parts = [`${n} key${n === 1 ? '' : 's'}`, `${keyed.active} alerting`, `${keyed.alerts} alert${keyed.alerts === 1 ? '' : 's'}`];
+          if (keyed.droppedKeys) parts.push(`${keyed.droppedKeys} over maxKeys`);
           return parts.join(' · ');
         },
       });
@@ -298,12 +224,7 @@ export = (RED: RedAPI) => {
       // msg.reset also forgets detector history and open incidents (of msg.topic when set); the
       // host then drops the open windows.
       resetKeys = (topic: unknown): void => {
-        const key = typeof topic === 'string' && topic !== '' ? topic : typeof topic === 'number' ? String(topic) : undefined;
-        for (const [k, s] of keys) {
-          if (key !== undefined && k !== key) continue;
-          if (s.alert.inAlert) active--;
-          keys.delete(k);
-        }
+        keyed.reset(typeof topic === 'string' && topic !== '' ? topic : typeof topic === 'number' ? String(topic) : undefined);
       };
     } catch (err) {
       failOnConfig(node, err);

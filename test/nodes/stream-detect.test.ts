@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { helper, lastStatus, restart, settle, statusSoon, tempDir, until, Msg } from './stream-window-support';
 import detect = require('../../src/nodes/stream-detect');
+import { DEFAULT_ANOMALY_THRESHOLD, KeyedDetector } from '../../src/core/detectors';
 import tumbling = require('../../src/nodes/stream-tumbling-window');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -76,13 +77,38 @@ describe('stream-detect node', function () {
     assert.ok(at >= 400 && at <= 403, `alert at ${at}`);
     assert.equal(alert.payload.direction, 'up');
     assert.ok(Math.abs(alert.payload.expected - 20) < 1);
-    assert.ok(alert.payload.score >= 0.5 && alert.payload.score <= 1);
-    assert.ok(alert.payload.onset >= 0 && alert.payload.onset <= 1);
-    assert.equal(alert.payload.threshold, 0.5);
+    assert.ok(alert.payload.score >= DEFAULT_ANOMALY_THRESHOLD && alert.payload.score <= 1);
+    assert.ok(alert.payload.level >= alert.payload.score && alert.payload.level <= 1);
+    assert.equal(alert.payload.threshold, 0.42);
     const ended = d.out[0][1];
     assert.ok((ended.payload.time - T0) / MINUTE >= 420 + 5, `ended at ${(ended.payload.time - T0) / MINUTE}`);
     assert.equal(ended.payload.startedAt, alert.payload.time);
     assert.equal(d.out[1].length, 0, 'no second port output with outputs 1');
+  });
+
+  it('default settings: the score on port 2 and the alerts on port 1 are those of the core keyed detector (what bench:nab scores)', async () => {
+    const d = await deploy({ outputs: 2 });
+    const noise = gaussian(11);
+    const xs = Array.from({ length: 1300 }, (_, i) => 20 + noise() + (i >= 1100 && i < 1110 ? 12 : 0) + (i >= 1200 ? 8 : 0));
+    await feed(d, 'pump', xs);
+    await until(() => d.out[1].length === xs.length, 'every event annotated');
+    const core = new KeyedDetector();
+    const steps = xs.map((v, i) => core.update('pump', T0 + i * MINUTE, v)!);
+    assert.deepEqual(d.out[1].map((m) => m.detect.score), steps.map((s) => s.detection.score));
+    const expected = steps.flatMap((s, i) => (s.transition === 'start' ? [`alert@${i}`] : s.transition === 'end' ? [`ended@${i}`] : []));
+    assert.ok(expected.length >= 2, `the series has incidents: ${expected}`);
+    assert.deepEqual(states(d.out[0]), expected);
+  });
+
+  it('hold-off left empty is one minute of event time', async () => {
+    const d = await deploy({ pattern: 'spike' });
+    const noise = gaussian(12);
+    await feed(d, 's', Array.from({ length: 300 }, (_, i) => 50 + noise() + (i === 150 ? 30 : 0)), T0, 1000);
+    await until(() => d.out[0].length >= 2, 'alert and ended');
+    const [alert, ended] = d.out[0];
+    assert.equal(alert.payload.time - T0, 150_000);
+    assert.equal(ended.payload.state, 'ended');
+    assert.equal(ended.payload.time - alert.payload.time, MINUTE);
   });
 
   it('keeps keys apart and annotates every event on port 2', async () => {
@@ -179,6 +205,26 @@ describe('stream-detect node', function () {
     assert.equal((alert.payload.time - T0) / MINUTE, 33);
     assert.equal(alert.payload.detections, 1);
     assert.equal(alert.window.key, 'p');
+  });
+
+  it('own tumbling windows and window messages from a tumbling window node give the same alerts', async () => {
+    const noise = gaussian(10);
+    const xs = Array.from({ length: 240 }, (_, i) => 10 + noise() + (i === 33 ? 40 : 0) + (i === 130 ? -45 : 0));
+    const alertsOf = async (config: Record<string, unknown>, extra: object[] = [], first = 'n'): Promise<unknown[]> => {
+      const d = await deploy({ pattern: 'anomaly', mode: 'window', holdOff: '0', ...config }, extra, first);
+      await feed(d, 'p', xs);
+      d.send({ flush: true });
+      await until(() => d.out[0].length >= 4, 'two alerts and their ends');
+      await settle(10);
+      const out = d.out[0].map((m) => ({ payload: m.payload, window: [m.window.key, m.window.start, m.window.end, m.window.count] }));
+      await helper.unload();
+      return out;
+    };
+    const own = await alertsOf({ windowType: 'tumbling', size: '1h' });
+    const fromNode = await alertsOf({ windowType: 'none' }, [{ id: 'win', type: 'stream-tumbling-window', z: 'f', size: '1h', wires: [['n']] }], 'win');
+    assert.deepEqual(fromNode, own);
+    const alerts = own.filter((m) => (m as { payload: { state: string } }).payload.state === 'alert');
+    assert.deepEqual(alerts.map((m) => ((m as { payload: { time: number } }).payload.time - T0) / MINUTE), [33, 130]);
   });
 
   describe('window mode on window messages, per pattern', () => {

@@ -87,7 +87,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}): Strea
       return {
         update(time, value) {
           const r = d.update(time, value);
-          return { pattern, score: r.score, level: r.score, threshold: d.threshold, hot: r.isAnomaly, expected: r.expected, direction: r.direction, ready: r.ready, details: { kind: r.direction === 'up' ? 'spike' : 'dip' } };
+          // The score is a confidence, and plain noise often reaches 80 % of one: only spikes keep
+          // an incident open, or a hold-off would never see a quiet stretch.
+          return { pattern, score: r.score, level: r.isAnomaly ? r.score : 0, threshold: d.threshold, hot: r.isAnomaly, expected: r.expected, direction: r.direction, ready: r.ready, details: { kind: r.direction === 'up' ? 'spike' : 'dip' } };
         },
       };
     }
