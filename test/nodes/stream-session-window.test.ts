@@ -183,6 +183,26 @@ describe('stream-session-window node', () => {
       assert.deepEqual(fired(d.out[0].slice(2), BASE), ['20..25 final [4]']);
     });
 
+    it('processing time: a session whose gap ran out while the flow was stopped fires right after the restart', async () => {
+      useFileStore();
+      await deploy('stream-session-window', { gap: '5s', timeMode: 'processing', store: 'file' });
+      let d = await restart(1);
+      d.send({ topic: 'k', payload: 1 });
+      clock.tick(2000);
+      d.send({ topic: 'k', payload: 2 });
+      await settle();
+      await helper._redNodes.stopFlows();
+      clock.tick(60000);
+      d = await restart(1);
+      // The overdue wake-up is a 0 ms timer, armed once the saved state has been read back.
+      for (let i = 0; i < 50 && d.out[0].length === 0; i++) {
+        await settle();
+        clock.tick(0);
+      }
+      await until(() => d.out[0].length === 1, 'the overdue session');
+      assert.deepEqual(fired(d.out[0], T0), ['0..7 final [1,2]']);
+    });
+
     it('emit early: every earlyEvery, the sessions that changed since the last one', async () => {
       const d = await deploy('stream-session-window', { gap: '1m', emit: 'early', earlyEvery: '10s' });
       d.send({ topic: 'k', payload: 1, timestamp: T0 });
