@@ -1,0 +1,217 @@
+import { strict as assert } from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+// The package in a plain Node-RED 4.1: Node-RED's own default settings (only host and port set),
+// no flows, the package linked into the user directory exactly as `npm start` links it. Start-up
+// must log no warning or error about the package, and the admin API must list every node type.
+const { prepareUserDir } = require('../../scripts/demo/user-dir');
+
+const root = path.join(__dirname, '..', '..');
+const pkg = require(path.join(root, 'package.json'));
+const TYPES: string[] = Object.keys(pkg['node-red'].nodes);
+
+interface LogEntry {
+  level: string;
+  text: string;
+}
+
+/** Splits Node-RED's console log into entries; lines without a timestamp continue the entry before. */
+function logEntries(log: string): LogEntry[] {
+  const entries: LogEntry[] = [];
+  for (const line of log.split('\n')) {
+    const m = /^\d{1,2} \w{3} \d\d:\d\d:\d\d - \[(\w+)\] ?(.*)$/.exec(line);
+    if (m) entries.push({ level: m[1], text: m[2] });
+    else if (entries.length) entries[entries.length - 1].text += '\n' + line;
+  }
+  return entries;
+}
+
+/** The warnings and errors in `log` that name this package, one of its node types or its files. */
+function packageProblems(log: string, names = { module: pkg.name as string, types: TYPES, dir: root }): string[] {
+  const marks = [names.module, names.dir, ...names.types];
+  return logEntries(log)
+    .filter((e) => (e.level === 'warn' || e.level === 'error') && marks.some((m) => e.text.includes(m)))
+    .map((e) => `[${e.level}] ${e.text}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function get(url: string, accept = 'application/json'): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { Accept: accept } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('plain Node-RED with the package installed', function () {
+  this.timeout(60000);
+
+  describe('which log lines count as a problem of the package', () => {
+    const at = '27 Nov 12:01:13 - ';
+    const names = { module: 'node-red-contrib-stream-processing', types: ['stream-filter', 'stream-detect'], dir: '/opt/pkg' };
+
+    it('a failed node set, a missing module, a node error and a missing file count', () => {
+      const log = [
+        `${at}[warn] ------------------------------------------------------`,
+        `${at}[warn] [node-red-contrib-stream-processing/stream-filter] SyntaxError: Unexpected identifier 'error' (line:225)`,
+        `${at}[warn] ------------------------------------------------------`,
+        `${at}[warn] Missing node modules:`,
+        `${at}[warn]  - other-module (1.0.0): stream-detect`,
+        `${at}[error] [stream-detect:anomaly] bad config`,
+        `${at}[error] Error: ENOENT: no such file or directory, open`,
+        `'/opt/pkg/dist/nodes/locales/en-US/stream-x.json'`,
+      ].join('\n');
+      assert.deepEqual(packageProblems(log, names), [
+        "[warn] [node-red-contrib-stream-processing/stream-filter] SyntaxError: Unexpected identifier 'error' (line:225)",
+        '[warn]  - other-module (1.0.0): stream-detect',
+        '[error] [stream-detect:anomaly] bad config',
+        "[error] Error: ENOENT: no such file or directory, open\n'/opt/pkg/dist/nodes/locales/en-US/stream-x.json'",
+      ]);
+    });
+
+    it('information, and warnings about the settings or other modules, do not', () => {
+      const log = [
+        `${at}[info] Loading palette nodes`,
+        `${at}[info] [stream-filter:plausible] 3 passed`,
+        `${at}[warn] Projects disabled : editorTheme.projects.enabled=false`,
+        `${at}[warn] `,
+        '---------------------------------------------------------------------',
+        'Your flow credentials file is encrypted using a system-generated key.',
+        `${at}[warn] [node-red-node-smooth/smooth] deprecated`,
+      ].join('\n');
+      assert.deepEqual(packageProblems(log, names), []);
+    });
+  });
+
+  describe('start-up and admin API', () => {
+    let child: ChildProcess | undefined;
+    let userDir: string;
+    let base: string;
+    let log = '';
+
+    before(async function () {
+      assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.js')), 'dist/ is built (npm test builds it first)');
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-plain-'));
+      prepareUserDir(userDir, { port, host: '127.0.0.1' });
+      // Node-RED's own default settings file, as a fresh install writes it, bound to loopback.
+      const settings = path.join(userDir, 'settings.js');
+      fs.writeFileSync(
+        settings,
+        fs.readFileSync(require.resolve('node-red/settings.js'), 'utf8') + `\nmodule.exports.uiHost = '127.0.0.1';\nmodule.exports.uiPort = ${port};\n`,
+      );
+      child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], {
+        cwd: userDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 45 s:\n${log}`)), 45000);
+        const onData = (chunk: Buffer) => {
+          log += chunk.toString();
+          if (/Started flows/.test(log)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child!.stdout!.on('data', onData);
+        child!.stderr!.on('data', onData);
+        child!.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`Node-RED exited with ${code}:\n${log}`));
+        });
+      });
+    });
+
+    after(async function () {
+      this.timeout(20000);
+      if (child && child.exitCode === null) {
+        const exited = new Promise((r) => child!.once('exit', r));
+        child.kill('SIGINT');
+        await exited;
+      }
+      if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+    });
+
+    it('registers every node type of package.json, enabled and without an error', async () => {
+      const res = await get(`${base}/nodes`);
+      assert.equal(res.status, 200, res.body);
+      const sets: Array<{ id: string; module: string; types: string[]; enabled: boolean; err?: string; version?: string }> = JSON.parse(res.body);
+      const ours = sets.filter((s) => s.module === pkg.name);
+      assert.deepEqual(ours.flatMap((s) => s.types).sort(), [...TYPES].sort(), 'the node types Node-RED lists for the package');
+      for (const s of ours) {
+        assert.equal(s.err, undefined, `${s.id}: ${s.err}`);
+        assert.equal(s.enabled, true, `${s.id} is enabled`);
+        assert.equal(s.version, pkg.version, `${s.id} version`);
+      }
+      // No other module claims one of the types.
+      for (const s of sets.filter((x) => x.module !== pkg.name)) for (const t of s.types) assert.ok(!TYPES.includes(t), `${s.id} also registers ${t}`);
+    });
+
+    // A node set without its .html, help or locales loads without a word in the log: only what the
+    // editor is served shows it.
+    it('serves every node\'s dialog, help, messages, icon and the shared editor library', async () => {
+      const html = await get(`${base}/nodes`, 'text/html');
+      assert.equal(html.status, 200);
+      for (const type of TYPES) {
+        assert.ok(html.body.includes(`data-template-name="${type}"`), `${type}: dialog template`);
+        assert.ok(html.body.includes(`data-help-name="${type}"`), `${type}: help text`);
+      }
+      const catalogs = JSON.parse((await get(`${base}/nodes/messages?lng=en-US`)).body);
+      for (const type of TYPES) {
+        const catalog = catalogs[`${pkg.name}/${type}`];
+        assert.ok(catalog && catalog[type] && Object.keys(catalog[type]).length > 0, `${type}: en-US messages`);
+      }
+      const icons: string[] = JSON.parse((await get(`${base}/icons`)).body)[pkg.name] ?? [];
+      const files = fs.readdirSync(path.join(root, 'icons')).filter((f) => f.endsWith('.svg'));
+      assert.ok(files.length > 0, 'the package has icons');
+      assert.deepEqual([...icons].sort(), files.sort(), 'icons Node-RED lists for the package');
+      for (const icon of files) {
+        const res = await get(`${base}/icons/${pkg.name}/${icon}`, '*/*');
+        assert.equal(res.status, 200, icon);
+        assert.match(res.type, /svg/, icon);
+      }
+      for (const src of new Set([...html.body.matchAll(new RegExp(`src="(resources/${pkg.name}/[^"]+)"`, 'g'))].map((m) => m[1]))) {
+        assert.equal((await get(`${base}/${src}`, '*/*')).status, 200, src);
+      }
+    });
+
+    it('lists every example under Import ▸ Examples', async () => {
+      const res = await get(`${base}/library/examples/flows/${pkg.name}`);
+      assert.equal(res.status, 200, res.body);
+      const listed = (JSON.parse(res.body) as Array<{ fn?: string }>).map((e) => e.fn).sort();
+      const files = fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+      assert.deepEqual(listed, files);
+      for (const fn of files) {
+        const flow = await get(`${base}/library/examples/flows/${pkg.name}/${encodeURIComponent(fn)}`);
+        assert.equal(flow.status, 200, fn);
+        assert.ok(Array.isArray(JSON.parse(flow.body)), `${fn} is a flow`);
+      }
+    });
+
+    it('logged no warning or error about the package while starting and serving the editor', () => {
+      assert.match(log, /Started flows/);
+      assert.deepEqual(packageProblems(log), []);
+    });
+  });
+});
