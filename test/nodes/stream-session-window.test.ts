@@ -43,6 +43,16 @@ describe('stream-session-window node', () => {
     assert.match(d.node.error.firstCall.args[0], /maxDuration/);
   });
 
+  it('bounds memory: events beyond maxEventsPerWindow and of keys beyond maxKeys are dropped and shown', async () => {
+    const d = await deploy('stream-session-window', { gap: '5s', maxEventsPerWindow: '2', maxKeys: '1' });
+    for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 2 * S], ['k', 3, T0 + 3 * S], ['j', 4, T0 + 4 * S]])) d.send(m);
+    const status = await statusSoon(d.node);
+    await until(() => d.out[0].length === 1, 'the flushed session');
+    assert.deepEqual(d.out[0].map((m) => [m.topic, values(m), m.window.count]), [['k', [1, 2], 2]]);
+    assert.match(status, /2 dropped by limit/);
+    assert.equal(lastStatus(d.node).fill, 'yellow');
+  });
+
   describe('late data', () => {
     // Key a: 1 at 0 s and 2 at 2 s form [0,7); b: 9 at 3 s. 3 at 20 s closes both; then 4 at 1 s
     // would join a's fired session.

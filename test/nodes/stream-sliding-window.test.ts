@@ -219,6 +219,15 @@ describe('stream-sliding-window node', () => {
     assert.ok(d.out[0].every((m) => m.window.key === m.topic));
   });
 
+  it('slide "event": an event beyond maxEventsPerWindow is dropped and shown', async () => {
+    const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', maxEventsPerWindow: '2' });
+    for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 2 * S], ['k', 3, T0 + 3 * S], ['k', 4, T0 + 12 * S]])) d.send(m);
+    await until(() => d.out[0].some((m) => m.window.end === T0 + 12 * S), 'the entry at 12 s');
+    assert.ok(d.out[0].every((m) => m.payload.length <= 2 && !values(m).includes(3)), fired(d.out[0], T0).join(' | '));
+    assert.deepEqual(values(d.out[0][d.out[0].length - 1]), [4]);
+    assert.match(await statusSoon(d.node), /1 dropped by limit/);
+  });
+
   describe('persistence', () => {
     it('hopping: panes survive a restart with a file context store', async () => {
       useFileStore();
