@@ -9,12 +9,13 @@
  * emission), because the windows it would change have been emitted.
  *
  * Bounds: these windows are (end - size, end] under either `bounds` setting. A window that moves
- * with every event is defined by the instant at its end, so it must hold the event there; and read
- * as [start, end) windows, the window just after each change holds exactly the same events, so the
- * two readings agree on every result and only the labels could differ.
+ * with every event is defined by the instant at its end, so it must hold the event there; read as
+ * [start, end) windows instead, the window just after each change holds exactly the same events,
+ * so the other reading would only relabel the same results.
  *
  * The window is the cheapest structure the aggregate allows (see sliding-aggregator.ts): deques
- * for min/max, subtract-on-exit for count/sum/avg/variance, two-stacks for the rest.
+ * for min/max, subtract-on-exit for count/sum/avg/variance, a queue for first/last/rate,
+ * two-stacks for the rest (percentiles, distinct, custom aggregates).
  */
 import { Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
