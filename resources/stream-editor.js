@@ -10,6 +10,9 @@
  * nodes: their form rows, defaults with validators, TypedInputs, the context-store picker, the
  * show/hide rules and the label helpers. A node file keeps only what is specific to it.
  *
+ * scripts/demo/build-examples.js also runs this file, with a stand-in jQuery, to read the dialogs'
+ * defaults: registering must need nothing from the DOM beyond $.extend and RED.nodes.registerType.
+ *
  * Every validator declares (v, opt): Node-RED shows a returned string as the reason beside the red
  * field only for two-parameter validators; from a one-parameter one, a string counts as valid.
  */
