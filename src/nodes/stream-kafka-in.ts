@@ -5,6 +5,7 @@ import { parseKafkaInConfig, type KafkaBrokerNode, type KafkaInSettings } from '
 import { describePermanentError, isPermanentError, type ConsumedBatch, type ConsumedRecord, type KafkaConsumerConnection, type KafkaState } from '../connectors/kafka-connection';
 import { OffsetTracker, type CommitPoint } from '../connectors/offset-tracker';
 import { HandledTracker } from '../connectors/handled-tracker';
+import { ConsumerGroups } from '../connectors/consumer-groups';
 import { connectionStatus, shortError, type LinkState } from '../connectors/connection-status';
 import { hooksOf, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
@@ -37,6 +38,8 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
 }
 
 export = (RED: ConnectorRedAPI) => {
+  const groups = new ConsumerGroups();
+
   function StreamKafkaIn(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -52,6 +55,15 @@ export = (RED: ConnectorRedAPI) => {
       return;
     }
     const connection = broker.connection!;
+    const groupKey = `${broker.connection!.options.brokers.join(',')}|${s.groupId}`;
+    const topicList = s.topics.map(String).sort().join(', ');
+    const others = groups.join(groupKey, node.id, topicList);
+    if (others.length) {
+      node.warn(
+        `consumer group "${s.groupId}" is also used by ${others.map((o) => `node ${o.nodeId} (topics ${o.topics})`).join(', ')} with other topics than this node's (${topicList}). ` +
+          'Kafka shares all of a group\'s partitions among its members whatever each subscribed to, so records would reach the wrong node: give each stream-kafka-in with its own topics its own group id.',
+      );
+    }
 
     let consumer: KafkaConsumerConnection | undefined;
     let state: KafkaState = 'connecting';
@@ -282,6 +294,7 @@ export = (RED: ConnectorRedAPI) => {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
+      groups.leave(groupKey, node.id);
       if (retryTimer) clearTimeout(retryTimer);
       const c = consumer;
       const finish = () => {

@@ -49,6 +49,15 @@ export function loggedErrors(id: string): string[] {
     .map((e: any) => String(e.msg));
 }
 
+/** Warnings the runtime logged for node `id` since the flow was deployed. */
+export function loggedWarnings(id: string): string[] {
+  const spy = helper.log();
+  return spy.args
+    .map((a: any[]) => a[0])
+    .filter((e: any) => e && e.level === spy.WARN && e.id === id)
+    .map((e: any) => String(e.msg));
+}
+
 export function getNode(id: string): any {
   return helper.getNode(id);
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, loggedErrors, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
+import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -155,6 +155,19 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const p1 = new Set(c1.map((m) => m.partition));
     const p2 = new Set(c2.map((m) => m.partition));
     assert.ok([...p1].every((p) => !p2.has(p)), 'each partition belongs to one consumer');
+  });
+
+  it('one group id on two nodes with different topics: a warning at deploy naming the other node; same topics (scaling out) do not warn', async () => {
+    const [a, b] = [await topic('ga'), await topic('gb')];
+    const group = unique('g');
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in1', a, group), kafkaIn('in2', b, group), kafkaIn('in3', a, unique('g'))]);
+    const warned = [...loggedWarnings('in1'), ...loggedWarnings('in2')];
+    assert.equal(warned.length, 1, `one warning, got ${JSON.stringify(warned)}`);
+    assert.match(warned[0], new RegExp(`consumer group "${group}" is also used by node in[12] \\(topics (${a}|${b})\\).*own group id`));
+    assert.deepEqual(loggedWarnings('in3'), []);
+    await undeploy();
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in1', a, group), kafkaIn('in2', a, group)]);
+    assert.deepEqual([...loggedWarnings('in1'), ...loggedWarnings('in2')], []);
   });
 
   it('commit after done: a record whose handling did not finish is redelivered after the flow restarts; finished ones are not', async function () {
