@@ -1,7 +1,6 @@
 import { collectEvents } from '../core/collect-events';
 import {
-  DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, Detection, DetectorOptions, HistorySpec, KeyedDetector, KeyedStep, PATTERNS, Pattern,
-  WindowDetection, analyseWindow, validateDetectorOptions,
+  DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, DetectorOptions, HistorySpec, KeyedDetector, KeyedStep, PATTERNS, Pattern, validateDetectorOptions,
 } from '../core/detectors';
 import { parseDuration } from '../core/duration';
 import { ConfigError, InputError, describeValue } from '../core/errors';
@@ -153,14 +152,9 @@ export = (RED: RedAPI) => {
           values.push(v);
           times.push(typeof t === 'number' && Number.isFinite(t) ? t : window.start);
         });
-        const found: WindowDetection[] = values.length ? analyseWindow(pattern, times, values, options) : [];
-        const top = found[0];
-        const last = values.length ? values[values.length - 1] : NaN;
-        const d: Detection = top ?? { pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
-        const time = top ? top.time : window.end;
-        const step = keyed.observe(key, time, d);
-        const alert = step ? incidentMessage(key, time, top ? top.value : last, step, window) : null;
-        if (alert && top) (alert.payload as Record<string, unknown>).detections = found.length;
+        const { found, step, time, value } = keyed.analyseWindow(key, times, values, window.end);
+        const alert = step ? incidentMessage(key, time, value, step, window) : null;
+        if (alert && found.length) (alert.payload as Record<string, unknown>).detections = found.length;
         if (outputs === 2) {
           annotated.detect = {
             pattern,

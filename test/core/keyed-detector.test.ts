@@ -92,6 +92,26 @@ describe('keyed detector', () => {
     assert.equal(k.active, 1);
   });
 
+  it('closed windows: the most significant detection opens the incident, a quiet window ends it', () => {
+    const k = new KeyedDetector({ holdOff: 0, maxKeys: 1 });
+    const noise = gaussian(5);
+    const times = Array.from({ length: 60 }, (_, i) => i * MINUTE);
+    const first = Array.from({ length: 60 }, (_, i) => 10 + noise() + (i === 20 ? 30 : i === 40 ? 50 : 0));
+    const a = k.analyseWindow('w', times, first, 60 * MINUTE);
+    assert.deepEqual(a.found.map((d) => d.index), [40, 20]);
+    assert.equal(a.step?.transition, 'start');
+    assert.deepEqual([a.time, a.value], [40 * MINUTE, first[40]]);
+    const later = times.map((t) => t + 60 * MINUTE);
+    const quiet = Array.from({ length: 60 }, () => 10 + noise());
+    const b = k.analyseWindow('w', later, quiet, 120 * MINUTE);
+    assert.deepEqual(b.found, []);
+    assert.equal(b.step?.transition, 'end');
+    assert.deepEqual([b.time, b.value, b.step?.startedAt], [120 * MINUTE, quiet[59], 40 * MINUTE]);
+    const other = k.analyseWindow('x', times, first, 60 * MINUTE);
+    assert.equal(other.step, undefined, 'over maxKeys: no incident state');
+    assert.equal(other.found.length, 2, 'but the detections are still reported');
+  });
+
   it('keeps keys apart and refuses keys over maxKeys, counting them', () => {
     const k = new KeyedDetector({ pattern: 'trend', maxKeys: 2 });
     assert.ok(k.update('a', 0, 1));

@@ -13,7 +13,7 @@ export type { Period, PeriodOptions, SeasonalityOptions } from './seasonality';
 export { AlertState } from './alert-state';
 export type { AlertStateOptions, AlertTransition } from './alert-state';
 export { KeyedDetector, DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS } from './keyed-detector';
-export type { HistorySpec, KeyedDetectorOptions, KeyedStep } from './keyed-detector';
+export type { HistorySpec, KeyedDetectorOptions, KeyedStep, KeyedWindowStep } from './keyed-detector';
 export { RollingQuantiles } from './rolling-quantiles';
 export { NumberRing } from './ring';
 export { autocorrelation } from './fft';

@@ -7,7 +7,9 @@
  * end after the hold-off).
  */
 import { AlertState, AlertTransition } from './alert-state';
-import { Detection, DetectorOptions, Pattern, StreamDetector, createDetector, validateDetectorOptions } from './detector';
+import {
+  Detection, DetectorOptions, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector, validateDetectorOptions,
+} from './detector';
 import { Key } from '../types';
 
 /** A history in events, or a duration (ms) sized into events from the key's observed rate. */
@@ -50,6 +52,16 @@ export interface KeyedStep {
   inAlert: boolean;
   /** When the open (or just ended) incident started. */
   startedAt?: number;
+}
+
+/** A closed window's analysis: every detection, most significant first, and what it did to the key's incident. */
+export interface KeyedWindowStep {
+  found: WindowDetection[];
+  /** Undefined when the key is over maxKeys (the detections are still reported). */
+  step: KeyedStep | undefined;
+  /** Where the incident state was updated: the top detection's time and value, or the window end and last value. */
+  time: number;
+  value: number;
 }
 
 interface KeyState {
@@ -114,6 +126,19 @@ export class KeyedDetector {
     const s = this.stateOf(key);
     if (!s) return undefined;
     return this.track(s, time, detection);
+  }
+
+  /**
+   * Analyses a closed window of `key` at once and runs its incident state on the most significant
+   * detection (or on a quiet one at `end` when there is none), so incidents span consecutive windows.
+   */
+  analyseWindow(key: Key, times: readonly number[], values: readonly number[], end: number): KeyedWindowStep {
+    const found = values.length ? analyseWindow(this.pattern, times, values, this.options) : [];
+    const top = found[0];
+    const last = values.length ? values[values.length - 1] : NaN;
+    const quiet: Detection = { pattern: this.pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
+    const time = top ? top.time : end;
+    return { found, step: this.observe(key, time, top ?? quiet), time, value: top ? top.value : last };
   }
 
   /** Forgets the history and open incident of `key`, or of every key. */
