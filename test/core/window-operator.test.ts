@@ -448,6 +448,18 @@ describe('WindowOperator', () => {
         assert.equal(op.stats().dropped, 2, window.type);
       }
     });
+
+    it('an event dropped by maxEventsPerWindow neither moves a session nor bridges two sessions', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 5 }, aggregate: sumCount, maxEventsPerWindow: 2, maxOutOfOrder: 100 });
+      op.process(ev('a', 3, 1), 0);
+      op.process(ev('a', 5, 1), 0); // session [3,10) is now full
+      op.process(ev('a', 0, 1), 0); // dropped: must not move the start to 0
+      op.process(ev('a', 12, 1), 0); // session [12,17)
+      op.process(ev('a', 8, 1), 0); // dropped: must not bridge [3,10) and [12,17)
+      op.flush(0);
+      assert.deepEqual(sums(out).map((r) => [r[1], r[2], r[4]]), [[3, 10, 2], [12, 17, 1]]);
+      assert.equal(op.stats().dropped, 2);
+    });
   });
 
   describe('flush and reset', () => {

@@ -143,6 +143,16 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       }
       host.late++;
     }
+    // A dropped event must leave no trace: check the limit before it can move a start or an end,
+    // or bridge two sessions.
+    if (first >= 0) {
+      let joined = 0;
+      for (let i = first; i <= lastIdx; i++) joined += sessions[i].count;
+      if (joined >= host.maxEventsPerWindow) {
+        host.dropped++;
+        return;
+      }
+    }
     let target: Session<ACC>;
     if (first < 0) {
       target = new Session<ACC>(t, end, host.agg.createAccumulator(), ks);
@@ -167,12 +177,8 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       if (end > target.end) target.end = end;
       target.state = OPEN;
     }
-    if (target.count >= host.maxEventsPerWindow) {
-      host.dropped++;
-    } else {
-      target.acc = host.agg.add(target.acc, event.value, t);
-      target.count++;
-    }
+    target.acc = host.agg.add(target.acc, event.value, t);
+    target.count++;
     if (isDue(target.end, w, true)) {
       // Merged entirely behind the watermark: the correction goes out now.
       host.openWindows--;
