@@ -92,9 +92,14 @@ describe('MQTT connectors against a real Mosquitto', function () {
     assert.deepEqual({ ...props[0].userProperties }, { site: 'plant-7', line: '3' });
   });
 
-  it('MQTT over WebSockets (ws://): stream-mqtt-out and stream-mqtt-in round trip through the same broker a TCP client sees', async () => {
+  it('MQTT over WebSockets (ws://): stream-mqtt-out and stream-mqtt-in round trip through the same broker a TCP client sees', async function () {
+    if (!env.MQTT_WS_URL) {
+      const reason = 'this mosquitto was built without websockets support';
+      if (process.env.STREAM_TEST_REQUIRE_BROKERS) throw new Error(`${reason} (STREAM_TEST_REQUIRE_BROKERS is set)`);
+      console.log(`      pending: ${reason}`);
+      this.skip();
+    }
     const base = unique('ws');
-    assert.match(env.MQTT_WS_URL ?? '', /^ws:\/\//, 'the test broker offers a websockets listener');
     await deployWatched([
       broker(env.MQTT_WS_URL, { protocolVersion: '4' }),
       { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/+/t`, qos: '1', format: 'json', keyFrom: 'level', keyLevel: '1', wires: [['got']] },
