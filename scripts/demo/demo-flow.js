@@ -1,8 +1,8 @@
 'use strict';
 // The flow `npm start` deploys: the "IoT sensor pipeline" example exactly as users import it,
 // on its own tab, pointed at the demo's broker, plus a FlowFuse Dashboard 2 page that charts
-// per-sensor temperature with its 1-minute average, lists anomalies as they are detected and
-// counts late and rejected readings.
+// per-sensor temperature with its 1-minute average, lists anomalies as they are detected (by the
+// per-reading detector and by the seed route's 5-minute windows) and counts late and rejected readings.
 const { buildExamples, editorDefaults } = require('./build-examples');
 
 const PIPELINE = '01 IoT sensor pipeline';
@@ -27,6 +27,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const avg = byName(nodes, 'avg temperature / tumbling 1m');
   const plausible = byName(nodes, 'plausible −50…100 °C');
   const anomalies = byName(nodes, 'anomaly / last 5m');
+  const windowAnomalies = byName(nodes, 'anomaly / each 5m window');
   const sim = nodes.find((n) => n.type === 'stream-sensor-sim');
 
   const ui = [];
@@ -95,7 +96,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   anomalies.wires[0].push(onlyNew);
 
   const row = change('demo.ui.row', 'alert → table row', [
-    { t: 'set', p: 'payload', pt: 'msg', to: '{"time": $moment(timestamp ? timestamp : $millis()).format("HH:mm:ss"), "sensor": topic, "value": payload.value, "expected": payload.expected ? $round(payload.expected, 2) : "", "score": payload.score ? $round(payload.score, 1) : "", "direction": payload.direction}', tot: 'jsonata' },
+    { t: 'set', p: 'payload', pt: 'msg', to: '{"time": $moment(timestamp ? timestamp : $millis()).format("HH:mm:ss"), "sensor": topic, "found by": window ? "5-minute window" : "reading", "value": payload.value, "expected": payload.expected ? $round(payload.expected, 2) : "", "score": payload.score ? $round(payload.score, 1) : "", "direction": payload.direction}', tot: 'jsonata' },
   ], at(6, 10));
   const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'anomalies', order: 1, width: 12, height: 0, maxrows: 8, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'append', className: '', ...at(7, 10), wires: [[]] });
   ui.find((n) => n.id === row).wires = [[table]];
@@ -105,6 +106,9 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   ], at(6, 11));
   ui.find((n) => n.id === toastText).wires = [[toast]];
   ui.find((n) => n.id === onlyNew).wires = [[anomCount, row, toastText]];
+  // The seed route's alerts (one per incident over 5-minute windows) join the table, marked as such.
+  const newWindowIncidents = add({ id: 'demo.ui.newwindow', type: 'switch', name: 'new window incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5, 12), wires: [[row]] });
+  windowAnomalies.wires[0].push(newWindowIncidents);
 
   return [{ id: tab, type: 'tab', label: 'IoT demo', disabled: false, info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.' }, ...nodes, ...ui];
 }
