@@ -23,6 +23,7 @@
   var MODULE = "node-red-contrib-stream-processing";
   // Durations as the runtime's duration parser takes them: units summed (1h30m) or bare milliseconds.
   var DURATION = /^\s*(?:(?:\d+(?:\.\d+)?|\.\d+)\s*(?:ms|s|m|h|d|w)\s*)+$|^\s*\d+(?:\.\d+)?\s*$/i;
+  var UNIT_MS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000, w: 604800000 };
 
   // Which window types use a window field; elsewhere the field is hidden and not validated.
   var WINDOW_FIELDS = {
@@ -95,13 +96,24 @@
       return el.length ? el.val() : node[name];
     },
 
-    /** Why a duration is not usable ("" when it is); opts.required, opts.zero (0 allowed). */
+    /** Milliseconds of a duration ("1h30m", "500ms", "250"), or NaN when it is not one. */
+    durationMs: function (v) {
+      var text = String(v === undefined || v === null ? "" : v).trim().toLowerCase();
+      if (!DURATION.test(text)) return NaN;
+      if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+      var total = 0;
+      text.replace(/(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d|w)/g, function (all, n, unit) { total += Number(n) * UNIT_MS[unit]; return ""; });
+      return total;
+    },
+
+    /** Why a duration is not usable ("" when it is); opts.required, opts.zero (0 allowed), opts.min (ms). */
     durationProblem: function (v, opts) {
       opts = opts || {};
       v = blank(v) ? "" : String(v).trim();
       if (v === "") return opts.required ? "required, e.g. " + (opts.example || "10s") : "";
       if (!DURATION.test(v)) return "use a duration like 500ms, 10s, 5m, 1h30m or milliseconds";
       if (!opts.zero && !/[1-9]/.test(v)) return "must be longer than 0";
+      if (opts.min !== undefined && S.durationMs(v) < opts.min) return "at least " + opts.min + "ms";
       return "";
     },
 
@@ -127,6 +139,16 @@
         var n = Number(v);
         return (String(v).trim() !== "" && Math.floor(n) === n && n >= min && n <= max) ||
           ("a whole number from " + min + " to " + max + (optional ? ", or empty" : ""));
+      };
+    },
+
+    /** A validator for an optional number from min to max (a whole one when `integer`). */
+    number: function (min, max, integer) {
+      return function (v, opt) {
+        if (v === "" || v === undefined || v === null) return true;
+        var n = Number(v);
+        return (isFinite(n) && n >= min && n <= max && (!integer || Math.floor(n) === n)) ||
+          ("a " + (integer ? "whole " : "") + "number from " + min + " to " + max + ", or empty");
       };
     },
 

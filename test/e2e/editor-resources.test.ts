@@ -32,7 +32,7 @@ const DIALOGS: DialogCase[] = [
   { type: 'stream-detect', select: { mode: 'window', windowType: 'sliding' }, headings: ['event', 'window'], duration: 'size' },
 ];
 
-// Connector dialogs use the library's number and choice validators; config nodes open as config dialogs.
+// Connector and sensor dialogs use the library's number and choice validators; config nodes open as config dialogs.
 const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
   { type: 'stream-mqtt-broker', field: 'keepalive', config: true },
   { type: 'stream-mqtt-in', field: '' },
@@ -40,6 +40,7 @@ const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
   { type: 'stream-kafka-broker', field: 'retries', config: true },
   { type: 'stream-kafka-in', field: 'maxInFlight' },
   { type: 'stream-kafka-out', field: 'batchSize' },
+  { type: 'stream-sensor-sim', field: 'sensors' },
 ];
 
 // Every property each dialog saves, in order, with its default: flows, examples and the runtime
@@ -283,6 +284,14 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       return Object.keys(d).filter((k) => d[k].validate && d[k].validate.length !== 2).map((k) => `${t}.${k}`);
     }), DIALOGS.map((d) => d.type));
     assert.deepEqual(oneParameter, []);
+    const verdicts = await page.evaluate(() => {
+      const v = (type: string, field: string, value: unknown) => (window as any).RED.nodes.getType(type).defaults[field].validate.call({}, value, {});
+      return [
+        v('stream-sensor-sim', 'interval', '5ms'), v('stream-sensor-sim', 'interval', '1w'), v('stream-sensor-sim', 'interval', '0.5s'),
+        v('stream-aggregate', 'maxOutOfOrder', '1h30m'), v('stream-aggregate', 'maxOutOfOrder', 0), v('stream-detect', 'minHistory', '-1'),
+      ];
+    });
+    assert.deepEqual(verdicts, ['at least 10ms', true, true, true, true, 'a whole number of at least 0, or empty']);
   });
 
   it('keeps every saved property name and default of each dialog', async () => {
