@@ -5,6 +5,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { packageProblems } from '../support/node-red-log';
 
 // The editor and the dashboard in a real Chromium, driving `npm start`'s demo as a user would.
 const root = path.join(__dirname, '..', '..');
@@ -226,6 +227,8 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     // Node-RED prefixes what a node logs with [level] [type:name]; start-up notices have no node.
     const fromNodes = output.split('\n').filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));
     assert.deepEqual(fromNodes, []);
+    // Nor any about the package itself (loading its node sets, files, examples).
+    assert.deepEqual(packageProblems(output), []);
     assert.match(output, /Started flows/);
   });
 });

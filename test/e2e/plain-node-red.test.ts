@@ -5,39 +5,17 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { packageProblems } from '../support/node-red-log';
 
 // The package in a plain Node-RED 4.1: Node-RED's own default settings (only host and port set),
 // no flows, the package linked into the user directory exactly as `npm start` links it. Start-up
 // must log no warning or error about the package, and the admin API must list every node type.
+
 const { prepareUserDir } = require('../../scripts/demo/user-dir');
 
 const root = path.join(__dirname, '..', '..');
 const pkg = require(path.join(root, 'package.json'));
 const TYPES: string[] = Object.keys(pkg['node-red'].nodes);
-
-interface LogEntry {
-  level: string;
-  text: string;
-}
-
-/** Splits Node-RED's console log into entries; lines without a timestamp continue the entry before. */
-function logEntries(log: string): LogEntry[] {
-  const entries: LogEntry[] = [];
-  for (const line of log.split('\n')) {
-    const m = /^\d{1,2} \w{3} \d\d:\d\d:\d\d - \[(\w+)\] ?(.*)$/.exec(line);
-    if (m) entries.push({ level: m[1], text: m[2] });
-    else if (entries.length) entries[entries.length - 1].text += '\n' + line;
-  }
-  return entries;
-}
-
-/** The warnings and errors in `log` that name this package, one of its node types or its files. */
-function packageProblems(log: string, names = { module: pkg.name as string, types: TYPES, dir: root }): string[] {
-  const marks = [names.module, names.dir, ...names.types];
-  return logEntries(log)
-    .filter((e) => (e.level === 'warn' || e.level === 'error') && marks.some((m) => e.text.includes(m)))
-    .map((e) => `[${e.level}] ${e.text}`);
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,6 +76,7 @@ describe('plain Node-RED with the package installed', function () {
         '---------------------------------------------------------------------',
         'Your flow credentials file is encrypted using a system-generated key.',
         `${at}[warn] [node-red-node-smooth/smooth] deprecated`,
+        `${at}[error] Error: ENOENT: no such file or directory, open '/opt/pkg/node_modules/other/x.js'`,
       ].join('\n');
       assert.deepEqual(packageProblems(log, names), []);
     });
