@@ -24,6 +24,8 @@ export interface SlidingAggregator<IN, OUT> {
   push(time: number, value: IN): void;
   /** Removes the oldest event. */
   pop(): void;
+  /** Removes every event at or before `time`, oldest first; returns how many left. */
+  popThrough(time: number): number;
   /** Aggregate result of the whole window. */
   result(): OUT;
   /** Visits the events oldest first. */

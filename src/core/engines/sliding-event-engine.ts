@@ -17,6 +17,7 @@
  * for min/max, subtract-on-exit for count/sum/avg/variance, a queue for first/last/rate,
  * two-stacks for the rest (percentiles, distinct, custom aggregates).
  */
+import { dropFront } from '../drop-front';
 import { Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
@@ -87,8 +88,8 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
       taken++;
     }
     if (taken > 0) {
-      pendT.splice(0, taken);
-      ks.pendV.splice(0, taken);
+      dropFront(pendT, taken);
+      dropFront(ks.pendV, taken);
     }
     this.exitUntil(ks, w, inclusive);
     this.reschedule(ks);
@@ -103,7 +104,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
       if (oldest === undefined) return;
       const x = oldest + size;
       if (inclusive ? x > limit : x >= limit) return;
-      while (win.size > 0 && (win.oldestTime() as number) <= oldest) win.pop();
+      win.popThrough(oldest);
       if (win.size > 0) this.host.emitResult(ks.key, x - size, x, win.size, 'final', win.result());
       else this.host.openWindows--;
     }
@@ -115,7 +116,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     this.exitUntil(ks, t, false);
     const size = this.size;
     const wasOpen = win.size > 0;
-    while (win.size > 0 && (win.oldestTime() as number) <= t - size) win.pop();
+    win.popThrough(t - size);
     if (win.size >= host.maxEventsPerWindow) {
       host.dropped++;
       return;
