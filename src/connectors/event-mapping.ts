@@ -1,4 +1,6 @@
 import { InputError, describeValue } from '../core/errors';
+import { parseEventTime } from '../core/event-time';
+import { Getter, compilePath } from '../core/path';
 
 /** Where a connector takes an event's key (msg.topic) from. */
 export type KeySource =
@@ -24,30 +26,25 @@ export interface EventMessage {
   [extra: string]: unknown;
 }
 
-/** Reads a dotted path (`a.b.0.c`) from a value; undefined when any step is missing. */
-export function getPath(value: unknown, path: string): unknown {
+// A connector has one or two field paths, so compiling each distinct path once and keeping it is
+// cheap, and the connectors read paths exactly as every processing node does.
+const getters = new Map<string, Getter>();
+
+/** Reads a property path (`a.b`, `a[0]`, `a["b c"]`, as in every stream node) from a value; '' = the value itself. */
+export function readPath(value: unknown, path: string): unknown {
   if (!path) return value;
-  let cur: unknown = value;
-  for (const part of path.split('.')) {
-    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
+  let get = getters.get(path);
+  if (!get) {
+    get = compilePath(path);
+    getters.set(path, get);
   }
-  return cur;
+  return get(value);
 }
 
-/** Turns an event-time value (ms epoch number or numeric string, ISO-8601 string, Date) into ms; undefined when it is none of these. */
-export function toEpochMs(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (value instanceof Date) {
-    const t = value.getTime();
-    return Number.isFinite(t) ? t : undefined;
-  }
-  if (typeof value === 'string' && value.trim() !== '') {
-    if (/^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
-    const t = Date.parse(value);
-    return Number.isFinite(t) ? t : undefined;
-  }
-  return undefined;
+/** Checks a payload field path at deploy time; throws ConfigError naming `field` when it cannot be parsed. */
+export function checkFieldPath(path: string, field: string): string {
+  compilePath(path, field);
+  return path;
 }
 
 /** What an inbound connector knows about one received record. */
@@ -82,7 +79,7 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
       return levels[i];
     }
     case 'field': {
-      const v = getPath(rec.payload, source.path);
+      const v = readPath(rec.payload, source.path);
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
       throw new InputError(`payload.${source.path}`, `key property payload.${source.path} must be a string or number, got ${describeValue(v)}`);
@@ -94,12 +91,7 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
 export function resolveTime(rec: RawRecord, source: TimeSource): number {
   if (source.from === 'arrival') return rec.arrival;
   if (source.from === 'record') return rec.recordTime ?? rec.arrival;
-  const v = getPath(rec.payload, source.path);
-  const t = toEpochMs(v);
-  if (t === undefined) {
-    throw new InputError(`payload.${source.path}`, `time property payload.${source.path} must be ms since the epoch, an ISO-8601 string or a Date, got ${describeValue(v)}`);
-  }
-  return t;
+  return parseEventTime(readPath(rec.payload, source.path), `payload.${source.path}`);
 }
 
 function pickString(...values: unknown[]): string | undefined {

@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors';
 import type { BaseNodeConfig, RedNode } from '../nodes/shared/red';
 import type { KafkaClientOptions, KafkaConnection, SaslMechanism } from './kafka-connection';
 import { intSetting } from './node-red-api';
-import type { KeySource, TimeSource } from './event-mapping';
+import { checkFieldPath, type KeySource, type TimeSource } from './event-mapping';
 import type { PayloadFormat } from './payload-format';
 import { parseFormat, parseKeySource, parseTimeSource } from './mqtt-config';
 
@@ -152,9 +152,10 @@ export function parseKafkaOutConfig(config: BaseNodeConfig): KafkaOutSettings {
   if (idempotent && acks !== -1) throw new ConfigError('acks', 'an idempotent producer needs acks "all"');
   const serialize = String(config.serialize || 'payload');
   if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);
+  const keyProperty = String(config.keyProperty ?? 'topic').trim().replace(/^msg\./, '');
   return {
     topic,
-    keyProperty: String(config.keyProperty ?? 'topic').trim().replace(/^msg\./, ''),
+    keyProperty: keyProperty && checkFieldPath(keyProperty, 'keyProperty'),
     partitioner,
     acks,
     compression,

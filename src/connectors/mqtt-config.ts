@@ -2,7 +2,7 @@ import { ConfigError } from '../core/errors';
 import type { MqttConnection, MqttConnectionOptions } from './mqtt-connection';
 import { intSetting } from './node-red-api';
 import { PAYLOAD_FORMATS, type PayloadFormat } from './payload-format';
-import type { KeySource, TimeSource } from './event-mapping';
+import { checkFieldPath, type KeySource, type TimeSource } from './event-mapping';
 import { publishTopicProblem, subscriptionProblem } from './mqtt-topic';
 import type { BaseNodeConfig, RedNode } from '../nodes/shared/red';
 
@@ -85,7 +85,7 @@ export function parseKeySource(config: BaseNodeConfig, allowed: KeySource['from'
   if (from === 'field') {
     const path = normaliseField(config.keyField);
     if (!path) throw new ConfigError('keyField', 'name the payload property that holds the key, e.g. sensorId');
-    return { from, path };
+    return { from, path: checkFieldPath(path, 'keyField') };
   }
   return { from } as KeySource;
 }
@@ -97,7 +97,7 @@ export function parseTimeSource(config: BaseNodeConfig, allowed: TimeSource['fro
   if (from === 'field') {
     const path = normaliseField(config.timeField);
     if (!path) throw new ConfigError('timeField', 'name the payload property that holds the event time, e.g. ts');
-    return { from, path };
+    return { from, path: checkFieldPath(path, 'timeField') };
   }
   return { from } as TimeSource;
 }

@@ -1,7 +1,7 @@
 import { ConfigError, InputError, describeValue } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
-import { getPath } from '../connectors/event-mapping';
+import { readPath } from '../connectors/event-mapping';
 import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
 import { describePermanentError, isPermanentError, isRetriable, type KafkaProducerConnection, type KafkaState, type ProducedRecord } from '../connectors/kafka-connection';
 import { connectionStatus, shortError } from '../connectors/connection-status';
@@ -29,7 +29,7 @@ function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; recor
   }
   let key: string | Buffer | null = null;
   if (s.keyProperty) {
-    const k = getPath(msg, s.keyProperty);
+    const k = readPath(msg, s.keyProperty);
     if (k !== undefined && k !== null) {
       if (typeof k === 'string' || Buffer.isBuffer(k)) key = k;
       else if (typeof k === 'number' || typeof k === 'boolean') key = String(k);

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import { BoundedQueue } from '../../src/connectors/bounded-queue';
 import { decodePayload, encodePayload } from '../../src/connectors/payload-format';
-import { resolveKey, resolveTime, toEventMessage, toEpochMs } from '../../src/connectors/event-mapping';
+import { readPath, resolveKey, resolveTime, toEventMessage } from '../../src/connectors/event-mapping';
 import { topicMatches, subscriptionProblem, publishTopicProblem } from '../../src/connectors/mqtt-topic';
 import { OffsetTracker } from '../../src/connectors/offset-tracker';
 import { HandledTracker } from '../../src/connectors/handled-tracker';
@@ -97,9 +97,16 @@ describe('connector building blocks', () => {
       assert.equal(resolveTime(rec, { from: 'field', path: 'ts' }), Date.UTC(2026, 0, 1));
       assert.equal(resolveTime(rec, { from: 'record' }), 99);
       assert.equal(resolveTime(rec, { from: 'arrival' }), 42);
-      assert.equal(toEpochMs('1700000000000'), 1700000000000);
-      assert.equal(toEpochMs('yesterday'), undefined);
-      assert.throws(() => resolveTime({ ...rec, payload: { ts: 'soon' } }, { from: 'field', path: 'ts' }), /payload.ts must be ms since the epoch.*string "soon"/);
+      assert.equal(resolveTime({ ...rec, payload: { ts: '1700000000000' } }, { from: 'field', path: 'ts' }), 1700000000000);
+      assert.throws(() => resolveTime({ ...rec, payload: { ts: 'soon' } }, { from: 'field', path: 'ts' }), (e: unknown) => e instanceof InputError && e.property === 'payload.ts' && /expected an event time.*string "soon"/.test(e.message));
+      assert.throws(() => resolveTime({ ...rec, payload: { ts: 'yesterday 3pm' } }, { from: 'field', path: 'ts' }), /expected an event time/);
+    });
+
+    it('reads payload paths with the same syntax as the processing nodes', () => {
+      const payload = { readings: [{ 'sensor id': 's-1', t: 5 }] };
+      assert.equal(readPath(payload, 'readings[0]["sensor id"]'), 's-1');
+      assert.equal(resolveKey({ ...rec, payload }, { from: 'field', path: 'readings[0]["sensor id"]' }), 's-1');
+      assert.equal(resolveTime({ ...rec, payload }, { from: 'field', path: 'readings[0].t' }), 5);
     });
 
     it('builds the event message with eventId/eventType from metadata or payload', () => {
