@@ -39,8 +39,9 @@
  *   each open window that changed since the last one, and the 'final' result when it closes.
  * Per-event sliding windows emit every window once, complete ('final'), whatever the strategy.
  *
- * Limits: events of new keys beyond maxKeys and events beyond maxEventsPerWindow (per pane for
- * hopping windows) are dropped and counted in stats().dropped. Keys without open state are
+ * Limits: events of new keys beyond maxKeys and events that would take a window beyond
+ * maxEventsPerWindow (every window holding them, for hopping windows) are dropped and counted in
+ * stats().dropped. Keys without open state are
  * forgotten (in advance(), or when maxKeys is reached; with watermarkScope 'key' only then, and
  * such a key's clock starts afresh when it comes back).
  */

@@ -449,6 +449,16 @@ describe('WindowOperator', () => {
       }
     });
 
+    it('limits hopping windows per window, not per pane', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: sumCount, maxEventsPerWindow: 2 });
+      for (const t of [1, 2, 4, 5, 6, 12]) op.process(ev('a', t, 1), 0);
+      op.flush(0);
+      // [−5,5) takes 1 and 2; 4 would make it 3. [0,10) is full with 1 and 2, so 5 and 6 are
+      // dropped too; [5,15) and [10,20) get 12.
+      assert.deepEqual(sums(out).map((r) => [r[1], r[2], r[4]]), [[-5, 5, 2], [0, 10, 2], [5, 15, 1], [10, 20, 1]]);
+      assert.equal(op.stats().dropped, 3);
+    });
+
     it('an event dropped by maxEventsPerWindow neither moves a session nor bridges two sessions', () => {
       const { op, out } = recording({ window: { type: 'session', gap: 5 }, aggregate: sumCount, maxEventsPerWindow: 2, maxOutOfOrder: 100 });
       op.process(ev('a', 3, 1), 0);

@@ -97,10 +97,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     if (cur !== null) {
       const s = cur.start;
       if (host.endInclusive ? t > s && t <= s + this.pane : t >= s && t < s + this.pane) {
-        if (cur.count >= host.maxEventsPerWindow) {
-          host.dropped++;
-          return;
-        }
+        if (this.rejectsFull(ks, s, ks.nextStart)) return;
         cur.acc = host.agg.add(cur.acc, event.value, t);
         cur.count++;
         cur.dirty = true;
@@ -125,14 +122,16 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
         return;
       }
       host.late++;
-      const pane = this.paneAt(ks, p);
-      if (!this.addTo(pane, event, t)) return;
+      if (this.rejectsFull(ks, p, -Infinity)) return;
+      this.addTo(this.paneAt(ks, p), event, t);
       this.refireLate(ks, p, w);
       this.reschedule(ks);
       return;
     }
+    // Checked before the pane exists, so a dropped event leaves no empty pane behind.
+    if (this.rejectsFull(ks, p, ks.nextStart)) return;
     const pane = this.paneAt(ks, p);
-    if (!this.addTo(pane, event, t)) return;
+    this.addTo(pane, event, t);
     const panes = ks.panes;
     // Only the newest pane takes the fast path, and not when every add must emit something.
     ks.cur = pane === panes[panes.length - 1] && !this.retain && !host.emitUpdates ? pane : null;
@@ -176,16 +175,33 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     return count;
   }
 
-  private addTo(pane: Pane<ACC>, event: StreamEvent<IN>, t: number): boolean {
-    const host = this.host;
-    if (pane.count >= host.maxEventsPerWindow) {
-      host.dropped++;
-      return false;
+  /**
+   * Whether a window holding pane p (from window start `from` on) already holds maxEventsPerWindow
+   * events. The limit is per window, as users read it, not per pane: a window is the sum of its
+   * panes. Only called when a limit is set, so the unlimited hot path pays nothing.
+   */
+  private windowFull(ks: HoppingKey<ACC>, p: number, from: number): boolean {
+    const panes = ks.panes;
+    const max = this.host.maxEventsPerWindow;
+    for (let s = Math.max(from, this.earliestOf(p)), last = this.latestOf(p); s <= last; s += this.slide) {
+      let count = 0;
+      for (let i = this.lowerBound(panes, s); i < panes.length && panes[i].start < s + this.size; i++) count += panes[i].count;
+      if (count >= max) return true;
     }
-    pane.acc = host.agg.add(pane.acc, event.value, t);
+    return false;
+  }
+
+  /** Counts and drops the event when a limit is set and a window holding pane p is full. */
+  private rejectsFull(ks: HoppingKey<ACC>, p: number, from: number): boolean {
+    if (this.host.maxEventsPerWindow === Infinity || !this.windowFull(ks, p, from)) return false;
+    this.host.dropped++;
+    return true;
+  }
+
+  private addTo(pane: Pane<ACC>, event: StreamEvent<IN>, t: number): void {
+    pane.acc = this.host.agg.add(pane.acc, event.value, t);
     pane.count++;
     pane.dirty = true;
-    return true;
   }
 
   /** Fires again, as 'late', every fired window holding pane p that allowed lateness still keeps. */
