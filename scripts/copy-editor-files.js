@@ -21,21 +21,27 @@ function expandIncludes(text, fragmentDir, file) {
   });
 }
 
-fs.mkdirSync(target, { recursive: true });
-fs.cpSync(path.join(root, 'nodes'), target, {
-  recursive: true,
-  filter: (src) => path.basename(src) !== 'fragments',
-});
-const locales = path.join(root, 'nodes', 'locales');
-if (fs.existsSync(locales)) {
-  for (const lang of fs.readdirSync(locales)) {
-    const fragmentDir = path.join(locales, lang, 'fragments');
-    for (const file of fs.readdirSync(path.join(locales, lang)).filter((f) => f.endsWith('.html'))) {
-      const source = path.join(locales, lang, file);
-      fs.writeFileSync(path.join(target, 'locales', lang, file), expandIncludes(fs.readFileSync(source, 'utf8'), fragmentDir, source));
+/** Copies nodes/ and icons/ into dist/nodes/, help with its includes expanded. */
+function copyEditorFiles() {
+  fs.mkdirSync(target, { recursive: true });
+  fs.cpSync(path.join(root, 'nodes'), target, {
+    recursive: true,
+    filter: (src) => path.basename(src) !== 'fragments',
+  });
+  const locales = path.join(root, 'nodes', 'locales');
+  if (fs.existsSync(locales)) {
+    for (const lang of fs.readdirSync(locales)) {
+      const fragmentDir = path.join(locales, lang, 'fragments');
+      for (const file of fs.readdirSync(path.join(locales, lang)).filter((f) => f.endsWith('.html'))) {
+        const source = path.join(locales, lang, file);
+        fs.writeFileSync(path.join(target, 'locales', lang, file), expandIncludes(fs.readFileSync(source, 'utf8'), fragmentDir, source));
+      }
     }
   }
+  if (fs.existsSync(path.join(root, 'icons'))) {
+    fs.cpSync(path.join(root, 'icons'), path.join(target, 'icons'), { recursive: true });
+  }
 }
-if (fs.existsSync(path.join(root, 'icons'))) {
-  fs.cpSync(path.join(root, 'icons'), path.join(target, 'icons'), { recursive: true });
-}
+
+module.exports = { expandIncludes, copyEditorFiles };
+if (require.main === module) copyEditorFiles();
