@@ -1,6 +1,9 @@
 /**
- * The sliding window of a lone min, max or range: one or two monotonic deques and the FIFO of
- * events, with no per-slot dispatch, so an event costs a few array operations.
+ * The sliding window of a lone min, max or range: one or two monotonic deques and the event
+ * times, with no per-slot dispatch, so an event costs a few array operations. The events
+ * themselves are not kept: a value the deques dropped can never be the answer again, so the
+ * window holds one number per event instead of a message (a 10,000-event window no longer keeps
+ * 10,000 messages alive), and its snapshot is the times plus the deques.
  */
 import type { ExtremesAcc } from './aggregates/extremes';
 import { dropFront } from './drop-front';
@@ -9,7 +12,6 @@ import { MonotonicDeque } from './monotonic-deque';
 /** FIFO window of (time, value) answering min/max through monotonic deques. */
 export class ExtremesWindow<IN, OUT> {
   private times: number[] = [];
-  private values: IN[] = [];
   private head = 0;
   /** Sequence number of times[0]. */
   private base = 0;
@@ -49,7 +51,6 @@ export class ExtremesWindow<IN, OUT> {
   push(time: number, value: IN): void {
     const seq = this.base + this.times.length;
     this.times.push(time);
-    this.values.push(value);
     const v = this.get(value);
     if (!this.accepts(v)) return;
     if (this.lo !== null) this.lo.push(seq, v as number);
@@ -68,7 +69,6 @@ export class ExtremesWindow<IN, OUT> {
     const seq = this.base + head;
     if (this.lo !== null) this.lo.evict(seq);
     if (this.hi !== null) this.hi.evict(seq);
-    this.values[head] = undefined as unknown as IN;
     this.head = head + 1;
     if (head >= 1024 && head * 2 >= n) this.compact();
   }
@@ -93,16 +93,37 @@ export class ExtremesWindow<IN, OUT> {
     return this.finish(view);
   }
 
-  /** Visits the events oldest first. */
-  forEach(fn: (time: number, value: IN) => void): void {
-    for (let i = this.head; i < this.times.length; i++) fn(this.times[i], this.values[i]);
+  /** The event times and the deques' candidates (sequence numbers counted from the oldest event). */
+  toJSON(): unknown {
+    const from = this.base + this.head;
+    const deque = (d: MonotonicDeque | null): [number, number | string][] | null => {
+      if (d === null) return null;
+      const out: [number, number | string][] = [];
+      // JSON has no Infinity; a plain min/max may hold one.
+      d.forEach((seq, x) => out.push([seq - from, Number.isFinite(x) ? x : String(x)]));
+      return out;
+    };
+    return { times: this.times.slice(this.head), lo: deque(this.lo), hi: deque(this.hi) };
+  }
+
+  /** Loads a toJSON state, or pushes a list of [time, value] events. */
+  fromJSON(json: unknown): void {
+    if (Array.isArray(json)) {
+      for (const [t, v] of json as [number, IN][]) this.push(t, v);
+      return;
+    }
+    const data = json as { times: number[]; lo: [number, number | string][] | null; hi: [number, number | string][] | null };
+    this.clear();
+    const from = this.base;
+    for (const t of data.times) this.times.push(t);
+    for (const [seq, x] of data.lo ?? []) this.lo?.push(from + seq, Number(x));
+    for (const [seq, x] of data.hi ?? []) this.hi?.push(from + seq, Number(x));
   }
 
   /** Empties the window. */
   clear(): void {
     this.base += this.times.length;
     this.times.length = 0;
-    this.values.length = 0;
     this.head = 0;
     if (this.lo !== null) this.lo.clear();
     if (this.hi !== null) this.hi.clear();
@@ -111,7 +132,6 @@ export class ExtremesWindow<IN, OUT> {
   private compact(): void {
     const h = this.head;
     dropFront(this.times, h);
-    dropFront(this.values, h);
     this.base += h;
     this.head = 0;
   }

@@ -58,6 +58,11 @@ export class MonotonicDeque {
     return this.head < this.vals.length ? this.vals[this.head] : undefined;
   }
 
+  /** Visits the kept candidates, front first. */
+  forEach(fn: (seq: number, x: number) => void): void {
+    for (let i = this.head; i < this.seqs.length; i++) fn(this.seqs[i], this.vals[i]);
+  }
+
   /** Forgets every value. */
   clear(): void {
     this.seqs.length = 0;

@@ -28,8 +28,10 @@ export interface SlidingAggregator<IN, OUT> {
   popThrough(time: number): number;
   /** Aggregate result of the whole window. */
   result(): OUT;
-  /** Visits the events oldest first. */
-  forEach(fn: (time: number, value: IN) => void): void;
+  /** Plain-JSON state for snapshots. */
+  toJSON(): unknown;
+  /** Loads state made by toJSON into an empty window; also takes a list of [time, value] events. */
+  fromJSON(json: unknown): void;
   /** Empties the window. */
   clear(): void;
 }

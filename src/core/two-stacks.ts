@@ -79,9 +79,16 @@ export class TwoStacksAggregator<IN, ACC, OUT> implements SlidingAggregator<IN, 
     return agg.result(agg.merge(agg.merge(agg.createAccumulator(), front), this.back));
   }
 
-  /** Visits the events oldest first. */
-  forEach(fn: (time: number, value: IN) => void): void {
-    for (let i = this.head; i < this.times.length; i++) fn(this.times[i], this.values[i]);
+  /** The events, oldest first, as [time, value] pairs. */
+  toJSON(): unknown {
+    const events: [number, IN][] = [];
+    for (let i = this.head; i < this.times.length; i++) events.push([this.times[i], this.values[i]]);
+    return events;
+  }
+
+  /** Pushes the [time, value] events made by toJSON. */
+  fromJSON(json: unknown): void {
+    for (const [t, v] of json as [number, IN][]) this.push(t, v);
   }
 
   /** Empties the window. */

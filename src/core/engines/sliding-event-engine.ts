@@ -192,14 +192,12 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   snapshotKey(ks: SlidingKey<IN, ACC, OUT>): unknown {
-    const window: [number, unknown][] = [];
-    ks.win.forEach((t, v) => window.push([t, v]));
-    return { window, pending: ks.pendT.map((t, i) => [t, ks.pendV[i]]) };
+    return { window: ks.win.toJSON(), pending: ks.pendT.map((t, i) => [t, ks.pendV[i]]) };
   }
 
   restoreKey(ks: SlidingKey<IN, ACC, OUT>, json: unknown): void {
-    const data = json as { window: [number, IN][]; pending: [number, IN][] };
-    for (const [t, v] of data.window) ks.win.push(t, v);
+    const data = json as { window: unknown; pending: [number, IN][] };
+    ks.win.fromJSON(data.window);
     if (ks.win.size > 0) this.host.openWindows++;
     for (const [t, v] of data.pending) {
       ks.pendT.push(t);
