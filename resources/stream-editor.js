@@ -35,7 +35,7 @@
   var SECTIONS = {
     event: ["keyProperty", "valueProperty", "timeMode", "timeProperty"],
     window: ["windowType", "size", "offset", "slide", "gap", "maxDuration", "count", "overlap", "flushEvery", "bounds"],
-    time: ["maxOutOfOrder", "allowedLateness", "idleTimeout", "lateData"],
+    time: ["maxOutOfOrder", "watermarkScope", "allowedLateness", "idleTimeout", "lateData"],
     output: ["emit", "earlyEvery"],
     limits: ["maxKeys", "maxEventsPerWindow", "store"]
   };
@@ -57,6 +57,7 @@
     flushEvery: { icon: "refresh", placeholder: "never" },
     bounds: { icon: "exchange", options: ["[start,end)", "(start,end]"], plain: { "[start,end)": "[start, end)", "(start,end]": "(start, end]" } },
     maxOutOfOrder: { icon: "random", placeholder: "0" },
+    watermarkScope: { icon: "clock-o", options: ["stream", "key"] },
     allowedLateness: { icon: "history", placeholder: "0" },
     idleTimeout: { icon: "hourglass-half", placeholder: "never" },
     lateData: { icon: "reply", options: ["drop", "output", "update"] },
@@ -68,6 +69,8 @@
   };
 
   function blank(v) { return v === undefined || v === null || String(v).trim() === ""; }
+
+  function perEventSlide(v) { return blank(v) || String(v).trim() === "event"; }
 
   function escapeAttr(s) {
     return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -157,12 +160,62 @@
       return function (v, opt) { return list.indexOf(v) >= 0 || "one of " + list.join(", "); };
     },
 
-    /** A validator for slide: "event" (per-event sliding) or a duration. */
+    /** The window type a node uses: its windowType field, else the one its type names (window nodes). */
+    windowTypeOf: function (node) {
+      var wt = S.field(node, "windowType");
+      if (wt !== undefined && wt !== null && wt !== "") return wt;
+      var m = /^stream-(\w+)-window$/.exec((node && node.type) || "");
+      return m ? m[1] : undefined;
+    },
+
+    /** A validator for slide: "event" (per-event sliding) or a duration no longer than the size, as the runtime requires. */
     slide: function () {
       return function (v, opt) {
-        if (blank(v) || String(v).trim() === "event") return true;
+        if (perEventSlide(v)) return true;
         var p = S.durationProblem(v, { required: true });
-        return p ? 'use "event" or ' + p : true;
+        if (p) return 'use "event" or ' + p;
+        var size = S.field(this, "size");
+        if (S.durationMs(v) > S.durationMs(size)) return "must not be longer than the size (" + String(size).trim() + "); for gaps between windows use a tumbling window";
+        return true;
+      };
+    },
+
+    /** A validator for offset: shorter than the slide of hopping windows, else than the size (the runtime's rule). */
+    offset: function () {
+      return function (v, opt) {
+        var p = S.durationProblem(v, { zero: true });
+        if (p || blank(v)) return p || true;
+        var ms = S.durationMs(v);
+        if (S.windowTypeOf(this) === "sliding") {
+          var slide = S.field(this, "slide");
+          // Per-event windows ignore offset: the dialog hides it and nothing is checked.
+          if (perEventSlide(slide)) return true;
+          return ms < S.durationMs(slide) || !(S.durationMs(slide) > 0) || "must be shorter than the slide (" + String(slide).trim() + ")";
+        }
+        var size = S.field(this, "size");
+        return ms < S.durationMs(size) || !(S.durationMs(size) > 0) || "must be shorter than the size (" + String(size).trim() + ")";
+      };
+    },
+
+    /** A validator for a session's max length: empty, or at least the gap. */
+    maxDuration: function () {
+      return function (v, opt) {
+        var p = S.durationProblem(v, {});
+        if (p || blank(v)) return p || true;
+        var gap = S.field(this, "gap");
+        return !(S.durationMs(v) < S.durationMs(gap)) || "must be at least the gap (" + String(gap).trim() + "), or empty for no limit";
+      };
+    },
+
+    /** A validator for a count window's overlap: a whole number smaller than the count. */
+    overlap: function () {
+      var whole = S.integer({ min: 0 });
+      return function (v, opt) {
+        var p = whole.call(this, v, opt);
+        if (p !== true || blank(v) || Number(v) === 0) return p;
+        var count = S.field(this, "count");
+        if (blank(count)) return "needs a count: windows without one have nothing to overlap";
+        return Number(v) < Number(count) || "must be smaller than the count (" + String(count).trim() + ")";
       };
     },
 
@@ -198,15 +251,16 @@
         timeProperty: { value: "timestamp" },
         windowType: { value: "none" },
         size: { value: "1m", validate: w("size", S.duration({ required: true, example: "1m" })) },
-        offset: { value: "", validate: w("offset", S.duration({ zero: true })) },
+        offset: { value: "", validate: w("offset", S.offset()) },
         slide: { value: "event", validate: w("slide", S.slide()) },
         gap: { value: "30s", validate: w("gap", S.duration({ required: true, example: "30s" })) },
-        maxDuration: { value: "", validate: w("maxDuration", S.duration({})) },
+        maxDuration: { value: "", validate: w("maxDuration", S.maxDuration()) },
         count: { value: "", validate: w("count", S.integer({ min: 1 })) },
-        overlap: { value: "", validate: w("overlap", S.integer({ min: 0 })) },
+        overlap: { value: "", validate: w("overlap", S.overlap()) },
         flushEvery: { value: "", validate: w("flushEvery", S.duration({})) },
         bounds: { value: "[start,end)" },
         maxOutOfOrder: { value: "", validate: S.duration({ zero: true }) },
+        watermarkScope: { value: "stream", validate: S.oneOf(["stream", "key"]) },
         allowedLateness: { value: "", validate: S.duration({ zero: true }) },
         idleTimeout: { value: "", validate: S.duration({ zero: true }) },
         lateData: { value: "drop" },
@@ -319,16 +373,29 @@
       select.val(value || "");
     },
 
-    /** Shows the rows that window type `wt` uses ("none" or empty: no own window) and hides the rest. */
+    /**
+     * Shows the rows that window type `wt` uses ("none" or empty: no own window) and hides the rest,
+     * including rows the runtime ignores in the chosen slide and time mode.
+     */
     showWindowRows: function (wt) {
       var windowed = !!wt && wt !== "none";
-      Object.keys(WINDOW_FIELDS).forEach(function (f) { $(".stream-row-" + f).toggle(windowed && WINDOW_FIELDS[f].indexOf(wt) >= 0); });
+      var timeMode = $("#node-input-timeMode");
+      var eventTime = !timeMode.length || timeMode.val() !== "processing";
+      // Per-event sliding windows are (end - size, end], fire once each and have no panes to offset.
+      var perEvent = wt === "sliding" && perEventSlide($("#node-input-slide").val());
       // Count windows close on count or flush, never on the watermark: no bounds, no lateness.
-      $(".stream-row-bounds, .stream-group-time, .stream-row-maxOutOfOrder, .stream-row-allowedLateness, .stream-row-lateData").toggle(windowed && wt !== "global");
-      $(".stream-row-idleTimeout").toggle(windowed);
-      $(".stream-group-output, .stream-row-emit, .stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
-      $(".stream-row-earlyEvery").toggle(windowed && $("#node-input-emit").val() === "early");
-      $(".stream-row-timeProperty").toggle($("#node-input-timeMode").val() === "event");
+      var watermarked = windowed && wt !== "global" && eventTime;
+      Object.keys(WINDOW_FIELDS).forEach(function (f) { $(".stream-row-" + f).toggle(windowed && WINDOW_FIELDS[f].indexOf(wt) >= 0); });
+      $(".stream-row-offset").toggle(windowed && WINDOW_FIELDS.offset.indexOf(wt) >= 0 && !perEvent);
+      $(".stream-row-bounds").toggle((wt === "tumbling" || wt === "sliding") && !perEvent);
+      // In processing time the arrival time is the watermark: nothing is out of order or late.
+      $(".stream-group-time, .stream-row-maxOutOfOrder, .stream-row-watermarkScope, .stream-row-lateData").toggle(watermarked);
+      $(".stream-row-allowedLateness").toggle(watermarked && !perEvent);
+      $(".stream-row-idleTimeout").toggle(windowed && eventTime);
+      $(".stream-group-output, .stream-row-emit").toggle(windowed && !perEvent);
+      $(".stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
+      $(".stream-row-earlyEvery").toggle(windowed && !perEvent && $("#node-input-emit").val() === "early");
+      $(".stream-row-timeProperty").toggle(eventTime);
     },
 
     /**
@@ -346,7 +413,7 @@
         S.showWindowRows(wt);
         if (opts.refresh) opts.refresh(wt);
       };
-      var on = ["windowType", "emit", "timeMode"].concat(opts.on || []);
+      var on = ["windowType", "emit", "timeMode", "slide"].concat(opts.on || []);
       $(on.map(function (f) { return "#node-input-" + f; }).join(", ")).on("change", refresh);
       refresh();
       return refresh;
@@ -355,7 +422,9 @@
     /** Whether the dialog being saved asks for a late-events port. */
     latePort: function () {
       var wt = $("#node-input-windowType");
-      return (!wt.length || wt.val() !== "none") && $("#node-input-lateData").val() === "output";
+      var tm = $("#node-input-timeMode");
+      // Processing-time windows never see a late event, so they need no port for them.
+      return (!wt.length || wt.val() !== "none") && (!tm.length || tm.val() !== "processing") && $("#node-input-lateData").val() === "output";
     },
 
     /** The last segment of a property path: "payload.temperature" → "temperature". */

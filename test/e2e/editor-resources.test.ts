@@ -24,7 +24,8 @@ interface DialogCase {
 
 const DIALOGS: DialogCase[] = [
   { type: 'stream-tumbling-window', select: {}, headings: ['event', 'window', 'time', 'output', 'limits'], duration: 'size' },
-  { type: 'stream-sliding-window', select: {}, headings: ['event', 'window', 'time', 'output', 'limits'], duration: 'slide' },
+  // Slide "event" by default: per-event windows are sent once, complete, so there is no output section.
+  { type: 'stream-sliding-window', select: {}, headings: ['event', 'window', 'time', 'limits'], duration: 'slide' },
   { type: 'stream-session-window', select: {}, headings: ['event', 'window', 'time', 'output', 'limits'], duration: 'gap' },
   { type: 'stream-global-window', select: {}, headings: ['event', 'window', 'output', 'limits'], duration: 'flushEvery' },
   { type: 'stream-aggregate', select: { windowType: 'tumbling' }, headings: ['aggregations', 'event', 'window', 'time', 'output', 'limits'], duration: 'size' },
@@ -48,11 +49,11 @@ const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
 const SHARED_DEFAULTS: Record<string, unknown> = {
   name: '', keyProperty: 'topic', valueProperty: 'payload', timeMode: 'event', timeProperty: 'timestamp', windowType: 'none',
   size: '1m', offset: '', slide: 'event', gap: '30s', maxDuration: '', count: '', overlap: '', flushEvery: '', bounds: '[start,end)',
-  maxOutOfOrder: '', allowedLateness: '', idleTimeout: '', lateData: 'drop', emit: 'final', earlyEvery: '10s',
+  maxOutOfOrder: '', watermarkScope: 'stream', allowedLateness: '', idleTimeout: '', lateData: 'drop', emit: 'final', earlyEvery: '10s',
   maxKeys: '', maxEventsPerWindow: '', store: '', outputs: 1,
 };
 const EVENT = 'name keyProperty valueProperty timeMode timeProperty';
-const TAIL = 'bounds maxOutOfOrder allowedLateness idleTimeout lateData emit earlyEvery maxKeys maxEventsPerWindow store';
+const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData emit earlyEvery maxKeys maxEventsPerWindow store';
 const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
 const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-tumbling-window': [`${EVENT} size offset ${TAIL} outputs`, {}],
@@ -63,7 +64,7 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
     'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
-      'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder allowedLateness idleTimeout maxKeys store',
+      'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout maxKeys store',
     { pattern: 'anomaly', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '1m' },
   ],
 };
@@ -315,6 +316,8 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     assert.deepEqual([await visible('count'), await visible('size'), await visible('lateData'), await visible('bounds')], [true, false, false, false]);
     await page.selectOption('#node-input-windowType', 'sliding');
     assert.deepEqual([await visible('size'), await visible('slide'), await visible('gap'), await visible('earlyEvery')], [true, true, false, false]);
+    await page.fill('#node-input-slide', '30s');
+    await page.press('#node-input-slide', 'Tab');
     await page.selectOption('#node-input-emit', 'early');
     assert.equal(await visible('earlyEvery'), true);
     await page.selectOption('#node-input-lateData', 'output');
@@ -325,6 +328,149 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       return { windowType: n.windowType, emit: n.emit, lateData: n.lateData, outputs: n.outputs, valid: n.valid };
     }, id);
     assert.deepEqual(saved, { windowType: 'sliding', emit: 'early', lateData: 'output', outputs: 2, valid: true });
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  // Opens a new node's dialog; `visible` tells whether a shared row (or a section heading, "#name") shows.
+  async function open(type: string): Promise<string> {
+    const id = await page.evaluate(addAndEdit, type);
+    await page.locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    return id;
+  }
+  const visible = (f: string) => page.locator(f.startsWith('#') ? `.stream-group-${f.slice(1)}` : `.stream-row-${f}`).first().isVisible();
+  const shown = async (fields: string[]) => Object.fromEntries(await Promise.all(fields.map(async (f) => [f, await visible(f)])));
+  async function setText(field: string, value: string) {
+    await page.fill(`#node-input-${field}`, value);
+    await page.press(`#node-input-${field}`, 'Tab');
+  }
+  async function expectReason(field: string, reason: string) {
+    await page.waitForSelector(`#node-input-${field}.input-error`, { timeout: 5000 });
+    await page.locator(`#node-input-${field}`).hover();
+    await page.locator('.red-ui-popover', { hasText: reason }).first().waitFor({ state: 'visible', timeout: 5000 });
+  }
+  async function close(button: 'ok' | 'cancel') {
+    await page.click(`#node-dialog-${button}`);
+    await page.locator('#node-input-name').waitFor({ state: 'detached', timeout: 10000 });
+  }
+
+  it('sets the per-key watermark in the Time section of every windowed dialog and saves it', async () => {
+    for (const type of ['stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-aggregate', 'stream-filter', 'stream-detect']) {
+      await open(type);
+      if (type === 'stream-detect') await page.selectOption('#node-input-mode', 'window');
+      if (type === 'stream-aggregate' || type === 'stream-filter' || type === 'stream-detect') await page.selectOption('#node-input-windowType', 'tumbling');
+      assert.equal(await visible('watermarkScope'), true, `${type}: watermark row visible`);
+      assert.equal((await page.locator('label[for="node-input-watermarkScope"]').innerText()).trim(), 'Watermark', type);
+      const options = await page.$$eval('#node-input-watermarkScope option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+      assert.deepEqual(options, [['stream', 'one for the stream (shared clock)'], ['key', 'one per key (each device its own clock)']], type);
+      if (type !== 'stream-detect') {
+        // Right after Out of order, under the Time heading.
+        const order = await page.$$eval('.stream-group-time ~ .form-row', (rows) => rows.slice(0, 2).map((r) => r.className));
+        assert.deepEqual(order.map((c) => /stream-row-(\w+)/.exec(c)?.[1]), ['maxOutOfOrder', 'watermarkScope'], type);
+      }
+      await close('cancel');
+    }
+    const id = await open('stream-tumbling-window');
+    await page.selectOption('#node-input-watermarkScope', 'key');
+    await close('ok');
+    assert.equal(await page.evaluate((nid) => (window as any).RED.nodes.node(nid).watermarkScope, id), 'key');
+    // Count windows have no watermark.
+    await open('stream-global-window');
+    assert.equal(await visible('watermarkScope'), false, 'global window: no watermark row');
+    await close('cancel');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('marks slide red with the reason when it is longer than size, and clears it when size grows', async () => {
+    for (const type of ['stream-sliding-window', 'stream-aggregate']) {
+      const id = await open(type);
+      if (type === 'stream-aggregate') await page.selectOption('#node-input-windowType', 'sliding');
+      await setText('size', '1m');
+      await setText('slide', '5m');
+      await expectReason('slide', 'must not be longer than the size (1m)');
+      // Changing size re-checks slide.
+      await setText('size', '10m');
+      await page.waitForSelector('#node-input-slide:not(.input-error)', { timeout: 5000 });
+      await setText('size', '2m');
+      await page.waitForSelector('#node-input-slide.input-error', { timeout: 5000 });
+      await close('ok');
+      assert.equal(await page.evaluate((nid) => (window as any).RED.nodes.node(nid).valid, id), false, `${type}: saved node is invalid`);
+    }
+    // Other rules the runtime enforces between fields.
+    const verdicts = await page.evaluate(() => {
+      const v = (type: string, field: string, node: Record<string, unknown>, value: unknown) =>
+        (window as any).RED.nodes.getType(type).defaults[field].validate.call({ type, ...node }, value, {});
+      return [
+        v('stream-sliding-window', 'slide', { size: '5m' }, '5m'), v('stream-sliding-window', 'slide', { size: '5m' }, '1h'),
+        v('stream-sliding-window', 'offset', { size: '5m', slide: '1m' }, '1m'), v('stream-sliding-window', 'offset', { size: '5m', slide: '1m' }, '30s'),
+        v('stream-sliding-window', 'offset', { size: '5m', slide: 'event' }, '1h'), v('stream-tumbling-window', 'offset', { size: '1m' }, '1m'),
+        v('stream-aggregate', 'offset', { windowType: 'tumbling', size: '1m' }, '59s'),
+        v('stream-session-window', 'maxDuration', { gap: '30s' }, '10s'), v('stream-session-window', 'maxDuration', { gap: '30s' }, '1h'),
+        v('stream-global-window', 'overlap', { count: '10' }, '10'), v('stream-global-window', 'overlap', { count: '' }, '2'),
+        v('stream-global-window', 'overlap', { count: '10' }, '9'), v('stream-global-window', 'overlap', { count: '' }, '0'),
+      ];
+    });
+    assert.deepEqual(verdicts, [
+      true, 'must not be longer than the size (5m); for gaps between windows use a tumbling window',
+      'must be shorter than the slide (1m)', true,
+      true, 'must be shorter than the size (1m)',
+      true,
+      'must be at least the gap (30s), or empty for no limit', true,
+      'must be smaller than the count (10)', 'needs a count: windows without one have nothing to overlap',
+      true, true,
+    ]);
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('hides what per-event sliding windows ignore (offset, bounds, lateness, emit) and shows it for hopping windows', async () => {
+    const rows = ['offset', 'bounds', 'allowedLateness', 'emit', '#output', 'lateData', 'maxOutOfOrder', 'size'];
+    await open('stream-sliding-window');
+    assert.equal(await page.inputValue('#node-input-slide'), 'event');
+    assert.deepEqual(await shown(rows), { offset: false, bounds: false, allowedLateness: false, emit: false, '#output': false, lateData: true, maxOutOfOrder: true, size: true });
+    await setText('slide', '1m');
+    assert.deepEqual(await shown(rows), { offset: true, bounds: true, allowedLateness: true, emit: true, '#output': true, lateData: true, maxOutOfOrder: true, size: true });
+    await setText('offset', '2m');
+    await expectReason('offset', 'must be shorter than the slide (1m)');
+    // Back to per-event: offset is hidden and no longer holds the dialog back.
+    await setText('slide', 'event');
+    assert.equal(await visible('offset'), false);
+    await page.waitForSelector('#node-input-offset:not(.input-error)', { state: 'attached', timeout: 5000 });
+    await close('cancel');
+    // The same rule in a processor's own window.
+    await open('stream-filter');
+    await page.selectOption('#node-input-windowType', 'sliding');
+    assert.deepEqual(await shown(['offset', 'bounds', 'emit']), { offset: false, bounds: false, emit: false });
+    await page.selectOption('#node-input-windowType', 'tumbling');
+    assert.deepEqual(await shown(['offset', 'bounds', 'emit']), { offset: true, bounds: true, emit: true });
+    await close('cancel');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('hides rows without effect: bounds of sessions, the watermark and late settings in processing time', async () => {
+    await open('stream-session-window');
+    assert.deepEqual(await shown(['gap', 'maxDuration', 'bounds', 'offset']), { gap: true, maxDuration: true, bounds: false, offset: false });
+    await setText('maxDuration', '10s');
+    await expectReason('maxDuration', 'must be at least the gap (30s)');
+    await close('cancel');
+
+    const timeRows = ['#time', 'maxOutOfOrder', 'watermarkScope', 'allowedLateness', 'idleTimeout', 'lateData', 'timeProperty'];
+    const id = await open('stream-aggregate');
+    await page.selectOption('#node-input-windowType', 'tumbling');
+    assert.deepEqual(await shown(timeRows), Object.fromEntries(timeRows.map((f) => [f, true])));
+    await page.selectOption('#node-input-lateData', 'output');
+    await page.selectOption('#node-input-timeMode', 'processing');
+    assert.deepEqual(await shown(timeRows), Object.fromEntries(timeRows.map((f) => [f, false])));
+    assert.deepEqual(await shown(['size', 'emit', 'maxKeys']), { size: true, emit: true, maxKeys: true });
+    await close('ok');
+    // No late events in processing time, so no port for them.
+    assert.deepEqual(await page.evaluate((nid) => { const n = (window as any).RED.nodes.node(nid); return [n.timeMode, n.outputs]; }, id), ['processing', 1]);
+
+    await open('stream-global-window');
+    await setText('count', '5');
+    await setText('overlap', '5');
+    await expectReason('overlap', 'must be smaller than the count (5)');
+    await setText('count', '6');
+    await page.waitForSelector('#node-input-overlap:not(.input-error)', { timeout: 5000 });
+    await close('cancel');
     assert.deepEqual(consoleErrors, []);
   });
 });
