@@ -260,7 +260,8 @@
         flushEvery: { value: "", validate: w("flushEvery", S.duration({})) },
         bounds: { value: "[start,end)" },
         maxOutOfOrder: { value: "", validate: S.duration({ zero: true }) },
-        watermarkScope: { value: "stream", validate: S.oneOf(["stream", "key"]) },
+        // Flows saved before the setting existed have none: the runtime then keeps one watermark for the stream.
+        watermarkScope: { value: "stream", validate: function (v, opt) { return blank(v) || S.oneOf(["stream", "key"])(v, opt); } },
         allowedLateness: { value: "", validate: S.duration({ zero: true }) },
         idleTimeout: { value: "", validate: S.duration({ zero: true }) },
         lateData: { value: "drop" },
