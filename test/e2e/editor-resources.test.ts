@@ -1,17 +1,16 @@
 import { strict as assert } from 'assert';
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { ChildProcess, execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { freePort, launchChromium, requireChromium, startNode, stopProcess } from '../support/editor-browser';
 
 // The dialogs of the processing and window nodes share resources/stream-editor.js, which Node-RED
 // serves from the package's resources/ folder. These tests open every such dialog in a real
 // Chromium against a Node-RED that loads the package the way an installed module is loaded.
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const BAD_DURATION = 'use a duration like 500ms, 10s, 5m, 1h30m or milliseconds';
 
 interface DialogCase {
@@ -81,17 +80,6 @@ function addAndEdit(type: string): string {
   return id;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe('shared editor resources', function () {
   it('are part of the published package', () => {
     assert.ok(pkg.files.includes('resources'), 'package.json "files" lists resources');
@@ -116,19 +104,12 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
   let base: string;
   let browser: BrowserContext | undefined;
   let page: Page;
-  let output = '';
   const consoleErrors: string[] = [];
   const served: Record<string, number[]> = {};
 
   before(async function () {
     this.timeout(120000);
-    const chromium = CHROMIUM_CANDIDATES.find((p) => p && fs.existsSync(p));
-    if (!chromium) {
-      const reason = 'chromium not found (install Debian\'s chromium or set CHROMIUM_PATH)';
-      if (process.env.STREAM_TEST_REQUIRE_BROWSER) throw new Error(`${reason}; STREAM_TEST_REQUIRE_BROWSER is set`);
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    const chromium = requireChromium(this);
     assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.html')), 'dist/ is built (npm test builds it first)');
 
     // A user directory with the package linked in as `npm install <path>` does: Node-RED finds
@@ -148,34 +129,10 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
       logging: { console: { level: 'info', metrics: false, audit: false } },
     })};\n`);
-    red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
-      cwd: userDir, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 60 s:\n${output}`)), 60000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/Started flows/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      red!.stdout!.on('data', onData);
-      red!.stderr!.on('data', onData);
-      red!.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`Node-RED exited with ${code}:\n${output}`));
-      });
-    });
-
-    const { chromium: pw } = await import('playwright-core');
-    browser = await pw.launchPersistentContext(path.join(userDir, 'chromium-profile'), {
-      executablePath: chromium,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--disable-quic', '--no-first-run'],
-    });
+    const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
+      { cwd: userDir }, /Started flows/, 60000, 'Node-RED');
+    red = started.child;
+    browser = await launchChromium(chromium, path.join(userDir, 'chromium-profile'), { width: 1400, height: 900 });
     page = await browser.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -193,11 +150,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
   after(async function () {
     this.timeout(30000);
     await browser?.close();
-    if (red && red.exitCode === null) {
-      const exited = new Promise((r) => red!.once('exit', r));
-      red.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(red);
     if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
@@ -407,6 +360,8 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         v('stream-session-window', 'maxDuration', { gap: '30s' }, '10s'), v('stream-session-window', 'maxDuration', { gap: '30s' }, '1h'),
         v('stream-global-window', 'overlap', { count: '10' }, '10'), v('stream-global-window', 'overlap', { count: '' }, '2'),
         v('stream-global-window', 'overlap', { count: '10' }, '9'), v('stream-global-window', 'overlap', { count: '' }, '0'),
+        // Flows from before the watermark setting have no value for it; they stay valid.
+        v('stream-aggregate', 'watermarkScope', {}, undefined), v('stream-aggregate', 'watermarkScope', {}, 'device'),
       ];
     });
     assert.deepEqual(verdicts, [
@@ -417,6 +372,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       'must be at least the gap (30s), or empty for no limit', true,
       'must be smaller than the count (10)', 'needs a count: windows without one have nothing to overlap',
       true, true,
+      true, 'one of stream, key',
     ]);
     assert.deepEqual(consoleErrors, []);
   });

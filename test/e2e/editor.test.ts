@@ -1,31 +1,19 @@
 import { strict as assert } from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { freePort, launchChromium, requireChromium, startNode, stopProcess } from '../support/editor-browser';
 import { packageProblems } from '../support/node-red-log';
 
 // The editor and the dashboard in a real Chromium, driving `npm start`'s demo as a user would.
 const root = path.join(__dirname, '..', '..');
 const shots = path.join(root, 'screenshots');
-const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const STREAM_TYPES = [
   'stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate',
   'stream-filter', 'stream-detect', 'stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out', 'stream-sensor-sim',
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('editor and dashboard in Chromium (e2e)', function () {
   this.timeout(120000);
@@ -34,17 +22,11 @@ describe('editor and dashboard in Chromium (e2e)', function () {
   let base: string;
   let browser: BrowserContext | undefined;
   let page: Page;
-  let output = '';
+  let output = () => '';
 
   before(async function () {
     this.timeout(180000);
-    const chromium = CHROMIUM_CANDIDATES.find((p) => p && fs.existsSync(p));
-    if (!chromium) {
-      const reason = 'chromium not found (install Debian\'s chromium or set CHROMIUM_PATH)';
-      if (process.env.STREAM_TEST_REQUIRE_BROWSER) throw new Error(`${reason}; STREAM_TEST_REQUIRE_BROWSER is set`);
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
+    const chromium = requireChromium(this);
     assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.js')), 'dist/ is built (npm test builds it first)');
     fs.mkdirSync(shots, { recursive: true });
 
@@ -54,33 +36,11 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), STREAM_DEMO_USER_DIR: userDir };
     delete env.MQTT_URL;
     delete env.KAFKA_BROKERS;
-    demo = spawn(process.execPath, [path.join(root, 'scripts', 'start.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`demo did not start within 60 s:\n${output}`)), 60000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/Dashboard:\s+http/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      demo!.stdout!.on('data', onData);
-      demo!.stderr!.on('data', onData);
-      demo!.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`demo exited with ${code}:\n${output}`));
-      });
-    });
-
-    const { chromium: pw } = await import('playwright-core');
+    const started = await startNode([path.join(root, 'scripts', 'start.js')], { cwd: root, env }, /Dashboard:\s+http/, 60000, 'demo');
+    demo = started.child;
+    output = started.output;
     // A fresh profile (--user-data-dir) per run: no state from earlier runs.
-    browser = await pw.launchPersistentContext(path.join(userDir, 'chromium-profile'), {
-      executablePath: chromium,
-      headless: true,
-      viewport: { width: 1400, height: 860 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium(chromium, path.join(userDir, 'chromium-profile'), { width: 1400, height: 860 });
     page = await browser.newPage();
     await page.goto(base + '/');
     await page.waitForSelector('.red-ui-palette-node', { timeout: 60000 });
@@ -89,11 +49,7 @@ describe('editor and dashboard in Chromium (e2e)', function () {
   after(async function () {
     this.timeout(30000);
     await browser?.close();
-    if (demo && demo.exitCode === null) {
-      const exited = new Promise((r) => demo!.once('exit', r));
-      demo.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(demo);
     if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
@@ -225,10 +181,10 @@ describe('editor and dashboard in Chromium (e2e)', function () {
 
   it('the demo logged no error or warning from any node', () => {
     // Node-RED prefixes what a node logs with [level] [type:name]; start-up notices have no node.
-    const fromNodes = output.split('\n').filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));
+    const fromNodes = output().split('\n').filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));
     assert.deepEqual(fromNodes, []);
     // Nor any about the package itself (loading its node sets, files, examples).
-    assert.deepEqual(packageProblems(output), []);
-    assert.match(output, /Started flows/);
+    assert.deepEqual(packageProblems(output()), []);
+    assert.match(output(), /Started flows/);
   });
 });

@@ -1,10 +1,10 @@
 import { strict as assert } from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort, startNode, stopProcess } from '../support/editor-browser';
 import { packageProblems } from '../support/node-red-log';
 
 // The package in a plain Node-RED 4.1: Node-RED's own default settings (only host and port set),
@@ -16,17 +16,6 @@ const { prepareUserDir } = require('../../scripts/demo/user-dir');
 const root = path.join(__dirname, '..', '..');
 const pkg = require(path.join(root, 'package.json'));
 const TYPES: string[] = Object.keys(pkg['node-red'].nodes);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function get(url: string, accept = 'application/json'): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -86,7 +75,7 @@ describe('plain Node-RED with the package installed', function () {
     let child: ChildProcess | undefined;
     let userDir: string;
     let base: string;
-    let log = '';
+    let log = () => '';
 
     before(async function () {
       assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.js')), 'dist/ is built (npm test builds it first)');
@@ -100,35 +89,14 @@ describe('plain Node-RED with the package installed', function () {
         settings,
         fs.readFileSync(require.resolve('node-red/settings.js'), 'utf8') + `\nmodule.exports.uiHost = '127.0.0.1';\nmodule.exports.uiPort = ${port};\n`,
       );
-      child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], {
-        cwd: userDir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Node-RED did not start within 45 s:\n${log}`)), 45000);
-        const onData = (chunk: Buffer) => {
-          log += chunk.toString();
-          if (/Started flows/.test(log)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        child!.stdout!.on('data', onData);
-        child!.stderr!.on('data', onData);
-        child!.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`Node-RED exited with ${code}:\n${log}`));
-        });
-      });
+      const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], { cwd: userDir }, /Started flows/, 45000, 'Node-RED');
+      child = started.child;
+      log = started.output;
     });
 
     after(async function () {
       this.timeout(20000);
-      if (child && child.exitCode === null) {
-        const exited = new Promise((r) => child!.once('exit', r));
-        child.kill('SIGINT');
-        await exited;
-      }
+      await stopProcess(child, 'SIGINT');
       if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
     });
 
@@ -189,8 +157,8 @@ describe('plain Node-RED with the package installed', function () {
     });
 
     it('logged no warning or error about the package while starting and serving the editor', () => {
-      assert.match(log, /Started flows/);
-      assert.deepEqual(packageProblems(log), []);
+      assert.match(log(), /Started flows/);
+      assert.deepEqual(packageProblems(log()), []);
     });
   });
 });
