@@ -4,7 +4,8 @@
 //
 // Help text that several nodes share is written once, in nodes/locales/<lang>/fragments/<name>.html;
 // a help file names it on a line of its own as <!-- include: name -->, and the copy carries the
-// fragment in its place. The fragments themselves stay out of dist/, so Node-RED never sees them.
+// fragment in its place. A fragment may include others (settings-details lists the sections the
+// windowed nodes share). The fragments themselves stay out of dist/, so Node-RED never sees them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -12,12 +13,13 @@ const root = path.join(__dirname, '..');
 const target = path.join(root, 'dist', 'nodes');
 const INCLUDE = /^[ \t]*<!-- include: ([\w-]+) -->[ \t]*$/gm;
 
-/** The help text with every include line replaced by its fragment (a missing one stops the build). */
-function expandIncludes(text, fragmentDir, file) {
+/** The help text with every include line replaced by its fragment (a missing or circular one stops the build). */
+function expandIncludes(text, fragmentDir, file, within = []) {
   return text.replace(INCLUDE, (line, name) => {
+    if (within.includes(name)) throw new Error(`${file}: help fragment "${name}" includes itself (${[...within, name].join(' > ')})`);
     const fragment = path.join(fragmentDir, `${name}.html`);
     if (!fs.existsSync(fragment)) throw new Error(`${file}: no help fragment "${name}" (looked for ${fragment})`);
-    return fs.readFileSync(fragment, 'utf8').replace(/\n$/, '');
+    return expandIncludes(fs.readFileSync(fragment, 'utf8').replace(/\n$/, ''), fragmentDir, fragment, [...within, name]);
   });
 }
 
