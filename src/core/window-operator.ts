@@ -58,6 +58,7 @@ import {
   TimeMode,
   WindowBounds,
   WindowSpec,
+  WindowInfo,
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
@@ -98,6 +99,11 @@ export interface WindowOperatorOptions<IN, ACC, OUT> {
   maxEventsPerWindow?: number;
   /** Called synchronously from process, advance and flush. */
   onEmit: (e: Emission<IN, OUT>) => void;
+  /**
+   * When given, window results go here instead of onEmit, without an Emission around them
+   * (one object less per result on a per-event stream); late events still go to onEmit.
+   */
+  onWindow?: (window: WindowInfo, result: OUT) => void;
 }
 
 const SNAPSHOT_FORMAT = 'stream-window-operator/1';
@@ -127,6 +133,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly keyScope: boolean;
   private readonly maxKeys: number;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
+  private readonly onWindow: ((window: WindowInfo, result: OUT) => void) | undefined;
   private readonly engine: Engine<IN, KeyBase>;
 
   private keys = new Map<Key, KeyBase>();
@@ -150,6 +157,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     }
     this.agg = agg;
     this.onEmit = options.onEmit;
+    if (options.onWindow !== undefined && typeof options.onWindow !== 'function') throw new ConfigError('onWindow', 'expected a function receiving window results');
+    this.onWindow = options.onWindow;
     this.spec = checkSpec(options.window);
     this.type = this.spec.type;
     this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
@@ -367,11 +376,13 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   // ---- EngineHost -------------------------------------------------------------------------
 
   emitWindow(key: string, start: number, end: number, count: number, firing: Firing, acc: ACC): void {
-    this.onEmit({ kind: 'window', window: { type: this.type, key, start, end, count, firing }, result: this.agg.result(acc) });
+    this.emitResult(key, start, end, count, firing, this.agg.result(acc));
   }
 
   emitResult(key: string, start: number, end: number, count: number, firing: Firing, result: OUT): void {
-    this.onEmit({ kind: 'window', window: { type: this.type, key, start, end, count, firing }, result });
+    const window: WindowInfo = { type: this.type, key, start, end, count, firing };
+    if (this.onWindow !== undefined) this.onWindow(window, result);
+    else this.onEmit({ kind: 'window', window, result });
   }
 
   lateEvent(event: StreamEvent<IN>, start: number, end: number, watermark: number): void {

@@ -1,6 +1,6 @@
 import { compileAggregations } from '../core/aggregates';
 import { ConfigError, InputError } from '../core/errors';
-import { WindowInfo, WindowResult } from '../core/types';
+import { WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper, normaliseProperty } from './shared/event-mapper';
@@ -47,7 +47,7 @@ export = (RED: RedAPI) => {
   function StreamAggregate(this: RedNode, config: AggregateNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let host: WindowHost<object, unknown, Result>;
+    let host: WindowHost<object, unknown, unknown>;
     try {
       const mapper = compileEventMapper(config);
       const valueProperty = normaliseProperty(config.valueProperty, 'payload');
@@ -66,14 +66,18 @@ export = (RED: RedAPI) => {
 
       const toPayload = (result: Result): unknown => (output === 'value' ? result[firstName] : result);
       const deliver = (send: SendFn, msg: NodeMessage): void => send(latePort ? [msg, null] : msg);
+      // Without a having condition (which reads the result object), output 'value' windows
+      // compute the value itself: no `{ <name>: value }` object per result.
+      const bare = output === 'value' && !having;
 
       // Results leave in the order they were computed, even while a having condition is evaluated.
       let outChain: Promise<void> | undefined;
-      const emit = (send: SendFn, topic: unknown, result: Result, window: WindowInfo): void => {
-        const msg = host.stamp({ topic, payload: toPayload(result), window });
+      // `result` is undefined only when bare (then there is no having condition to read it).
+      const emit = (send: SendFn, topic: unknown, payload: unknown, result: Result | undefined, window: WindowInfo): void => {
+        const msg = host.windowMessage(topic, payload, window);
         if (!having) return deliver(send, msg);
         const evaluate = (): Promise<void> =>
-          having(result).then(
+          having(result as Result).then(
             (ok) => {
               if (ok) deliver(send, msg);
             },
@@ -107,7 +111,10 @@ export = (RED: RedAPI) => {
           acc = aggregations.add(acc, checked(record), typeof time === 'number' ? time : msg.window.start);
           used++;
         });
-        if (used > 0) emit(send, msg.topic ?? msg.window.key, aggregations.result(acc) as Result, { ...msg.window, count: used });
+        if (used > 0) {
+          const result = aggregations.result(acc) as Result;
+          emit(send, msg.topic ?? msg.window.key, toPayload(result), result, { ...msg.window, count: used });
+        }
         if (bad) {
           host.countRejected(bad - 1);
           throw batchError(bad, msg.payload.length, first);
@@ -115,10 +122,10 @@ export = (RED: RedAPI) => {
       };
 
       let inBatch = false;
-      host = new WindowHost<object, unknown, Result>({
+      host = new WindowHost<object, unknown, unknown>({
         node,
         settings,
-        aggregate: aggregations as never,
+        aggregate: (bare ? aggregations.valueAggregate() : aggregations) as never,
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         handle: (msg, send, now) => {
@@ -143,7 +150,8 @@ export = (RED: RedAPI) => {
           }
           return outChain;
         },
-        onWindow: (r: WindowResult<Result>, send) => emit(send, r.window.key, r.result, r.window),
+        onResult: (window, r, send) =>
+          bare ? emit(send, window.key, r, undefined, window) : emit(send, window.key, toPayload(r as Result), r as Result, window),
         onLate: (late, msg, send) => {
           if (!latePort) return;
           const original = inBatch ? undefined : msg;

@@ -58,6 +58,11 @@ export interface AggregationSet<IN = unknown> extends AggregateFunction<IN, unkn
   toJSON(acc: unknown): unknown;
   /** Restores a snapshot made by toJSON for a set compiled from the same specs. */
   fromJSON(json: unknown): unknown;
+  /**
+   * The same aggregation (same accumulators and snapshots) whose result is the lone output's
+   * value instead of `{ <name>: value }`; throws unless there is exactly one output.
+   */
+  valueAggregate(): AggregateFunction<IN, unknown, unknown>;
 }
 
 /** Limits for the aggregations that switch from exact to a sketch. */
@@ -171,7 +176,12 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
   readonly names: string[];
   private readonly single: Slot | null;
 
-  constructor(private readonly slots: Slot[], private readonly outputs: Output[]) {
+  constructor(
+    private readonly slots: Slot[],
+    private readonly outputs: Output[],
+    /** result() returns the lone output's value, not an object (see valueAggregate). */
+    private readonly bare = false,
+  ) {
     this.names = outputs.map((o) => o.name);
     // One slot (the common case: one aggregation) needs no array around its accumulator.
     this.single = slots.length === 1 ? slots[0] : null;
@@ -230,7 +240,13 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
     return as;
   }
 
+  valueAggregate(): AggregateFunction<IN, unknown, unknown> {
+    if (this.outputs.length !== 1) throw new TypeError(`valueAggregate: needs exactly one aggregation, there are ${this.outputs.length}`);
+    return new CompiledAggregations<IN>(this.slots, this.outputs, true) as AggregateFunction<IN, unknown, unknown>;
+  }
+
   result(acc: unknown): Record<string, unknown> {
+    if (this.bare) return this.outputs[0].result(this.single !== null ? acc : (acc as unknown[])[this.outputs[0].slot]) as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const o of this.outputs) out[o.name] = o.result(this.single !== null ? acc : (acc as unknown[])[o.slot]);
     return out;

@@ -1,6 +1,6 @@
 import { WindowOperator } from '../../core/window-operator';
 import { ConfigError, InputError } from '../../core/errors';
-import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowResult } from '../../core/types';
+import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowInfo, WindowResult } from '../../core/types';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { OperatorSettings, formatDuration } from './window-config';
@@ -18,6 +18,8 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   store?: string;
   handle: InputHandler;
   onWindow?(result: WindowResult<OUT>, send: SendFn): void;
+  /** Instead of onWindow: the window and its result apart, so no emission object is made per result. */
+  onResult?(window: WindowInfo, result: OUT, send: SendFn): void;
   /** `msg` is the input message being processed when the late event arrived. */
   onLate?(late: LateEvent<IN>, msg: NodeMessage | undefined, send: SendFn): void;
   /**
@@ -88,7 +90,9 @@ export class WindowHost<IN, ACC, OUT> {
     this.store = opts.store ? opts.store : undefined;
     if (opts.settings) {
       if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
-      this.operator = new WindowOperator<IN, ACC, OUT>({ ...opts.settings, aggregate: opts.aggregate, onEmit: this.onEmit });
+      const onResult = opts.onResult;
+      const onWindow = onResult === undefined ? undefined : (window: WindowInfo, result: OUT): void => onResult(window, result, this.send);
+      this.operator = new WindowOperator<IN, ACC, OUT>({ ...opts.settings, aggregate: opts.aggregate, onEmit: this.onEmit, onWindow });
     }
     const st = opts.settings;
     this.timed = !!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early');
@@ -128,6 +132,16 @@ export class WindowHost<IN, ACC, OUT> {
     const cause = this.currentMsg;
     if (cause !== undefined && cause._msgid !== undefined) out._msgid = cause._msgid;
     return out;
+  }
+
+  /**
+   * A stamped result message { topic, payload, window[, _msgid] } (see stamp), built in one
+   * literal: adding _msgid afterwards changes the object's shape once per message.
+   */
+  windowMessage(topic: unknown, payload: unknown, window: WindowInfo): NodeMessage {
+    const cause = this.currentMsg;
+    const id = cause === undefined ? undefined : cause._msgid;
+    return id !== undefined ? { topic, payload, window, _msgid: id } : { topic, payload, window };
   }
 
   /** Counts `n` unusable elements of a batch or window message (the handler then throws one error). */
