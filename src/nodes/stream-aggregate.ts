@@ -136,7 +136,7 @@ export = (RED: RedAPI) => {
             inBatch = true;
             try {
               const { bad, first } = forEachInBatch(msg.payload, (item) =>
-                host.process({ key: mapper.key(item), time: mapper.time(item, now), value: checked(item) }),
+                host.processValue(mapper.key(item), mapper.time(item, now), checked(item)),
               );
               if (bad) {
                 host.countRejected(bad - 1);
@@ -146,7 +146,7 @@ export = (RED: RedAPI) => {
               inBatch = false;
             }
           } else {
-            host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: checkedMsg(msg) });
+            host.processValue(mapper.key(msg), mapper.time(msg, now), checkedMsg(msg));
           }
           return outChain;
         },

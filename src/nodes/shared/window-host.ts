@@ -66,6 +66,7 @@ export class WindowHost<IN, ACC, OUT> {
   private readonly store: string | undefined;
   private send: SendFn;
   private currentMsg: NodeMessage | undefined;
+  private spare: StreamEvent<IN> | undefined = { key: '', time: 0, value: undefined as IN };
   private now = 0;
   private ready = false;
   private closed = false;
@@ -116,6 +117,27 @@ export class WindowHost<IN, ACC, OUT> {
   /** Feeds one event to the operator; call from the input handler. */
   process(event: StreamEvent<IN>): void {
     this.operator!.process(event, this.now);
+  }
+
+  /**
+   * process() without an event object per message: the operator reads an event during the call
+   * and keeps its parts, never the object, so one object serves every message (a nested call,
+   * should an emission lead back here, gets its own).
+   */
+  processValue(key: Key, time: number, value: IN): void {
+    const e = this.spare;
+    if (e === undefined) return this.operator!.process({ key, time, value }, this.now);
+    this.spare = undefined;
+    e.key = key;
+    e.time = time;
+    e.value = value;
+    try {
+      this.operator!.process(e, this.now);
+    } finally {
+      // Holds no message between calls.
+      e.value = undefined as IN;
+      this.spare = e;
+    }
   }
 
   /** Processing time of the message being handled (Date.now() at arrival, see arrivalTime). */
