@@ -292,9 +292,13 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
   }
 
   check(input: IN): InputError | undefined {
-    for (const s of this.slots) {
+    const slots = this.slots;
+    let v: unknown;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
       if (s.input === 'none') continue;
-      const v = s.get(input);
+      // Slots on one property are adjacent (see groupByProperty): read it once, as add() does.
+      if (!s.reuse) v = s.get(input);
       if (!s.accepts(v)) {
         const expected = s.input === 'number' && typeof v === 'number' ? 'a finite number' : EXPECTED[s.input];
         return new InputError(s.property, `${s.property} is ${describeValue(v)}, expected ${expected}`);
