@@ -8,11 +8,10 @@
 import type { ExtremesAcc } from './aggregates/extremes';
 import { dropFront } from './drop-front';
 import { MonotonicDeque } from './monotonic-deque';
+import { SlidingTimes } from './sliding-times';
 
 /** FIFO window of (time, value) answering min/max through monotonic deques. */
-export class ExtremesWindow<IN, OUT> {
-  private times: number[] = [];
-  private head = 0;
+export class ExtremesWindow<IN, OUT> extends SlidingTimes {
   /** Sequence number of times[0]. */
   private base = 0;
   private readonly lo: MonotonicDeque | null;
@@ -28,23 +27,9 @@ export class ExtremesWindow<IN, OUT> {
     max: boolean,
     private readonly finish: (acc: ExtremesAcc) => OUT,
   ) {
+    super();
     this.lo = min ? new MonotonicDeque(false) : null;
     this.hi = max ? new MonotonicDeque(true) : null;
-  }
-
-  /** Number of events in the window. */
-  get size(): number {
-    return this.times.length - this.head;
-  }
-
-  /** Event time of the oldest event; undefined when empty. */
-  oldestTime(): number | undefined {
-    return this.head < this.times.length ? this.times[this.head] : undefined;
-  }
-
-  /** Event time of the newest event; undefined when empty. */
-  newestTime(): number | undefined {
-    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
   }
 
   /** Appends the newest event. */

@@ -16,6 +16,7 @@ import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
 import type { VarianceAcc } from './aggregates/variance';
 import { MonotonicDeque } from './monotonic-deque';
+import { SlidingTimes } from './sliding-times';
 
 /** Slot kinds: which accumulator a slot keeps and how a value leaves it. */
 export const SLIDE_COUNT = 1;
@@ -45,10 +46,8 @@ const MIN_REBUILD = 64;
 const REBUILD_FACTOR = 4;
 
 /** FIFO window of (time, value) over count, sum, min/max and variance accumulators. */
-export class InvertibleWindow<IN, OUT> {
-  private times: number[] = [];
+export class InvertibleWindow<IN, OUT> extends SlidingTimes {
   private values: IN[] = [];
-  private head = 0;
   /** Sequence number of times[0]; deques know events by sequence number. */
   private base = 0;
   /** Accumulator views handed to `finish`, in slot order. */
@@ -65,27 +64,13 @@ export class InvertibleWindow<IN, OUT> {
     private readonly slots: SlideSlot[],
     private readonly finish: (accs: unknown[]) => OUT,
   ) {
+    super();
     this.accs = slots.map((s) => emptyAcc(s.kind));
     this.nums = slots.map((s) => (s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE ? [] : null));
     this.lo = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.min ? new MonotonicDeque(false) : null));
     this.hi = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.max ? new MonotonicDeque(true) : null));
     this.used = slots.map((s) => (s.kind === SLIDE_FIRST_LAST ? new UsedQueue() : null));
     this.drifts = slots.some((s) => s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE);
-  }
-
-  /** Number of events in the window. */
-  get size(): number {
-    return this.times.length - this.head;
-  }
-
-  /** Event time of the oldest event; undefined when empty. */
-  oldestTime(): number | undefined {
-    return this.head < this.times.length ? this.times[this.head] : undefined;
-  }
-
-  /** Event time of the newest event; undefined when empty. */
-  newestTime(): number | undefined {
-    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
   }
 
   /** Appends the newest event. */

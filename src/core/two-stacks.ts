@@ -7,37 +7,22 @@
 import type { SlidingAggregator } from './sliding-aggregator';
 import { dropFront } from './drop-front';
 import { AggregateFunction } from './types';
+import { SlidingTimes } from './sliding-times';
 
 const COMPACT_AT = 1024;
 
 /** FIFO window of (time, value) with O(1) amortized aggregate queries. */
-export class TwoStacksAggregator<IN, ACC, OUT> implements SlidingAggregator<IN, OUT> {
-  private times: number[] = [];
+export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingTimes implements SlidingAggregator<IN, OUT> {
   private values: IN[] = [];
   /** front[i] aggregates values[i .. mid); valid for head <= i < mid. */
   private front: ACC[] = [];
-  private head = 0;
   private mid = 0;
   private back: ACC;
   private backCount = 0;
 
   constructor(private readonly agg: AggregateFunction<IN, ACC, OUT>) {
+    super();
     this.back = agg.createAccumulator();
-  }
-
-  /** Number of events in the window. */
-  get size(): number {
-    return this.times.length - this.head;
-  }
-
-  /** Event time of the oldest event; undefined when empty. */
-  oldestTime(): number | undefined {
-    return this.head < this.times.length ? this.times[this.head] : undefined;
-  }
-
-  /** Event time of the newest event; undefined when empty. */
-  newestTime(): number | undefined {
-    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
   }
 
   /** Appends the newest event. */
