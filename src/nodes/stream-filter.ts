@@ -10,7 +10,7 @@ import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
-import { WindowRecord } from './shared/window-node';
+import { WindowRecord, windowRecordOf } from './shared/window-node';
 
 interface FilterNodeConfig extends WindowConfig {
   keyProperty?: unknown;
@@ -104,18 +104,7 @@ export = (RED: RedAPI) => {
         out[port] = msg;
         send(out);
       };
-      // collectEvents copies topic, payload, eventId, eventType and metadata into its record, so
-      // with the default value property the message itself is the input: no allocation per event.
-      const toRecord =
-        mapper.valueLabel === 'msg.payload'
-          ? (msg: NodeMessage): WindowRecord => msg as WindowRecord
-          : (msg: NodeMessage): WindowRecord => {
-              const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
-              if (msg.eventId !== undefined) record.eventId = msg.eventId;
-              if (msg.eventType !== undefined) record.eventType = msg.eventType;
-              if (msg.metadata !== undefined) record.metadata = msg.metadata;
-              return record;
-            };
+      const toRecord = windowRecordOf(mapper);
 
       // One event: pass → into the window (or straight out), fail → port 2 at once. With a window,
       // a failing event still enters it as a placeholder: it moves the watermark, extends sessions

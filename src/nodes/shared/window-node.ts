@@ -2,7 +2,7 @@ import { collectEvents } from '../../core/collect-events';
 import { StreamEvent, WindowType } from '../../core/types';
 import { forEachInBatch, batchError } from './batch';
 import { failOnConfig } from './config-error';
-import { compileEventMapper } from './event-mapper';
+import { EventMapper, compileEventMapper } from './event-mapper';
 import { isBatch, lateMessage, windowMessage } from './messages';
 import { NodeMessage, RedNode } from './red';
 import { parseDuration } from '../../core/duration';
@@ -14,6 +14,22 @@ export interface WindowRecord {
   topic?: unknown;
   payload: unknown;
   [k: string]: unknown;
+}
+
+/**
+ * How a message becomes the record a window keeps. collectEvents copies topic, payload, eventId,
+ * eventType and metadata into its own record, so with the default value property the message
+ * itself is the input: no allocation per event.
+ */
+export function windowRecordOf(mapper: EventMapper): (msg: NodeMessage) => WindowRecord {
+  if (mapper.valueLabel === 'msg.payload') return (msg) => msg as WindowRecord;
+  return (msg) => {
+    const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
+    if (msg.eventId !== undefined) record.eventId = msg.eventId;
+    if (msg.eventType !== undefined) record.eventType = msg.eventType;
+    if (msg.metadata !== undefined) record.metadata = msg.metadata;
+    return record;
+  };
 }
 
 export interface WindowNodeConfig extends WindowConfig {
@@ -42,18 +58,7 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
       type === 'global' && config.flushEvery !== undefined && String(config.flushEvery).trim() !== ''
         ? parseDuration(config.flushEvery as string | number, 'flushEvery')
         : 0;
-    // collectEvents copies topic, payload, eventId, eventType and metadata into its record, so
-    // with the default value property the message itself is the input: no allocation per event.
-    const toRecord =
-      mapper.valueLabel === 'msg.payload'
-        ? (msg: NodeMessage): WindowRecord => msg as WindowRecord
-        : (msg: NodeMessage): WindowRecord => {
-            const record: WindowRecord = { topic: msg.topic, payload: mapper.value(msg) };
-            if (msg.eventId !== undefined) record.eventId = msg.eventId;
-            if (msg.eventType !== undefined) record.eventType = msg.eventType;
-            if (msg.metadata !== undefined) record.metadata = msg.metadata;
-            return record;
-          };
+    const toRecord = windowRecordOf(mapper);
     const toEvent = (msg: NodeMessage, now: number): StreamEvent<WindowRecord> => ({
       key: mapper.key(msg),
       time: mapper.time(msg, now),
