@@ -97,7 +97,10 @@ describe('window node lifecycle', () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       gc();
     }
-    assert.ok(timers() <= timersBefore + 2, `active timers grew from ${timersBefore} to ${timers()}`);
+    // The count is process-wide: clients left by earlier suites (broker reconnects, sockets closing)
+    // may add a few timers meanwhile. A leak in these nodes would add one or more per cycle.
+    const allowance = cycles / 50;
+    assert.ok(timers() <= timersBefore + allowance, `active timers grew from ${timersBefore} to ${timers()} over ${cycles} cycles`);
     assert.ok(collected() >= cycles - 2, `only ${collected()} of ${cycles} node instances were garbage-collected`);
   });
 });
