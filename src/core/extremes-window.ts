@@ -58,16 +58,6 @@ export class ExtremesWindow<IN, OUT> extends SlidingTimes {
     if (head >= 1024 && head * 2 >= n) this.compact();
   }
 
-  /** Removes every event at or before `time`, oldest first; returns how many left. */
-  popThrough(time: number): number {
-    let n = 0;
-    while (this.head < this.times.length && this.times[this.head] <= time) {
-      this.pop();
-      n++;
-    }
-    return n;
-  }
-
   /** Aggregate result of the whole window. */
   result(): OUT {
     const view = this.view;

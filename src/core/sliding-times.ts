@@ -4,6 +4,9 @@
  * only need the times live here once.
  */
 export abstract class SlidingTimes {
+  /** Removes the oldest event. */
+  abstract pop(): void;
+
   protected times: number[] = [];
   /** Index of the oldest event still in the window. */
   protected head = 0;
@@ -21,5 +24,15 @@ export abstract class SlidingTimes {
   /** Event time of the newest event; undefined when empty. */
   newestTime(): number | undefined {
     return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
+  }
+
+  /** Removes every event at or before `time`, oldest first; returns how many left. */
+  popThrough(time: number): number {
+    let n = 0;
+    while (this.head < this.times.length && this.times[this.head] <= time) {
+      this.pop();
+      n++;
+    }
+    return n;
   }
 }

@@ -44,16 +44,6 @@ export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingTimes implements S
     if (this.head >= COMPACT_AT && this.head * 2 >= this.times.length) this.compact();
   }
 
-  /** Removes every event at or before `time`, oldest first; returns how many left. */
-  popThrough(time: number): number {
-    let n = 0;
-    while (this.head < this.times.length && this.times[this.head] <= time) {
-      this.pop();
-      n++;
-    }
-    return n;
-  }
-
   /** Aggregate result of the whole window. */
   result(): OUT {
     const agg = this.agg;
