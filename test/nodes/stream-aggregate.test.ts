@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { Msg, deploy, events, helper, lastStatus, restart, settle, until, useFileStore } from './stream-window-support';
+import { EQUIVALENCE_WINDOWS, Msg, deploy, events, helper, jitteredStream, lastStatus, ownOrChained, restart, settle, until, useFileStore } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -57,41 +57,15 @@ describe('stream-aggregate node', () => {
   });
 
   it('property: own windows and window-node messages agree for random streams and window types', async () => {
-    const windows: Array<Record<string, string>> = [
-      { windowType: 'tumbling', size: '7s' },
-      { windowType: 'sliding', size: '9s', slide: '3s' },
-      { windowType: 'session', gap: '4s' },
-      { windowType: 'global', count: '5' },
-    ];
-    const windowNode: Record<string, string> = { tumbling: 'stream-tumbling-window', sliding: 'stream-sliding-window', session: 'stream-session-window', global: 'stream-global-window' };
-    const aggregations = [{ op: 'sum' }, { op: 'max' }, { op: 'first' }, { op: 'last' }, { op: 'count' }];
-    const run = async (w: Record<string, string>, input: Msg[], chained: boolean): Promise<string[]> => {
-      const settings = { ...w, maxOutOfOrder: '2s' };
-      const d = chained
-        ? await deploy(windowNode[w.windowType], { ...settings, wires: [['agg']] }, 1, [{ id: 'agg', type: 'stream-aggregate', z: 'f', windowType: 'none', aggregations, wires: [['out0']] }])
-        : await deploy('stream-aggregate', { ...settings, aggregations });
-      input.forEach((m) => d.send({ ...m }));
-      d.send({ flush: true });
-      await settle(12);
-      await helper.unload();
-      return d.out[0].map((m) => JSON.stringify([m.topic, m.window.start, m.window.end, m.payload])).sort();
-    };
+    const config = { aggregations: [{ op: 'sum' }, { op: 'max' }, { op: 'first' }, { op: 'last' }, { op: 'count' }] };
+    const describe = (m: Msg) => [m.topic, m.window.start, m.window.end, m.payload];
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...windows),
-        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 40 }),
-        async (w, steps) => {
-          let t = T0;
-          const input = steps.map(([key, v, jitter]) => {
-            t += 700;
-            return { topic: key, payload: v, timestamp: t - jitter };
-          });
-          const own = await run(w, input, false);
-          const chained = await run(w, input, true);
-          assert.ok(own.length > 0, 'the flush fires at least one window');
-          assert.deepEqual(chained, own);
-        },
-      ),
+      fc.asyncProperty(fc.constantFrom(...EQUIVALENCE_WINDOWS), jitteredStream(T0, -50, 50), async (w, input) => {
+        const own = await ownOrChained(w, 'stream-aggregate', config, input, false, describe);
+        const chained = await ownOrChained(w, 'stream-aggregate', config, input, true, describe);
+        assert.ok(own.length > 0, 'the flush fires at least one window');
+        assert.deepEqual(chained, own);
+      }),
       { numRuns: 25 },
     );
   });

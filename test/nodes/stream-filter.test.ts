@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { Msg, deploy, events, fired, helper, lastStatus, restart, settle, until, useFileStore, values } from './stream-window-support';
+import { EQUIVALENCE_WINDOWS, Msg, deploy, events, fired, helper, jitteredStream, lastStatus, ownOrChained, restart, settle, until, useFileStore, values } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const S = 1000;
@@ -77,40 +77,14 @@ describe('stream-filter node', () => {
   });
 
   it('property: own windows and window-node messages agree for random streams and window types', async () => {
-    const windows: Array<Record<string, string>> = [
-      { windowType: 'tumbling', size: '7s' },
-      { windowType: 'sliding', size: '9s', slide: '3s' },
-      { windowType: 'session', gap: '4s' },
-      { windowType: 'global', count: '5' },
-    ];
-    const windowNode: Record<string, string> = { tumbling: 'stream-tumbling-window', sliding: 'stream-sliding-window', session: 'stream-session-window', global: 'stream-global-window' };
-    const rules = [{ property: 'payload', op: 'gte', value: '0' }];
-    const run = async (w: Record<string, string>, input: Msg[], chained: boolean): Promise<string[]> => {
-      const settings = { ...w, maxOutOfOrder: '2s' };
-      const d = chained
-        ? await deploy(windowNode[w.windowType], { ...settings, wires: [['flt']] }, 1, [{ id: 'flt', type: 'stream-filter', z: 'f', windowType: 'none', rules, wires: [['out0']] }])
-        : await deploy('stream-filter', { ...settings, rules });
-      input.forEach((m) => d.send({ ...m }));
-      d.send({ flush: true });
-      await settle(12);
-      await helper.unload();
-      return d.out[0].map((m) => JSON.stringify([m.topic, m.window.start, m.window.end, m.window.count, m.payload])).sort();
-    };
+    const config = { rules: [{ property: 'payload', op: 'gte', value: '0' }] };
+    const describe = (m: Msg) => [m.topic, m.window.start, m.window.end, m.window.count, m.payload];
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...windows),
-        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: -20, max: 50 }), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 40 }),
-        async (w, steps) => {
-          let t = T0;
-          const input = steps.map(([key, v, jitter]) => {
-            t += 700;
-            return { topic: key, payload: v, timestamp: t - jitter };
-          });
-          const own = await run(w, input, false);
-          const chained = await run(w, input, true);
-          assert.deepEqual(chained, own);
-        },
-      ),
+      fc.asyncProperty(fc.constantFrom(...EQUIVALENCE_WINDOWS), jitteredStream(T0, -20, 50), async (w, input) => {
+        const own = await ownOrChained(w, 'stream-filter', config, input, false, describe);
+        const chained = await ownOrChained(w, 'stream-filter', config, input, true, describe);
+        assert.deepEqual(chained, own);
+      }),
       { numRuns: 25 },
     );
   });

@@ -2,6 +2,7 @@
  * Shared scaffolding for the window, aggregate and filter node tests: deploys a node under test
  * wired to collector nodes (one per output port) plus a Catch node, in a real Node-RED runtime.
  */
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -123,4 +124,42 @@ export function fired(msgs: Msg[], t0: number): string[] {
 /** Configures a file context store named 'file' in a fresh directory (see restart). */
 export function useFileStore(): void {
   helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });
+}
+
+/** The window settings a processor's own windows are compared over, with the window node that builds the same windows. */
+export const EQUIVALENCE_WINDOWS: Array<{ settings: Record<string, string>; windowNode: string }> = [
+  { settings: { windowType: 'tumbling', size: '7s' }, windowNode: 'stream-tumbling-window' },
+  { settings: { windowType: 'sliding', size: '9s', slide: '3s' }, windowNode: 'stream-sliding-window' },
+  { settings: { windowType: 'session', gap: '4s' }, windowNode: 'stream-session-window' },
+  { settings: { windowType: 'global', count: '5' }, windowNode: 'stream-global-window' },
+];
+
+/** Random streams of two keys, 700 ms apart and up to 3 s out of order, with values in [min, max]. */
+export function jitteredStream(t0: number, min: number, max: number): fc.Arbitrary<Msg[]> {
+  return fc
+    .array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min, max }), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 40 })
+    .map((steps) => steps.map(([key, v, jitter], i) => ({ topic: key, payload: v, timestamp: t0 + 700 * (i + 1) - jitter })));
+}
+
+/**
+ * Runs a processor (`type` with `config`) on its own window, or behind the window node that builds
+ * the same windows, over `input` then a flush; returns each output message described by `describe`, sorted.
+ */
+export async function ownOrChained(
+  window: (typeof EQUIVALENCE_WINDOWS)[number],
+  type: string,
+  config: Record<string, unknown>,
+  input: Msg[],
+  chained: boolean,
+  describe: (m: Msg) => unknown[],
+): Promise<string[]> {
+  const settings = { ...window.settings, maxOutOfOrder: '2s' };
+  const d = chained
+    ? await deploy(window.windowNode, { ...settings, wires: [['proc']] }, 1, [{ id: 'proc', type, z: 'f', windowType: 'none', ...config, wires: [['out0']] }])
+    : await deploy(type, { ...settings, ...config });
+  input.forEach((m) => d.send({ ...m }));
+  d.send({ flush: true });
+  await settle(12);
+  await helper.unload();
+  return d.out[0].map((m) => JSON.stringify(describe(m))).sort();
 }
