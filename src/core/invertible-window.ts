@@ -16,7 +16,7 @@ import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
 import type { VarianceAcc } from './aggregates/variance';
 import { MonotonicDeque } from './monotonic-deque';
-import { SlidingTimes } from './sliding-times';
+import { SlidingEvents } from './sliding-events';
 
 /** Slot kinds: which accumulator a slot keeps and how a value leaves it. */
 export const SLIDE_COUNT = 1;
@@ -46,8 +46,7 @@ const MIN_REBUILD = 64;
 const REBUILD_FACTOR = 4;
 
 /** FIFO window of (time, value) over count, sum, min/max and variance accumulators. */
-export class InvertibleWindow<IN, OUT> extends SlidingTimes {
-  private values: IN[] = [];
+export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
   /** Sequence number of times[0]; deques know events by sequence number. */
   private base = 0;
   /** Accumulator views handed to `finish`, in slot order. */
@@ -178,18 +177,6 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       }
     }
     return this.finish(this.accs);
-  }
-
-  /** The events, oldest first, as [time, value] pairs. */
-  toJSON(): unknown {
-    const events: [number, IN][] = [];
-    for (let i = this.head; i < this.times.length; i++) events.push([this.times[i], this.values[i]]);
-    return events;
-  }
-
-  /** Pushes the [time, value] events made by toJSON. */
-  fromJSON(json: unknown): void {
-    for (const [t, v] of json as [number, IN][]) this.push(t, v);
   }
 
   /** Empties the window. */

@@ -7,13 +7,12 @@
 import type { SlidingAggregator } from './sliding-aggregator';
 import { dropFront } from './drop-front';
 import { AggregateFunction } from './types';
-import { SlidingTimes } from './sliding-times';
+import { SlidingEvents } from './sliding-events';
 
 const COMPACT_AT = 1024;
 
 /** FIFO window of (time, value) with O(1) amortized aggregate queries. */
-export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingTimes implements SlidingAggregator<IN, OUT> {
-  private values: IN[] = [];
+export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingEvents<IN> implements SlidingAggregator<IN, OUT> {
   /** front[i] aggregates values[i .. mid); valid for head <= i < mid. */
   private front: ACC[] = [];
   private mid = 0;
@@ -52,18 +51,6 @@ export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingTimes implements S
     if (this.backCount === 0) return agg.result(front);
     // merge may mutate its first argument, so combine into a fresh accumulator.
     return agg.result(agg.merge(agg.merge(agg.createAccumulator(), front), this.back));
-  }
-
-  /** The events, oldest first, as [time, value] pairs. */
-  toJSON(): unknown {
-    const events: [number, IN][] = [];
-    for (let i = this.head; i < this.times.length; i++) events.push([this.times[i], this.values[i]]);
-    return events;
-  }
-
-  /** Pushes the [time, value] events made by toJSON. */
-  fromJSON(json: unknown): void {
-    for (const [t, v] of json as [number, IN][]) this.push(t, v);
   }
 
   /** Empties the window. */
