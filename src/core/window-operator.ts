@@ -62,6 +62,7 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
+import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
 import { HoppingEngine } from './engines/hopping-engine';
@@ -136,7 +137,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly onWindow: ((window: WindowInfo, result: OUT) => void) | undefined;
   private readonly engine: Engine<IN, KeyBase>;
 
-  private keys = new Map<Key, KeyBase>();
+  private keys = new KeyTable<KeyBase>();
   private lastKs: KeyBase | undefined;
   /** The stream's watermark and timers (every key's, unless watermarkScope is 'key'). */
   private scope: Scope;
