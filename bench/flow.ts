@@ -9,6 +9,8 @@
  *   npm run bench:flow -- --json  one JSON object with the same figures
  *   BENCH_N=50000 npm run bench:flow   fewer messages per run
  *   BENCH_ONLY=hop,tumblingAggregate   only these scenarios (their baselines are kept)
+ *   BENCH_RUNS=5 BENCH_WARMUP=2        measured and discarded rounds per scenario
+ *   BENCH_VERBOSE=1                    every run's rate on stderr
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -23,6 +25,7 @@ const ROOT = path.join(__dirname, '..');
 const JSON_OUT = process.argv.includes('--json');
 const N = Number(process.env.BENCH_N || 200_000);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
+const WARMUP = Number(process.env.BENCH_WARMUP || 2);
 const CHUNK = 500;
 const KEYS = 10;
 const T0 = Date.UTC(2026, 0, 1);
@@ -229,7 +232,12 @@ async function runOnce(s: Scenario, n: number): Promise<number> {
  */
 async function measure(s: Scenario, base: Scenario | undefined): Promise<{ rate: number; baseRate: number }> {
   const n = s.n ?? N;
-  await runOnce(s, Math.max(1, Math.floor(n / 5))); // warm-up (JIT)
+  // Warm-up, discarded: optimised code for both chains, and a young generation grown to its
+  // working size (the first full runs of a fresh runtime are a third slower while V8 grows it).
+  for (let w = 0; w < WARMUP; w++) {
+    if (base) await runOnce(base, base.n ?? N);
+    await runOnce(s, n);
+  }
   const rates: number[] = [];
   const baseRates: number[] = [];
   for (let r = 0; r < RUNS; r++) {
