@@ -8,6 +8,10 @@
  * Subtracting floating-point values drifts a little with every exit, so sums and variances are
  * recomputed from the window's values once four times as many events have left as it holds
  * (amortized O(1) per event), and reset exactly whenever the window empties.
+ *
+ * The events themselves are not kept, only what the slots took from them (a number per event for
+ * count, sum and variance, the deques' candidates, the values first/last used): an average over
+ * 10,000 events holds 10,000 numbers, not 10,000 messages, and its snapshot holds no message.
  */
 import type { CountAcc } from './aggregates/count';
 import { dropFront } from './drop-front';
@@ -16,7 +20,7 @@ import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
 import type { VarianceAcc } from './aggregates/variance';
 import { MonotonicDeque } from './monotonic-deque';
-import { SlidingEvents } from './sliding-events';
+import { SlidingTimes } from './sliding-times';
 
 /** Slot kinds: which accumulator a slot keeps and how a value leaves it. */
 export const SLIDE_COUNT = 1;
@@ -41,17 +45,30 @@ export interface SlideSlot {
 }
 
 const COMPACT_AT = 1024;
+
+/** A slot's part of a snapshot (see InvertibleWindow.toJSON). */
+interface SlotJSON {
+  nums?: (number | null)[];
+  lo?: [number, number][] | null;
+  hi?: [number, number][] | null;
+  used?: [number, number, unknown][];
+}
+
+/** Slots that keep the number each event added: count (1 or NaN), sum and variance. */
+function takesNumbers(kind: number): boolean {
+  return kind === SLIDE_COUNT || kind === SLIDE_SUM || kind === SLIDE_VARIANCE;
+}
 const MIN_REBUILD = 64;
 /** Exits between recomputations, per event in the window: each event is re-added a quarter of a time on average. */
 const REBUILD_FACTOR = 4;
 
 /** FIFO window of (time, value) over count, sum, min/max and variance accumulators. */
-export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
+export class InvertibleWindow<IN, OUT> extends SlidingTimes {
   /** Sequence number of times[0]; deques know events by sequence number. */
   private base = 0;
   /** Accumulator views handed to `finish`, in slot order. */
   private readonly accs: unknown[];
-  /** Per slot: the number each event added (NaN when skipped); sum and variance slots only. */
+  /** Per slot: the number each event added (NaN when skipped; 1 for a counted event); count, sum and variance slots. */
   private readonly nums: (number[] | null)[];
   private readonly lo: (MonotonicDeque | null)[];
   private readonly hi: (MonotonicDeque | null)[];
@@ -65,7 +82,7 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
   ) {
     super();
     this.accs = slots.map((s) => emptyAcc(s.kind));
-    this.nums = slots.map((s) => (s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE ? [] : null));
+    this.nums = slots.map((s) => (takesNumbers(s.kind) ? [] : null));
     this.lo = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.min ? new MonotonicDeque(false) : null));
     this.hi = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.max ? new MonotonicDeque(true) : null));
     this.used = slots.map((s) => (s.kind === SLIDE_FIRST_LAST ? new UsedQueue() : null));
@@ -76,7 +93,6 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
   push(time: number, value: IN): void {
     const seq = this.base + this.times.length;
     this.times.push(time);
-    this.values.push(value);
     const slots = this.slots;
     let v: unknown;
     for (let i = 0; i < slots.length; i++) {
@@ -85,6 +101,7 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
       const ok = s.accepts(v);
       switch (s.kind) {
         case SLIDE_COUNT:
+          (this.nums[i] as number[]).push(ok ? 1 : NaN);
           if (ok) (this.accs[i] as CountAcc).n++;
           break;
         case SLIDE_SUM: {
@@ -122,13 +139,11 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
     if (head >= this.times.length) return;
     const seq = this.base + head;
     const slots = this.slots;
-    let v: unknown;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
       switch (s.kind) {
         case SLIDE_COUNT:
-          if (!s.reuse) v = s.get(this.values[head]);
-          if (s.accepts(v)) (this.accs[i] as CountAcc).n--;
+          if ((this.nums[i] as number[])[head] === 1) (this.accs[i] as CountAcc).n--;
           break;
         case SLIDE_SUM: {
           const x = (this.nums[i] as number[])[head];
@@ -153,7 +168,6 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
           break;
       }
     }
-    this.values[head] = undefined as unknown as IN;
     this.head = head + 1;
     if (this.head === this.times.length) {
       this.clear();
@@ -179,11 +193,60 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
     return this.finish(this.accs);
   }
 
+  /**
+   * Plain-JSON state: the event times and, per slot, what it took from the events (sequence
+   * numbers counted from the oldest event; null stands for NaN, which JSON lacks).
+   */
+  toJSON(): unknown {
+    const from = this.base + this.head;
+    const deque = (d: MonotonicDeque | null): [number, number][] | null => {
+      if (d === null) return null;
+      const out: [number, number][] = [];
+      d.forEach((seq, x) => out.push([seq - from, x]));
+      return out;
+    };
+    const slots = this.slots.map((s, i) => {
+      const nums = this.nums[i];
+      if (nums !== null) return { nums: nums.slice(this.head).map((x) => (x === x ? x : null)) };
+      if (s.kind === SLIDE_EXTREMES) return { lo: deque(this.lo[i]), hi: deque(this.hi[i]) };
+      return { used: (this.used[i] as UsedQueue).entries(from) };
+    });
+    return { times: this.times.slice(this.head), slots };
+  }
+
+  /** Loads a toJSON state into an empty window; also takes a list of [time, value] events. */
+  fromJSON(json: unknown): void {
+    if (Array.isArray(json)) {
+      for (const [t, v] of json as [number, IN][]) this.push(t, v);
+      return;
+    }
+    const data = json as { times: number[]; slots: SlotJSON[] };
+    if (!data || !Array.isArray(data.times) || !Array.isArray(data.slots) || data.slots.length !== this.slots.length) {
+      throw new TypeError(`sliding window snapshot: expected times and ${this.slots.length} slot states`);
+    }
+    this.clear();
+    const from = this.base;
+    for (const t of data.times) this.times.push(t);
+    this.slots.forEach((s, i) => {
+      const state = data.slots[i];
+      const nums = this.nums[i];
+      if (nums !== null) {
+        for (const x of state.nums ?? []) nums.push(x === null ? NaN : x);
+        if (s.kind === SLIDE_COUNT) (this.accs[i] as CountAcc).n = nums.filter((x) => x === 1).length;
+      } else if (s.kind === SLIDE_EXTREMES) {
+        for (const [seq, x] of state.lo ?? []) this.lo[i]?.push(from + seq, x);
+        for (const [seq, x] of state.hi ?? []) this.hi[i]?.push(from + seq, x);
+      } else {
+        for (const [seq, t, v] of state.used ?? []) (this.used[i] as UsedQueue).push(from + seq, t, v);
+      }
+    });
+    if (this.drifts) this.rebuild();
+  }
+
   /** Empties the window. */
   clear(): void {
     this.base += this.times.length;
     this.times.length = 0;
-    this.values.length = 0;
     this.head = 0;
     this.exitsSinceRebuild = 0;
     for (let i = 0; i < this.slots.length; i++) {
@@ -202,8 +265,9 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
     const end = this.times.length;
     for (let i = 0; i < this.slots.length; i++) {
       const nums = this.nums[i];
-      if (nums === null) continue;
       const kind = this.slots[i].kind;
+      // Counts are exact integers: nothing drifts.
+      if (nums === null || kind === SLIDE_COUNT) continue;
       const acc = this.accs[i];
       resetAcc(kind, acc);
       for (let j = this.head; j < end; j++) {
@@ -222,7 +286,6 @@ export class InvertibleWindow<IN, OUT> extends SlidingEvents<IN> {
   private compact(): void {
     const h = this.head;
     dropFront(this.times, h);
-    dropFront(this.values, h);
     for (const nums of this.nums) if (nums !== null) dropFront(nums, h);
     this.base += h;
     this.head = 0;
@@ -255,6 +318,13 @@ class UsedQueue {
         this.head = 0;
       }
     }
+  }
+
+  /** The used values as [seq − from, time, value], oldest first. */
+  entries(from: number): [number, number, unknown][] {
+    const out: [number, number, unknown][] = [];
+    for (let i = this.head; i < this.seqs.length; i++) out.push([this.seqs[i] - from, this.times[i], this.vals[i]]);
+    return out;
   }
 
   /** Writes the first/last accumulator these values make. */
