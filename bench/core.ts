@@ -406,6 +406,51 @@ function heapPerWindow(): number | null {
   return Math.round(best);
 }
 
+/**
+ * Heap a per-event sliding avg window of 10,000 events holds per event, fed message-like records
+ * as a connector delivers them, next to the heap of those 10,000 messages themselves (what a
+ * window that kept its messages would hold at least).
+ */
+function heapPerSlidingEvent(): { window: number; messages: number } | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') return null;
+  const size = 10_000;
+  const t0 = 1_700_000_000_000;
+  const message = (i: number) => ({ topic: 'sensor-1', payload: (i * 7919) % 1000 / 10, timestamp: t0 + i, _msgid: `m${i.toString(16).padStart(15, '0')}`, qos: 0, retain: false });
+  const measureHeap = (fill: () => unknown): number => {
+    gc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept = fill();
+    gc();
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    alive.push(kept);
+    return (after - before) / size;
+  };
+  const alive: unknown[] = [];
+  let window = Infinity;
+  let messages = Infinity;
+  for (let round = 0; round < 3; round++) {
+    messages = Math.min(messages, measureHeap(() => Array.from({ length: size }, (_, i) => message(i))));
+    window = Math.min(
+      window,
+      measureHeap(() => {
+        const op = new WindowOperator({
+          window: { type: 'sliding', size: size, slide: 'event' },
+          aggregate: compileAggregations<{ payload: number }>([{ op: 'avg' }]),
+          onEmit: () => undefined,
+        });
+        // One event per ms and a window of `size` ms: the window holds `size` events at the end.
+        for (let i = 0; i < size; i++) op.process({ key: 'sensor-1', time: t0 + i, value: message(i) }, 0);
+        if (op.stats().openWindows !== 1) throw new Error('expected one open window');
+        return op;
+      }),
+    );
+  }
+  return { window: Math.round(window), messages: Math.round(messages) };
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 const TARGETS: Record<string, number> = {
@@ -421,7 +466,7 @@ function fmt(n: number): string {
 /** Runs one case in this process and prints its figures as JSON (the parent collects them). */
 function runCase(name: string): void {
   if (name === 'heap') {
-    console.log(JSON.stringify({ heap_bytes_per_window: heapPerWindow() }));
+    console.log(JSON.stringify({ heap_bytes_per_window: heapPerWindow(), sliding: heapPerSlidingEvent() }));
     return;
   }
   const make = CASES[name];
@@ -461,8 +506,11 @@ function main(): void {
   const s10k = figures['sliding_max_10000_events'].core_eps;
   const slowdown = Math.round((s100 / s10k) * 1000) / 1000;
   out.sliding_max_10000_vs_100_slowdown = slowdown;
-  const heap = child('heap').heap_bytes_per_window as number | null;
+  const heaps = child('heap');
+  const heap = heaps.heap_bytes_per_window as number | null;
   out.heap_bytes_per_window = heap;
+  const sliding = heaps.sliding as { window: number; messages: number } | null;
+  out.heap_bytes_per_sliding_avg_event = sliding;
   if (JSON_OUT) {
     console.log(JSON.stringify(out));
   } else {
@@ -472,6 +520,12 @@ function main(): void {
         ? 'heap per open tumbling avg window: not measured (run node with --expose-gc)'
         : `heap per open keyed tumbling avg window (100,000 keys): ${heap} bytes (target ≤ 200: ${heap <= 200 ? 'met' : 'MISSED'})`,
     );
+    if (sliding !== null) {
+      console.log(
+        `heap per event in a per-event sliding avg window of 10,000 events: ${sliding.window} bytes, ` +
+          `vs ${sliding.messages} bytes per message it was fed (ratio ${(sliding.window / sliding.messages).toFixed(3)})`,
+      );
+    }
   }
 }
 
