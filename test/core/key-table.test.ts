@@ -53,6 +53,20 @@ describe('KeyTable: key states with a recent-key cache', () => {
     assert.equal(table.get('b')?.n, 4);
   });
 
+  it('stays correct while it skips the cache for many keys, after a delete in that time, and once it probes again', () => {
+    const table = new KeyTable<State>();
+    const keys = Array.from({ length: 3000 }, (_, i) => `device-${i}`);
+    keys.forEach((k, n) => table.set(k, { key: k, n }));
+    // Round-robin over 3,000 keys misses nearly every probe: the table goes to the Map directly.
+    for (let i = 0; i < 80_000; i++) assert.equal(table.get(fresh(keys[i % keys.length]))?.n, i % keys.length);
+    table.delete('device-7');
+    assert.equal(table.get('device-7'), undefined);
+    // A few hot keys over a long stretch: past the skipped lookups, probing and caching resume.
+    for (let i = 0; i < 100_000; i++) assert.equal(table.get(fresh(keys[i % 3]))?.n, i % 3);
+    table.set('device-1', { key: 'device-1', n: -1 });
+    assert.equal(table.get(fresh('device-1'))?.n, -1);
+  });
+
   it('answers every get as a plain Map does, whatever the sequence of operations', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), key: fc.string({ maxLength: 4 }), n: fc.integer() }),
