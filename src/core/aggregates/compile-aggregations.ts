@@ -25,6 +25,8 @@ import { addVariance, stddevAggregate, VarianceAcc, varianceAggregate } from './
 import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_FIRST_LAST, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
 import type { SlidingAggregator } from '../sliding-aggregator';
 import { ExtremesWindow } from '../extremes-window';
+import { ProjectedWindow } from '../projected-window';
+import { TwoStacksAggregator } from '../two-stacks';
 
 /** The aggregations a user can pick. */
 export type AggregationOp =
@@ -269,11 +271,12 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
 
   /**
    * A per-event sliding window that updates on exit (deques, subtraction) when every
-   * aggregation allows it; undefined otherwise (the window then uses two-stacks).
+   * aggregation allows it; otherwise a two-stacks window over projections of the events (the
+   * values the aggregations read), so that it keeps numbers, not messages.
    */
   createSlidingAggregator(): SlidingAggregator<IN, Record<string, unknown>> | undefined {
     const kinds = this.slots.map((s) => SLIDE_KINDS[s.code]);
-    if (kinds.some((k) => k === undefined)) return undefined;
+    if (kinds.some((k) => k === undefined)) return this.projectedTwoStacks();
     const uses = (i: number, ops: AggregationOp[]): boolean => this.outputs.some((o) => o.slot === i && ops.includes(o.op));
     const slots: SlideSlot[] = this.slots.map((s, i) => ({
       kind: kinds[i] as number,
@@ -289,6 +292,23 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
       return new ExtremesWindow<IN, Record<string, unknown>>(s.get, s.accepts, s.min, s.max, (acc) => this.result(acc));
     }
     return new InvertibleWindow<IN, Record<string, unknown>>(slots, (accs) => this.result(single ? accs[0] : accs));
+  }
+
+  /**
+   * Two-stacks over projections: the one value read (one property), or the values of each
+   * property read, in slot order. The projected set reads them back with the same slots.
+   */
+  private projectedTwoStacks(): SlidingAggregator<IN, Record<string, unknown>> {
+    const readers = this.slots.filter((s) => !s.reuse && s.input !== 'none');
+    const one = readers.length === 1 ? readers[0].get : undefined;
+    const project: (event: IN) => unknown = one ?? ((event) => readers.map((s) => s.get(event)));
+    const slots = this.slots.map((s): Slot => {
+      if (s.reuse || s.input === 'none') return s;
+      const k = readers.indexOf(s);
+      return { ...s, get: one ? (v) => v : (v) => (v as unknown[])[k] };
+    });
+    const projected = new CompiledAggregations<unknown>(slots, this.outputs, this.bare);
+    return new ProjectedWindow<IN, unknown, Record<string, unknown>>(new TwoStacksAggregator(projected), project);
   }
 
   check(input: IN): InputError | undefined {
