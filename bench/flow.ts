@@ -3,7 +3,9 @@
  * whose spies would distort timing). A source node sends N messages as fast as Node-RED takes
  * them (in chunks, one event-loop turn each), the node under test processes them and a sink
  * counts. Every figure is compared with the bare hop rate (source → sink) or the two-hop rate
- * (source → pass-through → sink) measured in the same run.
+ * (source → pass-through → sink) measured in the same run: the ratio is best run over best run,
+ * and the range of each run over the baseline run just before it shows how much the machine
+ * moved the figure (pairedRatios in the JSON).
  *
  *   npm run bench:flow            table
  *   npm run bench:flow -- --json  one JSON object with the same figures
@@ -230,7 +232,7 @@ async function runOnce(s: Scenario, n: number): Promise<number> {
  * drifts over a benchmark, alternating exposes both to the same drift, and the best run of each is
  * the one least disturbed by other processes (a shared 2-core machine swings by a third).
  */
-async function measure(s: Scenario, base: Scenario | undefined): Promise<{ rate: number; baseRate: number }> {
+async function measure(s: Scenario, base: Scenario | undefined): Promise<{ rate: number; baseRate: number; pairs: number[] }> {
   const n = s.n ?? N;
   // Warm-up, discarded: optimised code for both chains, and a young generation grown to its
   // working size (the first full runs of a fresh runtime are a third slower while V8 grows it).
@@ -246,7 +248,9 @@ async function measure(s: Scenario, base: Scenario | undefined): Promise<{ rate:
   }
   if (process.env.BENCH_VERBOSE) console.error(`${s.name}: ${rates.map(fmt).join(' ')} | ${base?.name ?? ''}: ${baseRates.map(fmt).join(' ')}`);
   const rate = Math.max(...rates);
-  return { rate, baseRate: base ? Math.max(...baseRates) : rate };
+  // Each run against the baseline run just before it: how far one pair can stray from the best-of ratio.
+  const pairs = base ? rates.map((r, i) => r / baseRates[i]).sort((a, b) => a - b) : [];
+  return { rate, baseRate: base ? Math.max(...baseRates) : rate, pairs };
 }
 
 function fmt(x: number): string {
@@ -258,13 +262,13 @@ async function main(): Promise<void> {
     throw new Error('dist/ is missing: run `npm run build` (npm run bench:flow does it)');
   }
   const runtime = await startRuntime();
-  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; baseline: string; baselineMsgsPerSec: number; ratio: number; ratioToHop: number }> = {};
+  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; baseline: string; baselineMsgsPerSec: number; ratio: number; ratioToHop: number; pairedRatios: number[] }> = {};
   const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
   const wanted = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   try {
     for (const s of wanted) {
       const base = s.name === s.baseline ? undefined : SCENARIOS.find((b) => b.name === s.baseline)!;
-      const { rate, baseRate } = await measure(s, base);
+      const { rate, baseRate, pairs } = await measure(s, base);
       const ratio = rate / baseRate;
       results[s.name] = {
         msgsPerSec: Math.round(rate),
@@ -274,12 +278,14 @@ async function main(): Promise<void> {
         ratio: Number(ratio.toFixed(3)),
         // Against the hop limit: from the alternating runs when hop is the baseline, else from the hop scenario.
         ratioToHop: Number((s.baseline === 'hop' ? ratio : rate / (results.hop?.msgsPerSec ?? baseRate)).toFixed(3)),
+        pairedRatios: pairs.map((x) => Number(x.toFixed(3))),
       };
       if (!JSON_OUT) {
         const ev = s.eventsPerMsg ? `  (${fmt(rate * s.eventsPerMsg)} events/s)` : '';
         const hop = `${(results[s.name].ratioToHop * 100).toFixed(0).padStart(4)}% of hop`;
         const own = s.baseline === 'hop' ? '' : `, ${(ratio * 100).toFixed(0).padStart(3)}% of ${s.baseline}`;
-        console.log(`${s.label.padEnd(58)} ${fmt(rate).padStart(9)} msgs/s ${hop}${own}  (baseline ${fmt(baseRate)}/s in alternating runs)${ev}`);
+        const spread = pairs.length ? `, run by run ${pairs[0].toFixed(2)}–${pairs[pairs.length - 1].toFixed(2)}` : '';
+        console.log(`${s.label.padEnd(58)} ${fmt(rate).padStart(9)} msgs/s ${hop}${own}  (baseline ${fmt(baseRate)}/s in alternating runs${spread})${ev}`);
       }
     }
   } finally {
