@@ -4,11 +4,11 @@ import {
 } from '../core/detectors';
 import { parseDuration } from '../core/duration';
 import { ConfigError, InputError, describeValue } from '../core/errors';
-import { Key, WindowInfo, WindowResult } from '../core/types';
+import { Key, WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
-import { isBatch, isWindowMessage, windowMessage } from './shared/messages';
+import { isBatch, isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -205,8 +205,8 @@ export = (RED: RedAPI) => {
           }
         },
         // Own windows hold records whose payload is already the checked number.
-        onWindow: (result: WindowResult<unknown>, send) =>
-          analyse(result.window.key, result.result as WindowRecord[], result.window, send, windowMessage(result), (r) => (r as WindowRecord).payload),
+        onResult: (window, records, send) =>
+          analyse(window.key, records as WindowRecord[], window, send, host.windowMessage(window.key, records, window), (r) => (r as WindowRecord).payload),
         statusText: () => {
           const n = keyed.size;
           const parts = [`${n} key${n === 1 ? '' : 's'}`, `${keyed.active} alerting`, `${keyed.alerts} alert${keyed.alerts === 1 ? '' : 's'}`];

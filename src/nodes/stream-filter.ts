@@ -131,8 +131,8 @@ export = (RED: RedAPI) => {
           const no = good.filter((_, i) => !results[i]);
           passed += yes.length;
           failed += no.length;
-          if (yes.length) to(send, 0, host.stamp({ topic: msg.topic, payload: yes, window: { ...msg.window, count: yes.length } }));
-          if (no.length && outputs === 2) to(send, 1, host.stamp({ topic: msg.topic, payload: no, window: { ...msg.window, count: no.length } }));
+          if (yes.length) to(send, 0, host.windowMessage(msg.topic, yes, { ...msg.window, count: yes.length }));
+          if (no.length && outputs === 2) to(send, 1, host.windowMessage(msg.topic, no, { ...msg.window, count: no.length }));
           if (bad) {
             host.countRejected(bad - 1);
             throw batchError(bad, msg.payload.length, first);
@@ -185,11 +185,11 @@ export = (RED: RedAPI) => {
           if (typeof v === 'boolean') return onEvent(msg, v, send, now);
           return v.then((ok) => onEvent(msg, ok, send, Date.now()));
         },
-        onWindow: (result, send) => {
-          const events = result.result as unknown[];
+        onResult: (window, result, send) => {
+          const events = result as unknown[];
           // A window of failing events only has nothing to send, as a filtered window message.
           if (events.length === 0) return;
-          to(send, 0, host.stamp({ topic: result.window.key, payload: events, window: { ...result.window, count: events.length } }));
+          to(send, 0, host.windowMessage(window.key, events, { ...window, count: events.length }));
         },
         onLate: (late, msg, send) => {
           // In a batch the late event is the element being processed (a failing one has no record).

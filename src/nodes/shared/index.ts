@@ -6,7 +6,7 @@
  *   const settings = parseOperatorSettings(config, spec, mapper.timeMode);
  *   const host = new WindowHost({ node, settings, aggregate, store: config.store,
  *     handle: (msg, send, now) => host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value }),
- *     onWindow: (result, send) => send(windowMessage(result)),
+ *     onResult: (window, result, send) => send(host.windowMessage(window.key, result, window)),
  *     onLate: (late, msg, send) => send([null, lateMessage(late, msg, …)]) });
  *   node.on('input', (msg, send, done) => host.input(msg, send, done));
  *   node.on('close', (removed, done) => host.close(removed, done));
@@ -24,7 +24,8 @@
  * - With `store` (a context store name), the operator snapshot is restored at start (inputs
  *   arriving meanwhile are queued), saved every 10 s when changed and on close (not on removal).
  * - Status (keys, open windows, watermark lag, late, rejected, dropped) refreshed ≤ 4×/s.
- * - host.stamp(result) gives a result message the _msgid of the input that fired it.
+ * - host.windowMessage(topic, payload, window) builds a result message with the _msgid of the
+ *   input that fired it.
  *
  * Batches and window messages: `isBatch(msg)` (msg.batch === true and an array payload of
  * message-like objects, each mapped like a message) and `isWindowMessage(msg)` (msg.window and an
@@ -42,7 +43,7 @@ export { ThrottledStatus } from './throttled-status';
 export { compileJSONata } from './jsonata';
 export type { JSONataEvaluator } from './jsonata';
 export { failOnConfig } from './config-error';
-export { windowMessage, lateMessage, isBatch, isWindowMessage } from './messages';
+export { lateMessage, isBatch, isWindowMessage } from './messages';
 export { forEachInBatch, batchError } from './batch';
 export { setupWindowNode } from './window-node';
 export type { WindowRecord, WindowNodeConfig } from './window-node';

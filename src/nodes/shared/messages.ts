@@ -1,10 +1,5 @@
-import { LateEvent, WindowInfo, WindowResult } from '../../core/types';
+import { LateEvent, WindowInfo } from '../../core/types';
 import { NodeMessage } from './red';
-
-/** A window message (DESIGN §3): topic = key, payload = the result, window = what fired. */
-export function windowMessage<OUT>(result: WindowResult<OUT>, payload: unknown = result.result): NodeMessage {
-  return { topic: result.window.key, payload, window: result.window };
-}
 
 /** The late port's message: the original message plus `late = { window, watermark }`. */
 export function lateMessage<IN>(late: LateEvent<IN>, original: NodeMessage | undefined, fallback: () => NodeMessage): NodeMessage {

@@ -1,6 +1,6 @@
 import { WindowOperator } from '../../core/window-operator';
 import { ConfigError, InputError } from '../../core/errors';
-import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowInfo, WindowResult } from '../../core/types';
+import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowInfo } from '../../core/types';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { OperatorSettings, formatDuration } from './window-config';
@@ -17,8 +17,10 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   /** Node-RED context store for snapshots; '' or undefined = memory only. */
   store?: string;
   handle: InputHandler;
-  onWindow?(result: WindowResult<OUT>, send: SendFn): void;
-  /** Instead of onWindow: the window and its result apart, so no emission object is made per result. */
+  /**
+   * A window fired (required with settings): the window and its result apart, so no emission
+   * object is made per result (windowMessage builds the message).
+   */
   onResult?(window: WindowInfo, result: OUT, send: SendFn): void;
   /** `msg` is the input message being processed when the late event arrived. */
   onLate?(late: LateEvent<IN>, msg: NodeMessage | undefined, send: SendFn): void;
@@ -92,7 +94,8 @@ export class WindowHost<IN, ACC, OUT> {
     if (opts.settings) {
       if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
       const onResult = opts.onResult;
-      const onWindow = onResult === undefined ? undefined : (window: WindowInfo, result: OUT): void => onResult(window, result, this.send);
+      if (!onResult) throw new Error('WindowHost: onResult is required with window settings');
+      const onWindow = (window: WindowInfo, result: OUT): void => onResult(window, result, this.send);
       this.operator = new WindowOperator<IN, ACC, OUT>({ ...opts.settings, aggregate: opts.aggregate, onEmit: this.onEmit, onWindow });
     }
     const st = opts.settings;
@@ -146,19 +149,11 @@ export class WindowHost<IN, ACC, OUT> {
   }
 
   /**
-   * Gives a result message the _msgid of the input message that caused it (as Node-RED's split
-   * node does for its parts): results stay traceable to their cause, and Node-RED need not
-   * generate an id per result. Results fired by a timer get a fresh id from Node-RED.
-   */
-  stamp(out: NodeMessage): NodeMessage {
-    const cause = this.currentMsg;
-    if (cause !== undefined && cause._msgid !== undefined) out._msgid = cause._msgid;
-    return out;
-  }
-
-  /**
-   * A stamped result message { topic, payload, window[, _msgid] } (see stamp), built in one
-   * literal: adding _msgid afterwards changes the object's shape once per message.
+   * A result message { topic, payload, window[, _msgid] }. It carries the _msgid of the input
+   * message that caused it (as Node-RED's split node does for its parts): results stay traceable
+   * to their cause, and Node-RED need not generate an id per result; results fired by a timer get
+   * a fresh id from Node-RED. Built in one literal: adding _msgid afterwards would change the
+   * object's shape once per message.
    */
   windowMessage(topic: unknown, payload: unknown, window: WindowInfo): NodeMessage {
     const cause = this.currentMsg;
@@ -286,9 +281,9 @@ export class WindowHost<IN, ACC, OUT> {
     done(error);
   }
 
+  // Window results go to onResult directly (see the constructor); only late events come here.
   private readonly onEmit = (e: Emission<IN, OUT>): void => {
-    if (e.kind === 'window') this.opts.onWindow?.(e, this.send);
-    else this.opts.onLate?.(e, this.currentMsg, this.send);
+    if (e.kind === 'late') this.opts.onLate?.(e, this.currentMsg, this.send);
   };
 
   private rearm(): void {

@@ -3,7 +3,7 @@ import { StreamEvent, WindowType } from '../../core/types';
 import { forEachInBatch, batchError } from './batch';
 import { failOnConfig } from './config-error';
 import { EventMapper, compileEventMapper } from './event-mapper';
-import { isBatch, lateMessage, windowMessage } from './messages';
+import { isBatch, lateMessage } from './messages';
 import { NodeMessage, RedNode } from './red';
 import { parseDuration } from '../../core/duration';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './window-config';
@@ -88,8 +88,8 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
           inBatch = false;
         }
       },
-      onWindow: (result, send) => {
-        const msg = host.stamp(windowMessage(result));
+      onResult: (window, records, send) => {
+        const msg = host.windowMessage(window.key, records, window);
         send(latePort ? [msg, null] : msg);
       },
       onLate: (late, msg, send) => {
