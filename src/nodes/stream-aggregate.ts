@@ -150,8 +150,14 @@ export = (RED: RedAPI) => {
           }
           return outChain;
         },
-        onResult: (window, r, send) =>
-          bare ? emit(send, window.key, r, undefined, window) : emit(send, window.key, toPayload(r as Result), r as Result, window),
+        // Without a having condition a result goes straight out: on a per-event window this runs
+        // for every message, and each closure between the operator and send() costs there.
+        onResult: having
+          ? (window, r, send) => emit(send, window.key, toPayload(r as Result), r as Result, window)
+          : (window, r, send) => {
+              const msg = host.windowMessage(window.key, bare ? r : toPayload(r as Result), window);
+              send(latePort ? [msg, null] : msg);
+            },
         onLate: (late, msg, send) => {
           if (!latePort) return;
           const original = inBatch ? undefined : msg;

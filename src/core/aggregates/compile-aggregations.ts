@@ -289,7 +289,9 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
     const single = this.single !== null;
     if (single && slots[0].kind === SLIDE_EXTREMES) {
       const s = slots[0];
-      return new ExtremesWindow<IN, Record<string, unknown>>(s.get, s.accepts, s.min, s.max, (acc) => this.result(acc));
+      // A lone value (output 'value') is the output's own result: one call per event, not three.
+      const finish = this.bare ? this.outputs[0].result : (acc: unknown) => this.result(acc);
+      return new ExtremesWindow<IN, Record<string, unknown>>(s.get, s.accepts, s.min, s.max, finish as (acc: unknown) => Record<string, unknown>);
     }
     return new InvertibleWindow<IN, Record<string, unknown>>(slots, (accs) => this.result(single ? accs[0] : accs));
   }
