@@ -154,10 +154,7 @@ export = (RED: RedAPI) => {
         // for every message, and each closure between the operator and send() costs there.
         onResult: having
           ? (window, r, send) => emit(send, window.key, toPayload(r as Result), r as Result, window)
-          : (window, r, send) => {
-              const msg = host.windowMessage(window.key, bare ? r : toPayload(r as Result), window);
-              send(latePort ? [msg, null] : msg);
-            },
+          : (window, r, send) => deliver(send, host.windowMessage(window.key, bare ? r : toPayload(r as Result), window)),
         onLate: (late, msg, send) => {
           if (!latePort) return;
           const original = inBatch ? undefined : msg;
