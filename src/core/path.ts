@@ -95,6 +95,30 @@ export function compilePath(path: string, field = 'property'): Getter {
   return compileSegments(parsePath(path, field));
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
+// The properties nearly every message is read by, as named loads: V8 compiles `o.payload` to one
+// field load, while `o[a]` with `a` held in a closure goes through a keyed lookup every time.
+const getPayload: Getter = (o: any) => (o == null ? undefined : o.payload);
+const getTopic: Getter = (o: any) => (o == null ? undefined : o.topic);
+const getTimestamp: Getter = (o: any) => (o == null ? undefined : o.timestamp);
+const getValue: Getter = (o: any) => (o == null ? undefined : o.value);
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function namedGetter(name: string | number): Getter | undefined {
+  switch (name) {
+    case 'payload':
+      return getPayload;
+    case 'topic':
+      return getTopic;
+    case 'timestamp':
+      return getTimestamp;
+    case 'value':
+      return getValue;
+    default:
+      return undefined;
+  }
+}
+
 /** Builds a getter for already-parsed segments. */
 export function compileSegments(segments: readonly PathSegment[]): Getter {
   // Reading through `any` is the point here: the input is whatever the message carries.
@@ -104,7 +128,7 @@ export function compileSegments(segments: readonly PathSegment[]): Getter {
     case 0:
       return (o) => o;
     case 1:
-      return (o: any) => (o == null ? undefined : o[a]);
+      return namedGetter(a) ?? ((o: any) => (o == null ? undefined : o[a]));
     case 2:
       return (o: any) => {
         if (o == null) return undefined;

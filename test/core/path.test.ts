@@ -36,6 +36,16 @@ describe('path: property paths', () => {
     assert.equal(compilePath('a.b.c.d.e')({ a: { b: { c: { d: { e: 5 } } } } }), 5);
   });
 
+  it('reads the common one-step properties (payload, topic, timestamp, value) and names like Object.prototype members alike', () => {
+    const m = { payload: 1, topic: 't', timestamp: 5, value: 'v', constructor: 'c', toString: 's', __proto__x: 9 };
+    for (const name of ['payload', 'topic', 'timestamp', 'value', 'constructor', 'toString', '__proto__x']) {
+      assert.equal(compilePath(name)(m), (m as Record<string, unknown>)[name], name);
+      assert.equal(compilePath(name)(null), undefined, name);
+    }
+    // A message without an own property of that name reads as undefined, not as an inherited member.
+    assert.equal(compilePath('payload')({}), undefined);
+  });
+
   it('rejects malformed paths with a ConfigError naming the field', () => {
     const bad = ['', '  ', 'payload..x', 'payload.', '.payload', 'payload[x]', 'payload[', 'payload["x]', 'payload[0]x', 'payload["x"', 'msg.'];
     for (const path of bad) {

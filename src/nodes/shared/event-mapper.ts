@@ -36,19 +36,6 @@ export function normaliseProperty(value: unknown, fallback: string): string {
   return text.startsWith('msg.') ? text.slice(4) : text;
 }
 
-type Getter = (obj: object) => unknown;
-type Shape = { topic?: unknown; payload?: unknown; timestamp?: unknown };
-// The default properties are read for every message: a named load is cheaper than a keyed one.
-const DEFAULT_GETTERS: Record<string, Getter> = {
-  topic: (m) => (m as Shape).topic,
-  payload: (m) => (m as Shape).payload,
-  timestamp: (m) => (m as Shape).timestamp,
-};
-
-function getter(property: string, field: string): Getter {
-  return DEFAULT_GETTERS[property] ?? compilePath(property, field);
-}
-
 /**
  * Compiles keyProperty / valueProperty / timeProperty / timeMode into getters.
  * Defaults: key `topic`, value `payload`, time `timestamp`, event time. An empty key property
@@ -69,9 +56,9 @@ export function compileEventMapper(config: EventMappingConfig): EventMapper {
   const valueLabel = `msg.${valueProperty}`;
   const timeLabel = timeProperty ? `msg.${timeProperty}` : '';
 
-  const getKey = keyProperty ? getter(keyProperty, 'keyProperty') : undefined;
-  const getValue = getter(valueProperty, 'valueProperty');
-  const getTime = timeMode === 'event' && timeProperty ? getter(timeProperty, 'timeProperty') : undefined;
+  const getKey = keyProperty ? compilePath(keyProperty, 'keyProperty') : undefined;
+  const getValue = compilePath(valueProperty, 'valueProperty');
+  const getTime = timeMode === 'event' && timeProperty ? compilePath(timeProperty, 'timeProperty') : undefined;
 
   const key = getKey
     ? (msg: object): Key => {
