@@ -5,8 +5,12 @@
  * the engine recognises and skips stale ones when their time comes.
  */
 
+import type { TimerStore } from './timer-store';
+
 /** Items grouped by due time, popped earliest time first. */
-export class BucketTimers<T> {
+export class BucketTimers<T> implements TimerStore {
+  /** Earliest due time, +Infinity when empty (see TimerStore). */
+  head = Infinity;
   private readonly byTime = new Map<number, T[]>();
   /** Min-heap of the distinct due times. */
   private readonly times: number[] = [];
@@ -34,6 +38,7 @@ export class BucketTimers<T> {
       i = parent;
     }
     times[i] = time;
+    this.head = times[0];
   }
 
   /** Earliest due time, or undefined. */
@@ -59,6 +64,7 @@ export class BucketTimers<T> {
       }
       times[i] = last;
     }
+    this.head = n > 0 ? times[0] : Infinity;
     const group = this.byTime.get(time) as T[];
     this.byTime.delete(time);
     return group;
@@ -75,5 +81,6 @@ export class BucketTimers<T> {
   clear(): void {
     this.byTime.clear();
     this.times.length = 0;
+    this.head = Infinity;
   }
 }

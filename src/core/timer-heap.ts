@@ -5,6 +5,8 @@
  * key's creation order, so firing order is the same after a snapshot is restored.
  */
 
+import type { TimerStore } from './timer-store';
+
 /** Something that can wait in a TimerHeap. */
 export interface Timed {
   /** Time at which the item is due; only TimerHeap changes it while the item is queued. */
@@ -18,7 +20,9 @@ export interface Timed {
 }
 
 /** Min-heap of Timed items ordered by (timerAt, start, key). */
-export class TimerHeap<T extends Timed> {
+export class TimerHeap<T extends Timed> implements TimerStore {
+  /** Due time of the earliest item, +Infinity when empty (see TimerStore). */
+  head = Infinity;
   private readonly items: T[] = [];
 
   get size(): number {
@@ -37,12 +41,13 @@ export class TimerHeap<T extends Timed> {
       item.timerAt = time;
       if (earlier) this.up(item.heapIndex);
       else this.down(item.heapIndex);
-      return;
+    } else {
+      item.timerAt = time;
+      item.heapIndex = this.items.length;
+      this.items.push(item);
+      this.up(item.heapIndex);
     }
-    item.timerAt = time;
-    item.heapIndex = this.items.length;
-    this.items.push(item);
-    this.up(item.heapIndex);
+    this.head = this.items[0].timerAt;
   }
 
   /** Removes and returns the earliest item. */
@@ -57,6 +62,7 @@ export class TimerHeap<T extends Timed> {
       last.heapIndex = 0;
       this.down(0);
     }
+    this.head = items.length > 0 ? items[0].timerAt : Infinity;
     return top;
   }
 
@@ -73,12 +79,14 @@ export class TimerHeap<T extends Timed> {
       this.up(i);
       this.down(last.heapIndex);
     }
+    this.head = items.length > 0 ? items[0].timerAt : Infinity;
   }
 
   /** Empties the heap. */
   clear(): void {
     for (const item of this.items) item.heapIndex = -1;
     this.items.length = 0;
+    this.head = Infinity;
   }
 
   /** The largest `of(item)` over the queued items (-Infinity when empty); by default their due times. */

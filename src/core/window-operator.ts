@@ -225,7 +225,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     wm.lastInputAt = now;
     this.streamIdle = false;
     if (t > this.maxEventTime) this.maxEventTime = t;
-    if (this.processingTime ? wm.advanceTo(now) : wm.observe(t)) this.engine.fireDue(scope, wm.value, false);
+    if ((this.processingTime ? wm.advanceTo(now) : wm.observe(t)) && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
     if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {

@@ -89,6 +89,72 @@ describe('timers', () => {
     }
     assert.deepEqual(groups, [[-5, ['v']], [10, ['y']], [20, ['w']], [30, ['x', 'z']]]);
   });
+
+  // The operator skips fireDue while the watermark is below head, so a head that lags a change
+  // would hold windows back: it must equal the earliest waiting time after every operation.
+  type Op = { kind: 'schedule'; id: number; time: number } | { kind: 'pop' } | { kind: 'remove'; id: number } | { kind: 'clear' };
+  const ops = fc.array(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.record({ kind: fc.constant('schedule' as const), id: fc.nat(7), time: fc.integer({ min: -50, max: 50 }) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.nat(7) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const) }) },
+    ),
+    { maxLength: 60 },
+  );
+  const earliest = (times: Iterable<number>): number => Math.min(Infinity, ...times);
+
+  it('TimerHeap.head is the earliest queued time after every schedule, reschedule, pop, remove and clear', () => {
+    fc.assert(
+      fc.property(ops, (list: Op[]) => {
+        const heap = new TimerHeap<Timed>();
+        const items = Array.from({ length: 8 }, (_, i) => item(0, i));
+        const model = new Map<number, number>();
+        assert.equal(heap.head, Infinity);
+        for (const op of list) {
+          if (op.kind === 'schedule') {
+            heap.schedule(items[op.id], op.time);
+            model.set(op.id, op.time);
+          } else if (op.kind === 'pop') {
+            const top = heap.pop();
+            if (top !== undefined) model.delete(items.indexOf(top));
+          } else if (op.kind === 'remove') {
+            heap.remove(items[op.id]);
+            model.delete(op.id);
+          } else {
+            heap.clear();
+            model.clear();
+          }
+          assert.equal(heap.head, earliest(model.values()));
+        }
+      }),
+    );
+  });
+
+  it('BucketTimers.head is the earliest waiting time after every schedule, popGroup and clear', () => {
+    fc.assert(
+      fc.property(ops, (list: Op[]) => {
+        const timers = new BucketTimers<number>();
+        const model: number[] = [];
+        assert.equal(timers.head, Infinity);
+        for (const op of list) {
+          if (op.kind === 'schedule') {
+            timers.schedule(op.id, op.time);
+            model.push(op.time);
+          } else if (op.kind === 'pop' || op.kind === 'remove') {
+            if (timers.size === 0) continue;
+            const time = timers.peekTime() as number;
+            timers.popGroup();
+            for (let i = model.length - 1; i >= 0; i--) if (model[i] === time) model.splice(i, 1);
+          } else {
+            timers.clear();
+            model.length = 0;
+          }
+          assert.equal(timers.head, earliest(model));
+        }
+      }),
+    );
+  });
 });
 
 describe('sliding windows that update on exit', () => {

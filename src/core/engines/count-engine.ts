@@ -6,6 +6,7 @@
  */
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope } from './engine';
+import { NO_TIMERS, TimerStore } from '../timer-store';
 
 interface CountWindow<ACC> {
   acc: ACC;
@@ -35,8 +36,8 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
     this.step = count === undefined ? Infinity : count - overlap;
   }
 
-  newTimers(): null {
-    return null;
+  newTimers(): TimerStore {
+    return NO_TIMERS;
   }
 
   fireDue(): void {

@@ -3,14 +3,15 @@
  * emission) and the engine contract. Internal to the core; nodes use WindowOperator only.
  */
 import { TimerHeap, Timed } from '../timer-heap';
+import type { TimerStore } from '../timer-store';
 import { AggregateFunction, Firing, LateDataPolicy, StreamEvent, WindowType } from '../types';
 import { Watermark } from '../watermark';
 
 /** A watermark and the timers it drives: one for the stream, or one per key with watermarkScope 'key'. */
 export interface Scope {
   wm: Watermark;
-  /** Engine-specific timer store (see Engine.newTimers). */
-  timers: unknown;
+  /** Engine-specific timer store (see Engine.newTimers); its head says when fireDue can have work. */
+  timers: TimerStore;
 }
 
 /** Per-key state every engine extends. */
@@ -55,7 +56,7 @@ export interface EngineHost<IN, ACC, OUT> {
 /** One window type's state handling; the operator owns keys, watermarks and options. */
 export interface Engine<IN, KS extends KeyBase> {
   /** A fresh timer store for a scope. */
-  newTimers(): unknown;
+  newTimers(): TimerStore;
   /** Fires every timer of the scope due at watermark `w` (every timer up to `w` when inclusive). */
   fireDue(scope: Scope, w: number, inclusive: boolean): void;
   /** Earliest processing time at which a timer of the scope is due in processing-time mode. */
