@@ -47,7 +47,7 @@ export class TimerHeap<T extends Timed> implements TimerStore {
       this.items.push(item);
       this.up(item.heapIndex);
     }
-    this.head = this.items[0].timerAt;
+    this.refreshHead();
   }
 
   /** Removes and returns the earliest item. */
@@ -62,7 +62,7 @@ export class TimerHeap<T extends Timed> implements TimerStore {
       last.heapIndex = 0;
       this.down(0);
     }
-    this.head = items.length > 0 ? items[0].timerAt : Infinity;
+    this.refreshHead();
     return top;
   }
 
@@ -79,7 +79,7 @@ export class TimerHeap<T extends Timed> implements TimerStore {
       this.up(i);
       this.down(last.heapIndex);
     }
-    this.head = items.length > 0 ? items[0].timerAt : Infinity;
+    this.refreshHead();
   }
 
   /** Empties the heap. */
@@ -97,6 +97,11 @@ export class TimerHeap<T extends Timed> implements TimerStore {
       if (time > max) max = time;
     }
     return max;
+  }
+
+  private refreshHead(): void {
+    const items = this.items;
+    this.head = items.length > 0 ? items[0].timerAt : Infinity;
   }
 
   private less(a: T, b: T): boolean {
