@@ -315,7 +315,7 @@ async function main(): Promise<void> {
     throw new Error('dist/ is missing: run `npm run build` (npm run bench:flow does it)');
   }
   const runtime = await startRuntime();
-  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; baseline: string; baselineMsgsPerSec: number; ratio: number; ratioToHop: number; pairedRatios: number[] }> = {};
+  const results: Record<string, { msgsPerSec: number; eventsPerSec: number; baseline: string; baselineMsgsPerSec: number; ratio: number; ratioToHop: number | null; pairedRatios: number[] }> = {};
   const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
   const wanted = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   try {
@@ -329,14 +329,16 @@ async function main(): Promise<void> {
         baseline: s.baseline,
         baselineMsgsPerSec: Math.round(baseRate),
         ratio: Number(ratio.toFixed(3)),
-        // Against the hop limit: from the alternating runs when hop is the baseline, else from the hop scenario.
-        ratioToHop: Number((s.baseline === 'hop' ? ratio : rate / (results.hop?.msgsPerSec ?? baseRate)).toFixed(3)),
+        // Against the hop limit: from the alternating runs when hop is the baseline, else from the
+        // hop scenario; null when BENCH_ONLY left the hop scenario out.
+        ratioToHop: s.baseline === 'hop' ? Number(ratio.toFixed(3)) : results.hop ? Number((rate / results.hop.msgsPerSec).toFixed(3)) : null,
         pairedRatios: pairs.map((x) => Number(x.toFixed(3))),
       };
       if (!JSON_OUT) {
         const ev = s.eventsPerMsg ? `  (${fmt(rate * s.eventsPerMsg)} events/s)` : '';
-        const hop = `${(results[s.name].ratioToHop * 100).toFixed(0).padStart(4)}% of hop`;
-        const own = s.baseline === 'hop' ? '' : `, ${(ratio * 100).toFixed(0).padStart(3)}% of ${s.baseline}`;
+        const toHop = results[s.name].ratioToHop;
+        const hop = toHop === null ? '' : `${(toHop * 100).toFixed(0).padStart(4)}% of hop`;
+        const own = s.baseline === 'hop' ? '' : `${hop ? ',' : ''} ${(ratio * 100).toFixed(0).padStart(3)}% of ${s.baseline}`;
         const spread = pairs.length ? `, run by run ${pairs[0].toFixed(2)}–${pairs[pairs.length - 1].toFixed(2)}` : '';
         console.log(`${s.label.padEnd(58)} ${fmt(rate).padStart(9)} msgs/s ${hop}${own}  (baseline ${fmt(baseRate)}/s in alternating runs${spread})${ev}`);
       }
