@@ -15,6 +15,9 @@
  *   BENCH_ONLY=hop,tumblingAggregate   only these scenarios (their baselines are kept)
  *   BENCH_RUNS=5 BENCH_WARMUP=2        measured and discarded rounds per scenario
  *   BENCH_VERBOSE=1                    every run's rate on stderr
+ *   BENCH_ONLY=refSlidingMax100,layerWindow,layerOperator,slidingMax100 BENCH_RUNS=30
+ *                                      where the sliding job's time goes, layer by layer (the
+ *                                      layer scenarios run only when named)
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -39,6 +42,7 @@ type Maker = (i: number) => Msg;
 
 /** The bench's own source, pass-through and sink node types, written to a temp nodes dir. */
 const BENCH_NODES = `
+const CORE = ${JSON.stringify(path.join(ROOT, 'dist', 'core'))};
 module.exports = function (RED) {
   function Source(config) {
     RED.nodes.createNode(this, config);
@@ -113,6 +117,43 @@ module.exports = function (RED) {
     });
   }
   RED.nodes.registerType('bench-ref-sliding-max', RefSlidingMax);
+
+  // Layers between the reference and stream-aggregate, to show where the sliding job's time goes
+  // (opt-in scenarios): the reference's arithmetic done by the core's sliding window structure,
+  // then by the window operator called straight from the input handler, without the node toolkit.
+  const { compileAggregations } = require(CORE + '/aggregates');
+  const { WindowOperator } = require(CORE + '/window-operator');
+  const maxOfPayload = () => compileAggregations([{ op: 'max', property: 'payload' }]).valueAggregate();
+  function LayerWindow(config) {
+    RED.nodes.createNode(this, config);
+    const size = Number(config.size);
+    const win = maxOfPayload().createSlidingAggregator();
+    this.on('input', (msg, send, done) => {
+      const t = msg.timestamp;
+      win.popThrough(t - size);
+      win.push(t, msg);
+      send({ topic: msg.topic, payload: win.result(), window: { type: 'sliding', key: msg.topic, start: t - size, end: t, count: win.size, firing: 'final' }, _msgid: msg._msgid });
+      done();
+    });
+  }
+  RED.nodes.registerType('bench-layer-window', LayerWindow);
+  function LayerOperator(config) {
+    RED.nodes.createNode(this, config);
+    let send = null, cause = null;
+    const op = new WindowOperator({
+      window: { type: 'sliding', size: Number(config.size), slide: 'event' }, aggregate: maxOfPayload(), onEmit: () => {},
+      onWindow: (window, result) => send({ topic: window.key, payload: result, window, _msgid: cause._msgid }),
+    });
+    const event = { key: '', time: 0, value: undefined };
+    this.on('input', (msg, sendFn, done) => {
+      send = sendFn; cause = msg;
+      event.key = msg.topic; event.time = msg.timestamp; event.value = msg;
+      op.process(event, 0);
+      event.value = undefined; cause = null;
+      done();
+    });
+  }
+  RED.nodes.registerType('bench-layer-operator', LayerOperator);
 };
 `;
 
@@ -128,6 +169,8 @@ interface Scenario {
   tail?: Msg;
   n?: number;
   baseline: 'hop' | 'twoHop';
+  /** Run only when BENCH_ONLY names it. */
+  optIn?: boolean;
 }
 
 const reading: Maker = (i) => ({ topic: `sensor-${i % KEYS}`, payload: (i * 7919) % 1000 / 10, timestamp: T0 + i });
@@ -163,6 +206,14 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'refSlidingMax100', label: 'reference: hand-written sliding max of 100', baseline: 'twoHop', make: single,
     chain: [{ type: 'bench-ref-sliding-max', size: 100 }],
+  },
+  {
+    name: 'layerWindow', label: 'layer: reference arithmetic on the core sliding window', baseline: 'twoHop', make: single, optIn: true,
+    chain: [{ type: 'bench-layer-window', size: 100 }],
+  },
+  {
+    name: 'layerOperator', label: 'layer: window operator without the node toolkit', baseline: 'twoHop', make: single, optIn: true,
+    chain: [{ type: 'bench-layer-operator', size: 100 }],
   },
   {
     name: 'hoppingAggregate', label: 'stream-aggregate avg, hopping 10s / 1s, 10 keys', baseline: 'hop', make: reading, tail: { flush: true },
@@ -201,7 +252,7 @@ const SCENARIOS: Scenario[] = [
 function writeBenchNodes(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'bench-nodes.js'), BENCH_NODES);
-  fs.writeFileSync(path.join(dir, 'bench-nodes.html'), ['bench-source', 'bench-pass', 'bench-sink', 'bench-ref-tumbling', 'bench-ref-sliding-max']
+  fs.writeFileSync(path.join(dir, 'bench-nodes.html'), ['bench-source', 'bench-pass', 'bench-sink', 'bench-ref-tumbling', 'bench-ref-sliding-max', 'bench-layer-window', 'bench-layer-operator']
     .map((t) => `<script type="text/javascript">RED.nodes.registerType('${t}',{category:'bench',defaults:{},inputs:1,outputs:1});</script>`).join('\n'));
 }
 
@@ -317,7 +368,7 @@ async function main(): Promise<void> {
   const runtime = await startRuntime();
   const results: Record<string, { msgsPerSec: number; eventsPerSec: number; baseline: string; baselineMsgsPerSec: number; ratio: number; ratioToHop: number | null; pairedRatios: number[] }> = {};
   const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
-  const wanted = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+  const wanted = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS.filter((s) => !s.optIn);
   try {
     for (const s of wanted) {
       const base = s.name === s.baseline ? undefined : SCENARIOS.find((b) => b.name === s.baseline)!;
@@ -339,7 +390,9 @@ async function main(): Promise<void> {
         const toHop = results[s.name].ratioToHop;
         const hop = toHop === null ? '' : `${(toHop * 100).toFixed(0).padStart(4)}% of hop`;
         const own = s.baseline === 'hop' ? '' : `${hop ? ',' : ''} ${(ratio * 100).toFixed(0).padStart(3)}% of ${s.baseline}`;
-        const spread = pairs.length ? `, run by run ${pairs[0].toFixed(2)}–${pairs[pairs.length - 1].toFixed(2)}` : '';
+        const mid = pairs.length >> 1;
+        const median = pairs.length % 2 ? pairs[mid] : (pairs[mid - 1] + pairs[mid]) / 2;
+        const spread = pairs.length ? `, run by run ${pairs[0].toFixed(2)}–${pairs[pairs.length - 1].toFixed(2)}, median ${median.toFixed(2)}` : '';
         console.log(`${s.label.padEnd(58)} ${fmt(rate).padStart(9)} msgs/s ${hop}${own}  (baseline ${fmt(baseRate)}/s in alternating runs${spread})${ev}`);
       }
     }
