@@ -8,18 +8,7 @@ import {
   percentileAggregate,
 } from '../../src/core/aggregates';
 import type { AggregateFunction } from '../../src/core/types';
-
-/** Small seeded generator so the figures below are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as random } from '../support/seeded-random';
 
 function fill<IN, ACC>(agg: AggregateFunction<IN, ACC, unknown>, values: IN[]): ACC {
   let acc = agg.createAccumulator();

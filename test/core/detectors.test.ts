@@ -5,24 +5,7 @@ import {
   analyseWindow, autocorrelation, createDetector, cusumLimit, detectPeriod, mannKendall, Detection, Pattern,
 } from '../../src/core/detectors';
 import { ConfigError } from '../../src/core/errors';
-
-/** Seeded uniform generator (mulberry32) so every synthetic series is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Seeded standard normal noise. */
-function gaussian(seed: number): () => number {
-  const u = rng(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+import { seededGaussian as gaussian, seededUniform as rng } from '../support/seeded-random';
 
 function series(n: number, f: (i: number) => number): number[] {
   return Array.from({ length: n }, (_, i) => f(i));

@@ -3,19 +3,7 @@ import {
   DEFAULT_ANOMALY_THRESHOLD, DEFAULT_HOLD_OFF, Detection, KeyedDetector, KeyedStep, createDetector,
 } from '../../src/core/detectors';
 import { ConfigError } from '../../src/core/errors';
-
-/** Seeded standard normal noise (mulberry32 + Box–Muller), so every series is reproducible. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+import { seededGaussian as gaussian } from '../support/seeded-random';
 
 const SECOND = 1000;
 const MINUTE = 60_000;

@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import { helper, lastStatus, restart, settle, statusSoon, tempDir, until, Msg } from './stream-window-support';
 import detect = require('../../src/nodes/stream-detect');
 import { DEFAULT_ANOMALY_THRESHOLD, KeyedDetector } from '../../src/core/detectors';
+import { seededGaussian as gaussian } from '../support/seeded-random';
 import tumbling = require('../../src/nodes/stream-tumbling-window');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
@@ -35,19 +36,6 @@ async function deploy(config: Record<string, unknown>, extra: object[] = [], fir
   helper.getNode('caught').on('input', (m: Msg) => caught.push(m));
   const entry = helper.getNode(first);
   return { node: helper.getNode('n'), out, caught, send: (msg) => entry.receive(msg) };
-}
-
-/** Seeded standard normal noise, so every series is reproducible. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 
 async function feed(d: Deployed, topic: string, values: number[], start = T0, step = MINUTE): Promise<void> {

@@ -22,11 +22,8 @@ export function createPrng(seed: number): Prng {
   let s = (Math.trunc(seed) ^ 0x5bd1e995) >>> 0;
   let spare: number | undefined;
   const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+    s = (s + STEP) >>> 0;
+    return mix(s);
   };
   return {
     next,
@@ -51,6 +48,28 @@ export function createPrng(seed: number): Prng {
       return s;
     },
   };
+}
+
+/**
+ * The bare uniform [0, 1) sequence that follows a 32-bit state, without the seed scrambling of
+ * createPrng: for reproducible test data whose seeds are the raw state.
+ */
+export function createUniform(state: number): () => number {
+  let s = state >>> 0;
+  return () => {
+    s = (s + STEP) >>> 0;
+    return mix(s);
+  };
+}
+
+const STEP = 0x6d2b79f5;
+
+/** The output function: a state word mixed into a uniform [0, 1). */
+function mix(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 15), z | 1);
+  z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+  return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
 }
 
 /** Turns any text or number into a 32-bit seed, so users may type a word as the seed. */
