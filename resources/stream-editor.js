@@ -35,7 +35,7 @@
   var SECTIONS = {
     event: ["keyProperty", "valueProperty", "timeMode", "timeProperty"],
     window: ["windowType", "size", "offset", "slide", "gap", "maxDuration", "count", "overlap", "flushEvery", "bounds"],
-    time: ["maxOutOfOrder", "watermarkScope", "allowedLateness", "idleTimeout", "lateData"],
+    time: ["maxOutOfOrder", "watermarkScope", "allowedLateness", "idleTimeout", "lateData", "maxFutureSkew", "futureData"],
     output: ["emit", "earlyEvery"],
     limits: ["maxKeys", "maxEventsPerWindow", "store"]
   };
@@ -61,9 +61,11 @@
     allowedLateness: { icon: "history", placeholder: "0" },
     idleTimeout: { icon: "hourglass-half", placeholder: "never" },
     lateData: { icon: "reply", options: ["drop", "output", "update"] },
+    maxFutureSkew: { icon: "fast-forward", placeholder: "1h (off = no check)" },
+    futureData: { icon: "ban", options: ["reject", "clamp"] },
     emit: { icon: "sign-out", options: ["final", "update", "early"] },
     earlyEvery: { icon: "repeat", placeholder: "e.g. 10s" },
-    maxKeys: { icon: "key", placeholder: "no limit" },
+    maxKeys: { icon: "key", placeholder: "10000" },
     maxEventsPerWindow: { icon: "list", placeholder: "no limit" },
     store: { icon: "database", options: [] }
   };
@@ -267,7 +269,11 @@
         lateData: { value: "drop" },
         emit: { value: "final" },
         earlyEvery: { value: "10s", validate: function (v, opt) { return S.field(this, "emit") !== "early" || S.duration({ required: true }).call(this, v, opt); } },
-        maxKeys: { value: "", validate: S.integer({ min: 1 }) },
+        // Empty is the runtime's default of 10000 keys, never unlimited: memory stays bounded.
+        maxKeys: { value: "", validate: S.integer({ min: 1, max: 1000000 }) },
+        // Flows saved before these settings existed get the runtime's defaults (1h, reject).
+        maxFutureSkew: { value: "", validate: function (v, opt) { return String(v).trim().toLowerCase() === "off" || S.duration({ zero: true }).call(this, v, opt); } },
+        futureData: { value: "reject" },
         maxEventsPerWindow: { value: "", validate: S.integer({ min: 1 }) },
         store: { value: "" }
       };
@@ -390,7 +396,7 @@
       $(".stream-row-offset").toggle(windowed && WINDOW_FIELDS.offset.indexOf(wt) >= 0 && !perEvent);
       $(".stream-row-bounds").toggle((wt === "tumbling" || wt === "sliding") && !perEvent);
       // In processing time the arrival time is the watermark: nothing is out of order or late.
-      $(".stream-group-time, .stream-row-maxOutOfOrder, .stream-row-watermarkScope, .stream-row-lateData").toggle(watermarked);
+      $(".stream-group-time, .stream-row-maxOutOfOrder, .stream-row-watermarkScope, .stream-row-lateData, .stream-row-maxFutureSkew, .stream-row-futureData").toggle(watermarked);
       $(".stream-row-allowedLateness").toggle(watermarked && !perEvent);
       $(".stream-row-idleTimeout").toggle(windowed && eventTime);
       $(".stream-group-output, .stream-row-emit").toggle(windowed && !perEvent);

@@ -3,6 +3,7 @@
  * milliseconds, parsed once at configuration time so the core only ever sees numbers.
  */
 import { ConfigError, describeValue } from './errors';
+import { MAX_DURATION } from './time-range';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const PART = /(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d|w)/gy;
@@ -31,6 +32,7 @@ export function parseDuration(value: unknown, field: string, options: ParseDurat
     throw new ConfigError(field, `expected ${DURATION_FORMS}, got ${describeValue(value)}`);
   }
   if (ms < 0) throw new ConfigError(field, `must not be negative (${DURATION_FORMS}), got ${describeValue(value)}`);
+  if (ms > MAX_DURATION) throw new ConfigError(field, `must be at most ${MAX_DURATION} ms (about 3,000 years), got ${describeValue(value)}`);
   if (ms === 0 && !options.allowZero) {
     throw new ConfigError(field, `must be greater than 0 (${DURATION_FORMS}), got ${describeValue(value)}`);
   }

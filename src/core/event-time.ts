@@ -1,30 +1,44 @@
 /**
  * Event time as it arrives on a message: ms since the epoch, a numeric string, an ISO-8601 string
- * or a Date. Everything else is an InputError the adapter reports without stopping the flow.
+ * or a Date, within the range of a JavaScript Date. Everything else is an InputError the adapter
+ * reports without stopping the flow.
  */
 import { InputError, describeValue } from './errors';
+import { MAX_EVENT_TIME, isEventTimeInRange, timeUnitHint } from './time-range';
 
 // Date.parse accepts many informal formats that differ between engines; only ISO-8601 is portable.
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const NUMERIC = /^[+-]?(\d+(?:\.\d+)?|\.\d+)$/;
 
-/** Parses an event time to ms since the epoch; throws InputError naming `property` and the value's type. */
+/**
+ * Parses an event time to ms since the epoch; throws InputError naming `property` and the value's
+ * type. ISO strings without a zone are UTC: Date.parse would read a date-time without a zone in
+ * the host's local zone, so the same data would give other windows on another machine.
+ */
 export function parseEventTime(value: unknown, property: string): number {
+  let ms = NaN;
   if (typeof value === 'number') {
-    if (Number.isFinite(value)) return value;
+    ms = value;
   } else if (typeof value === 'string') {
     const text = value.trim();
-    if (NUMERIC.test(text)) return Number(text);
-    if (ISO_8601.test(text)) {
-      const ms = Date.parse(text);
-      if (Number.isFinite(ms)) return ms;
+    if (NUMERIC.test(text)) {
+      ms = Number(text);
+    } else {
+      const iso = ISO_8601.exec(text);
+      if (iso) ms = Date.parse(iso[1] === undefined && text.length > 10 ? `${text.replace(' ', 'T')}Z` : text);
     }
   } else if (value instanceof Date) {
-    const ms = value.getTime();
-    if (Number.isFinite(ms)) return ms;
+    ms = value.getTime();
   }
+  if (isEventTimeInRange(ms)) return ms;
+  if (Number.isFinite(ms)) throw outOfRange(ms, property);
   throw new InputError(
     property,
     `${property}: expected an event time (ms since the epoch, an ISO-8601 string or a Date), got ${describeValue(value)}`,
   );
+}
+
+/** The error for a finite time beyond the range every window computation is exact in. */
+export function outOfRange(ms: number, property: string): InputError {
+  return new InputError(property, `${property}: event time ${ms} is outside the range of a date (±${MAX_EVENT_TIME} ms around 1970)${timeUnitHint(ms)}`);
 }

@@ -83,6 +83,9 @@ export interface LateEvent<IN> {
 /** Everything a window operator emits. */
 export type Emission<IN, OUT> = WindowResult<OUT> | LateEvent<IN>;
 
+/** What to do with an event whose time is beyond maxFutureSkew ahead of the clock. */
+export type FutureDataPolicy = 'reject' | 'clamp';
+
 /** What to do with events behind the watermark + allowed lateness. */
 export type LateDataPolicy = 'drop' | 'output' | 'update';
 
@@ -104,4 +107,6 @@ export interface OperatorStats {
   late: number;
   /** Events dropped by a limit (maxKeys, maxEventsPerWindow). */
   dropped: number;
+  /** Events beyond maxFutureSkew ahead of the clock (rejected or clamped). */
+  ahead: number;
 }

@@ -49,6 +49,7 @@ import { ConfigError, InputError, describeValue } from './errors';
 import {
   AggregateFunction,
   Emission,
+  FutureDataPolicy,
   EmitStrategy,
   Firing,
   Key,
@@ -62,6 +63,8 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
+import { MAX_DURATION, MAX_EVENT_TIME, describeSpan, timeUnitHint } from './time-range';
+import { outOfRange } from './event-time';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
@@ -98,6 +101,19 @@ export interface WindowOperatorOptions<IN, ACC, OUT> {
   maxKeys?: number;
   /** Default Infinity; events beyond it in one window are dropped and counted. */
   maxEventsPerWindow?: number;
+  /**
+   * Event time more than this ahead of processing time is a broken clock or a wrong unit, not
+   * data: one such event would move the stream's watermark past every open window. Default
+   * Infinity (no check); event time only.
+   */
+  maxFutureSkew?: number;
+  /** What happens to an event beyond maxFutureSkew: 'reject' (InputError, default) or 'clamp' to now + maxFutureSkew. */
+  futureData?: FutureDataPolicy;
+  /**
+   * Reads processing time when `now` passed to process() may be stale (nodes that do not read
+   * the clock per message); consulted only for an event that looks ahead of the clock.
+   */
+  clock?: () => number;
   /** Called synchronously from process, advance and flush. */
   onEmit: (e: Emission<IN, OUT>) => void;
   /**
@@ -108,6 +124,8 @@ export interface WindowOperatorOptions<IN, ACC, OUT> {
 }
 
 const SNAPSHOT_FORMAT = 'stream-window-operator/1';
+/** Hopping windows holding one event (size ÷ slide): bounds every per-event loop over them. */
+const MAX_WINDOWS_PER_EVENT = 100_000;
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
 const IDLE_ROUNDS = 8;
 
@@ -124,6 +142,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   openWindows = 0;
   late = 0;
   dropped = 0;
+  /** Events whose time was beyond maxFutureSkew ahead of the clock (rejected or clamped). */
+  ahead = 0;
 
   private readonly spec: WindowSpec;
   private readonly bounds: WindowBounds;
@@ -133,6 +153,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly idleTimeout: number;
   private readonly keyScope: boolean;
   private readonly maxKeys: number;
+  private readonly maxFutureSkew: number;
+  private readonly clampFuture: boolean;
+  private readonly clock: (() => number) | undefined;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
   private readonly onWindow: ((window: WindowInfo, result: OUT) => void) | undefined;
   private readonly engine: Engine<IN, KeyBase>;
@@ -177,6 +200,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
+    const skew = options.maxFutureSkew === Infinity ? Infinity : nonNegative(options.maxFutureSkew, 'maxFutureSkew', Infinity);
+    // Count windows have no watermark for a future time to poison.
+    this.maxFutureSkew = options.window?.type === 'global' ? Infinity : skew;
+    this.clampFuture = oneOf(options.futureData, 'futureData', ['reject', 'clamp'], 'reject') === 'clamp';
+    if (options.clock !== undefined && typeof options.clock !== 'function') throw new ConfigError('clock', 'expected a function returning processing time in ms');
+    this.clock = options.clock;
     this.engine = this.createEngine();
     this.scope = this.newScope();
   }
@@ -203,9 +232,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       t = now;
     } else {
       t = event.time;
-      if (typeof t !== 'number' || !Number.isFinite(t)) {
+      // One range check keeps every window computation exact (see time-range.ts); NaN fails it too.
+      if (!(t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME)) {
+        if (typeof t === 'number' && Number.isFinite(t)) throw outOfRange(t, 'time');
         throw new InputError('time', `time: expected an event time in ms since the epoch, got ${describeValue(t)}`);
       }
+      if (t > now + this.maxFutureSkew) t = this.aheadOfClock(t, now);
     }
     let ks = this.lastKs;
     if (ks === undefined || ks.key !== event.key) {
@@ -232,6 +264,23 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       const at = this.scopeWake(scope, this.hasPending(ks));
       if (at < this.keyWake) this.keyWake = at;
     }
+  }
+
+  /**
+   * An event time beyond maxFutureSkew ahead of `now`: checked again against a fresh clock
+   * (`now` may be stale), then rejected with the reason or clamped, and counted either way.
+   */
+  private aheadOfClock(t: number, now: number): number {
+    const fresh = this.clock !== undefined ? this.clock() : now;
+    const limit = fresh + this.maxFutureSkew;
+    if (t <= limit) return t;
+    this.ahead++;
+    if (this.clampFuture) return limit;
+    throw new InputError(
+      'time',
+      `event time ${new Date(t).toISOString()} is ${describeSpan(t - fresh)} ahead of the clock (maxFutureSkew ${describeSpan(this.maxFutureSkew)}); ` +
+        `check the sender's clock or the time unit${timeUnitHint(t)}`,
+    );
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -328,6 +377,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       maxEventTime: this.maxEventTime,
       late: this.late,
       dropped: this.dropped,
+      ahead: this.ahead,
     };
   }
 
@@ -481,6 +531,12 @@ function checkSpec(spec: WindowSpec): WindowSpec {
           throw new ConfigError('slide', `size and slide must be whole milliseconds, got size ${spec.size} and slide ${spec.slide}`);
         }
         if (spec.slide > spec.size) throw new ConfigError('slide', `must not be longer than size (${spec.size} ms), got ${spec.slide} ms`);
+        if (spec.size / spec.slide > MAX_WINDOWS_PER_EVENT) {
+          throw new ConfigError(
+            'slide',
+            `size ÷ slide is ${spec.size / spec.slide}: every event would belong to that many windows (at most ${MAX_WINDOWS_PER_EVENT} allowed); use a longer slide, or slide "event" for a window that moves with every event`,
+          );
+        }
       }
       offsetOk(spec.offset);
       return { type: 'sliding', size: spec.size, slide: spec.slide, offset: spec.offset ?? 0 };
@@ -497,21 +553,21 @@ function checkSpec(spec: WindowSpec): WindowSpec {
 }
 
 function positive(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(field, `must be a duration greater than 0 ms, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !(value > 0 && value <= MAX_DURATION)) {
+    throw new ConfigError(field, `must be a duration greater than 0 ms and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
   }
 }
 
 function offsetOk(value: unknown): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
-    throw new ConfigError('offset', `must be a duration in ms, got ${describeValue(value)}`);
+  if (value !== undefined && (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION))) {
+    throw new ConfigError('offset', `must be a duration in ms of at most ${MAX_DURATION}, got ${describeValue(value)}`);
   }
 }
 
 function nonNegative(value: unknown, field: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(field, `must be a duration of 0 ms or more, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_DURATION)) {
+    throw new ConfigError(field, `must be a duration of 0 ms or more and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
   }
   return value;
 }

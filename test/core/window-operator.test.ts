@@ -18,7 +18,7 @@ describe('WindowOperator', () => {
         { kind: 'window', window: { type: 'tumbling', key: 'a', start: 0, end: 10, count: 2, firing: 'final' }, result: { sum: 3, count: 2 } },
         { kind: 'window', window: { type: 'tumbling', key: 'b', start: 0, end: 10, count: 1, firing: 'final' }, result: { sum: 10, count: 1 } },
       ]);
-      assert.deepEqual(op.stats(), { keys: 2, openWindows: 1, watermark: 10, maxEventTime: 10, late: 0, dropped: 0 });
+      assert.deepEqual(op.stats(), { keys: 2, openWindows: 1, watermark: 10, maxEventTime: 10, late: 0, dropped: 0, ahead: 0 });
     });
 
     it('with (start,end] bounds keeps an event on the boundary in the window it ends', () => {
@@ -494,7 +494,7 @@ describe('WindowOperator', () => {
       op.process(ev('b', 100, 2), 0);
       assert.deepEqual(sums(out), [['b', 1, 11, 'final', 2]]);
       op.reset();
-      assert.deepEqual(op.stats(), { keys: 0, openWindows: 0, watermark: -Infinity, maxEventTime: -Infinity, late: 0, dropped: 0 });
+      assert.deepEqual(op.stats(), { keys: 0, openWindows: 0, watermark: -Infinity, maxEventTime: -Infinity, late: 0, dropped: 0, ahead: 0 });
       op.process(ev('b', 5, 1), 0);
       assert.equal(op.stats().late, 0, 'a full reset also restarts the watermark');
     });
@@ -503,15 +503,15 @@ describe('WindowOperator', () => {
   describe('errors', () => {
     const base = { window: { type: 'tumbling', size: 10 }, aggregate: sumCount, onEmit: () => undefined } as const;
     const bad: [string, Record<string, unknown>, string][] = [
-      ['size', { window: { type: 'tumbling', size: 0 } }, 'size: must be a duration greater than 0 ms, got number 0'],
+      ['size', { window: { type: 'tumbling', size: 0 } }, 'size: must be a duration greater than 0 ms and at most 100000000000000 ms, got number 0'],
       ['slide', { window: { type: 'sliding', size: 10, slide: 20 } }, 'slide: must not be longer than size (10 ms), got 20 ms'],
-      ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms, got number -1'],
+      ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms and at most 100000000000000 ms, got number -1'],
       ['windowType', { window: { type: 'rolling', size: 1 } }, 'windowType: must be one of tumbling, sliding, session, global, got string "rolling"'],
       ['bounds', { bounds: '[start,end]' }, 'bounds: must be one of "[start,end)", "(start,end]", got string "[start,end]"'],
       ['lateData', { lateData: 'keep' }, 'lateData: must be one of "drop", "output", "update", got string "keep"'],
       ['emit', { emit: 'sometimes' }, 'emit: must be one of "final", "update", "early", got string "sometimes"'],
       ['earlyEvery', { emit: 'early' }, 'earlyEvery: must be a duration greater than 0 when emit is "early"'],
-      ['maxOutOfOrder', { maxOutOfOrder: -5 }, 'maxOutOfOrder: must be a duration of 0 ms or more, got number -5'],
+      ['maxOutOfOrder', { maxOutOfOrder: -5 }, 'maxOutOfOrder: must be a duration of 0 ms or more and at most 100000000000000 ms, got number -5'],
       ['maxKeys', { maxKeys: 1.5 }, 'maxKeys: must be a whole number ≥ 1 (or unset for no limit), got number 1.5'],
       ['watermarkScope', { watermarkScope: 'device' }, 'watermarkScope: must be one of "stream", "key", got string "device"'],
       ['timeMode', { timeMode: 'wall' }, 'timeMode: must be one of "event", "processing", got string "wall"'],

@@ -71,10 +71,9 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   /** First window whose end the watermark has not reached. */
   private firstOpenStart(w: number): number {
     if (w === -Infinity) return -Infinity;
-    // Windows ending at or before w (or before it, for end-inclusive bounds) are closed.
-    let s = alignedStart(w - this.size, this.slide, this.offset, false);
-    while (isDue(s + this.size, w, this.endDueAtEqual)) s += this.slide;
-    return s;
+    // Closed form, so no loop depends on floating point: the first grid point after w - size
+    // (at or after it when a window whose end equals w is still open).
+    return alignedStart(w - this.size, this.slide, this.offset, !this.endDueAtEqual) + this.slide;
   }
 
   /** Index of the first pane starting at or after `start`. */
@@ -165,7 +164,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     if (newestBefore !== undefined || ks.panes.length === 0) {
       // p is the newest pane: the windows holding it that already hold a pane are the ones holding the previous newest.
       const first = newestBefore === undefined ? from : Math.max(from, this.latestOf(newestBefore.start) + this.slide);
-      return first > to ? 0 : (to - first) / this.slide + 1;
+      return first > to ? 0 : Math.round((to - first) / this.slide) + 1;
     }
     let count = 0;
     for (let s = from; s <= to; s += this.slide) {

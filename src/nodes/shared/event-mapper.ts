@@ -1,5 +1,6 @@
 import { compilePath } from '../../core/path';
 import { parseEventTime } from '../../core/event-time';
+import { MAX_EVENT_TIME } from '../../core/time-range';
 import { ConfigError, InputError, describeValue } from '../../core/errors';
 import { Key, TimeMode } from '../../core/types';
 
@@ -74,7 +75,7 @@ export function compileEventMapper(config: EventMappingConfig): EventMapper {
     ? (msg: object, _now: number): number => {
         const t = getTime(msg);
         // The common case (ms epoch from a connector) must not pay for date parsing.
-        if (typeof t === 'number' && Number.isFinite(t)) return t;
+        if (typeof t === 'number' && t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME) return t;
         if (t === undefined || t === null) {
           throw new InputError(
             timeLabel,

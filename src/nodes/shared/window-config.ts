@@ -1,6 +1,6 @@
 import { parseDuration } from '../../core/duration';
 import { ConfigError } from '../../core/errors';
-import { EmitStrategy, LateDataPolicy, TimeMode, WindowBounds, WindowSpec, WindowType } from '../../core/types';
+import { EmitStrategy, FutureDataPolicy, LateDataPolicy, TimeMode, WindowBounds, WindowSpec, WindowType } from '../../core/types';
 
 /** Window and time settings as they appear in flow JSON (DESIGN §3); strings or numbers. */
 export interface WindowConfig {
@@ -22,6 +22,8 @@ export interface WindowConfig {
   maxKeys?: unknown;
   maxEventsPerWindow?: unknown;
   watermarkScope?: unknown;
+  maxFutureSkew?: unknown;
+  futureData?: unknown;
 }
 
 /** The operator options that come from config (everything but the aggregate and onEmit). */
@@ -38,7 +40,20 @@ export interface OperatorSettings {
   watermarkScope: 'stream' | 'key';
   maxKeys: number;
   maxEventsPerWindow: number;
+  /** Infinity = off. */
+  maxFutureSkew: number;
+  futureData: FutureDataPolicy;
 }
+
+/**
+ * Keys a windowed node tracks when maxKeys is empty. Memory stays bounded by default: an open
+ * window costs from ~200 bytes (tumbling avg) to ~1.5 kB (per-event sliding avg) per key.
+ */
+export const DEFAULT_MAX_KEYS = 10_000;
+/** Largest maxKeys accepted: a bound the user can still reason about (~1.5 GB at the costliest). */
+export const MAX_MAX_KEYS = 1_000_000;
+/** Event time further ahead of the clock than this is rejected by default (a broken clock or unit). */
+export const DEFAULT_MAX_FUTURE_SKEW = 3_600_000;
 
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
@@ -132,9 +147,28 @@ export function parseOperatorSettings(config: WindowConfig, window: WindowSpec, 
     earlyEvery,
     idleTimeout: idleTimeout > 0 ? idleTimeout : undefined,
     watermarkScope: oneOf(config.watermarkScope, 'watermarkScope', ['stream', 'key'] as const, 'stream'),
-    maxKeys: optionalLimit(config.maxKeys, 'maxKeys'),
+    maxKeys: keyLimit(config.maxKeys),
     maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
+    maxFutureSkew: futureSkew(config.maxFutureSkew),
+    futureData: oneOf(config.futureData, 'futureData', ['reject', 'clamp'] as const, 'reject'),
   };
+}
+
+/** maxKeys: empty means the default, never unlimited, so a flood of new keys cannot exhaust memory. */
+function keyLimit(value: unknown): number {
+  if (isBlank(value)) return DEFAULT_MAX_KEYS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_MAX_KEYS) {
+    throw new ConfigError('maxKeys', `must be a whole number from 1 to ${MAX_MAX_KEYS}, or empty for ${DEFAULT_MAX_KEYS} (got ${String(value)})`);
+  }
+  return n;
+}
+
+/** maxFutureSkew: empty means the default (1h), "off" turns the check off. */
+function futureSkew(value: unknown): number {
+  if (isBlank(value)) return DEFAULT_MAX_FUTURE_SKEW;
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'off') return Infinity;
+  return optionalDuration(value, 'maxFutureSkew');
 }
 
 /** Short human form of a window for labels and status: "tumbling 1m", "sliding 5m/1m". */

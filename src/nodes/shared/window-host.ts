@@ -3,6 +3,8 @@ import { ConfigError, InputError } from '../../core/errors';
 import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowInfo } from '../../core/types';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
+import { ThrottledWarning } from './throttled-warning';
+import { controlKey } from './control-key';
 import { OperatorSettings, formatDuration } from './window-config';
 
 /** Handles one input message; throws InputError for bad input; may return a promise (JSONata). */
@@ -84,6 +86,9 @@ export class WindowHost<IN, ACC, OUT> {
   private readonly clocked: boolean;
   private saveTimer: ReturnType<typeof setInterval> | undefined;
   private lastError = '';
+  private readonly warnings: ThrottledWarning;
+  /** operator.dropped when the last limit warning was counted. */
+  private droppedSeen = 0;
 
   /** Throws ConfigError when the operator rejects the settings. */
   constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
@@ -96,13 +101,22 @@ export class WindowHost<IN, ACC, OUT> {
       const onResult = opts.onResult;
       if (!onResult) throw new Error('WindowHost: onResult is required with window settings');
       const onWindow = (window: WindowInfo, result: OUT): void => onResult(window, result, this.send);
-      this.operator = new WindowOperator<IN, ACC, OUT>({ ...opts.settings, aggregate: opts.aggregate, onEmit: this.onEmit, onWindow });
+      this.operator = new WindowOperator<IN, ACC, OUT>({
+        ...opts.settings,
+        aggregate: opts.aggregate,
+        onEmit: this.onEmit,
+        onWindow,
+        // The host reads the clock only when it must; the operator asks for a fresh reading
+        // before it rejects an event as ahead of the clock.
+        clock: () => Date.now(),
+      });
     }
     const st = opts.settings;
     this.timed = !!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early');
     this.clocked = this.timed || opts.arrivalTime !== false;
     this.now = Date.now();
     this.status = new ThrottledStatus(this.node, () => this.renderStatus());
+    this.warnings = new ThrottledWarning(this.node);
     this.restore();
   }
 
@@ -210,7 +224,13 @@ export class WindowHost<IN, ACC, OUT> {
   private run(msg: NodeMessage, send: SendFn, done: DoneFn): void {
     if (this.clocked) this.now = Date.now();
     if (msg.flush || msg.reset) {
-      this.control(msg, send);
+      try {
+        this.control(msg, send);
+      } catch (err) {
+        this.send = this.nodeSend;
+        this.reportBad(err, done);
+        return;
+      }
       done();
       return;
     }
@@ -249,6 +269,17 @@ export class WindowHost<IN, ACC, OUT> {
     this.dirty = true;
     this.rearm();
     this.status.touch();
+    const op = this.operator;
+    if (op !== undefined && op.dropped !== this.droppedSeen) this.warnDropped(op.dropped);
+  }
+
+  /** A limit dropped events: one counted log line per minute at most, not one Catch message per event. */
+  private warnDropped(dropped: number): void {
+    const st = this.opts.settings!;
+    const limits = [`maxKeys ${st.maxKeys}`];
+    if (st.maxEventsPerWindow !== Infinity) limits.push(`maxEventsPerWindow ${st.maxEventsPerWindow}`);
+    this.warnings.note('limit', dropped - this.droppedSeen, (n) => `${n} event${n === 1 ? '' : 's'} dropped by a limit (${limits.join(', ')}); raise it or reduce the number of keys`);
+    this.droppedSeen = dropped;
   }
 
   private afterAsync(): void {
@@ -265,7 +296,8 @@ export class WindowHost<IN, ACC, OUT> {
   }
 
   private control(msg: NodeMessage, send: SendFn): void {
-    const key = typeof msg.topic === 'string' && msg.topic !== '' ? msg.topic : typeof msg.topic === 'number' ? String(msg.topic) : undefined;
+    // msg.flush fires every key's windows; only a reset selects one key.
+    const key = msg.reset ? controlKey(msg) : undefined;
     this.send = send;
     if (msg.reset) this.reset(key);
     if (msg.flush) this.flush();
@@ -371,6 +403,10 @@ export class WindowHost<IN, ACC, OUT> {
         parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark))}`);
       }
       if (s.late) parts.push(`${s.late} late`);
+      if (s.ahead) {
+        parts.push(`${s.ahead} ahead of clock`);
+        fill = 'yellow';
+      }
       if (s.dropped) {
         parts.push(`${s.dropped} dropped by limit`);
         fill = 'yellow';
