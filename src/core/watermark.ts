@@ -3,6 +3,7 @@
  * considered complete. It only moves forward: watermark = max event time seen - maxOutOfOrder,
  * or further when processing time or an idle timeout pushes it.
  */
+import { snapArray, snapTimeOr } from './snapshot-check';
 
 /** One watermark clock; the operator keeps one per stream, or one per key with watermarkScope 'key'. */
 export class Watermark {
@@ -37,12 +38,14 @@ export class Watermark {
     return [finiteOrNull(this.maxEventTime), finiteOrNull(this.value), finiteOrNull(this.lastInputAt)];
   }
 
-  /** Restores what toJSON produced. */
+  /** Restores what toJSON produced; throws SnapshotError, changing nothing, when it is not that. */
   load(json: unknown): void {
-    const [max, value, last] = Array.isArray(json) ? json : [];
-    this.maxEventTime = typeof max === 'number' ? max : -Infinity;
-    this.value = typeof value === 'number' ? value : -Infinity;
-    this.lastInputAt = typeof last === 'number' ? last : -Infinity;
+    const [max, value, last] = snapArray(json, 'watermark', 3);
+    const maxEventTime = snapTimeOr(max, -Infinity, 'watermark max event time');
+    const wm = snapTimeOr(value, -Infinity, 'watermark');
+    this.lastInputAt = snapTimeOr(last, -Infinity, 'watermark last input');
+    this.maxEventTime = maxEventTime;
+    this.value = wm;
   }
 }
 

@@ -65,6 +65,7 @@ import {
 import { Watermark } from './watermark';
 import { MAX_DURATION, MAX_EVENT_TIME, describeSpan, timeUnitHint } from './time-range';
 import { outOfRange } from './event-time';
+import { SnapshotError, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
@@ -338,6 +339,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     void now;
     const targets = key === undefined ? [...this.keys.values()] : [this.keys.get(key)].filter((k): k is KeyBase => k !== undefined);
     for (const ks of targets) this.engine.flush(ks);
+    // Every key's state is gone, so every timer is stale: fresh stores let the memory go now
+    // rather than when event time reaches the old windows' ends.
+    if (key === undefined) for (const scope of this.scopes()) scope.timers = this.engine.newTimers();
     this.forgetEmptyKeys(false);
     if (this.keyScope) this.recomputeKeyWake();
   }
@@ -395,27 +399,50 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       nextEarlyAt: finiteOrNull(this.nextEarlyAt),
       late: this.late,
       dropped: this.dropped,
+      ahead: this.ahead,
       keys,
     };
   }
 
-  /** Replaces the state with a snapshot; throws ConfigError when it was taken with other options. */
+  /**
+   * Replaces the state with a snapshot, all or nothing: a snapshot taken with other options, or
+   * one that is corrupt anywhere, throws ConfigError (SnapshotError) and leaves the state as it was.
+   */
   restore(snapshot: unknown): void {
-    const snap = snapshot as Record<string, unknown> | null;
-    if (!snap || typeof snap !== 'object' || snap.format !== SNAPSHOT_FORMAT || !Array.isArray(snap.keys)) {
-      throw new ConfigError('snapshot', `expected a ${SNAPSHOT_FORMAT} snapshot, got ${describeValue(snapshot)}`);
-    }
+    const snap = snapObject(snapshot, 'snapshot');
+    if (snap.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`expected format ${SNAPSHOT_FORMAT}, got ${describeValue(snap.format)}`);
     const mine = JSON.stringify(this.configFingerprint());
     const theirs = JSON.stringify(snap.config);
     if (mine !== theirs) {
       throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
     }
+    const seen = new Set<string>();
+    for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
+      const key = snapArray(entry, `key entry ${i}`, 3)[0];
+      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
+      if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
+      seen.add(key);
+    }
+    const previous = this.keys.size > 0 || this.scope.wm.value !== -Infinity ? (this.snapshot() as Record<string, unknown>) : undefined;
+    try {
+      this.load(snap);
+    } catch (err) {
+      this.reset();
+      if (previous !== undefined) this.load(previous);
+      if (err instanceof ConfigError) throw err;
+      throw new SnapshotError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Loads a snapshot whose outline restore() checked; the parts check themselves and throw. */
+  private load(snap: Record<string, unknown>): void {
     this.reset();
     this.scope.wm.load(snap.watermark);
-    this.maxEventTime = typeof snap.maxEventTime === 'number' ? snap.maxEventTime : -Infinity;
-    this.nextEarlyAt = typeof snap.nextEarlyAt === 'number' ? snap.nextEarlyAt : Infinity;
-    this.late = typeof snap.late === 'number' ? snap.late : 0;
-    this.dropped = typeof snap.dropped === 'number' ? snap.dropped : 0;
+    this.maxEventTime = snapTimeOr(snap.maxEventTime, -Infinity, 'maxEventTime');
+    this.nextEarlyAt = snapTimeOr(snap.nextEarlyAt, Infinity, 'nextEarlyAt');
+    this.late = snapCount(snap.late ?? 0, 'late');
+    this.dropped = snapCount(snap.dropped ?? 0, 'dropped');
+    this.ahead = snapCount(snap.ahead ?? 0, 'ahead');
     for (const entry of snap.keys as [string, unknown, unknown][]) {
       const ks = this.newKey(entry[0]);
       if (this.keyScope) ks.scope.wm.load(entry[2]);
@@ -446,7 +473,16 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   }
 
   accFromJSON(json: unknown): ACC {
-    return this.agg.fromJSON ? this.agg.fromJSON(json) : (json as ACC);
+    if (json === undefined) throw new SnapshotError('a window has no accumulator');
+    let acc: ACC;
+    try {
+      acc = this.agg.fromJSON ? this.agg.fromJSON(json) : (json as ACC);
+      // An accumulator that cannot give a result would fail only when its window fires.
+      this.agg.result(acc);
+    } catch (err) {
+      throw new SnapshotError(`an accumulator cannot be read back: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return acc;
   }
 
   // ---- internals ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@
  */
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope } from './engine';
+import { snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
 import { NO_TIMERS, TimerStore } from '../timer-store';
 
 interface CountWindow<ACC> {
@@ -123,10 +124,16 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
   }
 
   restoreKey(ks: CountKey<ACC>, json: unknown): void {
-    const data = json as { n: number; open: [number, number, number, unknown][] };
-    ks.n = data.n;
-    for (const [start, end, count, acc] of data.open) {
-      ks.open.push({ acc: this.host.accFromJSON(acc), count, start, end, dirty: false });
+    const what = `key ${JSON.stringify(ks.key)}`;
+    const data = snapObject(json, what);
+    const n = snapCount(data.n, `${what} n`);
+    const open = snapArray(data.open, `${what} windows`).map((entry, i) => {
+      const [start, end, count, acc] = snapArray(entry, `${what} window ${i}`, 4);
+      return { acc: this.host.accFromJSON(acc), count: snapCount(count, `${what} window ${i} count`), start: snapTime(start, `${what} window ${i} start`), end: snapTime(end, `${what} window ${i} end`), dirty: false };
+    });
+    ks.n = n;
+    for (const w of open) {
+      ks.open.push(w);
       this.host.openWindows++;
     }
   }

@@ -11,6 +11,7 @@ import { hoppingPaneSize } from '../assigners/hopping';
 import { Timed } from '../timer-heap';
 import { Firing, StreamEvent } from '../types';
 import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
+import { SnapshotError, snapArray, snapCount, snapObject, snapTime, snapTimeOr } from '../snapshot-check';
 
 interface Pane<ACC> {
   start: number;
@@ -361,9 +362,20 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   }
 
   restoreKey(ks: HoppingKey<ACC>, json: unknown): void {
-    const data = json as { nextStart: number | null; panes: [number, number, unknown][] };
-    ks.nextStart = data.nextStart ?? -Infinity;
-    ks.panes = data.panes.map(([start, count, acc]) => ({ start, count, acc: this.host.accFromJSON(acc), dirty: false }));
+    const what = `key ${JSON.stringify(ks.key)}`;
+    const data = snapObject(json, what);
+    const nextStart = snapTimeOr(data.nextStart, -Infinity, `${what} nextStart`);
+    let previous = -Infinity;
+    const panes = snapArray(data.panes, `${what} panes`).map((entry, i) => {
+      const [start, count, acc] = snapArray(entry, `${what} pane ${i}`, 3);
+      const s = snapTime(start, `${what} pane ${i} start`);
+      // Panes are kept in time order: binary searches over them rely on it.
+      if (!(s > previous)) throw new SnapshotError(`${what} pane ${i}: starts at ${s}, not after the pane before it`);
+      previous = s;
+      return { start: s, count: snapCount(count, `${what} pane ${i} count`), acc: this.host.accFromJSON(acc), dirty: false };
+    });
+    ks.nextStart = nextStart;
+    ks.panes = panes;
     this.host.openWindows += this.openStarts(ks).length;
     const last = ks.panes[ks.panes.length - 1];
     ks.cur = last !== undefined && this.latestOf(last.start) >= ks.nextStart && !this.retain && !this.host.emitUpdates ? last : null;

@@ -9,6 +9,7 @@ import { sessionBucketStart, sessionWindowOf } from '../assigners/session';
 import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
+import { snapArray, snapCount, snapObject, snapOneOf, snapTimeOr, snapWindow } from '../snapshot-check';
 
 const OPEN = 0;
 const DIRTY = 1;
@@ -270,10 +271,17 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   }
 
   restoreKey(ks: SessionKey<ACC>, json: unknown): void {
-    const data = json as { firedEnd: number | null; sessions: [number, number, number, number, unknown][] };
-    ks.firedEnd = data.firedEnd ?? -Infinity;
-    for (const [start, end, count, state, acc] of data.sessions) {
-      const s = new Session<ACC>(start, end, this.host.accFromJSON(acc), ks);
+    const what = `key ${JSON.stringify(ks.key)}`;
+    const data = snapObject(json, what);
+    const firedEnd = snapTimeOr(data.firedEnd, -Infinity, `${what} firedEnd`);
+    const sessions = snapArray(data.sessions, `${what} sessions`).map((entry, i) => {
+      const [start, end, count, state, acc] = snapArray(entry, `${what} session ${i}`, 5);
+      const [s, e] = snapWindow(start, end, `${what} session ${i}`);
+      return [s, e, snapCount(count, `${what} session ${i} count`), snapOneOf(state, [OPEN, DIRTY, FIRED], `${what} session ${i} state`), this.host.accFromJSON(acc)] as const;
+    });
+    ks.firedEnd = firedEnd;
+    for (const [start, end, count, state, acc] of sessions) {
+      const s = new Session<ACC>(start, end, acc, ks);
       s.count = count;
       s.state = state;
       ks.sessions.push(s);

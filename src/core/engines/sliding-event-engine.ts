@@ -22,6 +22,7 @@ import { Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey } from './engine';
+import { SnapshotError, snapArray, snapObject, snapTime } from '../snapshot-check';
 
 /** Timer kinds, in the `start` slot so that at equal times entries fire before exits. */
 const ENTER = 0;
@@ -196,10 +197,29 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   restoreKey(ks: SlidingKey<IN, ACC, OUT>, json: unknown): void {
-    const data = json as { window: unknown; pending: [number, IN][] };
-    ks.win.fromJSON(data.window);
+    const what = `key ${JSON.stringify(ks.key)}`;
+    const data = snapObject(json, what);
+    let previous = -Infinity;
+    const pending = snapArray(data.pending, `${what} pending`).map((entry, i) => {
+      const [t, v] = snapArray(entry, `${what} pending ${i}`, 2);
+      const time = snapTime(t, `${what} pending ${i} time`);
+      if (time < previous) throw new SnapshotError(`${what} pending ${i}: time ${time} is before the one before it`);
+      previous = time;
+      return [time, v as IN] as const;
+    });
+    try {
+      ks.win.fromJSON(data.window);
+      // The window's own format is checked by its loader; its ends and result are checked here.
+      const oldest = ks.win.oldestTime();
+      const newest = ks.win.newestTime();
+      if (oldest !== undefined && !(snapTime(oldest, 'oldest') <= snapTime(newest, 'newest'))) throw new Error(`oldest event ${oldest} after newest ${newest}`);
+      ks.win.result();
+    } catch (err) {
+      ks.win.clear();
+      throw new SnapshotError(`${what} window: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (ks.win.size > 0) this.host.openWindows++;
-    for (const [t, v] of data.pending) {
+    for (const [t, v] of pending) {
       ks.pendT.push(t);
       ks.pendV.push(v);
     }

@@ -10,6 +10,7 @@ import { alignedStart } from '../assigners/floor-mod';
 import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
+import { snapArray, snapCount, snapOneOf, snapTime } from '../snapshot-check';
 
 // Low 3 bits of `cs`: window state; the rest: event count (cs = count * 8 + state).
 const EMPTY = 0;
@@ -203,7 +204,9 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
   }
 
   private removePane(pane: Pane<ACC>): void {
+    // Its timer may still hold the pane until its time comes; the accumulator need not wait.
     pane.cs = REMOVED;
+    pane.acc = null as ACC;
     const side = this.others.get(pane.ks);
     if (side === undefined) return;
     side.delete(pane.start);
@@ -246,7 +249,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
 
   private drop(ks: TumblingKey<ACC>): void {
     const side = this.others.get(ks);
-    if (side !== undefined) for (const p of side.values()) p.cs = REMOVED;
+    if (side !== undefined) for (const p of side.values()) this.removePane(p);
     this.others.delete(ks);
     this.clearInline(ks);
   }
@@ -280,13 +283,19 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
   }
 
   restoreKey(ks: TumblingKey<ACC>, json: unknown): void {
-    for (const [start, count, state, acc] of json as [number, number, number, unknown][]) {
+    // Checked whole before any window is opened, so a bad entry leaves nothing behind.
+    const windows = snapArray(json, `key ${JSON.stringify(ks.key)} windows`).map((entry, i) => {
+      const what = `key ${JSON.stringify(ks.key)} window ${i}`;
+      const [start, count, state, acc] = snapArray(entry, what, 4);
+      return [snapTime(start, `${what} start`), snapCount(count, `${what} count`), snapOneOf(state, [OPEN, DIRTY, FIRED], `${what} state`), this.host.accFromJSON(acc)] as const;
+    });
+    for (const [start, count, state, acc] of windows) {
       const cs = count * ONE + state;
       if (state === FIRED) {
-        const pane = this.sidePane(ks, start, this.host.accFromJSON(acc), cs);
+        const pane = this.sidePane(ks, start, acc, cs);
         (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(pane, start + this.size + this.host.allowedLateness);
       } else {
-        this.openWindow(ks, start, this.host.accFromJSON(acc), cs);
+        this.openWindow(ks, start, acc, cs);
       }
     }
   }

@@ -361,19 +361,28 @@ export class WindowHost<IN, ACC, OUT> {
     try {
       this.node.context().get(STATE_KEY, this.store, (err, saved) => {
         if (err) this.node.warn(`could not read saved state from context store "${this.store}": ${err.message}`);
-        else if (saved && typeof saved === 'object' && (saved as { v?: unknown }).v === SNAPSHOT_VERSION) {
-          try {
-            this.operator!.restore((saved as { operator: unknown }).operator);
-          } catch (e) {
-            const why = e instanceof ConfigError ? e.message : String(e);
-            this.node.warn(`saved windows do not fit the current settings and were discarded (${why})`);
-          }
-        }
+        else if (saved !== undefined && saved !== null) this.restoreSaved(saved);
         finish();
       });
     } catch (err) {
       this.node.warn(`could not read saved state: ${(err as Error).message}`);
       finish();
+    }
+  }
+
+  /** Restores saved state, all or nothing; anything unusable is discarded with one warning naming why. */
+  private restoreSaved(saved: unknown): void {
+    const version = saved !== null && typeof saved === 'object' ? (saved as { v?: unknown }).v : undefined;
+    if (version !== SNAPSHOT_VERSION) {
+      const what = typeof saved !== 'object' || Array.isArray(saved) ? `a ${Array.isArray(saved) ? 'list' : typeof saved}` : `version ${JSON.stringify(version)}`;
+      this.node.warn(`saved windows were discarded: expected state of version ${SNAPSHOT_VERSION}, found ${what}`);
+      return;
+    }
+    try {
+      this.operator!.restore((saved as { operator: unknown }).operator);
+    } catch (e) {
+      const why = e instanceof ConfigError ? e.message : String(e);
+      this.node.warn(`saved windows were discarded, they do not fit the current settings or are damaged (${why})`);
     }
   }
 
