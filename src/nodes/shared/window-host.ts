@@ -407,13 +407,14 @@ export class WindowHost<IN, ACC, OUT> {
     let fill: NodeStatus['fill'] = 'green';
     if (this.operator) {
       const s = this.operator.stats();
+      const st = this.opts.settings;
       parts.push(`${s.keys} key${s.keys === 1 ? '' : 's'}`, `${s.openWindows} open`);
       if (Number.isFinite(s.watermark) && this.opts.settings?.timeMode === 'event') {
         parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark))}`);
       }
       if (s.late) parts.push(`${s.late} late`);
       if (s.ahead) {
-        parts.push(`${s.ahead} ahead of clock`);
+        parts.push(`${s.ahead} ahead of clock ${st?.futureData === 'clamp' ? 'clamped' : 'rejected'}`);
         fill = 'yellow';
       }
       if (s.dropped) {
