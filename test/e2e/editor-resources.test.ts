@@ -48,11 +48,11 @@ const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
 const SHARED_DEFAULTS: Record<string, unknown> = {
   name: '', keyProperty: 'topic', valueProperty: 'payload', timeMode: 'event', timeProperty: 'timestamp', windowType: 'none',
   size: '1m', offset: '', slide: 'event', gap: '30s', maxDuration: '', count: '', overlap: '', flushEvery: '', bounds: '[start,end)',
-  maxOutOfOrder: '', watermarkScope: 'stream', allowedLateness: '', idleTimeout: '', lateData: 'drop', emit: 'final', earlyEvery: '10s',
+  maxOutOfOrder: '', watermarkScope: 'stream', allowedLateness: '', idleTimeout: '', lateData: 'drop', maxFutureSkew: '', futureData: 'reject', emit: 'final', earlyEvery: '10s',
   maxKeys: '', maxEventsPerWindow: '', store: '', outputs: 1,
 };
 const EVENT = 'name keyProperty valueProperty timeMode timeProperty';
-const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData emit earlyEvery maxKeys maxEventsPerWindow store';
+const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData maxFutureSkew futureData emit earlyEvery maxKeys maxEventsPerWindow store';
 const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
 const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-tumbling-window': [`${EVENT} size offset ${TAIL} outputs`, {}],
@@ -202,7 +202,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       await maxKeys.press('Tab');
       await page.waitForSelector('#node-input-maxKeys.input-error', { timeout: 5000 });
       await maxKeys.hover();
-      await page.locator('.red-ui-popover', { hasText: 'a whole number of at least 1, or empty' }).first().waitFor({ state: 'visible', timeout: 5000 });
+      await page.locator('.red-ui-popover', { hasText: 'a whole number from 1 to 1000000, or empty' }).first().waitFor({ state: 'visible', timeout: 5000 });
 
       await page.click('#node-dialog-cancel');
       await page.locator('#node-input-name').waitFor({ state: 'detached', timeout: 10000 });
@@ -408,10 +408,14 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await expectReason('maxDuration', 'must be at least the gap (30s)');
     await close('cancel');
 
-    const timeRows = ['#time', 'maxOutOfOrder', 'watermarkScope', 'allowedLateness', 'idleTimeout', 'lateData', 'timeProperty'];
+    const timeRows = ['#time', 'maxOutOfOrder', 'watermarkScope', 'allowedLateness', 'idleTimeout', 'lateData', 'maxFutureSkew', 'futureData', 'timeProperty'];
     const id = await open('stream-aggregate');
     await page.selectOption('#node-input-windowType', 'tumbling');
     assert.deepEqual(await shown(timeRows), Object.fromEntries(timeRows.map((f) => [f, true])));
+    await setText('maxFutureSkew', 'soon');
+    await expectReason('maxFutureSkew', 'use a duration like 500ms, 10s, 5m, 1h30m or milliseconds');
+    await setText('maxFutureSkew', 'off');
+    await page.waitForSelector('#node-input-maxFutureSkew:not(.input-error)', { timeout: 5000 });
     await page.selectOption('#node-input-lateData', 'output');
     await page.selectOption('#node-input-timeMode', 'processing');
     assert.deepEqual(await shown(timeRows), Object.fromEntries(timeRows.map((f) => [f, false])));
