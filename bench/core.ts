@@ -251,20 +251,24 @@ function slidingMax(windowEvents: number): Case {
   };
 }
 
-/** Per-event sliding avg through the node's compiled aggregations (records, not bare numbers). */
-function slidingAvg(windowEvents: number): Case {
+/**
+ * Per-event sliding avg or stddev through the node's compiled aggregations (records, not bare
+ * numbers), against running sums that add the entering value and subtract the leaving one.
+ */
+function slidingNumeric(op: 'avg' | 'stddev', windowEvents: number): Case {
   const stream = roundRobin(1_000_000, 1, 1, 4);
   const size = windowEvents;
   const records = Array.from(stream.values, (payload) => ({ payload }));
-  const aggregate = compileAggregations<{ payload: number }>([{ op: 'avg' }]);
+  const aggregate = compileAggregations<{ payload: number }>([{ op }]);
+  const name = op;
   return {
-    name: `sliding_avg_${windowEvents}_events`,
+    name: `sliding_${op}_${windowEvents}_events`,
     stream,
     core(sink) {
-      const op = new WindowOperator<{ payload: number }, unknown, Record<string, unknown>>({
+      const operator = new WindowOperator<{ payload: number }, unknown, Record<string, unknown>>({
         window: { type: 'sliding', size, slide: 'event' },
         aggregate,
-        onEmit: (e) => e.kind === 'window' && sink(e.result.avg),
+        onEmit: (e) => e.kind === 'window' && sink(e.result[name]),
       });
       const ev: StreamEvent<{ payload: number }> = { key: 'k', time: 0, value: records[0] };
       const { times } = stream;
@@ -272,22 +276,29 @@ function slidingAvg(windowEvents: number): Case {
       for (let i = 0; i < times.length; i++) {
         ev.time = times[i];
         ev.value = records[i];
-        op.process(ev, 0);
+        operator.process(ev, 0);
       }
-      op.flush(0);
+      operator.flush(0);
       return now() - t0;
     },
     baseline(sink) {
-      // A running sum: add the entering value, subtract the one leaving.
       const { times, values } = stream;
       let head = 0;
       let sum = 0;
+      let squares = 0;
       const t0 = now();
       for (let i = 0; i < times.length; i++) {
         const t = times[i];
-        while (head < i && times[head] <= t - size) sum -= values[head++];
-        sum += values[i];
-        sink(sum / (i + 1 - head));
+        while (head < i && times[head] <= t - size) {
+          const x = values[head++];
+          sum -= x;
+          squares -= x * x;
+        }
+        const x = values[i];
+        sum += x;
+        squares += x * x;
+        const n = i + 1 - head;
+        sink(op === 'avg' ? sum / n : n < 2 ? 0 : Math.sqrt(Math.max(0, (squares - (sum * sum) / n) / (n - 1))));
       }
       return now() - t0;
     },
@@ -479,7 +490,8 @@ const CASES: Record<string, () => Case> = {
   hopping_max_size_10x_slide: hoppingMax,
   sliding_max_100_events: () => slidingMax(100),
   sliding_max_10000_events: () => slidingMax(10_000),
-  sliding_avg_10000_events: () => slidingAvg(10_000),
+  sliding_avg_10000_events: () => slidingNumeric('avg', 10_000),
+  sliding_stddev_10000_events: () => slidingNumeric('stddev', 10_000),
   session_count_1000_keys: sessionCount,
   tumbling_p95_100_keys: tumblingP95,
 };

@@ -23,3 +23,41 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/**
+ * Any thrown value as an Error with a readable message. JSONata throws plain objects
+ * ({ code, position, token, message }), which String() renders as "[object Object]"; their
+ * message keeps the code, position and token, and so do the Error's own properties.
+ */
+export function toError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  if (err !== null && typeof err === 'object') {
+    const o = err as { message?: unknown; code?: unknown; position?: unknown; token?: unknown };
+    const where: string[] = [];
+    if (typeof o.code === 'string' || typeof o.code === 'number') where.push(String(o.code));
+    if (typeof o.position === 'number') where.push(`at position ${o.position}`);
+    if (o.token !== undefined && o.token !== null && typeof o.token !== 'object') where.push(`near ${JSON.stringify(String(o.token))}`);
+    const text = typeof o.message === 'string' && o.message !== '' ? o.message : safeJSON(err);
+    const error = new Error(where.length ? `${text} (${where.join(' ')})` : text);
+    for (const k of ['code', 'position', 'token'] as const) if (o[k] !== undefined) (error as unknown as Record<string, unknown>)[k] = o[k];
+    return error;
+  }
+  return new Error(err === undefined ? 'unknown error (undefined thrown)' : safeString(err));
+}
+
+function safeJSON(value: object): string {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined || text === '{}' ? 'unknown error (an object without a message)' : text.length > 200 ? text.slice(0, 200) + '…' : text;
+  } catch {
+    return 'unknown error (an object without a message)';
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unknown error';
+  }
+}

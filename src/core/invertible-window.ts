@@ -1,13 +1,19 @@
 /**
- * A sliding window whose aggregates are updated on exit instead of rebuilt: count and sum/avg
- * subtract the leaving value, variance runs Welford's update backwards, min and max keep
- * monotonic deques, first/last/rate a queue of the values they used (events enter in event-time
- * order, so its ends are the first and the last). Nothing is allocated per event beyond the slots
- * of a few growing arrays.
+ * A sliding window whose aggregates are updated as events enter and leave instead of rebuilt:
+ * count subtracts the leaving event (integers are exact), min and max keep monotonic deques,
+ * first/last/rate a queue of the values they used (events enter in event-time order, so its ends
+ * are the first and the last). Nothing is allocated per event beyond the slots of a few growing
+ * arrays.
  *
- * Subtracting floating-point values drifts a little with every exit, so sums and variances are
- * recomputed from the window's values once four times as many events have left as it holds
- * (amortized O(1) per event), and reset exactly whenever the window empties.
+ * Sums (sum, avg) and variances never subtract a leaving value: subtracting floating-point
+ * numbers cancels catastrophically when a huge reading (3.4e38, a sensor's error value) leaves a
+ * window of ordinary ones, and the result stays wrong long after it left. They use the two-stacks
+ * scheme on flat number arrays instead: the front part of the window holds, per event, the
+ * aggregate of it and every newer front event (suffix aggregates, computed newest first when the
+ * front runs empty), the back part one running aggregate; a result merges the two. Every
+ * aggregate then covers events still in the window only: O(1) amortized per event, results as
+ * accurate as a recompute, and a value that left has left no trace. Sums are compensated (see
+ * CompensatedSum), variances Welford's update and Chan's merge.
  *
  * The events themselves are not kept, only what the slots took from them (a number per event for
  * count, sum and variance, the deques' candidates, the values first/last used): an average over
@@ -18,7 +24,8 @@ import { dropFront } from './drop-front';
 import type { ExtremesAcc } from './aggregates/extremes';
 import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
-import type { VarianceAcc } from './aggregates/variance';
+import { addVariance, createVarianceAcc, mergeVariance, type VarianceAcc } from './aggregates/variance';
+import { addCompensated, CompensatedSum, compensatedTotal, createCompensatedSum, mergeCompensated, resetCompensatedSum } from './aggregates/compensated-sum';
 import { MonotonicDeque } from './monotonic-deque';
 import { SlidingTimes } from './sliding-times';
 
@@ -54,13 +61,29 @@ interface SlotJSON {
   used?: [number, number, unknown][];
 }
 
+/** A window state's two-stacks split: how many of its events, oldest first, form the front part. */
+interface WindowJSON {
+  times: number[];
+  slots: SlotJSON[];
+  front?: number;
+}
+
 /** Slots that keep the number each event added: count (1 or NaN), sum and variance. */
 function takesNumbers(kind: number): boolean {
   return kind === SLIDE_COUNT || kind === SLIDE_SUM || kind === SLIDE_VARIANCE;
 }
-const MIN_REBUILD = 64;
-/** Exits between recomputations, per event in the window: each event is re-added a quarter of a time on average. */
-const REBUILD_FACTOR = 4;
+/** Numbers per event in a slot's front array: a CompensatedSum's or a VarianceAcc's fields. */
+const SUM_STRIDE = 5;
+const VARIANCE_STRIDE = 3;
+
+/** A window whose front part never held a sum or variance. */
+const NO_SUFFIXES = new Float64Array(0);
+/** Front array length (numbers) above which an emptied window releases it. */
+const RELEASE_AT = 4096;
+
+function stride(kind: number): number {
+  return kind === SLIDE_SUM ? SUM_STRIDE : kind === SLIDE_VARIANCE ? VARIANCE_STRIDE : 0;
+}
 
 /** FIFO window of (time, value) over count, sum, min/max and variance accumulators. */
 export class InvertibleWindow<IN, OUT> extends SlidingTimes {
@@ -73,8 +96,20 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
   private readonly lo: (MonotonicDeque | null)[];
   private readonly hi: (MonotonicDeque | null)[];
   private readonly used: (UsedQueue | null)[];
-  private readonly drifts: boolean;
-  private exitsSinceRebuild = 0;
+  /** Some slot sums or keeps a variance: the window is split in a front and a back part. */
+  private readonly stacked: boolean;
+  /** Index of the first back event; events [head, mid) are the front part. */
+  private mid = 0;
+  /**
+   * Sum and variance slots: the suffix aggregates of the front part, `stride` numbers per event,
+   * at the events' indices. Typed: a plain array regrown by push after each compaction is several
+   * times slower to fill.
+   */
+  private readonly front: (Float64Array | null)[];
+  /** Sum and variance slots: the aggregate of the back part. */
+  private readonly back: (CompensatedSum | VarianceAcc | null)[];
+  /** Sum and variance slots: where a result merges front and back. */
+  private readonly merged: (CompensatedSum | VarianceAcc | null)[];
 
   constructor(
     private readonly slots: SlideSlot[],
@@ -86,7 +121,12 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     this.lo = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.min ? new MonotonicDeque(false) : null));
     this.hi = slots.map((s) => (s.kind === SLIDE_EXTREMES && s.max ? new MonotonicDeque(true) : null));
     this.used = slots.map((s) => (s.kind === SLIDE_FIRST_LAST ? new UsedQueue() : null));
-    this.drifts = slots.some((s) => s.kind === SLIDE_SUM || s.kind === SLIDE_VARIANCE);
+    this.stacked = slots.some((s) => stride(s.kind) > 0);
+    const part = (kind: number): CompensatedSum | VarianceAcc | null =>
+      kind === SLIDE_SUM ? createCompensatedSum() : kind === SLIDE_VARIANCE ? createVarianceAcc() : null;
+    this.front = slots.map((s) => (stride(s.kind) > 0 ? NO_SUFFIXES : null));
+    this.back = slots.map((s) => part(s.kind));
+    this.merged = slots.map((s) => part(s.kind));
   }
 
   /** Appends the newest event. */
@@ -107,11 +147,7 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
         case SLIDE_SUM: {
           const x = ok ? (v as number) : NaN;
           (this.nums[i] as number[]).push(x);
-          if (ok) {
-            const a = this.accs[i] as SumAcc;
-            a.n++;
-            a.s += x;
-          }
+          if (ok) addCompensated(this.back[i] as CompensatedSum, x);
           break;
         }
         case SLIDE_EXTREMES:
@@ -123,7 +159,7 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
         case SLIDE_VARIANCE: {
           const x = ok ? (v as number) : NaN;
           (this.nums[i] as number[]).push(x);
-          if (ok) addWelford(this.accs[i] as VarianceAcc, x);
+          if (ok) addVariance(this.back[i] as VarianceAcc, x);
           break;
         }
         case SLIDE_FIRST_LAST:
@@ -138,6 +174,8 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     const head = this.head;
     if (head >= this.times.length) return;
     const seq = this.base + head;
+    // The front part ran empty: the back part becomes the front (sums and variances leave by moving head).
+    if (this.stacked && head === this.mid) this.flip();
     const slots = this.slots;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
@@ -145,24 +183,10 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
         case SLIDE_COUNT:
           if ((this.nums[i] as number[])[head] === 1) (this.accs[i] as CountAcc).n--;
           break;
-        case SLIDE_SUM: {
-          const x = (this.nums[i] as number[])[head];
-          if (x === x) {
-            const a = this.accs[i] as SumAcc;
-            a.n--;
-            a.s -= x;
-          }
-          break;
-        }
         case SLIDE_EXTREMES:
           this.lo[i]?.evict(seq);
           this.hi[i]?.evict(seq);
           break;
-        case SLIDE_VARIANCE: {
-          const x = (this.nums[i] as number[])[head];
-          if (x === x) removeWelford(this.accs[i] as VarianceAcc, x);
-          break;
-        }
         case SLIDE_FIRST_LAST:
           (this.used[i] as UsedQueue).evict(seq);
           break;
@@ -173,7 +197,6 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       this.clear();
       return;
     }
-    if (this.drifts && ++this.exitsSinceRebuild >= Math.max(MIN_REBUILD, REBUILD_FACTOR * this.size)) this.rebuild();
     if (this.head >= COMPACT_AT && this.head * 2 >= this.times.length) this.compact();
   }
 
@@ -188,6 +211,17 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
         a.hi = this.hi[i]?.front() ?? -Infinity;
       } else if (kind === SLIDE_FIRST_LAST) {
         (this.used[i] as UsedQueue).fill(this.accs[i] as FirstLastAcc);
+      } else if (kind === SLIDE_SUM) {
+        const sum = this.whole(i) as CompensatedSum;
+        const a = this.accs[i] as SumAcc;
+        a.n = sum.n;
+        a.s = compensatedTotal(sum);
+      } else if (kind === SLIDE_VARIANCE) {
+        const v = this.whole(i) as VarianceAcc;
+        const a = this.accs[i] as VarianceAcc;
+        a.n = v.n;
+        a.m = v.m;
+        a.q = v.q;
       }
     }
     return this.finish(this.accs);
@@ -211,7 +245,10 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       if (s.kind === SLIDE_EXTREMES) return { lo: deque(this.lo[i]), hi: deque(this.hi[i]) };
       return { used: (this.used[i] as UsedQueue).entries(from) };
     });
-    return { times: this.times.slice(this.head), slots };
+    const json: WindowJSON = { times: this.times.slice(this.head), slots };
+    // Restored with the same split, the window goes on with exactly the same roundings.
+    if (this.stacked) json.front = this.mid - this.head;
+    return json;
   }
 
   /** Loads a toJSON state into an empty window; also takes a list of [time, value] events. */
@@ -220,7 +257,7 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       for (const [t, v] of json as [number, IN][]) this.push(t, v);
       return;
     }
-    const data = json as { times: number[]; slots: SlotJSON[] };
+    const data = json as WindowJSON;
     if (!data || !Array.isArray(data.times) || !Array.isArray(data.slots) || data.slots.length !== this.slots.length) {
       throw new TypeError(`sliding window snapshot: expected times and ${this.slots.length} slot states`);
     }
@@ -240,7 +277,10 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
         for (const [seq, t, v] of state.used ?? []) (this.used[i] as UsedQueue).push(from + seq, t, v);
       }
     });
-    if (this.drifts) this.rebuild();
+    if (this.stacked) {
+      const front = data.front;
+      this.restack(typeof front === 'number' && Number.isInteger(front) && front >= 0 && front <= this.times.length ? front : 0);
+    }
   }
 
   /** Empties the window. */
@@ -248,9 +288,13 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     this.base += this.times.length;
     this.times.length = 0;
     this.head = 0;
-    this.exitsSinceRebuild = 0;
+    this.mid = 0;
     for (let i = 0; i < this.slots.length; i++) {
       resetAcc(this.slots[i].kind, this.accs[i]);
+      const back = this.back[i];
+      if (back !== null) resetPart(this.slots[i].kind, back);
+      // An emptied window gives back a large front array; a small one is kept for the next events.
+      if ((this.front[i]?.length ?? 0) > RELEASE_AT) this.front[i] = NO_SUFFIXES;
       const nums = this.nums[i];
       if (nums !== null) nums.length = 0;
       this.lo[i]?.clear();
@@ -259,25 +303,95 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     }
   }
 
-  /** Recomputes sums and variances from the values still in the window, oldest first. */
-  private rebuild(): void {
-    this.exitsSinceRebuild = 0;
+  /** Sum and variance slot i over the whole window: the front part's oldest suffix merged with the back part. */
+  private whole(i: number): CompensatedSum | VarianceAcc {
+    const back = this.back[i] as CompensatedSum | VarianceAcc;
+    if (this.head >= this.mid) return back;
+    const front = this.front[i] as Float64Array;
+    const m = this.merged[i] as CompensatedSum | VarianceAcc;
+    if (this.slots[i].kind === SLIDE_SUM) {
+      const o = this.head * SUM_STRIDE;
+      const sum = m as CompensatedSum;
+      sum.n = front[o];
+      sum.hi = front[o + 1];
+      sum.lo = front[o + 2];
+      sum.bigHi = front[o + 3];
+      sum.bigLo = front[o + 4];
+      return mergeCompensated(sum, back as CompensatedSum);
+    }
+    const o = this.head * VARIANCE_STRIDE;
+    const v = m as VarianceAcc;
+    v.n = front[o];
+    v.m = front[o + 1];
+    v.q = front[o + 2];
+    return mergeVariance(v, back as VarianceAcc);
+  }
+
+  /** Makes every back event a front event: suffix aggregates from the newest back event down to mid. */
+  private flip(): void {
     const end = this.times.length;
+    this.suffixes(this.mid, end);
+    this.mid = end;
     for (let i = 0; i < this.slots.length; i++) {
-      const nums = this.nums[i];
+      const back = this.back[i];
+      if (back !== null) resetPart(this.slots[i].kind, back);
+    }
+  }
+
+  /** Splits freshly loaded events: the oldest `front` of them the front part, the rest the back part. */
+  private restack(front: number): void {
+    const end = this.times.length;
+    this.suffixes(0, front);
+    this.mid = front;
+    for (let i = 0; i < this.slots.length; i++) {
       const kind = this.slots[i].kind;
-      // Counts are exact integers: nothing drifts.
-      if (nums === null || kind === SLIDE_COUNT) continue;
-      const acc = this.accs[i];
-      resetAcc(kind, acc);
-      for (let j = this.head; j < end; j++) {
+      const back = this.back[i];
+      if (back === null) continue;
+      resetPart(kind, back);
+      const nums = this.nums[i] as number[];
+      for (let j = front; j < end; j++) {
         const x = nums[j];
         if (x !== x) continue;
+        if (kind === SLIDE_SUM) addCompensated(back as CompensatedSum, x);
+        else addVariance(back as VarianceAcc, x);
+      }
+    }
+  }
+
+  /** Writes the suffix aggregates of events [from, to) into the front arrays, newest first. */
+  private suffixes(from: number, to: number): void {
+    for (let i = 0; i < this.slots.length; i++) {
+      const kind = this.slots[i].kind;
+      const w = stride(kind);
+      if (w === 0) continue;
+      let front = this.front[i] as Float64Array;
+      if (front.length < to * w) {
+        let capacity = Math.max(64, front.length);
+        while (capacity < to * w) capacity *= 2;
+        const grown = new Float64Array(capacity);
+        grown.set(front.subarray(0, this.mid * w));
+        front = this.front[i] = grown;
+      }
+      const nums = this.nums[i] as number[];
+      const run = this.merged[i] as CompensatedSum | VarianceAcc;
+      resetPart(kind, run);
+      for (let j = to - 1; j >= from; j--) {
+        const x = nums[j];
+        const o = j * w;
         if (kind === SLIDE_SUM) {
-          (acc as SumAcc).n++;
-          (acc as SumAcc).s += x;
+          const sum = run as CompensatedSum;
+          if (x === x) addCompensated(sum, x);
+          front[o] = sum.n;
+          front[o + 1] = sum.hi;
+          front[o + 2] = sum.lo;
+          front[o + 3] = sum.bigHi;
+          front[o + 4] = sum.bigLo;
         } else {
-          addWelford(acc as VarianceAcc, x);
+          const v = run as VarianceAcc;
+          if (x === x) addVariance(v, x);
+          front[o] = v.n;
+          front[o + 1] = v.m;
+          front[o + 2] = v.q;
         }
       }
     }
@@ -287,8 +401,15 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     const h = this.head;
     dropFront(this.times, h);
     for (const nums of this.nums) if (nums !== null) dropFront(nums, h);
+    for (let i = 0; i < this.slots.length; i++) {
+      const front = this.front[i];
+      const w = stride(this.slots[i].kind);
+      // Only the front part's suffixes, [h, mid), are still needed.
+      if (front !== null && this.mid > h) front.copyWithin(0, h * w, this.mid * w);
+    }
     this.base += h;
     this.head = 0;
+    this.mid -= h;
   }
 }
 
@@ -366,6 +487,17 @@ function emptyAcc(kind: number): unknown {
   }
 }
 
+/** Empties a sum or variance slot's part in place. */
+function resetPart(kind: number, part: CompensatedSum | VarianceAcc): void {
+  if (kind === SLIDE_SUM) resetCompensatedSum(part as CompensatedSum);
+  else {
+    const v = part as VarianceAcc;
+    v.n = 0;
+    v.m = 0;
+    v.q = 0;
+  }
+}
+
 function resetAcc(kind: number, acc: unknown): void {
   switch (kind) {
     case SLIDE_FIRST_LAST:
@@ -387,27 +519,4 @@ function resetAcc(kind: number, acc: unknown): void {
       (acc as VarianceAcc).m = 0;
       (acc as VarianceAcc).q = 0;
   }
-}
-
-/** Welford's update, as the variance aggregate adds. */
-function addWelford(acc: VarianceAcc, x: number): void {
-  const n = ++acc.n;
-  const d = x - acc.m;
-  acc.m += d / n;
-  acc.q += d * (x - acc.m);
-}
-
-/** Welford's update run backwards: removes x from the running mean and M2. */
-function removeWelford(acc: VarianceAcc, x: number): void {
-  const n = --acc.n;
-  if (n === 0) {
-    acc.m = 0;
-    acc.q = 0;
-    return;
-  }
-  const old = acc.m;
-  acc.m = old - (x - old) / n;
-  acc.q -= (x - old) * (x - acc.m);
-  // Rounding can push a tiny M2 below zero; a spread is never negative.
-  if (acc.q < 0) acc.q = 0;
 }

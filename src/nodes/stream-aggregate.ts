@@ -1,5 +1,5 @@
 import { compileAggregations } from '../core/aggregates';
-import { ConfigError, InputError } from '../core/errors';
+import { ConfigError, InputError, toError } from '../core/errors';
 import { WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
@@ -76,13 +76,13 @@ export = (RED: RedAPI) => {
       const emit = (send: SendFn, topic: unknown, payload: unknown, result: Result | undefined, window: WindowInfo): void => {
         const msg = host.windowMessage(topic, payload, window);
         if (!having) return deliver(send, msg);
+        // Never rejects: the chain below and the input waiting on it must always settle.
         const evaluate = (): Promise<void> =>
-          having(result as Result).then(
-            (ok) => {
+          having(result as Result)
+            .then((ok) => {
               if (ok) deliver(send, msg);
-            },
-            (err) => node.error(`having: ${(err as Error).message}`, msg),
-          );
+            })
+            .catch((err) => node.error(`having: ${toError(err).message}`, msg));
         outChain = outChain ? outChain.then(evaluate) : evaluate();
         const mine = outChain;
         void mine.then(() => {

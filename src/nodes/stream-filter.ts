@@ -1,11 +1,11 @@
 import { CollectedEvent, collectEvents } from '../core/collect-events';
 import { FilterRule, compileRules } from '../core/conditions';
-import { ConfigError, InputError } from '../core/errors';
+import { ConfigError, InputError, toError } from '../core/errors';
 import { AggregateFunction, WindowInfo } from '../core/types';
-import { batchError, forEachInBatch } from './shared/batch';
+import { batchElement, batchError } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
-import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
+import { compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
@@ -35,6 +35,32 @@ function passingEvents(): AggregateFunction<WindowRecord, CollectedEvent[], Coll
 /** A rule set that may need Node-RED's (async) JSONata: sync when it does not. */
 type Verdict = (input: object) => boolean | Promise<boolean>;
 
+/** Each element's verdict, in order: passed, failed, or the Error that made it unusable. */
+type Judged = Array<boolean | Error>;
+
+/**
+ * The verdicts of a batch's or window message's elements; a promise when a JSONata rule had to
+ * be evaluated. Every evaluation started is awaited here, so none can reject unobserved, and
+ * one element's failure leaves the others' verdicts standing.
+ */
+function judgeAll(items: unknown[], verdict: Verdict): Judged | Promise<Judged> {
+  const out: Array<boolean | Error | Promise<boolean | Error>> = new Array(items.length);
+  let pending = false;
+  for (let i = 0; i < items.length; i++) {
+    try {
+      const v = verdict(batchElement(items[i], i));
+      if (typeof v === 'boolean') out[i] = v;
+      else {
+        out[i] = v.then((ok) => ok, toError);
+        pending = true;
+      }
+    } catch (err) {
+      out[i] = toError(err);
+    }
+  }
+  return pending ? Promise.all(out) : (out as Judged);
+}
+
 /**
  * Compiles the rules. JSONata rules run through Node-RED's JSONata, which is async in Node-RED 4:
  * inside the compiled predicate they only start their evaluation and answer neutrally (true under
@@ -54,10 +80,16 @@ function compileVerdict(RED: RedAPI, node: RedNode, config: FilterNodeConfig): V
       jsonata: (rule, i) => {
         const expr = typeof rule.value === 'string' ? rule.value.trim() : '';
         if (!expr) throw new ConfigError(`rules[${i}].value`, 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)');
-        const evaluate = compileJSONata(RED, node, expr, `rules[${i}].value`);
+        const field = `rules[${i}].value`;
+        const evaluate = compileJSONata(RED, node, expr, field);
+        // The message decides whether the expression can be evaluated (a string where it compares
+        // numbers): a failing evaluation is bad input, named after the rule.
+        const failed = (err: Error): never => {
+          throw new InputError(field, `jsonata rule ${JSON.stringify(expr)} failed: ${err.message}`);
+        };
         usesJSONata = true;
         return (input) => {
-          started.push(evaluate(input));
+          started.push(evaluate(input).catch(failed));
           return all;
         };
       },
@@ -66,7 +98,15 @@ function compileVerdict(RED: RedAPI, node: RedNode, config: FilterNodeConfig): V
   if (!usesJSONata) return predicate;
   return (input) => {
     started = [];
-    const decided = predicate(input);
+    let decided: boolean;
+    try {
+      decided = predicate(input);
+    } catch (err) {
+      // Evaluations already started must not reject unobserved.
+      for (const p of started) p.catch(() => undefined);
+      started = [];
+      throw err;
+    }
     const pending = started;
     started = [];
     if (pending.length === 0 || decided !== all) {
@@ -121,25 +161,73 @@ export = (RED: RedAPI) => {
         }
       };
 
+      // Elements judged: `each` gets the passing and failing ones in order; unusable ones are
+      // counted and reported as one error for the message (after `finish` sent the rest).
+      const overElements = (items: unknown[], each: (item: object, ok: boolean) => void, finish: () => void): void | Promise<void> => {
+        const apply = (judged: Judged): void => {
+          let bad = 0;
+          let first: Error | undefined;
+          for (let i = 0; i < judged.length; i++) {
+            let v = judged[i];
+            if (typeof v === 'boolean') {
+              try {
+                each(items[i] as object, v);
+              } catch (err) {
+                // An event that cannot be mapped (its time, its key) is unusable too.
+                v = toError(err);
+              }
+            }
+            if (typeof v !== 'boolean') {
+              bad++;
+              first ??= v;
+            }
+          }
+          finish();
+          if (bad) {
+            host.countRejected(bad - 1);
+            throw batchError(bad, items.length, first);
+          }
+        };
+        const judged = judgeAll(items, verdict);
+        return Array.isArray(judged) ? apply(judged) : judged.then(apply);
+      };
+
       // A window message: its passing records on port 1, failing ones on port 2, one message each.
       const filterWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, send: SendFn): void | Promise<void> => {
-        const verdicts: Array<boolean | Promise<boolean>> = [];
-        const { bad, first } = forEachInBatch(msg.payload, (record) => verdicts.push(verdict(record)));
-        const finish = (results: boolean[]): void => {
-          const good = msg.payload.filter((r) => r !== null && typeof r === 'object');
-          const yes = good.filter((_, i) => results[i]);
-          const no = good.filter((_, i) => !results[i]);
+        const yes: unknown[] = [];
+        const no: unknown[] = [];
+        return overElements(msg.payload, (record, ok) => (ok ? yes : no).push(record), () => {
           passed += yes.length;
           failed += no.length;
           if (yes.length) to(send, 0, host.windowMessage(msg.topic, yes, { ...msg.window, count: yes.length }));
           if (no.length && outputs === 2) to(send, 1, host.windowMessage(msg.topic, no, { ...msg.window, count: no.length }));
-          if (bad) {
-            host.countRejected(bad - 1);
-            throw batchError(bad, msg.payload.length, first);
+        });
+      };
+
+      // Without a window a batch stays a batch: one message of passing, one of failing elements.
+      // With one, each element is an event, in order.
+      const filterBatch = (msg: NodeMessage & { payload: unknown[] }, send: SendFn, now: number): void | Promise<void> => {
+        const yes: unknown[] = [];
+        const no: unknown[] = [];
+        const each = (item: object, ok: boolean): void => {
+          if (!settings) (ok ? yes : no).push(item);
+          else {
+            batchItem = item as NodeMessage;
+            inBatch = true;
+            try {
+              onEvent(item as NodeMessage, ok, send, now);
+            } finally {
+              inBatch = false;
+            }
           }
         };
-        if (verdicts.some((v) => typeof v !== 'boolean')) return Promise.all(verdicts).then(finish);
-        finish(verdicts as boolean[]);
+        return overElements(msg.payload, each, () => {
+          if (settings) return;
+          passed += yes.length;
+          failed += no.length;
+          if (yes.length) to(send, 0, { ...msg, payload: yes });
+          if (no.length && outputs === 2) to(send, 1, { ...msg, payload: no });
+        });
       };
 
       host = new WindowHost<WindowRecord, unknown, unknown>({
@@ -151,36 +239,7 @@ export = (RED: RedAPI) => {
         statusText: () => `${passed} passed · ${failed} failed`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);
-          if (isBatch(msg)) {
-            // Without a window a batch stays a batch: one message of passing, one of failing elements.
-            const yes: unknown[] = [];
-            const no: unknown[] = [];
-            inBatch = true;
-            let result;
-            try {
-              result = forEachInBatch(msg.payload, (item) => {
-                batchItem = item as NodeMessage;
-                const v = verdict(item);
-                if (typeof v !== 'boolean') throw new InputError('msg.batch', 'jsonata rules cannot be used on a batch; send the events one by one');
-                if (settings) onEvent(item as NodeMessage, v, send, now);
-                else (v ? yes : no).push(item);
-              });
-            } finally {
-              inBatch = false;
-            }
-            const { bad, first } = result;
-            if (!settings) {
-              passed += yes.length;
-              failed += no.length;
-              if (yes.length) to(send, 0, { ...msg, payload: yes });
-              if (no.length && outputs === 2) to(send, 1, { ...msg, payload: no });
-            }
-            if (bad) {
-              host.countRejected(bad - 1);
-              throw batchError(bad, msg.payload.length, first);
-            }
-            return;
-          }
+          if (isBatch(msg)) return filterBatch(msg, send, now);
           const v = verdict(msg);
           if (typeof v === 'boolean') return onEvent(msg, v, send, now);
           return v.then((ok) => onEvent(msg, ok, send, Date.now()));

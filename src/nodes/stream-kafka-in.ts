@@ -1,4 +1,4 @@
-import { ConfigError, InputError } from '../core/errors';
+import { ConfigError, InputError, toError } from '../core/errors';
 import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage, type EventMessage } from '../connectors/event-mapping';
 import { parseKafkaInConfig, type KafkaBrokerNode, type KafkaInSettings } from '../connectors/kafka-config';
@@ -135,7 +135,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const reportBad = (r: ConsumedRecord, err: unknown): void => {
       bad++;
-      const e = err instanceof InputError ? err : new InputError('payload', String((err as Error)?.message ?? err));
+      const e = err instanceof InputError ? err : new InputError('payload', toError(err).message);
       // A source node has no done(): node.error with a message is what a Catch node hears.
       node.error(e, { topic: r.topic, payload: r.value, partition: r.partition, offset: r.offset, kafka: { topic: r.topic, partition: r.partition, offset: r.offset } } as NodeMessage);
     };
@@ -264,6 +264,11 @@ export = (RED: ConnectorRedAPI) => {
       }
     };
 
+    // start() handles what the consumer reports; anything thrown before that is still reported.
+    const startSafely = (): void => {
+      start().catch((err) => node.error(`kafka consumer did not start: ${toError(err).message}`));
+    };
+
     // The broker may be down at deploy or vanish for longer than the library retries: start over
     // with a fresh consumer, backing off up to the broker's maxRetryTime, and say so in the status meanwhile.
     const retry = (c: KafkaConsumerConnection, err: Error): void => {
@@ -274,7 +279,7 @@ export = (RED: ConnectorRedAPI) => {
       lastError = shortError(err);
       status.refresh();
       const delay = Math.min(broker!.retry.maxRetryTime, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10));
-      retryTimer = setTimeout(() => void start(), delay);
+      retryTimer = setTimeout(startSafely, delay);
     };
 
     node.on('input', (msg, _send, done) => {
@@ -309,7 +314,7 @@ export = (RED: ConnectorRedAPI) => {
     });
 
     status.refresh();
-    void start();
+    startSafely();
   }
   RED.nodes.registerType('stream-kafka-in', StreamKafkaIn);
 };

@@ -1,4 +1,4 @@
-import { ConfigError, InputError, describeValue } from '../core/errors';
+import { ConfigError, InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
 import { readPath } from '../connectors/event-mapping';
@@ -141,7 +141,7 @@ export = (RED: ConnectorRedAPI) => {
               return;
             }
             failed += batch.length;
-            const e = new Error(`not produced to ${[...byTopic.keys()].join(', ')}: ${err.message}`);
+            const e = new Error(`not produced to ${[...byTopic.keys()].join(', ')}: ${toError(err).message}`);
             for (const o of batch) o.done(e);
           },
         )
@@ -149,7 +149,8 @@ export = (RED: ConnectorRedAPI) => {
           sending = false;
           status.touch();
           if (!wakeTimer) pump();
-        });
+        })
+        .catch((err) => node.error(`kafka producer: ${toError(err).message}`));
     };
 
     node.on('input', (msg, _send, done) => {
@@ -159,7 +160,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         failed++;
         status.touch();
-        done(err as Error);
+        done(toError(err));
         return;
       }
       const evicted = queue.push({ ...out, done });

@@ -1,4 +1,4 @@
-import { ConfigError, InputError } from '../core/errors';
+import { ConfigError, InputError, toError } from '../core/errors';
 import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage } from '../connectors/event-mapping';
 import { parseMqttInConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
@@ -53,7 +53,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         bad++;
         // A source node has no done(): node.error with a message is what a Catch node hears.
-        const e = err instanceof InputError ? err : new InputError('payload', String((err as Error).message));
+        const e = err instanceof InputError ? err : new InputError('payload', toError(err).message);
         node.error(e, { topic: m.topic, payload: m.payload, mqtt: { topic: m.topic, qos: m.qos, retain: m.retain } } as NodeMessage);
       }
     };

@@ -1,4 +1,4 @@
-import { ConfigError, InputError, describeValue } from '../core/errors';
+import { ConfigError, InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
 import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
@@ -84,18 +84,21 @@ export = (RED: ConnectorRedAPI) => {
     const connection = broker.register(node) as MqttConnection;
 
     const publish = (o: Outgoing): void => {
-      connection.publish(o.topic, o.payload, o.opts).then(
-        () => {
-          sent++;
-          status.touch();
-          o.done();
-        },
-        (err: Error) => {
-          failed++;
-          status.touch();
-          o.done(new Error(`publish to ${o.topic} failed: ${err.message}`));
-        },
-      );
+      connection
+        .publish(o.topic, o.payload, o.opts)
+        .then(
+          () => {
+            sent++;
+            status.touch();
+            o.done();
+          },
+          (err: unknown) => {
+            failed++;
+            status.touch();
+            o.done(new Error(`publish to ${o.topic} failed: ${toError(err).message}`));
+          },
+        )
+        .catch((err) => node.error(`mqtt publish: ${toError(err).message}`));
     };
 
     const flush = (): void => {
@@ -121,7 +124,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         failed++;
         status.touch();
-        done(err as Error);
+        done(toError(err));
         return;
       }
       if (connection.state === 'connected' && queue.length === 0) {

@@ -50,8 +50,11 @@ export function mergeVariance(a: VarianceAcc, b: VarianceAcc): VarianceAcc {
 export function sampleVariance(acc: VarianceAcc): number | null {
   if (acc.n === 0) return null;
   if (acc.n === 1) return 0;
-  // Rounding can leave M2 a hair below zero when all values are equal.
-  return acc.q > 0 ? acc.q / (acc.n - 1) : 0;
+  const q = acc.q;
+  if (q > 0) return q / (acc.n - 1);
+  // Rounding can leave M2 a hair below zero when all values are equal; only a spread beyond the
+  // double range (values near ±1.8e308 of both signs, ∞ − ∞ on the way) leaves it NaN or −∞.
+  return q === q && q !== -Infinity ? 0 : Infinity;
 }
 
 /** Snapshot form. */

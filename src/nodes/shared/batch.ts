@@ -1,4 +1,4 @@
-import { InputError, describeValue } from '../../core/errors';
+import { InputError, describeValue, toError } from '../../core/errors';
 
 /**
  * Runs `each` over a batch's elements, skipping the ones that throw. Returns the number of bad
@@ -11,16 +11,21 @@ export function forEachInBatch(items: unknown[], each: (item: object, index: num
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     try {
-      if (item === null || typeof item !== 'object') {
-        throw new InputError('msg.payload', `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`);
-      }
-      each(item, i);
+      each(batchElement(item, i), i);
     } catch (err) {
       bad++;
-      if (!first) first = err as Error;
+      if (!first) first = toError(err);
     }
   }
   return { bad, first };
+}
+
+/** Element `i` of a batch or window message as an object; throws InputError when it is not one. */
+export function batchElement(item: unknown, i: number): object {
+  if (item === null || typeof item !== 'object') {
+    throw new InputError('msg.payload', `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`);
+  }
+  return item;
 }
 
 /** The one error reported for a batch or window message with `bad` unusable elements of `total`. */

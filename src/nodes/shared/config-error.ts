@@ -1,4 +1,4 @@
-import { ConfigError } from '../../core/errors';
+import { ConfigError, toError } from '../../core/errors';
 import { RedNode } from './red';
 
 /**
@@ -8,7 +8,7 @@ import { RedNode } from './red';
  */
 export function failOnConfig(node: RedNode, err: unknown): void {
   const field = err instanceof ConfigError ? err.field : '';
-  const message = err instanceof Error ? err.message : String(err);
+  const message = toError(err).message;
   node.status({ fill: 'red', shape: 'ring', text: field ? `invalid ${field}` : 'invalid config' });
   node.error(`invalid configuration: ${message}`);
   node.on('input', (_msg, _send, done) => done());

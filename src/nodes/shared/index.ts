@@ -44,6 +44,6 @@ export { compileJSONata } from './jsonata';
 export type { JSONataEvaluator } from './jsonata';
 export { failOnConfig } from './config-error';
 export { lateMessage, isBatch, isWindowMessage } from './messages';
-export { forEachInBatch, batchError } from './batch';
+export { forEachInBatch, batchError, batchElement } from './batch';
 export { setupWindowNode } from './window-node';
 export type { WindowRecord, WindowNodeConfig } from './window-node';

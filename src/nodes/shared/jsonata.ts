@@ -1,7 +1,7 @@
-import { ConfigError } from '../../core/errors';
+import { ConfigError, toError } from '../../core/errors';
 import { RedAPI, RedNode } from './red';
 
-/** An evaluator for one JSONata expression; resolves to the expression's value. */
+/** An evaluator for one JSONata expression; resolves to the expression's value, rejects with an Error (see toError). */
 export type JSONataEvaluator = (input: object) => Promise<unknown>;
 
 /**
@@ -14,10 +14,10 @@ export function compileJSONata(RED: RedAPI, node: RedNode, expression: string, f
   try {
     prepared = RED.util.prepareJSONataExpression(expression, node);
   } catch (err) {
-    throw new ConfigError(field, `"${expression}" is not a valid JSONata expression (${(err as Error).message})`);
+    throw new ConfigError(field, `"${expression}" is not a valid JSONata expression (${toError(err).message})`);
   }
   return (input) =>
     new Promise((resolve, reject) => {
-      RED.util.evaluateJSONataExpression(prepared, input, (err, value) => (err ? reject(err) : resolve(value)));
+      RED.util.evaluateJSONataExpression(prepared, input, (err, value) => (err ? reject(toError(err)) : resolve(value)));
     });
 }

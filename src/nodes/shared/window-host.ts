@@ -1,5 +1,5 @@
 import { WindowOperator } from '../../core/window-operator';
-import { ConfigError, InputError } from '../../core/errors';
+import { InputError, toError } from '../../core/errors';
 import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowInfo } from '../../core/types';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
@@ -247,16 +247,19 @@ export class WindowHost<IN, ACC, OUT> {
     }
     if (result && typeof (result as Promise<void>).then === 'function') {
       this.busy = true;
-      (result as Promise<void>).then(
-        () => {
-          this.afterAsync();
-          done();
-        },
-        (err) => {
-          this.afterAsync();
-          this.reportBad(err, done);
-        },
-      );
+      (result as Promise<void>)
+        .then(
+          () => {
+            this.afterAsync();
+            done();
+          },
+          (err) => {
+            this.afterAsync();
+            this.reportBad(err, done);
+          },
+        )
+        // Nothing above should throw; if it does, say so rather than leave a rejection unhandled.
+        .catch((err) => this.node.error(toError(err)));
       return;
     }
     this.afterInput();
@@ -307,7 +310,7 @@ export class WindowHost<IN, ACC, OUT> {
 
   private reportBad(err: unknown, done: DoneFn): void {
     this.rejected++;
-    const error = err instanceof Error ? err : new Error(String(err));
+    const error = toError(err);
     this.lastError = error instanceof InputError ? error.property : '';
     this.status.touch();
     done(error);
@@ -336,7 +339,7 @@ export class WindowHost<IN, ACC, OUT> {
     try {
       this.operator.advance(this.now);
     } catch (err) {
-      this.node.error(err);
+      this.node.error(toError(err));
     }
     this.dirty = true;
     this.rearm();
@@ -360,12 +363,12 @@ export class WindowHost<IN, ACC, OUT> {
     };
     try {
       this.node.context().get(STATE_KEY, this.store, (err, saved) => {
-        if (err) this.node.warn(`could not read saved state from context store "${this.store}": ${err.message}`);
+        if (err) this.node.warn(`could not read saved state from context store "${this.store}": ${toError(err).message}`);
         else if (saved !== undefined && saved !== null) this.restoreSaved(saved);
         finish();
       });
     } catch (err) {
-      this.node.warn(`could not read saved state: ${(err as Error).message}`);
+      this.node.warn(`could not read saved state: ${toError(err).message}`);
       finish();
     }
   }
@@ -381,7 +384,7 @@ export class WindowHost<IN, ACC, OUT> {
     try {
       this.operator!.restore((saved as { operator: unknown }).operator);
     } catch (e) {
-      const why = e instanceof ConfigError ? e.message : String(e);
+      const why = toError(e).message;
       this.node.warn(`saved windows were discarded, they do not fit the current settings or are damaged (${why})`);
     }
   }
@@ -392,14 +395,20 @@ export class WindowHost<IN, ACC, OUT> {
     try {
       snapshot = { v: SNAPSHOT_VERSION, operator: this.operator!.snapshot() };
     } catch (err) {
-      this.node.warn(`could not snapshot windows: ${(err as Error).message}`);
+      this.node.warn(`could not snapshot windows: ${toError(err).message}`);
       cb?.();
       return;
     }
-    this.node.context().set(STATE_KEY, snapshot, this.store, (err) => {
-      if (err) this.node.warn(`could not save windows to context store "${this.store}": ${err.message}`);
+    try {
+      this.node.context().set(STATE_KEY, snapshot, this.store, (err) => {
+        if (err) this.node.warn(`could not save windows to context store "${this.store}": ${toError(err).message}`);
+        cb?.();
+      });
+    } catch (err) {
+      // A store that throws instead of calling back must not keep close() from finishing.
+      this.node.warn(`could not save windows to context store "${this.store}": ${toError(err).message}`);
       cb?.();
-    });
+    }
   }
 
   private renderStatus(): NodeStatus {
