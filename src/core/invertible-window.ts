@@ -25,7 +25,7 @@ import type { ExtremesAcc } from './aggregates/extremes';
 import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
 import { addVariance, createVarianceAcc, mergeVariance, type VarianceAcc } from './aggregates/variance';
-import { addCompensated, CompensatedSum, compensatedTotal, createCompensatedSum, mergeCompensated, resetCompensatedSum } from './aggregates/compensated-sum';
+import { addCompensated, CompensatedSum, compensatedTotal, createCompensatedSum, isBigAddend, mergeCompensated, resetCompensatedSum } from './aggregates/compensated-sum';
 import { MonotonicDeque } from './monotonic-deque';
 import { SlidingTimes } from './sliding-times';
 
@@ -72,8 +72,12 @@ interface WindowJSON {
 function takesNumbers(kind: number): boolean {
   return kind === SLIDE_COUNT || kind === SLIDE_SUM || kind === SLIDE_VARIANCE;
 }
-/** Numbers per event in a slot's front array: a CompensatedSum's or a VarianceAcc's fields. */
-const SUM_STRIDE = 5;
+/**
+ * Numbers per event in a slot's front array: a CompensatedSum's n, hi and lo, or a VarianceAcc's
+ * fields. A sum's scaled part (bigHi, bigLo) has its own array, filled only when a front part
+ * holds a value beyond 2^512: most never do, and it would double the memory per event.
+ */
+const SUM_STRIDE = 3;
 const VARIANCE_STRIDE = 3;
 
 /** A window whose front part never held a sum or variance. */
@@ -102,10 +106,16 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
   private mid = 0;
   /**
    * Sum and variance slots: the suffix aggregates of the front part, `stride` numbers per event,
-   * at the events' indices. Typed: a plain array regrown by push after each compaction is several
-   * times slower to fill.
+   * event j at (j − frontBase) × stride. Typed: a plain array regrown by push after each
+   * compaction is several times slower to fill.
    */
   private readonly front: (Float64Array | null)[];
+  /** Index of the event whose suffix aggregate is the first of the front arrays. */
+  private frontBase = 0;
+  /** Sum slots: the scaled parts of the front suffixes, 2 numbers per event; null when all are 0. */
+  private readonly frontBig: (Float64Array | null)[];
+  /** Sum slots: the last scaled-part array, kept for reuse. */
+  private readonly spareBig: (Float64Array | null)[];
   /** Sum and variance slots: the aggregate of the back part. */
   private readonly back: (CompensatedSum | VarianceAcc | null)[];
   /** Sum and variance slots: where a result merges front and back. */
@@ -127,6 +137,8 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     this.front = slots.map((s) => (stride(s.kind) > 0 ? NO_SUFFIXES : null));
     this.back = slots.map((s) => part(s.kind));
     this.merged = slots.map((s) => part(s.kind));
+    this.frontBig = slots.map(() => null);
+    this.spareBig = slots.map(() => null);
   }
 
   /** Appends the newest event. */
@@ -295,6 +307,7 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       if (back !== null) resetPart(this.slots[i].kind, back);
       // An emptied window gives back a large front array; a small one is kept for the next events.
       if ((this.front[i]?.length ?? 0) > RELEASE_AT) this.front[i] = NO_SUFFIXES;
+      this.frontBig[i] = this.spareBig[i] = null;
       const nums = this.nums[i];
       if (nums !== null) nums.length = 0;
       this.lo[i]?.clear();
@@ -309,17 +322,19 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     if (this.head >= this.mid) return back;
     const front = this.front[i] as Float64Array;
     const m = this.merged[i] as CompensatedSum | VarianceAcc;
+    const at = this.head - this.frontBase;
     if (this.slots[i].kind === SLIDE_SUM) {
-      const o = this.head * SUM_STRIDE;
+      const o = at * SUM_STRIDE;
       const sum = m as CompensatedSum;
       sum.n = front[o];
       sum.hi = front[o + 1];
       sum.lo = front[o + 2];
-      sum.bigHi = front[o + 3];
-      sum.bigLo = front[o + 4];
+      const big = this.frontBig[i];
+      sum.bigHi = big === null ? 0 : big[at * 2];
+      sum.bigLo = big === null ? 0 : big[at * 2 + 1];
       return mergeCompensated(sum, back as CompensatedSum);
     }
-    const o = this.head * VARIANCE_STRIDE;
+    const o = at * VARIANCE_STRIDE;
     const v = m as VarianceAcc;
     v.n = front[o];
     v.m = front[o + 1];
@@ -358,34 +373,46 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     }
   }
 
-  /** Writes the suffix aggregates of events [from, to) into the front arrays, newest first. */
+  /**
+   * Writes the suffix aggregates of events [from, to) into the front arrays, newest first; they
+   * become the whole front part (the old one is empty or not loaded yet, so nothing is copied).
+   */
   private suffixes(from: number, to: number): void {
+    this.frontBase = from;
     for (let i = 0; i < this.slots.length; i++) {
       const kind = this.slots[i].kind;
       const w = stride(kind);
       if (w === 0) continue;
       let front = this.front[i] as Float64Array;
-      if (front.length < to * w) {
-        let capacity = Math.max(64, front.length);
-        while (capacity < to * w) capacity *= 2;
-        const grown = new Float64Array(capacity);
-        grown.set(front.subarray(0, this.mid * w));
-        front = this.front[i] = grown;
-      }
+      const need = (to - from) * w;
+      if (front.length < need) front = this.front[i] = new Float64Array(Math.max(need + (need >> 3), 16 * w));
       const nums = this.nums[i] as number[];
       const run = this.merged[i] as CompensatedSum | VarianceAcc;
       resetPart(kind, run);
+      let big: Float64Array | null = null;
+      if (kind === SLIDE_SUM) {
+        let anyBig = false;
+        for (let j = from; j < to && !anyBig; j++) anyBig = isBigAddend(nums[j]);
+        if (anyBig) {
+          const spare = this.spareBig[i];
+          big = spare !== null && spare.length >= (to - from) * 2 ? spare : new Float64Array((to - from) * 2);
+          this.spareBig[i] = big;
+        }
+        this.frontBig[i] = big;
+      }
       for (let j = to - 1; j >= from; j--) {
         const x = nums[j];
-        const o = j * w;
+        const o = (j - from) * w;
         if (kind === SLIDE_SUM) {
           const sum = run as CompensatedSum;
           if (x === x) addCompensated(sum, x);
           front[o] = sum.n;
           front[o + 1] = sum.hi;
           front[o + 2] = sum.lo;
-          front[o + 3] = sum.bigHi;
-          front[o + 4] = sum.bigLo;
+          if (big !== null) {
+            big[(j - from) * 2] = sum.bigHi;
+            big[(j - from) * 2 + 1] = sum.bigLo;
+          }
         } else {
           const v = run as VarianceAcc;
           if (x === x) addVariance(v, x);
@@ -401,15 +428,10 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     const h = this.head;
     dropFront(this.times, h);
     for (const nums of this.nums) if (nums !== null) dropFront(nums, h);
-    for (let i = 0; i < this.slots.length; i++) {
-      const front = this.front[i];
-      const w = stride(this.slots[i].kind);
-      // Only the front part's suffixes, [h, mid), are still needed.
-      if (front !== null && this.mid > h) front.copyWithin(0, h * w, this.mid * w);
-    }
     this.base += h;
     this.head = 0;
     this.mid -= h;
+    this.frontBase -= h;
   }
 }
 

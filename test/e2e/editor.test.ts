@@ -179,6 +179,22 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     }
   });
 
+  it('marks a filter regex rule the linear-time engine cannot run, and accepts a pathological but linear one', async () => {
+    const verdicts = await page.evaluate(() => {
+      const RED = (window as any).RED;
+      const rule = (value: string) => ({ type: 'stream-filter', name: value, rules: [{ property: 'payload', op: 'regex', value, value2: '' }], combine: 'all', outputs: 1, x: 100, y: 100, wires: [[]] });
+      const made = RED.view.importNodes([rule('temp(?=-1)'), rule('(a)\\1'), rule('(a+)+$')], { generateIds: true, addFlow: true, notify: false });
+      const nodes: any[] = made?.nodes ?? RED.nodes.filterNodes({ z: RED.workspaces.active(), type: 'stream-filter' });
+      return nodes.map((n) => ({ name: n.name, valid: n.valid, errors: JSON.stringify(n.validationErrors ?? []) }));
+    });
+    const byName = Object.fromEntries(verdicts.map((v: { name: string; valid: boolean; errors: string }) => [v.name, v]));
+    assert.equal(byName['temp(?=-1)'].valid, false);
+    assert.match(byName['temp(?=-1)'].errors, /lookahead\/lookbehind cannot be used/);
+    assert.equal(byName['(a)\\1'].valid, false);
+    assert.match(byName['(a)\\1'].errors, /backreferences cannot be used/);
+    assert.equal(byName['(a+)+$'].valid, true);
+  });
+
   it('the demo logged no error or warning from any node', () => {
     // Node-RED prefixes what a node logs with [level] [type:name]; start-up notices have no node.
     const fromNodes = output().split('\n').filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));

@@ -22,6 +22,11 @@ const BIG = 2 ** 512;
 const DOWN = 2 ** -600;
 const UP = 2 ** 600;
 
+/** Whether `x` goes to the scaled part of the sum (so a window can skip storing that part when none does). */
+export function isBigAddend(x: number): boolean {
+  return !(x < BIG && x > -BIG);
+}
+
 /** Creates an empty compensated sum. */
 export function createCompensatedSum(): CompensatedSum {
   return { n: 0, hi: 0, lo: 0, bigHi: 0, bigLo: 0 };

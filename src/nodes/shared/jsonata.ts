@@ -18,6 +18,11 @@ export function compileJSONata(RED: RedAPI, node: RedNode, expression: string, f
   }
   return (input) =>
     new Promise((resolve, reject) => {
-      RED.util.evaluateJSONataExpression(prepared, input, (err, value) => (err ? reject(toError(err)) : resolve(value)));
+      try {
+        RED.util.evaluateJSONataExpression(prepared, input, (err, value) => (err ? reject(toError(err)) : resolve(value)));
+      } catch (err) {
+        // Thrown rather than passed to the callback: still an Error with JSONata's reason.
+        reject(toError(err));
+      }
     });
 }
