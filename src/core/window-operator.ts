@@ -9,8 +9,8 @@
  * - A window [start,end) fires 'final' once the watermark reaches end; a (start,end] window once
  *   the watermark passes end (`bounds` applies to tumbling and hopping windows). Sessions are
  *   [first event, last event + gap) and fire when the watermark reaches their end. Per-event
- *   sliding windows are (T - size, T], Azure Stream Analytics style, and fire once the watermark
- *   reaches T (see engines/sliding-event-engine.ts). Count windows fire when full, or on flush,
+ *   sliding windows are (T - size, T], Azure Stream Analytics style, one per instant, and fire once
+ *   the watermark has passed T (see engines/sliding-event-engine.ts). Count windows fire when full, or on flush,
  *   and report the time range of their events as start and end.
  * - idleTimeout: when no input arrived for idleTimeout ms of processing time (the whole stream,
  *   or the key with watermarkScope 'key'), the watermark jumps to the end of the latest open

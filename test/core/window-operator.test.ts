@@ -163,6 +163,7 @@ describe('WindowOperator', () => {
         [10, 1],
         [25, 2],
       ]) op.process(ev('s', t, v), 0);
+      op.flush(0);
       assert.deepEqual(
         windows(out).map(([, s, e, f, r]) => [s, e, f, r]),
         [
@@ -171,6 +172,7 @@ describe('WindowOperator', () => {
           [0, 10, 'final', 9], // 0 left and 10 entered at the same instant: one result
           [3, 13, 'final', 1], // 3 left
           [15, 25, 'final', 2], // 10 left at 20 with nothing in the window: no result
+          // 25 leaves at 35, leaving nothing: no result
         ],
       );
     });
@@ -183,11 +185,61 @@ describe('WindowOperator', () => {
         [
           [1, [1]],
           [2, [1, 2]],
-          [4, [1, 2, 4]],
         ],
       );
+      op.process(ev('s', 4, 4), 0); // at the watermark (4): still on time
       op.process(ev('s', 3, 3), 0); // behind the watermark (4): late
       assert.equal(op.stats().late, 1);
+      op.process(ev('s', 10, 10), 0);
+      assert.deepEqual(windows(out).map(([, , e, , r]) => [e, r])[2], [4, [1, 2, 4, 4]]);
+      assert.equal(op.stats().late, 1);
+    });
+  });
+
+  describe('per-event sliding windows: one result per instant, and flush as complete as an idle close', () => {
+    const count = { createAccumulator: () => 0, add: (n: number) => n + 1, merge: (a: number, b: number) => a + b, result: (n: number) => n };
+
+    it('sends the window of events sharing an instant once, complete', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10000, slide: 'event' }, aggregate: count });
+      for (const t of [10000, 15000, 15000]) op.process(ev('s', t), 0);
+      op.process(ev('s', 40000), 0);
+      assert.deepEqual(
+        windows(out).map(([, s, e, , n]) => [s, e, n]),
+        [
+          [0, 10000, 1],
+          [5000, 15000, 3],
+          [10000, 20000, 2], // 10000 left
+        ],
+      );
+    });
+
+    it('an event at the watermark itself is on time, not a second window', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: count });
+      op.process(ev('s', 5), 0);
+      op.process(ev('s', 5), 0);
+      assert.equal(op.stats().late, 0);
+      op.flush(0);
+      assert.deepEqual(windows(out).map(([, s, e, , n]) => [s, e, n]), [[-5, 5, 2]]);
+    });
+
+    it('flush fires every window an idle close fires, trailing exits included', () => {
+      const run = (close: 'flush' | 'idle') => {
+        const { op, out } = recording({ window: { type: 'sliding', size: 5001, slide: 'event' }, aggregate: count, idleTimeout: 5 });
+        for (const t of [8000, 9200, 12400]) op.process(ev('s', t), 0);
+        if (close === 'flush') op.flush(1);
+        else op.advance(5);
+        assert.equal(op.stats().openWindows, 0);
+        return windows(out).map(([, s, e, , n]) => [s, e, n]);
+      };
+      const expected = [
+        [2999, 8000, 1],
+        [4199, 9200, 2],
+        [7399, 12400, 3],
+        [8000, 13001, 2], // 8000 left
+        [9200, 14201, 1], // 9200 left
+      ];
+      assert.deepEqual(run('idle'), expected);
+      assert.deepEqual(run('flush'), expected);
     });
   });
 
@@ -445,6 +497,7 @@ describe('WindowOperator', () => {
       for (const window of [{ type: 'tumbling', size: 10 }, { type: 'session', gap: 10 }, { type: 'sliding', size: 10, slide: 'event' }, { type: 'global', count: 100 }] as const) {
         const { op } = recording({ window, aggregate: sumCount, maxEventsPerWindow: 3 });
         for (let i = 0; i < 5; i++) op.process(ev('a', 1 + i * 0.1, 1), 0);
+        op.flush(0); // a per-event window takes its newest events once the watermark has passed them
         assert.equal(op.stats().dropped, 2, window.type);
       }
     });
