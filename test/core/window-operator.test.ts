@@ -143,13 +143,40 @@ describe('WindowOperator', () => {
       ]);
     });
 
-    it('cuts sessions at multiples of maxDuration', () => {
-      const { op, out } = recording({ window: { type: 'session', gap: 10, maxDuration: 20 }, aggregate: sumCount });
-      for (const t of [0, 5, 10, 15, 19, 20, 25]) op.process(ev('a', t, 1), 0);
+    it('checks maxDuration at its multiples and cuts only sessions that lasted it (Azure Stream Analytics)', () => {
+      const S = 1000;
+      const { op, out } = recording({ window: { type: 'session', gap: 5 * S, maxDuration: 10 * S }, aggregate: sumCount });
+      for (const t of [13, 15, 17, 19, 21]) op.process(ev('a', t * S, 1), 0);
+      op.process(ev('a', 60 * S, 1), 0);
+      // The check at 20 s finds the session 7 s long: it goes on, and the gap ends it at 26 s.
+      assert.deepEqual(sums(out), [['a', 13 * S, 26 * S, 'final', 5]]);
+    });
+
+    it('a long session is cut at the first multiple of maxDuration it has lasted, then at every multiple', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 5, maxDuration: 10 }, aggregate: sumCount });
+      for (let t = 13; t <= 41; t += 2) op.process(ev('a', t, 1), 0);
+      // Parts fire while the session goes on, once the watermark reaches their cut.
+      assert.deepEqual(sums(out), [
+        ['a', 13, 30, 'final', 9],
+        ['a', 30, 40, 'final', 5],
+      ]);
       op.flush(0);
       assert.deepEqual(sums(out), [
-        ['a', 0, 20, 'final', 5],
-        ['a', 20, 35, 'final', 2],
+        ['a', 13, 30, 'final', 9],
+        ['a', 30, 40, 'final', 5],
+        ['a', 40, 46, 'final', 1],
+      ]);
+    });
+
+    it('a session that starts on a multiple of maxDuration is cut after exactly maxDuration; a cut with nothing after it sends nothing', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 5, maxDuration: 10 }, aggregate: sumCount, maxOutOfOrder: 100 });
+      for (const t of [28, 25, 22, 20, 16]) op.process(ev('b', t, 1), 0);
+      for (const t of [0, 2, 4, 6, 8, 10, 12]) op.process(ev('a', t, 1), 0);
+      op.flush(0);
+      assert.deepEqual(sums(out), [
+        ['b', 16, 30, 'final', 5], // alive at 30 (28 + 5), but [30, 33) holds no event
+        ['a', 0, 10, 'final', 5],
+        ['a', 10, 17, 'final', 2],
       ]);
     });
   });
