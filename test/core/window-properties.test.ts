@@ -56,9 +56,13 @@ const keyArb = fc.constantFrom('a', 'b', 'c');
 // A dense time range, so windows hold several events and events often fall on window boundaries.
 const eventArb = fc.record({ key: keyArb, time: fc.integer({ min: -60, max: 60 }), value: fc.integer({ min: -50, max: 50 }) });
 const streamArb = fc.array(eventArb, { maxLength: 80 });
+// Many events share an instant, within a key and across keys: a handful of distinct times per stream.
+const clusteredArb = fc
+  .record({ times: fc.array(fc.integer({ min: -60, max: 60 }), { minLength: 1, maxLength: 6 }), picks: fc.array(fc.record({ key: keyArb, at: fc.nat(), value: fc.integer({ min: -50, max: 50 }) }), { maxLength: 60 }) })
+  .map(({ times, picks }) => picks.map((p) => ({ key: p.key, time: times[p.at % times.length], value: p.value })));
 const toEvents = (raw: { key: string; time: number; value: number }[]): Ev[] => raw.map((r) => ({ key: r.key, time: r.time, value: { payload: r.value } }));
 
-/** Events with distinct times per key (per-event sliding windows emit once per instant only then). */
+/** Events with distinct times per key, where first and last of one instant would follow arrival order (a sorted shuffle reorders ties). */
 const uniqueTimes = (raw: { key: string; time: number; value: number }[]) => {
   const seen = new Set<string>();
   return raw.filter((r) => !seen.has(`${r.key}/${r.time}`) && seen.add(`${r.key}/${r.time}`));
@@ -133,9 +137,9 @@ describe('window operator properties', () => {
       watermarkScope: fc.constantFrom('stream' as const, 'key' as const),
     });
     fc.assert(
-      fc.property(optionsArb, streamArb, fc.nat(), ({ spec, ...rest }, raw, cut) => {
+      fc.property(optionsArb, fc.oneof(streamArb, clusteredArb), fc.nat(), ({ spec, ...rest }, raw, cut) => {
         const options = { ...rest, window: spec.window, bounds: spec.bounds };
-        const events = toEvents(spec.window.type === 'sliding' ? uniqueTimes(raw) : raw);
+        const events = toEvents(raw);
         const at = events.length === 0 ? 0 : cut % (events.length + 1);
         const whole = run(options, events);
 
@@ -152,7 +156,7 @@ describe('window operator properties', () => {
         assert.deepEqual(perKey(out), perKey(whole));
         assert.deepEqual(canonical(out), canonical(whole));
       }),
-      { numRuns: Number(process.env.PROP_RUNS ?? 200) },
+      { numRuns: 200 },
     );
   });
 
@@ -216,6 +220,55 @@ describe('window operator properties', () => {
         const partitions = options.window.type !== 'sliding' && options.lateData !== 'update';
         if (partitions) assert.equal(inWindows + stats.late + stats.dropped, events);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  const countWindowArb = fc.record({ window: fc.record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 6 }), overlap: fc.integer({ min: 0, max: 5 }) }).map((w) => ({ ...w, overlap: w.overlap % w.count })), bounds: fc.constant<WindowBounds>('[start,end)') });
+
+  it('events sharing an instant: every window is sent once, complete, and equals a recompute', () => {
+    fc.assert(
+      fc.property(timeWindowArb, clusteredArb, fc.integer({ min: 0, max: 30 }), ({ window, bounds }, raw, maxOutOfOrder) => {
+        // Sorted by time, ties in arrival order (first and last of one instant follow arrival order).
+        const events = toEvents(raw).map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
+        const out = run({ window, bounds, maxOutOfOrder }, events);
+        const seen = new Set<string>();
+        for (const e of out) {
+          assert.equal(e.kind, 'window');
+          if (e.kind !== 'window') continue;
+          const id = `${e.window.key} ${e.window.start} ${e.window.end}`;
+          assert.ok(!seen.has(id), `window ${id} sent twice`);
+          seen.add(id);
+          const held = members(window, bounds, e.window.key, e.window.start, e.window.end, events);
+          assert.equal(e.window.count, held.length, id);
+          assert.deepEqual(e.result, recompute(held));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('closing a stream by msg.flush and by idle timeout gives the same windows, for every window type', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(timeWindowArb, countWindowArb),
+        fc.oneof(streamArb, clusteredArb),
+        fc.integer({ min: 0, max: 30 }),
+        fc.constantFrom('stream' as const, 'key' as const),
+        ({ window, bounds }, raw, maxOutOfOrder, watermarkScope) => {
+          const events = toEvents(raw);
+          const close = (how: 'flush' | 'idle'): string[] => {
+            const out: Emission<Msg, unknown>[] = [];
+            const op = new WindowOperator<Msg, unknown, unknown>({ window, bounds, maxOutOfOrder, watermarkScope, idleTimeout: 10, aggregate, onEmit: (e) => out.push(e) });
+            events.forEach((e) => op.process(e, 0));
+            if (how === 'flush') op.flush(1);
+            else op.advance(10);
+            assert.equal(op.stats().openWindows, 0, `${how} closes every window`);
+            return canonical(out);
+          };
+          assert.deepEqual(close('flush'), close('idle'));
+        },
+      ),
       { numRuns: 300 },
     );
   });
