@@ -60,7 +60,7 @@
     watermarkScope: { icon: "clock-o", options: ["stream", "key"] },
     allowedLateness: { icon: "history", placeholder: "0" },
     idleTimeout: { icon: "hourglass-half", placeholder: "never" },
-    lateData: { icon: "reply", options: ["drop", "output", "update"] },
+    lateData: { icon: "reply", options: ["drop", "output", "update", "adjust"] },
     emit: { icon: "sign-out", options: ["final", "update", "early"] },
     earlyEvery: { icon: "repeat", placeholder: "e.g. 10s" },
     maxKeys: { icon: "key", placeholder: "no limit" },

@@ -83,8 +83,8 @@ export interface LateEvent<IN> {
 /** Everything a window operator emits. */
 export type Emission<IN, OUT> = WindowResult<OUT> | LateEvent<IN>;
 
-/** What to do with events behind the watermark + allowed lateness. */
-export type LateDataPolicy = 'drop' | 'output' | 'update';
+/** What to do with events behind the watermark + allowed lateness ('adjust': re-time them to the watermark). */
+export type LateDataPolicy = 'drop' | 'output' | 'update' | 'adjust';
 
 /** When results are emitted: at close, on every event, or every `earlyEvery` ms of processing time. */
 export type EmitStrategy = 'final' | 'update' | 'early';

@@ -30,6 +30,11 @@
  *   A late event whose window is still kept is added and the window fires again with firing
  *   'late' (the corrected result); a late event beyond allowedLateness has no window left to
  *   take it and is emitted as a 'late' emission, as with 'output'.
+ * - lateData 'adjust' (Azure Stream Analytics' "adjust" event-ordering policy): a late event is
+ *   re-timed to the watermark of its scope and added as if it had that time (aggregates and
+ *   records see the watermark as its time); an event at the watermark is on time for every
+ *   window type, so it lands in the earliest window still open. It is counted in stats().late
+ *   and never emitted as late. allowedLateness does not apply.
  *
  * Emit strategies
  * - 'final': one result per window when it closes.
@@ -147,6 +152,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private keySeq = 0;
   /** With watermarkScope 'key': no key needs advance() before this processing time. */
   private keyWake = Infinity;
+  /** lateData 'adjust': the watermark the late event just refused by the engine is to be re-timed to. */
+  private retimeTo: number | undefined;
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
@@ -167,7 +174,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
     this.maxOutOfOrder = nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0);
     this.allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
-    this.lateData = oneOf(options.lateData, 'lateData', ['drop', 'output', 'update'], 'drop');
+    this.lateData = oneOf(options.lateData, 'lateData', ['drop', 'output', 'update', 'adjust'], 'drop');
     const emit = oneOf(options.emit, 'emit', ['final', 'update', 'early'], 'final');
     this.emitUpdates = emit === 'update';
     this.trackDirty = emit === 'early';
@@ -227,6 +234,11 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (t > this.maxEventTime) this.maxEventTime = t;
     if ((this.processingTime ? wm.advanceTo(now) : wm.observe(t)) && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
+    if (this.retimeTo !== undefined) {
+      const at = this.retimeTo;
+      this.retimeTo = undefined;
+      this.engine.add(ks, event, at);
+    }
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
     if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {
       const at = this.scopeWake(scope, this.hasPending(ks));
@@ -388,6 +400,10 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
 
   lateEvent(event: StreamEvent<IN>, start: number, end: number, watermark: number): void {
     this.late++;
+    if (this.lateData === 'adjust') {
+      this.retimeTo = watermark;
+      return;
+    }
     if (this.lateData !== 'drop') this.onEmit({ kind: 'late', event, window: { start, end }, watermark });
   }
 

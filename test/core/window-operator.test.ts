@@ -355,6 +355,38 @@ describe('WindowOperator', () => {
       ]);
       assert.equal(ses.op.stats().late, 1);
     });
+
+    it("'adjust' re-times a late event to the watermark, counts it and adds it there, for every window type", () => {
+      const tum = recording({ window: { type: 'tumbling', size: 10 }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[5, 1], [12, 2], [7, 4], [25, 8]]) tum.op.process(ev('a', t, v), 0);
+      // 7 is behind the watermark (12): it counts as an event at 12, in [10, 20).
+      assert.deepEqual(windows(tum.out).map(([, s, e, , r]) => [s, e, r]), [[0, 10, [1]], [10, 20, [2, 4]]]);
+      assert.equal(tum.op.stats().late, 1);
+      assert.ok(tum.out.every((e) => e.kind === 'window'), 'no late emission');
+
+      const hop = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[1, 1], [16, 2], [2, 4]]) hop.op.process(ev('a', t, v), 0);
+      hop.op.flush(0);
+      assert.deepEqual(windows(hop.out).filter(([, , , , r]) => r.includes(4)).map(([, s, e]) => [s, e]), [[10, 20], [15, 25]]);
+
+      const ses = recording({ window: { type: 'session', gap: 5 }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[0, 1], [20, 2], [3, 4]]) ses.op.process(ev('a', t, v), 0);
+      ses.op.flush(0);
+      assert.deepEqual(windows(ses.out).map(([, s, e, , r]) => [s, e, r]), [[0, 5, [1]], [20, 25, [2, 4]]]);
+
+      const sl = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[1, 1], [5, 2], [3, 4]]) sl.op.process(ev('a', t, v), 0);
+      sl.op.flush(0);
+      assert.deepEqual(windows(sl.out).map(([, s, e, , r]) => [s, e, r]), [[-9, 1, [1]], [-5, 5, [1, 2, 4]], [1, 11, [2, 4]]]);
+      assert.equal(sl.op.stats().late, 1);
+    });
+
+    it("'adjust' with per-key watermarks re-times to the key's own watermark", () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: valuesOf, lateData: 'adjust', watermarkScope: 'key' });
+      for (const [k, t, v] of [['a', 35, 1], ['b', 12, 2], ['b', 3, 4]] as const) op.process(ev(k, t, v), 0);
+      op.flush(0);
+      assert.deepEqual(windows(out).filter(([k]) => k === 'b').map(([, s, e, , r]) => [s, e, r]), [[10, 20, [2, 4]]]);
+    });
   });
 
   describe('emit strategies', () => {
@@ -588,7 +620,7 @@ describe('WindowOperator', () => {
       ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms, got number -1'],
       ['windowType', { window: { type: 'rolling', size: 1 } }, 'windowType: must be one of tumbling, sliding, session, global, got string "rolling"'],
       ['bounds', { bounds: '[start,end]' }, 'bounds: must be one of "[start,end)", "(start,end]", got string "[start,end]"'],
-      ['lateData', { lateData: 'keep' }, 'lateData: must be one of "drop", "output", "update", got string "keep"'],
+      ['lateData', { lateData: 'keep' }, 'lateData: must be one of "drop", "output", "update", "adjust", got string "keep"'],
       ['emit', { emit: 'sometimes' }, 'emit: must be one of "final", "update", "early", got string "sometimes"'],
       ['earlyEvery', { emit: 'early' }, 'earlyEvery: must be a duration greater than 0 when emit is "early"'],
       ['maxOutOfOrder', { maxOutOfOrder: -5 }, 'maxOutOfOrder: must be a duration of 0 ms or more, got number -5'],
