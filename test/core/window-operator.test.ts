@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { ConfigError, InputError } from '../../src/core/errors';
 import { WindowOperator } from '../../src/core/window-operator';
+import { compileAggregations } from '../../src/core/aggregates';
 import { ev, maxOf, recording, sumCount, valuesOf, windows } from './window-test-kit';
 
 const sums = (out: Parameters<typeof windows>[0]) => windows(out).map(([k, s, e, f, r]) => [k, s, e, f, (r as { sum: number }).sum]);
@@ -247,6 +248,15 @@ describe('WindowOperator', () => {
       assert.equal(op.stats().late, 0);
       op.flush(0);
       assert.deepEqual(windows(out).map(([, s, e, , n]) => [s, e, n]), [[-5, 5, 2]]);
+    });
+
+    it('previous on a per-event window is the value of the key\'s event before, if within size (LAG with LIMIT DURATION)', () => {
+      const agg = compileAggregations<{ payload: string }>([{ op: 'previous' }]).valueAggregate();
+      const out: unknown[] = [];
+      const op = new WindowOperator<{ payload: string }, unknown, unknown>({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: agg, onWindow: (w, r) => out.push([w.end, r]), onEmit: () => undefined });
+      for (const [t, v] of [[1, 'a'], [3, 'b'], [20, 'c'], [25, 'd']] as const) op.process({ key: 'k', time: t, value: { payload: v } }, 0);
+      op.flush(0);
+      assert.deepEqual(out, [[1, null], [3, 'a'], [11, null], [20, null], [25, 'c'], [30, null]]);
     });
 
     it('flush fires every window an idle close fires, trailing exits included', () => {

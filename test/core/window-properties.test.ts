@@ -20,6 +20,8 @@ const aggregate = compileAggregations<Msg>([
   { op: 'median' },
   { op: 'first' },
   { op: 'last' },
+  { op: 'percentileDisc', p: 30 },
+  { op: 'previous' },
 ]) as unknown as AggregateFunction<Msg, unknown, unknown>;
 
 function run(options: Omit<WindowOperatorOptions<Msg, unknown, unknown>, 'onEmit' | 'aggregate'>, events: Ev[]): Emission<Msg, unknown>[] {
