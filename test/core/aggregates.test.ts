@@ -6,6 +6,7 @@ import {
   avgAggregate,
   compileAggregations,
   countAggregate,
+  dedupAggregations,
   distinctAggregate,
   firstAggregate,
   lastAggregate,
@@ -123,7 +124,7 @@ describe('aggregates: single ops', () => {
       let a = previousAggregate.createAccumulator();
       let b = previousAggregate.createAccumulator();
       events.forEach((v, i) => (i < cut ? (a = previousAggregate.add(a, v, times[i])) : (b = previousAggregate.add(b, v, times[i]))));
-      const merged = previousAggregate.merge(previousAggregate.fromJSON(JSON.parse(JSON.stringify(previousAggregate.toJSON!(a)))), b);
+      const merged = previousAggregate.merge(previousAggregate.fromJSON!(JSON.parse(JSON.stringify(previousAggregate.toJSON!(a)))), b);
       assert.equal(previousAggregate.result(merged), whole, `cut ${cut}`);
     }
     assert.equal(whole, 'w');
@@ -161,6 +162,32 @@ describe('aggregates: compileAggregations', () => {
 
   it('lists every op', () => {
     assert.deepEqual([...AGGREGATION_OPS].sort(), ['avg', 'count', 'distinct', 'first', 'last', 'max', 'median', 'min', 'percentile', 'percentileDisc', 'previous', 'range', 'rate', 'stddev', 'sum', 'variance']);
+  });
+
+  it('dedup keeps the first event of each value by event time, whatever the arrival order, and refuses values it cannot compare', () => {
+    const set = dedupAggregations(compileAggregations([{ op: 'count' }, { op: 'sum', property: 'payload.v' }, { op: 'first', property: 'payload.v' }]), 'payload.id');
+    const feed = (rows: [string | number, number, number][]) => {
+      let acc = set.createAccumulator();
+      for (const [id, v, t] of rows) acc = set.add(acc, msg({ id, v }), t);
+      return set.result(acc);
+    };
+    const rows: [string | number, number, number][] = [['a', 1, 10], ['b', 2, 20], ['a', 4, 5], ['a', 8, 30], [1, 16, 40], ['1', 32, 50]];
+    // a at 5 is the first a; 1 and "1" are different values.
+    assert.deepEqual(feed(rows), { count: 4, sum: 4 + 2 + 16 + 32, first: 4 });
+    assert.deepEqual(feed([...rows].reverse()), feed(rows));
+    const bad = set.check(msg({ id: { x: 1 }, v: 1 }));
+    assert.ok(bad instanceof InputError);
+    assert.equal(bad.property, 'payload.id');
+    assert.equal(set.check(msg({ id: null, v: 1 })), undefined);
+    // Snapshots and the bare value form share the accumulator.
+    let acc = set.createAccumulator();
+    for (const [id, v, t] of rows) acc = set.add(acc, msg({ id, v }), t);
+    const restored = set.fromJSON(JSON.parse(JSON.stringify(set.toJSON(acc))));
+    assert.deepEqual(set.result(restored), set.result(acc));
+    const one = dedupAggregations(compileAggregations([{ op: 'count' }]), 'payload.id').valueAggregate();
+    let n = one.createAccumulator();
+    for (const [id, v, t] of rows) n = one.add(n, msg({ id, v }), t);
+    assert.equal(one.result(n), 4);
   });
 
   it('percentileDisc and previous: names, shared accumulators, op names in any case', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
-import { compileAggregations } from '../../src/core/aggregates';
+import { compileAggregations, dedupAggregations } from '../../src/core/aggregates';
 import { alignedStart } from '../../src/core/assigners/floor-mod';
 import { AggregateFunction, Emission, StreamEvent, WindowBounds, WindowSpec } from '../../src/core/types';
 import { WindowOperator, WindowOperatorOptions } from '../../src/core/window-operator';
@@ -273,6 +273,34 @@ describe('window operator properties', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('dedup: each window aggregates the first event of each value only, as a recompute over those firsts; through a snapshot too', () => {
+    const deduped = dedupAggregations(compileAggregations<Msg>([{ op: 'count' }, { op: 'sum' }, { op: 'first' }, { op: 'last' }, { op: 'previous' }, { op: 'median' }]), 'payload') as unknown as AggregateFunction<Msg, unknown, unknown>;
+    const plain = compileAggregations<Msg>([{ op: 'count' }, { op: 'sum' }, { op: 'first' }, { op: 'last' }, { op: 'previous' }, { op: 'median' }]) as unknown as AggregateFunction<Msg, unknown, unknown>;
+    fc.assert(
+      fc.property(timeWindowArb, fc.array(fc.record({ key: keyArb, time: fc.integer({ min: -60, max: 60 }), value: fc.integer({ min: 0, max: 4 }) }), { maxLength: 60 }), fc.nat(), ({ window, bounds }, raw, cut) => {
+        const events = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
+        const out: Emission<Msg, unknown>[] = [];
+        const options = { window, bounds, aggregate: deduped, onEmit: (e: Emission<Msg, unknown>) => out.push(e) };
+        const at = events.length === 0 ? 0 : cut % (events.length + 1);
+        const first = new WindowOperator<Msg, unknown, unknown>(options);
+        events.slice(0, at).forEach((e) => first.process(e, 0));
+        const second = new WindowOperator<Msg, unknown, unknown>(options);
+        second.restore(JSON.parse(JSON.stringify(first.snapshot())));
+        events.slice(at).forEach((e) => second.process(e, 0));
+        second.flush(0);
+        for (const e of out) {
+          if (e.kind !== 'window') continue;
+          const seen = new Set<number>();
+          const firsts = members(window, bounds, e.window.key, e.window.start, e.window.end, events).filter((m) => !seen.has(m.value.payload) && seen.add(m.value.payload));
+          let acc = plain.createAccumulator();
+          for (const m of firsts) acc = plain.add(acc, m.value, m.time);
+          assert.deepEqual(e.result, plain.result(acc));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

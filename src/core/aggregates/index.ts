@@ -22,3 +22,4 @@ export type { DistinctAcc } from './distinct';
 export type { DistinctValue } from './hyperloglog';
 export type { FirstLastAcc } from './first-last';
 export type { PreviousAcc } from './previous';
+export { dedupAggregations } from './dedup';
