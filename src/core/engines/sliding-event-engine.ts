@@ -19,7 +19,6 @@
  * for min/max, subtract-on-exit for count/sum/avg/variance, a queue for first/last/rate,
  * two-stacks for the rest (percentiles, distinct, custom aggregates).
  */
-import { dropFront } from '../drop-front';
 import { Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
@@ -31,9 +30,14 @@ const EXIT = 1;
 
 /** A key's buffered and in-window events; the key itself waits in the timer heap. */
 export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
-  /** Buffered events (not yet reached by the watermark), ordered by time. */
+  /**
+   * Buffered events (not yet passed by the watermark), ordered by time: the first pendN slots.
+   * The arrays keep their capacity when they empty (nearly every in-order event passes through
+   * the buffer, and an array cut to length 0 gives its storage back and reallocates on the next push).
+   */
   pendT: number[];
   pendV: IN[];
+  pendN: number;
   win: SlidingAggregator<IN, OUT>;
 }
 
@@ -52,7 +56,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   createKey(key: string, scope: Scope, seq: number): SlidingKey<IN, ACC, OUT> {
-    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], win: createSlidingAggregator(this.host.agg) };
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], pendN: 0, win: createSlidingAggregator(this.host.agg) };
   }
 
   add(ks: SlidingKey<IN, ACC, OUT>, event: StreamEvent<IN>, t: number): void {
@@ -63,15 +67,17 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
       return;
     }
     const pendT = ks.pendT;
-    let at = pendT.length;
-    while (at > 0 && pendT[at - 1] > t) at--;
-    if (at === pendT.length) {
-      pendT.push(t);
-      ks.pendV.push(event.value);
-    } else {
-      pendT.splice(at, 0, t);
-      ks.pendV.splice(at, 0, event.value);
+    const pendV = ks.pendV;
+    const n = ks.pendN;
+    let at = n;
+    while (at > 0 && pendT[at - 1] > t) {
+      pendT[at] = pendT[at - 1];
+      pendV[at] = pendV[at - 1];
+      at--;
     }
+    pendT[at] = t;
+    pendV[at] = event.value;
+    ks.pendN = n + 1;
     // Not passed by the watermark yet (t >= w): nothing can be due, the key's timer only may move.
     if (at === 0) this.reschedule(ks);
   }
@@ -80,18 +86,25 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   private drain(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive = false): void {
     const pendT = ks.pendT;
     const pendV = ks.pendV;
+    const n = ks.pendN;
     let taken = 0;
-    while (taken < pendT.length && (inclusive ? pendT[taken] <= w : pendT[taken] < w)) {
+    while (taken < n && (inclusive ? pendT[taken] <= w : pendT[taken] < w)) {
       // All the events of one instant enter together: one window, one result.
       const t = pendT[taken];
       let last = taken + 1;
-      while (last < pendT.length && pendT[last] === t) last++;
+      while (last < n && pendT[last] === t) last++;
       this.enter(ks, pendT, pendV, taken, last);
       taken = last;
     }
     if (taken > 0) {
-      dropFront(pendT, taken);
-      dropFront(ks.pendV, taken);
+      const left = n - taken;
+      for (let i = 0; i < left; i++) {
+        pendT[i] = pendT[i + taken];
+        pendV[i] = pendV[i + taken];
+      }
+      // The buffer holds no event it has let go of.
+      for (let i = left; i < n; i++) pendV[i] = undefined as IN;
+      ks.pendN = left;
     }
     this.exitUntil(ks, w, inclusive);
     this.reschedule(ks);
@@ -137,7 +150,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   private reschedule(ks: SlidingKey<IN, ACC, OUT>): void {
-    const nextEnter = ks.pendT.length > 0 ? ks.pendT[0] : Infinity;
+    const nextEnter = ks.pendN > 0 ? ks.pendT[0] : Infinity;
     const oldest = ks.win.oldestTime();
     const nextExit = oldest === undefined ? Infinity : oldest + this.size;
     const heap = this.heap(ks.scope);
@@ -161,7 +174,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   /** A key waits for its next instant only; an idle scope must jump past its last exit. */
   override latestTimer(scope: Scope): number {
     return this.heap(scope).maxTime((ks) => {
-      const pending = ks.pendT.length > 0 ? ks.pendT[ks.pendT.length - 1] : -Infinity;
+      const pending = ks.pendN > 0 ? ks.pendT[ks.pendN - 1] : -Infinity;
       const newest = ks.win.newestTime() ?? -Infinity;
       return Math.max(ks.timerAt, Math.max(pending, newest) + this.size);
     });
@@ -194,15 +207,16 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     ks.win.clear();
     ks.pendT = [];
     ks.pendV = [];
+    ks.pendN = 0;
     this.heap(ks.scope).remove(ks);
   }
 
   isEmpty(ks: SlidingKey<IN, ACC, OUT>): boolean {
-    return ks.win.size === 0 && ks.pendT.length === 0;
+    return ks.win.size === 0 && ks.pendN === 0;
   }
 
   snapshotKey(ks: SlidingKey<IN, ACC, OUT>): unknown {
-    return { window: ks.win.toJSON(), pending: ks.pendT.map((t, i) => [t, ks.pendV[i]]) };
+    return { window: ks.win.toJSON(), pending: ks.pendT.slice(0, ks.pendN).map((t, i) => [t, ks.pendV[i]]) };
   }
 
   restoreKey(ks: SlidingKey<IN, ACC, OUT>, json: unknown): void {
@@ -210,8 +224,9 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     ks.win.fromJSON(data.window);
     if (ks.win.size > 0) this.host.openWindows++;
     for (const [t, v] of data.pending) {
-      ks.pendT.push(t);
-      ks.pendV.push(v);
+      ks.pendT[ks.pendN] = t;
+      ks.pendV[ks.pendN] = v;
+      ks.pendN++;
     }
     this.reschedule(ks);
   }
