@@ -246,6 +246,15 @@ function slidingMax(windowEvents: number): Case {
         tail++;
         sink(dqV[head]);
       }
+      // The flush: one window each time one of the last events leaves, while any is left.
+      const last = times[n - 1];
+      let first = n - 1;
+      while (first > 0 && times[first - 1] > last - size) first--;
+      for (let j = first; j < n - 1; j++) {
+        const x = times[j];
+        while (head < tail && dqT[head] <= x) head++;
+        if (head < tail) sink(dqV[head]);
+      }
       return now() - t0;
     },
   };
@@ -299,6 +308,12 @@ function slidingNumeric(op: 'avg' | 'stddev', windowEvents: number): Case {
         squares += x * x;
         const n = i + 1 - head;
         sink(op === 'avg' ? sum / n : n < 2 ? 0 : Math.sqrt(Math.max(0, (squares - (sum * sum) / n) / (n - 1))));
+      }
+      // The flush: one window each time one of the last events leaves, while any is left.
+      const n = times.length;
+      for (; head < n - 1; head++) {
+        sum -= values[head];
+        sink(sum / (n - 1 - head));
       }
       return now() - t0;
     },

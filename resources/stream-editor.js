@@ -60,7 +60,7 @@
     watermarkScope: { icon: "clock-o", options: ["stream", "key"] },
     allowedLateness: { icon: "history", placeholder: "0" },
     idleTimeout: { icon: "hourglass-half", placeholder: "never" },
-    lateData: { icon: "reply", options: ["drop", "output", "update"] },
+    lateData: { icon: "reply", options: ["drop", "output", "update", "adjust"] },
     maxFutureSkew: { icon: "fast-forward", placeholder: "1h (off = no check)" },
     futureData: { icon: "ban", options: ["reject", "clamp"] },
     emit: { icon: "sign-out", options: ["final", "update", "early"] },

@@ -77,6 +77,18 @@ export class BucketTimers<T> implements TimerStore {
     return max;
   }
 
+  /** Largest `value(item, time)` over the waiting items (stale ones included), -Infinity when empty. */
+  maxTimeOf(value: (item: T, time: number) => number): number {
+    let max = -Infinity;
+    for (const [time, group] of this.byTime) {
+      for (const item of group) {
+        const v = value(item, time);
+        if (v > max) max = v;
+      }
+    }
+    return max;
+  }
+
   /** Drops every timer. */
   clear(): void {
     this.byTime.clear();

@@ -11,7 +11,7 @@ export { floorMod, gcd, alignedStart, inWindow } from './assigners/floor-mod';
 export { tumblingWindowStart, assignTumbling } from './assigners/tumbling';
 export { hoppingPaneSize, latestHoppingStart, assignHopping } from './assigners/hopping';
 export { slidingEventWindow, inSlidingEventWindow, slidingExitTime } from './assigners/sliding-event';
-export { sessionWindowOf, sessionBucketStart, sessionsOverlap } from './assigners/session';
+export { sessionWindowOf, sessionBucketStart, sessionFirstCut, sessionsOverlap } from './assigners/session';
 export { countWindowStep, opensCountWindow, checkCountWindow } from './assigners/global-count';
 export { Watermark } from './watermark';
 export { TwoStacksAggregator } from './two-stacks';

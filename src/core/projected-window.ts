@@ -10,7 +10,8 @@ import type { SlidingAggregator } from './sliding-aggregator';
 export class ProjectedWindow<IN, P, OUT> implements SlidingAggregator<IN, OUT> {
   constructor(
     private readonly inner: SlidingAggregator<P, OUT>,
-    private readonly project: (event: IN) => P,
+    /** `time` is the event's time, for projections that hold time-aware accumulators. */
+    private readonly project: (event: IN, time: number) => P,
   ) {}
 
   get size(): number {
@@ -26,7 +27,7 @@ export class ProjectedWindow<IN, P, OUT> implements SlidingAggregator<IN, OUT> {
   }
 
   push(time: number, value: IN): void {
-    this.inner.push(time, this.project(value));
+    this.inner.push(time, this.project(value, time));
   }
 
   pop(): void {

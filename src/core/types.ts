@@ -86,8 +86,8 @@ export type Emission<IN, OUT> = WindowResult<OUT> | LateEvent<IN>;
 /** What to do with an event whose time is beyond maxFutureSkew ahead of the clock. */
 export type FutureDataPolicy = 'reject' | 'clamp';
 
-/** What to do with events behind the watermark + allowed lateness. */
-export type LateDataPolicy = 'drop' | 'output' | 'update';
+/** What to do with events behind the watermark + allowed lateness ('adjust': re-time them to the watermark). */
+export type LateDataPolicy = 'drop' | 'output' | 'update' | 'adjust';
 
 /** When results are emitted: at close, on every event, or every `earlyEvery` ms of processing time. */
 export type EmitStrategy = 'final' | 'update' | 'early';

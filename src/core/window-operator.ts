@@ -9,8 +9,8 @@
  * - A window [start,end) fires 'final' once the watermark reaches end; a (start,end] window once
  *   the watermark passes end (`bounds` applies to tumbling and hopping windows). Sessions are
  *   [first event, last event + gap) and fire when the watermark reaches their end. Per-event
- *   sliding windows are (T - size, T], Azure Stream Analytics style, and fire once the watermark
- *   reaches T (see engines/sliding-event-engine.ts). Count windows fire when full, or on flush,
+ *   sliding windows are (T - size, T], Azure Stream Analytics style, one per instant, and fire once
+ *   the watermark has passed T (see engines/sliding-event-engine.ts). Count windows fire when full, or on flush,
  *   and report the time range of their events as start and end.
  * - idleTimeout: when no input arrived for idleTimeout ms of processing time (the whole stream,
  *   or the key with watermarkScope 'key'), the watermark jumps to the end of the latest open
@@ -30,6 +30,11 @@
  *   A late event whose window is still kept is added and the window fires again with firing
  *   'late' (the corrected result); a late event beyond allowedLateness has no window left to
  *   take it and is emitted as a 'late' emission, as with 'output'.
+ * - lateData 'adjust' (Azure Stream Analytics' "adjust" event-ordering policy): a late event is
+ *   re-timed to the watermark of its scope and added as if it had that time (aggregates and
+ *   records see the watermark as its time); an event at the watermark is on time for every
+ *   window type, so it lands in the earliest window still open. It is counted in stats().late
+ *   and never emitted as late. allowedLateness does not apply.
  *
  * Emit strategies
  * - 'final': one result per window when it closes.
@@ -171,6 +176,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private keySeq = 0;
   /** With watermarkScope 'key': no key needs advance() before this processing time. */
   private keyWake = Infinity;
+  /** lateData 'adjust': the watermark the late event just refused by the engine is to be re-timed to. */
+  private retimeTo: number | undefined;
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
@@ -191,7 +198,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
     this.maxOutOfOrder = nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0);
     this.allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
-    this.lateData = oneOf(options.lateData, 'lateData', ['drop', 'output', 'update'], 'drop');
+    this.lateData = oneOf(options.lateData, 'lateData', ['drop', 'output', 'update', 'adjust'], 'drop');
     const emit = oneOf(options.emit, 'emit', ['final', 'update', 'early'], 'final');
     this.emitUpdates = emit === 'update';
     this.trackDirty = emit === 'early';
@@ -260,6 +267,11 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (t > this.maxEventTime) this.maxEventTime = t;
     if ((this.processingTime ? wm.advanceTo(now) : wm.observe(t)) && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
+    if (this.retimeTo !== undefined) {
+      const at = this.retimeTo;
+      this.retimeTo = undefined;
+      this.engine.add(ks, event, at);
+    }
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
     if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {
       const at = this.scopeWake(scope, this.hasPending(ks));
@@ -465,6 +477,10 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
 
   lateEvent(event: StreamEvent<IN>, start: number, end: number, watermark: number): void {
     this.late++;
+    if (this.lateData === 'adjust') {
+      this.retimeTo = watermark;
+      return;
+    }
     if (this.lateData !== 'drop') this.onEmit({ kind: 'late', event, window: { start, end }, watermark });
   }
 

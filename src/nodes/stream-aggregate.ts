@@ -1,4 +1,4 @@
-import { compileAggregations } from '../core/aggregates';
+import { compileAggregations, dedupAggregations } from '../core/aggregates';
 import { ConfigError, InputError, toError } from '../core/errors';
 import { WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
@@ -26,6 +26,7 @@ interface AggregateNodeConfig extends WindowConfig {
   aggregations?: unknown;
   output?: unknown;
   having?: unknown;
+  dedup?: unknown;
 }
 
 type Result = Record<string, unknown>;
@@ -51,7 +52,10 @@ export = (RED: RedAPI) => {
     try {
       const mapper = compileEventMapper(config);
       const valueProperty = normaliseProperty(config.valueProperty, 'payload');
-      const aggregations = compileAggregations(aggregationSpecs(config, valueProperty) as never);
+      const compiled = compileAggregations(aggregationSpecs(config, valueProperty) as never);
+      // Empty: every event counts; else only the first event of each value of that property, per window.
+      const dedup = normaliseProperty(config.dedup, '');
+      const aggregations = dedup === '' ? compiled : dedupAggregations(compiled, dedup);
       const output = config.output === undefined || config.output === '' ? 'object' : config.output;
       if (output !== 'object' && output !== 'value') throw new ConfigError('output', `"${String(output)}" is not allowed; use object or value`);
       if (output === 'value' && aggregations.names.length !== 1) {

@@ -6,6 +6,7 @@ import {
   avgAggregate,
   compileAggregations,
   countAggregate,
+  dedupAggregations,
   distinctAggregate,
   firstAggregate,
   lastAggregate,
@@ -13,6 +14,8 @@ import {
   medianAggregate,
   minAggregate,
   percentileAggregate,
+  percentileDiscAggregate,
+  previousAggregate,
   rangeAggregate,
   rateAggregate,
   stddevAggregate,
@@ -91,6 +94,42 @@ describe('aggregates: single ops', () => {
     assert.equal(run(medianAggregate, [-5]), -5);
   });
 
+  it('percentileDisc is the smallest value whose cumulative distribution reaches p (a value of the window)', () => {
+    const xs = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
+    assert.equal(run(percentileDiscAggregate(30), xs), 30); // 3 of 10 values are ≤ 30
+    assert.equal(run(percentileDiscAggregate(31), xs), 40);
+    assert.equal(run(percentileDiscAggregate(50), [4, 1, 3, 2]), 2); // percentile 50 would interpolate to 2.5
+    assert.equal(run(percentileDiscAggregate(0), [5, 1, 9]), 1);
+    assert.equal(run(percentileDiscAggregate(100), [5, 1, 9]), 9);
+    assert.equal(run(percentileDiscAggregate(50), [7, 7, 7, 1]), 7);
+    assert.equal(run(percentileDiscAggregate(50), []), null);
+    // Beyond the exact limit: the sketch's value at that rank, within its 1 % relative accuracy.
+    const many = Array.from({ length: 5000 }, (_, i) => i + 1);
+    const sketched = run(percentileDiscAggregate(90, 1000), many) as number;
+    assert.ok(Math.abs(sketched - 4500) <= 0.01 * 4500, String(sketched));
+    configError(() => percentileDiscAggregate(101));
+  });
+
+  it('previous is the value before the last one by event time, null with fewer than two', () => {
+    assert.equal(run(previousAggregate, []), null);
+    assert.equal(run(previousAggregate, ['a']), null);
+    assert.equal(run(previousAggregate, ['a', 'b', 'c']), 'b');
+    assert.equal(run(previousAggregate, ['a', 'c', 'b'], [1, 3, 2]), 'b'); // a late-arriving reading still counts by its time
+    assert.equal(run(previousAggregate, ['a', 'b', 'c'], [5, 5, 1]), 'a'); // equal times keep arrival order
+    // Merging: b arrived after a, whatever the split.
+    const events = ['v', 'w', 'x', 'y', 'z'];
+    const times = [1, 4, 4, 2, 3];
+    const whole = run(previousAggregate, events, times);
+    for (let cut = 0; cut <= events.length; cut++) {
+      let a = previousAggregate.createAccumulator();
+      let b = previousAggregate.createAccumulator();
+      events.forEach((v, i) => (i < cut ? (a = previousAggregate.add(a, v, times[i])) : (b = previousAggregate.add(b, v, times[i]))));
+      const merged = previousAggregate.merge(previousAggregate.fromJSON!(JSON.parse(JSON.stringify(previousAggregate.toJSON!(a)))), b);
+      assert.equal(previousAggregate.result(merged), whole, `cut ${cut}`);
+    }
+    assert.equal(whole, 'w');
+  });
+
   it('percentileAggregate refuses p outside 0–100', () => {
     assert.match(configError(() => percentileAggregate(101)).message, /^p: percentile needs p between 0 and 100/);
     configError(() => percentileAggregate(-1));
@@ -122,7 +161,49 @@ describe('aggregates: compileAggregations', () => {
   const msg = (payload: unknown, topic = 's1') => ({ topic, payload, timestamp: 0 });
 
   it('lists every op', () => {
-    assert.deepEqual([...AGGREGATION_OPS].sort(), ['avg', 'count', 'distinct', 'first', 'last', 'max', 'median', 'min', 'percentile', 'range', 'rate', 'stddev', 'sum', 'variance']);
+    assert.deepEqual([...AGGREGATION_OPS].sort(), ['avg', 'count', 'distinct', 'first', 'last', 'max', 'median', 'min', 'percentile', 'percentileDisc', 'previous', 'range', 'rate', 'stddev', 'sum', 'variance']);
+  });
+
+  it('dedup keeps the first event of each value by event time, whatever the arrival order, and refuses values it cannot compare', () => {
+    const set = dedupAggregations(compileAggregations([{ op: 'count' }, { op: 'sum', property: 'payload.v' }, { op: 'first', property: 'payload.v' }]), 'payload.id');
+    const feed = (rows: [string | number, number, number][]) => {
+      let acc = set.createAccumulator();
+      for (const [id, v, t] of rows) acc = set.add(acc, msg({ id, v }), t);
+      return set.result(acc);
+    };
+    const rows: [string | number, number, number][] = [['a', 1, 10], ['b', 2, 20], ['a', 4, 5], ['a', 8, 30], [1, 16, 40], ['1', 32, 50]];
+    // a at 5 is the first a; 1 and "1" are different values.
+    assert.deepEqual(feed(rows), { count: 4, sum: 4 + 2 + 16 + 32, first: 4 });
+    assert.deepEqual(feed([...rows].reverse()), feed(rows));
+    const bad = set.check(msg({ id: { x: 1 }, v: 1 }));
+    assert.ok(bad instanceof InputError);
+    assert.equal(bad.property, 'payload.id');
+    assert.equal(set.check(msg({ id: null, v: 1 })), undefined);
+    // Snapshots and the bare value form share the accumulator.
+    let acc = set.createAccumulator();
+    for (const [id, v, t] of rows) acc = set.add(acc, msg({ id, v }), t);
+    const restored = set.fromJSON(JSON.parse(JSON.stringify(set.toJSON(acc))));
+    assert.deepEqual(set.result(restored), set.result(acc));
+    const one = dedupAggregations(compileAggregations([{ op: 'count' }]), 'payload.id').valueAggregate();
+    let n = one.createAccumulator();
+    for (const [id, v, t] of rows) n = one.add(n, msg({ id, v }), t);
+    assert.equal(one.result(n), 4);
+  });
+
+  it('percentileDisc and previous: names, shared accumulators, op names in any case', () => {
+    const set = compileAggregations([
+      { op: 'percentile', p: 50 },
+      { op: 'PercentileDisc', p: 50 },
+      { op: 'percentiledisc', p: 95 },
+      { op: 'previous' },
+      { op: 'last' },
+    ]);
+    assert.deepEqual(set.names, ['p50', 'p50disc', 'p95disc', 'previous', 'last']);
+    let acc = set.createAccumulator();
+    [4, 1, 3, 2].forEach((v, i) => (acc = set.add(acc, msg(v), i)));
+    assert.deepEqual(set.result(acc), { p50: 2.5, p50disc: 2, p95disc: 4, previous: 3, last: 2 });
+    assert.match(configError(() => compileAggregations([{ op: 'percentileDisc' }])).message, /aggregations\[0\]\.p: percentile needs p between 0 and 100/);
+    assert.match(configError(() => compileAggregations([{ op: 'percentilDisc', p: 5 }])).message, /did you mean "percentileDisc"/);
   });
 
   it('computes several aggregations over message properties, in order and by name', () => {
@@ -242,7 +323,7 @@ describe('aggregates: compileAggregations', () => {
     const cases: Array<[string, () => unknown, RegExp]> = [
       ['no aggregation', () => compileAggregations([]), /^aggregations: add at least one aggregation/],
       ['not a list', () => compileAggregations(undefined as never), /^aggregations: add at least one/],
-      ['unknown op', () => compileAggregations([{ op: 'avg' }, { op: 'sum' }, { op: 'avrg' }]), /^aggregations\[2\]\.op: unknown aggregation "avrg" \(did you mean "avg"\?\); allowed: count, sum, avg, min, max, distinct, stddev, variance, median, percentile, first, last, range, rate$/],
+      ['unknown op', () => compileAggregations([{ op: 'avg' }, { op: 'sum' }, { op: 'avrg' }]), /^aggregations\[2\]\.op: unknown aggregation "avrg" \(did you mean "avg"\?\); allowed: count, sum, avg, min, max, distinct, stddev, variance, median, percentile, percentileDisc, first, last, previous, range, rate$/],
       ['unrelated op', () => compileAggregations([{ op: 'xyzzy-total' }]), /^aggregations\[0\]\.op: unknown aggregation "xyzzy-total"; allowed: count/],
       ['op missing', () => compileAggregations([{} as AggregationSpec]), /^aggregations\[0\]\.op: unknown aggregation undefined; allowed/],
       ['percentile without p', () => compileAggregations([{ op: 'percentile' }]), /^aggregations\[0\]\.p: percentile needs p between 0 and 100 \(e\.g\. 95\), got undefined$/],

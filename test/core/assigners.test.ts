@@ -3,7 +3,7 @@ import { alignedStart, floorMod, gcd, inWindow } from '../../src/core/assigners/
 import { assignTumbling, tumblingWindowStart } from '../../src/core/assigners/tumbling';
 import { assignHopping, hoppingPaneSize } from '../../src/core/assigners/hopping';
 import { inSlidingEventWindow, slidingEventWindow, slidingExitTime } from '../../src/core/assigners/sliding-event';
-import { sessionWindowOf, sessionsOverlap } from '../../src/core/assigners/session';
+import { sessionFirstCut, sessionWindowOf, sessionsOverlap } from '../../src/core/assigners/session';
 import { checkCountWindow, countWindowStep, opensCountWindow } from '../../src/core/assigners/global-count';
 import { ConfigError } from '../../src/core/errors';
 
@@ -87,10 +87,18 @@ describe('window assigners', () => {
   });
 
   describe('session', () => {
-    it('opens [t, t + gap), cut at the maxDuration boundary', () => {
+    it('opens [t, t + gap)', () => {
       assert.deepEqual(sessionWindowOf(5, 10), { start: 5, end: 15 });
-      assert.deepEqual(sessionWindowOf(95, 10, 100), { start: 95, end: 100 });
-      assert.deepEqual(sessionWindowOf(-5, 10, 100), { start: -5, end: 0 });
+      assert.deepEqual(sessionWindowOf(-5, 10), { start: -5, end: 5 });
+    });
+
+    it('cuts a session first at the first multiple of maxDuration at least maxDuration after its start', () => {
+      assert.equal(sessionFirstCut(13, 10), 30); // the check at 20 finds it 7 long: not yet
+      assert.equal(sessionFirstCut(20, 10), 30);
+      assert.equal(sessionFirstCut(19, 10), 30);
+      assert.equal(sessionFirstCut(21, 10), 40);
+      assert.equal(sessionFirstCut(-5, 10), 10);
+      assert.equal(sessionFirstCut(-10, 10), 0);
     });
 
     it('merges overlapping sessions but not touching ones', () => {

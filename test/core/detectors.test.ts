@@ -170,6 +170,26 @@ describe('detectors: spike and dip', () => {
     assert.deepEqual(hits, [700]);
   });
 
+  it('with a short history a far value still reaches the confidence, and a farther one scores higher', () => {
+    const score = (value: number): number => {
+      const d = new SpikeDetector({ minHistory: 5, confidence: 95 });
+      for (const v of [1, 2, 3, 2, 1]) d.update(0, v);
+      return d.update(0, value).score;
+    };
+    assert.ok(score(2) < 0.5, `a typical value: ${score(2)}`);
+    assert.ok(score(10) >= 0.95, `10 against five values near 2: ${score(10)}`);
+    assert.ok(score(1e9) > score(10), 'no cap: a farther value is surer');
+    assert.ok(score(1e9) > 0.999999);
+    assert.equal(new SpikeDetector({ minHistory: 5, confidence: 95 }).threshold, 0.95);
+  });
+
+  it('tests from the third value on at the least: minHistory 0, 1 and 2 count as 3', () => {
+    for (const minHistory of [0, 1, 2, 3]) {
+      const d = new SpikeDetector({ minHistory });
+      assert.deepEqual([1, 2, 3, 4, 5].map((v) => d.update(0, v).ready), [false, false, false, true, true], `minHistory ${minHistory}`);
+    }
+  });
+
   it('white noise raises no spike at the default confidence', () => {
     for (const seed of [32, 33, 34]) {
       const noise = gaussian(seed);

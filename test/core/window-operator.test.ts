@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { ConfigError, InputError } from '../../src/core/errors';
 import { WindowOperator } from '../../src/core/window-operator';
+import { compileAggregations } from '../../src/core/aggregates';
 import { ev, maxOf, recording, sumCount, valuesOf, windows } from './window-test-kit';
 
 const sums = (out: Parameters<typeof windows>[0]) => windows(out).map(([k, s, e, f, r]) => [k, s, e, f, (r as { sum: number }).sum]);
@@ -143,13 +144,40 @@ describe('WindowOperator', () => {
       ]);
     });
 
-    it('cuts sessions at multiples of maxDuration', () => {
-      const { op, out } = recording({ window: { type: 'session', gap: 10, maxDuration: 20 }, aggregate: sumCount });
-      for (const t of [0, 5, 10, 15, 19, 20, 25]) op.process(ev('a', t, 1), 0);
+    it('checks maxDuration at its multiples and cuts only sessions that lasted it (Azure Stream Analytics)', () => {
+      const S = 1000;
+      const { op, out } = recording({ window: { type: 'session', gap: 5 * S, maxDuration: 10 * S }, aggregate: sumCount });
+      for (const t of [13, 15, 17, 19, 21]) op.process(ev('a', t * S, 1), 0);
+      op.process(ev('a', 60 * S, 1), 0);
+      // The check at 20 s finds the session 7 s long: it goes on, and the gap ends it at 26 s.
+      assert.deepEqual(sums(out), [['a', 13 * S, 26 * S, 'final', 5]]);
+    });
+
+    it('a long session is cut at the first multiple of maxDuration it has lasted, then at every multiple', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 5, maxDuration: 10 }, aggregate: sumCount });
+      for (let t = 13; t <= 41; t += 2) op.process(ev('a', t, 1), 0);
+      // Parts fire while the session goes on, once the watermark reaches their cut.
+      assert.deepEqual(sums(out), [
+        ['a', 13, 30, 'final', 9],
+        ['a', 30, 40, 'final', 5],
+      ]);
       op.flush(0);
       assert.deepEqual(sums(out), [
-        ['a', 0, 20, 'final', 5],
-        ['a', 20, 35, 'final', 2],
+        ['a', 13, 30, 'final', 9],
+        ['a', 30, 40, 'final', 5],
+        ['a', 40, 46, 'final', 1],
+      ]);
+    });
+
+    it('a session that starts on a multiple of maxDuration is cut after exactly maxDuration; a cut with nothing after it sends nothing', () => {
+      const { op, out } = recording({ window: { type: 'session', gap: 5, maxDuration: 10 }, aggregate: sumCount, maxOutOfOrder: 100 });
+      for (const t of [28, 25, 22, 20, 16]) op.process(ev('b', t, 1), 0);
+      for (const t of [0, 2, 4, 6, 8, 10, 12]) op.process(ev('a', t, 1), 0);
+      op.flush(0);
+      assert.deepEqual(sums(out), [
+        ['b', 16, 30, 'final', 5], // alive at 30 (28 + 5), but [30, 33) holds no event
+        ['a', 0, 10, 'final', 5],
+        ['a', 10, 17, 'final', 2],
       ]);
     });
   });
@@ -163,6 +191,7 @@ describe('WindowOperator', () => {
         [10, 1],
         [25, 2],
       ]) op.process(ev('s', t, v), 0);
+      op.flush(0);
       assert.deepEqual(
         windows(out).map(([, s, e, f, r]) => [s, e, f, r]),
         [
@@ -171,6 +200,7 @@ describe('WindowOperator', () => {
           [0, 10, 'final', 9], // 0 left and 10 entered at the same instant: one result
           [3, 13, 'final', 1], // 3 left
           [15, 25, 'final', 2], // 10 left at 20 with nothing in the window: no result
+          // 25 leaves at 35, leaving nothing: no result
         ],
       );
     });
@@ -183,11 +213,70 @@ describe('WindowOperator', () => {
         [
           [1, [1]],
           [2, [1, 2]],
-          [4, [1, 2, 4]],
         ],
       );
+      op.process(ev('s', 4, 4), 0); // at the watermark (4): still on time
       op.process(ev('s', 3, 3), 0); // behind the watermark (4): late
       assert.equal(op.stats().late, 1);
+      op.process(ev('s', 10, 10), 0);
+      assert.deepEqual(windows(out).map(([, , e, , r]) => [e, r])[2], [4, [1, 2, 4, 4]]);
+      assert.equal(op.stats().late, 1);
+    });
+  });
+
+  describe('per-event sliding windows: one result per instant, and flush as complete as an idle close', () => {
+    const count = { createAccumulator: () => 0, add: (n: number) => n + 1, merge: (a: number, b: number) => a + b, result: (n: number) => n };
+
+    it('sends the window of events sharing an instant once, complete', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10000, slide: 'event' }, aggregate: count });
+      for (const t of [10000, 15000, 15000]) op.process(ev('s', t), 0);
+      op.process(ev('s', 40000), 0);
+      assert.deepEqual(
+        windows(out).map(([, s, e, , n]) => [s, e, n]),
+        [
+          [0, 10000, 1],
+          [5000, 15000, 3],
+          [10000, 20000, 2], // 10000 left
+        ],
+      );
+    });
+
+    it('an event at the watermark itself is on time, not a second window', () => {
+      const { op, out } = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: count });
+      op.process(ev('s', 5), 0);
+      op.process(ev('s', 5), 0);
+      assert.equal(op.stats().late, 0);
+      op.flush(0);
+      assert.deepEqual(windows(out).map(([, s, e, , n]) => [s, e, n]), [[-5, 5, 2]]);
+    });
+
+    it('previous on a per-event window is the value of the key\'s event before, if within size (LAG with LIMIT DURATION)', () => {
+      const agg = compileAggregations<{ payload: string }>([{ op: 'previous' }]).valueAggregate();
+      const out: unknown[] = [];
+      const op = new WindowOperator<{ payload: string }, unknown, unknown>({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: agg, onWindow: (w, r) => out.push([w.end, r]), onEmit: () => undefined });
+      for (const [t, v] of [[1, 'a'], [3, 'b'], [20, 'c'], [25, 'd']] as const) op.process({ key: 'k', time: t, value: { payload: v } }, 0);
+      op.flush(0);
+      assert.deepEqual(out, [[1, null], [3, 'a'], [11, null], [20, null], [25, 'c'], [30, null]]);
+    });
+
+    it('flush fires every window an idle close fires, trailing exits included', () => {
+      const run = (close: 'flush' | 'idle') => {
+        const { op, out } = recording({ window: { type: 'sliding', size: 5001, slide: 'event' }, aggregate: count, idleTimeout: 5 });
+        for (const t of [8000, 9200, 12400]) op.process(ev('s', t), 0);
+        if (close === 'flush') op.flush(1);
+        else op.advance(5);
+        assert.equal(op.stats().openWindows, 0);
+        return windows(out).map(([, s, e, , n]) => [s, e, n]);
+      };
+      const expected = [
+        [2999, 8000, 1],
+        [4199, 9200, 2],
+        [7399, 12400, 3],
+        [8000, 13001, 2], // 8000 left
+        [9200, 14201, 1], // 9200 left
+      ];
+      assert.deepEqual(run('idle'), expected);
+      assert.deepEqual(run('flush'), expected);
     });
   });
 
@@ -275,6 +364,38 @@ describe('WindowOperator', () => {
         ['a', 0, 8, 'late', 5],
       ]);
       assert.equal(ses.op.stats().late, 1);
+    });
+
+    it("'adjust' re-times a late event to the watermark, counts it and adds it there, for every window type", () => {
+      const tum = recording({ window: { type: 'tumbling', size: 10 }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[5, 1], [12, 2], [7, 4], [25, 8]]) tum.op.process(ev('a', t, v), 0);
+      // 7 is behind the watermark (12): it counts as an event at 12, in [10, 20).
+      assert.deepEqual(windows(tum.out).map(([, s, e, , r]) => [s, e, r]), [[0, 10, [1]], [10, 20, [2, 4]]]);
+      assert.equal(tum.op.stats().late, 1);
+      assert.ok(tum.out.every((e) => e.kind === 'window'), 'no late emission');
+
+      const hop = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[1, 1], [16, 2], [2, 4]]) hop.op.process(ev('a', t, v), 0);
+      hop.op.flush(0);
+      assert.deepEqual(windows(hop.out).filter(([, , , , r]) => r.includes(4)).map(([, s, e]) => [s, e]), [[10, 20], [15, 25]]);
+
+      const ses = recording({ window: { type: 'session', gap: 5 }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[0, 1], [20, 2], [3, 4]]) ses.op.process(ev('a', t, v), 0);
+      ses.op.flush(0);
+      assert.deepEqual(windows(ses.out).map(([, s, e, , r]) => [s, e, r]), [[0, 5, [1]], [20, 25, [2, 4]]]);
+
+      const sl = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: valuesOf, lateData: 'adjust' });
+      for (const [t, v] of [[1, 1], [5, 2], [3, 4]]) sl.op.process(ev('a', t, v), 0);
+      sl.op.flush(0);
+      assert.deepEqual(windows(sl.out).map(([, s, e, , r]) => [s, e, r]), [[-9, 1, [1]], [-5, 5, [1, 2, 4]], [1, 11, [2, 4]]]);
+      assert.equal(sl.op.stats().late, 1);
+    });
+
+    it("'adjust' with per-key watermarks re-times to the key's own watermark", () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: valuesOf, lateData: 'adjust', watermarkScope: 'key' });
+      for (const [k, t, v] of [['a', 35, 1], ['b', 12, 2], ['b', 3, 4]] as const) op.process(ev(k, t, v), 0);
+      op.flush(0);
+      assert.deepEqual(windows(out).filter(([k]) => k === 'b').map(([, s, e, , r]) => [s, e, r]), [[10, 20, [2, 4]]]);
     });
   });
 
@@ -445,6 +566,7 @@ describe('WindowOperator', () => {
       for (const window of [{ type: 'tumbling', size: 10 }, { type: 'session', gap: 10 }, { type: 'sliding', size: 10, slide: 'event' }, { type: 'global', count: 100 }] as const) {
         const { op } = recording({ window, aggregate: sumCount, maxEventsPerWindow: 3 });
         for (let i = 0; i < 5; i++) op.process(ev('a', 1 + i * 0.1, 1), 0);
+        op.flush(0); // a per-event window takes its newest events once the watermark has passed them
         assert.equal(op.stats().dropped, 2, window.type);
       }
     });
@@ -508,7 +630,7 @@ describe('WindowOperator', () => {
       ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms and at most 100000000000000 ms, got number -1'],
       ['windowType', { window: { type: 'rolling', size: 1 } }, 'windowType: must be one of tumbling, sliding, session, global, got string "rolling"'],
       ['bounds', { bounds: '[start,end]' }, 'bounds: must be one of "[start,end)", "(start,end]", got string "[start,end]"'],
-      ['lateData', { lateData: 'keep' }, 'lateData: must be one of "drop", "output", "update", got string "keep"'],
+      ['lateData', { lateData: 'keep' }, 'lateData: must be one of "drop", "output", "update", "adjust", got string "keep"'],
       ['emit', { emit: 'sometimes' }, 'emit: must be one of "final", "update", "early", got string "sometimes"'],
       ['earlyEvery', { emit: 'early' }, 'earlyEvery: must be a duration greater than 0 when emit is "early"'],
       ['maxOutOfOrder', { maxOutOfOrder: -5 }, 'maxOutOfOrder: must be a duration of 0 ms or more and at most 100000000000000 ms, got number -5'],

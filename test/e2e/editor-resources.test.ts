@@ -59,7 +59,7 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-sliding-window': [`${EVENT} size slide offset ${TAIL} outputs`, {}],
   'stream-session-window': [`${EVENT} gap maxDuration ${TAIL} outputs`, {}],
   'stream-global-window': [`${EVENT} count overlap flushEvery ${TAIL} outputs`, { count: '10' }],
-  'stream-aggregate': [`${PROCESSOR} aggregations output having outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '' }],
+  'stream-aggregate': [`${PROCESSOR} aggregations output having dedup outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '' }],
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
     'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
@@ -362,6 +362,8 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         v('stream-global-window', 'overlap', { count: '10' }, '9'), v('stream-global-window', 'overlap', { count: '' }, '0'),
         // Flows from before the watermark setting have no value for it; they stay valid.
         v('stream-aggregate', 'watermarkScope', {}, undefined), v('stream-aggregate', 'watermarkScope', {}, 'device'),
+        v('stream-aggregate', 'dedup', {}, ''), v('stream-aggregate', 'dedup', {}, 'payload.seq'), v('stream-aggregate', 'dedup', {}, 'payload seq'),
+        v('stream-aggregate', 'aggregations', {}, [{ op: 'percentileDisc', p: '' }]), v('stream-aggregate', 'aggregations', {}, [{ op: 'percentileDisc', p: 95 }, { op: 'previous' }]),
       ];
     });
     assert.deepEqual(verdicts, [
@@ -373,6 +375,8 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       'must be smaller than the count (10)', 'needs a count: windows without one have nothing to overlap',
       true, true,
       true, 'one of stream, key',
+      true, true, 'a message property such as payload.id, or empty to count every event',
+      'percentile needs p between 0 and 100', true,
     ]);
     assert.deepEqual(consoleErrors, []);
   });

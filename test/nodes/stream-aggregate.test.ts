@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { EQUIVALENCE_WINDOWS, Msg, deploy, events, helper, jitteredStream, lastStatus, ownOrChained, restart, settle, until, useFileStore } from './stream-window-support';
+import { EQUIVALENCE_WINDOWS, Msg, deploy, events, helper, jitteredStream, lastStatus, ownOrChained, restart, settle, statusSoon, until, useFileStore } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -141,6 +141,52 @@ describe('stream-aggregate node', () => {
     assert.equal(d.out[1][0].extra, 'kept');
     assert.deepEqual(d.out[1][0].late.window, { start: T0, end: T0 + 10000 });
     assert.equal(d.out[1][0].late.watermark, T0 + 12000);
+  });
+
+  describe('percentileDisc, previous, dedup and lateData adjust', () => {
+    it('percentileDisc is a value of the window where percentile interpolates; previous is the value before the last', async () => {
+      const d = await deploy('stream-aggregate', {
+        windowType: 'tumbling', size: '10s',
+        aggregations: [{ op: 'percentile', p: '50' }, { op: 'percentileDisc', p: '50' }, { op: 'previous', as: 'before' }, { op: 'last' }],
+      });
+      for (const m of events([['k', 4, T0 + 1000], ['k', 1, T0 + 2000], ['k', 2, T0 + 4000], ['k', 3, T0 + 3000]])) d.send(m);
+      d.send({ flush: true });
+      await until(() => d.out[0].length === 1, 'one result');
+      assert.deepEqual(d.out[0][0].payload, { p50: 2.5, p50disc: 2, before: 3, last: 2 });
+    });
+
+    it('dedup by a property: only the first event of each value counts in the window; a value it cannot compare is rejected', async () => {
+      const d = await deploy('stream-aggregate', {
+        windowType: 'tumbling', size: '10s', dedup: 'msg.payload.seq', aggregations: [{ op: 'count' }, { op: 'sum', property: 'payload.v' }],
+      });
+      const send = (seq: unknown, v: number, t: number) => d.send({ topic: 'k', payload: { seq, v }, timestamp: T0 + t });
+      send(1, 10, 1000);
+      send(2, 20, 2000);
+      send(1, 10, 3000); // redelivered
+      send({ n: 3 }, 30, 4000); // not a value to compare
+      send(1, 10, 12000); // a new window: counts again
+      d.send({ flush: true });
+      await until(() => d.out[0].length === 2 && d.caught.length === 1, 'two results and an error');
+      assert.deepEqual(d.out[0].map((m) => m.payload), [{ count: 2, sum: 30 }, { count: 1, sum: 10 }]);
+      assert.equal(d.out[0][0].window.count, 3, 'msg.window.count counts every event the window took');
+      assert.match(d.caught[0].error.message, /msg\.payload\.seq/);
+    });
+
+    it('lateData adjust: a late event counts in the earliest open window, the status counts it, there is no late port', async () => {
+      const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', lateData: 'adjust', aggregations: [{ op: 'count' }, { op: 'first' }] });
+      for (const m of events([['k', 1, T0 + 5000], ['k', 2, T0 + 12000], ['k', 3, T0 + 7000]])) d.send(m);
+      d.send({ flush: true });
+      await until(() => d.out[0].length === 2, 'two results');
+      assert.deepEqual(d.out[0].map((m) => [(m.window.start - T0) / 1000, m.payload]), [[0, { count: 1, first: 1 }], [10, { count: 2, first: 2 }]]);
+      assert.match(await statusSoon(d.node), /1 late/);
+      assert.equal(d.out.length, 1);
+    });
+
+    it('refuses an unknown lateData with a red status', async () => {
+      const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', lateData: 'retime', aggregations: [{ op: 'count' }] });
+      assert.equal(lastStatus(d.node).fill, 'red');
+      assert.match(d.node.error.firstCall.args[0], /lateData.*adjust/);
+    });
   });
 
   describe('on its own windows', () => {

@@ -28,13 +28,18 @@ describe('stream-session-window node', () => {
     assert.deepEqual(values(d.out[0][0]), [1, 2, 3]);
   });
 
-  it('splits a session at maxDuration', async () => {
+  it('checks maxDuration at its multiples: cuts a session that lasted it, not one that started just before the check', async () => {
     const d = await deploy('stream-session-window', { gap: '5s', maxDuration: '10s' });
-    for (let i = 0; i <= 12; i += 2) d.send({ topic: 'k', payload: i, timestamp: T0 + i * S });
-    d.send({ topic: 'k', payload: 'x', timestamp: T0 + 60 * S });
-    await until(() => d.out[0].length >= 2, 'two sessions');
-    for (const m of d.out[0]) assert.ok(m.window.end - m.window.start <= 10 * S, 'no session is longer than maxDuration');
-    assert.deepEqual(d.out[0].flatMap(values), [0, 2, 4, 6, 8, 10, 12]);
+    // Key a starts on a check instant (T0 is a multiple of 10 s): cut at 10 s. Key b starts at 13 s: the check at
+    // 20 s finds it 7 s long, and the gap closes it at 26 s, 13 s long.
+    for (let i = 0; i <= 12; i += 2) d.send({ topic: 'a', payload: i, timestamp: T0 + i * S });
+    for (const i of [13, 15, 17, 19, 21]) d.send({ topic: 'b', payload: i, timestamp: T0 + i * S });
+    d.send({ topic: 'c', payload: 'x', timestamp: T0 + 60 * S });
+    await until(() => d.out[0].length === 3, 'three sessions');
+    assert.deepEqual(
+      d.out[0].map((m) => [m.topic, (m.window.start - T0) / S, (m.window.end - T0) / S, values(m).join(',')]),
+      [['a', 0, 10, '0,2,4,6,8'], ['a', 10, 17, '10,12'], ['b', 13, 26, '13,15,17,19,21']],
+    );
   });
 
   it('refuses a maxDuration shorter than the gap', async () => {

@@ -25,17 +25,20 @@ describe('stream-sliding-window node', () => {
   it('slide "event": a window for every change, with the events of the last size', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', bounds: '(start,end]' });
     for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 5 * S], ['k', 3, T0 + 12 * S], ['k', 4, T0 + 16 * S]])) d.send(m);
-    await until(() => d.out[0].length === 6, 'six windows');
-    // An event entering (1, 5, 12, 16 s) and an event leaving (11 = 1 + 10, 15 = 5 + 10 s) each change the window.
-    assert.deepEqual(d.out[0].map((m) => (m.window.end - T0) / S), [1, 5, 11, 12, 15, 16]);
-    assert.deepEqual(d.out[0].map(values), [[1], [1, 2], [2], [2, 3], [3], [3, 4]]);
+    d.send({ flush: true });
+    await until(() => d.out[0].length === 7, 'seven windows');
+    // An event entering (1, 5, 12, 16 s) and an event leaving (11 = 1 + 10, 15 = 5 + 10, 22 = 12 + 10 s) each change
+    // the window; flush fires the exits after the last event too (26 s leaves nothing: no window).
+    assert.deepEqual(d.out[0].map((m) => (m.window.end - T0) / S), [1, 5, 11, 12, 15, 16, 22]);
+    assert.deepEqual(d.out[0].map(values), [[1], [1, 2], [2], [2, 3], [3], [3, 4], [4]]);
   });
 
   it('keeps keys apart', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', bounds: '(start,end]' });
     for (const m of events([['a', 1, T0 + 1 * S], ['b', 2, T0 + 2 * S], ['a', 3, T0 + 3 * S]])) d.send(m);
-    await until(() => d.out[0].length === 3, 'three windows');
-    assert.deepEqual(d.out[0].map((m) => [m.topic, values(m)]), [['a', [1]], ['b', [2]], ['a', [1, 3]]]);
+    d.send({ flush: true });
+    await until(() => d.out[0].length === 4, 'four windows');
+    assert.deepEqual(d.out[0].map((m) => [m.topic, values(m)]), [['a', [1]], ['b', [2]], ['a', [1, 3]], ['a', [3]]]);
   });
 
   it('refuses a slide longer than the size and a slide that is not a duration', async () => {
@@ -101,6 +104,7 @@ describe('stream-sliding-window node', () => {
     // 1 at 1 s and 2 at 5 s, then 3 at 20 s moves the watermark to 20 s; 4 at 3 s is behind it.
     const feed = (d: Deployed): void => {
       for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 5 * S], ['k', 3, T0 + 20 * S], ['k', 4, T0 + 3 * S]])) d.send(m);
+      d.send({ flush: true });
     };
     const run = async (config: Record<string, unknown>, ports = 1): Promise<Deployed> => {
       const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', ...config }, ports);
@@ -154,6 +158,7 @@ describe('stream-sliding-window node', () => {
       const runWith = async (emit: string): Promise<string[]> => {
         const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', emit });
         input.forEach((m) => d.send({ ...m }));
+        d.send({ flush: true });
         await until(() => d.out[0].some((m) => m.window.end === T0 + 30 * S), 'the last entry');
         await settle();
         await helper.unload();
@@ -197,14 +202,14 @@ describe('stream-sliding-window node', () => {
       assert.equal(d.out[0].length, 0);
       d.send({ reset: true, topic: 'b' });
       d.send({ flush: true });
-      await until(() => d.out[0].length === 3, 'the entries of a and c');
+      await until(() => d.out[0].length === 4, 'the entries of a and c and the exit of a 1');
       await settle();
-      assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`), ['a 1', 'a 1,4', 'c 3']);
+      assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`), ['a 1', 'a 1,4', 'a 4', 'c 3']);
       d.send({ topic: 'a', payload: 5, timestamp: T0 + 6 * S });
       d.send({ reset: true });
       d.send({ flush: true });
       await settle();
-      assert.equal(d.out[0].length, 3);
+      assert.equal(d.out[0].length, 4);
     });
   });
 
@@ -222,6 +227,7 @@ describe('stream-sliding-window node', () => {
   it('slide "event": an event beyond maxEventsPerWindow is dropped and shown', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', maxEventsPerWindow: '2' });
     for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 2 * S], ['k', 3, T0 + 3 * S], ['k', 4, T0 + 12 * S]])) d.send(m);
+    d.send({ flush: true });
     await until(() => d.out[0].some((m) => m.window.end === T0 + 12 * S), 'the entry at 12 s');
     assert.ok(d.out[0].every((m) => m.payload.length <= 2 && !values(m).includes(3)), fired(d.out[0], T0).join(' | '));
     assert.deepEqual(values(d.out[0][d.out[0].length - 1]), [4]);
@@ -253,7 +259,8 @@ describe('stream-sliding-window node', () => {
       await settle();
       assert.equal(d.out[0].length, 0, 'the watermark has reached neither event');
       d = await restart(1);
-      d.send({ topic: 'k', payload: 3, timestamp: T0 + 12 * S });
+      // The watermark (3 s) passes both restored entries.
+      d.send({ topic: 'k', payload: 3, timestamp: T0 + 13 * S });
       await until(() => d.out[0].length === 2, 'the two restored entries');
       await settle();
       assert.deepEqual(fired(d.out[0], T0), ['-9..1 final [1]', '-8..2 final [1,2]']);
@@ -326,7 +333,7 @@ describe('stream-sliding-window node', () => {
       clock.tick(30000);
       await settle();
       assert.equal(d.out[0].length, 0, 'the event waits for the watermark, early or not');
-      d.send({ topic: 'k', payload: 2, timestamp: T0 + 5 * S });
+      d.send({ topic: 'k', payload: 2, timestamp: T0 + 5 * S + 1 }); // the watermark passes 0 s
       await until(() => d.out[0].length === 1, 'the entry at 0 s');
       clock.tick(30000);
       await settle();

@@ -17,7 +17,8 @@ import { DEFAULT_DISTINCT_LIMIT, distinctAggregate, isDistinctValue } from './di
 import { addExtremes, ExtremesAcc, maxAggregate, minAggregate } from './extremes';
 import { addFirstLast, firstAggregate, FirstLastAcc, lastAggregate } from './first-last';
 import { avgAggregate } from './mean';
-import { checkPercentile, DEFAULT_EXACT_LIMIT, percentileAggregate } from './quantile';
+import { checkPercentile, DEFAULT_EXACT_LIMIT, percentileAggregate, percentileDiscAggregate } from './quantile';
+import { previousAggregate } from './previous';
 import { rangeAggregate } from './range';
 import { rateAggregate } from './rate';
 import { addSum, SumAcc, sumAggregate } from './sum';
@@ -31,12 +32,12 @@ import { TwoStacksAggregator } from '../two-stacks';
 /** The aggregations a user can pick. */
 export type AggregationOp =
   | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct' | 'stddev' | 'variance'
-  | 'median' | 'percentile' | 'first' | 'last' | 'range' | 'rate';
+  | 'median' | 'percentile' | 'percentileDisc' | 'first' | 'last' | 'previous' | 'range' | 'rate';
 
 /** Every aggregation op, in the order the editor lists them. */
 export const AGGREGATION_OPS: readonly AggregationOp[] = [
   'count', 'sum', 'avg', 'min', 'max', 'distinct', 'stddev', 'variance',
-  'median', 'percentile', 'first', 'last', 'range', 'rate',
+  'median', 'percentile', 'percentileDisc', 'first', 'last', 'previous', 'range', 'rate',
 ];
 
 /** One entry of the `aggregations` setting. */
@@ -44,9 +45,9 @@ export interface AggregationSpec {
   op: AggregationOp | string;
   /** Path into the input record; default `payload`. Not used by count. */
   property?: string;
-  /** Output name; default the op, `p95` for percentile 95. */
+  /** Output name; default the op, `p95` for percentile 95, `p95disc` for percentileDisc 95. */
   as?: string;
-  /** Percentile, 0–100 (percentile only). */
+  /** Percentile, 0–100 (percentile and percentileDisc only). */
   p?: number;
 }
 
@@ -98,9 +99,11 @@ const OPS: Record<AggregationOp, OpInfo> = {
   variance: { family: 'variance', input: 'number', make: () => varianceAggregate },
   median: { family: 'quantile', input: 'number', make: (_p, l) => percentileAggregate(50, l.exactLimit) },
   percentile: { family: 'quantile', input: 'number', make: (p, l) => percentileAggregate(p, l.exactLimit) },
+  percentileDisc: { family: 'quantile', input: 'number', make: (p, l) => percentileDiscAggregate(p, l.exactLimit) },
   distinct: { family: 'distinct', input: 'primitive', make: (_p, l) => distinctAggregate(l.distinctLimit) },
   first: { family: 'first-last', input: 'defined', make: () => firstAggregate },
   last: { family: 'first-last', input: 'defined', make: () => lastAggregate },
+  previous: { family: 'previous', input: 'defined', make: () => previousAggregate },
   rate: { family: 'rate', input: 'number', make: () => rateAggregate },
 };
 
@@ -333,7 +336,8 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
 /** Reads an op name leniently (case, spaces) and suggests the nearest op when unknown. */
 function parseOp(op: unknown, field: string): AggregationOp {
   const text = typeof op === 'string' ? op.trim().toLowerCase() : '';
-  if ((AGGREGATION_OPS as readonly string[]).includes(text)) return text as AggregationOp;
+  const found = AGGREGATION_OPS.find((o) => o.toLowerCase() === text);
+  if (found !== undefined) return found;
   const hint = typeof op === 'string' ? nearest(text, AGGREGATION_OPS) : undefined;
   const got = typeof op === 'string' ? `"${op}"` : describeValue(op);
   throw new ConfigError(field, `unknown aggregation ${got}${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${AGGREGATION_OPS.join(', ')}`);
@@ -344,7 +348,7 @@ function nearest(word: string, candidates: readonly string[]): string | undefine
   let best: string | undefined;
   let bestDistance = 3;
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    const d = editDistance(word, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
@@ -397,7 +401,7 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
     }
     const op = parseOp(spec.op, `${field}.op`);
     const info = OPS[op];
-    const p = op === 'percentile' ? checkPercentile(spec.p, `${field}.p`) : 50;
+    const p = op === 'percentile' || op === 'percentileDisc' ? checkPercentile(spec.p, `${field}.p`) : 50;
 
     const property = info.input === 'none' ? '' : propertyText(spec.property, `${field}.property`);
     const segments = info.input === 'none' ? [] : parsePath(property, `${field}.property`);
@@ -452,7 +456,7 @@ function outputName(as: unknown, op: AggregationOp, p: number, field: string): s
   if (as !== undefined && as !== null && typeof as !== 'string') {
     throw new ConfigError(field, `must be a name for the result, got ${describeValue(as)}`);
   }
-  const name = typeof as === 'string' && as.trim() !== '' ? as.trim() : op === 'percentile' ? `p${p}` : op;
+  const name = typeof as === 'string' && as.trim() !== '' ? as.trim() : op === 'percentile' ? `p${p}` : op === 'percentileDisc' ? `p${p}disc` : op;
   // Assigning "__proto__" on a plain result object would replace its prototype instead.
   if (name === '__proto__') throw new ConfigError(field, 'the name "__proto__" cannot be used');
   return name;

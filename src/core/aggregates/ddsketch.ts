@@ -134,6 +134,11 @@ function clamp(x: number, s: DDSketch): number {
   return x < s.min ? s.min : x > s.max ? s.max : x;
 }
 
+/** The value the sketch holds at 0-based `rank` (0 ≤ rank < n), within its relative accuracy; null when empty. */
+export function sketchValueAtRank(s: DDSketch, rank: number): number | null {
+  return s.n === 0 ? null : valueAtRank(s, Math.min(s.n - 1, Math.max(0, rank)));
+}
+
 /**
  * The q-quantile (0 ≤ q ≤ 1), interpolated between neighbouring ranks like the exact
  * percentile; null for an empty sketch.

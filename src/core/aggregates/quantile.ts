@@ -5,11 +5,15 @@
  *
  * The exact percentile interpolates linearly between the two nearest ranks (rank = p/100 ×
  * (n − 1), like Excel PERCENTILE.INC and numpy's default), so the median of an even count is
- * the mean of the middle two.
+ * the mean of the middle two. The discrete percentile (SQL PERCENTILE_DISC) is a value of the
+ * window: the smallest whose cumulative distribution (the share of values ≤ it) is at least
+ * p/100, i.e. the value at rank ⌈p/100 × n⌉ (1-based; the smallest value for p = 0). Once a
+ * window has switched to the sketch, it is the sketch's value at that rank: within its relative
+ * accuracy of a value of the window, but not necessarily one that occurred.
  */
 import { ConfigError, describeValue } from '../errors';
 import type { AggregateFunction } from '../types';
-import { cloneSketch, createSketch, DDSketch, sketchAdd, sketchFromJSON, sketchMerge, sketchQuantile, sketchToJSON } from './ddsketch';
+import { cloneSketch, createSketch, DDSketch, sketchAdd, sketchFromJSON, sketchMerge, sketchQuantile, sketchToJSON, sketchValueAtRank } from './ddsketch';
 import { readArray, readNumber, readObject } from './snapshot-json';
 
 /** Values a window keeps for an exact answer before it switches to the sketch. */
@@ -101,6 +105,23 @@ export function quantileOf(acc: QuantileAcc, q: number): number | null {
   return exactQuantile(acc.v, q);
 }
 
+/** 0-based rank of the discrete p-th percentile (0–100) among n values: ⌈p/100 × n⌉ − 1, at least 0. */
+export function discreteRank(p: number, n: number): number {
+  // p × n / 100 rather than p / 100 × n: exact for whole p, where 30 / 100 × 10 would give 3.0000000000000004.
+  return Math.max(0, Math.ceil((p * n) / 100) - 1);
+}
+
+/** The discrete p-th percentile (0–100) of an accumulator, exact or from its sketch; null when empty. */
+export function discreteQuantileOf(acc: QuantileAcc, p: number): number | null {
+  if (acc.v === null) {
+    const s = acc.s as DDSketch;
+    return sketchValueAtRank(s, discreteRank(p, s.n));
+  }
+  if (acc.v.length === 0) return null;
+  acc.v.sort(ascending);
+  return acc.v[discreteRank(p, acc.v.length)];
+}
+
 /** Checks a percentile setting; throws ConfigError naming `field` unless 0 ≤ p ≤ 100. */
 export function checkPercentile(p: unknown, field = 'p'): number {
   const n = typeof p === 'string' && p.trim() !== '' ? Number(p) : p;
@@ -126,3 +147,17 @@ export function percentileAggregate(p: number, exactLimit: number = DEFAULT_EXAC
 
 /** The median (50th percentile) of the window's numbers. */
 export const medianAggregate = percentileAggregate(50);
+
+/** The discrete p-th percentile (0–100, SQL PERCENTILE_DISC): a value of the window, exact up to `exactLimit` values. */
+export function percentileDiscAggregate(p: number, exactLimit: number = DEFAULT_EXACT_LIMIT): AggregateFunction<number, QuantileAcc, number | null> {
+  const pc = checkPercentile(p);
+  const state = quantileState(exactLimit);
+  return {
+    createAccumulator: state.createAccumulator,
+    add: state.add,
+    merge: state.merge,
+    result: (acc) => discreteQuantileOf(acc, pc),
+    toJSON: state.toJSON,
+    fromJSON: state.fromJSON,
+  };
+}

@@ -1,26 +1,41 @@
 /**
- * Session windows with merging: an event opens [t, t + gap) (cut at a maxDuration boundary) and
- * merges with every session of its key it overlaps, accumulators combined with aggregate.merge,
- * so an out-of-order event that bridges two sessions joins them. The common case (an event that
- * extends the key's newest session) touches no timer: a session's timer is moved to its real end
- * only when it comes due.
+ * Session windows with merging: an event opens [t, t + gap) and merges with every session of its
+ * key it overlaps, accumulators combined with aggregate.merge, so an out-of-order event that
+ * bridges two sessions joins them. The common case (an event that extends the key's newest
+ * session) touches no timer: a session's timer is moved to its real end only when it comes due.
+ *
+ * maxDuration (see assigners/session.ts): cuts fall on multiples of maxDuration only, so a session
+ * keeps one accumulator per maxDuration bucket (a Part) and the parts between two cuts merge into
+ * one result when they fire. A part fires as soon as the watermark reaches its cut (the session's
+ * timer never waits beyond its next cut) and its accumulators are dropped; an event for a part
+ * that fired is late (lateData 'update' corrects only the parts after the session's last cut).
  */
-import { sessionBucketStart, sessionWindowOf } from '../assigners/session';
+import { sessionBucketStart, sessionFirstCut } from '../assigners/session';
 import { BucketTimers } from '../bucket-timers';
-import { StreamEvent } from '../types';
+import { ConfigError } from '../errors';
+import { Firing, StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
-import { snapArray, snapCount, snapObject, snapOneOf, snapTimeOr, snapWindow } from '../snapshot-check';
+import { snapArray, snapCount, snapObject, snapOneOf, snapTime, snapTimeOr, snapWindow } from '../snapshot-check';
 
 const OPEN = 0;
 const DIRTY = 1;
 const FIRED = 2;
 const DEAD = 3;
 
+/** A session's events of one maxDuration bucket [bucket, bucket + maxDuration). */
+interface Part<ACC> {
+  bucket: number;
+  acc: ACC;
+  count: number;
+}
+
 class Session<ACC> {
   /** The time of the session's live timer entry; entries at other times are stale. NaN: none. */
   timerAt = NaN;
   count = 0;
   state = OPEN;
+  /** With maxDuration: the accumulators per bucket, by bucket (then `acc` is unused). */
+  parts: Part<ACC>[] | null = null;
   constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
 }
 
@@ -73,8 +88,16 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     return (scope.timers as BucketTimers<Session<ACC>>).peekTime();
   }
 
+  /** Where an idle scope's watermark jumps: past every open session's real end, which may lie beyond its timer. */
   latestTimer(scope: Scope): number {
-    return (scope.timers as BucketTimers<Session<ACC>>).maxTime();
+    return (scope.timers as BucketTimers<Session<ACC>>).maxTimeOf((s, time) => (s.timerAt === time && s.state <= DIRTY && s.end > time ? s.end : time));
+  }
+
+  /** When the session's timer must come due: at its end, or at its next cut when that is earlier. */
+  private dueAt(s: Session<ACC>): number {
+    if (s.parts === null) return s.end;
+    const cut = sessionFirstCut(s.start, this.maxDuration as number);
+    return cut < s.end ? cut : s.end;
   }
 
   hasTimers(scope: Scope): boolean {
@@ -85,14 +108,114 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     return { key, scope, sessions: [], firedEnd: -Infinity };
   }
 
-  private candidateEnd(t: number): number {
-    let end = t + this.gap;
-    const max = this.maxDuration;
-    if (max !== undefined) {
-      const limit = sessionBucketStart(t, max) + max;
-      if (end > limit) end = limit;
+  private newSession(ks: SessionKey<ACC>, t: number, end: number): Session<ACC> {
+    const s = new Session<ACC>(t, end, this.maxDuration === undefined ? this.host.agg.createAccumulator() : (undefined as ACC), ks);
+    if (this.maxDuration !== undefined) s.parts = [];
+    return s;
+  }
+
+  /** Adds a value to the session's accumulator, or to its bucket's part with maxDuration. */
+  private addValue(s: Session<ACC>, value: IN, t: number): void {
+    const agg = this.host.agg;
+    s.count++;
+    const parts = s.parts;
+    if (parts === null) {
+      s.acc = agg.add(s.acc, value, t);
+      return;
     }
-    return end;
+    const bucket = sessionBucketStart(t, this.maxDuration as number);
+    let i = parts.length;
+    while (i > 0 && parts[i - 1].bucket > bucket) i--;
+    if (i > 0 && parts[i - 1].bucket === bucket) {
+      const p = parts[i - 1];
+      p.acc = agg.add(p.acc, value, t);
+      p.count++;
+      return;
+    }
+    parts.splice(i, 0, { bucket, acc: agg.add(agg.createAccumulator(), value, t), count: 1 });
+  }
+
+  /** Merges `other` into `target` (accumulators, or parts bucket by bucket). */
+  private mergeInto(target: Session<ACC>, other: Session<ACC>): void {
+    const agg = this.host.agg;
+    target.count += other.count;
+    if (target.parts === null || other.parts === null) {
+      target.acc = agg.merge(target.acc, other.acc);
+      return;
+    }
+    const merged: Part<ACC>[] = [];
+    const a = target.parts;
+    const b = other.parts;
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i].bucket < b[j].bucket)) merged.push(a[i++]);
+      else if (i >= a.length || b[j].bucket < a[i].bucket) merged.push(b[j++]);
+      else {
+        const p = a[i++];
+        const q = b[j++];
+        p.acc = agg.merge(p.acc, q.acc);
+        p.count += q.count;
+        merged.push(p);
+      }
+    }
+    target.parts = merged;
+  }
+
+  /** One accumulator over parts from..to-1 (the part's own when there is one). */
+  private partsAcc(parts: Part<ACC>[], from: number, to: number): ACC {
+    if (to - from === 1) return parts[from].acc;
+    const agg = this.host.agg;
+    let acc = agg.createAccumulator();
+    for (let i = from; i < to; i++) acc = agg.merge(acc, parts[i].acc);
+    return acc;
+  }
+
+  /**
+   * Emits the session's result(s) with `firing`: one window, or with maxDuration one per part
+   * between cuts that holds events (only the one holding `at`, when given).
+   */
+  private emitSession(ks: SessionKey<ACC>, s: Session<ACC>, firing: Firing, at?: number): void {
+    const host = this.host;
+    const parts = s.parts;
+    if (parts === null) {
+      host.emitWindow(ks.key, s.start, s.end, s.count, firing, s.acc);
+      return;
+    }
+    const max = this.maxDuration as number;
+    let start = s.start;
+    let i = 0;
+    while (i < parts.length) {
+      const cut = sessionFirstCut(start, max);
+      let j = i;
+      let count = 0;
+      while (j < parts.length && parts[j].bucket < cut) count += parts[j++].count;
+      const end = cut < s.end ? cut : s.end;
+      if (j > i && (at === undefined || (at >= start && at < cut))) host.emitWindow(ks.key, start, end, count, firing, this.partsAcc(parts, i, j));
+      // Cuts between here and the next part cut nothing: go straight to the one that starts its bucket.
+      start = j < parts.length && parts[j].bucket > cut ? parts[j].bucket : cut;
+      i = j;
+    }
+  }
+
+  /** With maxDuration: fires the parts of `s` whose cut the watermark `w` has reached, and drops them. */
+  private fireCuts(ks: SessionKey<ACC>, s: Session<ACC>, w: number): void {
+    const parts = s.parts as Part<ACC>[];
+    const max = this.maxDuration as number;
+    for (;;) {
+      const cut = sessionFirstCut(s.start, max);
+      if (cut >= s.end || cut > w) return;
+      let j = 0;
+      let count = 0;
+      while (j < parts.length && parts[j].bucket < cut) count += parts[j++].count;
+      if (count > 0) this.host.emitWindow(ks.key, s.start, cut, count, 'final', this.partsAcc(parts, 0, j));
+      parts.splice(0, j);
+      s.count -= count;
+      if (cut > ks.firedEnd) ks.firedEnd = cut;
+      // The session goes on from the cut; cuts up to the next part (or the watermark) cut nothing.
+      const limit = parts.length > 0 && parts[0].bucket < w ? parts[0].bucket : w;
+      s.start = limit > cut ? sessionBucketStart(limit, max) : cut;
+    }
   }
 
   add(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
@@ -107,12 +230,11 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
           host.dropped++;
           return;
         }
-        const end = this.candidateEnd(t);
+        const end = t + this.gap;
         if (end > last.end) last.end = end;
-        last.acc = host.agg.add(last.acc, event.value, t);
-        last.count++;
+        this.addValue(last, event.value, t);
         if (host.trackDirty) last.state = DIRTY;
-        if (host.emitUpdates) host.emitWindow(ks.key, last.start, last.end, last.count, 'update', last.acc);
+        if (host.emitUpdates) this.emitSession(ks, last, 'update', t);
         return;
       }
     }
@@ -122,15 +244,14 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   private addSlow(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
     const w = ks.scope.wm.value;
-    const end = this.candidateEnd(t);
-    const bucket = this.maxDuration === undefined ? 0 : sessionBucketStart(t, this.maxDuration);
+    const end = t + this.gap;
     const sessions = ks.sessions;
     let first = -1;
     let lastIdx = -1;
     let touchesFired = false;
     for (let i = 0; i < sessions.length; i++) {
       const s = sessions[i];
-      if (s.start < end && t < s.end && (this.maxDuration === undefined || sessionBucketStart(s.start, this.maxDuration) === bucket)) {
+      if (s.start < end && t < s.end) {
         if (first < 0) first = i;
         lastIdx = i;
         if (s.state === FIRED) touchesFired = true;
@@ -156,7 +277,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     }
     let target: Session<ACC>;
     if (first < 0) {
-      target = new Session<ACC>(t, end, host.agg.createAccumulator(), ks);
+      target = this.newSession(ks, t, end);
       let at = sessions.length;
       while (at > 0 && sessions[at - 1].start > t) at--;
       sessions.splice(at, 0, target);
@@ -166,8 +287,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       if (target.state === FIRED) host.openWindows++;
       for (let i = first + 1; i <= lastIdx; i++) {
         const other = sessions[i];
-        target.acc = host.agg.merge(target.acc, other.acc);
-        target.count += other.count;
+        this.mergeInto(target, other);
         if (other.end > target.end) target.end = other.end;
         if (other.state !== FIRED) host.openWindows--;
         other.state = DEAD;
@@ -178,20 +298,20 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       if (end > target.end) target.end = end;
       target.state = OPEN;
     }
-    target.acc = host.agg.add(target.acc, event.value, t);
-    target.count++;
+    this.addValue(target, event.value, t);
     if (isDue(target.end, w, true)) {
       // Merged entirely behind the watermark: the correction goes out now.
       host.openWindows--;
       target.state = FIRED;
-      host.emitWindow(ks.key, target.start, target.end, target.count, 'late', target.acc);
+      this.emitSession(ks, target, 'late');
       this.schedule(target, target.end + host.allowedLateness);
       return;
     }
     if (host.trackDirty) target.state = DIRTY;
-    // A timer at or before the end is enough: when it comes due it moves to the real end.
-    if (!(target.timerAt <= target.end)) this.schedule(target, target.end);
-    if (host.emitUpdates) host.emitWindow(ks.key, target.start, target.end, target.count, 'update', target.acc);
+    // A timer at or before the end (and the next cut) is enough: when it comes due it moves to the real one.
+    const due = this.dueAt(target);
+    if (!(target.timerAt <= due)) this.schedule(target, due);
+    if (host.emitUpdates) this.emitSession(ks, target, 'update', t);
   }
 
   /** The session's timer came due (its timer is cleared). */
@@ -200,11 +320,12 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     if (s.state !== FIRED) {
       // Extended by events since the timer was set: wait for the real end.
       if (!isDue(s.end, w, true)) {
-        this.schedule(s, s.end);
+        if (s.parts !== null) this.fireCuts(ks, s, w);
+        this.schedule(s, this.dueAt(s));
         return;
       }
       this.host.openWindows--;
-      this.host.emitWindow(ks.key, s.start, s.end, s.count, 'final', s.acc);
+      this.emitSession(ks, s, 'final');
       const purgeAt = s.end + this.host.allowedLateness;
       if (this.retain && !isDue(purgeAt, w, true)) {
         s.state = FIRED;
@@ -231,7 +352,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       s.timerAt = NaN;
       if (s.state !== FIRED) {
         this.host.openWindows--;
-        this.host.emitWindow(ks.key, s.start, s.end, s.count, 'final', s.acc);
+        this.emitSession(ks, s, 'final');
       }
       s.state = DEAD;
     }
@@ -246,7 +367,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     for (const s of ks.sessions) {
       if (s.state !== DIRTY) continue;
       s.state = OPEN;
-      this.host.emitWindow(ks.key, s.start, s.end, s.count, 'early', s.acc);
+      this.emitSession(ks, s, 'early');
     }
   }
 
@@ -266,7 +387,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   snapshotKey(ks: SessionKey<ACC>): unknown {
     return {
       firedEnd: Number.isFinite(ks.firedEnd) ? ks.firedEnd : null,
-      sessions: ks.sessions.map((s) => [s.start, s.end, s.count, s.state, this.host.accToJSON(s.acc)]),
+      sessions: ks.sessions.map((s) => [s.start, s.end, s.count, s.state, s.parts === null ? this.host.accToJSON(s.acc) : { parts: s.parts.map((p) => [p.bucket, p.count, this.host.accToJSON(p.acc)]) }]),
     };
   }
 
@@ -274,14 +395,31 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     const what = `key ${JSON.stringify(ks.key)}`;
     const data = snapObject(json, what);
     const firedEnd = snapTimeOr(data.firedEnd, -Infinity, `${what} firedEnd`);
+    // Checked whole, accumulators read back, before the key gets any session.
     const sessions = snapArray(data.sessions, `${what} sessions`).map((entry, i) => {
-      const [start, end, count, state, acc] = snapArray(entry, `${what} session ${i}`, 5);
-      const [s, e] = snapWindow(start, end, `${what} session ${i}`);
-      return [s, e, snapCount(count, `${what} session ${i} count`), snapOneOf(state, [OPEN, DIRTY, FIRED], `${what} session ${i} state`), this.host.accFromJSON(acc)] as const;
+      const at = `${what} session ${i}`;
+      const [start, end, count, state, acc] = snapArray(entry, at, 5);
+      const [s, e] = snapWindow(start, end, at);
+      let whole: ACC | undefined;
+      let parts: { bucket: number; count: number; acc: ACC }[] | undefined;
+      if (this.maxDuration === undefined) {
+        whole = this.host.accFromJSON(acc);
+      } else {
+        const list = (acc as { parts?: unknown } | null)?.parts;
+        // Sessions saved before maxDuration was checked the current way hold no parts.
+        if (!Array.isArray(list)) throw new ConfigError('snapshot', 'holds sessions cut by an earlier maxDuration rule');
+        parts = list.map((part, j) => {
+          const [bucket, n, a] = snapArray(part, `${at} part ${j}`, 3);
+          return { bucket: snapTime(bucket, `${at} part ${j} bucket`), count: snapCount(n, `${at} part ${j} count`), acc: this.host.accFromJSON(a) };
+        });
+      }
+      return { start: s, end: e, count: snapCount(count, `${at} count`), state: snapOneOf(state, [OPEN, DIRTY, FIRED], `${at} state`), whole, parts };
     });
     ks.firedEnd = firedEnd;
-    for (const [start, end, count, state, acc] of sessions) {
-      const s = new Session<ACC>(start, end, acc, ks);
+    for (const { start, end, count, state, whole, parts } of sessions) {
+      const s = this.newSession(ks, start, end);
+      if (parts !== undefined) s.parts = parts;
+      else s.acc = whole as ACC;
       s.count = count;
       s.state = state;
       ks.sessions.push(s);
@@ -289,7 +427,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
         this.schedule(s, end + this.host.allowedLateness);
       } else {
         this.host.openWindows++;
-        this.schedule(s, end);
+        this.schedule(s, this.dueAt(s));
       }
     }
   }

@@ -1,12 +1,14 @@
 /**
  * Per-event sliding windows (Azure Stream Analytics SlidingWindow). For each key, events wait in
- * a small time-ordered buffer until the watermark reaches them, then enter the key's window in
- * event-time order. A result is emitted for every instant the window's content changes: when an
- * event enters at T the window is (T - size, T]; when events leave at X = their time + size (and
- * no event enters at X) the window is (X - size, X], emitted only if still non-empty. Every
- * result is 'final' (it fires once, when the watermark has reached its end). An event behind the
- * watermark cannot enter any more: it is late whatever the policy ('update' sends it out as a late
- * emission), because the windows it would change have been emitted.
+ * a small time-ordered buffer until the watermark passes them, then enter the key's window in
+ * event-time order. A result is emitted for every instant the window's content changes: when
+ * events enter at T the window is (T - size, T], one result for all the events at T; when events
+ * leave at X = their time + size (and no event enters at X) the window is (X - size, X], emitted
+ * only if still non-empty. Every result is 'final' and sent once, complete: it fires when the
+ * watermark has passed its end, because until then another event at that very instant is on
+ * time. An event behind the watermark cannot enter any more: it is late whatever the policy
+ * ('update' sends it out as a late emission), because the windows it would change have been
+ * emitted. flush() and an idle close fire the same windows: every entry and every exit left.
  *
  * Bounds: these windows are (end - size, end] under either `bounds` setting. A window that moves
  * with every event is defined by the instant at its end, so it must hold the event there; read as
@@ -17,22 +19,26 @@
  * for min/max, subtract-on-exit for count/sum/avg/variance, a queue for first/last/rate,
  * two-stacks for the rest (percentiles, distinct, custom aggregates).
  */
-import { dropFront } from '../drop-front';
 import { Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey } from './engine';
 import { SnapshotError, snapArray, snapObject, snapTime } from '../snapshot-check';
 
-/** Timer kinds, in the `start` slot so that at equal times entries fire before exits. */
+/** Timer kinds, in the `start` slot so that at equal times entries fire before exits (both fire once the watermark passes them). */
 const ENTER = 0;
 const EXIT = 1;
 
 /** A key's buffered and in-window events; the key itself waits in the timer heap. */
 export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
-  /** Buffered events (not yet reached by the watermark), ordered by time. */
+  /**
+   * Buffered events (not yet passed by the watermark), ordered by time: the first pendN slots.
+   * The arrays keep their capacity when they empty (nearly every in-order event passes through
+   * the buffer, and an array cut to length 0 gives its storage back and reallocates on the next push).
+   */
   pendT: number[];
   pendV: IN[];
+  pendN: number;
   win: SlidingAggregator<IN, OUT>;
 }
 
@@ -45,13 +51,13 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     super();
   }
 
-  /** An entry at T is due when the watermark reaches T; an exit at X only once it has passed X (an event at X may still come). */
-  protected dueAtEqual(ks: SlidingKey<IN, ACC, OUT>): boolean {
-    return ks.start === ENTER;
+  /** Entries at T and exits at X are due once the watermark has passed them: another event at that instant may still come. */
+  protected dueAtEqual(): boolean {
+    return false;
   }
 
   createKey(key: string, scope: Scope, seq: number): SlidingKey<IN, ACC, OUT> {
-    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], win: createSlidingAggregator(this.host.agg) };
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], pendN: 0, win: createSlidingAggregator(this.host.agg) };
   }
 
   add(ks: SlidingKey<IN, ACC, OUT>, event: StreamEvent<IN>, t: number): void {
@@ -62,35 +68,44 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
       return;
     }
     const pendT = ks.pendT;
-    if (pendT.length === 0 && t <= w) {
-      // In order and already reached by the watermark: enter straight away.
-      this.enter(ks, t, event.value);
-      this.reschedule(ks);
-      return;
+    const pendV = ks.pendV;
+    const n = ks.pendN;
+    let at = n;
+    while (at > 0 && pendT[at - 1] > t) {
+      pendT[at] = pendT[at - 1];
+      pendV[at] = pendV[at - 1];
+      at--;
     }
-    let at = pendT.length;
-    while (at > 0 && pendT[at - 1] > t) at--;
-    if (at === pendT.length) {
-      pendT.push(t);
-      ks.pendV.push(event.value);
-    } else {
-      pendT.splice(at, 0, t);
-      ks.pendV.splice(at, 0, event.value);
-    }
-    this.drain(ks, w);
+    pendT[at] = t;
+    pendV[at] = event.value;
+    ks.pendN = n + 1;
+    // Not passed by the watermark yet (t >= w): nothing can be due, the key's timer only may move.
+    if (at === 0) this.reschedule(ks);
   }
 
-  /** Emits everything the watermark `w` has reached, in event-time order. */
+  /** Emits everything the watermark `w` has passed (reached too, when inclusive), in event-time order. */
   private drain(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive = false): void {
     const pendT = ks.pendT;
+    const pendV = ks.pendV;
+    const n = ks.pendN;
     let taken = 0;
-    while (taken < pendT.length && pendT[taken] <= w) {
-      this.enter(ks, pendT[taken], ks.pendV[taken]);
-      taken++;
+    while (taken < n && (inclusive ? pendT[taken] <= w : pendT[taken] < w)) {
+      // All the events of one instant enter together: one window, one result.
+      const t = pendT[taken];
+      let last = taken + 1;
+      while (last < n && pendT[last] === t) last++;
+      this.enter(ks, pendT, pendV, taken, last);
+      taken = last;
     }
     if (taken > 0) {
-      dropFront(pendT, taken);
-      dropFront(ks.pendV, taken);
+      const left = n - taken;
+      for (let i = 0; i < left; i++) {
+        pendT[i] = pendT[i + taken];
+        pendV[i] = pendV[i + taken];
+      }
+      // The buffer holds no event it has let go of.
+      for (let i = left; i < n; i++) pendV[i] = undefined as IN;
+      ks.pendN = left;
     }
     this.exitUntil(ks, w, inclusive);
     this.reschedule(ks);
@@ -111,24 +126,32 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     }
   }
 
-  private enter(ks: SlidingKey<IN, ACC, OUT>, t: number, value: IN): void {
+  /** Enters the events from..to-1 of the buffer, which share one time T, and emits (T - size, T] once. */
+  private enter(ks: SlidingKey<IN, ACC, OUT>, times: number[], values: IN[], from: number, to: number): void {
     const host = this.host;
     const win = ks.win;
+    const t = times[from];
     this.exitUntil(ks, t, false);
     const size = this.size;
     const wasOpen = win.size > 0;
     win.popThrough(t - size);
-    if (win.size >= host.maxEventsPerWindow) {
-      host.dropped++;
-      return;
+    let entered = 0;
+    for (let i = from; i < to; i++) {
+      if (win.size >= host.maxEventsPerWindow) {
+        host.dropped++;
+        continue;
+      }
+      win.push(t, values[i]);
+      entered++;
     }
+    // All dropped by the limit: the window still holds maxEventsPerWindow events, unchanged.
+    if (entered === 0) return;
     if (!wasOpen) host.openWindows++;
-    win.push(t, value);
     host.emitResult(ks.key, t - size, t, win.size, 'final', win.result());
   }
 
   private reschedule(ks: SlidingKey<IN, ACC, OUT>): void {
-    const nextEnter = ks.pendT.length > 0 ? ks.pendT[0] : Infinity;
+    const nextEnter = ks.pendN > 0 ? ks.pendT[0] : Infinity;
     const oldest = ks.win.oldestTime();
     const nextExit = oldest === undefined ? Infinity : oldest + this.size;
     const heap = this.heap(ks.scope);
@@ -152,7 +175,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   /** A key waits for its next instant only; an idle scope must jump past its last exit. */
   override latestTimer(scope: Scope): number {
     return this.heap(scope).maxTime((ks) => {
-      const pending = ks.pendT.length > 0 ? ks.pendT[ks.pendT.length - 1] : -Infinity;
+      const pending = ks.pendN > 0 ? ks.pendT[ks.pendN - 1] : -Infinity;
       const newest = ks.win.newestTime() ?? -Infinity;
       return Math.max(ks.timerAt, Math.max(pending, newest) + this.size);
     });
@@ -162,9 +185,9 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     this.drain(ks, w, inclusive);
   }
 
+  /** Fires what an idle close would: every buffered entry, then every exit that leaves a non-empty window. */
   flush(ks: SlidingKey<IN, ACC, OUT>): void {
-    const pendT = ks.pendT;
-    for (let i = 0; i < pendT.length; i++) this.enter(ks, pendT[i], ks.pendV[i]);
+    this.drain(ks, Infinity, true);
     this.clear(ks);
   }
 
@@ -185,15 +208,16 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     ks.win.clear();
     ks.pendT = [];
     ks.pendV = [];
+    ks.pendN = 0;
     this.heap(ks.scope).remove(ks);
   }
 
   isEmpty(ks: SlidingKey<IN, ACC, OUT>): boolean {
-    return ks.win.size === 0 && ks.pendT.length === 0;
+    return ks.win.size === 0 && ks.pendN === 0;
   }
 
   snapshotKey(ks: SlidingKey<IN, ACC, OUT>): unknown {
-    return { window: ks.win.toJSON(), pending: ks.pendT.map((t, i) => [t, ks.pendV[i]]) };
+    return { window: ks.win.toJSON(), pending: ks.pendT.slice(0, ks.pendN).map((t, i) => [t, ks.pendV[i]]) };
   }
 
   restoreKey(ks: SlidingKey<IN, ACC, OUT>, json: unknown): void {
@@ -220,8 +244,9 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     }
     if (ks.win.size > 0) this.host.openWindows++;
     for (const [t, v] of pending) {
-      ks.pendT.push(t);
-      ks.pendV.push(v);
+      ks.pendT[ks.pendN] = t;
+      ks.pendV[ks.pendN] = v;
+      ks.pendN++;
     }
     this.reschedule(ks);
   }
