@@ -175,11 +175,13 @@ export class SequenceOperator<IN> implements StreamOperator {
       if (this.wm.advanceTo(now)) this.expireAll(now);
     } else if (this.idleTimeout > 0 && !this.idle && now - this.wm.lastInputAt >= this.idleTimeout && this.hasState()) {
       this.idle = true;
-      let to = this.wm.maxEventTime;
-      for (const ks of this.keys.values()) for (const pm of ks.matches) if (pm.startTime + this.within > to) to = pm.startTime + this.within;
-      // Without within a partial match never times out; the waiting events are still matched.
-      if (to !== Infinity) this.wm.advanceTo(to);
+      // Every waiting event first (they may start partial matches), then past every deadline.
+      this.wm.advanceTo(this.wm.maxEventTime);
       this.releaseUpTo(Infinity);
+      let to = this.wm.value;
+      for (const ks of this.keys.values()) for (const pm of ks.matches) if (pm.startTime + this.within > to) to = pm.startTime + this.within;
+      // Without within a partial match never times out.
+      if (to !== Infinity) this.wm.advanceTo(to);
       this.expireAll(this.wm.value);
     }
     this.forgetEmptyKeys();
