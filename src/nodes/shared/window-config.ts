@@ -51,7 +51,7 @@ function positiveDuration(value: unknown, field: string): number {
 }
 
 /** A duration field where blank means 0 (or "off"). */
-function optionalDuration(value: unknown, field: string): number {
+export function optionalDuration(value: unknown, field: string): number {
   if (isBlank(value)) return 0;
   const ms = parseDuration(value as string | number, field, { allowZero: true });
   if (!(ms >= 0)) throw new ConfigError(field, `must be 0 or more (got ${String(value)})`);
@@ -59,7 +59,7 @@ function optionalDuration(value: unknown, field: string): number {
 }
 
 /** A positive integer field where blank means unlimited. */
-function optionalLimit(value: unknown, field: string): number {
+export function optionalLimit(value: unknown, field: string): number {
   if (isBlank(value)) return Infinity;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(field, `must be a whole number of at least 1, or empty for no limit (got ${String(value)})`);
