@@ -219,6 +219,28 @@
       };
     },
 
+    /** Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can); filter and sequence steps share it. */
+    ruleProblem: function (r) {
+      var given = function (x) { return x !== "" && x !== undefined && x !== null; };
+      var num = function (x) { return x !== "" && x !== undefined && !isNaN(Number(x)); };
+      if (r.op === "between" && !(given(r.value) && given(r.value2) && num(r.value) === num(r.value2))) return "between needs two numbers (or two texts)";
+      if (["gt", "gte", "lt", "lte", "eq", "neq", "contains"].indexOf(r.op) >= 0 && !given(r.value)) return r.op + " needs a value";
+      if (r.op === "regex") { try { new RegExp(r.value, r.value2 || ""); } catch (e) { return "invalid regular expression"; } }
+      if (r.op === "jsonata") { if (!r.value) return "jsonata needs an expression"; try { jsonata(r.value); } catch (e) { return "invalid JSONata"; } }
+      return "";
+    },
+
+    /** Why a duration that may be negative ("-30s", interval join bounds) is not usable ("" when it is). */
+    signedDurationProblem: function (v, opts) {
+      return S.durationProblem(String(v === undefined || v === null ? "" : v).replace(/^\s*-/, ""), $.extend({ zero: true }, opts));
+    },
+
+    /** Milliseconds of a duration that may be negative. */
+    signedDurationMs: function (v) {
+      var text = String(v === undefined || v === null ? "" : v).trim();
+      return text.charAt(0) === "-" ? -S.durationMs(text.slice(1)) : S.durationMs(text);
+    },
+
     /** Wraps a validator so it only applies while the node's window type is one of `types`. */
     when: function (types, validator, active) {
       return function (v, opt) {
