@@ -5,7 +5,8 @@
  * are one binary search and a scan of the matches. A left event expires once no right event
  * that is still on time can fall in its interval (watermark − lateness > a + upper), a right
  * event once watermark − lateness > b − lower; an unmatched event of an outer side is emitted
- * when it expires.
+ * when it expires. Expired events are dropped whenever their key gets an event, and by the
+ * operator's timer for keys that go quiet.
  */
 import { Buffered, JoinHost, JoinKey, JoinSide, JoinStrategy } from './join-types';
 import { TimeBuffer } from './time-buffer';
@@ -22,7 +23,9 @@ export class IntervalJoin<IN> implements JoinStrategy<IN> {
     return time < watermark - this.host.allowedLateness;
   }
 
-  add(ks: JoinKey<IN>, side: JoinSide, event: Buffered<IN>): void {
+  add(ks: JoinKey<IN>, side: JoinSide, event: Buffered<IN>, watermark: number): void {
+    // The key's own events keep its buffers tight; the timer only has to catch keys that go quiet.
+    this.expire(ks, watermark);
     const left = side === 'left';
     const mine = left ? ks.left : ks.right;
     if (mine.size >= this.host.maxEventsPerWindow) return this.host.drop();
@@ -50,9 +53,16 @@ export class IntervalJoin<IN> implements JoinStrategy<IN> {
   }
 
   dueAt(ks: JoinKey<IN>): number {
+    // An outer side is due exactly when its first event expires (its unmatched events leave then);
+    // an inner side only needs its memory back, so a quiet key is visited a grace period later
+    // and a busy one (which drains itself in add) rarely at all.
+    const grace = Math.max(1000, this.upper - this.lower);
     const l = ks.left.first();
     const r = ks.right.first();
-    const at = Math.min(l === undefined ? Infinity : l.time + this.upper, r === undefined ? Infinity : r.time - this.lower);
+    const at = Math.min(
+      l === undefined ? Infinity : l.time + this.upper + (this.host.leftOuter ? 0 : grace),
+      r === undefined ? Infinity : r.time - this.lower + (this.host.rightOuter ? 0 : grace),
+    );
     return at + this.host.allowedLateness;
   }
 

@@ -220,11 +220,16 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     return ks;
   }
 
+  /**
+   * Queues the key at the watermark its state next needs. A key already queued earlier stays
+   * there: when it comes due, expire() finds what is due then and the key is queued again, so a
+   * busy key costs one heap update per due time, not one per event.
+   */
   private reschedule(ks: JoinKey<IN>): void {
     const at = this.strategy.dueAt(ks);
     if (at === Infinity) {
-      if (ks.heapIndex >= 0) this.timers.remove(ks);
-    } else if (at !== ks.timerAt || ks.heapIndex < 0) {
+      if (ks.heapIndex >= 0 && this.strategy.open(ks) === 0) this.timers.remove(ks);
+    } else if (ks.heapIndex < 0 || at < ks.timerAt) {
       this.timers.schedule(ks, at);
     }
   }
