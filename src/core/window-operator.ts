@@ -70,6 +70,7 @@ import { SessionEngine } from './engines/session-engine';
 import { SlidingEventEngine } from './engines/sliding-event-engine';
 import { CountEngine } from './engines/count-engine';
 import { checkCountWindow } from './assigners/global-count';
+import { finiteOrNull, nonNegative, oneOf, positiveLimit } from './option-checks';
 
 /** How a WindowOperator windows, times, limits and emits; durations in ms. */
 export interface WindowOperatorOptions<IN, ACC, OUT> {
@@ -506,32 +507,4 @@ function offsetOk(value: unknown): void {
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
     throw new ConfigError('offset', `must be a duration in ms, got ${describeValue(value)}`);
   }
-}
-
-function nonNegative(value: unknown, field: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(field, `must be a duration of 0 ms or more, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function positiveLimit(value: unknown, field: string): number {
-  if (value === undefined || value === null || value === Infinity) return Infinity;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(field, `must be a whole number ≥ 1 (or unset for no limit), got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined || value === null || value === '') return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new ConfigError(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`);
-  }
-  return value as T;
-}
-
-function finiteOrNull(n: number): number | null {
-  return Number.isFinite(n) ? n : null;
 }

@@ -3,10 +3,9 @@ import { ConfigError, InputError, describeValue } from '../core/errors';
 import { JoinOperator, JoinSpec } from '../core/join/join-operator';
 import { JoinResult, JoinSide } from '../core/join/join-types';
 import { compilePath } from '../core/path';
-import { batchError, forEachInBatch } from './shared/batch';
+import { eachEventOf } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { EventMapper, compileEventMapper, normaliseProperty } from './shared/event-mapper';
-import { isBatch } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { WindowConfig, optionalDuration, optionalLimit, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -148,14 +147,7 @@ export = (RED: RedAPI) => {
         custom: { operator, timeMode: left.timeMode, timed: left.timeMode === 'processing' || idleTimeout > 0, openLabel: join.mode === 'interval' ? 'buffered' : 'open' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: left.timeMode === 'processing' || left.timeLabel === '',
-        handle: (msg, _send, now) => {
-          if (!isBatch(msg)) return add(msg, now);
-          const { bad, first } = forEachInBatch(msg.payload, (item) => add(item as NodeMessage, now));
-          if (bad) {
-            host.countRejected(bad - 1);
-            throw batchError(bad, msg.payload.length, first);
-          }
-        },
+        handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
       });
     } catch (err) {
       failOnConfig(node, err);

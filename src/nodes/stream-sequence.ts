@@ -2,10 +2,9 @@ import { CollectedEvent, collectedEvent } from '../core/collect-events';
 import { ConfigError } from '../core/errors';
 import { SequenceStep } from '../core/sequence/pattern';
 import { SequenceOperator, SequenceResult } from '../core/sequence/sequence-operator';
-import { batchError, forEachInBatch } from './shared/batch';
+import { eachEventOf } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
-import { isBatch } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { WindowConfig, optionalDuration, optionalLimit } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -88,14 +87,7 @@ export = (RED: RedAPI) => {
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         statusText: () => `${operator.matched} matched${operator.timeouts ? ` · ${operator.timeouts} timed out` : ''}`,
-        handle: (msg, _send, now) => {
-          if (!isBatch(msg)) return add(msg, now);
-          const { bad, first } = forEachInBatch(msg.payload, (item) => add(item as NodeMessage, now));
-          if (bad) {
-            host.countRejected(bad - 1);
-            throw batchError(bad, msg.payload.length, first);
-          }
-        },
+        handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
       });
     } catch (err) {
       failOnConfig(node, err);

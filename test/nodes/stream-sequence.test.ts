@@ -79,6 +79,14 @@ describe('stream-sequence node', () => {
     assert.match(d.caught[0].error.message, /msg.timestamp is undefined/);
   });
 
+  it('takes a batch: each element is one event; a bad element is reported once and the others still count', async () => {
+    const d = await deploy('stream-sequence', { steps: [level('w', 'warning', { times: '{2}' })], contiguity: 'strict' });
+    d.send({ batch: true, payload: [reading('k', 'warning', 0), { topic: 'k', payload: { level: 'warning' } }, reading('k', 'warning', S)] });
+    await until(() => d.caught.length === 1 && d.out[0].length === 1, 'an error and a match');
+    assert.match(d.caught[0].error.message, /1 of 3 elements rejected; first: msg.timestamp is undefined/);
+    assert.match(await statusSoon(d.node), /1 rejected/);
+  });
+
   it('stops on a bad setting with a red status naming the field', async () => {
     for (const [config, field] of [
       [{ steps: [] }, 'steps'],
