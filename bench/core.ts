@@ -8,6 +8,7 @@ import { avgAggregate, compileAggregations, countAggregate, maxAggregate, percen
 import { floorMod } from '../src/core/assigners/floor-mod';
 import { AggregateFunction, Emission, StreamEvent, WindowSpec } from '../src/core/types';
 import { WindowOperator } from '../src/core/window-operator';
+import { aThenBCase, intervalJoinCase, patternHeaps, threeInARowCase } from './core-patterns';
 
 const JSON_OUT = process.argv.includes('--json');
 const ROUNDS = 5;
@@ -495,7 +496,7 @@ function fmt(n: number): string {
 /** Runs one case in this process and prints its figures as JSON (the parent collects them). */
 function runCase(name: string): void {
   if (name === 'heap') {
-    console.log(JSON.stringify({ heap_bytes_per_window: heapPerWindow(), sliding: heapPerSlidingEvent() }));
+    console.log(JSON.stringify({ heap_bytes_per_window: heapPerWindow(), sliding: heapPerSlidingEvent(), patterns: patternHeaps() }));
     return;
   }
   const make = CASES[name];
@@ -512,6 +513,9 @@ const CASES: Record<string, () => Case> = {
   sliding_stddev_10000_events: () => slidingNumeric('stddev', 10_000),
   session_count_1000_keys: sessionCount,
   tumbling_p95_100_keys: tumblingP95,
+  interval_join_100_keys: intervalJoinCase,
+  sequence_3_in_a_row: threeInARowCase,
+  sequence_a_then_b_no_c: aThenBCase,
 };
 
 /** Each case runs in its own node process, so one case's JIT feedback does not slow another's. */
@@ -541,6 +545,8 @@ function main(): void {
   out.heap_bytes_per_window = heap;
   const sliding = heaps.sliding as { window: number; messages: number } | null;
   out.heap_bytes_per_sliding_avg_event = sliding;
+  const patterns = heaps.patterns as { join_bytes_per_event: number; sequence_bytes_per_partial_match: number } | null;
+  out.heap_patterns = patterns;
   if (JSON_OUT) {
     console.log(JSON.stringify(out));
   } else {
@@ -555,6 +561,9 @@ function main(): void {
         `heap per event in a per-event sliding avg window of 10,000 events: ${sliding.window} bytes, ` +
           `vs ${sliding.messages} bytes per message it was fed (ratio ${(sliding.window / sliding.messages).toFixed(3)})`,
       );
+    }
+    if (patterns !== null) {
+      console.log(`heap per kept event of an interval join (100,000 waiting): ${patterns.join_bytes_per_event} bytes; per open partial match of a sequence (100,000 keys): ${patterns.sequence_bytes_per_partial_match} bytes`);
     }
   }
 }

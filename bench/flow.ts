@@ -227,6 +227,14 @@ const SCENARIOS: Scenario[] = [
     name: 'filter', label: 'stream-filter payload between 10 and 90', baseline: 'twoHop', make: reading,
     chain: [{ type: 'stream-filter', windowType: 'none', rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all', outputs: 1 }],
   },
+  {
+    name: 'join', label: 'stream-join interval [0, 100ms], 10 keys, 1 left per 10', baseline: 'twoHop', make: (i) => ({ ...reading(i), stream: Math.floor(i / KEYS) % 10 === 0 ? 'door' : 'temperature' }),
+    chain: [{ type: 'stream-join', sideProperty: 'stream', leftSide: 'door', rightSide: 'temperature', keyProperty: 'topic', joinMode: 'interval', lower: '0', upper: '100ms', joinType: 'inner' }],
+  },
+  {
+    name: 'sequence', label: 'stream-sequence 3 readings > 50 in a row, 10 keys', baseline: 'twoHop', make: reading,
+    chain: [{ type: 'stream-sequence', steps: [{ name: 'high', rules: [{ property: 'payload', op: 'gt', value: '50' }], times: '{3}' }], contiguity: 'strict', outputs: 1 }],
+  },
   { name: 'smoothMean100', label: 'smooth mean over 100 (core practice)', baseline: 'twoHop', make: single, chain: [{ type: 'smooth', action: 'mean', count: '100', property: 'payload', mult: 'single', reduce: false, round: '' }] },
   { name: 'smoothMean10000', label: 'smooth mean over 10,000', baseline: 'twoHop', make: single, chain: [{ type: 'smooth', action: 'mean', count: '10000', property: 'payload', mult: 'single', reduce: false, round: '' }] },
   { name: 'smoothMax100', label: 'smooth max over 100', baseline: 'twoHop', make: single, chain: [{ type: 'smooth', action: 'max', count: '100', property: 'payload', mult: 'single', reduce: false, round: '' }] },

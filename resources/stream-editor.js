@@ -221,6 +221,54 @@
       };
     },
 
+    /** The constructs a linear-time (RE2) regex rule cannot run, as the node says at deploy ("" when none). */
+    unsupportedRegex: function (pattern) {
+      var inClass = false;
+      for (var i = 0; i < pattern.length; i++) {
+        var c = pattern[i];
+        if (c === "\\") {
+          var next = pattern[i + 1] || "";
+          if (!inClass && ((next >= "1" && next <= "9") || (next === "k" && pattern[i + 2] === "<"))) return "backreferences";
+          i++;
+        } else if (inClass) { if (c === "]") inClass = false; }
+        else if (c === "[") inClass = true;
+        else if (c === "(" && /^\(\?(=|!|<=|<!)/.test(pattern.slice(i))) return "lookahead/lookbehind";
+      }
+      return "";
+    },
+
+    /** Why a regex rule cannot run ("" when it can): a pattern, valid, without what RE2 refuses. */
+    regexProblem: function (r) {
+      var literal = /^\/([\s\S]+)\/([a-z]*)$/.exec(r.value || "");
+      var pattern = literal ? literal[1] : r.value;
+      if (!pattern) return "regex needs a pattern";
+      try { new RegExp(pattern, ((literal ? literal[2] : r.value2) || "").replace(/[gy]/g, "")); } catch (e) { return "invalid regular expression"; }
+      var construct = S.unsupportedRegex(pattern);
+      return construct ? "regex " + construct + " cannot be used (linear-time engine: no backreferences, no lookahead or lookbehind)" : "";
+    },
+
+    /** Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can); filter and sequence steps share it. */
+    ruleProblem: function (r) {
+      var given = function (x) { return x !== "" && x !== undefined && x !== null; };
+      var num = function (x) { return x !== "" && x !== undefined && !isNaN(Number(x)); };
+      if (r.op === "between" && !(given(r.value) && given(r.value2) && num(r.value) === num(r.value2))) return "between needs two numbers (or two texts)";
+      if (["gt", "gte", "lt", "lte", "eq", "neq", "contains"].indexOf(r.op) >= 0 && !given(r.value)) return r.op + " needs a value";
+      if (r.op === "regex") { var bad = S.regexProblem(r); if (bad) return bad; }
+      if (r.op === "jsonata") { if (!r.value) return "jsonata needs an expression"; try { jsonata(r.value); } catch (e) { return "invalid JSONata"; } }
+      return "";
+    },
+
+    /** Why a duration that may be negative ("-30s", interval join bounds) is not usable ("" when it is). */
+    signedDurationProblem: function (v, opts) {
+      return S.durationProblem(String(v === undefined || v === null ? "" : v).replace(/^\s*-/, ""), $.extend({ zero: true }, opts));
+    },
+
+    /** Milliseconds of a duration that may be negative. */
+    signedDurationMs: function (v) {
+      var text = String(v === undefined || v === null ? "" : v).trim();
+      return text.charAt(0) === "-" ? -S.durationMs(text.slice(1)) : S.durationMs(text);
+    },
+
     /** Wraps a validator so it only applies while the node's window type is one of `types`. */
     when: function (types, validator, active) {
       return function (v, opt) {

@@ -477,6 +477,82 @@ function kafkaExample() {
   return f.nodes;
 }
 
+const DOORS = `// A door opens every 20 s, in turn in the kitchen, the garage (no thermometer there) and the hall.
+const rooms = ['kitchen', 'garage', 'hall'];
+const n = context.get('n') || 0;
+context.set('n', n + 1);
+const room = rooms[n % rooms.length];
+return { stream: 'door', topic: room, payload: { room, open: true }, timestamp: Date.now() };`;
+
+function joinExample() {
+  const f = flow('join');
+  comment(f, 'Join: each door opening with the temperature readings of the same room in the next minute', [
+    'Thermometers in the kitchen and the hall send a reading every 10 s (msg.topic = room); a change node marks them',
+    '`msg.stream = "temperature"`. A function node opens a door every 20 s, in turn in the kitchen, the garage and the hall',
+    '(`msg.stream = "door"`).',
+    '',
+    'The join node tells the inputs apart by `msg.stream` (left: door, right: temperature), keys both by msg.topic (the room)',
+    'and pairs each door opening with every reading of the same room from 0 to 1 minute after it (an interval join):',
+    '`msg.payload = { left: <door event>, right: <reading> }`, `msg.join` has both event times.',
+    '',
+    'It is a **left** join: a door opening in the garage finds no reading, and leaves on port 2 once its minute has passed.',
+    'Switch **Join by** to *window* to pair the events of the same 1-minute window instead.',
+  ].join('\n'));
+  const sim = sensors(f, 0, 1, { name: 'room thermometers', ids: 'kitchen,hall', fields: 'temperature', interval: '10s', anomalyRate: 0 });
+  const mark = f.add('change', 1, 1, { name: 'stream = temperature', rules: [{ t: 'set', p: 'stream', pt: 'msg', to: 'temperature', tot: 'str' }] }, [[]]);
+  const tick = f.add('inject', 0, 2, { name: 'every 20 s', props: [], repeat: '20', crontab: '', once: true, onceDelay: '1', topic: '' }, [[]]);
+  const doors = f.add('function', 1, 2, { name: 'door opens', func: DOORS, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [[]]);
+  const join = f.add('stream-join', 2, 1, {
+    ...eventMapping, name: 'door + temperature / 1m', sideProperty: 'stream', sideMatch: 'equals', leftSide: 'door',
+    rightSide: 'temperature', rightKeyProperty: '', joinMode: 'interval', lower: '0', upper: '1m', joinType: 'left', maxOutOfOrder: '1s', outputs: 2,
+  }, [[], []]);
+  f.wire(sim, mark);
+  f.wire(mark, join);
+  f.wire(tick, doors);
+  f.wire(doors, join);
+  f.wire(join, debug(f, 3, 1, 'door with temperatures', 'payload'));
+  f.wire(join, debug(f, 3, 2, 'doors without a reading', 'true'), 1);
+  return f.nodes;
+}
+
+const PUMP = `// A pump's event log, one entry every 5 s: warnings, starts, stops and a fault, then over again.
+const log = ['ok', 'warning', 'warning', 'warning', 'ok', 'start', 'running', 'stop', 'start', 'fault', 'stop', 'start', 'ok'];
+const n = context.get('n') || 0;
+context.set('n', n + 1);
+return { topic: 'pump-1', payload: { level: log[n % log.length], step: n }, timestamp: Date.now() };`;
+
+function sequenceExample() {
+  const f = flow('sequence');
+  comment(f, 'Sequence: three warnings in a row, and a start followed by a stop within 30 s without a fault', [
+    'A function node plays a pump\'s event log (msg.payload.level), one entry every 5 s.',
+    '',
+    '**three warnings in a row**: one step `warning` (`payload.level eq warning`) repeated `{3}`, strict contiguity: an `ok`',
+    'between the warnings breaks the run. msg.payload.warning holds the three events.',
+    '',
+    '**start → stop without fault**: steps `start`, *not* `fault`, `stop`, within 30 s, relaxed contiguity (other entries may',
+    'come between). A start followed by a fault before its stop is no match; a start whose stop does not come within 30 s',
+    'leaves on port 2 as a timed-out partial match.',
+  ].join('\n'));
+  const tick = f.add('inject', 0, 1, { name: 'every 5 s', props: [], repeat: '5', crontab: '', once: true, onceDelay: '1', topic: '' }, [[]]);
+  const pump = f.add('function', 1, 1, { name: 'pump log', func: PUMP, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [[]]);
+  const level = (name, value, extra = {}) => ({ name, rules: [{ property: 'payload.level', op: 'eq', value }], times: '', not: false, ...extra });
+  const common = { ...eventMapping, maxOutOfOrder: '0', maxPartialMatches: '100' };
+  const warnings = f.add('stream-sequence', 2, 1, {
+    ...common, name: 'three warnings in a row', steps: [level('warning', 'warning', { times: '{3}' })], within: '', contiguity: 'strict', skip: 'past-last-event', outputs: 1,
+  }, [[]]);
+  const cycle = f.add('stream-sequence', 2, 2, {
+    ...common, name: 'start → stop within 30s, no fault', steps: [level('start', 'start'), level('fault', 'fault', { not: true }), level('stop', 'stop')],
+    within: '30s', contiguity: 'relaxed', skip: 'past-last-event', outputs: 2,
+  }, [[], []]);
+  f.wire(tick, pump);
+  f.wire(pump, warnings);
+  f.wire(pump, cycle);
+  f.wire(warnings, debug(f, 3, 1, 'three warnings in a row', 'payload'));
+  f.wire(cycle, debug(f, 3, 2, 'start → stop without fault', 'payload'));
+  f.wire(cycle, debug(f, 3, 3, 'start without stop in 30 s', 'true'), 1);
+  return f.nodes;
+}
+
 const EXAMPLES = {
   '01 IoT sensor pipeline': iotPipeline,
   '02 Tumbling window': tumblingWindow,
@@ -488,12 +564,14 @@ const EXAMPLES = {
   '08 Detect anomalies': detectExample,
   '09 MQTT in and out': mqttExample,
   '10 Kafka in, window, Kafka out': kafkaExample,
+  '11 Join door and temperature': joinExample,
+  '12 Sequence patterns': sequenceExample,
 };
 
 /** The editor draws as many ports as `outputs` says; keep it equal to the wires. */
 function syncOutputs(nodes) {
   for (const n of nodes) {
-    if (/^stream-(\w+-window|aggregate|filter|detect)$/.test(n.type) && n.wires) n.outputs = n.wires.length;
+    if (/^stream-(\w+-window|aggregate|filter|detect|join|sequence)$/.test(n.type) && n.wires) n.outputs = n.wires.length;
   }
   return nodes;
 }

@@ -22,6 +22,15 @@ export interface CollectedEvent {
   metadata?: unknown;
 }
 
+/** The record of one event: `{ timestamp, topic, payload }`, plus eventId, eventType and metadata when present. */
+export function collectedEvent(input: CollectInput, time: number): CollectedEvent {
+  const record: CollectedEvent = { timestamp: time, topic: input.topic, payload: input.payload };
+  if (input.eventId !== undefined) record.eventId = input.eventId;
+  if (input.eventType !== undefined) record.eventType = input.eventType;
+  if (input.metadata !== undefined) record.metadata = input.metadata;
+  return record;
+}
+
 const byTime = (a: CollectedEvent, b: CollectedEvent): number => a.timestamp - b.timestamp;
 
 /** An AggregateFunction whose result is the window's events sorted by event time (stable for equal times). */
@@ -29,11 +38,7 @@ export function collectEvents<T extends CollectInput = CollectInput>(): Aggregat
   return {
     createAccumulator: () => [],
     add(acc, input, time) {
-      const record: CollectedEvent = { timestamp: time, topic: input.topic, payload: input.payload };
-      if (input.eventId !== undefined) record.eventId = input.eventId;
-      if (input.eventType !== undefined) record.eventType = input.eventType;
-      if (input.metadata !== undefined) record.metadata = input.metadata;
-      acc.push(record);
+      acc.push(collectedEvent(input, time));
       return acc;
     },
     merge(a, b) {

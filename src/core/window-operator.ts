@@ -50,11 +50,10 @@
  * forgotten (in advance(), or when maxKeys is reached; with watermarkScope 'key' only then, and
  * such a key's clock starts afresh when it comes back).
  */
-import { ConfigError, InputError, describeValue } from './errors';
+import { ConfigError, describeValue } from './errors';
 import {
   AggregateFunction,
   Emission,
-  FutureDataPolicy,
   EmitStrategy,
   Firing,
   Key,
@@ -68,8 +67,8 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
-import { MAX_DURATION, MAX_EVENT_TIME, describeSpan, timeUnitHint } from './time-range';
-import { outOfRange } from './event-time';
+import { MAX_DURATION } from './time-range';
+import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
@@ -79,9 +78,10 @@ import { SessionEngine } from './engines/session-engine';
 import { SlidingEventEngine } from './engines/sliding-event-engine';
 import { CountEngine } from './engines/count-engine';
 import { checkCountWindow } from './assigners/global-count';
+import { finiteOrNull, nonNegative, oneOf, positiveLimit } from './option-checks';
 
 /** How a WindowOperator windows, times, limits and emits; durations in ms. */
-export interface WindowOperatorOptions<IN, ACC, OUT> {
+export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptions {
   /** Durations already in ms. */
   window: WindowSpec;
   aggregate: AggregateFunction<IN, ACC, OUT>;
@@ -107,19 +107,6 @@ export interface WindowOperatorOptions<IN, ACC, OUT> {
   maxKeys?: number;
   /** Default Infinity; events beyond it in one window are dropped and counted. */
   maxEventsPerWindow?: number;
-  /**
-   * Event time more than this ahead of processing time is a broken clock or a wrong unit, not
-   * data: one such event would move the stream's watermark past every open window. Default
-   * Infinity (no check); event time only.
-   */
-  maxFutureSkew?: number;
-  /** What happens to an event beyond maxFutureSkew: 'reject' (InputError, default) or 'clamp' to now + maxFutureSkew. */
-  futureData?: FutureDataPolicy;
-  /**
-   * Reads processing time when `now` passed to process() may be stale (nodes that do not read
-   * the clock per message); consulted only for an event that looks ahead of the clock.
-   */
-  clock?: () => number;
   /** Called synchronously from process, advance and flush. */
   onEmit: (e: Emission<IN, OUT>) => void;
   /**
@@ -148,8 +135,6 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   openWindows = 0;
   late = 0;
   dropped = 0;
-  /** Events whose time was beyond maxFutureSkew ahead of the clock (rejected or clamped). */
-  ahead = 0;
 
   private readonly spec: WindowSpec;
   private readonly bounds: WindowBounds;
@@ -159,9 +144,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly idleTimeout: number;
   private readonly keyScope: boolean;
   private readonly maxKeys: number;
-  private readonly maxFutureSkew: number;
-  private readonly clampFuture: boolean;
-  private readonly clock: (() => number) | undefined;
+  private readonly guard: EventTimeGuard;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
   private readonly onWindow: ((window: WindowInfo, result: OUT) => void) | undefined;
   private readonly engine: Engine<IN, KeyBase>;
@@ -208,12 +191,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
-    const skew = options.maxFutureSkew === Infinity ? Infinity : nonNegative(options.maxFutureSkew, 'maxFutureSkew', Infinity);
     // Count windows have no watermark for a future time to poison.
-    this.maxFutureSkew = options.window?.type === 'global' ? Infinity : skew;
-    this.clampFuture = oneOf(options.futureData, 'futureData', ['reject', 'clamp'], 'reject') === 'clamp';
-    if (options.clock !== undefined && typeof options.clock !== 'function') throw new ConfigError('clock', 'expected a function returning processing time in ms');
-    this.clock = options.clock;
+    this.guard = new EventTimeGuard(options.window?.type === 'global' ? { ...options, maxFutureSkew: Infinity } : options);
     this.engine = this.createEngine();
     this.scope = this.newScope();
   }
@@ -239,13 +218,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (this.processingTime) {
       t = now;
     } else {
-      t = event.time;
-      // One range check keeps every window computation exact (see time-range.ts); NaN fails it too.
-      if (!(t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME)) {
-        if (typeof t === 'number' && Number.isFinite(t)) throw outOfRange(t, 'time');
-        throw new InputError('time', `time: expected an event time in ms since the epoch, got ${describeValue(t)}`);
-      }
-      if (t > now + this.maxFutureSkew) t = this.aheadOfClock(t, now);
+      t = this.guard.check(event.time, now);
     }
     let ks = this.lastKs;
     if (ks === undefined || ks.key !== event.key) {
@@ -277,23 +250,6 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       const at = this.scopeWake(scope, this.hasPending(ks));
       if (at < this.keyWake) this.keyWake = at;
     }
-  }
-
-  /**
-   * An event time beyond maxFutureSkew ahead of `now`: checked again against a fresh clock
-   * (`now` may be stale), then rejected with the reason or clamped, and counted either way.
-   */
-  private aheadOfClock(t: number, now: number): number {
-    const fresh = this.clock !== undefined ? this.clock() : now;
-    const limit = fresh + this.maxFutureSkew;
-    if (t <= limit) return t;
-    this.ahead++;
-    if (this.clampFuture) return limit;
-    throw new InputError(
-      'time',
-      `event time ${new Date(t).toISOString()} is ${describeSpan(t - fresh)} ahead of the clock (maxFutureSkew ${describeSpan(this.maxFutureSkew)}); ` +
-        `check the sender's clock or the time unit${timeUnitHint(t)}`,
-    );
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -393,7 +349,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       maxEventTime: this.maxEventTime,
       late: this.late,
       dropped: this.dropped,
-      ahead: this.ahead,
+      ahead: this.guard.ahead,
     };
   }
 
@@ -411,7 +367,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       nextEarlyAt: finiteOrNull(this.nextEarlyAt),
       late: this.late,
       dropped: this.dropped,
-      ahead: this.ahead,
+      ahead: this.guard.ahead,
       keys,
     };
   }
@@ -454,7 +410,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.nextEarlyAt = snapTimeOr(snap.nextEarlyAt, Infinity, 'nextEarlyAt');
     this.late = snapCount(snap.late ?? 0, 'late');
     this.dropped = snapCount(snap.dropped ?? 0, 'dropped');
-    this.ahead = snapCount(snap.ahead ?? 0, 'ahead');
+    this.guard.ahead = snapCount(snap.ahead ?? 0, 'ahead');
     for (const entry of snap.keys as [string, unknown, unknown][]) {
       const ks = this.newKey(entry[0]);
       if (this.keyScope) ks.scope.wm.load(entry[2]);
@@ -614,32 +570,4 @@ function offsetOk(value: unknown): void {
   if (value !== undefined && (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION))) {
     throw new ConfigError('offset', `must be a duration in ms of at most ${MAX_DURATION}, got ${describeValue(value)}`);
   }
-}
-
-function nonNegative(value: unknown, field: string, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_DURATION)) {
-    throw new ConfigError(field, `must be a duration of 0 ms or more and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function positiveLimit(value: unknown, field: string): number {
-  if (value === undefined || value === null || value === Infinity) return Infinity;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(field, `must be a whole number ≥ 1 (or unset for no limit), got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined || value === null || value === '') return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new ConfigError(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`);
-  }
-  return value as T;
-}
-
-function finiteOrNull(n: number): number | null {
-  return Number.isFinite(n) ? n : null;
 }

@@ -30,6 +30,8 @@ const DIALOGS: DialogCase[] = [
   { type: 'stream-aggregate', select: { windowType: 'tumbling' }, headings: ['aggregations', 'event', 'window', 'time', 'output', 'limits'], duration: 'size' },
   { type: 'stream-filter', select: { windowType: 'session' }, headings: ['rules', 'event', 'window', 'time', 'output', 'limits'], duration: 'gap' },
   { type: 'stream-detect', select: { mode: 'window', windowType: 'sliding' }, headings: ['event', 'window'], duration: 'size' },
+  { type: 'stream-join', select: { joinMode: 'window' }, headings: ['sides', 'join', 'event', 'time', 'limits'], duration: 'size' },
+  { type: 'stream-sequence', select: {}, headings: ['steps', 'event', 'time', 'limits'], duration: 'within' },
 ];
 
 // Connector and sensor dialogs use the library's number and choice validators; config nodes open as config dialogs.
@@ -65,6 +67,17 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
     'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
       'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout maxKeys store',
     { pattern: 'anomaly', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '1m' },
+  ],
+  'stream-join': [
+    `${EVENT} maxOutOfOrder allowedLateness idleTimeout maxFutureSkew futureData maxKeys maxEventsPerWindow store sideProperty sideMatch leftSide rightSide rightKeyProperty joinMode lower upper windowType size slide offset joinType outputs`,
+    { sideProperty: 'topic', sideMatch: 'equals', leftSide: 'left', rightSide: 'right', rightKeyProperty: '', joinMode: 'interval', lower: '0', upper: '5m', windowType: 'tumbling', slide: '', joinType: 'inner' },
+  ],
+  'stream-sequence': [
+    `${EVENT} maxOutOfOrder idleTimeout maxFutureSkew futureData maxKeys maxEventsPerWindow store steps within contiguity skip maxPartialMatches outputs`,
+    {
+      steps: [{ name: 'warning', rules: [{ property: 'payload.level', op: 'eq', value: 'warning' }], times: '{3}', not: false }],
+      within: '', contiguity: 'strict', skip: 'past-last-event', maxPartialMatches: '100',
+    },
   ],
 };
 
@@ -246,6 +259,120 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       ];
     });
     assert.deepEqual(verdicts, ['at least 10ms', true, true, true, true, 'a whole number of at least 0, or empty']);
+  });
+
+  it('stream-join: interval bounds may be negative, upper not before lower; a bad side regex is explained; the port count follows the type', async () => {
+    const before = consoleErrors.length;
+    const id = await page.evaluate(addAndEdit, 'stream-join');
+    await page.locator('#node-input-lower').waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await page.locator('#node-input-size').isVisible(), false, 'window rows hidden for an interval join');
+    const expectError = async (field: string, value: string, reason: string) => {
+      const input = page.locator(`#node-input-${field}`);
+      await input.fill(value);
+      await input.press('Tab');
+      await page.waitForSelector(`#node-input-${field}.input-error`, { timeout: 5000 });
+      await input.hover();
+      await page.locator('.red-ui-popover', { hasText: reason }).first().waitFor({ state: 'visible', timeout: 5000 });
+    };
+    const expectFine = async (field: string, value: string) => {
+      await page.locator(`#node-input-${field}`).fill(value);
+      await page.locator(`#node-input-${field}`).press('Tab');
+      await page.waitForSelector(`#node-input-${field}:not(.input-error)`, { timeout: 5000 });
+    };
+    await expectFine('lower', '-5m');
+    await expectError('upper', '-10m', 'must not be before lower (-5m)');
+    await expectFine('upper', '5m');
+    await expectError('lower', 'soon', 'may be negative');
+    await expectFine('lower', '-30s');
+    await page.selectOption('#node-input-sideMatch', 'regex');
+    await expectError('leftSide', '^door(', 'invalid regular expression');
+    await expectFine('leftSide', '^door');
+    await expectError('rightSide', '', 'required');
+    await expectFine('rightSide', 'temperature');
+    await page.selectOption('#node-input-joinMode', 'window');
+    assert.equal(await page.locator('#node-input-lower').isVisible(), false, 'interval rows hidden for a window join');
+    await page.selectOption('#node-input-windowType', 'sliding');
+    await expectError('slide', '2m', 'must not be longer than the size (1m)');
+    await expectFine('slide', '30s');
+    await page.selectOption('#node-input-joinType', 'left');
+    await page.click('#node-dialog-ok');
+    await page.locator('#node-input-lower').waitFor({ state: 'detached', timeout: 10000 });
+    const saved = await page.evaluate((nodeId) => {
+      const n = (window as any).RED.nodes.node(nodeId);
+      return { outputs: n.outputs, lower: n.lower, leftSide: n.leftSide, joinMode: n.joinMode, slide: n.slide, valid: n.valid };
+    }, id);
+    assert.deepEqual(saved, { outputs: 2, lower: '-30s', leftSide: '^door', joinMode: 'window', slide: '30s', valid: true });
+    assert.deepEqual(consoleErrors.slice(before), []);
+  });
+
+  it('stream-sequence: edits steps (name, condition, repeat, negation), marks bad ones and saves them with the timeouts port', async () => {
+    const before = consoleErrors.length;
+    const id = await page.evaluate(addAndEdit, 'stream-sequence');
+    const rows = page.locator('#node-input-steps-container li');
+    await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await rows.count(), 1);
+    assert.equal(await rows.first().locator('.stream-step-name').inputValue(), 'warning');
+    const times = rows.first().locator('.stream-step-times');
+    await times.fill('{0}');
+    await times.press('Tab');
+    assert.equal(await times.evaluate((el) => el.classList.contains('input-error')), true, 'a repeat of {0} is marked');
+    await times.fill('{2,}');
+    await times.press('Tab');
+    assert.equal(await times.evaluate((el) => el.classList.contains('input-error')), false);
+    // Two more steps: a negation and a final step.
+    for (const [name, level, not] of [['fault', 'fault', true], ['stop', 'stop', false]] as [string, string, boolean][]) {
+      await page.click('.node-input-steps-container-row a.red-ui-editableList-addButton, #node-input-steps-container + .red-ui-editableList-addButton, .red-ui-editableList-addButton');
+      const row = rows.last();
+      if (not) await row.locator('.stream-step-not').selectOption('not');
+      await row.locator('.stream-step-name').fill(name);
+      await row.locator('.stream-step-value').fill(level);
+    }
+    assert.equal(await rows.last().locator('.stream-step-times').isVisible(), true);
+    assert.equal(await rows.nth(1).locator('.stream-step-times').isVisible(), false, 'a negation has no repeat count');
+    await page.locator('#node-input-within').fill('30s');
+    await page.check('#node-input-timeouts');
+    await page.click('#node-dialog-ok');
+    await page.locator('#node-input-within').waitFor({ state: 'detached', timeout: 10000 });
+    const saved = await page.evaluate((nodeId) => {
+      const n = (window as any).RED.nodes.node(nodeId);
+      return { outputs: n.outputs, within: n.within, steps: n.steps, valid: n.valid };
+    }, id);
+    assert.deepEqual(saved, {
+      outputs: 2, within: '30s', valid: true,
+      steps: [
+        { name: 'warning', rules: [{ property: 'payload.level', op: 'eq', value: 'warning' }], times: '{2,}', not: false },
+        { name: 'fault', rules: [{ property: 'payload', op: 'eq', value: 'fault' }], times: '', not: true },
+        { name: 'stop', rules: [{ property: 'payload', op: 'eq', value: 'stop' }], times: '', not: false },
+      ],
+    });
+    // The validator says what is wrong with a step list the dialog cannot fix by itself.
+    const verdicts = await page.evaluate(() => {
+      const v = (window as any).RED.nodes.getType('stream-sequence').defaults.steps.validate;
+      const step = (name: string, extra = {}) => ({ name, rules: [{ property: 'payload', op: 'eq', value: name }], times: '', not: false, ...extra });
+      return [
+        v.call({}, [], {}),
+        v.call({}, [step('a', { not: true }), step('b')], {}),
+        v.call({}, [step('a'), step('a')], {}),
+        v.call({}, [step('a', { rules: [{ op: 'jsonata', value: 'payload' }] })], {}),
+        v.call({}, [step('a', { times: '*' })], {}),
+        v.call({}, [step('a'), step('b', { not: true })], {}),
+      ];
+    });
+    assert.deepEqual(verdicts, [
+      'add at least one step',
+      'step 1: a pattern cannot start with a negation',
+      'step 2: name "a" is used twice',
+      'step 1: JSONata is not available in sequence steps',
+      'step 1: repeat must be empty (once), +, {n}, {n,} or {n,m} with 1 ≤ n ≤ m',
+      true,
+    ]);
+    const within = await page.evaluate(() => {
+      const v = (window as any).RED.nodes.getType('stream-sequence').defaults.within.validate;
+      const steps = [{ name: 'open', rules: [], not: false }, { name: 'closed', rules: [], not: true }];
+      return [v.call({ steps }, '', {}), v.call({ steps }, '5m', {})];
+    });
+    assert.deepEqual(within, ['a pattern that ends with a negation needs within (the time in which its event must not come)', true]);
+    assert.deepEqual(consoleErrors.slice(before), []);
   });
 
   it('keeps every saved property name and default of each dialog', async () => {

@@ -12,7 +12,7 @@ const root = path.join(__dirname, '..', '..');
 const shots = path.join(root, 'screenshots');
 const STREAM_TYPES = [
   'stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate',
-  'stream-filter', 'stream-detect', 'stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out', 'stream-sensor-sim',
+  'stream-filter', 'stream-detect', 'stream-join', 'stream-sequence', 'stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out', 'stream-sensor-sim',
 ];
 
 describe('editor and dashboard in Chromium (e2e)', function () {

@@ -90,6 +90,8 @@ const EXPECTED_OUTPUT: Record<string, string[]> = {
   '08 Detect anomalies.json': ['anomalies', 'scored readings'],
   '09 MQTT in and out.json': ['events'],
   '10 Kafka in, window, Kafka out.json': ['averages'],
+  '11 Join door and temperature.json': ['door with temperatures', 'doors without a reading'],
+  '12 Sequence patterns.json': ['three warnings in a row', 'start → stop without fault', 'start without stop in 30 s'],
 };
 
 const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();

@@ -15,12 +15,14 @@ import session = require('../../src/nodes/stream-session-window');
 import global = require('../../src/nodes/stream-global-window');
 import aggregate = require('../../src/nodes/stream-aggregate');
 import filter = require('../../src/nodes/stream-filter');
+import join = require('../../src/nodes/stream-join');
+import sequence = require('../../src/nodes/stream-sequence');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 helper.init(require.resolve('node-red'));
 
-export const NODES = [tumbling, sliding, session, global, aggregate, filter, catchNode];
+export const NODES = [tumbling, sliding, session, global, aggregate, filter, join, sequence, catchNode];
 
 export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

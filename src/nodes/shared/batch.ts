@@ -33,3 +33,17 @@ export function batchError(bad: number, total: number, first: Error | undefined)
   const property = first instanceof InputError ? first.property : 'msg.payload';
   return new InputError(property, `${bad} of ${total} elements rejected; first: ${first ? first.message : 'unknown'}`);
 }
+
+/**
+ * Runs `each` on a message, or on every element of a batch message (isBatch); bad elements are
+ * counted through `countRejected` and reported as one InputError, the good ones still count.
+ */
+export function eachEventOf(msg: { batch?: unknown; payload?: unknown }, each: (item: object) => void, countRejected: (n: number) => void): void {
+  if (msg.batch !== true || !Array.isArray(msg.payload)) return each(msg);
+  const { bad, first } = forEachInBatch(msg.payload, each);
+  if (bad) {
+    // The thrown error counts once more when the host reports it.
+    countRejected(bad - 1);
+    throw batchError(bad, msg.payload.length, first);
+  }
+}

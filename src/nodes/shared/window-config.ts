@@ -66,7 +66,7 @@ function positiveDuration(value: unknown, field: string): number {
 }
 
 /** A duration field where blank means 0 (or "off"). */
-function optionalDuration(value: unknown, field: string): number {
+export function optionalDuration(value: unknown, field: string): number {
   if (isBlank(value)) return 0;
   const ms = parseDuration(value as string | number, field, { allowZero: true });
   if (!(ms >= 0)) throw new ConfigError(field, `must be 0 or more (got ${String(value)})`);
@@ -74,7 +74,7 @@ function optionalDuration(value: unknown, field: string): number {
 }
 
 /** A positive integer field where blank means unlimited. */
-function optionalLimit(value: unknown, field: string): number {
+export function optionalLimit(value: unknown, field: string): number {
   if (isBlank(value)) return Infinity;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(field, `must be a whole number of at least 1, or empty for no limit (got ${String(value)})`);
@@ -149,8 +149,7 @@ export function parseOperatorSettings(config: WindowConfig, window: WindowSpec, 
     watermarkScope: oneOf(config.watermarkScope, 'watermarkScope', ['stream', 'key'] as const, 'stream'),
     maxKeys: keyLimit(config.maxKeys),
     maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
-    maxFutureSkew: futureSkew(config.maxFutureSkew),
-    futureData: oneOf(config.futureData, 'futureData', ['reject', 'clamp'] as const, 'reject'),
+    ...parseFutureSettings(config),
   };
 }
 
@@ -162,6 +161,14 @@ function keyLimit(value: unknown): number {
     throw new ConfigError('maxKeys', `must be a whole number from 1 to ${MAX_MAX_KEYS}, or empty for ${DEFAULT_MAX_KEYS} (got ${String(value)})`);
   }
   return n;
+}
+
+/** The guard against event times ahead of the clock, shared by every event-time operator. */
+export function parseFutureSettings(config: WindowConfig): { maxFutureSkew: number; futureData: FutureDataPolicy } {
+  return {
+    maxFutureSkew: futureSkew(config.maxFutureSkew),
+    futureData: oneOf(config.futureData, 'futureData', ['reject', 'clamp'] as const, 'reject'),
+  };
 }
 
 /** maxFutureSkew: empty means the default (1h), "off" turns the check off. */

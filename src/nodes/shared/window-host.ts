@@ -1,6 +1,7 @@
 import { WindowOperator } from '../../core/window-operator';
 import { InputError, toError } from '../../core/errors';
-import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, WindowInfo } from '../../core/types';
+import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, TimeMode, WindowInfo } from '../../core/types';
+import { StreamOperator } from '../../core/stream-operator';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { ThrottledWarning } from './throttled-warning';
@@ -16,6 +17,12 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   settings?: OperatorSettings;
   /** Required with settings. */
   aggregate?: AggregateFunction<IN, ACC, OUT>;
+  /**
+   * Instead of settings: an operator the node built (a join, a sequence), fed by the node's own
+   * handler with `arrivalTime` as processing time. `timed`: it needs advance() on the clock
+   * (processing time, idle timeout); `openLabel` names its open state in the status.
+   */
+  custom?: { operator: StreamOperator; timeMode: TimeMode; timed: boolean; openLabel: string };
   /** Node-RED context store for snapshots; '' or undefined = memory only. */
   store?: string;
   handle: InputHandler;
@@ -59,6 +66,8 @@ const MAX_DELAY = 0x7fffffff;
  */
 export class WindowHost<IN, ACC, OUT> {
   readonly operator: WindowOperator<IN, ACC, OUT> | undefined;
+  /** What the timer, flush, reset, snapshots and status drive: the window operator or the custom one. */
+  private readonly driven: StreamOperator | undefined;
   /** Messages (or batch elements) that could not be used. */
   rejected = 0;
   /** Messages handled (control messages excluded). */
@@ -111,8 +120,9 @@ export class WindowHost<IN, ACC, OUT> {
         clock: () => Date.now(),
       });
     }
+    this.driven = this.operator ?? opts.custom?.operator;
     const st = opts.settings;
-    this.timed = !!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early');
+    this.timed = (!!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early')) || !!opts.custom?.timed;
     this.clocked = this.timed || opts.arrivalTime !== false;
     this.now = Date.now();
     this.status = new ThrottledStatus(this.node, () => this.renderStatus());
@@ -157,6 +167,11 @@ export class WindowHost<IN, ACC, OUT> {
     }
   }
 
+  /** Where results go now: the send of the message being handled, node.send from a timer. */
+  get output(): SendFn {
+    return this.send;
+  }
+
   /** Processing time of the message being handled (Date.now() at arrival, see arrivalTime). */
   get arrivalTime(): number {
     return this.now;
@@ -175,6 +190,15 @@ export class WindowHost<IN, ACC, OUT> {
     return id !== undefined ? { topic, payload, window, _msgid: id } : { topic, payload, window };
   }
 
+  /** A result message like windowMessage's, with `info` as msg[name] (msg.join, msg.sequence) instead of msg.window. */
+  resultMessage(topic: unknown, payload: unknown, name: string, info: unknown): NodeMessage {
+    const cause = this.currentMsg;
+    const id = cause === undefined ? undefined : cause._msgid;
+    const msg: NodeMessage = id !== undefined ? { topic, payload, _msgid: id } : { topic, payload };
+    msg[name] = info;
+    return msg;
+  }
+
   /** Counts `n` unusable elements of a batch or window message (the handler then throws one error). */
   countRejected(n: number): void {
     this.rejected += n;
@@ -182,17 +206,17 @@ export class WindowHost<IN, ACC, OUT> {
 
   /** Emit every open window now (of `key` when given). */
   flush(key?: Key): void {
-    if (!this.operator) return;
+    if (!this.driven) return;
     this.now = Date.now();
-    this.operator.flush(this.now, key);
+    this.driven.flush(this.now, key);
     this.dirty = true;
     this.rearm();
   }
 
   /** Drop every open window (of `key` when given) without emitting. */
   reset(key?: Key): void {
-    if (!this.operator) return;
-    this.operator.reset(key);
+    if (!this.driven) return;
+    this.driven.reset(key);
     this.dirty = true;
   }
 
@@ -207,7 +231,7 @@ export class WindowHost<IN, ACC, OUT> {
     const queued = this.queue;
     this.queue = [];
     for (const q of queued) q.done();
-    if (this.store && this.operator && !removed && this.ready) {
+    if (this.store && this.driven && !removed && this.ready) {
       this.save(() => done());
     } else {
       done();
@@ -323,7 +347,7 @@ export class WindowHost<IN, ACC, OUT> {
 
   private rearm(): void {
     if (!this.timed || this.closed) return;
-    const at = this.operator!.nextWakeup();
+    const at = this.driven!.nextWakeup();
     if (at === undefined || at >= this.wakeAt) return;
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     this.wakeAt = at;
@@ -333,11 +357,11 @@ export class WindowHost<IN, ACC, OUT> {
   private readonly wake = (): void => {
     this.wakeTimer = undefined;
     this.wakeAt = Infinity;
-    if (this.closed || !this.operator) return;
+    if (this.closed || !this.driven) return;
     this.now = Date.now();
     this.send = this.nodeSend;
     try {
-      this.operator.advance(this.now);
+      this.driven.advance(this.now);
     } catch (err) {
       this.node.error(toError(err));
     }
@@ -347,7 +371,7 @@ export class WindowHost<IN, ACC, OUT> {
   };
 
   private restore(): void {
-    if (!this.store || !this.operator) {
+    if (!this.store || !this.driven) {
       this.ready = true;
       return;
     }
@@ -382,7 +406,7 @@ export class WindowHost<IN, ACC, OUT> {
       return;
     }
     try {
-      this.operator!.restore((saved as { operator: unknown }).operator);
+      this.driven!.restore((saved as { operator: unknown }).operator);
     } catch (e) {
       const why = toError(e).message;
       this.node.warn(`saved windows were discarded, they do not fit the current settings or are damaged (${why})`);
@@ -393,7 +417,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.dirty = false;
     let snapshot: unknown;
     try {
-      snapshot = { v: SNAPSHOT_VERSION, operator: this.operator!.snapshot() };
+      snapshot = { v: SNAPSHOT_VERSION, operator: this.driven!.snapshot() };
     } catch (err) {
       this.node.warn(`could not snapshot windows: ${toError(err).message}`);
       cb?.();
@@ -414,11 +438,11 @@ export class WindowHost<IN, ACC, OUT> {
   private renderStatus(): NodeStatus {
     const parts: string[] = [];
     let fill: NodeStatus['fill'] = 'green';
-    if (this.operator) {
-      const s = this.operator.stats();
+    if (this.driven) {
+      const s = this.driven.stats();
       const st = this.opts.settings;
-      parts.push(`${s.keys} key${s.keys === 1 ? '' : 's'}`, `${s.openWindows} open`);
-      if (Number.isFinite(s.watermark) && this.opts.settings?.timeMode === 'event') {
+      parts.push(`${s.keys} key${s.keys === 1 ? '' : 's'}`, `${s.openWindows} ${this.opts.custom?.openLabel ?? 'open'}`);
+      if (Number.isFinite(s.watermark) && (this.opts.settings?.timeMode ?? this.opts.custom?.timeMode) === 'event') {
         parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark))}`);
       }
       if (s.late) parts.push(`${s.late} late`);

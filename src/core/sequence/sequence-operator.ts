@@ -1,0 +1,435 @@
+/**
+ * The keyed sequence (pattern) operator, Flink CEP style: per key, events are matched in
+ * event-time order against an ordered list of steps (see pattern.ts, partial-match.ts).
+ *
+ * Time: one watermark for the stream = largest event time seen − maxOutOfOrder (processing time:
+ * the arrival time). Events wait in a buffer until the watermark reaches them and are then
+ * matched in event-time order (equal times in arrival order), so input shuffled within
+ * maxOutOfOrder gives the same matches as sorted input. An event behind the watermark is late:
+ * counted and dropped. With maxOutOfOrder 0 and ordered input nothing waits.
+ *
+ * within: every event of a match lies before the first event's time + within. A partial match
+ * times out once the watermark reaches that time (or an event at or after it is matched); it is
+ * then emitted as a timeout when onTimeout is given. A pattern ending in a negation completes
+ * at that moment instead, when no such event came.
+ *
+ * After a match (skip strategy, Flink's AfterMatchSkipStrategy): 'past-last-event' (default)
+ * drops every partial match that began at or before the match's last event, so an event is part
+ * of at most one match; 'to-next' drops the partial matches that began with the same event as
+ * the match; 'no-skip' keeps them all (overlapping matches).
+ *
+ * Limits: maxPartialMatches per key (new partial matches beyond it are dropped, the older ones
+ * stay), maxEventsPerWindow per partial match (one that would take more ends) and per key for the
+ * events waiting for the watermark, maxKeys. Every drop is counted in stats().dropped.
+ * idleTimeout: after that long without input (processing time) the watermark moves past every
+ * waiting event and every partial match's within, so they are matched or time out.
+ */
+import { ConfigError, describeValue } from '../errors';
+import { KeyTable } from '../key-table';
+import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
+import { StreamOperator } from '../stream-operator';
+import { Watermark } from '../watermark';
+import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
+import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
+import { TimeBuffer } from '../join/time-buffer';
+import { Timed, TimerHeap } from '../timer-heap';
+import { CompiledPattern, SequenceStep, compilePattern } from './pattern';
+import { PartialMatch, SequenceEvent, advanceMatch, isComplete, startMatch } from './partial-match';
+
+/** What to drop after a match. */
+export type SkipStrategy = 'past-last-event' | 'to-next' | 'no-skip';
+
+/** A match, or a partial match that timed out: the events per step name, in event-time order. */
+export interface SequenceResult<IN> {
+  key: Key;
+  /** One entry per positive step, in pattern order (steps without events left out on timeouts). */
+  steps: { name: string; events: { time: number; value: IN }[] }[];
+  /** Time of the first and the last event. */
+  start: number;
+  end: number;
+}
+
+/** Options of a SequenceOperator; durations in ms. */
+export interface SequenceOperatorOptions<IN> extends EventTimeGuardOptions {
+  steps: SequenceStep[];
+  /** 0/unset = no time limit. */
+  within?: number;
+  /** Default 'relaxed'. */
+  contiguity?: 'strict' | 'relaxed';
+  /** Default 'past-last-event'. */
+  skip?: SkipStrategy;
+  timeMode?: TimeMode;
+  maxOutOfOrder?: number;
+  idleTimeout?: number;
+  maxKeys?: number;
+  /** Default 100. */
+  maxPartialMatches?: number;
+  maxEventsPerWindow?: number;
+  onMatch: (match: SequenceResult<IN>) => void;
+  /** Partial matches whose within passed; not called when unset. */
+  onTimeout?: (partial: SequenceResult<IN>) => void;
+}
+
+/** A key's partial matches; queued on the timer heap at its oldest partial match's deadline. */
+interface SeqKey<IN> extends Timed {
+  readonly key: Key;
+  matches: PartialMatch<IN>[];
+  nextSeq: number;
+  /** Events of the key waiting in the buffer. */
+  waiting: number;
+}
+
+interface Waiting<IN> {
+  key: Key;
+  time: number;
+  value: IN;
+  mask: number;
+}
+
+const SNAPSHOT_FORMAT = 'stream-sequence/1';
+
+/** Keyed pattern matching in event time; see the rules at the top of this file. */
+export class SequenceOperator<IN> implements StreamOperator {
+  late = 0;
+  dropped = 0;
+  timeouts = 0;
+  matched = 0;
+
+  readonly pattern: CompiledPattern<IN>;
+  private readonly config: unknown;
+  private readonly within: number;
+  private readonly strict: boolean;
+  private readonly skip: SkipStrategy;
+  private readonly processingTime: boolean;
+  private readonly idleTimeout: number;
+  private readonly maxKeys: number;
+  private readonly maxPartial: number;
+  private readonly maxEvents: number;
+  private readonly onMatch: (m: SequenceResult<IN>) => void;
+  private readonly onTimeout: ((m: SequenceResult<IN>) => void) | undefined;
+  private keys = new KeyTable<SeqKey<IN>>();
+  private buffer = new TimeBuffer<Waiting<IN>>();
+  private timers = new TimerHeap<SeqKey<IN>>();
+  private keySeq = 0;
+  private readonly guard: EventTimeGuard;
+  private wm: Watermark;
+  private partials = 0;
+  private idle = false;
+
+  /** Builds the operator; throws ConfigError naming the option and what is allowed. */
+  constructor(options: SequenceOperatorOptions<IN>) {
+    if (!options || typeof options.onMatch !== 'function') throw new ConfigError('onMatch', 'expected a function receiving matches');
+    this.onMatch = options.onMatch;
+    if (options.onTimeout !== undefined && typeof options.onTimeout !== 'function') throw new ConfigError('onTimeout', 'expected a function or nothing');
+    this.onTimeout = options.onTimeout;
+    this.within = nonNegative(options.within, 'within', 0) || Infinity;
+    this.pattern = compilePattern<IN>(options.steps, this.within !== Infinity);
+    this.strict = oneOf(options.contiguity, 'contiguity', ['strict', 'relaxed'], 'relaxed') === 'strict';
+    this.skip = oneOf(options.skip, 'skip', ['past-last-event', 'to-next', 'no-skip'], 'past-last-event');
+    this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
+    this.wm = new Watermark(this.processingTime ? 0 : nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0));
+    this.guard = new EventTimeGuard(options);
+    this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
+    this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
+    this.maxPartial = options.maxPartialMatches === undefined ? 100 : positiveLimit(options.maxPartialMatches, 'maxPartialMatches');
+    this.maxEvents = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
+    // Rules are part of the fingerprint: saved masks were computed with them.
+    this.config = { steps: options.steps, within: finiteOrNull(this.within), strict: this.strict, timeMode: this.processingTime ? 'processing' : 'event' };
+  }
+
+  /** Adds one event; its conditions are tested now, it is matched when the watermark reaches it. */
+  process(event: StreamEvent<IN>, now: number): void {
+    const t = this.processingTime ? now : this.guard.check(event.time, now);
+    this.wm.lastInputAt = now;
+    this.idle = false;
+    if (t < this.wm.value) {
+      this.late++;
+      return;
+    }
+    const mask = this.pattern.mask(event.value);
+    let ks = this.keys.get(event.key);
+    if (ks === undefined) {
+      if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys();
+      if (this.keys.size >= this.maxKeys) {
+        this.dropped++;
+        return;
+      }
+      ks = this.newKey(event.key);
+    }
+    const moved = this.processingTime ? this.wm.advanceTo(now) : this.wm.observe(t);
+    if (this.buffer.size === 0 && t <= this.wm.value) {
+      // In order and nothing waiting: straight to the matcher.
+      this.release(ks, t, event.value, mask);
+    } else {
+      if (ks.waiting >= this.maxEvents) {
+        this.dropped++;
+      } else {
+        ks.waiting++;
+        this.buffer.insert({ key: event.key, time: t, value: event.value, mask });
+      }
+      if (moved) this.releaseUpTo(this.wm.value);
+    }
+    if (moved) this.expireAll(this.wm.value);
+  }
+
+  advance(now: number): void {
+    if (this.processingTime) {
+      if (this.wm.advanceTo(now)) this.expireAll(now);
+    } else if (this.idleTimeout > 0 && !this.idle && now - this.wm.lastInputAt >= this.idleTimeout && this.hasState()) {
+      this.idle = true;
+      // Every waiting event first (they may start partial matches), then past every deadline.
+      this.wm.advanceTo(this.wm.maxEventTime);
+      this.releaseUpTo(Infinity);
+      let to = this.wm.value;
+      for (const ks of this.keys.values()) for (const pm of ks.matches) if (pm.startTime + this.within > to) to = pm.startTime + this.within;
+      // Without within a partial match never times out.
+      if (to !== Infinity) this.wm.advanceTo(to);
+      this.expireAll(this.wm.value);
+    }
+    this.forgetEmptyKeys();
+  }
+
+  nextWakeup(): number | undefined {
+    if (!this.hasState()) return undefined;
+    if (this.processingTime) return this.timers.size > 0 ? this.timers.head : undefined;
+    if (this.idleTimeout > 0 && !this.idle) return this.wm.lastInputAt + this.idleTimeout;
+    return undefined;
+  }
+
+  /** Matches every waiting event, then ends every partial match (pattern end negations complete, the rest time out). */
+  flush(now: number, key?: Key): void {
+    void now;
+    this.releaseUpTo(Infinity, key);
+    const targets = key === undefined ? [...this.keys.values()] : [this.keys.get(key)].filter((k): k is SeqKey<IN> => k !== undefined);
+    for (const ks of targets) {
+      this.expireKey(ks, Infinity);
+      this.reschedule(ks);
+    }
+    this.forgetEmptyKeys();
+  }
+
+  reset(key?: Key): void {
+    if (key === undefined) {
+      this.keys.clear();
+      this.buffer.clear();
+      this.timers.clear();
+      this.partials = 0;
+      this.wm = new Watermark(this.wm.maxOutOfOrder);
+      return;
+    }
+    const ks = this.keys.get(key);
+    if (ks === undefined) return;
+    this.partials -= ks.matches.length;
+    if (ks.heapIndex >= 0) this.timers.remove(ks);
+    this.keys.delete(key);
+    if (ks.waiting > 0) this.rebuildBuffer((w) => w.key !== key);
+  }
+
+  stats(): OperatorStats {
+    return { keys: this.keys.size, openWindows: this.partials, watermark: this.wm.value, maxEventTime: this.wm.maxEventTime, late: this.late, dropped: this.dropped, ahead: this.guard.ahead };
+  }
+
+  snapshot(): unknown {
+    const keys: unknown[] = [];
+    for (const ks of this.keys.values()) {
+      keys.push([ks.key, ks.nextSeq, ks.matches.map((pm) => [pm.step, pm.count, pm.blocked ? 1 : 0, pm.startTime, pm.firstSeq, pm.events.map((list) => list.map((e) => [e.time, e.value, e.mask, e.seq]))])]);
+    }
+    return {
+      format: SNAPSHOT_FORMAT,
+      config: this.config,
+      watermark: this.wm.toJSON(),
+      counters: [this.late, this.dropped, this.timeouts, this.matched],
+      waiting: this.buffer.toArray().map((w) => [w.key, w.time, w.value, w.mask]),
+      keys,
+    };
+  }
+
+  restore(snapshot: unknown): void {
+    const snap = snapshot as Record<string, unknown> | null;
+    if (!snap || typeof snap !== 'object' || snap.format !== SNAPSHOT_FORMAT || !Array.isArray(snap.keys) || !Array.isArray(snap.waiting)) {
+      throw new ConfigError('snapshot', `expected a ${SNAPSHOT_FORMAT} snapshot, got ${describeValue(snapshot)}`);
+    }
+    const mine = JSON.stringify(this.config);
+    const theirs = JSON.stringify(snap.config);
+    if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this sequence is configured with ${mine}`);
+    this.reset();
+    this.wm.load(snap.watermark);
+    const [late, dropped, timeouts, matched] = Array.isArray(snap.counters) ? (snap.counters as number[]) : [];
+    this.late = late ?? 0;
+    this.dropped = dropped ?? 0;
+    this.timeouts = timeouts ?? 0;
+    this.matched = matched ?? 0;
+    type PmJson = [number, number, number, number, number, [number, IN, number, number][][]];
+    for (const [key, nextSeq, pms] of snap.keys as [string, number, PmJson[]][]) {
+      const matches = pms.map(([step, count, blocked, startTime, firstSeq, events]) => {
+        const lists = events.map((list) => list.map(([time, value, mask, seq]) => ({ time, value, mask, seq })));
+        return { step, count, blocked: blocked === 1, startTime, firstSeq, events: lists, size: lists.reduce((n, l) => n + l.length, 0) };
+      });
+      const ks = this.newKey(key);
+      ks.matches = matches;
+      ks.nextSeq = nextSeq;
+      this.partials += matches.length;
+      this.reschedule(ks);
+    }
+    for (const [key, time, value, mask] of snap.waiting as [string, number, IN, number][]) {
+      let ks = this.keys.get(key);
+      if (ks === undefined) ks = this.newKey(key);
+      ks.waiting++;
+      this.buffer.insert({ key, time, value, mask });
+    }
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private hasState(): boolean {
+    return this.partials > 0 || this.buffer.size > 0;
+  }
+
+  private newKey(key: Key): SeqKey<IN> {
+    const ks: SeqKey<IN> = { key, matches: [], nextSeq: 0, waiting: 0, timerAt: Infinity, heapIndex: -1, start: 0, seq: this.keySeq++ };
+    this.keys.set(key, ks);
+    return ks;
+  }
+
+  /** Queues the key at its oldest partial match's deadline (partial matches are kept in start order). */
+  private reschedule(ks: SeqKey<IN>): void {
+    const at = ks.matches.length > 0 ? ks.matches[0].startTime + this.within : Infinity;
+    if (at === Infinity) {
+      if (ks.heapIndex >= 0) this.timers.remove(ks);
+    } else if (ks.heapIndex < 0 || at !== ks.timerAt) {
+      this.timers.schedule(ks, at);
+    }
+  }
+
+  /** Matches the waiting events up to `to` (of `key` only, when given) in event-time order. */
+  private releaseUpTo(to: number, key?: Key): void {
+    if (key !== undefined) {
+      const mine: Waiting<IN>[] = [];
+      this.rebuildBuffer((w) => (w.key === key && w.time <= to ? (mine.push(w), false) : true));
+      for (const w of mine) this.releaseWaiting(w);
+      return;
+    }
+    for (let w = this.buffer.first(); w !== undefined && w.time <= to; w = this.buffer.first()) {
+      this.buffer.shift();
+      this.releaseWaiting(w);
+    }
+  }
+
+  private releaseWaiting(w: Waiting<IN>): void {
+    const ks = this.keys.get(w.key);
+    if (ks === undefined) return;
+    ks.waiting--;
+    this.release(ks, w.time, w.value, w.mask);
+  }
+
+  private rebuildBuffer(keep: (w: Waiting<IN>) => boolean): void {
+    const all = this.buffer.toArray();
+    this.buffer.clear();
+    for (const w of all) if (keep(w)) this.buffer.insert(w);
+  }
+
+  /** Matches one event of the key (events reach here in event-time order). */
+  private release(ks: SeqKey<IN>, time: number, value: IN, mask: number): void {
+    this.expireKey(ks, time);
+    const event: SequenceEvent<IN> = { time, value, mask, seq: ks.nextSeq++ };
+    const pattern = this.pattern;
+    const next: PartialMatch<IN>[] = [];
+    const complete: PartialMatch<IN>[] = [];
+    const before = ks.matches.length;
+    for (const pm of ks.matches) {
+      for (const moved of advanceMatch(pattern, pm, event, this.strict)) {
+        if (moved.size > this.maxEvents) {
+          this.dropped++;
+          continue;
+        }
+        next.push(moved);
+        if (!pattern.trailingGuard && isComplete(pattern, moved)) complete.push(moved);
+      }
+    }
+    if ((mask & pattern.steps[0].bit) !== 0) {
+      const pm = startMatch(pattern, event);
+      next.push(pm);
+      if (!pattern.trailingGuard && isComplete(pattern, pm)) complete.push(pm);
+    }
+    ks.matches = next;
+    for (const pm of complete) {
+      // An earlier match of this event may have dropped it already (skip strategy).
+      if (!ks.matches.includes(pm)) continue;
+      this.emitMatch(ks, pm);
+    }
+    // A match with nothing left to take leaves; one that may repeat its last step stays (no-skip).
+    ks.matches = ks.matches.filter((pm) => !(complete.includes(pm) && pm.count >= pattern.steps[pm.step].max));
+    if (ks.matches.length > this.maxPartial) {
+      this.dropped += ks.matches.length - this.maxPartial;
+      ks.matches.length = this.maxPartial;
+    }
+    this.partials += ks.matches.length - before;
+    this.reschedule(ks);
+  }
+
+  /** Ends the key's partial matches whose within has passed at `time` (all of them at Infinity). */
+  private expireKey(ks: SeqKey<IN>, time: number): void {
+    const matches = ks.matches;
+    if (matches.length === 0 || (time !== Infinity && matches[0].startTime + this.within > time)) return;
+    const before = matches.length;
+    // Partial matches are kept in start order, so the expired ones are a prefix.
+    let n = 0;
+    while (n < matches.length && (time === Infinity || matches[n].startTime + this.within <= time)) n++;
+    const expired = matches.splice(0, n);
+    for (const pm of expired) {
+      if (this.pattern.trailingGuard && !pm.blocked && isComplete(this.pattern, pm)) {
+        // Gone from the list already; the skip strategy applies to the rest.
+        this.emitMatch(ks, pm);
+      } else {
+        this.timeouts++;
+        if (this.onTimeout) this.onTimeout(this.result(ks.key, pm));
+      }
+    }
+    this.partials += ks.matches.length - before;
+  }
+
+  /** Ends the partial matches of every key whose oldest one is due at `time`. */
+  private expireAll(time: number): void {
+    if (this.timers.head > time) return;
+    const due: SeqKey<IN>[] = [];
+    while (this.timers.head <= time) due.push(this.timers.pop()!);
+    for (const ks of due) {
+      this.expireKey(ks, time);
+      this.reschedule(ks);
+    }
+  }
+
+  private emitMatch(ks: SeqKey<IN>, pm: PartialMatch<IN>): void {
+    this.matched++;
+    this.onMatch(this.result(ks.key, pm));
+    if (this.skip === 'past-last-event') {
+      const last = lastSeq(pm);
+      ks.matches = ks.matches.filter((other) => other.firstSeq > last);
+    } else if (this.skip === 'to-next') {
+      ks.matches = ks.matches.filter((other) => other.firstSeq !== pm.firstSeq);
+    }
+  }
+
+  private result(key: Key, pm: PartialMatch<IN>): SequenceResult<IN> {
+    const steps: SequenceResult<IN>['steps'] = [];
+    let end = pm.startTime;
+    this.pattern.steps.forEach((s, i) => {
+      const list = pm.events[i];
+      if (list.length === 0) return;
+      steps.push({ name: s.name, events: list.map((e) => ({ time: e.time, value: e.value })) });
+      end = list[list.length - 1].time;
+    });
+    return { key, steps, start: pm.startTime, end };
+  }
+
+  private forgetEmptyKeys(): void {
+    if (this.keys.size <= this.partials) return;
+    for (const [key, ks] of this.keys) if (ks.matches.length === 0 && ks.waiting === 0) this.keys.delete(key);
+  }
+}
+
+function lastSeq<IN>(pm: PartialMatch<IN>): number {
+  let last = pm.firstSeq;
+  for (const list of pm.events) if (list.length > 0 && list[list.length - 1].seq > last) last = list[list.length - 1].seq;
+  return last;
+}

@@ -1,0 +1,102 @@
+import { CollectedEvent, collectedEvent } from '../core/collect-events';
+import { ConfigError } from '../core/errors';
+import { SequenceStep } from '../core/sequence/pattern';
+import { SequenceOperator, SequenceResult } from '../core/sequence/sequence-operator';
+import { eachEventOf } from './shared/batch';
+import { failOnConfig } from './shared/config-error';
+import { compileEventMapper } from './shared/event-mapper';
+import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { WindowConfig, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
+import { WindowHost } from './shared/window-host';
+import { windowRecordOf } from './shared/window-node';
+
+interface SequenceNodeConfig extends WindowConfig {
+  keyProperty?: unknown;
+  valueProperty?: unknown;
+  timeProperty?: unknown;
+  timeMode?: unknown;
+  store?: unknown;
+  steps?: unknown;
+  within?: unknown;
+  contiguity?: unknown;
+  skip?: unknown;
+  maxPartialMatches?: unknown;
+  outputs?: unknown;
+}
+
+/** The steps from flow JSON: `times` and `not` as the editor stores them (text, boolean). */
+function stepsOf(config: SequenceNodeConfig): SequenceStep[] {
+  if (!Array.isArray(config.steps) || config.steps.length === 0) throw new ConfigError('steps', 'add at least one step (e.g. warning: payload.level eq warning)');
+  return (config.steps as Record<string, unknown>[]).map((s) => ({
+    name: typeof s?.name === 'string' ? s.name : '',
+    rules: Array.isArray(s?.rules) ? s.rules : [],
+    combine: s?.combine === 'any' ? 'any' : 'all',
+    times: typeof s?.times === 'string' ? s.times : s?.times === undefined || s?.times === null ? '' : String(s.times),
+    not: s?.not === true || s?.not === 'true',
+  }));
+}
+
+export = (RED: RedAPI) => {
+  function StreamSequence(this: RedNode, config: SequenceNodeConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let host: WindowHost<unknown, unknown, unknown>;
+    try {
+      const mapper = compileEventMapper(config);
+      const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
+      if (ports !== 1 && ports !== 2) throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
+      const within = optionalDuration(config.within, 'within');
+      const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
+      const maxPartial = config.maxPartialMatches === undefined || config.maxPartialMatches === '' ? 100 : optionalLimit(config.maxPartialMatches, 'maxPartialMatches');
+      const message = (r: SequenceResult<CollectedEvent>, timeout: boolean): NodeMessage => {
+        const payload: Record<string, CollectedEvent[]> = {};
+        for (const s of r.steps) payload[s.name] = s.events.map((e) => e.value);
+        return host.resultMessage(r.key, payload, 'sequence', { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut: timeout });
+      };
+      const operator = new SequenceOperator<CollectedEvent>({
+        steps: stepsOf(config),
+        within,
+        contiguity: (config.contiguity === '' ? undefined : config.contiguity) as never,
+        skip: (config.skip === '' ? undefined : config.skip) as never,
+        timeMode: mapper.timeMode,
+        maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
+        ...parseFutureSettings(config),
+        clock: () => Date.now(),
+        idleTimeout,
+        maxKeys: optionalLimit(config.maxKeys, 'maxKeys'),
+        maxPartialMatches: maxPartial,
+        maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
+        onMatch: (r) => {
+          const msg = message(r, false);
+          host.output(ports === 2 ? [msg, null] : msg);
+        },
+        onTimeout:
+          ports === 2
+            ? (r) => {
+                host.output([null, message(r, true)]);
+              }
+            : undefined,
+      });
+      const toRecord = windowRecordOf(mapper);
+      // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
+      const add = (msg: NodeMessage, now: number): void => {
+        const time = mapper.time(msg, now);
+        operator.process({ key: mapper.key(msg), time, value: collectedEvent(toRecord(msg), time) }, now);
+      };
+      host = new WindowHost<unknown, unknown, unknown>({
+        node,
+        custom: { operator, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
+        store: typeof config.store === 'string' ? config.store : undefined,
+        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        statusText: () => `${operator.matched} matched${operator.timeouts ? ` · ${operator.timeouts} timed out` : ''}`,
+        handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
+      });
+    } catch (err) {
+      failOnConfig(node, err);
+      return;
+    }
+    node.on('input', (msg, send, done) => host.input(msg, send, done));
+    node.on('close', (removed, done) => host.close(removed, done));
+  }
+  RED.nodes.registerType('stream-sequence', StreamSequence);
+};
