@@ -37,6 +37,9 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
   return msg;
 }
 
+// Bytes one fetch returns per partition at most (the client's default is 1 MiB).
+const FETCH_BYTES_PER_PARTITION = 256 * 1024;
+
 export = (RED: ConnectorRedAPI) => {
   const groups = new ConsumerGroups();
 
@@ -75,18 +78,22 @@ export = (RED: ConnectorRedAPI) => {
     let closing = false;
     let attempt = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    const lag = new Map<string, bigint>();
+    // Per partition: the end of the log at the last fetch and the position the flow has handled
+    // up to (its next record), so the lag shown counts records the flow has not finished.
+    const positions = new Map<string, { end: bigint; handled: bigint }>();
     const offsets = new OffsetTracker();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
     const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
+    // Set while a batch waits for room; called when records finish, on pause and on close.
+    let roomFreed: (() => void) | undefined;
 
     const status = new ThrottledStatus(node, () => {
       const shown: LinkState = state === 'connected' && (manualPause || backpressured) ? 'paused' : state;
       const detail = [`${received} msgs`];
       let total = 0n;
-      for (const l of lag.values()) total += l;
+      for (const p of positions.values()) if (p.end > p.handled) total += p.end - p.handled;
       if (state === 'connected' || shown === 'paused') detail.push(`lag ${total}`);
       if (offsets.inFlight) detail.push(`${offsets.inFlight} in flight`);
       if (bad) detail.push(`${bad} bad`);
@@ -114,22 +121,24 @@ export = (RED: ConnectorRedAPI) => {
     };
 
     const commit = (p: CommitPoint | undefined): void => {
-      if (!p || s.commitMode !== 'handled') return;
+      if (!p) return;
+      const pos = positions.get(`${p.partition}/${p.topic}`);
+      if (pos) pos.handled = BigInt(p.offset);
+      if (s.commitMode !== 'handled') return;
       pendingCommits.set(`${p.partition}/${p.topic}`, p);
       void flushCommits();
     };
 
-    const relievePressure = (): void => {
-      if (backpressured && offsets.inFlight <= s.maxInFlight / 2) {
-        backpressured = false;
-        if (!manualPause) consumer?.resume();
-        status.touch();
-      }
+    const wakeWaiter = (): void => {
+      const w = roomFreed;
+      roomFreed = undefined;
+      w?.();
     };
 
     const completed = (records: ConsumedRecord[]): void => {
       for (const r of records) commit(offsets.complete(r.topic, r.partition, r.offset));
-      relievePressure();
+      // Resume at half the limit, so a full flow is refilled in chunks rather than record by record.
+      if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.touch();
     };
 
@@ -148,20 +157,46 @@ export = (RED: ConnectorRedAPI) => {
       handled.sent(id);
     };
 
-    const underPressure = (): boolean => {
-      if (s.maxInFlight > 0 && offsets.inFlight >= s.maxInFlight && !backpressured) {
-        backpressured = true;
-        consumer?.pause();
+    /**
+     * Backpressure without giving fetched records back: when maxInFlight messages are
+     * unfinished, the batch being delivered waits here until half of them are done, keeping the
+     * group session alive meanwhile. The client fetches nothing more while a batch is being
+     * handled, so nothing is fetched twice and memory stays bounded by one fetch. Returns false
+     * when the batch must stop (revoked, paused by msg.pause, consumer stopping); its remaining
+     * records are then fetched again by whoever owns the partition next.
+     */
+    const roomFor = async (b: ConsumedBatch): Promise<boolean> => {
+      if (offsets.inFlight < s.maxInFlight) return b.active() && !closing;
+      backpressured = true;
+      status.touch();
+      try {
+        while (offsets.inFlight > s.maxInFlight / 2) {
+          if (!b.active() || closing) return false;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await new Promise<void>((resolve) => {
+            roomFreed = resolve;
+            timer = setTimeout(resolve, s.heartbeatInterval);
+          });
+          clearTimeout(timer);
+          roomFreed = undefined;
+          // Throws when the group rebalances: the client then rejoins and this batch ends.
+          await b.heartbeat();
+        }
+      } finally {
+        backpressured = false;
         status.touch();
       }
-      return backpressured || manualPause;
+      return b.active() && !closing;
     };
 
     const eachBatch = async (b: ConsumedBatch): Promise<void> => {
       if (!b.records.length) return;
-      const last = b.records[b.records.length - 1];
-      lag.set(`${b.partition}/${b.topic}`, BigInt(b.highWatermark) - BigInt(last.offset) - 1n);
+      const id = `${b.partition}/${b.topic}`;
+      const pos = positions.get(id);
+      if (pos) pos.end = BigInt(b.highWatermark);
+      else positions.set(id, { end: BigInt(b.highWatermark), handled: BigInt(b.records[0].offset) });
       if (s.output === 'batch') {
+        if (!(await roomFor(b))) return;
         const events: EventMessage[] = [];
         const good: ConsumedRecord[] = [];
         for (const r of b.records) {
@@ -181,11 +216,10 @@ export = (RED: ConnectorRedAPI) => {
             good,
           );
         }
-        b.resolve(last.offset);
-        underPressure();
+        b.resolve(b.records[b.records.length - 1].offset);
       } else {
         for (const r of b.records) {
-          if (!b.active()) break;
+          if (offsets.inFlight >= s.maxInFlight ? !(await roomFor(b)) : !b.active()) break;
           offsets.add(r.topic, r.partition, r.offset);
           received++;
           let msg: EventMessage;
@@ -199,7 +233,6 @@ export = (RED: ConnectorRedAPI) => {
           }
           sendTracked(msg as NodeMessage, [r]);
           b.resolve(r.offset);
-          if (underPressure()) break;
         }
       }
       status.touch();
@@ -218,11 +251,11 @@ export = (RED: ConnectorRedAPI) => {
       for (const p of offsets.partitions()) {
         if (!assignment[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
       }
-      for (const k of [...lag.keys()]) {
+      for (const k of [...positions.keys()]) {
         const [part, ...t] = k.split('/');
-        if (!assignment[t.join('/')]?.includes(Number(part))) lag.delete(k);
+        if (!assignment[t.join('/')]?.includes(Number(part))) positions.delete(k);
       }
-      relievePressure();
+      if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.refresh();
     };
 
@@ -244,6 +277,9 @@ export = (RED: ConnectorRedAPI) => {
         heartbeatInterval: s.heartbeatInterval,
         rebalanceTimeout: s.rebalanceTimeout,
         maxWaitTime: s.maxWaitTime,
+        // Small fetches per partition: partitions take turns in smaller steps, so their event
+        // times stay closer together, and a revoked or paused partition throws little away.
+        maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       });
       consumer = c;
       c.on('state', onState);
@@ -256,7 +292,7 @@ export = (RED: ConnectorRedAPI) => {
       try {
         await c.start({ topics: s.topics, fromBeginning: s.fromBeginning, autoCommit: s.commitMode === 'auto', eachBatch });
         attempt = 0;
-        if (manualPause || backpressured) c.pause();
+        if (manualPause) c.pause();
       } catch (err) {
         if (closing || consumer !== c) return;
         if (isPermanentError(err)) return fail(err as Error);
@@ -270,6 +306,7 @@ export = (RED: ConnectorRedAPI) => {
       consumer = undefined;
       c.stop().catch(() => undefined);
       offsets.clear();
+      positions.clear();
       state = 'disconnected';
       lastError = shortError(err);
       status.refresh();
@@ -281,9 +318,10 @@ export = (RED: ConnectorRedAPI) => {
       if (msg.pause) {
         manualPause = true;
         consumer?.pause();
+        wakeWaiter();
       } else if (msg.resume) {
         manualPause = false;
-        if (!backpressured) consumer?.resume();
+        consumer?.resume();
       } else {
         done(new InputError('msg.pause', 'stream-kafka-in accepts control messages only: msg.pause = true or msg.resume = true'));
         return;
@@ -294,6 +332,7 @@ export = (RED: ConnectorRedAPI) => {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
+      wakeWaiter();
       groups.leave(groupKey, node.id);
       if (retryTimer) clearTimeout(retryTimer);
       const c = consumer;

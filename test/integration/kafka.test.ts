@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
-import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
+import * as fs from 'fs';
+import { brokerLog, requireBroker, restartBroker, stopBroker } from '../support/brokers';
 import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -233,6 +234,68 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     await untilAsync(async () => (offsets = await committed(group, src))[0] === String(N), 10000, () => `committed ${N}, got ${offsets}`);
   });
 
+  it('backpressure does not fetch twice: a backlog of 4 partitions through the default limit costs at most 1.2× the bytes a plain consumer reads', async function () {
+    this.timeout(120000);
+    const src = await topic('refetch', 4);
+    const N = 20000;
+    for (let i = 0; i < N; i += 2000) {
+      await producer.send({ topic: src, messages: Array.from({ length: 2000 }, (_, k) => ({ key: `k${(i + k) % 20}`, value: JSON.stringify({ i: i + k, pad: 'x'.repeat(40) }) })) });
+    }
+    // The baseline: a plain kafkajs consumer reading the same backlog, counting fetch response bytes.
+    const raw = kafka.consumer({ groupId: unique('raw'), sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+    consumers.push(raw);
+    let rawBytes = 0;
+    let rawCount = 0;
+    raw.on(raw.events.REQUEST, (e) => {
+      if (e.payload.apiName === 'Fetch' && rawCount < N) rawBytes += e.payload.size;
+    });
+    await raw.connect();
+    await raw.subscribe({ topics: [src], fromBeginning: true });
+    await raw.run({ eachBatch: async ({ batch }) => void (rawCount += batch.messages.length) });
+    await until(() => rawCount >= N, 30000, () => `the plain consumer to read ${N}, got ${rawCount}`);
+
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { commitMode: 'handled', wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    let handledCount = 0;
+    let bytesAtEnd = 0;
+    const conn = getNode('kb').connection;
+    getNode('got').on('input', (_m: Msg, _send: unknown, done: () => void) => {
+      // Finish each message a moment later, as a slower flow would: the limit is reached again and again.
+      setImmediate(() => {
+        done();
+        if (++handledCount === N) bytesAtEnd = conn.fetchedBytes;
+      });
+    });
+    let sawPaused = false;
+    await until(() => {
+      sawPaused ||= lastText('in').startsWith('paused');
+      return handledCount >= N;
+    }, 90000, () => `${N} records handled, got ${handledCount}; status ${lastText('in')}`);
+    assert.ok(sawPaused, 'the limit of 1000 unfinished messages was reached');
+    const ratio = bytesAtEnd / rawBytes;
+    assert.ok(ratio <= 1.2, `fetched ${bytesAtEnd} bytes for what a plain consumer reads in ${rawBytes} (${ratio.toFixed(2)}×)`);
+    await until(() => /lag 0 /.test(lastText('in')) || /lag 0$/.test(lastText('in')), 10000, () => `lag 0 once everything is handled, status ${lastText('in')}`);
+  });
+
+  it('lag counts what the flow has not handled: records delivered but unfinished are lag, not just unread ones', async function () {
+    this.timeout(60000);
+    const src = await topic('lag');
+    await producer.send({ topic: src, messages: Array.from({ length: 50 }, (_, i) => ({ value: JSON.stringify({ i }) })) });
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { commitMode: 'handled', maxInFlight: 10, wires: [['hold']] }), { id: 'hold', type: 'helper' }]);
+    const held: (() => void)[] = [];
+    getNode('hold').on('input', (_m: Msg, _send: unknown, done: () => void) => void held.push(done));
+    await until(() => held.length === 10 && lastText('in').startsWith('paused'), 15000, () => `paused after 10, status ${lastText('in')}`);
+    // All 50 were fetched in one batch; 10 are in the flow, none finished: 50 behind.
+    await until(() => /lag 50 · 10 in flight/.test(lastText('in')), 5000, () => `lag 50 with 10 in flight, status ${lastText('in')}`);
+    held.splice(0, 4).forEach((d) => d());
+    await until(() => /lag 46 /.test(lastText('in')), 5000, () => `lag 46 after 4 finished, status ${lastText('in')}`);
+    while (held.length || !/lag 0$/.test(lastText('in'))) {
+      held.splice(0).forEach((d) => d());
+      await new Promise((r) => setImmediate(r));
+      if (/lag 0$/.test(lastText('in'))) break;
+      await until(() => held.length > 0 || /lag 0$/.test(lastText('in')), 15000, () => `more records or lag 0, status ${lastText('in')}`);
+    }
+  });
+
   it('malformed payloads (invalid JSON, binary) are counted and Catch-able; the consumer keeps going and commits past them', async () => {
     const src = await topic('bad');
     const group = unique('g');
@@ -274,6 +337,37 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const got = collect('got');
     await producer.send({ topic: src, messages: [{ value: '{"ok":1}' }] });
     await until(() => got.length === 1, 15000, 'the record over SASL/SCRAM');
+  });
+
+  it('SASL refused for stream-kafka-out: one error, red status, waiting and later messages fail at once; the broker sees no login per message', async function () {
+    this.timeout(60000);
+    const src = await topic('sasl-out');
+    const refusals = () => (fs.readFileSync(brokerLog('kafka'), 'utf8').match(/Failed authentication with/g) ?? []).length;
+    const before = refusals();
+    await deployWatched(
+      [
+        broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain', maxRetryTime: 60000 }),
+        { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: src, keyProperty: '' },
+        { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper' },
+      ],
+      { kb: { user: env.KAFKA_USERNAME, password: 'wrong' } },
+    );
+    const caught = collect('caught');
+    // Sent before the refusal is known: they wait in the queue and fail together with it.
+    for (let i = 0; i < 5; i++) getNode('out').receive({ payload: { i } });
+    await until(() => lastText('out').startsWith('failed'), 20000, () => `failed status, last: ${lastText('out')}`);
+    assert.equal(statuses.get('out')!.fill, 'red');
+    await until(() => caught.length === 5, 10000, () => `the 5 waiting messages failed, got ${caught.length}`);
+    const atRefusal = refusals();
+    for (let i = 0; i < 50; i++) getNode('out').receive({ payload: { i } });
+    await until(() => caught.length === 55, 5000, () => `the 50 later messages failed at once, got ${caught.length}`);
+    assert.ok(caught.every((m) => /not produced to .*(auth|SASL)/i.test(m.error.message)), caught[0].error.message);
+    await until(() => /^failed · 0 sent · 55 failed/.test(lastText('out')), 5000, () => `55 failed in the status, last: ${lastText('out')}`);
+    assert.equal(loggedErrors('out').length, 1, `one error logged, got ${JSON.stringify(loggedErrors('out'))}`);
+    assert.match(loggedErrors('out')[0], /kafka producer stopped: .*check the credentials/);
+    assert.ok(atRefusal > before, 'the broker logged the refused login');
+    assert.equal(refusals(), atRefusal, 'no further login attempts for the later messages');
   });
 
   it('latest (fromBeginning off): records produced before the consumer joined are skipped, every one produced after arrives', async () => {

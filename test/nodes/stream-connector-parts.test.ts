@@ -274,6 +274,9 @@ describe('connector building blocks', () => {
       assert.match(field(() => parseKafkaInConfig(cfg({ topics: '[', topicIsRegex: true, groupId: 'g' }))), /^topics: "\[" is not a regular expression/);
       assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', heartbeatInterval: 5000, sessionTimeout: 3000 }))), /^heartbeatInterval:/);
       assert.ok(parseKafkaInConfig(cfg({ topics: '^sensor-.*', topicIsRegex: 'true', groupId: 'g' })).topics[0] instanceof RegExp);
+      // No limit at all would let a backlog flood the flow and cost the group membership.
+      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', maxInFlight: 0 }))), /^maxInFlight: must be .* between 1 and 10000000, got 0 \(0, no limit, is no longer allowed/);
+      assert.equal(parseKafkaInConfig(cfg({ topics: 't', groupId: 'g' })).maxInFlight, 1000);
       assert.match(field(() => parseKafkaOutConfig(cfg({ idempotent: true, acks: 'leader' }))), /^acks: an idempotent producer needs acks "all"/);
       assert.match(field(() => parseKafkaOutConfig(cfg({ compression: 'zstd' }))), /^compression:/);
       assert.equal(parseKafkaOutConfig(cfg({ acks: 'none' })).acks, 0);
