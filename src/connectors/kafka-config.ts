@@ -67,6 +67,8 @@ export interface KafkaInSettings {
   /** Records handed to the flow and not yet handled before delivery waits (1 or more). */
   maxInFlight: number;
   output: 'single' | 'batch';
+  /** ms after which a message the flow never finished counts as handled; 0 = never. */
+  handledTimeout: number;
   sessionTimeout: number;
   heartbeatInterval: number;
   rebalanceTimeout: number;
@@ -125,6 +127,7 @@ export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
     commitMode,
     maxInFlight: maxInFlight(config),
     output,
+    handledTimeout: int(config, 'handledTimeout', 60000, 0, 86400000, 'milliseconds'),
     sessionTimeout,
     heartbeatInterval,
     rebalanceTimeout: int(config, 'rebalanceTimeout', 10000, 1000, 3600000, 'milliseconds'),

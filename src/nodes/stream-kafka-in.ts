@@ -77,6 +77,10 @@ export = (RED: ConnectorRedAPI) => {
     let backpressured = false;
     let closing = false;
     let attempt = 0;
+    // Processing time read once per batch (and after each wait), for the handled timeout.
+    let clock = Date.now();
+    let timedOut = 0;
+    let sweepTimer: ReturnType<typeof setInterval> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     // Per partition: the end of the log at the last fetch and the position the flow has handled
     // up to (its next record), so the lag shown counts records the flow has not finished.
@@ -97,6 +101,7 @@ export = (RED: ConnectorRedAPI) => {
       if (state === 'connected' || shown === 'paused') detail.push(`lag ${total}`);
       if (offsets.inFlight) detail.push(`${offsets.inFlight} in flight`);
       if (bad) detail.push(`${bad} bad`);
+      if (timedOut) detail.push(`${timedOut} timed out`);
       return connectionStatus(shown, detail, lastError);
     });
 
@@ -152,7 +157,7 @@ export = (RED: ConnectorRedAPI) => {
     const sendTracked = (msg: NodeMessage, records: ConsumedRecord[]): void => {
       const id = RED.util.generateId();
       msg._msgid = id;
-      handled.track(id, () => completed(records));
+      handled.track(id, () => completed(records), clock);
       node.send(msg);
       handled.sent(id);
     };
@@ -179,6 +184,7 @@ export = (RED: ConnectorRedAPI) => {
           });
           clearTimeout(timer);
           roomFreed = undefined;
+          clock = Date.now();
           // Throws when the group rebalances: the client then rejoins and this batch ends.
           await b.heartbeat();
         }
@@ -191,6 +197,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const eachBatch = async (b: ConsumedBatch): Promise<void> => {
       if (!b.records.length) return;
+      clock = Date.now();
       const id = `${b.partition}/${b.topic}`;
       const pos = positions.get(id);
       if (pos) pos.end = BigInt(b.highWatermark);
@@ -335,6 +342,7 @@ export = (RED: ConnectorRedAPI) => {
       wakeWaiter();
       groups.leave(groupKey, node.id);
       if (retryTimer) clearTimeout(retryTimer);
+      if (sweepTimer) clearInterval(sweepTimer);
       const c = consumer;
       const finish = () => {
         consumer = undefined;
@@ -346,6 +354,23 @@ export = (RED: ConnectorRedAPI) => {
         .then(() => (c ? c.stop() : undefined))
         .then(finish, finish);
     });
+
+    // A message some node never finishes (dropped without done()) would hold its partition's
+    // commit, and the backpressure limit, for ever: after handledTimeout it counts as handled.
+    if (s.handledTimeout > 0) {
+      sweepTimer = setInterval(() => {
+        const n = handled.expire(Date.now() - s.handledTimeout);
+        if (!n) return;
+        if (!timedOut) {
+          node.warn(
+            `${n} message(s) not finished by the flow within ${s.handledTimeout} ms now count as handled, so their offsets can be committed; ` +
+              'a node that never calls done() loses records on a restart this way. Further ones are counted in the status.',
+          );
+        }
+        timedOut += n;
+        status.touch();
+      }, Math.max(50, Math.min(10000, Math.floor(s.handledTimeout / 4))));
+    }
 
     status.refresh();
     void start();

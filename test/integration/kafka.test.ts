@@ -200,6 +200,29 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     await untilAsync(async () => (offsets = await committed(group, src))[0] === '3', 10000, () => `committed offset 3, got ${offsets}`);
   });
 
+  it('handledTimeout: a record some node never finishes counts as handled after it (one warning, counted in the status) and the commit moves past it', async function () {
+    this.timeout(60000);
+    const src = await topic('stuck');
+    const group = unique('g');
+    await producer.send({ topic: src, messages: [{ value: '{"n":0}' }, { value: '{"n":1,"drop":true}' }, { value: '{"n":2,"drop":true}' }, { value: '{"n":3}' }] });
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, group, { commitMode: 'handled', handledTimeout: 300, wires: [['fn']] }),
+      // Drops some messages without done(), as a careless node does.
+      { id: 'fn', type: 'function', func: 'if (msg.payload.drop) return; node.send(msg); node.done();', outputs: 1, wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ]);
+    const got = collect('got');
+    await until(() => got.length === 2, 15000, 'records 0 and 3 handled');
+    let offsets: string[] = [];
+    await untilAsync(async () => (offsets = await committed(group, src))[0] === '4', 15000, () => `committed offset 4 once the dropped records timed out, got ${offsets}`);
+    await until(() => /2 timed out/.test(lastText('in')), 5000, () => `"2 timed out" in the status, last: ${lastText('in')}`);
+    assert.doesNotMatch(lastText('in'), /in flight/);
+    const warned = loggedWarnings('in');
+    assert.equal(warned.length, 1, `one warning, got ${JSON.stringify(warned)}`);
+    assert.match(warned[0], /not finished by the flow within 300 ms now count as handled/);
+  });
+
   it('backpressure: pauses at maxInFlight unfinished messages and resumes as they finish; msg.pause / msg.resume hold and release the stream', async function () {
     this.timeout(60000);
     const src = await topic('pressure');
