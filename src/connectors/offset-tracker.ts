@@ -47,7 +47,19 @@ export class OffsetTracker {
     const s = this.parts.get(`${partition}\u0000${topic}`);
     if (!s) return undefined;
     const o = BigInt(offset);
-    const entry = s.pending.find((e) => e.offset === o && !e.done);
+    // Offsets were added in increasing order: binary search, not a scan per completed record.
+    const list = s.pending;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].offset < o) lo = mid + 1;
+      else hi = mid;
+    }
+    let entry: { offset: bigint; done: boolean } | undefined = list[lo];
+    // A partition read again from an earlier offset (after a rebalance kept it here) holds an
+    // offset twice and is no longer sorted: then look at every entry.
+    if (!entry || entry.offset !== o || entry.done) entry = list.find((e) => e.offset === o && !e.done);
     if (!entry) return undefined;
     entry.done = true;
     this.count--;
