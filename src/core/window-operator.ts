@@ -62,6 +62,7 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
+import { PartitionedWatermark } from './partitioned-watermark';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
@@ -94,6 +95,12 @@ export interface WindowOperatorOptions<IN, ACC, OUT> {
   idleTimeout?: number;
   /** Default 'stream'; 'key' = one watermark per key (devices with their own clocks). */
   watermarkScope?: 'stream' | 'key';
+  /**
+   * With events that name their source (process()'s third argument, e.g. a Kafka partition):
+   * processing time without input after which a source no longer holds the stream watermark
+   * back. Default: idleTimeout when set, else 10 s.
+   */
+  sourceIdleTimeout?: number;
   /** Default Infinity; events of new keys beyond it are dropped and counted. */
   maxKeys?: number;
   /** Default Infinity; events beyond it in one window are dropped and counted. */
@@ -108,6 +115,8 @@ export interface WindowOperatorOptions<IN, ACC, OUT> {
 }
 
 const SNAPSHOT_FORMAT = 'stream-window-operator/1';
+/** How long a quiet source holds the stream watermark back when neither sourceIdleTimeout nor idleTimeout is set. */
+const SOURCE_IDLE_DEFAULT = 10000;
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
 const IDLE_ROUNDS = 8;
 
@@ -132,6 +141,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly earlyEvery: number;
   private readonly idleTimeout: number;
   private readonly keyScope: boolean;
+  private readonly sourceIdleTimeout: number;
+  /** Per-source watermarks, made when the first event names its source (stream scope, event time). */
+  private sources: PartitionedWatermark | undefined;
   private readonly maxKeys: number;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
   private readonly onWindow: ((window: WindowInfo, result: OUT) => void) | undefined;
@@ -175,6 +187,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (emit === 'early' && !(this.earlyEvery > 0)) throw new ConfigError('earlyEvery', 'must be a duration greater than 0 when emit is "early"');
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
+    this.sourceIdleTimeout = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || this.idleTimeout || SOURCE_IDLE_DEFAULT;
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
     this.engine = this.createEngine();
@@ -196,8 +209,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     }
   }
 
-  /** Adds one event; `now` is the processing time in ms. */
-  process(event: StreamEvent<IN>, now: number): void {
+  /**
+   * Adds one event; `now` is the processing time in ms. `source` names where the event was read
+   * (a partition of `sourceGroup`, its topic): the stream watermark then is the minimum over the
+   * sources (see partitioned-watermark.ts). Per-key watermarks and processing time ignore it.
+   */
+  process(event: StreamEvent<IN>, now: number, source?: string, sourceGroup = ''): void {
     let t: number;
     if (this.processingTime) {
       t = now;
@@ -225,13 +242,30 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     wm.lastInputAt = now;
     this.streamIdle = false;
     if (t > this.maxEventTime) this.maxEventTime = t;
-    if ((this.processingTime ? wm.advanceTo(now) : wm.observe(t)) && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
+    let moved: boolean;
+    if (this.processingTime) moved = wm.advanceTo(now);
+    else if (source === undefined || this.keyScope) moved = wm.observe(t);
+    else moved = wm.advanceTo(this.sourceWatermarks().observe(source, sourceGroup, t, now));
+    if (moved && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
     if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {
       const at = this.scopeWake(scope, this.hasPending(ks));
       if (at < this.keyWake) this.keyWake = at;
     }
+  }
+
+  /**
+   * Declares every source of `group` that feeds this operator (e.g. the partitions of a topic
+   * its reader owns): until each has delivered, or turned idle, the stream watermark waits.
+   */
+  expectSources(group: string, sources: readonly string[], now: number): void {
+    if (this.processingTime || this.keyScope) return;
+    this.sourceWatermarks().expect(group, sources, now);
+  }
+
+  private sourceWatermarks(): PartitionedWatermark {
+    return (this.sources ??= new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout));
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -303,6 +337,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.openWindows = 0;
       this.nextEarlyAt = Infinity;
       this.keyWake = Infinity;
+      this.sources = undefined;
     } else {
       const ks = this.keys.get(key);
       if (ks === undefined) return;

@@ -24,7 +24,7 @@ function headersOf(r: ConsumedRecord): Headers {
 }
 
 /** Maps a Kafka record to the event message; throws InputError for a payload or field that cannot be used. */
-function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
+function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readonly number[] | undefined): EventMessage {
   const payload = decodePayload(r.value, s.format);
   const headers = headersOf(r);
   const key = r.key === null ? null : r.key.toString('utf8');
@@ -33,7 +33,9 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
   msg.key = key;
   msg.partition = r.partition;
   msg.offset = r.offset;
-  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp };
+  // assigned: the partitions of this topic this reader owns, so window nodes downstream keep
+  // one watermark per partition (one array shared by the messages of an assignment).
+  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp, assigned };
   return msg;
 }
 
@@ -86,6 +88,8 @@ export = (RED: ConnectorRedAPI) => {
     // up to (its next record), so the lag shown counts records the flow has not finished.
     const positions = new Map<string, { end: bigint; handled: bigint }>();
     const offsets = new OffsetTracker();
+    // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
+    const assignment = new Map<string, readonly number[]>();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
     const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
     const pendingCommits = new Map<string, CommitPoint>();
@@ -198,6 +202,7 @@ export = (RED: ConnectorRedAPI) => {
     const eachBatch = async (b: ConsumedBatch): Promise<void> => {
       if (!b.records.length) return;
       clock = Date.now();
+      const assigned = assignment.get(b.topic);
       const id = `${b.partition}/${b.topic}`;
       const pos = positions.get(id);
       if (pos) pos.end = BigInt(b.highWatermark);
@@ -210,7 +215,7 @@ export = (RED: ConnectorRedAPI) => {
           offsets.add(r.topic, r.partition, r.offset);
           received++;
           try {
-            events.push(recordToMessage(r, s));
+            events.push(recordToMessage(r, s, assigned));
             good.push(r);
           } catch (err) {
             reportBad(r, err);
@@ -219,7 +224,7 @@ export = (RED: ConnectorRedAPI) => {
         }
         if (events.length) {
           sendTracked(
-            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark } },
+            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned } },
             good,
           );
         }
@@ -231,7 +236,7 @@ export = (RED: ConnectorRedAPI) => {
           received++;
           let msg: EventMessage;
           try {
-            msg = recordToMessage(r, s);
+            msg = recordToMessage(r, s, assigned);
           } catch (err) {
             reportBad(r, err);
             completed([r]);
@@ -253,14 +258,16 @@ export = (RED: ConnectorRedAPI) => {
       status.refresh();
     };
 
-    const onAssigned = (assignment: Record<string, number[]>): void => {
+    const onAssigned = (assigned: Record<string, number[]>): void => {
+      assignment.clear();
+      for (const [t, parts] of Object.entries(assigned)) assignment.set(t, Object.freeze([...parts].sort((a, b) => a - b)));
       // Records of partitions now owned by another member will be redelivered there.
       for (const p of offsets.partitions()) {
-        if (!assignment[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
+        if (!assigned[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
       }
       for (const k of [...positions.keys()]) {
         const [part, ...t] = k.split('/');
-        if (!assignment[t.join('/')]?.includes(Number(part))) positions.delete(k);
+        if (!assigned[t.join('/')]?.includes(Number(part))) positions.delete(k);
       }
       if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.refresh();

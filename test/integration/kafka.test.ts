@@ -319,6 +319,41 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     }
   });
 
+  it('four partitions read at uneven speeds, default settings: every tumbling window exact (one watermark per partition), none late', async function () {
+    this.timeout(120000);
+    const src = await topic('uneven', 4);
+    const T0 = Date.UTC(2026, 0, 1);
+    // Partition 0's records are large, so each fetch brings few of them, while partitions 1-3
+    // arrive whole in the first fetch: read by one stream watermark, partition 0 would be late.
+    for (let p = 0; p < 4; p++) {
+      const records = [];
+      for (let i = 0; i < 300; i++) for (let k = 0; k < 5; k++) records.push({ partition: p, key: `p${p}k${k}`, timestamp: String(T0 + i * 10), value: JSON.stringify({ i, pad: p === 0 ? 'x'.repeat(4000) : '' }) });
+      // One record far ahead per partition closes every window of the data above.
+      records.push({ partition: p, key: `end${p}`, timestamp: String(T0 + 10000), value: '{"end":true}' });
+      for (let i = 0; i < records.length; i += 100) await producer.send({ topic: src, messages: records.slice(i, i + 100) });
+    }
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, unique('g'), { wires: [['agg', 'tap']] }),
+      { id: 'tap', type: 'helper' },
+      { id: 'agg', type: 'stream-aggregate', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ]);
+    const got = collect('got');
+    const tapped = collect('tap');
+    const aggStatus = watchStatus(['agg']);
+    await until(() => got.length >= 60, 60000, () => `60 windows, got ${got.length}`);
+    assert.deepEqual(tapped[0].kafka.assigned, [0, 1, 2, 3], 'msg.kafka.assigned names the partitions this reader owns');
+    const byWindow = new Map(got.map((m) => [`${m.topic}@${m.window.start - T0}`, m.payload.count]));
+    const expected = new Map<string, number>();
+    for (let p = 0; p < 4; p++) for (let k = 0; k < 5; k++) for (const start of [0, 1000, 2000]) expected.set(`p${p}k${k}@${start}`, 100);
+    assert.deepEqual(new Map([...byWindow].sort()), new Map([...expected].sort()));
+    assert.equal(got.length, 60, 'each window once');
+    // Only the four closing records' windows stay open; a late event would show in the status.
+    await until(() => /· 4 open/.test(String(aggStatus.get('agg')?.text)), 5000, () => `4 open windows, status ${aggStatus.get('agg')?.text}`);
+    assert.doesNotMatch(String(aggStatus.get('agg')?.text), /late/);
+  });
+
   it('malformed payloads (invalid JSON, binary) are counted and Catch-able; the consumer keeps going and commits past them', async () => {
     const src = await topic('bad');
     const group = unique('g');
