@@ -20,6 +20,7 @@
  *   npm run bench:connectors            table
  *   npm run bench:connectors -- --json  one JSON object with the same figures
  *   BENCH_MQTT_N=20000 BENCH_KAFKA_N=100000 npm run bench:connectors
+ *   BENCH_ONLY=backlog npm run bench:connectors   only the backlog table
  *
  * Brokers are started and stopped through scripts/test-brokers (Mosquitto; Kafka from Maven).
  */
@@ -40,6 +41,8 @@ const ROOT = path.join(__dirname, '..');
 const JSON_OUT = process.argv.includes('--json');
 const MQTT_N = Number(process.env.BENCH_MQTT_N || 20000);
 const KAFKA_N = Number(process.env.BENCH_KAFKA_N || 50000);
+/** BENCH_ONLY=backlog: only the Kafka backlog table (no MQTT, no end-to-end scenarios). */
+const BACKLOG_ONLY = process.env.BENCH_ONLY === 'backlog';
 const KEYS = 10;
 const WINDOW = 10;
 const CHUNK = 500;
@@ -455,6 +458,7 @@ async function main(): Promise<void> {
   const backlog: Record<string, BacklogFigures> = {};
   const stopRuntime = await startRuntime();
   try {
+    if (!BACKLOG_ONLY) {
     log('starting Mosquitto…');
     const m = brokers('start', ['mqtt']);
     // Warm-up (JIT, broker caches): not reported.
@@ -467,6 +471,7 @@ async function main(): Promise<void> {
       log(`mqtt QoS ${qos} done`);
     }
     brokers('stop', ['mqtt']);
+    }
 
     log('starting Kafka…');
     const k = brokers('start', ['kafka']);
@@ -475,12 +480,14 @@ async function main(): Promise<void> {
     producer = kafka.producer();
     await Promise.all([admin.connect(), producer.connect()]);
     await kafkaRaw(Math.ceil(KAFKA_N / 5));
+    if (!BACKLOG_ONLY) {
     results.kafkaRaw = await kafkaRaw();
     for (const output of ['single', 'batch'] as const) {
       const f = await kafkaFlow(k.KAFKA_BROKERS, output);
       f.ratioToRaw = round(f.eventsPerSec / results.kafkaRaw.eventsPerSec);
       results[output === 'single' ? 'kafkaFlowSingle' : 'kafkaFlowBatch'] = f;
       log(`kafka ${output} done`);
+    }
     }
     backlog.plain = await kafkaBacklogPlain();
     for (const output of ['single', 'batch'] as const) {
@@ -500,7 +507,7 @@ async function main(): Promise<void> {
   } else {
     console.log(`connector benchmark: ${MQTT_N} MQTT / ${KAFKA_N} Kafka events, ${KEYS} keys, stream-aggregate count windows of ${WINDOW} (avg, max, count); ${os.cpus().length} CPUs, Node ${process.version}`);
     console.log('latency under full load: raw = send → receive per event; flows = send of the event that closed a window → its result received downstream');
-    console.log(table(results));
+    if (!BACKLOG_ONLY) console.log(table(results));
     console.log('');
     console.log(`backlog: ${KAFKA_N} records in 4 partitions, read with the default limit of unfinished messages; CPU = the whole process from deploy to the last result`);
     console.log(backlogTable([backlog.plain, backlog.single, backlog.batch]));

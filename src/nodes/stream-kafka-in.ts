@@ -86,7 +86,7 @@ export = (RED: ConnectorRedAPI) => {
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     // Per partition: the end of the log at the last fetch and the position the flow has handled
     // up to (its next record), so the lag shown counts records the flow has not finished.
-    const positions = new Map<string, { end: bigint; handled: bigint }>();
+    const positions = new Map<string, { end: number; handled: number }>();
     const offsets = new OffsetTracker();
     // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
     const assignment = new Map<string, readonly number[]>();
@@ -100,7 +100,7 @@ export = (RED: ConnectorRedAPI) => {
     const status = new ThrottledStatus(node, () => {
       const shown: LinkState = state === 'connected' && (manualPause || backpressured) ? 'paused' : state;
       const detail = [`${received} msgs`];
-      let total = 0n;
+      let total = 0;
       for (const p of positions.values()) if (p.end > p.handled) total += p.end - p.handled;
       if (state === 'connected' || shown === 'paused') detail.push(`lag ${total}`);
       if (offsets.inFlight) detail.push(`${offsets.inFlight} in flight`);
@@ -131,10 +131,10 @@ export = (RED: ConnectorRedAPI) => {
 
     const commit = (p: CommitPoint | undefined): void => {
       if (!p) return;
-      const pos = positions.get(`${p.partition}/${p.topic}`);
-      if (pos) pos.handled = BigInt(p.offset);
+      const pos = positions.get(p.id!);
+      if (pos) pos.handled = p.position!;
       if (s.commitMode !== 'handled') return;
-      pendingCommits.set(`${p.partition}/${p.topic}`, p);
+      pendingCommits.set(p.id!, p);
       void flushCommits();
     };
 
@@ -158,8 +158,12 @@ export = (RED: ConnectorRedAPI) => {
       node.error(e, { topic: r.topic, payload: r.value, partition: r.partition, offset: r.offset, kafka: { topic: r.topic, partition: r.partition, offset: r.offset } } as NodeMessage);
     };
 
+    // Message ids: one random prefix per node start and a counter, unique like Node-RED's own
+    // but without drawing random bytes per record.
+    const idPrefix = `${RED.util.generateId()}.`;
+    let idSeq = 0;
     const sendTracked = (msg: NodeMessage, records: ConsumedRecord[]): void => {
-      const id = RED.util.generateId();
+      const id = idPrefix + (idSeq++).toString(36);
       msg._msgid = id;
       handled.track(id, () => completed(records), clock);
       node.send(msg);
@@ -203,10 +207,11 @@ export = (RED: ConnectorRedAPI) => {
       if (!b.records.length) return;
       clock = Date.now();
       const assigned = assignment.get(b.topic);
-      const id = `${b.partition}/${b.topic}`;
+      // Keyed like the offset tracker's partitions, so a commit point finds its entry.
+      const id = `${b.partition}\u0000${b.topic}`;
       const pos = positions.get(id);
-      if (pos) pos.end = BigInt(b.highWatermark);
-      else positions.set(id, { end: BigInt(b.highWatermark), handled: BigInt(b.records[0].offset) });
+      if (pos) pos.end = Number(b.highWatermark);
+      else positions.set(id, { end: Number(b.highWatermark), handled: Number(b.records[0].offset) });
       if (s.output === 'batch') {
         if (!(await roomFor(b))) return;
         const events: EventMessage[] = [];
@@ -230,22 +235,28 @@ export = (RED: ConnectorRedAPI) => {
         }
         b.resolve(b.records[b.records.length - 1].offset);
       } else {
+        // The client learns how far the batch got before each wait and at its end (not per
+        // record): that is where it fetches again should the batch stop early.
+        let delivered: string | undefined;
         for (const r of b.records) {
-          if (offsets.inFlight >= s.maxInFlight ? !(await roomFor(b)) : !b.active()) break;
+          if (offsets.inFlight >= s.maxInFlight) {
+            if (delivered !== undefined) b.resolve(delivered);
+            if (!(await roomFor(b))) break;
+          } else if (!b.active()) break;
           offsets.add(r.topic, r.partition, r.offset);
           received++;
+          delivered = r.offset;
           let msg: EventMessage;
           try {
             msg = recordToMessage(r, s, assigned);
           } catch (err) {
             reportBad(r, err);
             completed([r]);
-            b.resolve(r.offset);
             continue;
           }
           sendTracked(msg as NodeMessage, [r]);
-          b.resolve(r.offset);
         }
+        if (delivered !== undefined) b.resolve(delivered);
       }
       status.touch();
       await b.heartbeat();
@@ -266,8 +277,8 @@ export = (RED: ConnectorRedAPI) => {
         if (!assigned[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
       }
       for (const k of [...positions.keys()]) {
-        const [part, ...t] = k.split('/');
-        if (!assigned[t.join('/')]?.includes(Number(part))) positions.delete(k);
+        const i = k.indexOf('\u0000');
+        if (!assigned[k.slice(i + 1)]?.includes(Number(k.slice(0, i)))) positions.delete(k);
       }
       if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.refresh();
