@@ -32,7 +32,17 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
 
   async function topic(prefix: string, partitions = 1): Promise<string> {
     const name = unique(prefix);
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: false });
+    // A broker that has just started may not list a new topic in its metadata for a moment, which
+    // the client's own wait for leaders reports as an error: wait until every partition has one.
+    await untilAsync(async () => {
+      try {
+        const [t] = (await admin.fetchTopicMetadata({ topics: [name] })).topics;
+        return t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0);
+      } catch {
+        return false;
+      }
+    }, 20000, `topic ${name} to have a leader for each of its ${partitions} partitions`);
     return name;
   }
 
