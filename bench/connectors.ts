@@ -11,9 +11,16 @@
  * last arrival). Publishers send as fast as the client library takes messages, so latencies are
  * measured under full load. A warm-up run precedes the measured ones.
  *
+ * A second table reads a backlog: KAFKA_N records already in a topic of 4 partitions, read by
+ * stream-kafka-in with its default limit of unfinished messages, once per output mode, next to
+ * a plain kafkajs consumer reading the same backlog. It shows the CPU time per event (the whole
+ * process), events/s, and the bytes the consumer fetched from the broker against the bytes the
+ * plain consumer fetched (1.00× = every record read once).
+ *
  *   npm run bench:connectors            table
  *   npm run bench:connectors -- --json  one JSON object with the same figures
  *   BENCH_MQTT_N=20000 BENCH_KAFKA_N=100000 npm run bench:connectors
+ *   BENCH_ONLY=backlog npm run bench:connectors   only the backlog table
  *
  * Brokers are started and stopped through scripts/test-brokers (Mosquitto; Kafka from Maven).
  */
@@ -34,6 +41,8 @@ const ROOT = path.join(__dirname, '..');
 const JSON_OUT = process.argv.includes('--json');
 const MQTT_N = Number(process.env.BENCH_MQTT_N || 20000);
 const KAFKA_N = Number(process.env.BENCH_KAFKA_N || 50000);
+/** BENCH_ONLY=backlog: only the Kafka backlog table (no MQTT, no end-to-end scenarios). */
+const BACKLOG_ONLY = process.env.BENCH_ONLY === 'backlog';
 const KEYS = 10;
 const WINDOW = 10;
 const CHUNK = 500;
@@ -248,6 +257,120 @@ async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promi
   return figures(`stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`, KAFKA_N, expected, start, rx);
 }
 
+// ---------------------------------------------------------------- Kafka backlog
+
+interface BacklogFigures {
+  label: string;
+  events: number;
+  eventsPerSec: number;
+  cpuUsPerEvent: number;
+  fetchedBytes: number;
+  /** fetchedBytes / the plain consumer's fetched bytes. */
+  bytesVsPlain?: number;
+  received: number;
+  expected: number;
+}
+
+// Fetch response bytes per consumer group, counted through kafkajs' request instrumentation on
+// every consumer made in this process (the nodes' too: they load the same kafkajs).
+const fetchedByGroup = new Map<string, number>();
+{
+  const proto = Kafka.prototype as unknown as { consumer: (cfg: { groupId: string }) => any };
+  const make = proto.consumer;
+  proto.consumer = function (this: Kafka, cfg: { groupId: string }) {
+    const c = make.call(this, cfg);
+    c.on(c.events.REQUEST, (e: { payload: { apiName: string; size: number } }) => {
+      if (e.payload.apiName === 'Fetch') fetchedByGroup.set(cfg.groupId, (fetchedByGroup.get(cfg.groupId) ?? 0) + e.payload.size);
+    });
+    return c;
+  };
+}
+
+let backlogTopic = '';
+
+async function kafkaBacklogPlain(): Promise<BacklogFigures> {
+  backlogTopic = await createTopic('bench-backlog', 4);
+  const messages = (i: number) => Array.from({ length: Math.min(CHUNK, KAFKA_N - i) }, (_, k) => ({ key: `sensor-${(i + k) % 20}`, value: event(i + k) }));
+  for (let i = 0; i < KAFKA_N; i += CHUNK) await producer.send({ topic: backlogTopic, messages: messages(i), acks: 1 });
+  const groupId = `bench-backlog-plain-${process.pid}`;
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+  let n = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  let bytes = 0;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [backlogTopic], fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) JSON.parse(m.value!.toString());
+      n += batch.messages.length;
+      if (n >= KAFKA_N && !bytes) {
+        bytes = fetchedByGroup.get(groupId) ?? 0;
+        done();
+      }
+    },
+  });
+  await all;
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  await consumer.disconnect();
+  return { label: 'kafkajs consumer (eachBatch, JSON.parse)', events: KAFKA_N, eventsPerSec: Math.round(KAFKA_N / seconds), cpuUsPerEvent: round((used.user + used.system) / KAFKA_N), fetchedBytes: bytes, received: n, expected: KAFKA_N };
+}
+
+async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch', plainBytes: number): Promise<BacklogFigures> {
+  const dst = await createTopic(`bench-backlog-${output}-out`, 1);
+  const groupId = `bench-backlog-${output}-${process.pid}`;
+  const expected = KAFKA_N / WINDOW;
+  const rx = new Receiver(expected, 10000);
+  const reader = kafka.consumer({ groupId: `${groupId}-reader`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+  await reader.connect();
+  await reader.subscribe({ topics: [dst], fromBeginning: true });
+  await reader.run({ eachBatch: async ({ batch }) => { for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent); } });
+  await groupStable(`${groupId}-reader`, 1);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  // The default limit of unfinished messages (no maxInFlight in the flow): what users run.
+  await deploy([
+    { id: 'kb', type: 'stream-kafka-broker', brokers: brokersList, clientId: 'bench', connectionTimeout: 1000, requestTimeout: 10000, retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
+    { id: 'in', type: 'stream-kafka-in', broker: 'kb', topics: backlogTopic, groupId, fromBeginning: true, format: 'json', keyFrom: 'record', timeFrom: 'record', commitMode: 'handled', output, sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, wires: [['agg']] },
+    aggregate('out'),
+    { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', acks: 'leader', batchSize: 1000, queueSize: 100000 },
+  ]);
+  await rx.done();
+  const bytes = fetchedByGroup.get(groupId) ?? 0;
+  const seconds = (rx.last - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  await reader.disconnect();
+  const arrivedEvents = rx.latencies.length * WINDOW;
+  return {
+    label: `stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`,
+    events: KAFKA_N,
+    eventsPerSec: Math.round(arrivedEvents / seconds),
+    cpuUsPerEvent: round((used.user + used.system) / Math.max(1, arrivedEvents)),
+    fetchedBytes: bytes,
+    bytesVsPlain: round(bytes / plainBytes),
+    received: rx.latencies.length,
+    expected,
+  };
+}
+
+function backlogTable(rows: BacklogFigures[]): string {
+  const cells = rows.map((f) => [
+    f.label,
+    f.eventsPerSec.toLocaleString('en-US'),
+    f.cpuUsPerEvent.toFixed(1),
+    f.fetchedBytes.toLocaleString('en-US'),
+    f.bytesVsPlain === undefined ? 'baseline' : `${f.bytesVsPlain.toFixed(2)}×`,
+    `${f.received}/${f.expected}`,
+  ]);
+  const head = ['backlog of 4 partitions', 'events/s', 'CPU µs/event', 'bytes fetched', 'vs plain', 'arrived'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
 // ---------------------------------------------------------------- Node-RED
 
 const connected = new Set<string>();
@@ -332,8 +455,10 @@ function table(results: Record<string, Figures>): string {
 
 async function main(): Promise<void> {
   const results: Record<string, Figures> = {};
+  const backlog: Record<string, BacklogFigures> = {};
   const stopRuntime = await startRuntime();
   try {
+    if (!BACKLOG_ONLY) {
     log('starting Mosquitto…');
     const m = brokers('start', ['mqtt']);
     // Warm-up (JIT, broker caches): not reported.
@@ -346,6 +471,7 @@ async function main(): Promise<void> {
       log(`mqtt QoS ${qos} done`);
     }
     brokers('stop', ['mqtt']);
+    }
 
     log('starting Kafka…');
     const k = brokers('start', ['kafka']);
@@ -354,12 +480,19 @@ async function main(): Promise<void> {
     producer = kafka.producer();
     await Promise.all([admin.connect(), producer.connect()]);
     await kafkaRaw(Math.ceil(KAFKA_N / 5));
+    if (!BACKLOG_ONLY) {
     results.kafkaRaw = await kafkaRaw();
     for (const output of ['single', 'batch'] as const) {
       const f = await kafkaFlow(k.KAFKA_BROKERS, output);
       f.ratioToRaw = round(f.eventsPerSec / results.kafkaRaw.eventsPerSec);
       results[output === 'single' ? 'kafkaFlowSingle' : 'kafkaFlowBatch'] = f;
       log(`kafka ${output} done`);
+    }
+    }
+    backlog.plain = await kafkaBacklogPlain();
+    for (const output of ['single', 'batch'] as const) {
+      backlog[output] = await kafkaBacklogFlow(k.KAFKA_BROKERS, output, backlog.plain.fetchedBytes);
+      log(`kafka backlog ${output} done`);
     }
     await Promise.all([admin.disconnect(), producer.disconnect()]);
   } finally {
@@ -370,11 +503,15 @@ async function main(): Promise<void> {
 
   const meta = { mqttEvents: MQTT_N, kafkaEvents: KAFKA_N, keys: KEYS, windowEvents: WINDOW, node: process.version, cpus: os.cpus().length };
   if (JSON_OUT) {
-    console.log(JSON.stringify({ ...meta, results }, null, 2));
+    console.log(JSON.stringify({ ...meta, results, backlog, singleVsBatchCpuPerEvent: round(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent) }, null, 2));
   } else {
     console.log(`connector benchmark: ${MQTT_N} MQTT / ${KAFKA_N} Kafka events, ${KEYS} keys, stream-aggregate count windows of ${WINDOW} (avg, max, count); ${os.cpus().length} CPUs, Node ${process.version}`);
     console.log('latency under full load: raw = send → receive per event; flows = send of the event that closed a window → its result received downstream');
-    console.log(table(results));
+    if (!BACKLOG_ONLY) console.log(table(results));
+    console.log('');
+    console.log(`backlog: ${KAFKA_N} records in 4 partitions, read with the default limit of unfinished messages; CPU = the whole process from deploy to the last result`);
+    console.log(backlogTable([backlog.plain, backlog.single, backlog.batch]));
+    console.log(`one message per record costs ${(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent).toFixed(2)}× the CPU per event of batch output`);
   }
 }
 

@@ -226,8 +226,9 @@ auto.create.topics.enable=true
 log.flush.interval.messages=1
 CONF
     if [ ! -f "$dir/data/meta.properties" ]; then
-      # KRaft cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters).
-      id="$(node -e 'console.log(require("crypto").randomBytes(16).toString("base64url"))')"
+      # KRaft cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters);
+      # one that starts with "-" would be read as an option by the storage tool, so draw again.
+      id="$(node -e 'let s; do s = require("crypto").randomBytes(16).toString("base64url"); while (s[0] === "-"); console.log(s)')"
       java -cp "$KAFKA_CACHE/libs/*" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
         --add-scram 'SCRAM-SHA-256=[name=stream,password=stream-secret]' \
         --add-scram 'SCRAM-SHA-512=[name=stream,password=stream-secret]' > "$state/$name.format.log" 2>&1 \

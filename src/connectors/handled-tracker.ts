@@ -8,6 +8,8 @@ interface Entry {
   receivers: number;
   sent: boolean;
   onHandled: () => void;
+  /** When tracking began (the caller's clock, ms). */
+  since: number;
 }
 
 /**
@@ -46,9 +48,25 @@ export class HandledTracker {
     return this.entries.size;
   }
 
-  /** Starts tracking a message id; call before sending it. */
-  track(msgid: string, onHandled: () => void): void {
-    this.entries.set(msgid, { receivers: 0, sent: false, onHandled });
+  /** Starts tracking a message id at time `now` (ms); call before sending it. */
+  track(msgid: string, onHandled: () => void, now = 0): void {
+    this.entries.set(msgid, { receivers: 0, sent: false, onHandled, since: now });
+  }
+
+  /**
+   * Counts every message tracked before `before` as handled, whatever its receivers still owe:
+   * a message some node never completes must not hold its source for ever. Entries are kept in
+   * tracking order, so the scan stops at the first younger one. Returns how many expired.
+   */
+  expire(before: number): number {
+    let n = 0;
+    for (const [id, e] of this.entries) {
+      if (e.since >= before) break;
+      this.entries.delete(id);
+      n++;
+      e.onHandled();
+    }
+    return n;
   }
 
   /** Call right after node.send(): deliveries have been counted by then (the hook runs synchronously in send). */

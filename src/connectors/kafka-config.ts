@@ -64,13 +64,29 @@ export interface KafkaInSettings {
   key: KeySource;
   time: TimeSource;
   commitMode: 'auto' | 'handled';
-  /** Records handed to the flow and not yet handled before the consumer pauses; 0 = no limit. */
+  /** Records handed to the flow and not yet handled before delivery waits (1 or more). */
   maxInFlight: number;
   output: 'single' | 'batch';
+  /** ms after which a message the flow never finished counts as handled; 0 = never. */
+  handledTimeout: number;
   sessionTimeout: number;
   heartbeatInterval: number;
   rebalanceTimeout: number;
   maxWaitTime: number;
+}
+
+/**
+ * The backpressure limit. 0 once meant "no limit", but then a backlog is handed to the flow as
+ * fast as it is fetched: the runtime drowns in messages, the group session expires and the
+ * partitions are read again by another member while this one still works on them.
+ */
+function maxInFlight(config: BaseNodeConfig): number {
+  const v = intSetting(config.maxInFlight, 1000, 1, 10000000);
+  if (v === undefined) {
+    const why = String(config.maxInFlight).trim() === '0' ? ' (0, no limit, is no longer allowed: a backlog would flood the flow and cost the consumer its group membership)' : '';
+    throw new ConfigError('maxInFlight', `must be a whole number of messages between 1 and 10000000, got ${JSON.stringify(config.maxInFlight)}${why}`);
+  }
+  return v;
 }
 
 /** Turns stream-kafka-in's fields into settings; throws ConfigError naming the field. */
@@ -109,8 +125,9 @@ export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
     key: parseKeySource(config, ['record', 'field', 'none'], 'record'),
     time: parseTimeSource(config, ['record', 'field', 'arrival'], 'record'),
     commitMode,
-    maxInFlight: int(config, 'maxInFlight', 1000, 0, 10000000, 'messages'),
+    maxInFlight: maxInFlight(config),
     output,
+    handledTimeout: int(config, 'handledTimeout', 60000, 0, 86400000, 'milliseconds'),
     sessionTimeout,
     heartbeatInterval,
     rebalanceTimeout: int(config, 'rebalanceTimeout', 10000, 1000, 3600000, 'milliseconds'),

@@ -53,6 +53,8 @@ export interface ConsumerOptions {
   heartbeatInterval: number;
   rebalanceTimeout: number;
   maxWaitTime: number;
+  /** Most bytes one fetch returns per partition (at least one record batch is always returned). */
+  maxBytesPerPartition?: number;
 }
 
 export interface ConsumerStart {
@@ -163,7 +165,7 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
   private lastAssignment: string[] = [];
   private consumer: Consumer;
 
-  constructor(kafka: Kafka, opts: ConsumerOptions) {
+  constructor(kafka: Kafka, opts: ConsumerOptions, traffic: FetchTraffic) {
     super();
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
@@ -171,10 +173,15 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
       heartbeatInterval: opts.heartbeatInterval,
       rebalanceTimeout: opts.rebalanceTimeout,
       maxWaitTimeInMs: opts.maxWaitTime,
+      maxBytesPerPartition: opts.maxBytesPerPartition,
       // Decide per error: connection trouble restarts, refused credentials or certificates do not.
       retry: { restartOnFailure: async (e: Error) => !isPermanentError(e) },
     });
     const ev = this.consumer.events;
+    // Bytes the broker sent in answer to fetches: what a consumer costs the network and the broker.
+    this.consumer.on(ev.REQUEST, (e) => {
+      if (e.payload.apiName === 'Fetch') traffic.fetchedBytes += e.payload.size;
+    });
     this.consumer.on(ev.CONNECT, () => this.setState('connected'));
     this.consumer.on(ev.REBALANCING, () => this.setState('rebalancing'));
     this.consumer.on(ev.GROUP_JOIN, (e) => {
@@ -224,7 +231,8 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
           })),
           resolve: (offset) => p.resolveOffset(offset),
           heartbeat: () => p.heartbeat(),
-          active: () => p.isRunning() && !p.isStale() && !this.consumer.paused().some((t) => t.topic === b.topic && (!t.partitions || t.partitions.includes(b.partition))),
+          // pause() holds every assigned topic, so the flag says all (asked per record: no list built).
+          active: () => p.isRunning() && !p.isStale() && !this.paused,
         });
       },
     });
@@ -322,9 +330,16 @@ class KafkaJsProducer extends EventEmitter implements KafkaProducerConnection {
   }
 }
 
+/** Bytes read from the brokers by fetches, summed over a connection's consumers. */
+export interface FetchTraffic {
+  fetchedBytes: number;
+}
+
 /** A Kafka client (kafkajs) that hands out consumers, producers and an admin client. */
-export class KafkaConnection {
+export class KafkaConnection implements FetchTraffic {
   readonly kafka: Kafka;
+  /** Bytes of fetch responses received by this connection's consumers since it was created. */
+  fetchedBytes = 0;
 
   constructor(readonly options: KafkaClientOptions) {
     this.kafka = new Kafka({
@@ -341,7 +356,7 @@ export class KafkaConnection {
   }
 
   consumer(opts: ConsumerOptions): KafkaConsumerConnection {
-    return new KafkaJsConsumer(this.kafka, opts);
+    return new KafkaJsConsumer(this.kafka, opts, this);
   }
 
   producer(opts: ProducerOptions): KafkaProducerConnection {

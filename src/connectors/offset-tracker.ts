@@ -3,12 +3,20 @@ export interface CommitPoint {
   topic: string;
   partition: number;
   offset: string;
+  /** The partition's id in the tracker (set by OffsetTracker.complete), for per-partition maps. */
+  id?: string;
+  /** `offset` as a number. */
+  position?: number;
 }
 
 interface PartitionState {
-  /** Offsets handed out and not yet known to be committed, in arrival order. */
-  pending: { offset: bigint; done: boolean }[];
-  committed?: bigint;
+  id: string;
+  /**
+   * Offsets handed out and not yet known to be committed, in arrival order. Numbers: Kafka
+   * offsets are 64-bit, but a partition would need 2^53 records to leave the exact range.
+   */
+  pending: { offset: number; done: boolean }[];
+  committed?: number;
 }
 
 /**
@@ -20,14 +28,23 @@ interface PartitionState {
 export class OffsetTracker {
   private parts = new Map<string, PartitionState>();
   private count = 0;
+  // Records come in runs of one partition: the last partition's state saves building its id.
+  private lastTopic = '';
+  private lastPartition = -1;
+  private last: PartitionState | undefined;
 
-  private state(topic: string, partition: number): PartitionState {
+  private find(topic: string, partition: number, create: boolean): PartitionState | undefined {
+    if (this.last !== undefined && partition === this.lastPartition && topic === this.lastTopic) return this.last;
     const id = `${partition}\u0000${topic}`;
     let s = this.parts.get(id);
     if (!s) {
-      s = { pending: [] };
+      if (!create) return undefined;
+      s = { id, pending: [] };
       this.parts.set(id, s);
     }
+    this.lastTopic = topic;
+    this.lastPartition = partition;
+    this.last = s;
     return s;
   }
 
@@ -38,24 +55,36 @@ export class OffsetTracker {
 
   /** Notes that a record was handed to the flow. */
   add(topic: string, partition: number, offset: string): void {
-    this.state(topic, partition).pending.push({ offset: BigInt(offset), done: false });
+    this.find(topic, partition, true)!.pending.push({ offset: Number(offset), done: false });
     this.count++;
   }
 
   /** Notes that a record was handled; returns a new commit point when the committable position moved. */
   complete(topic: string, partition: number, offset: string): CommitPoint | undefined {
-    const s = this.parts.get(`${partition}\u0000${topic}`);
+    const s = this.find(topic, partition, false);
     if (!s) return undefined;
-    const o = BigInt(offset);
-    const entry = s.pending.find((e) => e.offset === o && !e.done);
+    const o = Number(offset);
+    // Offsets were added in increasing order: binary search, not a scan per completed record.
+    const list = s.pending;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].offset < o) lo = mid + 1;
+      else hi = mid;
+    }
+    let entry: { offset: number; done: boolean } | undefined = list[lo];
+    // A partition read again from an earlier offset (after a rebalance kept it here) holds an
+    // offset twice and is no longer sorted: then look at every entry.
+    if (!entry || entry.offset !== o || entry.done) entry = list.find((e) => e.offset === o && !e.done);
     if (!entry) return undefined;
     entry.done = true;
     this.count--;
-    let next: bigint | undefined;
-    while (s.pending.length && s.pending[0].done) next = s.pending.shift()!.offset + 1n;
+    let next: number | undefined;
+    while (s.pending.length && s.pending[0].done) next = s.pending.shift()!.offset + 1;
     if (next === undefined) return undefined;
     s.committed = next;
-    return { topic, partition, offset: next.toString() };
+    return { topic, partition, offset: String(next), id: s.id, position: next };
   }
 
   /** The partitions with records in flight. */
@@ -73,11 +102,13 @@ export class OffsetTracker {
     if (!s) return;
     this.count -= s.pending.filter((e) => !e.done).length;
     this.parts.delete(id);
+    if (this.last === s) this.last = undefined;
   }
 
   /** Forgets everything, e.g. after the consumer stopped. */
   clear(): void {
     this.parts.clear();
     this.count = 0;
+    this.last = undefined;
   }
 }

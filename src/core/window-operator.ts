@@ -70,6 +70,7 @@ import { Watermark } from './watermark';
 import { MAX_DURATION } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
+import { PartitionedWatermark } from './partitioned-watermark';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
@@ -103,6 +104,12 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
   idleTimeout?: number;
   /** Default 'stream'; 'key' = one watermark per key (devices with their own clocks). */
   watermarkScope?: 'stream' | 'key';
+  /**
+   * With events that name their source (process()'s third argument, e.g. a Kafka partition):
+   * processing time without input after which a source no longer holds the stream watermark
+   * back. Default: idleTimeout when set, else 10 s.
+   */
+  sourceIdleTimeout?: number;
   /** Default Infinity; events of new keys beyond it are dropped and counted. */
   maxKeys?: number;
   /** Default Infinity; events beyond it in one window are dropped and counted. */
@@ -119,6 +126,8 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
 const SNAPSHOT_FORMAT = 'stream-window-operator/1';
 /** Hopping windows holding one event (size ÷ slide): bounds every per-event loop over them. */
 const MAX_WINDOWS_PER_EVENT = 100_000;
+/** How long a quiet source holds the stream watermark back when neither sourceIdleTimeout nor idleTimeout is set. */
+const SOURCE_IDLE_DEFAULT = 10000;
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
 const IDLE_ROUNDS = 8;
 
@@ -143,6 +152,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly earlyEvery: number;
   private readonly idleTimeout: number;
   private readonly keyScope: boolean;
+  private readonly sourceIdleTimeout: number;
+  /** Per-source watermarks, made when the first event names its source (stream scope, event time). */
+  private sources: PartitionedWatermark | undefined;
   private readonly maxKeys: number;
   private readonly guard: EventTimeGuard;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
@@ -189,6 +201,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (emit === 'early' && !(this.earlyEvery > 0)) throw new ConfigError('earlyEvery', 'must be a duration greater than 0 when emit is "early"');
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
+    this.sourceIdleTimeout = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || this.idleTimeout || SOURCE_IDLE_DEFAULT;
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
     // Count windows have no watermark for a future time to poison.
@@ -212,8 +225,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     }
   }
 
-  /** Adds one event; `now` is the processing time in ms. */
-  process(event: StreamEvent<IN>, now: number): void {
+  /**
+   * Adds one event; `now` is the processing time in ms. `source` names where the event was read
+   * (a partition of `sourceGroup`, its topic): the stream watermark then is the minimum over the
+   * sources (see partitioned-watermark.ts). Per-key watermarks and processing time ignore it.
+   */
+  process(event: StreamEvent<IN>, now: number, source?: string, sourceGroup = ''): void {
     let t: number;
     if (this.processingTime) {
       t = now;
@@ -238,7 +255,11 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     wm.lastInputAt = now;
     this.streamIdle = false;
     if (t > this.maxEventTime) this.maxEventTime = t;
-    if ((this.processingTime ? wm.advanceTo(now) : wm.observe(t)) && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
+    let moved: boolean;
+    if (this.processingTime) moved = wm.advanceTo(now);
+    else if (source === undefined || this.keyScope) moved = wm.observe(t);
+    else moved = wm.advanceTo(this.sourceWatermarks().observe(source, sourceGroup, t, now));
+    if (moved && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     if (this.retimeTo !== undefined) {
       const at = this.retimeTo;
@@ -250,6 +271,19 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       const at = this.scopeWake(scope, this.hasPending(ks));
       if (at < this.keyWake) this.keyWake = at;
     }
+  }
+
+  /**
+   * Declares every source of `group` that feeds this operator (e.g. the partitions of a topic
+   * its reader owns): until each has delivered, or turned idle, the stream watermark waits.
+   */
+  expectSources(group: string, sources: readonly string[], now: number): void {
+    if (this.processingTime || this.keyScope) return;
+    this.sourceWatermarks().expect(group, sources, now);
+  }
+
+  private sourceWatermarks(): PartitionedWatermark {
+    return (this.sources ??= new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout));
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -324,6 +358,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.openWindows = 0;
       this.nextEarlyAt = Infinity;
       this.keyWake = Infinity;
+      this.sources = undefined;
     } else {
       const ks = this.keys.get(key);
       if (ks === undefined) return;

@@ -24,7 +24,7 @@ function headersOf(r: ConsumedRecord): Headers {
 }
 
 /** Maps a Kafka record to the event message; throws InputError for a payload or field that cannot be used. */
-function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
+function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readonly number[] | undefined): EventMessage {
   const payload = decodePayload(r.value, s.format);
   const headers = headersOf(r);
   const key = r.key === null ? null : r.key.toString('utf8');
@@ -33,9 +33,14 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings): EventMessage {
   msg.key = key;
   msg.partition = r.partition;
   msg.offset = r.offset;
-  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp };
+  // assigned: the partitions of this topic this reader owns, so window nodes downstream keep
+  // one watermark per partition (one array shared by the messages of an assignment).
+  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp, assigned };
   return msg;
 }
+
+// Bytes one fetch returns per partition at most (the client's default is 1 MiB).
+const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 
 export = (RED: ConnectorRedAPI) => {
   const groups = new ConsumerGroups();
@@ -74,22 +79,33 @@ export = (RED: ConnectorRedAPI) => {
     let backpressured = false;
     let closing = false;
     let attempt = 0;
+    // Processing time read once per batch (and after each wait), for the handled timeout.
+    let clock = Date.now();
+    let timedOut = 0;
+    let sweepTimer: ReturnType<typeof setInterval> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    const lag = new Map<string, bigint>();
+    // Per partition: the end of the log at the last fetch and the position the flow has handled
+    // up to (its next record), so the lag shown counts records the flow has not finished.
+    const positions = new Map<string, { end: number; handled: number }>();
     const offsets = new OffsetTracker();
+    // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
+    const assignment = new Map<string, readonly number[]>();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
     const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
+    // Set while a batch waits for room; called when records finish, on pause and on close.
+    let roomFreed: (() => void) | undefined;
 
     const status = new ThrottledStatus(node, () => {
       const shown: LinkState = state === 'connected' && (manualPause || backpressured) ? 'paused' : state;
       const detail = [`${received} msgs`];
-      let total = 0n;
-      for (const l of lag.values()) total += l;
+      let total = 0;
+      for (const p of positions.values()) if (p.end > p.handled) total += p.end - p.handled;
       if (state === 'connected' || shown === 'paused') detail.push(`lag ${total}`);
       if (offsets.inFlight) detail.push(`${offsets.inFlight} in flight`);
       if (bad) detail.push(`${bad} bad`);
+      if (timedOut) detail.push(`${timedOut} timed out`);
       return connectionStatus(shown, detail, lastError);
     });
 
@@ -114,22 +130,24 @@ export = (RED: ConnectorRedAPI) => {
     };
 
     const commit = (p: CommitPoint | undefined): void => {
-      if (!p || s.commitMode !== 'handled') return;
-      pendingCommits.set(`${p.partition}/${p.topic}`, p);
+      if (!p) return;
+      const pos = positions.get(p.id!);
+      if (pos) pos.handled = p.position!;
+      if (s.commitMode !== 'handled') return;
+      pendingCommits.set(p.id!, p);
       void flushCommits();
     };
 
-    const relievePressure = (): void => {
-      if (backpressured && offsets.inFlight <= s.maxInFlight / 2) {
-        backpressured = false;
-        if (!manualPause) consumer?.resume();
-        status.touch();
-      }
+    const wakeWaiter = (): void => {
+      const w = roomFreed;
+      roomFreed = undefined;
+      w?.();
     };
 
     const completed = (records: ConsumedRecord[]): void => {
       for (const r of records) commit(offsets.complete(r.topic, r.partition, r.offset));
-      relievePressure();
+      // Resume at half the limit, so a full flow is refilled in chunks rather than record by record.
+      if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.touch();
     };
 
@@ -140,35 +158,69 @@ export = (RED: ConnectorRedAPI) => {
       node.error(e, { topic: r.topic, payload: r.value, partition: r.partition, offset: r.offset, kafka: { topic: r.topic, partition: r.partition, offset: r.offset } } as NodeMessage);
     };
 
+    // Message ids: one random prefix per node start and a counter, unique like Node-RED's own
+    // but without drawing random bytes per record.
+    const idPrefix = `${RED.util.generateId()}.`;
+    let idSeq = 0;
     const sendTracked = (msg: NodeMessage, records: ConsumedRecord[]): void => {
-      const id = RED.util.generateId();
+      const id = idPrefix + (idSeq++).toString(36);
       msg._msgid = id;
-      handled.track(id, () => completed(records));
+      handled.track(id, () => completed(records), clock);
       node.send(msg);
       handled.sent(id);
     };
 
-    const underPressure = (): boolean => {
-      if (s.maxInFlight > 0 && offsets.inFlight >= s.maxInFlight && !backpressured) {
-        backpressured = true;
-        consumer?.pause();
+    /**
+     * Backpressure without giving fetched records back: when maxInFlight messages are
+     * unfinished, the batch being delivered waits here until half of them are done, keeping the
+     * group session alive meanwhile. The client fetches nothing more while a batch is being
+     * handled, so nothing is fetched twice and memory stays bounded by one fetch. Returns false
+     * when the batch must stop (revoked, paused by msg.pause, consumer stopping); its remaining
+     * records are then fetched again by whoever owns the partition next.
+     */
+    const roomFor = async (b: ConsumedBatch): Promise<boolean> => {
+      if (offsets.inFlight < s.maxInFlight) return b.active() && !closing;
+      backpressured = true;
+      status.touch();
+      try {
+        while (offsets.inFlight > s.maxInFlight / 2) {
+          if (!b.active() || closing) return false;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await new Promise<void>((resolve) => {
+            roomFreed = resolve;
+            timer = setTimeout(resolve, s.heartbeatInterval);
+          });
+          clearTimeout(timer);
+          roomFreed = undefined;
+          clock = Date.now();
+          // Throws when the group rebalances: the client then rejoins and this batch ends.
+          await b.heartbeat();
+        }
+      } finally {
+        backpressured = false;
         status.touch();
       }
-      return backpressured || manualPause;
+      return b.active() && !closing;
     };
 
     const eachBatch = async (b: ConsumedBatch): Promise<void> => {
       if (!b.records.length) return;
-      const last = b.records[b.records.length - 1];
-      lag.set(`${b.partition}/${b.topic}`, BigInt(b.highWatermark) - BigInt(last.offset) - 1n);
+      clock = Date.now();
+      const assigned = assignment.get(b.topic);
+      // Keyed like the offset tracker's partitions, so a commit point finds its entry.
+      const id = `${b.partition}\u0000${b.topic}`;
+      const pos = positions.get(id);
+      if (pos) pos.end = Number(b.highWatermark);
+      else positions.set(id, { end: Number(b.highWatermark), handled: Number(b.records[0].offset) });
       if (s.output === 'batch') {
+        if (!(await roomFor(b))) return;
         const events: EventMessage[] = [];
         const good: ConsumedRecord[] = [];
         for (const r of b.records) {
           offsets.add(r.topic, r.partition, r.offset);
           received++;
           try {
-            events.push(recordToMessage(r, s));
+            events.push(recordToMessage(r, s, assigned));
             good.push(r);
           } catch (err) {
             reportBad(r, err);
@@ -177,30 +229,34 @@ export = (RED: ConnectorRedAPI) => {
         }
         if (events.length) {
           sendTracked(
-            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark } },
+            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned } },
             good,
           );
         }
-        b.resolve(last.offset);
-        underPressure();
+        b.resolve(b.records[b.records.length - 1].offset);
       } else {
+        // The client learns how far the batch got before each wait and at its end (not per
+        // record): that is where it fetches again should the batch stop early.
+        let delivered: string | undefined;
         for (const r of b.records) {
-          if (!b.active()) break;
+          if (offsets.inFlight >= s.maxInFlight) {
+            if (delivered !== undefined) b.resolve(delivered);
+            if (!(await roomFor(b))) break;
+          } else if (!b.active()) break;
           offsets.add(r.topic, r.partition, r.offset);
           received++;
+          delivered = r.offset;
           let msg: EventMessage;
           try {
-            msg = recordToMessage(r, s);
+            msg = recordToMessage(r, s, assigned);
           } catch (err) {
             reportBad(r, err);
             completed([r]);
-            b.resolve(r.offset);
             continue;
           }
           sendTracked(msg as NodeMessage, [r]);
-          b.resolve(r.offset);
-          if (underPressure()) break;
         }
+        if (delivered !== undefined) b.resolve(delivered);
       }
       status.touch();
       await b.heartbeat();
@@ -213,16 +269,18 @@ export = (RED: ConnectorRedAPI) => {
       status.refresh();
     };
 
-    const onAssigned = (assignment: Record<string, number[]>): void => {
+    const onAssigned = (assigned: Record<string, number[]>): void => {
+      assignment.clear();
+      for (const [t, parts] of Object.entries(assigned)) assignment.set(t, Object.freeze([...parts].sort((a, b) => a - b)));
       // Records of partitions now owned by another member will be redelivered there.
       for (const p of offsets.partitions()) {
-        if (!assignment[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
+        if (!assigned[p.topic]?.includes(p.partition)) offsets.revoke(p.topic, p.partition);
       }
-      for (const k of [...lag.keys()]) {
-        const [part, ...t] = k.split('/');
-        if (!assignment[t.join('/')]?.includes(Number(part))) lag.delete(k);
+      for (const k of [...positions.keys()]) {
+        const i = k.indexOf('\u0000');
+        if (!assigned[k.slice(i + 1)]?.includes(Number(k.slice(0, i)))) positions.delete(k);
       }
-      relievePressure();
+      if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.refresh();
     };
 
@@ -244,6 +302,9 @@ export = (RED: ConnectorRedAPI) => {
         heartbeatInterval: s.heartbeatInterval,
         rebalanceTimeout: s.rebalanceTimeout,
         maxWaitTime: s.maxWaitTime,
+        // Small fetches per partition: partitions take turns in smaller steps, so their event
+        // times stay closer together, and a revoked or paused partition throws little away.
+        maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
       });
       consumer = c;
       c.on('state', onState);
@@ -256,7 +317,7 @@ export = (RED: ConnectorRedAPI) => {
       try {
         await c.start({ topics: s.topics, fromBeginning: s.fromBeginning, autoCommit: s.commitMode === 'auto', eachBatch });
         attempt = 0;
-        if (manualPause || backpressured) c.pause();
+        if (manualPause) c.pause();
       } catch (err) {
         if (closing || consumer !== c) return;
         if (isPermanentError(err)) return fail(err as Error);
@@ -275,6 +336,7 @@ export = (RED: ConnectorRedAPI) => {
       consumer = undefined;
       c.stop().catch(() => undefined);
       offsets.clear();
+      positions.clear();
       state = 'disconnected';
       lastError = shortError(err);
       status.refresh();
@@ -286,9 +348,10 @@ export = (RED: ConnectorRedAPI) => {
       if (msg.pause) {
         manualPause = true;
         consumer?.pause();
+        wakeWaiter();
       } else if (msg.resume) {
         manualPause = false;
-        if (!backpressured) consumer?.resume();
+        consumer?.resume();
       } else {
         done(new InputError('msg.pause', 'stream-kafka-in accepts control messages only: msg.pause = true or msg.resume = true'));
         return;
@@ -299,8 +362,10 @@ export = (RED: ConnectorRedAPI) => {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
+      wakeWaiter();
       groups.leave(groupKey, node.id);
       if (retryTimer) clearTimeout(retryTimer);
+      if (sweepTimer) clearInterval(sweepTimer);
       const c = consumer;
       const finish = () => {
         consumer = undefined;
@@ -312,6 +377,23 @@ export = (RED: ConnectorRedAPI) => {
         .then(() => (c ? c.stop() : undefined))
         .then(finish, finish);
     });
+
+    // A message some node never finishes (dropped without done()) would hold its partition's
+    // commit, and the backpressure limit, for ever: after handledTimeout it counts as handled.
+    if (s.handledTimeout > 0) {
+      sweepTimer = setInterval(() => {
+        const n = handled.expire(Date.now() - s.handledTimeout);
+        if (!n) return;
+        if (!timedOut) {
+          node.warn(
+            `${n} message(s) not finished by the flow within ${s.handledTimeout} ms now count as handled, so their offsets can be committed; ` +
+              'a node that never calls done() loses records on a restart this way. Further ones are counted in the status.',
+          );
+        }
+        timedOut += n;
+        status.touch();
+      }, Math.max(50, Math.min(10000, Math.floor(s.handledTimeout / 4))));
+    }
 
     status.refresh();
     startSafely();

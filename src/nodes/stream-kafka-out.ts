@@ -88,6 +88,9 @@ export = (RED: ConnectorRedAPI) => {
     let failed = 0;
     let state: KafkaState = 'connecting';
     let lastError: string | undefined;
+    // After refused credentials or an untrusted certificate: the reason, and when to try again.
+    // Until then every message fails at once instead of asking the broker to refuse it again.
+    let refused: { err: Error; until: number; backoff: number } | undefined;
 
     const status = new ThrottledStatus(node, () => {
       const detail = [`${sent} sent`];
@@ -98,6 +101,9 @@ export = (RED: ConnectorRedAPI) => {
       return connectionStatus(state, detail, lastError);
     });
     producer.on('state', (st: KafkaState, err?: Error) => {
+      // A refusal stays on the status until a send succeeds again.
+      if (refused && st !== 'connected') return;
+      if (st === 'connected') refused = undefined;
       state = st;
       if (st === 'connected') lastError = undefined;
       else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
@@ -110,6 +116,31 @@ export = (RED: ConnectorRedAPI) => {
         wakeTimer = undefined;
         pump();
       }, delay);
+    };
+
+    const failAll = (list: Outgoing[], err: Error): void => {
+      failed += list.length;
+      for (const o of list) o.done(new Error(`not produced to ${o.topic}: ${err.message}`));
+    };
+
+    // One error in the log per refusal, a red status, every waiting message failed now; the next
+    // attempt only after a back-off (doubling up to ten minutes) or a redeploy.
+    const refuse = (err: Error): void => {
+      const first = !refused;
+      // A batch sent while the refused connection attempt was under way fails with it: same refusal.
+      if (!refused || Date.now() >= refused.until) {
+        const backoff = refused ? Math.min(600000, refused.backoff * 2) : broker!.retry.maxRetryTime;
+        refused = { err, until: Date.now() + backoff, backoff };
+      }
+      const backoff = refused.backoff;
+      state = 'failed';
+      const d = describePermanentError(err, broker!.label);
+      lastError = d.short;
+      if (first) node.error(`kafka producer stopped: ${err.message}; ${d.hint} Messages fail at once; it tries again in ${Math.round(backoff / 1000)} s.`);
+      const waiting = retrying.concat(queue.drain());
+      retrying = [];
+      failAll(waiting, err);
+      status.refresh();
     };
 
     const pump = (): void => {
@@ -130,6 +161,7 @@ export = (RED: ConnectorRedAPI) => {
         .then(
           () => {
             attempt = 0;
+            refused = undefined;
             sent += batch.length;
             for (const o of batch) o.done();
           },
@@ -138,6 +170,11 @@ export = (RED: ConnectorRedAPI) => {
               retrying = batch;
               lastError = shortError(err);
               wake(Math.min(broker!.retry.maxRetryTime, broker!.retry.initialRetryTime * 2 ** Math.min(attempt++, 10)));
+              return;
+            }
+            if (!closing && isPermanentError(err)) {
+              failAll(batch, err);
+              refuse(err);
               return;
             }
             failed += batch.length;
@@ -163,6 +200,12 @@ export = (RED: ConnectorRedAPI) => {
         done(toError(err));
         return;
       }
+      if (refused && Date.now() < refused.until) {
+        failed++;
+        status.touch();
+        done(new Error(`not produced to ${out.topic}: ${refused.err.message}`));
+        return;
+      }
       const evicted = queue.push({ ...out, done });
       if (evicted) {
         evicted.done(new Error(`dropped: send queue full (${s.queueSize} messages) while the broker is unreachable; record for ${evicted.topic} discarded`));
@@ -184,7 +227,7 @@ export = (RED: ConnectorRedAPI) => {
     });
 
     producer.connect().catch((err: Error) => {
-      if (isPermanentError(err)) node.error(`kafka producer cannot connect: ${err.message}; ${describePermanentError(err, broker!.label).hint}`);
+      if (isPermanentError(err) && !closing) refuse(err);
     });
     status.refresh();
   }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
-import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
+import * as fs from 'fs';
+import { brokerLog, requireBroker, restartBroker, stopBroker } from '../support/brokers';
 import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -31,7 +32,17 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
 
   async function topic(prefix: string, partitions = 1): Promise<string> {
     const name = unique(prefix);
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: false });
+    // A broker that has just started may not list a new topic in its metadata for a moment, which
+    // the client's own wait for leaders reports as an error: wait until every partition has one.
+    await untilAsync(async () => {
+      try {
+        const [t] = (await admin.fetchTopicMetadata({ topics: [name] })).topics;
+        return t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0);
+      } catch {
+        return false;
+      }
+    }, 20000, `topic ${name} to have a leader for each of its ${partitions} partitions`);
     return name;
   }
 
@@ -199,6 +210,29 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     await untilAsync(async () => (offsets = await committed(group, src))[0] === '3', 10000, () => `committed offset 3, got ${offsets}`);
   });
 
+  it('handledTimeout: a record some node never finishes counts as handled after it (one warning, counted in the status) and the commit moves past it', async function () {
+    this.timeout(60000);
+    const src = await topic('stuck');
+    const group = unique('g');
+    await producer.send({ topic: src, messages: [{ value: '{"n":0}' }, { value: '{"n":1,"drop":true}' }, { value: '{"n":2,"drop":true}' }, { value: '{"n":3}' }] });
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, group, { commitMode: 'handled', handledTimeout: 300, wires: [['fn']] }),
+      // Drops some messages without done(), as a careless node does.
+      { id: 'fn', type: 'function', func: 'if (msg.payload.drop) return; node.send(msg); node.done();', outputs: 1, wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ]);
+    const got = collect('got');
+    await until(() => got.length === 2, 15000, 'records 0 and 3 handled');
+    let offsets: string[] = [];
+    await untilAsync(async () => (offsets = await committed(group, src))[0] === '4', 15000, () => `committed offset 4 once the dropped records timed out, got ${offsets}`);
+    await until(() => /2 timed out/.test(lastText('in')), 5000, () => `"2 timed out" in the status, last: ${lastText('in')}`);
+    assert.doesNotMatch(lastText('in'), /in flight/);
+    const warned = loggedWarnings('in');
+    assert.equal(warned.length, 1, `one warning, got ${JSON.stringify(warned)}`);
+    assert.match(warned[0], /not finished by the flow within 300 ms now count as handled/);
+  });
+
   it('backpressure: pauses at maxInFlight unfinished messages and resumes as they finish; msg.pause / msg.resume hold and release the stream', async function () {
     this.timeout(60000);
     const src = await topic('pressure');
@@ -231,6 +265,103 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     assert.deepEqual(received.map((m) => m.payload.i), Array.from({ length: N }, (_, i) => i), 'every record once, in order');
     let offsets: string[] = [];
     await untilAsync(async () => (offsets = await committed(group, src))[0] === String(N), 10000, () => `committed ${N}, got ${offsets}`);
+  });
+
+  it('backpressure does not fetch twice: a backlog of 4 partitions through the default limit costs at most 1.2× the bytes a plain consumer reads', async function () {
+    this.timeout(120000);
+    const src = await topic('refetch', 4);
+    const N = 20000;
+    for (let i = 0; i < N; i += 2000) {
+      await producer.send({ topic: src, messages: Array.from({ length: 2000 }, (_, k) => ({ key: `k${(i + k) % 20}`, value: JSON.stringify({ i: i + k, pad: 'x'.repeat(40) }) })) });
+    }
+    // The baseline: a plain kafkajs consumer reading the same backlog, counting fetch response bytes.
+    const raw = kafka.consumer({ groupId: unique('raw'), sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+    consumers.push(raw);
+    let rawBytes = 0;
+    let rawCount = 0;
+    raw.on(raw.events.REQUEST, (e) => {
+      if (e.payload.apiName === 'Fetch' && rawCount < N) rawBytes += e.payload.size;
+    });
+    await raw.connect();
+    await raw.subscribe({ topics: [src], fromBeginning: true });
+    await raw.run({ eachBatch: async ({ batch }) => void (rawCount += batch.messages.length) });
+    await until(() => rawCount >= N, 30000, () => `the plain consumer to read ${N}, got ${rawCount}`);
+
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { commitMode: 'handled', wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    let handledCount = 0;
+    let bytesAtEnd = 0;
+    const conn = getNode('kb').connection;
+    getNode('got').on('input', (_m: Msg, _send: unknown, done: () => void) => {
+      // Finish each message a moment later, as a slower flow would: the limit is reached again and again.
+      setImmediate(() => {
+        done();
+        if (++handledCount === N) bytesAtEnd = conn.fetchedBytes;
+      });
+    });
+    let sawPaused = false;
+    await until(() => {
+      sawPaused ||= lastText('in').startsWith('paused');
+      return handledCount >= N;
+    }, 90000, () => `${N} records handled, got ${handledCount}; status ${lastText('in')}`);
+    assert.ok(sawPaused, 'the limit of 1000 unfinished messages was reached');
+    const ratio = bytesAtEnd / rawBytes;
+    assert.ok(ratio <= 1.2, `fetched ${bytesAtEnd} bytes for what a plain consumer reads in ${rawBytes} (${ratio.toFixed(2)}×)`);
+    await until(() => /lag 0 /.test(lastText('in')) || /lag 0$/.test(lastText('in')), 10000, () => `lag 0 once everything is handled, status ${lastText('in')}`);
+  });
+
+  it('lag counts what the flow has not handled: records delivered but unfinished are lag, not just unread ones', async function () {
+    this.timeout(60000);
+    const src = await topic('lag');
+    await producer.send({ topic: src, messages: Array.from({ length: 50 }, (_, i) => ({ value: JSON.stringify({ i }) })) });
+    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { commitMode: 'handled', maxInFlight: 10, wires: [['hold']] }), { id: 'hold', type: 'helper' }]);
+    const held: (() => void)[] = [];
+    getNode('hold').on('input', (_m: Msg, _send: unknown, done: () => void) => void held.push(done));
+    await until(() => held.length === 10 && lastText('in').startsWith('paused'), 15000, () => `paused after 10, status ${lastText('in')}`);
+    // All 50 were fetched in one batch; 10 are in the flow, none finished: 50 behind.
+    await until(() => /lag 50 · 10 in flight/.test(lastText('in')), 5000, () => `lag 50 with 10 in flight, status ${lastText('in')}`);
+    held.splice(0, 4).forEach((d) => d());
+    await until(() => /lag 46 /.test(lastText('in')), 5000, () => `lag 46 after 4 finished, status ${lastText('in')}`);
+    while (held.length || !/lag 0$/.test(lastText('in'))) {
+      held.splice(0).forEach((d) => d());
+      await new Promise((r) => setImmediate(r));
+      if (/lag 0$/.test(lastText('in'))) break;
+      await until(() => held.length > 0 || /lag 0$/.test(lastText('in')), 15000, () => `more records or lag 0, status ${lastText('in')}`);
+    }
+  });
+
+  it('four partitions read at uneven speeds, default settings: every tumbling window exact (one watermark per partition), none late', async function () {
+    this.timeout(120000);
+    const src = await topic('uneven', 4);
+    const T0 = Date.UTC(2026, 0, 1);
+    // Partition 0's records are large, so each fetch brings few of them, while partitions 1-3
+    // arrive whole in the first fetch: read by one stream watermark, partition 0 would be late.
+    for (let p = 0; p < 4; p++) {
+      const records = [];
+      for (let i = 0; i < 300; i++) for (let k = 0; k < 5; k++) records.push({ partition: p, key: `p${p}k${k}`, timestamp: String(T0 + i * 10), value: JSON.stringify({ i, pad: p === 0 ? 'x'.repeat(4000) : '' }) });
+      // One record far ahead per partition closes every window of the data above.
+      records.push({ partition: p, key: `end${p}`, timestamp: String(T0 + 10000), value: '{"end":true}' });
+      for (let i = 0; i < records.length; i += 100) await producer.send({ topic: src, messages: records.slice(i, i + 100) });
+    }
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, unique('g'), { wires: [['agg', 'tap']] }),
+      { id: 'tap', type: 'helper' },
+      { id: 'agg', type: 'stream-aggregate', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ]);
+    const got = collect('got');
+    const tapped = collect('tap');
+    const aggStatus = watchStatus(['agg']);
+    await until(() => got.length >= 60, 60000, () => `60 windows, got ${got.length}`);
+    assert.deepEqual(tapped[0].kafka.assigned, [0, 1, 2, 3], 'msg.kafka.assigned names the partitions this reader owns');
+    const byWindow = new Map(got.map((m) => [`${m.topic}@${m.window.start - T0}`, m.payload.count]));
+    const expected = new Map<string, number>();
+    for (let p = 0; p < 4; p++) for (let k = 0; k < 5; k++) for (const start of [0, 1000, 2000]) expected.set(`p${p}k${k}@${start}`, 100);
+    assert.deepEqual(new Map([...byWindow].sort()), new Map([...expected].sort()));
+    assert.equal(got.length, 60, 'each window once');
+    // Only the four closing records' windows stay open; a late event would show in the status.
+    await until(() => /· 4 open/.test(String(aggStatus.get('agg')?.text)), 5000, () => `4 open windows, status ${aggStatus.get('agg')?.text}`);
+    assert.doesNotMatch(String(aggStatus.get('agg')?.text), /late/);
   });
 
   it('malformed payloads (invalid JSON, binary) are counted and Catch-able; the consumer keeps going and commits past them', async () => {
@@ -274,6 +405,37 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const got = collect('got');
     await producer.send({ topic: src, messages: [{ value: '{"ok":1}' }] });
     await until(() => got.length === 1, 15000, 'the record over SASL/SCRAM');
+  });
+
+  it('SASL refused for stream-kafka-out: one error, red status, waiting and later messages fail at once; the broker sees no login per message', async function () {
+    this.timeout(60000);
+    const src = await topic('sasl-out');
+    const refusals = () => (fs.readFileSync(brokerLog('kafka'), 'utf8').match(/Failed authentication with/g) ?? []).length;
+    const before = refusals();
+    await deployWatched(
+      [
+        broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain', maxRetryTime: 60000 }),
+        { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: src, keyProperty: '' },
+        { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper' },
+      ],
+      { kb: { user: env.KAFKA_USERNAME, password: 'wrong' } },
+    );
+    const caught = collect('caught');
+    // Sent before the refusal is known: they wait in the queue and fail together with it.
+    for (let i = 0; i < 5; i++) getNode('out').receive({ payload: { i } });
+    await until(() => lastText('out').startsWith('failed'), 20000, () => `failed status, last: ${lastText('out')}`);
+    assert.equal(statuses.get('out')!.fill, 'red');
+    await until(() => caught.length === 5, 10000, () => `the 5 waiting messages failed, got ${caught.length}`);
+    const atRefusal = refusals();
+    for (let i = 0; i < 50; i++) getNode('out').receive({ payload: { i } });
+    await until(() => caught.length === 55, 5000, () => `the 50 later messages failed at once, got ${caught.length}`);
+    assert.ok(caught.every((m) => /not produced to .*(auth|SASL)/i.test(m.error.message)), caught[0].error.message);
+    await until(() => /^failed · 0 sent · 55 failed/.test(lastText('out')), 5000, () => `55 failed in the status, last: ${lastText('out')}`);
+    assert.equal(loggedErrors('out').length, 1, `one error logged, got ${JSON.stringify(loggedErrors('out'))}`);
+    assert.match(loggedErrors('out')[0], /kafka producer stopped: .*check the credentials/);
+    assert.ok(atRefusal > before, 'the broker logged the refused login');
+    assert.equal(refusals(), atRefusal, 'no further login attempts for the later messages');
   });
 
   it('latest (fromBeginning off): records produced before the consumer joined are skipped, every one produced after arrives', async () => {

@@ -140,9 +140,14 @@ describe('connector building blocks', () => {
       const t = new OffsetTracker();
       for (const o of ['5', '6', '7']) t.add('t', 0, o);
       assert.equal(t.complete('t', 0, '6'), undefined, 'offset 5 still in progress');
-      assert.deepEqual(t.complete('t', 0, '5'), { topic: 't', partition: 0, offset: '7' });
+      assert.deepEqual(t.complete('t', 0, '5'), { topic: 't', partition: 0, offset: '7', id: '0\u0000t', position: 7 });
       assert.equal(t.inFlight, 1);
-      assert.deepEqual(t.complete('t', 0, '7'), { topic: 't', partition: 0, offset: '8' });
+      assert.deepEqual(t.complete('t', 0, '7'), { topic: 't', partition: 0, offset: '8', id: '0\u0000t', position: 8 });
+      // A second partition in between does not confuse the last-partition shortcut.
+      t.add('u', 0, '3');
+      t.add('t', 0, '8');
+      assert.equal(t.complete('u', 0, '3')?.offset, '4');
+      assert.equal(t.complete('t', 0, '8')?.offset, '9');
       assert.equal(t.inFlight, 0);
     });
 
@@ -274,6 +279,9 @@ describe('connector building blocks', () => {
       assert.match(field(() => parseKafkaInConfig(cfg({ topics: '[', topicIsRegex: true, groupId: 'g' }))), /^topics: "\[" is not a regular expression/);
       assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', heartbeatInterval: 5000, sessionTimeout: 3000 }))), /^heartbeatInterval:/);
       assert.ok(parseKafkaInConfig(cfg({ topics: '^sensor-.*', topicIsRegex: 'true', groupId: 'g' })).topics[0] instanceof RegExp);
+      // No limit at all would let a backlog flood the flow and cost the group membership.
+      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', maxInFlight: 0 }))), /^maxInFlight: must be .* between 1 and 10000000, got 0 \(0, no limit, is no longer allowed/);
+      assert.equal(parseKafkaInConfig(cfg({ topics: 't', groupId: 'g' })).maxInFlight, 1000);
       assert.match(field(() => parseKafkaOutConfig(cfg({ idempotent: true, acks: 'leader' }))), /^acks: an idempotent producer needs acks "all"/);
       assert.match(field(() => parseKafkaOutConfig(cfg({ compression: 'zstd' }))), /^compression:/);
       assert.equal(parseKafkaOutConfig(cfg({ acks: 'none' })).acks, 0);

@@ -78,6 +78,11 @@ export async function restartBroker(name: BrokerName): Promise<Record<string, st
   return startBroker(name);
 }
 
+/** The log file a broker of this run writes (the broker's own view: logins it refused, for instance). */
+export function brokerLog(name: BrokerName): string {
+  return path.join(dir(), `${name}.log`);
+}
+
 /** Stops one broker by its pid (its data stays for a restart). */
 export async function stopBroker(name: BrokerName): Promise<void> {
   if (!stateDir) return;

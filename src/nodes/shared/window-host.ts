@@ -98,6 +98,10 @@ export class WindowHost<IN, ACC, OUT> {
   private readonly warnings: ThrottledWarning;
   /** operator.dropped when the last limit warning was counted. */
   private droppedSeen = 0;
+  /** Partition and topic of the message being handled, when a Kafka reader sent it (see sourceOf). */
+  private source: string | undefined;
+  private sourceGroup = '';
+  private assigned: readonly unknown[] = [];
 
   /** Throws ConfigError when the operator rejects the settings. */
   constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
@@ -143,7 +147,7 @@ export class WindowHost<IN, ACC, OUT> {
 
   /** Feeds one event to the operator; call from the input handler. */
   process(event: StreamEvent<IN>): void {
-    this.operator!.process(event, this.now);
+    this.operator!.process(event, this.now, this.source, this.sourceGroup);
   }
 
   /**
@@ -153,13 +157,13 @@ export class WindowHost<IN, ACC, OUT> {
    */
   processValue(key: Key, time: number, value: IN): void {
     const e = this.spare;
-    if (e === undefined) return this.operator!.process({ key, time, value }, this.now);
+    if (e === undefined) return this.operator!.process({ key, time, value }, this.now, this.source, this.sourceGroup);
     this.spare = undefined;
     e.key = key;
     e.time = time;
     e.value = value;
     try {
-      this.operator!.process(e, this.now);
+      this.operator!.process(e, this.now, this.source, this.sourceGroup);
     } finally {
       // Holds no message between calls.
       e.value = undefined as IN;
@@ -261,6 +265,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.received++;
     this.send = send;
     this.currentMsg = msg;
+    if (msg.kafka !== undefined || this.source !== undefined) this.sourceOf(msg);
     let result: void | Promise<void>;
     try {
       result = this.opts.handle(msg, send, this.now);
@@ -288,6 +293,31 @@ export class WindowHost<IN, ACC, OUT> {
     }
     this.afterInput();
     done();
+  }
+
+  /**
+   * A message from stream-kafka-in (single or batch) names its partition in msg.kafka, and the
+   * partitions of its topic the reader owns in msg.kafka.assigned: the operator then keeps one
+   * watermark per partition, so a partition read faster than the others cannot make theirs late.
+   */
+  private sourceOf(msg: NodeMessage): void {
+    const k = msg.kafka as { topic?: unknown; partition?: unknown; assigned?: unknown } | undefined;
+    if (!k || typeof k !== 'object' || typeof k.topic !== 'string' || !Number.isInteger(k.partition) || !this.operator) {
+      this.source = undefined;
+      return;
+    }
+    // Idleness of a partition is measured in processing time: read the clock even where the
+    // handler itself needs none.
+    if (!this.clocked) this.now = Date.now();
+    this.source = `${k.partition}:${k.topic}`;
+    this.sourceGroup = k.topic;
+    const a = k.assigned;
+    // Compared by content: Node-RED copies messages sent to several wires.
+    if (Array.isArray(a) && a.length <= 100000 && (a.length !== this.assigned.length || a.some((p, i) => p !== this.assigned[i]))) {
+      this.assigned = a.slice();
+      const topic = k.topic;
+      this.operator.expectSources(topic, a.filter((p) => Number.isInteger(p)).map((p) => `${p}:${topic}`), this.now);
+    }
   }
 
   private afterInput(): void {

@@ -1,0 +1,102 @@
+/**
+ * A stream read from several sources at once (the partitions of a Kafka topic) has one event
+ * clock per source, and the sources are read at different speeds: a reader working through a
+ * backlog hands out a batch of one partition, then one of the next. One watermark fed by all of
+ * them runs ahead with the fastest source and declares the slower sources' readings late. So
+ * each source keeps its own bounded out-of-orderness watermark and the stream's watermark is
+ * their minimum (as Flink does for the splits of a source).
+ *
+ * A source that delivers nothing would then hold the stream back for ever (a partition no key
+ * hashes to, or one whose reader moved on), so a source without input for `idleAfter` ms is
+ * left out of the minimum until it delivers again (Flink's idleness). Idleness is measured on a
+ * clock that only runs while the stream as a whole receives input — a gap between two inputs
+ * counts at most STALL ms — so when the whole flow stalls (backpressure, a broker away), the
+ * sources that were merely waiting their turn do not all turn idle at once.
+ */
+
+/** Longest gap between two inputs (ms) that counts in full towards a source's idleness. */
+export const STALL = 1000;
+
+interface SourceState {
+  /** Group the source belongs to (the topic): expect() replaces the sources of one group. */
+  group: string;
+  /** Largest event time seen from this source, -Infinity before its first event. */
+  max: number;
+  /** Activity clock at the source's last input (or when it became expected). */
+  seenAt: number;
+}
+
+/** Watermark of a stream read from several sources: the minimum of the sources that are not idle. */
+export class PartitionedWatermark {
+  /** Combined watermark candidate, -Infinity while any active source has no event yet. */
+  value = -Infinity;
+  private readonly sources = new Map<string, SourceState>();
+  /** Processing time that passed while input arrived, gaps capped at STALL. */
+  private activity = 0;
+  private lastNow = NaN;
+  /** The source holding the minimum; only its progress can move the minimum up. */
+  private lowest: SourceState | undefined;
+  /** Activity clock at which some active source turns idle. */
+  private nextIdle = Infinity;
+
+  constructor(
+    private readonly maxOutOfOrder: number,
+    private readonly idleAfter: number,
+  ) {}
+
+  /** Number of sources known (expected or seen). */
+  get size(): number {
+    return this.sources.size;
+  }
+
+  /**
+   * Declares the sources of `group` that feed the stream (e.g. every partition of a topic the
+   * reader owns): sources not yet seen hold the watermark back from the start, and sources of
+   * the group that are not listed (partitions now read elsewhere) are forgotten.
+   */
+  expect(group: string, ids: readonly string[], now: number): void {
+    this.tick(now);
+    const keep = new Set(ids);
+    for (const [id, s] of this.sources) if (s.group === group && !keep.has(id)) this.sources.delete(id);
+    for (const id of ids) if (!this.sources.has(id)) this.sources.set(id, { group, max: -Infinity, seenAt: this.activity });
+    this.recompute();
+  }
+
+  /** Records an event of `source` at event time `t`, processing time `now`; returns the combined watermark. */
+  observe(source: string, group: string, t: number, now: number): number {
+    this.tick(now);
+    let s = this.sources.get(source);
+    if (s === undefined) {
+      s = { group, max: -Infinity, seenAt: this.activity };
+      this.sources.set(source, s);
+      this.lowest = undefined;
+    }
+    const wasIdle = this.activity - s.seenAt >= this.idleAfter;
+    s.seenAt = this.activity;
+    if (t > s.max) s.max = t;
+    else if (!wasIdle && this.lowest !== undefined && this.activity < this.nextIdle) return this.value;
+    if (wasIdle || this.lowest === undefined || this.lowest === s || this.activity >= this.nextIdle) this.recompute();
+    return this.value;
+  }
+
+  private tick(now: number): void {
+    if (now > this.lastNow) this.activity += Math.min(now - this.lastNow, STALL);
+    if (!(now <= this.lastNow)) this.lastNow = now;
+  }
+
+  /** O(sources): runs when the lowest source moved, a source woke up or one may have turned idle. */
+  private recompute(): void {
+    let lowest: SourceState | undefined;
+    let nextIdle = Infinity;
+    for (const s of this.sources.values()) {
+      const idleAt = s.seenAt + this.idleAfter;
+      if (this.activity >= idleAt) continue;
+      if (idleAt < nextIdle) nextIdle = idleAt;
+      if (lowest === undefined || s.max < lowest.max) lowest = s;
+    }
+    this.lowest = lowest;
+    this.nextIdle = nextIdle;
+    // Every source idle: nothing holds the stream back; the watermark stays where it is.
+    if (lowest !== undefined) this.value = lowest.max - this.maxOutOfOrder;
+  }
+}
