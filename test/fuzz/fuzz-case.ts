@@ -70,6 +70,8 @@ const BAD_VALUES: Record<string, Token> = {
 const EXTREME_VALUES: Record<string, Token> = {
   max: lit(1e308), negMax: lit(-1.79e308), fltMax: lit(3.4028234663852886e38), tiny: lit(5e-324), negZero: tok('-0', () => -0),
   e20: lit(1e20), numString: lit('42'),
+  // Catastrophic backtracking for a nested quantifier such as (a+)+$.
+  backtrack: tok('"a".repeat(32) + "!"', () => 'a'.repeat(32) + '!'),
 };
 const SIM_BAD: Record<string, Token> = {
   tock: lit('tock'), startNow: lit('start now'), object: tok('{}', () => ({})), array: tok('["tick"]', () => ['tick']), null: lit(null),

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --runs N [--seed S] [--budget SECONDS] [--workers W]`: the fuzz harness for
+ * `npm run fuzz -- --runs N [--seed S] [--budget SECONDS] [--workers W] [--config TEXT]`: the fuzz harness for
  * longer runs than the test suite's; prints the summary and exits 1 when something failed.
  */
 import { runFuzz } from './fuzz-runner';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     stallMs: int('stall', 3) * 1000,
     workers: int('workers', 2),
     freezesPerConfig: int('freezes-per-config', 3),
+    only: option('config'),
     log: (line) => console.log(line),
   });
   console.log(summary.text);

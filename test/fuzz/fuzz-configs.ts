@@ -102,6 +102,8 @@ export const FUZZ_CONFIGS: FuzzConfig[] = [
   filter('filter gt/gte/lt/lte, all', { combine: 'all', rules: [rule('gt', '10'), rule('gte', '11'), rule('lt', '90'), rule('lte', '89')] }, false),
   filter('filter between 20..80 and exists', { rules: [rule('between', '20', '80'), { property: 'topic', op: 'exists' }] }, false),
   filter('filter regex ^[0-9]+$ (flags i)', { rules: [rule('regex', '^[0-9]+(\\.5)?$', 'i')] }, false),
+  // The pattern is the user's; the payload it meets is not.
+  filter('filter regex (a+)+$ (nested quantifier)', { rules: [rule('regex', '(a+)+$')] }, false),
   filter('filter jsonata payload > 30', { rules: [rule('jsonata', 'payload > 30')] }, false),
   filter('filter jsonata with a gt rule, any', { combine: 'any', rules: [rule('gt', '80'), rule('jsonata', '$string(payload) ~> /1/')] }, false),
   filter('filter between, tumbling 10s', { windowType: 'tumbling', size: '10s', rules: [rule('between', '20', '80')] }, true),

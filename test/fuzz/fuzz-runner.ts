@@ -26,6 +26,8 @@ export interface FuzzOptions {
   workers: number;
   /** A configuration that froze this many times runs no further cases. */
   freezesPerConfig: number;
+  /** Only the configurations whose name contains this text. */
+  only?: string;
   log?: (line: string) => void;
 }
 
@@ -49,7 +51,9 @@ export interface FuzzSummary {
   messages: number;
   hostile: number;
   ms: number;
-  restarts: number;
+  /** Child processes killed after freezing, and ones that died. */
+  killed: number;
+  died: number;
   failingCases: number;
   groups: FailureGroup[];
   text: string;
@@ -86,7 +90,9 @@ class Worker {
   private lastSize = 0;
   private lastGrowth = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
-  starts = 0;
+  /** Children killed because they froze, and children that died on their own. */
+  killed = 0;
+  died = 0;
 
   constructor(dir: string, n: number, private readonly stallMs: number) {
     this.progressFile = path.join(dir, `progress-${n}.log`);
@@ -96,11 +102,12 @@ class Worker {
     fs.writeFileSync(this.progressFile, '');
     this.lastSize = 0;
     this.tail = '';
-    this.starts++;
     const child = spawn(process.execPath, ['--expose-gc', '-r', 'ts-node/register/transpile-only', WORKER, this.progressFile], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), FUZZ_NODES_DIR: nodesDir() },
+      // A zone west of UTC: a result that depends on the host's zone (a zone-less ISO time read as
+      // local time) then differs from the clean stream's.
+      env: { ...process.env, TZ: process.env.FUZZ_TZ ?? 'America/New_York', TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), FUZZ_NODES_DIR: nodesDir() },
     });
     const keep = (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString()).slice(-4000);
@@ -132,6 +139,7 @@ class Worker {
       const p = this.pending;
       if (!p) return;
       this.pending = undefined;
+      this.died++;
       const line = this.lastLine();
       const index = Number(line.split(' ')[2]);
       p.resolve({
@@ -170,6 +178,7 @@ class Worker {
         const index = Number(item);
         child.kill('SIGKILL');
         this.child = undefined;
+        this.killed++;
         p.resolve({
           id: req.id, messages: 0, hostile: 0, ms: Date.now() - p.started, dead: true,
           failures: [{ kind: 'freeze', detail: `no progress for ${this.stallMs / 1000} s (${line.includes('wait') ? 'while waiting for done()' : `inside the handler of node ${node}`})`, index: Number.isFinite(index) ? index : undefined, node }],
@@ -269,6 +278,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
   let hostile = 0;
   let failingCases = 0;
   let nextId = 1;
+  const chosen = FUZZ_CONFIGS.map((c, i) => (opts.only && !c.name.includes(opts.only) ? -1 : i)).filter((i) => i >= 0);
+  if (chosen.length === 0) throw new Error(`no configuration's name contains "${opts.only}"`);
 
   const record = (configIndex: number, caseSeed: number, failures: Failure[]): void => {
     const c = buildCase(configIndex, caseSeed);
@@ -294,7 +305,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     while (next < opts.runs) {
       if (Date.now() - started > opts.budgetMs) return;
       const caseNo = next++;
-      const configIndex = (caseNo + opts.seed) % FUZZ_CONFIGS.length;
+      const configIndex = chosen[(caseNo + opts.seed) % chosen.length];
       if ((freezes.get(configIndex) ?? 0) >= opts.freezesPerConfig) {
         skipped++;
         continue;
@@ -351,11 +362,12 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
       planned: opts.runs,
       ran,
       skipped: skipped + notRun,
-      configs: FUZZ_CONFIGS.length,
+      configs: chosen.length,
       messages,
       hostile,
       ms: Date.now() - started,
-      restarts: workers.reduce((n, w) => n + w.starts, 0) - workers.length,
+      killed: workers.reduce((n, w) => n + w.killed, 0),
+      died: workers.reduce((n, w) => n + w.died, 0),
       failingCases,
       groups: [...groups.values()],
       text: '',
@@ -398,7 +410,8 @@ async function ddmin(items: number[], fails: (keep: number[]) => Promise<boolean
 function formatSummary(s: FuzzSummary, notRun: number, skippedFrozen: number): string {
   const lines = [
     `fuzz summary: seed ${s.seed}, ${s.ran} of ${s.planned} cases run over ${s.configs} node configurations, ` +
-      `${s.messages} messages (${s.hostile} hostile), ${(s.ms / 1000).toFixed(1)} s, ${s.restarts} process restart${s.restarts === 1 ? '' : 's'}`,
+      `${s.messages} messages (${s.hostile} hostile), ${(s.ms / 1000).toFixed(1)} s; ` +
+      `${s.killed} frozen process${s.killed === 1 ? '' : 'es'} killed, ${s.died} crashed`,
   ];
   if (skippedFrozen) lines.push(`  ${skippedFrozen} cases of configurations that had already frozen were not run`);
   if (notRun) lines.push(`  ${notRun} cases not run: the time budget was used up`);
