@@ -8,6 +8,12 @@
  * refused with a readable error, that no rejection or exception escaped, that no prototype was
  * polluted, that `a`'s results on the clean keys equal `b`'s, and that the heap stays bounded.
  *
+ * "Equal" is exact (same result messages in the same order, _msgid aside): hostile readings a node
+ * may accept carry keys of their own and times no later than the latest clean one, so they change
+ * no clean result. When the results differ and `a` accepted a reading more than a day ahead of the
+ * clock, a third node gets `a`'s sequence without those readings: if it then matches `b`, the
+ * failure is "poison" (the reading moved every key's watermark), otherwise "interference".
+ *
  * Before each message it appends "<case> <node> <item>" to the progress file with a synchronous
  * write: a message that never returns (an endless loop) leaves its line as the last one, and the
  * parent, which sees the file stop growing, kills this process and knows the culprit.
