@@ -8,7 +8,7 @@
 import * as fc from 'fast-check';
 import { FUZZ_CONFIGS, FuzzConfig } from './fuzz-configs';
 
-export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Msg = Record<string, any>;
 
 /**
  * Event time of the first clean reading: ten minutes ago (to the minute), so the clean stream is

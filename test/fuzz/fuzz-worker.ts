@@ -25,18 +25,16 @@ import { FUZZ_CONFIGS, FuzzConfig } from './fuzz-configs';
 import type { CaseRequest, CaseResult, Failure } from './fuzz-protocol';
 
 // The helper ships no types.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const helper = require('node-red-node-test-helper');
 helper.init(require.resolve('node-red'));
 // The runtime's own hook registry: onComplete fires for every done() of a node.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const hooks = require('@node-red/util').hooks;
 
 // The node files: the built ones when the runner found them up to date (they load in a fraction
 // of the time, which counts when a frozen process has to be replaced), else the sources.
 const nodesDir = process.env.FUZZ_NODES_DIR || path.join(__dirname, '..', '..', 'src', 'nodes');
 const NODES = ['stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate',
-  'stream-filter', 'stream-detect', 'stream-sensor-sim'].map((name) => require(path.join(nodesDir, name))); // eslint-disable-line @typescript-eslint/no-var-requires
+  'stream-filter', 'stream-detect', 'stream-sensor-sim'].map((name) => require(path.join(nodesDir, name)));
 
 const COMPLETION_WAIT_MS = 2000;
 const HEAP_BOUND = 96 * 1024 * 1024;
