@@ -7,6 +7,7 @@ import { ConfigError, InputError, describeValue } from '../core/errors';
 import { Key, WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
+import { controlKey } from './shared/control-key';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
 import { isBatch, isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
@@ -86,7 +87,7 @@ export = (RED: RedAPI) => {
     RED.nodes.createNode(this, config);
     const node = this;
     let host: WindowHost<WindowRecord, unknown, unknown>;
-    let resetKeys: (topic: unknown) => void = () => undefined;
+    let resetKeys: (msg: NodeMessage) => void = () => undefined;
     try {
       const mapper: EventMapper = compileEventMapper(config);
       const { pattern, options, history } = parseOptions(config);
@@ -217,15 +218,22 @@ export = (RED: RedAPI) => {
 
       // msg.reset also forgets detector history and open incidents (of msg.topic when set); the
       // host then drops the open windows.
-      resetKeys = (topic: unknown): void => {
-        keyed.reset(typeof topic === 'string' && topic !== '' ? topic : typeof topic === 'number' ? String(topic) : undefined);
+      resetKeys = (msg: NodeMessage): void => {
+        let key: Key | undefined;
+        try {
+          key = controlKey(msg);
+        } catch {
+          // A topic that names no key resets nothing here; the host reports it.
+          return;
+        }
+        keyed.reset(key);
       };
     } catch (err) {
       failOnConfig(node, err);
       return;
     }
     node.on('input', (msg, send, done) => {
-      if (msg.reset) resetKeys(msg.topic);
+      if (msg.reset) resetKeys(msg);
       host.input(msg, send, done);
     });
     node.on('close', (removed, done) => host.close(removed, done));

@@ -275,6 +275,17 @@ describe('stream-detect node', function () {
     assert.equal(d.out[1][201].detect.ready, true, 'key b keeps its history');
   });
 
+  it('msg.reset selects a key as events are keyed: true, 0 and \'\' name one key each, an object names none, and no other key forgets', async () => {
+    const d = await deploy({ pattern: 'spike', outputs: 2 });
+    const noise = gaussian(9);
+    await feed(d, 'a', Array.from({ length: 100 }, () => 50 + noise()));
+    for (const topic of [true, 0, '', { a: 1 }, [1, 2]]) d.send({ reset: true, topic });
+    await settle();
+    d.send({ topic: 'a', payload: 51, timestamp: T0 + 200 * MINUTE });
+    await until(() => d.out[1].length === 101, 'annotated');
+    assert.equal(d.out[1][100].detect.ready, true, 'key a keeps its history');
+  });
+
   it('a batch is processed element by element; a bad element is reported once and the rest still count', async () => {
     const d = await deploy({ pattern: 'trend', outputs: 2 });
     const items: Msg[] = Array.from({ length: 20 }, (_, i) => ({ topic: 'k', payload: i, timestamp: T0 + i * MINUTE }));

@@ -63,12 +63,17 @@ export async function startNode(args: string[], options: SpawnOptions, ready: Re
   return { child, output: () => output };
 }
 
-/** Stops a process this test started, by its handle, and waits for it to exit. */
-export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/**
+ * Stops a process this test started, by its handle, and waits for it to exit; with `killAfterMs`,
+ * one that is still running after that long (a frozen event loop ignores SIGINT) gets SIGKILL.
+ */
+export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM', killAfterMs?: number): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await exited;
+  if (timer) clearTimeout(timer);
 }
 
 /** A headless Chromium with a fresh profile in `profileDir` (no state from earlier runs). */
