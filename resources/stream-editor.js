@@ -44,7 +44,7 @@
   var ROWS = {
     keyProperty: { icon: "key", typed: true, placeholder: "topic (empty = one key)" },
     valueProperty: { icon: "hashtag", typed: true, placeholder: "" },
-    timeMode: { icon: "clock-o", options: ["event", "processing"] },
+    timeMode: { icon: "clock-o", options: ["auto", "event", "processing"] },
     timeProperty: { icon: "calendar", typed: true, placeholder: "timestamp (empty = arrival time)" },
     windowType: { icon: "columns", options: ["none", "tumbling", "sliding", "session", "global"] },
     size: { icon: "arrows-h", placeholder: "e.g. 1m" },
@@ -247,7 +247,8 @@
         name: { value: "" },
         keyProperty: { value: "topic" },
         valueProperty: { value: "payload", required: true },
-        timeMode: { value: "event" },
+        // New nodes forgive a missing time property; flows saved without timeMode keep event time (see prepare).
+        timeMode: { value: "auto" },
         timeProperty: { value: "timestamp" },
         windowType: { value: "none" },
         size: { value: "1m", validate: w("size", S.duration({ required: true, example: "1m" })) },
@@ -408,6 +409,8 @@
     prepare: function (node, opts) {
       opts = opts || {};
       S.typedInputs();
+      // A node saved before "auto" existed has no timeMode and runs in event time: show (and keep) that.
+      if (node.timeMode === undefined && $("#node-input-timeMode").length) $("#node-input-timeMode").val("event");
       if ($("#node-input-store").length) S.fillStores($("#node-input-store"), node.store, node._(node.type + ".option.memoryOnly"));
       var refresh = function () {
         var wt = opts.windowType || (opts.windowTypeOf ? opts.windowTypeOf() : $("#node-input-windowType").val());

@@ -127,7 +127,8 @@ export = (RED: RedAPI) => {
         settings,
         aggregate: (bare ? aggregations.valueAggregate() : aggregations) as never,
         store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        arrivalTime: mapper.arrivalTime,
+        mapper,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) aggregateWindow(msg, send);
           else if (!settings) {

@@ -31,6 +31,8 @@ export interface WindowHostOptions<IN, ACC, OUT> {
    * machines); `now` is then the last processing time the host saw.
    */
   arrivalTime?: boolean;
+  /** The node's event mapping: its arrival-time fallbacks (timeMode auto) show in the status. */
+  mapper?: { readonly arrivalFallbacks: number };
   /** Extra status text after the standard counters (e.g. "12 passed"). */
   statusText?(): string;
   /** How often a dirty state is saved to the store, ms (default 10 s). */
@@ -378,6 +380,8 @@ export class WindowHost<IN, ACC, OUT> {
     } else {
       parts.push(`${this.received} in`);
     }
+    const fallbacks = this.opts.mapper?.arrivalFallbacks;
+    if (fallbacks) parts.push(`${fallbacks} on arrival time`);
     const extra = this.opts.statusText?.();
     if (extra) parts.push(extra);
     if (this.rejected) {
