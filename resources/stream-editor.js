@@ -155,6 +155,19 @@
       };
     },
 
+    /**
+     * Wraps a validator so that a field may name an environment variable instead, `${NAME}` (Node-RED
+     * fills it in) or `${NAME:-default}` (the runtime uses the default when NAME is not set; the
+     * default is checked).
+     */
+    orEnv: function (validator) {
+      return function (v, opt) {
+        var m = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-(.*))?\}$/.exec(String(v === undefined || v === null ? "" : v).trim());
+        if (!m) return validator.call(this, v, opt);
+        return m[1] === undefined || validator.call(this, m[1], opt);
+      };
+    },
+
     /** A validator for a setting with a fixed set of values. */
     oneOf: function (list) {
       return function (v, opt) { return list.indexOf(v) >= 0 || "one of " + list.join(", "); };

@@ -102,7 +102,8 @@ const detect = (f, col, row, props = {}) =>
     threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '30s', outputs: 1, ...props,
   }, [[]]);
 
-const mqttBroker = (f, url = 'mqtt://localhost:1883') =>
+// The broker comes from MQTT_URL (npm start sets it to its built-in broker), else the local default.
+const mqttBroker = (f, url = '${MQTT_URL:-mqtt://localhost:1883}') =>
   f.add('stream-mqtt-broker', undefined, undefined, { name: 'local MQTT', url, protocolVersion: '4', keepalive: 60, clientId: '', cleanSession: true, reconnectPeriod: 5000, connectTimeout: 30000 });
 
 const mqttOut = (f, broker, col, row, props = {}) =>
@@ -142,8 +143,8 @@ function iotPipeline() {
     'anomaly detection in **window mode** analyses each of those 5-minute windows as a whole → `demo/alerts/window/<id>`.',
     'These alerts come once a minute at most, when a window closes: slower, but each one looks at five full minutes.',
     '',
-    'Set the broker in the `local MQTT` config node (default mqtt://localhost:1883). `npm start` in the project runs this',
-    'flow with a built-in broker and a dashboard.',
+    'The `local MQTT` config node reads the broker from the environment variable MQTT_URL, else mqtt://localhost:1883',
+    '(edit its URL to use another). `npm start` in the project runs this flow with a built-in broker and a dashboard.',
   ].join('\n'), 0, 1);
   const broker = mqttBroker(f);
   const sim = sensors(f, 0, 1, { name: 'sensors', sensors: 4, anomalyRate: 0.01, disorder: 0.1, maxDelay: '3s', lateRate: 0.01, lateDelay: '70s', seed: 'iot-demo' });
@@ -438,8 +439,10 @@ function mqttExample() {
     'and subscribes to `sensors/+`. The MQTT in node turns each message into an event: msg.topic = the last topic level',
     '(the sensor id), msg.timestamp = payload.ts, msg.payload = the parsed JSON — ready for any window or processor node.',
     '',
-    'Point the `local MQTT` config node at your broker (default mqtt://localhost:1883). For several Node-RED instances',
-    'sharing the load, subscribe with a shared subscription: `$share/stream/sensors/+`.',
+    'The `local MQTT` config node reads the broker from the environment variable MQTT_URL (`npm start` sets it to its',
+    'built-in broker), else mqtt://localhost:1883; edit its URL to use another. When the broker cannot be reached the log',
+    'says so once and the MQTT nodes\' status counts what waits. For several Node-RED instances sharing the load,',
+    'subscribe with a shared subscription: `$share/stream/sensors/+`.',
   ].join('\n'));
   const broker = mqttBroker(f);
   const sim = sensors(f, 0, 1, { name: '3 sensors' });
@@ -460,9 +463,11 @@ function kafkaExample() {
     'record timestamp. A 10-second tumbling window + aggregate computes each sensor\'s average, produced to `sensor-averages`.',
     '',
     'Offsets are committed after the flow has handled a record (at-least-once). Start more Node-RED instances with the same',
-    'group id to share the partitions. Set your brokers in the `local Kafka` config node (default localhost:9092).',
+    'group id to share the partitions. The `local Kafka` config node reads the brokers from the environment variable',
+    'KAFKA_BROKERS (comma separated), else localhost:9092; edit it to use others. When no broker can be reached the log',
+    'says so once and the Kafka nodes\' status counts what waits.',
   ].join('\n'));
-  const broker = f.add('stream-kafka-broker', undefined, undefined, { name: 'local Kafka', brokers: 'localhost:9092', clientId: 'node-red-stream' });
+  const broker = f.add('stream-kafka-broker', undefined, undefined, { name: 'local Kafka', brokers: '${KAFKA_BROKERS:-localhost:9092}', clientId: 'node-red-stream' });
   const sim = sensors(f, 0, 1, { name: '3 sensors' });
   const produce = f.add('stream-kafka-out', 1, 1, { name: 'to sensors', broker, topic: 'sensors' }, []);
   f.wire(sim, produce);
