@@ -57,4 +57,24 @@ describe('dialogs a new user meets (e2e)', function () {
     assert.equal(await saved(old, 'timeMode'), 'event');
     assert.deepEqual(ed!.consoleErrors, []);
   });
+
+  it('labels the connectors so they cannot be taken for core\'s mqtt in / mqtt out, with their own colour and icons', async () => {
+    const palette = await page().$$eval('.red-ui-palette-node', (els) => els.map((e) => ({
+      type: e.getAttribute('data-palette-type'),
+      // Long labels wrap onto two lines in the palette.
+      label: (e.querySelector('.red-ui-palette-label') as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim(),
+      color: (e as HTMLElement).style.backgroundColor,
+      icon: (e.querySelector('.red-ui-palette-icon') as HTMLElement | null)?.style.backgroundImage,
+    })));
+    const by = (type: string) => palette.find((p) => p.type === type)!;
+    assert.deepEqual(['stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out'].map((t) => by(t).label),
+      ['stream mqtt in', 'stream mqtt out', 'stream kafka in', 'stream kafka out']);
+    assert.deepEqual([by('mqtt in').label, by('mqtt out').label], ['mqtt in', 'mqtt out']);
+    assert.notEqual(by('stream-mqtt-in').color, by('mqtt in').color);
+    assert.equal(by('stream-mqtt-in').color, by('stream-aggregate').color, 'the colour of the stream category');
+    assert.match(String(by('stream-mqtt-in').icon), /stream-mqtt-in\.svg/);
+    assert.doesNotMatch(String(by('stream-mqtt-in').icon), /bridge/);
+    // The labels of the rest of the category.
+    assert.deepEqual(palette.filter((p) => p.type!.startsWith('stream-')).map((p) => p.label).filter((l) => !/^(stream |[a-z]+ window$|aggregate|filter|detect|sensor sim)/.test(l!)), []);
+  });
 });
