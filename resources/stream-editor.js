@@ -366,7 +366,8 @@
         paletteLabel: windowType + " window",
         outputLabels: S.outputLabels(["windows", "late"]),
         oneditprepare: function () { S.prepare(this, { windowType: windowType }); },
-        oneditsave: function () { this.outputs = S.latePort() ? 2 : 1; }
+        // Count windows have no watermark, so nothing is late: never a port for it.
+        oneditsave: function () { this.outputs = windowType !== "global" && S.latePort() ? 2 : 1; }
       }, own));
     },
 
@@ -376,6 +377,29 @@
         var el = $("#node-input-" + f);
         if (el.length) el.typedInput({ types: ["msg"], typeField: "#node-input-" + f + "Type" });
       });
+    },
+
+    /**
+     * The broker of a connector. `onadd` picks the only config node of `type` when there is exactly
+     * one, so a new node works at once; `prepare` (in oneditprepare) names the empty choice
+     * "Add new <type>…", as Node-RED does when none exists, instead of its red "none".
+     */
+    brokerField: {
+      onadd: function (type, prop) {
+        return function () {
+          if (this[prop]) return;
+          var found = [];
+          RED.nodes.eachConfig(function (c) { if (c.type === type) found.push(c.id); });
+          if (found.length === 1) this[prop] = found[0];
+        };
+      },
+      prepare: function (type, prop) {
+        var label = RED._("editor.addNewType", { type: type });
+        // Node-RED fills the select after oneditprepare, and again after a config node was added or edited.
+        var rename = function () { $("#node-input-" + prop + ' option[value="_ADD_"]').text(label); };
+        $("#node-input-" + prop).on("change", rename);
+        setTimeout(rename, 0);
+      }
     },
 
     /** Fills a context-store picker: memory only, each configured store, and a missing saved one. */

@@ -355,8 +355,10 @@ function aggregateExample() {
     '`{ count, avg, min, max, stddev, p95, rate }` with msg.window describing the window.',
     '',
     'The second sends only the 1-minute averages above 21 °C (`having`: `avg > 21`) as a bare number (`output` value).',
+    'Both round their results to 2 decimals (`round`). The sensors inject no anomalies here (anomaly rate 0): an error code',
+    'such as −127 °C would show up as a minimum no thermometer reads; example 07 filters them out.',
   ].join('\n'));
-  const sim = sensors(f, 0, 1, { name: '3 sensors', interval: '500ms' });
+  const sim = sensors(f, 0, 1, { name: '3 sensors', interval: '500ms', anomalyRate: 0 });
   const t = 'payload.temperature';
   const stats = aggregate(f, 1, 1, {
     name: 'temperature stats / tumbling 10s', size: '10s', valueProperty: t,
@@ -364,10 +366,11 @@ function aggregateExample() {
       { op: 'count', property: t, as: '' }, { op: 'avg', property: t, as: '' }, { op: 'min', property: t, as: '' }, { op: 'max', property: t, as: '' },
       { op: 'stddev', property: t, as: '' }, { op: 'percentile', property: t, as: 'p95', p: 95 }, { op: 'rate', property: t, as: '' },
     ],
+    round: '2',
   });
   f.wire(sim, stats);
   f.wire(stats, debug(f, 2, 1, 'stats', 'payload'));
-  const warm = aggregate(f, 1, 2, { name: 'warm sensors / 1m', size: '1m', aggregations: [{ op: 'avg', property: t, as: 'avg' }], output: 'value', having: 'avg > 21' });
+  const warm = aggregate(f, 1, 2, { name: 'warm sensors / 1m', size: '1m', aggregations: [{ op: 'avg', property: t, as: 'avg' }], output: 'value', having: 'avg > 21', round: '2' });
   f.wire(sim, warm);
   f.wire(warm, debug(f, 2, 2, 'averages above 21 °C', 'payload'));
   return f.nodes;
@@ -413,7 +416,8 @@ function detectExample() {
     'The sensors inject spikes, level shifts and stuck values (msg.injected tells which, for comparison).',
     '',
     '**Streaming mode**: every reading is scored against the recent history of its sensor; an alert leaves port 1 when the',
-    'score passes the threshold. Port 2 carries every reading annotated with its score.',
+    'score passes the threshold. Port 2 carries every reading annotated with its score; its debug node "scored readings"',
+    'is switched off (six readings a second would fill the sidebar): click its button to watch them.',
     '',
     '**Window mode**: each 1-minute tumbling window is analysed as a whole for a change point (a lasting level shift).',
   ].join('\n'));
@@ -422,7 +426,9 @@ function detectExample() {
   f.nodes.find((n) => n.id === streaming).wires = [[], []];
   f.wire(sim, streaming);
   f.wire(streaming, debug(f, 2, 1, 'anomalies', 'payload'));
-  f.wire(streaming, debug(f, 2, 2, 'scored readings', 'payload'), 1);
+  const scored = debug(f, 2, 2, 'scored readings', 'payload');
+  f.nodes.find((n) => n.id === scored).active = false;
+  f.wire(streaming, scored, 1);
   const windowed = detect(f, 1, 3, {
     name: 'change point / tumbling 1m', pattern: 'changepoint', mode: 'window', windowType: 'tumbling', size: '1m',
     valueProperty: 'payload.temperature', history: '',

@@ -58,7 +58,7 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-sliding-window': [`${EVENT} size slide offset ${TAIL} outputs`, {}],
   'stream-session-window': [`${EVENT} gap maxDuration ${TAIL} outputs`, {}],
   'stream-global-window': [`${EVENT} count overlap flushEvery ${TAIL} outputs`, { count: '10' }],
-  'stream-aggregate': [`${PROCESSOR} aggregations output having outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '' }],
+  'stream-aggregate': [`${PROCESSOR} aggregations output having round outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', round: '' }],
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
     'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
@@ -134,7 +134,9 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         assert.notEqual((await heading.innerText()).trim(), '', `${h} heading has its translated text`);
       }
       // Event properties are msg. TypedInputs; the saved value shows in them.
-      assert.equal(await page.locator('.stream-row-valueProperty .red-ui-typedInput-container').isVisible(), true, 'value property is a TypedInput');
+      // (The aggregate dialog shows its Value only when it is not payload: each aggregation names its own property.)
+      assert.equal(await page.locator('.stream-row-keyProperty .red-ui-typedInput-container').isVisible(), true, 'key property is a TypedInput');
+      assert.equal(await page.inputValue('#node-input-keyProperty'), 'topic');
       assert.equal(await page.inputValue('#node-input-valueProperty'), 'payload');
       // The context-store picker lists memory only and the configured stores.
       const stores = await page.$$eval('#node-input-store option', (os) => os.map((o) => (o as HTMLOptionElement).value));

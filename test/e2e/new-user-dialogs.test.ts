@@ -77,4 +77,149 @@ describe('dialogs a new user meets (e2e)', function () {
     // The labels of the rest of the category.
     assert.deepEqual(palette.filter((p) => p.type!.startsWith('stream-')).map((p) => p.label).filter((l) => !/^(stream |[a-z]+ window$|aggregate|filter|detect|sensor sim)/.test(l!)), []);
   });
+
+  const valid = (id: string) => saved(id, 'valid');
+  async function open(type: string): Promise<string> {
+    const id = await page().evaluate(addAndEdit, type);
+    await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    return id;
+  }
+
+  it('aggregate: an empty percentile p is red and keeps the node invalid; p 95 saves as 95', async () => {
+    const id = await open('stream-aggregate');
+    await page().selectOption('#node-input-aggregations-container li:first-child select', 'percentile');
+    const p = page().locator('#node-input-aggregations-container li:first-child .stream-agg-p');
+    assert.equal(await p.isVisible(), true);
+    assert.match(String(await p.getAttribute('class')), /input-error/, 'empty p is red');
+    await close('ok');
+    assert.equal(await valid(id), false);
+    assert.deepEqual(await saved(id, 'aggregations'), [{ op: 'percentile', property: 'payload', as: '', p: '' }]);
+    assert.equal(await page().evaluate((nid) => (window as any).RED.utils.getNodeLabel((window as any).RED.nodes.node(nid)), id), 'p? payload');
+    await page().evaluate((nid) => (window as any).RED.editor.edit((window as any).RED.nodes.node(nid)), id);
+    await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    await p.fill('95');
+    await p.press('Tab');
+    assert.doesNotMatch(String(await p.getAttribute('class')), /input-error/);
+    await close('ok');
+    assert.equal(await valid(id), true);
+    assert.deepEqual(await saved(id, 'aggregations'), [{ op: 'percentile', property: 'payload', as: '', p: 95 }]);
+  });
+
+  it('aggregate: shows the event Value only when it is not the default, and offers rounding of results', async () => {
+    const id = await open('stream-aggregate');
+    assert.equal(await page().locator('.stream-row-valueProperty').isVisible(), false, 'each aggregation names its property');
+    const round = page().locator('#node-input-round');
+    assert.equal(await round.isVisible(), true);
+    await round.fill('two');
+    await round.press('Tab');
+    await page().waitForSelector('#node-input-round.input-error', { timeout: 5000 });
+    await round.fill('2');
+    await round.press('Tab');
+    await page().waitForSelector('#node-input-round:not(.input-error)', { timeout: 5000 });
+    await close('ok');
+    assert.equal(await saved(id, 'round'), '2');
+    await page().evaluate(importAndEdit, { type: 'stream-aggregate', valueProperty: 'payload.t', aggregations: [{ op: 'avg', property: '', as: '' }] });
+    await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await page().locator('.stream-row-valueProperty').isVisible(), true, 'a value property other than payload shows');
+    await close('cancel');
+  });
+
+  it('filter: the second box is labelled "to" or "flags" and is cleared when between becomes regex', async () => {
+    const id = await open('stream-filter');
+    const row = page().locator('#node-input-rules-container li:first-child');
+    assert.equal((await row.locator('.stream-rule-value2-label').innerText()).trim(), 'to');
+    assert.equal(await row.locator('.stream-rule-value2').inputValue(), '100');
+    await row.locator('select').selectOption('regex');
+    assert.equal((await row.locator('.stream-rule-value2-label').innerText()).trim(), 'flags');
+    assert.equal(await row.locator('.stream-rule-value2').inputValue(), '', 'the upper bound is not kept as flags');
+    await row.locator('.stream-rule-value').fill('^sensor');
+    await row.locator('.stream-rule-value').press('Tab');
+    assert.doesNotMatch(String(await row.locator('.stream-rule-value').getAttribute('class')), /input-error/);
+    await row.locator('.stream-rule-value2').fill('100');
+    await row.locator('.stream-rule-value2').press('Tab');
+    assert.match(String(await row.locator('.stream-rule-value2').getAttribute('class')), /input-error/, 'flags that are not flags are red');
+    await row.locator('.stream-rule-value2').fill('i');
+    await row.locator('.stream-rule-value2').press('Tab');
+    await close('ok');
+    assert.equal(await valid(id), true);
+    assert.deepEqual(await saved(id, 'rules'), [{ property: 'payload', op: 'regex', value: '^sensor', value2: 'i' }]);
+  });
+
+  it('stream mqtt in: offers "Add new stream-mqtt-broker…" instead of a red "none", and takes the only broker there is', async () => {
+    // Runs in the page: a node added from the palette (defaults, then onadd) and its dialog.
+    const addFromPalette = (type: string) => {
+      const RED = (window as any).RED;
+      const id = RED.nodes.id();
+      const def = RED.nodes.getType(type);
+      const node: Record<string, any> = { id, type, x: 300, y: 400, z: RED.workspaces.active(), wires: [[]] };
+      for (const d of Object.keys(def.defaults)) node[d] = JSON.parse(JSON.stringify(def.defaults[d].value ?? ''));
+      def.onadd.call(node);
+      RED.view.importNodes([node], { generateIds: false, notify: false });
+      RED.editor.edit(RED.nodes.node(id));
+      return id;
+    };
+    const brokerChoice = async () => {
+      await page().waitForFunction(() => document.querySelectorAll('#node-input-broker option').length > 0);
+      return page().$eval('#node-input-broker', (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent?.trim());
+    };
+    const addBroker = (name: string) => page().evaluate((n) => {
+      const RED = (window as any).RED;
+      const id = RED.nodes.id();
+      RED.nodes.import([{ id, type: 'stream-mqtt-broker', name: n, url: 'mqtt://localhost:1883' }]);
+      return id as string;
+    }, name);
+    await page().evaluate(addFromPalette, 'stream-mqtt-in');
+    await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await brokerChoice(), 'Add new stream-mqtt-broker...');
+    await close('cancel');
+    const only = await addBroker('only broker');
+    const one = await page().evaluate(addFromPalette, 'stream-mqtt-in');
+    await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await brokerChoice(), 'only broker');
+    await close('ok');
+    assert.equal(await saved(one, 'broker'), only);
+    await addBroker('second broker');
+    await page().evaluate(addFromPalette, 'stream-mqtt-out');
+    await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
+    await page().waitForFunction(() => Array.from(document.querySelectorAll('#node-input-broker option')).some((o) => /Add new/.test(o.textContent || '')));
+    assert.equal(await brokerChoice(), 'Add new stream-mqtt-broker...');
+    await close('cancel');
+  });
+
+  it('every dialog: labels on one line, option texts and placeholders not cut off', async () => {
+    const types = ['stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate', 'stream-filter', 'stream-detect'];
+    const problems: string[] = [];
+    for (const type of types) {
+      await open(type);
+      if (await page().locator('#node-input-windowType').isVisible().catch(() => false)) await page().selectOption('#node-input-windowType', 'tumbling');
+      problems.push(...await page().evaluate((t) => {
+        const out: string[] = [];
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        const width = (el: HTMLElement, text: string) => {
+          ctx.font = getComputedStyle(el).font;
+          return ctx.measureText(text).width;
+        };
+        for (const label of Array.from(document.querySelectorAll<HTMLElement>('#dialog-form .form-row > label'))) {
+          if (!label.offsetParent) continue;
+          const line = parseFloat(getComputedStyle(label).lineHeight) || 20;
+          if (label.getBoundingClientRect().height > line * 1.5) out.push(`${t}: label "${label.innerText.trim()}" wraps`);
+        }
+        for (const sel of Array.from(document.querySelectorAll<HTMLSelectElement>('#dialog-form select'))) {
+          if (!sel.offsetParent) continue;
+          for (const o of Array.from(sel.options)) {
+            // The arrow and padding of a select take about 30px.
+            if (width(sel, o.text) + 30 > sel.clientWidth) out.push(`${t}: option "${o.text}" is cut off (${sel.id || sel.className})`);
+          }
+        }
+        for (const inp of Array.from(document.querySelectorAll<HTMLInputElement>('#dialog-form input[placeholder]'))) {
+          if (!inp.offsetParent || !inp.placeholder) continue;
+          if (width(inp, inp.placeholder) + 12 > inp.clientWidth) out.push(`${t}: placeholder "${inp.placeholder}" is cut off (${inp.id || inp.className})`);
+        }
+        return out;
+      }, type));
+      await close('cancel');
+    }
+    assert.deepEqual(problems, []);
+    assert.deepEqual(ed!.consoleErrors, []);
+  });
 });
