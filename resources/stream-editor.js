@@ -27,6 +27,7 @@
 
   // Which window types use a window field; elsewhere the field is hidden and not validated.
   var WINDOW_FIELDS = {
+    calendar: ["tumbling"], timeZone: ["tumbling"], shifts: ["tumbling"],
     size: ["tumbling", "sliding"], offset: ["tumbling", "sliding"], slide: ["sliding"],
     gap: ["session"], maxDuration: ["session"], count: ["global"], overlap: ["global"], flushEvery: ["global"]
   };
@@ -47,6 +48,9 @@
     timeMode: { icon: "clock-o", options: ["auto", "event", "processing"] },
     timeProperty: { icon: "calendar", typed: true, placeholder: "timestamp (empty = arrival time)" },
     windowType: { icon: "columns", options: ["none", "tumbling", "sliding", "session", "global"] },
+    calendar: { icon: "calendar-o", options: ["none", "day", "week", "shifts"] },
+    timeZone: { icon: "globe", placeholder: "UTC, or e.g. Europe/Berlin" },
+    shifts: { icon: "clock-o", placeholder: "06:00,14:00,22:00" },
     size: { icon: "arrows-h", placeholder: "e.g. 1m" },
     offset: { icon: "long-arrow-right", placeholder: "0" },
     slide: { icon: "step-forward", placeholder: "event, or a duration e.g. 1m" },
@@ -71,6 +75,9 @@
   function blank(v) { return v === undefined || v === null || String(v).trim() === ""; }
 
   function perEventSlide(v) { return blank(v) || String(v).trim() === "event"; }
+
+  // Calendar windows (days, weeks, shifts in a time zone) have no size or offset of their own.
+  function calendarOn(node) { var c = S.field(node, "calendar"); return !!c && c !== "none"; }
 
   function escapeAttr(s) {
     return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -264,8 +271,19 @@
         timeMode: { value: "auto" },
         timeProperty: { value: "timestamp" },
         windowType: { value: "none" },
-        size: { value: "1m", validate: w("size", S.duration({ required: true, example: "1m" })) },
-        offset: { value: "", validate: w("offset", S.offset()) },
+        calendar: { value: "none", validate: function (v, opt) { return blank(v) || S.oneOf(["none", "day", "week", "shifts"])(v, opt); } },
+        timeZone: { value: "", validate: w("timeZone", function (v, opt) {
+          if (!calendarOn(this) || blank(v)) return true;
+          try { new Intl.DateTimeFormat("en-US", { timeZone: String(v).trim() }); return true; } catch (e) { return "an IANA time zone such as Europe/Berlin or America/New_York"; }
+        }) },
+        shifts: { value: "06:00,14:00,22:00", validate: w("shifts", function (v, opt) {
+          if (S.field(this, "calendar") !== "shifts") return true;
+          var list = String(v || "").split(/[\s,;]+/).filter(Boolean);
+          return (list.length > 0 && list.every(function (t) { var m = /^(\d{1,2}):(\d{2})$/.exec(t); return m && Number(m[1]) < 24 && Number(m[2]) < 60; })) ||
+            "shift start times as HH:MM, e.g. 06:00,14:00,22:00";
+        }) },
+        size: { value: "1m", validate: w("size", function (v, opt) { return calendarOn(this) || S.duration({ required: true, example: "1m" }).call(this, v, opt); }) },
+        offset: { value: "", validate: w("offset", function (v, opt) { return calendarOn(this) || S.offset().call(this, v, opt); }) },
         slide: { value: "event", validate: w("slide", S.slide()) },
         gap: { value: "30s", validate: w("gap", S.duration({ required: true, example: "30s" })) },
         maxDuration: { value: "", validate: w("maxDuration", S.maxDuration()) },
@@ -435,6 +453,14 @@
       $(".stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
       $(".stream-row-earlyEvery").toggle(windowed && !perEvent && $("#node-input-emit").val() === "early");
       $(".stream-row-timeProperty").toggle(eventTime);
+      var calendar = $("#node-input-calendar");
+      if (calendar.length && wt === "tumbling") {
+        var unit = calendar.val();
+        var on = !!unit && unit !== "none";
+        $(".stream-row-size, .stream-row-offset, .stream-row-bounds").toggle(!on);
+        $(".stream-row-timeZone").toggle(on);
+        $(".stream-row-shifts").toggle(unit === "shifts");
+      }
     },
 
     /**
@@ -454,7 +480,7 @@
         S.showWindowRows(wt);
         if (opts.refresh) opts.refresh(wt);
       };
-      var on = ["windowType", "emit", "timeMode", "slide"].concat(opts.on || []);
+      var on = ["windowType", "emit", "timeMode", "slide", "calendar"].concat(opts.on || []);
       $(on.map(function (f) { return "#node-input-" + f; }).join(", ")).on("change", refresh);
       refresh();
       return refresh;

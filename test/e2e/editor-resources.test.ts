@@ -54,7 +54,7 @@ const EVENT = 'name keyProperty valueProperty timeMode timeProperty';
 const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData emit earlyEvery maxKeys maxEventsPerWindow store';
 const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
 const SAVED: Record<string, [string, Record<string, unknown>]> = {
-  'stream-tumbling-window': [`${EVENT} size offset ${TAIL} outputs`, {}],
+  'stream-tumbling-window': [`${EVENT} calendar timeZone shifts size offset ${TAIL} outputs`, { calendar: 'none', timeZone: '', shifts: '06:00,14:00,22:00' }],
   'stream-sliding-window': [`${EVENT} size slide offset ${TAIL} outputs`, {}],
   'stream-session-window': [`${EVENT} gap maxDuration ${TAIL} outputs`, {}],
   'stream-global-window': [`${EVENT} count overlap flushEvery ${TAIL} outputs`, { count: '10' }],
