@@ -216,17 +216,18 @@ function iotPipeline() {
   });
   f.nodes.find((n) => n.id === windowFilter).wires = [[]];
   f.wire(sub, windowFilter);
-  const windowAnomalies = detect(f, 2, 12, {
+  // A quarter column right: the filter's long name would cover the detector's left edge.
+  const windowAnomalies = detect(f, 2.25, 12, {
     name: 'anomaly / each 5m window', mode: 'window', valueProperty: 'payload.temperature', history: '', outputs: 2,
   });
   f.nodes.find((n) => n.id === windowAnomalies).wires = [[], []];
   f.wire(windowFilter, windowAnomalies);
-  const windowAlertTopic = f.add('change', 3, 12, { name: 'demo/alerts/window/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/window/" & topic', tot: 'jsonata' }] }, [[]]);
-  const windowAlertOut = mqttOut(f, broker, 4, 12, { name: 'publish window alerts' });
+  const windowAlertTopic = f.add('change', 3.25, 12, { name: 'demo/alerts/window/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/window/" & topic', tot: 'jsonata' }] }, [[]]);
+  const windowAlertOut = mqttOut(f, broker, 4.25, 12, { name: 'publish window alerts' });
   f.wire(windowAnomalies, windowAlertTopic);
   f.wire(windowAlertTopic, windowAlertOut);
-  f.wire(windowAnomalies, debug(f, 3, 13, 'window anomalies', 'payload'));
-  f.wire(windowAnomalies, debug(f, 3, 14, 'analysed 5-minute windows', 'window'), 1);
+  f.wire(windowAnomalies, debug(f, 3.25, 13, 'window anomalies', 'payload'));
+  f.wire(windowAnomalies, debug(f, 3.25, 14, 'analysed 5-minute windows', 'window'), 1);
   return f.nodes;
 }
 

@@ -6,6 +6,7 @@ import { PackageEditor, addAndEdit, requireChromium, startPackageEditor } from '
 // What a new user meets first in the dialogs, in a real Chromium against a Node-RED with the
 // package installed: defaults that work with an inject node, and fields that cannot mislead.
 const root = path.join(__dirname, '..', '..');
+const shots = path.join(root, 'screenshots');
 
 // Runs in the page: imports a node as a saved flow has it (no defaults filled in) and opens its dialog.
 function importAndEdit(node: Record<string, unknown>): string {
@@ -24,6 +25,7 @@ describe('dialogs a new user meets (e2e)', function () {
     this.timeout(120000);
     const chromium = requireChromium(this);
     assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.html')), 'dist/ is built (npm test builds it first)');
+    fs.mkdirSync(shots, { recursive: true });
     ed = await startPackageEditor(chromium, root);
   });
 
@@ -217,9 +219,28 @@ describe('dialogs a new user meets (e2e)', function () {
         }
         return out;
       }, type));
+      // Each dialog as the README shows it.
+      await page().locator('.red-ui-tray').first().screenshot({ path: path.join(shots, `dialog-${type.replace(/^stream-/, '')}.png`) });
       await close('cancel');
     }
     assert.deepEqual(problems, []);
     assert.deepEqual(ed!.consoleErrors, []);
+  });
+
+  it('tumbling window: calendar days, weeks or shifts in a time zone replace size and offset; a bad zone is red', async () => {
+    const id = await open('stream-tumbling-window');
+    const shown = (f: string) => page().locator(`.stream-row-${f}`).isVisible();
+    assert.deepEqual([await shown('calendar'), await shown('size'), await shown('timeZone'), await shown('shifts')], [true, true, false, false]);
+    await page().selectOption('#node-input-calendar', 'shifts');
+    assert.deepEqual([await shown('size'), await shown('offset'), await shown('bounds'), await shown('timeZone'), await shown('shifts')], [false, false, false, true, true]);
+    await page().fill('#node-input-timeZone', 'Europe/Atlantis');
+    await page().press('#node-input-timeZone', 'Tab');
+    await page().waitForSelector('#node-input-timeZone.input-error', { timeout: 5000 });
+    await page().fill('#node-input-timeZone', 'Europe/Berlin');
+    await page().press('#node-input-timeZone', 'Tab');
+    await page().waitForSelector('#node-input-timeZone:not(.input-error)', { timeout: 5000 });
+    await close('ok');
+    assert.deepEqual([await saved(id, 'calendar'), await saved(id, 'timeZone'), await saved(id, 'shifts'), await valid(id)], ['shifts', 'Europe/Berlin', '06:00,14:00,22:00', true]);
+    assert.equal(await page().evaluate((nid) => (window as any).RED.utils.getNodeLabel((window as any).RED.nodes.node(nid)), id), 'tumbling shifts Europe/Berlin');
   });
 });

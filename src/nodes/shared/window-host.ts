@@ -336,7 +336,8 @@ export class WindowHost<IN, ACC, OUT> {
             this.operator!.restore((saved as { operator: unknown }).operator);
           } catch (e) {
             const why = e instanceof ConfigError ? e.message : String(e);
-            this.node.warn(`saved windows do not fit the current settings and were discarded (${why})`);
+            // Expected after the window settings were edited and deployed: worth a line, not a warning.
+            this.node.log(`saved windows do not fit the current settings and were discarded (${why})`);
           }
         }
         finish();
