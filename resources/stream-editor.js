@@ -27,6 +27,7 @@
 
   // Which window types use a window field; elsewhere the field is hidden and not validated.
   var WINDOW_FIELDS = {
+    calendar: ["tumbling"], timeZone: ["tumbling"], shifts: ["tumbling"],
     size: ["tumbling", "sliding"], offset: ["tumbling", "sliding"], slide: ["sliding"],
     gap: ["session"], maxDuration: ["session"], count: ["global"], overlap: ["global"], flushEvery: ["global"]
   };
@@ -44,9 +45,12 @@
   var ROWS = {
     keyProperty: { icon: "key", typed: true, placeholder: "topic (empty = one key)" },
     valueProperty: { icon: "hashtag", typed: true, placeholder: "" },
-    timeMode: { icon: "clock-o", options: ["event", "processing"] },
+    timeMode: { icon: "clock-o", options: ["auto", "event", "processing"] },
     timeProperty: { icon: "calendar", typed: true, placeholder: "timestamp (empty = arrival time)" },
     windowType: { icon: "columns", options: ["none", "tumbling", "sliding", "session", "global"] },
+    calendar: { icon: "calendar-o", options: ["none", "day", "week", "shifts"] },
+    timeZone: { icon: "globe", placeholder: "UTC, or e.g. Europe/Berlin" },
+    shifts: { icon: "clock-o", placeholder: "06:00,14:00,22:00" },
     size: { icon: "arrows-h", placeholder: "e.g. 1m" },
     offset: { icon: "long-arrow-right", placeholder: "0" },
     slide: { icon: "step-forward", placeholder: "event, or a duration e.g. 1m" },
@@ -73,6 +77,9 @@
   function blank(v) { return v === undefined || v === null || String(v).trim() === ""; }
 
   function perEventSlide(v) { return blank(v) || String(v).trim() === "event"; }
+
+  // Calendar windows (days, weeks, shifts in a time zone) have no size or offset of their own.
+  function calendarOn(node) { var c = S.field(node, "calendar"); return !!c && c !== "none"; }
 
   function escapeAttr(s) {
     return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -154,6 +161,19 @@
         var n = Number(v);
         return (isFinite(n) && n >= min && n <= max && (!integer || Math.floor(n) === n)) ||
           ("a " + (integer ? "whole " : "") + "number from " + min + " to " + max + ", or empty");
+      };
+    },
+
+    /**
+     * Wraps a validator so that a field may name an environment variable instead, `${NAME}` (Node-RED
+     * fills it in) or `${NAME:-default}` (the runtime uses the default when NAME is not set; the
+     * default is checked).
+     */
+    orEnv: function (validator) {
+      return function (v, opt) {
+        var m = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-(.*))?\}$/.exec(String(v === undefined || v === null ? "" : v).trim());
+        if (!m) return validator.call(this, v, opt);
+        return m[1] === undefined || validator.call(this, m[1], opt);
       };
     },
 
@@ -242,6 +262,7 @@
       var literal = /^\/([\s\S]+)\/([a-z]*)$/.exec(r.value || "");
       var pattern = literal ? literal[1] : r.value;
       if (!pattern) return "regex needs a pattern";
+      if (!literal && r.value2 && !/^[dgimsuy]*$/.test(r.value2)) return "regex flags are letters among d g i m s u y (e.g. i), not " + JSON.stringify(r.value2);
       try { new RegExp(pattern, ((literal ? literal[2] : r.value2) || "").replace(/[gy]/g, "")); } catch (e) { return "invalid regular expression"; }
       var construct = S.unsupportedRegex(pattern);
       return construct ? "regex " + construct + " cannot be used (linear-time engine: no backreferences, no lookahead or lookbehind)" : "";
@@ -297,11 +318,23 @@
         name: { value: "" },
         keyProperty: { value: "topic" },
         valueProperty: { value: "payload", required: true },
-        timeMode: { value: "event" },
+        // New nodes forgive a missing time property; flows saved without timeMode keep event time (see prepare).
+        timeMode: { value: "auto" },
         timeProperty: { value: "timestamp" },
         windowType: { value: "none" },
-        size: { value: "1m", validate: w("size", S.duration({ required: true, example: "1m" })) },
-        offset: { value: "", validate: w("offset", S.offset()) },
+        calendar: { value: "none", validate: function (v, opt) { return blank(v) || S.oneOf(["none", "day", "week", "shifts"])(v, opt); } },
+        timeZone: { value: "", validate: w("timeZone", function (v, opt) {
+          if (!calendarOn(this) || blank(v)) return true;
+          try { new Intl.DateTimeFormat("en-US", { timeZone: String(v).trim() }); return true; } catch (e) { return "an IANA time zone such as Europe/Berlin or America/New_York"; }
+        }) },
+        shifts: { value: "06:00,14:00,22:00", validate: w("shifts", function (v, opt) {
+          if (S.field(this, "calendar") !== "shifts") return true;
+          var list = String(v || "").split(/[\s,;]+/).filter(Boolean);
+          return (list.length > 0 && list.every(function (t) { var m = /^(\d{1,2}):(\d{2})$/.exec(t); return m && Number(m[1]) < 24 && Number(m[2]) < 60; })) ||
+            "shift start times as HH:MM, e.g. 06:00,14:00,22:00";
+        }) },
+        size: { value: "1m", validate: w("size", function (v, opt) { return calendarOn(this) || S.duration({ required: true, example: "1m" }).call(this, v, opt); }) },
+        offset: { value: "", validate: w("offset", function (v, opt) { return calendarOn(this) || S.offset().call(this, v, opt); }) },
         slide: { value: "event", validate: w("slide", S.slide()) },
         gap: { value: "30s", validate: w("gap", S.duration({ required: true, example: "30s" })) },
         maxDuration: { value: "", validate: w("maxDuration", S.maxDuration()) },
@@ -406,7 +439,8 @@
         paletteLabel: windowType + " window",
         outputLabels: S.outputLabels(["windows", "late"]),
         oneditprepare: function () { S.prepare(this, { windowType: windowType }); },
-        oneditsave: function () { this.outputs = S.latePort() ? 2 : 1; }
+        // Count windows have no watermark, so nothing is late: never a port for it.
+        oneditsave: function () { this.outputs = windowType !== "global" && S.latePort() ? 2 : 1; }
       }, own));
     },
 
@@ -416,6 +450,29 @@
         var el = $("#node-input-" + f);
         if (el.length) el.typedInput({ types: ["msg"], typeField: "#node-input-" + f + "Type" });
       });
+    },
+
+    /**
+     * The broker of a connector. `onadd` picks the only config node of `type` when there is exactly
+     * one, so a new node works at once; `prepare` (in oneditprepare) names the empty choice
+     * "Add new <type>…", as Node-RED does when none exists, instead of its red "none".
+     */
+    brokerField: {
+      onadd: function (type, prop) {
+        return function () {
+          if (this[prop]) return;
+          var found = [];
+          RED.nodes.eachConfig(function (c) { if (c.type === type) found.push(c.id); });
+          if (found.length === 1) this[prop] = found[0];
+        };
+      },
+      prepare: function (type, prop) {
+        var label = RED._("editor.addNewType", { type: type });
+        // Node-RED fills the select after oneditprepare, and again after a config node was added or edited.
+        var rename = function () { $("#node-input-" + prop + ' option[value="_ADD_"]').text(label); };
+        $("#node-input-" + prop).on("change", rename);
+        setTimeout(rename, 0);
+      }
     },
 
     /** Fills a context-store picker: memory only, each configured store, and a missing saved one. */
@@ -451,6 +508,14 @@
       $(".stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
       $(".stream-row-earlyEvery").toggle(windowed && !perEvent && $("#node-input-emit").val() === "early");
       $(".stream-row-timeProperty").toggle(eventTime);
+      var calendar = $("#node-input-calendar");
+      if (calendar.length && wt === "tumbling") {
+        var unit = calendar.val();
+        var on = !!unit && unit !== "none";
+        $(".stream-row-size, .stream-row-offset, .stream-row-bounds").toggle(!on);
+        $(".stream-row-timeZone").toggle(on);
+        $(".stream-row-shifts").toggle(unit === "shifts");
+      }
     },
 
     /**
@@ -462,13 +527,15 @@
     prepare: function (node, opts) {
       opts = opts || {};
       S.typedInputs();
+      // A node saved before "auto" existed has no timeMode and runs in event time: show (and keep) that.
+      if (node.timeMode === undefined && $("#node-input-timeMode").length) $("#node-input-timeMode").val("event");
       if ($("#node-input-store").length) S.fillStores($("#node-input-store"), node.store, node._(node.type + ".option.memoryOnly"));
       var refresh = function () {
         var wt = opts.windowType || (opts.windowTypeOf ? opts.windowTypeOf() : $("#node-input-windowType").val());
         S.showWindowRows(wt);
         if (opts.refresh) opts.refresh(wt);
       };
-      var on = ["windowType", "emit", "timeMode", "slide"].concat(opts.on || []);
+      var on = ["windowType", "emit", "timeMode", "slide", "calendar"].concat(opts.on || []);
       $(on.map(function (f) { return "#node-input-" + f; }).join(", ")).on("change", refresh);
       refresh();
       return refresh;

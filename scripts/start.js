@@ -47,7 +47,8 @@ async function main() {
   ], {
     cwd: root,
     // The flow's broker settings read these through Node-RED's ${VAR} substitution.
-    env: { ...process.env, STREAM_DEMO_MQTT_URL: mqttUrl, STREAM_DEMO_KAFKA_BROKERS: kafkaBrokers || '' },
+    // MQTT_URL also points the imported examples (their brokers read ${MQTT_URL:-…}) at this broker.
+    env: { ...process.env, MQTT_URL: mqttUrl, STREAM_DEMO_MQTT_URL: mqttUrl, STREAM_DEMO_KAFKA_BROKERS: kafkaBrokers || '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 

@@ -102,7 +102,8 @@ const detect = (f, col, row, props = {}) =>
     threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '30s', outputs: 1, ...props,
   }, [[]]);
 
-const mqttBroker = (f, url = 'mqtt://localhost:1883') =>
+// The broker comes from MQTT_URL (npm start sets it to its built-in broker), else the local default.
+const mqttBroker = (f, url = '${MQTT_URL:-mqtt://localhost:1883}') =>
   f.add('stream-mqtt-broker', undefined, undefined, { name: 'local MQTT', url, protocolVersion: '4', keepalive: 60, clientId: '', cleanSession: true, reconnectPeriod: 5000, connectTimeout: 30000 });
 
 const mqttOut = (f, broker, col, row, props = {}) =>
@@ -142,8 +143,8 @@ function iotPipeline() {
     'anomaly detection in **window mode** analyses each of those 5-minute windows as a whole → `demo/alerts/window/<id>`.',
     'These alerts come once a minute at most, when a window closes: slower, but each one looks at five full minutes.',
     '',
-    'Set the broker in the `local MQTT` config node (default mqtt://localhost:1883). `npm start` in the project runs this',
-    'flow with a built-in broker and a dashboard.',
+    'The `local MQTT` config node reads the broker from the environment variable MQTT_URL, else mqtt://localhost:1883',
+    '(edit its URL to use another). `npm start` in the project runs this flow with a built-in broker and a dashboard.',
   ].join('\n'), 0, 1);
   const broker = mqttBroker(f);
   const sim = sensors(f, 0, 1, { name: 'sensors', sensors: 4, anomalyRate: 0.01, disorder: 0.1, maxDelay: '3s', lateRate: 0.01, lateDelay: '70s', seed: 'iot-demo' });
@@ -215,17 +216,18 @@ function iotPipeline() {
   });
   f.nodes.find((n) => n.id === windowFilter).wires = [[]];
   f.wire(sub, windowFilter);
-  const windowAnomalies = detect(f, 2, 12, {
+  // A quarter column right: the filter's long name would cover the detector's left edge.
+  const windowAnomalies = detect(f, 2.25, 12, {
     name: 'anomaly / each 5m window', mode: 'window', valueProperty: 'payload.temperature', history: '', outputs: 2,
   });
   f.nodes.find((n) => n.id === windowAnomalies).wires = [[], []];
   f.wire(windowFilter, windowAnomalies);
-  const windowAlertTopic = f.add('change', 3, 12, { name: 'demo/alerts/window/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/window/" & topic', tot: 'jsonata' }] }, [[]]);
-  const windowAlertOut = mqttOut(f, broker, 4, 12, { name: 'publish window alerts' });
+  const windowAlertTopic = f.add('change', 3.25, 12, { name: 'demo/alerts/window/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/window/" & topic', tot: 'jsonata' }] }, [[]]);
+  const windowAlertOut = mqttOut(f, broker, 4.25, 12, { name: 'publish window alerts' });
   f.wire(windowAnomalies, windowAlertTopic);
   f.wire(windowAlertTopic, windowAlertOut);
-  f.wire(windowAnomalies, debug(f, 3, 13, 'window anomalies', 'payload'));
-  f.wire(windowAnomalies, debug(f, 3, 14, 'analysed 5-minute windows', 'window'), 1);
+  f.wire(windowAnomalies, debug(f, 3.25, 13, 'window anomalies', 'payload'));
+  f.wire(windowAnomalies, debug(f, 3.25, 14, 'analysed 5-minute windows', 'window'), 1);
   return f.nodes;
 }
 
@@ -354,8 +356,10 @@ function aggregateExample() {
     '`{ count, avg, min, max, stddev, p95, rate }` with msg.window describing the window.',
     '',
     'The second sends only the 1-minute averages above 21 °C (`having`: `avg > 21`) as a bare number (`output` value).',
+    'Both round their results to 2 decimals (`round`). The sensors inject no anomalies here (anomaly rate 0): an error code',
+    'such as −127 °C would show up as a minimum no thermometer reads; example 07 filters them out.',
   ].join('\n'));
-  const sim = sensors(f, 0, 1, { name: '3 sensors', interval: '500ms' });
+  const sim = sensors(f, 0, 1, { name: '3 sensors', interval: '500ms', anomalyRate: 0 });
   const t = 'payload.temperature';
   const stats = aggregate(f, 1, 1, {
     name: 'temperature stats / tumbling 10s', size: '10s', valueProperty: t,
@@ -363,10 +367,11 @@ function aggregateExample() {
       { op: 'count', property: t, as: '' }, { op: 'avg', property: t, as: '' }, { op: 'min', property: t, as: '' }, { op: 'max', property: t, as: '' },
       { op: 'stddev', property: t, as: '' }, { op: 'percentile', property: t, as: 'p95', p: 95 }, { op: 'rate', property: t, as: '' },
     ],
+    round: '2',
   });
   f.wire(sim, stats);
   f.wire(stats, debug(f, 2, 1, 'stats', 'payload'));
-  const warm = aggregate(f, 1, 2, { name: 'warm sensors / 1m', size: '1m', aggregations: [{ op: 'avg', property: t, as: 'avg' }], output: 'value', having: 'avg > 21' });
+  const warm = aggregate(f, 1, 2, { name: 'warm sensors / 1m', size: '1m', aggregations: [{ op: 'avg', property: t, as: 'avg' }], output: 'value', having: 'avg > 21', round: '2' });
   f.wire(sim, warm);
   f.wire(warm, debug(f, 2, 2, 'averages above 21 °C', 'payload'));
   return f.nodes;
@@ -412,7 +417,8 @@ function detectExample() {
     'The sensors inject spikes, level shifts and stuck values (msg.injected tells which, for comparison).',
     '',
     '**Streaming mode**: every reading is scored against the recent history of its sensor; an alert leaves port 1 when the',
-    'score passes the threshold. Port 2 carries every reading annotated with its score.',
+    'score passes the threshold. Port 2 carries every reading annotated with its score; its debug node "scored readings"',
+    'is switched off (six readings a second would fill the sidebar): click its button to watch them.',
     '',
     '**Window mode**: each 1-minute tumbling window is analysed as a whole for a change point (a lasting level shift).',
   ].join('\n'));
@@ -421,7 +427,9 @@ function detectExample() {
   f.nodes.find((n) => n.id === streaming).wires = [[], []];
   f.wire(sim, streaming);
   f.wire(streaming, debug(f, 2, 1, 'anomalies', 'payload'));
-  f.wire(streaming, debug(f, 2, 2, 'scored readings', 'payload'), 1);
+  const scored = debug(f, 2, 2, 'scored readings', 'payload');
+  f.nodes.find((n) => n.id === scored).active = false;
+  f.wire(streaming, scored, 1);
   const windowed = detect(f, 1, 3, {
     name: 'change point / tumbling 1m', pattern: 'changepoint', mode: 'window', windowType: 'tumbling', size: '1m',
     valueProperty: 'payload.temperature', history: '',
@@ -438,8 +446,10 @@ function mqttExample() {
     'and subscribes to `sensors/+`. The MQTT in node turns each message into an event: msg.topic = the last topic level',
     '(the sensor id), msg.timestamp = payload.ts, msg.payload = the parsed JSON — ready for any window or processor node.',
     '',
-    'Point the `local MQTT` config node at your broker (default mqtt://localhost:1883). For several Node-RED instances',
-    'sharing the load, subscribe with a shared subscription: `$share/stream/sensors/+`.',
+    'The `local MQTT` config node reads the broker from the environment variable MQTT_URL (`npm start` sets it to its',
+    'built-in broker), else mqtt://localhost:1883; edit its URL to use another. When the broker cannot be reached the log',
+    'says so once and the MQTT nodes\' status counts what waits. For several Node-RED instances sharing the load,',
+    'subscribe with a shared subscription: `$share/stream/sensors/+`.',
   ].join('\n'));
   const broker = mqttBroker(f);
   const sim = sensors(f, 0, 1, { name: '3 sensors' });
@@ -460,9 +470,11 @@ function kafkaExample() {
     'record timestamp. A 10-second tumbling window + aggregate computes each sensor\'s average, produced to `sensor-averages`.',
     '',
     'Offsets are committed after the flow has handled a record (at-least-once). Start more Node-RED instances with the same',
-    'group id to share the partitions. Set your brokers in the `local Kafka` config node (default localhost:9092).',
+    'group id to share the partitions. The `local Kafka` config node reads the brokers from the environment variable',
+    'KAFKA_BROKERS (comma separated), else localhost:9092; edit it to use others. When no broker can be reached the log',
+    'says so once and the Kafka nodes\' status counts what waits.',
   ].join('\n'));
-  const broker = f.add('stream-kafka-broker', undefined, undefined, { name: 'local Kafka', brokers: 'localhost:9092', clientId: 'node-red-stream' });
+  const broker = f.add('stream-kafka-broker', undefined, undefined, { name: 'local Kafka', brokers: '${KAFKA_BROKERS:-localhost:9092}', clientId: 'node-red-stream' });
   const sim = sensors(f, 0, 1, { name: '3 sensors' });
   const produce = f.add('stream-kafka-out', 1, 1, { name: 'to sensors', broker, topic: 'sensors' }, []);
   f.wire(sim, produce);

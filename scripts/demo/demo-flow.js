@@ -23,6 +23,8 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   broker.name = 'demo MQTT';
 
   if (transport === 'kafka') useKafkaForReadings(nodes, tab);
+  // A deploy (or a restart) keeps the open windows instead of starting from scratch.
+  for (const n of nodes) if (n.type && n.type.startsWith('stream-') && 'store' in n && n.windowType !== 'none') n.store = 'file';
 
   const avg = byName(nodes, 'avg temperature / tumbling 1m');
   const plausible = byName(nodes, 'plausible −50…100 °C');
@@ -48,13 +50,15 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const change = (id, name, rules, pos) => add({ id, type: 'change', name, rules, ...pos, wires: [[]] });
   // One chart per sensor: its readings and its 1-minute average, always in the same two colours.
   // Readings arrive out of order and a line chart joins points in arrival order, so the time
-  // axis is arrival time; the windows themselves still work in event time.
+  // axis is arrival time; the windows themselves still work in event time. A chart colours its
+  // lines in the order they first appear and draws the later one on top: "start lines" sends
+  // both, readings first, at each deploy, so the readings are pale and the average strong, on top.
   const sensorIds = Array.from({ length: sim.sensors }, (_, i) => `${sim.idPrefix}${i + 1}`);
   const charts = sensorIds.map((id, i) => add({
     id: `demo.ui.chart.${i + 1}`, type: 'ui-chart', group: gTemp, name: `chart ${id}`, label: id, order: i + 1, chartType: 'line', category: 'series', categoryType: 'msg',
     xAxisLabel: '', xAxisProperty: '', xAxisPropertyType: 'timestamp', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
     yAxisLabel: '°C', yAxisProperty: 'payload', yAxisPropertyType: 'msg', ymin: '', ymax: '', bins: 10, action: 'append', stackSeries: false, pointShape: 'circle', pointRadius: 2,
-    showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#2f7d7a', '#d62728', '#ff7f0e', '#2ca02c', '#a347e1', '#d62728', '#ff9896', '#9467bd', '#c5b0d5'],
+    showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#9ccfcc', '#d62728', '#ff7f0e', '#2ca02c', '#a347e1', '#d62728', '#ff9896', '#9467bd', '#c5b0d5'],
     textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 4, height: 4, className: '', interpolation: 'linear',
     ...at(7, 2 + i * 0.75), wires: [[]],
   }));
@@ -70,8 +74,30 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
     { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
     { t: 'set', p: 'series', pt: 'msg', to: '1-minute average', tot: 'str' },
   ], at(5, 4));
-  ui.find((n) => n.id === reading).wires = [[bySensor]];
-  ui.find((n) => n.id === average).wires = [[bySensor]];
+  // A line must not bridge a pause (a dropout, a deploy): '-' is a chart's "no value" and breaks the line.
+  const gaps = add({
+    id: 'demo.ui.gaps', type: 'function', name: 'break lines at gaps', ...at(6, 2.5), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[bySensor]],
+    func: [
+      '// Readings come every second and averages every minute: a longer pause is a gap.',
+      'const pause = msg.series === "temperature" ? 5000 : 90000;',
+      '// One context entry: a key such as "sensor-1|1-minute average" is not a context property name.',
+      'const seen = context.get("lastPoint") || {};',
+      'const key = msg.topic + "|" + msg.series;',
+      'const last = seen[key];',
+      'const now = Date.now();',
+      'seen[key] = now;',
+      'context.set("lastPoint", seen);',
+      'if (last !== undefined && now - last <= pause) return msg;',
+      'return [[{ topic: msg.topic, series: msg.series, payload: "-" }, msg]];',
+    ].join('\n'),
+  });
+  ui.find((n) => n.id === reading).wires = [[gaps]];
+  ui.find((n) => n.id === average).wires = [[gaps]];
+  const startLines = add({
+    id: 'demo.ui.startlines', type: 'function', name: 'start lines: readings, then average', ...at(5, 2), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[bySensor]],
+    func: `return [${JSON.stringify(sensorIds)}.flatMap((topic) => ["temperature", "1-minute average"].map((series) => ({ topic, series, payload: "-" })))];`,
+  });
+  add({ id: 'demo.ui.deployed', type: 'inject', name: 'on deploy', props: [], repeat: '', crontab: '', once: true, onceDelay: '0.1', topic: '', ...at(4, 2), wires: [[startLines]] });
   // Plausible readings only: one error code of −127 °C would flatten the chart's scale.
   plausible.wires[0].push(reading);
   avg.wires[0].push(average);
@@ -107,7 +133,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   ui.find((n) => n.id === toastText).wires = [[toast]];
   ui.find((n) => n.id === onlyNew).wires = [[anomCount, row, toastText]];
   // The seed route's alerts (one per incident over 5-minute windows) join the table, marked as such.
-  const newWindowIncidents = add({ id: 'demo.ui.newwindow', type: 'switch', name: 'new window incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5, 12), wires: [[row]] });
+  const newWindowIncidents = add({ id: 'demo.ui.newwindow', type: 'switch', name: 'new window incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5.75, 12), wires: [[row]] });
   windowAnomalies.wires[0].push(newWindowIncidents);
 
   return [{ id: tab, type: 'tab', label: 'IoT demo', disabled: false, info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.' }, ...nodes, ...ui];

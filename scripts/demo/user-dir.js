@@ -57,6 +57,8 @@ module.exports = {
     palette: { categories: ['stream', 'common', 'function', 'network', 'sequence', 'parser', 'storage', 'dashboard 2'] },
   },
   logging: { console: { level: 'info', metrics: false, audit: false } },
+  // The demo's windows keep their state in 'file' across deploys and restarts (their store setting).
+  contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
 };
 `);
   return settingsFile;

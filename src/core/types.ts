@@ -4,6 +4,8 @@
  */
 
 /** The key that partitions a stream (a sensor id, a topic); '' when the stream is not keyed. */
+import type { CalendarSpec } from './assigners/calendar';
+
 export type Key = string;
 
 /** One event as the core sees it: a key, an event time in ms since the epoch, and a value. */
@@ -27,7 +29,8 @@ export type WindowType = 'tumbling' | 'sliding' | 'session' | 'global';
 
 /** What a user configured, with durations already parsed to milliseconds. */
 export type WindowSpec =
-  | { type: 'tumbling'; size: number; offset?: number }
+  /** `calendar`: days, weeks or shifts in a time zone instead of `size` (which is then their nominal length). */
+  | { type: 'tumbling'; size: number; offset?: number; calendar?: CalendarSpec }
   /** `slide: 'event'` is a window that moves with every event (ASA SlidingWindow). */
   | { type: 'sliding'; size: number; slide: number | 'event'; offset?: number }
   | { type: 'session'; gap: number; maxDuration?: number }

@@ -74,6 +74,7 @@ import { PartitionedWatermark } from './partitioned-watermark';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
+import { checkCalendar } from './assigners/calendar';
 import { HoppingEngine } from './engines/hopping-engine';
 import { SessionEngine } from './engines/session-engine';
 import { SlidingEventEngine } from './engines/sliding-event-engine';
@@ -190,6 +191,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.type = this.spec.type;
     this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
     this.endInclusive = this.bounds === '(start,end]';
+    if (this.endInclusive && this.spec.type === 'tumbling' && this.spec.calendar) {
+      throw new ConfigError('bounds', 'calendar windows are [start, end): a day starts at midnight');
+    }
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
     this.maxOutOfOrder = nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0);
     this.allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
@@ -214,7 +218,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     const spec = this.spec;
     switch (spec.type) {
       case 'tumbling':
-        return new TumblingEngine(this, spec.size, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
+        return new TumblingEngine(this, spec.size, spec.offset ?? 0, spec.calendar) as unknown as Engine<IN, KeyBase>;
       case 'sliding':
         if (spec.slide === 'event') return new SlidingEventEngine(this, spec.size) as unknown as Engine<IN, KeyBase>;
         return new HoppingEngine(this, spec.size, spec.slide, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
@@ -563,6 +567,12 @@ function checkSpec(spec: WindowSpec): WindowSpec {
   if (!spec || typeof spec !== 'object') throw new ConfigError('window', 'expected a window spec { type: tumbling | sliding | session | global, ... }');
   switch (spec.type) {
     case 'tumbling':
+      if (spec.calendar !== undefined) {
+        const calendar = checkCalendar(spec.calendar);
+        // Nominal lengths: a calendar day or shift is as long as the clocks say.
+        const size = calendar.unit === 'week' ? 7 * 86400000 : calendar.unit === 'day' ? 86400000 : Math.round(86400000 / calendar.shifts!.length);
+        return { type: 'tumbling', size, offset: 0, calendar };
+      }
       positive(spec.size, 'size');
       offsetOk(spec.offset);
       return { type: 'tumbling', size: spec.size, offset: spec.offset ?? 0 };

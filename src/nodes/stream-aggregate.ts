@@ -1,6 +1,7 @@
 import { compileAggregations, dedupAggregations } from '../core/aggregates';
 import { ConfigError, InputError, toError } from '../core/errors';
 import { WindowInfo } from '../core/types';
+import { roundResult, roundValue } from '../core/round';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper, normaliseProperty } from './shared/event-mapper';
@@ -27,6 +28,7 @@ interface AggregateNodeConfig extends WindowConfig {
   output?: unknown;
   having?: unknown;
   dedup?: unknown;
+  round?: unknown;
 }
 
 type Result = Record<string, unknown>;
@@ -42,6 +44,14 @@ function aggregationSpecs(config: AggregateNodeConfig, valueProperty: string): A
     else spec.p = Number(spec.p);
     return spec;
   });
+}
+
+/** Decimals results are rounded to; undefined = as computed. */
+function roundSetting(value: unknown): number | undefined {
+  if (value === undefined || value === null || String(value).trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 15) throw new ConfigError('round', `round needs a whole number of decimals from 0 to 15 (or empty), got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export = (RED: RedAPI) => {
@@ -68,7 +78,13 @@ export = (RED: RedAPI) => {
       const latePort = settings?.lateData === 'output';
       const firstName = aggregations.names[0];
 
-      const toPayload = (result: Result): unknown => (output === 'value' ? result[firstName] : result);
+      const round = roundSetting(config.round);
+      const toPayload =
+        round === undefined
+          ? (result: Result): unknown => (output === 'value' ? result[firstName] : result)
+          : (result: Result): unknown => (output === 'value' ? roundValue(result[firstName], round) : roundResult(result, round));
+      // A bare value computed without a result object (see `bare`).
+      const bareValue = round === undefined ? (r: unknown): unknown => r : (r: unknown): unknown => roundValue(r, round);
       const deliver = (send: SendFn, msg: NodeMessage): void => send(latePort ? [msg, null] : msg);
       // Without a having condition (which reads the result object), output 'value' windows
       // compute the value itself: no `{ <name>: value }` object per result.
@@ -131,7 +147,8 @@ export = (RED: RedAPI) => {
         settings,
         aggregate: (bare ? aggregations.valueAggregate() : aggregations) as never,
         store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        arrivalTime: mapper.arrivalTime,
+        mapper,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) aggregateWindow(msg, send);
           else if (!settings) {
@@ -158,7 +175,7 @@ export = (RED: RedAPI) => {
         // for every message, and each closure between the operator and send() costs there.
         onResult: having
           ? (window, r, send) => emit(send, window.key, toPayload(r as Result), r as Result, window)
-          : (window, r, send) => deliver(send, host.windowMessage(window.key, bare ? r : toPayload(r as Result), window)),
+          : (window, r, send) => deliver(send, host.windowMessage(window.key, bare ? bareValue(r) : toPayload(r as Result), window)),
         onLate: (late, msg, send) => {
           if (!latePort) return;
           const original = inBatch ? undefined : msg;

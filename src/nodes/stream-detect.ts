@@ -176,6 +176,7 @@ export = (RED: RedAPI) => {
         aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
         // Own windows can outlive a restart in a context store; detector history stays in memory.
         store: settings && typeof config.store === 'string' ? config.store : undefined,
+        mapper,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) {
             const key = typeof msg.topic === 'string' || typeof msg.topic === 'number' ? String(msg.topic) : msg.window.key ?? '';

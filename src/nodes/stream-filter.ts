@@ -235,7 +235,8 @@ export = (RED: RedAPI) => {
         settings,
         aggregate: settings ? (passingEvents() as never) : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        arrivalTime: mapper.arrivalTime,
+        mapper,
         statusText: () => `${passed} passed · ${failed} failed`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);

@@ -3,6 +3,7 @@ import { KafkaConnection } from '../connectors/kafka-connection';
 import { parseKafkaBrokerConfig, type KafkaBrokerNode } from '../connectors/kafka-config';
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
+import { resolveEnvSetting } from './shared/env-setting';
 
 export = (RED: ConnectorRedAPI) => {
   function StreamKafkaBroker(this: KafkaBrokerNode & CredentialNode, config: BaseNodeConfig) {
@@ -11,7 +12,9 @@ export = (RED: ConnectorRedAPI) => {
     node.label = String(config.brokers ?? '').split(/[\s,]+/)[0] ?? '';
     node.retry = { retries: 5, initialRetryTime: 300, maxRetryTime: 30000 };
     try {
-      const options = parseKafkaBrokerConfig(config, node.credentials);
+      const brokers = resolveEnvSetting(config.brokers, 'brokers', (name) => RED.util.evaluateNodeProperty(name, 'env', node, {}));
+      node.label = String(brokers.value).split(/[\s,]+/)[0] ?? '';
+      const options = parseKafkaBrokerConfig({ ...config, brokers: brokers.value }, node.credentials);
       const useTls = config.usetls === true || config.usetls === 'true';
       if (useTls) options.ssl = (tlsOptionsFrom(RED, config.tls) as object | undefined) ?? true;
       // The library retries noisily while a broker is away; the nodes' status says it once, the

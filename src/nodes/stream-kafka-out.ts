@@ -8,12 +8,16 @@ import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
+import { unreachableNotice } from './shared/unreachable-notice';
+import { ErrorDigest, count } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
 
 interface Outgoing {
   topic: string;
   record: ProducedRecord;
   done: DoneFn;
+  /** The input message, for the Catch node when it cannot be produced. */
+  msg: NodeMessage;
 }
 
 function headerValue(v: unknown): string | Buffer {
@@ -78,6 +82,9 @@ export = (RED: ConnectorRedAPI) => {
     }
     const producer: KafkaProducerConnection = broker.connection!.producer({ idempotent: s.idempotent, partitioner: s.partitioner });
     const queue = new BoundedQueue<Outgoing>(s.queueSize);
+    // A broker outage fails many records for one reason: counted lines, not one per record.
+    const digest = new ErrorDigest(node);
+    const fullQueue = `send queue full (${s.queueSize} messages) while the broker is unreachable`;
     // A batch that failed for a reason a retry may fix goes again before anything newer.
     let retrying: Outgoing[] = [];
     let sending = false;
@@ -100,11 +107,17 @@ export = (RED: ConnectorRedAPI) => {
       if (failed) detail.push(`${failed} failed`);
       return connectionStatus(state, detail, lastError);
     });
+    const notice = unreachableNotice(
+      node,
+      (err) => `cannot reach the Kafka broker ${broker!.label}: ${err.message}; retrying, records wait in the send queue (see the status)`,
+      `connected to the Kafka broker ${broker!.label}`,
+    );
     producer.on('state', (st: KafkaState, err?: Error) => {
       // A refusal stays on the status until a send succeeds again.
       if (refused && st !== 'connected') return;
       if (st === 'connected') refused = undefined;
       state = st;
+      if (!(err && isPermanentError(err))) notice(st, err);
       if (st === 'connected') lastError = undefined;
       else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
       status.refresh();
@@ -178,8 +191,10 @@ export = (RED: ConnectorRedAPI) => {
               return;
             }
             failed += batch.length;
-            const e = new Error(`not produced to ${[...byTopic.keys()].join(', ')}: ${toError(err).message}`);
-            for (const o of batch) o.done(e);
+            const topics = [...byTopic.keys()].join(', ');
+            const n = batch.length;
+            digest.report(`${count(n, 'record')} not produced to ${topics}: ${toError(err).message}`, n, batch[n - 1].msg);
+            for (const o of batch) o.done();
           },
         )
         .finally(() => {
@@ -206,9 +221,10 @@ export = (RED: ConnectorRedAPI) => {
         done(new Error(`not produced to ${out.topic}: ${refused.err.message}`));
         return;
       }
-      const evicted = queue.push({ ...out, done });
+      const evicted = queue.push({ ...out, done, msg });
       if (evicted) {
-        evicted.done(new Error(`dropped: send queue full (${s.queueSize} messages) while the broker is unreachable; record for ${evicted.topic} discarded`));
+        digest.add('dropped', { one: `record dropped: ${fullQueue}; record for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more record')} dropped: ${fullQueue}` }, evicted.msg);
+        evicted.done();
       }
       status.touch();
       if (s.lingerMs > 0 && queue.length < s.batchSize) wake(s.lingerMs);
@@ -218,10 +234,14 @@ export = (RED: ConnectorRedAPI) => {
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
       if (wakeTimer) clearTimeout(wakeTimer);
-      const stopped = new Error('not produced: node stopped while the broker was unreachable');
-      for (const o of retrying) o.done(stopped);
-      for (const o of queue.drain()) o.done(stopped);
+      digest.close();
+      const given = [...retrying, ...queue.drain()];
       retrying = [];
+      if (given.length) {
+        const n = given.length;
+        digest.report(`${count(n, 'record')} not produced: node stopped while the broker was unreachable`, n, given[n - 1].msg);
+      }
+      for (const o of given) o.done();
       status.close();
       producer.disconnect().then(() => done(), () => done());
     });

@@ -3,6 +3,8 @@ import { MqttJsConnection, type MqttConnectionOptions } from '../connectors/mqtt
 import { parseMqttBrokerConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
+import { resolveEnvSetting } from './shared/env-setting';
+import { unreachableNotice } from './shared/unreachable-notice';
 
 export = (RED: ConnectorRedAPI) => {
   function StreamMqttBroker(this: MqttBrokerNode & CredentialNode, config: BaseNodeConfig) {
@@ -12,8 +14,11 @@ export = (RED: ConnectorRedAPI) => {
     let connection: MqttJsConnection | undefined;
     let options: MqttConnectionOptions | undefined;
     node.protocolVersion = 4;
+    let urlFrom: string | undefined;
     try {
-      options = parseMqttBrokerConfig(config, node.credentials);
+      const url = resolveEnvSetting(config.url, 'url', (name) => RED.util.evaluateNodeProperty(name, 'env', node, {}));
+      urlFrom = url.from;
+      options = parseMqttBrokerConfig({ ...config, url: url.value }, node.credentials);
       // A TLS config left selected while TLS is off (unticked, plain URL) is not used.
       const secure = config.usetls === true || config.usetls === 'true' || /^(mqtts|wss):/.test(options.url);
       const tls = secure ? tlsOptionsFrom(RED, config.tls) : undefined;
@@ -31,9 +36,18 @@ export = (RED: ConnectorRedAPI) => {
       if (!options) return undefined;
       users.add(user.id);
       if (!connection) {
-        connection = new MqttJsConnection(options);
+        const o = options;
+        connection = new MqttJsConnection(o);
+        const notice = unreachableNotice(
+          node,
+          (err) =>
+            `cannot reach the MQTT broker ${o.url}${urlFrom ? ` (from the ${urlFrom})` : ''}: ${err.message}; ` +
+            `retrying every ${o.reconnectPeriod / 1000} s, the MQTT nodes' status shows what waits or is dropped meanwhile`,
+          `connected to the MQTT broker ${o.url}`,
+        );
         connection.on('state', (state, err) => {
           if (state === 'failed' && err) node.error(`${node.label}: ${err.message}`);
+          notice(state, err);
         });
       }
       return connection;

@@ -8,6 +8,7 @@ import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
+import { ErrorDigest, count } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
 
 interface Outgoing {
@@ -15,6 +16,8 @@ interface Outgoing {
   payload: Buffer | string;
   opts: MqttPublishOptions;
   done: DoneFn;
+  /** The input message, for the Catch node when it cannot be published. */
+  msg: NodeMessage;
 }
 
 /** Builds what to publish from a message; throws InputError naming the property. */
@@ -50,7 +53,7 @@ function toOutgoing(msg: NodeMessage, s: MqttOutSettings, v5: boolean, done: Don
     if (s.messageExpiry !== undefined && props.messageExpiryInterval === undefined) props.messageExpiryInterval = s.messageExpiry;
     if (Object.keys(props).length) opts.properties = props;
   }
-  return { topic, payload: encodePayload(body), opts, done };
+  return { topic, payload: encodePayload(body), opts, done, msg };
 }
 
 export = (RED: ConnectorRedAPI) => {
@@ -82,6 +85,9 @@ export = (RED: ConnectorRedAPI) => {
       return connectionStatus(state, detail, lastError);
     });
     const connection = broker.register(node) as MqttConnection;
+    // A broker outage fails many messages for one reason: counted lines, not one per message.
+    const digest = new ErrorDigest(node);
+    const fullQueue = `offline queue full (${settings.queueSize} messages) while the broker is unreachable`;
 
     const publish = (o: Outgoing): void => {
       connection
@@ -95,7 +101,9 @@ export = (RED: ConnectorRedAPI) => {
           (err: unknown) => {
             failed++;
             status.touch();
-            o.done(new Error(`publish to ${o.topic} failed: ${toError(err).message}`));
+            const why = toError(err).message;
+            digest.add('publish', { one: `publish to ${o.topic} failed: ${why}`, more: (n) => `${count(n, 'more message')} failed to publish (the last: ${why})` }, o.msg);
+            o.done();
           },
         )
         .catch((err) => node.error(`mqtt publish: ${toError(err).message}`));
@@ -134,20 +142,29 @@ export = (RED: ConnectorRedAPI) => {
       if (connection.state === 'failed') {
         failed++;
         status.touch();
-        done(new Error(`not published to ${o.topic}: ${connection.lastError?.message ?? 'broker connection failed'}`));
+        const why = connection.lastError?.message ?? 'broker connection failed';
+        digest.add('failed', { one: `not published to ${o.topic}: ${why}`, more: (n) => `${count(n, 'more message')} not published: ${why}` }, msg);
+        done();
         return;
       }
       const evicted = queue.push(o);
       status.touch();
       if (evicted) {
-        evicted.done(new Error(`dropped: offline queue full (${settings.queueSize} messages) while the broker is unreachable; message for ${evicted.topic} discarded`));
+        digest.add('dropped', { one: `message dropped: ${fullQueue}; message for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more message')} dropped: ${fullQueue}` }, evicted.msg);
+        evicted.done();
       }
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       status.close();
       connection.off('state', onState);
-      for (const o of queue.drain()) o.done(new Error(`not published to ${o.topic}: node stopped while the broker was unreachable`));
+      digest.close();
+      const given = queue.drain();
+      if (given.length) {
+        const n = given.length;
+        digest.report(`${count(n, 'message')} not published: node stopped while the broker was unreachable`, n, given[n - 1].msg);
+      }
+      for (const o of given) o.done();
       broker.deregister(node).then(() => done(), () => done());
     });
   }

@@ -63,4 +63,32 @@ describe('npm start: user directory and demo flow', () => {
     const ids = new Set(kafka.map((n: any) => n.id));
     for (const n of kafka) for (const port of n.wires ?? []) for (const t of port) assert.ok(ids.has(t), `${n.id} → missing ${t}`);
   });
+
+  it('keeps the windows in the file context store across deploys, and draws chart lines that neither swap colours nor bridge gaps', () => {
+    const settings = prepareUserDir(dir, { port: 1999, host: '127.0.0.1' });
+    delete require.cache[settings];
+    assert.deepEqual(require(settings).contextStorage.file, { module: 'localfilesystem' });
+    const flow = buildDemoFlow();
+    const windowed = flow.filter((n: any) => n.type?.startsWith('stream-') && 'store' in n && n.windowType !== 'none');
+    assert.ok(windowed.length >= 3, `${windowed.length} windowed nodes`);
+    for (const n of windowed) assert.equal(n.store, 'file', n.name);
+    // At deploy every chart gets its readings line first, then its average: the same colours every time, the average on top.
+    const start = flow.find((n: any) => n.id === 'demo.ui.startlines');
+    const [msgs] = new Function('msg', start.func)({});
+    assert.deepEqual(msgs.slice(0, 2), [{ topic: 'sensor-1', series: 'temperature', payload: '-' }, { topic: 'sensor-1', series: '1-minute average', payload: '-' }]);
+    const charts = flow.filter((n: any) => n.type === 'ui-chart');
+    assert.ok(charts.every((c: any) => c.colors[0] !== c.colors[1]));
+    // A pause longer than the usual interval breaks the line ('-' is a chart's missing value).
+    const gaps = flow.find((n: any) => n.id === 'demo.ui.gaps');
+    const store = new Map<string, unknown>();
+    const context = { get: (k: string) => store.get(k), set: (k: string, v: unknown) => store.set(k, v) };
+    let now = 1000;
+    const run = (m: object) => new Function('msg', 'context', 'Date', gaps.func)(m, context, { now: () => now });
+    const reading = { topic: 'sensor-1', series: 'temperature', payload: 21 };
+    assert.deepEqual(run(reading), [[{ topic: 'sensor-1', series: 'temperature', payload: '-' }, reading]], 'first after a deploy');
+    now += 1000;
+    assert.equal(run(reading), reading);
+    now += 60000;
+    assert.equal(run(reading)[0][0].payload, '-', 'after a dropout');
+  });
 });

@@ -1,10 +1,9 @@
 import { strict as assert } from 'assert';
-import { ChildProcess, execFileSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { freePort, launchChromium, requireChromium, startNode, stopProcess } from '../support/editor-browser';
+import type { Page } from 'playwright-core';
+import { PackageEditor, addAndEdit, requireChromium, startPackageEditor } from '../support/editor-browser';
 
 // The dialogs of the processing and window nodes share resources/stream-editor.js, which Node-RED
 // serves from the package's resources/ folder. These tests open every such dialog in a real
@@ -48,7 +47,7 @@ const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
 // Every property each dialog saves, in order, with its default: flows, examples and the runtime
 // read these names (DESIGN.md §3), so moving the dialogs onto the shared library must not change one.
 const SHARED_DEFAULTS: Record<string, unknown> = {
-  name: '', keyProperty: 'topic', valueProperty: 'payload', timeMode: 'event', timeProperty: 'timestamp', windowType: 'none',
+  name: '', keyProperty: 'topic', valueProperty: 'payload', timeMode: 'auto', timeProperty: 'timestamp', windowType: 'none',
   size: '1m', offset: '', slide: 'event', gap: '30s', maxDuration: '', count: '', overlap: '', flushEvery: '', bounds: '[start,end)',
   maxOutOfOrder: '', watermarkScope: 'stream', allowedLateness: '', idleTimeout: '', lateData: 'drop', maxFutureSkew: '', futureData: 'reject', emit: 'final', earlyEvery: '10s',
   maxKeys: '', maxEventsPerWindow: '', store: '', outputs: 1,
@@ -57,11 +56,11 @@ const EVENT = 'name keyProperty valueProperty timeMode timeProperty';
 const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData maxFutureSkew futureData emit earlyEvery maxKeys maxEventsPerWindow store';
 const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
 const SAVED: Record<string, [string, Record<string, unknown>]> = {
-  'stream-tumbling-window': [`${EVENT} size offset ${TAIL} outputs`, {}],
+  'stream-tumbling-window': [`${EVENT} calendar timeZone shifts size offset ${TAIL} outputs`, { calendar: 'none', timeZone: '', shifts: '06:00,14:00,22:00' }],
   'stream-sliding-window': [`${EVENT} size slide offset ${TAIL} outputs`, {}],
   'stream-session-window': [`${EVENT} gap maxDuration ${TAIL} outputs`, {}],
   'stream-global-window': [`${EVENT} count overlap flushEvery ${TAIL} outputs`, { count: '10' }],
-  'stream-aggregate': [`${PROCESSOR} aggregations output having dedup outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '' }],
+  'stream-aggregate': [`${PROCESSOR} aggregations output having dedup round outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '', round: '' }],
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
     'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
@@ -80,18 +79,6 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
     },
   ],
 };
-
-// Runs in the page: adds a node of `type` with its defaults, as a drop from the palette does, and opens its dialog.
-function addAndEdit(type: string): string {
-  const RED = (window as any).RED;
-  const id = RED.nodes.id();
-  const node: Record<string, unknown> = { id, type, x: 200, y: 200, z: RED.workspaces.active(), wires: [] };
-  const defaults = RED.nodes.getType(type).defaults;
-  for (const d of Object.keys(defaults)) node[d] = JSON.parse(JSON.stringify(defaults[d].value));
-  RED.view.importNodes([node], { generateIds: false, notify: false });
-  RED.editor.edit(RED.nodes.node(id));
-  return id;
-}
 
 describe('shared editor resources', function () {
   it('are part of the published package', () => {
@@ -112,59 +99,30 @@ describe('shared editor resources', function () {
 
 describe('node dialogs on the shared editor library in Chromium (e2e)', function () {
   this.timeout(60000);
-  let red: ChildProcess | undefined;
-  let userDir: string;
-  let base: string;
-  let browser: BrowserContext | undefined;
+  let ed: PackageEditor | undefined;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   const served: Record<string, number[]> = {};
 
   before(async function () {
     this.timeout(120000);
     const chromium = requireChromium(this);
     assert.ok(fs.existsSync(path.join(root, 'dist', 'nodes', 'stream-aggregate.html')), 'dist/ is built (npm test builds it first)');
-
     // A user directory with the package linked in as `npm install <path>` does: Node-RED finds
     // resources/ at the module root, not next to the node files.
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-editor-e2e-'));
-    fs.mkdirSync(path.join(userDir, 'node_modules'));
-    fs.symlinkSync(root, path.join(userDir, 'node_modules', pkg.name), 'junction');
-    fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'editor-e2e', version: '0.0.1', private: true, dependencies: { [pkg.name]: `file:${root}` } }));
-    fs.writeFileSync(path.join(userDir, 'flows.json'), '[]');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify({
-      uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: 'editor-e2e',
-      diagnostics: { enabled: false }, telemetry: { enabled: false },
-      // No palette catalogue: a test machine has no network, and a failed fetch logs a console error.
-      editorTheme: { tours: false, palette: { catalogues: [] } },
-      contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
-      logging: { console: { level: 'info', metrics: false, audit: false } },
-    })};\n`);
-    const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
-      { cwd: userDir }, /Started flows/, 60000, 'Node-RED');
-    red = started.child;
-    browser = await launchChromium(chromium, path.join(userDir, 'chromium-profile'), { width: 1400, height: 900 });
-    page = await browser.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
+    ed = await startPackageEditor(chromium, root, {
+      onPage: (p) => p.on('response', (r) => {
+        const m = /\/resources\/[^/]+\/(stream-editor\.(?:js|css))$/.exec(r.url());
+        if (m && r.url().includes(`/resources/${pkg.name}/`)) (served[m[1]] ??= []).push(r.status());
+      }),
     });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('response', (r) => {
-      const m = /\/resources\/[^/]+\/(stream-editor\.(?:js|css))$/.exec(r.url());
-      if (m && r.url().includes(`/resources/${pkg.name}/`)) (served[m[1]] ??= []).push(r.status());
-    });
-    page.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    await page.goto(base + '/');
-    await page.waitForSelector('.red-ui-palette-node[data-palette-type="stream-aggregate"]', { timeout: 60000 });
+    page = ed.page;
+    consoleErrors = ed.consoleErrors;
   });
 
   after(async function () {
     this.timeout(30000);
-    await browser?.close();
-    await stopProcess(red);
-    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+    await ed?.stop();
   });
 
   it('loads stream-editor.js and its stylesheet from the package resources', async () => {
@@ -189,7 +147,9 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         assert.notEqual((await heading.innerText()).trim(), '', `${h} heading has its translated text`);
       }
       // Event properties are msg. TypedInputs; the saved value shows in them.
-      assert.equal(await page.locator('.stream-row-valueProperty .red-ui-typedInput-container').isVisible(), true, 'value property is a TypedInput');
+      // (The aggregate dialog shows its Value only when it is not payload: each aggregation names its own property.)
+      assert.equal(await page.locator('.stream-row-keyProperty .red-ui-typedInput-container').isVisible(), true, 'key property is a TypedInput');
+      assert.equal(await page.inputValue('#node-input-keyProperty'), 'topic');
       assert.equal(await page.inputValue('#node-input-valueProperty'), 'payload');
       // The context-store picker lists memory only and the configured stores.
       const stores = await page.$$eval('#node-input-store option', (os) => os.map((o) => (o as HTMLOptionElement).value));

@@ -82,6 +82,28 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     assert.deepEqual(invalid, []);
   });
 
+  it('places the demo\'s nodes so that none hides another (or a wire behind it)', async () => {
+    const overlaps = await page.evaluate(() => {
+      const RED = (window as any).RED;
+      const boxes: { name: string; x1: number; x2: number; y1: number; y2: number }[] = [];
+      RED.nodes.eachNode((n: any) => {
+        if (n.z !== RED.workspaces.active() || !n.w || !n.h) return;
+        boxes.push({ name: n.name || n.type, x1: n.x - n.w / 2, x2: n.x + n.w / 2, y1: n.y - n.h / 2, y2: n.y + n.h / 2 });
+      });
+      const out: string[] = [];
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) out.push(`${a.name} / ${b.name}`);
+        }
+      }
+      return [boxes.length, out] as [number, string[]];
+    });
+    assert.ok(overlaps[0] > 30, `${overlaps[0]} nodes measured`);
+    assert.deepEqual(overlaps[1], []);
+  });
+
   it('lists the examples under Import ▸ Examples and imports the IoT pipeline', async () => {
     const nodeCount = () => page.evaluate(() => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length as number);
     const before = await nodeCount();

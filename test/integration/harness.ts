@@ -40,6 +40,11 @@ export async function undeploy(): Promise<void> {
   await helper.unload();
 }
 
+/** Stops the flow's nodes as a redeploy does (their close handlers run), still recording what they log. */
+export async function stopFlows(): Promise<void> {
+  await helper._redNodes.stopFlows();
+}
+
 /** Errors the runtime logged for node `id` since the flow was deployed (node.error without a message lands here). */
 export function loggedErrors(id: string): string[] {
   const spy = helper.log();

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as mqtt from 'mqtt';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, loggedErrors, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
+import { collect, deploy, getNode, loggedErrors, loggedWarnings, stopFlows, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
 
 function broker(url: string, extra: Record<string, unknown> = {}): FlowNode {
   return { id: 'b', type: 'stream-mqtt-broker', url, protocolVersion: '5', keepalive: 10, reconnectPeriod: 200, connectTimeout: 2000, ...extra };
@@ -178,12 +178,40 @@ describe('MQTT connectors against a real Mosquitto', function () {
       await until(() => caught.length === 1, 5000, 'the dropped message to reach the Catch node');
       assert.match(caught[0].error.message, /offline queue full/);
       assert.deepEqual(caught[0].payload, { n: 1 });
+      assert.equal(caught[0].count, 1, 'the first drop is reported at once, alone');
       await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
       await restartBroker('mqtt');
       await until(() => got.length >= 2, 15000, () => `2 queued messages delivered, got ${got.length}`);
       assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
       await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
       assert.match(lastText('out'), /1 dropped/);
+    } finally {
+      await restartBroker('mqtt');
+    }
+  });
+
+  it('broker down: a deploy that queues and drops 1,000 messages logs a few counted lines, not one per message', async function () {
+    this.timeout(60000);
+    const base = unique('flood');
+    await stopBroker('mqtt');
+    try {
+      await deployWatched([
+        broker(env.MQTT_URL, { protocolVersion: '4' }),
+        // No Catch node: what a Catch node would hear goes to the log instead.
+        { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/q`, qos: '1', queueSize: 100 },
+      ]);
+      const logged = () => loggedErrors('out').length + loggedWarnings('out').length + loggedWarnings('b').length + loggedErrors('b').length;
+      await until(() => /^(disconnected|connecting)/.test(lastText('out')) && loggedWarnings('b').length === 1, 10000, 'the broker reported unreachable');
+      for (let n = 0; n < 1000; n++) getNode('out').receive({ payload: { n } });
+      await until(() => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')), 5000, () => `the exact counts in the status, got "${lastText('out')}"`);
+      // A redeploy while the broker is still down: the 100 queued messages are given up.
+      await stopFlows();
+      const lines = [...loggedWarnings('b'), ...loggedErrors('out')];
+      assert.equal(logged(), 4, `${logged()} lines:\n${lines.slice(0, 5).join('\n')}`);
+      assert.match(lines[0], /cannot reach the MQTT broker mqtt:\/\/127\.0\.0\.1:\d+: .*retrying every 0\.2 s/);
+      assert.match(lines[1], /^message dropped: offline queue full \(100 messages\) while the broker is unreachable/);
+      assert.match(lines[2], /^899 more messages dropped: offline queue full \(100 messages\) while the broker is unreachable/);
+      assert.match(lines[3], /^100 messages not published: node stopped while the broker was unreachable/);
     } finally {
       await restartBroker('mqtt');
     }

@@ -202,6 +202,31 @@ describe('examples', function () {
       });
     });
 
+    afterEach(() => {
+      delete process.env.MQTT_URL;
+    });
+
+    it('09 MQTT in and out.json: says once that its broker cannot be reached, and nothing more while it retries', async function () {
+      this.timeout(30000);
+      // A port with nothing listening: connections are refused at once, and mqtt.js retries every second.
+      const closed = net.createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+      const port = (closed.address() as net.AddressInfo).port;
+      await new Promise<void>((r) => closed.close(() => r()));
+      process.env.MQTT_URL = `mqtt://127.0.0.1:${port}`;
+      const flow = onTab(loadExample('09 MQTT in and out.json')).map((n) => (n.type === 'stream-mqtt-broker' ? { ...n, reconnectPeriod: 200 } : n));
+      const brokerId = flow.find((n) => n.type === 'stream-mqtt-broker')!.id;
+      const pubId = flow.find((n) => n.type === 'stream-mqtt-out')!.id;
+      const running = await deploy(flow);
+      // Several refused reconnects (every 200 ms; each shows "connecting") while the simulator keeps publishing.
+      const attempts = () => helper.getNode(pubId).status.getCalls().filter((c: any) => /^connecting/.test(c.args[0]?.text ?? '')).length;
+      await waitFor(() => attempts() >= 5, 15000, 'five connection attempts');
+      const problems = running.problems();
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0], new RegExp(`cannot reach the MQTT broker mqtt://127.0.0.1:${port} \\(from the environment variable MQTT_URL\\): .*ECONNREFUSED.*retrying every 0.2 s`));
+      assert.ok(problems[0].includes(brokerId) || problems[0].includes('local MQTT'), problems[0]);
+    });
+
     after(async () => {
       for (const c of Object.values(broker.clients)) (c as any).close();
       await new Promise<void>((r) => server.close(() => broker.close(() => r())));
@@ -210,7 +235,10 @@ describe('examples', function () {
     for (const file of files.filter((f) => /MQTT|IoT/.test(f))) {
       it(`${file}: deploys without errors or warnings and produces output`, async function () {
         this.timeout(90000);
-        const flow = onTab(loadExample(file)).map((n) => (n.type === 'stream-mqtt-broker' ? { ...n, url } : n));
+        // The examples read their broker from MQTT_URL, as `npm start` sets it.
+        const flow = onTab(loadExample(file));
+        assert.deepEqual(flow.filter((n) => n.type === 'stream-mqtt-broker').map((n) => n.url), ['${MQTT_URL:-mqtt://localhost:1883}']);
+        process.env.MQTT_URL = url;
         const mqttIns = flow.filter((n) => n.type === 'stream-mqtt-in').map((n) => helper.getNode.bind(helper, n.id));
         const simId = flow.find((n) => n.type === 'stream-sensor-sim')!.id;
         clock = sinon.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12), toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
@@ -251,12 +279,18 @@ describe('examples', function () {
       brokers = (await requireBroker(this, 'kafka')).KAFKA_BROKERS;
     });
 
+    afterEach(() => {
+      delete process.env.KAFKA_BROKERS;
+    });
+
     for (const file of files.filter((f) => /Kafka/.test(f))) {
       it(`${file}: deploys without errors or warnings and produces output`, async function () {
         this.timeout(120000);
         // kafkajs keeps its own timers, so this one runs in real time on a 1-second window.
+        // The example reads its brokers from KAFKA_BROKERS.
+        process.env.KAFKA_BROKERS = brokers;
         const flow = onTab(loadExample(file)).map((n) => {
-          if (n.type === 'stream-kafka-broker') return { ...n, brokers };
+          if (n.type === 'stream-kafka-broker') assert.equal(n.brokers, '${KAFKA_BROKERS:-localhost:9092}');
           if (n.type === 'stream-tumbling-window') return { ...n, size: '1s', maxOutOfOrder: '0' };
           if (n.type === 'stream-sensor-sim') return { ...n, interval: '200ms' };
           if (n.type === 'stream-kafka-in') return { ...n, groupId: `examples-${Date.now()}` };

@@ -24,6 +24,24 @@ describe('stream-aggregate node', () => {
     assert.deepEqual(byKey.a.window, { type: 'tumbling', key: 'a', start: T0, end: T0 + 60000, count: 2, firing: 'final' });
   });
 
+  it('rounds results to `round` decimals (object and bare value) and rejects a bad round', async () => {
+    const win = { type: 'tumbling', key: 'k', start: 0, end: 10, count: 3, firing: 'final' };
+    const payload = [{ payload: 22.7775 }, { payload: 22.7775 }, { payload: 22.777499999999996 }];
+    let d = await deploy('stream-aggregate', { aggregations: [{ op: 'avg' }, { op: 'count' }, { op: 'first', as: 'f' }], round: '2' });
+    d.send({ topic: 'k', payload: [{ payload: 22.777499999999996 }, { payload: 1 / 3 }], window: { ...win, count: 2 } });
+    await until(() => d.out[0].length === 1, 'a result');
+    assert.deepEqual(d.out[0][0].payload, { avg: 11.56, count: 2, f: 22.78 });
+    await helper.unload();
+    d = await deploy('stream-aggregate', { aggregations: [{ op: 'max' }], output: 'value', round: 0 });
+    d.send({ topic: 'k', payload, window: win });
+    await until(() => d.out[0].length === 1, 'a bare result');
+    assert.equal(d.out[0][0].payload, 23);
+    await helper.unload();
+    d = await deploy('stream-aggregate', { aggregations: [{ op: 'avg' }], round: '2.5' });
+    await settle();
+    assert.equal(d.node.status.lastCall.args[0].text, 'invalid round');
+  });
+
   it('aggregates a window message at once and keeps its msg.window', async () => {
     const d = await deploy('stream-aggregate', { windowType: 'none', aggregations: [{ op: 'sum', property: 'payload.v' }, { op: 'last', property: 'payload.v' }] });
     const window = { type: 'tumbling', key: 's1', start: T0, end: T0 + 60000, count: 3, firing: 'final' };

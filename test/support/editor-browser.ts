@@ -87,3 +87,88 @@ export async function launchChromium(executablePath: string, profileDir: string,
       '--disable-quic', '--no-first-run'],
   });
 }
+
+/** A Node-RED with this package installed (linked as `npm install <path>` does) and a Chromium page on its editor. */
+export interface PackageEditor {
+  base: string;
+  userDir: string;
+  page: import('playwright-core').Page;
+  /** Console errors, page errors and failed requests seen so far. */
+  consoleErrors: string[];
+  /** Node-RED's output so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Node-RED on a free loopback port with the package in a fresh user directory, `flows`
+ * deployed and `env` added to its environment, then opens the editor in Chromium.
+ */
+export async function startPackageEditor(
+  chromium: string,
+  root: string,
+  opts: {
+    flows?: object[];
+    env?: NodeJS.ProcessEnv;
+    viewport?: { width: number; height: number };
+    /** Called before the editor loads, e.g. to watch responses. */
+    onPage?(page: import('playwright-core').Page): void;
+  } = {},
+): Promise<PackageEditor> {
+  const os = await import('os');
+  const path = await import('path');
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-editor-e2e-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(root, path.join(userDir, 'node_modules', pkg.name), 'junction');
+  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'editor-e2e', version: '0.0.1', private: true, dependencies: { [pkg.name]: `file:${root}` } }));
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(opts.flows ?? []));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify({
+    uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: 'editor-e2e',
+    diagnostics: { enabled: false }, telemetry: { enabled: false },
+    // No palette catalogue: a test machine has no network, and a failed fetch logs a console error.
+    editorTheme: { tours: false, palette: { catalogues: [] } },
+    contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+  })};\n`);
+  const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
+    { cwd: userDir, env: { ...process.env, ...opts.env } }, /Started flows/, 60000, 'Node-RED');
+  let browser: BrowserContext | undefined;
+  const stop = async (): Promise<void> => {
+    await browser?.close();
+    await stopProcess(started.child);
+    fs.rmSync(userDir, { recursive: true, force: true });
+  };
+  try {
+    browser = await launchChromium(chromium, path.join(userDir, 'chromium-profile'), opts.viewport ?? { width: 1400, height: 900 });
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    page.on('requestfailed', (r) => consoleErrors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    opts.onPage?.(page);
+    await page.goto(base + '/');
+    await page.waitForSelector('.red-ui-palette-node[data-palette-type="stream-aggregate"]', { timeout: 60000 });
+    return { base, userDir, page, consoleErrors, output: started.output, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Runs in the page: adds a node of `type` with its defaults, as a drop from the palette does, and opens its dialog. */
+export function addAndEdit(type: string): string {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const RED = (window as any).RED;
+  const id = RED.nodes.id();
+  const node: Record<string, unknown> = { id, type, x: 200, y: 200, z: RED.workspaces.active(), wires: [] };
+  const defaults = RED.nodes.getType(type).defaults;
+  for (const d of Object.keys(defaults)) node[d] = JSON.parse(JSON.stringify(defaults[d].value));
+  RED.view.importNodes([node], { generateIds: false, notify: false });
+  RED.editor.edit(RED.nodes.node(id));
+  return id;
+}

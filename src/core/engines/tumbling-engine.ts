@@ -4,9 +4,12 @@
  * one aggregate add, and an open window costs little more than its accumulator. Other windows of
  * the key (still open because of out-of-order data, or kept for allowed lateness) are Pane
  * objects in a side map that exists only for keys that have them. Timers are grouped per window
- * end (BucketTimers), as every key's windows end at the same instants.
+ * end (BucketTimers), as every key's windows end at the same instants. Windows have one size,
+ * aligned to the epoch, or are calendar windows (days, weeks, shifts in a time zone) whose length
+ * changes with daylight saving time: each window keeps its own end.
  */
 import { alignedStart } from '../assigners/floor-mod';
+import { CalendarSpec, assignCalendar } from '../assigners/calendar';
 import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
@@ -25,6 +28,8 @@ const ONE = 8;
 export class TumblingKey<ACC> implements KeyBase {
   /** Start of the inline window; NaN when there is none, so range checks fail without a branch. */
   start = NaN;
+  /** End of the inline window (NaN when there is none). */
+  end = NaN;
   acc: ACC | null = null;
   cs = EMPTY;
   constructor(
@@ -36,6 +41,7 @@ export class TumblingKey<ACC> implements KeyBase {
 class Pane<ACC> {
   constructor(
     public start: number,
+    public end: number,
     public acc: ACC,
     public cs: number,
     public readonly ks: TumblingKey<ACC>,
@@ -54,6 +60,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     private readonly host: EngineHost<IN, ACC, OUT>,
     private readonly size: number,
     private readonly offset: number,
+    private readonly calendar?: CalendarSpec,
   ) {
     this.dueAtEqual = !host.endInclusive;
     this.retain = host.lateData === 'update' && host.allowedLateness > 0;
@@ -70,7 +77,8 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
   add(ks: TumblingKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
     const s = ks.start;
-    if (host.endInclusive ? t > s && t <= s + this.size : t >= s && t < s + this.size) {
+    const e = ks.end;
+    if (host.endInclusive ? t > s && t <= e : t >= s && t < e) {
       const cs = ks.cs;
       if (cs >> 3 >= host.maxEventsPerWindow) {
         host.dropped++;
@@ -78,7 +86,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
       }
       ks.acc = host.agg.add(ks.acc as ACC, event.value, t);
       ks.cs = host.trackDirty ? (cs & ~STATE) + ONE + DIRTY : cs + ONE;
-      if (host.emitUpdates) host.emitWindow(ks.key, s, s + this.size, ks.cs >> 3, 'update', ks.acc);
+      if (host.emitUpdates) host.emitWindow(ks.key, s, e, ks.cs >> 3, 'update', ks.acc);
       return;
     }
     this.addSlow(ks, event, t);
@@ -86,8 +94,16 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
 
   private addSlow(ks: TumblingKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const host = this.host;
-    const start = alignedStart(t, this.size, this.offset, host.endInclusive);
-    const end = start + this.size;
+    let start: number;
+    let end: number;
+    if (this.calendar !== undefined) {
+      const cw = assignCalendar(t, this.calendar);
+      start = cw.start;
+      end = cw.end;
+    } else {
+      start = alignedStart(t, this.size, this.offset, host.endInclusive);
+      end = start + this.size;
+    }
     const w = ks.scope.wm.value;
     const timers = ks.scope.timers as BucketTimers<Item<ACC>>;
     const side = this.others.size > 0 ? this.others.get(ks) : undefined;
@@ -109,38 +125,39 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
         return;
       }
       host.late++;
-      const late = this.sidePane(ks, start, host.agg.createAccumulator(), FIRED);
+      const late = this.sidePane(ks, start, end, host.agg.createAccumulator(), FIRED);
       timers.schedule(late, end + host.allowedLateness);
       if (this.addTo(late, event, t, false)) host.emitWindow(ks.key, start, end, late.cs >> 3, 'late', late.acc);
       return;
     }
-    const target = this.openWindow(ks, start, host.agg.createAccumulator(), OPEN);
+    const target = this.openWindow(ks, start, end, host.agg.createAccumulator(), OPEN);
     if (this.addTo(target, event, t, host.trackDirty) && host.emitUpdates) host.emitWindow(ks.key, start, end, target.cs >> 3, 'update', target.acc as ACC);
   }
 
   /** A new open window: inline when it is the key's newest, else a side pane. */
-  private openWindow(ks: TumblingKey<ACC>, start: number, acc: ACC, cs: number): Item<ACC> {
+  private openWindow(ks: TumblingKey<ACC>, start: number, end: number, acc: ACC, cs: number): Item<ACC> {
     const timers = ks.scope.timers as BucketTimers<Item<ACC>>;
     this.host.openWindows++;
     if ((ks.cs & STATE) !== EMPTY && ks.start > start) {
-      const pane = this.sidePane(ks, start, acc, cs);
-      timers.schedule(pane, start + this.size);
+      const pane = this.sidePane(ks, start, end, acc, cs);
+      timers.schedule(pane, end);
       return pane;
     }
     if ((ks.cs & STATE) !== EMPTY) {
       // The inline window is still open (out-of-order allowance): it moves aside.
-      const moved = this.sidePane(ks, ks.start, ks.acc as ACC, ks.cs);
-      timers.schedule(moved, moved.start + this.size);
+      const moved = this.sidePane(ks, ks.start, ks.end, ks.acc as ACC, ks.cs);
+      timers.schedule(moved, moved.end);
     }
     ks.start = start;
+    ks.end = end;
     ks.acc = acc;
     ks.cs = cs;
-    timers.schedule(ks, start + this.size);
+    timers.schedule(ks, end);
     return ks;
   }
 
-  private sidePane(ks: TumblingKey<ACC>, start: number, acc: ACC, cs: number): Pane<ACC> {
-    const pane = new Pane<ACC>(start, acc, cs, ks);
+  private sidePane(ks: TumblingKey<ACC>, start: number, end: number, acc: ACC, cs: number): Pane<ACC> {
+    const pane = new Pane<ACC>(start, end, acc, cs, ks);
     let side = this.others.get(ks);
     if (side === undefined) {
       side = new Map();
@@ -176,7 +193,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
   private fire(item: Item<ACC>, time: number, w: number): void {
     const state = item.cs & STATE;
     const host = this.host;
-    const end = item.start + this.size;
+    const end = item.end;
     const ks = item instanceof Pane ? item.ks : item;
     if (state === OPEN || state === DIRTY) {
       if (end !== time) return;
@@ -184,7 +201,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
       host.emitWindow(ks.key, item.start, end, item.cs >> 3, 'final', item.acc as ACC);
       const purgeAt = end + host.allowedLateness;
       if (this.retain && !isDue(purgeAt, w, this.dueAtEqual)) {
-        const kept = item instanceof Pane ? item : this.sidePane(ks, item.start, item.acc as ACC, 0);
+        const kept = item instanceof Pane ? item : this.sidePane(ks, item.start, item.end, item.acc as ACC, 0);
         kept.cs = (item.cs & ~STATE) + FIRED;
         (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(kept, purgeAt);
         if (kept !== item) this.clearInline(ks);
@@ -199,6 +216,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
 
   private clearInline(ks: TumblingKey<ACC>): void {
     ks.start = NaN;
+    ks.end = NaN;
     ks.acc = null;
     ks.cs = EMPTY;
   }
@@ -241,7 +259,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
       const state = item.cs & STATE;
       if (state === OPEN || state === DIRTY) {
         this.host.openWindows--;
-        this.host.emitWindow(ks.key, item.start, item.start + this.size, item.cs >> 3, 'final', item.acc as ACC);
+        this.host.emitWindow(ks.key, item.start, item.end, item.cs >> 3, 'final', item.acc as ACC);
       }
     }
     this.drop(ks);
@@ -262,7 +280,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     for (const item of this.windowsOf(ks)) {
       if ((item.cs & STATE) !== DIRTY) continue;
       item.cs = (item.cs & ~STATE) + OPEN;
-      this.host.emitWindow(ks.key, item.start, item.start + this.size, item.cs >> 3, 'early', item.acc as ACC);
+      this.host.emitWindow(ks.key, item.start, item.end, item.cs >> 3, 'early', item.acc as ACC);
     }
   }
 
@@ -291,11 +309,12 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     });
     for (const [start, count, state, acc] of windows) {
       const cs = count * ONE + state;
+      const end = this.calendar !== undefined ? assignCalendar(start, this.calendar).end : start + this.size;
       if (state === FIRED) {
-        const pane = this.sidePane(ks, start, acc, cs);
-        (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(pane, start + this.size + this.host.allowedLateness);
+        const pane = this.sidePane(ks, start, end, acc, cs);
+        (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(pane, end + this.host.allowedLateness);
       } else {
-        this.openWindow(ks, start, acc, cs);
+        this.openWindow(ks, start, end, acc, cs);
       }
     }
   }

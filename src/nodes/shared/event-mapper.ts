@@ -17,7 +17,12 @@ export interface EventMappingConfig {
  * when the message cannot be used; nothing here allocates on the happy path.
  */
 export interface EventMapper {
+  /** The operator's clock: 'event' also for timeMode auto (event time with an arrival-time fallback). */
   readonly timeMode: TimeMode;
+  /** time() may return its `now` argument: processing time, no time property, or auto. */
+  readonly arrivalTime: boolean;
+  /** timeMode auto: messages without a time property that took their arrival time (a running count). */
+  readonly arrivalFallbacks: number;
   /** `msg.<keyProperty>` as shown in errors and help, '' when the stream is not keyed. */
   readonly keyLabel: string;
   readonly valueLabel: string;
@@ -39,19 +44,23 @@ export function normaliseProperty(value: unknown, fallback: string): string {
 
 /**
  * Compiles keyProperty / valueProperty / timeProperty / timeMode into getters.
- * Defaults: key `topic`, value `payload`, time `timestamp`, event time. An empty key property
- * means one key for the whole stream; an empty time property means arrival (processing) time.
- * In event time a message whose time property is missing or unparseable is bad input: silently
- * substituting the arrival time would mix two clocks in one window.
+ * Defaults: key `topic`, value `payload`, time `timestamp`, event time (flows saved without a
+ * timeMode keep it; the editor gives new nodes `auto`). An empty key property means one key for
+ * the whole stream; an empty time property means arrival (processing) time. In event time a
+ * message whose time property is missing or unparseable is bad input: silently substituting the
+ * arrival time would mix two clocks in one window. `auto` does substitute it, but only for a
+ * missing time (an unparseable one is still bad input), and counts each time it does.
  */
 export function compileEventMapper(config: EventMappingConfig): EventMapper {
   const keyProperty = normaliseProperty(config.keyProperty, 'topic');
   const valueProperty = normaliseProperty(config.valueProperty, 'payload');
   const timeProperty = normaliseProperty(config.timeProperty, 'timestamp');
-  const timeMode = (config.timeMode === undefined || config.timeMode === '' ? 'event' : config.timeMode) as TimeMode;
-  if (timeMode !== 'event' && timeMode !== 'processing') {
-    throw new ConfigError('timeMode', `"${String(config.timeMode)}" is not a time mode; use event or processing`);
+  const setting = config.timeMode === undefined || config.timeMode === '' ? 'event' : config.timeMode;
+  if (setting !== 'event' && setting !== 'processing' && setting !== 'auto') {
+    throw new ConfigError('timeMode', `"${String(config.timeMode)}" is not a time mode; use auto, event or processing`);
   }
+  const auto = setting === 'auto';
+  const timeMode: TimeMode = auto ? 'event' : setting;
   if (!valueProperty) throw new ConfigError('valueProperty', 'a value property is required (e.g. payload)');
   const keyLabel = keyProperty ? `msg.${keyProperty}` : '';
   const valueLabel = `msg.${valueProperty}`;
@@ -72,20 +81,26 @@ export function compileEventMapper(config: EventMappingConfig): EventMapper {
     : (): Key => '';
 
   const time = getTime
-    ? (msg: object, _now: number): number => {
+    ? (msg: object, now: number): number => {
         const t = getTime(msg);
         // The common case (ms epoch from a connector) must not pay for date parsing.
         if (typeof t === 'number' && t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME) return t;
         if (t === undefined || t === null) {
+          if (auto) {
+            mapper.arrivalFallbacks++;
+            return now;
+          }
           throw new InputError(
             timeLabel,
             `${timeLabel} is ${describeValue(t)}; event time needs ms since the epoch, an ISO-8601 string or a Date ` +
-              `(clear the time property or choose processing time to use the arrival time)`,
+              `(choose time "auto" to use the arrival time when it is missing)`,
           );
         }
         return parseEventTime(t, timeLabel);
       }
     : (_msg: object, now: number): number => now;
 
-  return { timeMode, keyLabel, valueLabel, timeLabel, key, value: getValue, time };
+  const arrivalTime = timeMode === 'processing' || timeLabel === '' || auto;
+  const mapper = { timeMode, arrivalTime, arrivalFallbacks: 0, keyLabel, valueLabel, timeLabel, key, value: getValue, time };
+  return mapper;
 }

@@ -60,6 +60,8 @@ export interface RedAPI {
       callback: (err: Error | null, value: unknown) => void,
     ): void;
     cloneMessage<T>(msg: T): T;
+    /** Reads a TypedInput value: `type` msg, flow, global, env, str, num, jsonata…; callback form for async stores. */
+    evaluateNodeProperty(value: string, type: string, node: RedNode, msg: object, callback?: (err: Error | null, value: unknown) => void): unknown;
   };
   settings: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { checkCalendar } from '../../core/assigners/calendar';
 import { parseDuration } from '../../core/duration';
 import { ConfigError } from '../../core/errors';
 import { EmitStrategy, FutureDataPolicy, LateDataPolicy, TimeMode, WindowBounds, WindowSpec, WindowType } from '../../core/types';
@@ -12,6 +13,10 @@ export interface WindowConfig {
   count?: unknown;
   overlap?: unknown;
   offset?: unknown;
+  /** Tumbling only: '' (fixed size) | 'day' | 'week' | 'shifts', in `timeZone`, shifts starting at `shifts`. */
+  calendar?: unknown;
+  timeZone?: unknown;
+  shifts?: unknown;
   bounds?: unknown;
   maxOutOfOrder?: unknown;
   allowedLateness?: unknown;
@@ -100,6 +105,10 @@ export function parseWindowSpec(config: WindowConfig, type?: WindowType): Window
     case 'none':
       return undefined;
     case 'tumbling': {
+      if (!isBlank(config.calendar) && config.calendar !== 'none') {
+        const calendar = checkCalendar({ unit: config.calendar, timeZone: config.timeZone, shifts: config.shifts });
+        return { type: 'tumbling', size: 86400000, calendar };
+      }
       const size = positiveDuration(config.size, 'size');
       const offset = optionalDuration(config.offset, 'offset');
       if (offset >= size) throw new ConfigError('offset', 'must be shorter than the window size');

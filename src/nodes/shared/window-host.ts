@@ -1,5 +1,6 @@
 import { WindowOperator } from '../../core/window-operator';
-import { InputError, toError } from '../../core/errors';
+import { ConfigError, InputError, toError } from '../../core/errors';
+import { SnapshotError } from '../../core/snapshot-check';
 import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, TimeMode, WindowInfo } from '../../core/types';
 import { StreamOperator } from '../../core/stream-operator';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
@@ -40,6 +41,8 @@ export interface WindowHostOptions<IN, ACC, OUT> {
    * machines); `now` is then the last processing time the host saw.
    */
   arrivalTime?: boolean;
+  /** The node's event mapping: its arrival-time fallbacks (timeMode auto) show in the status. */
+  mapper?: { readonly arrivalFallbacks: number };
   /** Extra status text after the standard counters (e.g. "12 passed"). */
   statusText?(): string;
   /** How often a dirty state is saved to the store, ms (default 10 s). */
@@ -439,7 +442,9 @@ export class WindowHost<IN, ACC, OUT> {
       this.driven!.restore((saved as { operator: unknown }).operator);
     } catch (e) {
       const why = toError(e).message;
-      this.node.warn(`saved windows were discarded, they do not fit the current settings or are damaged (${why})`);
+      // Expected after the window settings were edited and deployed: worth a line, not a warning.
+      if (e instanceof ConfigError && !(e instanceof SnapshotError)) this.node.log(`saved windows do not fit the current settings and were discarded (${why})`);
+      else this.node.warn(`saved windows were discarded, they are damaged (${why})`);
     }
   }
 
@@ -487,6 +492,8 @@ export class WindowHost<IN, ACC, OUT> {
     } else {
       parts.push(`${this.received} in`);
     }
+    const fallbacks = this.opts.mapper?.arrivalFallbacks;
+    if (fallbacks) parts.push(`${fallbacks} on arrival time`);
     const extra = this.opts.statusText?.();
     if (extra) parts.push(extra);
     if (this.rejected) {

@@ -70,7 +70,8 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
       settings,
       aggregate: collectEvents<WindowRecord>() as never,
       store: typeof config.store === 'string' ? config.store : undefined,
-      arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+      arrivalTime: mapper.arrivalTime,
+      mapper,
       handle: (msg, _send, now) => {
         if (!isBatch(msg)) {
           host.process(toEvent(msg, now));
