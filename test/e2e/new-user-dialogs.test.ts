@@ -77,7 +77,7 @@ describe('dialogs a new user meets (e2e)', function () {
     assert.match(String(by('stream-mqtt-in').icon), /stream-mqtt-in\.svg/);
     assert.doesNotMatch(String(by('stream-mqtt-in').icon), /bridge/);
     // The labels of the rest of the category.
-    assert.deepEqual(palette.filter((p) => p.type!.startsWith('stream-')).map((p) => p.label).filter((l) => !/^(stream |[a-z]+ window$|aggregate|filter|detect|sensor sim)/.test(l!)), []);
+    assert.deepEqual(palette.filter((p) => p.type!.startsWith('stream-')).map((p) => p.label).filter((l) => !/^(stream |[a-z]+ window$|aggregate|filter|detect|sensor sim|join|sequence)/.test(l!)), []);
   });
 
   const valid = (id: string) => saved(id, 'valid');
