@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS helpers (the mocha reporter, build and demo scripts) run in Node.js.
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', console: 'readonly', process: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', Buffer: 'readonly' } },
+  },
+  {
     // A node constructor keeps `this` as `node` for its listeners, as Node-RED's own nodes do.
     files: ['src/nodes/**/*.ts'],
     rules: { '@typescript-eslint/no-this-alias': 'off' },

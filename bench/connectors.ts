@@ -34,7 +34,7 @@ import * as mqtt from 'mqtt';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const RED = require('node-red');
 
 const ROOT = path.join(__dirname, '..');

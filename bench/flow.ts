@@ -25,7 +25,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const RED = require('node-red');
 
 const ROOT = path.join(__dirname, '..');

@@ -1,6 +1,11 @@
+/** What the preDeliver and onComplete hooks hand over, as far as the tracker reads it. */
+export interface HookEvent {
+  msg?: { _msgid?: string };
+}
+
 /** The part of Node-RED's `RED.hooks` the tracker uses. */
 export interface HooksApi {
-  add(name: string, fn: (event: any) => void): void;
+  add(name: string, fn: (event: HookEvent) => void): void;
   remove(name: string): void;
 }
 
@@ -30,11 +35,11 @@ export class HandledTracker {
 
   constructor(private readonly hooks: HooksApi, label: string) {
     this.label = label.replace(/[^A-Za-z0-9_-]/g, '_');
-    hooks.add(`preDeliver.${this.label}`, (ev: { msg?: { _msgid?: string } }) => {
+    hooks.add(`preDeliver.${this.label}`, (ev: HookEvent) => {
       const e = ev?.msg?._msgid !== undefined ? this.entries.get(ev.msg._msgid) : undefined;
       if (e) e.receivers++;
     });
-    hooks.add(`onComplete.${this.label}`, (ev: { msg?: { _msgid?: string } }) => {
+    hooks.add(`onComplete.${this.label}`, (ev: HookEvent) => {
       const id = ev?.msg?._msgid;
       const e = id !== undefined ? this.entries.get(id) : undefined;
       if (!e) return;

@@ -3,7 +3,7 @@
  * processing nodes declare (config nodes, credentials, TLS config, messaging hooks).
  */
 import { ConfigError } from '../core/errors';
-import type { RedAPI, RedNode } from '../nodes/shared/red';
+import type { NodeConstructor, RedAPI, RedNode } from '../nodes/shared/red';
 import type { HooksApi } from './handled-tracker';
 
 /** A node with credentials (username/password) as Node-RED stores them outside the flow file. */
@@ -23,7 +23,7 @@ export interface TlsConfigNode {
 export interface ConnectorRedAPI extends RedAPI {
   nodes: RedAPI['nodes'] & {
     getNode(id: string): unknown;
-    registerType(type: string, constructor: Function, options?: { credentials?: Record<string, { type: string }> }): void;
+    registerType(type: string, constructor: NodeConstructor, options?: { credentials?: Record<string, { type: string }> }): void;
   };
   hooks: HooksApi;
   util: RedAPI['util'] & { generateId(): string };
@@ -60,7 +60,7 @@ export function intSetting(value: unknown, dflt: number, min: number, max = Numb
 export function hooksOf(RED: ConnectorRedAPI): HooksApi | undefined {
   if (RED.hooks) return RED.hooks;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+     
     return require('@node-red/util').hooks as HooksApi;
   } catch {
     return undefined;

@@ -8,6 +8,7 @@ export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['auto', 'json', 'strin
 /** True when the bytes are valid UTF-8 text without control characters other than whitespace. */
 function looksLikeText(text: string): boolean {
   // U+FFFD means the decoder met bytes that are not UTF-8; NUL and friends mean binary data.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
   return !/[\uFFFD\u0000-\u0008\u000E-\u001F]/.test(text);
 }
 

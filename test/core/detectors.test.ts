@@ -5,7 +5,7 @@ import {
   analyseWindow, autocorrelation, createDetector, cusumLimit, detectPeriod, mannKendall, Detection, Pattern,
 } from '../../src/core/detectors';
 import { ConfigError } from '../../src/core/errors';
-import { seededGaussian as gaussian, seededUniform as rng } from '../support/seeded-random';
+import { seededGaussian as gaussian } from '../support/seeded-random';
 
 function series(n: number, f: (i: number) => number): number[] {
   return Array.from({ length: n }, (_, i) => f(i));

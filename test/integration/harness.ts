@@ -4,12 +4,12 @@
  * condition wait (the tests wait for messages from real brokers, never for a fixed time).
  */
 // The helper ships no types.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const helper = require('node-red-node-test-helper');
 
 helper.init(require.resolve('node-red'));
 
-/* eslint-disable @typescript-eslint/no-var-requires */
+ 
 const nodeModules = [
   require('../../src/nodes/stream-mqtt-broker'),
   require('../../src/nodes/stream-mqtt-in'),
@@ -24,7 +24,7 @@ const nodeModules = [
   require('@node-red/nodes/core/common/25-status.js'),
   require('@node-red/nodes/core/network/05-tls.js'),
 ];
-/* eslint-enable @typescript-eslint/no-var-requires */
+ 
 
 export type Msg = Record<string, any>;
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -6,7 +6,7 @@ import * as path from 'path';
 // dialog shows, and lists only the output ports the node can have.
 const root = path.join(__dirname, '..', '..');
 const BUILT = path.join(root, 'dist', 'nodes', 'locales', 'en-US');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const { editorDefaults } = require(path.join(root, 'scripts', 'demo', 'build-examples.js')) as { editorDefaults(type: string): Record<string, unknown> };
 
 // Fields a dialog keeps in its defaults (the shared library declares them) but never shows for this type.

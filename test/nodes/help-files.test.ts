@@ -12,7 +12,7 @@ const TYPES = Object.keys(pkg['node-red'].nodes) as string[];
 const SOURCE = path.join(root, 'nodes', 'locales', 'en-US');
 const BUILT = path.join(root, 'dist', 'nodes', 'locales', 'en-US');
 const FRAGMENTS = path.join(SOURCE, 'fragments');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const { expandIncludes } = require(path.join(root, 'scripts', 'copy-editor-files.js')) as { expandIncludes: (text: string, dir: string, file: string) => string };
 const MARKER = /<!--\s*include:/;
 const includesOf = (text: string) => [...text.matchAll(/^[ \t]*<!-- include: ([\w-]+) -->[ \t]*$/gm)].map((m) => m[1]);

@@ -5,7 +5,7 @@ import { decodePayload, encodePayload } from '../../src/connectors/payload-forma
 import { readPath, resolveKey, resolveTime, toEventMessage } from '../../src/connectors/event-mapping';
 import { topicMatches, subscriptionProblem, publishTopicProblem } from '../../src/connectors/mqtt-topic';
 import { OffsetTracker } from '../../src/connectors/offset-tracker';
-import { HandledTracker } from '../../src/connectors/handled-tracker';
+import { HandledTracker, HookEvent } from '../../src/connectors/handled-tracker';
 import { parseMqttBrokerConfig, parseMqttInConfig, parseMqttOutConfig } from '../../src/connectors/mqtt-config';
 import { parseKafkaBrokerConfig, parseKafkaInConfig, parseKafkaOutConfig } from '../../src/connectors/kafka-config';
 import { isAuthError, isRetriable } from '../../src/connectors/kafka-connection';
@@ -185,10 +185,10 @@ describe('connector building blocks', () => {
 
   describe('HandledTracker', () => {
     function fakeHooks() {
-      const fns = new Map<string, (e: unknown) => void>();
+      const fns = new Map<string, (e: HookEvent) => void>();
       return {
         fns,
-        add: (name: string, fn: (e: unknown) => void) => void fns.set(name, fn),
+        add: (name: string, fn: (e: HookEvent) => void) => void fns.set(name, fn),
         remove: (name: string) => {
           for (const k of [...fns.keys()]) if (k.endsWith(name.slice(1))) fns.delete(k);
         },

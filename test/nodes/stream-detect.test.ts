@@ -4,14 +4,14 @@ import detect = require('../../src/nodes/stream-detect');
 import { DEFAULT_ANOMALY_THRESHOLD, KeyedDetector } from '../../src/core/detectors';
 import { seededGaussian as gaussian } from '../support/seeded-random';
 import tumbling = require('../../src/nodes/stream-tumbling-window');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 
 interface Deployed {
-  node: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  node: any;  
   out: Msg[][];
   caught: Msg[];
   send(msg: Msg): void;

@@ -3,7 +3,7 @@ import * as sinon from 'sinon';
 // The helper ships no types.
 const helper = require('node-red-node-test-helper');
 import simNode = require('../../src/nodes/stream-sensor-sim');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 helper.init(require.resolve('node-red'));

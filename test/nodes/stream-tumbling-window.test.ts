@@ -241,7 +241,7 @@ describe('stream-tumbling-window node', () => {
       try {
         await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
         const d = await restart(1);
-        const saved = () => new Promise<any>((resolve) => d.node.context().get('streamState', 'file', (_e: unknown, v: unknown) => resolve(v))); // eslint-disable-line @typescript-eslint/no-explicit-any
+        const saved = () => new Promise<any>((resolve) => d.node.context().get('streamState', 'file', (_e: unknown, v: unknown) => resolve(v)));  
         d.send({ topic: 'a', payload: 1, timestamp: T0 });
         await settle();
         assert.equal(await saved(), undefined);

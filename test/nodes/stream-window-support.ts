@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 // The helper ships no types.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 export const helper = require('node-red-node-test-helper');
 import tumbling = require('../../src/nodes/stream-tumbling-window');
 import sliding = require('../../src/nodes/stream-sliding-window');
@@ -17,17 +17,17 @@ import aggregate = require('../../src/nodes/stream-aggregate');
 import filter = require('../../src/nodes/stream-filter');
 import join = require('../../src/nodes/stream-join');
 import sequence = require('../../src/nodes/stream-sequence');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 helper.init(require.resolve('node-red'));
 
 export const NODES = [tumbling, sliding, session, global, aggregate, filter, join, sequence, catchNode];
 
-export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Msg = Record<string, any>;  
 
 export interface Deployed {
-  node: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  node: any;  
   /** Messages per output port. */
   out: Msg[][];
   caught: Msg[];
@@ -89,7 +89,7 @@ export function tempDir(): string {
 }
 
 /** The last status the node set. */
-export function lastStatus(node: any): Msg { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function lastStatus(node: any): Msg {  
   const calls = node.status.getCalls();
   return calls.length ? calls[calls.length - 1].args[0] : {};
 }
@@ -98,7 +98,7 @@ export function lastStatus(node: any): Msg { // eslint-disable-line @typescript-
  * The status text, refreshed now: a control message (msg.flush, which also fires the open
  * windows) refreshes the throttled status at once, so the test need not wait for its timer.
  */
-export async function statusSoon(node: any): Promise<string> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function statusSoon(node: any): Promise<string> {  
   node.receive({ flush: true });
   await settle();
   return lastStatus(node).text ?? '';

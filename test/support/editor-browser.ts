@@ -162,7 +162,7 @@ export async function startPackageEditor(
 
 /** Runs in the page: adds a node of `type` with its defaults, as a drop from the palette does, and opens its dialog. */
 export function addAndEdit(type: string): string {
-  /* eslint-disable @typescript-eslint/no-explicit-any */
+   
   const RED = (window as any).RED;
   const id = RED.nodes.id();
   const node: Record<string, unknown> = { id, type, x: 200, y: 200, z: RED.workspaces.active(), wires: [] };

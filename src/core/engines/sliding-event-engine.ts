@@ -30,7 +30,7 @@ const ENTER = 0;
 const EXIT = 1;
 
 /** A key's buffered and in-window events; the key itself waits in the timer heap. */
-export interface SlidingKey<IN, ACC, OUT> extends SeqKey, Timed {
+export interface SlidingKey<IN, _ACC, OUT> extends SeqKey, Timed {
   /**
    * Buffered events (not yet passed by the watermark), ordered by time: the first pendN slots.
    * The arrays keep their capacity when they empty (nearly every in-order event passes through

@@ -43,6 +43,10 @@ export interface RedNode {
   context(): ContextStore;
 }
 
+/** A node's constructor as Node-RED calls it: `this` is the new node, the argument its config. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each node declares its own config type
+export type NodeConstructor = (this: any, config: any) => void;
+
 /** A JSONata expression prepared by RED.util.prepareJSONataExpression. */
 export type PreparedJSONata = object;
 
@@ -50,7 +54,7 @@ export type PreparedJSONata = object;
 export interface RedAPI {
   nodes: {
     createNode(node: object, config: object): void;
-    registerType(type: string, constructor: Function, options?: object): void;
+    registerType(type: string, constructor: NodeConstructor, options?: object): void;
   };
   util: {
     prepareJSONataExpression(expression: string, node: RedNode): PreparedJSONata;
