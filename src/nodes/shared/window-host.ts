@@ -35,6 +35,8 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   statusText?(): string;
   /** How often a dirty state is saved to the store, ms (default 10 s). */
   saveEveryMs?: number;
+  /** State of the node's own beside the windows (a detector's history), saved and restored with them. */
+  extraState?: { snapshot(): unknown; restore(saved: unknown): void };
 }
 
 interface QueuedInput {
@@ -193,7 +195,7 @@ export class WindowHost<IN, ACC, OUT> {
     const queued = this.queue;
     this.queue = [];
     for (const q of queued) q.done();
-    if (this.store && this.operator && !removed && this.ready) {
+    if (this.store && (this.operator || this.opts.extraState) && !removed && this.ready) {
       this.save(() => done());
     } else {
       done();
@@ -312,7 +314,7 @@ export class WindowHost<IN, ACC, OUT> {
   };
 
   private restore(): void {
-    if (!this.store || !this.operator) {
+    if (!this.store || (!this.operator && !this.opts.extraState)) {
       this.ready = true;
       return;
     }
@@ -331,7 +333,9 @@ export class WindowHost<IN, ACC, OUT> {
         if (err) this.node.warn(`could not read saved state from context store "${this.store}": ${err.message}`);
         else if (saved && typeof saved === 'object' && (saved as { v?: unknown }).v === SNAPSHOT_VERSION) {
           try {
-            this.operator!.restore((saved as { operator: unknown }).operator);
+            if (this.operator) this.operator.restore((saved as { operator: unknown }).operator);
+            const extra = (saved as { extra?: unknown }).extra;
+            if (this.opts.extraState && extra !== undefined) this.opts.extraState.restore(extra);
           } catch (e) {
             const why = e instanceof ConfigError ? e.message : String(e);
             this.node.warn(`saved windows do not fit the current settings and were discarded (${why})`);
@@ -349,7 +353,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.dirty = false;
     let snapshot: unknown;
     try {
-      snapshot = { v: SNAPSHOT_VERSION, operator: this.operator!.snapshot() };
+      snapshot = { v: SNAPSHOT_VERSION, operator: this.operator?.snapshot(), extra: this.opts.extraState?.snapshot() };
     } catch (err) {
       this.node.warn(`could not snapshot windows: ${(err as Error).message}`);
       cb?.();
