@@ -4,18 +4,22 @@
  * model of the stream, and reported as incidents — one alert when an incident is sure, with its
  * kind and when it began, and one "ended" when it is over.
  *
- * The model is a local level and trend (Holt's smoothing) whose updates are clipped at 3 σ, and a
- * scale σ (mean absolute one-step error × √(π/2)) clipped the same way, so a single wild reading
- * barely moves either: the reference is what the sensor normally does, and it follows daily
- * cycles and slow wander because those move little from one reading to the next. While an
- * incident or a candidate is open the model is frozen: anomalous readings never become normal.
+ * The model is a local level and trend with a daily profile (Holt–Winters, additive season of 96
+ * time-of-day bins, learned at the same pace per day whatever the reading rate) whose updates are
+ * clipped at 3 σ, and a scale σ (mean absolute one-step error × √(π/2)) clipped the same way, so a
+ * single wild reading barely moves either: the reference is what the sensor normally does, and it
+ * follows daily cycles and slow wander. While an incident or a candidate is open the model is
+ * frozen (the season still applies): anomalous readings never become normal.
  *
  * The tests, each against the same budget of false alerts:
  *  - spike/dip: one reading beyond z* of the reference, confirmed when the next one is back
  *    (delay one reading); still off for three readings in a row, it is a level shift instead;
- *  - shift/drift: a two-sided CUSUM on the clipped z (slack 0.5 σ), for shifts too small to pass
- *    z* on one reading and for ramps; abrupt (the run's first readings already as far off as its
- *    last) is a shift, growing is a drift;
+ *  - shift: a two-sided CUSUM on the clipped z (slack 0.5 σ, z first scaled by the errors' lag-one
+ *    autocorrelation so a wandering sensor is judged by its long-run spread), for shifts too small
+ *    to pass z* on one reading; a run that grows rather than jumps is called a drift;
+ *  - drift: the model's level against a slow level (EWMA over ~100 readings): a ramp keeps them
+ *    apart by slope/α; alerts when the distance is far beyond its own spread over the last days
+ *    and at least 3 σ;
  *  - stuck: a run of identical readings longer than the stream's own rate of repeats allows
  *    (quantised sensors repeat often; the run needed grows with that rate);
  *  - variance: the short-run mean absolute step between readings against its long-run mean, on a
@@ -29,7 +33,8 @@
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
  * normal. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
  * so the limit sits at 0.5, and reported only where it rises above its recent peak: one number per
- * onset, so a benchmark ranks incidents, not their lengths.
+ * onset, so a benchmark ranks incidents, not their lengths. Each of the key's last 32 onsets that
+ * was at least as strong halves it: what a stream does every day ranks below what it never did.
  */
 import { Direction } from './anomaly';
 import { normalLogTail, normalQuantileAbove } from './normal';
@@ -117,6 +122,11 @@ const ACCEPT_AFTER = 720;
 const ONSET_DECAY = Math.exp(-1 / 100);
 const ONSET_MARGIN = 0.05;
 const INTERVAL_ALPHA = 0.05;
+const LEVEL_SCALE = 3;
+const SEASON_BINS = 96;
+const SEASON_BIN_MS = 86400000 / SEASON_BINS;
+const SEASON_GAMMA = 0.3;
+const ONSETS = 32;
 const RHO_ALPHA = 1 / 500;
 const SLOW_ALPHA = 1 / 100;
 const DRIFT_MEMORY_MS = 2 * 86400000;
@@ -155,6 +165,12 @@ export interface IncidentState {
   zz: number;
   z2: number;
   prevZ: number;
+  /** Daily profile: the level's offset per SEASON_BINS-th of a day (Holt–Winters' additive season). */
+  season: number[];
+  /** The deseasonalised level an open shift or drift is measured from. */
+  ref: number;
+  /** Levels of the last ONSETS onsets. */
+  onsets: number[];
   /** Slow level, its distance from the model's level, and that distance's running mean square. */
   slow: number;
   d2: number;
@@ -187,9 +203,9 @@ export class IncidentDetector {
     this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
     this.direction = options.direction ?? 'both';
     this.minHistory = Math.max(3, options.minHistory ?? 30);
-    this.s = state ? { ...state, cand: state.cand && { ...state.cand }, open: state.open && { ...state.open } } : {
+    this.s = state ? { ...state, cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: [...state.onsets], season: [...state.season] } : {
       n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, all: 0, run: 0, runSince: 0,
-      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, shortStep: 0, longStep: 0, varSince: 0,
+      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), ref: 0, shortStep: 0, longStep: 0, varSince: 0,
       peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0,
     };
   }
@@ -197,7 +213,7 @@ export class IncidentDetector {
   /** A copy of the state, to restore the detector elsewhere with `new IncidentDetector(options, state)`. */
   snapshot(): IncidentState {
     const s = this.s;
-    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open } };
+    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season] };
   }
 
   /** The typical interval between readings in ms (NaN before two readings). */
@@ -231,7 +247,9 @@ export class IncidentDetector {
       return this.result(0, 0, false, value, ended ? 'end' : undefined, ended);
     }
     this.refreshLimits();
-    const pred = s.open || s.cand ? s.level : s.level + s.trend;
+    const bin = seasonBin(time);
+    const season = s.season[bin];
+    const pred = (s.open || s.cand ? s.level : s.level + s.trend) + season;
     const sigma = Math.max(s.scale, 1e-9 * Math.abs(pred), 1e-12);
     const e = value - pred;
     const z = e / sigma;
@@ -313,7 +331,7 @@ export class IncidentDetector {
       strength = this.tailRatio(Math.abs(z), this.zSpike);
       s.n++;
       this.remember(time, value);
-      return this.result(strength, this.levelOf(strength), ready, pred, undefined, undefined);
+      return this.result(this.levelOf(strength), this.levelOf(strength), ready, pred, undefined, undefined);
     }
 
     // CUSUM on the clipped z, both sides. Its limit holds for independent errors; a sensor that
@@ -365,7 +383,7 @@ export class IncidentDetector {
           s.up = s.down = 0;
         }
       } else if (drift >= 1 && s.n >= DRIFT_HISTORY * this.minHistory) {
-        if (this.allows(gap > 0 ? 'up' : 'down')) start = this.incidentOf('drift', s.driftSince, value, s.slow, sigma, drift, Math.round((time - s.driftSince) / (s.interval || 1)));
+        if (this.allows(gap > 0 ? 'up' : 'down')) start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, drift, Math.round((time - s.driftSince) / (s.interval || 1)));
         else s.slow = s.level;
       } else if (variance >= 1 && s.run === 0) {
         start = this.incidentOf('variance', s.varSince, value, pred, sigma, variance, 0);
@@ -373,13 +391,14 @@ export class IncidentDetector {
       }
     }
     if (start) {
+      s.ref = start.kind === 'drift' ? s.slow : s.level;
       s.open = start;
       s.openReadings = 0;
-      s.fast = value;
+      s.fast = value - season;
       s.maxDev = Math.abs(start.deviation);
       s.cand = null;
     } else if (!s.cand) {
-      this.learn(e, sigma, same, step);
+      this.learn(e, sigma, same, step, bin);
     }
     s.n++;
     this.remember(time, value);
@@ -411,7 +430,7 @@ export class IncidentDetector {
     const s = this.s;
     const inc = s.open!;
     s.openReadings++;
-    s.fast += 0.2 * (value - s.fast);
+    s.fast += 0.2 * (value - s.season[seasonBin(time)] - s.fast);
     let over = false;
     switch (inc.kind) {
       case 'spike':
@@ -424,7 +443,7 @@ export class IncidentDetector {
       case 'shift':
       case 'drift': {
         // Against the level from before the incident, which the frozen model no longer tracks.
-        const dev = Math.abs(s.fast - inc.expected);
+        const dev = Math.abs(s.fast - s.ref);
         s.maxDev = Math.max(s.maxDev, dev);
         over = dev < Math.max(BACK * sigma, 0.4 * s.maxDev) || s.openReadings >= ACCEPT_AFTER;
         break;
@@ -441,7 +460,7 @@ export class IncidentDetector {
     const done = this.close();
     // Start again from here: the reading that ends an incident is not news itself.
     if (inc.kind !== 'spike' && inc.kind !== 'dip') this.anchor(value);
-    else this.learn(value - pred, sigma, same, step);
+    else this.learn(value - pred, sigma, same, step, seasonBin(time));
     void time;
     return done;
   }
@@ -473,7 +492,7 @@ export class IncidentDetector {
     s.peak = 0;
   }
 
-  private learn(e: number, sigma: number, same: boolean, step: number): void {
+  private learn(e: number, sigma: number, same: boolean, step: number, bin: number): void {
     const s = this.s;
     const warm = s.n < this.minHistory;
     const z = Math.max(-CLIP, Math.min(CLIP, e / sigma));
@@ -486,6 +505,9 @@ export class IncidentDetector {
     const a = warm ? Math.max(LEVEL_ALPHA, 1 / s.n) : LEVEL_ALPHA;
     s.level += s.trend + a * ce;
     s.trend += a * TREND_BETA * ce;
+    // The daily profile learns a bin's share of the error, scaled so a bin learns as much per day
+    // whatever the rate (one reading per bin or 900).
+    if (!warm) s.season[bin] += Math.min(0.5, (SEASON_GAMMA * (s.interval || 1000)) / SEASON_BIN_MS) * ce;
     if (s.n <= 2) s.slow = s.level;
     s.slow += (warm ? Math.max(SLOW_ALPHA, 1 / s.n) : SLOW_ALPHA) * (s.level - s.slow);
     const g = s.level - s.slow;
@@ -534,7 +556,9 @@ export class IncidentDetector {
   }
 
   private levelOf(strength: number): number {
-    return strength / (1 + strength);
+    // Squashed on a log scale above the limit, so a 100-fold and a 10,000-fold excess still rank apart.
+    if (!(strength > 0)) return 0;
+    return strength <= 1 ? strength / 2 : Math.min(0.999999, 0.5 + 0.5 * (Math.log(strength) / (Math.log(strength) + LEVEL_SCALE)));
   }
 
   private allows(d: 'up' | 'down'): boolean {
@@ -555,15 +579,32 @@ export class IncidentDetector {
     let out = 0;
     if (transition === 'start' ? s.peak < 0.5 : score > s.peak + ONSET_MARGIN) out = score;
     s.peak = Math.max(s.peak * ONSET_DECAY, out);
+    if (out > 0) {
+      // Rarity for this key: each of the last ONSETS onsets that was at least as strong halves
+      // the score, so a stream whose every day holds such onsets ranks them low.
+      let ge = 0;
+      for (let i = 0; i < s.onsets.length; i++) if (s.onsets[i] >= out) ge++;
+      if (s.onsets.length >= ONSETS) s.onsets.shift();
+      s.onsets.push(out);
+      out *= 0.5 ** ge;
+    }
     return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
   }
 }
 
+/** The daily-profile bin of an event time (UTC). */
+function seasonBin(time: number): number {
+  const b = Math.floor((((time % 86400000) + 86400000) % 86400000) / SEASON_BIN_MS);
+  return b >= SEASON_BINS ? SEASON_BINS - 1 : b;
+}
+
 /** A sentence for an operator: what happened, since when, how far from normal. */
-export function describeIncident(inc: Incident, digits = 3): string {
-  const f = (x: number): string => Number(x.toPrecision(digits)).toString();
+export function describeIncident(inc: Incident): string {
+  // Two significant digits of σ decide the decimals: 1013.27 ± 0.25 hPa, 520 ± 6 ppm.
+  const decimals = inc.sigma > 0 ? Math.max(0, Math.min(6, 1 - Math.floor(Math.log10(inc.sigma)))) : 2;
+  const f = (x: number): string => x.toFixed(decimals);
   const sig = inc.sigma > 0 ? Math.abs(inc.deviation) / inc.sigma : 0;
-  const dev = `${inc.deviation >= 0 ? '+' : '−'}${f(Math.abs(inc.deviation))} (${f(sig)} σ)`;
+  const dev = `${inc.deviation >= 0 ? '+' : '−'}${f(Math.abs(inc.deviation))} (${sig.toFixed(1)} σ)`;
   switch (inc.kind) {
     case 'spike':
       return `spike: one reading of ${f(inc.value)} where ${f(inc.expected)} ± ${f(inc.sigma)} was expected, ${dev}`;
