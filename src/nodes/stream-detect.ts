@@ -122,7 +122,7 @@ export = (RED: RedAPI) => {
           // The incident detector's facts: what kind, since when, how far off and why, in one sentence.
           const x = d.details;
           payload = step.transition === 'start'
-            ? { pattern, state: 'alert', key, kind: x.kind, time, since: x.since, value, expected: x.expected, deviation: x.deviation, sigma: x.sigma, severity: x.severity, direction: d.direction, score: d.score, reason: x.reason }
+            ? { pattern, state: 'alert', key, kind: x.kind, time, since: x.since, value: x.value ?? value, expected: x.expected, deviation: x.deviation, sigma: x.sigma, severity: x.severity, direction: d.direction, score: d.score, reason: x.reason }
             : { pattern, state: 'ended', key, kind: x.kind, time, since: x.since, value, startedAt: step.startedAt, duration: time - (step.startedAt ?? time), reason: `${String(x.kind)} ended: ${String(x.reason)}` };
         } else if (step.transition === 'start') {
           payload = { pattern, state: 'alert', key, time, value, score: d.score, expected: d.expected, direction: d.direction, threshold: d.threshold, ...d.details };

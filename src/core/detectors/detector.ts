@@ -81,7 +81,7 @@ export function validateDetectorOptions(pattern: string, o: DetectorOptions): vo
 function incidentDetection(r: IncidentStep): Detection {
   const inc = r.incident;
   const details: Record<string, unknown> = inc
-    ? { kind: inc.kind, since: inc.since, expected: inc.expected, deviation: inc.deviation, sigma: inc.sigma, severity: inc.severity, reason: describeIncident(inc) }
+    ? { kind: inc.kind, since: inc.since, value: inc.value, expected: inc.expected, deviation: inc.deviation, sigma: inc.sigma, severity: inc.severity, reason: describeIncident(inc) }
     : { sigma: r.sigma };
   return {
     pattern: 'auto', score: r.score, level: r.level, threshold: 0.5, hot: r.transition === 'start', expected: inc && r.transition ? inc.expected : r.expected,

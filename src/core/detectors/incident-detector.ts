@@ -138,6 +138,8 @@ const CUSUM_HISTORY = 4;
 const MODEST = 3;
 const CALM = 5;
 const DRIFT_MIN = 3;
+// A shift or drift is over once the readings are back within this many σ (or 40 % of its largest distance).
+const END_SIGMA = 1.5;
 
 /** The detector's whole state as plain numbers, for snapshots. */
 export interface IncidentState {
@@ -203,7 +205,7 @@ export class IncidentDetector {
     this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
     this.direction = options.direction ?? 'both';
     this.minHistory = Math.max(3, options.minHistory ?? 30);
-    this.s = state ? { ...state, cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: [...state.onsets], season: [...state.season] } : {
+    this.s = state && isIncidentState(state) ? revive(state) : {
       n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, all: 0, run: 0, runSince: 0,
       up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), ref: 0, shortStep: 0, longStep: 0, varSince: 0,
       peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0,
@@ -236,15 +238,19 @@ export class IncidentDetector {
     }
     s.arrival = arrival;
     if (s.open?.kind === 'silence') {
+      // The first reading after a silence ends it and starts the level afresh; it is not news itself.
       ended = this.close();
       this.anchor(value);
+      s.n++;
+      this.remember(time, value);
+      return this.result(0, 0, s.n > this.minHistory, value, 'end', ended);
     }
     if (s.n < 2) {
       if (s.n === 0) this.anchor(value);
       else s.trend = 0;
       s.n++;
       this.remember(time, value);
-      return this.result(0, 0, false, value, ended ? 'end' : undefined, ended);
+      return this.result(0, 0, false, value, undefined, undefined);
     }
     this.refreshLimits();
     const bin = seasonBin(time);
@@ -276,7 +282,6 @@ export class IncidentDetector {
     }
 
     if (s.open) {
-      if (ended) return this.result(0, 0, ready, pred, 'end', ended);
       const done = this.stillOpen(time, value, pred, sigma, same, step);
       s.n++;
       this.remember(time, value);
@@ -445,7 +450,7 @@ export class IncidentDetector {
         // Against the level from before the incident, which the frozen model no longer tracks.
         const dev = Math.abs(s.fast - s.ref);
         s.maxDev = Math.max(s.maxDev, dev);
-        over = dev < Math.max(BACK * sigma, 0.4 * s.maxDev) || s.openReadings >= ACCEPT_AFTER;
+        over = dev < Math.max(END_SIGMA * sigma, 0.4 * s.maxDev) || s.openReadings >= ACCEPT_AFTER;
         break;
       }
       case 'variance': {
@@ -590,6 +595,22 @@ export class IncidentDetector {
     }
     return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
   }
+}
+
+/** Whether saved data has the state's shape (a snapshot from another version or a corrupt store is not used). */
+function isIncidentState(x: unknown): x is IncidentState {
+  const o = x as Partial<IncidentState> | null;
+  return !!o && typeof o === 'object' && typeof o.n === 'number' && Number.isFinite(o.n) && typeof o.level === 'number' &&
+    Array.isArray(o.season) && o.season.length === SEASON_BINS && o.season.every((v) => typeof v === 'number') && Array.isArray(o.onsets);
+}
+
+/** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
+function revive(state: IncidentState): IncidentState {
+  const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+  return {
+    ...state, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
+    cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
+  };
 }
 
 /** The daily-profile bin of an event time (UTC). */
