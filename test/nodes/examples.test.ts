@@ -169,8 +169,13 @@ describe('examples', function () {
     assert.ok(covering.length > 0, 'some analysed window covers an implausible reading');
     for (const m of covering) assert.ok(m.payload.every((r: Msg) => r.payload.temperature >= -50), `${m.topic} window without the error code`);
     const alerts = running.debugOutput.get('window anomalies')!;
-    assert.ok(alerts.length > 0, 'window-mode detection raised an alert');
-    for (const a of alerts) assert.equal(a.window.end - a.window.start, 5 * MINUTE, 'an alert names its 5-minute window');
+    // The run is shorter than one full window after the deploy: part-filled windows are analysed
+    // (second port) but not judged, so none of them may alert.
+    assert.ok(windows.some((m) => m.window.count < 240), 'part-filled windows were analysed');
+    for (const a of alerts) {
+      assert.equal(a.window.end - a.window.start, 5 * MINUTE, 'an alert names its 5-minute window');
+      assert.ok(a.window.count >= 240, `no alert on a part-filled window (${a.window.count} readings)`);
+    }
     const onMqtt = published.filter((t) => t.startsWith('demo/alerts/window/'));
     assert.deepEqual(onMqtt.sort(), alerts.map((a) => `demo/alerts/window/${a.topic}`).sort(), 'every window alert is published on MQTT');
   }

@@ -178,7 +178,8 @@ export class KeyedDetector {
    * detection (or on a quiet one at `end` when there is none), so incidents span consecutive windows.
    */
   analyseWindow(key: Key, times: readonly number[], values: readonly number[], end: number): KeyedWindowStep {
-    const found = values.length ? analyseWindow(this.pattern, times, values, this.options) : [];
+    // A window holding fewer values than minHistory (part-filled, e.g. right after a deploy) is not judged.
+    const found = values.length && values.length >= (this.options.minHistory ?? 0) ? analyseWindow(this.pattern, times, values, this.options) : [];
     const top = found[0];
     const last = values.length ? values[values.length - 1] : NaN;
     const quiet: Detection = { pattern: this.pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
