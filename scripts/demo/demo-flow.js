@@ -101,10 +101,11 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
       'const p = msg.payload || {};',
       'const time = new Date(msg.timestamp || Date.now()).toISOString().slice(11, 19);',
       'const row = { time, sensor: msg.topic, "found by": msg.window ? "5-minute window" : "reading", kind: p.kind || p.pattern, reason: p.reason || ("value " + p.value + ", expected " + (typeof p.expected === "number" ? p.expected.toFixed(2) : "?")) };',
-      'const all = [row].concat(context.get("rows") || []).slice(0, 200);',
+      // Alerts can arrive after newer ones (a window closes minutes after its readings; a silence dates from its start): order by time.
+      'const all = [{ at: msg.timestamp || Date.now(), row }].concat(context.get("rows") || []).sort((a, b) => b.at - a.at).slice(0, 200);',
       'context.set("rows", all);',
       'context.set("n", (context.get("n") || 0) + 1);',
-      'return [{ payload: all }, { payload: context.get("n") }];',
+      'return [{ payload: all.map((r) => r.row) }, { payload: context.get("n") }];',
     ].join('\n'),
   });
   const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'alerts, newest first', order: 1, width: 12, height: 0, maxrows: 10, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'replace', className: '', ...at(7, 10), wires: [[]] });
