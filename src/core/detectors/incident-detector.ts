@@ -256,7 +256,9 @@ export class IncidentDetector {
     const bin = seasonBin(time);
     const season = s.season[bin];
     const pred = (s.open || s.cand ? s.level : s.level + s.trend) + season;
-    const sigma = Math.max(s.scale, 1e-9 * Math.abs(pred), 1e-12);
+    // Floored by the typical step between readings (≈ 1.6 σ for plain noise): σ can never fall far
+    // below what the readings themselves move, so readings far off are always learned from again.
+    const sigma = Math.max(s.scale, 0.3 * s.longStep, 1e-9 * Math.abs(pred), 1e-12);
     const e = value - pred;
     const z = e / sigma;
     const same = value === s.prev;
@@ -520,9 +522,13 @@ export class IncidentDetector {
     // Over days, not readings: a daily cycle's steepest hours must be in what counts as normal.
     const dm = Math.max(1 / s.n, Math.min(1 / 2000, (s.interval || 1000) / DRIFT_MEMORY_MS));
     s.d2 += dm * (Math.min(g * g, s.n > this.minHistory ? 9 * s.d2 : Infinity) - s.d2);
-    const absE = Math.min(Math.abs(e), s.scale > 0 ? 4 * s.scale / 1.2533 : Math.abs(e));
-    const sa = warm ? Math.max(SCALE_ALPHA, 1 / s.n) : SCALE_ALPHA;
-    s.scale += sa * (1.2533 * absE - s.scale);
+    // A repeated reading says nothing about the noise: a sensor stuck while warming up would
+    // otherwise shrink σ to nothing, and every later reading would look like a spike.
+    if (!same) {
+      const absE = Math.min(Math.abs(e), s.scale > 0 ? 4 * s.scale / 1.2533 : Math.abs(e));
+      const sa = warm ? Math.max(SCALE_ALPHA, 1 / s.n) : SCALE_ALPHA;
+      s.scale += sa * (1.2533 * absE - s.scale);
+    }
     const m = 1 - REPEAT_MEMORY;
     s.eq = s.eq * m + (same ? 1 : 0);
     s.all = s.all * m + 1;
