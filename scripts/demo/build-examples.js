@@ -99,7 +99,7 @@ const filter = (f, col, row, props = {}) =>
 const detect = (f, col, row, props = {}) =>
   f.add('stream-detect', col, row, {
     ...eventMapping, ...timeSettings, windowType: 'none', size: '', slide: '', pattern: 'anomaly', mode: 'stream', history: '5m',
-    threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '30s', outputs: 1, ...props,
+    threshold: '', confidence: '', direction: 'both', minHistory: '', falseAlerts: '', holdOff: '30s', outputs: 1, ...props,
   }, [[]]);
 
 // The broker comes from MQTT_URL (npm start sets it to its built-in broker), else the local default.
@@ -192,11 +192,12 @@ function iotPipeline() {
   f.wire(range, rangeTopic);
   f.wire(rangeTopic, rangeOut);
 
-  const anomalies = detect(f, 1, 8, { name: 'anomaly / last 5m', valueProperty: 'payload.temperature', history: '5m', minHistory: 30 });
+  // After the plausibility filter: error codes are counted as implausible there, never alerted on.
+  const anomalies = detect(f, 1, 8, { name: 'anything odd / per reading', pattern: 'auto', valueProperty: 'payload.temperature', history: '', store: 'memory' });
   const alertTopic = f.add('change', 2, 8, { name: 'demo/alerts/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/" & topic', tot: 'jsonata' }] }, [[]]);
   const alertOut = mqttOut(f, broker, 3, 8, { name: 'publish alerts' });
   const alertDebug = debug(f, 2, 9, 'anomalies', 'payload');
-  f.wire(sub, anomalies);
+  f.wire(plausible, anomalies);
   f.wire(anomalies, alertTopic);
   f.wire(anomalies, alertDebug);
   f.wire(alertTopic, alertOut);
@@ -216,9 +217,9 @@ function iotPipeline() {
   });
   f.nodes.find((n) => n.id === windowFilter).wires = [[]];
   f.wire(sub, windowFilter);
-  // A quarter column right: the filter's long name would cover the detector's left edge.
   const windowAnomalies = detect(f, 2.25, 12, {
-    name: 'anomaly / each 5m window', mode: 'window', valueProperty: 'payload.temperature', history: '', outputs: 2,
+    // minHistory: a window holds 300 readings once full; the part-filled ones after a deploy are not judged.
+    name: 'anomaly / each 5m window', mode: 'window', valueProperty: 'payload.temperature', history: '', minHistory: 240, outputs: 2,
   });
   f.nodes.find((n) => n.id === windowAnomalies).wires = [[], []];
   f.wire(windowFilter, windowAnomalies);
@@ -416,14 +417,15 @@ function detectExample() {
   comment(f, 'Detect: anomalies per reading (streaming) and change points per window', [
     'The sensors inject spikes, level shifts and stuck values (msg.injected tells which, for comparison).',
     '',
-    '**Streaming mode**: every reading is scored against the recent history of its sensor; an alert leaves port 1 when the',
-    'score passes the threshold. Port 2 carries every reading annotated with its score; its debug node "scored readings"',
-    'is switched off (six readings a second would fill the sidebar): click its button to watch them.',
+    '**Streaming mode** (pattern auto): every reading is tested against what its sensor normally does; one alert',
+    'per incident leaves port 1 with its kind (spike, dip, shift, drift, stuck, variance, silence), since when and a reason.',
+    'Port 2 carries every reading annotated with its score; its debug node "scored readings" is switched off (six readings',
+    'a second would fill the sidebar): click its button to watch them.',
     '',
     '**Window mode**: each 1-minute tumbling window is analysed as a whole for a change point (a lasting level shift).',
   ].join('\n'));
   const sim = sensors(f, 0, 1, { name: 'sensors with anomalies', fields: 'temperature', interval: '500ms', anomalyRate: 0.01, anomalies: 'spike,shift,stuck', seed: 'detect' });
-  const streaming = detect(f, 1, 1, { name: 'anomaly / streaming', valueProperty: 'payload.temperature', history: '2m', minHistory: 30, outputs: 2 });
+  const streaming = detect(f, 1, 1, { name: 'anything odd / streaming', pattern: 'auto', valueProperty: 'payload.temperature', history: '', outputs: 2 });
   f.nodes.find((n) => n.id === streaming).wires = [[], []];
   f.wire(sim, streaming);
   f.wire(streaming, debug(f, 2, 1, 'anomalies', 'payload'));

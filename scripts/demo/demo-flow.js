@@ -28,7 +28,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
 
   const avg = byName(nodes, 'avg temperature / tumbling 1m');
   const plausible = byName(nodes, 'plausible −50…100 °C');
-  const anomalies = byName(nodes, 'anomaly / last 5m');
+  const anomalies = byName(nodes, 'anything odd / per reading');
   const windowAnomalies = byName(nodes, 'anomaly / each 5m window');
   const sim = nodes.find((n) => n.type === 'stream-sensor-sim');
 
@@ -109,10 +109,9 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 4, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(order === 3 ? 7 : 6, [5, 7, 9][order - 1]), wires: [] });
   const lateCount = counter('demo.ui.late', 'count late', 1, at(5, 5));
   const rejCount = counter('demo.ui.rejected', 'count implausible', 1, at(5, 7));
-  const anomCount = counter('demo.ui.anomalies', 'count anomalies', 0, at(6, 9));
   ui.find((n) => n.id === lateCount).wires = [[text('demo.ui.t.late', 'late readings', 1)]];
   ui.find((n) => n.id === rejCount).wires = [[text('demo.ui.t.rejected', 'implausible readings', 2)]];
-  ui.find((n) => n.id === anomCount).wires = [[text('demo.ui.t.anomalies', 'anomalies detected', 3)]];
+  const alertsText = text('demo.ui.t.anomalies', 'alerts in the table', 3);
   const zero = add({ id: 'demo.ui.zero', type: 'inject', name: 'counters start at 0', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: '1', topic: '', payload: '0', payloadType: 'num', ...at(5, 6), wires: [['demo.ui.t.late', 'demo.ui.t.rejected', 'demo.ui.t.anomalies']] });
   void zero;
   avg.wires[1].push(lateCount);
@@ -121,19 +120,30 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   const onlyNew = add({ id: 'demo.ui.new', type: 'switch', name: 'new incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5, 9), wires: [[]] });
   anomalies.wires[0].push(onlyNew);
 
-  const row = change('demo.ui.row', 'alert → table row', [
-    { t: 'set', p: 'payload', pt: 'msg', to: '{"time": $moment(timestamp ? timestamp : $millis()).format("HH:mm:ss"), "sensor": topic, "found by": window ? "5-minute window" : "reading", "value": payload.value, "expected": payload.expected ? $round(payload.expected, 2) : "", "score": payload.score ? $round(payload.score, 1) : "", "direction": payload.direction}', tot: 'jsonata' },
-  ], at(6, 10));
-  const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'anomalies', order: 1, width: 12, height: 0, maxrows: 8, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'append', className: '', ...at(7, 10), wires: [[]] });
-  ui.find((n) => n.id === row).wires = [[table]];
+  // One list for both routes, newest first: the table shows it whole and the counter counts the same rows.
+  const rows = add({
+    id: 'demo.ui.row', type: 'function', name: 'alert → table (newest first)', ...at(6, 10), outputs: 2, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[], []],
+    func: [
+      'const p = msg.payload || {};',
+      'const time = new Date(msg.timestamp || Date.now()).toISOString().slice(11, 19);',
+      'const row = { time, sensor: msg.topic, "found by": msg.window ? "5-minute window" : "reading", kind: p.kind || p.pattern, reason: p.reason || ("value " + p.value + ", expected " + (typeof p.expected === "number" ? p.expected.toFixed(2) : "?")) };',
+      // Alerts can arrive after newer ones (a window closes minutes after its readings; a silence dates from its start): order by time.
+      'const all = [{ at: msg.timestamp || Date.now(), row }].concat(context.get("rows") || []).sort((a, b) => b.at - a.at).slice(0, 200);',
+      'context.set("rows", all);',
+      'context.set("n", (context.get("n") || 0) + 1);',
+      'return [{ payload: all.map((r) => r.row) }, { payload: context.get("n") }];',
+    ].join('\n'),
+  });
+  const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'alerts, newest first', order: 1, width: 12, height: 0, maxrows: 10, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'replace', className: '', ...at(7, 10), wires: [[]] });
+  ui.find((n) => n.id === rows).wires = [[table], [alertsText]];
   const toast = add({ id: 'demo.ui.toast', type: 'ui-notification', ui: base, position: 'top right', colorDefault: false, color: '#d62728', displayTime: '4', showCountdown: true, outputs: 0, allowDismiss: true, dismissText: 'Close', allowConfirm: false, confirmText: 'Confirm', raw: false, className: '', name: 'anomaly toast', ...at(7, 11), wires: [] });
   const toastText = change('demo.ui.toasttext', 'alert → toast', [
-    { t: 'set', p: 'payload', pt: 'msg', to: '"Anomaly on " & topic & ": " & $string(payload.value)', tot: 'jsonata' },
+    { t: 'set', p: 'payload', pt: 'msg', to: 'topic & ": " & (payload.reason ? payload.reason : "anomaly, value " & $string(payload.value))', tot: 'jsonata' },
   ], at(6, 11));
   ui.find((n) => n.id === toastText).wires = [[toast]];
-  ui.find((n) => n.id === onlyNew).wires = [[anomCount, row, toastText]];
+  ui.find((n) => n.id === onlyNew).wires = [[rows, toastText]];
   // The seed route's alerts (one per incident over 5-minute windows) join the table, marked as such.
-  const newWindowIncidents = add({ id: 'demo.ui.newwindow', type: 'switch', name: 'new window incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5.75, 12), wires: [[row]] });
+  const newWindowIncidents = add({ id: 'demo.ui.newwindow', type: 'switch', name: 'new window incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5.75, 12), wires: [[rows]] });
   windowAnomalies.wires[0].push(newWindowIncidents);
 
   return [{ id: tab, type: 'tab', label: 'IoT demo', disabled: false, info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.' }, ...nodes, ...ui];

@@ -1,6 +1,6 @@
 import { collectEvents } from '../core/collect-events';
 import {
-  DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, DetectorOptions, HistorySpec, KeyedDetector, KeyedStep, PATTERNS, Pattern, validateDetectorOptions,
+  DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, DetectorOptions, HistorySpec, KeyedDetector, KeyedSnapshot, KeyedStep, PATTERNS, Pattern, validateDetectorOptions,
 } from '../core/detectors';
 import { parseDuration } from '../core/duration';
 import { ConfigError, InputError, describeValue } from '../core/errors';
@@ -28,9 +28,13 @@ interface DetectNodeConfig extends WindowConfig {
   direction?: unknown;
   minHistory?: unknown;
   holdOff?: unknown;
+  falseAlerts?: unknown;
   outputs?: unknown;
   store?: unknown;
 }
+
+// How often the auto pattern looks for keys that went quiet (processing time).
+const SILENCE_CHECK_MS = 1000;
 
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
@@ -61,7 +65,8 @@ function parseConfidence(value: unknown): number | undefined {
 }
 
 function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: DetectorOptions; history: HistorySpec | undefined } {
-  const pattern = (isBlank(config.pattern) ? 'anomaly' : config.pattern) as Pattern;
+  // New nodes find any incident (auto); saved flows name their pattern and keep it.
+  const pattern = (isBlank(config.pattern) ? 'auto' : config.pattern) as Pattern;
   if (!PATTERNS.includes(pattern)) throw new ConfigError('pattern', `"${String(config.pattern)}" is not a pattern; use one of ${PATTERNS.join(', ')}`);
   const history = parseHistory(config.history);
   const direction = isBlank(config.direction) ? 'both' : config.direction;
@@ -71,6 +76,7 @@ function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: De
     confidence: parseConfidence(config.confidence),
     minHistory: parseNumber(config.minHistory, 'minHistory', 'a whole number of events, 0 or more', (x) => Number.isInteger(x) && x >= 0),
     direction,
+    falseAlerts: pattern === 'auto' ? parseNumber(config.falseAlerts, 'falseAlerts', 'the false alerts per key per week you accept, above 0 and at most 10000 (default 1)', (x) => x > 0 && x <= 10000) : undefined,
   };
   for (const k of Object.keys(options) as (keyof DetectorOptions)[]) if (options[k] === undefined) delete options[k];
   validateDetectorOptions(pattern, options);
@@ -88,6 +94,7 @@ export = (RED: RedAPI) => {
     const node = this;
     let host: WindowHost<WindowRecord, unknown, unknown>;
     let resetKeys: (msg: NodeMessage) => void = () => undefined;
+    let checkSilence: (() => void) | undefined;
     try {
       const mapper: EventMapper = compileEventMapper(config);
       const { pattern, options, history } = parseOptions(config);
@@ -112,7 +119,13 @@ export = (RED: RedAPI) => {
       const incidentMessage = (key: Key, time: number, value: number, step: KeyedStep, window?: WindowInfo): NodeMessage | null => {
         const d = step.detection;
         let payload: Record<string, unknown>;
-        if (step.transition === 'start') {
+        if (pattern === 'auto' && step.transition) {
+          // The incident detector's facts: what kind, since when, how far off and why, in one sentence.
+          const x = d.details;
+          payload = step.transition === 'start'
+            ? { pattern, state: 'alert', key, kind: x.kind, time, since: x.since, value: x.value ?? value, expected: x.expected, deviation: x.deviation, sigma: x.sigma, severity: x.severity, direction: d.direction, score: d.score, reason: x.reason }
+            : { pattern, state: 'ended', key, kind: x.kind, time, since: x.since, value, startedAt: step.startedAt, duration: time - (step.startedAt ?? time), reason: `${String(x.kind)} ended: ${String(x.reason)}` };
+        } else if (step.transition === 'start') {
           payload = { pattern, state: 'alert', key, time, value, score: d.score, expected: d.expected, direction: d.direction, threshold: d.threshold, ...d.details };
         } else if (step.transition === 'end') {
           payload = { pattern, state: 'ended', key, time, value, score: d.score, startedAt: step.startedAt, duration: time - (step.startedAt ?? time) };
@@ -131,7 +144,7 @@ export = (RED: RedAPI) => {
         const key = mapper.key(msg);
         const time = mapper.time(msg, now);
         const value = numericValue(mapper.value(msg), valueLabel);
-        const step = keyed.update(key, time, value);
+        const step = keyed.update(key, time, value, now);
         if (!step) throw dropped(key);
         const alert = incidentMessage(key, time, value, step);
         if (outputs === 2) {
@@ -174,8 +187,9 @@ export = (RED: RedAPI) => {
         node,
         settings,
         aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
-        // Own windows can outlive a restart in a context store; detector history stays in memory.
-        store: settings && typeof config.store === 'string' ? config.store : undefined,
+        // Own windows, and the auto detector's history and open incidents, outlive a restart in a context store.
+        store: (settings || pattern === 'auto') && typeof config.store === 'string' ? config.store : undefined,
+        extraState: pattern === 'auto' && mode === 'stream' ? { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) } : undefined,
         mapper,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) {
@@ -229,6 +243,16 @@ export = (RED: RedAPI) => {
         }
         keyed.reset(key);
       };
+
+      // Silence shows only on the clock: a key that stopped reporting sends nothing to test.
+      if (pattern === 'auto' && mode === 'stream') {
+        checkSilence = () => {
+          for (const { key, step } of keyed.idle(Date.now())) {
+            const msg = incidentMessage(key, typeof step.detection.details.since === 'number' ? step.detection.details.since : Date.now(), step.detection.expected, step);
+            if (msg) send2((m) => node.send(m), msg, null);
+          }
+        };
+      }
     } catch (err) {
       failOnConfig(node, err);
       return;
@@ -237,7 +261,11 @@ export = (RED: RedAPI) => {
       if (msg.reset) resetKeys(msg);
       host.input(msg, send, done);
     });
-    node.on('close', (removed, done) => host.close(removed, done));
+    const silenceTimer = checkSilence ? setInterval(checkSilence, SILENCE_CHECK_MS) : undefined;
+    node.on('close', (removed, done) => {
+      if (silenceTimer) clearInterval(silenceTimer);
+      host.close(removed, done);
+    });
   }
   RED.nodes.registerType('stream-detect', StreamDetect);
 };

@@ -15,9 +15,9 @@ function feed(k: KeyedDetector, key: string, values: number[], step = MINUTE, st
 const transitions = (steps: KeyedStep[]): string[] => steps.flatMap((s, i) => (s.transition ? [`${s.transition}@${i}`] : []));
 
 describe('keyed detector', () => {
-  it('defaults: anomaly, the hold-off of one minute, and the same score as the bare detector', () => {
-    const k = new KeyedDetector();
-    assert.equal(k.pattern, 'anomaly');
+  it('defaults: auto; with anomaly, the hold-off of one minute and the same score as the bare detector', () => {
+    assert.equal(new KeyedDetector().pattern, 'auto');
+    const k = new KeyedDetector({ pattern: 'anomaly' });
     assert.equal(k.holdOff, DEFAULT_HOLD_OFF);
     assert.equal(DEFAULT_HOLD_OFF, MINUTE);
     const noise = gaussian(1);
@@ -29,7 +29,7 @@ describe('keyed detector', () => {
   });
 
   it('one incident: one start at its onset, one end after the quiet hold-off, with when it started', () => {
-    const k = new KeyedDetector({ holdOff: 5 * MINUTE });
+    const k = new KeyedDetector({ pattern: 'anomaly', holdOff: 5 * MINUTE });
     const noise = gaussian(2);
     const steps = feed(k, 'boiler', Array.from({ length: 1500 }, (_, i) => 20 + noise() + (i >= 1200 && i < 1220 ? 25 : 0)));
     const t = transitions(steps);
@@ -54,7 +54,7 @@ describe('keyed detector', () => {
     ] as Array<[string, (g: () => number) => () => number]>) {
       let alerts = 0;
       for (const seed of [101, 102]) {
-        const k = new KeyedDetector();
+        const k = new KeyedDetector({ pattern: 'anomaly' });
         const value = next(gaussian(seed));
         for (let i = 0; i < n; i++) if (k.update('s', i * SECOND, value())!.transition === 'start') alerts++;
       }
@@ -64,7 +64,7 @@ describe('keyed detector', () => {
 
   it('a level step of 6σ alerts within a few values', () => {
     const noise = gaussian(3);
-    const steps = feed(new KeyedDetector(), 's', Array.from({ length: 1400 }, (_, i) => (i < 1200 ? 0 : 6) + noise()));
+    const steps = feed(new KeyedDetector({ pattern: 'anomaly' }), 's', Array.from({ length: 1400 }, (_, i) => (i < 1200 ? 0 : 6) + noise()));
     const starts = transitions(steps).filter((x) => x.startsWith('start'));
     assert.ok(starts.length >= 1 && Number(starts[0].split('@')[1]) >= 1200 && Number(starts[0].split('@')[1]) <= 1205, starts.join(' '));
   });
@@ -81,7 +81,7 @@ describe('keyed detector', () => {
   });
 
   it('closed windows: the most significant detection opens the incident, a quiet window ends it', () => {
-    const k = new KeyedDetector({ holdOff: 0, maxKeys: 1 });
+    const k = new KeyedDetector({ pattern: 'anomaly', holdOff: 0, maxKeys: 1 });
     const noise = gaussian(5);
     const times = Array.from({ length: 60 }, (_, i) => i * MINUTE);
     const first = Array.from({ length: 60 }, (_, i) => 10 + noise() + (i === 20 ? 30 : i === 40 ? 50 : 0));
@@ -144,6 +144,6 @@ describe('keyed detector', () => {
 
   it('bad detector options are a ConfigError naming the field', () => {
     assert.throws(() => new KeyedDetector({ options: { threshold: 2 } }), (e: unknown) => e instanceof ConfigError && /threshold/.test(e.message));
-    assert.throws(() => new KeyedDetector({ history: { events: 1 } }), (e: unknown) => e instanceof ConfigError && /history/.test(e.message));
+    assert.throws(() => new KeyedDetector({ pattern: 'anomaly', history: { events: 1 } }), (e: unknown) => e instanceof ConfigError && /history/.test(e.message));
   });
 });

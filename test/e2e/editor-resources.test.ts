@@ -63,9 +63,9 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-aggregate': [`${PROCESSOR} aggregations output having dedup round outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '', round: '' }],
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
-    'name pattern mode history threshold confidence direction minHistory holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
+    'name pattern mode history threshold confidence direction minHistory falseAlerts holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
       'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout maxKeys store',
-    { pattern: 'anomaly', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', holdOff: '1m' },
+    { pattern: 'auto', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', falseAlerts: '', holdOff: '1m' },
   ],
   'stream-join': [
     `${EVENT} maxOutOfOrder allowedLateness idleTimeout maxFutureSkew futureData maxKeys maxEventsPerWindow store sideProperty sideMatch leftSide rightSide rightKeyProperty joinMode lower upper windowType size slide offset joinType outputs`,

@@ -157,7 +157,8 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     await page.screenshot({ path: path.join(shots, 'editor-debug.png') });
   });
 
-  it('shows the dashboard, and its chart updates', async () => {
+  it('shows the dashboard, its chart updates, and its table lists the injected stuck sensors newest first with kind and reason', async function () {
+    this.timeout(180000);
     const dash = await browser!.newPage();
     await dash.goto(base + '/dashboard');
     const canvas = dash.locator('.nrdb-ui-chart canvas').first();
@@ -175,6 +176,21 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     const labels = await dash.$$eval('.nrdb-ui-text-label', (els) => els.map((e) => e.textContent ?? ''));
     assert.ok(labels.some((l) => /late readings/.test(l)), 'late count shown');
     assert.ok(labels.some((l) => /implausible/.test(l)), 'rejected count shown');
+    assert.ok(labels.some((l) => /alerts in the table/.test(l)), 'alert count shown, named for what it counts');
+    // The fixed seed ("iot-demo") sticks sensor-2's and sensor-3's temperature from their 20th
+    // second on: the per-reading detector, ready after 30 readings, lists both as stuck.
+    const rowsOf = (): Promise<string[][]> => dash.$$eval('.nrdb-ui-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())));
+    await dash.waitForFunction(() => {
+      const text = Array.from(document.querySelectorAll('.nrdb-ui-table tbody tr')).map((tr) => tr.textContent ?? '');
+      return ['sensor-2', 'sensor-3'].every((id) => text.some((t) => t.includes(id) && t.includes('stuck')));
+    }, undefined, { timeout: 90000 });
+    const headers = await dash.$$eval('.nrdb-ui-table thead th', (ths) => ths.map((th) => (th.textContent ?? '').trim()));
+    for (const h of ['time', 'sensor', 'found by', 'kind', 'reason']) assert.ok(headers.includes(h), `column ${h} in ${headers.join(', ')}`);
+    const rows = await rowsOf();
+    const times = rows.map((r) => r[headers.indexOf('time')]);
+    assert.deepEqual(times, [...times].sort().reverse(), 'newest first');
+    const stuck = rows.find((r) => r[headers.indexOf('kind')] === 'stuck')!;
+    assert.match(stuck[headers.indexOf('reason')], /the same reading .* times in a row/);
     await dash.screenshot({ path: path.join(shots, 'dashboard.png') });
     await dash.close();
   });

@@ -66,10 +66,28 @@ describe('sensor simulator (pure generator)', () => {
     const base = run({ ...quiet, sensors: 1, fields: 'temperature' }, 1)[0].payload.temperature;
     const spikes = run({ ...quiet, anomalyRate: 1, anomalies: 'spike', sensors: 1, fields: 'temperature' }, 50);
     assert.equal(spikes.length, 50);
-    for (const r of spikes) {
-      assert.deepEqual(r.anomaly, { type: 'spike', field: 'temperature' });
+    spikes.forEach((r, i) => {
+      // One spike per reading: each is its own incident, starting at its own reading.
+      assert.deepEqual(r.anomaly, { type: 'spike', field: 'temperature', incident: i + 1, since: r.time });
       assert.ok(Math.abs(r.payload.temperature - base) >= 0.8 * FIELD_MODELS.temperature.spike - 0.01);
-    }
+    });
+  });
+
+  it('drifts ramp linearly to about a level shift; noise bursts widen the spread; both mark one incident', () => {
+    const base = run({ ...quiet, sensors: 1, fields: 'temperature' }, 1)[0].payload.temperature;
+    const drift = run({ ...quiet, anomalyRate: 1, anomalies: 'drift', sensors: 1, fields: 'temperature' }, 60);
+    assert.ok(drift.every((r) => r.anomaly?.type === 'drift' && r.anomaly.incident === 1 && r.anomaly.since === drift[0].time));
+    const offsets = drift.map((r) => Math.abs(r.payload.temperature - base));
+    for (let i = 1; i < offsets.length; i++) assert.ok(offsets[i] >= offsets[i - 1] - 0.011, `ramp grows at ${i}`);
+    assert.ok(offsets[0] < 0.1 * FIELD_MODELS.temperature.shift, `starts small: ${offsets[0]}`);
+    const noisy = { ...quiet, noise: 1, sensors: 1, fields: 'temperature', seed: 3 };
+    const calm = run(noisy, 300).map((r) => r.payload.temperature);
+    const burst = run({ ...noisy, anomalyRate: 1, anomalies: 'variance' }, 60).map((r) => r.payload.temperature);
+    const sd = (xs: number[]): number => {
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+    };
+    assert.ok(sd(burst) > 2.5 * sd(calm), `burst sd ${sd(burst)} vs ${sd(calm)}`);
   });
 
   it('level shifts hold one offset for many readings; stuck sensors repeat one value', () => {
@@ -86,7 +104,7 @@ describe('sensor simulator (pure generator)', () => {
     const readings = run({ ...quiet, anomalyRate: 1, anomalies: 'glitch', sensors: 1, fields: 'temperature' }, 20);
     assert.equal(readings.length, 20);
     for (const r of readings) {
-      assert.deepEqual(r.anomaly, { type: 'glitch', field: 'temperature' });
+      assert.deepEqual({ type: r.anomaly?.type, field: r.anomaly?.field }, { type: 'glitch', field: 'temperature' });
       assert.ok(FIELD_MODELS.temperature.glitches.includes(r.payload.temperature));
       assert.ok(r.payload.temperature < -50 || r.payload.temperature > 100);
     }

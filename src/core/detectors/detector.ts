@@ -9,13 +9,14 @@ import { DEFAULT_TREND_CONFIDENCE, TrendDetector, mannKendall, olsSlope } from '
 import { SeasonalityDetector, detectPeriod } from './seasonality';
 import { RollingQuantiles } from './rolling-quantiles';
 import { normalTail } from './normal';
+import { IncidentDetector, IncidentState, IncidentStep, describeIncident } from './incident-detector';
 import { ConfigError } from '../errors';
 
-/** The patterns a user can look for. */
-export type Pattern = 'anomaly' | 'spike' | 'changepoint' | 'trend' | 'seasonality';
+/** The patterns a user can look for; 'auto' finds any incident (IncidentDetector). */
+export type Pattern = 'auto' | 'anomaly' | 'spike' | 'changepoint' | 'trend' | 'seasonality';
 
 /** Every pattern's name, for validation and editors. */
-export const PATTERNS: readonly Pattern[] = ['anomaly', 'spike', 'changepoint', 'trend', 'seasonality'];
+export const PATTERNS: readonly Pattern[] = ['auto', 'anomaly', 'spike', 'changepoint', 'trend', 'seasonality'];
 
 /** Settings shared by all patterns; each uses the ones that make sense for it. */
 export interface DetectorOptions {
@@ -27,6 +28,8 @@ export interface DetectorOptions {
   /** Confidence 0..1 (spike, changepoint, trend). */
   confidence?: number;
   direction?: Direction;
+  /** False alerts accepted per key per week at its observed rate (auto). */
+  falseAlerts?: number;
 }
 
 /** What a detector says about one value (or one window). */
@@ -45,11 +48,18 @@ export interface Detection {
   ready: boolean;
   /** Pattern-specific facts: period, strength, trend, slopePerSecond, kind, changeTime. */
   details: Record<string, unknown>;
+  /** Set by detectors that decide incidents themselves (auto): the incident opens or ends here. */
+  incident?: 'start' | 'end' | 'none';
 }
 
 /** A per-key streaming detector. */
 export interface StreamDetector {
-  update(time: number, value: number): Detection;
+  /** Scores one value; `arrival` is the processing time it came at (default `time`). */
+  update(time: number, value: number, arrival?: number): Detection;
+  /** Checks a quiet key at processing time `now` (auto only): a detection when a silence starts. */
+  idle?(now: number): Detection | undefined;
+  /** The detector's state as plain data, when it can be restored with createDetector(…, state). */
+  snapshot?(): unknown;
 }
 
 function directionAllows(direction: Direction | undefined, d: 'up' | 'down'): boolean {
@@ -64,12 +74,36 @@ export function validateDetectorOptions(pattern: string, o: DetectorOptions): vo
   if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw new ConfigError('threshold', 'must be a number in (0, 1]');
   if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.999)');
   if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction)) throw new ConfigError('direction', 'must be up, down or both');
+  if (o.falseAlerts !== undefined && !(o.falseAlerts > 0 && o.falseAlerts <= 10000)) throw new ConfigError('falseAlerts', 'must be a number of false alerts per key per week above 0 and at most 10000 (default 1)');
+}
+
+/** The Detection of an incident detector's step: the incident's facts go into details. */
+function incidentDetection(r: IncidentStep): Detection {
+  const inc = r.incident;
+  const details: Record<string, unknown> = inc
+    ? { kind: inc.kind, since: inc.since, value: inc.value, expected: inc.expected, deviation: inc.deviation, sigma: inc.sigma, severity: inc.severity, reason: describeIncident(inc) }
+    : { sigma: r.sigma };
+  return {
+    pattern: 'auto', score: r.score, level: r.level, threshold: 0.5, hot: r.transition === 'start', expected: inc && r.transition ? inc.expected : r.expected,
+    direction: inc?.direction ?? 'up', ready: r.ready, details, incident: r.transition ?? 'none',
+  };
 }
 
 /** Creates a streaming detector for one key. */
-export function createDetector(pattern: Pattern, o: DetectorOptions = {}): StreamDetector {
+export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?: unknown): StreamDetector {
   validateDetectorOptions(pattern, o);
   switch (pattern) {
+    case 'auto': {
+      const d = new IncidentDetector({ falseAlertsPerWeek: o.falseAlerts, direction: o.direction, minHistory: o.minHistory }, state as IncidentState | undefined);
+      return {
+        update: (time, value, arrival) => incidentDetection(d.update(time, value, arrival)),
+        idle: (now) => {
+          const r = d.idle(now);
+          return r && incidentDetection(r);
+        },
+        snapshot: () => d.snapshot(),
+      };
+    }
     case 'anomaly': {
       const d = new AnomalyDetector({ history: o.history, minHistory: o.minHistory, threshold: o.threshold, direction: o.direction });
       return {
@@ -150,6 +184,7 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
   const out: WindowDetection[] = [];
   const last = n - 1;
   switch (pattern) {
+    case 'auto':
     case 'anomaly':
     case 'spike': {
       const q = new RollingQuantiles(n);
@@ -157,14 +192,14 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       const median = q.median();
       const spread = q.quantile(0.95) - q.quantile(0.05);
       const scale = Math.max(1.4826 * q.mad(median), 0.01 * spread, 1e-9 * Math.abs(median), 1e-12);
-      const threshold = pattern === 'anomaly' ? o.threshold ?? DEFAULT_ANOMALY_THRESHOLD : o.confidence ?? 0.99999;
+      const threshold = pattern === 'spike' ? o.confidence ?? 0.99999 : o.threshold ?? DEFAULT_ANOMALY_THRESHOLD;
       values.forEach((value, index) => {
         const z = (value - median) / scale;
         const direction = z >= 0 ? 'up' : 'down';
         // A window has no history to learn its own noise from, so the anomaly score is the robust z
         // on the streaming score's scale, weighted so the default threshold means |z| ≥ ~9.7: a
         // window of a few hundred values of heavy-tailed noise rarely holds such a value.
-        const score = pattern === 'anomaly' ? squash(WINDOW_Z_WEIGHT * Math.abs(z)) : 1 - 2 * normalTail(Math.abs(z));
+        const score = pattern === 'spike' ? 1 - 2 * normalTail(Math.abs(z)) : squash(WINDOW_Z_WEIGHT * Math.abs(z));
         if (score >= threshold && directionAllows(o.direction, direction)) {
           out.push({ pattern, score, level: score, threshold, hot: true, expected: median, direction, ready: true, details: {}, time: times[index], value, index });
         }

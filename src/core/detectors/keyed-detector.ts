@@ -70,6 +70,15 @@ interface KeyState {
   pending?: Array<[number, number]>;
   alert: AlertState;
   startedAt?: number;
+  /** Auto: whether the detector's own incident is open. */
+  open?: boolean;
+}
+
+/** A keyed detector's state as plain data (patterns whose detectors can snapshot: auto). */
+export interface KeyedSnapshot {
+  pattern: Pattern;
+  keys: Array<{ key: Key; state: unknown; startedAt?: number; open?: boolean }>;
+  alerts: number;
 }
 
 /** Per-key detectors and incidents for one pattern (see the file comment). */
@@ -85,10 +94,11 @@ export class KeyedDetector {
   private dropped = 0;
 
   constructor(o: KeyedDetectorOptions = {}) {
-    this.pattern = o.pattern ?? 'anomaly';
-    this.history = o.history;
+    this.pattern = o.pattern ?? 'auto';
+    // The incident detector sizes itself by the observed rate; a history setting means nothing to it.
+    this.history = this.pattern === 'auto' ? undefined : o.history;
     this.options = { ...o.options };
-    if (o.history && 'events' in o.history) this.options.history = o.history.events;
+    if (this.history && 'events' in this.history) this.options.history = this.history.events;
     validateDetectorOptions(this.pattern, this.options);
     this.holdOff = o.holdOff ?? DEFAULT_HOLD_OFF;
     this.maxKeys = o.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -114,11 +124,46 @@ export class KeyedDetector {
     return this.dropped;
   }
 
-  /** Scores one value of `key` and runs its incident state; undefined when the key is over maxKeys. */
-  update(key: Key, time: number, value: number): KeyedStep | undefined {
+  /**
+   * Scores one value of `key` and runs its incident state; undefined when the key is over maxKeys.
+   * `arrival` is the processing time the value came at (default `time`): silence is judged on it.
+   */
+  update(key: Key, time: number, value: number, arrival?: number): KeyedStep | undefined {
     const s = this.stateOf(key);
     if (!s) return undefined;
-    return this.track(s, time, this.detect(s, time, value));
+    return this.track(s, time, this.detect(s, time, value, arrival));
+  }
+
+  /** Checks every key for silence at processing time `now` (auto); returns the incidents that start. */
+  idle(now: number): Array<{ key: Key; step: KeyedStep }> {
+    const out: Array<{ key: Key; step: KeyedStep }> = [];
+    for (const [key, s] of this.keys) {
+      const d = s.detector?.idle?.(now);
+      if (d) out.push({ key, step: this.track(s, now, d) });
+    }
+    return out;
+  }
+
+  /** The detectors' state as plain data, or undefined when the pattern's detectors cannot snapshot. */
+  snapshot(): KeyedSnapshot | undefined {
+    if (this.pattern !== 'auto') return undefined;
+    const keys: KeyedSnapshot['keys'] = [];
+    for (const [key, s] of this.keys) {
+      if (s.detector?.snapshot) keys.push({ key, state: s.detector.snapshot(), startedAt: s.startedAt, open: s.open });
+    }
+    return { pattern: this.pattern, keys, alerts: this.alertCount };
+  }
+
+  /** Restores a snapshot taken by snapshot() of a detector with the same pattern; other snapshots are ignored. */
+  restore(snap: KeyedSnapshot | undefined): void {
+    if (!snap || snap.pattern !== this.pattern || !Array.isArray(snap.keys)) return;
+    for (const k of snap.keys.slice(0, this.maxKeys)) {
+      if (this.keys.has(k.key)) continue;
+      const s: KeyState = { alert: new AlertState({ holdOff: this.holdOff }), detector: createDetector(this.pattern, this.options, k.state), startedAt: k.startedAt, open: k.open };
+      this.keys.set(k.key, s);
+      if (s.open) this.activeCount++;
+    }
+    if (Number.isInteger(snap.alerts) && snap.alerts > this.alertCount) this.alertCount = snap.alerts;
   }
 
   /** Runs the incident state of `key` on a detection made elsewhere (a closed window); undefined when over maxKeys. */
@@ -133,7 +178,8 @@ export class KeyedDetector {
    * detection (or on a quiet one at `end` when there is none), so incidents span consecutive windows.
    */
   analyseWindow(key: Key, times: readonly number[], values: readonly number[], end: number): KeyedWindowStep {
-    const found = values.length ? analyseWindow(this.pattern, times, values, this.options) : [];
+    // A window holding fewer values than minHistory (part-filled, e.g. right after a deploy) is not judged.
+    const found = values.length && values.length >= (this.options.minHistory ?? 0) ? analyseWindow(this.pattern, times, values, this.options) : [];
     const top = found[0];
     const last = values.length ? values[values.length - 1] : NaN;
     const quiet: Detection = { pattern: this.pattern, score: 0, level: 0, threshold: 1, hot: false, expected: last, direction: 'up', ready: true, details: {} };
@@ -145,7 +191,7 @@ export class KeyedDetector {
   reset(key?: Key): void {
     for (const [k, s] of this.keys) {
       if (key !== undefined && k !== key) continue;
-      if (s.alert.inAlert) this.activeCount--;
+      if (s.alert.inAlert || s.open) this.activeCount--;
       this.keys.delete(k);
     }
   }
@@ -165,8 +211,8 @@ export class KeyedDetector {
     return s;
   }
 
-  private detect(s: KeyState, time: number, value: number): Detection {
-    if (s.detector) return s.detector.update(time, value);
+  private detect(s: KeyState, time: number, value: number, arrival?: number): Detection {
+    if (s.detector) return s.detector.update(time, value, arrival);
     const pending = s.pending!;
     pending.push([time, value]);
     if (pending.length <= RATE_SAMPLE) {
@@ -186,6 +232,22 @@ export class KeyedDetector {
   }
 
   private track(s: KeyState, time: number, d: Detection): KeyedStep {
+    if (d.incident !== undefined) {
+      // The detector decides its incidents itself (auto): count them, keep since from the detector.
+      const transition = d.incident === 'none' ? undefined : d.incident;
+      if (transition === 'start') {
+        s.open = true;
+        s.startedAt = typeof d.details.since === 'number' ? d.details.since : time;
+        this.alertCount++;
+        this.activeCount++;
+      } else if (transition === 'end') {
+        s.open = false;
+        this.activeCount--;
+      }
+      const startedAt = s.startedAt;
+      if (transition === 'end') s.startedAt = undefined;
+      return { detection: d, transition, inAlert: !!s.open, startedAt };
+    }
     // An incident starts on a qualifying value and lasts while the persistent level stays near
     // the threshold; a value that does not qualify can never start one, whatever its level.
     const signal = d.hot ? Math.max(d.score, d.threshold) : Math.min(d.level, d.threshold * 0.999);

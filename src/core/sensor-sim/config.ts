@@ -6,11 +6,18 @@ import { DURATION_FORMS, parseDuration } from '../duration';
 import { ConfigError, describeValue } from '../errors';
 import { FIELD_MODELS, FIELD_NAMES } from './field-models';
 
-/** The kinds of anomaly the simulator can inject. */
-export type AnomalyType = 'spike' | 'shift' | 'stuck' | 'dropout' | 'glitch';
+/**
+ * The kinds of anomaly the simulator can inject: a one-reading spike, a level shift, a stuck
+ * (frozen) value, a dropout (no readings: silence), an error code (glitch), a drift (a ramp away
+ * from the true value) and a variance change (the noise grows several times).
+ */
+export type AnomalyType = 'spike' | 'shift' | 'stuck' | 'dropout' | 'glitch' | 'drift' | 'variance';
 
 /** Every anomaly kind, in dialog order. */
-export const ANOMALY_TYPES: readonly AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout', 'glitch'];
+export const ANOMALY_TYPES: readonly AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout', 'glitch', 'drift', 'variance'];
+
+/** The kinds injected when none are named: the first five, so seeded runs of older flows stay the same. */
+export const DEFAULT_ANOMALY_TYPES: readonly AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout', 'glitch'];
 
 /** Settings after validation; durations in milliseconds. */
 export interface SensorSimConfig {
@@ -94,7 +101,7 @@ export function parseSensorSimConfig(raw: RawSensorSimConfig): SensorSimConfig {
     }
   }
 
-  const anomalies = raw.anomalies === undefined ? [...ANOMALY_TYPES] : (list(raw.anomalies) as AnomalyType[]);
+  const anomalies = raw.anomalies === undefined ? [...DEFAULT_ANOMALY_TYPES] : (list(raw.anomalies) as AnomalyType[]);
   for (const a of anomalies) {
     if (!ANOMALY_TYPES.includes(a)) throw new ConfigError('anomalies', `unknown anomaly "${a}"; allowed: ${ANOMALY_TYPES.join(', ')}`);
   }

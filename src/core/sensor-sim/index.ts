@@ -3,7 +3,7 @@ export { createPrng, seedFrom } from './prng';
 export type { Prng } from './prng';
 export { FIELD_MODELS, FIELD_NAMES } from './field-models';
 export type { FieldModel } from './field-models';
-export { parseSensorSimConfig, ANOMALY_TYPES } from './config';
+export { parseSensorSimConfig, ANOMALY_TYPES, DEFAULT_ANOMALY_TYPES } from './config';
 export type { SensorSimConfig, RawSensorSimConfig, AnomalyType } from './config';
 export { DeliveryQueue } from './delivery-queue';
 export { SensorSimulator } from './simulator';

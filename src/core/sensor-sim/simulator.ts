@@ -18,8 +18,12 @@ export interface SimReading {
   payload: Record<string, number>;
   /** Per-sensor reading number, starting at 1; gaps mean a dropout. */
   seq: number;
-  /** The injected anomaly this reading shows, if any (ground truth for detection). */
-  anomaly?: { type: AnomalyType; field?: string };
+  /**
+   * The injected anomaly this reading shows, if any (ground truth for detection): its kind, the
+   * field it affects, and the sensor's incident number and first event time, so readings of one
+   * incident can be grouped. A dropout shows on no reading: its readings are missing (seq gap).
+   */
+  anomaly?: { type: AnomalyType; field?: string; incident?: number; since?: number };
   /** How long delivery was held back, in ms of processing time (0 = in order). */
   delay: number;
 }
@@ -28,8 +32,12 @@ interface ActiveAnomaly {
   type: AnomalyType;
   field: string;
   remaining: number;
-  /** The level offset of a shift or the frozen value of a stuck sensor. */
+  /** The level offset of a shift, the frozen value of a stuck sensor, the final offset of a drift, the noise factor of a variance change. */
   value: number;
+  /** Readings the anomaly lasts in all (a drift's ramp reaches `value` at the last one). */
+  length: number;
+  incident: number;
+  since: number;
 }
 
 interface SensorState {
@@ -39,6 +47,7 @@ interface SensorState {
   drift: Record<string, number>;
   last: Record<string, number>;
   anomaly?: ActiveAnomaly;
+  incidents: number;
 }
 
 const DAY_MS = 86400000;
@@ -74,7 +83,7 @@ export class SensorSimulator {
         offsets[f] = (this.prng.next() * 2 - 1) * FIELD_MODELS[f].spread;
         drift[f] = 0;
       }
-      return { id, seq: 0, offsets, drift, last: {} };
+      return { id, seq: 0, offsets, drift, last: {}, incidents: 0 };
     });
   }
 
@@ -135,7 +144,7 @@ export class SensorSimulator {
   private read(sensor: SensorState, time: number): SimReading | undefined {
     const { config, prng } = this;
     if (!sensor.anomaly && config.anomalies.length > 0 && config.anomalyRate > 0 && prng.next() < config.anomalyRate) {
-      sensor.anomaly = this.startAnomaly(sensor);
+      sensor.anomaly = { ...this.startAnomaly(sensor), incident: ++sensor.incidents, since: time };
     }
     const anomaly = sensor.anomaly;
     sensor.seq++;
@@ -146,10 +155,14 @@ export class SensorSimulator {
     for (const f of config.fields) {
       const m: FieldModel = FIELD_MODELS[f];
       sensor.drift[f] = sensor.drift[f] * reversion + prng.normal(0, m.driftPerHour * config.drift * step);
-      let v = m.base + sensor.offsets[f] + m.dailyAmplitude * daily + sensor.drift[f] + prng.normal(0, m.noise * config.noise);
+      const noise = prng.normal(0, m.noise * config.noise);
+      let v = m.base + sensor.offsets[f] + m.dailyAmplitude * daily + sensor.drift[f] + noise;
       if (anomaly && anomaly.field === f) {
         if (anomaly.type === 'spike' || anomaly.type === 'shift') v += anomaly.value;
         else if (anomaly.type === 'stuck') v = anomaly.value;
+        // A drift ramps linearly to its full offset; a variance change scales the same noise draw.
+        else if (anomaly.type === 'drift') v += (anomaly.value * (anomaly.length - anomaly.remaining + 1)) / anomaly.length;
+        else if (anomaly.type === 'variance') v += noise * (anomaly.value - 1);
       }
       // A glitch is the sensor's error code, deliberately outside the physical range.
       payload[f] = anomaly?.type === 'glitch' && anomaly.field === f ? anomaly.value : round(Math.min(m.max, Math.max(m.min, v)), m.decimals);
@@ -158,29 +171,38 @@ export class SensorSimulator {
     let reading: SimReading | undefined = { key: sensor.id, time, payload, seq: sensor.seq, delay: 0 };
     if (anomaly) {
       if (anomaly.type === 'dropout') reading = undefined;
-      else reading.anomaly = { type: anomaly.type, field: anomaly.field };
+      else reading.anomaly = { type: anomaly.type, field: anomaly.field, incident: anomaly.incident, since: anomaly.since };
       if (--anomaly.remaining <= 0) sensor.anomaly = undefined;
     }
     return reading;
   }
 
-  private startAnomaly(sensor: SensorState): ActiveAnomaly {
+  private startAnomaly(sensor: SensorState): Omit<ActiveAnomaly, 'incident' | 'since'> {
     const { prng, config } = this;
     const type = config.anomalies[prng.int(0, config.anomalies.length - 1)];
     const field = config.fields[prng.int(0, config.fields.length - 1)];
     const m = FIELD_MODELS[field];
     const sign = prng.next() < 0.5 ? -1 : 1;
-    switch (type) {
-      case 'spike':
-        return { type, field, remaining: 1, value: sign * m.spike * (0.8 + 0.4 * prng.next()) };
-      case 'shift':
-        return { type, field, remaining: prng.int(60, 300), value: sign * m.shift * (0.8 + 0.4 * prng.next()) };
-      case 'stuck':
-        return { type, field, remaining: prng.int(20, 120), value: sensor.last[field] ?? round(m.base + sensor.offsets[field], m.decimals) };
-      case 'dropout':
-        return { type, field, remaining: prng.int(10, 60), value: 0 };
-      case 'glitch':
-        return { type, field, remaining: 1, value: m.glitches[prng.int(0, m.glitches.length - 1)] };
-    }
+    const a = ((): { remaining: number; value: number } => {
+      switch (type) {
+        case 'spike':
+          return { remaining: 1, value: sign * m.spike * (0.8 + 0.4 * prng.next()) };
+        case 'shift':
+          return { remaining: prng.int(60, 300), value: sign * m.shift * (0.8 + 0.4 * prng.next()) };
+        case 'stuck':
+          return { remaining: prng.int(20, 120), value: sensor.last[field] ?? round(m.base + sensor.offsets[field], m.decimals) };
+        case 'dropout':
+          return { remaining: prng.int(10, 60), value: 0 };
+        case 'glitch':
+          return { remaining: 1, value: m.glitches[prng.int(0, m.glitches.length - 1)] };
+        case 'drift':
+          // A ramp to the size of a level shift, over one to five minutes of readings.
+          return { remaining: prng.int(60, 300), value: sign * m.shift * (0.8 + 0.4 * prng.next()) };
+        case 'variance':
+          // The noise grows three- to five-fold: a loose connector, a failing bearing.
+          return { remaining: prng.int(60, 300), value: 3 + 2 * prng.next() };
+      }
+    })();
+    return { type, field, ...a, length: a.remaining };
   }
 }

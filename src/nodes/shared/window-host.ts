@@ -47,6 +47,8 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   statusText?(): string;
   /** How often a dirty state is saved to the store, ms (default 10 s). */
   saveEveryMs?: number;
+  /** State of the node's own beside the windows (a detector's history), saved and restored with them. */
+  extraState?: { snapshot(): unknown; restore(saved: unknown): void };
 }
 
 interface QueuedInput {
@@ -238,7 +240,7 @@ export class WindowHost<IN, ACC, OUT> {
     const queued = this.queue;
     this.queue = [];
     for (const q of queued) q.done();
-    if (this.store && this.driven && !removed && this.ready) {
+    if (this.store && (this.driven || this.opts.extraState) && !removed && this.ready) {
       this.save(() => done());
     } else {
       done();
@@ -404,7 +406,7 @@ export class WindowHost<IN, ACC, OUT> {
   };
 
   private restore(): void {
-    if (!this.store || !this.driven) {
+    if (!this.store || (!this.driven && !this.opts.extraState)) {
       this.ready = true;
       return;
     }
@@ -439,7 +441,9 @@ export class WindowHost<IN, ACC, OUT> {
       return;
     }
     try {
-      this.driven!.restore((saved as { operator: unknown }).operator);
+      if (this.driven) this.driven.restore((saved as { operator: unknown }).operator);
+      const extra = (saved as { extra?: unknown }).extra;
+      if (this.opts.extraState && extra !== undefined) this.opts.extraState.restore(extra);
     } catch (e) {
       const why = toError(e).message;
       // Expected after the window settings were edited and deployed: worth a line, not a warning.
@@ -452,7 +456,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.dirty = false;
     let snapshot: unknown;
     try {
-      snapshot = { v: SNAPSHOT_VERSION, operator: this.driven!.snapshot() };
+      snapshot = { v: SNAPSHOT_VERSION, operator: this.driven?.snapshot(), extra: this.opts.extraState?.snapshot() };
     } catch (err) {
       this.node.warn(`could not snapshot windows: ${toError(err).message}`);
       cb?.();

@@ -1,0 +1,651 @@
+/**
+ * The default "anything odd" detector for one sensor: spikes and dips, level shifts, drifts,
+ * stuck values, changes of spread and silence, each found by its own small test on one robust
+ * model of the stream, and reported as incidents — one alert when an incident is sure, with its
+ * kind and when it began, and one "ended" when it is over.
+ *
+ * The model is a local level and trend with a daily profile (Holt–Winters, additive season of 96
+ * time-of-day bins, learned at the same pace per day whatever the reading rate) whose updates are
+ * clipped at 3 σ, and a scale σ (mean absolute one-step error × √(π/2)) clipped the same way, so a
+ * single wild reading barely moves either: the reference is what the sensor normally does, and it
+ * follows daily cycles and slow wander. While an incident or a candidate is open the model is
+ * frozen (the season still applies): anomalous readings never become normal.
+ *
+ * The tests, each against the same budget of false alerts:
+ *  - spike/dip: one reading beyond z* of the reference, confirmed when the next one is back
+ *    (delay one reading); still off for three readings in a row, it is a level shift instead;
+ *  - shift: a two-sided CUSUM on the clipped z (slack 0.5 σ, z first scaled by the errors' lag-one
+ *    autocorrelation so a wandering sensor is judged by its long-run spread), for shifts too small
+ *    to pass z* on one reading; a run that grows rather than jumps is called a drift;
+ *  - drift: the model's level against a slow level (EWMA over ~100 readings): a ramp keeps them
+ *    apart by slope/α; alerts when the distance is far beyond its own spread over the last days
+ *    and at least 3 σ;
+ *  - stuck: a run of identical readings longer than the stream's own rate of repeats allows
+ *    (quantised sensors repeat often; the run needed grows with that rate);
+ *  - variance: the short-run mean absolute step between readings against its long-run mean, on a
+ *    log scale (steps, not levels, so a shift or a cycle does not look like noise);
+ *  - silence: no reading for SILENCE_INTERVALS typical intervals, judged by the caller's clock
+ *    (processing time), since a quiet key sends nothing to test.
+ *
+ * Calibration: the user sets the false alerts they accept per sensor per week (default 1). With
+ * the key's observed interval that is a probability per reading, split over the five value
+ * tests; each test's limit is the normal quantile of its share (the CUSUM limit from Siegmund's
+ * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
+ * normal. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
+ * so the limit sits at 0.5, and reported only where it rises above its recent peak: one number per
+ * onset, so a benchmark ranks incidents, not their lengths. Each of the key's last 32 onsets that
+ * was at least as strong halves it: what a stream does every day ranks below what it never did.
+ */
+import { Direction } from './anomaly';
+import { normalLogTail, normalQuantileAbove } from './normal';
+
+/** What kind of incident was found. */
+export type IncidentKind = 'spike' | 'dip' | 'shift' | 'drift' | 'stuck' | 'variance' | 'silence';
+
+/** Every incident kind, for help texts and benchmarks. */
+export const INCIDENT_KINDS: readonly IncidentKind[] = ['spike', 'dip', 'shift', 'drift', 'stuck', 'variance', 'silence'];
+
+/** Settings of the incident detector; every one has a default. */
+export interface IncidentOptions {
+  /** False alerts accepted per sensor per week at the observed rate (default 1). */
+  falseAlertsPerWeek?: number;
+  /** Which level deviations count (spike/dip, shift, drift); stuck, variance and silence always do. */
+  direction?: Direction;
+  /** Readings before any test (default 30). */
+  minHistory?: number;
+}
+
+/** An incident: what, since when, how far off. */
+export interface Incident {
+  kind: IncidentKind;
+  /** Event time of the incident's first reading (for silence: when the first missing reading was due). */
+  since: number;
+  /** The reading that shows it best (the spike itself; for a shift the latest reading). */
+  value: number;
+  expected: number;
+  /** value − expected, in the value's units. */
+  deviation: number;
+  /** The stream's robust σ (typical one-reading error), in the value's units. */
+  sigma: number;
+  direction: 'up' | 'down';
+  /** The test statistic as a multiple of its limit (≥ 1 at the alert). */
+  strength: number;
+  /** low (< 2× the limit), medium (< 5×) or high. */
+  severity: 'low' | 'medium' | 'high';
+  /** Readings (or, for silence, missing readings) the incident lasted until it was sure. */
+  readings: number;
+}
+
+/** What one reading (or a silence check) did. */
+export interface IncidentStep {
+  /** 0..1, the limit at 0.5; non-zero only where the evidence rises (see the file comment). */
+  score: number;
+  /** 0..1, the same without onset suppression: how odd the stream looks now. */
+  level: number;
+  ready: boolean;
+  expected: number;
+  sigma: number;
+  transition: 'start' | 'end' | undefined;
+  /** The open incident (or the one that just ended). */
+  incident: Incident | undefined;
+}
+
+/** Default false alerts per sensor per week. */
+export const DEFAULT_FALSE_ALERTS_PER_WEEK = 1;
+
+const WEEK_MS = 7 * 86400000;
+// Five value tests share the budget: spike, CUSUM (two sides as one), stuck, variance, and the
+// spike-to-shift promotion is part of the spike test.
+const TESTS = 4;
+// Real noise is heavier-tailed than the normal: limits are the normal quantile times this.
+const HEAVY_TAIL = 1.25;
+const LEVEL_ALPHA = 0.1;
+const TREND_BETA = 0.1;
+const SCALE_ALPHA = 0.02;
+const CLIP = 3;
+const CUSUM_SLACK = 0.5;
+// One reading moves a CUSUM by at most this: a wild reading is the spike test's business.
+const CUSUM_CLIP = 4;
+const SHIFT_CONFIRM = 3;
+// A spike candidate is "back" when the next reading is within this many σ of the reference.
+const BACK = 3;
+const SHORT_ALPHA = 1 / 20;
+const LONG_ALPHA = 1 / 1000;
+// Spread of log(short/long mean absolute step) per 1/√(effective samples): the half-normal's
+// coefficient of variation (0.76) with room for neighbouring steps sharing a reading.
+const VAR_CV = 1.0;
+const REPEAT_MEMORY = 1 / 2000;
+const SILENCE_INTERVALS = 5;
+// Readings after which a lasting shift or drift is the new normal: the incident ends and the
+// model starts again from the current level.
+const ACCEPT_AFTER = 720;
+const ONSET_DECAY = Math.exp(-1 / 100);
+const ONSET_MARGIN = 0.05;
+const INTERVAL_ALPHA = 0.05;
+const LEVEL_SCALE = 3;
+const SEASON_BINS = 96;
+const SEASON_BIN_MS = 86400000 / SEASON_BINS;
+const SEASON_GAMMA = 0.3;
+const ONSETS = 32;
+const RHO_ALPHA = 1 / 500;
+const SLOW_ALPHA = 1 / 100;
+const DRIFT_MEMORY_MS = 2 * 86400000;
+// The drift test waits for this many times minHistory: the slow level and the spread of its
+// distance need far more readings than a spike test.
+const DRIFT_HISTORY = 10;
+const CUSUM_HISTORY = 4;
+// A spike under MODEST× its limit (in log tail probability) waits CALM readings for a calm neighbourhood.
+const MODEST = 3;
+const CALM = 5;
+const DRIFT_MIN = 3;
+// A shift or drift is over once the readings are back within this many σ (or 40 % of its largest distance).
+const END_SIGMA = 1.5;
+
+/** The detector's whole state as plain numbers, for snapshots. */
+export interface IncidentState {
+  n: number;
+  prev: number;
+  prevTime: number;
+  arrival: number;
+  interval: number;
+  level: number;
+  trend: number;
+  scale: number;
+  eq: number;
+  all: number;
+  run: number;
+  runSince: number;
+  up: number;
+  down: number;
+  upSince: number;
+  downSince: number;
+  upFirst: number;
+  downFirst: number;
+  upLen: number;
+  downLen: number;
+  /** Running means of z·z₋₁ and z² (clipped z): the lag-one autocorrelation of the errors. */
+  zz: number;
+  z2: number;
+  prevZ: number;
+  /** Daily profile: the level's offset per SEASON_BINS-th of a day (Holt–Winters' additive season). */
+  season: number[];
+  /** The deseasonalised level an open shift or drift is measured from. */
+  ref: number;
+  /** Levels of the last ONSETS onsets. */
+  onsets: number[];
+  /** Slow level, its distance from the model's level, and that distance's running mean square. */
+  slow: number;
+  d2: number;
+  driftSince: number;
+  shortStep: number;
+  longStep: number;
+  varSince: number;
+  peak: number;
+  cand: { time: number; value: number; expected: number; count: number; calm: number } | null;
+  open: Incident | null;
+  openReadings: number;
+  fast: number;
+  maxDev: number;
+}
+
+/** Streaming incident detector for one key (see the file comment). */
+export class IncidentDetector {
+  readonly falseAlertsPerWeek: number;
+  private readonly direction: Direction;
+  private readonly minHistory: number;
+  private s: IncidentState;
+  // Limits for the interval they were computed at.
+  private limitsFor = NaN;
+  private zSpike = 0;
+  private cusumLimit = 0;
+  private zVar = 0;
+  private logBudget = 0;
+
+  constructor(options: IncidentOptions = {}, state?: IncidentState) {
+    this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
+    this.direction = options.direction ?? 'both';
+    this.minHistory = Math.max(3, options.minHistory ?? 30);
+    this.s = state && isIncidentState(state) ? revive(state) : {
+      n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, all: 0, run: 0, runSince: 0,
+      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), ref: 0, shortStep: 0, longStep: 0, varSince: 0,
+      peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0,
+    };
+  }
+
+  /** A copy of the state, to restore the detector elsewhere with `new IncidentDetector(options, state)`. */
+  snapshot(): IncidentState {
+    const s = this.s;
+    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season] };
+  }
+
+  /** The typical interval between readings in ms (NaN before two readings). */
+  get interval(): number {
+    return this.s.interval;
+  }
+
+  /** The open incident, if any. */
+  get incident(): Incident | undefined {
+    return this.s.open ?? undefined;
+  }
+
+  /** Tests one reading at event time `time`; `arrival` (default `time`) is when it came, for silence. */
+  update(time: number, value: number, arrival = time): IncidentStep {
+    const s = this.s;
+    let ended: Incident | undefined;
+    if (s.n > 0) {
+      const gap = time - s.prevTime;
+      if (gap > 0) s.interval = Number.isNaN(s.interval) ? gap : s.interval + INTERVAL_ALPHA * (Math.min(gap, 3 * s.interval) - s.interval);
+    }
+    s.arrival = arrival;
+    if (s.open?.kind === 'silence') {
+      // The first reading after a silence ends it and starts the level afresh; it is not news itself.
+      ended = this.close();
+      this.anchor(value);
+      s.n++;
+      this.remember(time, value);
+      return this.result(0, 0, s.n > this.minHistory, value, 'end', ended);
+    }
+    if (s.n < 2) {
+      if (s.n === 0) this.anchor(value);
+      else s.trend = 0;
+      s.n++;
+      this.remember(time, value);
+      return this.result(0, 0, false, value, undefined, undefined);
+    }
+    this.refreshLimits();
+    const bin = seasonBin(time);
+    const season = s.season[bin];
+    const pred = (s.open || s.cand ? s.level : s.level + s.trend) + season;
+    // Floored by the typical step between readings (≈ 1.6 σ for plain noise): σ can never fall far
+    // below what the readings themselves move, so readings far off are always learned from again.
+    const sigma = Math.max(s.scale, 0.3 * s.longStep, 1e-9 * Math.abs(pred), 1e-12);
+    const e = value - pred;
+    const z = e / sigma;
+    const same = value === s.prev;
+    if (same) {
+      if (s.run === 0) s.runSince = s.prevTime;
+      s.run++;
+    } else {
+      s.run = 0;
+    }
+    const step = Math.abs(value - s.prev);
+    const ready = s.n >= this.minHistory;
+    // Mean absolute step, short and long run, clipped so one jump does not look like a noisy spell.
+    let varRatio = 0;
+    if (!s.open) {
+      if (s.longStep > 0) {
+        s.shortStep += SHORT_ALPHA * (Math.min(step, 5 * s.longStep) - s.shortStep);
+        varRatio = this.varianceNow() * this.zVar;
+        if (Math.abs(varRatio) < this.zVar / 3) s.varSince = time;
+      } else if (step > 0) {
+        s.longStep = step;
+        s.shortStep = step;
+      }
+    }
+
+    if (s.open) {
+      const done = this.stillOpen(time, value, pred, sigma, same, step);
+      s.n++;
+      this.remember(time, value);
+      if (done) return this.result(0, 0, ready, pred, 'end', done);
+      return this.result(0, this.levelOf(this.strengthNow(z)), ready, pred, undefined, s.open);
+    }
+
+    let start: Incident | undefined;
+    let strength = 0;
+    // Spike candidate: confirm (back to normal), promote (still off) or keep waiting.
+    if (s.cand) {
+      const c = s.cand;
+      const zc = (value - c.expected) / sigma;
+      const cz = (c.value - c.expected) / sigma;
+      const st = this.tailRatio(Math.abs(cz), this.zSpike);
+      const off = Math.abs(zc) >= BACK;
+      if (c.calm > 0) {
+        // A modest spike waits for calm neighbours: another reading off means a noisy spell.
+        if (off) {
+          s.cand = null;
+          start = this.incidentOf('variance', c.time, value, c.expected, sigma, Math.max(1, this.varianceNow()), c.count + c.calm);
+          start.direction = 'up';
+        } else if (++c.calm > CALM) {
+          s.cand = null;
+          if (this.allows(cz > 0 ? 'up' : 'down')) start = this.incidentOf(cz > 0 ? 'spike' : 'dip', c.time, c.value, c.expected, sigma, st, 1);
+        }
+      } else if (!off || Math.sign(zc) !== Math.sign(cz)) {
+        if (st >= MODEST) {
+          s.cand = null;
+          if (this.allows(cz > 0 ? 'up' : 'down')) start = this.incidentOf(cz > 0 ? 'spike' : 'dip', c.time, c.value, c.expected, sigma, st, 1);
+        } else if (off) {
+          // Far off on the other side right after: the spread grew, not one reading.
+          s.cand = null;
+          start = this.incidentOf('variance', c.time, value, c.expected, sigma, Math.max(1, this.varianceNow()), 2);
+          start.direction = 'up';
+        } else {
+          c.calm = 1;
+        }
+      } else if (++c.count >= SHIFT_CONFIRM) {
+        s.cand = null;
+        if (this.allows(zc > 0 ? 'up' : 'down')) start = this.incidentOf('shift', c.time, value, c.expected, sigma, this.tailRatio(Math.abs(zc), this.zSpike), c.count);
+        else this.anchor(value);
+      }
+      if (!start && s.cand) {
+        s.n++;
+        this.remember(time, value);
+        return this.result(0, this.levelOf(this.tailRatio(Math.abs(zc), this.zSpike)), ready, c.expected, undefined, undefined);
+      }
+    }
+    if (!start && ready && Math.abs(z) >= this.zSpike) {
+      s.cand = { time, value, expected: pred, count: 1, calm: 0 };
+      strength = this.tailRatio(Math.abs(z), this.zSpike);
+      s.n++;
+      this.remember(time, value);
+      return this.result(this.levelOf(strength), this.levelOf(strength), ready, pred, undefined, undefined);
+    }
+
+    // CUSUM on the clipped z, both sides. Its limit holds for independent errors; a sensor that
+    // wanders leaves errors that follow each other, so z is first scaled to the long-run spread
+    // of their sum (AR(1): variance × (1+ρ)/(1−ρ)).
+    const rho = Math.max(0, Math.min(0.95, s.zz / s.z2));
+    const zl = z * Math.sqrt((1 - rho) / (1 + rho));
+    const zc = zl > CUSUM_CLIP ? CUSUM_CLIP : zl < -CUSUM_CLIP ? -CUSUM_CLIP : zl;
+    if (s.up === 0) {
+      s.upSince = time;
+      s.upFirst = 0;
+      s.upLen = 0;
+    }
+    s.up = Math.max(0, s.up + zc - CUSUM_SLACK);
+    if (s.up > 0 && ++s.upLen <= 3) s.upFirst += zc;
+    if (s.down === 0) {
+      s.downSince = time;
+      s.downFirst = 0;
+      s.downLen = 0;
+    }
+    s.down = Math.max(0, s.down - zc - CUSUM_SLACK);
+    if (s.down > 0 && ++s.downLen <= 3) s.downFirst -= zc;
+
+    // Stuck: the run of repeats against the stream's own repeat rate.
+    const repeat = (s.eq + 0.5) / (s.all + 1);
+    const stuckStrength = s.run > 0 ? (s.run * Math.log(Math.min(repeat, 0.95))) / this.logBudget : 0;
+
+    // Drift: the model's level against a slow level. Its trend follows a ramp, so the errors stay
+    // small; the slow level lags a ramp by slope/α, far more than noise, wander or a cycle make it.
+    const gap = s.level - s.slow;
+    const zDrift = s.d2 > 0 ? Math.abs(gap) / Math.sqrt(s.d2) : 0;
+    if (zDrift < 2) s.driftSince = time;
+    // A drift must also be material: at least DRIFT_MIN σ of one reading's noise away.
+    const drift = Math.abs(gap) >= DRIFT_MIN * sigma ? zDrift / this.zSpike : Math.min(zDrift / this.zSpike, 0.99);
+    const cusum = Math.max(s.up, s.down) / this.cusumLimit;
+    const variance = Math.abs(varRatio) / this.zVar;
+    strength = Math.max(cusum, stuckStrength, variance, drift, this.tailRatio(Math.abs(z), this.zSpike));
+    if (!start && ready) {
+      if (stuckStrength >= 1) {
+        start = this.incidentOf('stuck', s.runSince, value, pred, sigma, stuckStrength, s.run + 1);
+      } else if (cusum >= 1 && s.n >= CUSUM_HISTORY * this.minHistory) {
+        const upward = s.up >= s.down;
+        const first = upward ? s.upFirst / Math.min(3, s.upLen) : s.downFirst / Math.min(3, s.downLen);
+        // Abrupt: the first readings were already about as far off as the limit asks on average.
+        const kind = first >= 0.6 * Math.min(CUSUM_CLIP, Math.abs(z)) ? 'shift' : 'drift';
+        if (this.allows(upward ? 'up' : 'down')) {
+          start = this.incidentOf(kind, upward ? s.upSince : s.downSince, value, pred, sigma, cusum, upward ? s.upLen : s.downLen);
+        } else {
+          s.up = s.down = 0;
+        }
+      } else if (drift >= 1 && s.n >= DRIFT_HISTORY * this.minHistory) {
+        if (this.allows(gap > 0 ? 'up' : 'down')) start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, drift, Math.round((time - s.driftSince) / (s.interval || 1)));
+        else s.slow = s.level;
+      } else if (variance >= 1 && s.run === 0) {
+        start = this.incidentOf('variance', s.varSince, value, pred, sigma, variance, 0);
+        start.direction = varRatio > 0 ? 'up' : 'down';
+      }
+    }
+    if (start) {
+      s.ref = start.kind === 'drift' ? s.slow : s.level;
+      s.open = start;
+      s.openReadings = 0;
+      s.fast = value - season;
+      s.maxDev = Math.abs(start.deviation);
+      s.cand = null;
+    } else if (!s.cand) {
+      this.learn(e, sigma, same, step, bin);
+    }
+    s.n++;
+    this.remember(time, value);
+    const level = this.levelOf(strength);
+    return this.result(start ? Math.max(level, 0.5) : level, level, ready, pred, start ? 'start' : undefined, start);
+  }
+
+  /**
+   * Checks for silence at processing time `now`: opens a silence incident when the key has sent
+   * nothing for SILENCE_INTERVALS typical intervals. Returns the step when one starts.
+   */
+  idle(now: number): IncidentStep | undefined {
+    const s = this.s;
+    if (s.open?.kind === 'silence' || s.n < this.minHistory || !(s.interval > 0)) return undefined;
+    const missing = Math.floor((now - s.arrival) / s.interval);
+    if (missing < SILENCE_INTERVALS) return undefined;
+    // Silence outranks whatever was open: end that first, the silence starts at the next check.
+    if (s.open) return this.result(0, 0, true, s.prev, 'end', this.close());
+    s.cand = null;
+    const inc = this.incidentOf('silence', s.prevTime + s.interval, s.prev, s.prev, s.scale, missing / SILENCE_INTERVALS, missing);
+    inc.deviation = 0;
+    s.open = inc;
+    s.openReadings = 0;
+    return this.result(0.5, 0.5, true, s.prev, 'start', inc);
+  }
+
+  /** Ends or keeps the open incident with this reading; returns the incident when it ends. */
+  private stillOpen(time: number, value: number, pred: number, sigma: number, same: boolean, step: number): Incident | undefined {
+    const s = this.s;
+    const inc = s.open!;
+    s.openReadings++;
+    s.fast += 0.2 * (value - s.season[seasonBin(time)] - s.fast);
+    let over = false;
+    switch (inc.kind) {
+      case 'spike':
+      case 'dip':
+        over = true;
+        break;
+      case 'stuck':
+        over = !same;
+        break;
+      case 'shift':
+      case 'drift': {
+        // Against the level from before the incident, which the frozen model no longer tracks.
+        const dev = Math.abs(s.fast - s.ref);
+        s.maxDev = Math.max(s.maxDev, dev);
+        over = dev < Math.max(END_SIGMA * sigma, 0.4 * s.maxDev) || s.openReadings >= ACCEPT_AFTER;
+        break;
+      }
+      case 'variance': {
+        s.shortStep += SHORT_ALPHA * (Math.min(step, 5 * s.longStep) - s.shortStep);
+        over = Math.abs(this.varianceNow()) < 1 / 3 || s.openReadings >= ACCEPT_AFTER;
+        break;
+      }
+      default:
+        break;
+    }
+    if (!over) return undefined;
+    const done = this.close();
+    // Start again from here: the reading that ends an incident is not news itself.
+    if (inc.kind !== 'spike' && inc.kind !== 'dip') this.anchor(value);
+    else this.learn(value - pred, sigma, same, step, seasonBin(time));
+    void time;
+    return done;
+  }
+
+  /** The variance test's statistic as a fraction of its limit, signed by direction. */
+  private varianceNow(): number {
+    const s = this.s;
+    if (!(s.longStep > 0)) return 0;
+    return Math.log(Math.max(s.shortStep, 1e-12) / s.longStep) / (VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA))) / this.zVar;
+  }
+
+  private close(): Incident | undefined {
+    const s = this.s;
+    const inc = s.open ?? undefined;
+    s.open = null;
+    s.up = s.down = 0;
+    return inc;
+  }
+
+  /** Restarts the level at `value`, keeping the learned scale and repeat rate. */
+  private anchor(value: number): void {
+    const s = this.s;
+    s.level = value;
+    s.slow = value;
+    s.trend = 0;
+    s.up = s.down = 0;
+    s.cand = null;
+    s.shortStep = s.longStep;
+    s.peak = 0;
+  }
+
+  private learn(e: number, sigma: number, same: boolean, step: number, bin: number): void {
+    const s = this.s;
+    const warm = s.n < this.minHistory;
+    const z = Math.max(-CLIP, Math.min(CLIP, e / sigma));
+    const ra = warm ? Math.max(RHO_ALPHA, 1 / s.n) : RHO_ALPHA;
+    s.zz += ra * (z * s.prevZ - s.zz);
+    s.z2 += ra * (z * z - s.z2);
+    s.prevZ = z;
+    const ce = e > CLIP * sigma ? CLIP * sigma : e < -CLIP * sigma ? -CLIP * sigma : e;
+    // Faster while warming up, so the first readings are not judged by a guess.
+    const a = warm ? Math.max(LEVEL_ALPHA, 1 / s.n) : LEVEL_ALPHA;
+    s.level += s.trend + a * ce;
+    s.trend += a * TREND_BETA * ce;
+    // The daily profile learns a bin's share of the error, scaled so a bin learns as much per day
+    // whatever the rate (one reading per bin or 900).
+    if (!warm) s.season[bin] += Math.min(0.5, (SEASON_GAMMA * (s.interval || 1000)) / SEASON_BIN_MS) * ce;
+    if (s.n <= 2) s.slow = s.level;
+    s.slow += (warm ? Math.max(SLOW_ALPHA, 1 / s.n) : SLOW_ALPHA) * (s.level - s.slow);
+    const g = s.level - s.slow;
+    // Clipped at 3× the typical distance, so a drift that has not yet alerted does not teach that drifts are normal.
+    // Over days, not readings: a daily cycle's steepest hours must be in what counts as normal.
+    const dm = Math.max(1 / s.n, Math.min(1 / 2000, (s.interval || 1000) / DRIFT_MEMORY_MS));
+    s.d2 += dm * (Math.min(g * g, s.n > this.minHistory ? 9 * s.d2 : Infinity) - s.d2);
+    // A repeated reading says nothing about the noise: a sensor stuck while warming up would
+    // otherwise shrink σ to nothing, and every later reading would look like a spike.
+    if (!same) {
+      const absE = Math.min(Math.abs(e), s.scale > 0 ? 4 * s.scale / 1.2533 : Math.abs(e));
+      const sa = warm ? Math.max(SCALE_ALPHA, 1 / s.n) : SCALE_ALPHA;
+      s.scale += sa * (1.2533 * absE - s.scale);
+    }
+    const m = 1 - REPEAT_MEMORY;
+    s.eq = s.eq * m + (same ? 1 : 0);
+    s.all = s.all * m + 1;
+    if (!same && s.longStep > 0) {
+      const la = warm ? Math.max(LONG_ALPHA, 1 / s.n) : LONG_ALPHA;
+      s.longStep += la * (Math.min(step, 5 * s.longStep) - s.longStep);
+    }
+  }
+
+  private remember(time: number, value: number): void {
+    this.s.prev = value;
+    this.s.prevTime = time;
+  }
+
+  private refreshLimits(): void {
+    const interval = this.s.interval > 0 ? this.s.interval : 1000;
+    if (Math.abs(interval - this.limitsFor) <= 0.1 * this.limitsFor) return;
+    this.limitsFor = interval;
+    const perReading = Math.min(0.01, (this.falseAlertsPerWeek * interval) / WEEK_MS);
+    const p = perReading / TESTS;
+    this.logBudget = Math.log(p);
+    this.zSpike = HEAVY_TAIL * normalQuantileAbove(p / 2);
+    this.zVar = HEAVY_TAIL * normalQuantileAbove(p / 2);
+    // Siegmund: ARL ≈ e^{2k(h+1.166)} / (2k²) for slack k; solve for h at ARL = 2/p (two sides).
+    const k = CUSUM_SLACK;
+    this.cusumLimit = HEAVY_TAIL * (Math.log((2 / p) * 2 * k * k) / (2 * k) - 1.166);
+  }
+
+  /** How far past the spike limit |z| is, in log tail probability: 1 at the limit. */
+  private tailRatio(absZ: number, limit: number): number {
+    return absZ <= 0 ? 0 : normalLogTail(absZ / HEAVY_TAIL) / normalLogTail(limit / HEAVY_TAIL);
+  }
+
+  private strengthNow(z: number): number {
+    return this.tailRatio(Math.abs(z), this.zSpike);
+  }
+
+  private levelOf(strength: number): number {
+    // Squashed on a log scale above the limit, so a 100-fold and a 10,000-fold excess still rank apart.
+    if (!(strength > 0)) return 0;
+    return strength <= 1 ? strength / 2 : Math.min(0.999999, 0.5 + 0.5 * (Math.log(strength) / (Math.log(strength) + LEVEL_SCALE)));
+  }
+
+  private allows(d: 'up' | 'down'): boolean {
+    return this.direction === 'both' || this.direction === d;
+  }
+
+  private incidentOf(kind: IncidentKind, since: number, value: number, expected: number, sigma: number, strength: number, readings: number): Incident {
+    const deviation = value - expected;
+    return {
+      kind, since, value, expected, deviation, sigma, direction: deviation >= 0 ? 'up' : 'down', strength,
+      severity: strength < 2 ? 'low' : strength < 5 ? 'medium' : 'high', readings,
+    };
+  }
+
+  private result(score: number, level: number, ready: boolean, expected: number, transition: 'start' | 'end' | undefined, incident: Incident | undefined): IncidentStep {
+    const s = this.s;
+    // Onset only: a score counts where it rises above the decaying memory of the last one.
+    let out = 0;
+    if (transition === 'start' ? s.peak < 0.5 : score > s.peak + ONSET_MARGIN) out = score;
+    s.peak = Math.max(s.peak * ONSET_DECAY, out);
+    if (out > 0) {
+      // Rarity for this key: each of the last ONSETS onsets that was at least as strong halves
+      // the score, so a stream whose every day holds such onsets ranks them low.
+      let ge = 0;
+      for (let i = 0; i < s.onsets.length; i++) if (s.onsets[i] >= out) ge++;
+      if (s.onsets.length >= ONSETS) s.onsets.shift();
+      s.onsets.push(out);
+      out *= 0.5 ** ge;
+    }
+    return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
+  }
+}
+
+/** Whether saved data has the state's shape (a snapshot from another version or a corrupt store is not used). */
+function isIncidentState(x: unknown): x is IncidentState {
+  const o = x as Partial<IncidentState> | null;
+  return !!o && typeof o === 'object' && typeof o.n === 'number' && Number.isFinite(o.n) && typeof o.level === 'number' &&
+    Array.isArray(o.season) && o.season.length === SEASON_BINS && o.season.every((v) => typeof v === 'number') && Array.isArray(o.onsets);
+}
+
+/** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
+function revive(state: IncidentState): IncidentState {
+  const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+  return {
+    ...state, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
+    cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
+  };
+}
+
+/** The daily-profile bin of an event time (UTC). */
+function seasonBin(time: number): number {
+  const b = Math.floor((((time % 86400000) + 86400000) % 86400000) / SEASON_BIN_MS);
+  return b >= SEASON_BINS ? SEASON_BINS - 1 : b;
+}
+
+/** A sentence for an operator: what happened, since when, how far from normal. */
+export function describeIncident(inc: Incident): string {
+  // Two significant digits of σ decide the decimals: 1013.27 ± 0.25 hPa, 520 ± 6 ppm.
+  const decimals = inc.sigma > 0 ? Math.max(0, Math.min(6, 1 - Math.floor(Math.log10(inc.sigma)))) : 2;
+  const f = (x: number): string => x.toFixed(decimals);
+  const sig = inc.sigma > 0 ? Math.abs(inc.deviation) / inc.sigma : 0;
+  const dev = `${inc.deviation >= 0 ? '+' : '−'}${f(Math.abs(inc.deviation))} (${sig.toFixed(1)} σ)`;
+  switch (inc.kind) {
+    case 'spike':
+      return `spike: one reading of ${f(inc.value)} where ${f(inc.expected)} ± ${f(inc.sigma)} was expected, ${dev}`;
+    case 'dip':
+      return `dip: one reading of ${f(inc.value)} where ${f(inc.expected)} ± ${f(inc.sigma)} was expected, ${dev}`;
+    case 'shift':
+      return `level shift ${inc.direction}: readings stay near ${f(inc.value)} instead of ${f(inc.expected)} ± ${f(inc.sigma)}, ${dev}`;
+    case 'drift':
+      return `drift ${inc.direction}: readings move steadily away from ${f(inc.expected)} ± ${f(inc.sigma)}, now ${f(inc.value)}, ${dev}`;
+    case 'stuck':
+      return `stuck: the same reading ${f(inc.value)} ${inc.readings} times in a row, more than this sensor's noise allows`;
+    case 'variance':
+      return `${inc.direction === 'up' ? 'noisier' : 'quieter'} than usual: readings scatter ${inc.direction === 'up' ? 'far more' : 'far less'} from one to the next than the typical ${f(inc.sigma)}`;
+    case 'silence':
+      return `silence: no reading for ${inc.readings} typical intervals; last reading ${f(inc.value)}`;
+  }
+}

@@ -1,0 +1,61 @@
+import { strict as assert } from 'assert';
+import { IncidentDetector, IncidentState, describeIncident, normalLogTail, normalQuantileAbove, normalTail } from '../../src/core/detectors';
+import { seededGaussian as gaussian } from '../support/seeded-random';
+
+const SECOND = 1000;
+
+function stream(n: number, seed: number): number[] {
+  const g = gaussian(seed);
+  return Array.from({ length: n }, (_, i) => 20 + 0.2 * g() + (i >= 900 && i < 1000 ? 5 : 0) + (i === 1300 ? -9 : 0));
+}
+
+describe('incident detector', () => {
+  it('a snapshot taken mid-stream, through JSON, continues exactly as the uninterrupted detector', () => {
+    const xs = stream(1500, 1);
+    const straight = new IncidentDetector();
+    const all = xs.map((v, i) => straight.update(i * SECOND, v));
+    const first = new IncidentDetector();
+    for (let i = 0; i < 950; i++) first.update(i * SECOND, xs[i]);
+    const saved = JSON.parse(JSON.stringify(first.snapshot())) as IncidentState;
+    const resumed = new IncidentDetector({}, saved);
+    for (let i = 950; i < xs.length; i++) assert.deepEqual(resumed.update(i * SECOND, xs[i]), all[i], `reading ${i}`);
+    assert.deepEqual(all.filter((s) => s.transition === 'start').map((s) => s.incident!.kind), ['shift', 'dip']);
+  });
+
+  it('a snapshot of another shape is not used: the detector starts afresh', () => {
+    const d = new IncidentDetector({}, { n: 5, level: 1, season: [1, 2] } as unknown as IncidentState);
+    assert.equal(d.update(0, 3).ready, false);
+    assert.ok(Number.isNaN(d.interval));
+  });
+
+  it('silence opens once after five typical intervals without a reading and ends with the next reading', () => {
+    const d = new IncidentDetector();
+    for (let i = 0; i < 100; i++) d.update(i * SECOND, 20);
+    assert.equal(d.idle(103 * SECOND), undefined);
+    const s = d.idle(104 * SECOND)!;
+    assert.equal(s.transition, 'start');
+    assert.equal(s.incident!.since, 100 * SECOND);
+    assert.equal(d.idle(200 * SECOND), undefined);
+    assert.equal(d.update(300 * SECOND, 20).transition, 'end');
+  });
+
+  it('the budget sets the limits: more false alerts allowed per week, lower limits', () => {
+    const xs = stream(1500, 2);
+    const count = (falseAlertsPerWeek: number): number => {
+      const d = new IncidentDetector({ falseAlertsPerWeek });
+      return xs.filter((v, i) => d.update(i * SECOND, v + (i % 97 === 0 && i > 200 ? 1.2 : 0)).transition === 'start').length;
+    };
+    assert.ok(count(10000) > count(1), `${count(10000)} vs ${count(1)}`);
+  });
+
+  it('reasons name the kind and give the deviation in units and σ', () => {
+    const text = describeIncident({ kind: 'spike', since: 0, value: 38.2, expected: 21.4, deviation: 16.8, sigma: 0.15, direction: 'up', strength: 30, severity: 'high', readings: 1 });
+    assert.equal(text, 'spike: one reading of 38.20 where 21.40 ± 0.15 was expected, +16.80 (112.0 σ)');
+  });
+
+  it('normal tails: the log tail matches the tail where both are accurate, and the quantile inverts it', () => {
+    for (const z of [1, 2, 3, 4]) assert.ok(Math.abs(normalLogTail(z) - Math.log(normalTail(z))) < 1e-9);
+    assert.ok(Math.abs(normalLogTail(6) - Math.log(9.8658765e-10)) < 1e-3);
+    for (const p of [0.025, 1e-4, 1e-7, 1e-12]) assert.ok(Math.abs(normalLogTail(normalQuantileAbove(p)) - Math.log(p)) < 1e-6);
+  });
+});
