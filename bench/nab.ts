@@ -12,7 +12,7 @@
  *  - the alerts a user receives on port 1 at the default settings (1 at each alert, else 0,
  *    scored at the fixed threshold 1): what the node delivers without any tuning.
  * A trailing z-score detector (NAB's windowedGaussian idea) is scored in the same run as the
- * baseline, and the anomaly pattern (the default before auto) next to it. The leave-one-category-out
+ * baseline, and the anomaly pattern (the node's default) next to it. The leave-one-category-out
  * line scores each category with every choice made on the other two: the pattern (auto or anomaly)
  * and the threshold that score best there, applied unchanged to the held-out one. Then it prints
  * the core throughput of every detector.
@@ -24,7 +24,7 @@ import { scoreCorpus, CostMatrix, CorpusScore } from './nab/scoring';
 import { scoreCorpusAt } from './nab/scoring';
 import { AnomalyDetector, DEFAULT_FALSE_ALERTS_PER_WEEK, KeyedDetector, createDetector, Pattern, PATTERNS, NumberRing, normalTail } from '../src/core/detectors';
 
-const DETECTOR = 'streamDetect';
+const DETECTOR = 'auto';
 const BASELINE = 'trailingZ';
 const PROFILES = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'];
 
@@ -72,7 +72,7 @@ function neighbourhood(files: NabFile[], profiles: Record<string, { CostMatrix: 
   return out;
 }
 
-/** The anomaly pattern's score (the default before auto), for comparison and for the held-out choice. */
+/** The anomaly pattern's score (the node's default), for comparison and for the held-out choice. */
 function runAnomaly(file: NabFile): number[] {
   const keyed = new KeyedDetector({ pattern: 'anomaly' });
   return file.values.map((v, i) => keyed.update(file.name, file.timestamps[i], v)!.detection.score);

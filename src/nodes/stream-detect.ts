@@ -65,8 +65,9 @@ function parseConfidence(value: unknown): number | undefined {
 }
 
 function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: DetectorOptions; history: HistorySpec | undefined } {
-  // New nodes find any incident (auto); saved flows name their pattern and keep it.
-  const pattern = (isBlank(config.pattern) ? 'auto' : config.pattern) as Pattern;
+  // The anomaly score stays the default: auto over-alerts on real series it was not tuned on
+  // (see bench:nab), so it is chosen, not assumed.
+  const pattern = (isBlank(config.pattern) ? 'anomaly' : config.pattern) as Pattern;
   if (!PATTERNS.includes(pattern)) throw new ConfigError('pattern', `"${String(config.pattern)}" is not a pattern; use one of ${PATTERNS.join(', ')}`);
   const history = parseHistory(config.history);
   const direction = isBlank(config.direction) ? 'both' : config.direction;

@@ -15,8 +15,8 @@ function feed(k: KeyedDetector, key: string, values: number[], step = MINUTE, st
 const transitions = (steps: KeyedStep[]): string[] => steps.flatMap((s, i) => (s.transition ? [`${s.transition}@${i}`] : []));
 
 describe('keyed detector', () => {
-  it('defaults: auto; with anomaly, the hold-off of one minute and the same score as the bare detector', () => {
-    assert.equal(new KeyedDetector().pattern, 'auto');
+  it('defaults: anomaly, the hold-off of one minute and the same score as the bare detector', () => {
+    assert.equal(new KeyedDetector().pattern, 'anomaly');
     const k = new KeyedDetector({ pattern: 'anomaly' });
     assert.equal(k.holdOff, DEFAULT_HOLD_OFF);
     assert.equal(DEFAULT_HOLD_OFF, MINUTE);

@@ -20,7 +20,7 @@ interface Running {
 async function deploy(config: Record<string, unknown> = {}): Promise<Running> {
   await helper.load([detect, catchNode], [
     { id: 'f', type: 'tab' },
-    { id: 'n', type: 'stream-detect', z: 'f', wires: [['out0'], ['out1']], ...config },
+    { id: 'n', type: 'stream-detect', z: 'f', wires: [['out0'], ['out1']], pattern: 'auto', ...config },
     { id: 'out0', type: 'helper', z: 'f' },
     { id: 'out1', type: 'helper', z: 'f' },
     { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
@@ -53,7 +53,7 @@ const KINDS: Record<string, (xs: number[], g: () => number) => void> = {
   variance: (xs, g) => { for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] = Math.round((xs[i] + 0.6 * g()) * 100) / 100; },
 };
 
-describe('stream-detect pattern auto (the default)', function () {
+describe('stream-detect pattern auto', function () {
   let clock: sinon.SinonFakeTimers;
   beforeEach(() => {
     clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });

@@ -94,7 +94,7 @@ export class KeyedDetector {
   private dropped = 0;
 
   constructor(o: KeyedDetectorOptions = {}) {
-    this.pattern = o.pattern ?? 'auto';
+    this.pattern = o.pattern ?? 'anomaly';
     // The incident detector sizes itself by the observed rate; a history setting means nothing to it.
     this.history = this.pattern === 'auto' ? undefined : o.history;
     this.options = { ...o.options };
