@@ -3,7 +3,7 @@ import * as sinon from 'sinon';
 import { helper, restart, settle, tempDir, Msg } from './stream-window-support';
 import detect = require('../../src/nodes/stream-detect');
 import { seededGaussian as gaussian } from '../support/seeded-random';
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+ 
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 const T0 = Date.UTC(2026, 0, 1);
