@@ -24,7 +24,7 @@ import { Watermark } from '../watermark';
 import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
 import { IntervalJoin } from './interval-join';
 import { JoinHost, JoinKey, JoinResult, JoinSide, JoinStrategy, JoinType } from './join-types';
-import { TimeBuffer } from './time-buffer';
+import { TimeBuffer } from '../time-buffer';
 import { WindowJoin } from './window-join';
 
 /** How two events meet: within an interval of each other, or in the same window. */

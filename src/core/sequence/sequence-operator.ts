@@ -30,7 +30,7 @@ import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-check
 import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
 import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
-import { TimeBuffer } from '../join/time-buffer';
+import { TimeBuffer } from '../time-buffer';
 import { Timed, TimerHeap } from '../timer-heap';
 import { CompiledPattern, SequenceStep, compilePattern } from './pattern';
 import { PartialMatch, SequenceEvent, advanceMatch, isComplete, startMatch } from './partial-match';
