@@ -9,7 +9,7 @@
  * operator's timer for keys that go quiet.
  */
 import { Buffered, JoinHost, JoinKey, JoinSide, JoinStrategy } from './join-types';
-import { TimeBuffer } from './time-buffer';
+import { TimeBuffer } from '../time-buffer';
 
 /** The interval join of left and right events with right.time − left.time in [lower, upper]. */
 export class IntervalJoin<IN> implements JoinStrategy<IN> {

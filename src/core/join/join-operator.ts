@@ -25,7 +25,7 @@ import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
 import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
 import { IntervalJoin } from './interval-join';
 import { JoinHost, JoinKey, JoinResult, JoinSide, JoinStrategy, JoinType } from './join-types';
-import { TimeBuffer } from './time-buffer';
+import { TimeBuffer } from '../time-buffer';
 import { WindowJoin } from './window-join';
 
 /** How two events meet: within an interval of each other, or in the same window. */

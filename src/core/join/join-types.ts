@@ -4,7 +4,7 @@
  */
 import { Key, TimeWindow } from '../types';
 import { Timed } from '../timer-heap';
-import { TimeBuffer } from './time-buffer';
+import { TimeBuffer } from '../time-buffer';
 
 /** Which input an event came in on. */
 export type JoinSide = 'left' | 'right';

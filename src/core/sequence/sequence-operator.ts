@@ -31,7 +31,7 @@ import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
 import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
 import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
-import { TimeBuffer } from '../join/time-buffer';
+import { TimeBuffer } from '../time-buffer';
 import { Timed, TimerHeap } from '../timer-heap';
 import { CompiledPattern, SequenceStep, compilePattern } from './pattern';
 import { PartialMatch, SequenceEvent, advanceMatch, isComplete, startMatch } from './partial-match';

@@ -3,7 +3,7 @@
  * watermark passes them. Mostly-ordered input appends; an out-of-order event is inserted after a
  * binary search. The consumed front is dropped lazily, so taking the head is O(1) amortized.
  */
-import { dropFront } from '../drop-front';
+import { dropFront } from './drop-front';
 
 /** Anything with an event time. */
 export interface Timestamped {
