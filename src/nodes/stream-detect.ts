@@ -8,6 +8,7 @@ import { Key, WindowInfo } from '../core/types';
 import { batchError, forEachInBatch } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { controlKey } from './shared/control-key';
+import { ThrottledWarning } from './shared/throttled-warning';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
 import { isBatch, isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
@@ -138,15 +139,17 @@ export = (RED: RedAPI) => {
         return msg;
       };
 
-      const dropped = (key: Key): InputError =>
-        new InputError(mapper.keyLabel || 'key', `key ${JSON.stringify(key)} dropped: the node already tracks maxKeys (${maxKeys}) keys`);
+      // A flood of new keys is one counted warning a minute and the status, not one Catch message per event.
+      const limitWarning = new ThrottledWarning(node);
+      const dropped = (key: Key): void =>
+        limitWarning.note('maxKeys', 1, (n) => `${n} event${n === 1 ? '' : 's'} of new keys dropped: the node already tracks maxKeys (${maxKeys}) keys (the latest: ${JSON.stringify(key)})`);
 
       const streamEvent = (msg: NodeMessage, send: SendFn, now: number): void => {
         const key = mapper.key(msg);
         const time = mapper.time(msg, now);
         const value = numericValue(mapper.value(msg), valueLabel);
         const step = keyed.update(key, time, value, now);
-        if (!step) throw dropped(key);
+        if (!step) return dropped(key);
         const alert = incidentMessage(key, time, value, step);
         if (outputs === 2) {
           const d = step.detection;

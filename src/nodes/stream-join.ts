@@ -7,7 +7,7 @@ import { eachEventOf } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { EventMapper, compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
-import { WindowConfig, optionalDuration, optionalLimit, parseFutureSettings, parseWindowSpec } from './shared/window-config';
+import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 
 interface JoinNodeConfig extends WindowConfig {
@@ -120,7 +120,7 @@ export = (RED: RedAPI) => {
         clock: () => Date.now(),
         allowedLateness: optionalDuration(config.allowedLateness, 'allowedLateness'),
         idleTimeout,
-        maxKeys: optionalLimit(config.maxKeys, 'maxKeys'),
+        maxKeys: keyLimit(config.maxKeys),
         maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
         onJoin: (r: JoinResult<Side>) => {
           const info: Record<string, unknown> = {

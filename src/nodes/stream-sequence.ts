@@ -6,7 +6,7 @@ import { eachEventOf } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
-import { WindowConfig, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
+import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { windowRecordOf } from './shared/window-node';
 
@@ -63,7 +63,7 @@ export = (RED: RedAPI) => {
         ...parseFutureSettings(config),
         clock: () => Date.now(),
         idleTimeout,
-        maxKeys: optionalLimit(config.maxKeys, 'maxKeys'),
+        maxKeys: keyLimit(config.maxKeys),
         maxPartialMatches: maxPartial,
         maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
         onMatch: (r) => {

@@ -163,7 +163,7 @@ export function parseOperatorSettings(config: WindowConfig, window: WindowSpec, 
 }
 
 /** maxKeys: empty means the default, never unlimited, so a flood of new keys cannot exhaust memory. */
-function keyLimit(value: unknown): number {
+export function keyLimit(value: unknown): number {
   if (isBlank(value)) return DEFAULT_MAX_KEYS;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_MAX_KEYS) {
