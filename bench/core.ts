@@ -313,8 +313,11 @@ function slidingNumeric(op: 'avg' | 'stddev', windowEvents: number): Case {
       // The flush: one window each time one of the last events leaves, while any is left.
       const n = times.length;
       for (; head < n - 1; head++) {
-        sum -= values[head];
-        sink(sum / (n - 1 - head));
+        const x = values[head];
+        sum -= x;
+        squares -= x * x;
+        const m = n - 1 - head;
+        sink(op === 'avg' ? sum / m : m < 2 ? 0 : Math.sqrt(Math.max(0, (squares - (sum * sum) / m) / (m - 1))));
       }
       return now() - t0;
     },

@@ -67,7 +67,7 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
-import { MAX_DURATION } from './time-range';
+import { MAX_DURATION, MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark } from './partitioned-watermark';
@@ -239,7 +239,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (this.processingTime) {
       t = now;
     } else {
-      t = this.guard.check(event.time, now);
+      t = event.time;
+      // The guard's own test, inline for the common case: in range and not ahead of the clock.
+      if (!(t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME && t <= now + this.guard.maxFutureSkew)) t = this.guard.check(t, now);
     }
     let ks = this.lastKs;
     if (ks === undefined || ks.key !== event.key) {
