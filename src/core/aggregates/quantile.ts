@@ -134,15 +134,7 @@ export function checkPercentile(p: unknown, field = 'p'): number {
 /** The p-th percentile (0–100) of the window's numbers; exact up to `exactLimit` values. */
 export function percentileAggregate(p: number, exactLimit: number = DEFAULT_EXACT_LIMIT): AggregateFunction<number, QuantileAcc, number | null> {
   const q = checkPercentile(p) / 100;
-  const state = quantileState(exactLimit);
-  return {
-    createAccumulator: state.createAccumulator,
-    add: state.add,
-    merge: state.merge,
-    result: (acc) => quantileOf(acc, q),
-    toJSON: state.toJSON,
-    fromJSON: state.fromJSON,
-  };
+  return { ...quantileState(exactLimit), result: (acc) => quantileOf(acc, q) };
 }
 
 /** The median (50th percentile) of the window's numbers. */
@@ -151,13 +143,5 @@ export const medianAggregate = percentileAggregate(50);
 /** The discrete p-th percentile (0–100, SQL PERCENTILE_DISC): a value of the window, exact up to `exactLimit` values. */
 export function percentileDiscAggregate(p: number, exactLimit: number = DEFAULT_EXACT_LIMIT): AggregateFunction<number, QuantileAcc, number | null> {
   const pc = checkPercentile(p);
-  const state = quantileState(exactLimit);
-  return {
-    createAccumulator: state.createAccumulator,
-    add: state.add,
-    merge: state.merge,
-    result: (acc) => discreteQuantileOf(acc, pc),
-    toJSON: state.toJSON,
-    fromJSON: state.fromJSON,
-  };
+  return { ...quantileState(exactLimit), result: (acc) => discreteQuantileOf(acc, pc) };
 }
