@@ -567,6 +567,56 @@ function sequenceExample() {
   return f.nodes;
 }
 
+// The table the SQLite example writes: one row per sensor and 10-second window. The key (sensor, window start)
+// makes a window that is sent again (a late update, or a replay after a redeploy) replace its row.
+const RESULTS_TABLE = 'CREATE TABLE IF NOT EXISTS temperature_10s (sensor TEXT NOT NULL, window_start TEXT NOT NULL, '
+  + 'window_end TEXT NOT NULL, readings INTEGER NOT NULL, avg REAL, min REAL, max REAL, PRIMARY KEY (sensor, window_start))';
+const INSERT_RESULT = 'INSERT OR REPLACE INTO temperature_10s (sensor, window_start, window_end, readings, avg, min, max) '
+  + 'VALUES ($sensor, $start, $end, $readings, $avg, $min, $max)';
+
+function sqliteExample() {
+  const f = flow('sqlite');
+  comment(f, 'Store results in SQLite: one row per sensor and 10-second window', [
+    'Needs the SQLite node: install `node-red-node-sqlite` (palette manager, or `npm install node-red-node-sqlite` in the',
+    'Node-RED user directory) before importing this example.',
+    '',
+    'The aggregate computes count, average, min and max of each sensor\'s temperature per 10-second tumbling window; a change',
+    'node turns each result into the parameters of a prepared `INSERT OR REPLACE` (msg.params), and the SQLite node writes one',
+    'row per sensor and window to the table `temperature_10s` (window times as ISO-8601 UTC text). At deploy the table is',
+    'created if it is missing. The button of **latest rows** reads the last ten rows back.',
+    '',
+    'The database file is `/tmp/stream-results.db`: double-click the SQLite nodes\' database to keep it elsewhere. Read it',
+    'from outside Node-RED with `sqlite3 /tmp/stream-results.db "SELECT * FROM temperature_10s"`.',
+  ].join('\n'));
+  const db = f.add('sqlitedb', undefined, undefined, { db: '/tmp/stream-results.db', mode: 'RWC' });
+  const sim = sensors(f, 0, 1, { name: '3 sensors', anomalyRate: 0 });
+  const t = 'payload.temperature';
+  const stats = aggregate(f, 1, 1, {
+    name: 'temperature / tumbling 10s', size: '10s', valueProperty: t, round: '2',
+    aggregations: [{ op: 'count', property: t, as: '' }, { op: 'avg', property: t, as: '' }, { op: 'min', property: t, as: '' }, { op: 'max', property: t, as: '' }],
+  });
+  const params = f.add('change', 2, 1, {
+    name: 'row parameters',
+    rules: [{
+      t: 'set', p: 'params', pt: 'msg', tot: 'jsonata',
+      to: '{"$sensor": topic, "$start": $fromMillis(window.start), "$end": $fromMillis(window.end), "$readings": payload.count, "$avg": payload.avg, "$min": payload.min, "$max": payload.max}',
+    }],
+  }, [[]]);
+  const insert = f.add('sqlite', 3, 1, { name: 'insert row', mydb: db, sqlquery: 'prepared', sql: INSERT_RESULT }, [[]]);
+  f.wire(sim, stats);
+  f.wire(stats, params);
+  f.wire(params, insert);
+  f.wire(stats, debug(f, 2, 2, '10-second results', 'payload'));
+  const atDeploy = f.add('inject', 0, 3, { name: 'at deploy', props: [], repeat: '', crontab: '', once: true, onceDelay: '0.1', topic: '' }, [[]]);
+  const create = f.add('sqlite', 1, 3, { name: 'create table', mydb: db, sqlquery: 'fixed', sql: RESULTS_TABLE }, [[]]);
+  f.wire(atDeploy, create);
+  const latest = f.add('inject', 0, 4, { name: 'latest rows', props: [], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '' }, [[]]);
+  const select = f.add('sqlite', 1, 4, { name: 'last 10 rows', mydb: db, sqlquery: 'fixed', sql: 'SELECT * FROM temperature_10s ORDER BY window_start DESC, sensor LIMIT 10' }, [[]]);
+  f.wire(latest, select);
+  f.wire(select, debug(f, 2, 4, 'stored rows', 'payload'));
+  return f.nodes;
+}
+
 const EXAMPLES = {
   '01 IoT sensor pipeline': iotPipeline,
   '02 Tumbling window': tumblingWindow,
@@ -580,6 +630,7 @@ const EXAMPLES = {
   '10 Kafka in, window, Kafka out': kafkaExample,
   '11 Join door and temperature': joinExample,
   '12 Sequence patterns': sequenceExample,
+  '13 Store results in SQLite': sqliteExample,
 };
 
 /** The editor draws as many ports as `outputs` says; keep it equal to the wires. */

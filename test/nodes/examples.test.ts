@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import * as sinon from 'sinon';
 import { requireBroker } from '../support/brokers';
@@ -56,8 +57,8 @@ interface Running {
 }
 
 /** Deploys a flow and records what reaches each debug node, plus every error or warning logged. */
-async function deploy(flow: FlowNode[]): Promise<Running> {
-  await helper.load([...coreNodes, ...ourNodes], flow);
+async function deploy(flow: FlowNode[], otherNodes: unknown[] = []): Promise<Running> {
+  await helper.load([...coreNodes, ...ourNodes, ...otherNodes], flow);
   // Registering the core nodes outside a full runtime logs warnings of its own; only what the
   // flow's nodes log (they carry an id) or anything logged after the deploy counts.
   const loadedAt = helper.log().callCount;
@@ -92,6 +93,11 @@ const EXPECTED_OUTPUT: Record<string, string[]> = {
   '10 Kafka in, window, Kafka out.json': ['averages'],
   '11 Join door and temperature.json': ['door with temperatures', 'doors without a reading'],
   '12 Sequence patterns.json': ['three warnings in a row', 'start → stop without fault', 'start without stop in 30 s'],
+  '13 Store results in SQLite.json': ['10-second results', 'stored rows'],
+};
+// Node types an example needs beyond core's and this package's: its comment says what to install.
+const INSTALL: Record<string, { module: string; types: string[] }> = {
+  '13 Store results in SQLite.json': { module: 'node-red-node-sqlite', types: ['sqlite', 'sqlitedb'] },
 };
 
 const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
@@ -117,7 +123,8 @@ describe('examples', function () {
       const first = nodes.find((n) => n.x !== undefined && n.y !== undefined && n.y === Math.min(...nodes.filter((m) => m.y !== undefined).map((m) => m.y)));
       assert.equal(first?.type, 'comment', 'the top node is a comment');
       assert.ok(String(first?.info ?? '').length > 100, 'the comment explains the example');
-      const allowed = new Set([...Object.keys(pkg['node-red'].nodes), 'inject', 'debug', 'comment', 'function', 'change', 'catch', 'status']);
+      const allowed = new Set([...Object.keys(pkg['node-red'].nodes), 'inject', 'debug', 'comment', 'function', 'change', 'catch', 'status', ...(INSTALL[file]?.types ?? [])]);
+      if (INSTALL[file]) assert.ok(String(first?.info).includes(`install \`${INSTALL[file].module}\``), 'the comment says what to install');
       for (const n of nodes) assert.ok(allowed.has(n.type), `${n.type} is neither a core node nor ours`);
       const ids = new Set(nodes.map((n) => n.id));
       for (const n of nodes) for (const port of n.wires ?? []) for (const target of port) assert.ok(ids.has(target), `${n.id} is wired to missing ${target}`);
@@ -225,7 +232,7 @@ describe('examples', function () {
     for (const c of codes) assert.ok(!alerts.some((a) => a.topic === idOf(c.topic) && a.payload.value === c.payload.temperature), `no alert on the error code ${c.payload.temperature}`);
   }
 
-  for (const file of files.filter((f) => !/MQTT|IoT|Kafka/.test(f))) {
+  for (const file of files.filter((f) => !/MQTT|IoT|Kafka/.test(f) && !INSTALL[f])) {
     it(`${file}: deploys without errors or warnings and produces output`, async function () {
       this.timeout(60000);
       const running = await runVirtual(onTab(loadExample(file)), 180);
@@ -357,5 +364,81 @@ describe('examples', function () {
         check(file, running);
       });
     }
+  });
+  describe('with SQLite (node-red-node-sqlite)', () => {
+    const file = '13 Store results in SQLite.json';
+    const sqliteNodes = require('node-red-node-sqlite/sqlite.js');
+    // The driver node-red-node-sqlite writes with, here to read the file as any other program would.
+    const sqlite3 = require(require.resolve('sqlite3', { paths: [path.dirname(require.resolve('node-red-node-sqlite/package.json'))] }));
+    let dir: string;
+
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-sqlite-'));
+    });
+
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    /** Every row of a query on the database file, through a read-only connection of its own. */
+    function query(file: string, sql: string): Promise<Record<string, unknown>[]> {
+      return new Promise((resolve, reject) => {
+        const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err: Error | null) => {
+          if (err) return reject(err);
+          db.all(sql, (e: Error | null, rows: Record<string, unknown>[]) => db.close(() => (e ? reject(e) : resolve(rows))));
+        });
+      });
+    }
+
+    /** Counts the statements a SQLite node finished: it sends its message on once the database has answered. */
+    function finished(id: string): () => number {
+      const node = helper.getNode(id);
+      const send = node.send.bind(node);
+      let n = 0;
+      node.send = (m: Msg) => {
+        n++;
+        return send(m);
+      };
+      return () => n;
+    }
+
+    it(`${file}: writes one row per sensor and window, read back from the database file`, async function () {
+      this.timeout(60000);
+      const dbFile = path.join(dir, 'results.db');
+      const flow = onTab(loadExample(file)).map((n) => (n.type === 'sqlitedb' ? { ...n, db: dbFile } : n));
+      const id = (name: string) => flow.find((n) => n.name === name)!.id;
+      clock = sinon.useFakeTimers({ now: Date.UTC(2026, 0, 1, 12), toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+      const running = await deploy(flow, [sqliteNodes]);
+      const created = finished(id('create table'));
+      const inserted = finished(id('insert row'));
+      const results = running.debugOutput.get('10-second results')!;
+      // The table is created at deploy, long before the first window closes.
+      clock.tick(200);
+      await waitFor(() => created() === 1, 10000, 'the table to be created');
+      // A minute of readings; each virtual half second waits (in real time) until the results so far are stored.
+      for (let i = 0; i < 65 * 2; i++) {
+        clock.tick(500);
+        await settle();
+        await waitFor(() => inserted() === results.length, 10000, `rows stored (${inserted()} of ${results.length})`);
+      }
+      assert.deepEqual(running.problems(), [], 'no errors or warnings');
+      assert.ok(results.length >= 3 * 5, `${results.length} results: three sensors, five windows or more each`);
+
+      const rows = await query(dbFile, 'SELECT * FROM temperature_10s ORDER BY sensor, window_start');
+      const expected = results
+        .map((m) => ({
+          sensor: m.topic, window_start: new Date(m.window.start).toISOString(), window_end: new Date(m.window.end).toISOString(),
+          readings: m.payload.count, avg: m.payload.avg, min: m.payload.min, max: m.payload.max,
+        }))
+        .sort((a, b) => a.sensor.localeCompare(b.sensor) || a.window_start.localeCompare(b.window_start));
+      assert.deepEqual(rows, expected, 'the table holds exactly the results the aggregate sent');
+      for (const r of rows) assert.ok(typeof r.avg === 'number' && (r.readings as number) >= 9, `a full window: ${JSON.stringify(r)}`);
+
+      // The example's button reads the latest rows back through the flow.
+      helper.getNode(id('latest rows')).receive({});
+      const stored = running.debugOutput.get('stored rows')!;
+      await waitFor(() => stored.length === 1, 10000, 'the latest rows');
+      const latest = [...expected].sort((a, b) => b.window_start.localeCompare(a.window_start) || a.sensor.localeCompare(b.sensor)).slice(0, 10);
+      assert.deepEqual(stored[0].payload, latest);
+      check(file, running);
+    });
   });
 });
