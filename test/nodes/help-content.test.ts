@@ -43,6 +43,18 @@ describe('help content', () => {
     });
   }
 
+  // Own text: the characters of nodes/locales/en-US/<type>.html as written, markup and include lines counted,
+  // the shared fragments those lines name not counted (each is written, and read, once for all nodes).
+  it('keeps each node\'s own help within 2,500 characters', () => {
+    const SOURCE = path.join(root, 'nodes', 'locales', 'en-US');
+    const types = Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))['node-red'].nodes) as string[];
+    const long = types
+      .map((type) => ({ type, length: fs.readFileSync(path.join(SOURCE, `${type}.html`), 'utf8').length }))
+      .filter(({ length }) => length > 2500)
+      .map(({ type, length }) => `${type}: ${length}`);
+    assert.deepEqual(long, [], 'help longer than 2,500 characters of its own');
+  });
+
   it('says windows are per key only where there is a window', () => {
     for (const type of ['stream-aggregate', 'stream-filter']) {
       const html = fs.readFileSync(path.join(BUILT, `${type}.html`), 'utf8');
