@@ -55,6 +55,14 @@ describe('help content', () => {
     assert.deepEqual(long, [], 'help longer than 2,500 characters of its own');
   });
 
+  it('points only to README sections that exist', () => {
+    const headings = new Set([...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1].trim()));
+    const pointers = fs.readdirSync(BUILT).filter((f) => f.endsWith('.html'))
+      .flatMap((f) => [...fs.readFileSync(path.join(BUILT, f), 'utf8').matchAll(/README, <i>([^<]+)<\/i>/g)].map((m) => ({ f, section: m[1] })));
+    assert.ok(pointers.length >= 3, 'detect, kafka in and sequence point to their reference');
+    assert.deepEqual(pointers.filter(({ section }) => !headings.has(section)).map(({ f, section }) => `${f}: ${section}`), []);
+  });
+
   it('says windows are per key only where there is a window', () => {
     for (const type of ['stream-aggregate', 'stream-filter']) {
       const html = fs.readFileSync(path.join(BUILT, `${type}.html`), 'utf8');
