@@ -383,9 +383,10 @@ export class IncidentDetector {
         return this.result(0, this.levelOf(this.tailRatio(Math.abs(zc), this.zSpike)), ready, c.expected, undefined, undefined);
       }
     }
-    if (!start && ready && this.tailRatio(Math.abs(z), this.zSpike) >= 1) {
+    const tail = this.tailRatio(Math.abs(z), this.zSpike);
+    if (!start && ready && tail >= 1) {
       s.cand = { time, value, expected: reference, count: 1, calm: 0 };
-      strength = this.tailRatio(Math.abs(z), this.zSpike);
+      strength = tail;
       learnTail(s.tail, strength * this.k, this.perReading);
       s.n++;
       this.remember(time, value);
@@ -431,7 +432,6 @@ export class IncidentDetector {
     const drift = material ? zDrift / this.zSpike : Math.min(zDrift / this.zSpike, 0.99);
     const cusum = Math.max(s.up, s.down) / this.cusumLimit / this.k;
     const variance = Math.abs(varRatio) / this.zVar;
-    const tail = this.tailRatio(Math.abs(z), this.zSpike);
     if (ready && !start) learnTail(s.tail, tail * this.k, this.perReading);
     strength = Math.max(cusum, stuckStrength, variance, drift, tail);
     if (!start && ready) {

@@ -27,6 +27,8 @@ const TAIL_SHARE = 0.02;
 // Step of the quantile tracker on the log scale, per reading below it (and (1 − share)/share times
 // that per reading above it, so it settles where the share of readings above it is TAIL_SHARE).
 const TAIL_STEP = 0.002;
+const STEP_UP = Math.exp((TAIL_STEP * (1 - TAIL_SHARE)) / TAIL_SHARE);
+const STEP_DOWN = Math.exp(-TAIL_STEP);
 const EXCESS_ALPHA = 0.02;
 const EXCESS_CLIP = 5;
 // What one reading can teach at most, in multiples of the nominal limit.
@@ -58,9 +60,9 @@ export function learnTail(t: TailState, x: number, perReading: number): void {
   const v = x > CAP ? CAP : x;
   if (v > t.from) {
     t.excess += EXCESS_ALPHA * (Math.min(v - t.from, EXCESS_CLIP * t.excess) - t.excess);
-    t.from *= Math.exp((TAIL_STEP * (1 - TAIL_SHARE)) / TAIL_SHARE);
+    t.from *= STEP_UP;
   } else {
-    t.from *= Math.exp(-TAIL_STEP);
+    t.from *= STEP_DOWN;
   }
 }
 
