@@ -188,6 +188,9 @@ export interface IncidentState {
    * profile has not learned yet is not an incident.
    */
   day: number[];
+  /** The bin being visited and its mean as the visit began. */
+  dayBin: number;
+  dayRef: number;
   /** Running mean absolute error of the model and of the day reference (clipped at 10 σ). */
   modelErr: number;
   dayErr: number;
@@ -234,7 +237,7 @@ export class IncidentDetector {
     this.minHistory = Math.max(3, options.minHistory ?? 30);
     this.s = state && isIncidentState(state) ? revive(state) : {
       n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, eqRun: 0, afterEq: 0, all: 0, run: 0, runSince: 0,
-      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
+      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), dayBin: -1, dayRef: NaN, modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
       peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0, tail: newTail(),
     };
   }
@@ -292,7 +295,7 @@ export class IncidentDetector {
     // takes both references; the slower tests (CUSUM, drift) take yesterday only
     // where it has lately predicted this key's readings better than the model has: on a stream
     // with daily steps, not on one whose days differ by wander.
-    const yesterday = s.day[dayBin(time)];
+    const yesterday = this.yesterday(time);
     // Odd means odd against both: between the two references is normal, beyond both the nearer counts.
     const useDay = Math.abs(value - yesterday) < Math.abs(e);
     const between = (value - yesterday) * e < 0;
@@ -598,12 +601,28 @@ export class IncidentDetector {
     }
   }
 
+  /**
+   * The day reference for `time`: the bin's mean as it stood when the current visit of the bin
+   * began, so only earlier days count, never the minutes just before (a 5-minute bin holds 300
+   * readings at 1 Hz).
+   */
+  private yesterday(time: number): number {
+    const s = this.s;
+    const bin = dayBin(time);
+    if (bin !== s.dayBin) {
+      s.dayBin = bin;
+      s.dayRef = s.day[bin];
+    }
+    return s.dayRef;
+  }
+
   private remember(time: number, value: number): void {
     const bin = dayBin(time);
     const s = this.s;
     const rate = Math.min(0.5, (DAY_RATE * (s.interval || 1000)) / DAY_BIN_MS);
     const d = s.day[bin];
     s.day[bin] = Number.isNaN(d) ? value : d + rate * (value - d);
+
 
     this.s.prev = value;
     this.s.prevTime = time;
@@ -684,7 +703,7 @@ function revive(state: IncidentState): IncidentState {
   return {
     ...state, eqRun: num(state.eqRun) || 0, afterEq: num(state.afterEq) || 0, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
     cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
-    day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN),
+    day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN), dayBin: num(state.dayBin), dayRef: num(state.dayRef),
     tail: reviveTail(state.tail),
   };
 }
