@@ -9,7 +9,10 @@
  * clipped at 3 σ, and a scale σ (mean absolute one-step error × √(π/2)) clipped the same way, so a
  * single wild reading barely moves either: the reference is what the sensor normally does, and it
  * follows daily cycles and slow wander. While an incident or a candidate is open the model is
- * frozen (the season still applies): anomalous readings never become normal.
+ * frozen (the season still applies): anomalous readings never become normal. A second reference
+ * is the same time yesterday (the mean per 5-minute bin of earlier days): a reading is odd only
+ * when it is odd against both, so a daily step the slow profile has not learned is not news; the
+ * CUSUM and drift tests use that reference where it has lately predicted the key better.
  *
  * The tests, each against the same budget of false alerts:
  *  - spike/dip: one reading beyond z* of the reference, confirmed when the next one is back
@@ -20,8 +23,9 @@
  *  - drift: the model's level against a slow level (EWMA over ~100 readings): a ramp keeps them
  *    apart by slope/α; alerts when the distance is far beyond its own spread over the last days
  *    and at least 3 σ;
- *  - stuck: a run of identical readings longer than the stream's own rate of repeats allows
- *    (quantised sensors repeat often; the run needed grows with that rate);
+ *  - stuck: a run of identical readings longer than the stream's own repeats allow: the first
+ *    repeat at the key's rate of repeats, each further one at the rate its finished runs continued
+ *    (a sensor that rests at zero between uses repeats in runs; one reported stuck teaches nothing);
  *  - variance: the short-run mean absolute step between readings against its long-run mean, on a
  *    log scale (steps, not levels, so a shift or a cycle does not look like noise);
  *  - silence: no reading for SILENCE_INTERVALS typical intervals, judged by the caller's clock
@@ -31,7 +35,9 @@
  * the key's observed interval that is a probability per reading, split over the five value
  * tests; each test's limit is the normal quantile of its share (the CUSUM limit from Siegmund's
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
- * normal. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
+ * normal. Where a key's own spike statistic has a heavier tail still (bursts, quantised readings,
+ * steps of a cycle), the spike and CUSUM limits rise to where that tail reaches the budget
+ * (tail-calibration.ts); never below the nominal limits. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
  * so the limit sits at 0.5, and reported only where it rises above its recent peak: one number per
  * onset, so a benchmark ranks incidents, not their lengths. Each of the key's last 32 onsets that
  * was at least as strong halves it: what a stream does every day ranks below what it never did.
