@@ -27,7 +27,8 @@
  *    repeat at the key's rate of repeats, each further one at the rate its finished runs continued
  *    (a sensor that rests at zero between uses repeats in runs; one reported stuck teaches nothing);
  *  - variance: the short-run mean absolute step between readings against its long-run mean, on a
- *    log scale (steps, not levels, so a shift or a cycle does not look like noise);
+ *    log scale (steps, not levels, so a shift or a cycle does not look like noise), and against
+ *    what the same readings' steps were on earlier days: hours that are noisier every day are not news;
  *  - silence: no reading for SILENCE_INTERVALS typical intervals, judged by the caller's clock
  *    (processing time), since a quiet key sends nothing to test.
  *
@@ -194,9 +195,14 @@ export interface IncidentState {
    * profile has not learned yet is not an incident.
    */
   day: number[];
-  /** The bin being visited and its mean as the visit began. */
+  /** The same for the absolute step between readings: how much the stream moves at this time of day. */
+  dayStep: number[];
+  /** The bin being visited, and its mean and mean step as the visit began. */
   dayBin: number;
   dayRef: number;
+  dayStepRef: number;
+  /** The day's usual step averaged like shortStep: what the last readings' steps were on earlier days. */
+  dayShort: number;
   /** Running mean absolute error of the model and of the day reference (clipped at 10 σ). */
   modelErr: number;
   dayErr: number;
@@ -243,7 +249,7 @@ export class IncidentDetector {
     this.minHistory = Math.max(3, options.minHistory ?? 30);
     this.s = state && isIncidentState(state) ? revive(state) : {
       n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, eqRun: 0, afterEq: 0, all: 0, run: 0, runSince: 0,
-      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), dayBin: -1, dayRef: NaN, modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
+      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), dayStep: new Array(DAY_BINS).fill(NaN), dayBin: -1, dayRef: NaN, dayStepRef: NaN, dayShort: NaN, modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
       peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0, tail: newTail(),
     };
   }
@@ -251,7 +257,7 @@ export class IncidentDetector {
   /** A copy of the state, to restore the detector elsewhere with `new IncidentDetector(options, state)`. */
   snapshot(): IncidentState {
     const s = this.s;
-    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season], day: [...s.day], tail: { ...s.tail } };
+    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season], day: [...s.day], dayStep: [...s.dayStep], tail: { ...s.tail } };
   }
 
   /** The typical interval between readings in ms (NaN before two readings). */
@@ -334,7 +340,8 @@ export class IncidentDetector {
     if (!s.open) {
       if (s.longStep > 0) {
         s.shortStep += SHORT_ALPHA * (Math.min(step, 5 * s.longStep) - s.shortStep);
-        varRatio = this.varianceNow() * this.zVar;
+        if (s.dayStepRef > 0) s.dayShort = s.dayShort > 0 ? s.dayShort + SHORT_ALPHA * (s.dayStepRef - s.dayShort) : s.dayStepRef;
+        varRatio = this.varianceNow(true) * this.zVar;
         if (Math.abs(varRatio) < this.zVar / 3) s.varSince = time;
       } else if (step > 0) {
         s.longStep = step;
@@ -540,10 +547,19 @@ export class IncidentDetector {
   }
 
   /** The variance test's statistic as a fraction of its limit, signed by direction. */
-  private varianceNow(): number {
+  private varianceNow(daily = false): number {
     const s = this.s;
     if (!(s.longStep > 0)) return 0;
-    return Math.log(Math.max(s.shortStep, 1e-12) / s.longStep) / (VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA))) / this.zVar;
+    const short = Math.max(s.shortStep, 1e-12);
+    let r = Math.log(short / s.longStep);
+    // To start an incident, against the time of day's usual step too, where earlier days give one:
+    // a stream that is noisier every day in some hours is not "noisier than usual" then.
+    const day = s.dayShort;
+    if (daily && day > 0) {
+      const rd = Math.log(short / day);
+      r = rd * r <= 0 ? 0 : Math.abs(rd) < Math.abs(r) ? rd : r;
+    }
+    return r / (VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA))) / this.zVar;
   }
 
   private close(): Incident | undefined {
@@ -618,6 +634,7 @@ export class IncidentDetector {
     if (bin !== s.dayBin) {
       s.dayBin = bin;
       s.dayRef = s.day[bin];
+      s.dayStepRef = s.dayStep[bin];
     }
     return s.dayRef;
   }
@@ -628,6 +645,11 @@ export class IncidentDetector {
     const rate = Math.min(0.5, (DAY_RATE * (s.interval || 1000)) / DAY_BIN_MS);
     const d = s.day[bin];
     s.day[bin] = Number.isNaN(d) ? value : d + rate * (value - d);
+    if (s.n > 1 && s.longStep > 0) {
+      const step = Math.min(Math.abs(value - s.prev), 5 * s.longStep);
+      const ds = s.dayStep[bin];
+      s.dayStep[bin] = Number.isNaN(ds) ? step : ds + rate * (step - ds);
+    }
 
 
     this.s.prev = value;
@@ -700,7 +722,8 @@ function isIncidentState(x: unknown): x is IncidentState {
   const o = x as Partial<IncidentState> | null;
   return !!o && typeof o === 'object' && typeof o.n === 'number' && Number.isFinite(o.n) && typeof o.level === 'number' &&
     Array.isArray(o.season) && o.season.length === SEASON_BINS && o.season.every((v) => typeof v === 'number') && Array.isArray(o.onsets) &&
-    (o.day === undefined || (Array.isArray(o.day) && o.day.length === DAY_BINS));
+    (o.day === undefined || (Array.isArray(o.day) && o.day.length === DAY_BINS)) &&
+    (o.dayStep === undefined || (Array.isArray(o.dayStep) && o.dayStep.length === DAY_BINS));
 }
 
 /** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
@@ -710,6 +733,7 @@ function revive(state: IncidentState): IncidentState {
     ...state, eqRun: num(state.eqRun) || 0, afterEq: num(state.afterEq) || 0, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
     cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
     day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN), dayBin: num(state.dayBin), dayRef: num(state.dayRef),
+    dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN), dayStepRef: num(state.dayStepRef), dayShort: num(state.dayShort),
     tail: reviveTail(state.tail),
   };
 }
