@@ -7,15 +7,16 @@
  * detector the node runs per key, one pass per file, no look-ahead, no per-file tuning — over
  * every <category>/<file>.csv under the data folder, writes NAB result files
  * (results/<detector>/<category>/<detector>_<file>.csv) whose anomaly_score is the `score` the
- * node annotates on port 2 (pattern auto, the default), and prints two NAB figures per cost profile:
+ * node annotates on port 2 (pattern auto), and prints two NAB figures per cost profile:
  *  - the score stream at NAB's optimised threshold (how NAB ranks detectors), and
  *  - the alerts a user receives on port 1 at the default settings (1 at each alert, else 0,
  *    scored at the fixed threshold 1): what the node delivers without any tuning.
  * A trailing z-score detector (NAB's windowedGaussian idea) is scored in the same run as the
- * baseline, and the anomaly pattern (the node's default) next to it. The leave-one-category-out
- * line scores each category with every choice made on the other two: the pattern (auto or anomaly)
- * and the threshold that score best there, applied unchanged to the held-out one. Then it prints
- * the core throughput of every detector.
+ * baseline, and the anomaly pattern (the node's default for flows saved without a pattern) next
+ * to it, both figures each. The leave-one-category-out lines score each category with every choice
+ * made on the other two: per pattern, the threshold that scores best there, applied unchanged to
+ * the held-out one, and the default-threshold alerts, which involve no choice made on NAB; then
+ * the pattern chosen on the other two as well. Then it prints the core throughput of every detector.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,7 +25,7 @@ import { scoreCorpus, CostMatrix, CorpusScore } from './nab/scoring';
 import { scoreCorpusAt } from './nab/scoring';
 import { AnomalyDetector, DEFAULT_FALSE_ALERTS_PER_WEEK, KeyedDetector, createDetector, Pattern, PATTERNS, NumberRing, normalTail } from '../src/core/detectors';
 
-const DETECTOR = 'auto';
+const DETECTOR: Pattern = 'auto';
 const BASELINE = 'trailingZ';
 const PROFILES = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'];
 
@@ -34,11 +35,11 @@ function option(name: string): string | undefined {
 }
 
 /**
- * The node's default detector on one file (one key): its score (msg.detect.score on port 2) and
- * its alerts (1 where port 1 sends state "alert").
+ * A keyed detector with the pattern's default settings on one file (one key): its score
+ * (msg.detect.score on port 2) and its alerts (1 where port 1 sends state "alert").
  */
-function runDefault(file: NabFile): { scores: number[]; alerts: number[] } {
-  const keyed = new KeyedDetector();
+function runPattern(file: NabFile, pattern: Pattern): { scores: number[]; alerts: number[] } {
+  const keyed = new KeyedDetector({ pattern });
   const scores: number[] = [];
   const alerts: number[] = [];
   file.values.forEach((v, i) => {
@@ -72,12 +73,6 @@ function neighbourhood(files: NabFile[], profiles: Record<string, { CostMatrix: 
   return out;
 }
 
-/** The anomaly pattern's score (the node's default), for comparison and for the held-out choice. */
-function runAnomaly(file: NabFile): number[] {
-  const keyed = new KeyedDetector({ pattern: 'anomaly' });
-  return file.values.map((v, i) => keyed.update(file.name, file.timestamps[i], v)!.detection.score);
-}
-
 interface HeldOut {
   category: string;
   pattern: string;
@@ -89,11 +84,11 @@ interface HeldOut {
 }
 
 /**
- * Leave one category out: for each category, the pattern and threshold that score best (standard
- * profile) on the other categories, applied to it; and the default-threshold alerts on it, which
- * involve no choice made on NAB.
+ * Leave one category out: for each category, the pattern (among `candidates`) and threshold that
+ * score best (standard profile) on the other categories, applied to it; and that pattern's
+ * default-threshold alerts on it, which involve no choice made on NAB.
  */
-function leaveOneCategoryOut(files: NabFile[], candidates: Record<string, number[][]>, alerts: number[][], cost: CostMatrix): HeldOut[] {
+function leaveOneCategoryOut(files: NabFile[], candidates: Record<string, number[][]>, alerts: Record<string, number[][]>, cost: CostMatrix): HeldOut[] {
   const categories = [...new Set(files.map((f) => f.category))];
   const scored = (idx: number[], scores: number[][]) => idx.map((i) => ({ name: files[i].name, timestamps: files[i].timestamps, anomalyScores: scores[i], windows: files[i].windows }));
   return categories.map((category) => {
@@ -105,7 +100,7 @@ function leaveOneCategoryOut(files: NabFile[], candidates: Record<string, number
       if (!best || r.normalised > best.score) best = { pattern, threshold: r.threshold, score: r.normalised };
     }
     const h = scoreCorpusAt(scored(held, candidates[best!.pattern]), cost, best!.threshold);
-    const a = scoreCorpusAt(scored(held, alerts), cost, 1);
+    const a = scoreCorpusAt(scored(held, alerts[best!.pattern]), cost, 1);
     const hasWindows = h.perfect > h.nullScore;
     return { category, pattern: best!.pattern, threshold: best!.threshold, normalised: hasWindows ? h.normalised : undefined, raw: h.raw, fp: h.fp, alerts: hasWindows ? a.normalised : undefined };
   });
@@ -175,7 +170,7 @@ function main(): void {
     ? JSON.parse(fs.readFileSync(profilesPath, 'utf8'))
     : { standard: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 } }, reward_low_FP_rate: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.22, tnWeight: 1 } }, reward_low_FN_rate: { CostMatrix: { tpWeight: 1, fnWeight: 2, fpWeight: 0.11, tnWeight: 1 } } };
 
-  const runs = files.map(runDefault);
+  const runs = files.map((f) => runPattern(f, DETECTOR));
   const ours = runs.map((r) => r.scores);
   const base = files.map(runBaseline);
   files.forEach((f, i) => {
@@ -187,9 +182,18 @@ function main(): void {
   const alertScores = Object.fromEntries(PROFILES.map((p) => [p, scoreCorpusAt(alertFiles, profiles[p].CostMatrix, 1)]));
   const alertCount = runs.reduce((n, r) => n + r.alerts.reduce((a, b) => a + b, 0), 0);
   const baseScores = scoreAll(files, base, profiles);
-  const anomaly = files.map(runAnomaly);
+  const anomalyRuns = files.map((f) => runPattern(f, 'anomaly'));
+  const anomaly = anomalyRuns.map((r) => r.scores);
   const anomalyScores = scoreAll(files, anomaly, profiles);
-  const loco = leaveOneCategoryOut(files, { auto: ours, anomaly }, runs.map((r) => r.alerts), profiles.standard.CostMatrix);
+  const anomalyAlertFiles = files.map((f, i) => ({ name: f.name, timestamps: f.timestamps, anomalyScores: anomalyRuns[i].alerts, windows: f.windows }));
+  const anomalyAlertScores = Object.fromEntries(PROFILES.map((p) => [p, scoreCorpusAt(anomalyAlertFiles, profiles[p].CostMatrix, 1)]));
+  const anomalyAlertCount = anomalyRuns.reduce((n, r) => n + r.alerts.reduce((a, b) => a + b, 0), 0);
+  const allAlerts = { auto: runs.map((r) => r.alerts), anomaly: anomalyRuns.map((r) => r.alerts) };
+  const locoBy: Record<string, HeldOut[]> = {
+    auto: leaveOneCategoryOut(files, { auto: ours }, allAlerts, profiles.standard.CostMatrix),
+    anomaly: leaveOneCategoryOut(files, { anomaly }, allAlerts, profiles.standard.CostMatrix),
+    chosen: leaveOneCategoryOut(files, { auto: ours, anomaly }, allAlerts, profiles.standard.CostMatrix),
+  };
   // Sanity checks of the scorer on the same files: silence scores 0, a perfect detector 100.
   const never = scoreAll(files, files.map((f) => f.values.map(() => 0)), profiles);
   const perfect = scoreAll(files, files.map((f) => f.timestamps.map((t) => (f.windows.some(([a]) => a === t) ? 1 : 0))), profiles);
@@ -220,7 +224,9 @@ function main(): void {
     nab_alerts: Object.fromEntries(PROFILES.map((p) => [p, round(alertScores[p].normalised)])),
     nab_alerts_counts: Object.fromEntries(PROFILES.map((p) => [p, { tp: alertScores[p].tp, fp: alertScores[p].fp }])),
     anomaly_nab: Object.fromEntries(PROFILES.map((p) => [p, round(anomalyScores[p].normalised)])),
-    leave_one_category_out: loco.map((l) => ({ ...l, normalised: l.normalised === undefined ? null : round(l.normalised), alerts: l.alerts === undefined ? null : round(l.alerts), raw: round(l.raw, 2), threshold: round(l.threshold, 4) })),
+    anomaly_alerts: anomalyAlertCount,
+    anomaly_nab_alerts: Object.fromEntries(PROFILES.map((p) => [p, round(anomalyAlertScores[p].normalised)])),
+    leave_one_category_out: Object.fromEntries(Object.entries(locoBy).map(([k, loco]) => [k, loco.map((l) => ({ ...l, normalised: l.normalised === undefined ? null : round(l.normalised), alerts: l.alerts === undefined ? null : round(l.alerts), raw: round(l.raw, 2), threshold: round(l.threshold, 4) }))])),
     baseline: BASELINE,
     baseline_nab: Object.fromEntries(PROFILES.map((p) => [p, round(baseScores[p].normalised)])),
     ratio_to_baseline: Object.fromEntries(PROFILES.map((p) => [p, round(oursScores[p].normalised / baseScores[p].normalised, 2)])),
@@ -245,18 +251,25 @@ function main(): void {
       String(oursScores[p].tp).padStart(5) + String(oursScores[p].fp).padStart(5) + anomalyScores[p].normalised.toFixed(1).padStart(12),
     );
   }
-  console.log(`alerts a user receives (default budget ${DEFAULT_FALSE_ALERTS_PER_WEEK} false alert per key per week, 1 at each alert, fixed threshold): ${alertCount} alerts`);
+  console.log(`alerts a user receives (default settings, 1 at each alert, fixed threshold; auto: budget ${DEFAULT_FALSE_ALERTS_PER_WEEK} false alert per key per week): ${alertCount} alerts (auto), ${anomalyAlertCount} (anomaly)`);
+  console.log('profile              ' + DETECTOR.padStart(12) + ' '.repeat(31) + '   TP   FP     anomaly   TP   FP');
   for (const p of PROFILES) {
-    console.log(p.padEnd(21) + alertScores[p].normalised.toFixed(1).padStart(12) + ' '.repeat(31) + String(alertScores[p].tp).padStart(5) + String(alertScores[p].fp).padStart(5));
+    console.log(
+      p.padEnd(21) + alertScores[p].normalised.toFixed(1).padStart(12) + ' '.repeat(31) + String(alertScores[p].tp).padStart(5) + String(alertScores[p].fp).padStart(5) +
+      anomalyAlertScores[p].normalised.toFixed(1).padStart(12) + String(anomalyAlertScores[p].tp).padStart(5) + String(anomalyAlertScores[p].fp).padStart(5),
+    );
   }
-  const withWindows = loco.filter((l) => l.normalised !== undefined);
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  console.log(
-    'leave-one-category-out (standard; pattern and threshold chosen on the other two categories): ' +
-      loco.map((l) => `${l.category} ${l.normalised === undefined ? `no windows, raw ${l.raw.toFixed(2)} (${l.fp} FP)` : l.normalised.toFixed(1)} [${l.pattern} ≥ ${l.threshold.toFixed(4)}]`).join(', ') +
-      `; mean over categories with windows ${mean(withWindows.map((l) => l.normalised!)).toFixed(1)}` +
-      `; default-threshold alerts ${withWindows.map((l) => `${l.category} ${l.alerts!.toFixed(1)}`).join(', ')}, mean ${mean(withWindows.map((l) => l.alerts!)).toFixed(1)}`,
-  );
+  console.log('leave-one-category-out (standard; threshold, and for "chosen" the pattern, picked on the other two categories):');
+  for (const [name, loco] of Object.entries(locoBy)) {
+    const withWindows = loco.filter((l) => l.normalised !== undefined);
+    console.log(
+      `  ${name.padEnd(8)} ` +
+        loco.map((l) => `${l.category} ${l.normalised === undefined ? `no windows, raw ${l.raw.toFixed(2)} (${l.fp} FP)` : l.normalised.toFixed(1)} [${l.pattern} ≥ ${l.threshold.toFixed(4)}]`).join(', ') +
+        `; mean over categories with windows ${mean(withWindows.map((l) => l.normalised!)).toFixed(1)}` +
+        `; default-threshold alerts ${withWindows.map((l) => `${l.category} ${l.alerts!.toFixed(1)}`).join(', ')}, mean ${mean(withWindows.map((l) => l.alerts!)).toFixed(1)}`,
+    );
+  }
   console.log(`anomaly pattern around its defaults (history 800–1200 × short window 8–12, 9 runs), mean [min–max]: ${PROFILES.map((p) => `${p} ${around[p].mean} [${around[p].min}–${around[p].max}]`).join(', ')}`);
   console.log(`scorer sanity: never fires ${PROFILES.map((p) => never[p].normalised.toFixed(1)).join(' / ')}, perfect ${PROFILES.map((p) => perfect[p].normalised.toFixed(1)).join(' / ')}`);
   console.log('core throughput (points per CPU-second, ratio to the trailing z-score baseline):');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
-import { IncidentDetector, IncidentState, describeIncident, normalLogTail, normalQuantileAbove, normalTail } from '../../src/core/detectors';
-import { seededGaussian as gaussian } from '../support/seeded-random';
+import { IncidentDetector, IncidentState, calibratedLimit, describeIncident, learnTail, newTail, normalLogTail, normalQuantileAbove, normalTail } from '../../src/core/detectors';
+import { seededGaussian as gaussian, seededUniform } from '../support/seeded-random';
 
 const SECOND = 1000;
 
@@ -57,5 +57,49 @@ describe('incident detector', () => {
     for (const z of [1, 2, 3, 4]) assert.ok(Math.abs(normalLogTail(z) - Math.log(normalTail(z))) < 1e-9);
     assert.ok(Math.abs(normalLogTail(6) - Math.log(9.8658765e-10)) < 1e-3);
     for (const p of [0.025, 1e-4, 1e-7, 1e-12]) assert.ok(Math.abs(normalLogTail(normalQuantileAbove(p)) - Math.log(p)) < 1e-6);
+  });
+
+  it('a tail as the nominal limits assume keeps the nominal limit; a key with frequent bursts gets a limit above them', () => {
+    const budget = 1e-4;
+    const u = seededUniform(3);
+    // Nominal: P(x > v) = budget^v.
+    const tame = newTail();
+    for (let i = 0; i < 20000; i++) learnTail(tame, Math.log(1 - u()) / Math.log(budget), budget);
+    assert.ok(calibratedLimit(tame, budget) < 1.05, String(calibratedLimit(tame, budget)));
+    // Every 12th reading reaches 8 times the nominal limit: that is this key's normal.
+    const bursty = newTail();
+    for (let i = 0; i < 20000; i++) learnTail(bursty, i % 12 === 0 ? 8 + u() : Math.log(1 - u()) / Math.log(budget), budget);
+    assert.ok(calibratedLimit(bursty, budget) > 9, String(calibratedLimit(bursty, budget)));
+    // One wild reading on a tame key moves the limit little.
+    learnTail(tame, 100, budget);
+    assert.ok(calibratedLimit(tame, budget) < 1.2, String(calibratedLimit(tame, budget)));
+  });
+
+  it('hourly bursts at 5-minute readings stop alerting once learned; a burst three times their size still alerts', () => {
+    const g = gaussian(4);
+    const minute = 60 * SECOND;
+    const d = new IncidentDetector();
+    const starts: number[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const v = 30 + g() + (i % 12 === 7 ? 40 : 0) + (i === 5503 ? 120 : 0);
+      if (d.update(i * 5 * minute, v).transition === 'start') starts.push(i);
+    }
+    const late = starts.filter((i) => i >= 2000 && (i < 5503 || i > 5505));
+    assert.deepEqual(late, [], `alerts after learning: ${late.join(' ')}`);
+    assert.ok(starts.includes(5503) || starts.includes(5504), `alerts: ${starts.join(' ')}`);
+  });
+
+  it('a daily step the day before repeats without alerts; a spike on top of it still alerts', () => {
+    const g = gaussian(5);
+    const day = 288;
+    const d = new IncidentDetector();
+    const starts: number[] = [];
+    for (let i = 0; i < 12 * day; i++) {
+      const v = 20 + g() + (i % day >= 100 && i % day < 200 ? 50 : 0) + (i === 10 * day + 20 ? 80 : 0);
+      if (d.update(i * 300 * SECOND, v).transition === 'start') starts.push(i);
+    }
+    const repeats = starts.filter((i) => i >= 3 * day && (i < 10 * day + 20 || i > 10 * day + 30));
+    assert.deepEqual(repeats, [], `alerts on repeated days: ${repeats.join(' ')}`);
+    assert.ok(starts.some((i) => i >= 10 * day + 20 && i <= 10 * day + 26), `alerts: ${starts.join(' ')}`);
   });
 });

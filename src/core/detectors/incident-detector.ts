@@ -9,7 +9,10 @@
  * clipped at 3 σ, and a scale σ (mean absolute one-step error × √(π/2)) clipped the same way, so a
  * single wild reading barely moves either: the reference is what the sensor normally does, and it
  * follows daily cycles and slow wander. While an incident or a candidate is open the model is
- * frozen (the season still applies): anomalous readings never become normal.
+ * frozen (the season still applies): anomalous readings never become normal. A second reference
+ * is the same time yesterday (the mean per 5-minute bin of earlier days): a reading is odd only
+ * when it is odd against both, so a daily step the slow profile has not learned is not news; the
+ * CUSUM and drift tests use that reference where it has lately predicted the key better.
  *
  * The tests, each against the same budget of false alerts:
  *  - spike/dip: one reading beyond z* of the reference, confirmed when the next one is back
@@ -20,10 +23,12 @@
  *  - drift: the model's level against a slow level (EWMA over ~100 readings): a ramp keeps them
  *    apart by slope/α; alerts when the distance is far beyond its own spread over the last days
  *    and at least 3 σ;
- *  - stuck: a run of identical readings longer than the stream's own rate of repeats allows
- *    (quantised sensors repeat often; the run needed grows with that rate);
+ *  - stuck: a run of identical readings longer than the stream's own repeats allow: the first
+ *    repeat at the key's rate of repeats, each further one at the rate its finished runs continued
+ *    (a sensor that rests at zero between uses repeats in runs; one reported stuck teaches nothing);
  *  - variance: the short-run mean absolute step between readings against its long-run mean, on a
- *    log scale (steps, not levels, so a shift or a cycle does not look like noise);
+ *    log scale (steps, not levels, so a shift or a cycle does not look like noise), and against
+ *    what the same readings' steps were on earlier days: hours that are noisier every day are not news;
  *  - silence: no reading for SILENCE_INTERVALS typical intervals, judged by the caller's clock
  *    (processing time), since a quiet key sends nothing to test.
  *
@@ -31,13 +36,16 @@
  * the key's observed interval that is a probability per reading, split over the five value
  * tests; each test's limit is the normal quantile of its share (the CUSUM limit from Siegmund's
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
- * normal. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
+ * normal. Where a key's own spike statistic has a heavier tail still (bursts, quantised readings,
+ * steps of a cycle), the spike and CUSUM limits rise to where that tail reaches the budget
+ * (tail-calibration.ts); never below the nominal limits. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
  * so the limit sits at 0.5, and reported only where it rises above its recent peak: one number per
  * onset, so a benchmark ranks incidents, not their lengths. Each of the key's last 32 onsets that
  * was at least as strong halves it: what a stream does every day ranks below what it never did.
  */
 import { Direction } from './anomaly';
 import { normalLogTail, normalQuantileAbove } from './normal';
+import { TailState, calibratedLimit, learnTail, newTail, reviveTail } from './tail-calibration';
 
 /** What kind of incident was found. */
 export type IncidentKind = 'spike' | 'dip' | 'shift' | 'drift' | 'stuck' | 'variance' | 'silence';
@@ -116,6 +124,8 @@ const LONG_ALPHA = 1 / 1000;
 const VAR_CV = 1.0;
 const REPEAT_MEMORY = 1 / 2000;
 const SILENCE_INTERVALS = 5;
+// Weight, in readings after a repeat, of the plain repeat rate as the prior of the continuation rate.
+const RUN_PRIOR = 5;
 // Readings after which a lasting shift or drift is the new normal: the incident ends and the
 // model starts again from the current level.
 const ACCEPT_AFTER = 720;
@@ -125,6 +135,9 @@ const INTERVAL_ALPHA = 0.05;
 const LEVEL_SCALE = 3;
 const SEASON_BINS = 96;
 const SEASON_BIN_MS = 86400000 / SEASON_BINS;
+// The day reference is finer than the profile: a step within a quarter hour stays a step.
+const DAY_BINS = 288;
+const DAY_BIN_MS = 86400000 / DAY_BINS;
 const SEASON_GAMMA = 0.3;
 const ONSETS = 32;
 const RHO_ALPHA = 1 / 500;
@@ -140,6 +153,9 @@ const CALM = 5;
 const DRIFT_MIN = 3;
 // A shift or drift is over once the readings are back within this many σ (or 40 % of its largest distance).
 const END_SIGMA = 1.5;
+// The day reference learns about half of its bin from each day's readings.
+const DAY_RATE = 0.3;
+const DAY_ERR_ALPHA = 1 / 500;
 
 /** The detector's whole state as plain numbers, for snapshots. */
 export interface IncidentState {
@@ -152,6 +168,9 @@ export interface IncidentState {
   trend: number;
   scale: number;
   eq: number;
+  /** Of finished runs of repeats: repeats that followed a repeat, and readings that followed a repeat. */
+  eqRun: number;
+  afterEq: number;
   all: number;
   run: number;
   runSince: number;
@@ -169,6 +188,24 @@ export interface IncidentState {
   prevZ: number;
   /** Daily profile: the level's offset per SEASON_BINS-th of a day (Holt–Winters' additive season). */
   season: number[];
+  /**
+   * Yesterday at this time: the readings' recent mean per DAY_BINS-th of a day, learned from
+   * every reading, incidents included (NaN until the bin has a reading). A reading as far from the
+   * model as it is close to this repeats what the stream did a day ago: a daily step the slow
+   * profile has not learned yet is not an incident.
+   */
+  day: number[];
+  /** The same for the absolute step between readings: how much the stream moves at this time of day. */
+  dayStep: number[];
+  /** The bin being visited, and its mean and mean step as the visit began. */
+  dayBin: number;
+  dayRef: number;
+  dayStepRef: number;
+  /** The day's usual step averaged like shortStep: what the last readings' steps were on earlier days. */
+  dayShort: number;
+  /** Running mean absolute error of the model and of the day reference (clipped at 10 σ). */
+  modelErr: number;
+  dayErr: number;
   /** The deseasonalised level an open shift or drift is measured from. */
   ref: number;
   /** Levels of the last ONSETS onsets. */
@@ -183,6 +220,8 @@ export interface IncidentState {
   peak: number;
   cand: { time: number; value: number; expected: number; count: number; calm: number } | null;
   open: Incident | null;
+  /** The key's own tail of the spike test's statistic, which calibrates the spike and CUSUM tests. */
+  tail: TailState;
   openReadings: number;
   fast: number;
   maxDev: number;
@@ -200,22 +239,25 @@ export class IncidentDetector {
   private cusumLimit = 0;
   private zVar = 0;
   private logBudget = 0;
+  private perReading = 0;
+  // The calibrated limit of the spike and CUSUM tests as a multiple of the nominal one (≥ 1), from the key's own tail.
+  private k = 1;
 
   constructor(options: IncidentOptions = {}, state?: IncidentState) {
     this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
     this.direction = options.direction ?? 'both';
     this.minHistory = Math.max(3, options.minHistory ?? 30);
     this.s = state && isIncidentState(state) ? revive(state) : {
-      n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, all: 0, run: 0, runSince: 0,
-      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), ref: 0, shortStep: 0, longStep: 0, varSince: 0,
-      peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0,
+      n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, eqRun: 0, afterEq: 0, all: 0, run: 0, runSince: 0,
+      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), dayStep: new Array(DAY_BINS).fill(NaN), dayBin: -1, dayRef: NaN, dayStepRef: NaN, dayShort: NaN, modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
+      peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0, tail: newTail(),
     };
   }
 
   /** A copy of the state, to restore the detector elsewhere with `new IncidentDetector(options, state)`. */
   snapshot(): IncidentState {
     const s = this.s;
-    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season] };
+    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season], day: [...s.day], dayStep: [...s.dayStep], tail: { ...s.tail } };
   }
 
   /** The typical interval between readings in ms (NaN before two readings). */
@@ -253,6 +295,7 @@ export class IncidentDetector {
       return this.result(0, 0, false, value, undefined, undefined);
     }
     this.refreshLimits();
+    this.k = calibratedLimit(s.tail, this.perReading);
     const bin = seasonBin(time);
     const season = s.season[bin];
     const pred = (s.open || s.cand ? s.level : s.level + s.trend) + season;
@@ -260,12 +303,34 @@ export class IncidentDetector {
     // below what the readings themselves move, so readings far off are always learned from again.
     const sigma = Math.max(s.scale, 0.3 * s.longStep, 1e-9 * Math.abs(pred), 1e-12);
     const e = value - pred;
-    const z = e / sigma;
+    // A reading odd against the model may still repeat yesterday at this time. The spike test
+    // takes both references; the slower tests (CUSUM, drift) take yesterday only
+    // where it has lately predicted this key's readings better than the model has: on a stream
+    // with daily steps, not on one whose days differ by wander.
+    const yesterday = this.yesterday(time);
+    // Odd means odd against both: between the two references is normal, beyond both the nearer counts.
+    const useDay = Math.abs(value - yesterday) < Math.abs(e);
+    const between = (value - yesterday) * e < 0;
+    const reference = useDay ? yesterday : pred;
+    const z = between ? 0 : (useDay ? value - yesterday : e) / sigma;
+    let dayBetter = false;
+    if (!Number.isNaN(yesterday)) {
+      // Incidents included: the errors a daily step makes are exactly those an open incident hides.
+      s.modelErr += DAY_ERR_ALPHA * (Math.min(Math.abs(e), 10 * sigma) - s.modelErr);
+      s.dayErr += DAY_ERR_ALPHA * (Math.min(Math.abs(value - yesterday), 10 * sigma) - s.dayErr);
+      dayBetter = s.dayErr < s.modelErr;
+    }
     const same = value === s.prev;
     if (same) {
       if (s.run === 0) s.runSince = s.prevTime;
       s.run++;
     } else {
+      // A finished run teaches how repeats continue; the run still going does not judge itself,
+      // nor does one that was reported stuck (a stuck sensor must not become the norm).
+      if (s.run > 0 && s.open?.kind !== 'stuck') {
+        s.eqRun += s.run - 1;
+        s.afterEq += s.run;
+      }
       s.run = 0;
     }
     const step = Math.abs(value - s.prev);
@@ -275,7 +340,8 @@ export class IncidentDetector {
     if (!s.open) {
       if (s.longStep > 0) {
         s.shortStep += SHORT_ALPHA * (Math.min(step, 5 * s.longStep) - s.shortStep);
-        varRatio = this.varianceNow() * this.zVar;
+        if (s.dayStepRef > 0) s.dayShort = s.dayShort > 0 ? s.dayShort + SHORT_ALPHA * (s.dayStepRef - s.dayShort) : s.dayStepRef;
+        varRatio = this.varianceNow(true) * this.zVar;
         if (Math.abs(varRatio) < this.zVar / 3) s.varSince = time;
       } else if (step > 0) {
         s.longStep = step;
@@ -299,7 +365,7 @@ export class IncidentDetector {
       const zc = (value - c.expected) / sigma;
       const cz = (c.value - c.expected) / sigma;
       const st = this.tailRatio(Math.abs(cz), this.zSpike);
-      const off = Math.abs(zc) >= BACK;
+      const off = Math.abs(zc) >= BACK * this.k;
       if (c.calm > 0) {
         // A modest spike waits for calm neighbours: another reading off means a noisy spell.
         if (off) {
@@ -333,9 +399,11 @@ export class IncidentDetector {
         return this.result(0, this.levelOf(this.tailRatio(Math.abs(zc), this.zSpike)), ready, c.expected, undefined, undefined);
       }
     }
-    if (!start && ready && Math.abs(z) >= this.zSpike) {
-      s.cand = { time, value, expected: pred, count: 1, calm: 0 };
-      strength = this.tailRatio(Math.abs(z), this.zSpike);
+    const tail = this.tailRatio(Math.abs(z), this.zSpike);
+    if (!start && ready && tail >= 1) {
+      s.cand = { time, value, expected: reference, count: 1, calm: 0 };
+      strength = tail;
+      learnTail(s.tail, strength * this.k, this.perReading);
       s.n++;
       this.remember(time, value);
       return this.result(this.levelOf(strength), this.levelOf(strength), ready, pred, undefined, undefined);
@@ -345,7 +413,7 @@ export class IncidentDetector {
     // wanders leaves errors that follow each other, so z is first scaled to the long-run spread
     // of their sum (AR(1): variance × (1+ρ)/(1−ρ)).
     const rho = Math.max(0, Math.min(0.95, s.zz / s.z2));
-    const zl = z * Math.sqrt((1 - rho) / (1 + rho));
+    const zl = (dayBetter ? z : e / sigma) * Math.sqrt((1 - rho) / (1 + rho));
     const zc = zl > CUSUM_CLIP ? CUSUM_CLIP : zl < -CUSUM_CLIP ? -CUSUM_CLIP : zl;
     if (s.up === 0) {
       s.upSince = time;
@@ -363,8 +431,11 @@ export class IncidentDetector {
     if (s.down > 0 && ++s.downLen <= 3) s.downFirst -= zc;
 
     // Stuck: the run of repeats against the stream's own repeat rate.
-    const repeat = (s.eq + 0.5) / (s.all + 1);
-    const stuckStrength = s.run > 0 ? (s.run * Math.log(Math.min(repeat, 0.95))) / this.logBudget : 0;
+    // Repeats that come in runs (a sensor that rests at zero between uses) continue at their own
+    // rate, so the run's probability is the first repeat's times the continuation's per further one.
+    const repeat = Math.min((s.eq + 0.5) / (s.all + 1), 0.95);
+    const carry = Math.min((s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR), 0.95);
+    const stuckStrength = s.run > 0 ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
 
     // Drift: the model's level against a slow level. Its trend follows a ramp, so the errors stay
     // small; the slow level lags a ramp by slope/α, far more than noise, wander or a cycle make it.
@@ -372,10 +443,13 @@ export class IncidentDetector {
     const zDrift = s.d2 > 0 ? Math.abs(gap) / Math.sqrt(s.d2) : 0;
     if (zDrift < 2) s.driftSince = time;
     // A drift must also be material: at least DRIFT_MIN σ of one reading's noise away.
-    const drift = Math.abs(gap) >= DRIFT_MIN * sigma ? zDrift / this.zSpike : Math.min(zDrift / this.zSpike, 0.99);
-    const cusum = Math.max(s.up, s.down) / this.cusumLimit;
+    // A reading about where it was yesterday at this time is no drift, however the model lags.
+    const material = Math.abs(gap) >= DRIFT_MIN * sigma && !(dayBetter && Math.abs(value - yesterday) < DRIFT_MIN * sigma);
+    const drift = material ? zDrift / this.zSpike : Math.min(zDrift / this.zSpike, 0.99);
+    const cusum = Math.max(s.up, s.down) / this.cusumLimit / this.k;
     const variance = Math.abs(varRatio) / this.zVar;
-    strength = Math.max(cusum, stuckStrength, variance, drift, this.tailRatio(Math.abs(z), this.zSpike));
+    if (ready && !start) learnTail(s.tail, tail * this.k, this.perReading);
+    strength = Math.max(cusum, stuckStrength, variance, drift, tail);
     if (!start && ready) {
       if (stuckStrength >= 1) {
         start = this.incidentOf('stuck', s.runSince, value, pred, sigma, stuckStrength, s.run + 1);
@@ -473,10 +547,19 @@ export class IncidentDetector {
   }
 
   /** The variance test's statistic as a fraction of its limit, signed by direction. */
-  private varianceNow(): number {
+  private varianceNow(daily = false): number {
     const s = this.s;
     if (!(s.longStep > 0)) return 0;
-    return Math.log(Math.max(s.shortStep, 1e-12) / s.longStep) / (VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA))) / this.zVar;
+    const short = Math.max(s.shortStep, 1e-12);
+    let r = Math.log(short / s.longStep);
+    // To start an incident, against the time of day's usual step too, where earlier days give one:
+    // a stream that is noisier every day in some hours is not "noisier than usual" then.
+    const day = s.dayShort;
+    if (daily && day > 0) {
+      const rd = Math.log(short / day);
+      r = rd * r <= 0 ? 0 : Math.abs(rd) < Math.abs(r) ? rd : r;
+    }
+    return r / (VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA))) / this.zVar;
   }
 
   private close(): Incident | undefined {
@@ -531,6 +614,8 @@ export class IncidentDetector {
     }
     const m = 1 - REPEAT_MEMORY;
     s.eq = s.eq * m + (same ? 1 : 0);
+    s.eqRun *= m;
+    s.afterEq *= m;
     s.all = s.all * m + 1;
     if (!same && s.longStep > 0) {
       const la = warm ? Math.max(LONG_ALPHA, 1 / s.n) : LONG_ALPHA;
@@ -538,7 +623,35 @@ export class IncidentDetector {
     }
   }
 
+  /**
+   * The day reference for `time`: the bin's mean as it stood when the current visit of the bin
+   * began, so only earlier days count, never the minutes just before (a 5-minute bin holds 300
+   * readings at 1 Hz).
+   */
+  private yesterday(time: number): number {
+    const s = this.s;
+    const bin = dayBin(time);
+    if (bin !== s.dayBin) {
+      s.dayBin = bin;
+      s.dayRef = s.day[bin];
+      s.dayStepRef = s.dayStep[bin];
+    }
+    return s.dayRef;
+  }
+
   private remember(time: number, value: number): void {
+    const bin = dayBin(time);
+    const s = this.s;
+    const rate = Math.min(0.5, (DAY_RATE * (s.interval || 1000)) / DAY_BIN_MS);
+    const d = s.day[bin];
+    s.day[bin] = Number.isNaN(d) ? value : d + rate * (value - d);
+    if (s.n > 1 && s.longStep > 0) {
+      const step = Math.min(Math.abs(value - s.prev), 5 * s.longStep);
+      const ds = s.dayStep[bin];
+      s.dayStep[bin] = Number.isNaN(ds) ? step : ds + rate * (step - ds);
+    }
+
+
     this.s.prev = value;
     this.s.prevTime = time;
   }
@@ -548,6 +661,7 @@ export class IncidentDetector {
     if (Math.abs(interval - this.limitsFor) <= 0.1 * this.limitsFor) return;
     this.limitsFor = interval;
     const perReading = Math.min(0.01, (this.falseAlertsPerWeek * interval) / WEEK_MS);
+    this.perReading = perReading;
     const p = perReading / TESTS;
     this.logBudget = Math.log(p);
     this.zSpike = HEAVY_TAIL * normalQuantileAbove(p / 2);
@@ -559,7 +673,7 @@ export class IncidentDetector {
 
   /** How far past the spike limit |z| is, in log tail probability: 1 at the limit. */
   private tailRatio(absZ: number, limit: number): number {
-    return absZ <= 0 ? 0 : normalLogTail(absZ / HEAVY_TAIL) / normalLogTail(limit / HEAVY_TAIL);
+    return absZ <= 0 ? 0 : normalLogTail(absZ / HEAVY_TAIL) / normalLogTail(limit / HEAVY_TAIL) / this.k;
   }
 
   private strengthNow(z: number): number {
@@ -607,16 +721,27 @@ export class IncidentDetector {
 function isIncidentState(x: unknown): x is IncidentState {
   const o = x as Partial<IncidentState> | null;
   return !!o && typeof o === 'object' && typeof o.n === 'number' && Number.isFinite(o.n) && typeof o.level === 'number' &&
-    Array.isArray(o.season) && o.season.length === SEASON_BINS && o.season.every((v) => typeof v === 'number') && Array.isArray(o.onsets);
+    Array.isArray(o.season) && o.season.length === SEASON_BINS && o.season.every((v) => typeof v === 'number') && Array.isArray(o.onsets) &&
+    (o.day === undefined || (Array.isArray(o.day) && o.day.length === DAY_BINS)) &&
+    (o.dayStep === undefined || (Array.isArray(o.dayStep) && o.dayStep.length === DAY_BINS));
 }
 
 /** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
 function revive(state: IncidentState): IncidentState {
   const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
   return {
-    ...state, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
+    ...state, eqRun: num(state.eqRun) || 0, afterEq: num(state.afterEq) || 0, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
     cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
+    day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN), dayBin: num(state.dayBin), dayRef: num(state.dayRef),
+    dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN), dayStepRef: num(state.dayStepRef), dayShort: num(state.dayShort),
+    tail: reviveTail(state.tail),
   };
+}
+
+/** The day-reference bin of an event time (UTC). */
+function dayBin(time: number): number {
+  const b = Math.floor((((time % 86400000) + 86400000) % 86400000) / DAY_BIN_MS);
+  return b >= DAY_BINS ? DAY_BINS - 1 : b;
 }
 
 /** The daily-profile bin of an event time (UTC). */

@@ -20,3 +20,5 @@ export { RollingQuantiles } from './rolling-quantiles';
 export { NumberRing } from './ring';
 export { autocorrelation } from './fft';
 export { normalTail, normalLogTail, normalQuantileAbove } from './normal';
+export { calibratedLimit, learnTail, newTail, reviveTail } from './tail-calibration';
+export type { TailState } from './tail-calibration';
