@@ -5,6 +5,10 @@
 const path = require('path');
 const fs = require('fs');
 const Mocha = require('mocha');
+const handles = require('../test/support/leftover-handles');
+
+// Watch timers from the start, so a leftover one can say where it was set.
+handles.watch();
 
 process.env.TS_NODE_TRANSPILE_ONLY = 'true';
 process.env.TS_NODE_PROJECT = path.join(__dirname, '..', 'tsconfig.json');
@@ -42,6 +46,7 @@ for (const file of targets.flatMap((t) => collect(t, []))) mocha.addFile(file);
 
 mocha.run((failures) => {
   process.exitCode = failures ? 1 : 0;
-  // Brokers, timers and sockets left by a suite must not keep CI waiting.
-  setTimeout(() => process.exit(process.exitCode), 500).unref();
+  // No forced exit: the process ends when the suites have closed what they opened; anything left
+  // (a broker, a runtime, a timer) fails the run and is named.
+  handles.checkAtExit();
 });

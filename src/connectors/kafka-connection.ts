@@ -161,6 +161,8 @@ function toKafkaLogger(log?: KafkaClientOptions['log']) {
 class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
   state: KafkaState = 'disconnected';
   paused = false;
+  /** consumer.run() was called: kafkajs takes pause and resume from then on. */
+  private running = false;
   private topics: (string | RegExp)[] = [];
   private lastAssignment: string[] = [];
   private consumer: Consumer;
@@ -236,6 +238,8 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
         });
       },
     });
+    this.running = true;
+    if (this.paused) this.consumer.pause(this.pausable());
   }
 
   private pausable(): { topic: string }[] {
@@ -249,12 +253,13 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
 
   pause(): void {
     this.paused = true;
-    this.consumer.pause(this.pausable());
+    // kafkajs refuses to pause a consumer that does not run yet; start() applies the flag then.
+    if (this.running) this.consumer.pause(this.pausable());
   }
 
   resume(): void {
     this.paused = false;
-    this.consumer.resume(this.pausable());
+    if (this.running) this.consumer.resume(this.pausable());
   }
 
   async commit(points: CommitPoint[]): Promise<void> {
