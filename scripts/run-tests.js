@@ -38,10 +38,14 @@ const mocha = new Mocha({
 });
 // Root hooks (shared broker start/stop) load before any suite.
 const rootHooks = path.join(root, 'test', 'support', 'root-hooks.ts');
-if (fs.existsSync(rootHooks)) {
-  const hooks = require(rootHooks).mochaHooks;
-  if (hooks) mocha.rootHooks(hooks);
-}
+const hooks = fs.existsSync(rootHooks) ? require(rootHooks).mochaHooks : undefined;
+mocha.rootHooks({
+  ...hooks,
+  // A timer left behind names the test that started it, through any chain of callbacks.
+  beforeEach() {
+    handles.enterTest(this.currentTest.fullTitle());
+  },
+});
 for (const file of targets.flatMap((t) => collect(t, []))) mocha.addFile(file);
 
 mocha.run((failures) => {

@@ -176,8 +176,9 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
       rebalanceTimeout: opts.rebalanceTimeout,
       maxWaitTimeInMs: opts.maxWaitTime,
       maxBytesPerPartition: opts.maxBytesPerPartition,
-      // Decide per error: connection trouble restarts, refused credentials or certificates do not.
-      retry: { restartOnFailure: async (e: Error) => !isPermanentError(e) },
+      // Decide per error: connection trouble restarts, refused credentials or certificates do not;
+      // a stopped consumer never restarts (its restart would run on with nothing to stop it).
+      retry: { restartOnFailure: async (e: Error) => !this.stopped() && !isPermanentError(e) },
     });
     const ev = this.consumer.events;
     // Bytes the broker sent in answer to fetches: what a consumer costs the network and the broker.
@@ -202,6 +203,11 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
     });
   }
 
+  /** stop() was called (read through a method: awaits in between may have changed it). */
+  private stopped(): boolean {
+    return this.state === 'closed';
+  }
+
   private setState(s: KafkaState, err?: Error) {
     if (this.state === 'closed') return;
     this.state = s;
@@ -212,7 +218,10 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
     this.topics = o.topics;
     this.setState('connecting');
     await this.consumer.connect();
+    // stop() while connecting: the connection made after it must not outlive the node.
+    if (this.stopped()) return this.consumer.disconnect();
     await this.consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning });
+    if (this.stopped()) return this.consumer.disconnect();
     await this.consumer.run({
       autoCommit: o.autoCommit,
       eachBatchAutoResolve: false,

@@ -3,12 +3,20 @@
 // child processes a suite forgot to stop. Each is named with what it is and, for timers, the
 // line that set it, so a leftover fails the run with a pointer instead of being hidden by an exit.
 const asyncHooks = require('async_hooks');
+const { AsyncLocalStorage } = asyncHooks;
 const path = require('path');
 
 const root = path.join(__dirname, '..', '..');
 
 /** Timers by async id with where they were set, from creation until they fire for the last time or are cleared. */
 const timers = new Map();
+/** The title of the test whose code (or whose callbacks, however late) is running. */
+const currentTest = new AsyncLocalStorage();
+
+/** Marks what runs from here on, and everything it starts, as part of `title` (call from a root beforeEach). */
+function enterTest(title) {
+  currentTest.enterWith(title);
+}
 
 /** Starts watching; call before any suite loads. */
 function watch() {
@@ -17,11 +25,11 @@ function watch() {
     .createHook({
       init(id, type, _trigger, resource) {
         if (type !== 'Timeout') return;
-        Error.stackTraceLimit = 12;
+        Error.stackTraceLimit = 40;
         // The stack is captured now and formatted only if the timer is ever reported.
         const where = new Error();
         Error.stackTraceLimit = previousLimit;
-        timers.set(id, { resource, where });
+        timers.set(id, { resource, where, test: currentTest.getStore() });
       },
       destroy(id) {
         timers.delete(id);
@@ -38,11 +46,11 @@ function origin(error) {
   return first.replace(/^at /, '').replace(root + path.sep, '');
 }
 
-function describeTimer({ resource, where }) {
+function describeTimer({ resource, where, test }) {
   const fn = resource._onTimeout;
   const name = fn && fn.name ? fn.name : 'an anonymous function';
   const every = resource._repeat ? `every ${resource._repeat} ms` : `after ${resource._idleTimeout} ms`;
-  return `timer (${every}, calls ${name}) set at ${origin(where)}`;
+  return `timer (${every}, calls ${name}) set at ${origin(where)}${test ? `, started by the test "${test}"` : ''}`;
 }
 
 function describeHandle(h) {
@@ -95,4 +103,4 @@ function checkAtExit(graceMs = 5000) {
   poll.unref();
 }
 
-module.exports = { watch, leftovers, checkAtExit };
+module.exports = { watch, enterTest, leftovers, checkAtExit };
