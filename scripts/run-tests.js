@@ -5,6 +5,10 @@
 const path = require('path');
 const fs = require('fs');
 const Mocha = require('mocha');
+const handles = require('../test/support/leftover-handles');
+
+// Watch timers from the start, so a leftover one can say where it was set.
+handles.watch();
 
 process.env.TS_NODE_TRANSPILE_ONLY = 'true';
 process.env.TS_NODE_PROJECT = path.join(__dirname, '..', 'tsconfig.json');
@@ -34,14 +38,19 @@ const mocha = new Mocha({
 });
 // Root hooks (shared broker start/stop) load before any suite.
 const rootHooks = path.join(root, 'test', 'support', 'root-hooks.ts');
-if (fs.existsSync(rootHooks)) {
-  const hooks = require(rootHooks).mochaHooks;
-  if (hooks) mocha.rootHooks(hooks);
-}
+const hooks = fs.existsSync(rootHooks) ? require(rootHooks).mochaHooks : undefined;
+mocha.rootHooks({
+  ...hooks,
+  // A timer left behind names the test that started it, through any chain of callbacks.
+  beforeEach() {
+    handles.enterTest(this.currentTest.fullTitle());
+  },
+});
 for (const file of targets.flatMap((t) => collect(t, []))) mocha.addFile(file);
 
 mocha.run((failures) => {
   process.exitCode = failures ? 1 : 0;
-  // Brokers, timers and sockets left by a suite must not keep CI waiting.
-  setTimeout(() => process.exit(process.exitCode), 500).unref();
+  // No forced exit: the process ends when the suites have closed what they opened; anything left
+  // (a broker, a runtime, a timer) fails the run and is named.
+  handles.checkAtExit();
 });

@@ -161,6 +161,8 @@ function toKafkaLogger(log?: KafkaClientOptions['log']) {
 class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
   state: KafkaState = 'disconnected';
   paused = false;
+  /** consumer.run() was called: kafkajs takes pause and resume from then on. */
+  private running = false;
   private topics: (string | RegExp)[] = [];
   private lastAssignment: string[] = [];
   private consumer: Consumer;
@@ -174,8 +176,9 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
       rebalanceTimeout: opts.rebalanceTimeout,
       maxWaitTimeInMs: opts.maxWaitTime,
       maxBytesPerPartition: opts.maxBytesPerPartition,
-      // Decide per error: connection trouble restarts, refused credentials or certificates do not.
-      retry: { restartOnFailure: async (e: Error) => !isPermanentError(e) },
+      // Decide per error: connection trouble restarts, refused credentials or certificates do not;
+      // a stopped consumer never restarts (its restart would run on with nothing to stop it).
+      retry: { restartOnFailure: async (e: Error) => !this.stopped() && !isPermanentError(e) },
     });
     const ev = this.consumer.events;
     // Bytes the broker sent in answer to fetches: what a consumer costs the network and the broker.
@@ -200,6 +203,11 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
     });
   }
 
+  /** stop() was called (read through a method: awaits in between may have changed it). */
+  private stopped(): boolean {
+    return this.state === 'closed';
+  }
+
   private setState(s: KafkaState, err?: Error) {
     if (this.state === 'closed') return;
     this.state = s;
@@ -210,7 +218,10 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
     this.topics = o.topics;
     this.setState('connecting');
     await this.consumer.connect();
+    // stop() while connecting: the connection made after it must not outlive the node.
+    if (this.stopped()) return this.consumer.disconnect();
     await this.consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning });
+    if (this.stopped()) return this.consumer.disconnect();
     await this.consumer.run({
       autoCommit: o.autoCommit,
       eachBatchAutoResolve: false,
@@ -236,6 +247,8 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
         });
       },
     });
+    this.running = true;
+    if (this.paused) this.consumer.pause(this.pausable());
   }
 
   private pausable(): { topic: string }[] {
@@ -249,12 +262,13 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
 
   pause(): void {
     this.paused = true;
-    this.consumer.pause(this.pausable());
+    // kafkajs refuses to pause a consumer that does not run yet; start() applies the flag then.
+    if (this.running) this.consumer.pause(this.pausable());
   }
 
   resume(): void {
     this.paused = false;
-    this.consumer.resume(this.pausable());
+    if (this.running) this.consumer.resume(this.pausable());
   }
 
   async commit(points: CommitPoint[]): Promise<void> {

@@ -49,6 +49,43 @@ export function snapOneOf<T>(value: unknown, allowed: readonly T[], what: string
   throw new SnapshotError(`${what}: expected one of ${allowed.join(', ')}, got ${describeValue(value)}`);
 }
 
+/** How restoreWhole reaches an operator's state. */
+export interface Restorable {
+  /** The saved state's `kind` this operator takes, and how errors name the operator. */
+  kind: string;
+  label: string;
+  /** The settings fingerprint saved with the state; a snapshot of other settings is refused. */
+  config: unknown;
+  /** The current state in the saved form, undefined when there is none. */
+  current(): Record<string, unknown> | undefined;
+  /** Replaces the state with a saved one; throws on anything it cannot use. */
+  load(snap: Record<string, unknown>): void;
+  /** Drops all state. */
+  reset(): void;
+}
+
+/**
+ * Replaces an operator's state with a snapshot, all or nothing: a snapshot of another kind or
+ * other settings is refused before anything changes; one that fails while loading is undone by
+ * loading the state from before. Throws ConfigError (SnapshotError for a damaged snapshot).
+ */
+export function restoreWhole(snapshot: unknown, op: Restorable): void {
+  const snap = snapObject(snapshot, 'snapshot');
+  if (snap.kind !== op.kind) throw new SnapshotError(`expected the state of a ${op.label}, got ${describeValue(snap.kind)}`);
+  const mine = JSON.stringify(op.config);
+  const theirs = JSON.stringify(snap.config);
+  if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this ${op.label} is configured with ${mine}`);
+  const previous = op.current();
+  try {
+    op.load(snap);
+  } catch (err) {
+    op.reset();
+    if (previous !== undefined) op.load(previous);
+    if (err instanceof ConfigError) throw err;
+    throw new SnapshotError(err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** A window [start, end) with start < end. */
 export function snapWindow(start: unknown, end: unknown, what: string): [number, number] {
   const s = snapTime(start, `${what} start`);

@@ -3,7 +3,7 @@
  * considered complete. It only moves forward: watermark = max event time seen - maxOutOfOrder,
  * or further when processing time or an idle timeout pushes it.
  */
-import { snapArray, snapTimeOr } from './snapshot-check';
+import { snapObject, snapTimeOr } from './snapshot-check';
 
 /** One watermark clock; the operator keeps one per stream, or one per key with watermarkScope 'key'. */
 export class Watermark {
@@ -34,16 +34,16 @@ export class Watermark {
   }
 
   /** Plain-JSON form for snapshots (±Infinity become null). */
-  toJSON(): [number | null, number | null, number | null] {
-    return [finiteOrNull(this.maxEventTime), finiteOrNull(this.value), finiteOrNull(this.lastInputAt)];
+  toJSON(): { maxEventTime: number | null; value: number | null; lastInputAt: number | null } {
+    return { maxEventTime: finiteOrNull(this.maxEventTime), value: finiteOrNull(this.value), lastInputAt: finiteOrNull(this.lastInputAt) };
   }
 
   /** Restores what toJSON produced; throws SnapshotError, changing nothing, when it is not that. */
   load(json: unknown): void {
-    const [max, value, last] = snapArray(json, 'watermark', 3);
-    const maxEventTime = snapTimeOr(max, -Infinity, 'watermark max event time');
-    const wm = snapTimeOr(value, -Infinity, 'watermark');
-    this.lastInputAt = snapTimeOr(last, -Infinity, 'watermark last input');
+    const saved = snapObject(json, 'watermark');
+    const maxEventTime = snapTimeOr(saved.maxEventTime, -Infinity, 'watermark maxEventTime');
+    const wm = snapTimeOr(saved.value, -Infinity, 'watermark value');
+    this.lastInputAt = snapTimeOr(saved.lastInputAt, -Infinity, 'watermark lastInputAt');
     this.maxEventTime = maxEventTime;
     this.value = wm;
   }

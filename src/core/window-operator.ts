@@ -69,7 +69,7 @@ import {
 import { Watermark } from './watermark';
 import { MAX_DURATION, MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
-import { SnapshotError, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
+import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark } from './partitioned-watermark';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
@@ -124,7 +124,6 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
   onWindow?: (window: WindowInfo, result: OUT) => void;
 }
 
-const SNAPSHOT_FORMAT = 'stream-window-operator/1';
 /** Hopping windows holding one event (size ÷ slide): bounds every per-event loop over them. */
 const MAX_WINDOWS_PER_EVENT = 100_000;
 /** How long a quiet source holds the stream watermark back when neither sourceIdleTimeout nor idleTimeout is set. */
@@ -394,14 +393,16 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     };
   }
 
-  /** The operator's whole state as plain JSON, accumulators included (through aggregate.toJSON). */
+  /** The operator's whole state as plain JSON in the saved form (snapshot-schema.ts), accumulators included (through aggregate.toJSON). */
   snapshot(): unknown {
     const keys: unknown[] = [];
     for (const ks of this.keys.values()) {
-      keys.push([ks.key, this.engine.snapshotKey(ks), this.keyScope ? ks.scope.wm.toJSON() : null]);
+      const entry: Record<string, unknown> = { key: ks.key };
+      if (this.keyScope) entry.watermark = ks.scope.wm.toJSON();
+      keys.push(Object.assign(entry, this.engine.snapshotKey(ks)));
     }
     return {
-      format: SNAPSHOT_FORMAT,
+      kind: 'window',
       config: this.configFingerprint(),
       watermark: this.scope.wm.toJSON(),
       maxEventTime: finiteOrNull(this.maxEventTime),
@@ -414,48 +415,41 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   }
 
   /**
-   * Replaces the state with a snapshot, all or nothing: a snapshot taken with other options, or
-   * one that is corrupt anywhere, throws ConfigError (SnapshotError) and leaves the state as it was.
+   * Replaces the state with a snapshot in the current saved form (older forms go through
+   * readSavedState first), all or nothing: a snapshot taken with other options, or one that is
+   * corrupt anywhere, throws ConfigError (SnapshotError) and leaves the state as it was.
    */
   restore(snapshot: unknown): void {
-    const snap = snapObject(snapshot, 'snapshot');
-    if (snap.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`expected format ${SNAPSHOT_FORMAT}, got ${describeValue(snap.format)}`);
-    const mine = JSON.stringify(this.configFingerprint());
-    const theirs = JSON.stringify(snap.config);
-    if (mine !== theirs) {
-      throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
-    }
+    restoreWhole(snapshot, {
+      kind: 'window',
+      label: 'window operator',
+      config: this.configFingerprint(),
+      current: () => (this.keys.size > 0 || this.scope.wm.value !== -Infinity ? (this.snapshot() as Record<string, unknown>) : undefined),
+      load: (snap) => this.load(snap),
+      reset: () => this.reset(),
+    });
+  }
+
+  /** Loads a snapshot whose kind and settings restore() checked; the parts check themselves and throw. */
+  private load(snap: Record<string, unknown>): void {
     const seen = new Set<string>();
     for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
-      const key = snapArray(entry, `key entry ${i}`, 3)[0];
+      const key = snapObject(entry, `key entry ${i}`).key;
       if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
       if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
       seen.add(key);
     }
-    const previous = this.keys.size > 0 || this.scope.wm.value !== -Infinity ? (this.snapshot() as Record<string, unknown>) : undefined;
-    try {
-      this.load(snap);
-    } catch (err) {
-      this.reset();
-      if (previous !== undefined) this.load(previous);
-      if (err instanceof ConfigError) throw err;
-      throw new SnapshotError(err instanceof Error ? err.message : String(err));
-    }
-  }
-
-  /** Loads a snapshot whose outline restore() checked; the parts check themselves and throw. */
-  private load(snap: Record<string, unknown>): void {
     this.reset();
     this.scope.wm.load(snap.watermark);
     this.maxEventTime = snapTimeOr(snap.maxEventTime, -Infinity, 'maxEventTime');
     this.nextEarlyAt = snapTimeOr(snap.nextEarlyAt, Infinity, 'nextEarlyAt');
-    this.late = snapCount(snap.late ?? 0, 'late');
-    this.dropped = snapCount(snap.dropped ?? 0, 'dropped');
-    this.guard.ahead = snapCount(snap.ahead ?? 0, 'ahead');
-    for (const entry of snap.keys as [string, unknown, unknown][]) {
-      const ks = this.newKey(entry[0]);
-      if (this.keyScope) ks.scope.wm.load(entry[2]);
-      this.engine.restoreKey(ks, entry[1]);
+    this.late = snapCount(snap.late, 'late');
+    this.dropped = snapCount(snap.dropped, 'dropped');
+    this.guard.ahead = snapCount(snap.ahead, 'ahead');
+    for (const entry of snap.keys as Record<string, unknown>[]) {
+      const ks = this.newKey(entry.key as string);
+      if (this.keyScope) ks.scope.wm.load(entry.watermark);
+      this.engine.restoreKey(ks, entry);
     }
     if (this.keyScope) this.recomputeKeyWake();
   }

@@ -191,18 +191,19 @@ describe('corrupt or foreign snapshots', () => {
 
   /** Damages the second key's state in the ways a store or a hand edit can. */
   const damages: [string, (snap: Record<string, unknown>) => void][] = [
-    ['a string as the key state', (s) => ((s.keys as unknown[][])[1][1] = 'xxxxxxx')],
-    ['a string as a window list', (s) => mutateState(s, (st) => (Array.isArray(st) ? ((st as unknown[])[0] = 'garbage') : Object.keys(st as object).forEach((k) => ((st as Record<string, unknown>)[k] = 'xxxxxxx'))))],
+    ['a string as the key state', (s) => ((s.keys as unknown[])[1] = 'xxxxxxx')],
+    ['a string as a window list', (s) => mutateState(s, (st) => Object.keys(st).forEach((k) => k !== 'key' && (st[k] = 'xxxxxxx')))],
     ['a non-numeric window start', (s) => mutateState(s, (st) => replaceFirstNumber(st, 'x'))],
     ['a time of 1e300', (s) => mutateState(s, (st) => replaceFirstNumber(st, 1e300))],
-    ['a key that is not a string', (s) => ((s.keys as unknown[][])[1][0] = { evil: true })],
-    ['the same key twice', (s) => ((s.keys as unknown[][])[1][0] = (s.keys as unknown[][])[0][0])],
-    ['a watermark of 1e300', (s) => ((s.watermark as unknown[])[1] = 1e300)],
+    ['a key that is not a string', (s) => mutateState(s, (st) => (st.key = { evil: true }))],
+    ['the same key twice', (s) => mutateState(s, (st) => (st.key = (s.keys as Record<string, unknown>[])[0].key))],
+    ['a watermark of 1e300', (s) => ((s.watermark as Record<string, unknown>).value = 1e300)],
     ['a negative late count', (s) => (s.late = -3)],
   ];
 
-  function mutateState(snap: Record<string, unknown>, fn: (state: unknown) => void): void {
-    fn((snap.keys as unknown[][])[1][1]);
+  /** The second key's entry: its key, and its windows under named fields. */
+  function mutateState(snap: Record<string, unknown>, fn: (state: Record<string, unknown>) => void): void {
+    fn((snap.keys as Record<string, unknown>[])[1]);
   }
 
   /** Replaces the first number found in a nested state (depth first). */

@@ -663,7 +663,7 @@ describe('WindowOperator', () => {
       const a = new WindowOperator({ ...base });
       const b = new WindowOperator({ ...base, window: { type: 'tumbling', size: 20 } });
       assert.throws(() => b.restore(JSON.parse(JSON.stringify(a.snapshot()))), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot' && /was taken with .*"size":10.*configured with .*"size":20/.test(e.message));
-      assert.throws(() => b.restore({ hello: 1 }), (e: unknown) => e instanceof ConfigError && e.message === 'snapshot: expected format stream-window-operator/1, got undefined');
+      assert.throws(() => b.restore({ hello: 1 }), (e: unknown) => e instanceof ConfigError && e.message === 'snapshot: expected the state of a window operator, got undefined');
     });
   });
 });

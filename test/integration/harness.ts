@@ -3,11 +3,8 @@
  * nodes they are wired with, loaded into node-red-node-test-helper; plus a collector and a
  * condition wait (the tests wait for messages from real brokers, never for a fixed time).
  */
-// The helper ships no types.
- 
-const helper = require('node-red-node-test-helper');
-
-helper.init(require.resolve('node-red'));
+import { until as poll } from '../support/poll';
+import { helper } from '../support/node-red-helper';
 
  
 const nodeModules = [
@@ -91,23 +88,13 @@ export function watchStatus(ids: string[]): Map<string, Msg> {
   return last;
 }
 
-/** Resolves once `cond()` holds, checking every 20 ms; fails after `ms` naming what was awaited. */
-export async function until(cond: () => boolean, ms: number, what: string | (() => string)): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** test/support/poll's until() with the deadline first, as the broker tests write it. */
+export function until(cond: () => boolean | Promise<boolean>, ms: number, what: string | (() => string)): Promise<void> {
+  return poll(cond, what, ms);
 }
 
-/** Like until(), for conditions that need a round trip to a broker to check. */
-export async function untilAsync(cond: () => Promise<boolean>, ms: number, what: string | (() => string)): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** For conditions that need a round trip to a broker to check. */
+export const untilAsync = until;
 
 /** A unique suffix so topics, groups and client ids never collide between tests or runs. */
 export function unique(prefix: string): string {

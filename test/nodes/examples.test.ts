@@ -4,13 +4,11 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as sinon from 'sinon';
+import { until } from '../support/poll';
 import { requireBroker } from '../support/brokers';
 
-// The helper ships no types.
-const helper = require('node-red-node-test-helper');
+import { helper } from '../support/node-red-helper';
 const Aedes = require('aedes');
-
-helper.init(require.resolve('node-red'));
 
 const root = path.join(__dirname, '..', '..');
 const examplesDir = path.join(root, 'examples');
@@ -29,18 +27,8 @@ type Msg = Record<string, any>;
 type FlowNode = Record<string, any>;
 
 // Captured before any test fakes them: waits for I/O must use the real event loop.
-const realSetTimeout = global.setTimeout;
 const realSetImmediate = global.setImmediate;
 const settle = () => new Promise<void>((r) => realSetImmediate(() => realSetImmediate(r)));
-
-/** Polls `cond` on the real event loop; fails after `ms` of real time with `what`. */
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => realSetTimeout(r, 5));
-  }
-}
 
 function loadExample(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8'));
@@ -275,7 +263,7 @@ describe('examples', function () {
       const running = await deploy(flow);
       // Several refused reconnects (every 200 ms; each shows "connecting") while the simulator keeps publishing.
       const attempts = () => helper.getNode(pubId).status.getCalls().filter((c: any) => /^connecting/.test(c.args[0]?.text ?? '')).length;
-      await waitFor(() => attempts() >= 5, 15000, 'five connection attempts');
+      await until(() => attempts() >= 5, 'five connection attempts', 15000);
       const problems = running.problems();
       assert.equal(problems.length, 1, problems.join('\n'));
       assert.match(problems[0], new RegExp(`cannot reach the MQTT broker mqtt://127.0.0.1:${port} \\(from the environment variable MQTT_URL\\): .*ECONNREFUSED.*retrying every 0.2 s`));
@@ -316,14 +304,14 @@ describe('examples', function () {
           readings.push(...msgs);
         });
         for (const get of mqttIns) count(get(), () => received++);
-        await waitFor(() => mqttIns.every((get) => get().status.lastCall?.args[0]?.fill === 'green'), 10000, 'MQTT in to connect');
+        await until(() => mqttIns.every((get) => get().status.lastCall?.args[0]?.fill === 'green'), 'MQTT in to connect', 10000);
         // Each virtual half second waits (in real time) until the readings published so far came back.
         // The IoT pipeline needs its 1-minute windows and 70-second-late readings; plain MQTT needs a few readings.
         const seconds = /IoT/.test(file) ? 150 : 5;
         for (let i = 0; i < seconds * 2; i++) {
           clock.tick(500);
           await settle();
-          await waitFor(() => received >= sent, 10000, `readings back from the broker (${received} of ${sent})`);
+          await until(() => received >= sent, () => `readings back from the broker (${received} of ${sent})`, 10000);
         }
         check(file, running);
         if (/IoT/.test(file)) {
@@ -360,7 +348,7 @@ describe('examples', function () {
           return n;
         });
         const running = await deploy(flow);
-        await waitFor(() => (running.debugOutput.get('averages')?.length ?? 0) > 0, 90000, 'averages from Kafka');
+        await until(() => (running.debugOutput.get('averages')?.length ?? 0) > 0, 'averages from Kafka', 90000);
         check(file, running);
       });
     }

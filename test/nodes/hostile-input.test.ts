@@ -114,7 +114,7 @@ describe('hostile input to windowed nodes', () => {
     for (const [what, state, reason] of [
       ['a string', 'garbage', /found a string/],
       ['a list', [1, 2], /found a list/],
-      ['version 2', { v: 2, operator: {} }, /found version 2/],
+      ['a newer version', { version: 99, operator: {} }, /found version 99/],
       ['a window list that is a string', 'damaged', /damaged/],
     ] as const) {
       it(`${what} is discarded with one warning, and the node starts empty`, async () => {
@@ -129,7 +129,7 @@ describe('hostile input to windowed nodes', () => {
         let saved: unknown = state;
         if (state === 'damaged') {
           saved = await new Promise((resolve) => ctx.get('streamState', 'memory', (_e: unknown, v: unknown) => resolve(v)));
-          (saved as { operator: { keys: unknown[][] } }).operator.keys[0][1] = 'xxxxxxx';
+          (saved as { operator: { keys: Array<{ windows: unknown }> } }).operator.keys[0].windows = 'xxxxxxx';
         }
         await new Promise<void>((resolve) => ctx.set('streamState', saved, 'memory', () => resolve()));
         await helper._redNodes.startFlows();

@@ -1,12 +1,9 @@
 import { strict as assert } from 'assert';
 import * as sinon from 'sinon';
-// The helper ships no types.
-const helper = require('node-red-node-test-helper');
+import { helper } from '../support/node-red-helper';
 import simNode = require('../../src/nodes/stream-sensor-sim');
  
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
-
-helper.init(require.resolve('node-red'));
 
 type Msg = Record<string, any>;
 

@@ -6,9 +6,7 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-// The helper ships no types.
- 
-export const helper = require('node-red-node-test-helper');
+import { helper } from '../support/node-red-helper';
 import tumbling = require('../../src/nodes/stream-tumbling-window');
 import sliding = require('../../src/nodes/stream-sliding-window');
 import session = require('../../src/nodes/stream-session-window');
@@ -20,7 +18,7 @@ import sequence = require('../../src/nodes/stream-sequence');
  
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
-helper.init(require.resolve('node-red'));
+export { helper };
 
 export const NODES = [tumbling, sliding, session, global, aggregate, filter, join, sequence, catchNode];
 
@@ -64,14 +62,7 @@ export async function settle(rounds = 4): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Waits (in event-loop turns, never wall time) until `pred` holds; fails after `maxTurns`. */
-export async function until(pred: () => boolean, what: string, maxTurns = 2000): Promise<void> {
-  for (let i = 0; i < maxTurns; i++) {
-    if (pred()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { until } from '../support/poll';
 
 /** Readings: one message per [topic, value, time]. */
 export function events(list: Array<[string, unknown, number]>): Msg[] {

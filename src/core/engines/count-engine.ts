@@ -119,17 +119,16 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
     return ks.open.length === 0;
   }
 
-  snapshotKey(ks: CountKey<ACC>): unknown {
-    return { n: ks.n, open: ks.open.map((w) => [w.start, w.end, w.count, this.host.accToJSON(w.acc)]) };
+  snapshotKey(ks: CountKey<ACC>): Record<string, unknown> {
+    return { sinceLastOpen: ks.n, windows: ks.open.map((w) => ({ start: w.start, end: w.end, count: w.count, acc: this.host.accToJSON(w.acc) })) };
   }
 
-  restoreKey(ks: CountKey<ACC>, json: unknown): void {
+  restoreKey(ks: CountKey<ACC>, saved: Record<string, unknown>): void {
     const what = `key ${JSON.stringify(ks.key)}`;
-    const data = snapObject(json, what);
-    const n = snapCount(data.n, `${what} n`);
-    const open = snapArray(data.open, `${what} windows`).map((entry, i) => {
-      const [start, end, count, acc] = snapArray(entry, `${what} window ${i}`, 4);
-      return { acc: this.host.accFromJSON(acc), count: snapCount(count, `${what} window ${i} count`), start: snapTime(start, `${what} window ${i} start`), end: snapTime(end, `${what} window ${i} end`), dirty: false };
+    const n = snapCount(saved.sinceLastOpen, `${what} sinceLastOpen`);
+    const open = snapArray(saved.windows, `${what} windows`).map((entry, i) => {
+      const w = snapObject(entry, `${what} window ${i}`);
+      return { acc: this.host.accFromJSON(w.acc), count: snapCount(w.count, `${what} window ${i} count`), start: snapTime(w.start, `${what} window ${i} start`), end: snapTime(w.end, `${what} window ${i} end`), dirty: false };
     });
     ks.n = n;
     for (const w of open) {

@@ -79,8 +79,10 @@ export interface Engine<IN, KS extends KeyBase> {
   reset(ks: KS): void;
   /** Whether the key holds any state (keys without state are forgotten in stream scope). */
   isEmpty(ks: KS): boolean;
-  snapshotKey(ks: KS): unknown;
-  restoreKey(ks: KS, json: unknown): void;
+  /** The key's windows in the saved form (named fields, see snapshot-schema.ts), beside `key` and `watermark`. */
+  snapshotKey(ks: KS): Record<string, unknown>;
+  /** Loads what snapshotKey saved (`saved` is the whole key entry); checks it whole and throws SnapshotError before changing anything. */
+  restoreKey(ks: KS, saved: Record<string, unknown>): void;
 }
 
 /** Whether `time` is due at watermark `w`: strictly passed, or reached when dueAtEqual. */

@@ -354,20 +354,19 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     return ks.panes.length === 0;
   }
 
-  snapshotKey(ks: HoppingKey<ACC>): unknown {
+  snapshotKey(ks: HoppingKey<ACC>): Record<string, unknown> {
     return {
       nextStart: Number.isFinite(ks.nextStart) ? ks.nextStart : null,
-      panes: ks.panes.map((p) => [p.start, p.count, this.host.accToJSON(p.acc)]),
+      panes: ks.panes.map((p) => ({ start: p.start, count: p.count, acc: this.host.accToJSON(p.acc) })),
     };
   }
 
-  restoreKey(ks: HoppingKey<ACC>, json: unknown): void {
+  restoreKey(ks: HoppingKey<ACC>, saved: Record<string, unknown>): void {
     const what = `key ${JSON.stringify(ks.key)}`;
-    const data = snapObject(json, what);
-    const nextStart = snapTimeOr(data.nextStart, -Infinity, `${what} nextStart`);
+    const nextStart = snapTimeOr(saved.nextStart, -Infinity, `${what} nextStart`);
     let previous = -Infinity;
-    const panes = snapArray(data.panes, `${what} panes`).map((entry, i) => {
-      const [start, count, acc] = snapArray(entry, `${what} pane ${i}`, 3);
+    const panes = snapArray(saved.panes, `${what} panes`).map((entry, i) => {
+      const { start, count, acc } = snapObject(entry, `${what} pane ${i}`);
       const s = snapTime(start, `${what} pane ${i} start`);
       // Panes are kept in time order: binary searches over them rely on it.
       if (!(s > previous)) throw new SnapshotError(`${what} pane ${i}: starts at ${s}, not after the pane before it`);

@@ -15,12 +15,15 @@ import { BucketTimers } from '../bucket-timers';
 import { ConfigError } from '../errors';
 import { Firing, StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
-import { snapArray, snapCount, snapObject, snapOneOf, snapTime, snapTimeOr, snapWindow } from '../snapshot-check';
+import { snapArray, snapCount, snapObject, snapTime, snapTimeOr, snapWindow } from '../snapshot-check';
+import { WindowStateCodes, windowStateCode, windowStateName } from '../snapshot-schema';
 
 const OPEN = 0;
 const DIRTY = 1;
 const FIRED = 2;
 const DEAD = 3;
+/** The saved names of the live session states. */
+const SAVED_STATES: WindowStateCodes = { open: OPEN, changed: DIRTY, fired: FIRED };
 
 /** A session's events of one maxDuration bucket [bucket, bucket + maxDuration). */
 interface Part<ACC> {
@@ -384,36 +387,39 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     return ks.sessions.length === 0;
   }
 
-  snapshotKey(ks: SessionKey<ACC>): unknown {
+  snapshotKey(ks: SessionKey<ACC>): Record<string, unknown> {
     return {
       firedEnd: Number.isFinite(ks.firedEnd) ? ks.firedEnd : null,
-      sessions: ks.sessions.map((s) => [s.start, s.end, s.count, s.state, s.parts === null ? this.host.accToJSON(s.acc) : { parts: s.parts.map((p) => [p.bucket, p.count, this.host.accToJSON(p.acc)]) }]),
+      sessions: ks.sessions.map((s) => {
+        const saved: Record<string, unknown> = { start: s.start, end: s.end, count: s.count, state: windowStateName(s.state, SAVED_STATES) };
+        if (s.parts === null) saved.acc = this.host.accToJSON(s.acc);
+        else saved.parts = s.parts.map((p) => ({ bucket: p.bucket, count: p.count, acc: this.host.accToJSON(p.acc) }));
+        return saved;
+      }),
     };
   }
 
-  restoreKey(ks: SessionKey<ACC>, json: unknown): void {
+  restoreKey(ks: SessionKey<ACC>, saved: Record<string, unknown>): void {
     const what = `key ${JSON.stringify(ks.key)}`;
-    const data = snapObject(json, what);
-    const firedEnd = snapTimeOr(data.firedEnd, -Infinity, `${what} firedEnd`);
+    const firedEnd = snapTimeOr(saved.firedEnd, -Infinity, `${what} firedEnd`);
     // Checked whole, accumulators read back, before the key gets any session.
-    const sessions = snapArray(data.sessions, `${what} sessions`).map((entry, i) => {
+    const sessions = snapArray(saved.sessions, `${what} sessions`).map((entry, i) => {
       const at = `${what} session ${i}`;
-      const [start, end, count, state, acc] = snapArray(entry, at, 5);
-      const [s, e] = snapWindow(start, end, at);
+      const session = snapObject(entry, at);
+      const [s, e] = snapWindow(session.start, session.end, at);
       let whole: ACC | undefined;
       let parts: { bucket: number; count: number; acc: ACC }[] | undefined;
       if (this.maxDuration === undefined) {
-        whole = this.host.accFromJSON(acc);
+        whole = this.host.accFromJSON(session.acc);
       } else {
-        const list = (acc as { parts?: unknown } | null)?.parts;
-        // Sessions saved before maxDuration was checked the current way hold no parts.
-        if (!Array.isArray(list)) throw new ConfigError('snapshot', 'holds sessions cut by an earlier maxDuration rule');
-        parts = list.map((part, j) => {
-          const [bucket, n, a] = snapArray(part, `${at} part ${j}`, 3);
-          return { bucket: snapTime(bucket, `${at} part ${j} bucket`), count: snapCount(n, `${at} part ${j} count`), acc: this.host.accFromJSON(a) };
+        // Sessions cut by an older maxDuration rule were saved whole, without their parts.
+        if (!Array.isArray(session.parts)) throw new ConfigError('snapshot', 'holds sessions cut by an earlier maxDuration rule');
+        parts = session.parts.map((entry, j) => {
+          const part = snapObject(entry, `${at} part ${j}`);
+          return { bucket: snapTime(part.bucket, `${at} part ${j} bucket`), count: snapCount(part.count, `${at} part ${j} count`), acc: this.host.accFromJSON(part.acc) };
         });
       }
-      return { start: s, end: e, count: snapCount(count, `${at} count`), state: snapOneOf(state, [OPEN, DIRTY, FIRED], `${at} state`), whole, parts };
+      return { start: s, end: e, count: snapCount(session.count, `${at} count`), state: windowStateCode(session.state, SAVED_STATES, `${at} state`), whole, parts };
     });
     ks.firedEnd = firedEnd;
     for (const { start, end, count, state, whole, parts } of sessions) {

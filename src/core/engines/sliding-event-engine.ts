@@ -216,23 +216,22 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     return ks.win.size === 0 && ks.pendN === 0;
   }
 
-  snapshotKey(ks: SlidingKey<IN, ACC, OUT>): unknown {
-    return { window: ks.win.toJSON(), pending: ks.pendT.slice(0, ks.pendN).map((t, i) => [t, ks.pendV[i]]) };
+  snapshotKey(ks: SlidingKey<IN, ACC, OUT>): Record<string, unknown> {
+    return { window: ks.win.toJSON(), pending: ks.pendT.slice(0, ks.pendN).map((time, i) => ({ time, value: ks.pendV[i] })) };
   }
 
-  restoreKey(ks: SlidingKey<IN, ACC, OUT>, json: unknown): void {
+  restoreKey(ks: SlidingKey<IN, ACC, OUT>, saved: Record<string, unknown>): void {
     const what = `key ${JSON.stringify(ks.key)}`;
-    const data = snapObject(json, what);
     let previous = -Infinity;
-    const pending = snapArray(data.pending, `${what} pending`).map((entry, i) => {
-      const [t, v] = snapArray(entry, `${what} pending ${i}`, 2);
-      const time = snapTime(t, `${what} pending ${i} time`);
+    const pending = snapArray(saved.pending, `${what} pending`).map((entry, i) => {
+      const p = snapObject(entry, `${what} pending ${i}`);
+      const time = snapTime(p.time, `${what} pending ${i} time`);
       if (time < previous) throw new SnapshotError(`${what} pending ${i}: time ${time} is before the one before it`);
       previous = time;
-      return [time, v as IN] as const;
+      return [time, p.value as IN] as const;
     });
     try {
-      ks.win.fromJSON(data.window);
+      ks.win.fromJSON(saved.window);
       // The window's own format is checked by its loader; its ends and result are checked here.
       const oldest = ks.win.oldestTime();
       const newest = ks.win.newestTime();

@@ -13,7 +13,8 @@ import { CalendarSpec, assignCalendar } from '../assigners/calendar';
 import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
 import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
-import { snapArray, snapCount, snapOneOf, snapTime } from '../snapshot-check';
+import { snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
+import { WindowStateCodes, windowStateCode, windowStateName } from '../snapshot-schema';
 
 // Low 3 bits of `cs`: window state; the rest: event count (cs = count * 8 + state).
 const EMPTY = 0;
@@ -22,6 +23,8 @@ const DIRTY = 2;
 const FIRED = 3;
 const REMOVED = 4;
 const STATE = 7;
+/** The saved names of the window states. */
+const SAVED_STATES: WindowStateCodes = { open: OPEN, changed: DIRTY, fired: FIRED };
 const ONE = 8;
 
 /** A key's state, holding its newest open window inline. */
@@ -296,16 +299,18 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     return (ks.cs & STATE) === EMPTY && !this.others.has(ks);
   }
 
-  snapshotKey(ks: TumblingKey<ACC>): unknown {
-    return this.windowsOf(ks).map((item) => [item.start, item.cs >> 3, item.cs & STATE, this.host.accToJSON(item.acc as ACC)]);
+  snapshotKey(ks: TumblingKey<ACC>): Record<string, unknown> {
+    return {
+      windows: this.windowsOf(ks).map((item) => ({ start: item.start, count: item.cs >> 3, state: windowStateName(item.cs & STATE, SAVED_STATES), acc: this.host.accToJSON(item.acc as ACC) })),
+    };
   }
 
-  restoreKey(ks: TumblingKey<ACC>, json: unknown): void {
+  restoreKey(ks: TumblingKey<ACC>, saved: Record<string, unknown>): void {
     // Checked whole before any window is opened, so a bad entry leaves nothing behind.
-    const windows = snapArray(json, `key ${JSON.stringify(ks.key)} windows`).map((entry, i) => {
+    const windows = snapArray(saved.windows, `key ${JSON.stringify(ks.key)} windows`).map((entry, i) => {
       const what = `key ${JSON.stringify(ks.key)} window ${i}`;
-      const [start, count, state, acc] = snapArray(entry, what, 4);
-      return [snapTime(start, `${what} start`), snapCount(count, `${what} count`), snapOneOf(state, [OPEN, DIRTY, FIRED], `${what} state`), this.host.accFromJSON(acc)] as const;
+      const w = snapObject(entry, what);
+      return [snapTime(w.start, `${what} start`), snapCount(w.count, `${what} count`), windowStateCode(w.state, SAVED_STATES, `${what} state`), this.host.accFromJSON(w.acc)] as const;
     });
     for (const [start, count, state, acc] of windows) {
       const cs = count * ONE + state;

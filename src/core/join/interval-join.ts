@@ -10,6 +10,7 @@
  */
 import { Buffered, JoinHost, JoinKey, JoinSide, JoinStrategy } from './join-types';
 import { TimeBuffer } from '../time-buffer';
+import { loadEvents, saveEvents } from './saved-events';
 
 /** The interval join of left and right events with right.time − left.time in [lower, upper]. */
 export class IntervalJoin<IN> implements JoinStrategy<IN> {
@@ -70,16 +71,16 @@ export class IntervalJoin<IN> implements JoinStrategy<IN> {
     return ks.left.size + ks.right.size;
   }
 
-  snapshotKey(ks: JoinKey<IN>): unknown {
-    const side = (b: TimeBuffer<Buffered<IN>>) => b.toArray().map((e) => [e.time, e.value, e.matched ? 1 : 0]);
-    return [side(ks.left), side(ks.right)];
+  snapshotKey(ks: JoinKey<IN>): Record<string, unknown> {
+    return { left: saveEvents(ks.left.toArray()), right: saveEvents(ks.right.toArray()) };
   }
 
-  restoreKey(ks: JoinKey<IN>, json: unknown): void {
-    const [l, r] = Array.isArray(json) ? (json as [number, IN, number][][]) : [[], []];
-    for (const [buffer, list] of [[ks.left, l], [ks.right, r]] as const) {
-      for (const [time, value, matched] of Array.isArray(list) ? list : []) buffer.insert({ time, value, matched: matched === 1 });
-    }
+  restoreKey(ks: JoinKey<IN>, saved: Record<string, unknown>): void {
+    const what = `key ${JSON.stringify(ks.key)}`;
+    const left = loadEvents<IN>(saved.left, `${what} left`);
+    const right = loadEvents<IN>(saved.right, `${what} right`);
+    for (const e of left) ks.left.insert(e);
+    for (const e of right) ks.right.insert(e);
   }
 
   /** Drops the events of one side whose last possible partner time (time + reach) is behind `limit`. */

@@ -17,6 +17,7 @@
  */
 import { ConfigError, InputError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
+import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject } from '../snapshot-check';
 import { finiteMs, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { StreamOperator } from '../stream-operator';
 import { TimerHeap } from '../timer-heap';
@@ -55,8 +56,6 @@ export interface JoinOperatorOptions<IN> extends EventTimeGuardOptions {
 export interface JoinInput<IN> extends StreamEvent<IN> {
   side: JoinSide;
 }
-
-const SNAPSHOT_FORMAT = 'stream-join/1';
 
 /** Keyed interval or window join of two streams; see the rules at the top of this file. */
 export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
@@ -170,27 +169,38 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     return { keys: this.keys.size, openWindows: open, watermark: this.wm.value, maxEventTime: this.wm.maxEventTime, late: this.late, dropped: this.dropped, ahead: this.guard.ahead };
   }
 
+  /** The join's whole state in the saved form (snapshot-schema.ts). */
   snapshot(): unknown {
     const keys: unknown[] = [];
-    for (const ks of this.keys.values()) keys.push([ks.key, this.strategy.snapshotKey(ks)]);
-    return { format: SNAPSHOT_FORMAT, config: this.fingerprint(), watermark: this.wm.toJSON(), late: this.late, dropped: this.dropped, keys };
+    for (const ks of this.keys.values()) keys.push({ key: ks.key, ...this.strategy.snapshotKey(ks) });
+    return { kind: 'join', config: this.fingerprint(), watermark: this.wm.toJSON(), late: this.late, dropped: this.dropped, keys };
   }
 
+  /** Replaces the state with a saved one, all or nothing: anything unusable throws ConfigError (SnapshotError) and changes nothing. */
   restore(snapshot: unknown): void {
-    const snap = snapshot as Record<string, unknown> | null;
-    if (!snap || typeof snap !== 'object' || snap.format !== SNAPSHOT_FORMAT || !Array.isArray(snap.keys)) {
-      throw new ConfigError('snapshot', `expected a ${SNAPSHOT_FORMAT} snapshot, got ${describeValue(snapshot)}`);
-    }
-    const mine = JSON.stringify(this.fingerprint());
-    const theirs = JSON.stringify(snap.config);
-    if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this join is configured with ${mine}`);
+    restoreWhole(snapshot, {
+      kind: 'join',
+      label: 'join',
+      config: this.fingerprint(),
+      current: () => this.snapshot() as Record<string, unknown>,
+      load: (snap) => this.load(snap),
+      reset: () => this.reset(),
+    });
+  }
+
+  private load(snap: Record<string, unknown>): void {
     this.reset();
     this.wm.load(snap.watermark);
-    this.late = typeof snap.late === 'number' ? snap.late : 0;
-    this.dropped = typeof snap.dropped === 'number' ? snap.dropped : 0;
-    for (const [key, state] of snap.keys as [string, unknown][]) {
-      const ks = this.newKey(key);
-      this.strategy.restoreKey(ks, state);
+    this.late = snapCount(snap.late, 'late');
+    this.dropped = snapCount(snap.dropped, 'dropped');
+    const seen = new Set<string>();
+    for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
+      const saved = snapObject(entry, `key entry ${i}`);
+      if (typeof saved.key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(saved.key)}`);
+      if (seen.has(saved.key)) throw new SnapshotError(`key ${JSON.stringify(saved.key)} appears twice`);
+      seen.add(saved.key);
+      const ks = this.newKey(saved.key);
+      this.strategy.restoreKey(ks, saved);
       this.reschedule(ks);
     }
   }

@@ -79,7 +79,7 @@ export interface JoinStrategy<IN> {
   /** Buffered events (interval) or open windows (window) of the key, for the status. */
   open(ks: JoinKey<IN>): number;
   /** The key's state as plain JSON. */
-  snapshotKey(ks: JoinKey<IN>): unknown;
-  /** Inverse of snapshotKey. */
-  restoreKey(ks: JoinKey<IN>, json: unknown): void;
+  snapshotKey(ks: JoinKey<IN>): Record<string, unknown>;
+  /** Inverse of snapshotKey (`saved` is the whole key entry); throws SnapshotError for anything it cannot use. */
+  restoreKey(ks: JoinKey<IN>, saved: Record<string, unknown>): void;
 }

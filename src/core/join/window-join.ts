@@ -10,6 +10,8 @@ import { TimeWindow } from '../types';
 import { assignHopping } from '../assigners/hopping';
 import { assignTumbling } from '../assigners/tumbling';
 import { Buffered, JoinHost, JoinKey, JoinSide, JoinStrategy, JoinWindow } from './join-types';
+import { loadEvents, saveEvents } from './saved-events';
+import { SnapshotError, snapArray, snapObject, snapWindow } from '../snapshot-check';
 
 const byTime = (a: Buffered<unknown>, b: Buffered<unknown>): number => a.time - b.time;
 
@@ -89,16 +91,22 @@ export class WindowJoin<IN> implements JoinStrategy<IN> {
     return ks.windows.size;
   }
 
-  snapshotKey(ks: JoinKey<IN>): unknown {
-    const side = (list: Buffered<IN>[]) => list.map((e) => [e.time, e.value, e.matched ? 1 : 0]);
-    return [...ks.windows.values()].map((w) => [w.start, w.end, w.fired ? 1 : 0, side(w.left), side(w.right)]);
+  snapshotKey(ks: JoinKey<IN>): Record<string, unknown> {
+    return { windows: [...ks.windows.values()].map((w) => ({ start: w.start, end: w.end, fired: w.fired, left: saveEvents(w.left), right: saveEvents(w.right) })) };
   }
 
-  restoreKey(ks: JoinKey<IN>, json: unknown): void {
-    const side = (list: unknown): Buffered<IN>[] =>
-      Array.isArray(list) ? (list as [number, IN, number][]).map(([time, value, matched]) => ({ time, value, matched: matched === 1 })) : [];
-    for (const [start, end, fired, l, r] of Array.isArray(json) ? (json as [number, number, number, unknown, unknown][]) : []) {
-      ks.windows.set(start, { start, end, fired: fired === 1, left: side(l), right: side(r) });
+  restoreKey(ks: JoinKey<IN>, saved: Record<string, unknown>): void {
+    const what = `key ${JSON.stringify(ks.key)}`;
+    const windows = snapArray(saved.windows, `${what} windows`).map((entry, i): JoinWindow<IN> => {
+      const at = `${what} window ${i}`;
+      const w = snapObject(entry, at);
+      const [start, end] = snapWindow(w.start, w.end, at);
+      if (typeof w.fired !== 'boolean') throw new SnapshotError(`${at} fired: expected true or false`);
+      return { start, end, fired: w.fired, left: loadEvents<IN>(w.left, `${at} left`), right: loadEvents<IN>(w.right, `${at} right`) };
+    });
+    for (const w of windows) {
+      if (ks.windows.has(w.start)) throw new SnapshotError(`${what}: two windows start at ${w.start}`);
+      ks.windows.set(w.start, w);
     }
   }
 

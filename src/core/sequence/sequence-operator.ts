@@ -26,6 +26,7 @@
  */
 import { ConfigError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
+import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
@@ -85,8 +86,6 @@ interface Waiting<IN> {
   value: IN;
   mask: number;
 }
-
-const SNAPSHOT_FORMAT = 'stream-sequence/1';
 
 /** Keyed pattern matching in event time; see the rules at the top of this file. */
 export class SequenceOperator<IN> implements StreamOperator {
@@ -229,53 +228,88 @@ export class SequenceOperator<IN> implements StreamOperator {
     return { keys: this.keys.size, openWindows: this.partials, watermark: this.wm.value, maxEventTime: this.wm.maxEventTime, late: this.late, dropped: this.dropped, ahead: this.guard.ahead };
   }
 
+  /** The operator's whole state in the saved form (snapshot-schema.ts). */
   snapshot(): unknown {
     const keys: unknown[] = [];
     for (const ks of this.keys.values()) {
-      keys.push([ks.key, ks.nextSeq, ks.matches.map((pm) => [pm.step, pm.count, pm.blocked ? 1 : 0, pm.startTime, pm.firstSeq, pm.events.map((list) => list.map((e) => [e.time, e.value, e.mask, e.seq]))])]);
+      const matches = ks.matches.map((pm) => ({
+        step: pm.step,
+        count: pm.count,
+        blocked: pm.blocked,
+        startTime: pm.startTime,
+        firstSeq: pm.firstSeq,
+        events: pm.events.map((list) => list.map((e) => ({ time: e.time, value: e.value, mask: e.mask, seq: e.seq }))),
+      }));
+      keys.push({ key: ks.key, nextSeq: ks.nextSeq, matches });
     }
     return {
-      format: SNAPSHOT_FORMAT,
+      kind: 'sequence',
       config: this.config,
       watermark: this.wm.toJSON(),
-      counters: [this.late, this.dropped, this.timeouts, this.matched],
-      waiting: this.buffer.toArray().map((w) => [w.key, w.time, w.value, w.mask]),
+      late: this.late,
+      dropped: this.dropped,
+      timeouts: this.timeouts,
+      matched: this.matched,
+      waiting: this.buffer.toArray().map((w) => ({ key: w.key, time: w.time, value: w.value, mask: w.mask })),
       keys,
     };
   }
 
+  /** Replaces the state with a saved one, all or nothing: anything unusable throws ConfigError (SnapshotError) and changes nothing. */
   restore(snapshot: unknown): void {
-    const snap = snapshot as Record<string, unknown> | null;
-    if (!snap || typeof snap !== 'object' || snap.format !== SNAPSHOT_FORMAT || !Array.isArray(snap.keys) || !Array.isArray(snap.waiting)) {
-      throw new ConfigError('snapshot', `expected a ${SNAPSHOT_FORMAT} snapshot, got ${describeValue(snapshot)}`);
-    }
-    const mine = JSON.stringify(this.config);
-    const theirs = JSON.stringify(snap.config);
-    if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this sequence is configured with ${mine}`);
+    restoreWhole(snapshot, {
+      kind: 'sequence',
+      label: 'sequence',
+      config: this.config,
+      current: () => this.snapshot() as Record<string, unknown>,
+      load: (snap) => this.load(snap),
+      reset: () => this.reset(),
+    });
+  }
+
+  private load(snap: Record<string, unknown>): void {
     this.reset();
     this.wm.load(snap.watermark);
-    const [late, dropped, timeouts, matched] = Array.isArray(snap.counters) ? (snap.counters as number[]) : [];
-    this.late = late ?? 0;
-    this.dropped = dropped ?? 0;
-    this.timeouts = timeouts ?? 0;
-    this.matched = matched ?? 0;
-    type PmJson = [number, number, number, number, number, [number, IN, number, number][][]];
-    for (const [key, nextSeq, pms] of snap.keys as [string, number, PmJson[]][]) {
-      const matches = pms.map(([step, count, blocked, startTime, firstSeq, events]) => {
-        const lists = events.map((list) => list.map(([time, value, mask, seq]) => ({ time, value, mask, seq })));
-        return { step, count, blocked: blocked === 1, startTime, firstSeq, events: lists, size: lists.reduce((n, l) => n + l.length, 0) };
+    this.late = snapCount(snap.late, 'late');
+    this.dropped = snapCount(snap.dropped, 'dropped');
+    this.timeouts = snapCount(snap.timeouts, 'timeouts');
+    this.matched = snapCount(snap.matched, 'matched');
+    const steps = this.pattern.steps.length;
+    const event = (entry: unknown, what: string): SequenceEvent<IN> => {
+      const e = snapObject(entry, what);
+      return { time: snapTime(e.time, `${what} time`), value: e.value as IN, mask: snapCount(e.mask, `${what} mask`), seq: snapCount(e.seq, `${what} seq`) };
+    };
+    const seen = new Set<string>();
+    for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
+      const saved = snapObject(entry, `key entry ${i}`);
+      const key = saved.key;
+      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
+      if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
+      seen.add(key);
+      const what = `key ${JSON.stringify(key)}`;
+      const matches = snapArray(saved.matches, `${what} matches`).map((m, j): PartialMatch<IN> => {
+        const at = `${what} match ${j}`;
+        const pm = snapObject(m, at);
+        const step = snapCount(pm.step, `${at} step`);
+        if (step >= steps) throw new SnapshotError(`${at} step: expected below ${steps}, got ${step}`);
+        if (typeof pm.blocked !== 'boolean') throw new SnapshotError(`${at} blocked: expected true or false`);
+        const events = snapArray(pm.events, `${at} events`).map((list, s) => snapArray(list, `${at} step ${s}`).map((e, k) => event(e, `${at} step ${s} event ${k}`)));
+        const size = events.reduce((n, l) => n + l.length, 0);
+        return { step, count: snapCount(pm.count, `${at} count`), blocked: pm.blocked, startTime: snapTime(pm.startTime, `${at} startTime`), firstSeq: snapCount(pm.firstSeq, `${at} firstSeq`), events, size };
       });
       const ks = this.newKey(key);
       ks.matches = matches;
-      ks.nextSeq = nextSeq;
+      ks.nextSeq = snapCount(saved.nextSeq, `${what} nextSeq`);
       this.partials += matches.length;
       this.reschedule(ks);
     }
-    for (const [key, time, value, mask] of snap.waiting as [string, number, IN, number][]) {
-      let ks = this.keys.get(key);
-      if (ks === undefined) ks = this.newKey(key);
+    for (const [i, entry] of snapArray(snap.waiting, 'waiting').entries()) {
+      const w = snapObject(entry, `waiting ${i}`);
+      if (typeof w.key !== 'string') throw new SnapshotError(`waiting ${i}: expected a key string, got ${describeValue(w.key)}`);
+      let ks = this.keys.get(w.key);
+      if (ks === undefined) ks = this.newKey(w.key);
       ks.waiting++;
-      this.buffer.insert({ key, time, value, mask });
+      this.buffer.insert({ key: w.key, time: snapTime(w.time, `waiting ${i} time`), value: w.value as IN, mask: snapCount(w.mask, `waiting ${i} mask`) });
     }
   }
 

@@ -1,6 +1,8 @@
 import { WindowOperator } from '../../core/window-operator';
 import { ConfigError, InputError, toError } from '../../core/errors';
 import { SnapshotError } from '../../core/snapshot-check';
+import { savedState } from '../../core/snapshot-schema';
+import { SnapshotVersionError, readSavedState } from '../../core/snapshot-migration';
 import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, TimeMode, WindowInfo } from '../../core/types';
 import { StreamOperator } from '../../core/stream-operator';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
@@ -58,7 +60,6 @@ interface QueuedInput {
 }
 
 const STATE_KEY = 'streamState';
-const SNAPSHOT_VERSION = 1;
 // setTimeout fires immediately for delays beyond 2^31-1 ms.
 const MAX_DELAY = 0x7fffffff;
 
@@ -434,17 +435,16 @@ export class WindowHost<IN, ACC, OUT> {
 
   /** Restores saved state, all or nothing; anything unusable is discarded with one warning naming why. */
   private restoreSaved(saved: unknown): void {
-    const version = saved !== null && typeof saved === 'object' ? (saved as { v?: unknown }).v : undefined;
-    if (version !== SNAPSHOT_VERSION) {
-      const what = typeof saved !== 'object' || Array.isArray(saved) ? `a ${Array.isArray(saved) ? 'list' : typeof saved}` : `version ${JSON.stringify(version)}`;
-      this.node.warn(`saved windows were discarded: expected state of version ${SNAPSHOT_VERSION}, found ${what}`);
-      return;
-    }
     try {
-      if (this.driven) this.driven.restore((saved as { operator: unknown }).operator);
-      const extra = (saved as { extra?: unknown }).extra;
-      if (this.opts.extraState && extra !== undefined) this.opts.extraState.restore(extra);
+      // Saved by this release or brought to its form from an earlier one.
+      const state = readSavedState(saved);
+      if (this.driven) this.driven.restore(state.operator);
+      if (this.opts.extraState && state.extra !== undefined) this.opts.extraState.restore(state.extra);
     } catch (e) {
+      if (e instanceof SnapshotVersionError) {
+        this.node.warn(`saved windows were discarded: ${e.message}`);
+        return;
+      }
       const why = toError(e).message;
       // Expected after the window settings were edited and deployed: worth a line, not a warning.
       if (e instanceof ConfigError && !(e instanceof SnapshotError)) this.node.log(`saved windows do not fit the current settings and were discarded (${why})`);
@@ -456,7 +456,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.dirty = false;
     let snapshot: unknown;
     try {
-      snapshot = { v: SNAPSHOT_VERSION, operator: this.driven?.snapshot(), extra: this.opts.extraState?.snapshot() };
+      snapshot = savedState(this.driven?.snapshot(), this.opts.extraState?.snapshot());
     } catch (err) {
       this.node.warn(`could not snapshot windows: ${toError(err).message}`);
       cb?.();

@@ -1,0 +1,105 @@
+// Saved state of every earlier version is brought to the current form, or refused naming why.
+import { strict as assert } from 'assert';
+import fs from 'fs';
+import path from 'path';
+import { ConfigError } from '../../src/core/errors';
+import { JoinOperator } from '../../src/core/join/join-operator';
+import { SequenceOperator } from '../../src/core/sequence/sequence-operator';
+import { SnapshotError } from '../../src/core/snapshot-check';
+import { SnapshotVersionError, readSavedState } from '../../src/core/snapshot-migration';
+import { SNAPSHOT_VERSION, savedState, windowStateCode, windowStateName } from '../../src/core/snapshot-schema';
+
+const fixtures = path.join(__dirname, '..', 'fixtures', 'snapshots');
+const fixture = (version: number, name: string) => JSON.parse(fs.readFileSync(path.join(fixtures, `v${version}`, `${name}.json`), 'utf8'));
+
+describe('snapshot schema and migration', () => {
+  it('writes one version and reads it back as it is', () => {
+    const state = savedState({ kind: 'window' }, undefined);
+    assert.deepEqual(state, { version: SNAPSHOT_VERSION, operator: { kind: 'window' } });
+    assert.deepEqual(readSavedState(JSON.parse(JSON.stringify(state))), state);
+  });
+
+  it('turns every version-1 fixture into exactly what this release saves at the same point', () => {
+    const names = fs.readdirSync(path.join(fixtures, 'v1')).filter((f) => f.endsWith('.json'));
+    assert.ok(names.length >= 30);
+    for (const file of names) {
+      const name = file.replace(/\.json$/, '');
+      assert.deepEqual(readSavedState(fixture(1, name)), fixture(2, name), name);
+    }
+  });
+
+  for (const [what, saved, found] of [
+    ['a string', 'garbage', 'found a string'],
+    ['a list', [1, 2], 'found a list'],
+    ['null', null, 'found a null'],
+    ['no version', { operator: {} }, 'found version none'],
+    ['a newer version', { version: SNAPSHOT_VERSION + 1, operator: {} }, `found version ${SNAPSHOT_VERSION + 1}`],
+    ['a version that is not a whole number', { version: 1.5 }, 'found version 1.5'],
+  ] as const) {
+    it(`refuses ${what}, saying which versions it reads`, () => {
+      assert.throws(() => readSavedState(saved), (e: unknown) => e instanceof SnapshotVersionError && e.message === `expected saved state of version 1 to ${SNAPSHOT_VERSION}, ${found}`);
+    });
+  }
+
+  it('refuses a version-1 state whose outline is damaged, naming the part', () => {
+    const damaged = fixture(1, 'window-tumbling-update-events');
+    damaged.operator.keys[1][1][0][2] = 7;
+    assert.throws(() => readSavedState(damaged), (e: unknown) => e instanceof SnapshotError && /key "a" window 0 state: expected one of 1, 2, 3, got number 7/.test(e.message));
+    const foreign = fixture(1, 'sequence');
+    foreign.operator.format = 'stream-other/1';
+    assert.throws(() => readSavedState(foreign), (e: unknown) => e instanceof SnapshotError && /operator: expected format/.test(e.message));
+    const short = fixture(1, 'join-window');
+    short.operator.keys[0] = ['room'];
+    assert.throws(() => readSavedState(short), (e: unknown) => e instanceof SnapshotError && /key entry 0: expected a list of 2, got array of 1/.test(e.message));
+  });
+
+  it('names window states in words, and refuses any other word', () => {
+    const codes = { open: 1, changed: 2, fired: 3 };
+    assert.equal(windowStateName(3, codes), 'fired');
+    assert.equal(windowStateCode('changed', codes, 'w'), 2);
+    assert.throws(() => windowStateCode(3, codes, 'w state'), (e: unknown) => e instanceof SnapshotError && e.message === 'snapshot: w state: expected one of open, changed, fired, got number 3');
+  });
+});
+
+describe('join and sequence restores are all or nothing', () => {
+  const SECOND = 1000;
+  function join() {
+    const out: unknown[] = [];
+    const op = new JoinOperator<number>({ join: { mode: 'window', size: 10 * SECOND }, joinType: 'full', onJoin: (r) => out.push(r) });
+    return { op, out };
+  }
+  function sequence() {
+    const out: unknown[] = [];
+    const step = (name: string, value: number) => ({ name, rules: [{ property: 'payload', op: 'eq', value }] });
+    const op = new SequenceOperator<{ payload: number }>({ steps: [step('a', 1), step('b', 2)], within: 60 * SECOND, onMatch: (m) => out.push(m) });
+    return { op, out };
+  }
+
+  const damages: Array<[string, 'join' | 'sequence', (s: any) => void]> = [
+    ['a join event time of 1e300', 'join', (s) => (s.keys[1].windows[0].left[0].time = 1e300)],
+    ['a join event matched "yes"', 'join', (s) => (s.keys[1].windows[0].left[0].matched = 'yes')],
+    ['a join window that ends before it starts', 'join', (s) => (s.keys[1].windows[0].end = 0)],
+    ['a join key twice', 'join', (s) => (s.keys[1].key = s.keys[0].key)],
+    ['a sequence step beyond the pattern', 'sequence', (s) => (s.keys[1].matches[0].step = 5)],
+    ['a sequence event time that is a string', 'sequence', (s) => (s.keys[1].matches[0].events[0][0].time = 'x')],
+    ['a negative sequence counter', 'sequence', (s) => (s.matched = -1)],
+    ['a sequence key that is not a string', 'sequence', (s) => (s.keys[1].key = 7)],
+  ];
+  for (const [what, kind, damage] of damages) {
+    it(`${what} is refused, and the running state stays as it was`, () => {
+      const make = kind === 'join' ? join : sequence;
+      const first = make();
+      const send = (o: typeof first.op, key: string, time: number, value: number, side: 'left' | 'right' = 'left') =>
+        o instanceof JoinOperator ? o.process({ side, key, time, value }, 0) : (o as SequenceOperator<{ payload: number }>).process({ key, time, value: { payload: value } }, 0);
+      send(first.op, 'x', 1 * SECOND, 1);
+      send(first.op, 'y', 2 * SECOND, 1);
+      const saved = JSON.parse(JSON.stringify(first.op.snapshot()));
+      damage(saved);
+      const running = make();
+      send(running.op, 'z', 3 * SECOND, 1);
+      const before = JSON.stringify(running.op.snapshot());
+      assert.throws(() => running.op.restore(saved), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot');
+      assert.equal(JSON.stringify(running.op.snapshot()), before);
+    });
+  }
+});
