@@ -68,7 +68,13 @@ describe('golden snapshot fixtures', () => {
           for (const step of s.steps.slice(s.cut)) resumed.apply(step);
           resumed.finish();
           assert.ok(after.length > 0, 'the run emits after the cut');
-          assert.deepEqual(perKey(resumed.out), perKey(after));
+          if (s.exactFrom !== undefined && v < s.exactFrom && s.incidents) {
+            const expected = s.incidents(after);
+            assert.ok(expected.length > 0, 'the run raises an incident after the cut');
+            assert.deepEqual(s.incidents(resumed.out), expected);
+          } else {
+            assert.deepEqual(perKey(resumed.out), perKey(after));
+          }
         });
       }
 
