@@ -3,6 +3,7 @@
  * seeded SensorSimulator; this adapter only owns the processing-time timer, start/stop control,
  * status and message shape ({ topic: sensor id, payload: { field: value }, timestamp }).
  */
+import { formatDuration } from '../core/duration';
 import { describeValue } from '../core/errors';
 import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
 import { failOnConfig } from './shared/config-error';
@@ -13,10 +14,6 @@ const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
 
 function formatCount(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
-
-function formatDuration(ms: number): string {
-  return ms % 3600000 === 0 ? `${ms / 3600000}h` : ms % 60000 === 0 ? `${ms / 60000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function toMessage(r: SimReading): NodeMessage {

@@ -1,5 +1,5 @@
 import { checkCalendar } from '../../core/assigners/calendar';
-import { parseDuration } from '../../core/duration';
+import { formatDuration, parseDuration } from '../../core/duration';
 import { ConfigError } from '../../core/errors';
 import { EmitStrategy, FutureDataPolicy, LateDataPolicy, TimeMode, WindowBounds, WindowSpec, WindowType } from '../../core/types';
 
@@ -200,20 +200,4 @@ export function describeWindow(spec: WindowSpec | undefined): string {
     case 'global':
       return spec.count ? `every ${spec.count}` : 'global';
   }
-}
-
-/** ms → compact text ("1h30m", "250ms") for status and labels. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.round(Math.abs(ms));
-  if (rest < 1000) return `${sign}${rest}ms`;
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return sign + parts.slice(0, 2).join('');
 }

@@ -7,7 +7,8 @@ import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { ThrottledWarning } from './throttled-warning';
 import { controlKey } from './control-key';
-import { OperatorSettings, formatDuration } from './window-config';
+import { formatDuration } from '../../core/duration';
+import { OperatorSettings } from './window-config';
 
 /** Handles one input message; throws InputError for bad input; may return a promise (JSONata). */
 export type InputHandler = (msg: NodeMessage, send: SendFn, now: number) => void | Promise<void>;
@@ -482,7 +483,7 @@ export class WindowHost<IN, ACC, OUT> {
       const st = this.opts.settings;
       parts.push(`${s.keys} key${s.keys === 1 ? '' : 's'}`, `${s.openWindows} ${this.opts.custom?.openLabel ?? 'open'}`);
       if (Number.isFinite(s.watermark) && (this.opts.settings?.timeMode ?? this.opts.custom?.timeMode) === 'event') {
-        parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark))}`);
+        parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark), 2)}`);
       }
       if (s.late) parts.push(`${s.late} late`);
       if (s.ahead) {
