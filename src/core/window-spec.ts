@@ -73,8 +73,8 @@ function positive(value: unknown, field: string): void {
 /** An offset shifts the grid of windows that start every `period` ms: 0 up to, not including, the period. */
 function offsetWithin(value: unknown, period: number, periodName: string): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !(value >= 0 && value < period && value <= MAX_DURATION)) {
-    const limit = Number.isFinite(period) ? `shorter than the ${periodName} (${formatDuration(period)})` : `at most ${MAX_DURATION} ms`;
-    throw new ConfigError('offset', `must be 0 or more and ${limit}, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_DURATION)) {
+    throw new ConfigError('offset', `must be a duration of 0 ms or more and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
   }
+  if (value >= period) throw new ConfigError('offset', `must be shorter than the ${periodName} (${formatDuration(period)})`);
 }

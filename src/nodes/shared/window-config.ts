@@ -65,7 +65,7 @@ export const DEFAULT_MAX_FUTURE_SKEW = 3_600_000;
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** A duration field that must be > 0. */
-function positiveDuration(value: unknown, field: string): number {
+export function positiveDuration(value: unknown, field: string): number {
   if (isBlank(value)) throw new ConfigError(field, 'a duration is required, e.g. 500ms, 10s, 5m, 1h30m');
   const ms = parseDuration(value as string | number, field);
   if (!(ms > 0)) throw new ConfigError(field, `must be longer than 0 (got ${String(value)})`);
