@@ -5,7 +5,9 @@
 // Help text that several nodes share is written once, in nodes/locales/<lang>/fragments/<name>.html;
 // a help file names it on a line of its own as <!-- include: name -->, and the copy carries the
 // fragment in its place. A fragment may include others (settings-details lists the sections the
-// windowed nodes share). The fragments themselves stay out of dist/, so Node-RED never sees them.
+// windowed nodes share). Message catalogs share entries the same way: <type>.json lists the
+// fragments/<name>.json it takes in "$include". The fragments themselves stay out of dist/, so
+// Node-RED never sees them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -23,7 +25,36 @@ function expandIncludes(text, fragmentDir, file, within = []) {
   });
 }
 
-/** Copies nodes/ and icons/ into dist/nodes/, help with its includes expanded. */
+/** A plain-object deep merge: `over` wins where both have a text. */
+function mergeEntries(base, over) {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? mergeEntries(out[k], v) : v;
+  }
+  return out;
+}
+
+/**
+ * A node's message catalog with the shared entries it names in "$include" (fragments/<name>.json, in
+ * order) merged under its own, which win. Each entry several nodes show the same way is written once,
+ * and every node's built catalog still holds all its keys, so it works when installed or enabled alone.
+ */
+function expandCatalog(catalog, fragmentDir, file) {
+  const out = {};
+  for (const [type, entries] of Object.entries(catalog)) {
+    const { $include: names = [], ...own } = entries;
+    let merged = {};
+    for (const name of names) {
+      const fragment = path.join(fragmentDir, `${name}.json`);
+      if (!fs.existsSync(fragment)) throw new Error(`${file}: no catalog fragment "${name}" (looked for ${fragment})`);
+      merged = mergeEntries(merged, JSON.parse(fs.readFileSync(fragment, 'utf8')));
+    }
+    out[type] = mergeEntries(merged, own);
+  }
+  return out;
+}
+
+/** Copies nodes/ and icons/ into dist/nodes/, help and catalogs with their includes expanded. */
 function copyEditorFiles() {
   fs.mkdirSync(target, { recursive: true });
   fs.cpSync(path.join(root, 'nodes'), target, {
@@ -38,6 +69,11 @@ function copyEditorFiles() {
         const source = path.join(locales, lang, file);
         fs.writeFileSync(path.join(target, 'locales', lang, file), expandIncludes(fs.readFileSync(source, 'utf8'), fragmentDir, source));
       }
+      for (const file of fs.readdirSync(path.join(locales, lang)).filter((f) => f.endsWith('.json'))) {
+        const source = path.join(locales, lang, file);
+        const catalog = expandCatalog(JSON.parse(fs.readFileSync(source, 'utf8')), fragmentDir, source);
+        fs.writeFileSync(path.join(target, 'locales', lang, file), JSON.stringify(catalog, null, 2) + '\n');
+      }
     }
   }
   if (fs.existsSync(path.join(root, 'icons'))) {
@@ -45,5 +81,5 @@ function copyEditorFiles() {
   }
 }
 
-module.exports = { expandIncludes, copyEditorFiles };
+module.exports = { expandIncludes, expandCatalog, copyEditorFiles };
 if (require.main === module) copyEditorFiles();
