@@ -13,6 +13,8 @@ const fs = require('fs');
 const path = require('path');
 const root = path.join(__dirname, '..');
 const target = path.join(root, 'dist', 'nodes');
+// The catalog merge is the runtime's own (its English fallback reads catalogs the same way); tsc runs first.
+const { expandCatalog } = require('../dist/nodes/shared/catalog.js');
 const INCLUDE = /^[ \t]*<!-- include: ([\w-]+) -->[ \t]*$/gm;
 
 /** The help text with every include line replaced by its fragment (a missing or circular one stops the build). */
@@ -23,35 +25,6 @@ function expandIncludes(text, fragmentDir, file, within = []) {
     if (!fs.existsSync(fragment)) throw new Error(`${file}: no help fragment "${name}" (looked for ${fragment})`);
     return expandIncludes(fs.readFileSync(fragment, 'utf8').replace(/\n$/, ''), fragmentDir, fragment, [...within, name]);
   });
-}
-
-/** A plain-object deep merge: `over` wins where both have a text. */
-function mergeEntries(base, over) {
-  const out = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? mergeEntries(out[k], v) : v;
-  }
-  return out;
-}
-
-/**
- * A node's message catalog with the shared entries it names in "$include" (fragments/<name>.json, in
- * order) merged under its own, which win. Each entry several nodes show the same way is written once,
- * and every node's built catalog still holds all its keys, so it works when installed or enabled alone.
- */
-function expandCatalog(catalog, fragmentDir, file) {
-  const out = {};
-  for (const [type, entries] of Object.entries(catalog)) {
-    const { $include: names = [], ...own } = entries;
-    let merged = {};
-    for (const name of names) {
-      const fragment = path.join(fragmentDir, `${name}.json`);
-      if (!fs.existsSync(fragment)) throw new Error(`${file}: no catalog fragment "${name}" (looked for ${fragment})`);
-      merged = mergeEntries(merged, JSON.parse(fs.readFileSync(fragment, 'utf8')));
-    }
-    out[type] = mergeEntries(merged, own);
-  }
-  return out;
 }
 
 /** Copies nodes/ and icons/ into dist/nodes/, help and catalogs with their includes expanded. */
@@ -81,5 +54,5 @@ function copyEditorFiles() {
   }
 }
 
-module.exports = { expandIncludes, expandCatalog, copyEditorFiles };
+module.exports = { expandIncludes, copyEditorFiles };
 if (require.main === module) copyEditorFiles();

@@ -8,6 +8,7 @@ import { describeValue } from '../core/errors';
 import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
 import { failOnConfig } from './shared/config-error';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { useCatalog } from './shared/i18n';
 
 const STATUS_EVERY_MS = 1000;
 const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
@@ -151,6 +152,8 @@ export = (RED: RedAPI) => {
       done();
     });
   }
+
+  useCatalog(RED, 'stream-sensor-sim');
 
   RED.nodes.registerType('stream-sensor-sim', StreamSensorSimNode);
 };
