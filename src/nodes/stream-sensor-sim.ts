@@ -8,7 +8,7 @@ import { describeValue } from '../core/errors';
 import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
 import { failOnConfig } from './shared/config-error';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { text, useCatalog } from './shared/i18n';
 
 const STATUS_EVERY_MS = 1000;
 const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
@@ -69,10 +69,11 @@ export = (RED: RedAPI) => {
       const now = Date.now();
       if (!force && now - lastStatus < STATUS_EVERY_MS) return;
       lastStatus = now;
-      const parts = [`${config.ids.length} sensors`, formatDuration(config.interval), `seed ${seed}`, `${formatCount(sent)} sent`];
-      if (sim && sim.held > 0) parts.push(`${sim.held} held`);
-      if (bad > 0) parts.push(`${bad} bad msg`);
-      node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: `stopped · ${parts.join(' · ')}` });
+      const t = (key: string, params: Record<string, string | number>): string => text(node.type, `status.${key}`, params);
+      const parts = [t('sensors', { count: config.ids.length }), formatDuration(config.interval), t('seed', { seed }), t('sent', { count: formatCount(sent) })];
+      if (sim && sim.held > 0) parts.push(t('held', { count: sim.held }));
+      if (bad > 0) parts.push(t('bad', { count: bad }));
+      node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: t('stopped', { status: parts.join(' · ') }) });
     };
 
     /** The simulator, created on first use with its first reading due at `firstAt`. */
