@@ -87,6 +87,16 @@
 
   function blank(v) { return v === undefined || v === null || String(v).trim() === ""; }
 
+  /**
+   * A reason of the shared validators in the user's language: the "validator" entries every node's
+   * catalog shares (fragments/validators.json), read from the catalog of the node being checked, or
+   * of the first stream node registered when a check has no node at hand.
+   */
+  function say(node, key, params) {
+    var type = (node && node.type) || S.catalogType;
+    return type ? RED._(MODULE + "/" + type + ":" + type + ".validator." + key, params) : key;
+  }
+
   function perEventSlide(v) { return blank(v) || String(v).trim() === "event"; }
 
   function escapeAttr(s) {
@@ -123,10 +133,10 @@
     durationProblem: function (v, opts) {
       opts = opts || {};
       v = blank(v) ? "" : String(v).trim();
-      if (v === "") return opts.required ? "required, e.g. " + (opts.example || "10s") : "";
+      if (v === "") return opts.required ? say(opts.node, "required", { example: opts.example || "10s" }) : "";
       var p = R().durationProblem(v, !!opts.zero);
       if (p) return p;
-      if (opts.min !== undefined && S.durationMs(v) < opts.min) return "at least " + opts.min + "ms";
+      if (opts.min !== undefined && S.durationMs(v) < opts.min) return say(opts.node, "atLeastMs", { min: opts.min });
       return "";
     },
 
@@ -151,7 +161,7 @@
 
     /** A validator for a duration field: true, or the reason Node-RED shows beside the red field. */
     duration: function (opts) {
-      return function (v, opt) { var p = S.durationProblem(v, opts); return p ? p : true; };
+      return function (v, opt) { var p = S.durationProblem(v, $.extend({ node: this }, opts)); return p ? p : true; };
     },
 
     /** A validator for an optional whole number in [opts.min, opts.max]. */
@@ -160,7 +170,7 @@
         if (blank(v)) return true;
         var n = Number(v);
         var ok = /^\s*\d+\s*$/.test(String(v)) && n >= opts.min && (opts.max === undefined || n <= opts.max);
-        return ok || ("a whole number " + (opts.max === undefined ? "of at least " + opts.min : "from " + opts.min + " to " + opts.max) + ", or empty");
+        return ok || (opts.max === undefined ? say(this, "wholeAtLeastOrEmpty", { min: opts.min }) : say(this, "wholeFromOrEmpty", { min: opts.min, max: opts.max }));
       };
     },
 
@@ -170,7 +180,7 @@
         if ((v === "" || v === undefined || v === null) && optional) return true;
         var n = Number(v);
         return (String(v).trim() !== "" && Math.floor(n) === n && n >= min && n <= max) ||
-          ("a whole number from " + min + " to " + max + (optional ? ", or empty" : ""));
+          say(this, optional ? "wholeFromOrEmpty" : "wholeFrom", { min: min, max: max });
       };
     },
 
@@ -180,7 +190,7 @@
         if (v === "" || v === undefined || v === null) return true;
         var n = Number(v);
         return (isFinite(n) && n >= min && n <= max && (!integer || Math.floor(n) === n)) ||
-          ("a " + (integer ? "whole " : "") + "number from " + min + " to " + max + ", or empty");
+          say(this, integer ? "wholeFromOrEmpty" : "numberFromOrEmpty", { min: min, max: max });
       };
     },
 
@@ -199,7 +209,7 @@
 
     /** A validator for a setting with a fixed set of values. */
     oneOf: function (list) {
-      return function (v, opt) { return list.indexOf(v) >= 0 || "one of " + list.join(", "); };
+      return function (v, opt) { return list.indexOf(v) >= 0 || say(this, "oneOf", { list: list.join(", ") }); };
     },
 
     /** The window type a node uses: its windowType field, else the one its type names (window nodes). */
@@ -383,6 +393,7 @@
 
     /** Registers a node type with the look every stream node shares; `def` wins where it says more. */
     register: function (type, def) {
+      S.catalogType = S.catalogType || type;
       S.expandTemplate(type);
       RED.nodes.registerType(type, $.extend({
         category: "stream",
