@@ -226,32 +226,8 @@
     maxDuration: function () { return S.windowRule("maxDuration"); },
     overlap: function () { return S.windowRule("overlap"); },
 
-    /** The constructs a linear-time (RE2) regex rule cannot run, as the node says at deploy ("" when none). */
-    unsupportedRegex: function (pattern) {
-      var inClass = false;
-      for (var i = 0; i < pattern.length; i++) {
-        var c = pattern[i];
-        if (c === "\\") {
-          var next = pattern[i + 1] || "";
-          if (!inClass && ((next >= "1" && next <= "9") || (next === "k" && pattern[i + 2] === "<"))) return "backreferences";
-          i++;
-        } else if (inClass) { if (c === "]") inClass = false; }
-        else if (c === "[") inClass = true;
-        else if (c === "(" && /^\(\?(=|!|<=|<!)/.test(pattern.slice(i))) return "lookahead/lookbehind";
-      }
-      return "";
-    },
-
-    /** Why a regex rule cannot run ("" when it can): a pattern, valid, without what RE2 refuses. */
-    regexProblem: function (r) {
-      var literal = /^\/([\s\S]+)\/([a-z]*)$/.exec(r.value || "");
-      var pattern = literal ? literal[1] : r.value;
-      if (!pattern) return "regex needs a pattern";
-      if (!literal && r.value2 && !/^[dgimsuy]*$/.test(r.value2)) return "regex flags are letters among d g i m s u y (e.g. i), not " + JSON.stringify(r.value2);
-      try { new RegExp(pattern, ((literal ? literal[2] : r.value2) || "").replace(/[gy]/g, "")); } catch (e) { return "invalid regular expression"; }
-      var construct = S.unsupportedRegex(pattern);
-      return construct ? "regex " + construct + " cannot be used (linear-time engine: no backreferences, no lookahead or lookbehind)" : "";
-    },
+    /** Why a regex rule cannot run ("" when it can): the runtime's own pattern and flag checks (resources/stream-rules.js). */
+    regexProblem: function (r) { return R().regexRuleProblem(r.value, r.value2); },
 
     /** Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can); filter and sequence steps share it. */
     ruleProblem: function (r) {

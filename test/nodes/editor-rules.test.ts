@@ -108,6 +108,14 @@ const CASES: [string, Record<string, unknown>, string?][] = [
   ['stream-filter', { windowType: 'session', gap: '30s', maxDuration: '29s', rules: [{ op: 'gt', value: '1' }] }, 'maxDuration'],
 ];
 
+// [pattern, flags] of a filter regex rule: the dialog's reason must be the one the runtime gives at deploy.
+const REGEX_CASES: [string, string][] = [
+  ['^temp', ''], ['/^temp/i', ''], ['(a+)+$', ''], ['^x', 'v'], ['^x', 'ii'], ['^x', 'g'],
+  ['temp(?=-1)', ''], ['(?<!a)b', ''], ['(a)\\1', ''], ['(?<n>a)\\k<n>', ''], ['^door(', ''], ['', ''],
+];
+// What only RE2 itself refuses: the editor runs the syntax checks, not the engine (re2js is not bundled).
+const RE2_ONLY: [string, string][] = [['[\\1]', '']];
+
 describe('editor and runtime agree on settings', function () {
   const types = [...new Set(CASES.map(([type]) => type))];
   const dialogs = loadDialogs(types);
@@ -117,6 +125,31 @@ describe('editor and runtime agree on settings', function () {
   it('the generated rules file is the one the build writes from the current runtime', () => {
     assert.equal(fs.readFileSync(path.join(root, 'resources', 'stream-rules.js'), 'utf8'), editorRulesSource());
   });
+
+  for (const [value, value2] of REGEX_CASES) {
+    it(`stream-filter regex ${JSON.stringify(value)} flags ${JSON.stringify(value2)}: the same verdict and reason`, async () => {
+      const rule = { property: 'payload', op: 'regex', value, value2 };
+      const reasons = editorVerdict(dialogs['stream-filter'], 'stream-filter', { windowType: 'none', rules: [rule] });
+      const d = await deploy('stream-filter', { windowType: 'none', rules: [rule], combine: 'all' }, 2);
+      const error = d.node.error.firstCall?.args[0];
+      if (reasons.rules === undefined) {
+        assert.equal(error, undefined, 'the editor accepts it, so must the runtime');
+      } else {
+        assert.equal(lastStatus(d.node).fill, 'red', `runtime accepted what the editor refuses: ${reasons.rules}`);
+        const reason = reasons.rules.replace(/^rule 1: /, '');
+        assert.ok(String(error).endsWith(reason), `runtime: ${error}\neditor: ${reasons.rules}`);
+      }
+    });
+  }
+
+  for (const [value, value2] of RE2_ONLY) {
+    it(`stream-filter regex ${JSON.stringify(value)}: passes the dialog, refused at deploy by the engine itself`, async () => {
+      const rule = { property: 'payload', op: 'regex', value, value2 };
+      assert.deepEqual(editorVerdict(dialogs['stream-filter'], 'stream-filter', { windowType: 'none', rules: [rule] }), {});
+      const d = await deploy('stream-filter', { windowType: 'none', rules: [rule], combine: 'all' }, 2);
+      assert.match(String(d.node.error.firstCall?.args[0]), /is not supported \(error parsing regexp/);
+    });
+  }
 
   for (const [type, settings, refused] of CASES) {
     it(`${type} ${JSON.stringify(settings)}: ${refused ? `both refuse ${refused}` : 'both accept'}`, async () => {

@@ -4,6 +4,7 @@
  * window.streamProcessingRules, so a dialog accepts and refuses exactly what a deployed node does,
  * with the same reason, and offers exactly the choices the runtime takes.
  */
+import { checkRulePattern } from '../../core/conditions/regex-syntax';
 import { parseDuration } from '../../core/duration';
 import { ConfigError } from '../../core/errors';
 import { WindowType } from '../../core/types';
@@ -64,6 +65,11 @@ const SETTINGS: Record<string, (value: unknown) => unknown> = {
 
 /** The settings settingProblem knows: each converted on its own by the runtime, whatever the others say. */
 export const SINGLE_SETTINGS: readonly string[] = Object.keys(SETTINGS);
+
+/** Why a regex rule's pattern (bare or /literal/flags) and flags (value2) cannot run ('' when they can), as the runtime says at deploy. */
+export function regexRuleProblem(value: unknown, value2: unknown): string {
+  return reason(() => checkRulePattern(value, value2, 'rule'));
+}
 
 /** Why a time or limit setting (one of SINGLE_SETTINGS) stops a node at deploy ('' when it does not). */
 export function settingProblem(field: string, value: unknown): string {
