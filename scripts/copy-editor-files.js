@@ -5,12 +5,16 @@
 // Help text that several nodes share is written once, in nodes/locales/<lang>/fragments/<name>.html;
 // a help file names it on a line of its own as <!-- include: name -->, and the copy carries the
 // fragment in its place. A fragment may include others (settings-details lists the sections the
-// windowed nodes share). The fragments themselves stay out of dist/, so Node-RED never sees them.
+// windowed nodes share). Message catalogs share entries the same way: <type>.json lists the
+// fragments/<name>.json it takes in "$include". The fragments themselves stay out of dist/, so
+// Node-RED never sees them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const root = path.join(__dirname, '..');
 const target = path.join(root, 'dist', 'nodes');
+// The catalog merge is the runtime's own (its English fallback reads catalogs the same way); tsc runs first.
+const { expandCatalog } = require('../dist/nodes/shared/catalog.js');
 const INCLUDE = /^[ \t]*<!-- include: ([\w-]+) -->[ \t]*$/gm;
 
 /** The help text with every include line replaced by its fragment (a missing or circular one stops the build). */
@@ -23,7 +27,7 @@ function expandIncludes(text, fragmentDir, file, within = []) {
   });
 }
 
-/** Copies nodes/ and icons/ into dist/nodes/, help with its includes expanded. */
+/** Copies nodes/ and icons/ into dist/nodes/, help and catalogs with their includes expanded. */
 function copyEditorFiles() {
   fs.mkdirSync(target, { recursive: true });
   fs.cpSync(path.join(root, 'nodes'), target, {
@@ -37,6 +41,11 @@ function copyEditorFiles() {
       for (const file of fs.readdirSync(path.join(locales, lang)).filter((f) => f.endsWith('.html'))) {
         const source = path.join(locales, lang, file);
         fs.writeFileSync(path.join(target, 'locales', lang, file), expandIncludes(fs.readFileSync(source, 'utf8'), fragmentDir, source));
+      }
+      for (const file of fs.readdirSync(path.join(locales, lang)).filter((f) => f.endsWith('.json'))) {
+        const source = path.join(locales, lang, file);
+        const catalog = expandCatalog(JSON.parse(fs.readFileSync(source, 'utf8')), fragmentDir, source);
+        fs.writeFileSync(path.join(target, 'locales', lang, file), JSON.stringify(catalog, null, 2) + '\n');
       }
     }
   }

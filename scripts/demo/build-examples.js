@@ -34,8 +34,9 @@ function editorDefaults(type) {
   const $ = new Proxy(function () {}, { get: (_, k) => (k === 'extend' ? extend : $), apply: () => $ });
   const browser = { window: {}, document: { getElementById: () => null } };
   const run = (code) => new Function('RED', '$', 'jQuery', 'window', 'document', code)(RED, $, $, browser.window, browser.document);
-  // The shared editor library (resources/stream-editor.js) defines the common fields the dialogs use.
-  run(fs.readFileSync(path.join(__dirname, '..', '..', 'resources', 'stream-editor.js'), 'utf8'));
+  // The shared editor library (resources/stream-editor.js) defines the common fields the dialogs use,
+  // with the runtime's rules the build generates (resources/stream-rules.js).
+  for (const file of ['stream-rules.js', 'stream-editor.js']) run(fs.readFileSync(path.join(__dirname, '..', '..', 'resources', file), 'utf8'));
   for (const [, code] of html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)) run(code);
   const values = {};
   for (const [k, v] of Object.entries(defaults)) if (v && v.value !== undefined) values[k] = JSON.parse(JSON.stringify(v.value));

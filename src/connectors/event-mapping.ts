@@ -1,5 +1,6 @@
 import { InputError, describeValue } from '../core/errors';
 import { parseEventTime } from '../core/event-time';
+import { keyOf } from '../core/key-of';
 import { Getter, compilePath } from '../core/path';
 
 /** Where a connector takes an event's key (msg.topic) from. */
@@ -80,8 +81,8 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
     }
     case 'field': {
       const v = readPath(rec.payload, source.path);
-      if (typeof v === 'string') return v;
-      if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+      const key = keyOf(v);
+      if (key !== undefined) return key;
       throw new InputError(`payload.${source.path}`, `key property payload.${source.path} must be a string or number, got ${describeValue(v)}`);
     }
   }

@@ -57,20 +57,26 @@ function parseUnits(text: string): number | undefined {
   return total;
 }
 
-/** Formats ms compactly for labels and messages ("1h30m", "500ms"). */
-export function formatDuration(ms: number): string {
+/**
+ * Formats ms compactly for labels, statuses and messages ("1h30m", "500ms", "-2s"); the one formatter
+ * every node uses. `maxParts` keeps only the largest units (2: "1d2h" for a status that must stay
+ * short); by default every unit is kept, so the text parses back to the same number of ms.
+ */
+export function formatDuration(ms: number, maxParts = Infinity): string {
   if (!Number.isFinite(ms)) return String(ms);
-  if (ms === 0) return '0ms';
-  let rest = ms;
-  let out = '';
+  const sign = ms < 0 ? '-' : '';
+  // Beyond a second a fraction of a millisecond says nothing: whole ms, as the units print them.
+  let rest = Math.abs(ms) >= 1000 ? Math.round(Math.abs(ms)) : Math.abs(ms);
+  if (rest === 0) return '0ms';
+  const parts: string[] = [];
   for (const unit of ['d', 'h', 'm', 's'] as const) {
     const size = UNIT_MS[unit];
     if (rest >= size) {
       const n = Math.floor(rest / size);
-      out += `${n}${unit}`;
+      parts.push(`${n}${unit}`);
       rest -= n * size;
     }
   }
-  if (rest > 0) out += `${rest}ms`;
-  return out;
+  if (rest > 0) parts.push(`${rest}ms`);
+  return sign + parts.slice(0, maxParts).join('');
 }

@@ -38,7 +38,5 @@ export function finiteMs(value: unknown, field: string): number {
   return value;
 }
 
-/** ±Infinity as null, for JSON snapshots. */
-export function finiteOrNull(n: number): number | null {
-  return Number.isFinite(n) ? n : null;
-}
+// The operators' snapshots write ±Infinity as null with the accumulators' own helper.
+export { finiteOrNull } from './aggregates/snapshot-json';

@@ -3,6 +3,7 @@
  * considered complete. It only moves forward: watermark = max event time seen - maxOutOfOrder,
  * or further when processing time or an idle timeout pushes it.
  */
+import { finiteOrNull } from './aggregates/snapshot-json';
 import { snapObject, snapTimeOr } from './snapshot-check';
 
 /** One watermark clock; the operator keeps one per stream, or one per key with watermarkScope 'key'. */
@@ -49,6 +50,3 @@ export class Watermark {
   }
 }
 
-function finiteOrNull(n: number): number | null {
-  return Number.isFinite(n) ? n : null;
-}

@@ -67,19 +67,18 @@ import {
   WindowType,
 } from './types';
 import { Watermark } from './watermark';
-import { MAX_DURATION, MAX_EVENT_TIME } from './time-range';
+import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark } from './partitioned-watermark';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
-import { checkCalendar } from './assigners/calendar';
 import { HoppingEngine } from './engines/hopping-engine';
 import { SessionEngine } from './engines/session-engine';
 import { SlidingEventEngine } from './engines/sliding-event-engine';
 import { CountEngine } from './engines/count-engine';
-import { checkCountWindow } from './assigners/global-count';
+import { checkWindowSpec } from './window-spec';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from './option-checks';
 
 /** How a WindowOperator windows, times, limits and emits; durations in ms. */
@@ -124,8 +123,6 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
   onWindow?: (window: WindowInfo, result: OUT) => void;
 }
 
-/** Hopping windows holding one event (size ÷ slide): bounds every per-event loop over them. */
-const MAX_WINDOWS_PER_EVENT = 100_000;
 /** How long a quiet source holds the stream watermark back when neither sourceIdleTimeout nor idleTimeout is set. */
 const SOURCE_IDLE_DEFAULT = 10000;
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
@@ -186,7 +183,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.onEmit = options.onEmit;
     if (options.onWindow !== undefined && typeof options.onWindow !== 'function') throw new ConfigError('onWindow', 'expected a function receiving window results');
     this.onWindow = options.onWindow;
-    this.spec = checkSpec(options.window);
+    this.spec = checkWindowSpec(options.window);
     this.type = this.spec.type;
     this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
     this.endInclusive = this.bounds === '(start,end]';
@@ -556,59 +553,5 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
 
   private configFingerprint(): unknown {
     return { window: this.spec, bounds: this.bounds, timeMode: this.processingTime ? 'processing' : 'event', watermarkScope: this.keyScope ? 'key' : 'stream' };
-  }
-}
-
-function checkSpec(spec: WindowSpec): WindowSpec {
-  if (!spec || typeof spec !== 'object') throw new ConfigError('window', 'expected a window spec { type: tumbling | sliding | session | global, ... }');
-  switch (spec.type) {
-    case 'tumbling':
-      if (spec.calendar !== undefined) {
-        const calendar = checkCalendar(spec.calendar);
-        // Nominal lengths: a calendar day or shift is as long as the clocks say.
-        const size = calendar.unit === 'week' ? 7 * 86400000 : calendar.unit === 'day' ? 86400000 : Math.round(86400000 / calendar.shifts!.length);
-        return { type: 'tumbling', size, offset: 0, calendar };
-      }
-      positive(spec.size, 'size');
-      offsetOk(spec.offset);
-      return { type: 'tumbling', size: spec.size, offset: spec.offset ?? 0 };
-    case 'sliding':
-      positive(spec.size, 'size');
-      if (spec.slide !== 'event') {
-        positive(spec.slide, 'slide');
-        if (!Number.isInteger(spec.size) || !Number.isInteger(spec.slide)) {
-          throw new ConfigError('slide', `size and slide must be whole milliseconds, got size ${spec.size} and slide ${spec.slide}`);
-        }
-        if (spec.slide > spec.size) throw new ConfigError('slide', `must not be longer than size (${spec.size} ms), got ${spec.slide} ms`);
-        if (spec.size / spec.slide > MAX_WINDOWS_PER_EVENT) {
-          throw new ConfigError(
-            'slide',
-            `size ÷ slide is ${spec.size / spec.slide}: every event would belong to that many windows (at most ${MAX_WINDOWS_PER_EVENT} allowed); use a longer slide, or slide "event" for a window that moves with every event`,
-          );
-        }
-      }
-      offsetOk(spec.offset);
-      return { type: 'sliding', size: spec.size, slide: spec.slide, offset: spec.offset ?? 0 };
-    case 'session':
-      positive(spec.gap, 'gap');
-      if (spec.maxDuration !== undefined && spec.maxDuration !== 0) positive(spec.maxDuration, 'maxDuration');
-      return spec.maxDuration ? { type: 'session', gap: spec.gap, maxDuration: spec.maxDuration } : { type: 'session', gap: spec.gap };
-    case 'global':
-      checkCountWindow(spec.count, spec.overlap);
-      return spec.count === undefined ? { type: 'global' } : { type: 'global', count: spec.count, overlap: spec.overlap ?? 0 };
-    default:
-      throw new ConfigError('windowType', `must be one of tumbling, sliding, session, global, got ${describeValue((spec as { type?: unknown }).type)}`);
-  }
-}
-
-function positive(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !(value > 0 && value <= MAX_DURATION)) {
-    throw new ConfigError(field, `must be a duration greater than 0 ms and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
-  }
-}
-
-function offsetOk(value: unknown): void {
-  if (value !== undefined && (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION))) {
-    throw new ConfigError('offset', `must be a duration in ms of at most ${MAX_DURATION}, got ${describeValue(value)}`);
   }
 }

@@ -8,6 +8,7 @@ import { compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { useCatalog } from './shared/i18n';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 
@@ -189,5 +190,6 @@ export = (RED: RedAPI) => {
     node.on('input', (msg, send, done) => host.input(msg, send, done));
     node.on('close', (removed, done) => host.close(removed, done));
   }
+  useCatalog(RED, 'stream-aggregate');
   RED.nodes.registerType('stream-aggregate', StreamAggregate);
 };

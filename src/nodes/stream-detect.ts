@@ -12,6 +12,7 @@ import { ThrottledWarning } from './shared/throttled-warning';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
 import { isBatch, isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { useCatalog } from './shared/i18n';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { WindowRecord } from './shared/window-node';
@@ -271,5 +272,6 @@ export = (RED: RedAPI) => {
       host.close(removed, done);
     });
   }
+  useCatalog(RED, 'stream-detect');
   RED.nodes.registerType('stream-detect', StreamDetect);
 };

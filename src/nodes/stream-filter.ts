@@ -8,6 +8,7 @@ import { compileEventMapper } from './shared/event-mapper';
 import { compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { WindowRecord, windowRecordOf } from './shared/window-node';
@@ -237,7 +238,7 @@ export = (RED: RedAPI) => {
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.arrivalTime,
         mapper,
-        statusText: () => `${passed} passed · ${failed} failed`,
+        statusText: () => `${text(node.type, 'status.passed', { count: passed })} · ${text(node.type, 'status.failed', { count: failed })}`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);
           if (isBatch(msg)) return filterBatch(msg, send, now);
@@ -264,5 +265,6 @@ export = (RED: RedAPI) => {
     node.on('input', (msg, send, done) => host.input(msg, send, done));
     node.on('close', (removed, done) => host.close(removed, done));
   }
+  useCatalog(RED, 'stream-filter');
   RED.nodes.registerType('stream-filter', StreamFilter);
 };

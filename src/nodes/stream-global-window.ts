@@ -1,4 +1,5 @@
 import { RedAPI, RedNode } from './shared/red';
+import { useCatalog } from './shared/i18n';
 import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 
 export = (RED: RedAPI) => {
@@ -6,5 +7,6 @@ export = (RED: RedAPI) => {
     RED.nodes.createNode(this, config);
     setupWindowNode(this, config, 'global');
   }
+  useCatalog(RED, 'stream-global-window');
   RED.nodes.registerType('stream-global-window', StreamGlobalWindow);
 };

@@ -7,6 +7,7 @@ import { eachEventOf } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { EventMapper, compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { useCatalog } from './shared/i18n';
 import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 
@@ -158,5 +159,6 @@ export = (RED: RedAPI) => {
     node.on('input', (msg, send, done) => host.input(msg, send, done));
     node.on('close', (removed, done) => host.close(removed, done));
   }
+  useCatalog(RED, 'stream-join');
   RED.nodes.registerType('stream-join', StreamJoin);
 };

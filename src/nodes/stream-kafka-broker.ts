@@ -3,6 +3,7 @@ import { KafkaConnection } from '../connectors/kafka-connection';
 import { parseKafkaBrokerConfig, type KafkaBrokerNode } from '../connectors/kafka-config';
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
+import { useCatalog } from './shared/i18n';
 import { resolveEnvSetting } from './shared/env-setting';
 
 export = (RED: ConnectorRedAPI) => {
@@ -29,6 +30,7 @@ export = (RED: ConnectorRedAPI) => {
     // Consumers and producers belong to the nodes that made them and are closed by them.
     node.on('close', (_removed: boolean, done: () => void) => done());
   }
+  useCatalog(RED, 'stream-kafka-broker');
   RED.nodes.registerType('stream-kafka-broker', StreamKafkaBroker, {
     credentials: { user: { type: 'text' }, password: { type: 'password' } },
   });

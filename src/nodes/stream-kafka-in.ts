@@ -11,6 +11,7 @@ import { hooksOf, type ConnectorRedAPI, type CredentialNode } from '../connector
 import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
+import { useCatalog } from './shared/i18n';
 
 type Headers = Record<string, string | string[]>;
 
@@ -398,5 +399,6 @@ export = (RED: ConnectorRedAPI) => {
     status.refresh();
     startSafely();
   }
+  useCatalog(RED, 'stream-kafka-in');
   RED.nodes.registerType('stream-kafka-in', StreamKafkaIn);
 };

@@ -11,6 +11,7 @@ import { failOnConfig } from './shared/config-error';
 import { unreachableNotice } from './shared/unreachable-notice';
 import { ErrorDigest, count } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
+import { useCatalog } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -251,5 +252,6 @@ export = (RED: ConnectorRedAPI) => {
     });
     status.refresh();
   }
+  useCatalog(RED, 'stream-kafka-out');
   RED.nodes.registerType('stream-kafka-out', StreamKafkaOut);
 };

@@ -3,6 +3,7 @@ import { MqttJsConnection, type MqttConnectionOptions } from '../connectors/mqtt
 import { parseMqttBrokerConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
+import { useCatalog } from './shared/i18n';
 import { resolveEnvSetting } from './shared/env-setting';
 import { unreachableNotice } from './shared/unreachable-notice';
 
@@ -69,6 +70,7 @@ export = (RED: ConnectorRedAPI) => {
       else done();
     });
   }
+  useCatalog(RED, 'stream-mqtt-broker');
   RED.nodes.registerType('stream-mqtt-broker', StreamMqttBroker, {
     credentials: { user: { type: 'text' }, password: { type: 'password' } },
   });

@@ -8,6 +8,7 @@ import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
 import type { BaseNodeConfig, NodeMessage, RedNode } from './shared/red';
+import { useCatalog } from './shared/i18n';
 
 /** MQTT 5 properties worth keeping with the event, besides user properties. */
 const KEPT_PROPERTIES = ['contentType', 'responseTopic', 'correlationData', 'messageExpiryInterval', 'payloadFormatIndicator'];
@@ -82,5 +83,6 @@ export = (RED: ConnectorRedAPI) => {
         .then(() => done(), () => done());
     });
   }
+  useCatalog(RED, 'stream-mqtt-in');
   RED.nodes.registerType('stream-mqtt-in', StreamMqttIn);
 };

@@ -10,6 +10,7 @@ import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
 import { ErrorDigest, count } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
+import { useCatalog } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -168,5 +169,6 @@ export = (RED: ConnectorRedAPI) => {
       broker.deregister(node).then(() => done(), () => done());
     });
   }
+  useCatalog(RED, 'stream-mqtt-out');
   RED.nodes.registerType('stream-mqtt-out', StreamMqttOut);
 };

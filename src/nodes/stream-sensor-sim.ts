@@ -3,20 +3,18 @@
  * seeded SensorSimulator; this adapter only owns the processing-time timer, start/stop control,
  * status and message shape ({ topic: sensor id, payload: { field: value }, timestamp }).
  */
+import { formatDuration } from '../core/duration';
 import { describeValue } from '../core/errors';
 import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
 import { failOnConfig } from './shared/config-error';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { text, useCatalog } from './shared/i18n';
 
 const STATUS_EVERY_MS = 1000;
 const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
 
 function formatCount(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
-
-function formatDuration(ms: number): string {
-  return ms % 3600000 === 0 ? `${ms / 3600000}h` : ms % 60000 === 0 ? `${ms / 60000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 function toMessage(r: SimReading): NodeMessage {
@@ -71,10 +69,11 @@ export = (RED: RedAPI) => {
       const now = Date.now();
       if (!force && now - lastStatus < STATUS_EVERY_MS) return;
       lastStatus = now;
-      const parts = [`${config.ids.length} sensors`, formatDuration(config.interval), `seed ${seed}`, `${formatCount(sent)} sent`];
-      if (sim && sim.held > 0) parts.push(`${sim.held} held`);
-      if (bad > 0) parts.push(`${bad} bad msg`);
-      node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: `stopped · ${parts.join(' · ')}` });
+      const t = (key: string, params: Record<string, string | number>): string => text(node.type, `status.${key}`, params);
+      const parts = [t('sensors', { count: config.ids.length }), formatDuration(config.interval), t('seed', { seed }), t('sent', { count: formatCount(sent) })];
+      if (sim && sim.held > 0) parts.push(t('held', { count: sim.held }));
+      if (bad > 0) parts.push(t('bad', { count: bad }));
+      node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: t('stopped', { status: parts.join(' · ') }) });
     };
 
     /** The simulator, created on first use with its first reading due at `firstAt`. */
@@ -154,6 +153,8 @@ export = (RED: RedAPI) => {
       done();
     });
   }
+
+  useCatalog(RED, 'stream-sensor-sim');
 
   RED.nodes.registerType('stream-sensor-sim', StreamSensorSimNode);
 };

@@ -6,6 +6,7 @@ import { eachEventOf } from './shared/batch';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { windowRecordOf } from './shared/window-node';
@@ -88,7 +89,7 @@ export = (RED: RedAPI) => {
         custom: { operator, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
-        statusText: () => `${operator.matched} matched${operator.timeouts ? ` · ${operator.timeouts} timed out` : ''}`,
+        statusText: () => text(node.type, 'status.matched', { count: operator.matched }) + (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
         handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
       });
     } catch (err) {
@@ -98,5 +99,6 @@ export = (RED: RedAPI) => {
     node.on('input', (msg, send, done) => host.input(msg, send, done));
     node.on('close', (removed, done) => host.close(removed, done));
   }
+  useCatalog(RED, 'stream-sequence');
   RED.nodes.registerType('stream-sequence', StreamSequence);
 };

@@ -58,4 +58,14 @@ describe('formatDuration', () => {
     assert.equal(formatDuration(5_400_000), '1h30m');
     assert.equal(formatDuration(500), '500ms');
   });
+
+  it('keeps the largest units when asked to, shows the sign, and whole ms beyond a second', () => {
+    assert.equal(formatDuration(90_061_001), '1d1h1m1s1ms');
+    assert.equal(formatDuration(90_061_001, 2), '1d1h');
+    assert.equal(formatDuration(-2000), '-2s');
+    assert.equal(formatDuration(1500.4), '1s500ms');
+    assert.equal(formatDuration(0.5), '0.5ms');
+    assert.equal(formatDuration(0), '0ms');
+    assert.equal(formatDuration(Infinity), 'Infinity');
+  });
 });

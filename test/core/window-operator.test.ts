@@ -626,7 +626,10 @@ describe('WindowOperator', () => {
     const base = { window: { type: 'tumbling', size: 10 }, aggregate: sumCount, onEmit: () => undefined } as const;
     const bad: [string, Record<string, unknown>, string][] = [
       ['size', { window: { type: 'tumbling', size: 0 } }, 'size: must be a duration greater than 0 ms and at most 100000000000000 ms, got number 0'],
-      ['slide', { window: { type: 'sliding', size: 10, slide: 20 } }, 'slide: must not be longer than size (10 ms), got 20 ms'],
+      ['slide', { window: { type: 'sliding', size: 10, slide: 20 } }, 'slide: must not be longer than the size (10ms); for gaps between windows use a tumbling window'],
+      ['offset', { window: { type: 'tumbling', size: 10, offset: 10 } }, 'offset: must be shorter than the size (10ms)'],
+      ['offset', { window: { type: 'sliding', size: 10, slide: 5, offset: -1 } }, 'offset: must be a duration of 0 ms or more and at most 100000000000000 ms, got number -1'],
+      ['maxDuration', { window: { type: 'session', gap: 1000, maxDuration: 999 } }, 'maxDuration: must be at least the gap (1s), or empty for no limit'],
       ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms and at most 100000000000000 ms, got number -1'],
       ['windowType', { window: { type: 'rolling', size: 1 } }, 'windowType: must be one of tumbling, sliding, session, global, got string "rolling"'],
       ['bounds', { bounds: '[start,end]' }, 'bounds: must be one of "[start,end)", "(start,end]", got string "[start,end]"'],

@@ -71,12 +71,18 @@ const uniqueTimes = (raw: { key: string; time: number; value: number }[]) => {
 };
 
 const timeWindowArb: fc.Arbitrary<{ window: WindowSpec; bounds: WindowBounds }> = fc.oneof(
-  fc.record({ window: fc.record({ type: fc.constant('tumbling' as const), size: fc.integer({ min: 1, max: 25 }), offset: fc.integer({ min: -20, max: 20 }) }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') }),
+  // An offset is 0 up to the size (the operator's rule); any other shift is one of these modulo the size.
+  fc
+    .record({ size: fc.integer({ min: 1, max: 25 }), shift: fc.integer({ min: -20, max: 20 }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') })
+    .map(({ size, shift, bounds }) => ({ window: { type: 'tumbling' as const, size, offset: ((shift % size) + size) % size }, bounds })),
   fc
     .record({ slide: fc.integer({ min: 1, max: 20 }), factor: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 5 }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') })
     .map(({ slide, factor, extra, bounds }) => ({ window: { type: 'sliding' as const, size: slide * factor + (extra % slide), slide }, bounds })),
   fc.record({ window: fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 40 }) }), bounds: fc.constant<WindowBounds>('[start,end)') }),
-  fc.record({ window: fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 40 }), maxDuration: fc.integer({ min: 1, max: 100 }) }), bounds: fc.constant<WindowBounds>('[start,end)') }),
+  // A session's max length is at least its gap (the operator's rule).
+  fc
+    .record({ gap: fc.integer({ min: 1, max: 40 }), extra: fc.integer({ min: 0, max: 60 }) })
+    .map(({ gap, extra }) => ({ window: { type: 'session' as const, gap, maxDuration: gap + extra }, bounds: '[start,end)' as WindowBounds })),
   fc.record({ window: fc.record({ type: fc.constant('sliding' as const), size: fc.integer({ min: 1, max: 50 }), slide: fc.constant('event' as const) }), bounds: fc.constant<WindowBounds>('(start,end]') }),
 );
 
@@ -165,7 +171,10 @@ describe('window operator properties', () => {
   it('never loses an event silently: every event is in one final window, or counted late or dropped; state stays consistent', () => {
     const windowArb = fc.oneof(
       fc.record({ type: fc.constant('tumbling' as const), size: fc.integer({ min: 1, max: 25 }) }),
-      fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 25 }), maxDuration: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) }),
+      // A session's max length is at least its gap (the operator's rule).
+      fc
+        .record({ gap: fc.integer({ min: 1, max: 25 }), extra: fc.option(fc.integer({ min: 0, max: 35 }), { nil: undefined }) })
+        .map(({ gap, extra }) => ({ type: 'session' as const, gap, maxDuration: extra === undefined ? undefined : gap + extra })),
       fc.record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 5 }) }),
       // Windows that share events: checked for consistent state only, not for the event count.
       fc.record({ type: fc.constant('sliding' as const), size: fc.constantFrom(4, 10, 12), slide: fc.constantFrom(2, 4) }),
@@ -306,7 +315,8 @@ describe('window operator properties', () => {
 
   it('hopping windows whose slide equals their size are exactly the tumbling windows', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'), fc.integer({ min: 0, max: 20 }), streamArb, (size, offset, bounds, maxOutOfOrder, raw) => {
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'), fc.integer({ min: 0, max: 20 }), streamArb, (size, shift, bounds, maxOutOfOrder, raw) => {
+        const offset = ((shift % size) + size) % size;
         const events = toEvents(raw);
         // Only the window type differs between the two runs; compare everything else.
         const strip = (out: Emission<Msg, unknown>[]): Emission<Msg, unknown>[] => out.map((e) => (e.kind === 'window' ? { ...e, window: { ...e.window, type: 'tumbling' as const } } : e));
@@ -322,10 +332,12 @@ describe('window operator properties', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 30 }),
-        fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
         streamArb,
         fc.array(fc.nat(), { maxLength: 60 }),
-        (gap, maxDuration, raw, order) => {
+        (gap, extra, raw, order) => {
+          // A session's max length is at least its gap (the operator's rule).
+          const maxDuration = extra === undefined ? undefined : gap + extra;
           // Distinct times: first and last of events at the same instant legitimately follow arrival order.
           const events = toEvents(uniqueTimes(raw));
           const permuted = events.map((e, i) => ({ e, k: order[i] ?? i })).sort((a, b) => a.k - b.k).map((x) => x.e);

@@ -10,7 +10,8 @@ import { PackageEditor, addAndEdit, requireChromium, startPackageEditor } from '
 // Chromium against a Node-RED that loads the package the way an installed module is loaded.
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const BAD_DURATION = 'use a duration like 500ms, 10s, 5m, 1h30m or milliseconds';
+// The runtime's own reason (the dialogs check with its duration parser, resources/stream-rules.js).
+const BAD_DURATION = 'expected a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds';
 
 interface DialogCase {
   type: string;
@@ -85,7 +86,7 @@ describe('shared editor resources', function () {
     assert.ok(pkg.files.includes('resources'), 'package.json "files" lists resources');
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const files = (JSON.parse(out)[0].files as { path: string }[]).map((f) => f.path);
-    for (const f of ['resources/stream-editor.js', 'resources/stream-editor.css']) assert.ok(files.includes(f), `${f} is packed`);
+    for (const f of ['resources/stream-editor.js', 'resources/stream-rules.js', 'resources/stream-editor.css']) assert.ok(files.includes(f), `${f} is packed`);
   });
 
   it('are named by every dialog that uses them, under the package name Node-RED serves them at', () => {
@@ -504,7 +505,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await page.selectOption('#node-input-windowType', 'tumbling');
     assert.deepEqual(await shown(timeRows), Object.fromEntries(timeRows.map((f) => [f, true])));
     await setText('maxFutureSkew', 'soon');
-    await expectReason('maxFutureSkew', 'use a duration like 500ms, 10s, 5m, 1h30m or milliseconds');
+    await expectReason('maxFutureSkew', BAD_DURATION);
     await setText('maxFutureSkew', 'off');
     await page.waitForSelector('#node-input-maxFutureSkew:not(.input-error)', { timeout: 5000 });
     await page.selectOption('#node-input-lateData', 'output');

@@ -128,6 +128,10 @@ describe('plain Node-RED with the package installed', function () {
       for (const type of TYPES) {
         const catalog = catalogs[`${pkg.name}/${type}`];
         assert.ok(catalog && catalog[type] && Object.keys(catalog[type]).length > 0, `${type}: en-US messages`);
+        // The shared entries are merged in at build time: RED._ finds them in every node's own catalog.
+        assert.equal(catalog[type].status?.invalidConfig, 'invalid config', `${type}: shared runtime entries`);
+        assert.equal(catalog[type].validator?.oneOf, 'one of __list__', `${type}: shared validator entries`);
+        assert.equal(catalog[type].$include, undefined, `${type}: no unexpanded $include`);
       }
       const icons: string[] = JSON.parse((await get(`${base}/icons`)).body)[pkg.name] ?? [];
       const files = fs.readdirSync(path.join(root, 'icons')).filter((f) => f.endsWith('.svg'));

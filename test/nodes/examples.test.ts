@@ -400,12 +400,12 @@ describe('examples', function () {
       const results = running.debugOutput.get('10-second results')!;
       // The table is created at deploy, long before the first window closes.
       clock.tick(200);
-      await waitFor(() => created() === 1, 10000, 'the table to be created');
+      await until(() => created() === 1, 'the table to be created', 10000);
       // A minute of readings; each virtual half second waits (in real time) until the results so far are stored.
       for (let i = 0; i < 65 * 2; i++) {
         clock.tick(500);
         await settle();
-        await waitFor(() => inserted() === results.length, 10000, `rows stored (${inserted()} of ${results.length})`);
+        await until(() => inserted() === results.length, () => `rows stored (${inserted()} of ${results.length})`, 10000);
       }
       assert.deepEqual(running.problems(), [], 'no errors or warnings');
       assert.ok(results.length >= 3 * 5, `${results.length} results: three sensors, five windows or more each`);
@@ -423,7 +423,7 @@ describe('examples', function () {
       // The example's button reads the latest rows back through the flow.
       helper.getNode(id('latest rows')).receive({});
       const stored = running.debugOutput.get('stored rows')!;
-      await waitFor(() => stored.length === 1, 10000, 'the latest rows');
+      await until(() => stored.length === 1, 'the latest rows', 10000);
       const latest = [...expected].sort((a, b) => b.window_start.localeCompare(a.window_start) || a.sensor.localeCompare(b.sensor)).slice(0, 10);
       assert.deepEqual(stored[0].payload, latest);
       check(file, running);

@@ -64,7 +64,7 @@ describe('stream-sensor-sim node', () => {
     await flush();
     assert.equal(received.length, 6);
     assert.equal(received[5].timestamp, T0 + 6000);
-    assert.match(sim.status.lastCall?.args[0]?.text ?? '', /seed 5/);
+    assert.match(sim.status.lastCall?.args[0]?.text ?? '', /^2 sensors · 2s · seed 5 · \d+ sent$/);
   });
 
   it('is reproducible: two nodes with the same seed send the same readings', async () => {

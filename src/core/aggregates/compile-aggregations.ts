@@ -29,16 +29,9 @@ import { ExtremesWindow } from '../extremes-window';
 import { ProjectedWindow } from '../projected-window';
 import { TwoStacksAggregator } from '../two-stacks';
 
-/** The aggregations a user can pick. */
-export type AggregationOp =
-  | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct' | 'stddev' | 'variance'
-  | 'median' | 'percentile' | 'percentileDisc' | 'first' | 'last' | 'previous' | 'range' | 'rate';
-
-/** Every aggregation op, in the order the editor lists them. */
-export const AGGREGATION_OPS: readonly AggregationOp[] = [
-  'count', 'sum', 'avg', 'min', 'max', 'distinct', 'stddev', 'variance',
-  'median', 'percentile', 'percentileDisc', 'first', 'last', 'previous', 'range', 'rate',
-];
+import { AGGREGATION_OPS, type AggregationOp } from './aggregation-ops';
+export { AGGREGATION_OPS };
+export type { AggregationOp };
 
 /** One entry of the `aggregations` setting. */
 export interface AggregationSpec {

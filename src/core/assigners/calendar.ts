@@ -10,6 +10,9 @@ import { TimeWindow } from '../types';
 
 export type CalendarUnit = 'day' | 'week' | 'shifts';
 
+/** The calendar units a tumbling window can follow, in the order the editor lists them. */
+export const CALENDAR_UNITS: readonly CalendarUnit[] = ['day', 'week', 'shifts'];
+
 /** A calendar window setting: the unit, the zone, and for shifts their start times (minutes after midnight, ascending). */
 export interface CalendarSpec {
   unit: CalendarUnit;

@@ -17,11 +17,10 @@ export function opensCountWindow(n: number, count: number, overlap = 0): boolean
 /** Validates a count window spec; throws ConfigError saying what is allowed. */
 export function checkCountWindow(count: number | undefined, overlap: number | undefined): void {
   if (count === undefined) {
-    if (overlap !== undefined && overlap !== 0) throw new ConfigError('overlap', 'needs a count (windows without a count are only flushed)');
+    if (overlap !== undefined && overlap !== 0) throw new ConfigError('overlap', 'needs a count: windows without one have nothing to overlap');
     return;
   }
   if (!Number.isInteger(count) || count < 1) throw new ConfigError('count', `must be a whole number of events ≥ 1, got ${count}`);
-  if (overlap !== undefined && (!Number.isInteger(overlap) || overlap < 0 || overlap >= count)) {
-    throw new ConfigError('overlap', `must be a whole number from 0 to count - 1 (${count - 1}), got ${overlap}`);
-  }
+  if (overlap !== undefined && (!Number.isInteger(overlap) || overlap < 0)) throw new ConfigError('overlap', `must be a whole number of 0 or more, got ${overlap}`);
+  if (overlap !== undefined && overlap >= count) throw new ConfigError('overlap', `must be smaller than the count (${count})`);
 }

@@ -6,6 +6,9 @@ export type RuleOp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'between' | 'c
 /** Every rule op, in the order the editor lists them. */
 export const RULE_OPS: readonly RuleOp[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'contains', 'regex', 'exists', 'jsonata'];
 
+/** The rule ops a sequence step can use: every filter op but jsonata, whose evaluation is asynchronous. */
+export const SEQUENCE_RULE_OPS: readonly RuleOp[] = RULE_OPS.filter((op) => op !== 'jsonata');
+
 /** One entry of the filter node's `rules` setting. */
 export interface FilterRule {
   /** Path into the input record; default `payload`. */

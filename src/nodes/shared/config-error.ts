@@ -1,4 +1,5 @@
 import { ConfigError, toError } from '../../core/errors';
+import { text } from './i18n';
 import { RedNode } from './red';
 
 /**
@@ -9,7 +10,7 @@ import { RedNode } from './red';
 export function failOnConfig(node: RedNode, err: unknown): void {
   const field = err instanceof ConfigError ? err.field : '';
   const message = toError(err).message;
-  node.status({ fill: 'red', shape: 'ring', text: field ? `invalid ${field}` : 'invalid config' });
-  node.error(`invalid configuration: ${message}`);
+  node.status({ fill: 'red', shape: 'ring', text: field ? text(node.type, 'status.invalidField', { field }) : text(node.type, 'status.invalidConfig') });
+  node.error(text(node.type, 'error.invalidConfiguration', { message }));
   node.on('input', (_msg, _send, done) => done());
 }

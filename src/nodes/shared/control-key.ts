@@ -1,4 +1,5 @@
 import { InputError, describeValue } from '../../core/errors';
+import { keyOf } from '../../core/key-of';
 import { Key } from '../../core/types';
 import { NodeMessage } from './red';
 
@@ -11,7 +12,7 @@ import { NodeMessage } from './red';
 export function controlKey(msg: NodeMessage): Key | undefined {
   const topic = msg.topic;
   if (topic === undefined || topic === null) return undefined;
-  if (typeof topic === 'string') return topic;
-  if (typeof topic === 'number' || typeof topic === 'boolean') return String(topic);
+  const key = keyOf(topic);
+  if (key !== undefined) return key;
   throw new InputError('msg.topic', `msg.topic is ${describeValue(topic)}; to reset or flush one key give its name as a string, or leave msg.topic out for every key`);
 }

@@ -1,3 +1,4 @@
+import { keyOf } from '../../core/key-of';
 import { compilePath } from '../../core/path';
 import { parseEventTime } from '../../core/event-time';
 import { MAX_EVENT_TIME } from '../../core/time-range';
@@ -75,7 +76,8 @@ export function compileEventMapper(config: EventMappingConfig): EventMapper {
         const k = getKey(msg);
         if (typeof k === 'string') return k;
         if (k === undefined || k === null) return '';
-        if (typeof k === 'number' || typeof k === 'boolean') return String(k);
+        const key = keyOf(k);
+        if (key !== undefined) return key;
         throw new InputError(keyLabel, `${keyLabel} is ${describeValue(k)}; a key must be a string or a number`);
       }
     : (): Key => '';

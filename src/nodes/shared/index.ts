@@ -35,7 +35,8 @@
 export * from './red';
 export { compileEventMapper, normaliseProperty } from './event-mapper';
 export type { EventMapper, EventMappingConfig } from './event-mapper';
-export { parseWindowSpec, parseOperatorSettings, describeWindow, formatDuration } from './window-config';
+export { parseWindowSpec, parseOperatorSettings, describeWindow } from './window-config';
+export { formatDuration } from '../../core/duration';
 export type { WindowConfig, OperatorSettings } from './window-config';
 export { WindowHost } from './window-host';
 export type { WindowHostOptions, InputHandler } from './window-host';

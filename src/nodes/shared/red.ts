@@ -32,6 +32,8 @@ export interface ContextStore {
 /** A running node instance (the `this` of a node constructor). */
 export interface RedNode {
   id: string;
+  /** The node type; names the message catalog its runtime text comes from. */
+  type: string;
   name?: string;
   on(event: 'input', listener: (msg: NodeMessage, send: SendFn, done: DoneFn) => void): void;
   on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
@@ -68,6 +70,8 @@ export interface RedAPI {
     evaluateNodeProperty(value: string, type: string, node: RedNode, msg: object, callback?: (err: Error | null, value: unknown) => void): unknown;
   };
   settings: Record<string, unknown>;
+  /** Text of `key` in this node set's message catalog; Node-RED prefixes the namespace. Absent in some embeddings. */
+  _?(key: string, params?: Record<string, unknown>): string;
 }
 
 /** Config fields every stream node has in its flow JSON. */

@@ -1,6 +1,8 @@
 import { checkCalendar } from '../../core/assigners/calendar';
-import { parseDuration } from '../../core/duration';
+import { formatDuration, parseDuration } from '../../core/duration';
 import { ConfigError } from '../../core/errors';
+import { EMIT_STRATEGIES, FUTURE_DATA_POLICIES, LATE_DATA_POLICIES, WATERMARK_SCOPES, WINDOW_BOUNDS, WINDOW_TYPES } from '../../core/setting-values';
+import { checkWindowSpec } from '../../core/window-spec';
 import { EmitStrategy, FutureDataPolicy, LateDataPolicy, TimeMode, WindowBounds, WindowSpec, WindowType } from '../../core/types';
 
 /** Window and time settings as they appear in flow JSON (DESIGN §3); strings or numbers. */
@@ -63,7 +65,7 @@ export const DEFAULT_MAX_FUTURE_SKEW = 3_600_000;
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** A duration field that must be > 0. */
-function positiveDuration(value: unknown, field: string): number {
+export function positiveDuration(value: unknown, field: string): number {
   if (isBlank(value)) throw new ConfigError(field, 'a duration is required, e.g. 500ms, 10s, 5m, 1h30m');
   const ms = parseDuration(value as string | number, field);
   if (!(ms > 0)) throw new ConfigError(field, `must be longer than 0 (got ${String(value)})`);
@@ -92,14 +94,20 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
   throw new ConfigError(field, `"${String(value)}" is not allowed; use one of ${allowed.join(', ')}`);
 }
 
-const WINDOW_TYPES = ['tumbling', 'sliding', 'session', 'global'] as const;
-
 /**
- * Parses the window settings of a window type into a WindowSpec (durations in ms).
- * `type` is forced by a window node; processors pass undefined and read `windowType`, where
- * 'none' returns undefined (no own window: per message, or window messages only).
+ * Parses the window settings of a window type into a WindowSpec (durations in ms), checked by the
+ * core's window rules (offset within the size or slide, slide within the size, …), which the editor
+ * runs too. `type` is forced by a window node; processors pass undefined and read `windowType`,
+ * where 'none' returns undefined (no own window: per message, or window messages only).
  */
 export function parseWindowSpec(config: WindowConfig, type?: WindowType): WindowSpec | undefined {
+  const spec = convertWindowSpec(config, type);
+  if (spec) checkWindowSpec(spec);
+  return spec;
+}
+
+/** The window settings' strings as numbers: this layer only converts, the core decides what is allowed. */
+function convertWindowSpec(config: WindowConfig, type?: WindowType): WindowSpec | undefined {
   const windowType = type ?? oneOf(config.windowType, 'windowType', [...WINDOW_TYPES, 'none'] as const, 'none');
   switch (windowType) {
     case 'none':
@@ -109,53 +117,45 @@ export function parseWindowSpec(config: WindowConfig, type?: WindowType): Window
         const calendar = checkCalendar({ unit: config.calendar, timeZone: config.timeZone, shifts: config.shifts });
         return { type: 'tumbling', size: 86400000, calendar };
       }
-      const size = positiveDuration(config.size, 'size');
-      const offset = optionalDuration(config.offset, 'offset');
-      if (offset >= size) throw new ConfigError('offset', 'must be shorter than the window size');
-      return { type: 'tumbling', size, offset };
+      return { type: 'tumbling', size: positiveDuration(config.size, 'size'), offset: optionalDuration(config.offset, 'offset') };
     }
     case 'sliding': {
       const size = positiveDuration(config.size, 'size');
-      const offset = optionalDuration(config.offset, 'offset');
       const slideRaw = isBlank(config.slide) ? 'event' : config.slide;
       if (slideRaw === 'event') return { type: 'sliding', size, slide: 'event' };
-      const slide = positiveDuration(slideRaw, 'slide');
-      if (slide > size) throw new ConfigError('slide', `must not be longer than the window size (${String(config.size)}); for gaps between windows use a tumbling window`);
-      if (offset >= slide) throw new ConfigError('offset', 'must be shorter than the slide');
-      return { type: 'sliding', size, slide, offset };
+      return { type: 'sliding', size, slide: positiveDuration(slideRaw, 'slide'), offset: optionalDuration(config.offset, 'offset') };
     }
     case 'session': {
       const gap = positiveDuration(config.gap, 'gap');
       const maxDuration = optionalDuration(config.maxDuration, 'maxDuration');
-      if (maxDuration > 0 && maxDuration < gap) throw new ConfigError('maxDuration', 'must be at least the gap, or empty for no limit');
       return maxDuration > 0 ? { type: 'session', gap, maxDuration } : { type: 'session', gap };
     }
     case 'global': {
       const count = isBlank(config.count) ? undefined : optionalLimit(config.count, 'count');
       const overlap = isBlank(config.overlap) ? 0 : Number(config.overlap);
       if (!Number.isInteger(overlap) || overlap < 0) throw new ConfigError('overlap', `must be a whole number of 0 or more (got ${String(config.overlap)})`);
-      if (overlap > 0 && (count === undefined || overlap >= count)) throw new ConfigError('overlap', 'must be smaller than the count');
-      return count === undefined ? { type: 'global' } : { type: 'global', count, overlap };
+      if (count === undefined) return overlap ? { type: 'global', overlap } : { type: 'global' };
+      return { type: 'global', count, overlap };
     }
   }
 }
 
 /** Parses the time, emission and limit settings shared by every windowed node. */
 export function parseOperatorSettings(config: WindowConfig, window: WindowSpec, timeMode: TimeMode): OperatorSettings {
-  const emit = oneOf(config.emit, 'emit', ['final', 'update', 'early'] as const, 'final');
+  const emit = oneOf(config.emit, 'emit', EMIT_STRATEGIES, 'final');
   const earlyEvery = emit === 'early' ? positiveDuration(config.earlyEvery, 'earlyEvery') : undefined;
   const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
   return {
     window,
-    bounds: oneOf(config.bounds, 'bounds', ['[start,end)', '(start,end]'] as const, '[start,end)'),
+    bounds: oneOf(config.bounds, 'bounds', WINDOW_BOUNDS, '[start,end)'),
     timeMode,
     maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
     allowedLateness: optionalDuration(config.allowedLateness, 'allowedLateness'),
-    lateData: oneOf(config.lateData, 'lateData', ['drop', 'output', 'update', 'adjust'] as const, 'drop'),
+    lateData: oneOf(config.lateData, 'lateData', LATE_DATA_POLICIES, 'drop'),
     emit,
     earlyEvery,
     idleTimeout: idleTimeout > 0 ? idleTimeout : undefined,
-    watermarkScope: oneOf(config.watermarkScope, 'watermarkScope', ['stream', 'key'] as const, 'stream'),
+    watermarkScope: oneOf(config.watermarkScope, 'watermarkScope', WATERMARK_SCOPES, 'stream'),
     maxKeys: keyLimit(config.maxKeys),
     maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
     ...parseFutureSettings(config),
@@ -176,7 +176,7 @@ export function keyLimit(value: unknown): number {
 export function parseFutureSettings(config: WindowConfig): { maxFutureSkew: number; futureData: FutureDataPolicy } {
   return {
     maxFutureSkew: futureSkew(config.maxFutureSkew),
-    futureData: oneOf(config.futureData, 'futureData', ['reject', 'clamp'] as const, 'reject'),
+    futureData: oneOf(config.futureData, 'futureData', FUTURE_DATA_POLICIES, 'reject'),
   };
 }
 
@@ -200,20 +200,4 @@ export function describeWindow(spec: WindowSpec | undefined): string {
     case 'global':
       return spec.count ? `every ${spec.count}` : 'global';
   }
-}
-
-/** ms → compact text ("1h30m", "250ms") for status and labels. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  const sign = ms < 0 ? '-' : '';
-  let rest = Math.round(Math.abs(ms));
-  if (rest < 1000) return `${sign}${rest}ms`;
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return sign + parts.slice(0, 2).join('');
 }

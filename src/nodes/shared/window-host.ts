@@ -9,7 +9,9 @@ import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { ThrottledWarning } from './throttled-warning';
 import { controlKey } from './control-key';
-import { OperatorSettings, formatDuration } from './window-config';
+import { formatDuration } from '../../core/duration';
+import { text } from './i18n';
+import { OperatorSettings } from './window-config';
 
 /** Handles one input message; throws InputError for bad input; may return a promise (JSONata). */
 export type InputHandler = (msg: NodeMessage, send: SendFn, now: number) => void | Promise<void>;
@@ -23,7 +25,7 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   /**
    * Instead of settings: an operator the node built (a join, a sequence), fed by the node's own
    * handler with `arrivalTime` as processing time. `timed`: it needs advance() on the clock
-   * (processing time, idle timeout); `openLabel` names its open state in the status.
+   * (processing time, idle timeout); `openLabel` is the catalog key (status.<openLabel>) naming its open state in the status.
    */
   custom?: { operator: StreamOperator; timeMode: TimeMode; timed: boolean; openLabel: string };
   /** Node-RED context store for snapshots; '' or undefined = memory only. */
@@ -477,31 +479,32 @@ export class WindowHost<IN, ACC, OUT> {
   private renderStatus(): NodeStatus {
     const parts: string[] = [];
     let fill: NodeStatus['fill'] = 'green';
+    const t = (key: string, params: Record<string, string | number>): string => text(this.node.type, `status.${key}`, params);
     if (this.driven) {
       const s = this.driven.stats();
       const st = this.opts.settings;
-      parts.push(`${s.keys} key${s.keys === 1 ? '' : 's'}`, `${s.openWindows} ${this.opts.custom?.openLabel ?? 'open'}`);
+      parts.push(t(s.keys === 1 ? 'key' : 'keys', { count: s.keys }), t(this.opts.custom?.openLabel ?? 'open', { count: s.openWindows }));
       if (Number.isFinite(s.watermark) && (this.opts.settings?.timeMode ?? this.opts.custom?.timeMode) === 'event') {
-        parts.push(`lag ${formatDuration(Math.max(0, Date.now() - s.watermark))}`);
+        parts.push(t('lag', { lag: formatDuration(Math.max(0, Date.now() - s.watermark), 2) }));
       }
-      if (s.late) parts.push(`${s.late} late`);
+      if (s.late) parts.push(t('late', { count: s.late }));
       if (s.ahead) {
-        parts.push(`${s.ahead} ahead of clock ${st?.futureData === 'clamp' ? 'clamped' : 'rejected'}`);
+        parts.push(t(st?.futureData === 'clamp' ? 'aheadClamped' : 'aheadRejected', { count: s.ahead }));
         fill = 'yellow';
       }
       if (s.dropped) {
-        parts.push(`${s.dropped} dropped by limit`);
+        parts.push(t('dropped', { count: s.dropped }));
         fill = 'yellow';
       }
     } else {
-      parts.push(`${this.received} in`);
+      parts.push(t('received', { count: this.received }));
     }
     const fallbacks = this.opts.mapper?.arrivalFallbacks;
-    if (fallbacks) parts.push(`${fallbacks} on arrival time`);
+    if (fallbacks) parts.push(t('arrivalTime', { count: fallbacks }));
     const extra = this.opts.statusText?.();
     if (extra) parts.push(extra);
     if (this.rejected) {
-      parts.push(`${this.rejected} rejected${this.lastError ? ` (${this.lastError})` : ''}`);
+      parts.push(this.lastError ? t('rejectedWhy', { count: this.rejected, reason: this.lastError }) : t('rejected', { count: this.rejected }));
       fill = 'yellow';
     }
     return { fill, shape: 'dot', text: parts.join(' · ') };

@@ -1,0 +1,45 @@
+/**
+ * Runtime text (statuses, warnings, errors) in the user's language, from the node's message catalog
+ * through Node-RED's RED._, as the core nodes do. Where the runtime has no catalog for the key (an
+ * embedding, or the test helper, whose RED._ answers with the key), the English catalog the package
+ * ships answers instead, so a node never shows a raw key and English output is the same everywhere.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Entries, expandCatalog } from './catalog';
+import { RedAPI } from './red';
+
+const runtimes = new Map<string, RedAPI>();
+const english = new Map<string, Entries>();
+
+/** Lets node `type` speak through the runtime's RED._ (call it where the type is registered). */
+export function useCatalog(RED: RedAPI, type: string): void {
+  runtimes.set(type, RED);
+}
+
+/** The text of `key` (e.g. "status.keys") in node `type`'s catalog, with __name__ placeholders filled from `params`. */
+export function text(type: string, key: string, params: Record<string, string | number> = {}): string {
+  const full = `${type}.${key}`;
+  const RED = runtimes.get(type);
+  const translated = RED?._ ? RED._(full, params) : undefined;
+  if (typeof translated === 'string' && translated !== full && translated !== key) return translated;
+  const found = key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Entries)[k] : undefined), englishCatalog(type));
+  if (typeof found !== 'string') return full;
+  return found.replace(/__(\w+)__/g, (all, name: string) => (name in params ? String(params[name]) : all));
+}
+
+/** The built English catalog beside the node files, or the source one (with its fragments) when running from source. */
+function englishCatalog(type: string): Entries {
+  let catalog = english.get(type);
+  if (catalog) return catalog;
+  catalog = {};
+  for (const dir of [path.join(__dirname, '..', 'locales', 'en-US'), path.join(__dirname, '..', '..', '..', 'nodes', 'locales', 'en-US')]) {
+    const file = path.join(dir, `${type}.json`);
+    if (!fs.existsSync(file)) continue;
+    const expanded = expandCatalog(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Entries>, path.join(dir, 'fragments'), file);
+    catalog = (expanded[type] as Entries | undefined) ?? {};
+    break;
+  }
+  english.set(type, catalog);
+  return catalog;
+}
