@@ -127,7 +127,7 @@ export = (RED: RedAPI) => {
     let inBatch = false;
     let batchItem: NodeMessage | undefined;
     try {
-      const mapper = compileEventMapper(config);
+      const mapper = compileEventMapper(config, { RED, node });
       const verdict = compileVerdict(RED, node, config);
       const spec = parseWindowSpec(config);
       const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;

@@ -4,7 +4,7 @@ import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 export = (RED: RedAPI) => {
   function StreamGlobalWindow(this: RedNode, config: WindowNodeConfig) {
     RED.nodes.createNode(this, config);
-    setupWindowNode(this, config, 'global');
+    setupWindowNode(RED, this, config, 'global');
   }
   RED.nodes.registerType('stream-global-window', StreamGlobalWindow);
 };

@@ -42,7 +42,7 @@ export = (RED: RedAPI) => {
     const node = this;
     let host: WindowHost<unknown, unknown, unknown>;
     try {
-      const mapper = compileEventMapper(config);
+      const mapper = compileEventMapper(config, { RED, node });
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
       if (ports !== 1 && ports !== 2) throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
       const within = optionalDuration(config.within, 'within');
@@ -88,6 +88,7 @@ export = (RED: RedAPI) => {
         custom: { operator, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        mapper,
         statusText: () => `${operator.matched} matched${operator.timeouts ? ` · ${operator.timeouts} timed out` : ''}`,
         handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
       });

@@ -4,7 +4,7 @@ import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 export = (RED: RedAPI) => {
   function StreamSessionWindow(this: RedNode, config: WindowNodeConfig) {
     RED.nodes.createNode(this, config);
-    setupWindowNode(this, config, 'session');
+    setupWindowNode(RED, this, config, 'session');
   }
   RED.nodes.registerType('stream-session-window', StreamSessionWindow);
 };
