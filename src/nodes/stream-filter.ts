@@ -236,7 +236,8 @@ export = (RED: RedAPI) => {
         aggregate: settings ? (passingEvents() as never) : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.arrivalTime,
-        mapper,
+        // Without a window of its own the filter reads no key, time or value: nothing to resolve.
+        mapper: settings ? mapper : undefined,
         statusText: () => `${passed} passed · ${failed} failed`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);

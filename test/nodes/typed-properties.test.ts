@@ -180,6 +180,39 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
     });
   });
 
+  describe('what is read', () => {
+    it('a filter without a window of its own reads no key: its context is not asked', async () => {
+      let reads = 0;
+      const countingStore = () => ({
+        open: () => Promise.resolve(),
+        close: () => Promise.resolve(),
+        get: (_scope: string, _key: string, cb: (err: null, v: unknown) => void) => {
+          reads++;
+          cb(null, 'line');
+        },
+        set: (_scope: string, _key: string, _value: unknown, cb: (err: null) => void) => cb(null),
+        keys: (_scope: string, cb: (err: null, v: string[]) => void) => cb(null, []),
+        delete: () => Promise.resolve(),
+        clean: () => Promise.resolve(),
+      });
+      helper.settings({ contextStorage: { default: { module: 'memory' }, counting: { module: countingStore } } });
+      const rules = [{ property: 'payload', op: 'gt', value: '0' }];
+      await deploy('stream-filter', { keyPropertyType: 'flow', keyProperty: '#:(counting)::line', windowType: 'none', rules });
+      let d = await restart(1);
+      d.send({ payload: 1 });
+      await until(() => d.out[0].length === 1, 'the passing message');
+      assert.equal(reads, 0);
+      // With a window the key is read, once per message.
+      await helper.unload();
+      await deploy('stream-filter', { keyPropertyType: 'flow', keyProperty: '#:(counting)::line', windowType: 'global', count: '1', timeMode: 'auto', rules });
+      d = await restart(1);
+      d.send({ payload: 1 });
+      await until(() => d.out[0].length === 1, 'the window');
+      assert.equal(d.out[0][0].topic, 'line');
+      assert.equal(reads, 1);
+    });
+  });
+
   describe('env', () => {
     it('keys every event by an environment variable of the flow', async () => {
       const d = await deployWithEnv('stream-aggregate', { windowType: 'global', count: '2', timeMode: 'auto', keyPropertyType: 'env', keyProperty: 'SITE', aggregations: [{ op: 'sum' }] }, { SITE: 'north' });
