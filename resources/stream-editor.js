@@ -49,10 +49,9 @@
     timeProperty: ["msg", "jsonata"]
   };
   // Nodes whose runtime reads some of them as msg paths only: each aggregation names its own msg
-  // property (the value is their default path); a join matches keys across two streams.
+  // property (the value is their default path).
   var MSG_ONLY = {
-    "stream-aggregate": ["valueProperty"],
-    "stream-join": ["keyProperty", "valueProperty", "timeProperty"]
+    "stream-aggregate": ["valueProperty"]
   };
   // A result message keeps its key, window and id in these: a result cannot go there.
   var RESULT_PARTS = ["topic", "window", "_msgid"];
