@@ -53,6 +53,11 @@
   var MSG_ONLY = {
     "stream-aggregate": ["valueProperty"]
   };
+  // What the text field of a property asks for, by source; msg keeps the row's own placeholder.
+  var SOURCE_HINTS = {
+    flow: "context property, e.g. site", global: "context property, e.g. site", env: "variable, e.g. SITE",
+    jsonata: { keyProperty: "e.g. payload.site", valueProperty: "e.g. payload.raw / 10", timeProperty: "e.g. payload.ts * 1000" }
+  };
   // A result message keeps its key, window and id in these: a result cannot go there.
   var RESULT_PARTS = ["topic", "window", "_msgid"];
 
@@ -504,7 +509,17 @@
       (names || ["keyProperty", "valueProperty", "timeProperty", "outputProperty"]).forEach(function (f) {
         var el = $("#node-input-" + f);
         var types = SOURCES[f] && msgOnly.indexOf(f) < 0 ? SOURCES[f] : ["msg"];
-        if (el.length) el.typedInput({ types: types, typeField: "#node-input-" + f + "Type" });
+        if (!el.length) return;
+        el.typedInput({ types: types, typeField: "#node-input-" + f + "Type" });
+        if (types.length < 2) return;
+        var hint = function () {
+          var type = el.typedInput("type");
+          var h = SOURCE_HINTS[type];
+          el.next(".red-ui-typedInput-container").find("input.red-ui-typedInput-input")
+            .attr("placeholder", type === "msg" || !h ? ROWS[f].placeholder : typeof h === "string" ? h : h[f]);
+        };
+        el.on("change", hint);
+        hint();
       });
     },
 

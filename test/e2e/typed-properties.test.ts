@@ -51,6 +51,7 @@ describe('key, value and time from JSONata in the dialog (e2e)', function () {
     assert.deepEqual(await page.locator('.red-ui-typedInput-options:visible a').evaluateAll((as) => as.map((a) => a.getAttribute('value'))), ['msg', 'jsonata']);
     await page.keyboard.press('Escape');
 
+    assert.equal(await key.getAttribute('placeholder'), 'e.g. payload.site', 'the field asks for an expression');
     await key.fill('payload.site & "-" &');
     await key.press('Tab');
     await page.waitForSelector('.stream-row-keyProperty .red-ui-typedInput-container.input-error', { timeout: 5000 });
