@@ -192,6 +192,16 @@ const SCENARIOS: Scenario[] = [
     chain: [agg({ windowType: 'tumbling', size: '1s', aggregations: [{ op: 'avg' }, { op: 'max' }] })],
   },
   {
+    // What a key read by a JSONata expression (evaluated asynchronously per message) costs.
+    name: 'tumblingAggregateJsonataKey', label: 'stream-aggregate avg+max, tumbling 1s, key by JSONata', baseline: 'hop', make: reading, tail: { flush: true }, optIn: true,
+    chain: [agg({ windowType: 'tumbling', size: '1s', keyPropertyType: 'jsonata', keyProperty: 'topic', aggregations: [{ op: 'avg' }, { op: 'max' }] })],
+  },
+  {
+    // A key from an environment variable: read at once, no promise per message.
+    name: 'tumblingAggregateEnvKey', label: 'stream-aggregate avg+max, tumbling 1s, key from env', baseline: 'hop', make: reading, tail: { flush: true }, optIn: true,
+    chain: [agg({ windowType: 'tumbling', size: '1s', keyPropertyType: 'env', keyProperty: 'HOME', aggregations: [{ op: 'avg' }, { op: 'max' }] })],
+  },
+  {
     name: 'refTumbling', label: 'reference: hand-written avg+max per key, tumbling 1s', baseline: 'hop', make: reading, tail: { flush: true },
     chain: [{ type: 'bench-ref-tumbling' }],
   },

@@ -52,12 +52,33 @@
     limits: ["maxKeys", "maxEventsPerWindow", "store"]
   };
 
+  // Where the event properties may come from, as TypedInput types; the runtime accepts the same.
+  // Event time is part of each event: a context or environment value would stamp every one alike.
+  var SOURCES = {
+    keyProperty: ["msg", "flow", "global", "env", "jsonata"],
+    valueProperty: ["msg", "flow", "global", "env", "jsonata"],
+    timeProperty: ["msg", "jsonata"]
+  };
+  // Nodes whose runtime reads some of them as msg paths only: each aggregation names its own msg
+  // property (the value is their default path).
+  var MSG_ONLY = {
+    "stream-aggregate": ["valueProperty"]
+  };
+  // What the text field of a property asks for, by source; msg keeps the row's own placeholder.
+  var SOURCE_HINTS = {
+    flow: "context property, e.g. site", global: "context property, e.g. site", env: "variable, e.g. SITE",
+    jsonata: { keyProperty: "e.g. payload.site", valueProperty: "e.g. payload.raw / 10", timeProperty: "e.g. payload.ts * 1000" }
+  };
+  // A result message keeps its key, window and id in these: a result cannot go there.
+  var RESULT_PARTS = ["topic", "window", "_msgid"];
+
   // How each shared field looks in the dialog.
   var ROWS = {
     keyProperty: { icon: "key", typed: true, placeholder: "topic (empty = one key)" },
     valueProperty: { icon: "hashtag", typed: true, placeholder: "" },
     timeMode: { icon: "clock-o", options: function () { return ["auto"].concat(R().TIME_MODES); } },
     timeProperty: { icon: "calendar", typed: true, placeholder: "timestamp (empty = arrival time)" },
+    outputProperty: { icon: "sign-out", typed: true, placeholder: "payload" },
     windowType: { icon: "columns", options: function () { return ["none"].concat(R().WINDOW_TYPES); } },
     calendar: { icon: "calendar-o", options: function () { return ["none"].concat(R().CALENDAR_UNITS); } },
     timeZone: { icon: "globe", placeholder: "UTC, or e.g. Europe/Berlin" },
@@ -261,6 +282,35 @@
       };
     },
 
+    /**
+     * A validator for an event property read from msg, flow, global, env or JSONata (its type in
+     * `<name>Type`): an expression must parse, a context or variable needs a name, a msg path must
+     * be one; `required` for a msg path that may not be empty.
+     */
+    sourceProperty: function (name, required) {
+      return function (v, opt) {
+        var type = S.field(this, name + "Type") || "msg";
+        var text = blank(v) ? "" : String(v).trim();
+        if (type === "jsonata") {
+          if (!text) return "a JSONata expression is required";
+          try { jsonata(text); return true; } catch (e) { return "invalid JSONata: " + e.message; }
+        }
+        if (type === "flow" || type === "global") return !!text || "a context property name is required";
+        if (type === "env") return !!text || "an environment variable name is required";
+        if (!text) return !required || "required, e.g. payload";
+        var path = text.replace(/^msg\./, "");
+        return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || "not a message property; e.g. payload.temperature";
+      };
+    },
+
+    /** A validator for outputProperty: a msg path other than the result's topic, window and _msgid. */
+    outputProperty: function (v, opt) {
+      var path = blank(v) ? "payload" : String(v).trim().replace(/^msg\./, "");
+      var first = path.split(/[.\[]/)[0];
+      if (RESULT_PARTS.indexOf(first) >= 0) return "msg." + first + " carries the result's " + (first === "topic" ? "key" : first === "window" ? "window" : "message id") + "; choose another property, e.g. payload or result";
+      return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || "not a message property; e.g. payload or result";
+    },
+
     /** A validator for an optional JSONata expression. */
     jsonata: function (v, opt) {
       if (blank(v)) return true;
@@ -277,11 +327,16 @@
       var w = function (f, validator) { return S.when(WINDOW_FIELDS[f], validator, opts.windowed); };
       var common = {
         name: { value: "" },
-        keyProperty: { value: "topic" },
-        valueProperty: { value: "payload", required: true },
+        keyProperty: { value: "topic", validate: S.sourceProperty("keyProperty") },
+        // Saved flows have no types: msg, as they read before.
+        keyPropertyType: { value: "msg" },
+        valueProperty: { value: "payload", required: true, validate: S.sourceProperty("valueProperty", true) },
+        valuePropertyType: { value: "msg" },
         // New nodes forgive a missing time property; flows saved without timeMode keep event time (see prepare).
         timeMode: { value: "auto" },
-        timeProperty: { value: "timestamp" },
+        timeProperty: { value: "timestamp", validate: S.sourceProperty("timeProperty") },
+        timePropertyType: { value: "msg" },
+        outputProperty: { value: "payload", validate: S.outputProperty },
         windowType: { value: "none" },
         calendar: { value: "none", validate: w("calendar", S.windowRule("calendar")) },
         timeZone: { value: "", validate: w("timeZone", S.windowRule("timeZone")) },
@@ -316,6 +371,7 @@
         if (f.charAt(0) === "#") return;
         if (!common[f]) throw new Error("stream editor: no shared field " + f);
         out[f] = common[f];
+        if (SOURCES[f]) out[f + "Type"] = common[f + "Type"];
       });
       Object.keys(extra || {}).forEach(function (f) { out[f] = $.extend({}, out[f], extra[f]); });
       return out;
@@ -390,7 +446,7 @@
       var own = $.extend({}, def);
       delete own.defaults;
       S.register(type, $.extend({
-        defaults: S.defaults("name @event " + fields + " bounds @time @output @limits", $.extend({ outputs: { value: 1 } }, def.defaults)),
+        defaults: S.defaults("name @event " + fields + " bounds @time @output outputProperty @limits", $.extend({ outputs: { value: 1 } }, def.defaults)),
         paletteLabel: windowType + " window",
         outputLabels: S.outputLabels(["windows", "late"]),
         oneditprepare: function () { S.prepare(this, { windowType: windowType }); },
@@ -399,11 +455,26 @@
       }, own));
     },
 
-    /** TypedInputs (msg.) for the message-property fields present in the open dialog. */
-    typedInputs: function (names) {
-      (names || ["keyProperty", "valueProperty", "timeProperty"]).forEach(function (f) {
+    /**
+     * TypedInputs for the property fields present in the open dialog: msg for most, the sources
+     * the runtime of `nodeType` reads for key, value and time (see SOURCES and MSG_ONLY).
+     */
+    typedInputs: function (names, nodeType) {
+      var msgOnly = MSG_ONLY[nodeType] || [];
+      (names || ["keyProperty", "valueProperty", "timeProperty", "outputProperty"]).forEach(function (f) {
         var el = $("#node-input-" + f);
-        if (el.length) el.typedInput({ types: ["msg"], typeField: "#node-input-" + f + "Type" });
+        var types = SOURCES[f] && msgOnly.indexOf(f) < 0 ? SOURCES[f] : ["msg"];
+        if (!el.length) return;
+        el.typedInput({ types: types, typeField: "#node-input-" + f + "Type" });
+        if (types.length < 2) return;
+        var hint = function () {
+          var type = el.typedInput("type");
+          var h = SOURCE_HINTS[type];
+          el.next(".red-ui-typedInput-container").find("input.red-ui-typedInput-input")
+            .attr("placeholder", type === "msg" || !h ? ROWS[f].placeholder : typeof h === "string" ? h : h[f]);
+        };
+        el.on("change", hint);
+        hint();
       });
     },
 
@@ -459,7 +530,9 @@
       $(".stream-group-time, .stream-row-maxOutOfOrder, .stream-row-watermarkScope, .stream-row-lateData, .stream-row-maxFutureSkew, .stream-row-futureData").toggle(watermarked);
       $(".stream-row-allowedLateness").toggle(watermarked && !perEvent);
       $(".stream-row-idleTimeout").toggle(windowed && eventTime);
-      $(".stream-group-output, .stream-row-emit").toggle(windowed && !perEvent);
+      $(".stream-row-emit").toggle(windowed && !perEvent);
+      // A window node's result property stays under its heading when emit does not apply.
+      $(".stream-group-output").toggle((windowed && !perEvent) || $(".stream-group-output ~ .stream-row-outputProperty").length > 0);
       $(".stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
       $(".stream-row-earlyEvery").toggle(windowed && !perEvent && $("#node-input-emit").val() === "early");
       $(".stream-row-timeProperty").toggle(eventTime);
@@ -481,7 +554,7 @@
      */
     prepare: function (node, opts) {
       opts = opts || {};
-      S.typedInputs();
+      S.typedInputs(undefined, node.type);
       // A node saved before "auto" existed has no timeMode and runs in event time: show (and keep) that.
       if (node.timeMode === undefined && $("#node-input-timeMode").length) $("#node-input-timeMode").val("event");
       if ($("#node-input-store").length) S.fillStores($("#node-input-store"), node.store, node._(node.type + ".option.memoryOnly"));

@@ -156,3 +156,39 @@ export function compileSegments(segments: readonly PathSegment[]): Getter {
     }
   }
 }
+
+/** Writes a value at a compiled path. */
+export type Setter = (target: object, value: unknown) => void;
+
+// Writing through these would reach an object's prototype instead of the message.
+const UNSAFE_SEGMENTS = new Set<PathSegment>(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Compiles a property path into a setter that creates the objects (or, before an index, arrays)
+ * missing on the way; throws ConfigError naming `field` when malformed or when a step would
+ * reach a prototype.
+ */
+export function compileSetter(path: string, field = 'property'): Setter {
+  const segments = parsePath(path, field);
+  const unsafe = segments.find((s) => UNSAFE_SEGMENTS.has(s));
+  if (unsafe !== undefined) throw new ConfigError(field, `invalid property path "${path}": "${String(unsafe)}" cannot be written`);
+  const last = segments[segments.length - 1];
+  if (segments.length === 1) {
+    return (target, value) => {
+      (target as Record<PathSegment, unknown>)[last] = value;
+    };
+  }
+  const steps = segments.slice(0, -1);
+  return (target, value) => {
+    let x = target as Record<PathSegment, unknown>;
+    for (let i = 0; i < steps.length; i++) {
+      let next = x[steps[i]];
+      if (next === null || typeof next !== 'object') {
+        next = typeof (i + 1 < steps.length ? steps[i + 1] : last) === 'number' ? [] : {};
+        x[steps[i]] = next;
+      }
+      x = next as Record<PathSegment, unknown>;
+    }
+    x[last] = value;
+  };
+}

@@ -9,6 +9,7 @@ import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { useCatalog } from './shared/i18n';
+import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 
@@ -24,6 +25,10 @@ interface AggregateNodeConfig extends WindowConfig {
   valueProperty?: unknown;
   timeProperty?: unknown;
   timeMode?: unknown;
+  keyPropertyType?: unknown;
+  valuePropertyType?: unknown;
+  timePropertyType?: unknown;
+  outputProperty?: unknown;
   store?: unknown;
   aggregations?: unknown;
   output?: unknown;
@@ -61,7 +66,9 @@ export = (RED: RedAPI) => {
     const node = this;
     let host: WindowHost<object, unknown, unknown>;
     try {
-      const mapper = compileEventMapper(config);
+      // Each aggregation reads its own msg property; the value property is their default path, so a msg one.
+      const mapper = compileEventMapper(config, { RED, node, valueTypes: ['msg'] });
+      const placeResult = compileOutputProperty(config.outputProperty);
       const valueProperty = normaliseProperty(config.valueProperty, 'payload');
       const compiled = compileAggregations(aggregationSpecs(config, valueProperty) as never);
       // Empty: every event counts; else only the first event of each value of that property, per window.
@@ -150,6 +157,7 @@ export = (RED: RedAPI) => {
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.arrivalTime,
         mapper,
+        placeResult,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) aggregateWindow(msg, send);
           else if (!settings) {

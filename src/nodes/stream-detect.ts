@@ -13,6 +13,7 @@ import { compileEventMapper, EventMapper } from './shared/event-mapper';
 import { isBatch, isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { useCatalog } from './shared/i18n';
+import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { WindowRecord } from './shared/window-node';
@@ -22,6 +23,10 @@ interface DetectNodeConfig extends WindowConfig {
   valueProperty?: unknown;
   timeProperty?: unknown;
   timeMode?: unknown;
+  keyPropertyType?: unknown;
+  valuePropertyType?: unknown;
+  timePropertyType?: unknown;
+  outputProperty?: unknown;
   pattern?: unknown;
   mode?: unknown;
   history?: unknown;
@@ -99,7 +104,8 @@ export = (RED: RedAPI) => {
     let resetKeys: (msg: NodeMessage) => void = () => undefined;
     let checkSilence: (() => void) | undefined;
     try {
-      const mapper: EventMapper = compileEventMapper(config);
+      const mapper: EventMapper = compileEventMapper(config, { RED, node });
+      const placeResult = compileOutputProperty(config.outputProperty);
       const { pattern, options, history } = parseOptions(config);
       const mode = isBlank(config.mode) ? 'stream' : config.mode;
       if (mode !== 'stream' && mode !== 'window') throw new ConfigError('mode', `"${String(mode)}" is not allowed; use stream or window`);
@@ -135,7 +141,13 @@ export = (RED: RedAPI) => {
         } else {
           return null;
         }
-        const msg: NodeMessage = { topic: key, payload, timestamp: time };
+        let msg: NodeMessage;
+        if (placeResult) {
+          msg = { topic: key, timestamp: time };
+          placeResult(msg, payload);
+        } else {
+          msg = { topic: key, payload, timestamp: time };
+        }
         if (window) msg.window = window;
         return msg;
       };

@@ -128,7 +128,7 @@ export = (RED: RedAPI) => {
     let inBatch = false;
     let batchItem: NodeMessage | undefined;
     try {
-      const mapper = compileEventMapper(config);
+      const mapper = compileEventMapper(config, { RED, node });
       const verdict = compileVerdict(RED, node, config);
       const spec = parseWindowSpec(config);
       const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
@@ -237,7 +237,8 @@ export = (RED: RedAPI) => {
         aggregate: settings ? (passingEvents() as never) : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.arrivalTime,
-        mapper,
+        // Without a window of its own the filter reads no key, time or value: nothing to resolve.
+        mapper: settings ? mapper : undefined,
         statusText: () => `${text(node.type, 'status.passed', { count: passed })} · ${text(node.type, 'status.failed', { count: failed })}`,
         handle: (msg, send, now) => {
           if (isWindowMessage(msg)) return filterWindow(msg, send);

@@ -5,7 +5,7 @@ import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 export = (RED: RedAPI) => {
   function StreamGlobalWindow(this: RedNode, config: WindowNodeConfig) {
     RED.nodes.createNode(this, config);
-    setupWindowNode(this, config, 'global');
+    setupWindowNode(RED, this, config, 'global');
   }
   useCatalog(RED, 'stream-global-window');
   RED.nodes.registerType('stream-global-window', StreamGlobalWindow);

@@ -98,15 +98,30 @@ function joinSpec(config: JoinNodeConfig): JoinSpec {
   throw new ConfigError('windowType', 'a window join uses tumbling or sliding (hopping) windows');
 }
 
+/**
+ * Reads the typed properties of both sides' mappings: which side a message (or batch element)
+ * is on is known only later, so both are read, and the handler takes the one of its side.
+ */
+function bothSides(left: EventMapper, right: EventMapper): (msg: NodeMessage) => void | Promise<void> {
+  return (msg) => {
+    const a = left.resolve?.(msg);
+    const b = right.resolve?.(msg);
+    if (a && b) return Promise.all([a, b]).then(() => undefined);
+    return a ?? b;
+  };
+}
+
 export = (RED: RedAPI) => {
   function StreamJoin(this: RedNode, config: JoinNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
     let host: WindowHost<unknown, unknown, unknown>;
     try {
-      const left = compileEventMapper(config);
+      const left = compileEventMapper(config, { RED, node });
       const rightKey = normaliseProperty(config.rightKeyProperty, '');
-      const right: EventMapper = rightKey ? compileEventMapper({ ...config, keyProperty: rightKey }) : left;
+      // The right key is a msg path of its own; value and time are read as on the left.
+      const right: EventMapper = rightKey ? compileEventMapper({ ...config, keyProperty: rightKey, keyPropertyType: 'msg' }, { RED, node }) : left;
+      const resolve = right === left || !right.resolve ? left.resolve : bothSides(left, right);
       const sideOf = compileSide(config);
       const join = joinSpec(config);
       const joinType = config.joinType === undefined || config.joinType === '' ? 'inner' : config.joinType;
@@ -150,6 +165,7 @@ export = (RED: RedAPI) => {
         custom: { operator, timeMode: left.timeMode, timed: left.timeMode === 'processing' || idleTimeout > 0, openLabel: join.mode === 'interval' ? 'buffered' : 'open' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: left.timeMode === 'processing' || left.timeLabel === '',
+        mapper: { arrivalFallbacks: 0, resolve },
         handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
       });
     } catch (err) {

@@ -43,7 +43,7 @@ export = (RED: RedAPI) => {
     const node = this;
     let host: WindowHost<unknown, unknown, unknown>;
     try {
-      const mapper = compileEventMapper(config);
+      const mapper = compileEventMapper(config, { RED, node });
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
       if (ports !== 1 && ports !== 2) throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
       const within = optionalDuration(config.within, 'within');
@@ -89,6 +89,7 @@ export = (RED: RedAPI) => {
         custom: { operator, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        mapper,
         statusText: () => text(node.type, 'status.matched', { count: operator.matched }) + (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
         handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
       });

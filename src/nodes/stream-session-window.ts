@@ -5,7 +5,7 @@ import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 export = (RED: RedAPI) => {
   function StreamSessionWindow(this: RedNode, config: WindowNodeConfig) {
     RED.nodes.createNode(this, config);
-    setupWindowNode(this, config, 'session');
+    setupWindowNode(RED, this, config, 'session');
   }
   useCatalog(RED, 'stream-session-window');
   RED.nodes.registerType('stream-session-window', StreamSessionWindow);

@@ -5,7 +5,7 @@ import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 export = (RED: RedAPI) => {
   function StreamSlidingWindow(this: RedNode, config: WindowNodeConfig) {
     RED.nodes.createNode(this, config);
-    setupWindowNode(this, config, 'sliding');
+    setupWindowNode(RED, this, config, 'sliding');
   }
   useCatalog(RED, 'stream-sliding-window');
   RED.nodes.registerType('stream-sliding-window', StreamSlidingWindow);

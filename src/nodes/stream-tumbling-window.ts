@@ -5,7 +5,7 @@ import { WindowNodeConfig, setupWindowNode } from './shared/window-node';
 export = (RED: RedAPI) => {
   function StreamTumblingWindow(this: RedNode, config: WindowNodeConfig) {
     RED.nodes.createNode(this, config);
-    setupWindowNode(this, config, 'tumbling');
+    setupWindowNode(RED, this, config, 'tumbling');
   }
   useCatalog(RED, 'stream-tumbling-window');
   RED.nodes.registerType('stream-tumbling-window', StreamTumblingWindow);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { ConfigError } from '../../src/core/errors';
-import { compilePath, formatPath, parsePath } from '../../src/core/path';
+import { compilePath, compileSetter, formatPath, parsePath } from '../../src/core/path';
 
 describe('path: property paths', () => {
   const msg = { topic: 'a', payload: { temperature: 21.5, readings: [{ v: 1 }, { v: 2, tags: ['x', 'y'] }], 'a b': { 'c.d': 7 }, nil: null } };
@@ -63,5 +63,30 @@ describe('path: property paths', () => {
       }),
     );
     assert.equal(formatPath(['payload', 'readings', 0, 'a b']), 'payload.readings[0]["a b"]');
+  });
+
+  it('writes at a path, creating the objects and arrays on the way, and reads back what it wrote', () => {
+    const target: Record<string, unknown> = { topic: 'k', payload: { keep: 1 } };
+    compileSetter('payload.stats')(target, { avg: 2 });
+    compileSetter('msg.result["a b"][1]')(target, 'x');
+    compileSetter('records')(target, [1]);
+    const list = (target.result as Record<string, unknown[]>)['a b'];
+    assert.ok(Array.isArray(list) && list.length === 2 && list[1] === 'x', 'an index makes an array');
+    assert.deepEqual({ ...target, result: undefined }, { topic: 'k', payload: { keep: 1, stats: { avg: 2 } }, result: undefined, records: [1] });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom('a', 'b', 'payload'), fc.nat(3)), { minLength: 1, maxLength: 5 }), fc.anything(), (segments, value) => {
+        const path = formatPath(segments);
+        const out = {};
+        compileSetter(path)(out, value);
+        assert.deepEqual(compilePath(path)(out), value);
+      }),
+    );
+  });
+
+  it('refuses to write through a prototype', () => {
+    for (const p of ['__proto__.polluted', 'payload.constructor.prototype.x', 'a["__proto__"]']) {
+      assert.throws(() => compileSetter(p, 'outputProperty'), (e: unknown) => e instanceof ConfigError && e.field === 'outputProperty' && /cannot be written/.test(e.message), p);
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 });

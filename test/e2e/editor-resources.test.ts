@@ -48,23 +48,26 @@ const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
 // Every property each dialog saves, in order, with its default: flows, examples and the runtime
 // read these names (DESIGN.md §3), so moving the dialogs onto the shared library must not change one.
 const SHARED_DEFAULTS: Record<string, unknown> = {
-  name: '', keyProperty: 'topic', valueProperty: 'payload', timeMode: 'auto', timeProperty: 'timestamp', windowType: 'none',
+  name: '', keyProperty: 'topic', keyPropertyType: 'msg', valueProperty: 'payload', valuePropertyType: 'msg', timeMode: 'auto', timeProperty: 'timestamp', timePropertyType: 'msg', windowType: 'none',
+  outputProperty: 'payload',
   size: '1m', offset: '', slide: 'event', gap: '30s', maxDuration: '', count: '', overlap: '', flushEvery: '', bounds: '[start,end)',
   maxOutOfOrder: '', watermarkScope: 'stream', allowedLateness: '', idleTimeout: '', lateData: 'drop', maxFutureSkew: '', futureData: 'reject', emit: 'final', earlyEvery: '10s',
   maxKeys: '', maxEventsPerWindow: '', store: '', outputs: 1,
 };
-const EVENT = 'name keyProperty valueProperty timeMode timeProperty';
+const EVENT = 'name keyProperty keyPropertyType valueProperty valuePropertyType timeMode timeProperty timePropertyType';
 const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData maxFutureSkew futureData emit earlyEvery maxKeys maxEventsPerWindow store';
 const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
+// Nodes whose results can go to another property than payload.
+const RESULT_TAIL = TAIL.replace('earlyEvery', 'earlyEvery outputProperty');
 const SAVED: Record<string, [string, Record<string, unknown>]> = {
-  'stream-tumbling-window': [`${EVENT} calendar timeZone shifts size offset ${TAIL} outputs`, { calendar: 'none', timeZone: '', shifts: '06:00,14:00,22:00' }],
-  'stream-sliding-window': [`${EVENT} size slide offset ${TAIL} outputs`, {}],
-  'stream-session-window': [`${EVENT} gap maxDuration ${TAIL} outputs`, {}],
-  'stream-global-window': [`${EVENT} count overlap flushEvery ${TAIL} outputs`, { count: '10' }],
-  'stream-aggregate': [`${PROCESSOR} aggregations output having dedup round outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '', round: '' }],
+  'stream-tumbling-window': [`${EVENT} calendar timeZone shifts size offset ${RESULT_TAIL} outputs`, { calendar: 'none', timeZone: '', shifts: '06:00,14:00,22:00' }],
+  'stream-sliding-window': [`${EVENT} size slide offset ${RESULT_TAIL} outputs`, {}],
+  'stream-session-window': [`${EVENT} gap maxDuration ${RESULT_TAIL} outputs`, {}],
+  'stream-global-window': [`${EVENT} count overlap flushEvery ${RESULT_TAIL} outputs`, { count: '10' }],
+  'stream-aggregate': [`${PROCESSOR.replace(TAIL, RESULT_TAIL)} aggregations output having dedup round outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '', round: '' }],
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
-    'name pattern mode history threshold confidence direction minHistory falseAlerts holdOff outputs keyProperty valueProperty timeMode timeProperty ' +
+    'name pattern mode history threshold confidence direction minHistory falseAlerts holdOff outputs keyProperty keyPropertyType valueProperty valuePropertyType timeMode timeProperty timePropertyType outputProperty ' +
       'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout maxKeys store',
     { pattern: 'anomaly', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', falseAlerts: '', holdOff: '1m' },
   ],
@@ -473,7 +476,8 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     const rows = ['offset', 'bounds', 'allowedLateness', 'emit', '#output', 'lateData', 'maxOutOfOrder', 'size'];
     await open('stream-sliding-window');
     assert.equal(await page.inputValue('#node-input-slide'), 'event');
-    assert.deepEqual(await shown(rows), { offset: false, bounds: false, allowedLateness: false, emit: false, '#output': false, lateData: true, maxOutOfOrder: true, size: true });
+    // The Output heading stays for the property the window's events go to.
+    assert.deepEqual(await shown(rows), { offset: false, bounds: false, allowedLateness: false, emit: false, '#output': true, lateData: true, maxOutOfOrder: true, size: true });
     await setText('slide', '1m');
     assert.deepEqual(await shown(rows), { offset: true, bounds: true, allowedLateness: true, emit: true, '#output': true, lateData: true, maxOutOfOrder: true, size: true });
     await setText('offset', '2m');

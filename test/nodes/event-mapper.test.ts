@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { compileEventMapper } from '../../src/nodes/shared/event-mapper';
-import { InputError } from '../../src/core/errors';
+import { ConfigError, InputError } from '../../src/core/errors';
 
 describe('event mapper: msg → key, value, time', () => {
   it('reads the default properties and any other one the same way', () => {
@@ -16,5 +16,11 @@ describe('event mapper: msg → key, value, time', () => {
     const m = compileEventMapper({ keyProperty: 'msg.device' });
     assert.throws(() => m.key({ device: { id: 1 } }), (e: unknown) => e instanceof InputError && e.property === 'msg.device' && /a key must be a string or a number/.test(e.message));
     assert.throws(() => m.time({}, 0), (e: unknown) => e instanceof InputError && e.property === 'msg.timestamp');
+  });
+
+  it('reads msg paths only when the node lends no sources, and needs no resolve step then', () => {
+    const m = compileEventMapper({ keyPropertyType: 'msg', valuePropertyType: '', timePropertyType: undefined });
+    assert.equal(m.resolve, undefined);
+    assert.throws(() => compileEventMapper({ keyPropertyType: 'jsonata', keyProperty: 'topic' }), (e: unknown) => e instanceof ConfigError && e.field === 'keyPropertyType' && /use msg$/.test(e.message));
   });
 });

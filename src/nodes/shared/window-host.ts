@@ -45,8 +45,13 @@ export interface WindowHostOptions<IN, ACC, OUT> {
    * machines); `now` is then the last processing time the host saw.
    */
   arrivalTime?: boolean;
-  /** The node's event mapping: its arrival-time fallbacks (timeMode auto) show in the status. */
-  mapper?: { readonly arrivalFallbacks: number };
+  /**
+   * The node's event mapping: its arrival-time fallbacks (timeMode auto) show in the status, and
+   * its `resolve` (flow, global, env or JSONata properties) runs before `handle`, in input order.
+   */
+  mapper?: { readonly arrivalFallbacks: number; readonly resolve?: (msg: NodeMessage) => void | Promise<void> };
+  /** Puts a result where the node's outputProperty says (windowMessage); undefined = msg.payload. */
+  placeResult?: (msg: NodeMessage, result: unknown) => void;
   /** Extra status text after the standard counters (e.g. "12 passed"). */
   statusText?(): string;
   /** How often a dirty state is saved to the store, ms (default 10 s). */
@@ -99,6 +104,8 @@ export class WindowHost<IN, ACC, OUT> {
   private wakeAt = Infinity;
   /** Only processing time, idle close and early results need a timer; pure event time never does. */
   private readonly timed: boolean;
+  /** The mapper's resolve, when a property is read from flow, global, env or JSONata. */
+  private readonly resolve: ((msg: NodeMessage) => void | Promise<void>) | undefined;
   /** Read Date.now() for every message (processing time, timers, or arrival-time mapping). */
   private readonly clocked: boolean;
   private saveTimer: ReturnType<typeof setInterval> | undefined;
@@ -133,6 +140,7 @@ export class WindowHost<IN, ACC, OUT> {
       });
     }
     this.driven = this.operator ?? opts.custom?.operator;
+    this.resolve = opts.mapper?.resolve;
     const st = opts.settings;
     this.timed = (!!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early')) || !!opts.custom?.timed;
     this.clocked = this.timed || opts.arrivalTime !== false;
@@ -199,7 +207,11 @@ export class WindowHost<IN, ACC, OUT> {
   windowMessage(topic: unknown, payload: unknown, window: WindowInfo): NodeMessage {
     const cause = this.currentMsg;
     const id = cause === undefined ? undefined : cause._msgid;
-    return id !== undefined ? { topic, payload, window, _msgid: id } : { topic, payload, window };
+    const place = this.opts.placeResult;
+    if (place === undefined) return id !== undefined ? { topic, payload, window, _msgid: id } : { topic, payload, window };
+    const msg: NodeMessage = id !== undefined ? { topic, window, _msgid: id } : { topic, window };
+    place(msg, payload);
+    return msg;
   }
 
   /** A result message like windowMessage's, with `info` as msg[name] (msg.join, msg.sequence) instead of msg.window. */
@@ -276,7 +288,8 @@ export class WindowHost<IN, ACC, OUT> {
     if (msg.kafka !== undefined || this.source !== undefined) this.sourceOf(msg);
     let result: void | Promise<void>;
     try {
-      result = this.opts.handle(msg, send, this.now);
+      const resolving = this.resolve === undefined ? undefined : this.resolve(msg);
+      result = resolving === undefined ? this.opts.handle(msg, send, this.now) : resolving.then(() => this.resume(msg, send));
     } catch (err) {
       this.afterInput();
       this.reportBad(err, done);
@@ -326,6 +339,18 @@ export class WindowHost<IN, ACC, OUT> {
       const topic = k.topic;
       this.operator.expectSources(topic, a.filter((p) => Number.isInteger(p)).map((p) => `${p}:${topic}`), this.now);
     }
+  }
+
+  /**
+   * handle() once the message's typed properties are read. A timer may have fired meanwhile and
+   * pointed results at node.send: they go to this message's send again, at the time it runs.
+   */
+  private resume(msg: NodeMessage, send: SendFn): void | Promise<void> {
+    if (this.closed) return;
+    if (this.clocked) this.now = Date.now();
+    this.send = send;
+    this.currentMsg = msg;
+    return this.opts.handle(msg, send, this.now);
   }
 
   private afterInput(): void {

@@ -4,7 +4,8 @@ import { forEachInBatch, batchError } from './batch';
 import { failOnConfig } from './config-error';
 import { EventMapper, compileEventMapper } from './event-mapper';
 import { isBatch, lateMessage } from './messages';
-import { NodeMessage, RedNode } from './red';
+import { compileOutputProperty } from './output-property';
+import { NodeMessage, RedAPI, RedNode } from './red';
 import { parseDuration } from '../../core/duration';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './window-config';
 import { WindowHost } from './window-host';
@@ -37,6 +38,11 @@ export interface WindowNodeConfig extends WindowConfig {
   valueProperty?: unknown;
   timeProperty?: unknown;
   timeMode?: unknown;
+  keyPropertyType?: unknown;
+  valuePropertyType?: unknown;
+  timePropertyType?: unknown;
+  /** Where the window's records go in its message (a msg path; default payload). */
+  outputProperty?: unknown;
   store?: unknown;
   /** Global windows only: flush every open window at this processing-time interval. */
   flushEvery?: unknown;
@@ -46,11 +52,12 @@ export interface WindowNodeConfig extends WindowConfig {
  * The behaviour shared by the four window nodes: events in, one message per fired window out
  * (`payload` = the window's records in event-time order). Only the window type differs.
  */
-export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: WindowType): void {
+export function setupWindowNode(RED: RedAPI, node: RedNode, config: WindowNodeConfig, type: WindowType): void {
   let host: WindowHost<WindowRecord, unknown, unknown>;
   let flushTimer: ReturnType<typeof setInterval> | undefined;
   try {
-    const mapper = compileEventMapper(config);
+    const mapper = compileEventMapper(config, { RED, node });
+    const placeResult = compileOutputProperty(config.outputProperty);
     const spec = parseWindowSpec(config, type)!;
     const settings = parseOperatorSettings(config, spec, mapper.timeMode);
     const latePort = settings.lateData === 'output';
@@ -72,6 +79,7 @@ export function setupWindowNode(node: RedNode, config: WindowNodeConfig, type: W
       store: typeof config.store === 'string' ? config.store : undefined,
       arrivalTime: mapper.arrivalTime,
       mapper,
+      placeResult,
       handle: (msg, _send, now) => {
         if (!isBatch(msg)) {
           host.process(toEvent(msg, now));
