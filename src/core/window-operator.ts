@@ -443,6 +443,76 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     }
   }
 
+  /**
+   * The state of some keys only (those of one Kafka partition, say), in the shape snapshot()
+   * gives its keys; keys without state here are left out. The stream's watermark is not part of
+   * it: whoever restores these keys keeps its own.
+   */
+  snapshotKeys(keys: Iterable<string>): unknown {
+    const out: unknown[] = [];
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks !== undefined) out.push([ks.key, this.engine.snapshotKey(ks), this.keyScope ? ks.scope.wm.toJSON() : null]);
+    }
+    return { format: SNAPSHOT_FORMAT, config: this.configFingerprint(), keys: out };
+  }
+
+  /**
+   * Adds the keys of a snapshotKeys() result, replacing local state of the same keys; all or
+   * nothing like restore(). Returns the keys restored. Their windows fire as this operator's
+   * watermark passes them.
+   */
+  restoreKeys(snapshot: unknown): string[] {
+    const snap = snapObject(snapshot, 'snapshot');
+    if (snap.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`expected format ${SNAPSHOT_FORMAT}, got ${describeValue(snap.format)}`);
+    const mine = JSON.stringify(this.configFingerprint());
+    const theirs = JSON.stringify(snap.config);
+    if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
+    const entries = snapArray(snap.keys, 'keys');
+    const names: string[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const key = snapArray(entry, `key entry ${i}`, 3)[0];
+      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
+      names.push(key);
+    }
+    if (new Set(names).size !== names.length) throw new SnapshotError('a key appears twice');
+    const previous = this.snapshotKeys(names.filter((k) => this.keys.get(k) !== undefined)) as { keys: [string, unknown, unknown][] };
+    const put = (list: [string, unknown, unknown][]): void => {
+      for (const entry of list) {
+        const ks = this.newKey(entry[0]);
+        if (this.keyScope) ks.scope.wm.load(entry[2]);
+        this.engine.restoreKey(ks, entry[1]);
+      }
+    };
+    this.dropKeys(names);
+    try {
+      put(entries as [string, unknown, unknown][]);
+    } catch (err) {
+      this.dropKeys(names);
+      put(previous.keys);
+      if (err instanceof ConfigError) throw err;
+      throw new SnapshotError(err instanceof Error ? err.message : String(err));
+    }
+    if (this.keyScope) this.recomputeKeyWake();
+    return names;
+  }
+
+  /** Forgets the state of some keys without emitting (their partition is now read elsewhere). */
+  dropKeys(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks === undefined) continue;
+      this.engine.reset(ks);
+      this.keys.delete(key);
+      if (this.lastKs === ks) this.lastKs = undefined;
+    }
+  }
+
+  /** Whether the operator holds the key (keys without state are forgotten, see forgetEmptyKeys). */
+  hasKey(key: string): boolean {
+    return this.keys.get(key) !== undefined;
+  }
+
   /** Loads a snapshot whose outline restore() checked; the parts check themselves and throw. */
   private load(snap: Record<string, unknown>): void {
     this.reset();
