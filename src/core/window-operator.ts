@@ -497,6 +497,18 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     return names;
   }
 
+  /**
+   * Takes the stream watermark back to `to` when it is ahead (stream scope, event time): a
+   * partition taken over mid-stream may be behind the partitions this operator read so far,
+   * and its records must not be late for it. Open windows then wait for the partition; a
+   * window already fired stays fired (its key's state is gone, so a record for it opens a
+   * new one only if it is out of order beyond maxOutOfOrder within its own partition).
+   */
+  holdBack(to: number): void {
+    if (this.keyScope || this.processingTime) return;
+    if (to < this.scope.wm.value) this.scope.wm.value = to;
+  }
+
   /** Forgets the state of some keys without emitting (their partition is now read elsewhere). */
   dropKeys(keys: Iterable<string>): void {
     for (const key of keys) {

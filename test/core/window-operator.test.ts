@@ -653,6 +653,18 @@ describe('WindowOperator', () => {
       assert.equal(b.op.stats().late, 1, 'the restored clock of k makes t=3 late');
     });
 
+    it('holdBack takes the stream watermark back for a partition taken over that is behind: its records are not late', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      op.process(ev('a', 25, 1), 0);
+      op.holdBack(5);
+      op.process(ev('b', 7, 2), 0);
+      assert.equal(op.stats().late, 0);
+      op.process(ev('b', 40, 0), 0);
+      assert.deepEqual(sums(out).filter((r) => r[0] === 'b' && r[1] === 0), [['b', 0, 10, 'final', 2]]);
+      op.holdBack(100);
+      assert.equal(op.stats().watermark, 40, 'never forward');
+    });
+
     it('refuses keys of other settings or a damaged list and keeps its own state', () => {
       const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
       a.op.process(ev('k', 1, 1), 0);
