@@ -24,7 +24,6 @@
  *
  * Brokers are started and stopped through scripts/test-brokers (Mosquitto; Kafka from Maven).
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -32,6 +31,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as mqtt from 'mqtt';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { brokerScript } from './broker-script';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
  
@@ -67,17 +67,7 @@ function log(text: string): void {
 }
 
 function brokers(action: 'start' | 'stop', names: string[]): Record<string, string> {
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts', 'test-brokers', `${action}.sh`), ...names], {
-    env: { ...process.env, STREAM_BROKERS_DIR: STATE },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', JSON_OUT ? 'ignore' : 'inherit'],
-  });
-  const env: Record<string, string> = {};
-  for (const line of out.split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m) env[m[1]] = m[2];
-  }
-  return env;
+  return brokerScript(STATE, action, names, JSON_OUT);
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -95,6 +95,13 @@ export class OffsetTracker {
     });
   }
 
+  /** Per partition with records in flight (by id): the position the flow must have handled to finish every record handed out so far. */
+  inFlightEnds(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of this.parts.values()) if (s.pending.length) out.set(s.id, s.pending[s.pending.length - 1].offset + 1);
+    return out;
+  }
+
   /** Forgets a partition that this consumer no longer owns (its records will be redelivered elsewhere). */
   revoke(topic: string, partition: number): void {
     const id = `${partition}\u0000${topic}`;

@@ -65,6 +65,8 @@ export interface WindowInfo {
   end: number;
   count: number;
   firing: Firing;
+  /** Set on a result that a previous reader of its Kafka partition may already have sent (restored after a crash or move). */
+  replay?: boolean;
 }
 
 /** A window result: what a window or aggregate node turns into one message. */

@@ -393,11 +393,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   /** The operator's whole state as plain JSON in the saved form (snapshot-schema.ts), accumulators included (through aggregate.toJSON). */
   snapshot(): unknown {
     const keys: unknown[] = [];
-    for (const ks of this.keys.values()) {
-      const entry: Record<string, unknown> = { key: ks.key };
-      if (this.keyScope) entry.watermark = ks.scope.wm.toJSON();
-      keys.push(Object.assign(entry, this.engine.snapshotKey(ks)));
-    }
+    for (const ks of this.keys.values()) keys.push(this.keyEntry(ks));
     return {
       kind: 'window',
       config: this.configFingerprint(),
@@ -449,6 +445,95 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.engine.restoreKey(ks, entry);
     }
     if (this.keyScope) this.recomputeKeyWake();
+  }
+
+  /** One key's saved entry: its name, its own watermark in key scope, and its engine's state. */
+  private keyEntry(ks: KeyBase): Record<string, unknown> {
+    const entry: Record<string, unknown> = { key: ks.key };
+    if (this.keyScope) entry.watermark = ks.scope.wm.toJSON();
+    return Object.assign(entry, this.engine.snapshotKey(ks));
+  }
+
+  /**
+   * The state of some keys only (those of one Kafka partition, say), with key entries as
+   * snapshot() writes them; keys without state here are left out. The stream's watermark is not
+   * part of it: whoever restores these keys keeps its own.
+   */
+  snapshotKeys(keys: Iterable<string>): unknown {
+    const out: unknown[] = [];
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks !== undefined) out.push(this.keyEntry(ks));
+    }
+    return { kind: 'window-keys', config: this.configFingerprint(), keys: out };
+  }
+
+  /**
+   * Adds the keys of a snapshotKeys() result, replacing local state of the same keys; all or
+   * nothing like restore(). Returns the keys restored. Their windows fire as this operator's
+   * watermark passes them.
+   */
+  restoreKeys(snapshot: unknown): string[] {
+    const snap = snapObject(snapshot, 'snapshot');
+    if (snap.kind !== 'window-keys') throw new SnapshotError(`expected the state of window keys, got ${describeValue(snap.kind)}`);
+    const mine = JSON.stringify(this.configFingerprint());
+    const theirs = JSON.stringify(snap.config);
+    if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
+    const entries = snapArray(snap.keys, 'keys');
+    const names: string[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const key = snapObject(entry, `key entry ${i}`).key;
+      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
+      names.push(key);
+    }
+    if (new Set(names).size !== names.length) throw new SnapshotError('a key appears twice');
+    const previous = (this.snapshotKeys(names) as { keys: Record<string, unknown>[] }).keys;
+    const put = (list: Record<string, unknown>[]): void => {
+      for (const entry of list) {
+        const ks = this.newKey(entry.key as string);
+        if (this.keyScope) ks.scope.wm.load(entry.watermark);
+        this.engine.restoreKey(ks, entry);
+      }
+    };
+    this.dropKeys(names);
+    try {
+      put(entries as Record<string, unknown>[]);
+    } catch (err) {
+      this.dropKeys(names);
+      put(previous);
+      if (err instanceof ConfigError) throw err;
+      throw new SnapshotError(err instanceof Error ? err.message : String(err));
+    }
+    if (this.keyScope) this.recomputeKeyWake();
+    return names;
+  }
+
+  /**
+   * Takes the stream watermark back to `to` when it is ahead (stream scope, event time): a
+   * partition taken over mid-stream may be behind the partitions this operator read so far,
+   * and its records must not be late for it. Open windows then wait for the partition; a
+   * window already fired stays fired (its key's state is gone, so a record for it opens a
+   * new one only if it is out of order beyond maxOutOfOrder within its own partition).
+   */
+  holdBack(to: number): void {
+    if (this.keyScope || this.processingTime) return;
+    if (to < this.scope.wm.value) this.scope.wm.value = to;
+  }
+
+  /** Forgets the state of some keys without emitting (their partition is now read elsewhere). */
+  dropKeys(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks === undefined) continue;
+      this.engine.reset(ks);
+      this.keys.delete(key);
+      if (this.lastKs === ks) this.lastKs = undefined;
+    }
+  }
+
+  /** Whether the operator holds the key (keys without state are forgotten, see forgetEmptyKeys). */
+  hasKey(key: string): boolean {
+    return this.keys.get(key) !== undefined;
   }
 
   // ---- EngineHost -------------------------------------------------------------------------

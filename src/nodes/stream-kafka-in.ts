@@ -8,6 +8,9 @@ import { HandledTracker } from '../connectors/handled-tracker';
 import { ConsumerGroups } from '../connectors/consumer-groups';
 import { connectionStatus, shortError, type LinkState } from '../connectors/connection-status';
 import { hooksOf, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
+import { KafkaStateSource } from '../connectors/kafka-state-source';
+import { KafkaChangelog, changelogTopic } from '../connectors/kafka-changelog';
+import { partitionSources } from '../connectors/partition-sources';
 import { ThrottledStatus } from './shared/throttled-status';
 import { failOnConfig } from './shared/config-error';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
@@ -25,7 +28,7 @@ function headersOf(r: ConsumedRecord): Headers {
 }
 
 /** Maps a Kafka record to the event message; throws InputError for a payload or field that cannot be used. */
-function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readonly number[] | undefined): EventMessage {
+function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readonly number[] | undefined, source: string | undefined): EventMessage {
   const payload = decodePayload(r.value, s.format);
   const headers = headersOf(r);
   const key = r.key === null ? null : r.key.toString('utf8');
@@ -36,12 +39,18 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readon
   msg.offset = r.offset;
   // assigned: the partitions of this topic this reader owns, so window nodes downstream keep
   // one watermark per partition (one array shared by the messages of an assignment).
-  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp, assigned };
+  // source: the reader's node id, where window nodes downstream find it (partition-sources.ts).
+  msg.kafka = { topic: r.topic, partition: r.partition, offset: r.offset, key, timestamp: r.timestamp, assigned, source };
   return msg;
 }
 
 // Bytes one fetch returns per partition at most (the client's default is 1 MiB).
 const FETCH_BYTES_PER_PARTITION = 256 * 1024;
+// How often window nodes fed by a reader write their state to their changelogs (ms): the commit
+// of a partition moves at most this often while its keys hold open windows.
+const CHECKPOINT_EVERY = 2000;
+// How long the last checkpoint on close waits for messages in flight to be handled (ms).
+const CLOSE_CHECKPOINT_WAIT = 3000;
 
 export = (RED: ConnectorRedAPI) => {
   const groups = new ConsumerGroups();
@@ -95,6 +104,22 @@ export = (RED: ConnectorRedAPI) => {
     const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
+    // Committing after handling: window nodes downstream keep their state per partition in a
+    // changelog, and a partition's commit waits for it (kafka-state-source.ts).
+    let stateSource: KafkaStateSource | undefined;
+    let checkpointTimer: ReturnType<typeof setInterval> | undefined;
+    let producer: ReturnType<typeof connection.producer> | undefined;
+    if (s.commitMode === 'handled') {
+      stateSource = new KafkaStateSource(
+        node.id,
+        (ownerId) => new KafkaChangelog(connection, changelogTopic(s.groupId, ownerId), (producer ??= connection.producer({ idempotent: true, partitioner: 'default' })), connection.options.requestTimeout),
+        (topic, partition) => positions.get(`${partition}\u0000${topic}`)?.end,
+        () => offsets.inFlightEnds(),
+        5 * CHECKPOINT_EVERY,
+      );
+      partitionSources.register(stateSource);
+    }
+    const sourceId = stateSource ? node.id : undefined;
     // Set while a batch waits for room; called when records finish, on pause and on close.
     let roomFreed: (() => void) | undefined;
 
@@ -135,7 +160,9 @@ export = (RED: ConnectorRedAPI) => {
       const pos = positions.get(p.id!);
       if (pos) pos.handled = p.position!;
       if (s.commitMode !== 'handled') return;
-      pendingCommits.set(p.id!, p);
+      const c = stateSource ? stateSource.cap(p) : p;
+      if (!c) return;
+      pendingCommits.set(c.id!, c);
       void flushCommits();
     };
 
@@ -221,7 +248,7 @@ export = (RED: ConnectorRedAPI) => {
           offsets.add(r.topic, r.partition, r.offset);
           received++;
           try {
-            events.push(recordToMessage(r, s, assigned));
+            events.push(recordToMessage(r, s, assigned, sourceId));
             good.push(r);
           } catch (err) {
             reportBad(r, err);
@@ -230,7 +257,7 @@ export = (RED: ConnectorRedAPI) => {
         }
         if (events.length) {
           sendTracked(
-            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned } },
+            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned, source: sourceId } },
             good,
           );
         }
@@ -249,7 +276,7 @@ export = (RED: ConnectorRedAPI) => {
           delivered = r.offset;
           let msg: EventMessage;
           try {
-            msg = recordToMessage(r, s, assigned);
+            msg = recordToMessage(r, s, assigned, sourceId);
           } catch (err) {
             reportBad(r, err);
             completed([r]);
@@ -263,7 +290,18 @@ export = (RED: ConnectorRedAPI) => {
       await b.heartbeat();
     };
 
+    // Window nodes write their state and the commits that waited for it follow.
+    const checkpoint = (): Promise<void> => {
+      if (!stateSource || !stateSource.ownerCount) return Promise.resolve();
+      return stateSource.checkpoint().then((points) => {
+        for (const p of points) pendingCommits.set(p.id!, p);
+        return flushCommits();
+      });
+    };
+
     const onState = (st: KafkaState, err?: Error): void => {
+      // Partitions may move: store what the windows hold now, so their next owner replays little.
+      if (st === 'rebalancing' && state !== 'rebalancing') void checkpoint();
       state = st;
       if (st === 'connected') lastError = undefined;
       else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
@@ -272,6 +310,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const onAssigned = (assigned: Record<string, number[]>): void => {
       assignment.clear();
+      stateSource?.setAssignment(assigned);
       for (const [t, parts] of Object.entries(assigned)) assignment.set(t, Object.freeze([...parts].sort((a, b) => a - b)));
       // Records of partitions now owned by another member will be redelivered there.
       for (const p of offsets.partitions()) {
@@ -367,14 +406,25 @@ export = (RED: ConnectorRedAPI) => {
       groups.leave(groupKey, node.id);
       if (retryTimer) clearTimeout(retryTimer);
       if (sweepTimer) clearInterval(sweepTimer);
+      if (checkpointTimer) clearInterval(checkpointTimer);
       const c = consumer;
       const finish = () => {
         consumer = undefined;
+        if (stateSource) {
+          partitionSources.unregister(stateSource);
+          producer?.disconnect().catch(() => undefined);
+        }
         handled.dispose();
         status.close();
         done();
       };
-      flushCommits()
+      // A last checkpoint, so the partitions' next owner restores everything and replays
+      // nothing; given up when what is in flight does not finish while the flow stops.
+      const giveUp = setTimeout(() => stateSource?.abandonWait(), CLOSE_CHECKPOINT_WAIT);
+      checkpoint()
+        .finally(() => clearTimeout(giveUp))
+        .catch(() => undefined)
+        .then(flushCommits)
         .then(() => (c ? c.stop() : undefined))
         .then(finish, finish);
     });
@@ -395,6 +445,8 @@ export = (RED: ConnectorRedAPI) => {
         status.touch();
       }, Math.max(50, Math.min(10000, Math.floor(s.handledTimeout / 4))));
     }
+
+    if (stateSource) checkpointTimer = setInterval(() => void checkpoint().catch(() => undefined), CHECKPOINT_EVERY);
 
     status.refresh();
     startSafely();

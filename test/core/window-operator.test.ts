@@ -622,6 +622,65 @@ describe('WindowOperator', () => {
     });
   });
 
+  describe('state of some keys (a partition\'s keys move to another reader)', () => {
+    it('moves the keys of one partition: the new owner finishes their windows, the old one forgets them', () => {
+      const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      a.op.process(ev('k1', 1, 1), 0);
+      a.op.process(ev('k1', 2, 2), 0);
+      a.op.process(ev('k2', 3, 5), 0);
+      a.op.process(ev('k3', 4, 7), 0);
+      const moved = JSON.parse(JSON.stringify(a.op.snapshotKeys(['k1', 'k2', 'gone'])));
+      a.op.dropKeys(['k1', 'k2']);
+      assert.equal(a.op.hasKey('k1'), false);
+      assert.equal(a.op.hasKey('k3'), true);
+      assert.equal(a.op.stats().openWindows, 1);
+      const b = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      b.op.process(ev('k2', 5, 100), 0);
+      assert.deepEqual(b.op.restoreKeys(moved), ['k1', 'k2']);
+      b.op.process(ev('k1', 6, 10), 0);
+      b.op.process(ev('z', 30, 0), 0);
+      assert.deepEqual(sums(b.out).sort(), [['k1', 0, 10, 'final', 13], ['k2', 0, 10, 'final', 5]], 'k2 restored replaces the local k2 (100 is gone)');
+      a.op.process(ev('z', 30, 0), 0);
+      assert.deepEqual(sums(a.out), [['k3', 0, 10, 'final', 7]]);
+    });
+
+    it('keeps per-key clocks with the keys (watermarkScope key)', () => {
+      const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, watermarkScope: 'key' });
+      a.op.process(ev('k', 25, 1), 0);
+      const b = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount, watermarkScope: 'key' });
+      b.op.restoreKeys(JSON.parse(JSON.stringify(a.op.snapshotKeys(['k']))));
+      b.op.process(ev('k', 3, 1), 0);
+      assert.equal(b.op.stats().late, 1, 'the restored clock of k makes t=3 late');
+    });
+
+    it('holdBack takes the stream watermark back for a partition taken over that is behind: its records are not late', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      op.process(ev('a', 25, 1), 0);
+      op.holdBack(5);
+      op.process(ev('b', 7, 2), 0);
+      assert.equal(op.stats().late, 0);
+      op.process(ev('b', 40, 0), 0);
+      assert.deepEqual(sums(out).filter((r) => r[0] === 'b' && r[1] === 0), [['b', 0, 10, 'final', 2]]);
+      op.holdBack(100);
+      assert.equal(op.stats().watermark, 40, 'never forward');
+    });
+
+    it('refuses keys of other settings or a damaged list and keeps its own state', () => {
+      const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      a.op.process(ev('k', 1, 1), 0);
+      const other = recording({ window: { type: 'tumbling', size: 20 }, aggregate: sumCount });
+      assert.throws(() => other.op.restoreKeys(a.op.snapshotKeys(['k'])), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot');
+      const b = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      b.op.process(ev('k', 2, 4), 0);
+      const snap = JSON.parse(JSON.stringify(a.op.snapshotKeys(['k']))) as { keys: unknown[][] };
+      snap.keys.push(['x', { damaged: true }, null]);
+      assert.throws(() => b.op.restoreKeys(snap), ConfigError);
+      b.op.process(ev('z', 30, 0), 0);
+      assert.deepEqual(sums(b.out), [['k', 0, 10, 'final', 4]], 'the local k survived the refused restore');
+      assert.equal(b.op.hasKey('x'), false);
+    });
+  });
+
   describe('errors', () => {
     const base = { window: { type: 'tumbling', size: 10 }, aggregate: sumCount, onEmit: () => undefined } as const;
     const bad: [string, Record<string, unknown>, string][] = [

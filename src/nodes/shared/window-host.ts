@@ -12,6 +12,8 @@ import { controlKey } from './control-key';
 import { formatDuration } from '../../core/duration';
 import { text } from './i18n';
 import { OperatorSettings } from './window-config';
+import { KafkaWindowState } from './kafka-window-state';
+import { partitionSources } from '../../connectors/partition-sources';
 
 /** Handles one input message; throws InputError for bad input; may return a promise (JSONata). */
 export type InputHandler = (msg: NodeMessage, send: SendFn, now: number) => void | Promise<void>;
@@ -117,6 +119,8 @@ export class WindowHost<IN, ACC, OUT> {
   private source: string | undefined;
   private sourceGroup = '';
   private assigned: readonly unknown[] = [];
+  /** With a Kafka reader that keeps partition state: this node's part in it (see kafka-window-state.ts). */
+  private kafkaState: KafkaWindowState | undefined;
 
   /** Throws ConfigError when the operator rejects the settings. */
   constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
@@ -128,7 +132,10 @@ export class WindowHost<IN, ACC, OUT> {
       if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
       const onResult = opts.onResult;
       if (!onResult) throw new Error('WindowHost: onResult is required with window settings');
-      const onWindow = (window: WindowInfo, result: OUT): void => onResult(window, result, this.send);
+      const onWindow = (window: WindowInfo, result: OUT): void => {
+        if (this.kafkaState !== undefined) this.kafkaState.mark(window);
+        onResult(window, result, this.send);
+      };
       this.operator = new WindowOperator<IN, ACC, OUT>({
         ...opts.settings,
         aggregate: opts.aggregate,
@@ -163,6 +170,7 @@ export class WindowHost<IN, ACC, OUT> {
 
   /** Feeds one event to the operator; call from the input handler. */
   process(event: StreamEvent<IN>): void {
+    if (this.kafkaState !== undefined) this.kafkaState.note(String(event.key), event.time);
     this.operator!.process(event, this.now, this.source, this.sourceGroup);
   }
 
@@ -172,6 +180,7 @@ export class WindowHost<IN, ACC, OUT> {
    * should an emission lead back here, gets its own).
    */
   processValue(key: Key, time: number, value: IN): void {
+    if (this.kafkaState !== undefined) this.kafkaState.note(String(key), time);
     const e = this.spare;
     if (e === undefined) return this.operator!.process({ key, time, value }, this.now, this.source, this.sourceGroup);
     this.spare = undefined;
@@ -247,6 +256,7 @@ export class WindowHost<IN, ACC, OUT> {
   /** For node.on('close', (removed, done) => host.close(removed, done)). */
   close(removed: boolean, done: () => void): void {
     this.closed = true;
+    this.kafkaState?.close();
     this.status.close();
     if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
     if (this.saveTimer !== undefined) clearInterval(this.saveTimer);
@@ -285,7 +295,20 @@ export class WindowHost<IN, ACC, OUT> {
     this.received++;
     this.send = send;
     this.currentMsg = msg;
-    if (msg.kafka !== undefined || this.source !== undefined) this.sourceOf(msg);
+    if (msg.kafka !== undefined || this.source !== undefined) {
+      this.sourceOf(msg);
+      if (this.kafkaState !== undefined && this.source !== undefined) {
+        const admission = this.kafkaState.admit(msg);
+        if (admission !== 'process') {
+          this.received--;
+          this.send = this.nodeSend;
+          this.currentMsg = undefined;
+          if (admission === 'skip') done();
+          else this.restorePartitions({ msg, send, done });
+          return;
+        }
+      }
+    }
     let result: void | Promise<void>;
     try {
       const resolving = this.resolve === undefined ? undefined : this.resolve(msg);
@@ -332,6 +355,7 @@ export class WindowHost<IN, ACC, OUT> {
     if (!this.clocked) this.now = Date.now();
     this.source = `${k.partition}:${k.topic}`;
     this.sourceGroup = k.topic;
+    this.joinReader((k as { source?: unknown }).source);
     const a = k.assigned;
     // Compared by content: Node-RED copies messages sent to several wires.
     if (Array.isArray(a) && a.length <= 100000 && (a.length !== this.assigned.length || a.some((p, i) => p !== this.assigned[i]))) {
@@ -353,7 +377,41 @@ export class WindowHost<IN, ACC, OUT> {
     return this.opts.handle(msg, send, this.now);
   }
 
+  /**
+   * A message of a partition whose state is not here yet: hold it and every later input back
+   * until the partition's keys are restored from the changelog.
+   */
+  private restorePartitions(first: QueuedInput): void {
+    this.busy = true;
+    this.queue.unshift(first);
+    const state = this.kafkaState!;
+    state
+      .restore()
+      .catch((err) => this.node.error(toError(err)))
+      .finally(() => {
+        this.busy = false;
+        this.status.touch();
+        this.rearm();
+        this.drain();
+      });
+  }
+
+  /**
+   * The reader named in msg.kafka.source keeps partition state when it commits after handling:
+   * this node then takes part (only a node whose whole state is keyed can hand a partition's
+   * part over; a node with state beside its windows, a detector's history, cannot).
+   */
+  private joinReader(id: unknown): void {
+    const reader = typeof id === 'string' ? partitionSources.get(id) : undefined;
+    if (reader === this.kafkaState?.source) return;
+    this.kafkaState?.close();
+    this.kafkaState = undefined;
+    if (reader === undefined || this.operator === undefined || this.opts.extraState !== undefined) return;
+    this.kafkaState = new KafkaWindowState(reader, this.node, this.operator as unknown as WindowOperator<unknown, unknown, unknown>, () => this.busy, this.opts.settings?.maxOutOfOrder ?? 0);
+  }
+
   private afterInput(): void {
+    this.kafkaState?.handled();
     this.send = this.nodeSend;
     this.currentMsg = undefined;
     this.dirty = true;

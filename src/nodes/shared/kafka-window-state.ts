@@ -1,0 +1,288 @@
+import { SNAPSHOT_VERSION } from '../../core/snapshot-schema';
+import type { WindowOperator } from '../../core/window-operator';
+import type { WindowInfo } from '../../core/types';
+import { toError } from '../../core/errors';
+import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
+import type { NodeMessage, RedNode } from './red';
+
+/**
+ * Version of the changelog record a partition's state is written as: the saved form's version
+ * (snapshot-schema.ts), since the record carries key entries in that form.
+ */
+const RECORD_VERSION = SNAPSHOT_VERSION;
+
+/** What a window node keeps of one source partition. */
+interface Part {
+  topic: string;
+  partition: number;
+  /** The keys whose events came from this partition. */
+  keys: Set<string>;
+  /** Lowest offset taken since the last snapshot began; undefined when nothing new. */
+  first: number | undefined;
+  /** Highest offset taken or restored: records at or below it are skipped, not counted twice. */
+  last: number;
+  /** `first` of each snapshot being written, oldest first. */
+  writing: number[];
+  /** Highest event time taken (or restored): windows starting at or before it hold some of these events. */
+  maxTime: number;
+  /** Records below this offset may have been handled by the previous owner before it stopped. */
+  zoneEnd: number;
+  /** Windows of the partition's keys that start at or before it may repeat a result the previous owner sent. */
+  replayTime: number;
+}
+
+/** What the host does with a message from a Kafka reader. */
+export type Admission = 'process' | 'skip' | 'restore';
+
+/** A changelog record as written: the partition's keys' state and the highest offset it includes. */
+interface SavedPart {
+  v: number;
+  offset: number;
+  maxTime: number | null;
+  state: unknown;
+}
+
+/**
+ * Window state that follows Kafka partitions, for one window node fed by one stream-kafka-in:
+ * which keys came from which partition, how far each partition's records are in the changelog
+ * (the hold that caps the reader's commit), checkpoints of each changed partition's keys,
+ * restoring a partition's keys before its first record is processed, skipping records the
+ * restored state already includes, and marking results that a previous owner may have sent.
+ */
+export class KafkaWindowState implements PartitionStateOwner {
+  /** Records skipped because the restored state already included them, or their partition moved. */
+  skipped = 0;
+  /** Events of a key that came from another partition than the key's first (its state cannot follow both). */
+  crossPartitionKeys = 0;
+  /** Last restore: partitions, keys and how long it took (ms). */
+  lastRestore: { partitions: number; keys: number; ms: number } | undefined;
+
+  private readonly parts = new Map<string, Part>();
+  private readonly keyPart = new Map<string, Part>();
+  private readonly restored = new Set<string>();
+  /** The partition of the message being handled. */
+  private cur: Part | undefined;
+  private curInZone = false;
+  private lastKey: string | undefined;
+  private lastKeyPart: Part | undefined;
+  private writeFailed = false;
+
+  constructor(
+    readonly source: PartitionSource,
+    private readonly node: RedNode,
+    private readonly operator: WindowOperator<unknown, unknown, unknown>,
+    /** True while an input is half-way (an async handler): no snapshot then. */
+    private readonly busy: () => boolean,
+    /** The operator's maxOutOfOrder (ms): a taken-over partition's watermark is its latest event time less this. */
+    private readonly maxOutOfOrder = 0,
+  ) {
+    source.attach(this);
+  }
+
+  /**
+   * Stops taking part (the node closes or its reader was replaced): the state taken since the
+   * last checkpoint is written first, so a new instance of the node (a redeploy of it alone)
+   * restores it rather than miss records the reader will not deliver again.
+   */
+  close(): void {
+    const write = this.snapshot();
+    const written = (write ? write(true) : Promise.resolve()).finally(() => this.source.detach(this));
+    this.source.retiring(this.node.id, written);
+  }
+
+  /**
+   * Looks at a message from the reader before it is handled: 'skip' when the restored state
+   * already holds it or its partition moved, 'restore' when its partition's state must be read
+   * first (the host queues the message and calls restore()), else 'process' (the message's
+   * offsets now hold the commit until a checkpoint includes them).
+   */
+  admit(msg: NodeMessage): Admission {
+    this.cur = undefined;
+    const k = msg.kafka as { topic: string; partition: number; offset?: unknown; firstOffset?: unknown; lastOffset?: unknown };
+    if (!this.source.owns(k.topic, k.partition)) {
+      this.skipped++;
+      return 'skip';
+    }
+    const id = `${k.partition}:${k.topic}`;
+    if (!this.restored.has(id)) return 'restore';
+    const p = this.parts.get(id)!;
+    const batch = msg.batch === true;
+    const lo = Number(batch ? k.firstOffset : k.offset);
+    const hi = Number(batch ? k.lastOffset : k.offset);
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || hi < lo) return 'process';
+    // At or below `last`: in the restored state, or taken already and delivered again (the
+    // reader fetches a partition it kept through a rebalance again from its last commit).
+    const seen = p.last;
+    if (hi <= seen) {
+      this.skipped += batch && Array.isArray(msg.payload) ? msg.payload.length : 1;
+      return 'skip';
+    }
+    if (lo <= seen && batch && Array.isArray(msg.payload)) {
+      const keep = (msg.payload as { kafka?: { offset?: unknown } }[]).filter((e) => !(Number(e?.kafka?.offset) <= seen));
+      this.skipped += msg.payload.length - keep.length;
+      msg.payload = keep;
+    }
+    const from = Math.max(lo, seen + 1);
+    if (p.first === undefined || from < p.first) p.first = from;
+    if (hi > p.last) p.last = hi;
+    this.cur = p;
+    this.curInZone = from < p.zoneEnd;
+    return 'process';
+  }
+
+  /** The message has been handled (its events are in the operator). */
+  handled(): void {
+    this.cur = undefined;
+  }
+
+  /** An event of `key` at event time `time` of the message being handled; call before the operator takes it. */
+  note(key: string, time: number): void {
+    const p = this.cur;
+    if (p === undefined) return;
+    if (time > p.maxTime) p.maxTime = time;
+    if (this.curInZone && time > p.replayTime) p.replayTime = time;
+    if (key === this.lastKey && p === this.lastKeyPart) return;
+    const owner = this.keyPart.get(key);
+    if (owner === undefined) {
+      this.keyPart.set(key, p);
+      p.keys.add(key);
+    } else if (owner !== p) {
+      if (!this.crossPartitionKeys) {
+        this.node.warn(
+          `key "${key}" arrives from partitions ${owner.partition} and ${p.partition} of ${p.topic}: a key's windows can follow only one partition, so its state stays with partition ${owner.partition}. ` +
+            'Key the Kafka records by the same property the node keys its windows by (keyProperty).',
+        );
+      }
+      this.crossPartitionKeys++;
+      return;
+    }
+    this.lastKey = key;
+    this.lastKeyPart = p;
+  }
+
+  /** Marks a result that a previous owner of its partition may already have sent (msg.window.replay). */
+  mark(window: WindowInfo): void {
+    const p = this.keyPart.get(String(window.key));
+    if (p !== undefined && window.start <= p.replayTime) window.replay = true;
+  }
+
+  hold(topic: string, partition: number): number | undefined {
+    const p = this.parts.get(`${partition}:${topic}`);
+    if (p === undefined) return undefined;
+    const w = p.writing.length ? p.writing[0] : undefined;
+    if (w === undefined) return p.first;
+    return p.first === undefined || w < p.first ? w : p.first;
+  }
+
+  snapshot(): ((write: boolean) => Promise<void>) | undefined {
+    if (this.busy()) return undefined;
+    const records: { key: string; value: string }[] = [];
+    const taken: [Part, number][] = [];
+    for (const p of this.parts.values()) {
+      if (p.first === undefined) continue;
+      // Keys whose windows all fired are gone from the operator: their state is done.
+      for (const key of p.keys) {
+        if (!this.operator.hasKey(key)) {
+          p.keys.delete(key);
+          this.keyPart.delete(key);
+        }
+      }
+      const saved: SavedPart = { v: RECORD_VERSION, offset: p.last, maxTime: Number.isFinite(p.maxTime) ? p.maxTime : null, state: this.operator.snapshotKeys(p.keys) };
+      records.push({ key: partitionKey(p.topic, p.partition), value: JSON.stringify(saved) });
+      taken.push([p, p.first]);
+      p.writing.push(p.first);
+      p.first = undefined;
+    }
+    this.lastKey = this.lastKeyPart = undefined;
+    if (!records.length) return undefined;
+    return async (write: boolean) => {
+      const changelog = this.source.changelog(this.node.id);
+      try {
+        if (!write) throw new Error('abandoned');
+        await changelog.write(records);
+        for (const [p] of taken) p.writing.shift();
+        this.writeFailed = false;
+      } catch (err) {
+        // The records stay held: the next checkpoint writes them again.
+        for (const [p, from] of taken) {
+          p.writing.shift();
+          if (p.first === undefined || from < p.first) p.first = from;
+        }
+        if (!write) return;
+        if (!this.writeFailed) this.node.warn(`could not write window state to changelog ${changelog.topic}: ${toError(err).message}; offsets are not committed past it until a write succeeds`);
+        this.writeFailed = true;
+      }
+    };
+  }
+
+  revoked(parts: readonly PartitionRef[]): void {
+    for (const r of parts) {
+      const id = `${r.partition}:${r.topic}`;
+      this.restored.delete(id);
+      const p = this.parts.get(id);
+      if (p === undefined) continue;
+      this.operator.dropKeys(p.keys);
+      for (const key of p.keys) this.keyPart.delete(key);
+      this.parts.delete(id);
+    }
+    this.cur = this.lastKey = this.lastKeyPart = undefined;
+  }
+
+  /**
+   * Reads the changelog to its end and restores the keys of every owned partition not restored
+   * yet; until then the host holds their records back. A changelog that cannot be read is
+   * reported and its partitions start empty.
+   */
+  async restore(): Promise<void> {
+    const started = Date.now();
+    const wanted = this.source.assigned().filter((r) => !this.restored.has(`${r.partition}:${r.topic}`));
+    if (!wanted.length) return;
+    const changelog = this.source.changelog(this.node.id);
+    let saved = new Map<string, string>();
+    try {
+      await this.source.retired(this.node.id);
+      saved = await changelog.read();
+    } catch (err) {
+      this.node.warn(`could not read window state from changelog ${changelog.topic}: ${toError(err).message}; the windows of partitions ${wanted.map((r) => r.partition).join(', ')} start empty`);
+    }
+    let keys = 0;
+    let partitions = 0;
+    // The lowest event time of the partitions taken over, where this node's watermark must be.
+    let behind = Infinity;
+    const through: string[] = [];
+    for (const r of wanted) {
+      const id = `${r.partition}:${r.topic}`;
+      if (this.restored.has(id) || !this.source.owns(r.topic, r.partition)) continue;
+      const p: Part = { topic: r.topic, partition: r.partition, keys: new Set(), first: undefined, last: -1, writing: [], maxTime: -Infinity, zoneEnd: -1, replayTime: -Infinity };
+      this.parts.set(id, p);
+      this.restored.add(id);
+      const raw = saved.get(partitionKey(r.topic, r.partition));
+      if (raw === undefined) continue;
+      try {
+        const rec = JSON.parse(raw) as SavedPart;
+        if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1) throw new Error(`not a version ${RECORD_VERSION} partition record`);
+        const names = this.operator.restoreKeys(rec.state);
+        for (const key of names) {
+          const other = this.keyPart.get(key);
+          if (other !== undefined && other !== p) other.keys.delete(key);
+          this.keyPart.set(key, p);
+          p.keys.add(key);
+        }
+        p.last = rec.offset;
+        p.maxTime = p.replayTime = typeof rec.maxTime === 'number' && Number.isFinite(rec.maxTime) ? rec.maxTime : -Infinity;
+        // Someone held this partition before: what it read beyond the checkpoint it may have turned into results already.
+        p.zoneEnd = this.source.endOf(r.topic, r.partition) ?? rec.offset + 1;
+        if (p.maxTime < behind) behind = p.maxTime;
+        through.push(`partition ${r.partition} through offset ${rec.offset}`);
+        keys += names.length;
+        partitions++;
+      } catch (err) {
+        this.node.warn(`the saved windows of partition ${r.partition} of ${r.topic} in ${changelog.topic} were discarded: ${toError(err).message}`);
+      }
+    }
+    if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
+    this.lastKey = this.lastKeyPart = undefined;
+    this.lastRestore = { partitions, keys, ms: Date.now() - started };
+    if (partitions) this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
+  }
+}

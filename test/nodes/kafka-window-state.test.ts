@@ -1,0 +1,181 @@
+import { strict as assert } from 'assert';
+import { WindowOperator } from '../../src/core/window-operator';
+import { compileAggregations } from '../../src/core/aggregates';
+import { KafkaStateSource } from '../../src/connectors/kafka-state-source';
+import { KafkaWindowState } from '../../src/nodes/shared/kafka-window-state';
+import type { Changelog } from '../../src/connectors/partition-sources';
+import type { CommitPoint } from '../../src/connectors/offset-tracker';
+import type { NodeMessage, RedNode } from '../../src/nodes/shared/red';
+import type { WindowInfo } from '../../src/core/types';
+
+/** A changelog in memory (the Kafka one is tested against a real broker in test/integration). */
+class MemoryChangelog implements Changelog {
+  readonly topic = 'g.n.changelog';
+  readonly log: { key: string; value: string }[] = [];
+  failNext = false;
+  async write(records: { key: string; value: string }[]): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('broker away');
+    }
+    this.log.push(...records);
+  }
+  async read(): Promise<Map<string, string>> {
+    return new Map(this.log.map((r) => [r.key, r.value]));
+  }
+}
+
+function fakeNode(): RedNode & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { id: 'n', warnings, warn: (m: unknown) => void warnings.push(String(m)), log: () => undefined } as unknown as RedNode & { warnings: string[] };
+}
+
+const point = (partition: number, offset: number): CommitPoint => ({ topic: 't', partition, offset: String(offset), id: `${partition}\u0000t`, position: offset });
+
+/** One reader with a window node: a tumbling count per key, fed like the host feeds it. */
+function setup(changelog = new MemoryChangelog(), ends: Record<number, number> = {}, inFlight = new Map<string, number>()) {
+  const source = new KafkaStateSource('in', () => changelog, (_t, p) => ends[p], () => inFlight);
+  const fired: WindowInfo[] = [];
+  const counts = new Map<string, number>();
+  const agg = compileAggregations([{ op: 'count' }]);
+  const op = new WindowOperator<unknown, unknown, unknown>({
+    window: { type: 'tumbling', size: 10 },
+    aggregate: agg as never,
+    onEmit: () => undefined,
+    onWindow: (w, r) => {
+      state.mark(w);
+      fired.push(w);
+      counts.set(`${w.key}@${w.start}`, (counts.get(`${w.key}@${w.start}`) ?? 0) + (r as { count: number }).count);
+    },
+  });
+  const node = fakeNode();
+  const state = new KafkaWindowState(source, node, op, () => false);
+  /** Feeds one record; returns what the host would do with it. */
+  const feed = (partition: number, offset: number, key: string, time: number) => {
+    const msg = { kafka: { topic: 't', partition, offset: String(offset), source: 'in' } } as NodeMessage;
+    const a = state.admit(msg);
+    if (a === 'process') {
+      state.note(key, time);
+      op.process({ key, time, value: 1 }, 0, `${partition}:t`, 't');
+      state.handled();
+    }
+    return a;
+  };
+  return { source, state, op, feed, fired, counts, node, changelog };
+}
+
+describe('window state that follows Kafka partitions', () => {
+  it('commit means done: a record in an open window holds its partition\'s commit until a checkpoint includes it', async () => {
+    const { source, state, feed } = setup();
+    source.setAssignment({ t: [0, 1] });
+    assert.equal(feed(0, 0, 'a', 1), 'restore', 'a partition\'s first record waits for its state');
+    await state.restore();
+    assert.equal(feed(0, 0, 'a', 1), 'process');
+    assert.equal(feed(0, 1, 'a', 2), 'process');
+    assert.equal(source.cap(point(0, 2))?.offset, '0', 'handled, but only in an open window: the commit stays before it');
+    assert.equal(state.hold('t', 0), 0);
+    const moved = await source.checkpoint();
+    assert.deepEqual(moved.map((p) => [p.partition, p.offset]), [[0, '2']], 'after the checkpoint the commit follows the handled position');
+    assert.equal(state.hold('t', 0), undefined);
+    assert.equal(feed(0, 2, 'a', 3), 'process');
+    assert.equal(source.cap(point(0, 3)), undefined, 'the new record holds the commit at its own offset, where it is');
+    assert.equal(source.cap(point(1, 5))?.offset, '5', 'a partition no window node took records from commits as handled');
+  });
+
+  it('aligned: the snapshot waits to be written until the flow has handled what was in flight when it was taken', async () => {
+    const inFlight = new Map([['0\u0000t', 3]]);
+    const { source, state, feed, changelog } = setup(new MemoryChangelog(), {}, inFlight);
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    feed(0, 1, 'a', 2);
+    let finished = false;
+    const cp = source.checkpoint().then((pts) => {
+      finished = true;
+      return pts;
+    });
+    feed(0, 2, 'a', 3);
+    assert.equal(source.cap(point(0, 2))?.offset, '0', 'held at the first record of the open window');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(finished, false, 'offset 2 (in flight at the snapshot) is not handled yet');
+    assert.equal(changelog.log.length, 0);
+    assert.equal(source.cap(point(0, 3)), undefined, 'still held');
+    const pts = await cp;
+    assert.equal(JSON.parse(changelog.log[0].value).offset, 1, 'the snapshot holds what was taken before it: offsets 0 and 1');
+    assert.deepEqual(pts.map((p) => p.offset), ['2'], 'offset 2 came after the snapshot: it still holds the commit');
+  });
+
+  it('a checkpoint given up (the reader stops) writes nothing and keeps the holds', async () => {
+    const { source, state, feed, changelog } = setup(new MemoryChangelog(), {}, new Map([['0\u0000t', 9]]));
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    const cp = source.checkpoint();
+    source.abandonWait();
+    assert.deepEqual(await cp, []);
+    assert.equal(changelog.log.length, 0);
+    assert.equal(state.hold('t', 0), 0);
+  });
+
+  it('a failed changelog write keeps the hold; the next checkpoint writes again', async () => {
+    const { source, state, feed, changelog, node } = setup();
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    source.cap(point(0, 1));
+    changelog.failNext = true;
+    assert.deepEqual(await source.checkpoint(), []);
+    assert.equal(state.hold('t', 0), 0);
+    assert.match(node.warnings[0], /could not write window state to changelog g\.n\.changelog: broker away/);
+    assert.deepEqual((await source.checkpoint()).map((p) => p.offset), ['1']);
+  });
+
+  it('a partition moves: the old owner forgets its keys, the new one restores them, skips replayed records and marks repeated results', async () => {
+    const changelog = new MemoryChangelog();
+    const a = setup(changelog);
+    a.source.setAssignment({ t: [0, 1] });
+    a.feed(0, 0, 'k0', 1);
+    await a.state.restore();
+    a.feed(0, 0, 'k0', 1);
+    a.feed(0, 1, 'k0', 2);
+    a.feed(1, 0, 'k1', 3);
+    await a.source.checkpoint();
+    // After the checkpoint, a record the old owner handles but never checkpoints, then partition 0 moves.
+    a.feed(0, 2, 'k0', 4);
+    a.source.setAssignment({ t: [1] });
+    assert.equal(a.op.hasKey('k0'), false, 'the old owner dropped the moved keys');
+    assert.equal(a.op.hasKey('k1'), true);
+    assert.equal(a.feed(0, 3, 'k0', 5), 'skip', 'a straggler of a moved partition is not counted here');
+
+    const b = setup(changelog, { 0: 4 });
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 1, 'k0', 2);
+    await b.state.restore();
+    assert.equal(b.feed(0, 1, 'k0', 2), 'skip', 'offset 1 is in the restored state');
+    assert.equal(b.feed(0, 2, 'k0', 4), 'process', 'offset 2 was not checkpointed: counted again here');
+    b.feed(0, 3, 'k0', 5);
+    b.feed(0, 4, 'k0', 30);
+    assert.equal(b.counts.get('k0@0'), 4, 'every record of the window counted once: 2 restored, 2 replayed');
+    assert.equal(b.fired[0].replay, true, 'the old owner may have sent this window already');
+    b.feed(0, 5, 'k0', 45);
+    assert.equal(b.fired[1].start, 30);
+    assert.equal(b.fired[1].replay, undefined, 'a window of records beyond the old owner\'s reach is not marked');
+    assert.equal(b.state.skipped, 1);
+  });
+
+  it('a key arriving from two partitions is reported once and stays with its first partition', async () => {
+    const { source, state, feed, node } = setup();
+    source.setAssignment({ t: [0, 1] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    feed(1, 0, 'a', 2);
+    feed(1, 1, 'a', 3);
+    assert.equal(node.warnings.length, 1);
+    assert.match(node.warnings[0], /key "a" arrives from partitions 0 and 1 of t/);
+    assert.equal(state.crossPartitionKeys, 2, 'both events of "a" from partition 1 are counted');
+  });
+});

@@ -1,0 +1,206 @@
+/**
+ * The scale-out scenario shared by the integration test and bench:scale: keyed records on a
+ * topic of several partitions, tumbling counts per key in Node-RED processes of their own
+ * (kafka-flow-process.ts), optionally a join, a leave and a SIGKILL mid-stream; then every
+ * window's results, as the processes wrote them, are judged.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import { startFlowInstance, type FlowInstance } from './kafka-flow-instance';
+
+export interface ScenarioOptions {
+  kafka: Kafka;
+  brokers: string;
+  /** Topic and group names are made unique with it. */
+  name: string;
+  partitions: number;
+  keys: number;
+  /** Records per key and window. */
+  perWindow: number;
+  windows: number;
+  /** Processes reading the topic from the start (throughput runs). */
+  instances: number;
+  /** SIGKILL mid-stream instead of a backlog (and a join and leave before it, with `rebalance`). */
+  faults: boolean;
+  /** With faults: a second process joins mid-stream and leaves again before the SIGKILL. */
+  rebalance?: boolean;
+  /** Longest the whole run may take (ms). */
+  timeout: number;
+}
+
+export interface ScenarioResult {
+  records: number;
+  /** From the first instance ready to the last result written, s. */
+  seconds: number;
+  eventsPerSecond: number;
+  windows: number;
+  exact: number;
+  missing: number;
+  partial: number;
+  /** Windows with more than one result. */
+  duplicated: number;
+  /** Extra results not marked msg.window.replay (a repeat nobody was warned of). */
+  unmarkedDuplicates: number;
+  /** Restore times per partition restored, ms. */
+  restoreMsPerPartition: number[];
+  /** The windows that were not exactly once: key@window → counts (r = marked replay). */
+  notExact: Record<string, string>;
+}
+
+const SIZE = 10000;
+
+async function until(cond: () => boolean | Promise<boolean>, ms: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs the scenario; stops every process it started, whatever happens. */
+export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResult> {
+  const { kafka } = o;
+  const admin = kafka.admin();
+  const producer: Producer = kafka.producer();
+  await admin.connect();
+  await producer.connect();
+  const topic = `${o.name}-in`;
+  const groupId = `${o.name}-g`;
+  const started: FlowInstance[] = [];
+  const start = (): FlowInstance => {
+    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms` });
+    started.push(i);
+    return i;
+  };
+  const deadline = Date.now() + o.timeout;
+  const left = () => Math.max(1000, deadline - Date.now());
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: true });
+    // An hour back, on a window boundary: every event is behind the clock.
+    const T0 = Math.floor((Date.now() - 3600000) / SIZE) * SIZE;
+    const keys = Array.from({ length: o.keys }, (_, i) => `k${i}`);
+    let produced = 0;
+    const produceWindow = async (w: number) => {
+      const messages = [];
+      for (let j = 0; j < o.perWindow; j++) {
+        for (const [i, key] of keys.entries()) {
+          messages.push({ key, partition: i % o.partitions, value: JSON.stringify({ ts: T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow) }) });
+        }
+      }
+      for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic, messages: messages.slice(i, i + 5000) });
+      produced += messages.length;
+    };
+    // One record per key far ahead: every partition's watermark passes the last judged window.
+    const closeAll = async () => {
+      await producer.send({ topic, messages: keys.map((key, i) => ({ key, partition: i % o.partitions, value: JSON.stringify({ ts: T0 + (o.windows + 5) * SIZE }) })) });
+      produced += keys.length;
+    };
+    const outCount = () => started.reduce((n, i) => n + i.results.length, 0);
+    let t0: number;
+    if (!o.faults) {
+      for (let w = 0; w < o.windows; w++) await produceWindow(w);
+      await closeAll();
+      const procs = Array.from({ length: o.instances }, start);
+      await Promise.all(procs.map((p) => p.ready));
+      t0 = Date.now();
+    } else {
+      const a = start();
+      await a.ready;
+      t0 = Date.now();
+      const third = Math.max(1, Math.floor(o.windows / 3));
+      for (let w = 0; w < third; w++) await produceWindow(w);
+      await until(() => a.seen() >= produced, left(), () => `the first instance to read ${produced} records (seen ${a.seen()})`);
+      if (o.rebalance) {
+        // Join: a second instance takes half of the partitions mid-stream.
+        const b = start();
+        await b.ready;
+        await produceWindow(third);
+        await until(() => b.seen() > 0, left(), () => 'the joining instance to receive records');
+        for (let w = third + 1; w < 2 * third; w++) await produceWindow(w);
+        // Leave: the second instance stops cleanly.
+        b.proc.kill('SIGTERM');
+        await b.exited;
+      } else {
+        for (let w = third; w < 2 * third; w++) await produceWindow(w);
+      }
+      await produceWindow(2 * third);
+      // Crash: once the windows have been checkpointed and results show the stream moved on
+      // past the checkpoint, SIGKILL.
+      const committed = async () => {
+        const [g] = await admin.fetchOffsets({ groupId, topics: [topic] }).catch(() => [{ partitions: [] as { offset: string }[] }]);
+        return g.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      };
+      await until(async () => (await committed()) > 0, left(), () => 'a checkpoint (a commit past the start)');
+      const before = outCount();
+      await produceWindow(2 * third + 1);
+      await until(() => outCount() >= before + o.keys, left(), () => 'results after the checkpoint');
+      a.proc.kill('SIGKILL');
+      await a.exited;
+      const c = start();
+      await c.ready;
+      for (let w = 2 * third + 2; w < o.windows; w++) await produceWindow(w);
+    }
+    if (o.faults) await closeAll();
+    // Done when the group has committed every record: each result was written before that.
+    await until(
+      async () => {
+        const [g] = await admin.fetchOffsets({ groupId, topics: [topic] }).catch(() => [{ partitions: [] as { partition: number; offset: string }[] }]);
+        const ends = await admin.fetchTopicOffsets(topic);
+        return ends.every((e) => g.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
+      },
+      left(),
+      () => `group ${groupId} to commit every record`,
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    const byWindow = new Map<string, { count: number; replay: boolean }[]>();
+    for (const r of started.flatMap((i) => i.results)) {
+      const w = r.window as { key: string; start: number; replay?: boolean };
+      const id = `${w.key}@${(w.start - T0) / SIZE}`;
+      const list = byWindow.get(id) ?? [];
+      list.push({ count: (r.payload as { count: number }).count, replay: w.replay === true });
+      byWindow.set(id, list);
+    }
+    let exact = 0;
+    let missing = 0;
+    let partial = 0;
+    let duplicated = 0;
+    let unmarked = 0;
+    const notExact: Record<string, string> = {};
+    for (const key of keys) {
+      for (let w = 0; w < o.windows; w++) {
+        const list = byWindow.get(`${key}@${w}`);
+        if (!list) {
+          missing++;
+          notExact[`${key}@${w}`] = 'missing';
+          continue;
+        }
+        if (list.length > 1 || list[0].count !== o.perWindow) notExact[`${key}@${w}`] = list.map((x) => `${x.count}${x.replay ? 'r' : ''}`).join(' ');
+        if (list.some((x) => x.count !== o.perWindow)) partial++;
+        else exact++;
+        if (list.length > 1) {
+          duplicated++;
+          // The first may be unmarked: every later one must say it repeats.
+          unmarked += list.slice(1).filter((x) => !x.replay).length;
+        }
+      }
+    }
+    return {
+      records: produced,
+      seconds,
+      eventsPerSecond: produced / seconds,
+      windows: keys.length * o.windows,
+      exact,
+      missing,
+      partial,
+      duplicated,
+      unmarkedDuplicates: unmarked,
+      notExact,
+      restoreMsPerPartition: started.flatMap((i) => i.restores.filter((r) => r.partitions > 0).map((r) => r.ms / r.partitions)),
+    };
+  } finally {
+    for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGKILL');
+    await Promise.all(started.map((i) => i.exited));
+    await producer.disconnect().catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
