@@ -16,7 +16,10 @@ type Headers = Record<string, string | string[]>;
 
 function headersOf(r: ConsumedRecord): Headers {
   const out: Headers = {};
-  for (const [k, v] of Object.entries(r.headers)) {
+  const h = r.headers;
+  // for-in rather than Object.entries: most records have no headers, and no array per record.
+  for (const k in h) {
+    const v = h[k];
     if (v === undefined) continue;
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
   }
@@ -146,6 +149,14 @@ export = (RED: ConnectorRedAPI) => {
 
     const completed = (records: ConsumedRecord[]): void => {
       for (const r of records) commit(offsets.complete(r.topic, r.partition, r.offset));
+      freed();
+    };
+    // One record's message handled: the per-record path, without an array per record.
+    const completedOne = (r: ConsumedRecord): void => {
+      commit(offsets.complete(r.topic, r.partition, r.offset));
+      freed();
+    };
+    const freed = (): void => {
       // Resume at half the limit, so a full flow is refilled in chunks rather than record by record.
       if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.touch();
@@ -162,10 +173,10 @@ export = (RED: ConnectorRedAPI) => {
     // but without drawing random bytes per record.
     const idPrefix = `${RED.util.generateId()}.`;
     let idSeq = 0;
-    const sendTracked = (msg: NodeMessage, records: ConsumedRecord[]): void => {
+    const sendTracked = <T>(msg: NodeMessage, onHandled: (what: T) => void, what: T): void => {
       const id = idPrefix + (idSeq++).toString(36);
       msg._msgid = id;
-      handled.track(id, () => completed(records), clock);
+      handled.track(id, onHandled, clock, what);
       node.send(msg);
       handled.sent(id);
     };
@@ -230,6 +241,7 @@ export = (RED: ConnectorRedAPI) => {
         if (events.length) {
           sendTracked(
             { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned } },
+            completed,
             good,
           );
         }
@@ -238,11 +250,14 @@ export = (RED: ConnectorRedAPI) => {
         // The client learns how far the batch got before each wait and at its end (not per
         // record): that is where it fetches again should the batch stop early.
         let delivered: string | undefined;
+        // Revokes, pauses and stops reach this loop only while it awaits (in roomFor, which
+        // checks), so the batch is checked once here rather than per record.
+        if (!b.active() || closing) return;
         for (const r of b.records) {
           if (offsets.inFlight >= s.maxInFlight) {
             if (delivered !== undefined) b.resolve(delivered);
             if (!(await roomFor(b))) break;
-          } else if (!b.active()) break;
+          }
           offsets.add(r.topic, r.partition, r.offset);
           received++;
           delivered = r.offset;
@@ -254,7 +269,7 @@ export = (RED: ConnectorRedAPI) => {
             completed([r]);
             continue;
           }
-          sendTracked(msg as NodeMessage, [r]);
+          sendTracked(msg as NodeMessage, completedOne, r);
         }
         if (delivered !== undefined) b.resolve(delivered);
       }
