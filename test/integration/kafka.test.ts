@@ -387,7 +387,8 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     ]);
     const got = collect('got');
     const aggStatus = watchStatus(['agg']);
-    await until(() => got.length >= 15, 60000, () => `15 windows, got ${got.length}`);
+    const inStatus = watchStatus(['in']);
+    await until(() => got.length >= 15, 60000, () => `15 windows, got ${got.length}; status of kafka in: ${inStatus.get('in')?.text}, of the aggregate: ${aggStatus.get('agg')?.text}`);
     const byWindow = new Map(got.map((m) => [`${m.topic}@${m.window.start - T0}`, m.payload.count]));
     const expected = new Map<string, number>();
     for (let k = 0; k < 5; k++) for (const start of [0, 1000, 2000]) expected.set(`s${k}@${start}`, 400);
