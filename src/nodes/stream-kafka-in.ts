@@ -94,7 +94,9 @@ export = (RED: ConnectorRedAPI) => {
     // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
     const assignment = new Map<string, readonly number[]>();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
-    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
+    // Hooks named per node instance: on a redeploy whose close outlasts Node-RED's close
+    // timeout, the old instance's late clean-up removes its own hooks, not its successor's.
+    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}_${RED.util.generateId()}`);
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
     // Set while a batch waits for room; called when records finish, on pause and on close.
