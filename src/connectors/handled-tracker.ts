@@ -12,9 +12,15 @@ export interface HooksApi {
 interface Entry {
   receivers: number;
   sent: boolean;
-  onHandled: () => void;
+  onHandled: (arg: never) => void;
+  /** Handed to onHandled: one shared callback serves every message, no closure per message. */
+  arg: unknown;
   /** When tracking began (the caller's clock, ms). */
   since: number;
+}
+
+function handle(e: Entry): void {
+  (e.onHandled as (arg: unknown) => void)(e.arg);
 }
 
 /**
@@ -53,9 +59,9 @@ export class HandledTracker {
     return this.entries.size;
   }
 
-  /** Starts tracking a message id at time `now` (ms); call before sending it. */
-  track(msgid: string, onHandled: () => void, now = 0): void {
-    this.entries.set(msgid, { receivers: 0, sent: false, onHandled, since: now });
+  /** Starts tracking a message id at time `now` (ms); call before sending it. `onHandled` gets `arg`. */
+  track<T>(msgid: string, onHandled: (arg: T) => void, now = 0, arg?: T): void {
+    this.entries.set(msgid, { receivers: 0, sent: false, onHandled, arg, since: now });
   }
 
   /**
@@ -69,7 +75,7 @@ export class HandledTracker {
       if (e.since >= before) break;
       this.entries.delete(id);
       n++;
-      e.onHandled();
+      handle(e);
     }
     return n;
   }
@@ -90,7 +96,7 @@ export class HandledTracker {
   private settle(id: string, e: Entry): void {
     if (!e.sent || e.receivers > 0) return;
     this.entries.delete(id);
-    e.onHandled();
+    handle(e);
   }
 
   /** Removes the hooks. */

@@ -14,8 +14,15 @@
  * sources that were merely waiting their turn do not all turn idle at once.
  */
 
+import { SnapshotError, snapArray, snapTimeOr } from './snapshot-check';
+import { describeValue } from './errors';
+import { finiteOrNull } from './option-checks';
+
 /** Longest gap between two inputs (ms) that counts in full towards a source's idleness. */
 export const STALL = 1000;
+
+/** Saved form of a stream's sources: [source, group, max event time or null] each. */
+export type SourcesJSON = [string, string, number | null][];
 
 interface SourceState {
   /** Group the source belongs to (the topic): expect() replaces the sources of one group. */
@@ -39,10 +46,17 @@ export class PartitionedWatermark {
   /** Activity clock at which some active source turns idle. */
   private nextIdle = Infinity;
 
+  /** `stall`: longest gap between inputs that counts in full (Infinity when `now` is itself an activity clock). */
   constructor(
     private readonly maxOutOfOrder: number,
     private readonly idleAfter: number,
+    private readonly stall = STALL,
   ) {}
+
+  /** Processing time that passed while input arrived (gaps capped): the clock idleness is measured on. */
+  get activityClock(): number {
+    return this.activity;
+  }
 
   /** Number of sources known (expected or seen). */
   get size(): number {
@@ -80,8 +94,30 @@ export class PartitionedWatermark {
   }
 
   private tick(now: number): void {
-    if (now > this.lastNow) this.activity += Math.min(now - this.lastNow, STALL);
+    if (now > this.lastNow) this.activity += Math.min(now - this.lastNow, this.stall);
     if (!(now <= this.lastNow)) this.lastNow = now;
+  }
+
+  /** Plain JSON: [source, group, max event time or null] per source (idleness is not kept). */
+  toJSON(): SourcesJSON {
+    const out: SourcesJSON = [];
+    for (const [id, s] of this.sources) out.push([id, s.group, finiteOrNull(s.max)]);
+    return out;
+  }
+
+  /**
+   * Loads what toJSON produced into an empty instance; the sources count as just seen, so a
+   * restored source that stays quiet turns idle after idleAfter. Throws SnapshotError otherwise.
+   */
+  load(json: unknown): void {
+    const loaded = new Map<string, SourceState>();
+    for (const [i, entry] of snapArray(json, 'sources').entries()) {
+      const [id, group, max] = sourceEntry(entry, `source ${i}`);
+      if (loaded.has(id)) throw new SnapshotError(`source ${JSON.stringify(id)} appears twice`);
+      loaded.set(id, { group, max, seenAt: this.activity });
+    }
+    for (const [id, s] of loaded) this.sources.set(id, s);
+    this.recompute();
   }
 
   /** O(sources): runs when the lowest source moved, a source woke up or one may have turned idle. */
@@ -99,4 +135,11 @@ export class PartitionedWatermark {
     // Every source idle: nothing holds the stream back; the watermark stays where it is.
     if (lowest !== undefined) this.value = lowest.max - this.maxOutOfOrder;
   }
+}
+
+/** One [source, group, max event time or null] entry of saved sources. */
+export function sourceEntry(json: unknown, what: string): [string, string, number] {
+  const [id, group, max] = snapArray(json, what, 3);
+  if (typeof id !== 'string' || typeof group !== 'string') throw new SnapshotError(`${what}: expected a source and a group name, got ${describeValue(id)} and ${describeValue(group)}`);
+  return [id, group, snapTimeOr(max, -Infinity, `${what} event time`)];
 }

@@ -71,6 +71,7 @@ import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark } from './partitioned-watermark';
+import { KeySourceClocks } from './key-source-clocks';
 import { KeyTable } from './key-table';
 import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
 import { TumblingEngine } from './engines/tumbling-engine';
@@ -107,7 +108,7 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
   /**
    * With events that name their source (process()'s third argument, e.g. a Kafka partition):
    * processing time without input after which a source no longer holds the stream watermark
-   * back. Default: idleTimeout when set, else 10 s.
+   * (or, with watermarkScope 'key', a key's watermark) back. Default: idleTimeout when set, else 10 s.
    */
   sourceIdleTimeout?: number;
   /** Default Infinity; events of new keys beyond it are dropped and counted. */
@@ -150,8 +151,10 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private readonly idleTimeout: number;
   private readonly keyScope: boolean;
   private readonly sourceIdleTimeout: number;
-  /** Per-source watermarks, made when the first event names its source (stream scope, event time). */
+  /** Per-source watermarks, made when the first event names its source (event time). */
   private sources: PartitionedWatermark | undefined;
+  /** With watermarkScope 'key' and sources: each key's clock per source (see key-source-clocks.ts). */
+  private keySources: KeySourceClocks<KeyBase> | undefined;
   private readonly maxKeys: number;
   private readonly guard: EventTimeGuard;
   private readonly onEmit: (e: Emission<IN, OUT>) => void;
@@ -168,6 +171,10 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private keySeq = 0;
   /** With watermarkScope 'key': no key needs advance() before this processing time. */
   private keyWake = Infinity;
+  /** The partitions' watermark moved during this input: keys it held back may move too. */
+  private floorMoved = false;
+  /** Whether the key of the event being added is held back by the partitions' watermark (key scope with sources). */
+  private heldNow: boolean | undefined;
   /** lateData 'adjust': the watermark the late event just refused by the engine is to be re-timed to. */
   private retimeTo: number | undefined;
 
@@ -259,8 +266,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (t > this.maxEventTime) this.maxEventTime = t;
     let moved: boolean;
     if (this.processingTime) moved = wm.advanceTo(now);
-    else if (source === undefined || this.keyScope) moved = wm.observe(t);
-    else moved = wm.advanceTo(this.sourceWatermarks().observe(source, sourceGroup, t, now));
+    else if (source === undefined) moved = wm.observe(t);
+    else if (!this.keyScope) moved = wm.advanceTo(this.sourceWatermarks().observe(source, sourceGroup, t, now));
+    else moved = this.observeKeySource(ks, source, sourceGroup, t, now);
     if (moved && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     if (this.retimeTo !== undefined) {
@@ -268,6 +276,12 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.retimeTo = undefined;
       this.engine.add(ks, event, at);
     }
+    if (this.heldNow !== undefined) {
+      // After add: the key's earliest timer may be the window this event just opened.
+      this.keySources!.hold(ks, this.heldNow, scope.timers.head);
+      this.heldNow = undefined;
+    }
+    if (this.floorMoved) this.releaseHeldKeys();
     if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
     if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {
       const at = this.scopeWake(scope, this.hasPending(ks));
@@ -280,8 +294,35 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
    * its reader owns): until each has delivered, or turned idle, the stream watermark waits.
    */
   expectSources(group: string, sources: readonly string[], now: number): void {
-    if (this.processingTime || this.keyScope) return;
-    this.sourceWatermarks().expect(group, sources, now);
+    if (this.processingTime) return;
+    const pw = this.sourceWatermarks();
+    const before = pw.value;
+    pw.expect(group, sources, now);
+    if (this.keyScope && pw.value > before) this.releaseHeldKeys();
+  }
+
+  /** With watermarkScope 'key': moved a key's watermark to the minimum of its sources' clocks and the partitions' watermark. */
+  private observeKeySource(ks: KeyBase, source: string, group: string, t: number, now: number): boolean {
+    const pw = this.sourceWatermarks();
+    const before = pw.value;
+    const floor = pw.observe(source, group, t, now);
+    if (floor > before) this.floorMoved = true;
+    const clocks = (this.keySources ??= new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout));
+    const own = clocks.observe(ks, source, group, t, pw.activityClock);
+    this.heldNow = own > floor;
+    return ks.scope.wm.advanceTo(own < floor ? own : floor);
+  }
+
+  /** The partitions' watermark moved: keys it held back advance to the minimum of it and their own clocks. */
+  private releaseHeldKeys(): void {
+    this.floorMoved = false;
+    const clocks = this.keySources;
+    if (clocks === undefined || this.sources === undefined) return;
+    clocks.release(this.sources.value, (ks, to) => {
+      const scope = ks.scope;
+      if (scope.wm.advanceTo(to) && scope.wm.value >= scope.timers.head) this.engine.fireDue(scope, scope.wm.value, false);
+      return scope.timers.head;
+    });
   }
 
   private sourceWatermarks(): PartitionedWatermark {
@@ -361,11 +402,13 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.nextEarlyAt = Infinity;
       this.keyWake = Infinity;
       this.sources = undefined;
+      this.keySources = undefined;
     } else {
       const ks = this.keys.get(key);
       if (ks === undefined) return;
       this.engine.reset(ks);
       this.keys.delete(key);
+      this.keySources?.forget(ks);
     }
     this.lastKs = undefined;
   }
@@ -404,6 +447,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       dropped: this.dropped,
       ahead: this.guard.ahead,
       keys,
+      // Only for a stream read from partitions: their clocks, so a restart does not take the
+      // watermark of the partitions read so far for the whole stream's.
+      ...(this.sources !== undefined && { partitions: { sources: this.sources.toJSON(), keys: this.keySources?.toJSON((ks) => ks.key) ?? [] } }),
     };
   }
 
@@ -444,6 +490,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       if (this.keyScope) ks.scope.wm.load(entry.watermark);
       this.engine.restoreKey(ks, entry);
     }
+    if (snap.partitions !== undefined && snap.partitions !== null) this.loadPartitions(snap.partitions);
     if (this.keyScope) this.recomputeKeyWake();
   }
 
@@ -534,6 +581,22 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   /** Whether the operator holds the key (keys without state are forgotten, see forgetEmptyKeys). */
   hasKey(key: string): boolean {
     return this.keys.get(key) !== undefined;
+  }
+
+  /** Loads the partitions' clocks of a snapshot (after its keys); throws SnapshotError when they are not what snapshot() writes. */
+  private loadPartitions(json: unknown): void {
+    const p = snapObject(json, 'partitions');
+    const sources = new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout);
+    sources.load(p.sources);
+    const keys = snapArray(p.keys ?? [], 'partitions keys');
+    let keySources: KeySourceClocks<KeyBase> | undefined;
+    if (keys.length > 0) {
+      if (!this.keyScope) throw new SnapshotError('partitions keys: per-key sources in a snapshot of stream-scope watermarks');
+      keySources = new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout);
+      keySources.load(keys, (name) => this.keys.get(name));
+    }
+    this.sources = sources;
+    this.keySources = keySources;
   }
 
   // ---- EngineHost -------------------------------------------------------------------------
@@ -631,6 +694,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     for (const [key, ks] of this.keys) {
       if (this.engine.isEmpty(ks)) {
         this.keys.delete(key);
+        this.keySources?.forget(ks);
         if (this.lastKs === ks) this.lastKs = undefined;
       }
     }

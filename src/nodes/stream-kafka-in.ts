@@ -20,7 +20,10 @@ type Headers = Record<string, string | string[]>;
 
 function headersOf(r: ConsumedRecord): Headers {
   const out: Headers = {};
-  for (const [k, v] of Object.entries(r.headers)) {
+  const h = r.headers;
+  // for-in rather than Object.entries: most records have no headers, and no array per record.
+  for (const k in h) {
+    const v = h[k];
     if (v === undefined) continue;
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
   }
@@ -101,7 +104,9 @@ export = (RED: ConnectorRedAPI) => {
     // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
     const assignment = new Map<string, readonly number[]>();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
-    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}`);
+    // Hooks named per node instance: on a redeploy whose close outlasts Node-RED's close
+    // timeout, the old instance's late clean-up removes its own hooks, not its successor's.
+    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}_${RED.util.generateId()}`);
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
     // Committing after handling: window nodes downstream keep their state per partition in a
@@ -174,6 +179,14 @@ export = (RED: ConnectorRedAPI) => {
 
     const completed = (records: ConsumedRecord[]): void => {
       for (const r of records) commit(offsets.complete(r.topic, r.partition, r.offset));
+      freed();
+    };
+    // One record's message handled: the per-record path, without an array per record.
+    const completedOne = (r: ConsumedRecord): void => {
+      commit(offsets.complete(r.topic, r.partition, r.offset));
+      freed();
+    };
+    const freed = (): void => {
       // Resume at half the limit, so a full flow is refilled in chunks rather than record by record.
       if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.touch();
@@ -190,10 +203,10 @@ export = (RED: ConnectorRedAPI) => {
     // but without drawing random bytes per record.
     const idPrefix = `${RED.util.generateId()}.`;
     let idSeq = 0;
-    const sendTracked = (msg: NodeMessage, records: ConsumedRecord[]): void => {
+    const sendTracked = <T>(msg: NodeMessage, onHandled: (what: T) => void, what: T): void => {
       const id = idPrefix + (idSeq++).toString(36);
       msg._msgid = id;
-      handled.track(id, () => completed(records), clock);
+      handled.track(id, onHandled, clock, what);
       node.send(msg);
       handled.sent(id);
     };
@@ -258,6 +271,7 @@ export = (RED: ConnectorRedAPI) => {
         if (events.length) {
           sendTracked(
             { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned, source: sourceId } },
+            completed,
             good,
           );
         }
@@ -266,11 +280,14 @@ export = (RED: ConnectorRedAPI) => {
         // The client learns how far the batch got before each wait and at its end (not per
         // record): that is where it fetches again should the batch stop early.
         let delivered: string | undefined;
+        // Revokes, pauses and stops reach this loop only while it awaits (in roomFor, which
+        // checks), so the batch is checked once here rather than per record.
+        if (!b.active() || closing) return;
         for (const r of b.records) {
           if (offsets.inFlight >= s.maxInFlight) {
             if (delivered !== undefined) b.resolve(delivered);
             if (!(await roomFor(b))) break;
-          } else if (!b.active()) break;
+          }
           offsets.add(r.topic, r.partition, r.offset);
           received++;
           delivered = r.offset;
@@ -282,7 +299,7 @@ export = (RED: ConnectorRedAPI) => {
             completed([r]);
             continue;
           }
-          sendTracked(msg as NodeMessage, [r]);
+          sendTracked(msg as NodeMessage, completedOne, r);
         }
         if (delivered !== undefined) b.resolve(delivered);
       }

@@ -364,6 +364,41 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     assert.doesNotMatch(String(aggStatus.get('agg')?.text), /late/);
   });
 
+  it('per-key watermarks, keys read from four partitions at uneven speeds: every window exact, none late', async function () {
+    this.timeout(120000);
+    const src = await topic('uneven-key', 4);
+    const T0 = Date.UTC(2026, 0, 1);
+    // The window key is a site; each site has one device in every partition (the record key), so
+    // each site's readings come from all four. Partition 0 is read a little at a time (large
+    // records), partitions 1-3 whole in the first fetch: a site's clock fed by whichever
+    // partition comes first would make the others' readings late.
+    for (let p = 0; p < 4; p++) {
+      const records = [];
+      for (let i = 0; i < 300; i++) for (let k = 0; k < 5; k++) records.push({ partition: p, key: `p${p}d${k}`, timestamp: String(T0 + i * 10), value: JSON.stringify({ site: `s${k}`, pad: p === 0 ? 'x'.repeat(4000) : '' }) });
+      // One record far ahead per site and partition moves every site's clock past the data above.
+      for (let k = 0; k < 5; k++) records.push({ partition: p, key: `p${p}d${k}`, timestamp: String(T0 + 10000), value: JSON.stringify({ site: `s${k}`, end: true }) });
+      for (let i = 0; i < records.length; i += 100) await producer.send({ topic: src, messages: records.slice(i, i + 100) });
+    }
+    await deployWatched([
+      broker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, unique('g'), { wires: [['agg']] }),
+      { id: 'agg', type: 'stream-aggregate', keyProperty: 'payload.site', watermarkScope: 'key', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['got']] },
+      { id: 'got', type: 'helper' },
+    ]);
+    const got = collect('got');
+    const aggStatus = watchStatus(['agg']);
+    const inStatus = watchStatus(['in']);
+    await until(() => got.length >= 15, 60000, () => `15 windows, got ${got.length}; status of kafka in: ${inStatus.get('in')?.text}, of the aggregate: ${aggStatus.get('agg')?.text}`);
+    const byWindow = new Map(got.map((m) => [`${m.topic}@${m.window.start - T0}`, m.payload.count]));
+    const expected = new Map<string, number>();
+    for (let k = 0; k < 5; k++) for (const start of [0, 1000, 2000]) expected.set(`s${k}@${start}`, 400);
+    assert.deepEqual(new Map([...byWindow].sort()), new Map([...expected].sort()));
+    // Only each site's window of the closing records stays open; a late event would show in the status.
+    await until(() => /· 5 open/.test(String(aggStatus.get('agg')?.text)), 5000, () => `5 open windows, status ${aggStatus.get('agg')?.text}`);
+    assert.doesNotMatch(String(aggStatus.get('agg')?.text), /late/);
+    assert.equal(got.length, 15, 'each window once');
+  });
+
   it('malformed payloads (invalid JSON, binary) are counted and Catch-able; the consumer keeps going and commits past them', async () => {
     const src = await topic('bad');
     const group = unique('g');

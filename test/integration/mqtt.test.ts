@@ -240,6 +240,86 @@ describe('MQTT connectors against a real Mosquitto', function () {
     assert.ok(c1.length > 0 && c2.length > 0, `both members got messages (${c1.length}, ${c2.length})`);
   });
 
+  describe('windows behind two instances (two stream-mqtt-in nodes, each feeding its own windows)', () => {
+    const T0 = Date.UTC(2026, 0, 1);
+    // One "instance": its own client, its subscription, a count per sensor in tumbling 1 s windows of event time.
+    const instance = (n: string, subscription: string): FlowNode[] => [
+      broker(env.MQTT_URL, { id: `b${n}`, protocolVersion: '5' }),
+      { id: `in${n}`, type: 'stream-mqtt-in', broker: `b${n}`, topic: subscription, qos: '1', format: 'json', keyFrom: 'level', keyLevel: '-1', timeFrom: 'field', timeField: 'ts', wires: [[`agg${n}`, `tap${n}`]] },
+      { id: `tap${n}`, type: 'helper' },
+      { id: `agg${n}`, type: 'stream-aggregate', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [[`got${n}`]] },
+      { id: `got${n}`, type: 'helper' },
+    ];
+    const counts = (got: Msg[]) => Object.fromEntries(got.map((m) => [`${m.topic}@${m.window.start - T0}`, m.payload.count]));
+    // An instance leaves as a stopped Node-RED does: its nodes close (the client unsubscribes and
+    // disconnects), and its open windows, kept in memory only, go with it.
+    const leave = async (n: string) => {
+      await getNode(`in${n}`).close(false);
+      await getNode(`agg${n}`).close(false);
+    };
+    const publish = async (pub: mqtt.MqttClient, topic: string, times: number[]) => {
+      for (const t of times) await pub.publishAsync(topic, JSON.stringify({ ts: T0 + t }), { qos: 1 });
+    };
+    const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i * 10);
+
+    it('one $share group: each instance holds part of the same window; when one leaves, its part of the open window is lost', async () => {
+      const base = unique('share-win');
+      await deployWatched([...instance('A', `$share/workers/${base}/+`), ...instance('B', `$share/workers/${base}/+`)]);
+      const [tapA, tapB, gotA, gotB] = ['tapA', 'tapB', 'gotA', 'gotB'].map(collect);
+      await until(() => lastText('inA').startsWith('connected') && lastText('inB').startsWith('connected'), 10000, 'both instances connected');
+      const pub = await client(env.MQTT_URL);
+      clients.push(pub);
+
+      // Window [0 s, 1 s) of sensor s1, both instances up: the broker balances per message, not per key.
+      await publish(pub, `${base}/s1`, range(0, 40));
+      await until(() => tapA.length + tapB.length === 40, 10000, () => `40 readings across both, got ${tapA.length}+${tapB.length}`);
+      getNode('aggA').receive({ flush: true });
+      getNode('aggB').receive({ flush: true });
+      await until(() => gotA.length === 1 && gotB.length === 1, 5000, () => `a result from each instance, got ${gotA.length}+${gotB.length}`);
+      assert.ok(tapA.length > 0 && tapB.length > 0, `both instances took readings of s1 (${tapA.length}, ${tapB.length})`);
+      assert.deepEqual([counts(gotA), counts(gotB)], [{ 's1@0': tapA.length }, { 's1@0': tapB.length }], 'the one window comes out twice, each a partial count');
+
+      // Window [1 s, 2 s): 20 readings while both are up, then B leaves, then 20 more.
+      const [a0, b0] = [tapA.length, tapB.length];
+      await publish(pub, `${base}/s1`, range(1000, 20));
+      await until(() => tapA.length + tapB.length === 60, 10000, () => `60 readings across both, got ${tapA.length}+${tapB.length}`);
+      const bTook = tapB.length - b0;
+      assert.ok(bTook > 0, 'B took part of the window before it left');
+      await leave('B');
+      await publish(pub, `${base}/s1`, range(1200, 20));
+      await until(() => tapA.length - a0 === 40 - bTook, 10000, () => `the rest reaching A, got ${tapA.length - a0}`);
+      getNode('aggA').receive({ flush: true });
+      await until(() => gotA.length === 2, 5000, () => `A's second result, got ${gotA.length}`);
+      assert.deepEqual(counts(gotA)['s1@1000'], 40 - bTook, `A counts what it took (${40 - bTook} of 40); B's ${bTook} left with B`);
+      assert.equal(gotB.length, 1, 'B emitted nothing for the window open when it left');
+      assert.equal(tapB.length, b0 + bTook, 'after the leave every reading went to A');
+    });
+
+    it('a key range per instance: every window exact on the instance that owns the key; an instance that leaves takes its range with it', async () => {
+      const base = unique('range-win');
+      await deployWatched([...instance('A', `${base}/a/+`), ...instance('B', `${base}/b/+`)]);
+      const [tapA, tapB, gotA, gotB] = ['tapA', 'tapB', 'gotA', 'gotB'].map(collect);
+      await until(() => lastText('inA').startsWith('connected') && lastText('inB').startsWith('connected'), 10000, 'both instances connected');
+      const pub = await client(env.MQTT_URL);
+      clients.push(pub);
+      await publish(pub, `${base}/a/s1`, range(0, 30));
+      await publish(pub, `${base}/b/s2`, range(0, 30));
+      await until(() => tapA.length === 30 && tapB.length === 30, 10000, () => `30 readings each, got ${tapA.length}+${tapB.length}`);
+      getNode('aggA').receive({ flush: true });
+      getNode('aggB').receive({ flush: true });
+      await until(() => gotA.length === 1 && gotB.length === 1, 5000, () => `a result from each instance, got ${gotA.length}+${gotB.length}`);
+      assert.deepEqual([counts(gotA), counts(gotB)], [{ 's1@0': 30 }, { 's2@0': 30 }]);
+
+      await leave('B');
+      // B's range is nobody's now; a reading of A's range published after it shows the broker
+      // had nothing of B's range for A (one publisher: Mosquitto keeps its order).
+      await publish(pub, `${base}/b/s2`, range(1000, 5));
+      await publish(pub, `${base}/a/s1`, range(1000, 1));
+      await until(() => tapA.length === 31, 10000, () => `A's reading, got ${tapA.length}`);
+      assert.deepEqual(tapA.map((m) => m.topic), Array(31).fill('s1'));
+    });
+  });
+
   it('persistent session: what is published while the flow is redeployed arrives once it is back', async () => {
     const base = unique('persist');
     const flow = (): FlowNode[] => [

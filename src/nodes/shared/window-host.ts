@@ -118,9 +118,12 @@ export class WindowHost<IN, ACC, OUT> {
   /** Partition and topic of the message being handled, when a Kafka reader sent it (see sourceOf). */
   private source: string | undefined;
   private sourceGroup = '';
+  private sourcePartition: unknown;
   private assigned: readonly unknown[] = [];
   /** With a Kafka reader that keeps partition state: this node's part in it (see kafka-window-state.ts). */
   private kafkaState: KafkaWindowState | undefined;
+  /** The msg.kafka.assigned array last compared: the reader shares one per assignment, so most messages match it by identity. */
+  private assignedSeen: unknown;
 
   /** Throws ConfigError when the operator rejects the settings. */
   constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
@@ -353,10 +356,17 @@ export class WindowHost<IN, ACC, OUT> {
     // Idleness of a partition is measured in processing time: read the clock even where the
     // handler itself needs none.
     if (!this.clocked) this.now = Date.now();
-    this.source = `${k.partition}:${k.topic}`;
-    this.sourceGroup = k.topic;
+    // Records come in runs of one partition: the same source name serves the run (no string
+    // built and hashed anew per message).
+    if (this.source === undefined || k.partition !== this.sourcePartition || k.topic !== this.sourceGroup) {
+      this.source = `${k.partition}:${k.topic}`;
+      this.sourceGroup = k.topic;
+      this.sourcePartition = k.partition;
+    }
     this.joinReader((k as { source?: unknown }).source);
     const a = k.assigned;
+    if (a === this.assignedSeen) return;
+    this.assignedSeen = a;
     // Compared by content: Node-RED copies messages sent to several wires.
     if (Array.isArray(a) && a.length <= 100000 && (a.length !== this.assigned.length || a.some((p, i) => p !== this.assigned[i]))) {
       this.assigned = a.slice();
