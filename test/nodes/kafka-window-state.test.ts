@@ -166,6 +166,30 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.state.skipped, 1);
   });
 
+  it('a node that closes completes records it never took: their partition\'s commit stays before them until the partition moves', async () => {
+    const { source, state, feed, changelog } = setup();
+    source.setAssignment({ t: [0, 1] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    feed(0, 1, 'a', 2);
+    // Partition 2 is assigned afterwards: its first record waits for its state when the node closes.
+    source.setAssignment({ t: [0, 1, 2] });
+    const waiting = { kafka: { topic: 't', partition: 2, offset: '7', source: 'in' } } as NodeMessage;
+    assert.equal(state.admit(waiting), 'restore');
+    state.close();
+    // The host completes the waiting record, and one that reaches the node after it closed, untaken.
+    state.refuse(waiting);
+    state.refuse({ kafka: { topic: 't', partition: 0, offset: '2', source: 'in' } } as NodeMessage);
+    await source.retired('n');
+    assert.equal(JSON.parse(changelog.log[changelog.log.length - 1].value).offset, 1, 'the last state written holds offsets 0 and 1');
+    assert.equal(source.cap(point(0, 3))?.offset, '2', 'offset 2 is in no state: the commit stops before it');
+    assert.equal(source.cap(point(2, 8))?.offset, '7', 'nor past the record that waited for its state');
+    assert.deepEqual((await source.checkpoint()).map((p) => p.offset), [], 'a checkpoint of the reader does not move them either');
+    source.setAssignment({ t: [1] });
+    assert.equal(source.ownerCount, 0, 'once its partitions moved, the closed node holds nothing and leaves the reader');
+  });
+
   it('a key arriving from two partitions is reported once and stays with its first partition', async () => {
     const { source, state, feed, node } = setup();
     source.setAssignment({ t: [0, 1] });

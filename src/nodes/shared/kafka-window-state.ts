@@ -66,6 +66,12 @@ export class KafkaWindowState implements PartitionStateOwner {
   private lastKey: string | undefined;
   private lastKeyPart: Part | undefined;
   private writeFailed = false;
+  /**
+   * Per partition: the lowest offset of a record the host completed without taking it (the node
+   * closed first). No state holds it, so the commit must stay before it until the partition moves.
+   */
+  private readonly untaken = new Map<string, number>();
+  private closed = false;
 
   constructor(
     readonly source: PartitionSource,
@@ -86,8 +92,33 @@ export class KafkaWindowState implements PartitionStateOwner {
    */
   close(): void {
     const write = this.snapshot();
-    const written = (write ? write(true) : Promise.resolve()).finally(() => this.source.detach(this));
+    this.closed = true;
+    // Records completed untaken while closing keep this owner attached: their holds must outlive the write.
+    const written = (write ? write(true) : Promise.resolve()).finally(() => this.leaveIfFree());
     this.source.retiring(this.node.id, written);
+  }
+
+  /**
+   * The host completes a message of the reader without taking it (it was waiting, or arrived,
+   * when the node closed): its partition's commit stays before it, so whoever reads the
+   * partition next gets the record again rather than a commit past a record no state holds.
+   */
+  refuse(msg: NodeMessage): void {
+    const k = msg.kafka as { topic?: unknown; partition?: unknown; offset?: unknown; firstOffset?: unknown; source?: unknown } | undefined;
+    if (!k || typeof k !== 'object' || k.source !== this.source.id || typeof k.topic !== 'string' || !Number.isInteger(k.partition)) return;
+    if (!this.source.owns(k.topic, k.partition as number)) return;
+    const lo = Number(msg.batch === true ? k.firstOffset : k.offset);
+    if (!Number.isSafeInteger(lo) || lo < 0) return;
+    const id = `${k.partition}:${k.topic}`;
+    const before = this.untaken.get(id);
+    if (before === undefined || lo < before) this.untaken.set(id, lo);
+    // The close's write may have finished and detached this owner already.
+    this.source.attach(this);
+  }
+
+  /** A closed node leaves the reader once it holds back no record it completed untaken. */
+  private leaveIfFree(): void {
+    if (this.closed && !this.untaken.size) this.source.detach(this);
   }
 
   /**
@@ -167,15 +198,20 @@ export class KafkaWindowState implements PartitionStateOwner {
   }
 
   hold(topic: string, partition: number): number | undefined {
-    const p = this.parts.get(`${partition}:${topic}`);
-    if (p === undefined) return undefined;
-    const w = p.writing.length ? p.writing[0] : undefined;
-    if (w === undefined) return p.first;
-    return p.first === undefined || w < p.first ? w : p.first;
+    const id = `${partition}:${topic}`;
+    const fence = this.untaken.get(id);
+    const p = this.parts.get(id);
+    let h: number | undefined;
+    if (p !== undefined) {
+      const w = p.writing.length ? p.writing[0] : undefined;
+      h = w === undefined ? p.first : p.first === undefined || w < p.first ? w : p.first;
+    }
+    return fence !== undefined && (h === undefined || fence < h) ? fence : h;
   }
 
   snapshot(): ((write: boolean) => Promise<void>) | undefined {
-    if (this.busy()) return undefined;
+    // A closed node wrote its last state on close; what it holds since is records it never took.
+    if (this.busy() || this.closed) return undefined;
     const records: { key: string; value: string }[] = [];
     const taken: [Part, number][] = [];
     for (const p of this.parts.values()) {
@@ -219,6 +255,7 @@ export class KafkaWindowState implements PartitionStateOwner {
     for (const r of parts) {
       const id = `${r.partition}:${r.topic}`;
       this.restored.delete(id);
+      this.untaken.delete(id);
       const p = this.parts.get(id);
       if (p === undefined) continue;
       this.operator.dropKeys(p.keys);
@@ -226,6 +263,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       this.parts.delete(id);
     }
     this.cur = this.lastKey = this.lastKeyPart = undefined;
+    this.leaveIfFree();
   }
 
   /**

@@ -162,7 +162,10 @@ export class WindowHost<IN, ACC, OUT> {
 
   /** The entry point for node.on('input', (msg, send, done) => host.input(msg, send, done)). */
   input(msg: NodeMessage, send: SendFn, done: DoneFn): void {
-    if (this.closed) return done();
+    if (this.closed) {
+      this.kafkaState?.refuse(msg);
+      return done();
+    }
     if (!this.ready || this.busy) {
       // Restoring, or an async handler is still running: keep arrival order.
       this.queue.push({ msg, send, done });
@@ -267,7 +270,10 @@ export class WindowHost<IN, ACC, OUT> {
     // Inputs that never ran still owe Node-RED their done().
     const queued = this.queue;
     this.queue = [];
-    for (const q of queued) q.done();
+    for (const q of queued) {
+      this.kafkaState?.refuse(q.msg);
+      q.done();
+    }
     if (this.store && (this.driven || this.opts.extraState) && !removed && this.ready) {
       this.save(() => done());
     } else {
