@@ -37,6 +37,8 @@ interface SourceState {
 export class PartitionedWatermark {
   /** Combined watermark candidate, -Infinity while any active source has no event yet. */
   value = -Infinity;
+  /** Whether the last observe() was the first event of its source (since it became expected). */
+  firstOfSource = false;
   private readonly sources = new Map<string, SourceState>();
   /** Processing time that passed while input arrived, gaps capped at STALL. */
   private activity = 0;
@@ -86,6 +88,7 @@ export class PartitionedWatermark {
       this.lowest = undefined;
     }
     const wasIdle = this.activity - s.seenAt >= this.idleAfter;
+    this.firstOfSource = s.max === -Infinity;
     s.seenAt = this.activity;
     if (t > s.max) s.max = t;
     else if (!wasIdle && this.lowest !== undefined && this.activity < this.nextIdle) return this.value;

@@ -267,7 +267,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     let moved: boolean;
     if (this.processingTime) moved = wm.advanceTo(now);
     else if (source === undefined) moved = wm.observe(t);
-    else if (!this.keyScope) moved = wm.advanceTo(this.sourceWatermarks().observe(source, sourceGroup, t, now));
+    else if (!this.keyScope) moved = this.observeStreamSource(source, sourceGroup, t, now);
     else moved = this.observeKeySource(ks, source, sourceGroup, t, now);
     if (moved && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
@@ -299,6 +299,19 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     const before = pw.value;
     pw.expect(group, sources, now);
     if (this.keyScope && pw.value > before) this.releaseHeldKeys();
+  }
+
+  /**
+   * Stream scope read from partitions: the stream watermark follows the partitions' minimum. A
+   * partition's first event (it is new, or back after being read elsewhere) takes the watermark
+   * back to its own clock as holdBack() does, since the other partitions may have moved it past
+   * where this one resumes, and with no saved state for it nothing else would.
+   */
+  private observeStreamSource(source: string, group: string, t: number, now: number): boolean {
+    const pw = this.sourceWatermarks();
+    const floor = pw.observe(source, group, t, now);
+    if (pw.firstOfSource) this.holdBack(t - this.maxOutOfOrder);
+    return this.scope.wm.advanceTo(floor);
   }
 
   /** With watermarkScope 'key': moved a key's watermark to the minimum of its sources' clocks and the partitions' watermark. */

@@ -665,6 +665,27 @@ describe('WindowOperator', () => {
       assert.equal(op.stats().watermark, 40, 'never forward');
     });
 
+    it('a partition that leaves and comes back without saved state: its next records are counted, none late', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      op.expectSources('t', ['0:t', '1:t'], 0);
+      op.process(ev('a', 5, 1), 0, '0:t', 't');
+      op.process(ev('b', 5, 1), 0, '1:t', 't');
+      // Partition 1 is read elsewhere for a while; partition 0 moves the stream on alone.
+      op.expectSources('t', ['0:t'], 1);
+      op.dropKeys(['b']);
+      op.process(ev('a', 45, 1), 2, '0:t', 't');
+      assert.equal(op.stats().watermark, 45);
+      // It comes back from the offset committed elsewhere, behind partition 0.
+      op.expectSources('t', ['0:t', '1:t'], 3);
+      op.process(ev('b', 15, 2), 4, '1:t', 't');
+      op.process(ev('b', 25, 3), 4, '1:t', 't');
+      assert.equal(op.stats().late, 0);
+      op.process(ev('a', 60, 0), 5, '0:t', 't');
+      op.process(ev('b', 60, 0), 5, '1:t', 't');
+      assert.deepEqual(sums(out).filter((r) => r[0] === 'b'), [['b', 10, 20, 'final', 2], ['b', 20, 30, 'final', 3]]);
+      assert.equal(op.stats().late, 0);
+    });
+
     it('refuses keys of other settings or a damaged list and keeps its own state', () => {
       const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
       a.op.process(ev('k', 1, 1), 0);
