@@ -37,6 +37,22 @@ export function snapArray(value: unknown, what: string, length?: number): unknow
   throw new SnapshotError(`${what}: expected ${length === undefined ? 'a list' : `a list of ${length}`}, got ${describeValue(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`);
 }
 
+/** A saved key entry: an object naming its key. */
+export type SavedKeyEntry = Record<string, unknown> & { key: string };
+
+/** The saved per-key entries: a list of objects, each with a key string, no key twice. */
+export function snapKeyEntries(value: unknown): SavedKeyEntry[] {
+  const entries = snapArray(value, 'keys');
+  const seen = new Set<string>();
+  for (const [i, entry] of entries.entries()) {
+    const key = snapObject(entry, `key entry ${i}`).key;
+    if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
+    if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
+    seen.add(key);
+  }
+  return entries as SavedKeyEntry[];
+}
+
 /** A plain object. */
 export function snapObject(value: unknown, what: string): Record<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

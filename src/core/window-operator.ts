@@ -69,7 +69,7 @@ import {
 import { Watermark } from './watermark';
 import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
-import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject, snapTimeOr } from './snapshot-check';
+import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark } from './partitioned-watermark';
 import { KeySourceClocks } from './key-source-clocks';
 import { KeyTable } from './key-table';
@@ -484,13 +484,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
 
   /** Loads a snapshot whose kind and settings restore() checked; the parts check themselves and throw. */
   private load(snap: Record<string, unknown>): void {
-    const seen = new Set<string>();
-    for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
-      const key = snapObject(entry, `key entry ${i}`).key;
-      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
-      if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
-      seen.add(key);
-    }
+    const entries = snapKeyEntries(snap.keys);
     this.reset();
     this.scope.wm.load(snap.watermark);
     this.maxEventTime = snapTimeOr(snap.maxEventTime, -Infinity, 'maxEventTime');
@@ -498,8 +492,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
     this.guard.ahead = snapCount(snap.ahead, 'ahead');
-    for (const entry of snap.keys as Record<string, unknown>[]) {
-      const ks = this.newKey(entry.key as string);
+    for (const entry of entries) {
+      const ks = this.newKey(entry.key);
       if (this.keyScope) ks.scope.wm.load(entry.watermark);
       this.engine.restoreKey(ks, entry);
     }
@@ -539,14 +533,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     const mine = JSON.stringify(this.configFingerprint());
     const theirs = JSON.stringify(snap.config);
     if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
-    const entries = snapArray(snap.keys, 'keys');
-    const names: string[] = [];
-    for (const [i, entry] of entries.entries()) {
-      const key = snapObject(entry, `key entry ${i}`).key;
-      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
-      names.push(key);
-    }
-    if (new Set(names).size !== names.length) throw new SnapshotError('a key appears twice');
+    const entries = snapKeyEntries(snap.keys);
+    const names = entries.map((entry) => entry.key);
     const previous = (this.snapshotKeys(names) as { keys: Record<string, unknown>[] }).keys;
     const put = (list: Record<string, unknown>[]): void => {
       for (const entry of list) {

@@ -17,7 +17,7 @@
  */
 import { ConfigError, InputError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
-import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject } from '../snapshot-check';
+import { restoreWhole, snapCount, snapKeyEntries } from '../snapshot-check';
 import { finiteMs, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { StreamOperator } from '../stream-operator';
 import { TimerHeap } from '../timer-heap';
@@ -193,12 +193,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     this.wm.load(snap.watermark);
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
-    const seen = new Set<string>();
-    for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
-      const saved = snapObject(entry, `key entry ${i}`);
-      if (typeof saved.key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(saved.key)}`);
-      if (seen.has(saved.key)) throw new SnapshotError(`key ${JSON.stringify(saved.key)} appears twice`);
-      seen.add(saved.key);
+    for (const saved of snapKeyEntries(snap.keys)) {
       const ks = this.newKey(saved.key);
       this.strategy.restoreKey(ks, saved);
       this.reschedule(ks);

@@ -26,7 +26,7 @@
  */
 import { ConfigError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
-import { SnapshotError, restoreWhole, snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
+import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
@@ -279,13 +279,8 @@ export class SequenceOperator<IN> implements StreamOperator {
       const e = snapObject(entry, what);
       return { time: snapTime(e.time, `${what} time`), value: e.value as IN, mask: snapCount(e.mask, `${what} mask`), seq: snapCount(e.seq, `${what} seq`) };
     };
-    const seen = new Set<string>();
-    for (const [i, entry] of snapArray(snap.keys, 'keys').entries()) {
-      const saved = snapObject(entry, `key entry ${i}`);
+    for (const saved of snapKeyEntries(snap.keys)) {
       const key = saved.key;
-      if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
-      if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
-      seen.add(key);
       const what = `key ${JSON.stringify(key)}`;
       const matches = snapArray(saved.matches, `${what} matches`).map((m, j): PartialMatch<IN> => {
         const at = `${what} match ${j}`;
