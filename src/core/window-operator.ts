@@ -55,7 +55,6 @@ import {
   AggregateFunction,
   Emission,
   EmitStrategy,
-  Firing,
   Key,
   LateDataPolicy,
   OperatorStats,
@@ -64,7 +63,6 @@ import {
   WindowBounds,
   WindowSpec,
   WindowInfo,
-  WindowType,
 } from './types';
 import { Watermark } from './watermark';
 import { MAX_EVENT_TIME } from './time-range';
@@ -72,8 +70,13 @@ import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark } from './partitioned-watermark';
 import { KeySourceClocks } from './key-source-clocks';
-import { KeyTable } from './key-table';
-import { Engine, EngineHost, KeyBase, Scope } from './engines/engine';
+import { Engine, KeyBase, Scope } from './engines/engine';
+import type { TimerStore } from './timer-store';
+import { WindowLifecycle } from './window-lifecycle';
+import type { Trigger } from './triggers/trigger';
+import { finalTrigger } from './triggers/final-trigger';
+import { updateTrigger } from './triggers/update-trigger';
+import { earlyTrigger } from './triggers/early-trigger';
 import { TumblingEngine } from './engines/tumbling-engine';
 import { HoppingEngine } from './engines/hopping-engine';
 import { SessionEngine } from './engines/session-engine';
@@ -129,20 +132,15 @@ const SOURCE_IDLE_DEFAULT = 10000;
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
 const IDLE_ROUNDS = 8;
 
-/** Keyed windows over an AggregateFunction; see the rules at the top of this file. */
-export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
-  readonly agg: AggregateFunction<IN, ACC, OUT>;
-  readonly type: WindowType;
-  readonly endInclusive: boolean;
-  readonly allowedLateness: number;
-  readonly lateData: LateDataPolicy;
-  readonly emitUpdates: boolean;
-  readonly trackDirty: boolean;
-  readonly maxEventsPerWindow: number;
-  openWindows = 0;
-  late = 0;
-  dropped = 0;
+/** The trigger of each emit strategy. */
+const TRIGGERS: Readonly<Record<EmitStrategy, Trigger>> = { final: finalTrigger, update: updateTrigger, early: earlyTrigger };
 
+/** Keyed windows over an AggregateFunction; see the rules at the top of this file. */
+export class WindowOperator<IN, ACC, OUT> {
+  /** Trigger, lateness, limits and counters, shared with the engine. */
+  private readonly life: WindowLifecycle<IN, ACC, OUT>;
+  /** emit 'early': results every earlyEvery ms of processing time. */
+  private readonly earlyRounds: boolean;
   private readonly spec: WindowSpec;
   private readonly bounds: WindowBounds;
   private readonly processingTime: boolean;
@@ -157,12 +155,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private keySources: KeySourceClocks<KeyBase> | undefined;
   private readonly maxKeys: number;
   private readonly guard: EventTimeGuard;
-  private readonly onEmit: (e: Emission<IN, OUT>) => void;
-  private readonly onWindow: ((window: WindowInfo, result: OUT) => void) | undefined;
-  private readonly engine: Engine<IN, KeyBase>;
+  private readonly engine: Engine<IN, KeyBase, TimerStore>;
 
-  private keys = new KeyTable<KeyBase>();
-  private lastKs: KeyBase | undefined;
+  private readonly keys = new Map<string, KeyBase>();
   /** The stream's watermark and timers (every key's, unless watermarkScope is 'key'). */
   private scope: Scope;
   private maxEventTime = -Infinity;
@@ -175,8 +170,6 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   private floorMoved = false;
   /** Whether the key of the event being added is held back by the partitions' watermark (key scope with sources). */
   private heldNow: boolean | undefined;
-  /** lateData 'adjust': the watermark the late event just refused by the engine is to be re-timed to. */
-  private retimeTo: number | undefined;
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
@@ -186,50 +179,62 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (!agg || typeof agg.createAccumulator !== 'function' || typeof agg.add !== 'function' || typeof agg.merge !== 'function' || typeof agg.result !== 'function') {
       throw new ConfigError('aggregate', 'expected an AggregateFunction (createAccumulator, add, merge, result)');
     }
-    this.agg = agg;
-    this.onEmit = options.onEmit;
     if (options.onWindow !== undefined && typeof options.onWindow !== 'function') throw new ConfigError('onWindow', 'expected a function receiving window results');
-    this.onWindow = options.onWindow;
     this.spec = checkWindowSpec(options.window);
-    this.type = this.spec.type;
     this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
-    this.endInclusive = this.bounds === '(start,end]';
-    if (this.endInclusive && this.spec.type === 'tumbling' && this.spec.calendar) {
+    const endInclusive = this.bounds === '(start,end]';
+    if (endInclusive && this.spec.type === 'tumbling' && this.spec.calendar) {
       throw new ConfigError('bounds', 'calendar windows are [start, end): a day starts at midnight');
     }
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
     this.maxOutOfOrder = nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0);
-    this.allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
-    this.lateData = oneOf(options.lateData, 'lateData', ['drop', 'output', 'update', 'adjust'], 'drop');
-    const emit = oneOf(options.emit, 'emit', ['final', 'update', 'early'], 'final');
-    this.emitUpdates = emit === 'update';
-    this.trackDirty = emit === 'early';
+    const allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
+    const lateData = oneOf<LateDataPolicy>(options.lateData, 'lateData', ['drop', 'output', 'update', 'adjust'], 'drop');
+    const emit = oneOf<EmitStrategy>(options.emit, 'emit', ['final', 'update', 'early'], 'final');
+    this.earlyRounds = emit === 'early';
     this.earlyEvery = nonNegative(options.earlyEvery, 'earlyEvery', 0);
     if (emit === 'early' && !(this.earlyEvery > 0)) throw new ConfigError('earlyEvery', 'must be a duration greater than 0 when emit is "early"');
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.sourceIdleTimeout = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || this.idleTimeout || SOURCE_IDLE_DEFAULT;
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
-    this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
+    this.life = new WindowLifecycle<IN, ACC, OUT>({
+      agg,
+      type: this.spec.type,
+      endInclusive,
+      allowedLateness,
+      lateData,
+      maxEventsPerWindow: positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow'),
+      trigger: TRIGGERS[emit],
+      onEmit: options.onEmit,
+      onWindow: options.onWindow,
+    });
     // Count windows have no watermark for a future time to poison.
     this.guard = new EventTimeGuard(options.window?.type === 'global' ? { ...options, maxFutureSkew: Infinity } : options);
     this.engine = this.createEngine();
     this.scope = this.newScope();
   }
 
-  private createEngine(): Engine<IN, KeyBase> {
+  /** The engine of the window type; it only ever receives the keys and scopes it made itself. */
+  private createEngine(): Engine<IN, KeyBase, TimerStore> {
     const spec = this.spec;
+    const life = this.life;
     switch (spec.type) {
       case 'tumbling':
-        return new TumblingEngine(this, spec.size, spec.offset ?? 0, spec.calendar) as unknown as Engine<IN, KeyBase>;
+        return new TumblingEngine(life, spec.size, spec.offset ?? 0, spec.calendar);
       case 'sliding':
-        if (spec.slide === 'event') return new SlidingEventEngine(this, spec.size) as unknown as Engine<IN, KeyBase>;
-        return new HoppingEngine(this, spec.size, spec.slide, spec.offset ?? 0) as unknown as Engine<IN, KeyBase>;
+        if (spec.slide === 'event') return new SlidingEventEngine(life, spec.size);
+        return new HoppingEngine(life, spec.size, spec.slide, spec.offset ?? 0);
       case 'session':
-        return new SessionEngine(this, spec.gap, spec.maxDuration) as unknown as Engine<IN, KeyBase>;
+        return new SessionEngine(life, spec.gap, spec.maxDuration);
       case 'global':
-        return new CountEngine(this, spec.count, spec.overlap ?? 0) as unknown as Engine<IN, KeyBase>;
+        return new CountEngine(life, spec.count, spec.overlap ?? 0);
     }
+  }
+
+  /** Events dropped by a limit (maxKeys, maxEventsPerWindow) so far; the node warns when it grows. */
+  get dropped(): number {
+    return this.life.dropped;
   }
 
   /**
@@ -246,18 +251,14 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       // The guard's own test, inline for the common case: in range and not ahead of the clock.
       if (!(t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME && t <= now + this.guard.maxFutureSkew)) t = this.guard.check(t, now);
     }
-    let ks = this.lastKs;
-    if (ks === undefined || ks.key !== event.key) {
-      ks = this.keys.get(event.key);
-      if (ks === undefined) {
-        if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys(true);
-        if (this.keys.size >= this.maxKeys) {
-          this.dropped++;
-          return;
-        }
-        ks = this.newKey(event.key);
+    let ks = this.keys.get(event.key);
+    if (ks === undefined) {
+      if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys(true);
+      if (this.keys.size >= this.maxKeys) {
+        this.life.drop();
+        return;
       }
-      this.lastKs = ks;
+      ks = this.newKey(event.key);
     }
     const scope = ks.scope;
     const wm = scope.wm;
@@ -271,9 +272,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     else moved = this.observeKeySource(ks, source, sourceGroup, t, now);
     if (moved && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
-    if (this.retimeTo !== undefined) {
-      const at = this.retimeTo;
-      this.retimeTo = undefined;
+    const at = this.life.retimeTo;
+    if (at !== undefined) {
+      this.life.retimeTo = undefined;
       this.engine.add(ks, event, at);
     }
     if (this.heldNow !== undefined) {
@@ -282,7 +283,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.heldNow = undefined;
     }
     if (this.floorMoved) this.releaseHeldKeys();
-    if (this.trackDirty && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
+    if (this.earlyRounds && this.nextEarlyAt === Infinity) this.nextEarlyAt = now + this.earlyEvery;
     if (this.keyScope && (this.processingTime || this.idleTimeout > 0)) {
       const at = this.scopeWake(scope, this.hasPending(ks));
       if (at < this.keyWake) this.keyWake = at;
@@ -347,9 +348,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (this.processingTime) {
       for (const scope of this.scopes()) if (scope.wm.advanceTo(now)) this.engine.fireDue(scope, now, false);
     }
-    if (this.trackDirty && now >= this.nextEarlyAt) {
+    if (this.earlyRounds && now >= this.nextEarlyAt) {
       for (const ks of [...this.keys.values()]) this.engine.early(ks);
-      this.nextEarlyAt = this.openWindows > 0 ? now + this.earlyEvery : Infinity;
+      this.nextEarlyAt = this.life.openWindows > 0 ? now + this.earlyEvery : Infinity;
     }
     if (this.idleTimeout > 0 && !this.processingTime) this.idleAdvance(now);
     this.forgetEmptyKeys(false);
@@ -363,7 +364,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
    */
   nextWakeup(): number | undefined {
     let next = Infinity;
-    if (this.trackDirty && this.openWindows > 0) next = this.nextEarlyAt;
+    if (this.earlyRounds && this.life.openWindows > 0) next = this.nextEarlyAt;
     if (this.keyScope) {
       if (this.keyWake < next) next = this.keyWake;
     } else {
@@ -411,7 +412,7 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.keys.clear();
       this.scope = this.newScope();
       this.maxEventTime = -Infinity;
-      this.openWindows = 0;
+      this.life.openWindows = 0;
       this.nextEarlyAt = Infinity;
       this.keyWake = Infinity;
       this.sources = undefined;
@@ -423,7 +424,6 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       this.keys.delete(key);
       this.keySources?.forget(ks);
     }
-    this.lastKs = undefined;
   }
 
   /** Counters for the node status. */
@@ -437,11 +437,11 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     }
     return {
       keys: this.keys.size,
-      openWindows: this.openWindows,
+      openWindows: this.life.openWindows,
       watermark,
       maxEventTime: this.maxEventTime,
-      late: this.late,
-      dropped: this.dropped,
+      late: this.life.late,
+      dropped: this.life.dropped,
       ahead: this.guard.ahead,
     };
   }
@@ -456,8 +456,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       watermark: this.scope.wm.toJSON(),
       maxEventTime: finiteOrNull(this.maxEventTime),
       nextEarlyAt: finiteOrNull(this.nextEarlyAt),
-      late: this.late,
-      dropped: this.dropped,
+      late: this.life.late,
+      dropped: this.life.dropped,
       ahead: this.guard.ahead,
       keys,
       // Only for a stream read from partitions: their clocks, so a restart does not take the
@@ -489,8 +489,8 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.scope.wm.load(snap.watermark);
     this.maxEventTime = snapTimeOr(snap.maxEventTime, -Infinity, 'maxEventTime');
     this.nextEarlyAt = snapTimeOr(snap.nextEarlyAt, Infinity, 'nextEarlyAt');
-    this.late = snapCount(snap.late, 'late');
-    this.dropped = snapCount(snap.dropped, 'dropped');
+    this.life.late = snapCount(snap.late, 'late');
+    this.life.dropped = snapCount(snap.dropped, 'dropped');
     this.guard.ahead = snapCount(snap.ahead, 'ahead');
     for (const entry of entries) {
       const ks = this.newKey(entry.key);
@@ -575,7 +575,6 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
       if (ks === undefined) continue;
       this.engine.reset(ks);
       this.keys.delete(key);
-      if (this.lastKs === ks) this.lastKs = undefined;
     }
   }
 
@@ -600,47 +599,9 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     this.keySources = keySources;
   }
 
-  // ---- EngineHost -------------------------------------------------------------------------
-
-  emitWindow(key: string, start: number, end: number, count: number, firing: Firing, acc: ACC): void {
-    this.emitResult(key, start, end, count, firing, this.agg.result(acc));
-  }
-
-  emitResult(key: string, start: number, end: number, count: number, firing: Firing, result: OUT): void {
-    const window: WindowInfo = { type: this.type, key, start, end, count, firing };
-    if (this.onWindow !== undefined) this.onWindow(window, result);
-    else this.onEmit({ kind: 'window', window, result });
-  }
-
-  lateEvent(event: StreamEvent<IN>, start: number, end: number, watermark: number): void {
-    this.late++;
-    if (this.lateData === 'adjust') {
-      this.retimeTo = watermark;
-      return;
-    }
-    if (this.lateData !== 'drop') this.onEmit({ kind: 'late', event, window: { start, end }, watermark });
-  }
-
-  accToJSON(acc: ACC): unknown {
-    return this.agg.toJSON ? this.agg.toJSON(acc) : acc;
-  }
-
-  accFromJSON(json: unknown): ACC {
-    if (json === undefined) throw new SnapshotError('a window has no accumulator');
-    let acc: ACC;
-    try {
-      acc = this.agg.fromJSON ? this.agg.fromJSON(json) : (json as ACC);
-      // An accumulator that cannot give a result would fail only when its window fires.
-      this.agg.result(acc);
-    } catch (err) {
-      throw new SnapshotError(`an accumulator cannot be read back: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    return acc;
-  }
-
   // ---- internals ----------------------------------------------------------------------------
 
-  private newScope(): Scope {
+  private newScope(): Scope<TimerStore> {
     return { wm: new Watermark(this.processingTime ? 0 : this.maxOutOfOrder), timers: this.engine.newTimers() };
   }
 
@@ -671,14 +632,14 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
   }
 
   private hasPending(ks: KeyBase): boolean {
-    return this.engine.hasTimers(ks.scope) || (this.type === 'global' && !this.engine.isEmpty(ks));
+    return this.engine.hasTimers(ks.scope) || (this.spec.type === 'global' && !this.engine.isEmpty(ks));
   }
 
   private hasPendingStream(): boolean {
-    return this.openWindows > 0 || this.engine.hasTimers(this.scope);
+    return this.life.openWindows > 0 || this.engine.hasTimers(this.scope);
   }
 
-  private scopes(): Scope[] {
+  private scopes(): Scope<TimerStore>[] {
     return this.keyScope ? [...this.keys.values()].map((k) => k.scope) : [this.scope];
   }
 
@@ -691,12 +652,11 @@ export class WindowOperator<IN, ACC, OUT> implements EngineHost<IN, ACC, OUT> {
     if (this.keyScope && !underPressure) return;
     // As many open windows as keys: most likely every key holds one, so a scan (per event, when
     // new keys flood in at the limit) would find nothing.
-    if (this.keys.size <= this.openWindows) return;
+    if (this.keys.size <= this.life.openWindows) return;
     for (const [key, ks] of this.keys) {
       if (this.engine.isEmpty(ks)) {
         this.keys.delete(key);
         this.keySources?.forget(ks);
-        if (this.lastKs === ks) this.lastKs = undefined;
       }
     }
   }

@@ -4,17 +4,19 @@
  * windows open at that moment); without a count, one window collects until it is flushed.
  * Watermarks do not apply. A window reports the event-time range of its events as start and end.
  */
+import { countWindowStep } from '../assigners/global-count';
 import { StreamEvent } from '../types';
-import { Engine, EngineHost, KeyBase, Scope } from './engine';
+import { Engine, KeyBase, Scope } from './engine';
 import { snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
 import { NO_TIMERS, TimerStore } from '../timer-store';
+import { LifecycleState, WindowLifecycle } from '../window-lifecycle';
 
 interface CountWindow<ACC> {
   acc: ACC;
   count: number;
   start: number;
   end: number;
-  dirty: boolean;
+  state: LifecycleState;
 }
 
 /** A key's count-window state. */
@@ -26,15 +28,15 @@ export interface CountKey<ACC> extends KeyBase {
 }
 
 /** Count (and flush-only) global windows. */
-export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
+export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>, TimerStore> {
   private readonly step: number;
 
   constructor(
-    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly life: WindowLifecycle<IN, ACC, OUT>,
     private readonly count: number | undefined,
     overlap: number,
   ) {
-    this.step = count === undefined ? Infinity : count - overlap;
+    this.step = count === undefined ? Infinity : countWindowStep(count, overlap);
   }
 
   newTimers(): TimerStore {
@@ -57,41 +59,43 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
     return false;
   }
 
-  createKey(key: string, scope: Scope): CountKey<ACC> {
+  createKey(key: string, scope: Scope<TimerStore>): CountKey<ACC> {
     return { key, scope, n: 0, open: [] };
   }
 
   add(ks: CountKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
+    const life = this.life;
     const open = ks.open;
     if (this.count === undefined ? open.length === 0 : ks.n === 0) {
-      open.push({ acc: host.agg.createAccumulator(), count: 0, start: t, end: t, dirty: false });
-      host.openWindows++;
+      open.push({ acc: life.agg.createAccumulator(), count: 0, start: t, end: t, state: 'open' });
+      life.opened();
     }
     if (this.count !== undefined) ks.n = (ks.n + 1) % this.step;
     let added = false;
     for (const win of open) {
-      if (win.count >= host.maxEventsPerWindow) continue;
-      win.acc = host.agg.add(win.acc, event.value, t);
+      // A full window lets the others take the event; it is dropped only when none can.
+      if (win.count >= life.maxEventsPerWindow) continue;
+      win.acc = life.agg.add(win.acc, event.value, t);
       win.count++;
       if (t < win.start) win.start = t;
       if (t > win.end) win.end = t;
-      win.dirty = true;
       added = true;
-      if (host.emitUpdates) host.emitWindow(ks.key, win.start, win.end, win.count, 'update', win.acc);
+      const firing = life.added(win);
+      if (firing !== undefined) life.emit(ks.key, win.start, win.end, win.count, firing, win.acc);
     }
-    if (!added) host.dropped++;
-    if (this.count !== undefined && open.length > 0 && open[0].count >= this.count) {
-      const full = open.shift() as CountWindow<ACC>;
-      host.openWindows--;
-      host.emitWindow(ks.key, full.start, full.end, full.count, 'final', full.acc);
+    if (!added) life.drop();
+    const full = this.count !== undefined && open.length > 0 && open[0].count >= this.count ? open.shift() : undefined;
+    if (full !== undefined) {
+      life.closed();
+      full.state = 'purged';
+      life.emit(ks.key, full.start, full.end, full.count, 'final', full.acc);
     }
   }
 
   flush(ks: CountKey<ACC>): void {
     for (const win of ks.open) {
-      this.host.openWindows--;
-      this.host.emitWindow(ks.key, win.start, win.end, win.count, 'final', win.acc);
+      this.life.closed();
+      this.life.emit(ks.key, win.start, win.end, win.count, 'final', win.acc);
     }
     ks.open = [];
     ks.n = 0;
@@ -102,15 +106,11 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
   }
 
   early(ks: CountKey<ACC>): void {
-    for (const win of ks.open) {
-      if (!win.dirty) continue;
-      win.dirty = false;
-      this.host.emitWindow(ks.key, win.start, win.end, win.count, 'early', win.acc);
-    }
+    for (const win of ks.open) if (this.life.early(win)) this.life.emit(ks.key, win.start, win.end, win.count, 'early', win.acc);
   }
 
   reset(ks: CountKey<ACC>): void {
-    this.host.openWindows -= ks.open.length;
+    this.life.closed(ks.open.length);
     ks.open = [];
     ks.n = 0;
   }
@@ -120,7 +120,7 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
   }
 
   snapshotKey(ks: CountKey<ACC>): Record<string, unknown> {
-    return { sinceLastOpen: ks.n, windows: ks.open.map((w) => ({ start: w.start, end: w.end, count: w.count, acc: this.host.accToJSON(w.acc) })) };
+    return { sinceLastOpen: ks.n, windows: ks.open.map((w) => ({ start: w.start, end: w.end, count: w.count, acc: this.life.accToJSON(w.acc) })) };
   }
 
   restoreKey(ks: CountKey<ACC>, saved: Record<string, unknown>): void {
@@ -128,12 +128,12 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>> {
     const n = snapCount(saved.sinceLastOpen, `${what} sinceLastOpen`);
     const open = snapArray(saved.windows, `${what} windows`).map((entry, i) => {
       const w = snapObject(entry, `${what} window ${i}`);
-      return { acc: this.host.accFromJSON(w.acc), count: snapCount(w.count, `${what} window ${i} count`), start: snapTime(w.start, `${what} window ${i} start`), end: snapTime(w.end, `${what} window ${i} end`), dirty: false };
+      return { acc: this.life.accFromJSON(w.acc), count: snapCount(w.count, `${what} window ${i} count`), start: snapTime(w.start, `${what} window ${i} start`), end: snapTime(w.end, `${what} window ${i} end`), state: 'open' as const };
     });
     ks.n = n;
     for (const w of open) {
       ks.open.push(w);
-      this.host.openWindows++;
+      this.life.opened();
     }
   }
 }

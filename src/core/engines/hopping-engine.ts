@@ -6,23 +6,25 @@
  * pane (or for the next pane to purge when allowed lateness keeps fired windows). A pane is
  * dropped once the last window holding it is done.
  */
-import { alignedStart } from '../assigners/floor-mod';
-import { hoppingPaneSize } from '../assigners/hopping';
-import { Timed } from '../timer-heap';
+import { alignedStart, inWindow } from '../assigners/floor-mod';
+import { hoppingPaneSize, latestHoppingStart } from '../assigners/hopping';
+import { tumblingWindowStart } from '../assigners/tumbling';
+import { TimerHeap, Timed } from '../timer-heap';
 import { Firing, StreamEvent } from '../types';
-import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
+import { Engine, HeapTimerEngine, Scope, SeqKey, isDue } from './engine';
 import { SnapshotError, snapArray, snapCount, snapObject, snapTime, snapTimeOr } from '../snapshot-check';
+import { LifecycleState, WindowLifecycle } from '../window-lifecycle';
 
+/** The events of one pane of the key; its state is the early trigger's memory ('changed' since the last early round). */
 interface Pane<ACC> {
   start: number;
   acc: ACC;
   count: number;
-  /** Changed since the last early result. */
-  dirty: boolean;
+  state: LifecycleState;
 }
 
 /** A key's panes; the key itself waits in the timer heap. */
-export interface HoppingKey<ACC> extends SeqKey, Timed {
+export interface HoppingKey<ACC> extends SeqKey<TimerHeap<HoppingKey<ACC>>>, Timed {
   /** Panes ordered by start; the ones before nextStart's windows are kept only for allowed lateness. */
   panes: Pane<ACC>[];
   /** The newest pane, for the in-order fast path; null when it may not take on-time adds. */
@@ -32,28 +34,23 @@ export interface HoppingKey<ACC> extends SeqKey, Timed {
 }
 
 /** Hopping windows (slide ≤ size) over shared panes. */
-export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>> implements Engine<IN, HoppingKey<ACC>> {
-  private readonly endDueAtEqual: boolean;
+export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>> implements Engine<IN, HoppingKey<ACC>, TimerHeap<HoppingKey<ACC>>> {
+  /** Whether a window is due when the watermark reaches its end ([start, end) windows). */
+  protected readonly dueAtEqual: boolean;
   private readonly pane: number;
-  private readonly retain: boolean;
 
   constructor(
-    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly life: WindowLifecycle<IN, ACC, OUT>,
     private readonly size: number,
     private readonly slide: number,
     private readonly offset: number,
   ) {
     super();
-    this.endDueAtEqual = !host.endInclusive;
+    this.dueAtEqual = !life.endInclusive;
     this.pane = hoppingPaneSize(size, slide);
-    this.retain = host.lateData === 'update' && host.allowedLateness > 0;
   }
 
-  protected dueAtEqual(): boolean {
-    return this.endDueAtEqual;
-  }
-
-  createKey(key: string, scope: Scope, seq: number): HoppingKey<ACC> {
+  createKey(key: string, scope: Scope<TimerHeap<HoppingKey<ACC>>>, seq: number): HoppingKey<ACC> {
     return { key, scope, seq, timerAt: 0, heapIndex: -1, start: 0, panes: [], cur: null, nextStart: -Infinity };
   }
 
@@ -61,7 +58,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
 
   /** Latest window holding pane p. */
   private latestOf(p: number): number {
-    return alignedStart(p, this.slide, this.offset, false);
+    return latestHoppingStart(p, this.slide, this.offset);
   }
 
   /** Earliest window holding pane p. */
@@ -74,7 +71,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     if (w === -Infinity) return -Infinity;
     // Closed form, so no loop depends on floating point: the first grid point after w - size
     // (at or after it when a window whose end equals w is still open).
-    return alignedStart(w - this.size, this.slide, this.offset, !this.endDueAtEqual) + this.slide;
+    return alignedStart(w - this.size, this.slide, this.offset, !this.dueAtEqual) + this.slide;
   }
 
   /** Index of the first pane starting at or after `start`. */
@@ -92,37 +89,29 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   // ---- events -------------------------------------------------------------------------------------
 
   add(ks: HoppingKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
     const cur = ks.cur;
-    if (cur !== null) {
-      const s = cur.start;
-      if (host.endInclusive ? t > s && t <= s + this.pane : t >= s && t < s + this.pane) {
-        if (this.rejectsFull(ks, s, ks.nextStart)) return;
-        cur.acc = host.agg.add(cur.acc, event.value, t);
-        cur.count++;
-        cur.dirty = true;
-        return;
-      }
+    if (cur !== null && inWindow(t, cur.start, cur.start + this.pane, this.life.endInclusive)) {
+      // The newest pane, whose windows are all open and whose trigger did not fire on the last add.
+      if (this.rejectsFull(ks, cur.start, ks.nextStart)) return;
+      if (this.addTo(cur, event, t) !== undefined) this.emitUpdates(ks, cur.start);
+      return;
     }
     this.addSlow(ks, event, t);
   }
 
   private addSlow(ks: HoppingKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
-    const p = alignedStart(t, this.pane, this.offset, host.endInclusive);
+    const life = this.life;
+    const p = tumblingWindowStart(t, this.pane, this.offset, life.endInclusive);
     const latest = this.latestOf(p);
     const w = ks.scope.wm.value;
     // Windows of this key that closed while it had no pane there never fire: move past them.
     const open = this.firstOpenStart(w);
     if (open > ks.nextStart) ks.nextStart = open;
-    if (isDue(latest + this.size, w, this.endDueAtEqual)) {
+    if (isDue(latest + this.size, w, this.dueAtEqual)) {
       // Every window holding the event has closed.
-      if (!this.retain || isDue(latest + this.size + host.allowedLateness, w, this.endDueAtEqual)) {
-        host.lateEvent(event, latest, latest + this.size, w);
-        return;
-      }
-      host.late++;
+      if (!life.lateEvent(event, latest, latest + this.size, w, life.isKept(latest + this.size, w, this.dueAtEqual))) return;
       if (this.rejectsFull(ks, p, -Infinity)) return;
+      // Its windows have all fired: the kept ones fire again as 'late', none takes an update.
       this.addTo(this.paneAt(ks, p), event, t);
       this.refireLate(ks, p, w);
       this.reschedule(ks);
@@ -131,15 +120,18 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     // Checked before the pane exists, so a dropped event leaves no empty pane behind.
     if (this.rejectsFull(ks, p, ks.nextStart)) return;
     const pane = this.paneAt(ks, p);
-    this.addTo(pane, event, t);
+    const firing = this.addTo(pane, event, t);
     const panes = ks.panes;
     // Only the newest pane takes the fast path, and not when every add must emit something.
-    ks.cur = pane === panes[panes.length - 1] && !this.retain && !host.emitUpdates ? pane : null;
-    if (this.retain) this.refireLate(ks, p, w);
-    if (host.emitUpdates) {
-      for (let s = Math.max(ks.nextStart, this.earliestOf(p)); s <= latest; s += this.slide) this.emit(ks, s, 'update');
-    }
+    ks.cur = pane === panes[panes.length - 1] && !life.retains && firing === undefined ? pane : null;
+    if (life.retains) this.refireLate(ks, p, w);
+    if (firing !== undefined) this.emitUpdates(ks, p);
     this.reschedule(ks);
+  }
+
+  /** Emits an 'update' of every open window holding pane p. */
+  private emitUpdates(ks: HoppingKey<ACC>, p: number): void {
+    for (let s = Math.max(ks.nextStart, this.earliestOf(p)), latest = this.latestOf(p); s <= latest; s += this.slide) this.emit(ks, s, 'update');
   }
 
   private paneAt(ks: HoppingKey<ACC>, p: number): Pane<ACC> {
@@ -150,8 +142,8 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     const append = last === undefined || last.start < p;
     const i = append ? n : this.lowerBound(panes, p);
     if (!append && panes[i].start === p) return panes[i];
-    this.host.openWindows += this.newWindows(ks, p, append ? last : undefined);
-    const pane: Pane<ACC> = { start: p, acc: this.host.agg.createAccumulator(), count: 0, dirty: false };
+    this.life.opened(this.newWindows(ks, p, append ? last : undefined));
+    const pane: Pane<ACC> = { start: p, acc: this.life.agg.createAccumulator(), count: 0, state: 'open' };
     if (append) panes.push(pane);
     else panes.splice(i, 0, pane);
     return pane;
@@ -182,7 +174,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
    */
   private windowFull(ks: HoppingKey<ACC>, p: number, from: number): boolean {
     const panes = ks.panes;
-    const max = this.host.maxEventsPerWindow;
+    const max = this.life.maxEventsPerWindow;
     for (let s = Math.max(from, this.earliestOf(p)), last = this.latestOf(p); s <= last; s += this.slide) {
       let count = 0;
       for (let i = this.lowerBound(panes, s); i < panes.length && panes[i].start < s + this.size; i++) count += panes[i].count;
@@ -193,28 +185,29 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
 
   /** Counts and drops the event when a limit is set and a window holding pane p is full. */
   private rejectsFull(ks: HoppingKey<ACC>, p: number, from: number): boolean {
-    if (this.host.maxEventsPerWindow === Infinity || !this.windowFull(ks, p, from)) return false;
-    this.host.dropped++;
+    if (this.life.maxEventsPerWindow === Infinity || !this.windowFull(ks, p, from)) return false;
+    this.life.drop();
     return true;
   }
 
-  private addTo(pane: Pane<ACC>, event: StreamEvent<IN>, t: number): void {
-    pane.acc = this.host.agg.add(pane.acc, event.value, t);
+  /** Adds the event to the pane; returns the firing the trigger asks of the pane's open windows. */
+  private addTo(pane: Pane<ACC>, event: StreamEvent<IN>, t: number): Firing | undefined {
+    pane.acc = this.life.agg.add(pane.acc, event.value, t);
     pane.count++;
-    pane.dirty = true;
+    return this.life.added(pane);
   }
 
   /** Fires again, as 'late', every fired window holding pane p that allowed lateness still keeps. */
   private refireLate(ks: HoppingKey<ACC>, p: number, w: number): void {
     const end = Math.min(this.latestOf(p), ks.nextStart - this.slide);
     for (let s = this.earliestOf(p); s <= end; s += this.slide) {
-      if (!isDue(s + this.size + this.host.allowedLateness, w, this.endDueAtEqual)) this.emit(ks, s, 'late');
+      if (this.life.isKept(s + this.size, w, this.dueAtEqual)) this.emit(ks, s, 'late');
     }
   }
 
   /** Emits window `start` of the key as the merge of its panes; false when it holds none. */
   private emit(ks: HoppingKey<ACC>, start: number, firing: Firing): boolean {
-    const agg = this.host.agg;
+    const agg = this.life.agg;
     const panes = ks.panes;
     const end = start + this.size;
     let i = this.lowerBound(panes, start);
@@ -225,7 +218,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
       acc = agg.merge(acc, panes[i].acc);
       count += panes[i].count;
     }
-    this.host.emitWindow(ks.key, start, end, count, firing, acc);
+    this.life.emit(ks.key, start, end, count, firing, acc);
     return true;
   }
 
@@ -246,11 +239,11 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     if (panes.length === 0) return undefined;
     const latest = this.latestOf(panes[0].start);
     if (latest >= ks.nextStart) return undefined;
-    return latest + this.size + this.host.allowedLateness;
+    return this.life.cleanupTime(latest + this.size);
   }
 
   private reschedule(ks: HoppingKey<ACC>): void {
-    const heap = this.heap(ks.scope);
+    const heap = ks.scope.timers;
     const next = this.nextWindow(ks);
     let at = next === undefined ? Infinity : next + this.size;
     const purge = this.nextPurge(ks);
@@ -260,20 +253,20 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   }
 
   /** A key waits for its next window only; an idle scope must jump past its last one (and its lateness). */
-  override latestTimer(scope: Scope): number {
-    const keep = this.retain ? this.host.allowedLateness : 0;
-    return this.heap(scope).maxTime((ks) => {
+  override latestTimer(scope: Scope<TimerHeap<HoppingKey<ACC>>>): number {
+    const keep = this.life.retains ? this.life.allowedLateness : 0;
+    return scope.timers.maxTime((ks) => {
       const last = ks.panes[ks.panes.length - 1];
       return last === undefined ? ks.timerAt : Math.max(ks.timerAt, this.latestOf(last.start) + this.size + keep);
     });
   }
 
   protected fire(ks: HoppingKey<ACC>, w: number, inclusive: boolean): void {
-    const dueAtEqual = inclusive || this.endDueAtEqual;
+    const dueAtEqual = inclusive || this.dueAtEqual;
     for (let s = this.nextWindow(ks); s !== undefined && isDue(s + this.size, w, dueAtEqual); s = this.nextWindow(ks)) {
       this.emit(ks, s, 'final');
       ks.nextStart = s + this.slide;
-      this.host.openWindows--;
+      this.life.closed();
       // Panes no later window holds stop taking on-time adds.
       if (ks.cur !== null && this.latestOf(ks.cur.start) < ks.nextStart) ks.cur = null;
       this.purge(ks, w, inclusive);
@@ -289,7 +282,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     while (n < panes.length) {
       const latest = this.latestOf(panes[n].start);
       if (latest >= ks.nextStart) break;
-      if (this.retain && !isDue(latest + this.size + this.host.allowedLateness, w, inclusive || this.endDueAtEqual)) break;
+      if (this.life.isKept(latest + this.size, w, inclusive || this.dueAtEqual)) break;
       n++;
     }
     if (n > 0) panes.splice(0, n);
@@ -320,7 +313,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   flush(ks: HoppingKey<ACC>): void {
     for (const s of this.openStarts(ks)) {
       this.emit(ks, s, 'final');
-      this.host.openWindows--;
+      this.life.closed();
     }
     this.clear(ks);
   }
@@ -331,23 +324,25 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
 
   early(ks: HoppingKey<ACC>): void {
     const panes = ks.panes;
-    for (const s of this.openStarts(ks)) {
-      let dirty = false;
-      for (let i = this.lowerBound(panes, s); i < panes.length && panes[i].start < s + this.size && !dirty; i++) dirty = panes[i].dirty;
-      if (dirty) this.emit(ks, s, 'early');
+    const starts = this.openStarts(ks);
+    // The trigger is asked once per pane; a window fires when it fires for any of its panes.
+    const fires = panes.map((pane) => this.life.early(pane));
+    for (const s of starts) {
+      let fire = false;
+      for (let i = this.lowerBound(panes, s); i < panes.length && panes[i].start < s + this.size && !fire; i++) fire = fires[i];
+      if (fire) this.emit(ks, s, 'early');
     }
-    for (const pane of ks.panes) pane.dirty = false;
   }
 
   reset(ks: HoppingKey<ACC>): void {
-    this.host.openWindows -= this.openStarts(ks).length;
+    this.life.closed(this.openStarts(ks).length);
     this.clear(ks);
   }
 
   private clear(ks: HoppingKey<ACC>): void {
     ks.panes = [];
     ks.cur = null;
-    this.heap(ks.scope).remove(ks);
+    ks.scope.timers.remove(ks);
   }
 
   isEmpty(ks: HoppingKey<ACC>): boolean {
@@ -357,7 +352,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
   snapshotKey(ks: HoppingKey<ACC>): Record<string, unknown> {
     return {
       nextStart: Number.isFinite(ks.nextStart) ? ks.nextStart : null,
-      panes: ks.panes.map((p) => ({ start: p.start, count: p.count, acc: this.host.accToJSON(p.acc) })),
+      panes: ks.panes.map((p) => ({ start: p.start, count: p.count, acc: this.life.accToJSON(p.acc) })),
     };
   }
 
@@ -371,13 +366,14 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
       // Panes are kept in time order: binary searches over them rely on it.
       if (!(s > previous)) throw new SnapshotError(`${what} pane ${i}: starts at ${s}, not after the pane before it`);
       previous = s;
-      return { start: s, count: snapCount(count, `${what} pane ${i} count`), acc: this.host.accFromJSON(acc), dirty: false };
+      return { start: s, count: snapCount(count, `${what} pane ${i} count`), acc: this.life.accFromJSON(acc), state: 'open' as const };
     });
     ks.nextStart = nextStart;
     ks.panes = panes;
-    this.host.openWindows += this.openStarts(ks).length;
-    const last = ks.panes[ks.panes.length - 1];
-    ks.cur = last !== undefined && this.latestOf(last.start) >= ks.nextStart && !this.retain && !this.host.emitUpdates ? last : null;
+    this.life.opened(this.openStarts(ks).length);
+    // The first add finds its pane the slow way and sets the fast path up.
+    ks.cur = null;
     this.reschedule(ks);
   }
 }
+

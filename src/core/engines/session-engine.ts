@@ -10,20 +10,22 @@
  * timer never waits beyond its next cut) and its accumulators are dropped; an event for a part
  * that fired is late (lateData 'update' corrects only the parts after the session's last cut).
  */
-import { sessionBucketStart, sessionFirstCut } from '../assigners/session';
+import { sessionBucketStart, sessionFirstCut, sessionWindowOf, sessionsOverlap } from '../assigners/session';
 import { BucketTimers } from '../bucket-timers';
 import { ConfigError } from '../errors';
 import { Firing, StreamEvent } from '../types';
-import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
-import { snapArray, snapCount, snapObject, snapTime, snapTimeOr, snapWindow } from '../snapshot-check';
-import { WindowStateCodes, windowStateCode, windowStateName } from '../snapshot-schema';
+import { Engine, KeyBase, Scope, isDue } from './engine';
+import { snapArray, snapCount, snapObject, snapOneOf, snapTime, snapTimeOr, snapWindow } from '../snapshot-check';
+import { WINDOW_STATES } from '../snapshot-schema';
+import { LifecycleState, WindowLifecycle } from '../window-lifecycle';
 
-const OPEN = 0;
-const DIRTY = 1;
-const FIRED = 2;
-const DEAD = 3;
-/** The saved names of the live session states. */
-const SAVED_STATES: WindowStateCodes = { open: OPEN, changed: DIRTY, fired: FIRED };
+/** The timer store of sessions: sessions grouped by due time. */
+type SessionTimers<ACC> = BucketTimers<Session<ACC>>;
+
+/** Whether a session is collecting (it has not fired 'final'). */
+function isOpen(state: LifecycleState): boolean {
+  return state === 'open' || state === 'changed';
+}
 
 /** A session's events of one maxDuration bucket [bucket, bucket + maxDuration). */
 interface Part<ACC> {
@@ -33,17 +35,17 @@ interface Part<ACC> {
 }
 
 class Session<ACC> {
-  /** The time of the session's live timer entry; entries at other times are stale. NaN: none. */
-  timerAt = NaN;
+  /** The time of the session's live timer entry; entries at other times are stale. */
+  timerAt: number | undefined = undefined;
   count = 0;
-  state = OPEN;
+  state: LifecycleState = 'open';
   /** With maxDuration: the accumulators per bucket, by bucket (then `acc` is unused). */
   parts: Part<ACC>[] | null = null;
   constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
 }
 
 /** A key's sessions. */
-export interface SessionKey<ACC> extends KeyBase {
+export interface SessionKey<ACC> extends KeyBase<SessionTimers<ACC>> {
   /** Sessions of the key ordered by start; rarely more than one or two. */
   sessions: Session<ACC>[];
   /** End of the latest session that fired and was dropped: earlier events are late. */
@@ -51,49 +53,45 @@ export interface SessionKey<ACC> extends KeyBase {
 }
 
 /** Merging session windows. */
-export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> {
-  private readonly retain: boolean;
-
+export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>, SessionTimers<ACC>> {
   constructor(
-    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly life: WindowLifecycle<IN, ACC, OUT>,
     private readonly gap: number,
     private readonly maxDuration: number | undefined,
-  ) {
-    this.retain = host.lateData === 'update' && host.allowedLateness > 0;
-  }
+  ) {}
 
-  newTimers(): BucketTimers<Session<ACC>> {
+  newTimers(): SessionTimers<ACC> {
     return new BucketTimers<Session<ACC>>();
   }
 
   private schedule(s: Session<ACC>, time: number): void {
     if (s.timerAt === time) return;
     s.timerAt = time;
-    (s.ks.scope.timers as BucketTimers<Session<ACC>>).schedule(s, time);
+    s.ks.scope.timers.schedule(s, time);
   }
 
-  fireDue(scope: Scope, w: number): void {
-    const timers = scope.timers as BucketTimers<Session<ACC>>;
+  fireDue(scope: Scope<SessionTimers<ACC>>, w: number): void {
+    const timers = scope.timers;
     for (;;) {
       const time = timers.peekTime();
       if (time === undefined || time > w) return;
       const group = timers.popGroup();
       for (let i = 0; i < group.length; i++) {
         const s = group[i];
-        if (s.timerAt !== time || s.state === DEAD) continue;
-        s.timerAt = NaN;
+        if (s.timerAt !== time || s.state === 'purged') continue;
+        s.timerAt = undefined;
         this.fire(s, w);
       }
     }
   }
 
-  nextTimer(scope: Scope): number | undefined {
-    return (scope.timers as BucketTimers<Session<ACC>>).peekTime();
+  nextTimer(scope: Scope<SessionTimers<ACC>>): number | undefined {
+    return scope.timers.peekTime();
   }
 
   /** Where an idle scope's watermark jumps: past every open session's real end, which may lie beyond its timer. */
-  latestTimer(scope: Scope): number {
-    return (scope.timers as BucketTimers<Session<ACC>>).maxTimeOf((s, time) => (s.timerAt === time && s.state <= DIRTY && s.end > time ? s.end : time));
+  latestTimer(scope: Scope<SessionTimers<ACC>>): number {
+    return scope.timers.maxTimeOf((s, time) => (s.timerAt === time && isOpen(s.state) && s.end > time ? s.end : time));
   }
 
   /** When the session's timer must come due: at its end, or at its next cut when that is earlier. */
@@ -103,23 +101,23 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     return cut < s.end ? cut : s.end;
   }
 
-  hasTimers(scope: Scope): boolean {
-    return (scope.timers as BucketTimers<Session<ACC>>).size > 0;
+  hasTimers(scope: Scope<SessionTimers<ACC>>): boolean {
+    return scope.timers.size > 0;
   }
 
-  createKey(key: string, scope: Scope): SessionKey<ACC> {
+  createKey(key: string, scope: Scope<SessionTimers<ACC>>): SessionKey<ACC> {
     return { key, scope, sessions: [], firedEnd: -Infinity };
   }
 
   private newSession(ks: SessionKey<ACC>, t: number, end: number): Session<ACC> {
-    const s = new Session<ACC>(t, end, this.maxDuration === undefined ? this.host.agg.createAccumulator() : (undefined as ACC), ks);
+    const s = new Session<ACC>(t, end, this.maxDuration === undefined ? this.life.agg.createAccumulator() : (undefined as ACC), ks);
     if (this.maxDuration !== undefined) s.parts = [];
     return s;
   }
 
   /** Adds a value to the session's accumulator, or to its bucket's part with maxDuration. */
   private addValue(s: Session<ACC>, value: IN, t: number): void {
-    const agg = this.host.agg;
+    const agg = this.life.agg;
     s.count++;
     const parts = s.parts;
     if (parts === null) {
@@ -140,7 +138,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
 
   /** Merges `other` into `target` (accumulators, or parts bucket by bucket). */
   private mergeInto(target: Session<ACC>, other: Session<ACC>): void {
-    const agg = this.host.agg;
+    const agg = this.life.agg;
     target.count += other.count;
     if (target.parts === null || other.parts === null) {
       target.acc = agg.merge(target.acc, other.acc);
@@ -168,7 +166,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   /** One accumulator over parts from..to-1 (the part's own when there is one). */
   private partsAcc(parts: Part<ACC>[], from: number, to: number): ACC {
     if (to - from === 1) return parts[from].acc;
-    const agg = this.host.agg;
+    const agg = this.life.agg;
     let acc = agg.createAccumulator();
     for (let i = from; i < to; i++) acc = agg.merge(acc, parts[i].acc);
     return acc;
@@ -179,10 +177,10 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
    * between cuts that holds events (only the one holding `at`, when given).
    */
   private emitSession(ks: SessionKey<ACC>, s: Session<ACC>, firing: Firing, at?: number): void {
-    const host = this.host;
+    const life = this.life;
     const parts = s.parts;
     if (parts === null) {
-      host.emitWindow(ks.key, s.start, s.end, s.count, firing, s.acc);
+      life.emit(ks.key, s.start, s.end, s.count, firing, s.acc);
       return;
     }
     const max = this.maxDuration as number;
@@ -194,7 +192,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       let count = 0;
       while (j < parts.length && parts[j].bucket < cut) count += parts[j++].count;
       const end = cut < s.end ? cut : s.end;
-      if (j > i && (at === undefined || (at >= start && at < cut))) host.emitWindow(ks.key, start, end, count, firing, this.partsAcc(parts, i, j));
+      if (j > i && (at === undefined || (at >= start && at < cut))) life.emit(ks.key, start, end, count, firing, this.partsAcc(parts, i, j));
       // Cuts between here and the next part cut nothing: go straight to the one that starts its bucket.
       start = j < parts.length && parts[j].bucket > cut ? parts[j].bucket : cut;
       i = j;
@@ -211,7 +209,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       let j = 0;
       let count = 0;
       while (j < parts.length && parts[j].bucket < cut) count += parts[j++].count;
-      if (count > 0) this.host.emitWindow(ks.key, s.start, cut, count, 'final', this.partsAcc(parts, 0, j));
+      if (count > 0) this.life.emit(ks.key, s.start, cut, count, 'final', this.partsAcc(parts, 0, j));
       parts.splice(0, j);
       s.count -= count;
       if (cut > ks.firedEnd) ks.firedEnd = cut;
@@ -222,22 +220,18 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   }
 
   add(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
     const sessions = ks.sessions;
     const n = sessions.length;
     if (n > 0) {
       const last = sessions[n - 1];
       // Hot path: the event falls inside the newest open session (same maxDuration bucket, as end <= bucket end).
-      if (last.state <= DIRTY && t >= last.start && t < last.end) {
-        if (last.count >= host.maxEventsPerWindow) {
-          host.dropped++;
-          return;
-        }
+      if (isOpen(last.state) && t >= last.start && t < last.end) {
+        if (!this.life.admits(last.count)) return;
         const end = t + this.gap;
         if (end > last.end) last.end = end;
         this.addValue(last, event.value, t);
-        if (host.trackDirty) last.state = DIRTY;
-        if (host.emitUpdates) this.emitSession(ks, last, 'update', t);
+        const firing = this.life.added(last);
+        if (firing !== undefined) this.emitSession(ks, last, firing, t);
         return;
       }
     }
@@ -245,38 +239,31 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   }
 
   private addSlow(ks: SessionKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
+    const life = this.life;
     const w = ks.scope.wm.value;
-    const end = t + this.gap;
+    const own = sessionWindowOf(t, this.gap);
+    const end = own.end;
     const sessions = ks.sessions;
     let first = -1;
     let lastIdx = -1;
     let touchesFired = false;
     for (let i = 0; i < sessions.length; i++) {
       const s = sessions[i];
-      if (s.start < end && t < s.end) {
+      if (sessionsOverlap(s, own)) {
         if (first < 0) first = i;
         lastIdx = i;
-        if (s.state === FIRED) touchesFired = true;
+        if (s.state === 'fired') touchesFired = true;
       }
     }
     const late = touchesFired || isDue(end, w, true) || t < ks.firedEnd;
-    if (late) {
-      if (!this.retain || isDue(end + host.allowedLateness, w, true) || t < ks.firedEnd) {
-        host.lateEvent(event, t, end, w);
-        return;
-      }
-      host.late++;
-    }
+    // Within a cut that fired nothing is kept: a session kept for lateness lies after the last cut.
+    if (late && !life.lateEvent(event, t, end, w, t >= ks.firedEnd && life.isKept(end, w, true))) return;
     // A dropped event must leave no trace: check the limit before it can move a start or an end,
     // or bridge two sessions.
     if (first >= 0) {
       let joined = 0;
       for (let i = first; i <= lastIdx; i++) joined += sessions[i].count;
-      if (joined >= host.maxEventsPerWindow) {
-        host.dropped++;
-        return;
-      }
+      if (!life.admits(joined)) return;
     }
     let target: Session<ACC>;
     if (first < 0) {
@@ -284,67 +271,66 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       let at = sessions.length;
       while (at > 0 && sessions[at - 1].start > t) at--;
       sessions.splice(at, 0, target);
-      host.openWindows++;
+      life.opened();
     } else {
       target = sessions[first];
-      if (target.state === FIRED) host.openWindows++;
+      if (target.state === 'fired') life.opened();
       for (let i = first + 1; i <= lastIdx; i++) {
         const other = sessions[i];
         this.mergeInto(target, other);
         if (other.end > target.end) target.end = other.end;
-        if (other.state !== FIRED) host.openWindows--;
-        other.state = DEAD;
-        other.timerAt = NaN;
+        if (other.state !== 'fired') life.closed();
+        other.state = 'purged';
+        other.timerAt = undefined;
       }
       if (lastIdx > first) sessions.splice(first + 1, lastIdx - first);
       if (t < target.start) target.start = t;
       if (end > target.end) target.end = end;
-      target.state = OPEN;
+      target.state = 'open';
     }
     this.addValue(target, event.value, t);
     if (isDue(target.end, w, true)) {
       // Merged entirely behind the watermark: the correction goes out now.
-      host.openWindows--;
-      target.state = FIRED;
+      life.closed();
+      target.state = 'fired';
       this.emitSession(ks, target, 'late');
-      this.schedule(target, target.end + host.allowedLateness);
+      this.schedule(target, life.cleanupTime(target.end));
       return;
     }
-    if (host.trackDirty) target.state = DIRTY;
+    const firing = life.added(target);
     // A timer at or before the end (and the next cut) is enough: when it comes due it moves to the real one.
     const due = this.dueAt(target);
-    if (!(target.timerAt <= due)) this.schedule(target, due);
-    if (host.emitUpdates) this.emitSession(ks, target, 'update', t);
+    if (target.timerAt === undefined || target.timerAt > due) this.schedule(target, due);
+    if (firing !== undefined) this.emitSession(ks, target, firing, t);
   }
 
   /** The session's timer came due (its timer is cleared). */
   private fire(s: Session<ACC>, w: number): void {
     const ks = s.ks;
-    if (s.state !== FIRED) {
+    const life = this.life;
+    if (s.state !== 'fired') {
       // Extended by events since the timer was set: wait for the real end.
       if (!isDue(s.end, w, true)) {
         if (s.parts !== null) this.fireCuts(ks, s, w);
         this.schedule(s, this.dueAt(s));
         return;
       }
-      this.host.openWindows--;
+      const kept = life.fire(s, s.end, w, true);
       this.emitSession(ks, s, 'final');
-      const purgeAt = s.end + this.host.allowedLateness;
-      if (this.retain && !isDue(purgeAt, w, true)) {
-        s.state = FIRED;
-        this.schedule(s, purgeAt);
+      if (kept) {
+        this.schedule(s, life.cleanupTime(s.end));
         return;
       }
-    } else if (!isDue(s.end + this.host.allowedLateness, w, true)) {
-      // A late merge moved the purge time on.
-      this.schedule(s, s.end + this.host.allowedLateness);
+    } else if (!isDue(life.cleanupTime(s.end), w, true)) {
+      // A late merge moved the cleanup time on.
+      this.schedule(s, life.cleanupTime(s.end));
       return;
     }
     this.drop(ks, s);
   }
 
   private drop(ks: SessionKey<ACC>, s: Session<ACC>): void {
-    s.state = DEAD;
+    s.state = 'purged';
     const i = ks.sessions.indexOf(s);
     if (i >= 0) ks.sessions.splice(i, 1);
     if (s.end > ks.firedEnd) ks.firedEnd = s.end;
@@ -352,12 +338,12 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
 
   flush(ks: SessionKey<ACC>): void {
     for (const s of ks.sessions) {
-      s.timerAt = NaN;
-      if (s.state !== FIRED) {
-        this.host.openWindows--;
+      s.timerAt = undefined;
+      if (s.state !== 'fired') {
+        this.life.closed();
         this.emitSession(ks, s, 'final');
       }
-      s.state = DEAD;
+      s.state = 'purged';
     }
     ks.sessions = [];
   }
@@ -367,18 +353,14 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
   }
 
   early(ks: SessionKey<ACC>): void {
-    for (const s of ks.sessions) {
-      if (s.state !== DIRTY) continue;
-      s.state = OPEN;
-      this.emitSession(ks, s, 'early');
-    }
+    for (const s of ks.sessions) if (this.life.early(s)) this.emitSession(ks, s, 'early');
   }
 
   reset(ks: SessionKey<ACC>): void {
     for (const s of ks.sessions) {
-      s.timerAt = NaN;
-      if (s.state !== FIRED) this.host.openWindows--;
-      s.state = DEAD;
+      s.timerAt = undefined;
+      if (s.state !== 'fired') this.life.closed();
+      s.state = 'purged';
     }
     ks.sessions = [];
   }
@@ -391,9 +373,9 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
     return {
       firedEnd: Number.isFinite(ks.firedEnd) ? ks.firedEnd : null,
       sessions: ks.sessions.map((s) => {
-        const saved: Record<string, unknown> = { start: s.start, end: s.end, count: s.count, state: windowStateName(s.state, SAVED_STATES) };
-        if (s.parts === null) saved.acc = this.host.accToJSON(s.acc);
-        else saved.parts = s.parts.map((p) => ({ bucket: p.bucket, count: p.count, acc: this.host.accToJSON(p.acc) }));
+        const saved: Record<string, unknown> = { start: s.start, end: s.end, count: s.count, state: s.state };
+        if (s.parts === null) saved.acc = this.life.accToJSON(s.acc);
+        else saved.parts = s.parts.map((p) => ({ bucket: p.bucket, count: p.count, acc: this.life.accToJSON(p.acc) }));
         return saved;
       }),
     };
@@ -410,16 +392,16 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       let whole: ACC | undefined;
       let parts: { bucket: number; count: number; acc: ACC }[] | undefined;
       if (this.maxDuration === undefined) {
-        whole = this.host.accFromJSON(session.acc);
+        whole = this.life.accFromJSON(session.acc);
       } else {
         // Sessions cut by an older maxDuration rule were saved whole, without their parts.
         if (!Array.isArray(session.parts)) throw new ConfigError('snapshot', 'holds sessions cut by an earlier maxDuration rule');
         parts = session.parts.map((entry, j) => {
           const part = snapObject(entry, `${at} part ${j}`);
-          return { bucket: snapTime(part.bucket, `${at} part ${j} bucket`), count: snapCount(part.count, `${at} part ${j} count`), acc: this.host.accFromJSON(part.acc) };
+          return { bucket: snapTime(part.bucket, `${at} part ${j} bucket`), count: snapCount(part.count, `${at} part ${j} count`), acc: this.life.accFromJSON(part.acc) };
         });
       }
-      return { start: s, end: e, count: snapCount(session.count, `${at} count`), state: windowStateCode(session.state, SAVED_STATES, `${at} state`), whole, parts };
+      return { start: s, end: e, count: snapCount(session.count, `${at} count`), state: snapOneOf(session.state, WINDOW_STATES, `${at} state`), whole, parts };
     });
     ks.firedEnd = firedEnd;
     for (const { start, end, count, state, whole, parts } of sessions) {
@@ -429,10 +411,10 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>> 
       s.count = count;
       s.state = state;
       ks.sessions.push(s);
-      if (state === FIRED) {
-        this.schedule(s, end + this.host.allowedLateness);
+      if (state === 'fired') {
+        this.schedule(s, this.life.cleanupTime(end));
       } else {
-        this.host.openWindows++;
+        this.life.opened();
         this.schedule(s, this.dueAt(s));
       }
     }

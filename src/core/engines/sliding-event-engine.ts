@@ -19,10 +19,12 @@
  * for min/max, subtract-on-exit for count/sum/avg/variance, a queue for first/last/rate,
  * two-stacks for the rest (percentiles, distinct, custom aggregates).
  */
-import { Timed } from '../timer-heap';
+import { slidingExitTime } from '../assigners/sliding-event';
+import { TimerHeap, Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
-import { Engine, EngineHost, HeapTimerEngine, Scope, SeqKey } from './engine';
+import { Engine, HeapTimerEngine, Scope, SeqKey } from './engine';
+import { WindowLifecycle } from '../window-lifecycle';
 import { SnapshotError, snapArray, snapObject, snapTime } from '../snapshot-check';
 
 /** Timer kinds, in the `start` slot so that at equal times entries fire before exits (both fire once the watermark passes them). */
@@ -30,7 +32,7 @@ const ENTER = 0;
 const EXIT = 1;
 
 /** A key's buffered and in-window events; the key itself waits in the timer heap. */
-export interface SlidingKey<IN, _ACC, OUT> extends SeqKey, Timed {
+export interface SlidingKey<IN, OUT> extends SeqKey<TimerHeap<SlidingKey<IN, OUT>>>, Timed {
   /**
    * Buffered events (not yet passed by the watermark), ordered by time: the first pendN slots.
    * The arrays keep their capacity when they empty (nearly every in-order event passes through
@@ -43,28 +45,26 @@ export interface SlidingKey<IN, _ACC, OUT> extends SeqKey, Timed {
 }
 
 /** Per-event sliding windows. */
-export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey<IN, ACC, OUT>> implements Engine<IN, SlidingKey<IN, ACC, OUT>> {
+export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey<IN, OUT>> implements Engine<IN, SlidingKey<IN, OUT>, TimerHeap<SlidingKey<IN, OUT>>> {
+  /** Entries at T and exits at X are due once the watermark has passed them: another event at that instant may still come. */
+  protected readonly dueAtEqual = false;
+
   constructor(
-    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly life: WindowLifecycle<IN, ACC, OUT>,
     private readonly size: number,
   ) {
     super();
   }
 
-  /** Entries at T and exits at X are due once the watermark has passed them: another event at that instant may still come. */
-  protected dueAtEqual(): boolean {
-    return false;
+  createKey(key: string, scope: Scope<TimerHeap<SlidingKey<IN, OUT>>>, seq: number): SlidingKey<IN, OUT> {
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], pendN: 0, win: createSlidingAggregator(this.life.agg) };
   }
 
-  createKey(key: string, scope: Scope, seq: number): SlidingKey<IN, ACC, OUT> {
-    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], pendN: 0, win: createSlidingAggregator(this.host.agg) };
-  }
-
-  add(ks: SlidingKey<IN, ACC, OUT>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
+  add(ks: SlidingKey<IN, OUT>, event: StreamEvent<IN>, t: number): void {
     const w = ks.scope.wm.value;
+    // The windows it would change have been emitted: late whatever the policy, and no window is kept.
     if (t < w) {
-      host.lateEvent(event, t - this.size, t, w);
+      this.life.lateEvent(event, t - this.size, t, w, false);
       return;
     }
     const pendT = ks.pendT;
@@ -84,7 +84,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   /** Emits everything the watermark `w` has passed (reached too, when inclusive), in event-time order. */
-  private drain(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive = false): void {
+  private drain(ks: SlidingKey<IN, OUT>, w: number, inclusive = false): void {
     const pendT = ks.pendT;
     const pendV = ks.pendV;
     const n = ks.pendN;
@@ -112,23 +112,23 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   /** Emits the exits at or before `limit` (before it when !inclusive), oldest first. */
-  private exitUntil(ks: SlidingKey<IN, ACC, OUT>, limit: number, inclusive: boolean): void {
+  private exitUntil(ks: SlidingKey<IN, OUT>, limit: number, inclusive: boolean): void {
     const win = ks.win;
     const size = this.size;
     for (;;) {
       const oldest = win.oldestTime();
       if (oldest === undefined) return;
-      const x = oldest + size;
+      const x = slidingExitTime(oldest, size);
       if (inclusive ? x > limit : x >= limit) return;
       win.popThrough(oldest);
-      if (win.size > 0) this.host.emitResult(ks.key, x - size, x, win.size, 'final', win.result());
-      else this.host.openWindows--;
+      if (win.size > 0) this.life.emitResult(ks.key, x - size, x, win.size, 'final', win.result());
+      else this.life.closed();
     }
   }
 
   /** Enters the events from..to-1 of the buffer, which share one time T, and emits (T - size, T] once. */
-  private enter(ks: SlidingKey<IN, ACC, OUT>, times: number[], values: IN[], from: number, to: number): void {
-    const host = this.host;
+  private enter(ks: SlidingKey<IN, OUT>, times: number[], values: IN[], from: number, to: number): void {
+    const life = this.life;
     const win = ks.win;
     const t = times[from];
     this.exitUntil(ks, t, false);
@@ -137,24 +137,21 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     win.popThrough(t - size);
     let entered = 0;
     for (let i = from; i < to; i++) {
-      if (win.size >= host.maxEventsPerWindow) {
-        host.dropped++;
-        continue;
-      }
+      if (!life.admits(win.size)) continue;
       win.push(t, values[i]);
       entered++;
     }
     // All dropped by the limit: the window still holds maxEventsPerWindow events, unchanged.
     if (entered === 0) return;
-    if (!wasOpen) host.openWindows++;
-    host.emitResult(ks.key, t - size, t, win.size, 'final', win.result());
+    if (!wasOpen) life.opened();
+    life.emitResult(ks.key, t - size, t, win.size, 'final', win.result());
   }
 
-  private reschedule(ks: SlidingKey<IN, ACC, OUT>): void {
+  private reschedule(ks: SlidingKey<IN, OUT>): void {
     const nextEnter = ks.pendN > 0 ? ks.pendT[0] : Infinity;
     const oldest = ks.win.oldestTime();
-    const nextExit = oldest === undefined ? Infinity : oldest + this.size;
-    const heap = this.heap(ks.scope);
+    const nextExit = oldest === undefined ? Infinity : slidingExitTime(oldest, this.size);
+    const heap = ks.scope.timers;
     if (nextEnter === Infinity && nextExit === Infinity) {
       heap.remove(ks);
       return;
@@ -173,20 +170,20 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
   }
 
   /** A key waits for its next instant only; an idle scope must jump past its last exit. */
-  override latestTimer(scope: Scope): number {
-    return this.heap(scope).maxTime((ks) => {
+  override latestTimer(scope: Scope<TimerHeap<SlidingKey<IN, OUT>>>): number {
+    return scope.timers.maxTime((ks) => {
       const pending = ks.pendN > 0 ? ks.pendT[ks.pendN - 1] : -Infinity;
       const newest = ks.win.newestTime() ?? -Infinity;
       return Math.max(ks.timerAt, Math.max(pending, newest) + this.size);
     });
   }
 
-  protected fire(ks: SlidingKey<IN, ACC, OUT>, w: number, inclusive: boolean): void {
+  protected fire(ks: SlidingKey<IN, OUT>, w: number, inclusive: boolean): void {
     this.drain(ks, w, inclusive);
   }
 
   /** Fires what an idle close would: every buffered entry, then every exit that leaves a non-empty window. */
-  flush(ks: SlidingKey<IN, ACC, OUT>): void {
+  flush(ks: SlidingKey<IN, OUT>): void {
     this.drain(ks, Infinity, true);
     this.clear(ks);
   }
@@ -199,28 +196,28 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     // Every per-event window fires once, when complete.
   }
 
-  reset(ks: SlidingKey<IN, ACC, OUT>): void {
+  reset(ks: SlidingKey<IN, OUT>): void {
     this.clear(ks);
   }
 
-  private clear(ks: SlidingKey<IN, ACC, OUT>): void {
-    if (ks.win.size > 0) this.host.openWindows--;
+  private clear(ks: SlidingKey<IN, OUT>): void {
+    if (ks.win.size > 0) this.life.closed();
     ks.win.clear();
     ks.pendT = [];
     ks.pendV = [];
     ks.pendN = 0;
-    this.heap(ks.scope).remove(ks);
+    ks.scope.timers.remove(ks);
   }
 
-  isEmpty(ks: SlidingKey<IN, ACC, OUT>): boolean {
+  isEmpty(ks: SlidingKey<IN, OUT>): boolean {
     return ks.win.size === 0 && ks.pendN === 0;
   }
 
-  snapshotKey(ks: SlidingKey<IN, ACC, OUT>): Record<string, unknown> {
+  snapshotKey(ks: SlidingKey<IN, OUT>): Record<string, unknown> {
     return { window: ks.win.toJSON(), pending: ks.pendT.slice(0, ks.pendN).map((time, i) => ({ time, value: ks.pendV[i] })) };
   }
 
-  restoreKey(ks: SlidingKey<IN, ACC, OUT>, saved: Record<string, unknown>): void {
+  restoreKey(ks: SlidingKey<IN, OUT>, saved: Record<string, unknown>): void {
     const what = `key ${JSON.stringify(ks.key)}`;
     let previous = -Infinity;
     const pending = snapArray(saved.pending, `${what} pending`).map((entry, i) => {
@@ -241,7 +238,7 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
       ks.win.clear();
       throw new SnapshotError(`${what} window: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (ks.win.size > 0) this.host.openWindows++;
+    if (ks.win.size > 0) this.life.opened();
     for (const [t, v] of pending) {
       ks.pendT[ks.pendN] = t;
       ks.pendV[ks.pendN] = v;

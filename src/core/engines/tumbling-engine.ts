@@ -1,102 +1,88 @@
 /**
- * Tumbling windows. The key state itself holds the key's newest open window (start, accumulator,
- * count and state packed in one small integer), so an in-order event costs two comparisons and
- * one aggregate add, and an open window costs little more than its accumulator. Other windows of
- * the key (still open because of out-of-order data, or kept for allowed lateness) are Pane
- * objects in a side map that exists only for keys that have them. Timers are grouped per window
- * end (BucketTimers), as every key's windows end at the same instants. Windows have one size,
- * aligned to the epoch, or are calendar windows (days, weeks, shifts in a time zone) whose length
- * changes with daylight saving time: each window keeps its own end.
+ * Tumbling windows. The key state itself holds the key's newest window (start, end, accumulator,
+ * count, lifecycle state), so an in-order event costs one range check and one aggregate add, and
+ * an open window costs little more than its accumulator. Other windows of the key (still open
+ * because of out-of-order data, or kept for allowed lateness) are TumblingWindow objects in a side
+ * map that exists only for keys that have them. Timers are grouped per window end (BucketTimers),
+ * as every key's windows end at the same instants. Windows have one size, aligned to the epoch,
+ * or are calendar windows (days, weeks, shifts in a time zone) whose length changes with daylight
+ * saving time: each window keeps its own end.
  */
-import { alignedStart } from '../assigners/floor-mod';
+import { inWindow } from '../assigners/floor-mod';
+import { tumblingWindowStart } from '../assigners/tumbling';
 import { CalendarSpec, assignCalendar } from '../assigners/calendar';
 import { BucketTimers } from '../bucket-timers';
 import { StreamEvent } from '../types';
-import { Engine, EngineHost, KeyBase, Scope, isDue } from './engine';
-import { snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
-import { WindowStateCodes, windowStateCode, windowStateName } from '../snapshot-schema';
+import { Engine, KeyBase, Scope, isDue } from './engine';
+import { snapArray, snapCount, snapObject, snapOneOf, snapTime } from '../snapshot-check';
+import { WINDOW_STATES } from '../snapshot-schema';
+import { LifecycleState, WindowLifecycle } from '../window-lifecycle';
 
-// Low 3 bits of `cs`: window state; the rest: event count (cs = count * 8 + state).
-const EMPTY = 0;
-const OPEN = 1;
-const DIRTY = 2;
-const FIRED = 3;
-const REMOVED = 4;
-const STATE = 7;
-/** The saved names of the window states. */
-const SAVED_STATES: WindowStateCodes = { open: OPEN, changed: DIRTY, fired: FIRED };
-const ONE = 8;
+/** The timer store of tumbling windows: windows grouped by due time. */
+type TumblingTimers<ACC> = BucketTimers<TumblingKey<ACC> | TumblingWindow<ACC>>;
 
-/** A key's state, holding its newest open window inline. */
-export class TumblingKey<ACC> implements KeyBase {
-  /** Start of the inline window; NaN when there is none, so range checks fail without a branch. */
-  start = NaN;
-  /** End of the inline window (NaN when there is none). */
-  end = NaN;
+/** A key's state, holding its newest window inline ('purged' when it has none there). */
+export class TumblingKey<ACC> implements KeyBase<TumblingTimers<ACC>> {
+  start = 0;
+  end = 0;
   acc: ACC | null = null;
-  cs = EMPTY;
+  count = 0;
+  state: LifecycleState = 'purged';
   constructor(
     public readonly key: string,
-    public readonly scope: Scope,
+    public readonly scope: Scope<TumblingTimers<ACC>>,
   ) {}
 }
 
-class Pane<ACC> {
+/** A window of the key other than its newest. */
+class TumblingWindow<ACC> {
   constructor(
     public start: number,
     public end: number,
-    public acc: ACC,
-    public cs: number,
+    public acc: ACC | null,
+    public count: number,
+    public state: LifecycleState,
     public readonly ks: TumblingKey<ACC>,
   ) {}
 }
 
-type Item<ACC> = TumblingKey<ACC> | Pane<ACC>;
+type Item<ACC> = TumblingKey<ACC> | TumblingWindow<ACC>;
+
+/** Whether a window is collecting (it has not fired 'final'). */
+function isOpen(state: LifecycleState): boolean {
+  return state === 'open' || state === 'changed';
+}
 
 /** Tumbling windows. */
-export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>> {
-  private readonly retain: boolean;
+export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>, TumblingTimers<ACC>> {
   private readonly dueAtEqual: boolean;
-  private readonly others = new Map<TumblingKey<ACC>, Map<number, Pane<ACC>>>();
+  private readonly others = new Map<TumblingKey<ACC>, Map<number, TumblingWindow<ACC>>>();
 
   constructor(
-    private readonly host: EngineHost<IN, ACC, OUT>,
+    private readonly life: WindowLifecycle<IN, ACC, OUT>,
     private readonly size: number,
     private readonly offset: number,
     private readonly calendar?: CalendarSpec,
   ) {
-    this.dueAtEqual = !host.endInclusive;
-    this.retain = host.lateData === 'update' && host.allowedLateness > 0;
+    this.dueAtEqual = !life.endInclusive;
   }
 
-  newTimers(): BucketTimers<Item<ACC>> {
+  newTimers(): TumblingTimers<ACC> {
     return new BucketTimers<Item<ACC>>();
   }
 
-  createKey(key: string, scope: Scope): TumblingKey<ACC> {
+  createKey(key: string, scope: Scope<TumblingTimers<ACC>>): TumblingKey<ACC> {
     return new TumblingKey<ACC>(key, scope);
   }
 
   add(ks: TumblingKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
-    const s = ks.start;
-    const e = ks.end;
-    if (host.endInclusive ? t > s && t <= e : t >= s && t < e) {
-      const cs = ks.cs;
-      if (cs >> 3 >= host.maxEventsPerWindow) {
-        host.dropped++;
-        return;
-      }
-      ks.acc = host.agg.add(ks.acc as ACC, event.value, t);
-      ks.cs = host.trackDirty ? (cs & ~STATE) + ONE + DIRTY : cs + ONE;
-      if (host.emitUpdates) host.emitWindow(ks.key, s, e, ks.cs >> 3, 'update', ks.acc);
-      return;
-    }
-    this.addSlow(ks, event, t);
+    // The newest window takes in-order events.
+    if (ks.state !== 'purged' && inWindow(t, ks.start, ks.end, this.life.endInclusive)) this.addTo(ks, ks.key, event, t);
+    else this.addSlow(ks, event, t);
   }
 
   private addSlow(ks: TumblingKey<ACC>, event: StreamEvent<IN>, t: number): void {
-    const host = this.host;
+    const life = this.life;
     let start: number;
     let end: number;
     if (this.calendar !== undefined) {
@@ -104,85 +90,76 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
       start = cw.start;
       end = cw.end;
     } else {
-      start = alignedStart(t, this.size, this.offset, host.endInclusive);
+      start = tumblingWindowStart(t, this.size, this.offset, life.endInclusive);
       end = start + this.size;
     }
     const w = ks.scope.wm.value;
-    const timers = ks.scope.timers as BucketTimers<Item<ACC>>;
     const side = this.others.size > 0 ? this.others.get(ks) : undefined;
-    const pane = side?.get(start);
-    if (pane !== undefined) {
-      if ((pane.cs & STATE) === FIRED) {
-        // Kept for allowed lateness: the correction goes out as a 'late' firing.
-        host.late++;
-        if (this.addTo(pane, event, t, false)) host.emitWindow(ks.key, start, end, pane.cs >> 3, 'late', pane.acc);
-        return;
-      }
-      if (this.addTo(pane, event, t, host.trackDirty) && host.emitUpdates) host.emitWindow(ks.key, start, end, pane.cs >> 3, 'update', pane.acc);
+    const kept = side?.get(start);
+    if (kept !== undefined) {
+      // Fired and kept for allowed lateness: the correction goes out as a 'late' firing.
+      if (kept.state === 'fired' && !life.lateEvent(event, start, end, w, true)) return;
+      this.addTo(kept, ks.key, event, t);
       return;
     }
     if (isDue(end, w, this.dueAtEqual)) {
       // The window closed without state left (purged, or it never held an event).
-      if (!this.retain || isDue(end + host.allowedLateness, w, this.dueAtEqual)) {
-        host.lateEvent(event, start, end, w);
-        return;
-      }
-      host.late++;
-      const late = this.sidePane(ks, start, end, host.agg.createAccumulator(), FIRED);
-      timers.schedule(late, end + host.allowedLateness);
-      if (this.addTo(late, event, t, false)) host.emitWindow(ks.key, start, end, late.cs >> 3, 'late', late.acc);
+      if (!life.lateEvent(event, start, end, w, life.isKept(end, w, this.dueAtEqual))) return;
+      const late = this.sideWindow(ks, start, end, life.agg.createAccumulator(), 0, 'fired');
+      ks.scope.timers.schedule(late, life.cleanupTime(end));
+      this.addTo(late, ks.key, event, t);
       return;
     }
-    const target = this.openWindow(ks, start, end, host.agg.createAccumulator(), OPEN);
-    if (this.addTo(target, event, t, host.trackDirty) && host.emitUpdates) host.emitWindow(ks.key, start, end, target.cs >> 3, 'update', target.acc as ACC);
+    this.addTo(this.openWindow(ks, start, end, life.agg.createAccumulator(), 0, 'open'), ks.key, event, t);
   }
 
-  /** A new open window: inline when it is the key's newest, else a side pane. */
-  private openWindow(ks: TumblingKey<ACC>, start: number, end: number, acc: ACC, cs: number): Item<ACC> {
-    const timers = ks.scope.timers as BucketTimers<Item<ACC>>;
-    this.host.openWindows++;
-    if ((ks.cs & STATE) !== EMPTY && ks.start > start) {
-      const pane = this.sidePane(ks, start, end, acc, cs);
-      timers.schedule(pane, end);
-      return pane;
+  /** A new open window: inline when it is the key's newest, else a side window. */
+  private openWindow(ks: TumblingKey<ACC>, start: number, end: number, acc: ACC, count: number, state: LifecycleState): Item<ACC> {
+    const timers = ks.scope.timers;
+    this.life.opened();
+    if (ks.state !== 'purged' && ks.start > start) {
+      const win = this.sideWindow(ks, start, end, acc, count, state);
+      timers.schedule(win, end);
+      return win;
     }
-    if ((ks.cs & STATE) !== EMPTY) {
+    if (ks.state !== 'purged') {
       // The inline window is still open (out-of-order allowance): it moves aside.
-      const moved = this.sidePane(ks, ks.start, ks.end, ks.acc as ACC, ks.cs);
+      const moved = this.sideWindow(ks, ks.start, ks.end, ks.acc, ks.count, ks.state);
       timers.schedule(moved, moved.end);
     }
     ks.start = start;
     ks.end = end;
     ks.acc = acc;
-    ks.cs = cs;
+    ks.count = count;
+    ks.state = state;
     timers.schedule(ks, end);
     return ks;
   }
 
-  private sidePane(ks: TumblingKey<ACC>, start: number, end: number, acc: ACC, cs: number): Pane<ACC> {
-    const pane = new Pane<ACC>(start, end, acc, cs, ks);
+  private sideWindow(ks: TumblingKey<ACC>, start: number, end: number, acc: ACC | null, count: number, state: LifecycleState): TumblingWindow<ACC> {
+    const win = new TumblingWindow<ACC>(start, end, acc, count, state, ks);
     let side = this.others.get(ks);
     if (side === undefined) {
       side = new Map();
       this.others.set(ks, side);
     }
-    side.set(start, pane);
-    return pane;
+    side.set(start, win);
+    return win;
   }
 
-  private addTo(item: Item<ACC>, event: StreamEvent<IN>, t: number, dirty: boolean): boolean {
-    const host = this.host;
-    if (item.cs >> 3 >= host.maxEventsPerWindow) {
-      host.dropped++;
-      return false;
-    }
-    item.acc = host.agg.add(item.acc as ACC, event.value, t);
-    item.cs = dirty ? (item.cs & ~STATE) + ONE + DIRTY : item.cs + ONE;
-    return true;
+  /** Adds the event to a window holding state, within the event limit, and emits what the trigger asks for. */
+  private addTo(item: Item<ACC>, key: string, event: StreamEvent<IN>, t: number): void {
+    const life = this.life;
+    if (!life.admits(item.count)) return;
+    const acc = life.agg.add(item.acc as ACC, event.value, t);
+    item.acc = acc;
+    item.count++;
+    const firing = life.added(item);
+    if (firing !== undefined) life.emit(key, item.start, item.end, item.count, firing, acc);
   }
 
-  fireDue(scope: Scope, w: number, inclusive: boolean): void {
-    const timers = scope.timers as BucketTimers<Item<ACC>>;
+  fireDue(scope: Scope<TumblingTimers<ACC>>, w: number, inclusive: boolean): void {
+    const timers = scope.timers;
     const dueAtEqual = inclusive || this.dueAtEqual;
     for (;;) {
       const time = timers.peekTime();
@@ -194,75 +171,70 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
 
   /** A timer at `time` for `item`; stale when the item no longer has a window due then. */
   private fire(item: Item<ACC>, time: number, w: number): void {
-    const state = item.cs & STATE;
-    const host = this.host;
+    const life = this.life;
     const end = item.end;
-    const ks = item instanceof Pane ? item.ks : item;
-    if (state === OPEN || state === DIRTY) {
+    const ks = item instanceof TumblingWindow ? item.ks : item;
+    if (isOpen(item.state)) {
       if (end !== time) return;
-      host.openWindows--;
-      host.emitWindow(ks.key, item.start, end, item.cs >> 3, 'final', item.acc as ACC);
-      const purgeAt = end + host.allowedLateness;
-      if (this.retain && !isDue(purgeAt, w, this.dueAtEqual)) {
-        const kept = item instanceof Pane ? item : this.sidePane(ks, item.start, item.end, item.acc as ACC, 0);
-        kept.cs = (item.cs & ~STATE) + FIRED;
-        (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(kept, purgeAt);
-        if (kept !== item) this.clearInline(ks);
+      const kept = life.fire(item, end, w, this.dueAtEqual);
+      life.emit(ks.key, item.start, end, item.count, 'final', item.acc as ACC);
+      if (kept) {
+        const win = item instanceof TumblingWindow ? item : this.sideWindow(ks, item.start, end, item.acc, item.count, 'fired');
+        ks.scope.timers.schedule(win, life.cleanupTime(end));
+        if (win !== item) this.clearInline(ks);
         return;
       }
-      if (item instanceof Pane) this.removePane(item);
+      if (item instanceof TumblingWindow) this.removeSide(item);
       else this.clearInline(ks);
-    } else if (state === FIRED && item instanceof Pane && end + host.allowedLateness === time) {
-      this.removePane(item);
+    } else if (item.state === 'fired' && item instanceof TumblingWindow && life.cleanupTime(end) === time) {
+      this.removeSide(item);
     }
   }
 
   private clearInline(ks: TumblingKey<ACC>): void {
-    ks.start = NaN;
-    ks.end = NaN;
     ks.acc = null;
-    ks.cs = EMPTY;
+    ks.count = 0;
+    ks.state = 'purged';
   }
 
-  private removePane(pane: Pane<ACC>): void {
-    // Its timer may still hold the pane until its time comes; the accumulator need not wait.
-    pane.cs = REMOVED;
-    pane.acc = null as ACC;
-    const side = this.others.get(pane.ks);
+  private removeSide(win: TumblingWindow<ACC>): void {
+    // Its timer may still hold the window until its time comes; the accumulator need not wait.
+    win.state = 'purged';
+    win.acc = null;
+    const side = this.others.get(win.ks);
     if (side === undefined) return;
-    side.delete(pane.start);
-    if (side.size === 0) this.others.delete(pane.ks);
+    side.delete(win.start);
+    if (side.size === 0) this.others.delete(win.ks);
   }
 
-  nextTimer(scope: Scope): number | undefined {
-    const time = (scope.timers as BucketTimers<Item<ACC>>).peekTime();
+  nextTimer(scope: Scope<TumblingTimers<ACC>>): number | undefined {
+    const time = scope.timers.peekTime();
     if (time === undefined) return undefined;
     return this.dueAtEqual ? time : time + 1;
   }
 
-  latestTimer(scope: Scope): number {
-    return (scope.timers as BucketTimers<Item<ACC>>).maxTime();
+  latestTimer(scope: Scope<TumblingTimers<ACC>>): number {
+    return scope.timers.maxTime();
   }
 
-  hasTimers(scope: Scope): boolean {
-    return (scope.timers as BucketTimers<Item<ACC>>).size > 0;
+  hasTimers(scope: Scope<TumblingTimers<ACC>>): boolean {
+    return scope.timers.size > 0;
   }
 
-  /** The key's windows, oldest first: [start, acc, count, state, item]. */
+  /** The key's windows holding state, oldest first. */
   private windowsOf(ks: TumblingKey<ACC>): Item<ACC>[] {
     const out: Item<ACC>[] = [];
-    if ((ks.cs & STATE) !== EMPTY) out.push(ks);
+    if (ks.state !== 'purged') out.push(ks);
     const side = this.others.get(ks);
-    if (side !== undefined) for (const p of side.values()) out.push(p);
+    if (side !== undefined) for (const win of side.values()) out.push(win);
     return out.sort((a, b) => a.start - b.start);
   }
 
   flush(ks: TumblingKey<ACC>): void {
     for (const item of this.windowsOf(ks)) {
-      const state = item.cs & STATE;
-      if (state === OPEN || state === DIRTY) {
-        this.host.openWindows--;
-        this.host.emitWindow(ks.key, item.start, item.end, item.cs >> 3, 'final', item.acc as ACC);
+      if (isOpen(item.state)) {
+        this.life.closed();
+        this.life.emit(ks.key, item.start, item.end, item.count, 'final', item.acc as ACC);
       }
     }
     this.drop(ks);
@@ -270,7 +242,7 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
 
   private drop(ks: TumblingKey<ACC>): void {
     const side = this.others.get(ks);
-    if (side !== undefined) for (const p of side.values()) this.removePane(p);
+    if (side !== undefined) for (const win of side.values()) this.removeSide(win);
     this.others.delete(ks);
     this.clearInline(ks);
   }
@@ -281,27 +253,22 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
 
   early(ks: TumblingKey<ACC>): void {
     for (const item of this.windowsOf(ks)) {
-      if ((item.cs & STATE) !== DIRTY) continue;
-      item.cs = (item.cs & ~STATE) + OPEN;
-      this.host.emitWindow(ks.key, item.start, item.end, item.cs >> 3, 'early', item.acc as ACC);
+      if (this.life.early(item)) this.life.emit(ks.key, item.start, item.end, item.count, 'early', item.acc as ACC);
     }
   }
 
   reset(ks: TumblingKey<ACC>): void {
-    for (const item of this.windowsOf(ks)) {
-      const state = item.cs & STATE;
-      if (state === OPEN || state === DIRTY) this.host.openWindows--;
-    }
+    for (const item of this.windowsOf(ks)) if (isOpen(item.state)) this.life.closed();
     this.drop(ks);
   }
 
   isEmpty(ks: TumblingKey<ACC>): boolean {
-    return (ks.cs & STATE) === EMPTY && !this.others.has(ks);
+    return ks.state === 'purged' && !this.others.has(ks);
   }
 
   snapshotKey(ks: TumblingKey<ACC>): Record<string, unknown> {
     return {
-      windows: this.windowsOf(ks).map((item) => ({ start: item.start, count: item.cs >> 3, state: windowStateName(item.cs & STATE, SAVED_STATES), acc: this.host.accToJSON(item.acc as ACC) })),
+      windows: this.windowsOf(ks).map((item) => ({ start: item.start, count: item.count, state: item.state, acc: this.life.accToJSON(item.acc as ACC) })),
     };
   }
 
@@ -310,16 +277,15 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     const windows = snapArray(saved.windows, `key ${JSON.stringify(ks.key)} windows`).map((entry, i) => {
       const what = `key ${JSON.stringify(ks.key)} window ${i}`;
       const w = snapObject(entry, what);
-      return [snapTime(w.start, `${what} start`), snapCount(w.count, `${what} count`), windowStateCode(w.state, SAVED_STATES, `${what} state`), this.host.accFromJSON(w.acc)] as const;
+      return [snapTime(w.start, `${what} start`), snapCount(w.count, `${what} count`), snapOneOf(w.state, WINDOW_STATES, `${what} state`), this.life.accFromJSON(w.acc)] as const;
     });
     for (const [start, count, state, acc] of windows) {
-      const cs = count * ONE + state;
       const end = this.calendar !== undefined ? assignCalendar(start, this.calendar).end : start + this.size;
-      if (state === FIRED) {
-        const pane = this.sidePane(ks, start, end, acc, cs);
-        (ks.scope.timers as BucketTimers<Item<ACC>>).schedule(pane, end + this.host.allowedLateness);
+      if (state === 'fired') {
+        const win = this.sideWindow(ks, start, end, acc, count, state);
+        ks.scope.timers.schedule(win, this.life.cleanupTime(end));
       } else {
-        this.openWindow(ks, start, end, acc, cs);
+        this.openWindow(ks, start, end, acc, count, state);
       }
     }
   }
