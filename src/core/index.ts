@@ -10,7 +10,7 @@ export { parseEventTime } from './event-time';
 export { floorMod, gcd, alignedStart, inWindow } from './assigners/floor-mod';
 export { tumblingWindowStart, assignTumbling } from './assigners/tumbling';
 export { hoppingPaneSize, latestHoppingStart, assignHopping } from './assigners/hopping';
-export { slidingEventWindow, inSlidingEventWindow, slidingExitTime } from './assigners/sliding-event';
+export { slidingEventWindow, slidingExitTime } from './assigners/sliding-event';
 export { sessionWindowOf, sessionBucketStart, sessionFirstCut, sessionsOverlap } from './assigners/session';
 export { countWindowStep, opensCountWindow, checkCountWindow } from './assigners/global-count';
 export { Watermark } from './watermark';

@@ -46,6 +46,12 @@ const same = (v: unknown): unknown => v;
 // min/max accumulators ignore it, so the deque must too.
 const notNaN = (v: unknown): boolean => typeof v === 'number' && v === v;
 
+/** Whether `agg` is the plain min, max or range aggregate, whose accumulator the deques can stand in for. */
+function isExtremes<IN, ACC, OUT>(agg: AggregateFunction<IN, ACC, OUT>): agg is AggregateFunction<IN, ACC, OUT> & AggregateFunction<IN, ExtremesAcc, OUT> {
+  const plain: object = agg;
+  return plain === maxAggregate || plain === minAggregate || plain === rangeAggregate;
+}
+
 /** Whether `agg` brings its own sliding structure. */
 function isSlidingCapable<IN, OUT>(agg: object): agg is SlidingCapable<IN, OUT> {
   return typeof (agg as Partial<SlidingCapable<IN, OUT>>).createSlidingAggregator === 'function';
@@ -57,11 +63,12 @@ export function createSlidingAggregator<IN, ACC, OUT>(agg: AggregateFunction<IN,
     const own = agg.createSlidingAggregator();
     if (own !== undefined) return own;
   }
-  const plain = agg as AggregateFunction<unknown, unknown, unknown>;
-  if (plain === maxAggregate || plain === minAggregate || plain === rangeAggregate) {
-    const result = agg.result as unknown as (acc: ExtremesAcc) => OUT;
-    return new ExtremesWindow<IN, OUT>(same, notNaN, plain !== maxAggregate, plain !== minAggregate, result);
+  if (isExtremes(agg)) {
+    const plain: object = agg;
+    const finish = (acc: ExtremesAcc): OUT => agg.result(acc);
+    return new ExtremesWindow<IN, OUT>(same, notNaN, plain !== maxAggregate, plain !== minAggregate, finish);
   }
+  const plain: object = agg;
   if (plain === countAggregate) {
     const slot = { kind: SLIDE_COUNT, get: same, accepts: () => true, reuse: false, min: false, max: false };
     return new InvertibleWindow<IN, OUT>([slot], (accs) => agg.result(accs[0] as ACC));

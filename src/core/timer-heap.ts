@@ -19,11 +19,14 @@ export interface Timed {
   seq: number;
 }
 
-/** Min-heap of Timed items ordered by (timerAt, start, key). */
+/** Min-heap of Timed items ordered by (timerAt, start, key), or by (timerAt, `order`, start, key) when an order is given. */
 export class TimerHeap<T extends Timed> implements TimerStore {
   /** Due time of the earliest item, +Infinity when empty (see TimerStore). */
   head = Infinity;
   private readonly items: T[] = [];
+
+  /** `order` ranks items due at the same time before start and key do (negative: `a` first). */
+  constructor(private readonly order?: (a: T, b: T) => number) {}
 
   get size(): number {
     return this.items.length;
@@ -106,6 +109,10 @@ export class TimerHeap<T extends Timed> implements TimerStore {
 
   private less(a: T, b: T): boolean {
     if (a.timerAt !== b.timerAt) return a.timerAt < b.timerAt;
+    if (this.order !== undefined) {
+      const o = this.order(a, b);
+      if (o !== 0) return o < 0;
+    }
     if (a.start !== b.start) return a.start < b.start;
     return a.seq < b.seq;
   }

@@ -13,8 +13,8 @@ const COMPACT_AT = 1024;
 
 /** FIFO window of (time, value) with O(1) amortized aggregate queries. */
 export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingEvents<IN> implements SlidingAggregator<IN, OUT> {
-  /** front[i] aggregates values[i .. mid); valid for head <= i < mid. */
-  private front: ACC[] = [];
+  /** front[i] aggregates values[i .. mid); set for head <= i < mid only. */
+  private front: (ACC | undefined)[] = [];
   private mid = 0;
   private back: ACC;
   private backCount = 0;
@@ -28,7 +28,7 @@ export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingEvents<IN> impleme
   push(time: number, value: IN): void {
     this.times.push(time);
     this.values.push(value);
-    this.front.push(undefined as unknown as ACC);
+    this.front.push(undefined);
     this.back = this.agg.add(this.back, value, time);
     this.backCount++;
   }
@@ -37,8 +37,9 @@ export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingEvents<IN> impleme
   pop(): void {
     if (this.head >= this.times.length) return;
     if (this.head === this.mid) this.flip();
-    this.front[this.head] = undefined as unknown as ACC;
-    this.values[this.head] = undefined as unknown as IN;
+    // The window holds no accumulator or value it has let go of.
+    this.front[this.head] = undefined;
+    delete this.values[this.head];
     this.head++;
     if (this.head >= COMPACT_AT && this.head * 2 >= this.times.length) this.compact();
   }
@@ -46,8 +47,8 @@ export class TwoStacksAggregator<IN, ACC, OUT> extends SlidingEvents<IN> impleme
   /** Aggregate result of the whole window. */
   result(): OUT {
     const agg = this.agg;
-    if (this.head === this.mid) return agg.result(this.back);
-    const front = this.front[this.head];
+    const front = this.head < this.mid ? this.front[this.head] : undefined;
+    if (front === undefined) return agg.result(this.back);
     if (this.backCount === 0) return agg.result(front);
     // merge may mutate its first argument, so combine into a fresh accumulator.
     return agg.result(agg.merge(agg.merge(agg.createAccumulator(), front), this.back));

@@ -16,6 +16,11 @@ import { AggregateFunction, Emission, Firing, LateDataPolicy, StreamEvent, Windo
 /** A window's place in its lifecycle, in memory (the saved form knows all but 'purged'). */
 export type LifecycleState = WindowState | 'purged';
 
+/** Whether a window is collecting: it holds state and has not fired 'final'. */
+export function isOpen(state: LifecycleState): boolean {
+  return state === 'open' || state === 'changed';
+}
+
 /** Whether `time` is due at watermark `w`: strictly passed, or reached when dueAtEqual. */
 export function isDue(time: number, w: number, dueAtEqual: boolean): boolean {
   return time < w || (dueAtEqual && time === w);

@@ -11,11 +11,6 @@ export function slidingEventWindow(t: number, size: number): TimeWindow {
   return { start: t - size, end: t };
 }
 
-/** Whether an event at `eventTime` is in the per-event sliding window that ends at `end`. */
-export function inSlidingEventWindow(eventTime: number, end: number, size: number): boolean {
-  return eventTime > end - size && eventTime <= end;
-}
-
 /** The instant an event at `t` leaves every later window. */
 export function slidingExitTime(t: number, size: number): number {
   return t + size;

@@ -4,7 +4,7 @@
  * windows open at that moment); without a count, one window collects until it is flushed.
  * Watermarks do not apply. A window reports the event-time range of its events as start and end.
  */
-import { countWindowStep } from '../assigners/global-count';
+import { countWindowStep, opensCountWindow } from '../assigners/global-count';
 import { StreamEvent } from '../types';
 import { Engine, KeyBase, Scope } from './engine';
 import { snapArray, snapCount, snapObject, snapTime } from '../snapshot-check';
@@ -34,7 +34,7 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>, Time
   constructor(
     private readonly life: WindowLifecycle<IN, ACC, OUT>,
     private readonly count: number | undefined,
-    overlap: number,
+    private readonly overlap: number,
   ) {
     this.step = count === undefined ? Infinity : countWindowStep(count, overlap);
   }
@@ -66,7 +66,7 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>, Time
   add(ks: CountKey<ACC>, event: StreamEvent<IN>, t: number): void {
     const life = this.life;
     const open = ks.open;
-    if (this.count === undefined ? open.length === 0 : ks.n === 0) {
+    if (this.count === undefined ? open.length === 0 : opensCountWindow(ks.n, this.count, this.overlap)) {
       open.push({ acc: life.agg.createAccumulator(), count: 0, start: t, end: t, state: 'open' });
       life.opened();
     }

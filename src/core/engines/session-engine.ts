@@ -17,15 +17,10 @@ import { Firing, StreamEvent } from '../types';
 import { Engine, KeyBase, Scope, isDue } from './engine';
 import { snapArray, snapCount, snapObject, snapOneOf, snapTime, snapTimeOr, snapWindow } from '../snapshot-check';
 import { WINDOW_STATES } from '../snapshot-schema';
-import { LifecycleState, WindowLifecycle } from '../window-lifecycle';
+import { LifecycleState, WindowLifecycle, isOpen } from '../window-lifecycle';
 
 /** The timer store of sessions: sessions grouped by due time. */
 type SessionTimers<ACC> = BucketTimers<Session<ACC>>;
-
-/** Whether a session is collecting (it has not fired 'final'). */
-function isOpen(state: LifecycleState): boolean {
-  return state === 'open' || state === 'changed';
-}
 
 /** A session's events of one maxDuration bucket [bucket, bucket + maxDuration). */
 interface Part<ACC> {

@@ -19,7 +19,7 @@
  * for min/max, subtract-on-exit for count/sum/avg/variance, a queue for first/last/rate,
  * two-stacks for the rest (percentiles, distinct, custom aggregates).
  */
-import { slidingExitTime } from '../assigners/sliding-event';
+import { slidingEventWindow, slidingExitTime } from '../assigners/sliding-event';
 import { TimerHeap, Timed } from '../timer-heap';
 import { createSlidingAggregator, SlidingAggregator } from '../sliding-aggregator';
 import { StreamEvent } from '../types';
@@ -27,9 +27,13 @@ import { Engine, HeapTimerEngine, Scope, SeqKey } from './engine';
 import { WindowLifecycle } from '../window-lifecycle';
 import { SnapshotError, snapArray, snapObject, snapTime } from '../snapshot-check';
 
-/** Timer kinds, in the `start` slot so that at equal times entries fire before exits (both fire once the watermark passes them). */
-const ENTER = 0;
-const EXIT = 1;
+/** What a key's timer waits for: its next buffered event to enter, or its oldest event to leave. */
+type TimerKind = 'enter' | 'exit';
+
+/** At equal times entries fire before exits, across keys too (both fire once the watermark passes them). */
+function entriesFirst(a: { kind: TimerKind }, b: { kind: TimerKind }): number {
+  return a.kind === b.kind ? 0 : a.kind === 'enter' ? -1 : 1;
+}
 
 /** A key's buffered and in-window events; the key itself waits in the timer heap. */
 export interface SlidingKey<IN, OUT> extends SeqKey<TimerHeap<SlidingKey<IN, OUT>>>, Timed {
@@ -42,6 +46,8 @@ export interface SlidingKey<IN, OUT> extends SeqKey<TimerHeap<SlidingKey<IN, OUT
   pendV: IN[];
   pendN: number;
   win: SlidingAggregator<IN, OUT>;
+  /** What the key's timer waits for; it orders the heap, so it changes only while the key is out of it. */
+  kind: TimerKind;
 }
 
 /** Per-event sliding windows. */
@@ -56,8 +62,12 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     super();
   }
 
+  override newTimers(): TimerHeap<SlidingKey<IN, OUT>> {
+    return new TimerHeap<SlidingKey<IN, OUT>>(entriesFirst);
+  }
+
   createKey(key: string, scope: Scope<TimerHeap<SlidingKey<IN, OUT>>>, seq: number): SlidingKey<IN, OUT> {
-    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: ENTER, pendT: [], pendV: [], pendN: 0, win: createSlidingAggregator(this.life.agg) };
+    return { key, scope, seq, timerAt: 0, heapIndex: -1, start: 0, kind: 'enter', pendT: [], pendV: [], pendN: 0, win: createSlidingAggregator(this.life.agg) };
   }
 
   add(ks: SlidingKey<IN, OUT>, event: StreamEvent<IN>, t: number): void {
@@ -121,8 +131,12 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
       const x = slidingExitTime(oldest, size);
       if (inclusive ? x > limit : x >= limit) return;
       win.popThrough(oldest);
-      if (win.size > 0) this.life.emitResult(ks.key, x - size, x, win.size, 'final', win.result());
-      else this.life.closed();
+      if (win.size === 0) {
+        this.life.closed();
+        continue;
+      }
+      const left = slidingEventWindow(x, size);
+      this.life.emitResult(ks.key, left.start, left.end, win.size, 'final', win.result());
     }
   }
 
@@ -144,7 +158,8 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     // All dropped by the limit: the window still holds maxEventsPerWindow events, unchanged.
     if (entered === 0) return;
     if (!wasOpen) life.opened();
-    life.emitResult(ks.key, t - size, t, win.size, 'final', win.result());
+    const window = slidingEventWindow(t, size);
+    life.emitResult(ks.key, window.start, window.end, win.size, 'final', win.result());
   }
 
   private reschedule(ks: SlidingKey<IN, OUT>): void {
@@ -158,14 +173,14 @@ export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey
     }
     const enter = nextEnter <= nextExit;
     const next = enter ? nextEnter : nextExit;
-    const kind = enter ? ENTER : EXIT;
-    if (ks.start === kind) {
+    const kind: TimerKind = enter ? 'enter' : 'exit';
+    if (ks.kind === kind) {
       if (ks.heapIndex < 0 || ks.timerAt !== next) heap.schedule(ks, next);
       return;
     }
     // The kind orders the heap, so it may only change while the key is out of it.
     heap.remove(ks);
-    ks.start = kind;
+    ks.kind = kind;
     heap.schedule(ks, next);
   }
 

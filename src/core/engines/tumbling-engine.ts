@@ -16,7 +16,7 @@ import { StreamEvent } from '../types';
 import { Engine, KeyBase, Scope, isDue } from './engine';
 import { snapArray, snapCount, snapObject, snapOneOf, snapTime } from '../snapshot-check';
 import { WINDOW_STATES } from '../snapshot-schema';
-import { LifecycleState, WindowLifecycle } from '../window-lifecycle';
+import { LifecycleState, WindowLifecycle, isOpen } from '../window-lifecycle';
 
 /** The timer store of tumbling windows: windows grouped by due time. */
 type TumblingTimers<ACC> = BucketTimers<TumblingKey<ACC> | TumblingWindow<ACC>>;
@@ -47,11 +47,6 @@ class TumblingWindow<ACC> {
 }
 
 type Item<ACC> = TumblingKey<ACC> | TumblingWindow<ACC>;
-
-/** Whether a window is collecting (it has not fired 'final'). */
-function isOpen(state: LifecycleState): boolean {
-  return state === 'open' || state === 'changed';
-}
 
 /** Tumbling windows. */
 export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>, TumblingTimers<ACC>> {
