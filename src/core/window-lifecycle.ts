@@ -82,9 +82,14 @@ export class WindowLifecycle<IN, ACC, OUT> {
     this.openWindows -= n;
   }
 
+  /** Whether a window holding `count` events has reached maxEventsPerWindow. */
+  full(count: number): boolean {
+    return count >= this.maxEventsPerWindow;
+  }
+
   /** Whether a window holding `count` events may take one more; a refused event is counted as dropped. */
   admits(count: number): boolean {
-    if (count < this.maxEventsPerWindow) return true;
+    if (!this.full(count)) return true;
     this.dropped++;
     return false;
   }

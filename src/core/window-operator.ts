@@ -3,6 +3,12 @@
  * AggregateFunction, with watermarks, allowed lateness, emit strategies, limits and snapshots.
  * Nodes feed it events and processing time; it calls onEmit synchronously and never reads a clock.
  *
+ * Shape (Flink's): the operator keeps keys, watermarks and the scopes their timers sit in; the
+ * engine of the window type (engines/) calls its assigner (assigners/) and stores the windows (find
+ * or create, merge, evict); the WindowLifecycle (window-lifecycle.ts) applies the trigger of the
+ * emit strategy (triggers/), fires and purges, and holds the rules below on lateness, limits and
+ * counting once for every window type.
+ *
  * Time and firing
  * - Watermark = max event time seen - maxOutOfOrder, per stream (default) or per key. In
  *   processing-time mode an event's time is `now` and the watermark is `now`.

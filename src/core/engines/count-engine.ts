@@ -74,7 +74,7 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>, Time
     let added = false;
     for (const win of open) {
       // A full window lets the others take the event; it is dropped only when none can.
-      if (win.count >= life.maxEventsPerWindow) continue;
+      if (life.full(win.count)) continue;
       win.acc = life.agg.add(win.acc, event.value, t);
       win.count++;
       if (t < win.start) win.start = t;

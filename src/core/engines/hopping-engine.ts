@@ -174,11 +174,10 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
    */
   private windowFull(ks: HoppingKey<ACC>, p: number, from: number): boolean {
     const panes = ks.panes;
-    const max = this.life.maxEventsPerWindow;
     for (let s = Math.max(from, this.earliestOf(p)), last = this.latestOf(p); s <= last; s += this.slide) {
       let count = 0;
       for (let i = this.lowerBound(panes, s); i < panes.length && panes[i].start < s + this.size; i++) count += panes[i].count;
-      if (count >= max) return true;
+      if (this.life.full(count)) return true;
     }
     return false;
   }
