@@ -89,6 +89,7 @@ import { SessionEngine } from './engines/session-engine';
 import { SlidingEventEngine } from './engines/sliding-event-engine';
 import { CountEngine } from './engines/count-engine';
 import { checkWindowSpec } from './window-spec';
+import type { StreamOperator } from './stream-operator';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from './option-checks';
 
 /** How a WindowOperator windows, times, limits and emits; durations in ms. */
@@ -142,7 +143,7 @@ const IDLE_ROUNDS = 8;
 const TRIGGERS: Readonly<Record<EmitStrategy, Trigger>> = { final: finalTrigger, update: updateTrigger, early: earlyTrigger };
 
 /** Keyed windows over an AggregateFunction; see the rules at the top of this file. */
-export class WindowOperator<IN, ACC, OUT> {
+export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
   /** Trigger, lateness, limits and counters, shared with the engine. */
   private readonly life: WindowLifecycle<IN, ACC, OUT>;
   /** emit 'early': results every earlyEvery ms of processing time. */
