@@ -340,14 +340,15 @@ function sketchFromV2(json: unknown, what: string): Json {
 /**
  * A set's per-event sliding window of version 2 in the form of version 3: slot states listed by
  * family become one per aggregation, by name; a lone family of min/max/range, which version 2
- * kept in deques alone, becomes that state per aggregation. Anything else is returned as it is.
+ * kept in a window of deques alone ({ times, lo, hi }), becomes that state per aggregation.
+ * Anything else is returned as it is.
  */
 export function aggregationsWindowFromV2(json: unknown, aggs: readonly AggregationOutline[]): unknown {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
   const { slotOf, families } = v2Slots(aggs);
   let list: unknown[];
   if ('slots' in json && Array.isArray(json.slots)) list = snapArray(json.slots, 'sliding window slots of version 2', families.length);
-  else if (aggs.length > 1 && families.length === 1 && families[0] === 'extremes' && 'lo' in json && 'hi' in json) list = [{ lo: json.lo, hi: json.hi }];
+  else if (families.length === 1 && families[0] === 'extremes' && 'lo' in json && 'hi' in json) list = [{ lo: json.lo, hi: json.hi }];
   else return json;
   const slots: Json = {};
   aggs.forEach((a, i) => {

@@ -24,7 +24,6 @@ import { sumAggregate } from './sum';
 import { stddevAggregate, varianceAggregate } from './variance';
 import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_FIRST_LAST, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
 import type { SlidingAggregator } from '../sliding-aggregator';
-import { ExtremesWindow } from '../extremes-window';
 import { ProjectedWindow } from '../projected-window';
 import { TwoStacksAggregator } from '../two-stacks';
 import { aggregationsAccFromV2, aggregationsWindowFromV2, isNamedAggregations } from '../snapshot-migration';
@@ -130,6 +129,21 @@ interface Entry {
 
 const NO_PROPERTY: Getter = () => undefined;
 
+/** A set's per-event sliding window; it also reads the window state of version 2 (one slot per family of aggregations on one property, or the deques alone of a lone family of min, max and range). */
+class SetWindow<IN, OUT> extends InvertibleWindow<IN, OUT> {
+  constructor(
+    slots: SlideSlot[],
+    finish: (accs: unknown[]) => OUT,
+    private readonly entries: readonly Entry[],
+  ) {
+    super(slots, finish);
+  }
+
+  override fromJSON(json: unknown): void {
+    super.fromJSON(aggregationsWindowFromV2(json, this.entries));
+  }
+}
+
 /** The `{ <name>: value }` result of a set's accumulators. */
 function resultObject(entries: Entry[]): (accs: unknown[]) => Record<string, unknown> {
   return (accs) => {
@@ -159,10 +173,12 @@ class CompiledAggregations<IN, OUT> {
 
   add(acc: unknown, input: IN, time: number): unknown[] {
     const accs = acc as unknown[];
-    this.entries.forEach((e, i) => {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
       const v = e.get(input);
       if (e.accepts(v)) accs[i] = e.agg.add(accs[i], v, time);
-    });
+    }
     return accs;
   }
 
@@ -225,16 +241,7 @@ class CompiledAggregations<IN, OUT> {
       min: e.op === 'min' || e.op === 'range',
       max: e.op === 'max' || e.op === 'range',
     }));
-    if (slots.length === 1 && slots[0].kind === SLIDE_EXTREMES) {
-      // A lone min, max or range: the deques alone, with no per-slot dispatch (see ExtremesWindow).
-      const s = slots[0];
-      return new ExtremesWindow<IN, OUT>(s.get, s.accepts, s.min, s.max, (acc) => this.finish([acc]));
-    }
-    const window = new InvertibleWindow<IN, OUT>(slots, this.finish);
-    const load = window.fromJSON.bind(window);
-    // Version 2 kept one slot per family of aggregations on one property (see snapshot-migration.ts).
-    window.fromJSON = (json) => load(aggregationsWindowFromV2(json, entries));
-    return window;
+    return new SetWindow<IN, OUT>(slots, this.finish, entries);
   }
 
   /**
