@@ -46,8 +46,6 @@ export interface SlideSlot {
   get: (value: unknown) => unknown;
   /** Whether the slot uses an input (others are skipped, as the accumulator's add does). */
   accepts: (v: unknown) => boolean;
-  /** Reads the same input as the slot before it. */
-  reuse: boolean;
   /** Extremes only: which ends are asked for. */
   min: boolean;
   max: boolean;
@@ -152,10 +150,9 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     const seq = this.base + this.times.length;
     this.times.push(time);
     const slots = this.slots;
-    let v: unknown;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
-      if (!s.reuse) v = s.get(value);
+      const v = s.get(value);
       const ok = s.accepts(v);
       switch (s.kind) {
         case SLIDE_COUNT:

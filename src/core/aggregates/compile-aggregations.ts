@@ -237,7 +237,6 @@ class CompiledAggregations<IN, OUT> {
       name: e.name,
       get: e.get,
       accepts: e.accepts,
-      reuse: false,
       min: e.op === 'min' || e.op === 'range',
       max: e.op === 'max' || e.op === 'range',
     }));
