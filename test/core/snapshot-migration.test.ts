@@ -9,7 +9,8 @@ import { SnapshotError } from '../../src/core/snapshot-check';
 import { SnapshotVersionError, readSavedState } from '../../src/core/snapshot-migration';
 import { SNAPSHOT_VERSION, savedState, windowStateCode, windowStateName } from '../../src/core/snapshot-schema';
 import { fixtureAggregations, scenarios } from '../fixtures/snapshots/scenarios';
-import type { AggregationSet } from '../../src/core/aggregates/compile-aggregations';
+import { AggregationSet, compileAggregations } from '../../src/core/aggregates/compile-aggregations';
+import { createSlidingAggregator } from '../../src/core/sliding-aggregator';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'snapshots');
 const fixture = (version: number, name: string) => JSON.parse(fs.readFileSync(path.join(fixtures, `v${version}`, `${name}.json`), 'utf8'));
@@ -55,6 +56,51 @@ describe('snapshot schema and migration', () => {
         assert.deepEqual(read, fixture(3, name), `v${version}/${name}`);
       }
     }
+  });
+
+  describe('an aggregation set reads its version-2 accumulators, listed by family and property', () => {
+    // Saved by version 2 for these settings: slots grouped by property in the order first read
+    // (payload.t: sum for avg and sum, then the percentile; count; payload.h: extremes, first).
+    const specs = [
+      { op: 'avg', property: 'payload.t' },
+      { op: 'count' },
+      { op: 'max', property: 'payload.h' },
+      { op: 'sum', property: 'msg.payload["t"]' },
+      { op: 'first', property: 'payload.h' },
+    ];
+    const records = [{ t: 20.5, h: 40 }, { t: 21, h: 'x' }, { t: 'bad', h: 45 }, { t: 19.25, h: 38 }, { t: 22, h: 50 }, { t: 18, h: 41 }];
+    const v2acc = [{ n: 4, s: 82.75 }, { v: [20.5, 21, 19.25, 22] }, 5, { lo: 38, hi: 50 }, { n: 5, ft: 1000, f: 40, lt: 1400, l: 50 }];
+    const v2window = {
+      times: [1100, 1200, 1300, 1400],
+      slots: [{ nums: [21, null, 19.25, 22] }, { nums: [1, 1, 1, 1] }, { lo: null, hi: [[3, 50]] }, { used: [[0, 1100, 'x'], [1, 1200, 45], [2, 1300, 38], [3, 1400, 50]] }],
+      front: 4,
+    };
+
+    it('an accumulator', () => {
+      const set = compileAggregations<unknown>([...specs, { op: 'percentile', p: 90, property: 'payload.t' }]);
+      const acc = set.fromJSON(v2acc);
+      assert.deepEqual(set.result(acc), { avg: 20.6875, count: 5, max: 50, sum: 82.75, first: 40, p90: 21.7 });
+      assert.deepEqual((set.toJSON(acc) as Record<string, unknown>).max, { op: 'max', min: 38, max: 50 });
+      assert.throws(() => set.fromJSON(v2acc.slice(1)), /expected a list of 5, got array of 4/);
+    });
+
+    it('a per-event sliding window, which goes on as one that was never saved', () => {
+      const set = compileAggregations<unknown>(specs);
+      const restored = createSlidingAggregator(set);
+      restored.fromJSON(v2window);
+      const whole = createSlidingAggregator(set);
+      records.slice(0, 5).forEach((r, i) => whole.push(1000 + i * 100, { payload: r }));
+      whole.pop();
+      assert.deepEqual(restored.result(), { avg: 20.75, count: 4, max: 50, sum: 62.25, first: 'x' });
+      assert.deepEqual(restored.result(), whole.result());
+      for (const w of [restored, whole]) {
+        w.push(1500, { payload: records[5] });
+        w.pop();
+        w.pop();
+      }
+      assert.deepEqual(restored.result(), whole.result());
+      assert.deepEqual(restored.toJSON(), whole.toJSON());
+    });
   });
 
   for (const [what, saved, found] of [
