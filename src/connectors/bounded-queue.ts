@@ -3,8 +3,9 @@
  * the oldest entry makes room (the newest data is usually what an IoT consumer still wants);
  * the evicted entry is handed back so its sender can be told, and every eviction is counted.
  */
-export class BoundedQueue<T> {
-  private items: T[] = [];
+export class BoundedQueue<T extends NonNullable<unknown>> {
+  /** Entries before `head` have been taken and are cleared so they can be collected; undefined is never an entry, so push() and shift() can say "none" with it. */
+  private items: (T | undefined)[] = [];
   private head = 0;
   /** Entries evicted because the queue was full, since creation. */
   dropped = 0;
@@ -36,7 +37,7 @@ export class BoundedQueue<T> {
   shift(): T | undefined {
     if (this.length === 0) return undefined;
     const item = this.items[this.head];
-    this.items[this.head] = undefined as unknown as T;
+    this.items[this.head] = undefined;
     this.head++;
     // Compact now and then so a long-lived queue does not keep a growing dead prefix.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
@@ -48,7 +49,7 @@ export class BoundedQueue<T> {
 
   /** Removes and returns every entry, oldest first. */
   drain(): T[] {
-    const out = this.items.slice(this.head);
+    const out = this.items.slice(this.head).filter((item): item is T => item !== undefined);
     this.items = [];
     this.head = 0;
     return out;

@@ -3,6 +3,7 @@
  * records in event-time order (msg.payload of a window message). Also keeps eventId, eventType
  * and metadata when the input message had them.
  */
+import { readArray, readNumber, readObject } from './aggregates/snapshot-json';
 import { AggregateFunction } from './types';
 
 /** What a window node feeds in: the message (or the part of it that is kept). */
@@ -48,6 +49,11 @@ export function collectEvents<T extends CollectInput = CollectInput>(): Aggregat
     // A copy, so a window that fires again (late update) is not changed by what a flow does with the first result.
     result: (acc) => acc.slice().sort(byTime),
     toJSON: (acc) => acc.map((e) => ({ ...e })),
-    fromJSON: (json) => (Array.isArray(json) ? (json as CollectedEvent[]).map((e) => ({ ...e })) : []),
+    // A damaged list is refused like any other accumulator, never restored as an empty window.
+    fromJSON: (json) =>
+      readArray(json, 'events').map((e, i) => {
+        const o = readObject(e, `events[${i}]`);
+        return collectedEvent({ ...o, payload: o.payload }, readNumber(o.timestamp, `events[${i}].timestamp`));
+      }),
   };
 }

@@ -38,9 +38,9 @@ export function toError(err: unknown): Error {
     if (typeof o.position === 'number') where.push(`at position ${o.position}`);
     if (o.token !== undefined && o.token !== null && typeof o.token !== 'object') where.push(`near ${JSON.stringify(String(o.token))}`);
     const text = typeof o.message === 'string' && o.message !== '' ? o.message : safeJSON(err);
-    const error = new Error(where.length ? `${text} (${where.join(' ')})` : text);
-    for (const k of ['code', 'position', 'token'] as const) if (o[k] !== undefined) (error as unknown as Record<string, unknown>)[k] = o[k];
-    return error;
+    const details: Record<string, unknown> = {};
+    for (const k of ['code', 'position', 'token'] as const) if (o[k] !== undefined) details[k] = o[k];
+    return Object.assign(new Error(where.length ? `${text} (${where.join(' ')})` : text), details);
   }
   return new Error(err === undefined ? 'unknown error (undefined thrown)' : safeString(err));
 }

@@ -40,12 +40,12 @@ export const SLIDE_FIRST_LAST = 5;
 /** One accumulator of the window and where its input comes from. */
 export interface SlideSlot {
   kind: number;
+  /** The slot's name in snapshots (an aggregation's output name); its position when omitted. */
+  name?: string;
   /** Reads the slot's input from an event value. */
   get: (value: unknown) => unknown;
   /** Whether the slot uses an input (others are skipped, as the accumulator's add does). */
   accepts: (v: unknown) => boolean;
-  /** Reads the same input as the slot before it. */
-  reuse: boolean;
   /** Extremes only: which ends are asked for. */
   min: boolean;
   max: boolean;
@@ -61,11 +61,15 @@ interface SlotJSON {
   used?: [number, number, unknown][];
 }
 
-/** A window state's two-stacks split: how many of its events, oldest first, form the front part. */
+/** A window's state: the event times, each slot's by name, and how many events, oldest first, form the two-stacks front part. */
 interface WindowJSON {
   times: number[];
-  slots: SlotJSON[];
+  slots: Record<string, SlotJSON>;
   front?: number;
+}
+
+function slotName(slot: SlideSlot, i: number): string {
+  return slot.name ?? String(i);
 }
 
 /** Slots that keep the number each event added: count (1 or NaN), sum and variance. */
@@ -146,10 +150,9 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     const seq = this.base + this.times.length;
     this.times.push(time);
     const slots = this.slots;
-    let v: unknown;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i];
-      if (!s.reuse) v = s.get(value);
+      const v = s.get(value);
       const ok = s.accepts(v);
       switch (s.kind) {
         case SLIDE_COUNT:
@@ -251,11 +254,15 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       d.forEach((seq, x) => out.push([seq - from, x]));
       return out;
     };
-    const slots = this.slots.map((s, i) => {
+    const slots: Record<string, SlotJSON> = {};
+    this.slots.forEach((s, i) => {
       const nums = this.nums[i];
-      if (nums !== null) return { nums: nums.slice(this.head).map((x) => (x === x ? x : null)) };
-      if (s.kind === SLIDE_EXTREMES) return { lo: deque(this.lo[i]), hi: deque(this.hi[i]) };
-      return { used: (this.used[i] as UsedQueue).entries(from) };
+      slots[slotName(s, i)] =
+        nums !== null
+          ? { nums: nums.slice(this.head).map((x) => (x === x ? x : null)) }
+          : s.kind === SLIDE_EXTREMES
+            ? { lo: deque(this.lo[i]), hi: deque(this.hi[i]) }
+            : { used: (this.used[i] as UsedQueue).entries(from) };
     });
     const json: WindowJSON = { times: this.times.slice(this.head), slots };
     // Restored with the same split, the window goes on with exactly the same roundings.
@@ -270,14 +277,16 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
       return;
     }
     const data = json as WindowJSON;
-    if (!data || !Array.isArray(data.times) || !Array.isArray(data.slots) || data.slots.length !== this.slots.length) {
-      throw new TypeError(`sliding window snapshot: expected times and ${this.slots.length} slot states`);
+    const names = this.slots.map(slotName);
+    const saved = data?.slots;
+    if (!data || !Array.isArray(data.times) || saved === null || typeof saved !== 'object' || Array.isArray(saved) || names.some((n) => !Object.hasOwn(saved, n))) {
+      throw new TypeError(`sliding window snapshot: expected times and the slot states of ${names.join(', ')}`);
     }
     this.clear();
     const from = this.base;
     for (const t of data.times) this.times.push(t);
     this.slots.forEach((s, i) => {
-      const state = data.slots[i];
+      const state = saved[names[i]];
       const nums = this.nums[i];
       if (nums !== null) {
         for (const x of state.nums ?? []) nums.push(x === null ? NaN : x);

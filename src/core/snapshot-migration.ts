@@ -3,6 +3,9 @@
  * version (v1 → v2 → …). A step only renames and restructures; it checks the outline it needs and
  * throws SnapshotError naming the part, and leaves every value for the operator's restore to check,
  * so a migrated snapshot is refused or taken whole exactly as a current one is.
+ *
+ * One part cannot be migrated here: an aggregation set's accumulators of version 2, which only the
+ * set's settings can name (see "version 2 → 3" below); the set converts them when it reads them.
  */
 import { describeValue } from './errors';
 import { SnapshotError, snapArray, snapObject, snapOneOf } from './snapshot-check';
@@ -19,7 +22,7 @@ export class SnapshotVersionError extends Error {
 type Json = Record<string, unknown>;
 
 /** The step from version n to n + 1, by n. */
-const STEPS: Record<number, (state: Json) => Json> = { 1: fromV1 };
+const STEPS: Record<number, (state: Json) => Json> = { 1: fromV1, 2: fromV2 };
 
 /** Saved state in the current form; throws SnapshotVersionError for an unknown version, SnapshotError for a damaged outline. */
 export function readSavedState(saved: unknown): SavedState {
@@ -34,7 +37,16 @@ export function readSavedState(saved: unknown): SavedState {
     throw new SnapshotVersionError(`${readable}, found version ${JSON.stringify(version) ?? 'none'}`);
   }
   for (; version < SNAPSHOT_VERSION; version++) state = STEPS[version](state);
-  return state as unknown as SavedState;
+  return currentForm(state);
+}
+
+/** The envelope of migrated state, checked: the current version, the operator's and the node's state as they are. */
+function currentForm(state: Json): SavedState {
+  if (state.version !== SNAPSHOT_VERSION) throw new SnapshotVersionError(`migration ended at version ${describeValue(state.version)}, expected ${SNAPSHOT_VERSION}`);
+  const out: SavedState = { version: SNAPSHOT_VERSION };
+  if (state.operator !== undefined) out.operator = state.operator;
+  if (state.extra !== undefined) out.extra = state.extra;
+  return out;
 }
 
 // ---- version 1 → 2 ------------------------------------------------------------------------
@@ -215,4 +227,133 @@ function sequenceFromV1(op: Json): Json {
     return { key, nextSeq, matches };
   });
   return { kind: 'sequence', config: op.config, watermark: watermarkFromV1(op.watermark, 'watermark'), late, dropped, timeouts, matched, waiting, keys };
+}
+
+// ---- version 2 → 3 ------------------------------------------------------------------------
+// Version 2 saved an aggregation set's accumulators by position, one per family of aggregations
+// on one property (sum and avg shared one; min, max and range one; the percentiles one; first and
+// last one), ordered by property: a list, or the lone accumulator itself when there was one, with
+// one-letter fields. Version 3 names each aggregation's own accumulator. The saved form does not
+// carry the aggregation settings, which alone tell which position is which aggregation, so the
+// version step changes nothing else, and the set converts a version-2 accumulator (and a
+// per-event sliding window's per-slot state) with the functions below when it reads one.
+
+function fromV2(v2: Json): Json {
+  return { ...v2, version: 3 };
+}
+
+/** What a conversion needs of one aggregation of a set: output name, op and canonical property path. */
+export interface AggregationOutline {
+  name: string;
+  op: string;
+  path: string;
+}
+
+/** Whether `json` is a set accumulator of version 3: every entry an object naming its op (version 2 wrote lists, numbers and untagged fields). */
+export function isNamedAggregations(json: unknown): json is Record<string, Json> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+  const entries = Object.values(json);
+  return entries.length > 0 && entries.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e) && typeof e.op === 'string');
+}
+
+/** Version 2's accumulator family of each op: the ops of one family on one property shared a slot. */
+const V2_FAMILIES: Record<string, string> = {
+  count: 'count',
+  sum: 'sum',
+  avg: 'sum',
+  min: 'extremes',
+  max: 'extremes',
+  range: 'extremes',
+  stddev: 'variance',
+  variance: 'variance',
+  median: 'quantile',
+  percentile: 'quantile',
+  percentileDisc: 'quantile',
+  distinct: 'distinct',
+  first: 'first-last',
+  last: 'first-last',
+  previous: 'previous',
+  rate: 'rate',
+};
+
+/** Version 2's slots of a set: the slot of each aggregation and the family of each slot, in saved order. */
+function v2Slots(aggs: readonly AggregationOutline[]): { slotOf: number[]; families: string[] } {
+  const slots: Array<{ family: string; path: string }> = [];
+  const created = aggs.map((a) => {
+    const family = V2_FAMILIES[a.op];
+    const at = slots.findIndex((s) => s.family === family && s.path === a.path);
+    return at >= 0 ? at : slots.push({ family, path: a.path }) - 1;
+  });
+  // Slots on one property were saved next to each other, properties in the order first read.
+  const firstRead = (i: number): number => slots.findIndex((s) => s.path === slots[i].path);
+  const order = slots.map((_, i) => i).sort((a, b) => firstRead(a) - firstRead(b) || a - b);
+  return { slotOf: created.map((i) => order.indexOf(i)), families: order.map((i) => slots[i].family) };
+}
+
+/** A set accumulator of version 2 in the named form of version 3. */
+export function aggregationsAccFromV2(json: unknown, aggs: readonly AggregationOutline[]): Record<string, Json> {
+  const { slotOf, families } = v2Slots(aggs);
+  if (families.length > 1 && !Array.isArray(json)) {
+    throw new SnapshotError(`accumulator: expected { ${aggs.map((a) => a.name).join(', ')} }, each { op, … }, got ${describeValue(json)}`);
+  }
+  const slots = families.length === 1 ? [json] : snapArray(json, 'accumulator of version 2', families.length);
+  const out: Record<string, Json> = {};
+  aggs.forEach((a, i) => {
+    out[a.name] = { op: a.op, ...accFieldsFromV2(families[slotOf[i]], slots[slotOf[i]], `accumulator of ${a.name}`) };
+  });
+  return out;
+}
+
+/** One family's accumulator of version 2 → the named fields its aggregates read. */
+function accFieldsFromV2(family: string, json: unknown, what: string): Json {
+  if (family === 'count') return { count: json };
+  const o = snapObject(json, what);
+  switch (family) {
+    case 'sum':
+      return { count: o.n, sum: o.s };
+    case 'extremes':
+      return { min: o.lo, max: o.hi };
+    case 'variance':
+      return { count: o.n, mean: o.m, m2: o.q };
+    case 'quantile':
+      return o.v !== undefined ? { values: o.v } : { sketch: sketchFromV2(o.s, `${what} sketch`) };
+    case 'distinct':
+      return o.v !== undefined ? { values: o.v } : { sketch: o.h };
+    case 'previous':
+      return { count: o.n, lastTime: o.lt, last: o.l, previousTime: o.pt, previous: o.p };
+    default:
+      // first-last and rate
+      return { count: o.n, firstTime: o.ft, first: o.f, lastTime: o.lt, last: o.l };
+  }
+}
+
+/** A quantile sketch of version 2 ({ n, z, min, max, p: [lo, counts], m: [lo, counts] }) → named. */
+function sketchFromV2(json: unknown, what: string): Json {
+  const o = snapObject(json, what);
+  const store = (v: unknown, part: string): Json => {
+    const [firstBin, counts] = snapArray(v, `${what} ${part}`, 2);
+    return { firstBin, counts };
+  };
+  return { count: o.n, zeros: o.z, min: o.min, max: o.max, positive: store(o.p, 'positive bins'), negative: store(o.m, 'negative bins') };
+}
+
+/**
+ * A set's per-event sliding window of version 2 in the form of version 3: slot states listed by
+ * family become one per aggregation, by name; a lone family of min/max/range, which version 2
+ * kept in a window of deques alone ({ times, lo, hi }), becomes that state per aggregation.
+ * Anything else is returned as it is.
+ */
+export function aggregationsWindowFromV2(json: unknown, aggs: readonly AggregationOutline[]): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  const { slotOf, families } = v2Slots(aggs);
+  let list: unknown[];
+  if ('slots' in json && Array.isArray(json.slots)) list = snapArray(json.slots, 'sliding window slots of version 2', families.length);
+  else if (families.length === 1 && families[0] === 'extremes' && 'lo' in json && 'hi' in json) list = [{ lo: json.lo, hi: json.hi }];
+  else return json;
+  const slots: Json = {};
+  aggs.forEach((a, i) => {
+    slots[a.name] = list[slotOf[i]];
+  });
+  const rest = Object.entries(json).filter(([field]) => field !== 'lo' && field !== 'hi');
+  return { ...Object.fromEntries(rest), slots };
 }

@@ -6,8 +6,8 @@
  * (snapshot-migration.ts) that turns the previous form into the new one; golden fixtures of every
  * version (test/fixtures/snapshots) are restored by the tests.
  *
- * Version 2 (this release):
- *   { version: 2, operator?: OperatorState, extra?: <the node's own state, e.g. detector history> }
+ * Version 3 (this release):
+ *   { version: 3, operator?: OperatorState, extra?: <the node's own state, e.g. detector history> }
  *   OperatorState = { kind: 'window' | 'join' | 'sequence', config, watermark: WatermarkState, …counters, keys: [{ key, … }] }
  *   window keys:  tumbling { windows: [{ start, count, state, acc }] }
  *                 hopping  { nextStart, panes: [{ start, count, acc }] }
@@ -15,12 +15,29 @@
  *                 session  { firedEnd, sessions: [{ start, end, count, state, acc } | { …, parts: [{ bucket, count, acc }] }] }
  *                 global   { sinceLastOpen, windows: [{ start, end, count, acc }] }
  *   Accumulators (`acc`) and a per-event sliding `window` are in their aggregate's own JSON form.
+ *   The aggregate node's accumulator names each aggregation by its output name:
+ *     { <as>: { op, …fields } }, the fields by op:
+ *       count                        { count }
+ *       sum, avg                     { count, sum }
+ *       min, max, range              { min, max }                  (null while empty)
+ *       stddev, variance             { count, mean, m2 }           (m2: sum of squared deviations)
+ *       median, percentile(Disc)     { values } | { sketch: { count, zeros, min, max, positive: { firstBin, counts }, negative } }
+ *       distinct                     { values } | { sketch }      (sketch: the HyperLogLog registers as a string)
+ *       first, last, rate            { count, firstTime, first, lastTime, last }
+ *       previous                     { count, lastTime, last, previousTime, previous }
+ *     with dedup: { dedup: [{ key, time, acc }] }, `acc` the first event's accumulator as above;
+ *     its per-event sliding window: { times, front?, slots: { <as>: … } } when every aggregation
+ *     takes values out on exit, { projected: [[time, value]] } otherwise.
+ *   The window nodes' accumulator is the list of the window's events.
+ * Version 2: as version 3, but the aggregate node's accumulator listed one accumulator per family
+ *   of aggregations on one property, by position, with one-letter fields; only the aggregation
+ *   settings tell the positions apart, so the set converts it when it reads it (see the migration).
  * Version 1: { v: 1, operator, extra } with positional lists and numbered states (see the migration).
  */
 import { snapOneOf } from './snapshot-check';
 
 /** The version of the saved form this release writes. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 /** What a node saves: the operator's state and the node's own state beside it. */
 export interface SavedState {

@@ -28,6 +28,16 @@ describe('collectEvents', () => {
     assert.deepEqual(agg.result(merged).map((e) => e.payload), ['y', 'z', 'x']);
   });
 
+  it('reads back its own snapshot and refuses a damaged one instead of restoring an empty window', () => {
+    const agg = collectEvents();
+    const acc = agg.add(agg.add(agg.createAccumulator(), { topic: 't', payload: 1, eventId: 'e1', metadata: { unit: 'C' } }, 10), { payload: 2 }, 20);
+    const back = agg.fromJSON!(JSON.parse(JSON.stringify(agg.toJSON!(acc))));
+    assert.deepEqual(agg.result(back), agg.result(acc));
+    assert.throws(() => agg.fromJSON!({ events: [] }), /events must be an array, got object/);
+    assert.throws(() => agg.fromJSON!([{ topic: 't', payload: 1 }]), /events\[0\]\.timestamp must be a finite number, got undefined/);
+    assert.throws(() => agg.fromJSON!([7]), /events\[0\] must be an object, got number/);
+  });
+
   it('round-trips through a JSON snapshot inside an operator', () => {
     const out: Emission<{ payload: unknown }, unknown>[] = [];
     const options = { window: { type: 'tumbling' as const, size: 10 }, aggregate: collectEvents(), onEmit: (e: Emission<{ payload: unknown }, unknown>) => out.push(e) };

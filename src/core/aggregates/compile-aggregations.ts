@@ -1,33 +1,32 @@
 /**
  * Turns the stream-aggregate node's `aggregations` setting into one AggregateFunction over
- * input records (message-like objects). Aggregations over the same property share one
- * accumulator where they can (avg + sum, min + max + range, several percentiles), so a window
- * costs one small object per property and family, and an event one property read each.
+ * input records (message-like objects): a set that holds one aggregate per aggregation, each
+ * with its own accumulator, and loops over them.
  *
  * Numeric aggregations use a value only when it is a finite number (typeof "number"): numeric
  * strings such as "21.5" are refused, never coerced, so a sensor sending text shows up as
  * rejected input instead of silently skewing results. check() says why a record is refused;
- * add() skips values a family cannot use, so the other aggregations still see the record.
+ * add() skips values an aggregation cannot use, so the other aggregations still see the record.
  */
 import { ConfigError, describeValue, InputError } from '../errors';
 import { compileSegments, formatPath, Getter, parsePath } from '../path';
 import type { AggregateFunction } from '../types';
-import { CountAcc, countAggregate } from './count';
+import { countAggregate } from './count';
 import { DEFAULT_DISTINCT_LIMIT, distinctAggregate, isDistinctValue } from './distinct';
-import { addExtremes, ExtremesAcc, maxAggregate, minAggregate } from './extremes';
-import { addFirstLast, firstAggregate, FirstLastAcc, lastAggregate } from './first-last';
+import { maxAggregate, minAggregate } from './extremes';
+import { firstAggregate, lastAggregate } from './first-last';
 import { avgAggregate } from './mean';
 import { checkPercentile, DEFAULT_EXACT_LIMIT, percentileAggregate, percentileDiscAggregate } from './quantile';
 import { previousAggregate } from './previous';
 import { rangeAggregate } from './range';
 import { rateAggregate } from './rate';
-import { addSum, SumAcc, sumAggregate } from './sum';
-import { addVariance, stddevAggregate, VarianceAcc, varianceAggregate } from './variance';
+import { sumAggregate } from './sum';
+import { stddevAggregate, varianceAggregate } from './variance';
 import { InvertibleWindow, SLIDE_COUNT, SLIDE_EXTREMES, SLIDE_FIRST_LAST, SLIDE_SUM, SLIDE_VARIANCE, SlideSlot } from '../invertible-window';
 import type { SlidingAggregator } from '../sliding-aggregator';
-import { ExtremesWindow } from '../extremes-window';
 import { ProjectedWindow } from '../projected-window';
 import { TwoStacksAggregator } from '../two-stacks';
+import { aggregationsAccFromV2, aggregationsWindowFromV2, isNamedAggregations } from '../snapshot-migration';
 
 import { AGGREGATION_OPS, type AggregationOp } from './aggregation-ops';
 export { AGGREGATION_OPS };
@@ -50,9 +49,9 @@ export interface AggregationSet<IN = unknown> extends AggregateFunction<IN, unkn
   readonly names: string[];
   /** undefined when every aggregation can use the input, else why not (property and value type). */
   check(input: IN): InputError | undefined;
-  /** Plain-JSON snapshot of an accumulator (always present on a set). */
+  /** Plain-JSON snapshot of an accumulator: `{ <name>: { op, …the aggregate's fields } }` (always present on a set). */
   toJSON(acc: unknown): unknown;
-  /** Restores a snapshot made by toJSON for a set compiled from the same specs. */
+  /** Restores a snapshot made by toJSON (or by version 2, see snapshot-migration.ts) for a set compiled from the same specs. */
   fromJSON(json: unknown): unknown;
   /**
    * The same aggregation (same accumulators and snapshots) whose result is the lone output's
@@ -71,38 +70,38 @@ export interface AggregationOptions {
 
 type AnyAggregate = AggregateFunction<any, any, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** What a family's inputs must be: `none` for count, which reads no property. */
+/** What an aggregation's inputs must be: `none` for count, which reads no property. */
 type InputKind = 'none' | 'number' | 'primitive' | 'defined';
 
 interface OpInfo {
-  /** Ops of one family on one property share an accumulator. */
-  family: string;
   input: InputKind;
   make(p: number, limits: Required<AggregationOptions>): AnyAggregate;
+  /** How a per-event sliding window takes a value out again; none: the window keeps two stacks. */
+  slide?: number;
 }
 
 const OPS: Record<AggregationOp, OpInfo> = {
-  count: { family: 'count', input: 'none', make: () => countAggregate },
-  sum: { family: 'sum', input: 'number', make: () => sumAggregate },
-  avg: { family: 'sum', input: 'number', make: () => avgAggregate },
-  min: { family: 'extremes', input: 'number', make: () => minAggregate },
-  max: { family: 'extremes', input: 'number', make: () => maxAggregate },
-  range: { family: 'extremes', input: 'number', make: () => rangeAggregate },
-  stddev: { family: 'variance', input: 'number', make: () => stddevAggregate },
-  variance: { family: 'variance', input: 'number', make: () => varianceAggregate },
-  median: { family: 'quantile', input: 'number', make: (_p, l) => percentileAggregate(50, l.exactLimit) },
-  percentile: { family: 'quantile', input: 'number', make: (p, l) => percentileAggregate(p, l.exactLimit) },
-  percentileDisc: { family: 'quantile', input: 'number', make: (p, l) => percentileDiscAggregate(p, l.exactLimit) },
-  distinct: { family: 'distinct', input: 'primitive', make: (_p, l) => distinctAggregate(l.distinctLimit) },
-  first: { family: 'first-last', input: 'defined', make: () => firstAggregate },
-  last: { family: 'first-last', input: 'defined', make: () => lastAggregate },
-  previous: { family: 'previous', input: 'defined', make: () => previousAggregate },
-  rate: { family: 'rate', input: 'number', make: () => rateAggregate },
+  count: { input: 'none', make: () => countAggregate, slide: SLIDE_COUNT },
+  sum: { input: 'number', make: () => sumAggregate, slide: SLIDE_SUM },
+  avg: { input: 'number', make: () => avgAggregate, slide: SLIDE_SUM },
+  min: { input: 'number', make: () => minAggregate, slide: SLIDE_EXTREMES },
+  max: { input: 'number', make: () => maxAggregate, slide: SLIDE_EXTREMES },
+  range: { input: 'number', make: () => rangeAggregate, slide: SLIDE_EXTREMES },
+  stddev: { input: 'number', make: () => stddevAggregate, slide: SLIDE_VARIANCE },
+  variance: { input: 'number', make: () => varianceAggregate, slide: SLIDE_VARIANCE },
+  median: { input: 'number', make: (_p, l) => percentileAggregate(50, l.exactLimit) },
+  percentile: { input: 'number', make: (p, l) => percentileAggregate(p, l.exactLimit) },
+  percentileDisc: { input: 'number', make: (p, l) => percentileDiscAggregate(p, l.exactLimit) },
+  distinct: { input: 'primitive', make: (_p, l) => distinctAggregate(l.distinctLimit) },
+  first: { input: 'defined', make: () => firstAggregate, slide: SLIDE_FIRST_LAST },
+  last: { input: 'defined', make: () => lastAggregate, slide: SLIDE_FIRST_LAST },
+  previous: { input: 'defined', make: () => previousAggregate },
+  rate: { input: 'number', make: () => rateAggregate, slide: SLIDE_FIRST_LAST },
 };
 
 const ACCEPTS: Record<InputKind, (v: unknown) => boolean> = {
   none: () => true,
-  number: Number.isFinite as (v: unknown) => boolean,
+  number: (v) => Number.isFinite(v),
   primitive: isDistinctValue,
   defined: (v) => v !== undefined,
 };
@@ -114,155 +113,114 @@ const EXPECTED: Record<InputKind, string> = {
   defined: 'a value',
 };
 
-// Families the multi-aggregation add() updates through a switch with direct calls: a loop
-// calling each slot's own add() through one call site is megamorphic and several times slower.
-const enum Code {
-  Other,
-  Count,
-  Sum,
-  Extremes,
-  Variance,
-  FirstLast,
-  Rate,
-}
-
-const CODES: Record<string, Code> = {
-  count: Code.Count,
-  sum: Code.Sum,
-  extremes: Code.Extremes,
-  variance: Code.Variance,
-  'first-last': Code.FirstLast,
-  rate: Code.Rate,
-};
-
-/** Families a sliding window can update on exit; the others (percentiles, distinct) use two-stacks. */
-const SLIDE_KINDS: Partial<Record<Code, number>> = {
-  [Code.Count]: SLIDE_COUNT,
-  [Code.Sum]: SLIDE_SUM,
-  [Code.Extremes]: SLIDE_EXTREMES,
-  [Code.Variance]: SLIDE_VARIANCE,
-  [Code.FirstLast]: SLIDE_FIRST_LAST,
-  [Code.Rate]: SLIDE_FIRST_LAST,
-};
-
-/** One shared accumulator: the family's operations and where its input comes from. */
-interface Slot {
-  code: Code;
-  /** Reads the same property as the slot before it, so add() reuses that value. */
-  reuse: boolean;
+/** One aggregation of a set: its output, its aggregate and where its input comes from. */
+interface Entry {
+  name: string;
+  op: AggregationOp;
   agg: AnyAggregate;
   get: Getter;
   accepts: (v: unknown) => boolean;
   input: InputKind;
   /** As the user wrote it, for messages. */
   property: string;
-  /** Canonical form: `msg.payload.x` and `payload["x"]` share a slot. */
+  /** Canonical form (`msg.payload.x` and `payload["x"]` are one path); empty for count. */
   path: string;
-}
-
-/** One output: which slot it reads and how. */
-interface Output {
-  name: string;
-  op: AggregationOp;
-  slot: number;
-  result: (acc: unknown) => unknown;
 }
 
 const NO_PROPERTY: Getter = () => undefined;
 
-class CompiledAggregations<IN> implements AggregationSet<IN> {
+/** A set's per-event sliding window; it also reads the window state of version 2 (one slot per family of aggregations on one property, or the deques alone of a lone family of min, max and range). */
+class SetWindow<IN, OUT> extends InvertibleWindow<IN, OUT> {
+  constructor(
+    slots: SlideSlot[],
+    finish: (accs: unknown[]) => OUT,
+    private readonly entries: readonly Entry[],
+  ) {
+    super(slots, finish);
+  }
+
+  override fromJSON(json: unknown): void {
+    super.fromJSON(aggregationsWindowFromV2(json, this.entries));
+  }
+}
+
+/** The `{ <name>: value }` result of a set's accumulators. */
+function resultObject(entries: Entry[]): (accs: unknown[]) => Record<string, unknown> {
+  return (accs) => {
+    const out: Record<string, unknown> = {};
+    entries.forEach((e, i) => {
+      out[e.name] = e.agg.result(accs[i]);
+    });
+    return out;
+  };
+}
+
+/** The aggregations of one setting; `finish` makes the result of their accumulators. */
+class CompiledAggregations<IN, OUT> {
   readonly names: string[];
-  private readonly single: Slot | null;
 
   constructor(
-    private readonly slots: Slot[],
-    private readonly outputs: Output[],
-    /** result() returns the lone output's value, not an object (see valueAggregate). */
-    private readonly bare = false,
+    private readonly entries: Entry[],
+    private readonly finish: (accs: unknown[]) => OUT,
   ) {
-    this.names = outputs.map((o) => o.name);
-    // One slot (the common case: one aggregation) needs no array around its accumulator.
-    this.single = slots.length === 1 ? slots[0] : null;
+    this.names = entries.map((e) => e.name);
   }
 
-  createAccumulator(): unknown {
-    if (this.single !== null) return this.single.agg.createAccumulator();
-    const accs = new Array<unknown>(this.slots.length);
-    for (let i = 0; i < accs.length; i++) accs[i] = this.slots[i].agg.createAccumulator();
-    return accs;
+  /** One accumulator per aggregation, in setting order. */
+  createAccumulator(): unknown[] {
+    return this.entries.map((e) => e.agg.createAccumulator());
   }
 
-  add(acc: unknown, input: IN, time: number): unknown {
-    const one = this.single;
-    if (one !== null) {
-      const v = one.get(input);
-      return one.accepts(v) ? one.agg.add(acc, v, time) : acc;
-    }
+  add(acc: unknown, input: IN, time: number): unknown[] {
     const accs = acc as unknown[];
-    const slots = this.slots;
-    let v: unknown;
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      if (!s.reuse) v = s.get(input);
-      switch (s.code) {
-        case Code.Count:
-          (accs[i] as CountAcc).n++;
-          break;
-        case Code.Sum:
-          if (Number.isFinite(v)) addSum(accs[i] as SumAcc, v as number);
-          break;
-        case Code.Extremes:
-          if (Number.isFinite(v)) addExtremes(accs[i] as ExtremesAcc, v as number);
-          break;
-        case Code.Variance:
-          if (Number.isFinite(v)) addVariance(accs[i] as VarianceAcc, v as number);
-          break;
-        case Code.FirstLast:
-          if (v !== undefined) addFirstLast(accs[i] as FirstLastAcc, v, time);
-          break;
-        case Code.Rate:
-          if (Number.isFinite(v)) addFirstLast(accs[i] as FirstLastAcc, v, time);
-          break;
-        default:
-          if (s.accepts(v)) accs[i] = s.agg.add(accs[i], v, time);
-      }
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      const v = e.get(input);
+      if (e.accepts(v)) accs[i] = e.agg.add(accs[i], v, time);
     }
     return accs;
   }
 
-  merge(a: unknown, b: unknown): unknown {
-    if (this.single !== null) return this.single.agg.merge(a, b);
+  merge(a: unknown, b: unknown): unknown[] {
     const as = a as unknown[];
     const bs = b as unknown[];
-    for (let i = 0; i < this.slots.length; i++) as[i] = this.slots[i].agg.merge(as[i], bs[i]);
+    this.entries.forEach((e, i) => {
+      as[i] = e.agg.merge(as[i], bs[i]);
+    });
     return as;
   }
 
   valueAggregate(): AggregateFunction<IN, unknown, unknown> {
-    if (this.outputs.length !== 1) throw new TypeError(`valueAggregate: needs exactly one aggregation, there are ${this.outputs.length}`);
-    return new CompiledAggregations<IN>(this.slots, this.outputs, true) as AggregateFunction<IN, unknown, unknown>;
+    if (this.entries.length !== 1) throw new TypeError(`valueAggregate: needs exactly one aggregation, there are ${this.entries.length}`);
+    const only = this.entries[0].agg;
+    return new CompiledAggregations<IN, unknown>(this.entries, (accs) => only.result(accs[0]));
   }
 
-  result(acc: unknown): Record<string, unknown> {
-    if (this.bare) return this.outputs[0].result(this.single !== null ? acc : (acc as unknown[])[this.outputs[0].slot]) as Record<string, unknown>;
+  result(acc: unknown): OUT {
+    return this.finish(acc as unknown[]);
+  }
+
+  toJSON(acc: unknown): Record<string, unknown> {
+    const accs = acc as unknown[];
     const out: Record<string, unknown> = {};
-    for (const o of this.outputs) out[o.name] = o.result(this.single !== null ? acc : (acc as unknown[])[o.slot]);
+    this.entries.forEach((e, i) => {
+      out[e.name] = { op: e.op, ...(e.agg.toJSON?.(accs[i]) as object) };
+    });
     return out;
   }
 
-  toJSON(acc: unknown): unknown {
-    const json = (s: Slot, a: unknown): unknown => (s.agg.toJSON ? s.agg.toJSON(a) : a);
-    if (this.single !== null) return json(this.single, acc);
-    return this.slots.map((s, i) => json(s, (acc as unknown[])[i]));
-  }
-
-  fromJSON(data: unknown): unknown {
-    const restore = (s: Slot, j: unknown): unknown => (s.agg.fromJSON ? s.agg.fromJSON(j) : j);
-    if (this.single !== null) return restore(this.single, data);
-    if (!Array.isArray(data) || data.length !== this.slots.length) {
-      throw new TypeError(`accumulator snapshot: expected an array of ${this.slots.length} accumulators for ${this.names.join(', ')}`);
+  fromJSON(json: unknown): unknown[] {
+    const named = isNamedAggregations(json) ? json : aggregationsAccFromV2(json, this.entries);
+    const saved = Object.keys(named);
+    if (saved.length !== this.entries.length || this.entries.some((e) => !Object.hasOwn(named, e.name))) {
+      throw new TypeError(`accumulator snapshot: saved aggregations ${saved.join(', ')}, expected ${this.names.join(', ')}`);
     }
-    return this.slots.map((s, i) => restore(s, data[i]));
+    return this.entries.map((e) => {
+      const entry = named[e.name];
+      if (entry.op !== e.op) throw new TypeError(`accumulator snapshot: ${e.name} was saved as ${describeValue(entry.op)}, expected ${e.op}`);
+      return e.agg.fromJSON ? e.agg.fromJSON(entry) : entry;
+    });
   }
 
   /**
@@ -270,56 +228,46 @@ class CompiledAggregations<IN> implements AggregationSet<IN> {
    * aggregation allows it; otherwise a two-stacks window over projections of the events (the
    * values the aggregations read), so that it keeps numbers, not messages.
    */
-  createSlidingAggregator(): SlidingAggregator<IN, Record<string, unknown>> | undefined {
-    const kinds = this.slots.map((s) => SLIDE_KINDS[s.code]);
+  createSlidingAggregator(): SlidingAggregator<IN, OUT> {
+    const entries = this.entries;
+    const kinds = entries.map((e) => OPS[e.op].slide);
     if (kinds.some((k) => k === undefined)) return this.projectedTwoStacks();
-    const uses = (i: number, ops: AggregationOp[]): boolean => this.outputs.some((o) => o.slot === i && ops.includes(o.op));
-    const slots: SlideSlot[] = this.slots.map((s, i) => ({
+    const slots: SlideSlot[] = entries.map((e, i) => ({
       kind: kinds[i] as number,
-      get: s.get as (v: unknown) => unknown,
-      accepts: s.accepts,
-      reuse: s.reuse,
-      min: uses(i, ['min', 'range']),
-      max: uses(i, ['max', 'range']),
+      name: e.name,
+      get: e.get,
+      accepts: e.accepts,
+      min: e.op === 'min' || e.op === 'range',
+      max: e.op === 'max' || e.op === 'range',
     }));
-    const single = this.single !== null;
-    if (single && slots[0].kind === SLIDE_EXTREMES) {
-      const s = slots[0];
-      // A lone value (output 'value') is the output's own result: one call per event, not three.
-      const finish = this.bare ? this.outputs[0].result : (acc: unknown) => this.result(acc);
-      return new ExtremesWindow<IN, Record<string, unknown>>(s.get, s.accepts, s.min, s.max, finish as (acc: unknown) => Record<string, unknown>);
-    }
-    return new InvertibleWindow<IN, Record<string, unknown>>(slots, (accs) => this.result(single ? accs[0] : accs));
+    return new SetWindow<IN, OUT>(slots, this.finish, entries);
   }
 
   /**
-   * Two-stacks over projections: the one value read (one property), or the values of each
-   * property read, in slot order. The projected set reads them back with the same slots.
+   * Two-stacks over projections: the one property read, or the values of each property read,
+   * in the order of first use. The projected set reads them back with the same aggregates.
    */
-  private projectedTwoStacks(): SlidingAggregator<IN, Record<string, unknown>> {
-    const readers = this.slots.filter((s) => !s.reuse && s.input !== 'none');
+  private projectedTwoStacks(): SlidingAggregator<IN, OUT> {
+    const readers: Entry[] = [];
+    for (const e of this.entries) if (e.input !== 'none' && !readers.some((r) => r.path === e.path)) readers.push(e);
     const one = readers.length === 1 ? readers[0].get : undefined;
-    const project: (event: IN) => unknown = one ?? ((event) => readers.map((s) => s.get(event)));
-    const slots = this.slots.map((s): Slot => {
-      if (s.reuse || s.input === 'none') return s;
-      const k = readers.indexOf(s);
-      return { ...s, get: one ? (v) => v : (v) => (v as unknown[])[k] };
+    const project: (event: IN) => unknown = one ?? ((event) => readers.map((r) => r.get(event)));
+    const entries = this.entries.map((e): Entry => {
+      if (e.input === 'none') return e;
+      const k = readers.findIndex((r) => r.path === e.path);
+      return { ...e, get: one ? (v) => v : (v) => (v as unknown[])[k] };
     });
-    const projected = new CompiledAggregations<unknown>(slots, this.outputs, this.bare);
-    return new ProjectedWindow<IN, unknown, Record<string, unknown>>(new TwoStacksAggregator(projected), project);
+    const projected = new CompiledAggregations<unknown, OUT>(entries, this.finish);
+    return new ProjectedWindow<IN, unknown, OUT>(new TwoStacksAggregator(projected), project);
   }
 
   check(input: IN): InputError | undefined {
-    const slots = this.slots;
-    let v: unknown;
-    for (let i = 0; i < slots.length; i++) {
-      const s = slots[i];
-      if (s.input === 'none') continue;
-      // Slots on one property are adjacent (see groupByProperty): read it once, as add() does.
-      if (!s.reuse) v = s.get(input);
-      if (!s.accepts(v)) {
-        const expected = s.input === 'number' && typeof v === 'number' ? 'a finite number' : EXPECTED[s.input];
-        return new InputError(s.property, `${s.property} is ${describeValue(v)}, expected ${expected}`);
+    for (const e of this.entries) {
+      if (e.input === 'none') continue;
+      const v = e.get(input);
+      if (!e.accepts(v)) {
+        const expected = e.input === 'number' && typeof v === 'number' ? 'a finite number' : EXPECTED[e.input];
+        return new InputError(e.property, `${e.property} is ${describeValue(v)}, expected ${expected}`);
       }
     }
     return undefined;
@@ -382,9 +330,7 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
   if (!Array.isArray(specs) || specs.length === 0) {
     throw new ConfigError('aggregations', 'add at least one aggregation, e.g. { op: "avg", property: "payload" }');
   }
-  const slots: Slot[] = [];
-  const slotIndex = new Map<string, number>();
-  const outputs: Output[] = [];
+  const entries: Entry[] = [];
   const nameOwner = new Map<string, number>();
 
   specs.forEach((spec, i) => {
@@ -398,23 +344,6 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
 
     const property = info.input === 'none' ? '' : propertyText(spec.property, `${field}.property`);
     const segments = info.input === 'none' ? [] : parsePath(property, `${field}.property`);
-    const path = formatPath(segments);
-    const key = `${info.family}\u0000${path}`;
-    let slot = slotIndex.get(key);
-    if (slot === undefined) {
-      slot = slots.length;
-      slotIndex.set(key, slot);
-      slots.push({
-        code: CODES[info.family] ?? Code.Other,
-        reuse: false,
-        agg: info.make(p, limits),
-        get: info.input === 'none' ? NO_PROPERTY : compileSegments(segments),
-        accepts: ACCEPTS[info.input],
-        input: info.input,
-        property,
-        path,
-      });
-    }
 
     const name = outputName(spec.as, op, p, `${field}.as`);
     const owner = nameOwner.get(name);
@@ -422,21 +351,18 @@ export function compileAggregations<IN = unknown>(specs: AggregationSpec[], opti
       throw new ConfigError(`${field}.as`, `output name "${name}" is already used by aggregations[${owner}]; give each aggregation its own "as"`);
     }
     nameOwner.set(name, i);
-    const agg = info.make(p, limits);
-    outputs.push({ name, op, slot, result: (acc) => agg.result(acc) });
+    entries.push({
+      name,
+      op,
+      agg: info.make(p, limits),
+      get: info.input === 'none' ? NO_PROPERTY : compileSegments(segments),
+      accepts: ACCEPTS[info.input],
+      input: info.input,
+      property,
+      path: formatPath(segments),
+    });
   });
-  return new CompiledAggregations<IN>(...groupByProperty(slots, outputs));
-}
-
-/** Orders slots so those reading one property are adjacent and add() reads it once. */
-function groupByProperty(slots: Slot[], outputs: Output[]): [Slot[], Output[]] {
-  const order = slots.map((s, i) => ({ s, i }));
-  const firstSeen = new Map<string, number>();
-  order.forEach(({ s }, i) => firstSeen.has(s.path) || firstSeen.set(s.path, i));
-  order.sort((a, b) => (firstSeen.get(a.s.path) as number) - (firstSeen.get(b.s.path) as number) || a.i - b.i);
-  const moved = new Map(order.map(({ i }, to) => [i, to]));
-  const grouped = order.map(({ s }, to) => ({ ...s, reuse: to > 0 && s.input !== 'none' && order[to - 1].s.path === s.path && order[to - 1].s.input !== 'none' }));
-  return [grouped, outputs.map((o) => ({ ...o, slot: moved.get(o.slot) as number }))];
+  return new CompiledAggregations<IN, Record<string, unknown>>(entries, resultObject(entries));
 }
 
 function propertyText(property: unknown, field: string): string {

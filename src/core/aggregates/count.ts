@@ -1,6 +1,6 @@
 /** count: how many inputs a window received, whatever their value. */
 import type { AggregateFunction } from '../types';
-import { readNumber } from './snapshot-json';
+import { readNumber, readObject } from './snapshot-json';
 
 /** A one-field object rather than a bare number so every accumulator can be updated in place. */
 export interface CountAcc {
@@ -19,6 +19,6 @@ export const countAggregate: AggregateFunction<unknown, CountAcc, number> = {
     return a;
   },
   result: (acc) => acc.n,
-  toJSON: (acc) => acc.n,
-  fromJSON: (json) => ({ n: readNumber(json, 'count') }),
+  toJSON: (acc) => ({ count: acc.n }),
+  fromJSON: (json) => ({ n: readNumber(readObject(json, 'count accumulator').count, 'count') }),
 };

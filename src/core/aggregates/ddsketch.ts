@@ -151,24 +151,25 @@ export function sketchQuantile(s: DDSketch, q: number): number | null {
   return h === lo ? v : v + (h - lo) * (valueAtRank(s, lo + 1) - v);
 }
 
-/** Plain-JSON form. */
+/** Plain-JSON form: `{ count, zeros, min, max, positive: { firstBin, counts }, negative: { … } }`. */
 export function sketchToJSON(s: DDSketch): unknown {
-  return { n: s.n, z: s.z, min: finiteOrNull(s.min), max: finiteOrNull(s.max), p: [s.p.lo, s.p.c.slice()], m: [s.m.lo, s.m.c.slice()] };
+  const store = (b: BinStore) => ({ firstBin: b.lo, counts: b.c.slice() });
+  return { count: s.n, zeros: s.z, min: finiteOrNull(s.min), max: finiteOrNull(s.max), positive: store(s.p), negative: store(s.m) };
 }
 
 /** Restores a sketch made by sketchToJSON. */
 export function sketchFromJSON(json: unknown): DDSketch {
   const o = readObject(json, 'quantile sketch');
   const store = (v: unknown, field: string): BinStore => {
-    const [lo, c] = readArray(v, field);
-    return { lo: readNumber(lo, `${field}[0]`), c: readArray(c, `${field}[1]`).map((x, i) => readNumber(x, `${field}[1][${i}]`)) };
+    const b = readObject(v, `quantile sketch ${field}`);
+    return { lo: readNumber(b.firstBin, `${field}.firstBin`), c: readArray(b.counts, `${field}.counts`).map((x, i) => readNumber(x, `${field}.counts[${i}]`)) };
   };
   return {
-    n: readNumber(o.n, 'n'),
-    z: readNumber(o.z, 'z'),
+    n: readNumber(o.count, 'count'),
+    z: readNumber(o.zeros, 'zeros'),
     min: readNumberOr(o.min, 'min', Infinity),
     max: readNumberOr(o.max, 'max', -Infinity),
-    p: store(o.p, 'p'),
-    m: store(o.m, 'm'),
+    p: store(o.positive, 'positive'),
+    m: store(o.negative, 'negative'),
   };
 }

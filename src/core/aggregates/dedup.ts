@@ -16,6 +16,7 @@ import type { SlidingAggregator } from '../sliding-aggregator';
 import { ProjectedWindow } from '../projected-window';
 import { TwoStacksAggregator } from '../two-stacks';
 import type { AggregationSet } from './compile-aggregations';
+import { readNumber, readObject } from './snapshot-json';
 
 /** The first event of one value: its time and its one-event accumulator in plain-JSON form. */
 interface First {
@@ -101,15 +102,22 @@ class DedupAggregations<IN> implements AggregationSet<IN> {
     return this.finish.result(merged) as Record<string, unknown>;
   }
 
+  /** Snapshot form: `{ dedup: [{ key, time, acc }, …] }`, the first event of each value in arrival order. */
   toJSON(acc: unknown): unknown {
-    return { dedup: [...(acc as DedupAcc).m].map(([k, f]) => [k, f.t, f.a]) };
+    return { dedup: [...(acc as DedupAcc).m].map(([key, f]) => ({ key, time: f.t, acc: f.a })) };
   }
 
   fromJSON(json: unknown): unknown {
-    const list = (json as { dedup?: unknown } | null)?.dedup;
-    if (!Array.isArray(list)) throw new TypeError('accumulator snapshot: expected { dedup: [[value, time, accumulator], …] }');
+    const list = readObject(json, 'dedup accumulator').dedup;
+    if (!Array.isArray(list)) throw new TypeError('accumulator snapshot: expected { dedup: [{ key, time, acc }, …] }');
     const m = new Map<string, First>();
-    for (const [k, t, a] of list as [string, number, unknown][]) m.set(k, { t, a });
+    for (const entry of list) {
+      // Version 2 saved [key, time, accumulator] (see snapshot-migration.ts).
+      const e = Array.isArray(entry) ? { key: entry[0], time: entry[1], acc: entry[2] } : readObject(entry, 'dedup entry');
+      if (typeof e.key !== 'string') throw new TypeError('accumulator snapshot: a dedup key must be a string');
+      // Read back through the set, so a first event saved in an older form is kept in the current one.
+      m.set(e.key, { t: readNumber(e.time, 'dedup time'), a: this.inner.toJSON(this.inner.fromJSON(e.acc)) });
+    }
     return { m };
   }
 

@@ -59,15 +59,16 @@ export function distinctAggregate(limit: number = DEFAULT_DISTINCT_LIMIT): Aggre
       return a;
     },
     result: (acc) => (acc.s !== null ? acc.s.size : Math.round(hllEstimate(acc.h as Uint8Array))),
-    toJSON: (acc) => (acc.s !== null ? { v: Array.from(acc.s) } : { h: hllToJSON(acc.h as Uint8Array) }),
+    // Snapshot form: { values } while exact, { sketch } (the registers) after the switch.
+    toJSON: (acc) => (acc.s !== null ? { values: Array.from(acc.s) } : { sketch: hllToJSON(acc.h as Uint8Array) }),
     fromJSON(json) {
       const o = readObject(json, 'distinct accumulator');
-      if (o.v !== undefined) {
-        const values = readArray(o.v, 'v');
+      if (o.values !== undefined) {
+        const values = readArray(o.values, 'values');
         for (const v of values) if (!isDistinctValue(v)) throw new TypeError('accumulator snapshot: distinct values must be JSON primitives');
         return { s: new Set(values as DistinctValue[]), h: null };
       }
-      return { s: null, h: hllFromJSON(o.h) };
+      return { s: null, h: hllFromJSON(o.sketch) };
     },
   };
 }

@@ -27,15 +27,15 @@ export function mergeExtremes(a: ExtremesAcc, b: ExtremesAcc): ExtremesAcc {
   return a;
 }
 
-/** Snapshot form (JSON has no Infinity, so empty ends become null). */
+/** Snapshot form `{ min, max }` (JSON has no Infinity, so empty ends become null). */
 export function extremesToJSON(acc: ExtremesAcc): unknown {
-  return { lo: finiteOrNull(acc.lo), hi: finiteOrNull(acc.hi) };
+  return { min: finiteOrNull(acc.lo), max: finiteOrNull(acc.hi) };
 }
 
 /** Restores a snapshot made by extremesToJSON. */
 export function extremesFromJSON(json: unknown): ExtremesAcc {
   const o = readObject(json, 'min/max accumulator');
-  return { lo: readNumberOr(o.lo, 'lo', Infinity), hi: readNumberOr(o.hi, 'hi', -Infinity) };
+  return { lo: readNumberOr(o.min, 'min', Infinity), hi: readNumberOr(o.max, 'max', -Infinity) };
 }
 
 const shared = {

@@ -49,17 +49,17 @@ export function mergeFirstLast<T>(a: FirstLastAcc<T>, b: FirstLastAcc<T>): First
   return a;
 }
 
-/** Snapshot form; the values themselves must be JSON-able (they came from messages). */
+/** Snapshot form `{ count, firstTime, first, lastTime, last }`; the values must be JSON-able (they came from messages). */
 export function firstLastToJSON<T>(acc: FirstLastAcc<T>): unknown {
-  return acc.n === 0 ? { n: 0 } : { n: acc.n, ft: acc.ft, f: acc.f, lt: acc.lt, l: acc.l };
+  return acc.n === 0 ? { count: 0 } : { count: acc.n, firstTime: acc.ft, first: acc.f, lastTime: acc.lt, last: acc.l };
 }
 
 /** Restores a snapshot made by firstLastToJSON. */
 export function firstLastFromJSON<T>(json: unknown): FirstLastAcc<T> {
   const o = readObject(json, 'first/last accumulator');
-  const n = readNumber(o.n, 'n');
+  const n = readNumber(o.count, 'count');
   if (n === 0) return createFirstLastAcc<T>();
-  return { n, ft: readNumber(o.ft, 'ft'), f: o.f as T, lt: readNumber(o.lt, 'lt'), l: o.l as T };
+  return { n, ft: readNumber(o.firstTime, 'firstTime'), f: o.first as T, lt: readNumber(o.lastTime, 'lastTime'), l: o.last as T };
 }
 
 const shared = {

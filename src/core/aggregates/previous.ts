@@ -46,16 +46,22 @@ export const previousAggregate: AggregateFunction<unknown, PreviousAcc, unknown>
   add: addPrevious,
   merge: mergePrevious,
   result: (acc) => (acc.n < 2 ? null : acc.p),
-  toJSON: (acc) => (acc.n === 0 ? { n: 0 } : acc.n === 1 ? { n: 1, lt: acc.lt, l: acc.l } : { ...acc }),
+  // Snapshot form: { count, lastTime, last, previousTime, previous }, the fields a count below 2 has not filled left out.
+  toJSON: (acc) =>
+    acc.n === 0
+      ? { count: 0 }
+      : acc.n === 1
+        ? { count: 1, lastTime: acc.lt, last: acc.l }
+        : { count: acc.n, lastTime: acc.lt, last: acc.l, previousTime: acc.pt, previous: acc.p },
   fromJSON(json) {
     const o = readObject(json, 'previous accumulator');
-    const n = readNumber(o.n, 'n');
+    const n = readNumber(o.count, 'count');
     return {
       n,
-      lt: n >= 1 ? readNumber(o.lt, 'lt') : 0,
-      l: o.l,
-      pt: n >= 2 ? readNumber(o.pt, 'pt') : 0,
-      p: o.p,
+      lt: n >= 1 ? readNumber(o.lastTime, 'lastTime') : 0,
+      l: o.last,
+      pt: n >= 2 ? readNumber(o.previousTime, 'previousTime') : 0,
+      p: o.previous,
     };
   },
 };

@@ -74,11 +74,12 @@ export function quantileState(exactLimit: number = DEFAULT_EXACT_LIMIT): Quantil
       }
       return a;
     },
-    toJSON: (acc) => (acc.v !== null ? { v: acc.v.slice() } : { s: sketchToJSON(acc.s as DDSketch) }),
+    // Snapshot form: { values } while exact, { sketch } after the switch.
+    toJSON: (acc) => (acc.v !== null ? { values: acc.v.slice() } : { sketch: sketchToJSON(acc.s as DDSketch) }),
     fromJSON(json) {
       const o = readObject(json, 'percentile accumulator');
-      if (o.v !== undefined) return { v: readArray(o.v, 'v').map((x, i) => readNumber(x, `v[${i}]`)), s: null };
-      return { v: null, s: sketchFromJSON(o.s) };
+      if (o.values !== undefined) return { v: readArray(o.values, 'values').map((x, i) => readNumber(x, `values[${i}]`)), s: null };
+      return { v: null, s: sketchFromJSON(o.sketch) };
     },
   };
 }

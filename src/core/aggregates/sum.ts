@@ -27,15 +27,15 @@ export function mergeSum(a: SumAcc, b: SumAcc): SumAcc {
   return a;
 }
 
-/** Snapshot form. */
+/** Snapshot form: `{ count, sum }`. */
 export function sumToJSON(acc: SumAcc): unknown {
-  return { n: acc.n, s: acc.s };
+  return { count: acc.n, sum: acc.s };
 }
 
 /** Restores a snapshot made by sumToJSON. */
 export function sumFromJSON(json: unknown): SumAcc {
   const o = readObject(json, 'sum accumulator');
-  return { n: readNumber(o.n, 'n'), s: readNumber(o.s, 's') };
+  return { n: readNumber(o.count, 'count'), s: readNumber(o.sum, 'sum') };
 }
 
 /** Sum of the window's numbers; null when it had none. */

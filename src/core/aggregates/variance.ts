@@ -57,15 +57,15 @@ export function sampleVariance(acc: VarianceAcc): number | null {
   return q === q && q !== -Infinity ? 0 : Infinity;
 }
 
-/** Snapshot form. */
+/** Snapshot form: `{ count, mean, m2 }` (m2 the sum of squared deviations from the mean). */
 export function varianceToJSON(acc: VarianceAcc): unknown {
-  return { n: acc.n, m: acc.m, q: acc.q };
+  return { count: acc.n, mean: acc.m, m2: acc.q };
 }
 
 /** Restores a snapshot made by varianceToJSON. */
 export function varianceFromJSON(json: unknown): VarianceAcc {
   const o = readObject(json, 'variance accumulator');
-  return { n: readNumber(o.n, 'n'), m: readNumber(o.m, 'm'), q: readNumber(o.q, 'q') };
+  return { n: readNumber(o.count, 'count'), m: readNumber(o.mean, 'mean'), q: readNumber(o.m2, 'm2') };
 }
 
 const shared = {
