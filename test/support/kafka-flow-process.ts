@@ -7,6 +7,8 @@
  * flow) every 100 ms while it changes, and it leaves its group cleanly on SIGTERM; SIGKILL is
  * the crash.
  */
+import { EventEmitter } from 'events';
+
 // The helper ships no types.
 const helper = require('node-red-node-test-helper');
 
@@ -38,7 +40,28 @@ const flow = [
 const say = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function main(): Promise<void> {
+  // Restores the window node logged, and warnings, through a log handler of the runtime's own.
+  const logged: { msg?: unknown; level?: number; id?: string }[] = [];
+  const watcher = new EventEmitter();
+  // Every log call reaches a handler, metric events (level 99) of each message hop too: keep info and above.
+  watcher.on('log', (e: { msg?: unknown; level?: number; id?: string }) => {
+    if (e.level !== undefined && e.level <= 40) logged.push(e);
+  });
+  helper._log.addHandler(watcher);
+  // The helper spies on the log and wraps every node's send, status and log methods, recording
+  // every call (a record per message hop, and per metric event) for tests to inspect; a Node-RED
+  // of users has none of that, and with it most of this process's time went to recording calls.
+  // The methods are put back after the load (a node with wires also keeps its own copy of send).
+  const proto = helper._NodePrototype as Record<string, unknown>;
+  const methods = ['log', 'status', 'warn', 'error', 'debug', 'trace', 'send'].map((name) => [name, proto[name]] as const);
   await helper.load(nodes, flow);
+  const wrappedSend = proto.send;
+  for (const [name, fn] of methods) proto[name] = fn;
+  for (const { id } of flow) {
+    const n = helper.getNode(id) as Record<string, unknown> | null;
+    if (n && n.send === wrappedSend) n.send = proto.send;
+  }
+  helper._sandbox.restore();
   let seen = 0;
   let told = 0;
   helper.getNode('tap').on('input', (_m: unknown, _s: unknown, done: () => void) => {
@@ -62,9 +85,6 @@ async function main(): Promise<void> {
       if (src) say({ log: `source ${JSON.stringify(src.describe())}` });
     }, 2000);
   }
-  // Restores the window node logged (node.log lands in the runtime's log, which the helper records).
-  const log = helper.log();
-  let logged = 0;
   // Each result goes to stdout; it counts as done once written, so a SIGKILL loses none that the
   // reader's commit has counted as handled.
   helper.getNode('out').on('input', (m: { window: unknown; payload: unknown }, _s: unknown, done: () => void) => {
@@ -72,11 +92,10 @@ async function main(): Promise<void> {
   });
   setInterval(() => {
     if (seen !== told) say({ seen: (told = seen) });
-    for (; logged < log.args.length; logged++) {
-      const e = log.args[logged][0] as { msg?: unknown } | undefined;
-      const m = e && /^restored (\d+) key\(s\) of (\d+) partition\(s\) from .* in (\d+) ms/.exec(String(e.msg));
+    for (const e of logged.splice(0)) {
+      const m = /^restored (\d+) key\(s\) of (\d+) partition\(s\) from .* in (\d+) ms/.exec(String(e.msg));
       if (m) say({ restored: { keys: Number(m[1]), partitions: Number(m[2]), ms: Number(m[3]) }, log: String(e.msg) });
-      else if (e && (e as { level?: number }).level !== undefined && (e as { level: number }).level <= 30) say({ log: `${(e as { id?: string }).id}: ${String(e.msg)}` });
+      else if (e.level !== undefined && e.level <= 30) say({ log: `${e.id}: ${String(e.msg)}` });
     }
   }, 100);
   process.on('SIGTERM', () => {
