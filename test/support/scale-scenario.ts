@@ -98,6 +98,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   };
   const deadline = Date.now() + o.timeout;
   const left = () => Math.max(1000, deadline - Date.now());
+  let ended = false;
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: true });
     // An hour back, on a window boundary: every event is behind the clock.
@@ -133,9 +134,10 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       cpu0 = procs.map((p) => cpuSeconds(p.proc.pid));
       broker0 = cpuSeconds(o.brokerPid);
       // Steady from the moment every instance reads: the join, rebalance and restores are over.
-      void until(() => procs.every((p) => p.seen() > 0), left(), () => 'every instance to read').then(
+      // (The watch ends with the run, should some instance never read.)
+      void until(() => ended || procs.every((p) => p.seen() > 0), left(), () => 'every instance to read').then(
         () => {
-          steadyFrom = { at: Date.now(), seen: procs.reduce((n, p) => n + p.seen(), 0) };
+          if (!ended) steadyFrom = { at: Date.now(), seen: procs.reduce((n, p) => n + p.seen(), 0) };
         },
         () => undefined,
       );
@@ -188,6 +190,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       () => `group ${groupId} to commit every record`,
     );
     const end = Date.now();
+    ended = true;
     const seconds = (end - t0) / 1000;
     const cpu = cpu0.map((c, i) => {
       const now = cpuSeconds(started[i].proc.pid);
@@ -243,6 +246,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       restoreMsPerPartition: started.flatMap((i) => i.restores.filter((r) => r.partitions > 0).map((r) => r.ms / r.partitions)),
     };
   } finally {
+    ended = true;
     for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGKILL');
     await Promise.all(started.map((i) => i.exited));
     await producer.disconnect().catch(() => undefined);
