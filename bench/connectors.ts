@@ -25,11 +25,15 @@
  *   BENCH_BACKLOG_RUNS=3 npm run bench:connectors  the backlog pair 3 times (order alternating),
  *                                                  each run's ratio and their median: one run on a
  *                                                  busy machine is noisy
+ *   BENCH_CPU_PROFILE=<dir> npm run bench:connectors  a CPU profile of each backlog flow run
+ *                                                  (backlog-<output>-<run>.cpuprofile), to see
+ *                                                  where one output mode spends its time
  *
  * Brokers are started and stopped through scripts/test-brokers (Mosquitto; Kafka from Maven).
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as inspector from 'inspector';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
@@ -386,6 +390,23 @@ function backlogTable(rows: BacklogFigures[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
+/** With BENCH_CPU_PROFILE set: profiles until the returned function is called, into <dir>/<name>.cpuprofile. */
+function startProfile(name: string): () => Promise<void> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return async () => undefined;
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  const started = post('Profiler.enable').then(() => post('Profiler.start'));
+  return async () => {
+    await started;
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 // ---------------------------------------------------------------- Node-RED
 
 const connected = new Set<string>();
@@ -510,7 +531,9 @@ async function main(): Promise<void> {
       const order = run % 2 === 0 ? (['single', 'batch'] as const) : (['batch', 'single'] as const);
       const pair: Partial<Record<'single' | 'batch', BacklogFigures>> = {};
       for (const output of order) {
+        const stopProfile = startProfile(`backlog-${output}-${run + 1}`);
         pair[output] = await kafkaBacklogFlow(k.KAFKA_BROKERS, output, backlog.plain.fetchedBytes, run);
+        await stopProfile();
         log(`kafka backlog ${output} done (run ${run + 1} of ${BACKLOG_RUNS})`);
       }
       backlogRuns.push({ single: pair.single!, batch: pair.batch! });

@@ -12,8 +12,14 @@
  * duplicated (more than one result; repeats must carry msg.window.replay), and the time the
  * processes took to restore a partition's window state from the changelog.
  *
- * Options: --json; BENCH_SCALE_EVENTS (records per throughput run, default 40000),
- * BENCH_SCALE_ONLY=faults|throughput.
+ * Throughput runs give two figures: from every process ready (deployed; the group join, the
+ * rebalance when the second joins and the restores are inside the span) and steady, from the
+ * moment every process has records reaching its flow (those outside); both end when the group
+ * has committed every record. With them the CPU time of each process and of the broker (when
+ * this command started it, or KAFKA_PID names it) in the same span.
+ *
+ * Options: --json; BENCH_SCALE_EVENTS (records per throughput run, default 200000),
+ * BENCH_SCALE_FAULT_EVENTS (records per fault run, default 40000), BENCH_SCALE_ONLY=faults|throughput.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -25,7 +31,8 @@ import { brokerScript } from './broker-script';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const JSON_OUT = process.argv.includes('--json');
-const EVENTS = Number(process.env.BENCH_SCALE_EVENTS || 40000);
+const EVENTS = Number(process.env.BENCH_SCALE_EVENTS || 200000);
+const FAULT_EVENTS = Number(process.env.BENCH_SCALE_FAULT_EVENTS || 40000);
 const ONLY = process.env.BENCH_SCALE_ONLY;
 const KEYS = 20;
 const PARTITIONS = 4;
@@ -49,16 +56,23 @@ function row(label: string, r: ScenarioResult): string {
 async function main(): Promise<void> {
   let state: string | undefined;
   let brokerList = process.env.KAFKA_BROKERS;
+  let brokerPid = process.env.KAFKA_PID ? Number(process.env.KAFKA_PID) : undefined;
   if (!brokerList) {
     state = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-bench-scale-'));
     log('starting Kafka…');
     brokerList = brokers(state, 'start', ['kafka']).KAFKA_BROKERS;
+    const pidFile = path.join(state, 'kafka.pid');
+    if (fs.existsSync(pidFile)) brokerPid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   }
   const kafka = new Kafka({ brokers: [brokerList], clientId: 'bench-scale', logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
+  const faultPerWindow = Math.max(1, Math.round(FAULT_EVENTS / (KEYS * WINDOWS)));
   const run = (name: string, instances: number, faults: boolean, rebalance = false) =>
-    runScaleScenario({ kafka, brokers: brokerList!, name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`, partitions: PARTITIONS, keys: KEYS, perWindow, windows: WINDOWS, instances, faults, rebalance, timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000) });
+    runScaleScenario({
+      kafka, brokers: brokerList!, name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`, partitions: PARTITIONS, keys: KEYS,
+      perWindow: faults ? faultPerWindow : perWindow, windows: WINDOWS, instances, faults, rebalance, brokerPid, timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000),
+    });
   try {
     if (ONLY !== 'faults') {
       for (const n of [1, 2]) {
@@ -75,24 +89,34 @@ async function main(): Promise<void> {
   } finally {
     if (state) brokers(state, 'stop', ['--clean']);
   }
-  const ratio = results.throughput1 && results.throughput2 ? round(results.throughput2.eventsPerSecond / results.throughput1.eventsPerSecond, 2) : undefined;
-  const meta = { keys: KEYS, partitions: PARTITIONS, windows: WINDOWS, perWindow, node: process.version, cpus: os.cpus().length };
+  const t1 = results.throughput1;
+  const t2 = results.throughput2;
+  const ratio = t1 && t2 ? round(t2.eventsPerSecond / t1.eventsPerSecond, 2) : undefined;
+  const steadyRatio = t1?.steadyEventsPerSecond && t2?.steadyEventsPerSecond ? round(t2.steadyEventsPerSecond / t1.steadyEventsPerSecond, 2) : undefined;
+  const meta = { keys: KEYS, partitions: PARTITIONS, windows: WINDOWS, perWindow, faultPerWindow, node: process.version, cpus: os.cpus().length };
   if (JSON_OUT) {
-    console.log(JSON.stringify({ ...meta, results, twoOverOne: ratio }, null, 2));
+    console.log(JSON.stringify({ ...meta, results, twoOverOne: ratio, twoOverOneSteady: steadyRatio }, null, 2));
     return;
   }
-  console.log(`scale-out benchmark: ${KEYS} keys on ${PARTITIONS} partitions, ${WINDOWS} tumbling windows of ${perWindow} records per key, one Node-RED process each; ${os.cpus().length} CPUs, Node ${process.version}`);
+  console.log(
+    `scale-out benchmark: ${KEYS} keys on ${PARTITIONS} partitions, ${WINDOWS} tumbling windows per key of ${perWindow} records (backlog runs) or ${faultPerWindow} (fault runs), one Node-RED process each; ${os.cpus().length} CPUs, Node ${process.version}`,
+  );
   console.log(['run'.padEnd(34), 'records'.padStart(7), 'events/s'.padStart(9), 'exact'.padStart(9), 'missing'.padStart(8), 'partial'.padStart(8), 'duplicated'.padStart(11), 'unmarked'.padStart(9), 'restore/part.'.padStart(14)].join(' '));
   if (results.throughput1) console.log(row('backlog, 1 process', results.throughput1));
   if (results.throughput2) console.log(row('backlog, 2 processes', results.throughput2));
   if (results.crash) console.log(row('SIGKILL (live stream)', results.crash));
   if (results.faults) console.log(row('join, leave, SIGKILL (live stream)', results.faults));
-  if (ratio !== undefined) console.log(`2 processes / 1 process: ${ratio}×`);
+  const cpu = (r: ScenarioResult) =>
+    `CPU ${r.cpuSecondsPerProcess.map((c) => c.toFixed(1)).join(' + ') || '?'} s (process${r.cpuSecondsPerProcess.length > 1 ? 'es' : ''}), broker ${r.brokerCpuSeconds === undefined ? '?' : r.brokerCpuSeconds.toFixed(1)} s, in ${r.seconds.toFixed(1)} s`;
+  for (const [label, r] of [['backlog, 1 process', t1], ['backlog, 2 processes', t2]] as const) {
+    if (r) console.log(`${label.padEnd(22)} steady (every process reading) ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`);
+  }
+  if (ratio !== undefined) console.log(`2 processes / 1 process: ${ratio}× with the join, rebalance and restore in the timed span, ${steadyRatio ?? '?'}× steady`);
   for (const name of ['crash', 'faults']) {
     const r = results[name];
     if (r && Object.keys(r.notExact).length) console.log(`${name}, not exactly once (key@window: counts, r = marked replay): ${JSON.stringify(r.notExact)}`);
   }
-  console.log('events/s of the fault run include the waits between its steps; "unmarked" counts repeated results without msg.window.replay.');
+  console.log('events/s of the backlog runs: from every process deployed to the last commit (group join, rebalance and restore inside); of the fault runs: including the waits between their steps. "unmarked" counts repeated results without msg.window.replay.');
 }
 
 main().then(

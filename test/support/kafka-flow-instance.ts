@@ -34,7 +34,9 @@ const root = path.join(__dirname, '..', '..');
 
 /** Starts one instance; it joins the consumer group as soon as it is ready. */
 export function startFlowInstance(settings: FlowSettings): FlowInstance {
-  const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'kafka-flow-process.ts')], {
+  // STREAM_FLOW_NODE_ARGS: extra node options for every instance (e.g. --cpu-prof), to profile one.
+  const extra = (process.env.STREAM_FLOW_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...extra, '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'kafka-flow-process.ts')], {
     cwd: root,
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(root, 'tsconfig.json'), KAFKAJS_NO_PARTITIONER_WARNING: '1', STREAM_FLOW: JSON.stringify(settings) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@
  * (kafka-flow-process.ts), optionally a join, a leave and a SIGKILL mid-stream; then every
  * window's results, as the processes wrote them, are judged.
  */
+import * as fs from 'fs';
 import type { Kafka, Producer } from 'kafkajs';
 import { startFlowInstance, type FlowInstance } from './kafka-flow-instance';
 
@@ -25,13 +26,25 @@ export interface ScenarioOptions {
   rebalance?: boolean;
   /** Longest the whole run may take (ms). */
   timeout: number;
+  /** The broker's process id, when known: its CPU time over the timed span is reported. */
+  brokerPid?: number;
 }
 
 export interface ScenarioResult {
   records: number;
-  /** From the first instance ready to the last result written, s. */
+  /** From every instance ready (deployed, before it joins the group) until the group has committed every record, s. */
   seconds: number;
   eventsPerSecond: number;
+  /**
+   * Throughput runs: the records read from the moment every instance had records reaching its
+   * flow (group joined, rebalanced, partitions restored) until the last commit, per second; the
+   * join, rebalance and restore are outside this span.
+   */
+  steadyEventsPerSecond?: number;
+  /** CPU time (user + system) each instance spent in the timed span, s (Linux; empty elsewhere). */
+  cpuSecondsPerProcess: number[];
+  /** CPU time the broker spent in the timed span, s, when its process id was given. */
+  brokerCpuSeconds?: number;
   windows: number;
   exact: number;
   missing: number;
@@ -47,6 +60,18 @@ export interface ScenarioResult {
 }
 
 const SIZE = 10000;
+
+/** CPU time (user + system) a process has used so far, s; undefined where /proc cannot tell. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th and stime the 13th (clock ticks of 1/100 s).
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number, what: () => string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -73,6 +98,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   };
   const deadline = Date.now() + o.timeout;
   const left = () => Math.max(1000, deadline - Date.now());
+  let ended = false;
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: true });
     // An hour back, on a window boundary: every event is behind the clock.
@@ -96,12 +122,25 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     };
     const outCount = () => started.reduce((n, i) => n + i.results.length, 0);
     let t0: number;
+    let cpu0: (number | undefined)[] = [];
+    let broker0: number | undefined;
+    let steadyFrom: { at: number; seen: number } | undefined;
     if (!o.faults) {
       for (let w = 0; w < o.windows; w++) await produceWindow(w);
       await closeAll();
       const procs = Array.from({ length: o.instances }, start);
       await Promise.all(procs.map((p) => p.ready));
       t0 = Date.now();
+      cpu0 = procs.map((p) => cpuSeconds(p.proc.pid));
+      broker0 = cpuSeconds(o.brokerPid);
+      // Steady from the moment every instance reads: the join, rebalance and restores are over.
+      // (The watch ends with the run, should some instance never read.)
+      void until(() => ended || procs.every((p) => p.seen() > 0), left(), () => 'every instance to read').then(
+        () => {
+          if (!ended) steadyFrom = { at: Date.now(), seen: procs.reduce((n, p) => n + p.seen(), 0) };
+        },
+        () => undefined,
+      );
     } else {
       const a = start();
       await a.ready;
@@ -150,7 +189,14 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       left(),
       () => `group ${groupId} to commit every record`,
     );
-    const seconds = (Date.now() - t0) / 1000;
+    const end = Date.now();
+    ended = true;
+    const seconds = (end - t0) / 1000;
+    const cpu = cpu0.map((c, i) => {
+      const now = cpuSeconds(started[i].proc.pid);
+      return c === undefined || now === undefined ? NaN : now - c;
+    });
+    const brokerNow = cpuSeconds(o.brokerPid);
     const byWindow = new Map<string, { count: number; replay: boolean }[]>();
     for (const r of started.flatMap((i) => i.results)) {
       const w = r.window as { key: string; start: number; replay?: boolean };
@@ -187,6 +233,9 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       records: produced,
       seconds,
       eventsPerSecond: produced / seconds,
+      steadyEventsPerSecond: steadyFrom && end > steadyFrom.at ? (produced - steadyFrom.seen) / ((end - steadyFrom.at) / 1000) : undefined,
+      cpuSecondsPerProcess: cpu.filter((c) => Number.isFinite(c)),
+      brokerCpuSeconds: broker0 === undefined || brokerNow === undefined ? undefined : brokerNow - broker0,
       windows: keys.length * o.windows,
       exact,
       missing,
@@ -197,6 +246,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       restoreMsPerPartition: started.flatMap((i) => i.restores.filter((r) => r.partitions > 0).map((r) => r.ms / r.partitions)),
     };
   } finally {
+    ended = true;
     for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGKILL');
     await Promise.all(started.map((i) => i.exited));
     await producer.disconnect().catch(() => undefined);

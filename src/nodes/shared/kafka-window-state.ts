@@ -65,6 +65,13 @@ export class KafkaWindowState implements PartitionStateOwner {
   private curInZone = false;
   private lastKey: string | undefined;
   private lastKeyPart: Part | undefined;
+  /**
+   * The partition of the last message admitted and of the last hold asked for: records come in
+   * runs of one partition, so these find its part without building its id per record. Cleared
+   * whenever a partition's part goes or is replaced.
+   */
+  private admitted: Part | undefined;
+  private held: Part | undefined;
   private writeFailed = false;
   /**
    * Per partition: the lowest offset of a record the host completed without taking it (the node
@@ -130,13 +137,16 @@ export class KafkaWindowState implements PartitionStateOwner {
   admit(msg: NodeMessage): Admission {
     this.cur = undefined;
     const k = msg.kafka as { topic: string; partition: number; offset?: unknown; firstOffset?: unknown; lastOffset?: unknown };
-    if (!this.source.owns(k.topic, k.partition)) {
-      this.skipped++;
-      return 'skip';
+    let p = this.admitted;
+    if (p === undefined || p.partition !== k.partition || p.topic !== k.topic) {
+      if (!this.source.owns(k.topic, k.partition)) {
+        this.skipped++;
+        return 'skip';
+      }
+      const id = `${k.partition}:${k.topic}`;
+      if (!this.restored.has(id)) return 'restore';
+      p = this.admitted = this.parts.get(id)!;
     }
-    const id = `${k.partition}:${k.topic}`;
-    if (!this.restored.has(id)) return 'restore';
-    const p = this.parts.get(id)!;
     const batch = msg.batch === true;
     const lo = Number(batch ? k.firstOffset : k.offset);
     const hi = Number(batch ? k.lastOffset : k.offset);
@@ -198,9 +208,13 @@ export class KafkaWindowState implements PartitionStateOwner {
   }
 
   hold(topic: string, partition: number): number | undefined {
-    const id = `${partition}:${topic}`;
-    const fence = this.untaken.get(id);
-    const p = this.parts.get(id);
+    // Asked for every record the flow finishes: the partition asked for last needs no id built.
+    let p = this.held;
+    if (p === undefined || p.partition !== partition || p.topic !== topic) {
+      p = this.parts.get(`${partition}:${topic}`);
+      if (p !== undefined) this.held = p;
+    }
+    const fence = this.untaken.size ? this.untaken.get(`${partition}:${topic}`) : undefined;
     let h: number | undefined;
     if (p !== undefined) {
       const w = p.writing.length ? p.writing[0] : undefined;
@@ -262,7 +276,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       for (const key of p.keys) this.keyPart.delete(key);
       this.parts.delete(id);
     }
-    this.cur = this.lastKey = this.lastKeyPart = undefined;
+    this.cur = this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
     this.leaveIfFree();
   }
 
@@ -319,7 +333,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       }
     }
     if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
-    this.lastKey = this.lastKeyPart = undefined;
+    this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
     if (partitions) this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
   }
