@@ -36,7 +36,8 @@ export class BoundedQueue<T> {
   shift(): T | undefined {
     if (this.length === 0) return undefined;
     const item = this.items[this.head];
-    this.items[this.head] = undefined as unknown as T;
+    // Entries before `head` are spent: the queue keeps no reference to what it handed out.
+    delete this.items[this.head];
     this.head++;
     // Compact now and then so a long-lived queue does not keep a growing dead prefix.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
