@@ -19,7 +19,7 @@ export interface EmitContext {
  * Node-RED, so their callbacks push here instead of reaching for a send kept in a field.
  */
 export class Emissions<R> {
-  private held: R[] = [];
+  private readonly held: R[] = [];
 
   constructor(private readonly deliverOne: (item: R, ctx: EmitContext) => void) {}
 
@@ -30,10 +30,13 @@ export class Emissions<R> {
 
   /** Delivers everything held, in emission order, to `ctx`. */
   deliver(ctx: EmitContext): void {
-    if (this.held.length === 0) return;
     const items = this.held;
-    // A fresh array before delivering: a result that throws leaves nothing behind for the next call.
-    this.held = [];
-    for (let i = 0; i < items.length; i++) this.deliverOne(items[i], ctx);
+    if (items.length === 0) return;
+    try {
+      for (let i = 0; i < items.length; i++) this.deliverOne(items[i], ctx);
+    } finally {
+      // Also when a result throws: nothing is left behind for the next call.
+      items.length = 0;
+    }
   }
 }
