@@ -18,7 +18,8 @@
  *   (a Catch node sees it); the flow goes on. `handle` may return a promise (JSONata); later
  *   inputs wait, so outputs keep input order.
  * - `msg.flush` (truthy) fires every open window now; `msg.reset` drops open windows, only those
- *   of the key `msg.topic` when it is set. Control messages are not events.
+ *   of the key `msg.topic` when it is set (`onReset` resets what the node keeps beside the
+ *   operator). Control messages are not events, but they wait their turn like any input.
  * - One processing-time timer, re-armed from operator.nextWakeup(): windows close on time when
  *   input stops (processing time, idleTimeout, emit early).
  * - With `store` (a context store name), the operator snapshot is restored at start (inputs
