@@ -13,7 +13,8 @@ export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
   ssl?: ConnectionOptions | boolean;
-  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  /** One object type per mechanism, as the client library declares its SASL options. */
+  sasl?: { [M in SaslMechanism]: { mechanism: M; username: string; password: string } }[SaslMechanism];
   connectionTimeout: number;
   requestTimeout: number;
   retry: { retries: number; initialRetryTime: number; maxRetryTime: number };
@@ -360,7 +361,7 @@ export class KafkaConnection implements FetchTraffic {
       brokers: options.brokers,
       clientId: options.clientId,
       ssl: options.ssl,
-      sasl: options.sasl as never,
+      sasl: options.sasl,
       connectionTimeout: options.connectionTimeout,
       requestTimeout: options.requestTimeout,
       retry: options.retry,

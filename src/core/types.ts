@@ -54,6 +54,17 @@ export interface AggregateFunction<IN, ACC, OUT> {
   fromJSON?(json: unknown): ACC;
 }
 
+/**
+ * An entry of the `aggregations` setting as a flow stores it, every field unchecked:
+ * compileAggregations checks each one and says what is allowed.
+ */
+export interface AggregationSetting {
+  op?: unknown;
+  property?: unknown;
+  as?: unknown;
+  p?: unknown;
+}
+
 /** Why a window result is emitted. */
 export type Firing = 'final' | 'early' | 'late' | 'update';
 

@@ -1,24 +1,18 @@
 import { compileAggregations, dedupAggregations } from '../core/aggregates';
 import { ConfigError, InputError, toError } from '../core/errors';
-import { WindowInfo } from '../core/types';
+import { AggregateFunction, AggregationSetting, WindowInfo } from '../core/types';
 import { roundResult, roundValue } from '../core/round';
-import { batchError, forEachInBatch } from './shared/batch';
+import { processBatch } from './shared/batch';
+import { EmitContext } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
-import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
-
-interface AggregationConfig {
-  op?: unknown;
-  property?: unknown;
-  as?: unknown;
-  p?: unknown;
-}
 
 interface AggregateNodeConfig extends WindowConfig {
   keyProperty?: unknown;
@@ -40,11 +34,11 @@ interface AggregateNodeConfig extends WindowConfig {
 type Result = Record<string, unknown>;
 
 /** The aggregation list from flow JSON, with property defaulting to the node's value property. */
-function aggregationSpecs(config: AggregateNodeConfig, valueProperty: string): AggregationConfig[] {
+function aggregationSpecs(config: AggregateNodeConfig, valueProperty: string): AggregationSetting[] {
   const list = config.aggregations === undefined ? [{ op: 'avg' }] : config.aggregations;
   if (!Array.isArray(list) || list.length === 0) throw new ConfigError('aggregations', 'add at least one aggregation (e.g. avg of payload)');
-  return list.map((a: AggregationConfig) => {
-    const spec: AggregationConfig = { ...a, property: normaliseProperty(a?.property, '') || valueProperty };
+  return list.map((a: AggregationSetting) => {
+    const spec: AggregationSetting = { ...a, property: normaliseProperty(a?.property, '') || valueProperty };
     if (spec.as === '' || spec.as === null) delete spec.as;
     if (spec.p === '' || spec.p === null || spec.p === undefined) delete spec.p;
     else spec.p = Number(spec.p);
@@ -64,13 +58,13 @@ export = (RED: RedAPI) => {
   function StreamAggregate(this: RedNode, config: AggregateNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let host: WindowHost<object, unknown, unknown>;
+    let host: WindowHost<NodeMessage, unknown, unknown>;
     try {
       // Each aggregation reads its own msg property; the value property is their default path, so a msg one.
       const mapper = compileEventMapper(config, { RED, node, valueTypes: ['msg'] });
       const placeResult = compileOutputProperty(config.outputProperty);
       const valueProperty = normaliseProperty(config.valueProperty, 'payload');
-      const compiled = compileAggregations(aggregationSpecs(config, valueProperty) as never);
+      const compiled = compileAggregations<NodeMessage>(aggregationSpecs(config, valueProperty));
       // Empty: every event counts; else only the first event of each value of that property, per window.
       const dedup = normaliseProperty(config.dedup, '');
       const aggregations = dedup === '' ? compiled : dedupAggregations(compiled, dedup);
@@ -93,7 +87,7 @@ export = (RED: RedAPI) => {
           : (result: Result): unknown => (output === 'value' ? roundValue(result[firstName], round) : roundResult(result, round));
       // A bare value computed without a result object (see `bare`).
       const bareValue = round === undefined ? (r: unknown): unknown => r : (r: unknown): unknown => roundValue(r, round);
-      const deliver = (send: SendFn, msg: NodeMessage): void => send(latePort ? [msg, null] : msg);
+      const deliver = (ctx: EmitContext, msg: NodeMessage): void => ctx.send(latePort ? [msg, null] : msg);
       // Without a having condition (which reads the result object), output 'value' windows
       // compute the value itself: no `{ <name>: value }` object per result.
       const bare = output === 'value' && !having;
@@ -101,14 +95,14 @@ export = (RED: RedAPI) => {
       // Results leave in the order they were computed, even while a having condition is evaluated.
       let outChain: Promise<void> | undefined;
       // `result` is undefined only when bare (then there is no having condition to read it).
-      const emit = (send: SendFn, topic: unknown, payload: unknown, result: Result | undefined, window: WindowInfo): void => {
-        const msg = host.windowMessage(topic, payload, window);
-        if (!having) return deliver(send, msg);
+      const emit = (ctx: EmitContext, topic: unknown, payload: unknown, result: Result | undefined, window: WindowInfo): void => {
+        const msg = host.windowMessage(topic, payload, window, ctx);
+        if (!having) return deliver(ctx, msg);
         // Never rejects: the chain below and the input waiting on it must always settle.
         const evaluate = (): Promise<void> =>
           having(result as Result)
             .then((ok) => {
-              if (ok) deliver(send, msg);
+              if (ok) deliver(ctx, msg);
             })
             .catch((err) => node.error(`having: ${toError(err).message}`, msg));
         outChain = outChain ? outChain.then(evaluate) : evaluate();
@@ -118,77 +112,67 @@ export = (RED: RedAPI) => {
         });
       };
 
-      const checked = (input: object): object => {
+      const checked = (input: NodeMessage): NodeMessage => {
         const err = aggregations.check(input);
         if (err) throw err;
         return input;
       };
       // The core names paths relative to the event; on a message they read as msg.<path>.
-      const checkedMsg = (msg: object): object => {
+      const checkedMsg = (msg: NodeMessage): NodeMessage => {
         const err = aggregations.check(msg);
         if (err) throw new InputError(`msg.${err.property}`, `msg.${err.message}`);
         return msg;
       };
 
       // A window message is aggregated at once: no state, same result as the node's own window.
-      const aggregateWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, send: SendFn): void => {
+      const aggregateWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, ctx: EmitContext): void => {
         let acc = aggregations.createAccumulator();
         let used = 0;
-        const { bad, first } = forEachInBatch(msg.payload, (record) => {
-          const time = (record as { timestamp?: unknown }).timestamp;
-          acc = aggregations.add(acc, checked(record), typeof time === 'number' ? time : msg.window.start);
-          used++;
-        });
-        if (used > 0) {
-          const result = aggregations.result(acc) as Result;
-          emit(send, msg.topic ?? msg.window.key, toPayload(result), result, { ...msg.window, count: used });
-        }
-        if (bad) {
-          host.countRejected(bad - 1);
-          throw batchError(bad, msg.payload.length, first);
-        }
+        processBatch(
+          msg.payload,
+          (record) => {
+            const time = record.timestamp;
+            acc = aggregations.add(acc, checked(record), typeof time === 'number' ? time : msg.window.start);
+            used++;
+          },
+          () => {
+            if (used === 0) return;
+            const result = aggregations.result(acc);
+            emit(ctx, msg.topic ?? msg.window.key, toPayload(result), result, { ...msg.window, count: used });
+          },
+        );
       };
 
-      let inBatch = false;
-      host = new WindowHost<object, unknown, unknown>({
+      const aggregate: AggregateFunction<NodeMessage, unknown, unknown> = bare ? aggregations.valueAggregate() : aggregations;
+      host = new WindowHost({
         node,
         settings,
-        aggregate: (bare ? aggregations.valueAggregate() : aggregations) as never,
+        aggregate,
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.arrivalTime,
         mapper,
         placeResult,
-        handle: (msg, send, now) => {
-          if (isWindowMessage(msg)) aggregateWindow(msg, send);
+        handle: (msg, ctx, now) => {
+          if (isWindowMessage(msg)) aggregateWindow(msg, ctx);
           else if (!settings) {
             throw new InputError('msg.window', 'msg.window is undefined; with window type "none" this node aggregates window messages from a window node (msg.window and an array payload)');
           } else if (isBatch(msg)) {
-            inBatch = true;
-            try {
-              const { bad, first } = forEachInBatch(msg.payload, (item) =>
-                host.processValue(mapper.key(item), mapper.time(item, now), checked(item)),
-              );
-              if (bad) {
-                host.countRejected(bad - 1);
-                throw batchError(bad, msg.payload.length, first);
-              }
-            } finally {
-              inBatch = false;
-            }
+            processBatch(msg.payload, (item) => host.processValue(mapper.key(item), mapper.time(item, now), checked(item), ctx));
           } else {
-            host.processValue(mapper.key(msg), mapper.time(msg, now), checkedMsg(msg));
+            host.processValue(mapper.key(msg), mapper.time(msg, now), checkedMsg(msg), ctx);
           }
           return outChain;
         },
         // Without a having condition a result goes straight out: on a per-event window this runs
         // for every message, and each closure between the operator and send() costs there.
         onResult: having
-          ? (window, r, send) => emit(send, window.key, toPayload(r as Result), r as Result, window)
-          : (window, r, send) => deliver(send, host.windowMessage(window.key, bare ? bareValue(r) : toPayload(r as Result), window)),
-        onLate: (late, msg, send) => {
+          ? (window, r, ctx) => emit(ctx, window.key, toPayload(r as Result), r as Result, window)
+          : (window, r, ctx) => deliver(ctx, host.windowMessage(window.key, bare ? bareValue(r) : toPayload(r as Result), window, ctx)),
+        onLate: (late, ctx) => {
           if (!latePort) return;
-          const original = inBatch ? undefined : msg;
-          send([null, lateMessage(late, original, () => ({ ...(late.event.value as NodeMessage) }))]);
+          // A batch element is no message of its own: the late port gets a copy of it.
+          const original = ctx.msg === undefined || isBatch(ctx.msg) ? undefined : ctx.msg;
+          ctx.send([null, lateMessage(late, original, () => ({ ...late.event.value }))]);
         },
       });
     } catch (err) {

@@ -1,16 +1,16 @@
-import { collectEvents } from '../core/collect-events';
+import { CollectedEvent, collectEvents } from '../core/collect-events';
 import {
   DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, DetectorOptions, HistorySpec, KeyedDetector, KeyedSnapshot, KeyedStep, PATTERNS, Pattern, validateDetectorOptions,
 } from '../core/detectors';
 import { parseDuration } from '../core/duration';
 import { ConfigError, InputError, describeValue } from '../core/errors';
 import { Key, WindowInfo } from '../core/types';
-import { batchError, forEachInBatch } from './shared/batch';
+import { eachEventOf, processBatch } from './shared/batch';
+import { EmitContext } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
-import { controlKey } from './shared/control-key';
 import { ThrottledWarning } from './shared/throttled-warning';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
-import { isBatch, isWindowMessage } from './shared/messages';
+import { isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
@@ -100,8 +100,7 @@ export = (RED: RedAPI) => {
   function StreamDetect(this: RedNode, config: DetectNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let host: WindowHost<WindowRecord, unknown, unknown>;
-    let resetKeys: (msg: NodeMessage) => void = () => undefined;
+    let host: WindowHost<WindowRecord, CollectedEvent[], CollectedEvent[]>;
     let checkSilence: (() => void) | undefined;
     try {
       const mapper: EventMapper = compileEventMapper(config, { RED, node });
@@ -174,72 +173,57 @@ export = (RED: RedAPI) => {
       };
 
       /** Analyses one window's records at once (a window message, or one of the node's own windows). */
-      const analyse = (key: Key, records: unknown[], window: WindowInfo, send: SendFn, annotated: NodeMessage, valueOf: (record: object) => unknown): void => {
+      const analyse = (key: Key, records: readonly unknown[], window: WindowInfo, send: SendFn, annotated: NodeMessage, valueOf: (record: NodeMessage) => unknown): void => {
         const times: number[] = [];
         const values: number[] = [];
-        const { bad, first } = forEachInBatch(records, (record) => {
-          const v = numericValue(valueOf(record), valueLabel);
-          const t = (record as { timestamp?: unknown }).timestamp;
+        const record = (r: NodeMessage): void => {
+          const v = numericValue(valueOf(r), valueLabel);
+          const t = r.timestamp;
           values.push(v);
           times.push(typeof t === 'number' && Number.isFinite(t) ? t : window.start);
+        };
+        processBatch(records, record, () => {
+          const { found, step, time, value } = keyed.analyseWindow(key, times, values, window.end);
+          const alert = step ? incidentMessage(key, time, value, step, window) : null;
+          if (alert && found.length) (alert.payload as Record<string, unknown>).detections = found.length;
+          if (outputs === 2) {
+            annotated.detect = {
+              pattern,
+              alert: step?.inAlert ?? false,
+              detections: found.map((f) => ({ time: f.time, value: f.value, index: f.index, score: f.score, expected: f.expected, direction: f.direction, ...f.details })),
+            };
+          }
+          send2(send, alert, outputs === 2 ? annotated : null);
         });
-        const { found, step, time, value } = keyed.analyseWindow(key, times, values, window.end);
-        const alert = step ? incidentMessage(key, time, value, step, window) : null;
-        if (alert && found.length) (alert.payload as Record<string, unknown>).detections = found.length;
-        if (outputs === 2) {
-          annotated.detect = {
-            pattern,
-            alert: step?.inAlert ?? false,
-            detections: found.map((f) => ({ time: f.time, value: f.value, index: f.index, score: f.score, expected: f.expected, direction: f.direction, ...f.details })),
-          };
-        }
-        send2(send, alert, outputs === 2 ? annotated : null);
-        if (bad) {
-          host.countRejected(bad - 1);
-          throw batchError(bad, records.length, first);
-        }
       };
 
-      host = new WindowHost<WindowRecord, unknown, unknown>({
+      host = new WindowHost({
         node,
         settings,
-        aggregate: settings ? (collectEvents<WindowRecord>() as never) : undefined,
+        aggregate: settings ? collectEvents<WindowRecord>() : undefined,
         // Own windows, and the auto detector's history and open incidents, outlive a restart in a context store.
         store: (settings || pattern === 'auto') && typeof config.store === 'string' ? config.store : undefined,
         extraState: pattern === 'auto' && mode === 'stream' ? { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) } : undefined,
         mapper,
-        handle: (msg, send, now) => {
+        handle: (msg, ctx, now) => {
           if (isWindowMessage(msg)) {
             const key = typeof msg.topic === 'string' || typeof msg.topic === 'number' ? String(msg.topic) : msg.window.key ?? '';
-            analyse(key, msg.payload, msg.window, send, msg, mapper.value);
+            analyse(key, msg.payload, msg.window, ctx.send, msg, mapper.value);
           } else if (mode === 'window' && settings) {
             const toRecord = (m: NodeMessage): WindowRecord => ({ topic: m.topic, payload: numericValue(mapper.value(m), valueLabel) });
-            if (isBatch(msg)) {
-              const { bad, first } = forEachInBatch(msg.payload, (item) =>
-                host.process({ key: mapper.key(item), time: mapper.time(item, now), value: toRecord(item as NodeMessage) }),
-              );
-              if (bad) {
-                host.countRejected(bad - 1);
-                throw batchError(bad, msg.payload.length, first);
-              }
-            } else {
-              host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: toRecord(msg) });
-            }
+            eachEventOf(msg, (item) => host.process({ key: mapper.key(item), time: mapper.time(item, now), value: toRecord(item) }, ctx));
           } else if (mode === 'window') {
             throw new InputError('msg.window', 'msg.window is undefined; in window mode without its own window this node analyses window messages from a window node (msg.window and an array payload)');
-          } else if (isBatch(msg)) {
-            const { bad, first } = forEachInBatch(msg.payload, (item) => streamEvent(item as NodeMessage, send, now));
-            if (bad) {
-              host.countRejected(bad - 1);
-              throw batchError(bad, msg.payload.length, first);
-            }
           } else {
-            streamEvent(msg, send, now);
+            eachEventOf(msg, (item) => streamEvent(item, ctx.send, now));
           }
         },
+        // msg.reset also forgets detector history and open incidents (of msg.topic when set), in
+        // input order with the events queued before it; the host then drops the open windows.
+        onReset: (key) => keyed.reset(key),
         // Own windows hold records whose payload is already the checked number.
-        onResult: (window, records, send) =>
-          analyse(window.key, records as WindowRecord[], window, send, host.windowMessage(window.key, records, window), (r) => (r as WindowRecord).payload),
+        onResult: (window, records, ctx: EmitContext) =>
+          analyse(window.key, records, window, ctx.send, host.windowMessage(window.key, records, window, ctx), (r) => r.payload),
         statusText: () => {
           const n = keyed.size;
           const parts = [`${n} key${n === 1 ? '' : 's'}`, `${keyed.active} alerting`, `${keyed.alerts} alert${keyed.alerts === 1 ? '' : 's'}`];
@@ -247,19 +231,6 @@ export = (RED: RedAPI) => {
           return parts.join(' · ');
         },
       });
-
-      // msg.reset also forgets detector history and open incidents (of msg.topic when set); the
-      // host then drops the open windows.
-      resetKeys = (msg: NodeMessage): void => {
-        let key: Key | undefined;
-        try {
-          key = controlKey(msg);
-        } catch {
-          // A topic that names no key resets nothing here; the host reports it.
-          return;
-        }
-        keyed.reset(key);
-      };
 
       // Silence shows only on the clock: a key that stopped reporting sends nothing to test.
       if (pattern === 'auto' && mode === 'stream') {
@@ -274,10 +245,7 @@ export = (RED: RedAPI) => {
       failOnConfig(node, err);
       return;
     }
-    node.on('input', (msg, send, done) => {
-      if (msg.reset) resetKeys(msg);
-      host.input(msg, send, done);
-    });
+    node.on('input', (msg, send, done) => host.input(msg, send, done));
     const silenceTimer = checkSilence ? setInterval(checkSilence, SILENCE_CHECK_MS) : undefined;
     node.on('close', (removed, done) => {
       if (silenceTimer) clearInterval(silenceTimer);

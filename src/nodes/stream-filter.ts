@@ -2,12 +2,13 @@ import { CollectedEvent, collectEvents } from '../core/collect-events';
 import { FilterRule, compileRules } from '../core/conditions';
 import { ConfigError, InputError, toError } from '../core/errors';
 import { AggregateFunction, WindowInfo } from '../core/types';
-import { batchElement, batchError } from './shared/batch';
+import { batchElement, processBatch } from './shared/batch';
+import { EmitContext } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
 import { compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
-import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
+import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -122,11 +123,9 @@ export = (RED: RedAPI) => {
   function StreamFilter(this: RedNode, config: FilterNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let host: WindowHost<WindowRecord, unknown, unknown>;
+    let host: WindowHost<WindowRecord, CollectedEvent[], CollectedEvent[]>;
     let passed = 0;
     let failed = 0;
-    let inBatch = false;
-    let batchItem: NodeMessage | undefined;
     try {
       const mapper = compileEventMapper(config, { RED, node });
       const verdict = compileVerdict(RED, node, config);
@@ -139,11 +138,11 @@ export = (RED: RedAPI) => {
       if (outputs !== 1 && outputs !== 2) {
         throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with the failing messages${latePort ? ', plus 1 for late events' : ''}`);
       }
-      const to = (send: SendFn, port: number, msg: NodeMessage): void => {
-        if (ports === 1) return send(msg);
+      const to = (ctx: EmitContext, port: number, msg: NodeMessage): void => {
+        if (ports === 1) return ctx.send(msg);
         const out: Array<NodeMessage | null> = new Array(ports).fill(null);
         out[port] = msg;
-        send(out);
+        ctx.send(out);
       };
       const toRecord = windowRecordOf(mapper);
 
@@ -151,112 +150,91 @@ export = (RED: RedAPI) => {
       // a failing event still enters it as a placeholder: it moves the watermark, extends sessions
       // and fills count windows exactly as it would before a window node, so the node's own
       // windows give the same result as a window node followed by this filter.
-      const onEvent = (msg: NodeMessage, ok: boolean, send: SendFn, now: number): void => {
-        if (settings) host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: ok ? toRecord(msg) : FAILED });
+      const onEvent = (msg: NodeMessage, ok: boolean, ctx: EmitContext, now: number): void => {
+        if (settings) host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value: ok ? toRecord(msg) : FAILED }, ctx);
         if (ok) {
           passed++;
-          if (!settings) to(send, 0, msg);
+          if (!settings) to(ctx, 0, msg);
         } else {
           failed++;
-          if (outputs === 2) to(send, 1, msg);
+          if (outputs === 2) to(ctx, 1, msg);
         }
       };
 
       // Elements judged: `each` gets the passing and failing ones in order; unusable ones are
       // counted and reported as one error for the message (after `finish` sent the rest).
-      const overElements = (items: unknown[], each: (item: object, ok: boolean) => void, finish: () => void): void | Promise<void> => {
-        const apply = (judged: Judged): void => {
-          let bad = 0;
-          let first: Error | undefined;
-          for (let i = 0; i < judged.length; i++) {
-            let v = judged[i];
-            if (typeof v === 'boolean') {
-              try {
-                each(items[i] as object, v);
-              } catch (err) {
-                // An event that cannot be mapped (its time, its key) is unusable too.
-                v = toError(err);
-              }
-            }
-            if (typeof v !== 'boolean') {
-              bad++;
-              first ??= v;
-            }
-          }
-          finish();
-          if (bad) {
-            host.countRejected(bad - 1);
-            throw batchError(bad, items.length, first);
-          }
-        };
+      const overElements = (items: unknown[], each: (item: NodeMessage, ok: boolean) => void, finish: () => void): void | Promise<void> => {
+        // An element the rules could not judge is unusable, as is one that cannot be mapped (its time, its key).
+        const apply = (judged: Judged): void =>
+          processBatch(
+            items,
+            (item, i) => {
+              const v = judged[i];
+              if (typeof v !== 'boolean') throw v;
+              each(item, v);
+            },
+            finish,
+          );
         const judged = judgeAll(items, verdict);
         return Array.isArray(judged) ? apply(judged) : judged.then(apply);
       };
 
       // A window message: its passing records on port 1, failing ones on port 2, one message each.
-      const filterWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, send: SendFn): void | Promise<void> => {
+      const filterWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, ctx: EmitContext): void | Promise<void> => {
         const yes: unknown[] = [];
         const no: unknown[] = [];
         return overElements(msg.payload, (record, ok) => (ok ? yes : no).push(record), () => {
           passed += yes.length;
           failed += no.length;
-          if (yes.length) to(send, 0, host.windowMessage(msg.topic, yes, { ...msg.window, count: yes.length }));
-          if (no.length && outputs === 2) to(send, 1, host.windowMessage(msg.topic, no, { ...msg.window, count: no.length }));
+          if (yes.length) to(ctx, 0, host.windowMessage(msg.topic, yes, { ...msg.window, count: yes.length }, ctx));
+          if (no.length && outputs === 2) to(ctx, 1, host.windowMessage(msg.topic, no, { ...msg.window, count: no.length }, ctx));
         });
       };
 
       // Without a window a batch stays a batch: one message of passing, one of failing elements.
       // With one, each element is an event, in order.
-      const filterBatch = (msg: NodeMessage & { payload: unknown[] }, send: SendFn, now: number): void | Promise<void> => {
+      const filterBatch = (msg: NodeMessage & { payload: unknown[] }, ctx: EmitContext, now: number): void | Promise<void> => {
         const yes: unknown[] = [];
         const no: unknown[] = [];
-        const each = (item: object, ok: boolean): void => {
+        const each = (item: NodeMessage, ok: boolean): void => {
           if (!settings) (ok ? yes : no).push(item);
-          else {
-            batchItem = item as NodeMessage;
-            inBatch = true;
-            try {
-              onEvent(item as NodeMessage, ok, send, now);
-            } finally {
-              inBatch = false;
-            }
-          }
+          // A late event in a batch goes out as its element (see onLate).
+          else onEvent(item, ok, { send: ctx.send, msg: ctx.msg, element: item }, now);
         };
         return overElements(msg.payload, each, () => {
           if (settings) return;
           passed += yes.length;
           failed += no.length;
-          if (yes.length) to(send, 0, { ...msg, payload: yes });
-          if (no.length && outputs === 2) to(send, 1, { ...msg, payload: no });
+          if (yes.length) to(ctx, 0, { ...msg, payload: yes });
+          if (no.length && outputs === 2) to(ctx, 1, { ...msg, payload: no });
         });
       };
 
-      host = new WindowHost<WindowRecord, unknown, unknown>({
+      host = new WindowHost({
         node,
         settings,
-        aggregate: settings ? (passingEvents() as never) : undefined,
+        aggregate: settings ? passingEvents() : undefined,
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.arrivalTime,
         // Without a window of its own the filter reads no key, time or value: nothing to resolve.
         mapper: settings ? mapper : undefined,
         statusText: () => `${text(node.type, 'status.passed', { count: passed })} · ${text(node.type, 'status.failed', { count: failed })}`,
-        handle: (msg, send, now) => {
-          if (isWindowMessage(msg)) return filterWindow(msg, send);
-          if (isBatch(msg)) return filterBatch(msg, send, now);
+        handle: (msg, ctx, now) => {
+          if (isWindowMessage(msg)) return filterWindow(msg, ctx);
+          if (isBatch(msg)) return filterBatch(msg, ctx, now);
           const v = verdict(msg);
-          if (typeof v === 'boolean') return onEvent(msg, v, send, now);
-          return v.then((ok) => onEvent(msg, ok, send, Date.now()));
+          if (typeof v === 'boolean') return onEvent(msg, v, ctx, now);
+          return v.then((ok) => onEvent(msg, ok, ctx, Date.now()));
         },
-        onResult: (window, result, send) => {
-          const events = result as unknown[];
+        onResult: (window, events, ctx) => {
           // A window of failing events only has nothing to send, as a filtered window message.
           if (events.length === 0) return;
-          to(send, 0, host.windowMessage(window.key, events, { ...window, count: events.length }));
+          to(ctx, 0, host.windowMessage(window.key, events, { ...window, count: events.length }, ctx));
         },
-        onLate: (late, msg, send) => {
+        onLate: (late, ctx) => {
           // In a batch the late event is the element being processed (a failing one has no record).
-          const original = inBatch ? { ...batchItem } : msg;
-          if (latePort) to(send, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));
+          const original = ctx.element !== undefined ? { ...ctx.element } : ctx.msg;
+          if (latePort) to(ctx, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));
         },
       });
     } catch (err) {

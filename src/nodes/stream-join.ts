@@ -3,7 +3,10 @@ import { ConfigError, InputError, describeValue } from '../core/errors';
 import { JoinOperator, JoinSpec } from '../core/join/join-operator';
 import { JoinResult, JoinSide } from '../core/join/join-types';
 import { compilePath } from '../core/path';
+import { oneOf } from '../core/option-checks';
+import { JOIN_TYPES } from '../core/setting-values';
 import { eachEventOf } from './shared/batch';
+import { EmitContext, Emissions } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { EventMapper, compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
@@ -124,12 +127,27 @@ export = (RED: RedAPI) => {
       const resolve = right === left || !right.resolve ? left.resolve : bothSides(left, right);
       const sideOf = compileSide(config);
       const join = joinSpec(config);
-      const joinType = config.joinType === undefined || config.joinType === '' ? 'inner' : config.joinType;
+      const joinType = oneOf(config.joinType, 'joinType', JOIN_TYPES, 'inner');
       const outer = joinType !== 'inner';
       const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
+      const emitted = new Emissions<JoinResult<Side>>((r, ctx) => {
+        const info: Record<string, unknown> = {
+          key: r.key,
+          mode: join.mode,
+          leftTime: r.left ? r.left.time : null,
+          rightTime: r.right ? r.right.time : null,
+          leftTopic: r.left ? r.left.value.topic : null,
+          rightTopic: r.right ? r.right.value.topic : null,
+        };
+        if (r.window) info.window = r.window;
+        if (r.late) info.late = true;
+        const msg = host.resultMessage(r.key, { left: r.left ? r.left.value.payload : null, right: r.right ? r.right.value.payload : null }, 'join', info, ctx);
+        if (!outer) return ctx.send(msg);
+        ctx.send(r.left && r.right ? [msg, null] : [null, msg]);
+      });
       const operator = new JoinOperator<Side>({
         join,
-        joinType: joinType as never,
+        joinType,
         timeMode: left.timeMode,
         maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
         ...parseFutureSettings(config),
@@ -138,35 +156,21 @@ export = (RED: RedAPI) => {
         idleTimeout,
         maxKeys: keyLimit(config.maxKeys),
         maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
-        onJoin: (r: JoinResult<Side>) => {
-          const info: Record<string, unknown> = {
-            key: r.key,
-            mode: join.mode,
-            leftTime: r.left ? r.left.time : null,
-            rightTime: r.right ? r.right.time : null,
-            leftTopic: r.left ? r.left.value.topic : null,
-            rightTopic: r.right ? r.right.value.topic : null,
-          };
-          if (r.window) info.window = r.window;
-          if (r.late) info.late = true;
-          const msg = host.resultMessage(r.key, { left: r.left ? r.left.value.payload : null, right: r.right ? r.right.value.payload : null }, 'join', info);
-          const send = host.output;
-          if (!outer) return send(msg);
-          send(r.left && r.right ? [msg, null] : [null, msg]);
-        },
+        onJoin: emitted.push,
       });
-      const add = (msg: NodeMessage, now: number): void => {
+      const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
         const side = sideOf(msg);
         const mapper = side === 'left' ? left : right;
         operator.process({ side, key: mapper.key(msg), time: mapper.time(msg, now), value: { topic: msg.topic, payload: mapper.value(msg) } }, now);
+        emitted.deliver(ctx);
       };
       host = new WindowHost<unknown, unknown, unknown>({
         node,
-        custom: { operator, timeMode: left.timeMode, timed: left.timeMode === 'processing' || idleTimeout > 0, openLabel: join.mode === 'interval' ? 'buffered' : 'open' },
+        custom: { operator, emitted, timeMode: left.timeMode, timed: left.timeMode === 'processing' || idleTimeout > 0, openLabel: join.mode === 'interval' ? 'buffered' : 'open' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: left.timeMode === 'processing' || left.timeLabel === '',
         mapper: { arrivalFallbacks: 0, resolve },
-        handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
+        handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
       });
     } catch (err) {
       failOnConfig(node, err);

@@ -1,8 +1,11 @@
 import { CollectedEvent, collectedEvent } from '../core/collect-events';
 import { ConfigError } from '../core/errors';
+import { oneOf } from '../core/option-checks';
+import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../core/setting-values';
 import { SequenceStep } from '../core/sequence/pattern';
 import { SequenceOperator, SequenceResult } from '../core/sequence/sequence-operator';
 import { eachEventOf } from './shared/batch';
+import { EmitContext, Emissions } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
@@ -49,16 +52,19 @@ export = (RED: RedAPI) => {
       const within = optionalDuration(config.within, 'within');
       const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
       const maxPartial = config.maxPartialMatches === undefined || config.maxPartialMatches === '' ? 100 : optionalLimit(config.maxPartialMatches, 'maxPartialMatches');
-      const message = (r: SequenceResult<CollectedEvent>, timeout: boolean): NodeMessage => {
+      // A match, or (timedOut) a partial match that ran out of time.
+      const emitted = new Emissions<{ r: SequenceResult<CollectedEvent>; timedOut: boolean }>(({ r, timedOut }, ctx) => {
         const payload: Record<string, CollectedEvent[]> = {};
         for (const s of r.steps) payload[s.name] = s.events.map((e) => e.value);
-        return host.resultMessage(r.key, payload, 'sequence', { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut: timeout });
-      };
+        const msg = host.resultMessage(r.key, payload, 'sequence', { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut }, ctx);
+        if (timedOut) ctx.send([null, msg]);
+        else ctx.send(ports === 2 ? [msg, null] : msg);
+      });
       const operator = new SequenceOperator<CollectedEvent>({
         steps: stepsOf(config),
         within,
-        contiguity: (config.contiguity === '' ? undefined : config.contiguity) as never,
-        skip: (config.skip === '' ? undefined : config.skip) as never,
+        contiguity: oneOf(config.contiguity, 'contiguity', SEQUENCE_CONTIGUITIES, 'relaxed'),
+        skip: oneOf(config.skip, 'skip', SKIP_STRATEGIES, 'past-last-event'),
         timeMode: mapper.timeMode,
         maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
         ...parseFutureSettings(config),
@@ -67,31 +73,24 @@ export = (RED: RedAPI) => {
         maxKeys: keyLimit(config.maxKeys),
         maxPartialMatches: maxPartial,
         maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
-        onMatch: (r) => {
-          const msg = message(r, false);
-          host.output(ports === 2 ? [msg, null] : msg);
-        },
-        onTimeout:
-          ports === 2
-            ? (r) => {
-                host.output([null, message(r, true)]);
-              }
-            : undefined,
+        onMatch: (r) => emitted.push({ r, timedOut: false }),
+        onTimeout: ports === 2 ? (r) => emitted.push({ r, timedOut: true }) : undefined,
       });
       const toRecord = windowRecordOf(mapper);
       // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
-      const add = (msg: NodeMessage, now: number): void => {
+      const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
         const time = mapper.time(msg, now);
         operator.process({ key: mapper.key(msg), time, value: collectedEvent(toRecord(msg), time) }, now);
+        emitted.deliver(ctx);
       };
       host = new WindowHost<unknown, unknown, unknown>({
         node,
-        custom: { operator, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
+        custom: { operator, emitted, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         mapper,
         statusText: () => text(node.type, 'status.matched', { count: operator.matched }) + (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
-        handle: (msg, _send, now) => eachEventOf(msg, (item) => add(item as NodeMessage, now), (n) => host.countRejected(n)),
+        handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
       });
     } catch (err) {
       failOnConfig(node, err);

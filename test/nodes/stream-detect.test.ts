@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { helper, lastStatus, restart, settle, statusSoon, tempDir, until, Msg } from './stream-window-support';
+import { helper, lastStatus, laterStore, restart, settle, statusSoon, tempDir, until, Msg } from './stream-window-support';
 import detect = require('../../src/nodes/stream-detect');
 import { DEFAULT_ANOMALY_THRESHOLD, KeyedDetector } from '../../src/core/detectors';
 import { seededGaussian as gaussian } from '../support/seeded-random';
@@ -273,6 +273,27 @@ describe('stream-detect node', function () {
     await until(() => d.out[1].length === 202, 'annotated');
     assert.equal(d.out[1][200].detect.ready, false, 'key a starts over');
     assert.equal(d.out[1][201].detect.ready, true, 'key b keeps its history');
+  });
+
+  it('msg.reset waits its turn: events queued while saved state is read are reset with the rest, events after it stay', async () => {
+    // A context store whose reads the test answers, so the node is certainly still restoring.
+    const store = laterStore();
+    helper.settings({ contextStorage: { held: { module: store.module } } });
+    await deploy({ pattern: 'auto', store: 'held', outputs: 2 });
+    store.hold = true;
+    const d = await restart(2);
+    d.send({ topic: 'a', payload: 20, timestamp: T0 });
+    d.send({ topic: 'b', payload: 20, timestamp: T0 });
+    d.send({ reset: true });
+    d.send({ topic: 'c', payload: 20, timestamp: T0 + MINUTE });
+    await settle();
+    assert.equal(d.out[1].length, 0, 'nothing is handled before the saved state is read');
+    assert.ok(store.waiting() > 0, 'the node is reading its saved state');
+    store.release();
+    await until(() => d.out[1].length === 3, 'the queued events annotated');
+    assert.deepEqual(d.out[1].map((m) => m.topic), ['a', 'b', 'c']);
+    // a and b came before the reset and are forgotten with everything else; c came after it.
+    assert.match(await statusSoon(d.node), /(^| · )1 key · /);
   });
 
   it('msg.reset selects a key as events are keyed: true, 0 and \'\' name one key each, an object names none, and no other key forgets', async () => {

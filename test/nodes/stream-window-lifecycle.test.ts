@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as v8 from 'v8';
 import * as vm from 'vm';
-import { NODES, deploy, helper, restart, settle, until, values } from './stream-window-support';
+import { NODES, deploy, helper, laterStore, restart, settle, until, values } from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -36,20 +36,7 @@ describe('window node lifecycle', () => {
 
   it('queues messages that arrive while saved windows are being read, then processes them in order', async () => {
     // A context store that answers reads a turn later, like a store backed by a database.
-    const data = new Map<string, unknown>();
-    const slowStore = () => ({
-      open: () => Promise.resolve(),
-      close: () => Promise.resolve(),
-      get: (scope: string, key: string, cb: (err: null, v: unknown) => void) => setImmediate(() => cb(null, data.get(`${scope}/${key}`))),
-      set: (scope: string, key: string, value: unknown, cb: (err: null) => void) => {
-        data.set(`${scope}/${key}`, JSON.parse(JSON.stringify(value)));
-        setImmediate(() => cb(null));
-      },
-      keys: (_scope: string, cb: (err: null, v: string[]) => void) => cb(null, []),
-      delete: () => Promise.resolve(),
-      clean: () => Promise.resolve(),
-    });
-    helper.settings({ contextStorage: { slow: { module: slowStore } } });
+    helper.settings({ contextStorage: { slow: { module: laterStore().module } } });
     await deploy('stream-global-window', { count: '4', store: 'slow' });
     let d = await restart(1);
     await settle();

@@ -114,6 +114,49 @@ export function fired(msgs: Msg[], t0: number): string[] {
   return msgs.map((m) => `${(m.window.start - t0) / 1000}..${(m.window.end - t0) / 1000} ${m.window.firing} ${JSON.stringify(values(m))}`);
 }
 
+/** A context store for helper.settings, see laterStore. */
+export interface LaterStore {
+  /** The store module: `contextStorage: { name: { module: store.module } }`. */
+  module: () => object;
+  /** While true, reads wait for release(). */
+  hold: boolean;
+  /** Answers the reads that waited, in order, and stops holding. */
+  release(): void;
+  /** How many reads wait. */
+  waiting(): number;
+}
+
+/** A context store that answers a turn later, like a store backed by a database, or (hold) only when the test says so. */
+export function laterStore(): LaterStore {
+  const data = new Map<string, unknown>();
+  const waiting: Array<() => void> = [];
+  const store: LaterStore = {
+    hold: false,
+    release() {
+      store.hold = false;
+      for (const answer of waiting.splice(0)) answer();
+    },
+    waiting: () => waiting.length,
+    module: () => ({
+      open: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+      get: (scope: string, key: string, cb: (err: null, v: unknown) => void) => {
+        const answer = () => cb(null, data.get(`${scope}/${key}`));
+        if (store.hold) waiting.push(answer);
+        else setImmediate(answer);
+      },
+      set: (scope: string, key: string, value: unknown, cb: (err: null) => void) => {
+        data.set(`${scope}/${key}`, JSON.parse(JSON.stringify(value)));
+        setImmediate(() => cb(null));
+      },
+      keys: (_scope: string, cb: (err: null, v: string[]) => void) => cb(null, []),
+      delete: () => Promise.resolve(),
+      clean: () => Promise.resolve(),
+    }),
+  };
+  return store;
+}
+
 /** Configures a file context store named 'file' in a fresh directory (see restart). */
 export function useFileStore(): void {
   helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });

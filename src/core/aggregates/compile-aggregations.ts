@@ -10,7 +10,7 @@
  */
 import { ConfigError, describeValue, InputError } from '../errors';
 import { compileSegments, formatPath, Getter, parsePath } from '../path';
-import type { AggregateFunction } from '../types';
+import type { AggregateFunction, AggregationSetting } from '../types';
 import { countAggregate } from './count';
 import { DEFAULT_DISTINCT_LIMIT, distinctAggregate, isDistinctValue } from './distinct';
 import { maxAggregate, minAggregate } from './extremes';
@@ -322,7 +322,7 @@ function checkLimit(value: unknown, field: string, fallback: number): number {
  * Compiles the `aggregations` setting into one AggregationSet; throws ConfigError naming the
  * field (`aggregations[2].op`, `.p`, `.as`, `.property`) and what is allowed.
  */
-export function compileAggregations<IN = unknown>(specs: AggregationSpec[], options: AggregationOptions = {}): AggregationSet<IN> {
+export function compileAggregations<IN = unknown>(specs: readonly (AggregationSpec | AggregationSetting)[], options: AggregationOptions = {}): AggregationSet<IN> {
   const limits: Required<AggregationOptions> = {
     exactLimit: checkLimit(options.exactLimit, 'exactLimit', DEFAULT_EXACT_LIMIT),
     distinctLimit: checkLimit(options.distinctLimit, 'distinctLimit', DEFAULT_DISTINCT_LIMIT),

@@ -19,6 +19,7 @@ import { ConfigError, InputError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
 import { restoreWhole, snapCount, snapKeyEntries } from '../snapshot-check';
 import { finiteMs, nonNegative, oneOf, positiveLimit } from '../option-checks';
+import { JOIN_TYPES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
 import { TimerHeap } from '../timer-heap';
 import { Watermark } from '../watermark';
@@ -85,7 +86,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     if (!options || typeof options.onJoin !== 'function') throw new ConfigError('onJoin', 'expected a function receiving join results');
     this.onJoin = options.onJoin;
     this.spec = checkJoinSpec(options.join);
-    this.joinType = oneOf(options.joinType, 'joinType', ['inner', 'left', 'right', 'full'], 'inner');
+    this.joinType = oneOf(options.joinType, 'joinType', JOIN_TYPES, 'inner');
     this.leftOuter = this.joinType === 'left' || this.joinType === 'full';
     this.rightOuter = this.joinType === 'right' || this.joinType === 'full';
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';

@@ -28,6 +28,7 @@ import { ConfigError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
 import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
+import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
 import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
@@ -123,8 +124,8 @@ export class SequenceOperator<IN> implements StreamOperator {
     this.onTimeout = options.onTimeout;
     this.within = nonNegative(options.within, 'within', 0) || Infinity;
     this.pattern = compilePattern<IN>(options.steps, this.within !== Infinity);
-    this.strict = oneOf(options.contiguity, 'contiguity', ['strict', 'relaxed'], 'relaxed') === 'strict';
-    this.skip = oneOf(options.skip, 'skip', ['past-last-event', 'to-next', 'no-skip'], 'past-last-event');
+    this.strict = oneOf(options.contiguity, 'contiguity', SEQUENCE_CONTIGUITIES, 'relaxed') === 'strict';
+    this.skip = oneOf(options.skip, 'skip', SKIP_STRATEGIES, 'past-last-event');
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
     this.wm = new Watermark(this.processingTime ? 0 : nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0));
     this.guard = new EventTimeGuard(options);

@@ -1,49 +1,59 @@
 import { InputError, describeValue, toError } from '../../core/errors';
+import { isBatch } from './messages';
+import { NodeMessage } from './red';
 
 /**
- * Runs `each` over a batch's elements, skipping the ones that throw. Returns the number of bad
- * elements; the caller counts them and reports one InputError for the message, so a batch with a
- * few bad readings still delivers the good ones and a Catch node still hears about the rest.
+ * The one error a batch or window message with unusable elements is reported with: a Catch node
+ * hears about the message once, while the status counts every unusable element (`elements`).
  */
-export function forEachInBatch(items: unknown[], each: (item: object, index: number) => void): { bad: number; first?: Error } {
-  let bad = 0;
-  let first: Error | undefined;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    try {
-      each(batchElement(item, i), i);
-    } catch (err) {
-      bad++;
-      if (!first) first = toError(err);
-    }
+export class BatchInputError extends InputError {
+  constructor(
+    property: string,
+    message: string,
+    readonly elements: number,
+  ) {
+    super(property, message);
   }
-  return { bad, first };
 }
 
-/** Element `i` of a batch or window message as an object; throws InputError when it is not one. */
-export function batchElement(item: unknown, i: number): object {
-  if (item === null || typeof item !== 'object') {
+/** Any object can be read as a message: every property of one is optional. */
+function isMessageLike(item: unknown): item is NodeMessage {
+  return item !== null && typeof item === 'object';
+}
+
+/** Element `i` of a batch or window message as a message-like object; throws InputError when it is not one. */
+export function batchElement(item: unknown, i: number): NodeMessage {
+  if (!isMessageLike(item)) {
     throw new InputError('msg.payload', `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`);
   }
   return item;
 }
 
-/** The one error reported for a batch or window message with `bad` unusable elements of `total`. */
-export function batchError(bad: number, total: number, first: Error | undefined): InputError {
-  const property = first instanceof InputError ? first.property : 'msg.payload';
-  return new InputError(property, `${bad} of ${total} elements rejected; first: ${first ? first.message : 'unknown'}`);
+/**
+ * Runs `each` over the elements of a batch or window message, skipping the ones that throw, then
+ * `finish` (what the message sends as a whole). The unusable elements are reported together as
+ * one BatchInputError after that, so a batch with a few bad readings still delivers the good ones.
+ */
+export function processBatch(items: readonly unknown[], each: (item: NodeMessage, index: number) => void, finish?: () => void): void {
+  let bad = 0;
+  let first: Error | undefined;
+  for (let i = 0; i < items.length; i++) {
+    try {
+      each(batchElement(items[i], i), i);
+    } catch (err) {
+      bad++;
+      first ??= toError(err);
+    }
+  }
+  finish?.();
+  if (bad) {
+    const property = first instanceof InputError ? first.property : 'msg.payload';
+    throw new BatchInputError(property, `${bad} of ${items.length} elements rejected; first: ${first ? first.message : 'unknown'}`, bad);
+  }
 }
 
-/**
- * Runs `each` on a message, or on every element of a batch message (isBatch); bad elements are
- * counted through `countRejected` and reported as one InputError, the good ones still count.
- */
-export function eachEventOf(msg: { batch?: unknown; payload?: unknown }, each: (item: object) => void, countRejected: (n: number) => void): void {
-  if (msg.batch !== true || !Array.isArray(msg.payload)) return each(msg);
-  const { bad, first } = forEachInBatch(msg.payload, each);
-  if (bad) {
-    // The thrown error counts once more when the host reports it.
-    countRejected(bad - 1);
-    throw batchError(bad, msg.payload.length, first);
-  }
+/** Runs `each` on a message, or through processBatch on every element of a batch message. */
+export function eachEventOf(msg: NodeMessage, each: (item: NodeMessage) => void): void {
+  if (isBatch(msg)) processBatch(msg.payload, each);
+  else each(msg);
 }

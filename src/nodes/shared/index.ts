@@ -5,9 +5,9 @@
  *   const spec = parseWindowSpec(config, 'tumbling');          // WindowSpec, durations in ms
  *   const settings = parseOperatorSettings(config, spec, mapper.timeMode);
  *   const host = new WindowHost({ node, settings, aggregate, store: config.store,
- *     handle: (msg, send, now) => host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value }),
- *     onResult: (window, result, send) => send(host.windowMessage(window.key, result, window)),
- *     onLate: (late, msg, send) => send([null, lateMessage(late, msg, …)]) });
+ *     handle: (msg, ctx, now) => host.process({ key: mapper.key(msg), time: mapper.time(msg, now), value }, ctx),
+ *     onResult: (window, result, ctx) => ctx.send(host.windowMessage(window.key, result, window, ctx)),
+ *     onLate: (late, ctx) => ctx.send([null, lateMessage(late, ctx.msg, …)]) });
  *   node.on('input', (msg, send, done) => host.input(msg, send, done));
  *   node.on('close', (removed, done) => host.close(removed, done));
  *
@@ -18,19 +18,21 @@
  *   (a Catch node sees it); the flow goes on. `handle` may return a promise (JSONata); later
  *   inputs wait, so outputs keep input order.
  * - `msg.flush` (truthy) fires every open window now; `msg.reset` drops open windows, only those
- *   of the key `msg.topic` when it is set. Control messages are not events.
+ *   of the key `msg.topic` when it is set (`onReset` resets what the node keeps beside the
+ *   operator). Control messages are not events, but they wait their turn like any input.
  * - One processing-time timer, re-armed from operator.nextWakeup(): windows close on time when
  *   input stops (processing time, idleTimeout, emit early).
  * - With `store` (a context store name), the operator snapshot is restored at start (inputs
  *   arriving meanwhile are queued), saved every 10 s when changed and on close (not on removal).
  * - Status (keys, open windows, watermark lag, late, rejected, dropped) refreshed ≤ 4×/s.
- * - host.windowMessage(topic, payload, window) builds a result message with the _msgid of the
- *   input that fired it.
+ * - Results reach onResult/onLate with the EmitContext (send, cause message) of the input or timer
+ *   that fired them; host.windowMessage(topic, payload, window, ctx) builds a result message with
+ *   the _msgid of that input.
  *
  * Batches and window messages: `isBatch(msg)` (msg.batch === true and an array payload of
  * message-like objects, each mapped like a message) and `isWindowMessage(msg)` (msg.window and an
- * array payload of `{ timestamp, topic, payload }` records). forEachInBatch/batchError run over
- * the elements, skip bad ones and report one InputError for the message.
+ * array payload of `{ timestamp, topic, payload }` records). processBatch runs over the elements,
+ * skips bad ones and reports one BatchInputError for the message (the status counts each bad one).
  */
 export * from './red';
 export { compileEventMapper, normaliseProperty } from './event-mapper';
@@ -45,6 +47,7 @@ export { compileJSONata } from './jsonata';
 export type { JSONataEvaluator } from './jsonata';
 export { failOnConfig } from './config-error';
 export { lateMessage, isBatch, isWindowMessage } from './messages';
-export { forEachInBatch, batchError, batchElement } from './batch';
+export { processBatch, eachEventOf, batchElement, BatchInputError } from './batch';
+export type { EmitContext } from './emissions';
 export { setupWindowNode } from './window-node';
 export type { WindowRecord, WindowNodeConfig } from './window-node';

@@ -83,7 +83,7 @@ export class KafkaWindowState implements PartitionStateOwner {
   constructor(
     readonly source: PartitionSource,
     private readonly node: RedNode,
-    private readonly operator: WindowOperator<unknown, unknown, unknown>,
+    private readonly operator: Pick<WindowOperator<unknown, unknown, unknown>, 'hasKey' | 'snapshotKeys' | 'restoreKeys' | 'dropKeys' | 'holdBack' | 'expectSources'>,
     /** True while an input is half-way (an async handler): no snapshot then. */
     private readonly busy: () => boolean,
     /** The operator's maxOutOfOrder (ms): a taken-over partition's watermark is its latest event time less this. */

@@ -1,22 +1,27 @@
 import { WindowOperator } from '../../core/window-operator';
-import { ConfigError, InputError, toError } from '../../core/errors';
-import { SnapshotError } from '../../core/snapshot-check';
-import { savedState } from '../../core/snapshot-schema';
-import { SnapshotVersionError, readSavedState } from '../../core/snapshot-migration';
+import { InputError, toError } from '../../core/errors';
 import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, TimeMode, WindowInfo } from '../../core/types';
 import { StreamOperator } from '../../core/stream-operator';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { ThrottledWarning } from './throttled-warning';
 import { controlKey } from './control-key';
-import { formatDuration } from '../../core/duration';
 import { text } from './i18n';
 import { OperatorSettings } from './window-config';
 import { KafkaWindowState } from './kafka-window-state';
 import { partitionSources } from '../../connectors/partition-sources';
+import { BatchInputError } from './batch';
+import { EmitContext, Emissions } from './emissions';
+import { InputQueue } from './input-queue';
+import { WakeUp } from './wake-up';
+import { StateStore } from './state-store';
+import { nodeStatus } from './node-status';
 
-/** Handles one input message; throws InputError for bad input; may return a promise (JSONata). */
-export type InputHandler = (msg: NodeMessage, send: SendFn, now: number) => void | Promise<void>;
+/**
+ * Handles one input message; throws InputError for bad input; may return a promise (JSONata).
+ * `ctx` is where the results it causes go: pass it to process() and to whatever the node sends.
+ */
+export type InputHandler = (msg: NodeMessage, ctx: EmitContext, now: number) => void | Promise<void>;
 
 export interface WindowHostOptions<IN, ACC, OUT> {
   node: RedNode;
@@ -28,18 +33,18 @@ export interface WindowHostOptions<IN, ACC, OUT> {
    * Instead of settings: an operator the node built (a join, a sequence), fed by the node's own
    * handler with `arrivalTime` as processing time. `timed`: it needs advance() on the clock
    * (processing time, idle timeout); `openLabel` is the catalog key (status.<openLabel>) naming its open state in the status.
+   * `emitted` holds what its callbacks emitted: the host delivers it after each flush or wakeup.
    */
-  custom?: { operator: StreamOperator; timeMode: TimeMode; timed: boolean; openLabel: string };
+  custom?: { operator: StreamOperator; timeMode: TimeMode; timed: boolean; openLabel: string; emitted: { deliver(ctx: EmitContext): void } };
   /** Node-RED context store for snapshots; '' or undefined = memory only. */
   store?: string;
   handle: InputHandler;
-  /**
-   * A window fired (required with settings): the window and its result apart, so no emission
-   * object is made per result (windowMessage builds the message).
-   */
-  onResult?(window: WindowInfo, result: OUT, send: SendFn): void;
-  /** `msg` is the input message being processed when the late event arrived. */
-  onLate?(late: LateEvent<IN>, msg: NodeMessage | undefined, send: SendFn): void;
+  /** A window fired (required with settings), with the context of the input or timer that fired it. */
+  onResult?(window: WindowInfo, result: OUT, ctx: EmitContext): void;
+  /** A late event, with the context of the input that brought it (ctx.element: its batch element). */
+  onLate?(late: LateEvent<IN>, ctx: EmitContext): void;
+  /** A msg.reset (of `key`, or of every key) for state the node keeps beside the operator; runs in input order, before the operator's reset. */
+  onReset?(key: Key | undefined): void;
   /**
    * Whether `handle` needs the arrival time (the `now` argument) in event time, e.g. when the
    * time property is empty. Default true. When false and no timer is needed either, the clock
@@ -62,27 +67,19 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   extraState?: { snapshot(): unknown; restore(saved: unknown): void };
 }
 
-interface QueuedInput {
-  msg: NodeMessage;
-  send: SendFn;
-  done: DoneFn;
-}
-
-const STATE_KEY = 'streamState';
-// setTimeout fires immediately for delays beyond 2^31-1 ms.
-const MAX_DELAY = 0x7fffffff;
-
 /**
- * Runs a WindowOperator inside a Node-RED node: ordered input (async handlers are serialised so
- * results keep input order), control messages (msg.flush, msg.reset), bad-input accounting
- * (counted, shown, reported through done(err) for a Catch node), one processing-time timer
- * driven by operator.nextWakeup(), snapshots to a context store, a throttled status and a clean
- * close. Everything here is per node; nothing is per event except one counter and one compare.
+ * Runs an operator inside a Node-RED node by wiring small parts together: the input queue (every
+ * input, control messages included, in arrival order), the wake-up timer, the state store and
+ * the status line. Results reach the node's callbacks with the EmitContext of the call that
+ * caused them, never through a send kept between messages. Bad input is counted, shown, and
+ * reported through done(err) for a Catch node.
  */
 export class WindowHost<IN, ACC, OUT> {
   readonly operator: WindowOperator<IN, ACC, OUT> | undefined;
   /** What the timer, flush, reset, snapshots and status drive: the window operator or the custom one. */
   private readonly driven: StreamOperator | undefined;
+  /** What the driven operator emitted and the host has not delivered yet. */
+  private readonly emitted: { deliver(ctx: EmitContext): void } | undefined;
   /** Messages (or batch elements) that could not be used. */
   rejected = 0;
   /** Messages handled (control messages excluded). */
@@ -91,26 +88,20 @@ export class WindowHost<IN, ACC, OUT> {
   private readonly node: RedNode;
   private readonly opts: WindowHostOptions<IN, ACC, OUT>;
   private readonly status: ThrottledStatus;
-  private readonly store: string | undefined;
-  private send: SendFn;
-  private currentMsg: NodeMessage | undefined;
-  private spare: StreamEvent<IN> | undefined = { key: '', time: 0, value: undefined as IN };
+  private readonly queue: InputQueue;
+  private readonly wakeUp: WakeUp;
+  private readonly state: StateStore | undefined;
+  /** Results of a timer or of a flush from the node itself go out through node.send, caused by no message. */
+  private readonly timerCtx: EmitContext;
+  private spare: StreamEvent<IN> | undefined;
   private now = 0;
-  private ready = false;
   private closed = false;
-  private dirty = false;
-  private queue: QueuedInput[] = [];
-  /** An async handler (JSONata) is running; later inputs wait in the queue. */
-  private busy = false;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  private wakeAt = Infinity;
   /** Only processing time, idle close and early results need a timer; pure event time never does. */
   private readonly timed: boolean;
   /** The mapper's resolve, when a property is read from flow, global, env or JSONata. */
   private readonly resolve: ((msg: NodeMessage) => void | Promise<void>) | undefined;
   /** Read Date.now() for every message (processing time, timers, or arrival-time mapping). */
   private readonly clocked: boolean;
-  private saveTimer: ReturnType<typeof setInterval> | undefined;
   private lastError = '';
   private readonly warnings: ThrottledWarning;
   /** operator.dropped when the last limit warning was counted. */
@@ -129,25 +120,32 @@ export class WindowHost<IN, ACC, OUT> {
   constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
     this.opts = opts;
     this.node = opts.node;
-    this.send = this.nodeSend;
-    this.store = opts.store ? opts.store : undefined;
+    this.timerCtx = { send: (msg) => this.node.send(msg), msg: undefined };
     if (opts.settings) {
       if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
       const onResult = opts.onResult;
       if (!onResult) throw new Error('WindowHost: onResult is required with window settings');
-      const onWindow = (window: WindowInfo, result: OUT): void => {
-        if (this.kafkaState !== undefined) this.kafkaState.mark(window);
-        onResult(window, result, this.send);
-      };
+      const onLate = opts.onLate;
+      const emitted = new Emissions<Emission<IN, OUT>>((e, ctx) => {
+        if (e.kind === 'late') {
+          onLate?.(e, ctx);
+          return;
+        }
+        if (this.kafkaState !== undefined) this.kafkaState.mark(e.window);
+        onResult(e.window, e.result, ctx);
+      });
+      this.emitted = emitted;
       this.operator = new WindowOperator<IN, ACC, OUT>({
         ...opts.settings,
         aggregate: opts.aggregate,
-        onEmit: this.onEmit,
-        onWindow,
+        onEmit: emitted.push,
         // The host reads the clock only when it must; the operator asks for a fresh reading
         // before it rejects an event as ahead of the clock.
         clock: () => Date.now(),
       });
+      this.spare = { key: '', time: 0, value: undefined as IN };
+    } else {
+      this.emitted = opts.custom?.emitted;
     }
     this.driven = this.operator ?? opts.custom?.operator;
     this.resolve = opts.mapper?.resolve;
@@ -157,7 +155,17 @@ export class WindowHost<IN, ACC, OUT> {
     this.now = Date.now();
     this.status = new ThrottledStatus(this.node, () => this.renderStatus());
     this.warnings = new ThrottledWarning(this.node);
-    this.restore();
+    this.queue = new InputQueue(this.run);
+    this.wakeUp = new WakeUp(this.wake);
+    const saved = opts.store && (this.driven || opts.extraState) ? opts.store : undefined;
+    this.state = saved === undefined ? undefined : new StateStore(this.node, saved, this.driven, opts.extraState, opts.saveEveryMs);
+    if (this.state === undefined) this.queue.open();
+    else
+      this.state.load(() => {
+        this.rearm();
+        this.status.refresh();
+        this.queue.open();
+      });
   }
 
   /** The entry point for node.on('input', (msg, send, done) => host.input(msg, send, done)). */
@@ -166,18 +174,14 @@ export class WindowHost<IN, ACC, OUT> {
       this.kafkaState?.refuse(msg);
       return done();
     }
-    if (!this.ready || this.busy) {
-      // Restoring, or an async handler is still running: keep arrival order.
-      this.queue.push({ msg, send, done });
-      return;
-    }
-    this.run(msg, send, done);
+    this.queue.push(msg, send, done);
   }
 
-  /** Feeds one event to the operator; call from the input handler. */
-  process(event: StreamEvent<IN>): void {
+  /** Feeds one event to the operator; its results go to `ctx`. Call from the input handler. */
+  process(event: StreamEvent<IN>, ctx: EmitContext): void {
     if (this.kafkaState !== undefined) this.kafkaState.note(String(event.key), event.time);
     this.operator!.process(event, this.now, this.source, this.sourceGroup);
+    this.emitted!.deliver(ctx);
   }
 
   /**
@@ -185,10 +189,10 @@ export class WindowHost<IN, ACC, OUT> {
    * and keeps its parts, never the object, so one object serves every message (a nested call,
    * should an emission lead back here, gets its own).
    */
-  processValue(key: Key, time: number, value: IN): void {
-    if (this.kafkaState !== undefined) this.kafkaState.note(String(key), time);
+  processValue(key: Key, time: number, value: IN, ctx: EmitContext): void {
     const e = this.spare;
-    if (e === undefined) return this.operator!.process({ key, time, value }, this.now, this.source, this.sourceGroup);
+    if (e === undefined) return this.process({ key, time, value }, ctx);
+    if (this.kafkaState !== undefined) this.kafkaState.note(String(key), time);
     this.spare = undefined;
     e.key = key;
     e.time = time;
@@ -200,11 +204,7 @@ export class WindowHost<IN, ACC, OUT> {
       e.value = undefined as IN;
       this.spare = e;
     }
-  }
-
-  /** Where results go now: the send of the message being handled, node.send from a timer. */
-  get output(): SendFn {
-    return this.send;
+    this.emitted!.deliver(ctx);
   }
 
   /** Processing time of the message being handled (Date.now() at arrival, see arrivalTime). */
@@ -219,8 +219,8 @@ export class WindowHost<IN, ACC, OUT> {
    * a fresh id from Node-RED. Built in one literal: adding _msgid afterwards would change the
    * object's shape once per message.
    */
-  windowMessage(topic: unknown, payload: unknown, window: WindowInfo): NodeMessage {
-    const cause = this.currentMsg;
+  windowMessage(topic: unknown, payload: unknown, window: WindowInfo, ctx: EmitContext): NodeMessage {
+    const cause = ctx.msg;
     const id = cause === undefined ? undefined : cause._msgid;
     const place = this.opts.placeResult;
     if (place === undefined) return id !== undefined ? { topic, payload, window, _msgid: id } : { topic, payload, window };
@@ -230,33 +230,17 @@ export class WindowHost<IN, ACC, OUT> {
   }
 
   /** A result message like windowMessage's, with `info` as msg[name] (msg.join, msg.sequence) instead of msg.window. */
-  resultMessage(topic: unknown, payload: unknown, name: string, info: unknown): NodeMessage {
-    const cause = this.currentMsg;
+  resultMessage(topic: unknown, payload: unknown, name: string, info: unknown, ctx: EmitContext): NodeMessage {
+    const cause = ctx.msg;
     const id = cause === undefined ? undefined : cause._msgid;
     const msg: NodeMessage = id !== undefined ? { topic, payload, _msgid: id } : { topic, payload };
     msg[name] = info;
     return msg;
   }
 
-  /** Counts `n` unusable elements of a batch or window message (the handler then throws one error). */
-  countRejected(n: number): void {
-    this.rejected += n;
-  }
-
-  /** Emit every open window now (of `key` when given). */
+  /** Emit every open window now (of `key` when given), through node.send. */
   flush(key?: Key): void {
-    if (!this.driven) return;
-    this.now = Date.now();
-    this.driven.flush(this.now, key);
-    this.dirty = true;
-    this.rearm();
-  }
-
-  /** Drop every open window (of `key` when given) without emitting. */
-  reset(key?: Key): void {
-    if (!this.driven) return;
-    this.driven.reset(key);
-    this.dirty = true;
+    this.flushTo(this.timerCtx, key);
   }
 
   /** For node.on('close', (removed, done) => host.close(removed, done)). */
@@ -264,21 +248,14 @@ export class WindowHost<IN, ACC, OUT> {
     this.closed = true;
     this.kafkaState?.close();
     this.status.close();
-    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
-    if (this.saveTimer !== undefined) clearInterval(this.saveTimer);
-    this.wakeTimer = this.saveTimer = undefined;
+    this.wakeUp.cancel();
     // Inputs that never ran still owe Node-RED their done().
-    const queued = this.queue;
-    this.queue = [];
-    for (const q of queued) {
+    this.queue.close((q) => {
       this.kafkaState?.refuse(q.msg);
       q.done();
-    }
-    if (this.store && (this.driven || this.opts.extraState) && !removed && this.ready) {
-      this.save(() => done());
-    } else {
-      done();
-    }
+    });
+    if (this.state !== undefined) this.state.close(!removed, () => done());
+    else done();
   }
 
   /** Shows an error status (bad config) and stops status refreshes. */
@@ -286,15 +263,21 @@ export class WindowHost<IN, ACC, OUT> {
     this.status.fixed({ fill: 'red', shape: 'ring', text });
   }
 
-  private readonly nodeSend: SendFn = (msg) => this.node.send(msg);
+  private flushTo(ctx: EmitContext, key?: Key): void {
+    if (!this.driven) return;
+    this.now = Date.now();
+    this.driven.flush(this.now, key);
+    this.emitted?.deliver(ctx);
+    this.state?.changed();
+    this.rearm();
+  }
 
-  private run(msg: NodeMessage, send: SendFn, done: DoneFn): void {
+  private readonly run = (msg: NodeMessage, send: SendFn, done: DoneFn): void => {
     if (this.clocked) this.now = Date.now();
     if (msg.flush || msg.reset) {
       try {
         this.control(msg, send);
       } catch (err) {
-        this.send = this.nodeSend;
         this.reportBad(err, done);
         return;
       }
@@ -302,34 +285,31 @@ export class WindowHost<IN, ACC, OUT> {
       return;
     }
     this.received++;
-    this.send = send;
-    this.currentMsg = msg;
     if (msg.kafka !== undefined || this.source !== undefined) {
       this.sourceOf(msg);
       if (this.kafkaState !== undefined && this.source !== undefined) {
         const admission = this.kafkaState.admit(msg);
         if (admission !== 'process') {
           this.received--;
-          this.send = this.nodeSend;
-          this.currentMsg = undefined;
           if (admission === 'skip') done();
-          else this.restorePartitions({ msg, send, done });
+          else this.restorePartitions(msg, send, done);
           return;
         }
       }
     }
+    const ctx: EmitContext = { send, msg };
     let result: void | Promise<void>;
     try {
       const resolving = this.resolve === undefined ? undefined : this.resolve(msg);
-      result = resolving === undefined ? this.opts.handle(msg, send, this.now) : resolving.then(() => this.resume(msg, send));
+      result = resolving === undefined ? this.opts.handle(msg, ctx, this.now) : resolving.then(() => this.resume(msg, ctx));
     } catch (err) {
       this.afterInput();
       this.reportBad(err, done);
       return;
     }
-    if (result && typeof (result as Promise<void>).then === 'function') {
-      this.busy = true;
-      (result as Promise<void>)
+    if (result && typeof result.then === 'function') {
+      this.queue.hold();
+      result
         .then(
           () => {
             this.afterAsync();
@@ -346,7 +326,7 @@ export class WindowHost<IN, ACC, OUT> {
     }
     this.afterInput();
     done();
-  }
+  };
 
   /**
    * A message from stream-kafka-in (single or batch) names its partition in msg.kafka, and the
@@ -381,34 +361,26 @@ export class WindowHost<IN, ACC, OUT> {
     }
   }
 
-  /**
-   * handle() once the message's typed properties are read. A timer may have fired meanwhile and
-   * pointed results at node.send: they go to this message's send again, at the time it runs.
-   */
-  private resume(msg: NodeMessage, send: SendFn): void | Promise<void> {
+  /** handle() once the message's typed properties are read, at the time it runs. */
+  private resume(msg: NodeMessage, ctx: EmitContext): void | Promise<void> {
     if (this.closed) return;
     if (this.clocked) this.now = Date.now();
-    this.send = send;
-    this.currentMsg = msg;
-    return this.opts.handle(msg, send, this.now);
+    return this.opts.handle(msg, ctx, this.now);
   }
 
   /**
    * A message of a partition whose state is not here yet: hold it and every later input back
    * until the partition's keys are restored from the changelog.
    */
-  private restorePartitions(first: QueuedInput): void {
-    this.busy = true;
-    this.queue.unshift(first);
-    const state = this.kafkaState!;
-    state
-      .restore()
+  private restorePartitions(msg: NodeMessage, send: SendFn, done: DoneFn): void {
+    this.queue.hold();
+    this.queue.putBack({ msg, send, done });
+    this.kafkaState!.restore()
       .catch((err) => this.node.error(toError(err)))
       .finally(() => {
-        this.busy = false;
         this.status.touch();
         this.rearm();
-        this.drain();
+        this.queue.release();
       });
   }
 
@@ -423,14 +395,12 @@ export class WindowHost<IN, ACC, OUT> {
     this.kafkaState?.close();
     this.kafkaState = undefined;
     if (reader === undefined || this.operator === undefined || this.opts.extraState !== undefined) return;
-    this.kafkaState = new KafkaWindowState(reader, this.node, this.operator as unknown as WindowOperator<unknown, unknown, unknown>, () => this.busy, this.opts.settings?.maxOutOfOrder ?? 0);
+    this.kafkaState = new KafkaWindowState(reader, this.node, this.operator, () => this.queue.holding, this.opts.settings?.maxOutOfOrder ?? 0);
   }
 
   private afterInput(): void {
     this.kafkaState?.handled();
-    this.send = this.nodeSend;
-    this.currentMsg = undefined;
-    this.dirty = true;
+    this.state?.changed();
     this.rearm();
     this.status.touch();
     const op = this.operator;
@@ -442,170 +412,75 @@ export class WindowHost<IN, ACC, OUT> {
     const st = this.opts.settings!;
     const limits = [`maxKeys ${st.maxKeys}`];
     if (st.maxEventsPerWindow !== Infinity) limits.push(`maxEventsPerWindow ${st.maxEventsPerWindow}`);
-    this.warnings.note('limit', dropped - this.droppedSeen, (n) => `${n} event${n === 1 ? '' : 's'} dropped by a limit (${limits.join(', ')}); raise it or reduce the number of keys`);
+    this.warnings.note('limit', dropped - this.droppedSeen, (n) => text(this.node.type, n === 1 ? 'warning.droppedOne' : 'warning.dropped', { count: n, limits: limits.join(', ') }));
     this.droppedSeen = dropped;
   }
 
   private afterAsync(): void {
-    this.busy = false;
     this.afterInput();
-    this.drain();
+    this.queue.release();
   }
 
-  private drain(): void {
-    while (this.queue.length && !this.busy && !this.closed) {
-      const q = this.queue.shift()!;
-      this.run(q.msg, q.send, q.done);
-    }
-  }
-
+  /** msg.flush fires every key's windows; only a reset selects one key. */
   private control(msg: NodeMessage, send: SendFn): void {
-    // msg.flush fires every key's windows; only a reset selects one key.
     const key = msg.reset ? controlKey(msg) : undefined;
-    this.send = send;
-    if (msg.reset) this.reset(key);
-    if (msg.flush) this.flush();
-    this.send = this.nodeSend;
+    // Results of a flush carry no cause: a control message is not an event.
+    const ctx: EmitContext = { send, msg: undefined };
+    if (msg.reset) {
+      this.opts.onReset?.(key);
+      if (this.driven) {
+        this.driven.reset(key);
+        this.emitted?.deliver(ctx);
+        this.state?.changed();
+      }
+    }
+    if (msg.flush) this.flushTo(ctx);
     this.status.refresh();
   }
 
   private reportBad(err: unknown, done: DoneFn): void {
-    this.rejected++;
     const error = toError(err);
+    this.rejected += error instanceof BatchInputError ? error.elements : 1;
     this.lastError = error instanceof InputError ? error.property : '';
     this.status.touch();
     done(error);
   }
 
-  // Window results go to onResult directly (see the constructor); only late events come here.
-  private readonly onEmit = (e: Emission<IN, OUT>): void => {
-    if (e.kind === 'late') this.opts.onLate?.(e, this.currentMsg, this.send);
-  };
-
   private rearm(): void {
     if (!this.timed || this.closed) return;
-    const at = this.driven!.nextWakeup();
-    if (at === undefined || at >= this.wakeAt) return;
-    if (this.wakeTimer !== undefined) clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(this.wake, Math.min(MAX_DELAY, Math.max(0, at - Date.now())));
+    this.wakeUp.arm(this.driven!.nextWakeup(), Date.now());
   }
 
   private readonly wake = (): void => {
-    this.wakeTimer = undefined;
-    this.wakeAt = Infinity;
     if (this.closed || !this.driven) return;
     this.now = Date.now();
-    this.send = this.nodeSend;
     try {
       this.driven.advance(this.now);
+      this.emitted?.deliver(this.timerCtx);
     } catch (err) {
       this.node.error(toError(err));
     }
-    this.dirty = true;
+    this.state?.changed();
     this.rearm();
     this.status.touch();
   };
 
-  private restore(): void {
-    if (!this.store || (!this.driven && !this.opts.extraState)) {
-      this.ready = true;
-      return;
-    }
-    const finish = (): void => {
-      if (this.closed) return;
-      this.ready = true;
-      this.saveTimer = setInterval(() => {
-        if (this.dirty) this.save();
-      }, this.opts.saveEveryMs ?? 10000);
-      this.rearm();
-      this.status.refresh();
-      this.drain();
-    };
-    try {
-      this.node.context().get(STATE_KEY, this.store, (err, saved) => {
-        if (err) this.node.warn(`could not read saved state from context store "${this.store}": ${toError(err).message}`);
-        else if (saved !== undefined && saved !== null) this.restoreSaved(saved);
-        finish();
-      });
-    } catch (err) {
-      this.node.warn(`could not read saved state: ${toError(err).message}`);
-      finish();
-    }
-  }
-
-  /** Restores saved state, all or nothing; anything unusable is discarded with one warning naming why. */
-  private restoreSaved(saved: unknown): void {
-    try {
-      // Saved by this release or brought to its form from an earlier one.
-      const state = readSavedState(saved);
-      if (this.driven) this.driven.restore(state.operator);
-      if (this.opts.extraState && state.extra !== undefined) this.opts.extraState.restore(state.extra);
-    } catch (e) {
-      if (e instanceof SnapshotVersionError) {
-        this.node.warn(`saved windows were discarded: ${e.message}`);
-        return;
-      }
-      const why = toError(e).message;
-      // Expected after the window settings were edited and deployed: worth a line, not a warning.
-      if (e instanceof ConfigError && !(e instanceof SnapshotError)) this.node.log(`saved windows do not fit the current settings and were discarded (${why})`);
-      else this.node.warn(`saved windows were discarded, they are damaged (${why})`);
-    }
-  }
-
-  private save(cb?: () => void): void {
-    this.dirty = false;
-    let snapshot: unknown;
-    try {
-      snapshot = savedState(this.driven?.snapshot(), this.opts.extraState?.snapshot());
-    } catch (err) {
-      this.node.warn(`could not snapshot windows: ${toError(err).message}`);
-      cb?.();
-      return;
-    }
-    try {
-      this.node.context().set(STATE_KEY, snapshot, this.store, (err) => {
-        if (err) this.node.warn(`could not save windows to context store "${this.store}": ${toError(err).message}`);
-        cb?.();
-      });
-    } catch (err) {
-      // A store that throws instead of calling back must not keep close() from finishing.
-      this.node.warn(`could not save windows to context store "${this.store}": ${toError(err).message}`);
-      cb?.();
-    }
-  }
-
   private renderStatus(): NodeStatus {
-    const parts: string[] = [];
-    let fill: NodeStatus['fill'] = 'green';
-    const t = (key: string, params: Record<string, string | number>): string => text(this.node.type, `status.${key}`, params);
-    if (this.driven) {
-      const s = this.driven.stats();
-      const st = this.opts.settings;
-      parts.push(t(s.keys === 1 ? 'key' : 'keys', { count: s.keys }), t(this.opts.custom?.openLabel ?? 'open', { count: s.openWindows }));
-      if (Number.isFinite(s.watermark) && (this.opts.settings?.timeMode ?? this.opts.custom?.timeMode) === 'event') {
-        parts.push(t('lag', { lag: formatDuration(Math.max(0, Date.now() - s.watermark), 2) }));
-      }
-      if (s.late) parts.push(t('late', { count: s.late }));
-      if (s.ahead) {
-        parts.push(t(st?.futureData === 'clamp' ? 'aheadClamped' : 'aheadRejected', { count: s.ahead }));
-        fill = 'yellow';
-      }
-      if (s.dropped) {
-        parts.push(t('dropped', { count: s.dropped }));
-        fill = 'yellow';
-      }
-    } else {
-      parts.push(t('received', { count: this.received }));
-    }
-    const fallbacks = this.opts.mapper?.arrivalFallbacks;
-    if (fallbacks) parts.push(t('arrivalTime', { count: fallbacks }));
-    const extra = this.opts.statusText?.();
-    if (extra) parts.push(extra);
-    if (this.rejected) {
-      parts.push(this.lastError ? t('rejectedWhy', { count: this.rejected, reason: this.lastError }) : t('rejected', { count: this.rejected }));
-      fill = 'yellow';
-    }
-    return { fill, shape: 'dot', text: parts.join(' · ') };
+    const o = this.opts;
+    return nodeStatus(
+      this.node.type,
+      {
+        stats: this.driven?.stats(),
+        openLabel: o.custom?.openLabel ?? 'open',
+        eventTime: (o.settings?.timeMode ?? o.custom?.timeMode) === 'event',
+        clampsAhead: o.settings?.futureData === 'clamp',
+        received: this.received,
+        arrivalFallbacks: o.mapper?.arrivalFallbacks ?? 0,
+        extra: o.statusText?.(),
+        rejected: this.rejected,
+        lastError: this.lastError,
+      },
+      Date.now(),
+    );
   }
 }

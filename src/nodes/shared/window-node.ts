@@ -1,6 +1,6 @@
-import { collectEvents } from '../../core/collect-events';
-import { StreamEvent, WindowType } from '../../core/types';
-import { forEachInBatch, batchError } from './batch';
+import { CollectedEvent, collectEvents } from '../../core/collect-events';
+import { WindowType } from '../../core/types';
+import { eachEventOf } from './batch';
 import { failOnConfig } from './config-error';
 import { EventMapper, compileEventMapper } from './event-mapper';
 import { isBatch, lateMessage } from './messages';
@@ -53,7 +53,7 @@ export interface WindowNodeConfig extends WindowConfig {
  * (`payload` = the window's records in event-time order). Only the window type differs.
  */
 export function setupWindowNode(RED: RedAPI, node: RedNode, config: WindowNodeConfig, type: WindowType): void {
-  let host: WindowHost<WindowRecord, unknown, unknown>;
+  let host: WindowHost<WindowRecord, CollectedEvent[], CollectedEvent[]>;
   let flushTimer: ReturnType<typeof setInterval> | undefined;
   try {
     const mapper = compileEventMapper(config, { RED, node });
@@ -66,45 +66,24 @@ export function setupWindowNode(RED: RedAPI, node: RedNode, config: WindowNodeCo
         ? parseDuration(config.flushEvery as string | number, 'flushEvery')
         : 0;
     const toRecord = windowRecordOf(mapper);
-    const toEvent = (msg: NodeMessage, now: number): StreamEvent<WindowRecord> => ({
-      key: mapper.key(msg),
-      time: mapper.time(msg, now),
-      value: toRecord(msg),
-    });
-    let inBatch = false;
-    host = new WindowHost<WindowRecord, unknown, unknown>({
+    host = new WindowHost({
       node,
       settings,
-      aggregate: collectEvents<WindowRecord>() as never,
+      aggregate: collectEvents<WindowRecord>(),
       store: typeof config.store === 'string' ? config.store : undefined,
       arrivalTime: mapper.arrivalTime,
       mapper,
       placeResult,
-      handle: (msg, _send, now) => {
-        if (!isBatch(msg)) {
-          host.process(toEvent(msg, now));
-          return;
-        }
-        inBatch = true;
-        try {
-          const { bad, first } = forEachInBatch(msg.payload, (item) => host.process(toEvent(item as NodeMessage, now)));
-          if (bad) {
-            // The thrown error counts once more when the host reports it.
-            host.countRejected(bad - 1);
-            throw batchError(bad, msg.payload.length, first);
-          }
-        } finally {
-          inBatch = false;
-        }
+      handle: (msg, ctx, now) => eachEventOf(msg, (item) => host.process({ key: mapper.key(item), time: mapper.time(item, now), value: toRecord(item) }, ctx)),
+      onResult: (window, records, ctx) => {
+        const msg = host.windowMessage(window.key, records, window, ctx);
+        ctx.send(latePort ? [msg, null] : msg);
       },
-      onResult: (window, records, send) => {
-        const msg = host.windowMessage(window.key, records, window);
-        send(latePort ? [msg, null] : msg);
-      },
-      onLate: (late, msg, send) => {
+      onLate: (late, ctx) => {
         if (!latePort) return;
-        const original = inBatch ? undefined : msg;
-        send([null, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time }))]);
+        // A batch element is no message of its own: the late port gets its record.
+        const original = ctx.msg === undefined || isBatch(ctx.msg) ? undefined : ctx.msg;
+        ctx.send([null, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time }))]);
       },
     });
     if (flushEvery > 0) flushTimer = setInterval(() => host.flush(), flushEvery);

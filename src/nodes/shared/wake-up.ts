@@ -1,0 +1,33 @@
+// setTimeout fires immediately for delays beyond 2^31-1 ms.
+const MAX_DELAY = 0x7fffffff;
+
+/**
+ * One processing-time timer for an operator's next wakeup: arm() keeps the earliest time asked
+ * for, so a stream of events re-arming it costs one compare each, not a timer each.
+ */
+export class WakeUp {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private at = Infinity;
+
+  constructor(private readonly onWake: () => void) {}
+
+  /** Wake at processing time `at` (ms epoch), unless an earlier wakeup is armed already. */
+  arm(at: number | undefined, now: number): void {
+    if (at === undefined || at >= this.at) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.at = at;
+    this.timer = setTimeout(this.fire, Math.min(MAX_DELAY, Math.max(0, at - now)));
+  }
+
+  cancel(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.at = Infinity;
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.at = Infinity;
+    this.onWake();
+  };
+}
