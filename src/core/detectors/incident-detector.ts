@@ -49,8 +49,7 @@
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
  * normal. Where a key's own spike statistic has a heavier tail still (bursts, quantised readings,
  * steps of a cycle), the spike and CUSUM limits rise to where that tail reaches the budget
- * (tail-calibration.ts); never below the nominal limits. A run of repeats alone must be FAR_STUCK
- * times as unlikely as the budget. The score is the level scorer's onset score (0 before it has
+ * (tail-calibration.ts); never below the nominal limits. The score is the level scorer's onset score (0 before it has
  * 100 readings): one number per onset, so a benchmark ranks incidents, not their lengths.
  */
 import { AnomalyDetector, AnomalyResult, AnomalyState, DEFAULT_ANOMALY_THRESHOLD, Direction } from './anomaly';
@@ -167,8 +166,9 @@ const DAY_ERR_ALPHA = 1 / 500;
 // The one-reading z test alone (without the level scorer) alerts only this far past its limit, in
 // log tail probability: a blatant jump, or a key whose scorer is still learning after a restore.
 const FAR_SPIKE = 5;
-// A run of repeats alone must be as unlikely as two readings each at the budget.
-const FAR_STUCK = 2;
+// A run of repeats must be as unlikely as one reading at the budget: the key's own rate of repeats
+// already calibrates it, and a stricter limit misses a sensor that sticks while it warms up.
+const FAR_STUCK = 1;
 // The variance test also needs this share of the limit its key's own tail of it sets.
 const VAR_TAIL = 0.6;
 // The variance tail learns only from readings the level scorer finds this far under its threshold.
