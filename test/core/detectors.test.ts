@@ -89,6 +89,26 @@ describe('detectors: seasonality', () => {
 });
 
 describe('detectors: anomaly (streaming)', () => {
+  it('a snapshot taken mid-stream, through JSON, continues exactly as the uninterrupted detector', () => {
+    const noise = gaussian(21);
+    // A daily-like cycle of 200 readings so the seasonal reference is in the saved state, and a step.
+    const xs = series(4000, (i) => 20 + 3 * Math.sin((2 * Math.PI * i) / 200) + 0.3 * noise() + (i >= 3300 ? 4 : 0));
+    const straight = new AnomalyDetector();
+    const all = xs.map((v, i) => straight.update(i * 1000, v));
+    const first = new AnomalyDetector();
+    for (let i = 0; i < 3100; i++) first.update(i * 1000, xs[i]);
+    const resumed = new AnomalyDetector({}, JSON.parse(JSON.stringify(first.snapshot())));
+    for (let i = 3100; i < xs.length; i++) assert.deepEqual(resumed.update(i * 1000, xs[i]), all[i], `value ${i}`);
+    assert.ok(all[3099].period > 0, 'the cycle was found before the cut');
+    assert.ok(all.slice(3300, 3320).some((r) => r.score >= 0.42), 'the step scores after the cut');
+  });
+
+  it('a saved state of another shape is not used: the detector starts afresh', () => {
+    const d = new AnomalyDetector({}, { levels: [1, 2], surprises: [] });
+    assert.equal(d.update(0, 3).ready, false);
+    assert.deepEqual(d.snapshot().levels, [3]);
+  });
+
   it('white noise never reaches the score of a real deviation (0.5)', () => {
     for (const seed of [11, 12, 13]) {
       const noise = gaussian(seed);

@@ -69,7 +69,7 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
   'stream-detect': [
     'name pattern mode history threshold confidence direction minHistory falseAlerts holdOff outputs keyProperty keyPropertyType valueProperty valuePropertyType timeMode timeProperty timePropertyType outputProperty ' +
       'windowType size offset slide gap maxDuration count overlap bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout maxKeys store',
-    { pattern: 'anomaly', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', falseAlerts: '', holdOff: '1m' },
+    { pattern: 'auto', mode: 'stream', history: '', threshold: '', confidence: '', direction: 'both', minHistory: '', falseAlerts: '', holdOff: '1m' },
   ],
   'stream-join': [
     `${EVENT} maxOutOfOrder allowedLateness idleTimeout maxFutureSkew futureData maxKeys maxEventsPerWindow store sideProperty sideMatch leftSide rightSide rightKeyProperty joinMode lower upper windowType size slide offset joinType outputs`,

@@ -71,6 +71,21 @@ export interface AnomalyResult {
   ready: boolean;
 }
 
+/** The detector's whole state as plain data (see AnomalyDetector.snapshot). */
+export interface AnomalyState {
+  levels: number[];
+  steps: number[];
+  seasonal: number[];
+  surprises: unknown[];
+  seasons: unknown;
+  signed: unknown;
+  shape: unknown;
+  period: number;
+  /** null before the first value (JSON has no NaN). */
+  previous: number | null;
+  peak: number;
+}
+
 /** Default alert threshold on the anomaly score (see the file comment for how it was chosen). */
 export const DEFAULT_ANOMALY_THRESHOLD = 0.42;
 
@@ -111,7 +126,8 @@ export class AnomalyDetector {
   private readonly shape: DistributionShift;
   private readonly shapeSurprise: Surprise;
 
-  constructor(options: AnomalyOptions = {}) {
+  /** `state`: a snapshot() of a detector with the same options; anything else starts afresh. */
+  constructor(options: AnomalyOptions = {}, state?: unknown) {
     const history = options.history ?? 1000;
     const shortWindow = options.shortWindow ?? 10;
     // Never more than the history holds, or a short history would never be ready.
@@ -135,6 +151,37 @@ export class AnomalyDetector {
     // A period is found once the history is full, then checked every three histories: cycles
     // rarely change, and the autocorrelation is the costliest step.
     this.seasons = s === 'auto' ? new SeasonalityDetector({ history, every: history, thenEvery: 3 * history, minHistory: 48 }) : undefined;
+    if (state !== undefined && !this.load(state)) this.reset();
+  }
+
+  /** The whole state as plain data, to go on elsewhere with `new AnomalyDetector(options, state)`. */
+  snapshot(): AnomalyState {
+    return {
+      levels: this.levels.values(), steps: this.steps.values(), seasonal: this.seasonal.values(),
+      surprises: [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise].map((x) => x.save()),
+      seasons: this.seasons?.save() ?? null, signed: this.signed.save(), shape: this.shape.save(),
+      period: this.period, previous: Number.isNaN(this.previous) ? null : this.previous, peak: this.peak,
+    };
+  }
+
+  private load(state: unknown): boolean {
+    const o = state as Partial<AnomalyState> | null;
+    if (!o || typeof o !== 'object' || !Array.isArray(o.surprises) || o.surprises.length !== 4) return false;
+    if (!Number.isInteger(o.period) || (o.period as number) < 0 || typeof o.peak !== 'number' || !(o.previous === null || typeof o.previous === 'number')) return false;
+    const surprises = [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise];
+    const ok = this.levels.load(o.levels) && this.steps.load(o.steps) && this.seasonal.load(o.seasonal) &&
+      surprises.every((x, i) => x.load(o.surprises![i])) && (!this.seasons || this.seasons.load(o.seasons)) && this.signed.load(o.signed) && this.shape.load(o.shape);
+    if (!ok) return false;
+    this.period = o.period as number;
+    this.previous = o.previous ?? NaN;
+    this.peak = o.peak;
+    return true;
+  }
+
+  /** Back to a detector that has seen nothing (after a saved state that did not fit). */
+  private reset(): void {
+    const fresh = new AnomalyDetector({ history: this.levels.capacity, minHistory: this.minHistory, threshold: this.threshold, direction: this.direction, seasonality: this.seasons ? 'auto' : this.fixedPeriod || 'off', shortWindow: this.signed.capacity });
+    Object.assign(this, fresh);
   }
 
   /** Scores `value` against the history, then adds it. `time` is accepted for symmetry with other detectors. */

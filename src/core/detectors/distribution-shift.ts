@@ -72,6 +72,32 @@ export class DistributionShift {
     return Math.max(0, this.sum / total - Math.log(total) + Math.log(this.binCount));
   }
 
+  /** The window as plain data: its values in stored order, the bin edges and when they were set. */
+  save(): { recent: number[]; head: number; edges: number[]; sinceEdges: number | null; sum: number } {
+    return { recent: Array.from(this.recent.subarray(0, this.size)), head: this.head, edges: Array.from(this.edges), sinceEdges: Number.isFinite(this.sinceEdges) ? this.sinceEdges : null, sum: this.sum };
+  }
+
+  /** Takes the state saved by save(); false when it is not one. */
+  load(o: unknown): boolean {
+    const x = o as { recent?: unknown; head?: unknown; edges?: unknown; sinceEdges?: unknown; sum?: unknown } | null;
+    const nums = (a: unknown, max: number): a is number[] => Array.isArray(a) && a.length <= max && a.every((v) => typeof v === 'number');
+    if (!x || !nums(x.recent, this.window) || !nums(x.edges, this.edges.length) || x.edges.length !== this.edges.length || typeof x.sum !== 'number') return false;
+    if (!Number.isInteger(x.head) || (x.head as number) < 0 || (x.head as number) >= this.window || (x.sinceEdges !== null && !Number.isInteger(x.sinceEdges))) return false;
+    this.edges.set(x.edges);
+    this.counts.fill(0);
+    this.size = x.recent.length;
+    this.head = x.head as number;
+    for (let j = 0; j < this.size; j++) {
+      const bin = this.binOf(x.recent[j]);
+      this.recent[j] = x.recent[j];
+      this.bins[j] = bin;
+      this.counts[bin]++;
+    }
+    this.sinceEdges = x.sinceEdges === null ? Infinity : (x.sinceEdges as number);
+    this.sum = x.sum;
+    return true;
+  }
+
   private binOf(x: number): number {
     let lo = 0;
     let hi = this.binCount - 1;

@@ -14,9 +14,18 @@
  * when it is odd against both, so a daily step the slow profile has not learned is not news; the
  * CUSUM and drift tests use that reference where it has lately predicted the key better.
  *
+ * The level channel is the anomaly pattern's scorer itself (AnomalyDetector: the reading against
+ * the trailing median, the previous reading, the reading a period ago and the recent spread, each
+ * standardised against its own long-run spread for this key), because its deviations carry over
+ * to data it was never tuned on far better than one model's z does. Its threshold is its own
+ * default where the budget per reading is at least its noise rate (5-minute readings), higher for
+ * faster keys. When it fires, the model names the incident.
+ *
  * The tests, each against the same budget of false alerts:
- *  - spike/dip: one reading beyond z* of the reference, confirmed when the next one is back
- *    (delay one reading); still off for three readings in a row, it is a level shift instead;
+ *  - spike/dip: the level scorer fires on a reading at least BACK σ off the model (or the reading
+ *    alone is FAR_SPIKE times past the z limit), confirmed when the next one is back (delay one
+ *    reading); still off for three readings in a row, it is a level shift instead. Fired on a
+ *    reading the model does not find off, the incident is named after the test that comes nearest;
  *  - shift: a two-sided CUSUM on the clipped z (slack 0.5 σ, z first scaled by the errors' lag-one
  *    autocorrelation so a wandering sensor is judged by its long-run spread), for shifts too small
  *    to pass z* on one reading; a run that grows rather than jumps is called a drift;
@@ -29,6 +38,8 @@
  *  - variance: the short-run mean absolute step between readings against its long-run mean, on a
  *    log scale (steps, not levels, so a shift or a cycle does not look like noise), and against
  *    what the same readings' steps were on earlier days: hours that are noisier every day are not news;
+ *    and against the key's own tail of this statistic, learned while the level scorer is calm: a
+ *    key whose spread changes often needs a larger change;
  *  - silence: no reading for SILENCE_INTERVALS typical intervals, judged by the caller's clock
  *    (processing time), since a quiet key sends nothing to test.
  *
@@ -38,12 +49,10 @@
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
  * normal. Where a key's own spike statistic has a heavier tail still (bursts, quantised readings,
  * steps of a cycle), the spike and CUSUM limits rise to where that tail reaches the budget
- * (tail-calibration.ts); never below the nominal limits. The score is the largest test statistic as a fraction of its limit, squashed to [0, 1)
- * so the limit sits at 0.5, and reported only where it rises above its recent peak: one number per
- * onset, so a benchmark ranks incidents, not their lengths. Each of the key's last 32 onsets that
- * was at least as strong halves it: what a stream does every day ranks below what it never did.
+ * (tail-calibration.ts); never below the nominal limits. The score is the level scorer's onset score (0 before it has
+ * 100 readings): one number per onset, so a benchmark ranks incidents, not their lengths.
  */
-import { Direction } from './anomaly';
+import { AnomalyDetector, AnomalyResult, AnomalyState, DEFAULT_ANOMALY_THRESHOLD, Direction } from './anomaly';
 import { normalLogTail, normalQuantileAbove } from './normal';
 import { TailState, calibratedLimit, learnTail, newTail, reviveTail } from './tail-calibration';
 
@@ -129,8 +138,6 @@ const RUN_PRIOR = 5;
 // Readings after which a lasting shift or drift is the new normal: the incident ends and the
 // model starts again from the current level.
 const ACCEPT_AFTER = 720;
-const ONSET_DECAY = Math.exp(-1 / 100);
-const ONSET_MARGIN = 0.05;
 const INTERVAL_ALPHA = 0.05;
 const LEVEL_SCALE = 3;
 const SEASON_BINS = 96;
@@ -156,6 +163,20 @@ const END_SIGMA = 1.5;
 // The day reference learns about half of its bin from each day's readings.
 const DAY_RATE = 0.3;
 const DAY_ERR_ALPHA = 1 / 500;
+// The one-reading z test alone (without the level scorer) alerts only this far past its limit, in
+// log tail probability: a blatant jump, or a key whose scorer is still learning after a restore.
+const FAR_SPIKE = 5;
+// A run of repeats must be as unlikely as one reading at the budget: the key's own rate of repeats
+// already calibrates it, and a stricter limit misses a sensor that sticks while it warms up.
+const FAR_STUCK = 1;
+// The variance test also needs this share of the limit its key's own tail of it sets.
+const VAR_TAIL = 0.6;
+// The variance tail learns only from readings the level scorer finds this far under its threshold.
+const CALM_LEVEL = 0.8;
+// The level scorer's onsets cross its default threshold about LEVEL_P0 per reading on noise with
+// cycles and wander, and e times less often every LEVEL_EFOLD above it (measured on the simulator).
+const LEVEL_P0 = 1.5e-4;
+const LEVEL_EFOLD = 0.008;
 
 /** The detector's whole state as plain numbers, for snapshots. */
 export interface IncidentState {
@@ -222,9 +243,15 @@ export interface IncidentState {
   open: Incident | null;
   /** The key's own tail of the spike test's statistic, which calibrates the spike and CUSUM tests. */
   tail: TailState;
+  /** The key's own tail of the variance test's statistic (absent in older state: learned afresh). */
+  varTail?: TailState;
   openReadings: number;
   fast: number;
   maxDev: number;
+  /** The last reported spike or dip: the level scorer's seasonal reference meets it again a period later. */
+  echo?: number;
+  /** The level channel's scorer (absent in state saved before it existed: it then learns afresh). */
+  scorer?: AnomalyState;
 }
 
 /** Streaming incident detector for one key (see the file comment). */
@@ -242,6 +269,9 @@ export class IncidentDetector {
   private perReading = 0;
   // The calibrated limit of the spike and CUSUM tests as a multiple of the nominal one (≥ 1), from the key's own tail.
   private k = 1;
+  private levelLimit = DEFAULT_ANOMALY_THRESHOLD;
+  private readonly scorer: AnomalyDetector;
+  private scored: AnomalyResult | undefined;
 
   constructor(options: IncidentOptions = {}, state?: IncidentState) {
     this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
@@ -252,12 +282,13 @@ export class IncidentDetector {
       up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), dayStep: new Array(DAY_BINS).fill(NaN), dayBin: -1, dayRef: NaN, dayStepRef: NaN, dayShort: NaN, modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
       peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0, tail: newTail(),
     };
+    this.scorer = new AnomalyDetector({ direction: this.direction }, state && isIncidentState(state) ? state.scorer : undefined);
   }
 
   /** A copy of the state, to restore the detector elsewhere with `new IncidentDetector(options, state)`. */
   snapshot(): IncidentState {
     const s = this.s;
-    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season], day: [...s.day], dayStep: [...s.dayStep], tail: { ...s.tail } };
+    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season], day: [...s.day], dayStep: [...s.dayStep], tail: { ...s.tail }, varTail: s.varTail && { ...s.varTail }, scorer: this.scorer.snapshot() };
   }
 
   /** The typical interval between readings in ms (NaN before two readings). */
@@ -273,6 +304,8 @@ export class IncidentDetector {
   /** Tests one reading at event time `time`; `arrival` (default `time`) is when it came, for silence. */
   update(time: number, value: number, arrival = time): IncidentStep {
     const s = this.s;
+    const r = this.scorer.update(time, value);
+    this.scored = r;
     let ended: Incident | undefined;
     if (s.n > 0) {
       const gap = time - s.prevTime;
@@ -400,7 +433,8 @@ export class IncidentDetector {
       }
     }
     const tail = this.tailRatio(Math.abs(z), this.zSpike);
-    if (!start && ready && tail >= 1) {
+    const levelHit = r.ready && r.score >= this.levelLimit;
+    if (!start && ready && ((levelHit && Math.abs(z) >= BACK * this.k) || tail >= FAR_SPIKE)) {
       s.cand = { time, value, expected: reference, count: 1, calm: 0 };
       strength = tail;
       learnTail(s.tail, strength * this.k, this.perReading);
@@ -448,10 +482,17 @@ export class IncidentDetector {
     const drift = material ? zDrift / this.zSpike : Math.min(zDrift / this.zSpike, 0.99);
     const cusum = Math.max(s.up, s.down) / this.cusumLimit / this.k;
     const variance = Math.abs(varRatio) / this.zVar;
+    // On the variance test's log tail scale, against the key's own tail of it: a key whose spread
+    // changes often needs a larger change before it is news.
+    const varTail = (s.varTail ??= newTail());
+    const varLog = Math.abs(varRatio) > 0 ? normalLogTail(Math.abs(varRatio) / HEAVY_TAIL) / normalLogTail(this.zVar / HEAVY_TAIL) : 0;
+    const varLimit = calibratedLimit(varTail, this.perReading);
+    // Learned while the level scorer is calm: spells it finds odd are incidents, not the key's normal.
+    if (ready && !start && !s.open && r.level < CALM_LEVEL * this.levelLimit) learnTail(varTail, varLog, this.perReading);
     if (ready && !start) learnTail(s.tail, tail * this.k, this.perReading);
     strength = Math.max(cusum, stuckStrength, variance, drift, tail);
     if (!start && ready) {
-      if (stuckStrength >= 1) {
+      if (stuckStrength >= FAR_STUCK) {
         start = this.incidentOf('stuck', s.runSince, value, pred, sigma, stuckStrength, s.run + 1);
       } else if (cusum >= 1 && s.n >= CUSUM_HISTORY * this.minHistory) {
         const upward = s.up >= s.down;
@@ -466,12 +507,25 @@ export class IncidentDetector {
       } else if (drift >= 1 && s.n >= DRIFT_HISTORY * this.minHistory) {
         if (this.allows(gap > 0 ? 'up' : 'down')) start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, drift, Math.round((time - s.driftSince) / (s.interval || 1)));
         else s.slow = s.level;
-      } else if (variance >= 1 && s.run === 0) {
+      } else if (variance >= 1 && varLog >= VAR_TAIL * varLimit && s.run === 0) {
         start = this.incidentOf('variance', s.varSince, value, pred, sigma, variance, 0);
         start.direction = varRatio > 0 ? 'up' : 'down';
+      } else if (levelHit) {
+        // The level scorer finds the reading odd while no single test is sure: named after the
+        // test that comes nearest.
+        const best = Math.max(cusum, stuckStrength, variance, drift);
+        const upward = r.direction === 'up';
+        if (best >= 0.3 && best === stuckStrength) start = this.incidentOf('stuck', s.runSince, value, pred, sigma, 1, s.run + 1);
+        else if (best >= 0.3 && best === variance && s.run === 0) {
+          start = this.incidentOf('variance', s.varSince, value, pred, sigma, 1, 0);
+          start.direction = varRatio > 0 ? 'up' : 'down';
+        } else if (best >= 0.3 && best === drift) start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, 1, Math.round((time - s.driftSince) / (s.interval || 1)));
+        // Unless the scorer's reference is the odd one: its value a period ago was a reported spike.
+        else if (r.expected !== s.echo) start = this.incidentOf('shift', upward ? s.upSince : s.downSince, value, pred, sigma, 1, upward ? s.upLen : s.downLen);
       }
     }
     if (start) {
+      if (start.kind === 'spike' || start.kind === 'dip') s.echo = start.value;
       s.ref = start.kind === 'drift' ? s.slow : s.level;
       s.open = start;
       s.openReadings = 0;
@@ -665,6 +719,8 @@ export class IncidentDetector {
     const p = perReading / TESTS;
     this.logBudget = Math.log(p);
     this.zSpike = HEAVY_TAIL * normalQuantileAbove(p / 2);
+    // The level scorer's threshold for this test's share of the budget, never below its own default.
+    this.levelLimit = DEFAULT_ANOMALY_THRESHOLD + Math.max(0, Math.log(LEVEL_P0 / p)) * LEVEL_EFOLD;
     this.zVar = HEAVY_TAIL * normalQuantileAbove(p / 2);
     // Siegmund: ARL ≈ e^{2k(h+1.166)} / (2k²) for slack k; solve for h at ARL = 2/p (two sides).
     const k = CUSUM_SLACK;
@@ -698,21 +754,11 @@ export class IncidentDetector {
     };
   }
 
-  private result(score: number, level: number, ready: boolean, expected: number, transition: 'start' | 'end' | undefined, incident: Incident | undefined): IncidentStep {
+  private result(_score: number, level: number, ready: boolean, expected: number, transition: 'start' | 'end' | undefined, incident: Incident | undefined): IncidentStep {
     const s = this.s;
-    // Onset only: a score counts where it rises above the decaying memory of the last one.
-    let out = 0;
-    if (transition === 'start' ? s.peak < 0.5 : score > s.peak + ONSET_MARGIN) out = score;
-    s.peak = Math.max(s.peak * ONSET_DECAY, out);
-    if (out > 0) {
-      // Rarity for this key: each of the last ONSETS onsets that was at least as strong halves
-      // the score, so a stream whose every day holds such onsets ranks them low.
-      let ge = 0;
-      for (let i = 0; i < s.onsets.length; i++) if (s.onsets[i] >= out) ge++;
-      if (s.onsets.length >= ONSETS) s.onsets.shift();
-      s.onsets.push(out);
-      out *= 0.5 ** ge;
-    }
+    // The score is the level scorer's onset score: it ranks incidents across keys and data sets
+    // (NAB) better than the tests' own statistics, whose tails differ from key to key.
+    const out = this.scored && this.scored.ready ? this.scored.score : 0;
     return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
   }
 }
@@ -734,7 +780,9 @@ function revive(state: IncidentState): IncidentState {
     cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
     day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN), dayBin: num(state.dayBin), dayRef: num(state.dayRef),
     dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN), dayStepRef: num(state.dayStepRef), dayShort: num(state.dayShort),
-    tail: reviveTail(state.tail),
+    tail: reviveTail(state.tail), varTail: state.varTail === undefined ? undefined : reviveTail(state.varTail),
+    // The scorer's state lives in the scorer, not twice.
+    scorer: undefined,
   };
 }
 

@@ -2,6 +2,14 @@
  * A fixed-capacity ring of numbers with a running sum and sum of squares, so a trailing mean and
  * standard deviation cost O(1) per value and memory stays bounded.
  */
+/** A ring's saved form. */
+export interface RingState {
+  values: number[];
+  sum: number;
+  sumSq: number;
+  sinceResum: number;
+}
+
 export class NumberRing {
   private readonly data: Float64Array;
   private head = 0;
@@ -60,6 +68,24 @@ export class NumberRing {
     const out: number[] = [];
     for (let i = 0; i < this.size; i++) out.push(this.at(i));
     return out;
+  }
+
+  /** The ring as plain data, running sums included so a restored ring goes on bit for bit. */
+  save(): RingState {
+    return { values: this.values(), sum: this.sum, sumSq: this.sumSq, sinceResum: this.sinceResum };
+  }
+
+  /** Takes the state saved by save() (of a ring with the same capacity); false when it is not one. */
+  load(o: unknown): boolean {
+    const r = o as Partial<RingState> | null;
+    if (!r || !Array.isArray(r.values) || r.values.length > this.capacity || !r.values.every((v) => typeof v === 'number')) return false;
+    if (typeof r.sum !== 'number' || typeof r.sumSq !== 'number' || !Number.isInteger(r.sinceResum)) return false;
+    this.clear();
+    for (const v of r.values) this.push(v);
+    this.sum = r.sum;
+    this.sumSq = r.sumSq;
+    this.sinceResum = r.sinceResum!;
+    return true;
   }
 
   /** Drops every value. */

@@ -63,6 +63,14 @@ export class RollingQuantiles {
     return out;
   }
 
+  /** Replaces the content by `values` (oldest first, at most the capacity); false when they are not numbers. */
+  load(values: unknown): boolean {
+    if (!Array.isArray(values) || values.length > this.capacity || !values.every((v) => typeof v === 'number')) return false;
+    this.clear();
+    for (const v of values) this.push(v);
+    return true;
+  }
+
   /** Quantile p in [0,1] with linear interpolation; NaN when empty. */
   quantile(p: number): number {
     if (this.size === 0) return NaN;

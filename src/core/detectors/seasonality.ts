@@ -88,6 +88,21 @@ export class SeasonalityDetector {
     return this.current;
   }
 
+  /** The detector as plain data. */
+  save(): { ring: unknown; sinceEstimate: number; current: Period | null } {
+    return { ring: this.ring.save(), sinceEstimate: this.sinceEstimate, current: this.current ? { ...this.current } : null };
+  }
+
+  /** Takes the state saved by save(); false when it is not one. */
+  load(o: unknown): boolean {
+    const x = o as { ring?: unknown; sinceEstimate?: unknown; current?: Period | null } | null;
+    if (!x || !Number.isInteger(x.sinceEstimate) || !this.ring.load(x.ring)) return false;
+    const c = x.current;
+    this.sinceEstimate = x.sinceEstimate as number;
+    this.current = c && typeof c.period === 'number' && typeof c.strength === 'number' ? { period: c.period, strength: c.strength } : undefined;
+    return true;
+  }
+
   /** The latest estimate. */
   get period(): Period | undefined {
     return this.current;

@@ -17,6 +17,19 @@ export class Surprise {
     this.long = new NumberRing(longWindow);
   }
 
+  /** The standardiser as plain data. */
+  save(): { short: unknown; long: unknown; below: number } {
+    return { short: this.short.save(), long: this.long.save(), below: this.below };
+  }
+
+  /** Takes the state saved by save(); false when it is not one. */
+  load(o: unknown): boolean {
+    const x = o as { short?: unknown; long?: unknown; below?: unknown } | null;
+    if (!x || typeof x.below !== 'number' || !this.short.load(x.short) || !this.long.load(x.long)) return false;
+    this.below = x.below;
+    return true;
+  }
+
   /** Adds a deviation (≥ 0) and returns how many standard deviations its short mean lies above normal (≥ 0). */
   update(deviation: number): number {
     this.short.push(deviation);
