@@ -393,11 +393,7 @@
         var id = "node-input-" + f;
         var html = '<div class="form-row stream-row-' + f + '"><label for="' + id + '"><i class="fa fa-' + r.icon + '"></i> <span data-i18n="' + type + ".label." + f + '"></span></label>';
         if (r.options) {
-          var options = typeof r.options === "function" ? r.options() : r.options;
-          html += '<select id="' + id + '" style="width:70%">' + options.map(function (o) {
-            var text = plain && r.plain && plain.indexOf(f) >= 0;
-            return '<option value="' + escapeAttr(o) + '"' + (text ? ">" + escapeAttr(r.plain[o]) : ' data-i18n="' + type + ".option." + f + "." + escapeAttr(o) + '">') + "</option>";
-          }).join("") + "</select>";
+          html += '<select id="' + id + '" style="width:70%">' + S.options(type, f, plain && plain.indexOf(f) >= 0) + "</select>";
         } else {
           html += '<input type="text" id="' + id + '" placeholder="' + escapeAttr(r.placeholder) + '" style="width:70%">';
           if (r.typed) html += '<input type="hidden" id="' + id + 'Type">';
@@ -406,10 +402,22 @@
       }).join("\n");
     },
 
+    /** The <option>s of shared choice field `f` for node `type`: the runtime's values, labelled from the catalog (or shown as they are when `plain`). */
+    options: function (type, f, plain) {
+      var r = ROWS[f];
+      var options = typeof r.options === "function" ? r.options() : r.options;
+      return options.map(function (o) {
+        var text = plain && r.plain;
+        return '<option value="' + escapeAttr(o) + '"' + (text ? ">" + escapeAttr(r.plain[o]) : ' data-i18n="' + type + ".option." + f + "." + escapeAttr(o) + '">') + "</option>";
+      }).join("");
+    },
+
     /**
-     * Replaces each <div data-stream-rows="spec"></div> in the template of `type` by its rows, once,
-     * before the first dialog opens (Node-RED copies the template into every dialog).
-     * data-stream-plain="bounds" shows those options' values instead of translated labels.
+     * Completes the template of `type` once, before the first dialog opens (Node-RED copies the
+     * template into every dialog): each <div data-stream-rows="spec"></div> becomes the shared rows
+     * it names, and each <select data-stream-options> written in the node's own HTML gets the values
+     * the runtime allows for its field. data-stream-plain="bounds" shows those options' values
+     * instead of translated labels.
      */
     expandTemplate: function (type) {
       var script = $('script[data-template-name="' + type + '"]');
@@ -419,6 +427,11 @@
       $(tpl.content).find("[data-stream-rows]").each(function () {
         var plain = (this.getAttribute("data-stream-plain") || "").split(/\s+/);
         $(this).replaceWith(S.rows(type, this.getAttribute("data-stream-rows"), plain));
+      });
+      $(tpl.content).find("select[data-stream-options]").each(function () {
+        var f = this.id.replace(/^node-input-/, "");
+        if (!ROWS[f] || !ROWS[f].options) throw new Error("stream editor: no shared choice list for " + f);
+        $(this).removeAttr("data-stream-options").html(S.options(type, f));
       });
       script.text(tpl.innerHTML).attr("data-stream-expanded", "true");
     },

@@ -116,6 +116,24 @@ const REGEX_CASES: [string, string][] = [
 // What only RE2 itself refuses: the editor runs the syntax checks, not the engine (re2js is not bundled).
 const RE2_ONLY: [string, string][] = [['[\\1]', '']];
 
+describe('window dialogs written per node', () => {
+  for (const type of ['stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window']) {
+    it(`${type}: its .html holds each of its window fields as a form row labelled from its catalog`, () => {
+      const html = fs.readFileSync(path.join(root, 'nodes', `${type}.html`), 'utf8');
+      const fields = /registerWindow\("[\w-]+", "\w+", "([\w ]+)"/.exec(html)?.[1].split(' ') ?? [];
+      assert.ok(fields.length > 0, 'the node registers its window fields');
+      const template = /<script type="text\/html" data-template-name="([\w-]+)">([\s\S]*?)<\/script>/.exec(html);
+      assert.equal(template?.[1], type);
+      const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', `${type}.json`), 'utf8'))[type];
+      for (const field of fields) {
+        const row = new RegExp(`<div class="form-row stream-row-${field}">\\s*<label for="node-input-${field}"><i class="fa fa-[\\w-]+"></i> <span data-i18n="${type}\\.label\\.${field}"></span></label>\\s*<(input type="text"|select) id="node-input-${field}"`);
+        assert.match(template![2], row, `${field} is a plain form row`);
+        assert.equal(typeof catalog.label[field], 'string', `${type}.label.${field} is in the catalog`);
+      }
+    });
+  }
+});
+
 describe('editor and runtime agree on settings', function () {
   const types = [...new Set(CASES.map(([type]) => type))];
   const dialogs = loadDialogs(types);
