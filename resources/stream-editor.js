@@ -69,8 +69,8 @@
     flow: "context property, e.g. site", global: "context property, e.g. site", env: "variable, e.g. SITE",
     jsonata: { keyProperty: "e.g. payload.site", valueProperty: "e.g. payload.raw / 10", timeProperty: "e.g. payload.ts * 1000" }
   };
-  // A result message keeps its key, window and id in these: a result cannot go there.
-  var RESULT_PARTS = ["topic", "window", "_msgid"];
+  // A result message keeps its key, window and id in these: a result cannot go there (the reason, by part).
+  var RESULT_PARTS = { topic: "resultTopic", window: "resultWindow", _msgid: "resultMsgid" };
 
   // How each shared field looks in the dialog.
   var ROWS = {
@@ -139,6 +139,9 @@
 
   var S = {
     WINDOW_FIELDS: WINDOW_FIELDS,
+
+    /** A reason from the "validator" entries of the catalogs (fragments/validators.json), for node files. */
+    say: function (node, key, params) { return say(node, key, params); },
     SECTIONS: SECTIONS,
 
     /** The value a dialog shows for a property while it is open, else the node's saved value. */
@@ -172,6 +175,31 @@
         var config = {};
         WINDOW_SETTINGS.forEach(function (f) { config[f] = f === field ? v : S.field(node, f); });
         return R().windowProblem(field, config, S.windowTypeOf(node)) || true;
+      };
+    },
+
+    /**
+     * A validator for setting `field` of node type `type` from the node's own conversion of its
+     * settings, the one its constructor runs (nodeSettingProblem in resources/stream-rules.js): the
+     * dialog's values go in, and the field is marked, with the runtime's reason, when the node
+     * would refuse it at deploy. A field the dialog does not show counts with its saved value, or
+     * its default.
+     */
+    rule: function (type, field) {
+      return function (v, opt) {
+        var node = this;
+        var def = RED.nodes.getType(type);
+        var prefix = def.category === "config" ? "#node-config-input-" : "#node-input-";
+        var config = {};
+        var defaults = {};
+        Object.keys(def.defaults).forEach(function (k) {
+          defaults[k] = def.defaults[k].value;
+          if (k === field) { config[k] = v; return; }
+          var el = $(prefix + k);
+          var value = !el.length ? node[k] : el.is(":checkbox") ? el.is(":checked") : el.val();
+          config[k] = value === undefined ? defaults[k] : value;
+        });
+        return R().nodeSettingProblem(type, field, config, defaults) || true;
       };
     },
 
@@ -254,10 +282,10 @@
     ruleProblem: function (r) {
       var given = function (x) { return x !== "" && x !== undefined && x !== null; };
       var num = function (x) { return x !== "" && x !== undefined && !isNaN(Number(x)); };
-      if (r.op === "between" && !(given(r.value) && given(r.value2) && num(r.value) === num(r.value2))) return "between needs two numbers (or two texts)";
-      if (["gt", "gte", "lt", "lte", "eq", "neq", "contains"].indexOf(r.op) >= 0 && !given(r.value)) return r.op + " needs a value";
+      if (r.op === "between" && !(given(r.value) && given(r.value2) && num(r.value) === num(r.value2))) return say(null, "betweenValues");
+      if (["gt", "gte", "lt", "lte", "eq", "neq", "contains"].indexOf(r.op) >= 0 && !given(r.value)) return say(null, "needsValue", { op: r.op });
       if (r.op === "regex") { var bad = S.regexProblem(r); if (bad) return bad; }
-      if (r.op === "jsonata") { if (!r.value) return "jsonata needs an expression"; try { jsonata(r.value); } catch (e) { return "invalid JSONata"; } }
+      if (r.op === "jsonata") { if (!r.value) return say(null, "jsonataNeedsExpression"); try { jsonata(r.value); } catch (e) { return say(null, "jsonataInvalidShort"); } }
       return "";
     },
 
@@ -292,14 +320,14 @@
         var type = S.field(this, name + "Type") || "msg";
         var text = blank(v) ? "" : String(v).trim();
         if (type === "jsonata") {
-          if (!text) return "a JSONata expression is required";
-          try { jsonata(text); return true; } catch (e) { return "invalid JSONata: " + e.message; }
+          if (!text) return say(this, "jsonataRequired");
+          try { jsonata(text); return true; } catch (e) { return say(this, "jsonataInvalid", { message: e.message }); }
         }
-        if (type === "flow" || type === "global") return !!text || "a context property name is required";
-        if (type === "env") return !!text || "an environment variable name is required";
-        if (!text) return !required || "required, e.g. payload";
+        if (type === "flow" || type === "global") return !!text || say(this, "contextRequired");
+        if (type === "env") return !!text || say(this, "envRequired");
+        if (!text) return !required || say(this, "propertyRequired");
         var path = text.replace(/^msg\./, "");
-        return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || "not a message property; e.g. payload.temperature";
+        return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || say(this, "notProperty", { example: "payload.temperature" });
       };
     },
 
@@ -307,14 +335,14 @@
     outputProperty: function (v, opt) {
       var path = blank(v) ? "payload" : String(v).trim().replace(/^msg\./, "");
       var first = path.split(/[.\[]/)[0];
-      if (RESULT_PARTS.indexOf(first) >= 0) return "msg." + first + " carries the result's " + (first === "topic" ? "key" : first === "window" ? "window" : "message id") + "; choose another property, e.g. payload or result";
-      return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || "not a message property; e.g. payload or result";
+      if (Object.prototype.hasOwnProperty.call(RESULT_PARTS, first)) return say(this, RESULT_PARTS[first]);
+      return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || say(this, "notProperty", { example: "payload or result" });
     },
 
     /** A validator for an optional JSONata expression. */
     jsonata: function (v, opt) {
       if (blank(v)) return true;
-      try { jsonata(v); return true; } catch (e) { return "invalid JSONata: " + e.message; }
+      try { jsonata(v); return true; } catch (e) { return say(this, "jsonataInvalid", { message: e.message }); }
     },
 
     /**

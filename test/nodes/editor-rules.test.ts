@@ -8,6 +8,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deploy, helper, lastStatus } from './stream-window-support';
+import { loggedErrors } from '../integration/harness';
 
 const root = path.join(__dirname, '..', '..');
 const { editorRulesSource } = require('../../scripts/build-editor-rules.js');
@@ -17,7 +18,25 @@ type Defaults = Record<string, { value?: unknown; validate?: (this: object, v: u
 /** Registers the dialogs of `types` as the editor does, with a stand-in jQuery; returns each type's defaults. */
 function loadDialogs(types: string[]): Record<string, Defaults> {
   const defaults: Record<string, Defaults> = {};
-  const RED = { nodes: { registerType: (type: string, def: { defaults: Defaults }) => (defaults[type] = def.defaults) }, settings: {}, _: (k: string) => k };
+  const registered: Record<string, { defaults: Defaults }> = {};
+  const RED = {
+    nodes: {
+      registerType: (type: string, def: { defaults: Defaults }) => {
+        registered[type] = def;
+        defaults[type] = def.defaults;
+      },
+      getType: (type: string) => registered[type],
+    },
+    settings: {},
+    // As the editor's RED._ does: "<module>/<type>:<key>" from the type's built catalog, __name__ filled in.
+    _: (k: string, params: Record<string, unknown> = {}) => {
+      const m = /^[^/]+\/([\w-]+):(.+)$/.exec(k);
+      if (!m) return k;
+      const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', `${m[1]}.json`), 'utf8'));
+      const found = m[2].split('.').reduce<any>((o, part) => (o && typeof o === 'object' ? o[part] : undefined), catalog);
+      return typeof found === 'string' ? found.replace(/__(\w+)__/g, (all, name) => (name in params ? String(params[name]) : all)) : k;
+    },
+  };
   const extend = (target: Record<string, unknown>, ...sources: Record<string, unknown>[]) => {
     for (const src of sources) for (const [k, v] of Object.entries(src || {})) if (v !== undefined) target[k] = v;
     return target;
@@ -160,6 +179,12 @@ describe('editor and runtime agree on settings', function () {
     });
   }
 
+  it('the dialogs\' own reasons come from the node\'s catalog (validator entries), as the editor\'s RED._ gives them', () => {
+    const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', 'stream-filter.json'), 'utf8'))['stream-filter'].validator;
+    const reasons = editorVerdict(dialogs['stream-filter'], 'stream-filter', { windowType: 'none', rules: [{ property: 'payload', op: 'between', value: '1' }] });
+    assert.equal(reasons.rules, catalog.rule.replace('__n__', '1').replace('__problem__', catalog.betweenValues));
+  });
+
   for (const [value, value2] of RE2_ONLY) {
     it(`stream-filter regex ${JSON.stringify(value)}: passes the dialog, refused at deploy by the engine itself`, async () => {
       const rule = { property: 'payload', op: 'regex', value, value2 };
@@ -182,6 +207,107 @@ describe('editor and runtime agree on settings', function () {
         assert.ok(String(d.node.error.firstCall.args[0]).endsWith(`${refused}: ${reasons[refused]}`), `${d.node.error.firstCall.args[0]} vs ${reasons[refused]}`);
       } else {
         assert.notEqual(status.fill, 'red', `runtime refused it: ${d.node.error.firstCall?.args[0]}`);
+      }
+    });
+  }
+});
+
+// Settings each node type converts itself (nodeSettingProblem): [type, settings, the field both refuse (undefined: both accept)].
+// Connectors point at closed loopback ports: a refused setting stops the node before it connects.
+const NODE_CASES: [string, Record<string, unknown>, string?][] = [
+  ['stream-aggregate', { aggregations: [{ op: 'percentile', property: 'payload', p: '95' }] }],
+  ['stream-aggregate', { aggregations: [{ op: 'percentile', property: 'payload', p: '' }] }, 'aggregations'],
+  ['stream-aggregate', { aggregations: [{ op: 'percentile', property: 'payload', p: '100.5' }] }, 'aggregations'],
+  ['stream-aggregate', { aggregations: [{ op: 'avgg', property: 'payload' }] }, 'aggregations'],
+  ['stream-aggregate', { aggregations: [{ op: 'avg' }, { op: 'max' }], output: 'value' }, 'output'],
+  ['stream-aggregate', { aggregations: [{ op: 'avg' }], output: 'value', round: '3' }],
+  ['stream-aggregate', { round: '16' }, 'round'],
+  ['stream-aggregate', { round: '1.5' }, 'round'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }], times: '{2,}' }] }],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }], times: '{0}' }] }, 'steps'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }], times: '{1000001}' }] }, 'steps'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [], times: '' }, { name: 'a', rules: [], times: '' }] }, 'steps'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [], times: '' }, { name: 'b', rules: [], not: true }] }, 'within'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [], times: '' }, { name: 'b', rules: [], not: true }], within: '5m' }],
+  ['stream-sequence', { maxPartialMatches: '0' }, 'maxPartialMatches'],
+  ['stream-join', { lower: '-5m', upper: '-10m' }, 'upper'],
+  ['stream-join', { lower: '-5m', upper: '-5m' }],
+  ['stream-join', { lower: 'soon' }, 'lower'],
+  ['stream-join', { sideMatch: 'regex', leftSide: '^door(' }, 'leftSide'],
+  ['stream-join', { rightSide: '' }, 'rightSide'],
+  ['stream-join', { joinMode: 'window', windowType: 'sliding', size: '1m', slide: 'event' }, 'slide'],
+  ['stream-join', { joinMode: 'window', windowType: 'sliding', size: '1m', slide: '2m' }, 'slide'],
+  ['stream-join', { joinMode: 'window', windowType: 'tumbling', size: '1m', lower: 'ignored' }],
+  ['stream-mqtt-broker', { keepalive: '30' }],
+  ['stream-mqtt-broker', { keepalive: '70000' }, 'keepalive'],
+  ['stream-mqtt-broker', { connectTimeout: '99' }, 'connectTimeout'],
+  ['stream-mqtt-broker', { url: 'localhost:1883' }, 'url'],
+  ['stream-mqtt-broker', { protocolVersion: '6' }, 'protocolVersion'],
+  ['stream-mqtt-in', { topic: 'plant/+/temp', qos: '2' }],
+  ['stream-mqtt-in', { topic: 'plant/+/temp', qos: '3' }, 'qos'],
+  ['stream-mqtt-in', { topic: 'plant/#/temp' }, 'topic'],
+  ['stream-mqtt-in', { topic: 'plant/+/temp', keyFrom: 'level', keyLevel: 'x' }, 'keyLevel'],
+  ['stream-mqtt-out', { retain: 'maybe' }, 'retain'],
+  ['stream-mqtt-out', { messageExpiry: '0' }, 'messageExpiry'],
+  ['stream-mqtt-out', { queueSize: '-1' }, 'queueSize'],
+  ['stream-kafka-broker', { retries: '10' }],
+  ['stream-kafka-broker', { retries: '1001' }, 'retries'],
+  ['stream-kafka-broker', { brokers: 'localhost' }, 'brokers'],
+  ['stream-kafka-broker', { connectionTimeout: '99' }, 'connectionTimeout'],
+  ['stream-kafka-in', { topics: 'readings', maxInFlight: '0' }, 'maxInFlight'],
+  ['stream-kafka-in', { topics: 'readings', heartbeatInterval: '20000' }, 'heartbeatInterval'],
+  ['stream-kafka-in', { topics: 'bad topic!' }, 'topics'],
+  ['stream-kafka-in', { topics: 'readings', maxWaitTime: '60001' }, 'maxWaitTime'],
+  ['stream-kafka-out', { batchSize: '100001' }, 'batchSize'],
+  ['stream-kafka-out', { idempotent: true, acks: 'leader' }, 'acks'],
+  ['stream-kafka-out', { topic: 'a b' }, 'topic'],
+  ['stream-sensor-sim', { autoStart: false, sensors: '2', interval: '10ms' }],
+  ['stream-sensor-sim', { autoStart: false, interval: '5ms' }, 'interval'],
+  ['stream-sensor-sim', { autoStart: false, fields: 'temperature,smell' }, 'fields'],
+  ['stream-sensor-sim', { autoStart: false, anomalyRate: '2' }, 'anomalyRate'],
+  ['stream-sensor-sim', { autoStart: false, ids: 'a,a' }, 'ids'],
+];
+
+const NODE_MODULES = [
+  require('../../src/nodes/stream-aggregate'),
+  require('../../src/nodes/stream-sequence'),
+  require('../../src/nodes/stream-join'),
+  require('../../src/nodes/stream-mqtt-broker'),
+  require('../../src/nodes/stream-mqtt-in'),
+  require('../../src/nodes/stream-mqtt-out'),
+  require('../../src/nodes/stream-kafka-broker'),
+  require('../../src/nodes/stream-kafka-in'),
+  require('../../src/nodes/stream-kafka-out'),
+  require('../../src/nodes/stream-sensor-sim'),
+];
+
+describe('editor and runtime agree on each node type\'s own settings', function () {
+  this.timeout(20000);
+  const dialogs = loadDialogs([...new Set(NODE_CASES.map(([type]) => type))]);
+
+  afterEach(() => helper.unload());
+
+  for (const [type, settings, refused] of NODE_CASES) {
+    it(`${type} ${JSON.stringify(settings)}: ${refused ? `both refuse ${refused}` : 'both accept'}`, async () => {
+      const reasons = editorVerdict(dialogs[type], type, settings);
+      assert.deepEqual(Object.keys(reasons), refused ? [refused] : [], `editor: ${JSON.stringify(reasons)}`);
+      // The node gets what the dialog saves: every default, with the case's settings.
+      const config: Record<string, unknown> = {};
+      for (const [k, d] of Object.entries(dialogs[type])) if (d.value !== undefined) config[k] = d.value;
+      Object.assign(config, settings);
+      const isConfig = type.endsWith('-broker');
+      const broker = type.startsWith('stream-mqtt') ? { id: 'b', type: 'stream-mqtt-broker', url: 'mqtt://127.0.0.1:1', reconnectPeriod: 0 } : { id: 'b', type: 'stream-kafka-broker', brokers: '127.0.0.1:1' };
+      const flow: object[] = [{ id: 'f', type: 'tab' }, isConfig ? { ...config, id: 'n', type } : { ...config, id: 'n', type, z: 'f', broker: 'b', wires: [] }];
+      if (!isConfig && /-(in|out)$/.test(type)) flow.push(broker);
+      await helper.load(NODE_MODULES, flow);
+      const errors = loggedErrors('n').filter((e) => e.startsWith('invalid configuration: '));
+      if (refused) {
+        const reason = reasons[refused];
+        // A part of a list names itself in the reason (steps[0].times: …); a field alone is named by the runtime.
+        const message = reason.startsWith(`${refused}[`) || reason.startsWith(`${refused}.`) ? reason : `${refused}: ${reason}`;
+        assert.deepEqual(errors, [`invalid configuration: ${message}`]);
+      } else {
+        assert.deepEqual(errors, [], 'the runtime accepts it too');
       }
     });
   }
