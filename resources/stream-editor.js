@@ -27,10 +27,24 @@
 
   var MODULE = "node-red-contrib-stream-processing";
 
-  /** The runtime's rules (resources/stream-rules.js). */
+  var translating = false;
+
+  /** The runtime's rules (resources/stream-rules.js), saying their coded reasons through the catalogs (configError entries). */
   function R() {
-    if (!window.streamProcessingRules) throw new Error("stream editor: resources/" + MODULE + "/stream-rules.js is not loaded");
-    return window.streamProcessingRules;
+    var rules = window.streamProcessingRules;
+    if (!rules) throw new Error("stream editor: resources/" + MODULE + "/stream-rules.js is not loaded");
+    if (!translating) {
+      translating = true;
+      rules.useTranslation(function (code, params) {
+        var type = S.catalogType;
+        if (!type) return undefined;
+        var key = MODULE + "/" + type + ":" + type + ".configError." + code;
+        var said = RED._(key, params);
+        // RED._ answers with the key (or its part after the namespace) when no catalog has it.
+        return typeof said === "string" && said.indexOf(".configError.") < 0 ? said : undefined;
+      });
+    }
+    return rules;
   }
 
   // The window settings the runtime reads together, in the order it checks them.

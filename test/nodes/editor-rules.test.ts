@@ -15,8 +15,8 @@ const { editorRulesSource } = require('../../scripts/build-editor-rules.js');
 
 type Defaults = Record<string, { value?: unknown; validate?: (this: object, v: unknown, opt: object) => true | string }>;
 
-/** Registers the dialogs of `types` as the editor does, with a stand-in jQuery; returns each type's defaults. */
-function loadDialogs(types: string[]): Record<string, Defaults> {
+/** Registers the dialogs of `types` as the editor does, with a stand-in jQuery; returns each type's defaults. `language` answers RED._ first. */
+function loadDialogs(types: string[], language: (key: string, params: Record<string, unknown>) => string | undefined = () => undefined): Record<string, Defaults> {
   const defaults: Record<string, Defaults> = {};
   const registered: Record<string, { defaults: Defaults }> = {};
   const RED = {
@@ -30,6 +30,8 @@ function loadDialogs(types: string[]): Record<string, Defaults> {
     settings: {},
     // As the editor's RED._ does: "<module>/<type>:<key>" from the type's built catalog, __name__ filled in.
     _: (k: string, params: Record<string, unknown> = {}) => {
+      const said = language(k, params);
+      if (said !== undefined) return said;
       const m = /^[^/]+\/([\w-]+):(.+)$/.exec(k);
       if (!m) return k;
       const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', `${m[1]}.json`), 'utf8'));
@@ -311,4 +313,15 @@ describe('editor and runtime agree on each node type\'s own settings', function 
       }
     });
   }
+});
+
+describe('dialogs say the runtime\'s coded reasons in the editor\'s language', () => {
+  it('a reason with a code comes from the catalog\'s configError entry, with its parameters', () => {
+    const german = (key: string, params: Record<string, unknown>) =>
+      key.endsWith(':stream-kafka-broker.configError.wholeRange') || key.endsWith(':stream-aggregate.configError.wholeRange') ? `ganze Zahl von ${params.min} bis ${params.max}` : undefined;
+    const dialogs = loadDialogs(['stream-kafka-broker', 'stream-aggregate'], german);
+    assert.deepEqual(editorVerdict(dialogs['stream-kafka-broker'], 'stream-kafka-broker', { retries: '1001' }), { retries: 'ganze Zahl von 0 bis 1000' });
+    // A reason without a code stays as the runtime wrote it.
+    assert.deepEqual(editorVerdict(dialogs['stream-kafka-broker'], 'stream-kafka-broker', { brokers: 'localhost' }), { brokers: '"localhost" is not host:port' });
+  });
 });

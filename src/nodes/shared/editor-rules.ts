@@ -8,6 +8,7 @@ import { checkPercentile } from '../../core/aggregates/quantile';
 import { checkRulePattern } from '../../core/conditions/regex-syntax';
 import { parseTimes } from '../../core/sequence/step-list';
 import { parseDuration } from '../../core/duration';
+import type { ReasonParams } from '../../core/config-reasons';
 import { ConfigError } from '../../core/errors';
 import { WindowType } from '../../core/types';
 import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings, parseWindowSpec, positiveDuration } from './window-config';
@@ -29,6 +30,20 @@ export { DEFAULT_MAX_KEYS, MAX_MAX_KEYS } from './window-config';
 export { ANOMALY_TYPES as SENSOR_ANOMALIES } from '../../core/sensor-sim/config';
 export { FIELD_NAMES as SENSOR_FIELDS } from '../../core/sensor-sim/field-models';
 
+/** Says a coded reason (config-reasons.ts) in the editor's language; undefined: as the core wrote it. */
+export type Translate = (code: string, params: ReasonParams) => string | undefined;
+let translate: Translate | undefined;
+
+/** Lets the reasons below speak the editor's language: the dialogs pass RED._ over the catalogs' configError entries. */
+export function useTranslation(t: Translate): void {
+  translate = t;
+}
+
+/** A ConfigError's reason without the field it names, translated when it has a code and the editor a translation. */
+function reasonOf(err: ConfigError): string {
+  return (err.code && translate?.(err.code, err.params)) || err.message.slice(err.field.length + 2);
+}
+
 /** The reason of the ConfigError `run` throws, without the field name it starts with ('' when none, or when it names another field). */
 function reason(run: () => unknown, field?: string): string {
   try {
@@ -37,7 +52,7 @@ function reason(run: () => unknown, field?: string): string {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     if (field !== undefined && err.field !== field) return '';
-    return err.message.slice(err.field.length + 2);
+    return reasonOf(err);
   }
 }
 
@@ -157,7 +172,7 @@ export function nodeSettingProblem(type: string, field: string, config: Settings
       return '';
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      if (within(err.field, field)) return err.field === field ? err.message.slice(err.field.length + 2) : err.message;
+      if (within(err.field, field)) return err.field === field ? reasonOf(err) : `${err.field}: ${reasonOf(err)}`;
       const other = Object.keys(settings).find((k) => within(err.field, k));
       if (other === undefined) return '';
       const standIn = STAND_INS[type]?.[other];
