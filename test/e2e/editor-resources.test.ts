@@ -224,7 +224,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       ];
     });
     assert.deepEqual(verdicts, [
-      'must be at least 10ms (a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds), got string "5ms"', true, true, true, true, 'a whole number of at least 0, or empty',
+      'must be at least 10ms (a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds), got string "5ms"', true, true, true, true, 'must be a whole number of events, 0 or more (got -1)',
     ]);
   });
 

@@ -263,6 +263,15 @@ const NODE_CASES: [string, Record<string, unknown>, string?][] = [
   ['stream-kafka-out', { batchSize: '100001' }, 'batchSize'],
   ['stream-kafka-out', { idempotent: true, acks: 'leader' }, 'acks'],
   ['stream-kafka-out', { topic: 'a b' }, 'topic'],
+  ['stream-detect', { history: '1h', confidence: '99.9', holdOff: '0' }],
+  ['stream-detect', { history: '2' }, 'history'],
+  ['stream-detect', { history: 'soon' }, 'history'],
+  ['stream-detect', { threshold: '1.5' }, 'threshold'],
+  ['stream-detect', { pattern: 'spike', confidence: '40' }, 'confidence'],
+  ['stream-detect', { minHistory: '-1' }, 'minHistory'],
+  ['stream-detect', { pattern: 'auto', falseAlerts: '0' }, 'falseAlerts'],
+  ['stream-detect', { holdOff: 'soon' }, 'holdOff'],
+  ['stream-detect', { direction: 'sideways' }, 'direction'],
   ['stream-sensor-sim', { autoStart: false, sensors: '2', interval: '10ms' }],
   ['stream-sensor-sim', { autoStart: false, interval: '5ms' }, 'interval'],
   ['stream-sensor-sim', { autoStart: false, fields: 'temperature,smell' }, 'fields'],
@@ -281,6 +290,7 @@ const NODE_MODULES = [
   require('../../src/nodes/stream-kafka-in'),
   require('../../src/nodes/stream-kafka-out'),
   require('../../src/nodes/stream-sensor-sim'),
+  require('../../src/nodes/stream-detect'),
 ];
 
 describe('editor and runtime agree on each node type\'s own settings', function () {

@@ -17,6 +17,7 @@ import { parseMqttBrokerConfig, parseMqttInConfig, parseMqttOutConfig } from '..
 import { parseSensorSimConfig } from '../../core/sensor-sim/config';
 import { parseAggregateSettings } from './aggregate-config';
 import { compileSide, joinSpec } from './join-config';
+import { parseDetectorSettings, parseHoldOff } from './detect-config';
 import { parseSequenceSettings } from './sequence-config';
 import type { BaseNodeConfig } from './red';
 
@@ -135,6 +136,8 @@ const NODE_SETTINGS: Record<string, (config: Settings) => unknown> = {
   'stream-aggregate': (c) => parseAggregateSettings(c),
   'stream-join': (c) => [compileSide(c), joinSpec(c)],
   'stream-sequence': (c) => parseSequenceSettings(c),
+  // The pattern is a choice of the runtime's list; the detectors' own checks need the detectors.
+  'stream-detect': (c) => [parseDetectorSettings(c, c.pattern === undefined || c.pattern === '' ? 'anomaly' : String(c.pattern)), parseHoldOff(c.holdOff)],
 };
 
 /**
