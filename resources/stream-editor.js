@@ -289,18 +289,16 @@
     maxDuration: function () { return S.windowRule("maxDuration"); },
     overlap: function () { return S.windowRule("overlap"); },
 
-    /** Why a regex rule cannot run ("" when it can): the runtime's own pattern and flag checks (resources/stream-rules.js). */
-    regexProblem: function (r) { return R().regexRuleProblem(r.value, r.value2); },
-
-    /** Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can); filter and sequence steps share it. */
+    /**
+     * Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can), in the
+     * runtime's words (its rule compiler in resources/stream-rules.js); a JSONata rule's expression
+     * must also parse. Filter rules and sequence steps share it.
+     */
     ruleProblem: function (r) {
-      var given = function (x) { return x !== "" && x !== undefined && x !== null; };
-      var num = function (x) { return x !== "" && x !== undefined && !isNaN(Number(x)); };
-      if (r.op === "between" && !(given(r.value) && given(r.value2) && num(r.value) === num(r.value2))) return say(null, "betweenValues");
-      if (["gt", "gte", "lt", "lte", "eq", "neq", "contains"].indexOf(r.op) >= 0 && !given(r.value)) return say(null, "needsValue", { op: r.op });
-      if (r.op === "regex") { var bad = S.regexProblem(r); if (bad) return bad; }
-      if (r.op === "jsonata") { if (!r.value) return say(null, "jsonataNeedsExpression"); try { jsonata(r.value); } catch (e) { return say(null, "jsonataInvalidShort"); } }
-      return "";
+      var jsonataRule = r.op === "jsonata";
+      var p = R().ruleProblem(r, jsonataRule);
+      if (p || !jsonataRule) return p;
+      try { jsonata(r.value); return ""; } catch (e) { return say(null, "jsonataInvalid", { message: e.message }); }
     },
 
     /** Why a duration that may be negative ("-30s", interval join bounds) is not usable ("" when it is). */

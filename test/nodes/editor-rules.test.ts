@@ -46,7 +46,9 @@ function loadDialogs(types: string[], language: (key: string, params: Record<str
   // Registering needs $.extend; $("#node-input-…") finds no open dialog, so fields read the node's own values.
   const $: any = new Proxy(function () {}, { get: (_, k) => (k === 'extend' ? extend : k === 'length' ? 0 : $), apply: () => $ });
   const window: Record<string, unknown> = {};
-  const run = (code: string) => new Function('RED', '$', 'jQuery', 'window', 'document', code)(RED, $, $, window, { getElementById: () => null });
+  // The editor offers Node-RED's JSONata library as a global (the runtime's copy here); the dialogs parse expressions with it.
+  const jsonata = require('@node-red/util/lib/jsonata.js');
+  const run = (code: string) => new Function('RED', '$', 'jQuery', 'window', 'document', 'jsonata', code)(RED, $, $, window, { getElementById: () => null }, jsonata);
   run(editorRulesSource());
   run(fs.readFileSync(path.join(root, 'resources', 'stream-editor.js'), 'utf8'));
   for (const type of types) {
@@ -183,8 +185,8 @@ describe('editor and runtime agree on settings', function () {
 
   it('the dialogs\' own reasons come from the node\'s catalog (validator entries), as the editor\'s RED._ gives them', () => {
     const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', 'stream-filter.json'), 'utf8'))['stream-filter'].validator;
-    const reasons = editorVerdict(dialogs['stream-filter'], 'stream-filter', { windowType: 'none', rules: [{ property: 'payload', op: 'between', value: '1' }] });
-    assert.equal(reasons.rules, catalog.rule.replace('__n__', '1').replace('__problem__', catalog.betweenValues));
+    const reasons = editorVerdict(dialogs['stream-filter'], 'stream-filter', { windowType: 'none', keyPropertyType: 'flow', keyProperty: '' });
+    assert.deepEqual(reasons, { keyProperty: catalog.contextRequired });
   });
 
   for (const [value, value2] of RE2_ONLY) {
@@ -263,6 +265,17 @@ const NODE_CASES: [string, Record<string, unknown>, string?][] = [
   ['stream-kafka-out', { batchSize: '100001' }, 'batchSize'],
   ['stream-kafka-out', { idempotent: true, acks: 'leader' }, 'acks'],
   ['stream-kafka-out', { topic: 'a b' }, 'topic'],
+  ['stream-filter', { rules: [{ property: 'payload', op: 'between', value: '1', value2: '5' }, { property: 'payload.id', op: 'exists' }], combine: 'any' }],
+  ['stream-filter', { rules: [{ property: 'payload', op: 'between', value: '1' }] }, 'rules'],
+  ['stream-filter', { rules: [{ property: 'payload', op: 'eq' }] }, 'rules'],
+  ['stream-filter', { rules: [{ property: 'payload', op: 'between', value: '1', value2: 'z' }] }, 'rules'],
+  ['stream-filter', { rules: [{ property: 'payload', op: 'like', value: 'x' }] }, 'rules'],
+  ['stream-filter', { rules: [{ op: 'jsonata', value: ' ' }] }, 'rules'],
+  ['stream-filter', { rules: [{ op: 'jsonata', value: 'payload.t > 3' }] }],
+  ['stream-filter', { rules: [{ property: 'payload', op: 'exists' }], combine: 'either' }, 'combine'],
+  ['stream-filter', { rules: [] }, 'rules'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'between', value: 'x' }] }] }, 'steps'],
+  ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'regex', value: '^door(' }] }] }, 'steps'],
   ['stream-detect', { history: '1h', confidence: '99.9', holdOff: '0' }],
   ['stream-detect', { history: '2' }, 'history'],
   ['stream-detect', { history: 'soon' }, 'history'],
@@ -291,6 +304,7 @@ const NODE_MODULES = [
   require('../../src/nodes/stream-kafka-out'),
   require('../../src/nodes/stream-sensor-sim'),
   require('../../src/nodes/stream-detect'),
+  require('../../src/nodes/stream-filter'),
 ];
 
 describe('editor and runtime agree on each node type\'s own settings', function () {

@@ -18,6 +18,9 @@ import { parseSensorSimConfig } from '../../core/sensor-sim/config';
 import { parseAggregateSettings } from './aggregate-config';
 import { compileSide, joinSpec } from './join-config';
 import { parseDetectorSettings, parseHoldOff } from './detect-config';
+import { filterRuleList, jsonataRuleExpression } from './filter-config';
+import { ruleCompiler } from '../../core/conditions/rule-compiler';
+import type { FilterRule } from '../../core/conditions/rule';
 import { parseSequenceSettings } from './sequence-config';
 import type { BaseNodeConfig } from './red';
 
@@ -135,7 +138,18 @@ const NODE_SETTINGS: Record<string, (config: Settings) => unknown> = {
   'stream-sensor-sim': (c) => parseSensorSimConfig(c),
   'stream-aggregate': (c) => parseAggregateSettings(c),
   'stream-join': (c) => [compileSide(c), joinSpec(c)],
-  'stream-sequence': (c) => parseSequenceSettings(c),
+  'stream-sequence': (c) =>
+    parseSequenceSettings(c).steps.forEach((step, i) => {
+      try {
+        checkRules(step.rules, step.combine ?? 'all');
+      } catch (err) {
+        throw err instanceof ConfigError ? err.within(`steps[${i}]`) : err;
+      }
+    }),
+  'stream-filter': (c) => {
+    const { rules, combine } = filterRuleList(c);
+    return checkRules(rules, combine, jsonataRules);
+  },
   // The pattern is a choice of the runtime's list; the detectors' own checks need the detectors.
   'stream-detect': (c) => [parseDetectorSettings(c, c.pattern === undefined || c.pattern === '' ? 'anomaly' : String(c.pattern)), parseHoldOff(c.holdOff)],
 };
@@ -148,6 +162,22 @@ const STAND_INS: Record<string, Settings> = {
   'stream-kafka-in': { topics: 'topic' },
   'stream-mqtt-in': { topic: 'topic' },
 };
+
+/**
+ * The runtime's rule compiler with the regex rules checked by the runtime's own syntax checks, not
+ * the engine (re2js stays out of the editor; what only RE2 refuses is refused at deploy). JSONata
+ * rules need an expression; the dialogs parse it with JSONata themselves.
+ */
+const checkRules = ruleCompiler((value, value2, field) => {
+  checkRulePattern(value, value2, field);
+  return () => false;
+});
+const jsonataRules = { custom: { jsonata: (rule: FilterRule, i: number) => (jsonataRuleExpression(rule, i), () => false) } };
+
+/** Why one filter-language rule { property, op, value, value2 } cannot run ('' when it can), in the runtime's words without its field; `jsonata` when the node runs JSONata rules. */
+export function ruleProblem(rule: unknown, jsonata: boolean): string {
+  return reason(() => checkRules([rule as FilterRule], 'all', jsonata ? jsonataRules : {}));
+}
 
 /** The node types nodeSettingProblem knows. */
 export const NODE_TYPES: readonly string[] = Object.keys(NODE_SETTINGS);
