@@ -27,10 +27,24 @@
 
   var MODULE = "node-red-contrib-stream-processing";
 
-  /** The runtime's rules (resources/stream-rules.js). */
+  var translating = false;
+
+  /** The runtime's rules (resources/stream-rules.js), saying their coded reasons through the catalogs (configError entries). */
   function R() {
-    if (!window.streamProcessingRules) throw new Error("stream editor: resources/" + MODULE + "/stream-rules.js is not loaded");
-    return window.streamProcessingRules;
+    var rules = window.streamProcessingRules;
+    if (!rules) throw new Error("stream editor: resources/" + MODULE + "/stream-rules.js is not loaded");
+    if (!translating) {
+      translating = true;
+      rules.useTranslation(function (code, params) {
+        var type = S.catalogType;
+        if (!type) return undefined;
+        var key = MODULE + "/" + type + ":" + type + ".configError." + code;
+        var said = RED._(key, params);
+        // RED._ answers with the key (or its part after the namespace) when no catalog has it.
+        return typeof said === "string" && said.indexOf(".configError.") < 0 ? said : undefined;
+      });
+    }
+    return rules;
   }
 
   // The window settings the runtime reads together, in the order it checks them.
@@ -69,8 +83,8 @@
     flow: "context property, e.g. site", global: "context property, e.g. site", env: "variable, e.g. SITE",
     jsonata: { keyProperty: "e.g. payload.site", valueProperty: "e.g. payload.raw / 10", timeProperty: "e.g. payload.ts * 1000" }
   };
-  // A result message keeps its key, window and id in these: a result cannot go there.
-  var RESULT_PARTS = ["topic", "window", "_msgid"];
+  // A result message keeps its key, window and id in these: a result cannot go there (the reason, by part).
+  var RESULT_PARTS = { topic: "resultTopic", window: "resultWindow", _msgid: "resultMsgid" };
 
   // How each shared field looks in the dialog.
   var ROWS = {
@@ -139,6 +153,9 @@
 
   var S = {
     WINDOW_FIELDS: WINDOW_FIELDS,
+
+    /** A reason from the "validator" entries of the catalogs (fragments/validators.json), for node files. */
+    say: function (node, key, params) { return say(node, key, params); },
     SECTIONS: SECTIONS,
 
     /** The value a dialog shows for a property while it is open, else the node's saved value. */
@@ -172,6 +189,31 @@
         var config = {};
         WINDOW_SETTINGS.forEach(function (f) { config[f] = f === field ? v : S.field(node, f); });
         return R().windowProblem(field, config, S.windowTypeOf(node)) || true;
+      };
+    },
+
+    /**
+     * A validator for setting `field` of node type `type` from the node's own conversion of its
+     * settings, the one its constructor runs (nodeSettingProblem in resources/stream-rules.js): the
+     * dialog's values go in, and the field is marked, with the runtime's reason, when the node
+     * would refuse it at deploy. A field the dialog does not show counts with its saved value, or
+     * its default.
+     */
+    rule: function (type, field) {
+      return function (v, opt) {
+        var node = this;
+        var def = RED.nodes.getType(type);
+        var prefix = def.category === "config" ? "#node-config-input-" : "#node-input-";
+        var config = {};
+        var defaults = {};
+        Object.keys(def.defaults).forEach(function (k) {
+          defaults[k] = def.defaults[k].value;
+          if (k === field) { config[k] = v; return; }
+          var el = $(prefix + k);
+          var value = !el.length ? node[k] : el.is(":checkbox") ? el.is(":checked") : el.val();
+          config[k] = value === undefined ? defaults[k] : value;
+        });
+        return R().nodeSettingProblem(type, field, config, defaults) || true;
       };
     },
 
@@ -247,18 +289,16 @@
     maxDuration: function () { return S.windowRule("maxDuration"); },
     overlap: function () { return S.windowRule("overlap"); },
 
-    /** Why a regex rule cannot run ("" when it can): the runtime's own pattern and flag checks (resources/stream-rules.js). */
-    regexProblem: function (r) { return R().regexRuleProblem(r.value, r.value2); },
-
-    /** Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can); filter and sequence steps share it. */
+    /**
+     * Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can), in the
+     * runtime's words (its rule compiler in resources/stream-rules.js); a JSONata rule's expression
+     * must also parse. Filter rules and sequence steps share it.
+     */
     ruleProblem: function (r) {
-      var given = function (x) { return x !== "" && x !== undefined && x !== null; };
-      var num = function (x) { return x !== "" && x !== undefined && !isNaN(Number(x)); };
-      if (r.op === "between" && !(given(r.value) && given(r.value2) && num(r.value) === num(r.value2))) return "between needs two numbers (or two texts)";
-      if (["gt", "gte", "lt", "lte", "eq", "neq", "contains"].indexOf(r.op) >= 0 && !given(r.value)) return r.op + " needs a value";
-      if (r.op === "regex") { var bad = S.regexProblem(r); if (bad) return bad; }
-      if (r.op === "jsonata") { if (!r.value) return "jsonata needs an expression"; try { jsonata(r.value); } catch (e) { return "invalid JSONata"; } }
-      return "";
+      var jsonataRule = r.op === "jsonata";
+      var p = R().ruleProblem(r, jsonataRule);
+      if (p || !jsonataRule) return p;
+      try { jsonata(r.value); return ""; } catch (e) { return say(null, "jsonataInvalid", { message: e.message }); }
     },
 
     /** Why a duration that may be negative ("-30s", interval join bounds) is not usable ("" when it is). */
@@ -292,14 +332,14 @@
         var type = S.field(this, name + "Type") || "msg";
         var text = blank(v) ? "" : String(v).trim();
         if (type === "jsonata") {
-          if (!text) return "a JSONata expression is required";
-          try { jsonata(text); return true; } catch (e) { return "invalid JSONata: " + e.message; }
+          if (!text) return say(this, "jsonataRequired");
+          try { jsonata(text); return true; } catch (e) { return say(this, "jsonataInvalid", { message: e.message }); }
         }
-        if (type === "flow" || type === "global") return !!text || "a context property name is required";
-        if (type === "env") return !!text || "an environment variable name is required";
-        if (!text) return !required || "required, e.g. payload";
+        if (type === "flow" || type === "global") return !!text || say(this, "contextRequired");
+        if (type === "env") return !!text || say(this, "envRequired");
+        if (!text) return !required || say(this, "propertyRequired");
         var path = text.replace(/^msg\./, "");
-        return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || "not a message property; e.g. payload.temperature";
+        return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || say(this, "notProperty", { example: "payload.temperature" });
       };
     },
 
@@ -307,14 +347,14 @@
     outputProperty: function (v, opt) {
       var path = blank(v) ? "payload" : String(v).trim().replace(/^msg\./, "");
       var first = path.split(/[.\[]/)[0];
-      if (RESULT_PARTS.indexOf(first) >= 0) return "msg." + first + " carries the result's " + (first === "topic" ? "key" : first === "window" ? "window" : "message id") + "; choose another property, e.g. payload or result";
-      return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || "not a message property; e.g. payload or result";
+      if (Object.prototype.hasOwnProperty.call(RESULT_PARTS, first)) return say(this, RESULT_PARTS[first]);
+      return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || say(this, "notProperty", { example: "payload or result" });
     },
 
     /** A validator for an optional JSONata expression. */
     jsonata: function (v, opt) {
       if (blank(v)) return true;
-      try { jsonata(v); return true; } catch (e) { return "invalid JSONata: " + e.message; }
+      try { jsonata(v); return true; } catch (e) { return say(this, "jsonataInvalid", { message: e.message }); }
     },
 
     /**
@@ -393,11 +433,7 @@
         var id = "node-input-" + f;
         var html = '<div class="form-row stream-row-' + f + '"><label for="' + id + '"><i class="fa fa-' + r.icon + '"></i> <span data-i18n="' + type + ".label." + f + '"></span></label>';
         if (r.options) {
-          var options = typeof r.options === "function" ? r.options() : r.options;
-          html += '<select id="' + id + '" style="width:70%">' + options.map(function (o) {
-            var text = plain && r.plain && plain.indexOf(f) >= 0;
-            return '<option value="' + escapeAttr(o) + '"' + (text ? ">" + escapeAttr(r.plain[o]) : ' data-i18n="' + type + ".option." + f + "." + escapeAttr(o) + '">') + "</option>";
-          }).join("") + "</select>";
+          html += '<select id="' + id + '" style="width:70%">' + S.options(type, f, plain && plain.indexOf(f) >= 0) + "</select>";
         } else {
           html += '<input type="text" id="' + id + '" placeholder="' + escapeAttr(r.placeholder) + '" style="width:70%">';
           if (r.typed) html += '<input type="hidden" id="' + id + 'Type">';
@@ -406,10 +442,22 @@
       }).join("\n");
     },
 
+    /** The <option>s of shared choice field `f` for node `type`: the runtime's values, labelled from the catalog (or shown as they are when `plain`). */
+    options: function (type, f, plain) {
+      var r = ROWS[f];
+      var options = typeof r.options === "function" ? r.options() : r.options;
+      return options.map(function (o) {
+        var text = plain && r.plain;
+        return '<option value="' + escapeAttr(o) + '"' + (text ? ">" + escapeAttr(r.plain[o]) : ' data-i18n="' + type + ".option." + f + "." + escapeAttr(o) + '">') + "</option>";
+      }).join("");
+    },
+
     /**
-     * Replaces each <div data-stream-rows="spec"></div> in the template of `type` by its rows, once,
-     * before the first dialog opens (Node-RED copies the template into every dialog).
-     * data-stream-plain="bounds" shows those options' values instead of translated labels.
+     * Completes the template of `type` once, before the first dialog opens (Node-RED copies the
+     * template into every dialog): each <div data-stream-rows="spec"></div> becomes the shared rows
+     * it names, and each <select data-stream-options> written in the node's own HTML gets the values
+     * the runtime allows for its field. data-stream-plain="bounds" shows those options' values
+     * instead of translated labels.
      */
     expandTemplate: function (type) {
       var script = $('script[data-template-name="' + type + '"]');
@@ -419,6 +467,11 @@
       $(tpl.content).find("[data-stream-rows]").each(function () {
         var plain = (this.getAttribute("data-stream-plain") || "").split(/\s+/);
         $(this).replaceWith(S.rows(type, this.getAttribute("data-stream-rows"), plain));
+      });
+      $(tpl.content).find("select[data-stream-options]").each(function () {
+        var f = this.id.replace(/^node-input-/, "");
+        if (!ROWS[f] || !ROWS[f].options) throw new Error("stream editor: no shared choice list for " + f);
+        $(this).removeAttr("data-stream-options").html(S.options(type, f));
       });
       script.text(tpl.innerHTML).attr("data-stream-expanded", "true");
     },

@@ -18,7 +18,7 @@ export interface KafkaBrokerNode extends RedNode {
 
 function int(config: BaseNodeConfig, field: string, dflt: number, min: number, max: number, unit: string): number {
   const v = intSetting(config[field], dflt, min, max);
-  if (v === undefined) throw new ConfigError(field, `must be a whole number of ${unit} between ${min} and ${max}, got ${JSON.stringify(config[field])}`);
+  if (v === undefined) throw ConfigError.of(field, 'wholeRange', { unit, min, max, got: JSON.stringify(config[field]) });
   return v;
 }
 

@@ -30,11 +30,11 @@ export function parseMqttBrokerConfig(config: BaseNodeConfig, credentials: { use
   const pv = String(config.protocolVersion ?? '4');
   if (pv !== '4' && pv !== '5') throw new ConfigError('protocolVersion', `must be 4 (MQTT 3.1.1) or 5, got "${pv}"`);
   const keepalive = intSetting(config.keepalive, 60, 0, 65535);
-  if (keepalive === undefined) throw new ConfigError('keepalive', 'must be a whole number of seconds between 0 and 65535');
+  if (keepalive === undefined) throw ConfigError.of('keepalive', 'wholeBetween', { unit: 'seconds', min: 0, max: 65535 });
   const reconnectPeriod = intSetting(config.reconnectPeriod, 5000, 0, 3600000);
-  if (reconnectPeriod === undefined) throw new ConfigError('reconnectPeriod', 'must be a whole number of milliseconds between 0 and 3600000');
+  if (reconnectPeriod === undefined) throw ConfigError.of('reconnectPeriod', 'wholeBetween', { unit: 'milliseconds', min: 0, max: 3600000 });
   const connectTimeout = intSetting(config.connectTimeout, 30000, 100, 600000);
-  if (connectTimeout === undefined) throw new ConfigError('connectTimeout', 'must be a whole number of milliseconds between 100 and 600000');
+  if (connectTimeout === undefined) throw ConfigError.of('connectTimeout', 'wholeBetween', { unit: 'milliseconds', min: 100, max: 600000 });
   let sessionExpiry: number | undefined;
   if (config.sessionExpiry !== undefined && config.sessionExpiry !== '') {
     sessionExpiry = intSetting(config.sessionExpiry, 0, 0, 4294967295);
@@ -158,6 +158,9 @@ export function parseMqttOutConfig(config: BaseNodeConfig): MqttOutSettings {
     if (problem) throw new ConfigError('topic', `"${topic}" ${problem}`);
   }
   const qos = config.qos === 'msg' || config.qos === '' || config.qos === undefined ? undefined : qosOf(config.qos, 'qos', 0);
+  if (![undefined, '', true, false, 'true', 'false', 'msg'].includes(config.retain as never)) {
+    throw new ConfigError('retain', `must be true, false or msg (from msg.retain), got ${JSON.stringify(config.retain)}`);
+  }
   const retain = config.retain === 'msg' ? 'msg' : config.retain === true || config.retain === 'true';
   const serialize = String(config.serialize || 'payload');
   if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);

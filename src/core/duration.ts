@@ -29,12 +29,12 @@ export function parseDuration(value: unknown, field: string, options: ParseDurat
     else ms = parseUnits(text);
   }
   if (ms === undefined || !Number.isFinite(ms)) {
-    throw new ConfigError(field, `expected ${DURATION_FORMS}, got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'durationExpected', { forms: DURATION_FORMS, got: describeValue(value) });
   }
-  if (ms < 0) throw new ConfigError(field, `must not be negative (${DURATION_FORMS}), got ${describeValue(value)}`);
-  if (ms > MAX_DURATION) throw new ConfigError(field, `must be at most ${MAX_DURATION} ms (about 3,000 years), got ${describeValue(value)}`);
+  if (ms < 0) throw ConfigError.of(field, 'durationNegative', { forms: DURATION_FORMS, got: describeValue(value) });
+  if (ms > MAX_DURATION) throw ConfigError.of(field, 'durationTooLong', { max: MAX_DURATION, got: describeValue(value) });
   if (ms === 0 && !options.allowZero) {
-    throw new ConfigError(field, `must be greater than 0 (${DURATION_FORMS}), got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'durationZero', { forms: DURATION_FORMS, got: describeValue(value) });
   }
   return ms;
 }

@@ -1,8 +1,29 @@
-/** A setting that cannot be used; names the field and says what is allowed. */
+import { ConfigReason, ReasonParams, reasonText } from './config-reasons';
+
+/**
+ * A setting that cannot be used; names the field and says what is allowed. Made with `of`, it also
+ * carries the reason's code and parameters (config-reasons.ts), which the node layer translates.
+ */
 export class ConfigError extends Error {
-  constructor(public readonly field: string, message: string) {
+  constructor(
+    public readonly field: string,
+    message: string,
+    /** The reason's code in CONFIG_REASONS; '' when the reason is written out here only. */
+    public readonly code: ConfigReason | '' = '',
+    public readonly params: ReasonParams = {},
+  ) {
     super(`${field}: ${message}`);
     this.name = 'ConfigError';
+  }
+
+  /** A ConfigError of `field` whose reason is CONFIG_REASONS[code] with `params`. */
+  static of(field: string, code: ConfigReason, params: ReasonParams = {}): ConfigError {
+    return new ConfigError(field, reasonText(code, params), code, params);
+  }
+
+  /** The same reason for a field inside another (`steps[1]` + `times` → `steps[1].times`). */
+  within(prefix: string): ConfigError {
+    return new ConfigError(`${prefix}.${this.field}`, this.message.slice(this.field.length + 2), this.code, this.params);
   }
 }
 

@@ -9,7 +9,7 @@ import { MAX_DURATION } from './time-range';
 export function nonNegative(value: unknown, field: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !(value >= 0 && value <= MAX_DURATION)) {
-    throw new ConfigError(field, `must be a duration of 0 ms or more and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'msRange', { max: MAX_DURATION, got: describeValue(value) });
   }
   return value;
 }
@@ -18,7 +18,7 @@ export function nonNegative(value: unknown, field: string, fallback: number): nu
 export function positiveLimit(value: unknown, field: string): number {
   if (value === undefined || value === null || value === Infinity) return Infinity;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(field, `must be a whole number ≥ 1 (or unset for no limit), got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'limitOrUnset', { got: describeValue(value) });
   }
   return value;
 }
@@ -27,14 +27,14 @@ export function positiveLimit(value: unknown, field: string): number {
 export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === null || value === '') return fallback;
   if (!allowed.includes(value as T)) {
-    throw new ConfigError(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'oneOf', { allowed: allowed.map((a) => `"${a}"`).join(', '), got: describeValue(value) });
   }
   return value as T;
 }
 
 /** A number of ms within ±MAX_DURATION (negative allowed: join bounds). */
 export function finiteMs(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION)) throw new ConfigError(field, `must be a duration in ms of at most ${MAX_DURATION}, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION)) throw ConfigError.of(field, 'msSigned', { max: MAX_DURATION, got: describeValue(value) });
   return value;
 }
 

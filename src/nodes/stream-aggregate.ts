@@ -1,11 +1,10 @@
-import { compileAggregations, dedupAggregations } from '../core/aggregates';
-import { ConfigError, InputError, toError } from '../core/errors';
-import { AggregateFunction, AggregationSetting, WindowInfo } from '../core/types';
+import { InputError, toError } from '../core/errors';
+import { AggregateFunction, WindowInfo } from '../core/types';
 import { roundResult, roundValue } from '../core/round';
 import { processBatch } from './shared/batch';
 import { EmitContext } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
-import { compileEventMapper, normaliseProperty } from './shared/event-mapper';
+import { compileEventMapper } from './shared/event-mapper';
 import { JSONataEvaluator, compileJSONata } from './shared/jsonata';
 import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
@@ -13,6 +12,7 @@ import { useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
+import { parseAggregateSettings } from './shared/aggregate-config';
 
 interface AggregateNodeConfig extends WindowConfig {
   keyProperty?: unknown;
@@ -33,27 +33,6 @@ interface AggregateNodeConfig extends WindowConfig {
 
 type Result = Record<string, unknown>;
 
-/** The aggregation list from flow JSON, with property defaulting to the node's value property. */
-function aggregationSpecs(config: AggregateNodeConfig, valueProperty: string): AggregationSetting[] {
-  const list = config.aggregations === undefined ? [{ op: 'avg' }] : config.aggregations;
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigError('aggregations', 'add at least one aggregation (e.g. avg of payload)');
-  return list.map((a: AggregationSetting) => {
-    const spec: AggregationSetting = { ...a, property: normaliseProperty(a?.property, '') || valueProperty };
-    if (spec.as === '' || spec.as === null) delete spec.as;
-    if (spec.p === '' || spec.p === null || spec.p === undefined) delete spec.p;
-    else spec.p = Number(spec.p);
-    return spec;
-  });
-}
-
-/** Decimals results are rounded to; undefined = as computed. */
-function roundSetting(value: unknown): number | undefined {
-  if (value === undefined || value === null || String(value).trim() === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 15) throw new ConfigError('round', `round needs a whole number of decimals from 0 to 15 (or empty), got ${JSON.stringify(value)}`);
-  return n;
-}
-
 export = (RED: RedAPI) => {
   function StreamAggregate(this: RedNode, config: AggregateNodeConfig) {
     RED.nodes.createNode(this, config);
@@ -63,16 +42,7 @@ export = (RED: RedAPI) => {
       // Each aggregation reads its own msg property; the value property is their default path, so a msg one.
       const mapper = compileEventMapper(config, { RED, node, valueTypes: ['msg'] });
       const placeResult = compileOutputProperty(config.outputProperty);
-      const valueProperty = normaliseProperty(config.valueProperty, 'payload');
-      const compiled = compileAggregations<NodeMessage>(aggregationSpecs(config, valueProperty));
-      // Empty: every event counts; else only the first event of each value of that property, per window.
-      const dedup = normaliseProperty(config.dedup, '');
-      const aggregations = dedup === '' ? compiled : dedupAggregations(compiled, dedup);
-      const output = config.output === undefined || config.output === '' ? 'object' : config.output;
-      if (output !== 'object' && output !== 'value') throw new ConfigError('output', `"${String(output)}" is not allowed; use object or value`);
-      if (output === 'value' && aggregations.names.length !== 1) {
-        throw new ConfigError('output', `"value" needs exactly one aggregation (there are ${aggregations.names.length}); use object`);
-      }
+      const { aggregations, output, round } = parseAggregateSettings(config);
       const having: JSONataEvaluator | undefined =
         typeof config.having === 'string' && config.having.trim() ? compileJSONata(RED, node, config.having, 'having') : undefined;
       const spec = parseWindowSpec(config);
@@ -80,7 +50,6 @@ export = (RED: RedAPI) => {
       const latePort = settings?.lateData === 'output';
       const firstName = aggregations.names[0];
 
-      const round = roundSetting(config.round);
       const toPayload =
         round === undefined
           ? (result: Result): unknown => (output === 'value' ? result[firstName] : result)

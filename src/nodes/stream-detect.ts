@@ -2,7 +2,6 @@ import { CollectedEvent, collectEvents } from '../core/collect-events';
 import {
   DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, DetectorOptions, HistorySpec, KeyedDetector, KeyedSnapshot, KeyedStep, PATTERNS, Pattern, validateDetectorOptions,
 } from '../core/detectors';
-import { parseDuration } from '../core/duration';
 import { ConfigError, InputError, describeValue } from '../core/errors';
 import { Key, WindowInfo } from '../core/types';
 import { eachEventOf, processBatch } from './shared/batch';
@@ -17,6 +16,7 @@ import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { WindowRecord } from './shared/window-node';
+import { parseDetectorSettings, parseHoldOff } from './shared/detect-config';
 
 interface DetectNodeConfig extends WindowConfig {
   keyProperty?: unknown;
@@ -45,48 +45,12 @@ const SILENCE_CHECK_MS = 1000;
 
 const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-function parseHistory(value: unknown): HistorySpec | undefined {
-  if (isBlank(value)) return undefined;
-  const text = String(value).trim();
-  if (/^\d+$/.test(text)) {
-    const events = Number(text);
-    if (events < 3 || events > 100000) throw new ConfigError('history', `must be 3 to 100000 events or a duration like 1h (got ${text})`);
-    return { events };
-  }
-  const duration = parseDuration(text, 'history');
-  if (!(duration > 0)) throw new ConfigError('history', 'must be a number of events or a duration longer than 0, e.g. 1h');
-  return { duration };
-}
-
-function parseNumber(value: unknown, field: string, what: string, ok: (n: number) => boolean): number | undefined {
-  if (isBlank(value)) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !ok(n)) throw new ConfigError(field, `must be ${what} (got ${String(value)})`);
-  return n;
-}
-
-/** Confidence as a fraction; users coming from Azure Stream Analytics type percentages (99). */
-function parseConfidence(value: unknown): number | undefined {
-  const n = parseNumber(value, 'confidence', 'a percentage from 50 to below 100, or a fraction from 0.5 to below 1', (x) => (x >= 0.5 && x < 1) || (x >= 50 && x < 100));
-  return n === undefined ? undefined : n >= 50 ? n / 100 : n;
-}
-
 function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: DetectorOptions; history: HistorySpec | undefined } {
   // The anomaly score stays the default: auto over-alerts on real series it was not tuned on
   // (see bench:nab), so it is chosen, not assumed.
   const pattern = (isBlank(config.pattern) ? 'anomaly' : config.pattern) as Pattern;
   if (!PATTERNS.includes(pattern)) throw new ConfigError('pattern', `"${String(config.pattern)}" is not a pattern; use one of ${PATTERNS.join(', ')}`);
-  const history = parseHistory(config.history);
-  const direction = isBlank(config.direction) ? 'both' : config.direction;
-  if (direction !== 'up' && direction !== 'down' && direction !== 'both') throw new ConfigError('direction', `"${String(direction)}" is not allowed; use up, down or both`);
-  const options: DetectorOptions = {
-    threshold: parseNumber(config.threshold, 'threshold', 'a number above 0 and at most 1', (x) => x > 0 && x <= 1),
-    confidence: parseConfidence(config.confidence),
-    minHistory: parseNumber(config.minHistory, 'minHistory', 'a whole number of events, 0 or more', (x) => Number.isInteger(x) && x >= 0),
-    direction,
-    falseAlerts: pattern === 'auto' ? parseNumber(config.falseAlerts, 'falseAlerts', 'the false alerts per key per week you accept, above 0 and at most 10000 (default 1)', (x) => x > 0 && x <= 10000) : undefined,
-  };
-  for (const k of Object.keys(options) as (keyof DetectorOptions)[]) if (options[k] === undefined) delete options[k];
+  const { options, history } = parseDetectorSettings(config, pattern);
   validateDetectorOptions(pattern, options);
   return { pattern, options, history };
 }
@@ -108,7 +72,7 @@ export = (RED: RedAPI) => {
       const { pattern, options, history } = parseOptions(config);
       const mode = isBlank(config.mode) ? 'stream' : config.mode;
       if (mode !== 'stream' && mode !== 'window') throw new ConfigError('mode', `"${String(mode)}" is not allowed; use stream or window`);
-      const holdOff = isBlank(config.holdOff) ? DEFAULT_HOLD_OFF : parseDuration(config.holdOff, 'holdOff', { allowZero: true });
+      const holdOff = parseHoldOff(config.holdOff) ?? DEFAULT_HOLD_OFF;
       const outputs = isBlank(config.outputs) ? 1 : Number(config.outputs);
       if (outputs !== 1 && outputs !== 2) throw new ConfigError('outputs', `must be 1 or 2 (got ${String(config.outputs)})`);
       const spec = mode === 'window' ? parseWindowSpec(config) : undefined;

@@ -1,5 +1,5 @@
 import { CollectedEvent, collectEvents } from '../core/collect-events';
-import { FilterRule, compileRules } from '../core/conditions';
+import { compileRules } from '../core/conditions';
 import { ConfigError, InputError, toError } from '../core/errors';
 import { AggregateFunction, WindowInfo } from '../core/types';
 import { batchElement, processBatch } from './shared/batch';
@@ -13,6 +13,7 @@ import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
 import { WindowRecord, windowRecordOf } from './shared/window-node';
+import { filterRuleList, jsonataRuleExpression } from './shared/filter-config';
 
 interface FilterNodeConfig extends WindowConfig {
   keyProperty?: unknown;
@@ -70,18 +71,14 @@ function judgeAll(items: unknown[], verdict: Verdict): Judged | Promise<Judged> 
  * verdict waits for the JSONata results. Rule indices in config errors stay those of the list.
  */
 function compileVerdict(RED: RedAPI, node: RedNode, config: FilterNodeConfig): Verdict {
-  const rules = config.rules;
-  if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError('rules', 'add at least one rule (e.g. payload between 0 and 100)');
-  const combine = config.combine === undefined || config.combine === '' ? 'all' : config.combine;
-  if (combine !== 'all' && combine !== 'any') throw new ConfigError('combine', `"${String(combine)}" is not allowed; use all or any`);
+  const { rules, combine } = filterRuleList(config);
   const all = combine === 'all';
   let started: Promise<unknown>[] = [];
   let usesJSONata = false;
-  const predicate = compileRules<object>(rules as FilterRule[], combine, {
+  const predicate = compileRules<object>(rules, combine, {
     custom: {
       jsonata: (rule, i) => {
-        const expr = typeof rule.value === 'string' ? rule.value.trim() : '';
-        if (!expr) throw new ConfigError(`rules[${i}].value`, 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)');
+        const expr = jsonataRuleExpression(rule, i);
         const field = `rules[${i}].value`;
         const evaluate = compileJSONata(RED, node, expr, field);
         // The message decides whether the expression can be evaluated (a string where it compares

@@ -4,6 +4,7 @@ import { parseKafkaBrokerConfig, type KafkaBrokerNode } from '../connectors/kafk
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
 import { useCatalog } from './shared/i18n';
+import { reportConfigError } from './shared/config-error';
 import { resolveEnvSetting } from './shared/env-setting';
 
 export = (RED: ConnectorRedAPI) => {
@@ -25,7 +26,7 @@ export = (RED: ConnectorRedAPI) => {
       node.connection = new KafkaConnection(options);
     } catch (err) {
       node.configError = err as ConfigError;
-      node.error(`invalid configuration: ${(err as Error).message}`);
+      reportConfigError(node, err);
     }
     // Consumers and producers belong to the nodes that made them and are closed by them.
     node.on('close', (_removed: boolean, done: () => void) => done());

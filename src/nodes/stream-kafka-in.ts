@@ -12,9 +12,9 @@ import { KafkaStateSource } from '../connectors/kafka-state-source';
 import { KafkaChangelog, changelogTopic } from '../connectors/kafka-changelog';
 import { partitionSources } from '../connectors/partition-sources';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
+import { configErrorText, failOnConfig } from './shared/config-error';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { text, useCatalog } from './shared/i18n';
 
 type Headers = Record<string, string | string[]>;
 
@@ -65,7 +65,7 @@ export = (RED: ConnectorRedAPI) => {
     let s: KafkaInSettings;
     try {
       if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError?.message ?? 'broker config unusable');
+      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
       s = parseKafkaInConfig(config);
       if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
     } catch (err) {
@@ -77,10 +77,8 @@ export = (RED: ConnectorRedAPI) => {
     const topicList = s.topics.map(String).sort().join(', ');
     const others = groups.join(groupKey, node.id, topicList);
     if (others.length) {
-      node.warn(
-        `consumer group "${s.groupId}" is also used by ${others.map((o) => `node ${o.nodeId} (topics ${o.topics})`).join(', ')} with other topics than this node's (${topicList}). ` +
-          'Kafka shares all of a group\'s partitions among its members whatever each subscribed to, so records would reach the wrong node: give each stream-kafka-in with its own topics its own group id.',
-      );
+      const members = others.map((o) => text(node.type, 'warning.groupMember', { id: o.nodeId, topics: o.topics })).join(', ');
+      node.warn(text(node.type, 'warning.groupShared', { group: s.groupId, members, topics: topicList }));
     }
 
     let consumer: KafkaConsumerConnection | undefined;
@@ -346,7 +344,7 @@ export = (RED: ConnectorRedAPI) => {
       const d = describePermanentError(err, broker!.label);
       state = 'failed';
       lastError = d.short;
-      node.error(`kafka consumer stopped: ${err.message}; ${d.hint}`);
+      node.error(text(node.type, 'error.consumerStopped', { message: err.message, hint: d.hint }));
       status.refresh();
     };
 
@@ -384,7 +382,7 @@ export = (RED: ConnectorRedAPI) => {
 
     // start() handles what the consumer reports; anything thrown before that is still reported.
     const startSafely = (): void => {
-      start().catch((err) => node.error(`kafka consumer did not start: ${toError(err).message}`));
+      start().catch((err) => node.error(text(node.type, 'error.consumerNotStarted', { message: toError(err).message })));
     };
 
     // The broker may be down at deploy or vanish for longer than the library retries: start over
@@ -453,10 +451,7 @@ export = (RED: ConnectorRedAPI) => {
         const n = handled.expire(Date.now() - s.handledTimeout);
         if (!n) return;
         if (!timedOut) {
-          node.warn(
-            `${n} message(s) not finished by the flow within ${s.handledTimeout} ms now count as handled, so their offsets can be committed; ` +
-              'a node that never calls done() loses records on a restart this way. Further ones are counted in the status.',
-          );
+          node.warn(text(node.type, 'warning.handledTimeout', { n, timeout: s.handledTimeout }));
         }
         timedOut += n;
         status.touch();

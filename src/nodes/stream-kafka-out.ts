@@ -7,11 +7,11 @@ import { describePermanentError, isPermanentError, isRetriable, type KafkaProduc
 import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
+import { configErrorText, failOnConfig } from './shared/config-error';
 import { unreachableNotice } from './shared/unreachable-notice';
 import { ErrorDigest, count } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { text, useCatalog } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -75,7 +75,7 @@ export = (RED: ConnectorRedAPI) => {
     let s: KafkaOutSettings;
     try {
       if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError?.message ?? 'broker config unusable');
+      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
       s = parseKafkaOutConfig(config);
     } catch (err) {
       failOnConfig(node, err);
@@ -150,7 +150,7 @@ export = (RED: ConnectorRedAPI) => {
       state = 'failed';
       const d = describePermanentError(err, broker!.label);
       lastError = d.short;
-      if (first) node.error(`kafka producer stopped: ${err.message}; ${d.hint} Messages fail at once; it tries again in ${Math.round(backoff / 1000)} s.`);
+      if (first) node.error(text(node.type, 'error.producerStopped', { message: err.message, hint: d.hint, seconds: Math.round(backoff / 1000) }));
       const waiting = retrying.concat(queue.drain());
       retrying = [];
       failAll(waiting, err);
@@ -203,7 +203,7 @@ export = (RED: ConnectorRedAPI) => {
           status.touch();
           if (!wakeTimer) pump();
         })
-        .catch((err) => node.error(`kafka producer: ${toError(err).message}`));
+        .catch((err) => node.error(text(node.type, 'error.producer', { message: toError(err).message })));
     };
 
     node.on('input', (msg, _send, done) => {

@@ -4,6 +4,7 @@ import { parseMqttBrokerConfig, type MqttBrokerNode } from '../connectors/mqtt-c
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
 import { useCatalog } from './shared/i18n';
+import { reportConfigError } from './shared/config-error';
 import { resolveEnvSetting } from './shared/env-setting';
 import { unreachableNotice } from './shared/unreachable-notice';
 
@@ -29,7 +30,7 @@ export = (RED: ConnectorRedAPI) => {
     } catch (err) {
       node.configError = err as ConfigError;
       node.label = String(config.url ?? '');
-      node.error(`invalid configuration: ${(err as Error).message}`);
+      reportConfigError(node, err);
     }
 
     // One client for every node using this broker: connect with the first, end with the last.

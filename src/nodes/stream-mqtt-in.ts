@@ -6,9 +6,9 @@ import type { MqttConnection, MqttInbound, ConnectionState } from '../connectors
 import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
+import { configErrorText, failOnConfig } from './shared/config-error';
 import type { BaseNodeConfig, NodeMessage, RedNode } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { text, useCatalog } from './shared/i18n';
 
 /** MQTT 5 properties worth keeping with the event, besides user properties. */
 const KEPT_PROPERTIES = ['contentType', 'responseTopic', 'correlationData', 'messageExpiryInterval', 'payloadFormatIndicator'];
@@ -21,7 +21,7 @@ export = (RED: ConnectorRedAPI) => {
     let settings: ReturnType<typeof parseMqttInConfig>;
     try {
       if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', broker.configError.message);
+      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
       settings = parseMqttInConfig(config);
     } catch (err) {
       failOnConfig(node, err);
@@ -67,7 +67,7 @@ export = (RED: ConnectorRedAPI) => {
     };
     connection.on('state', onState);
     for (const t of settings.topics) {
-      connection.subscribe(t, settings.qos, onMessage).catch((err: Error) => node.error(`subscribe ${t}: ${err.message}`));
+      connection.subscribe(t, settings.qos, onMessage).catch((err: Error) => node.error(text(node.type, 'error.subscribe', { topic: t, message: err.message })));
     }
     connection.connect();
     onState(connection.state, connection.lastError);

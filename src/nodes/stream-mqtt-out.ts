@@ -7,10 +7,10 @@ import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../con
 import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
+import { configErrorText, failOnConfig } from './shared/config-error';
 import { ErrorDigest, count } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { text, useCatalog } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -65,7 +65,7 @@ export = (RED: ConnectorRedAPI) => {
     let settings: MqttOutSettings;
     try {
       if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', broker.configError.message);
+      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
       settings = parseMqttOutConfig(config);
     } catch (err) {
       failOnConfig(node, err);
@@ -107,7 +107,7 @@ export = (RED: ConnectorRedAPI) => {
             o.done();
           },
         )
-        .catch((err) => node.error(`mqtt publish: ${toError(err).message}`));
+        .catch((err) => node.error(text(node.type, 'error.publish', { message: toError(err).message })));
     };
 
     const flush = (): void => {

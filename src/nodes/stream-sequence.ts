@@ -12,6 +12,7 @@ import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
+import { parseSequenceSettings } from './shared/sequence-config';
 import { windowRecordOf } from './shared/window-node';
 
 interface SequenceNodeConfig extends WindowConfig {
@@ -28,18 +29,6 @@ interface SequenceNodeConfig extends WindowConfig {
   outputs?: unknown;
 }
 
-/** The steps from flow JSON: `times` and `not` as the editor stores them (text, boolean). */
-function stepsOf(config: SequenceNodeConfig): SequenceStep[] {
-  if (!Array.isArray(config.steps) || config.steps.length === 0) throw new ConfigError('steps', 'add at least one step (e.g. warning: payload.level eq warning)');
-  return (config.steps as Record<string, unknown>[]).map((s) => ({
-    name: typeof s?.name === 'string' ? s.name : '',
-    rules: Array.isArray(s?.rules) ? s.rules : [],
-    combine: s?.combine === 'any' ? 'any' : 'all',
-    times: typeof s?.times === 'string' ? s.times : s?.times === undefined || s?.times === null ? '' : String(s.times),
-    not: s?.not === true || s?.not === 'true',
-  }));
-}
-
 export = (RED: RedAPI) => {
   function StreamSequence(this: RedNode, config: SequenceNodeConfig) {
     RED.nodes.createNode(this, config);
@@ -49,9 +38,8 @@ export = (RED: RedAPI) => {
       const mapper = compileEventMapper(config, { RED, node });
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
       if (ports !== 1 && ports !== 2) throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
-      const within = optionalDuration(config.within, 'within');
+      const { steps, within, maxPartialMatches: maxPartial } = parseSequenceSettings(config);
       const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
-      const maxPartial = config.maxPartialMatches === undefined || config.maxPartialMatches === '' ? 100 : optionalLimit(config.maxPartialMatches, 'maxPartialMatches');
       // A match, or (timedOut) a partial match that ran out of time.
       const emitted = new Emissions<{ r: SequenceResult<CollectedEvent>; timedOut: boolean }>(({ r, timedOut }, ctx) => {
         const payload: Record<string, CollectedEvent[]> = {};
@@ -61,7 +49,7 @@ export = (RED: RedAPI) => {
         else ctx.send(ports === 2 ? [msg, null] : msg);
       });
       const operator = new SequenceOperator<CollectedEvent>({
-        steps: stepsOf(config),
+        steps,
         within,
         contiguity: oneOf(config.contiguity, 'contiguity', SEQUENCE_CONTIGUITIES, 'relaxed'),
         skip: oneOf(config.skip, 'skip', SKIP_STRATEGIES, 'past-last-event'),

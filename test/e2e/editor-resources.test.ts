@@ -35,14 +35,15 @@ const DIALOGS: DialogCase[] = [
 ];
 
 // Connector and sensor dialogs use the library's number and choice validators; config nodes open as config dialogs.
-const CONNECTORS: { type: string; field: string; config?: boolean }[] = [
-  { type: 'stream-mqtt-broker', field: 'keepalive', config: true },
+// `reason`: what the runtime says of "lots" in `field` at deploy, and so the dialog too.
+const CONNECTORS: { type: string; field: string; reason?: string; config?: boolean }[] = [
+  { type: 'stream-mqtt-broker', field: 'keepalive', reason: 'must be a whole number of seconds between 0 and 65535', config: true },
   { type: 'stream-mqtt-in', field: '' },
-  { type: 'stream-mqtt-out', field: 'queueSize' },
-  { type: 'stream-kafka-broker', field: 'retries', config: true },
-  { type: 'stream-kafka-in', field: 'maxInFlight' },
-  { type: 'stream-kafka-out', field: 'batchSize' },
-  { type: 'stream-sensor-sim', field: 'sensors' },
+  { type: 'stream-mqtt-out', field: 'queueSize', reason: 'must be a whole number of messages >= 0' },
+  { type: 'stream-kafka-broker', field: 'retries', reason: 'must be a whole number of retries between 0 and 1000', config: true },
+  { type: 'stream-kafka-in', field: 'maxInFlight', reason: 'must be a whole number of messages between 1 and 10000000' },
+  { type: 'stream-kafka-out', field: 'batchSize', reason: 'must be a whole number of messages between 1 and 100000' },
+  { type: 'stream-sensor-sim', field: 'sensors', reason: 'must be a number from 1 to 10000' },
 ];
 
 // Every property each dialog saves, in order, with its default: flows, examples and the runtime
@@ -188,7 +189,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
   }
 
   for (const c of CONNECTORS) {
-    it(`${c.type}: opens without console errors${c.field ? ', says which whole numbers a bad one may be' : ''}`, async () => {
+    it(`${c.type}: opens without console errors${c.field ? ', says what a bad number may be in the runtime\'s words' : ''}`, async () => {
       const before = consoleErrors.length;
       const prefix = c.config ? 'node-config-input' : 'node-input';
       if (c.config) await page.evaluate((type) => (window as any).RED.editor.editConfig('', type, '_ADD_'), c.type);
@@ -201,7 +202,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         await input.press('Tab');
         await page.waitForSelector(`#${prefix}-${c.field}.input-error`, { timeout: 5000 });
         await input.hover();
-        await page.locator('.red-ui-popover', { hasText: 'a whole number from' }).first().waitFor({ state: 'visible', timeout: 5000 });
+        await page.locator('.red-ui-popover', { hasText: c.reason }).first().waitFor({ state: 'visible', timeout: 5000 });
       }
       await page.click(c.config ? '#node-config-dialog-cancel' : '#node-dialog-cancel');
       await page.locator(`#${prefix}-name`).waitFor({ state: 'detached', timeout: 10000 });
@@ -222,7 +223,9 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         v('stream-aggregate', 'maxOutOfOrder', '1h30m'), v('stream-aggregate', 'maxOutOfOrder', 0), v('stream-detect', 'minHistory', '-1'),
       ];
     });
-    assert.deepEqual(verdicts, ['at least 10ms', true, true, true, true, 'a whole number of at least 0, or empty']);
+    assert.deepEqual(verdicts, [
+      'must be at least 10ms (a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds), got string "5ms"', true, true, true, true, 'must be a whole number of events, 0 or more (got -1)',
+    ]);
   });
 
   it('stream-join: interval bounds may be negative, upper not before lower; a bad side regex is explained; the port count follows the type', async () => {
@@ -246,7 +249,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await expectFine('lower', '-5m');
     await expectError('upper', '-10m', 'must not be before lower (-5m)');
     await expectFine('upper', '5m');
-    await expectError('lower', 'soon', 'may be negative');
+    await expectError('lower', 'soon', 'expected a duration like 500ms');
     await expectFine('lower', '-30s');
     await page.selectOption('#node-input-sideMatch', 'regex');
     await expectError('leftSide', '^door(', 'invalid regular expression');
@@ -322,12 +325,13 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
         v.call({}, [step('a'), step('b', { not: true })], {}),
       ];
     });
+    // In the runtime's words, as the node says them at deploy.
     assert.deepEqual(verdicts, [
-      'add at least one step',
-      'step 1: a pattern cannot start with a negation',
-      'step 2: name "a" is used twice',
-      'step 1: JSONata is not available in sequence steps',
-      'step 1: repeat must be empty (once), +, {n}, {n,} or {n,m} with 1 ≤ n ≤ m',
+      'add at least one step (e.g. warning: payload.level eq warning)',
+      'steps[0].not: a pattern cannot start with a negation; put the step it follows first',
+      'steps[1].name: "a" is used twice; step names must differ',
+      'steps[0].rules[0].op: jsonata is not available in sequence steps; use eq, neq, gt, gte, lt, lte, between, contains, regex or exists',
+      'steps[0].times: must be empty (once), +, {n}, {n,} or {n,m}, got string "*"',
       true,
     ]);
     const within = await page.evaluate(() => {
@@ -335,7 +339,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       const steps = [{ name: 'open', rules: [], not: false }, { name: 'closed', rules: [], not: true }];
       return [v.call({ steps }, '', {}), v.call({ steps }, '5m', {})];
     });
-    assert.deepEqual(within, ['a pattern that ends with a negation needs within (the time in which its event must not come)', true]);
+    assert.deepEqual(within, ['a pattern that ends with a negation needs a within duration (the time in which the event must not come)', true]);
     assert.deepEqual(consoleErrors.slice(before), []);
   });
 
@@ -466,8 +470,9 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       'must be smaller than the count (10)', 'needs a count: windows without one have nothing to overlap',
       true, true,
       true, 'one of stream, key',
-      true, true, 'a message property such as payload.id, or empty to count every event',
-      'percentile needs p between 0 and 100', true,
+      // The runtime's path grammar reads "payload seq" as one name with a space, as it does for every property.
+      true, true, true,
+      'aggregations[0].p: percentile needs p between 0 and 100 (e.g. 95), got undefined', true,
     ]);
     assert.deepEqual(consoleErrors, []);
   });

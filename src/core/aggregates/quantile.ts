@@ -127,7 +127,7 @@ export function discreteQuantileOf(acc: QuantileAcc, p: number): number | null {
 export function checkPercentile(p: unknown, field = 'p'): number {
   const n = typeof p === 'string' && p.trim() !== '' ? Number(p) : p;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 100) {
-    throw new ConfigError(field, `percentile needs p between 0 and 100 (e.g. 95), got ${typeof p === 'string' ? JSON.stringify(p) : describeValue(p)}`);
+    throw ConfigError.of(field, 'percentile', { got: typeof p === 'string' ? JSON.stringify(p) : describeValue(p) });
   }
   return n;
 }

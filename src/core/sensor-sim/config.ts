@@ -65,7 +65,7 @@ function numberIn(field: string, value: unknown, fallback: number, min: number, 
   if (value === undefined || value === null || value === '') return fallback;
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
   if (!Number.isFinite(n) || n < min || n > max) {
-    throw new ConfigError(field, `must be a number from ${min} to ${max}, got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'numberRange', { min, max, got: describeValue(value) });
   }
   return n;
 }
@@ -73,7 +73,7 @@ function numberIn(field: string, value: unknown, fallback: number, min: number, 
 function duration(field: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined || value === null || value === '') return fallback;
   const ms = parseDuration(value, field, { allowZero: min === 0 });
-  if (ms < min) throw new ConfigError(field, `must be at least ${min}ms (${DURATION_FORMS}), got ${describeValue(value)}`);
+  if (ms < min) throw ConfigError.of(field, 'durationAtLeast', { min, forms: DURATION_FORMS, got: describeValue(value) });
   return ms;
 }
 

@@ -3,14 +3,32 @@ import { text } from './i18n';
 import { RedNode } from './red';
 
 /**
+ * The message of a setting error in the user's language: a ConfigError with a reason code is said
+ * from node `type`'s catalog (configError.<code>, with its parameters), after the field it names;
+ * anything else as it was thrown. In English both read exactly as the error's own message.
+ */
+export function configErrorText(type: string, err: unknown): string {
+  if (err instanceof ConfigError && err.code) {
+    const key = `configError.${err.code}`;
+    const reason = text(type, key, err.params);
+    if (reason !== `${type}.${key}`) return `${err.field}: ${reason}`;
+  }
+  return toError(err).message;
+}
+
+/**
  * Reports a configuration the node cannot run with: red status naming the field, node.error
  * with what is allowed, and an input handler that completes messages without processing them so
  * the rest of the flow keeps running.
  */
 export function failOnConfig(node: RedNode, err: unknown): void {
   const field = err instanceof ConfigError ? err.field : '';
-  const message = toError(err).message;
   node.status({ fill: 'red', shape: 'ring', text: field ? text(node.type, 'status.invalidField', { field }) : text(node.type, 'status.invalidConfig') });
-  node.error(text(node.type, 'error.invalidConfiguration', { message }));
+  reportConfigError(node, err);
   node.on('input', (_msg, _send, done) => done());
+}
+
+/** Logs a setting error as "invalid configuration: <field>: <reason>" in the user's language (config nodes report it so, with no status). */
+export function reportConfigError(node: RedNode, err: unknown): void {
+  node.error(text(node.type, 'error.invalidConfiguration', { message: configErrorText(node.type, err) }));
 }

@@ -5,6 +5,7 @@ import { MAX_EVENT_TIME } from '../../core/time-range';
 import { ConfigError, InputError, describeValue } from '../../core/errors';
 import { Key, TimeMode } from '../../core/types';
 import { isBatch, isWindowMessage } from './messages';
+import { normaliseProperty } from './msg-property';
 import { PropertySource, PropertyType, SOURCE_TYPES, compilePropertySource, parsePropertyType, sourceLabel } from './property-source';
 import { NodeMessage, RedAPI, RedNode } from './red';
 
@@ -90,12 +91,8 @@ function typedReader(source: PropertySource, label: string, text: string, type: 
   };
 }
 
-/** Strips an optional `msg.` prefix: flows written by hand often include it. */
-export function normaliseProperty(value: unknown, fallback: string): string {
-  if (value === undefined || value === null) return fallback;
-  const text = String(value).trim();
-  return text.startsWith('msg.') ? text.slice(4) : text;
-}
+// The editor's rules use it too, so it lives where no Node-RED or JSONata code comes with it.
+export { normaliseProperty };
 
 /**
  * Compiles keyProperty / valueProperty / timeProperty / timeMode into getters.

@@ -66,9 +66,9 @@ const isBlank = (v: unknown): boolean => v === undefined || v === null || (typeo
 
 /** A duration field that must be > 0. */
 export function positiveDuration(value: unknown, field: string): number {
-  if (isBlank(value)) throw new ConfigError(field, 'a duration is required, e.g. 500ms, 10s, 5m, 1h30m');
+  if (isBlank(value)) throw ConfigError.of(field, 'durationRequired');
   const ms = parseDuration(value as string | number, field);
-  if (!(ms > 0)) throw new ConfigError(field, `must be longer than 0 (got ${String(value)})`);
+  if (!(ms > 0)) throw ConfigError.of(field, 'durationLongerThanZero', { got: String(value) });
   return ms;
 }
 
@@ -76,7 +76,7 @@ export function positiveDuration(value: unknown, field: string): number {
 export function optionalDuration(value: unknown, field: string): number {
   if (isBlank(value)) return 0;
   const ms = parseDuration(value as string | number, field, { allowZero: true });
-  if (!(ms >= 0)) throw new ConfigError(field, `must be 0 or more (got ${String(value)})`);
+  if (!(ms >= 0)) throw ConfigError.of(field, 'durationZeroOrMore', { got: String(value) });
   return ms;
 }
 
@@ -84,14 +84,14 @@ export function optionalDuration(value: unknown, field: string): number {
 export function optionalLimit(value: unknown, field: string): number {
   if (isBlank(value)) return Infinity;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(field, `must be a whole number of at least 1, or empty for no limit (got ${String(value)})`);
+  if (!Number.isInteger(n) || n < 1) throw ConfigError.of(field, 'limitOrEmpty', { got: String(value) });
   return n;
 }
 
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
   if (isBlank(value)) return fallback;
   if ((allowed as readonly unknown[]).includes(value)) return value as T;
-  throw new ConfigError(field, `"${String(value)}" is not allowed; use one of ${allowed.join(', ')}`);
+  throw ConfigError.of(field, 'notAllowed', { got: String(value), allowed: allowed.join(', ') });
 }
 
 /**
@@ -167,7 +167,7 @@ export function keyLimit(value: unknown): number {
   if (isBlank(value)) return DEFAULT_MAX_KEYS;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_MAX_KEYS) {
-    throw new ConfigError('maxKeys', `must be a whole number from 1 to ${MAX_MAX_KEYS}, or empty for ${DEFAULT_MAX_KEYS} (got ${String(value)})`);
+    throw ConfigError.of('maxKeys', 'keyLimit', { max: MAX_MAX_KEYS, default: DEFAULT_MAX_KEYS, got: String(value) });
   }
   return n;
 }

@@ -1,0 +1,55 @@
+/**
+ * The aggregation settings of stream-aggregate's flow JSON, converted and checked as the node
+ * reads them at deploy. Pure of Node-RED, so the editor's rules (editor-rules.ts) run the same checks.
+ */
+import { AggregationSet, compileAggregations } from '../../core/aggregates/compile-aggregations';
+import { dedupAggregations } from '../../core/aggregates/dedup';
+import { ConfigError } from '../../core/errors';
+import type { AggregationSetting } from '../../core/types';
+import { normaliseProperty } from './msg-property';
+
+/** What stream-aggregate reads of its aggregations, output form, rounding and deduplication. */
+export interface AggregateSettings {
+  aggregations: AggregationSet<object>;
+  /** `object`: `{ <name>: value, … }`; `value`: the one aggregation's bare value. */
+  output: 'object' | 'value';
+  /** Decimals results are rounded to; undefined = as computed. */
+  round?: number;
+}
+
+/** The aggregation list from flow JSON, with property defaulting to the node's value property. */
+function aggregationSpecs(aggregations: unknown, valueProperty: string): AggregationSetting[] {
+  const list = aggregations === undefined ? [{ op: 'avg' }] : aggregations;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError('aggregations', 'add at least one aggregation (e.g. avg of payload)');
+  return list.map((a: AggregationSetting) => {
+    const spec: AggregationSetting = { ...a, property: normaliseProperty(a?.property, '') || valueProperty };
+    if (spec.as === '' || spec.as === null) delete spec.as;
+    if (spec.p === '' || spec.p === null || spec.p === undefined) delete spec.p;
+    else spec.p = Number(spec.p);
+    // compileAggregations checks every field of every spec and names the one at fault.
+    return spec;
+  });
+}
+
+/** Decimals results are rounded to; undefined = as computed. */
+function roundSetting(value: unknown): number | undefined {
+  if (value === undefined || value === null || String(value).trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 15) throw new ConfigError('round', `round needs a whole number of decimals from 0 to 15 (or empty), got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Converts and checks aggregations, dedup, output and round; throws ConfigError naming the field. */
+export function parseAggregateSettings(config: { valueProperty?: unknown; aggregations?: unknown; dedup?: unknown; output?: unknown; round?: unknown }): AggregateSettings {
+  const valueProperty = normaliseProperty(config.valueProperty, 'payload');
+  const compiled = compileAggregations<object>(aggregationSpecs(config.aggregations, valueProperty));
+  // Empty: every event counts; else only the first event of each value of that property, per window.
+  const dedup = normaliseProperty(config.dedup, '');
+  const aggregations = dedup === '' ? compiled : dedupAggregations(compiled, dedup);
+  const output = config.output === undefined || config.output === '' ? 'object' : config.output;
+  if (output !== 'object' && output !== 'value') throw new ConfigError('output', `"${String(output)}" is not allowed; use object or value`);
+  if (output === 'value' && aggregations.names.length !== 1) {
+    throw new ConfigError('output', `"value" needs exactly one aggregation (there are ${aggregations.names.length}); use object`);
+  }
+  return { aggregations, output, round: roundSetting(config.round) };
+}
