@@ -158,7 +158,8 @@ export function parseMqttOutConfig(config: BaseNodeConfig): MqttOutSettings {
     if (problem) throw new ConfigError('topic', `"${topic}" ${problem}`);
   }
   const qos = config.qos === 'msg' || config.qos === '' || config.qos === undefined ? undefined : qosOf(config.qos, 'qos', 0);
-  if (![undefined, '', true, false, 'true', 'false', 'msg'].includes(config.retain as never)) {
+  const retainValues: readonly unknown[] = [undefined, '', true, false, 'true', 'false', 'msg'];
+  if (!retainValues.includes(config.retain)) {
     throw new ConfigError('retain', `must be true, false or msg (from msg.retain), got ${JSON.stringify(config.retain)}`);
   }
   const retain = config.retain === 'msg' ? 'msg' : config.retain === true || config.retain === 'true';
