@@ -166,6 +166,39 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.state.skipped, 1);
   });
 
+  it('a closing node writes its last state only once the results sent before are handled; given up (the flow stops), it writes nothing and keeps the holds', async () => {
+    const inFlight = new Map([['0\u0000t', 3]]);
+    const { source, state, feed, changelog, fired } = setup(new MemoryChangelog(), {}, inFlight);
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    const before = changelog.log.length;
+    feed(0, 1, 'a', 2);
+    // Offset 2 fires window 0: its result is on its way downstream when the node closes.
+    feed(0, 2, 'a', 15);
+    assert.equal(fired.length, 1);
+    state.close();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(changelog.log.length, before, 'not written while the result may still be dropped');
+    source.cap(point(0, 3));
+    await source.retired('n');
+    assert.equal(JSON.parse(changelog.log[before].value).offset, 2, 'written once offset 2 and its result are handled');
+
+    const b = setup(new MemoryChangelog(), {}, new Map([['0\u0000t', 3]]));
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 0, 'a', 1);
+    await b.state.restore();
+    b.feed(0, 0, 'a', 1);
+    const written = b.changelog.log.length;
+    b.feed(0, 2, 'a', 15);
+    b.state.close();
+    b.source.abandonWait();
+    await b.source.retired('n');
+    assert.equal(b.changelog.log.length, written, 'given up: the state without window 0 is not written');
+    assert.equal(b.state.hold('t', 0), 0, 'and the commit stays before the records whose result may be lost');
+  });
+
   it('a node that closes completes records it never took: their partition\'s commit stays before them until the partition moves', async () => {
     const { source, state, feed, changelog } = setup();
     source.setAssignment({ t: [0, 1] });

@@ -88,13 +88,17 @@ export class KafkaWindowState implements PartitionStateOwner {
   /**
    * Stops taking part (the node closes or its reader was replaced): the state taken since the
    * last checkpoint is written first, so a new instance of the node (a redeploy of it alone)
-   * restores it rather than miss records the reader will not deliver again.
+   * restores it rather than miss records the reader will not deliver again. Aligned like a
+   * checkpoint: a window that fired has left the state, and its result may still be on its way
+   * to a node that is closing too and drops it; so the state is written only once what was in
+   * flight has been handled. When that is given up (the whole flow stops), nothing is written
+   * and the holds stay: the partition's next owner reads those records again.
    */
   close(): void {
     const write = this.snapshot();
     this.closed = true;
     // Records completed untaken while closing keep this owner attached: their holds must outlive the write.
-    const written = (write ? write(true) : Promise.resolve()).finally(() => this.leaveIfFree());
+    const written = (write ? this.source.aligned().then((go) => write(go)) : Promise.resolve()).finally(() => this.leaveIfFree());
     this.source.retiring(this.node.id, written);
   }
 
