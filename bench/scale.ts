@@ -7,7 +7,8 @@
  * - throughput: a backlog on a topic of 4 partitions read by 1, then by 2 processes, from the
  *   first process ready until the group has committed every record (every result written);
  * - faults: one process, a second joining mid-stream, leaving again (SIGTERM), then a SIGKILL of
- *   the first and a new one taking over.
+ *   the first and a new one taking over; and a SIGKILL before the first checkpoint (a small
+ *   backlog read by a process whose flow finishes no record, killed once it sent every result).
  * For each: events/s, windows exact / missing / partial (a result with a wrong count) /
  * duplicated (more than one result; repeats must carry msg.window.replay), and the time the
  * processes took to restore a partition's window state from the changelog.
@@ -30,6 +31,8 @@ const ONLY = process.env.BENCH_SCALE_ONLY;
 const KEYS = 20;
 const PARTITIONS = 4;
 const WINDOWS = 10;
+// The run killed before its first checkpoint finishes no record until the kill: a backlog under the pause limit (1000).
+const EARLY_PER_WINDOW = 4;
 
 function log(text: string): void {
   if (!JSON_OUT) process.stderr.write(text + '\n');
@@ -57,8 +60,8 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ brokers: [brokerList], clientId: 'bench-scale', logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
-  const run = (name: string, instances: number, faults: boolean, rebalance = false) =>
-    runScaleScenario({ kafka, brokers: brokerList!, name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`, partitions: PARTITIONS, keys: KEYS, perWindow, windows: WINDOWS, instances, faults, rebalance, timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000) });
+  const run = (name: string, instances: number, faults: boolean, rebalance = false, killBeforeCheckpoint = false) =>
+    runScaleScenario({ kafka, brokers: brokerList!, name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`, partitions: PARTITIONS, keys: KEYS, perWindow: killBeforeCheckpoint ? EARLY_PER_WINDOW : perWindow, windows: WINDOWS, instances, faults, rebalance, killBeforeCheckpoint, timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000) });
   try {
     if (ONLY !== 'faults') {
       for (const n of [1, 2]) {
@@ -67,6 +70,8 @@ async function main(): Promise<void> {
       }
     }
     if (ONLY !== 'throughput') {
+      log('SIGKILL before the first checkpoint…');
+      results.early = await run('early', 1, true, false, true);
       log('SIGKILL…');
       results.crash = await run('crash', 1, true);
       log('join, leave and SIGKILL…');
@@ -85,10 +90,11 @@ async function main(): Promise<void> {
   console.log(['run'.padEnd(34), 'records'.padStart(7), 'events/s'.padStart(9), 'exact'.padStart(9), 'missing'.padStart(8), 'partial'.padStart(8), 'duplicated'.padStart(11), 'unmarked'.padStart(9), 'restore/part.'.padStart(14)].join(' '));
   if (results.throughput1) console.log(row('backlog, 1 process', results.throughput1));
   if (results.throughput2) console.log(row('backlog, 2 processes', results.throughput2));
+  if (results.early) console.log(row('SIGKILL before 1st checkpoint', results.early));
   if (results.crash) console.log(row('SIGKILL (live stream)', results.crash));
   if (results.faults) console.log(row('join, leave, SIGKILL (live stream)', results.faults));
   if (ratio !== undefined) console.log(`2 processes / 1 process: ${ratio}×`);
-  for (const name of ['crash', 'faults']) {
+  for (const name of ['early', 'crash', 'faults']) {
     const r = results[name];
     if (r && Object.keys(r.notExact).length) console.log(`${name}, not exactly once (key@window: counts, r = marked replay): ${JSON.stringify(r.notExact)}`);
   }

@@ -164,4 +164,11 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     assert.ok(r.restoreMsPerPartition.length > 0, 'the successor restored partitions from the changelog');
   });
 
+  it('SIGKILL before the first checkpoint (nothing committed, no state written): the successor counts every record once and marks every result it repeats', async function () {
+    // Under the pause limit (1000): the first process finishes no record, so all of them stay in flight.
+    const r = await runScaleScenario({ kafka, brokers: env.KAFKA_BROKERS, name: unique('early'), partitions: 4, keys: 8, perWindow: 10, windows: 4, instances: 1, faults: true, killBeforeCheckpoint: true, timeout: 100000 });
+    assert.equal(r.exact, r.windows, JSON.stringify(r));
+    assert.equal(r.duplicated, r.windows, `the killed process sent every window and its successor sends each again: ${JSON.stringify(r)}`);
+    assert.equal(r.unmarkedDuplicates, 0, JSON.stringify(r));
+  });
 });

@@ -99,10 +99,10 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(source.cap(point(0, 2))?.offset, '0', 'held at the first record of the open window');
     await new Promise((r) => setImmediate(r));
     assert.equal(finished, false, 'offset 2 (in flight at the snapshot) is not handled yet');
-    assert.equal(changelog.log.length, 0);
+    assert.equal(changelog.log.length, 1, 'only the record written when the partition was first read');
     assert.equal(source.cap(point(0, 3)), undefined, 'still held');
     const pts = await cp;
-    assert.equal(JSON.parse(changelog.log[0].value).offset, 1, 'the snapshot holds what was taken before it: offsets 0 and 1');
+    assert.equal(JSON.parse(changelog.log[1].value).offset, 1, 'the snapshot holds what was taken before it: offsets 0 and 1');
     assert.deepEqual(pts.map((p) => p.offset), ['2'], 'offset 2 came after the snapshot: it still holds the commit');
   });
 
@@ -115,7 +115,7 @@ describe('window state that follows Kafka partitions', () => {
     const cp = source.checkpoint();
     source.abandonWait();
     assert.deepEqual(await cp, []);
-    assert.equal(changelog.log.length, 0);
+    assert.equal(changelog.log.length, 1, 'only the record written when the partition was first read');
     assert.equal(state.hold('t', 0), 0);
   });
 
@@ -164,6 +164,37 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.fired[1].start, 30);
     assert.equal(b.fired[1].replay, undefined, 'a window of records beyond the old owner\'s reach is not marked');
     assert.equal(b.state.skipped, 1);
+  });
+
+  it('a partition read for the first time gets a changelog record before its first record is taken: the successor of an instance stopped before its first checkpoint marks what it repeats', async () => {
+    const changelog = new MemoryChangelog();
+    const a = setup(changelog);
+    a.source.setAssignment({ t: [0] });
+    assert.equal(a.feed(0, 0, 'k', 1), 'restore');
+    await a.state.restore();
+    assert.deepEqual(changelog.log.map((r) => [r.key, JSON.parse(r.value).offset]), [['t:0', -1]], 'an empty state that includes no record');
+    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25]]) a.feed(0, offset, 'k', time);
+    assert.deepEqual(a.fired.map((w) => [w.start, w.replay]), [[0, undefined], [10, undefined]], 'nobody read the partition before: nothing marked');
+    // Stopped before any checkpoint: the commit never moved, so the successor reads from offset 0.
+    const b = setup(changelog, { 0: 4 });
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 0, 'k', 1);
+    await b.state.restore();
+    assert.equal(changelog.log.length, 1, 'a partition with a record gets no second one');
+    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25], [4, 26], [5, 45]]) assert.equal(b.feed(0, offset, 'k', time), 'process');
+    assert.deepEqual(b.fired.map((w) => [w.start, w.replay]), [[0, true], [10, true], [20, true]], 'records below the log end at the takeover may have made results already');
+    assert.equal(b.counts.get('k@0'), 2);
+  });
+
+  it('a changelog that cannot be read is not overwritten by a first-read record', async () => {
+    const changelog = new MemoryChangelog();
+    changelog.log.push({ key: 't:0', value: 'kept' });
+    changelog.read = () => Promise.reject(new Error('broker away'));
+    const { source, state, feed } = setup(changelog);
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'k', 1);
+    await state.restore();
+    assert.deepEqual(changelog.log, [{ key: 't:0', value: 'kept' }]);
   });
 
   it('a closing node writes its last state only once the results sent before are handled; given up (the flow stops), it writes nothing and keeps the holds', async () => {

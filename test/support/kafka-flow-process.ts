@@ -1,7 +1,7 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
  * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout.
- * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight).
+ * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
  * {"seen":N} (records that reached the
  * flow) every 100 ms while it changes, and it leaves its group cleanly on SIGTERM; SIGKILL is
@@ -19,6 +19,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   groupId: string;
   size: string;
   maxInFlight?: number;
+  holdInput?: boolean;
 };
 
 const nodes = [require('../../src/nodes/stream-kafka-broker'), require('../../src/nodes/stream-kafka-in'), require('../../src/nodes/stream-aggregate')];
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   let told = 0;
   helper.getNode('tap').on('input', (_m: unknown, _s: unknown, done: () => void) => {
     seen++;
-    done();
+    // Held: no record is ever handled, so no checkpoint is written and nothing committed.
+    if (!cfg.holdInput) done();
   });
   if (process.env.STREAM_FLOW_LOG) {
     for (const id of ['in', 'agg', 'out']) {
@@ -61,6 +63,18 @@ async function main(): Promise<void> {
       const src = partitionSources.get('in');
       if (src) say({ log: `source ${JSON.stringify(src.describe())}` });
     }, 2000);
+    // Every changelog write of the aggregate: which partitions, through which offset.
+    const wrap = setInterval(() => {
+      const src = partitionSources.get('in');
+      if (!src) return;
+      clearInterval(wrap);
+      const cl = src.changelog('agg');
+      const write = cl.write.bind(cl);
+      cl.write = async (records: { key: string; value: string }[]) => {
+        await write(records);
+        say({ log: `changelog written: ${records.map((r) => `${r.key.slice(r.key.lastIndexOf(':') + 1)}@${JSON.parse(r.value).offset}`).join(' ')}` });
+      };
+    }, 20);
   }
   // Restores the window node logged (node.log lands in the runtime's log, which the helper records).
   const log = helper.log();

@@ -255,6 +255,18 @@ export class KafkaWindowState implements PartitionStateOwner {
     };
   }
 
+  /**
+   * The record of a partition read for the first time: no state, no offset. Written before the
+   * partition's first record is taken, so an instance that stops before its first checkpoint
+   * still leaves a trace: its successor finds the record, knows that someone read the partition
+   * before it, and marks the results of the records below the log end it starts from as
+   * possible repeats (an absent record means nobody did, and nothing is marked).
+   */
+  private claim(r: PartitionRef): { key: string; value: string } {
+    const saved: SavedPart = { v: RECORD_VERSION, offset: -1, maxTime: null, state: this.operator.snapshotKeys([]) };
+    return { key: partitionKey(r.topic, r.partition), value: JSON.stringify(saved) };
+  }
+
   revoked(parts: readonly PartitionRef[]): void {
     for (const r of parts) {
       const id = `${r.partition}:${r.topic}`;
@@ -281,12 +293,16 @@ export class KafkaWindowState implements PartitionStateOwner {
     if (!wanted.length) return;
     const changelog = this.source.changelog(this.node.id);
     let saved = new Map<string, string>();
+    let read = false;
     try {
       await this.source.retired(this.node.id);
       saved = await changelog.read();
+      read = true;
     } catch (err) {
       this.node.warn(`could not read window state from changelog ${changelog.topic}: ${toError(err).message}; the windows of partitions ${wanted.map((r) => r.partition).join(', ')} start empty`);
     }
+    // Partitions with no record yet get one before their first record is taken (see claim()).
+    const claims: { key: string; value: string }[] = [];
     let keys = 0;
     let partitions = 0;
     // The lowest event time of the partitions taken over, where this node's watermark must be.
@@ -299,7 +315,10 @@ export class KafkaWindowState implements PartitionStateOwner {
       this.parts.set(id, p);
       this.restored.add(id);
       const raw = saved.get(partitionKey(r.topic, r.partition));
-      if (raw === undefined) continue;
+      if (raw === undefined) {
+        if (read) claims.push(this.claim(r));
+        continue;
+      }
       try {
         const rec = JSON.parse(raw) as SavedPart;
         if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1) throw new Error(`not a version ${RECORD_VERSION} partition record`);
@@ -323,6 +342,16 @@ export class KafkaWindowState implements PartitionStateOwner {
       }
     }
     if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
+    if (claims.length) {
+      try {
+        await changelog.write(claims);
+      } catch (err) {
+        this.node.warn(
+          `could not write to changelog ${changelog.topic}: ${toError(err).message}; should this instance stop before its first checkpoint, ` +
+            `results it sends for partitions ${claims.map((c) => c.key.slice(c.key.lastIndexOf(':') + 1)).join(', ')} come again without msg.window.replay`,
+        );
+      }
+    }
     this.lastKey = this.lastKeyPart = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
     if (partitions) this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
