@@ -197,6 +197,25 @@ describe('window state that follows Kafka partitions', () => {
     assert.deepEqual(changelog.log, [{ key: 't:0', value: 'kept' }]);
   });
 
+  it('a partition that leaves and comes back with no message in between starts on a fresh clock: its records are not late for the clock it had before', async () => {
+    const { source, state, feed, op, counts } = setup();
+    source.setAssignment({ t: [0, 1] });
+    feed(0, 0, 'a', 100);
+    await state.restore();
+    feed(0, 0, 'a', 100);
+    feed(1, 0, 'b', 100);
+    source.setAssignment({ t: [0] });
+    source.setAssignment({ t: [0, 1] });
+    // The partition's next owner did not get far: it resumes well before its old clock.
+    assert.equal(feed(1, 1, 'c', 52), 'restore');
+    await state.restore();
+    assert.equal(feed(1, 1, 'c', 52), 'process');
+    feed(1, 2, 'c', 200);
+    feed(0, 1, 'a', 200);
+    assert.equal(op.stats().late, 0);
+    assert.equal(counts.get('c@50'), 1);
+  });
+
   it('a closing node writes its last state only once the results sent before are handled; given up (the flow stops), it writes nothing and keeps the holds', async () => {
     const inFlight = new Map([['0\u0000t', 3]]);
     const { source, state, feed, changelog, fired } = setup(new MemoryChangelog(), {}, inFlight);

@@ -267,6 +267,19 @@ export class KafkaWindowState implements PartitionStateOwner {
     return { key: partitionKey(r.topic, r.partition), value: JSON.stringify(saved) };
   }
 
+  /**
+   * Declares the owned partitions of the topics of `parts` to the operator: one that left is
+   * forgotten with its clock, one that arrived holds the watermark back until it delivers. The
+   * host does the same when msg.kafka.assigned changes, but a partition that leaves and comes
+   * back with no message in between would otherwise keep the clock it had before it left.
+   */
+  private expectOwned(parts: readonly PartitionRef[]): void {
+    const owned = this.source.assigned();
+    for (const topic of new Set(parts.map((r) => r.topic))) {
+      this.operator.expectSources(topic, owned.filter((r) => r.topic === topic).map((r) => `${r.partition}:${topic}`), Date.now());
+    }
+  }
+
   revoked(parts: readonly PartitionRef[]): void {
     for (const r of parts) {
       const id = `${r.partition}:${r.topic}`;
@@ -279,6 +292,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       this.parts.delete(id);
     }
     this.cur = this.lastKey = this.lastKeyPart = undefined;
+    this.expectOwned(parts);
     this.leaveIfFree();
   }
 
@@ -342,6 +356,8 @@ export class KafkaWindowState implements PartitionStateOwner {
       }
     }
     if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
+    // A partition that comes back holds the watermark from the start again, on a fresh clock.
+    this.expectOwned(wanted);
     if (claims.length) {
       try {
         await changelog.write(claims);
