@@ -249,6 +249,23 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.state.hold('t', 0), 0, 'and the commit stays before the records whose result may be lost');
   });
 
+  it('a snapshot written after its partition moved leaves that partition out: the next owner\'s state is not overwritten by an older one', async () => {
+    const inFlight = new Map([['1\u0000t', 1]]);
+    const { source, state, feed, changelog } = setup(new MemoryChangelog(), {}, inFlight);
+    source.setAssignment({ t: [0, 1] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    const before = changelog.log.length;
+    feed(0, 0, 'a', 1);
+    feed(1, 0, 'b', 1);
+    const cp = source.checkpoint();
+    // Partition 0 moves while the checkpoint waits for partition 1's record in flight.
+    source.setAssignment({ t: [1] });
+    source.cap(point(1, 1));
+    await cp;
+    assert.deepEqual(changelog.log.slice(before).map((r) => r.key), ['t:1']);
+  });
+
   it('a node that closes completes records it never took: their partition\'s commit stays before them until the partition moves', async () => {
     const { source, state, feed, changelog } = setup();
     source.setAssignment({ t: [0, 1] });

@@ -239,7 +239,11 @@ export class KafkaWindowState implements PartitionStateOwner {
       const changelog = this.source.changelog(this.node.id);
       try {
         if (!write) throw new Error('abandoned');
-        await changelog.write(records);
+        // A partition revoked since the snapshot is read elsewhere now: its next owner may have
+        // restored an earlier state and written its own since, which this older one must not
+        // overwrite (the commit stays with the next owner's state; its records would be lost).
+        const owned = records.filter((_, i) => this.parts.get(`${taken[i][0].partition}:${taken[i][0].topic}`) === taken[i][0]);
+        if (owned.length) await changelog.write(owned);
         for (const [p] of taken) p.writing.shift();
         this.writeFailed = false;
       } catch (err) {
