@@ -79,7 +79,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   const deadline = Date.now() + o.timeout;
   const left = () => Math.max(1000, deadline - Date.now());
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }] });
+    await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: false });
     // kafkajs' own wait for leaders gives up when the broker answers that it does not host the
     // topic yet, which a broker that has just deleted another topic may still do for a while.
     await until(
