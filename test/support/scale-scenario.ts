@@ -65,7 +65,8 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: (
 export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const { kafka } = o;
   const admin = kafka.admin();
-  const producer: Producer = kafka.producer();
+  // Idempotent: a send retried on a broker that has just started must not write its records twice.
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await admin.connect();
   await producer.connect();
   const topic = `${o.name}-in`;
