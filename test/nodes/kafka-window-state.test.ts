@@ -186,6 +186,23 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.counts.get('k@0'), 2);
   });
 
+  it('a partition not fetched yet when the state was restored takes its log end at its first record, so its repeats are marked too', async () => {
+    const changelog = new MemoryChangelog();
+    const a = setup(changelog);
+    a.source.setAssignment({ t: [0] });
+    a.feed(0, 0, 'k', 1);
+    await a.state.restore();
+    const ends: Record<number, number> = {};
+    const b = setup(changelog, ends);
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 0, 'k', 1);
+    await b.state.restore();
+    // The reader notes the log end of the partition's first batch before it hands the batch out.
+    ends[0] = 3;
+    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25]]) b.feed(0, offset, 'k', time);
+    assert.deepEqual(b.fired.map((w) => [w.start, w.replay]), [[0, true], [10, true]]);
+  });
+
   it('a changelog that cannot be read is not overwritten by a first-read record', async () => {
     const changelog = new MemoryChangelog();
     changelog.log.push({ key: 't:0', value: 'kept' });
@@ -247,6 +264,9 @@ describe('window state that follows Kafka partitions', () => {
     await b.source.retired('n');
     assert.equal(b.changelog.log.length, written, 'given up: the state without window 0 is not written');
     assert.equal(b.state.hold('t', 0), 0, 'and the commit stays before the records whose result may be lost');
+    assert.equal(b.source.cap(point(0, 3))?.offset, '0', 'the closed node stays with the reader while it holds records no state stores');
+    b.source.setAssignment({ t: [] });
+    assert.equal(b.source.ownerCount, 0, 'once the partition moved it leaves');
   });
 
   it('a snapshot written after its partition moved leaves that partition out: the next owner\'s state is not overwritten by an older one', async () => {

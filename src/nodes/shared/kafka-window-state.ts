@@ -27,6 +27,8 @@ interface Part {
   maxTime: number;
   /** Records below this offset may have been handled by the previous owner before it stopped. */
   zoneEnd: number;
+  /** The partition's log end was not known at the restore (not fetched yet): zoneEnd is taken at its first record. */
+  zoneOpen: boolean;
   /** Windows of the partition's keys that start at or before it may repeat a result the previous owner sent. */
   replayTime: number;
 }
@@ -120,9 +122,15 @@ export class KafkaWindowState implements PartitionStateOwner {
     this.source.attach(this);
   }
 
-  /** A closed node leaves the reader once it holds back no record it completed untaken. */
+  /**
+   * A closed node leaves the reader once it holds nothing back: no record it completed untaken,
+   * and no record whose state its last write did not store (given up or failed). Until then,
+   * or until those partitions move, the reader's commit stays before them.
+   */
   private leaveIfFree(): void {
-    if (this.closed && !this.untaken.size) this.source.detach(this);
+    if (!this.closed || this.untaken.size) return;
+    for (const p of this.parts.values()) if (p.first !== undefined || p.writing.length) return;
+    this.source.detach(this);
   }
 
   /**
@@ -156,6 +164,11 @@ export class KafkaWindowState implements PartitionStateOwner {
       const keep = (msg.payload as { kafka?: { offset?: unknown } }[]).filter((e) => !(Number(e?.kafka?.offset) <= seen));
       this.skipped += msg.payload.length - keep.length;
       msg.payload = keep;
+    }
+    if (p.zoneOpen) {
+      // The reader hands a batch out after it noted the batch's log end.
+      p.zoneOpen = false;
+      p.zoneEnd = this.source.endOf(k.topic, k.partition) ?? p.zoneEnd;
     }
     const from = Math.max(lo, seen + 1);
     if (p.first === undefined || from < p.first) p.first = from;
@@ -329,7 +342,7 @@ export class KafkaWindowState implements PartitionStateOwner {
     for (const r of wanted) {
       const id = `${r.partition}:${r.topic}`;
       if (this.restored.has(id) || !this.source.owns(r.topic, r.partition)) continue;
-      const p: Part = { topic: r.topic, partition: r.partition, keys: new Set(), first: undefined, last: -1, writing: [], maxTime: -Infinity, zoneEnd: -1, replayTime: -Infinity };
+      const p: Part = { topic: r.topic, partition: r.partition, keys: new Set(), first: undefined, last: -1, writing: [], maxTime: -Infinity, zoneEnd: -1, zoneOpen: false, replayTime: -Infinity };
       this.parts.set(id, p);
       this.restored.add(id);
       const raw = saved.get(partitionKey(r.topic, r.partition));
@@ -350,7 +363,9 @@ export class KafkaWindowState implements PartitionStateOwner {
         p.last = rec.offset;
         p.maxTime = p.replayTime = typeof rec.maxTime === 'number' && Number.isFinite(rec.maxTime) ? rec.maxTime : -Infinity;
         // Someone held this partition before: what it read beyond the checkpoint it may have turned into results already.
-        p.zoneEnd = this.source.endOf(r.topic, r.partition) ?? rec.offset + 1;
+        const end = this.source.endOf(r.topic, r.partition);
+        p.zoneEnd = end ?? rec.offset + 1;
+        p.zoneOpen = end === undefined;
         if (p.maxTime < behind) behind = p.maxTime;
         through.push(`partition ${r.partition} through offset ${rec.offset}`);
         keys += names.length;
