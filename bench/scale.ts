@@ -7,7 +7,8 @@
  * - throughput: a backlog on a topic of 4 partitions read by 1, then by 2 processes, from the
  *   first process ready until the group has committed every record (every result written);
  * - faults: one process, a second joining mid-stream, leaving again (SIGTERM), then a SIGKILL of
- *   the first and a new one taking over.
+ *   the first and a new one taking over; and a SIGKILL before the first checkpoint (a small
+ *   backlog read by a process whose flow finishes no record, killed once it sent every result).
  * For each: events/s, windows exact / missing / partial (a result with a wrong count) /
  * duplicated (more than one result; repeats must carry msg.window.replay), and the time the
  * processes took to restore a partition's window state from the changelog.
@@ -37,6 +38,8 @@ const ONLY = process.env.BENCH_SCALE_ONLY;
 const KEYS = 20;
 const PARTITIONS = 4;
 const WINDOWS = 10;
+// The run killed before its first checkpoint finishes no record until the kill: a backlog under the pause limit (1000).
+const EARLY_PER_WINDOW = 4;
 
 function log(text: string): void {
   if (!JSON_OUT) process.stderr.write(text + '\n');
@@ -68,10 +71,11 @@ async function main(): Promise<void> {
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
   const faultPerWindow = Math.max(1, Math.round(FAULT_EVENTS / (KEYS * WINDOWS)));
-  const run = (name: string, instances: number, faults: boolean, rebalance = false) =>
+  const run = (name: string, instances: number, faults: boolean, rebalance = false, killBeforeCheckpoint = false) =>
     runScaleScenario({
       kafka, brokers: brokerList!, name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`, partitions: PARTITIONS, keys: KEYS,
-      perWindow: faults ? faultPerWindow : perWindow, windows: WINDOWS, instances, faults, rebalance, brokerPid, timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000),
+      perWindow: killBeforeCheckpoint ? EARLY_PER_WINDOW : faults ? faultPerWindow : perWindow, windows: WINDOWS, instances, faults, rebalance, killBeforeCheckpoint, brokerPid,
+      timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000),
     });
   try {
     if (ONLY !== 'faults') {
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
       }
     }
     if (ONLY !== 'throughput') {
+      log('SIGKILL before the first checkpoint…');
+      results.early = await run('early', 1, true, false, true);
       log('SIGKILL…');
       results.crash = await run('crash', 1, true);
       log('join, leave and SIGKILL…');
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
   console.log(['run'.padEnd(34), 'records'.padStart(7), 'events/s'.padStart(9), 'exact'.padStart(9), 'missing'.padStart(8), 'partial'.padStart(8), 'duplicated'.padStart(11), 'unmarked'.padStart(9), 'restore/part.'.padStart(14)].join(' '));
   if (results.throughput1) console.log(row('backlog, 1 process', results.throughput1));
   if (results.throughput2) console.log(row('backlog, 2 processes', results.throughput2));
+  if (results.early) console.log(row('SIGKILL before 1st checkpoint', results.early));
   if (results.crash) console.log(row('SIGKILL (live stream)', results.crash));
   if (results.faults) console.log(row('join, leave, SIGKILL (live stream)', results.faults));
   const cpu = (r: ScenarioResult) =>
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
     if (r) console.log(`${label.padEnd(22)} steady (every process reading) ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`);
   }
   if (ratio !== undefined) console.log(`2 processes / 1 process: ${ratio}× with the join, rebalance and restore in the timed span, ${steadyRatio ?? '?'}× steady`);
-  for (const name of ['crash', 'faults']) {
+  for (const name of ['early', 'crash', 'faults']) {
     const r = results[name];
     if (r && Object.keys(r.notExact).length) console.log(`${name}, not exactly once (key@window: counts, r = marked replay): ${JSON.stringify(r.notExact)}`);
   }

@@ -19,8 +19,8 @@ export class KafkaStateSource implements PartitionSource {
   private readonly handled = new Map<string, CommitPoint>();
   private readonly committed = new Map<string, number>();
   private running: Promise<CommitPoint[]> | undefined;
-  /** A checkpoint waiting for the flow to handle what was in flight at its snapshot. */
-  private barrier: { targets: Map<string, number>; release: (go: boolean) => void } | undefined;
+  /** Snapshots (a checkpoint's, a closing node's last) waiting for the flow to handle what was in flight when they were taken. */
+  private barriers: { targets: Map<string, number>; release: (go: boolean) => void }[] = [];
 
   constructor(
     readonly id: string,
@@ -37,7 +37,7 @@ export class KafkaStateSource implements PartitionSource {
     const name = (id: string) => id.replace('\u0000', ':');
     return {
       checkpointing: this.running !== undefined,
-      waitingFor: [...(this.barrier?.targets ?? [])].map(([id, t]) => [name(id), t]),
+      waitingFor: this.barriers.flatMap((b) => [...b.targets].map(([id, t]): [string, number] => [name(id), t])),
       handled: [...this.handled].map(([id, p]) => [name(id), p.position!]),
       committed: [...this.committed].map(([id, c]) => [name(id), c]),
     };
@@ -104,7 +104,7 @@ export class KafkaStateSource implements PartitionSource {
       this.committed.delete(id);
     }
     if (lost.length) for (const o of this.owners) o.revoked(lost);
-    this.checkBarrier();
+    this.checkBarriers();
     return lost;
   }
 
@@ -114,21 +114,41 @@ export class KafkaStateSource implements PartitionSource {
    */
   cap(p: CommitPoint): CommitPoint | undefined {
     this.handled.set(p.id!, p);
-    if (this.barrier) this.checkBarrier();
+    if (this.barriers.length) this.checkBarriers();
     return this.capped(p);
   }
 
-  /** Releases the waiting checkpoint once every partition it waits for is handled far enough, or no longer owned. */
-  private checkBarrier(): void {
-    const b = this.barrier;
-    if (!b) return;
-    for (const [id, target] of b.targets) {
-      const i = id.indexOf('\u0000');
-      const owned = this.owns(id.slice(i + 1), Number(id.slice(0, i)));
-      if (owned && (this.handled.get(id)?.position ?? -1) < target) return;
-    }
-    this.barrier = undefined;
-    b.release(true);
+  /** Releases each waiting snapshot once every partition it waits for is handled far enough, or no longer owned. */
+  private checkBarriers(): void {
+    const done = this.barriers.filter((b) => {
+      for (const [id, target] of b.targets) {
+        const i = id.indexOf('\u0000');
+        const owned = this.owns(id.slice(i + 1), Number(id.slice(0, i)));
+        if (owned && (this.handled.get(id)?.position ?? -1) < target) return false;
+      }
+      return true;
+    });
+    if (!done.length) return;
+    this.barriers = this.barriers.filter((b) => !done.includes(b));
+    for (const b of done) b.release(true);
+  }
+
+  aligned(): Promise<boolean> {
+    const b = { targets: this.inFlightEnds(), release: (_go: boolean) => undefined as void };
+    let giveUp: ReturnType<typeof setTimeout> | undefined;
+    return new Promise<boolean>((release) => {
+      b.release = release;
+      this.barriers.push(b);
+      this.checkBarriers();
+      // A message the flow is slow to finish must not hold every later checkpoint back: this
+      // snapshot is given up (nothing written) and the next one is taken afresh.
+      if (this.barriers.includes(b) && this.maxWait > 0) {
+        giveUp = setTimeout(() => {
+          this.barriers = this.barriers.filter((x) => x !== b);
+          release(false);
+        }, this.maxWait);
+      }
+    }).finally(() => clearTimeout(giveUp));
   }
 
   private capped(p: CommitPoint): CommitPoint | undefined {
@@ -156,16 +176,7 @@ export class KafkaStateSource implements PartitionSource {
       const w = o.snapshot();
       if (w) writes.push(w);
     }
-    const targets = this.inFlightEnds();
-    let giveUp: ReturnType<typeof setTimeout> | undefined;
-    const aligned = new Promise<boolean>((release) => {
-      this.barrier = { targets, release };
-      this.checkBarrier();
-      // A message the flow is slow to finish must not hold every later checkpoint back: this one
-      // is given up (nothing written) and the next one snapshots afresh.
-      if (this.barrier && this.maxWait > 0) giveUp = setTimeout(() => this.abandonWait(), this.maxWait);
-    }).finally(() => clearTimeout(giveUp));
-    this.running = aligned
+    this.running = this.aligned()
       .then((go) => Promise.all(writes.map((w) => w(go).catch(() => undefined))))
       .then(() => {
         const out: CommitPoint[] = [];
@@ -182,13 +193,13 @@ export class KafkaStateSource implements PartitionSource {
   }
 
   /**
-   * Gives up a checkpoint still waiting for the flow (the reader stops and what is in flight
-   * will not finish): nothing of it is written, so the changelog never holds state whose
+   * Gives up the snapshots still waiting for the flow (the reader stops and what is in flight
+   * will not finish): nothing of them is written, so the changelog never holds state whose
    * results may not have arrived.
    */
   abandonWait(): void {
-    const b = this.barrier;
-    this.barrier = undefined;
-    b?.release(false);
+    const all = this.barriers;
+    this.barriers = [];
+    for (const b of all) b.release(false);
   }
 }

@@ -51,6 +51,12 @@ export interface PartitionSource {
   assigned(): PartitionRef[];
   /** The end of the partition's log when the reader last fetched from it, if known. */
   endOf(topic: string, partition: number): number | undefined;
+  /**
+   * Resolves true once the flow has handled every record in flight now (of the partitions still
+   * owned), so the results sent before now have arrived; false when that is given up (the reader
+   * stops, or the flow takes too long).
+   */
+  aligned(): Promise<boolean>;
   attach(owner: PartitionStateOwner): void;
   detach(owner: PartitionStateOwner): void;
   /** A node closing writes its last state: a later instance of it restores only after `written`. */

@@ -2,7 +2,9 @@ import { strict as assert } from 'assert';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { requireBroker } from '../support/brokers';
 import { runScaleScenario } from '../support/scale-scenario';
-import { collect, deploy, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, type FlowNode } from './harness';
+import { partitionSources } from '../../src/connectors/partition-sources';
+import type { KafkaStateSource } from '../../src/connectors/kafka-state-source';
+import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -103,6 +105,55 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     }
   });
 
+  it('a flow stopped while a window\'s result is still unfinished downstream loses no window: the closing node\'s last state is written only once that result is handled, else the records are read again', async () => {
+    const topic = unique('stop-in');
+    const groupId = unique('g');
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const T0 = Math.floor((Date.now() - 3600000) / SIZE) * SIZE;
+    const send = (t: number) => producer.send({ topic, messages: [{ key: 'a', partition: 0, value: JSON.stringify({ ts: T0 + t }) }] });
+    const committed = async () => {
+      const [g] = await admin.fetchOffsets({ groupId, topics: [topic] }).catch(() => [{ partitions: [] as { offset: string }[] }]);
+      return g.partitions[0]?.offset;
+    };
+    const nodes = flow(topic, groupId);
+    // A second wire from the reader to a node the test finishes records at, or holds them.
+    nodes[1].wires = [['agg', 'tap']];
+    nodes.push({ id: 'tap', type: 'helper' });
+    await deploy(nodes);
+    let hold = false;
+    const held: (() => void)[] = [];
+    getNode('tap').on('input', (_m: Msg, _s: unknown, done: () => void) => (hold ? held.push(done) : done()));
+    // The sink of the results is slow (a publish waiting for its broker): it never finishes them here.
+    const results: Msg[] = [];
+    getNode('got').on('input', (m: Msg) => void results.push(m));
+    for (const t of [0, 1000, 2000]) await send(t);
+    await untilAsync(async () => (await committed()) === '3', 30000, 'a checkpoint of the open window (offsets 0..2)');
+    // A checkpoint that waits for a record the flow has not finished: it holds offset 3 in its snapshot.
+    hold = true;
+    await send(3000);
+    const source = partitionSources.get('in') as KafkaStateSource;
+    await until(() => source.describe().waitingFor.some(([, end]) => end === 4), 30000, () => `a checkpoint waiting for offset 3: ${JSON.stringify(source.describe())}`);
+    // Offset 4 closes window 0; its result reaches the slow sink, and the flow stops.
+    await send(12000);
+    await until(() => results.length === 1, 30000, 'the result of window 0');
+    assert.equal(results[0].payload.count, 4);
+    await undeploy();
+    for (const d of held) d();
+
+    await deploy(flow(topic, groupId));
+    const again = collect('got');
+    await send(30000);
+    await until(() => again.length === 2, 30000, () => `results of windows 0 and 1 again, got ${JSON.stringify(again.map((m) => m.window))}`);
+    assert.deepEqual(
+      again.map((m) => [m.window.start - T0, m.payload.count, m.window.replay]),
+      [
+        [0, 4, true],
+        [10000, 1, true],
+      ],
+      'window 0, whose result never finished, comes again (marked), and every record is counted once',
+    );
+  });
+
   it('SIGKILL of a Node-RED process mid-stream after a checkpoint: its successor restores the windows, every window exact, repeats marked as replays', async function () {
     const r = await runScaleScenario({ kafka, brokers: env.KAFKA_BROKERS, name: unique('scale'), partitions: 4, keys: 12, perWindow: 20, windows: 6, instances: 1, faults: true, timeout: 100000 });
     assert.equal(r.missing, 0, JSON.stringify(r));
@@ -111,5 +162,13 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     assert.equal(r.unmarkedDuplicates, 0, JSON.stringify(r));
     assert.ok(r.duplicated > 0, 'the killed process had sent results its successor sends again (marked)');
     assert.ok(r.restoreMsPerPartition.length > 0, 'the successor restored partitions from the changelog');
+  });
+
+  it('SIGKILL before the first checkpoint (nothing committed, no state written): the successor counts every record once and marks every result it repeats', async function () {
+    // Under the pause limit (1000): the first process finishes no record, so all of them stay in flight.
+    const r = await runScaleScenario({ kafka, brokers: env.KAFKA_BROKERS, name: unique('early'), partitions: 4, keys: 8, perWindow: 10, windows: 4, instances: 1, faults: true, killBeforeCheckpoint: true, timeout: 100000 });
+    assert.equal(r.exact, r.windows, JSON.stringify(r));
+    assert.equal(r.duplicated, r.windows, `the killed process sent every window and its successor sends each again: ${JSON.stringify(r)}`);
+    assert.equal(r.unmarkedDuplicates, 0, JSON.stringify(r));
   });
 });

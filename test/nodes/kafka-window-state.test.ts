@@ -99,10 +99,10 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(source.cap(point(0, 2))?.offset, '0', 'held at the first record of the open window');
     await new Promise((r) => setImmediate(r));
     assert.equal(finished, false, 'offset 2 (in flight at the snapshot) is not handled yet');
-    assert.equal(changelog.log.length, 0);
+    assert.equal(changelog.log.length, 1, 'only the record written when the partition was first read');
     assert.equal(source.cap(point(0, 3)), undefined, 'still held');
     const pts = await cp;
-    assert.equal(JSON.parse(changelog.log[0].value).offset, 1, 'the snapshot holds what was taken before it: offsets 0 and 1');
+    assert.equal(JSON.parse(changelog.log[1].value).offset, 1, 'the snapshot holds what was taken before it: offsets 0 and 1');
     assert.deepEqual(pts.map((p) => p.offset), ['2'], 'offset 2 came after the snapshot: it still holds the commit');
   });
 
@@ -115,7 +115,7 @@ describe('window state that follows Kafka partitions', () => {
     const cp = source.checkpoint();
     source.abandonWait();
     assert.deepEqual(await cp, []);
-    assert.equal(changelog.log.length, 0);
+    assert.equal(changelog.log.length, 1, 'only the record written when the partition was first read');
     assert.equal(state.hold('t', 0), 0);
   });
 
@@ -164,6 +164,126 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.fired[1].start, 30);
     assert.equal(b.fired[1].replay, undefined, 'a window of records beyond the old owner\'s reach is not marked');
     assert.equal(b.state.skipped, 1);
+  });
+
+  it('a partition read for the first time gets a changelog record before its first record is taken: the successor of an instance stopped before its first checkpoint marks what it repeats', async () => {
+    const changelog = new MemoryChangelog();
+    const a = setup(changelog);
+    a.source.setAssignment({ t: [0] });
+    assert.equal(a.feed(0, 0, 'k', 1), 'restore');
+    await a.state.restore();
+    assert.deepEqual(changelog.log.map((r) => [r.key, JSON.parse(r.value).offset]), [['t:0', -1]], 'an empty state that includes no record');
+    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25]]) a.feed(0, offset, 'k', time);
+    assert.deepEqual(a.fired.map((w) => [w.start, w.replay]), [[0, undefined], [10, undefined]], 'nobody read the partition before: nothing marked');
+    // Stopped before any checkpoint: the commit never moved, so the successor reads from offset 0.
+    const b = setup(changelog, { 0: 4 });
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 0, 'k', 1);
+    await b.state.restore();
+    assert.equal(changelog.log.length, 1, 'a partition with a record gets no second one');
+    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25], [4, 26], [5, 45]]) assert.equal(b.feed(0, offset, 'k', time), 'process');
+    assert.deepEqual(b.fired.map((w) => [w.start, w.replay]), [[0, true], [10, true], [20, true]], 'records below the log end at the takeover may have made results already');
+    assert.equal(b.counts.get('k@0'), 2);
+  });
+
+  it('a partition not fetched yet when the state was restored takes its log end at its first record, so its repeats are marked too', async () => {
+    const changelog = new MemoryChangelog();
+    const a = setup(changelog);
+    a.source.setAssignment({ t: [0] });
+    a.feed(0, 0, 'k', 1);
+    await a.state.restore();
+    const ends: Record<number, number> = {};
+    const b = setup(changelog, ends);
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 0, 'k', 1);
+    await b.state.restore();
+    // The reader notes the log end of the partition's first batch before it hands the batch out.
+    ends[0] = 3;
+    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25]]) b.feed(0, offset, 'k', time);
+    assert.deepEqual(b.fired.map((w) => [w.start, w.replay]), [[0, true], [10, true]]);
+  });
+
+  it('a changelog that cannot be read is not overwritten by a first-read record', async () => {
+    const changelog = new MemoryChangelog();
+    changelog.log.push({ key: 't:0', value: 'kept' });
+    changelog.read = () => Promise.reject(new Error('broker away'));
+    const { source, state, feed } = setup(changelog);
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'k', 1);
+    await state.restore();
+    assert.deepEqual(changelog.log, [{ key: 't:0', value: 'kept' }]);
+  });
+
+  it('a partition that leaves and comes back with no message in between starts on a fresh clock: its records are not late for the clock it had before', async () => {
+    const { source, state, feed, op, counts } = setup();
+    source.setAssignment({ t: [0, 1] });
+    feed(0, 0, 'a', 100);
+    await state.restore();
+    feed(0, 0, 'a', 100);
+    feed(1, 0, 'b', 100);
+    source.setAssignment({ t: [0] });
+    source.setAssignment({ t: [0, 1] });
+    // The partition's next owner did not get far: it resumes well before its old clock.
+    assert.equal(feed(1, 1, 'c', 52), 'restore');
+    await state.restore();
+    assert.equal(feed(1, 1, 'c', 52), 'process');
+    feed(1, 2, 'c', 200);
+    feed(0, 1, 'a', 200);
+    assert.equal(op.stats().late, 0);
+    assert.equal(counts.get('c@50'), 1);
+  });
+
+  it('a closing node writes its last state only once the results sent before are handled; given up (the flow stops), it writes nothing and keeps the holds', async () => {
+    const inFlight = new Map([['0\u0000t', 3]]);
+    const { source, state, feed, changelog, fired } = setup(new MemoryChangelog(), {}, inFlight);
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    const before = changelog.log.length;
+    feed(0, 1, 'a', 2);
+    // Offset 2 fires window 0: its result is on its way downstream when the node closes.
+    feed(0, 2, 'a', 15);
+    assert.equal(fired.length, 1);
+    state.close();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(changelog.log.length, before, 'not written while the result may still be dropped');
+    source.cap(point(0, 3));
+    await source.retired('n');
+    assert.equal(JSON.parse(changelog.log[before].value).offset, 2, 'written once offset 2 and its result are handled');
+
+    const b = setup(new MemoryChangelog(), {}, new Map([['0\u0000t', 3]]));
+    b.source.setAssignment({ t: [0] });
+    b.feed(0, 0, 'a', 1);
+    await b.state.restore();
+    b.feed(0, 0, 'a', 1);
+    const written = b.changelog.log.length;
+    b.feed(0, 2, 'a', 15);
+    b.state.close();
+    b.source.abandonWait();
+    await b.source.retired('n');
+    assert.equal(b.changelog.log.length, written, 'given up: the state without window 0 is not written');
+    assert.equal(b.state.hold('t', 0), 0, 'and the commit stays before the records whose result may be lost');
+    assert.equal(b.source.cap(point(0, 3))?.offset, '0', 'the closed node stays with the reader while it holds records no state stores');
+    b.source.setAssignment({ t: [] });
+    assert.equal(b.source.ownerCount, 0, 'once the partition moved it leaves');
+  });
+
+  it('a snapshot written after its partition moved leaves that partition out: the next owner\'s state is not overwritten by an older one', async () => {
+    const inFlight = new Map([['1\u0000t', 1]]);
+    const { source, state, feed, changelog } = setup(new MemoryChangelog(), {}, inFlight);
+    source.setAssignment({ t: [0, 1] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    const before = changelog.log.length;
+    feed(0, 0, 'a', 1);
+    feed(1, 0, 'b', 1);
+    const cp = source.checkpoint();
+    // Partition 0 moves while the checkpoint waits for partition 1's record in flight.
+    source.setAssignment({ t: [1] });
+    source.cap(point(1, 1));
+    await cp;
+    assert.deepEqual(changelog.log.slice(before).map((r) => r.key), ['t:1']);
   });
 
   it('a node that closes completes records it never took: their partition\'s commit stays before them until the partition moves', async () => {

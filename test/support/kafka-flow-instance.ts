@@ -11,6 +11,8 @@ export interface FlowSettings {
   groupId: string;
   size: string;
   maxInFlight?: number;
+  /** The flow finishes no record it reads (so the reader never commits nor checkpoints). */
+  holdInput?: boolean;
 }
 
 /** A running instance. */

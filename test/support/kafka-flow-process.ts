@@ -1,7 +1,7 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
  * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout.
- * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight).
+ * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
  * {"seen":N} (records that reached the
  * flow) every 100 ms while it changes, and it leaves its group cleanly on SIGTERM; SIGKILL is
@@ -21,6 +21,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   groupId: string;
   size: string;
   maxInFlight?: number;
+  holdInput?: boolean;
 };
 
 const nodes = [require('../../src/nodes/stream-kafka-broker'), require('../../src/nodes/stream-kafka-in'), require('../../src/nodes/stream-aggregate')];
@@ -30,8 +31,9 @@ const flow = [
   { id: 'kb', type: 'stream-kafka-broker', brokers: cfg.brokers, clientId: `scale-${process.pid}`, connectionTimeout: 1000, requestTimeout: 5000, retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
   {
     id: 'in', z: 'f', type: 'stream-kafka-in', broker: 'kb', topics: cfg.topic, groupId: cfg.groupId, fromBeginning: true, format: 'json', keyFrom: 'record', timeFrom: 'field', timeField: 'ts',
-    sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, maxInFlight: cfg.maxInFlight ?? 1000, wires: [['agg']],
+    sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, maxInFlight: cfg.maxInFlight ?? 1000, wires: [cfg.holdInput ? ['agg', 'tap'] : ['agg']],
   },
+  ...(cfg.holdInput ? [{ id: 'tap', z: 'f', type: 'helper' }] : []),
   { id: 'agg', z: 'f', type: 'stream-aggregate', windowType: 'tumbling', size: cfg.size, aggregations: [{ op: 'count' }], wires: [['out']] },
   { id: 'out', z: 'f', type: 'helper' },
 ];
@@ -67,6 +69,9 @@ async function main(): Promise<void> {
   helper._RED.hooks.add('onReceive.scaleSeen', (e: { destination?: { id?: string } }) => {
     if (e.destination?.id === 'agg') seen++;
   });
+  // Held: a second wire whose node never finishes a record, so no record is ever handled, no
+  // checkpoint is written and nothing is committed.
+  if (cfg.holdInput) helper.getNode('tap').on('input', () => undefined);
   if (process.env.STREAM_FLOW_LOG) {
     for (const id of ['in', 'agg', 'out']) {
       const n = helper.getNode(id);
@@ -83,6 +88,18 @@ async function main(): Promise<void> {
       const src = partitionSources.get('in');
       if (src) say({ log: `source ${JSON.stringify(src.describe())}` });
     }, 2000);
+    // Every changelog write of the aggregate: which partitions, through which offset.
+    const wrap = setInterval(() => {
+      const src = partitionSources.get('in');
+      if (!src) return;
+      clearInterval(wrap);
+      const cl = src.changelog('agg');
+      const write = cl.write.bind(cl);
+      cl.write = async (records: { key: string; value: string }[]) => {
+        await write(records);
+        say({ log: `changelog written: ${records.map((r) => `${r.key.slice(r.key.lastIndexOf(':') + 1)}@${JSON.parse(r.value).offset}`).join(' ')}` });
+      };
+    }, 20);
   }
   // Each result goes to stdout; it counts as done once written, so a SIGKILL loses none that the
   // reader's commit has counted as handled.

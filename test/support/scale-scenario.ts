@@ -24,6 +24,11 @@ export interface ScenarioOptions {
   faults: boolean;
   /** With faults: a second process joins mid-stream and leaves again before the SIGKILL. */
   rebalance?: boolean;
+  /**
+   * Instead: a backlog read by a process whose flow finishes no record (so no checkpoint is
+   * ever written), SIGKILLed once it has sent every result; a second process reads it all again.
+   */
+  killBeforeCheckpoint?: boolean;
   /** Longest the whole run may take (ms). */
   timeout: number;
   /** The broker's process id, when known: its CPU time over the timed span is reported. */
@@ -85,14 +90,15 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: (
 export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const { kafka } = o;
   const admin = kafka.admin();
-  const producer: Producer = kafka.producer();
+  // Idempotent: a send retried on a broker that has just started must not write its records twice.
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await admin.connect();
   await producer.connect();
   const topic = `${o.name}-in`;
   const groupId = `${o.name}-g`;
   const started: FlowInstance[] = [];
-  const start = (): FlowInstance => {
-    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms` });
+  const start = (holdInput?: boolean): FlowInstance => {
+    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms`, holdInput });
     started.push(i);
     return i;
   };
@@ -100,7 +106,14 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   const left = () => Math.max(1000, deadline - Date.now());
   let ended = false;
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: false });
+    // kafkajs' own wait for leaders gives up when the broker answers that it does not host the
+    // topic yet, which a broker that has just deleted another topic may still do for a while.
+    await until(
+      () => admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0].partitions.length === o.partitions && m.topics[0].partitions.every((p) => p.leader >= 0), () => false),
+      left(),
+      () => `the leaders of ${topic}`,
+    );
     // An hour back, on a window boundary: every event is behind the clock.
     const T0 = Math.floor((Date.now() - 3600000) / SIZE) * SIZE;
     const keys = Array.from({ length: o.keys }, (_, i) => `k${i}`);
@@ -125,7 +138,19 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     let cpu0: (number | undefined)[] = [];
     let broker0: number | undefined;
     let steadyFrom: { at: number; seen: number } | undefined;
-    if (!o.faults) {
+    if (o.killBeforeCheckpoint) {
+      for (let w = 0; w < o.windows; w++) await produceWindow(w);
+      await closeAll();
+      const a = start(true);
+      await a.ready;
+      t0 = Date.now();
+      await until(() => outCount() >= o.keys * o.windows, left(), () => `every result from the first instance (got ${outCount()})`);
+      const [g] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      if (g.partitions.some((p) => Number(p.offset) >= 0)) throw new Error(`the first instance committed before its SIGKILL: ${JSON.stringify(g.partitions)}`);
+      a.proc.kill('SIGKILL');
+      await a.exited;
+      await start().ready;
+    } else if (!o.faults) {
       for (let w = 0; w < o.windows; w++) await produceWindow(w);
       await closeAll();
       const procs = Array.from({ length: o.instances }, start);
@@ -178,7 +203,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       await c.ready;
       for (let w = 2 * third + 2; w < o.windows; w++) await produceWindow(w);
     }
-    if (o.faults) await closeAll();
+    if (o.faults && !o.killBeforeCheckpoint) await closeAll();
     // Done when the group has committed every record: each result was written before that.
     await until(
       async () => {

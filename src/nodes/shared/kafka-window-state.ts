@@ -27,6 +27,8 @@ interface Part {
   maxTime: number;
   /** Records below this offset may have been handled by the previous owner before it stopped. */
   zoneEnd: number;
+  /** The partition's log end was not known at the restore (not fetched yet): zoneEnd is taken at its first record. */
+  zoneOpen: boolean;
   /** Windows of the partition's keys that start at or before it may repeat a result the previous owner sent. */
   replayTime: number;
 }
@@ -95,13 +97,17 @@ export class KafkaWindowState implements PartitionStateOwner {
   /**
    * Stops taking part (the node closes or its reader was replaced): the state taken since the
    * last checkpoint is written first, so a new instance of the node (a redeploy of it alone)
-   * restores it rather than miss records the reader will not deliver again.
+   * restores it rather than miss records the reader will not deliver again. Aligned like a
+   * checkpoint: a window that fired has left the state, and its result may still be on its way
+   * to a node that is closing too and drops it; so the state is written only once what was in
+   * flight has been handled. When that is given up (the whole flow stops), nothing is written
+   * and the holds stay: the partition's next owner reads those records again.
    */
   close(): void {
     const write = this.snapshot();
     this.closed = true;
     // Records completed untaken while closing keep this owner attached: their holds must outlive the write.
-    const written = (write ? write(true) : Promise.resolve()).finally(() => this.leaveIfFree());
+    const written = (write ? this.source.aligned().then((go) => write(go)) : Promise.resolve()).finally(() => this.leaveIfFree());
     this.source.retiring(this.node.id, written);
   }
 
@@ -123,9 +129,15 @@ export class KafkaWindowState implements PartitionStateOwner {
     this.source.attach(this);
   }
 
-  /** A closed node leaves the reader once it holds back no record it completed untaken. */
+  /**
+   * A closed node leaves the reader once it holds nothing back: no record it completed untaken,
+   * and no record whose state its last write did not store (given up or failed). Until then,
+   * or until those partitions move, the reader's commit stays before them.
+   */
   private leaveIfFree(): void {
-    if (this.closed && !this.untaken.size) this.source.detach(this);
+    if (!this.closed || this.untaken.size) return;
+    for (const p of this.parts.values()) if (p.first !== undefined || p.writing.length) return;
+    this.source.detach(this);
   }
 
   /**
@@ -162,6 +174,11 @@ export class KafkaWindowState implements PartitionStateOwner {
       const keep = (msg.payload as { kafka?: { offset?: unknown } }[]).filter((e) => !(Number(e?.kafka?.offset) <= seen));
       this.skipped += msg.payload.length - keep.length;
       msg.payload = keep;
+    }
+    if (p.zoneOpen) {
+      // The reader hands a batch out after it noted the batch's log end.
+      p.zoneOpen = false;
+      p.zoneEnd = this.source.endOf(k.topic, k.partition) ?? p.zoneEnd;
     }
     const from = Math.max(lo, seen + 1);
     if (p.first === undefined || from < p.first) p.first = from;
@@ -249,7 +266,11 @@ export class KafkaWindowState implements PartitionStateOwner {
       const changelog = this.source.changelog(this.node.id);
       try {
         if (!write) throw new Error('abandoned');
-        await changelog.write(records);
+        // A partition revoked since the snapshot is read elsewhere now: its next owner may have
+        // restored an earlier state and written its own since, which this older one must not
+        // overwrite (the commit stays with the next owner's state; its records would be lost).
+        const owned = records.filter((_, i) => this.parts.get(`${taken[i][0].partition}:${taken[i][0].topic}`) === taken[i][0]);
+        if (owned.length) await changelog.write(owned);
         for (const [p] of taken) p.writing.shift();
         this.writeFailed = false;
       } catch (err) {
@@ -265,6 +286,31 @@ export class KafkaWindowState implements PartitionStateOwner {
     };
   }
 
+  /**
+   * The record of a partition read for the first time: no state, no offset. Written before the
+   * partition's first record is taken, so an instance that stops before its first checkpoint
+   * still leaves a trace: its successor finds the record, knows that someone read the partition
+   * before it, and marks the results of the records below the log end it starts from as
+   * possible repeats (an absent record means nobody did, and nothing is marked).
+   */
+  private claim(r: PartitionRef): { key: string; value: string } {
+    const saved: SavedPart = { v: RECORD_VERSION, offset: -1, maxTime: null, state: this.operator.snapshotKeys([]) };
+    return { key: partitionKey(r.topic, r.partition), value: JSON.stringify(saved) };
+  }
+
+  /**
+   * Declares the owned partitions of the topics of `parts` to the operator: one that left is
+   * forgotten with its clock, one that arrived holds the watermark back until it delivers. The
+   * host does the same when msg.kafka.assigned changes, but a partition that leaves and comes
+   * back with no message in between would otherwise keep the clock it had before it left.
+   */
+  private expectOwned(parts: readonly PartitionRef[]): void {
+    const owned = this.source.assigned();
+    for (const topic of new Set(parts.map((r) => r.topic))) {
+      this.operator.expectSources(topic, owned.filter((r) => r.topic === topic).map((r) => `${r.partition}:${topic}`), Date.now());
+    }
+  }
+
   revoked(parts: readonly PartitionRef[]): void {
     for (const r of parts) {
       const id = `${r.partition}:${r.topic}`;
@@ -277,6 +323,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       this.parts.delete(id);
     }
     this.cur = this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
+    this.expectOwned(parts);
     this.leaveIfFree();
   }
 
@@ -291,12 +338,16 @@ export class KafkaWindowState implements PartitionStateOwner {
     if (!wanted.length) return;
     const changelog = this.source.changelog(this.node.id);
     let saved = new Map<string, string>();
+    let read = false;
     try {
       await this.source.retired(this.node.id);
       saved = await changelog.read();
+      read = true;
     } catch (err) {
       this.node.warn(`could not read window state from changelog ${changelog.topic}: ${toError(err).message}; the windows of partitions ${wanted.map((r) => r.partition).join(', ')} start empty`);
     }
+    // Partitions with no record yet get one before their first record is taken (see claim()).
+    const claims: { key: string; value: string }[] = [];
     let keys = 0;
     let partitions = 0;
     // The lowest event time of the partitions taken over, where this node's watermark must be.
@@ -305,11 +356,14 @@ export class KafkaWindowState implements PartitionStateOwner {
     for (const r of wanted) {
       const id = `${r.partition}:${r.topic}`;
       if (this.restored.has(id) || !this.source.owns(r.topic, r.partition)) continue;
-      const p: Part = { topic: r.topic, partition: r.partition, keys: new Set(), first: undefined, last: -1, writing: [], maxTime: -Infinity, zoneEnd: -1, replayTime: -Infinity };
+      const p: Part = { topic: r.topic, partition: r.partition, keys: new Set(), first: undefined, last: -1, writing: [], maxTime: -Infinity, zoneEnd: -1, zoneOpen: false, replayTime: -Infinity };
       this.parts.set(id, p);
       this.restored.add(id);
       const raw = saved.get(partitionKey(r.topic, r.partition));
-      if (raw === undefined) continue;
+      if (raw === undefined) {
+        if (read) claims.push(this.claim(r));
+        continue;
+      }
       try {
         const rec = JSON.parse(raw) as SavedPart;
         if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1) throw new Error(`not a version ${RECORD_VERSION} partition record`);
@@ -323,7 +377,9 @@ export class KafkaWindowState implements PartitionStateOwner {
         p.last = rec.offset;
         p.maxTime = p.replayTime = typeof rec.maxTime === 'number' && Number.isFinite(rec.maxTime) ? rec.maxTime : -Infinity;
         // Someone held this partition before: what it read beyond the checkpoint it may have turned into results already.
-        p.zoneEnd = this.source.endOf(r.topic, r.partition) ?? rec.offset + 1;
+        const end = this.source.endOf(r.topic, r.partition);
+        p.zoneEnd = end ?? rec.offset + 1;
+        p.zoneOpen = end === undefined;
         if (p.maxTime < behind) behind = p.maxTime;
         through.push(`partition ${r.partition} through offset ${rec.offset}`);
         keys += names.length;
@@ -333,6 +389,18 @@ export class KafkaWindowState implements PartitionStateOwner {
       }
     }
     if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
+    // A partition that comes back holds the watermark from the start again, on a fresh clock.
+    this.expectOwned(wanted);
+    if (claims.length) {
+      try {
+        await changelog.write(claims);
+      } catch (err) {
+        this.node.warn(
+          `could not write to changelog ${changelog.topic}: ${toError(err).message}; should this instance stop before its first checkpoint, ` +
+            `results it sends for partitions ${claims.map((c) => c.key.slice(c.key.lastIndexOf(':') + 1)).join(', ')} come again without msg.window.replay`,
+        );
+      }
+    }
     this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
     if (partitions) this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
