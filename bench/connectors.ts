@@ -42,7 +42,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { brokerScript } from './broker-script';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
- 
+
 const RED = require('node-red');
 
 const ROOT = path.join(__dirname, '..');
@@ -90,7 +90,10 @@ class Receiver {
   last = 0;
   private resolve?: () => void;
   private timer?: NodeJS.Timeout;
-  constructor(private readonly expected: number, private readonly quietMs = 3000) {}
+  constructor(
+    private readonly expected: number,
+    private readonly quietMs = 3000,
+  ) {}
 
   arrive(sentAt: number): void {
     const now = performance.now();
@@ -137,7 +140,7 @@ function figures(label: string, events: number, expected: number, start: number,
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
-const event = (i: number) => JSON.stringify({ v: (i * 7919) % 1000 / 10, sent: performance.now() });
+const event = (i: number) => JSON.stringify({ v: ((i * 7919) % 1000) / 10, sent: performance.now() });
 const keyOf = (i: number) => `sensor-${i % KEYS}`;
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -164,7 +167,18 @@ async function mqttFlow(url: string, qos: 0 | 1): Promise<Figures> {
   const base = `bench/flow/${qos}/${process.pid}`;
   await deploy([
     { id: 'mb', type: 'stream-mqtt-broker', url, protocolVersion: '4', reconnectPeriod: 1000 },
-    { id: 'in', type: 'stream-mqtt-in', broker: 'mb', topic: `${base}/in/+`, qos: String(qos), format: 'json', keyFrom: 'level', keyLevel: '-1', timeFrom: 'arrival', wires: [['agg']] },
+    {
+      id: 'in',
+      type: 'stream-mqtt-in',
+      broker: 'mb',
+      topic: `${base}/in/+`,
+      qos: String(qos),
+      format: 'json',
+      keyFrom: 'level',
+      keyLevel: '-1',
+      timeFrom: 'arrival',
+      wires: [['agg']],
+    },
     aggregate('out'),
     { id: 'out', type: 'stream-mqtt-out', broker: 'mb', topic: `${base}/out`, qos: String(qos), queueSize: 100000 },
   ]);
@@ -198,10 +212,14 @@ async function createTopic(prefix: string, partitions: number): Promise<string> 
 }
 
 async function groupStable(groupId: string, members: number): Promise<void> {
-  await waitForAsync(async () => {
-    const { groups } = await admin.describeGroups([groupId]);
-    return groups[0].state === 'Stable' && groups[0].members.length === members;
-  }, 30000, `consumer group ${groupId} to become stable`);
+  await waitForAsync(
+    async () => {
+      const { groups } = await admin.describeGroups([groupId]);
+      return groups[0].state === 'Stable' && groups[0].members.length === members;
+    },
+    30000,
+    `consumer group ${groupId} to become stable`,
+  );
 }
 
 async function produceAll(topic: string, n: number): Promise<number> {
@@ -238,8 +256,36 @@ async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promi
   const dst = await createTopic(`bench-${output}-out`, 1);
   const groupId = `bench-flow-${output}-${process.pid}`;
   await deploy([
-    { id: 'kb', type: 'stream-kafka-broker', brokers: brokersList, clientId: 'bench', connectionTimeout: 1000, requestTimeout: 10000, retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
-    { id: 'in', type: 'stream-kafka-in', broker: 'kb', topics: src, groupId, fromBeginning: true, format: 'json', keyFrom: 'record', timeFrom: 'record', commitMode: 'handled', maxInFlight: 20000, output, sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, wires: [['agg']] },
+    {
+      id: 'kb',
+      type: 'stream-kafka-broker',
+      brokers: brokersList,
+      clientId: 'bench',
+      connectionTimeout: 1000,
+      requestTimeout: 10000,
+      retries: 3,
+      initialRetryTime: 100,
+      maxRetryTime: 2000,
+    },
+    {
+      id: 'in',
+      type: 'stream-kafka-in',
+      broker: 'kb',
+      topics: src,
+      groupId,
+      fromBeginning: true,
+      format: 'json',
+      keyFrom: 'record',
+      timeFrom: 'record',
+      commitMode: 'handled',
+      maxInFlight: 20000,
+      output,
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
+      rebalanceTimeout: 3000,
+      maxWaitTime: 50,
+      wires: [['agg']],
+    },
     aggregate('out'),
     { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', acks: 'leader', batchSize: 1000, queueSize: 100000 },
   ]);
@@ -248,12 +294,22 @@ async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promi
   const reader = kafka.consumer({ groupId: `${groupId}-reader`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
   await reader.connect();
   await reader.subscribe({ topics: [dst], fromBeginning: true });
-  await reader.run({ eachBatch: async ({ batch }) => { for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent); } });
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent);
+    },
+  });
   await Promise.all([groupStable(groupId, 1), groupStable(`${groupId}-reader`, 1)]);
   const start = await produceAll(src, KAFKA_N);
   await rx.done();
   await reader.disconnect();
-  return figures(`stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`, KAFKA_N, expected, start, rx);
+  return figures(
+    `stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`,
+    KAFKA_N,
+    expected,
+    start,
+    rx,
+  );
 }
 
 // ---------------------------------------------------------------- Kafka backlog
@@ -318,7 +374,15 @@ async function kafkaBacklogPlain(): Promise<BacklogFigures> {
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   await consumer.disconnect();
-  return { label: 'kafkajs consumer (eachBatch, JSON.parse)', events: KAFKA_N, eventsPerSec: Math.round(KAFKA_N / seconds), cpuUsPerEvent: round((used.user + used.system) / KAFKA_N), fetchedBytes: bytes, received: n, expected: KAFKA_N };
+  return {
+    label: 'kafkajs consumer (eachBatch, JSON.parse)',
+    events: KAFKA_N,
+    eventsPerSec: Math.round(KAFKA_N / seconds),
+    cpuUsPerEvent: round((used.user + used.system) / KAFKA_N),
+    fetchedBytes: bytes,
+    received: n,
+    expected: KAFKA_N,
+  };
 }
 
 async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch', plainBytes: number, run: number): Promise<BacklogFigures> {
@@ -329,7 +393,11 @@ async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch',
   const reader = kafka.consumer({ groupId: `${groupId}-reader`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
   await reader.connect();
   await reader.subscribe({ topics: [dst], fromBeginning: true });
-  await reader.run({ eachBatch: async ({ batch }) => { for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent); } });
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent);
+    },
+  });
   await groupStable(`${groupId}-reader`, 1);
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -344,8 +412,35 @@ async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch',
   });
   // The default limit of unfinished messages (no maxInFlight in the flow): what users run.
   await deploy([
-    { id: 'kb', type: 'stream-kafka-broker', brokers: brokersList, clientId: 'bench', connectionTimeout: 1000, requestTimeout: 10000, retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
-    { id: 'in', type: 'stream-kafka-in', broker: 'kb', topics: backlogTopic, groupId, fromBeginning: true, format: 'json', keyFrom: 'record', timeFrom: 'record', commitMode: 'handled', output, sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, wires: [['agg']] },
+    {
+      id: 'kb',
+      type: 'stream-kafka-broker',
+      brokers: brokersList,
+      clientId: 'bench',
+      connectionTimeout: 1000,
+      requestTimeout: 10000,
+      retries: 3,
+      initialRetryTime: 100,
+      maxRetryTime: 2000,
+    },
+    {
+      id: 'in',
+      type: 'stream-kafka-in',
+      broker: 'kb',
+      topics: backlogTopic,
+      groupId,
+      fromBeginning: true,
+      format: 'json',
+      keyFrom: 'record',
+      timeFrom: 'record',
+      commitMode: 'handled',
+      output,
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
+      rebalanceTimeout: 3000,
+      maxWaitTime: 50,
+      wires: [['agg']],
+    },
     aggregate('out'),
     { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', acks: 'leader', batchSize: 1000, queueSize: 100000 },
   ]);
@@ -414,7 +509,12 @@ const connected = new Set<string>();
 /** Count windows per key; the max of the send times is the send time of the event that closed the window. */
 function aggregate(next: string): Msg {
   return {
-    id: 'agg', type: 'stream-aggregate', windowType: 'global', count: String(WINDOW), keyProperty: 'topic', timeMode: 'processing',
+    id: 'agg',
+    type: 'stream-aggregate',
+    windowType: 'global',
+    count: String(WINDOW),
+    keyProperty: 'topic',
+    timeMode: 'processing',
     aggregations: [{ op: 'avg', property: 'payload.v' }, { op: 'max', property: 'payload.sent', as: 'lastSent' }, { op: 'count' }],
     wires: [[next]],
   };
@@ -495,18 +595,18 @@ async function main(): Promise<void> {
   const stopRuntime = await startRuntime();
   try {
     if (!BACKLOG_ONLY) {
-    log('starting Mosquitto…');
-    const m = brokers('start', ['mqtt']);
-    // Warm-up (JIT, broker caches): not reported.
-    await mqttRaw(m.MQTT_URL, 0, Math.ceil(MQTT_N / 5));
-    for (const qos of [0, 1] as const) {
-      results[`mqttRawQos${qos}`] = await mqttRaw(m.MQTT_URL, qos);
-      const flow = await mqttFlow(m.MQTT_URL, qos);
-      flow.ratioToRaw = round(flow.eventsPerSec / results[`mqttRawQos${qos}`].eventsPerSec);
-      results[`mqttFlowQos${qos}`] = flow;
-      log(`mqtt QoS ${qos} done`);
-    }
-    brokers('stop', ['mqtt']);
+      log('starting Mosquitto…');
+      const m = brokers('start', ['mqtt']);
+      // Warm-up (JIT, broker caches): not reported.
+      await mqttRaw(m.MQTT_URL, 0, Math.ceil(MQTT_N / 5));
+      for (const qos of [0, 1] as const) {
+        results[`mqttRawQos${qos}`] = await mqttRaw(m.MQTT_URL, qos);
+        const flow = await mqttFlow(m.MQTT_URL, qos);
+        flow.ratioToRaw = round(flow.eventsPerSec / results[`mqttRawQos${qos}`].eventsPerSec);
+        results[`mqttFlowQos${qos}`] = flow;
+        log(`mqtt QoS ${qos} done`);
+      }
+      brokers('stop', ['mqtt']);
     }
 
     log('starting Kafka…');
@@ -517,13 +617,13 @@ async function main(): Promise<void> {
     await Promise.all([admin.connect(), producer.connect()]);
     await kafkaRaw(Math.ceil(KAFKA_N / 5));
     if (!BACKLOG_ONLY) {
-    results.kafkaRaw = await kafkaRaw();
-    for (const output of ['single', 'batch'] as const) {
-      const f = await kafkaFlow(k.KAFKA_BROKERS, output);
-      f.ratioToRaw = round(f.eventsPerSec / results.kafkaRaw.eventsPerSec);
-      results[output === 'single' ? 'kafkaFlowSingle' : 'kafkaFlowBatch'] = f;
-      log(`kafka ${output} done`);
-    }
+      results.kafkaRaw = await kafkaRaw();
+      for (const output of ['single', 'batch'] as const) {
+        const f = await kafkaFlow(k.KAFKA_BROKERS, output);
+        f.ratioToRaw = round(f.eventsPerSec / results.kafkaRaw.eventsPerSec);
+        results[output === 'single' ? 'kafkaFlowSingle' : 'kafkaFlowBatch'] = f;
+        log(`kafka ${output} done`);
+      }
     }
     backlog.plain = await kafkaBacklogPlain();
     for (let run = 0; run < BACKLOG_RUNS; run++) {
@@ -553,16 +653,34 @@ async function main(): Promise<void> {
 
   const meta = { mqttEvents: MQTT_N, kafkaEvents: KAFKA_N, keys: KEYS, windowEvents: WINDOW, node: process.version, cpus: os.cpus().length };
   if (JSON_OUT) {
-    console.log(JSON.stringify({ ...meta, results, backlog, singleVsBatchCpuPerEvent: round(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent), singleVsBatchRuns: backlogRuns.map((r) => round(ratioOf(r))) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          ...meta,
+          results,
+          backlog,
+          singleVsBatchCpuPerEvent: round(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent),
+          singleVsBatchRuns: backlogRuns.map((r) => round(ratioOf(r))),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
-    console.log(`connector benchmark: ${MQTT_N} MQTT / ${KAFKA_N} Kafka events, ${KEYS} keys, stream-aggregate count windows of ${WINDOW} (avg, max, count); ${os.cpus().length} CPUs, Node ${process.version}`);
+    console.log(
+      `connector benchmark: ${MQTT_N} MQTT / ${KAFKA_N} Kafka events, ${KEYS} keys, stream-aggregate count windows of ${WINDOW} (avg, max, count); ${os.cpus().length} CPUs, Node ${process.version}`,
+    );
     console.log('latency under full load: raw = send → receive per event; flows = send of the event that closed a window → its result received downstream');
     if (!BACKLOG_ONLY) console.log(table(results));
     console.log('');
-    console.log(`backlog: ${KAFKA_N} records in 4 partitions, read with the default limit of unfinished messages; CPU = the whole process from the first record in the flow to the last result ("with start": from the deploy on)`);
+    console.log(
+      `backlog: ${KAFKA_N} records in 4 partitions, read with the default limit of unfinished messages; CPU = the whole process from the first record in the flow to the last result ("with start": from the deploy on)`,
+    );
     console.log(backlogTable([backlog.plain, backlog.single, backlog.batch]));
     const runs = backlogRuns.length > 1 ? ` (median of ${backlogRuns.length} runs: ${backlogRuns.map((r) => `${ratioOf(r).toFixed(2)}×`).join(', ')})` : '';
-    console.log(`one message per record costs ${(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent).toFixed(2)}× the CPU per event of batch output${runs}`);
+    console.log(
+      `one message per record costs ${(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent).toFixed(2)}× the CPU per event of batch output${runs}`,
+    );
   }
 }
 

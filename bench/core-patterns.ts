@@ -209,14 +209,17 @@ export function patternHeaps(): { join_bytes_per_event: number; sequence_bytes_p
     return Math.round(best);
   };
   const join = measure(() => {
-    const op = new JoinOperator<{ payload: number }>({ join: { mode: "interval", lower: 0, upper: 86_400_000 }, onJoin: () => undefined });
+    const op = new JoinOperator<{ payload: number }>({ join: { mode: 'interval', lower: 0, upper: 86_400_000 }, onJoin: () => undefined });
     for (let i = 0; i < n; i++) op.process({ side: 'left', key: names[i % 1000], time: T0 + i, value }, 0);
     if (op.stats().openWindows !== n) throw new Error('expected every event kept');
     return op;
   });
   const sequence = measure(() => {
     const op = new SequenceOperator<{ payload: number }>({
-      steps: [{ name: 'A', rules: [{ property: 'payload', op: 'lt', value: 10 }] }, { name: 'B', rules: [{ property: 'payload', op: 'gt', value: 20 }] }],
+      steps: [
+        { name: 'A', rules: [{ property: 'payload', op: 'lt', value: 10 }] },
+        { name: 'B', rules: [{ property: 'payload', op: 'gt', value: 20 }] },
+      ],
       within: 60_000,
       onMatch: () => undefined,
     });

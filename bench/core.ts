@@ -65,7 +65,12 @@ function roundRobin(events: number, keyCount: number, perMs: number, seed = 1): 
 }
 
 /** Runs the operator over the stream, flushing at the end so every window is emitted. */
-function runCore<ACC, OUT>(stream: Stream, window: WindowSpec, aggregate: AggregateFunction<number, ACC, OUT>, sink: (e: Emission<number, OUT>) => void): number {
+function runCore<ACC, OUT>(
+  stream: Stream,
+  window: WindowSpec,
+  aggregate: AggregateFunction<number, ACC, OUT>,
+  sink: (e: Emission<number, OUT>) => void,
+): number {
   const op = new WindowOperator<number, ACC, OUT>({ window, aggregate, onEmit: sink });
   const ev: StreamEvent<number> = { key: '', time: 0, value: 0 };
   const { keys, times, values } = stream;
@@ -343,7 +348,8 @@ function sessionCount(): Case {
   return {
     name: 'session_count_1000_keys',
     stream,
-    core: (sink) => runCore(stream, { type: 'session', gap }, countAggregate as AggregateFunction<number, unknown, number>, (e) => e.kind === 'window' && sink(e.result)),
+    core: (sink) =>
+      runCore(stream, { type: 'session', gap }, countAggregate as AggregateFunction<number, unknown, number>, (e) => e.kind === 'window' && sink(e.result)),
     baseline(sink) {
       const state = new Map<string, { last: number; n: number }>();
       const t0 = now();
@@ -446,7 +452,14 @@ function heapPerSlidingEvent(): { window: number; messages: number } | null {
   if (typeof gc !== 'function') return null;
   const size = 10_000;
   const t0 = 1_700_000_000_000;
-  const message = (i: number) => ({ topic: 'sensor-1', payload: (i * 7919) % 1000 / 10, timestamp: t0 + i, _msgid: `m${i.toString(16).padStart(15, '0')}`, qos: 0, retain: false });
+  const message = (i: number) => ({
+    topic: 'sensor-1',
+    payload: ((i * 7919) % 1000) / 10,
+    timestamp: t0 + i,
+    _msgid: `m${i.toString(16).padStart(15, '0')}`,
+    qos: 0,
+    retain: false,
+  });
   const measureHeap = (fill: () => unknown): number => {
     gc();
     gc();
@@ -464,7 +477,10 @@ function heapPerSlidingEvent(): { window: number; messages: number } | null {
   let window = Infinity;
   let messages = Infinity;
   for (let round = 0; round < 3; round++) {
-    messages = Math.min(messages, measureHeap(() => Array.from({ length: size }, (_, i) => message(i))));
+    messages = Math.min(
+      messages,
+      measureHeap(() => Array.from({ length: size }, (_, i) => message(i))),
+    );
     window = Math.min(
       window,
       measureHeap(() => {
@@ -525,18 +541,32 @@ const CASES: Record<string, () => Case> = {
 function main(): void {
   const { execFileSync } = require('child_process') as typeof import('child_process');
   const child = (name: string): Record<string, unknown> =>
-    JSON.parse(execFileSync(process.execPath, [...process.execArgv, __filename, '--case', name], { encoding: 'utf8' }).trim().split('\n').pop() as string);
+    JSON.parse(
+      execFileSync(process.execPath, [...process.execArgv, __filename, '--case', name], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop() as string,
+    );
   const out: Record<string, unknown> = {};
   if (!JSON_OUT) console.log(`windowing core vs hand-written loop (best of ${ROUNDS} rounds after a warm-up round, events/s; each case in a fresh process)`);
   const figures: Record<string, Figures & { check: string }> = {};
   for (const name of Object.keys(CASES)) {
     const f = child(name) as unknown as Figures & { check: string };
     figures[name] = f;
-    out[name] = { core_eps: f.core_eps, baseline_eps: f.baseline_eps, ratio: f.ratio, events: f.events, windows: f.windows, same_results: f.check === 'same results' };
+    out[name] = {
+      core_eps: f.core_eps,
+      baseline_eps: f.baseline_eps,
+      ratio: f.ratio,
+      events: f.events,
+      windows: f.windows,
+      same_results: f.check === 'same results',
+    };
     if (!JSON_OUT) {
       const target = TARGETS[name];
       const goal = target ? `  target ≥ ${fmt(target)} ${f.core_eps >= target ? 'met' : 'MISSED'}` : '';
-      console.log(`${name.padEnd(28)} core ${fmt(f.core_eps).padStart(9)}  baseline ${fmt(f.baseline_eps).padStart(9)}  ratio ${f.ratio.toFixed(3)}  (${f.windows} windows, ${f.check})${goal}`);
+      console.log(
+        `${name.padEnd(28)} core ${fmt(f.core_eps).padStart(9)}  baseline ${fmt(f.baseline_eps).padStart(9)}  ratio ${f.ratio.toFixed(3)}  (${f.windows} windows, ${f.check})${goal}`,
+      );
     }
   }
   const s100 = figures['sliding_max_100_events'].core_eps;
@@ -553,7 +583,9 @@ function main(): void {
   if (JSON_OUT) {
     console.log(JSON.stringify(out));
   } else {
-    console.log(`sliding max: time per event with a 10,000-event window ÷ with a 100-event one = ${slowdown} (target ≤ 2: ${slowdown <= 2 ? "met" : "MISSED"})`);
+    console.log(
+      `sliding max: time per event with a 10,000-event window ÷ with a 100-event one = ${slowdown} (target ≤ 2: ${slowdown <= 2 ? 'met' : 'MISSED'})`,
+    );
     console.log(
       heap === null
         ? 'heap per open tumbling avg window: not measured (run node with --expose-gc)'
@@ -566,7 +598,9 @@ function main(): void {
       );
     }
     if (patterns !== null) {
-      console.log(`heap per kept event of an interval join (100,000 waiting): ${patterns.join_bytes_per_event} bytes; per open partial match of a sequence (100,000 keys): ${patterns.sequence_bytes_per_partial_match} bytes`);
+      console.log(
+        `heap per kept event of an interval join (100,000 waiting): ${patterns.join_bytes_per_event} bytes; per open partial match of a sequence (100,000 keys): ${patterns.sequence_bytes_per_partial_match} bytes`,
+      );
     }
   }
 }

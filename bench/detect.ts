@@ -26,8 +26,18 @@ import { SensorSimulator, parseSensorSimConfig, AnomalyType } from '../src/core/
 const FIELDS = ['temperature', 'humidity', 'pressure', 'vibration'];
 const KINDS: AnomalyType[] = ['spike', 'shift', 'stuck', 'dropout', 'drift', 'variance'];
 /** What the detector should call each injected kind. */
-const EXPECTED_KIND: Record<string, string[]> = { spike: ['spike', 'dip'], shift: ['shift'], stuck: ['stuck'], dropout: ['silence'], drift: ['drift'], variance: ['variance'] };
-const RATES = [{ name: '1 Hz', interval: 1000, readings: 20000, cleanDays: 1 }, { name: '1/min', interval: 60000, readings: 20000, cleanDays: 14 }];
+const EXPECTED_KIND: Record<string, string[]> = {
+  spike: ['spike', 'dip'],
+  shift: ['shift'],
+  stuck: ['stuck'],
+  dropout: ['silence'],
+  drift: ['drift'],
+  variance: ['variance'],
+};
+const RATES = [
+  { name: '1 Hz', interval: 1000, readings: 20000, cleanDays: 1 },
+  { name: '1/min', interval: 60000, readings: 20000, cleanDays: 14 },
+];
 const SENSORS = 2;
 // Readings after an incident's last one in which an alert still counts as catching it.
 const GRACE = 10;
@@ -35,7 +45,12 @@ const GRACE = 10;
 const WARM_UP = 300;
 const ANOMALY_RATE = 1 / 1200;
 const TARGETS: Record<string, { recall: number; delay?: number }> = {
-  spike: { recall: 0.95, delay: 1 }, shift: { recall: 0.95, delay: 5 }, stuck: { recall: 0.95 }, dropout: { recall: 0.95 }, drift: { recall: 0.8 }, variance: { recall: 0.8 },
+  spike: { recall: 0.95, delay: 1 },
+  shift: { recall: 0.95, delay: 5 },
+  stuck: { recall: 0.95 },
+  dropout: { recall: 0.95 },
+  drift: { recall: 0.8 },
+  variance: { recall: 0.8 },
 };
 
 interface Truth {
@@ -67,7 +82,11 @@ function defaultDetector(): Detector {
   return {
     name: 'auto',
     update: (key, time, value) => alert(key, time, keyed.update(key, time, value)),
-    idle: (now) => keyed.idle(now).map(({ key, step }) => alert(key, now, step)!).filter(Boolean),
+    idle: (now) =>
+      keyed
+        .idle(now)
+        .map(({ key, step }) => alert(key, now, step)!)
+        .filter(Boolean),
   };
 }
 
@@ -104,7 +123,13 @@ function baselineDetector(interval: number): Detector {
 /** Runs one simulator configuration through both detectors. */
 function run(kind: AnomalyType | undefined, field: string, seed: number, interval: number, readings: number): RunResult {
   const config = parseSensorSimConfig({
-    sensors: SENSORS, fields: field, interval, anomalyRate: kind ? ANOMALY_RATE : 0, anomalies: kind ?? 'spike', seed, startTime: 0,
+    sensors: SENSORS,
+    fields: field,
+    interval,
+    anomalyRate: kind ? ANOMALY_RATE : 0,
+    anomalies: kind ?? 'spike',
+    seed,
+    startTime: 0,
   });
   const sim = new SensorSimulator(config, Date.UTC(2026, 0, 1), seed);
   const detectors = [defaultDetector(), baselineDetector(interval)];
@@ -200,9 +225,18 @@ function option(name: string): string | undefined {
 function main(): void {
   const json = process.argv.includes('--json');
   const seeds = Array.from({ length: Number(option('--seeds') ?? 3) }, (_, i) => i + 1);
-  const out: Record<string, unknown> = { seeds: seeds.length, sensors_per_run: SENSORS, fields: FIELDS, anomaly_rate: ANOMALY_RATE, grace_readings: GRACE, rates: {} };
+  const out: Record<string, unknown> = {
+    seeds: seeds.length,
+    sensors_per_run: SENSORS,
+    fields: FIELDS,
+    anomaly_rate: ANOMALY_RATE,
+    grace_readings: GRACE,
+    rates: {},
+  };
   const lines: string[] = [];
-  lines.push(`bench:detect — sensor simulator, ${seeds.length} seeds × ${FIELDS.length} fields (${FIELDS.join(', ')}) × ${SENSORS} sensors, anomalies injected at ${ANOMALY_RATE.toFixed(5)} per reading; default budget ${DEFAULT_FALSE_ALERTS_PER_WEEK} false alert per sensor per week`);
+  lines.push(
+    `bench:detect — sensor simulator, ${seeds.length} seeds × ${FIELDS.length} fields (${FIELDS.join(', ')}) × ${SENSORS} sensors, anomalies injected at ${ANOMALY_RATE.toFixed(5)} per reading; default budget ${DEFAULT_FALSE_ALERTS_PER_WEEK} false alert per sensor per week`,
+  );
   for (const rate of RATES.filter((r) => !option('--rates') || option('--rates')!.split(',').includes(r.name.replace(/\s/g, '')))) {
     const rateOut: Record<string, unknown> = {};
     lines.push('');
@@ -225,11 +259,23 @@ function main(): void {
         const p95 = quantile(st.delays, 0.95) / rate.interval;
         const fpDay = st.falseAlerts / Math.max(1e-9, st.cleanMs / 86400000);
         const target = TARGETS[kind];
-        const met = d === 'auto' ? `  target recall ≥ ${target.recall}${target.delay !== undefined ? `, median delay ≤ ${target.delay}` : ''}: ${recall >= target.recall && (target.delay === undefined || med <= target.delay) ? 'met' : 'NOT met'}` : '';
+        const met =
+          d === 'auto'
+            ? `  target recall ≥ ${target.recall}${target.delay !== undefined ? `, median delay ≤ ${target.delay}` : ''}: ${recall >= target.recall && (target.delay === undefined || med <= target.delay) ? 'met' : 'NOT met'}`
+            : '';
         lines.push(
           `${(d === 'auto' ? kind : '').padEnd(10)} ${d.padEnd(12)} ${String(st.incidents).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${d === 'auto' ? (st.kindOk / Math.max(1, st.caught)).toFixed(3).padStart(7) : '      –'}   ${fmt(med).padStart(8)} / ${fmt(p95).padEnd(8)}             ${fmt((med * rate.interval) / 1000).padStart(7)} / ${fmt((p95 * rate.interval) / 1000).padEnd(7)}  ${fpDay.toFixed(2).padStart(6)}${met}`,
         );
-        kindOut[d] = { incidents: st.incidents, recall: round(recall, 3), kind_ok: d === 'auto' ? round(st.kindOk / Math.max(1, st.caught), 3) : null, delay_readings_median: med, delay_readings_p95: p95, delay_s_median: (med * rate.interval) / 1000, delay_s_p95: (p95 * rate.interval) / 1000, false_alerts_per_sensor_day: round(fpDay, 3) };
+        kindOut[d] = {
+          incidents: st.incidents,
+          recall: round(recall, 3),
+          kind_ok: d === 'auto' ? round(st.kindOk / Math.max(1, st.caught), 3) : null,
+          delay_readings_median: med,
+          delay_readings_p95: p95,
+          delay_s_median: (med * rate.interval) / 1000,
+          delay_s_p95: (p95 * rate.interval) / 1000,
+          false_alerts_per_sensor_day: round(fpDay, 3),
+        };
       }
       rateOut[kind] = kindOut;
     }
@@ -249,7 +295,9 @@ function main(): void {
     for (const d of ['auto', 'trailingZ']) {
       const perWeek = (clean[d].falseAlerts / sensorDays) * 7;
       cleanOut[d] = { false_alerts: clean[d].falseAlerts, per_sensor_week: round(perWeek, 3) };
-      lines.push(`           ${d.padEnd(12)} ${String(clean[d].falseAlerts).padStart(9)} alerts  ${perWeek.toFixed(2)} per sensor-week${d === 'auto' && rate.interval === 1000 ? `  target ≤ 1: ${perWeek <= 1 ? 'met' : 'NOT met'}` : ''}`);
+      lines.push(
+        `           ${d.padEnd(12)} ${String(clean[d].falseAlerts).padStart(9)} alerts  ${perWeek.toFixed(2)} per sensor-week${d === 'auto' && rate.interval === 1000 ? `  target ≤ 1: ${perWeek <= 1 ? 'met' : 'NOT met'}` : ''}`,
+      );
     }
     rateOut.clean = cleanOut;
     (out.rates as Record<string, unknown>)[rate.name] = rateOut;

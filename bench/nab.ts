@@ -23,7 +23,16 @@ import * as path from 'path';
 import { loadCorpus, NabFile } from './nab/corpus';
 import { scoreCorpus, CostMatrix, CorpusScore } from './nab/scoring';
 import { scoreCorpusAt } from './nab/scoring';
-import { AnomalyDetector, DEFAULT_FALSE_ALERTS_PER_WEEK, KeyedDetector, createDetector, Pattern, PATTERNS, NumberRing, normalTail } from '../src/core/detectors';
+import {
+  AnomalyDetector,
+  DEFAULT_FALSE_ALERTS_PER_WEEK,
+  KeyedDetector,
+  createDetector,
+  Pattern,
+  PATTERNS,
+  NumberRing,
+  normalTail,
+} from '../src/core/detectors';
 
 const DETECTOR: Pattern = 'auto';
 const BASELINE = 'trailingZ';
@@ -90,7 +99,8 @@ interface HeldOut {
  */
 function leaveOneCategoryOut(files: NabFile[], candidates: Record<string, number[][]>, alerts: Record<string, number[][]>, cost: CostMatrix): HeldOut[] {
   const categories = [...new Set(files.map((f) => f.category))];
-  const scored = (idx: number[], scores: number[][]) => idx.map((i) => ({ name: files[i].name, timestamps: files[i].timestamps, anomalyScores: scores[i], windows: files[i].windows }));
+  const scored = (idx: number[], scores: number[][]) =>
+    idx.map((i) => ({ name: files[i].name, timestamps: files[i].timestamps, anomalyScores: scores[i], windows: files[i].windows }));
   return categories.map((category) => {
     const held = files.map((f, i) => (f.category === category ? i : -1)).filter((i) => i >= 0);
     const rest = files.map((f, i) => (f.category !== category ? i : -1)).filter((i) => i >= 0);
@@ -102,7 +112,15 @@ function leaveOneCategoryOut(files: NabFile[], candidates: Record<string, number
     const h = scoreCorpusAt(scored(held, candidates[best!.pattern]), cost, best!.threshold);
     const a = scoreCorpusAt(scored(held, alerts[best!.pattern]), cost, 1);
     const hasWindows = h.perfect > h.nullScore;
-    return { category, pattern: best!.pattern, threshold: best!.threshold, normalised: hasWindows ? h.normalised : undefined, raw: h.raw, fp: h.fp, alerts: hasWindows ? a.normalised : undefined };
+    return {
+      category,
+      pattern: best!.pattern,
+      threshold: best!.threshold,
+      normalised: hasWindows ? h.normalised : undefined,
+      raw: h.raw,
+      fp: h.fp,
+      alerts: hasWindows ? a.normalised : undefined,
+    };
   });
 }
 
@@ -168,7 +186,11 @@ function main(): void {
   const profilesPath = path.join(data, 'profiles.json');
   const profiles = fs.existsSync(profilesPath)
     ? JSON.parse(fs.readFileSync(profilesPath, 'utf8'))
-    : { standard: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 } }, reward_low_FP_rate: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.22, tnWeight: 1 } }, reward_low_FN_rate: { CostMatrix: { tpWeight: 1, fnWeight: 2, fpWeight: 0.11, tnWeight: 1 } } };
+    : {
+        standard: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 } },
+        reward_low_FP_rate: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.22, tnWeight: 1 } },
+        reward_low_FN_rate: { CostMatrix: { tpWeight: 1, fnWeight: 2, fpWeight: 0.11, tnWeight: 1 } },
+      };
 
   const runs = files.map((f) => runPattern(f, DETECTOR));
   const ours = runs.map((r) => r.scores);
@@ -195,8 +217,16 @@ function main(): void {
     chosen: leaveOneCategoryOut(files, { auto: ours, anomaly }, allAlerts, profiles.standard.CostMatrix),
   };
   // Sanity checks of the scorer on the same files: silence scores 0, a perfect detector 100.
-  const never = scoreAll(files, files.map((f) => f.values.map(() => 0)), profiles);
-  const perfect = scoreAll(files, files.map((f) => f.timestamps.map((t) => (f.windows.some(([a]) => a === t) ? 1 : 0))), profiles);
+  const never = scoreAll(
+    files,
+    files.map((f) => f.values.map(() => 0)),
+    profiles,
+  );
+  const perfect = scoreAll(
+    files,
+    files.map((f) => f.timestamps.map((t) => (f.windows.some(([a]) => a === t) ? 1 : 0))),
+    profiles,
+  );
 
   const around = neighbourhood(files, profiles);
   const points = files.reduce((n, f) => n + f.values.length, 0);
@@ -209,7 +239,11 @@ function main(): void {
       return s;
     };
   });
-  for (const p of PATTERNS) rates[p] = throughput(files, () => { const d = createDetector(p as Pattern); return (t, v) => d.update(t, v); });
+  for (const p of PATTERNS)
+    rates[p] = throughput(files, () => {
+      const d = createDetector(p as Pattern);
+      return (t, v) => d.update(t, v);
+    });
 
   const result = {
     files: files.length,
@@ -226,7 +260,18 @@ function main(): void {
     anomaly_nab: Object.fromEntries(PROFILES.map((p) => [p, round(anomalyScores[p].normalised)])),
     anomaly_alerts: anomalyAlertCount,
     anomaly_nab_alerts: Object.fromEntries(PROFILES.map((p) => [p, round(anomalyAlertScores[p].normalised)])),
-    leave_one_category_out: Object.fromEntries(Object.entries(locoBy).map(([k, loco]) => [k, loco.map((l) => ({ ...l, normalised: l.normalised === undefined ? null : round(l.normalised), alerts: l.alerts === undefined ? null : round(l.alerts), raw: round(l.raw, 2), threshold: round(l.threshold, 4) }))])),
+    leave_one_category_out: Object.fromEntries(
+      Object.entries(locoBy).map(([k, loco]) => [
+        k,
+        loco.map((l) => ({
+          ...l,
+          normalised: l.normalised === undefined ? null : round(l.normalised),
+          alerts: l.alerts === undefined ? null : round(l.alerts),
+          raw: round(l.raw, 2),
+          threshold: round(l.threshold, 4),
+        })),
+      ]),
+    ),
     baseline: BASELINE,
     baseline_nab: Object.fromEntries(PROFILES.map((p) => [p, round(baseScores[p].normalised)])),
     ratio_to_baseline: Object.fromEntries(PROFILES.map((p) => [p, round(oursScores[p].normalised / baseScores[p].normalised, 2)])),
@@ -242,21 +287,34 @@ function main(): void {
     return;
   }
   console.log(`NAB: ${result.files} files, ${points} points, ${result.windows} labelled windows (${data})`);
-  console.log('score stream at NAB\'s optimised threshold (TP/FP count scored rows at or above it):');
+  console.log("score stream at NAB's optimised threshold (TP/FP count scored rows at or above it):");
   console.log('profile              ' + DETECTOR.padStart(12) + BASELINE.padStart(12) + '   ratio  threshold   TP   FP     anomaly');
   for (const p of PROFILES) {
     console.log(
-      p.padEnd(21) + oursScores[p].normalised.toFixed(1).padStart(12) + baseScores[p].normalised.toFixed(1).padStart(12) +
-      result.ratio_to_baseline[p].toFixed(2).padStart(8) + oursScores[p].threshold.toFixed(4).padStart(11) +
-      String(oursScores[p].tp).padStart(5) + String(oursScores[p].fp).padStart(5) + anomalyScores[p].normalised.toFixed(1).padStart(12),
+      p.padEnd(21) +
+        oursScores[p].normalised.toFixed(1).padStart(12) +
+        baseScores[p].normalised.toFixed(1).padStart(12) +
+        result.ratio_to_baseline[p].toFixed(2).padStart(8) +
+        oursScores[p].threshold.toFixed(4).padStart(11) +
+        String(oursScores[p].tp).padStart(5) +
+        String(oursScores[p].fp).padStart(5) +
+        anomalyScores[p].normalised.toFixed(1).padStart(12),
     );
   }
-  console.log(`alerts a user receives (default settings, 1 at each alert, fixed threshold; auto: budget ${DEFAULT_FALSE_ALERTS_PER_WEEK} false alert per key per week): ${alertCount} alerts (auto), ${anomalyAlertCount} (anomaly)`);
+  console.log(
+    `alerts a user receives (default settings, 1 at each alert, fixed threshold; auto: budget ${DEFAULT_FALSE_ALERTS_PER_WEEK} false alert per key per week): ${alertCount} alerts (auto), ${anomalyAlertCount} (anomaly)`,
+  );
   console.log('profile              ' + DETECTOR.padStart(12) + ' '.repeat(31) + '   TP   FP     anomaly   TP   FP');
   for (const p of PROFILES) {
     console.log(
-      p.padEnd(21) + alertScores[p].normalised.toFixed(1).padStart(12) + ' '.repeat(31) + String(alertScores[p].tp).padStart(5) + String(alertScores[p].fp).padStart(5) +
-      anomalyAlertScores[p].normalised.toFixed(1).padStart(12) + String(anomalyAlertScores[p].tp).padStart(5) + String(anomalyAlertScores[p].fp).padStart(5),
+      p.padEnd(21) +
+        alertScores[p].normalised.toFixed(1).padStart(12) +
+        ' '.repeat(31) +
+        String(alertScores[p].tp).padStart(5) +
+        String(alertScores[p].fp).padStart(5) +
+        anomalyAlertScores[p].normalised.toFixed(1).padStart(12) +
+        String(anomalyAlertScores[p].tp).padStart(5) +
+        String(anomalyAlertScores[p].fp).padStart(5),
     );
   }
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -265,16 +323,26 @@ function main(): void {
     const withWindows = loco.filter((l) => l.normalised !== undefined);
     console.log(
       `  ${name.padEnd(8)} ` +
-        loco.map((l) => `${l.category} ${l.normalised === undefined ? `no windows, raw ${l.raw.toFixed(2)} (${l.fp} FP)` : l.normalised.toFixed(1)} [${l.pattern} ≥ ${l.threshold.toFixed(4)}]`).join(', ') +
+        loco
+          .map(
+            (l) =>
+              `${l.category} ${l.normalised === undefined ? `no windows, raw ${l.raw.toFixed(2)} (${l.fp} FP)` : l.normalised.toFixed(1)} [${l.pattern} ≥ ${l.threshold.toFixed(4)}]`,
+          )
+          .join(', ') +
         `; mean over categories with windows ${mean(withWindows.map((l) => l.normalised!)).toFixed(1)}` +
         `; default-threshold alerts ${withWindows.map((l) => `${l.category} ${l.alerts!.toFixed(1)}`).join(', ')}, mean ${mean(withWindows.map((l) => l.alerts!)).toFixed(1)}`,
     );
   }
-  console.log(`anomaly pattern around its defaults (history 800–1200 × short window 8–12, 9 runs), mean [min–max]: ${PROFILES.map((p) => `${p} ${around[p].mean} [${around[p].min}–${around[p].max}]`).join(', ')}`);
-  console.log(`scorer sanity: never fires ${PROFILES.map((p) => never[p].normalised.toFixed(1)).join(' / ')}, perfect ${PROFILES.map((p) => perfect[p].normalised.toFixed(1)).join(' / ')}`);
+  console.log(
+    `anomaly pattern around its defaults (history 800–1200 × short window 8–12, 9 runs), mean [min–max]: ${PROFILES.map((p) => `${p} ${around[p].mean} [${around[p].min}–${around[p].max}]`).join(', ')}`,
+  );
+  console.log(
+    `scorer sanity: never fires ${PROFILES.map((p) => never[p].normalised.toFixed(1)).join(' / ')}, perfect ${PROFILES.map((p) => perfect[p].normalised.toFixed(1)).join(' / ')}`,
+  );
   console.log('core throughput (points per CPU-second, ratio to the trailing z-score baseline):');
   console.log(`  ${BASELINE.padEnd(18)} ${Math.round(rates.baseline_trailing_z).toLocaleString('en-US').padStart(14)}`);
-  for (const p of PATTERNS) console.log(`  ${p.padEnd(18)} ${Math.round(rates[p]).toLocaleString('en-US').padStart(14)}  ×${result.throughput_ratio_to_baseline[p]}`);
+  for (const p of PATTERNS)
+    console.log(`  ${p.padEnd(18)} ${Math.round(rates[p]).toLocaleString('en-US').padStart(14)}  ×${result.throughput_ratio_to_baseline[p]}`);
   console.log(`result files: ${result.results_dir}`);
 }
 

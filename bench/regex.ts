@@ -22,10 +22,14 @@ for (const n of [20, 22, 24, 26, 28]) {
   const text = 'a'.repeat(n) + '!';
   const before = time(() => native.test(text));
   const after = time(() => rule({ payload: text }));
-  console.log(`n=${String(n).padStart(7)}  backtracking RegExp ${before.ms.toFixed(1).padStart(8)} ms   linear-time rule ${after.ms.toFixed(3).padStart(8)} ms   ${before.result === after.result ? 'same result' : 'DIFFERENT result'}`);
+  console.log(
+    `n=${String(n).padStart(7)}  backtracking RegExp ${before.ms.toFixed(1).padStart(8)} ms   linear-time rule ${after.ms.toFixed(3).padStart(8)} ms   ${before.result === after.result ? 'same result' : 'DIFFERENT result'}`,
+  );
 }
 for (const n of [1_000, 100_000, 1_000_000]) {
   const text = 'a'.repeat(n) + '!';
   const after = time(() => rule({ payload: text }));
-  console.log(`n=${String(n).padStart(7)}  backtracking RegExp      (not run)   linear-time rule ${after.ms.toFixed(3).padStart(8)} ms   result ${after.result}`);
+  console.log(
+    `n=${String(n).padStart(7)}  backtracking RegExp      (not run)   linear-time rule ${after.ms.toFixed(3).padStart(8)} ms   result ${after.result}`,
+  );
 }

@@ -52,8 +52,20 @@ function brokers(state: string, action: 'start' | 'stop', names: string[]): Reco
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 function row(label: string, r: ScenarioResult): string {
-  const restore = r.restoreMsPerPartition.length ? `${round(Math.min(...r.restoreMsPerPartition), 0)}–${round(Math.max(...r.restoreMsPerPartition), 0)} ms` : '—';
-  return [label.padEnd(34), String(r.records).padStart(7), String(Math.round(r.eventsPerSecond)).padStart(9), `${r.exact}/${r.windows}`.padStart(9), String(r.missing).padStart(8), String(r.partial).padStart(8), String(r.duplicated).padStart(11), String(r.unmarkedDuplicates).padStart(9), restore.padStart(14)].join(' ');
+  const restore = r.restoreMsPerPartition.length
+    ? `${round(Math.min(...r.restoreMsPerPartition), 0)}–${round(Math.max(...r.restoreMsPerPartition), 0)} ms`
+    : '—';
+  return [
+    label.padEnd(34),
+    String(r.records).padStart(7),
+    String(Math.round(r.eventsPerSecond)).padStart(9),
+    `${r.exact}/${r.windows}`.padStart(9),
+    String(r.missing).padStart(8),
+    String(r.partial).padStart(8),
+    String(r.duplicated).padStart(11),
+    String(r.unmarkedDuplicates).padStart(9),
+    restore.padStart(14),
+  ].join(' ');
 }
 
 async function main(): Promise<void> {
@@ -67,14 +79,29 @@ async function main(): Promise<void> {
     const pidFile = path.join(state, 'kafka.pid');
     if (fs.existsSync(pidFile)) brokerPid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   }
-  const kafka = new Kafka({ brokers: [brokerList], clientId: 'bench-scale', logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
+  const kafka = new Kafka({
+    brokers: [brokerList],
+    clientId: 'bench-scale',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
   const faultPerWindow = Math.max(1, Math.round(FAULT_EVENTS / (KEYS * WINDOWS)));
   const run = (name: string, instances: number, faults: boolean, rebalance = false, killBeforeCheckpoint = false) =>
     runScaleScenario({
-      kafka, brokers: brokerList!, name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`, partitions: PARTITIONS, keys: KEYS,
-      perWindow: killBeforeCheckpoint ? EARLY_PER_WINDOW : faults ? faultPerWindow : perWindow, windows: WINDOWS, instances, faults, rebalance, killBeforeCheckpoint, brokerPid,
+      kafka,
+      brokers: brokerList!,
+      name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`,
+      partitions: PARTITIONS,
+      keys: KEYS,
+      perWindow: killBeforeCheckpoint ? EARLY_PER_WINDOW : faults ? faultPerWindow : perWindow,
+      windows: WINDOWS,
+      instances,
+      faults,
+      rebalance,
+      killBeforeCheckpoint,
+      brokerPid,
       timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000),
     });
   try {
@@ -107,7 +134,19 @@ async function main(): Promise<void> {
   console.log(
     `scale-out benchmark: ${KEYS} keys on ${PARTITIONS} partitions, ${WINDOWS} tumbling windows per key of ${perWindow} records (backlog runs) or ${faultPerWindow} (fault runs), one Node-RED process each; ${os.cpus().length} CPUs, Node ${process.version}`,
   );
-  console.log(['run'.padEnd(34), 'records'.padStart(7), 'events/s'.padStart(9), 'exact'.padStart(9), 'missing'.padStart(8), 'partial'.padStart(8), 'duplicated'.padStart(11), 'unmarked'.padStart(9), 'restore/part.'.padStart(14)].join(' '));
+  console.log(
+    [
+      'run'.padEnd(34),
+      'records'.padStart(7),
+      'events/s'.padStart(9),
+      'exact'.padStart(9),
+      'missing'.padStart(8),
+      'partial'.padStart(8),
+      'duplicated'.padStart(11),
+      'unmarked'.padStart(9),
+      'restore/part.'.padStart(14),
+    ].join(' '),
+  );
   if (results.throughput1) console.log(row('backlog, 1 process', results.throughput1));
   if (results.throughput2) console.log(row('backlog, 2 processes', results.throughput2));
   if (results.early) console.log(row('SIGKILL before 1st checkpoint', results.early));
@@ -115,15 +154,24 @@ async function main(): Promise<void> {
   if (results.faults) console.log(row('join, leave, SIGKILL (live stream)', results.faults));
   const cpu = (r: ScenarioResult) =>
     `CPU ${r.cpuSecondsPerProcess.map((c) => c.toFixed(1)).join(' + ') || '?'} s (process${r.cpuSecondsPerProcess.length > 1 ? 'es' : ''}), broker ${r.brokerCpuSeconds === undefined ? '?' : r.brokerCpuSeconds.toFixed(1)} s, in ${r.seconds.toFixed(1)} s`;
-  for (const [label, r] of [['backlog, 1 process', t1], ['backlog, 2 processes', t2]] as const) {
-    if (r) console.log(`${label.padEnd(22)} steady (every process reading) ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`);
+  for (const [label, r] of [
+    ['backlog, 1 process', t1],
+    ['backlog, 2 processes', t2],
+  ] as const) {
+    if (r)
+      console.log(
+        `${label.padEnd(22)} steady (every process reading) ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`,
+      );
   }
-  if (ratio !== undefined) console.log(`2 processes / 1 process: ${ratio}× with the join, rebalance and restore in the timed span, ${steadyRatio ?? '?'}× steady`);
+  if (ratio !== undefined)
+    console.log(`2 processes / 1 process: ${ratio}× with the join, rebalance and restore in the timed span, ${steadyRatio ?? '?'}× steady`);
   for (const name of ['early', 'crash', 'faults']) {
     const r = results[name];
     if (r && Object.keys(r.notExact).length) console.log(`${name}, not exactly once (key@window: counts, r = marked replay): ${JSON.stringify(r.notExact)}`);
   }
-  console.log('events/s of the backlog runs: from every process deployed to the last commit (group join, rebalance and restore inside); of the fault runs: including the waits between their steps. "unmarked" counts repeated results without msg.window.replay.');
+  console.log(
+    'events/s of the backlog runs: from every process deployed to the last commit (group join, rebalance and restore inside); of the fault runs: including the waits between their steps. "unmarked" counts repeated results without msg.window.replay.',
+  );
 }
 
 main().then(

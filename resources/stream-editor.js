@@ -22,105 +22,158 @@
  * in any order, so this file reads it only when a dialog is registered or used, never at load.
  */
 (function () {
-  "use strict";
+  'use strict';
   if (window.streamProcessingEditor) return;
 
-  var MODULE = "node-red-contrib-stream-processing";
+  var MODULE = 'node-red-contrib-stream-processing';
 
   var translating = false;
 
   /** The runtime's rules (resources/stream-rules.js), saying their coded reasons through the catalogs (configError entries). */
   function R() {
     var rules = window.streamProcessingRules;
-    if (!rules) throw new Error("stream editor: resources/" + MODULE + "/stream-rules.js is not loaded");
+    if (!rules) throw new Error('stream editor: resources/' + MODULE + '/stream-rules.js is not loaded');
     if (!translating) {
       translating = true;
       rules.useTranslation(function (code, params) {
         var type = S.catalogType;
         if (!type) return undefined;
-        var key = MODULE + "/" + type + ":" + type + ".configError." + code;
+        var key = MODULE + '/' + type + ':' + type + '.configError.' + code;
         var said = RED._(key, params);
         // RED._ answers with the key (or its part after the namespace) when no catalog has it.
-        return typeof said === "string" && said.indexOf(".configError.") < 0 ? said : undefined;
+        return typeof said === 'string' && said.indexOf('.configError.') < 0 ? said : undefined;
       });
     }
     return rules;
   }
 
   // The window settings the runtime reads together, in the order it checks them.
-  var WINDOW_SETTINGS = ["calendar", "timeZone", "shifts", "size", "slide", "offset", "gap", "maxDuration", "count", "overlap"];
+  var WINDOW_SETTINGS = ['calendar', 'timeZone', 'shifts', 'size', 'slide', 'offset', 'gap', 'maxDuration', 'count', 'overlap'];
 
   // Which window types use a window field; elsewhere the field is hidden and not validated.
   var WINDOW_FIELDS = {
-    calendar: ["tumbling"], timeZone: ["tumbling"], shifts: ["tumbling"],
-    size: ["tumbling", "sliding"], offset: ["tumbling", "sliding"], slide: ["sliding"],
-    gap: ["session"], maxDuration: ["session"], count: ["global"], overlap: ["global"], flushEvery: ["global"]
+    calendar: ['tumbling'],
+    timeZone: ['tumbling'],
+    shifts: ['tumbling'],
+    size: ['tumbling', 'sliding'],
+    offset: ['tumbling', 'sliding'],
+    slide: ['sliding'],
+    gap: ['session'],
+    maxDuration: ['session'],
+    count: ['global'],
+    overlap: ['global'],
+    flushEvery: ['global'],
   };
 
   // The standard rows of each section, in dialog order; "@name" in a spec means heading + these rows.
   var SECTIONS = {
-    event: ["keyProperty", "valueProperty", "timeMode", "timeProperty"],
-    window: ["windowType", "size", "offset", "slide", "gap", "maxDuration", "count", "overlap", "flushEvery", "bounds"],
-    time: ["maxOutOfOrder", "watermarkScope", "allowedLateness", "idleTimeout", "lateData", "maxFutureSkew", "futureData"],
-    output: ["emit", "earlyEvery"],
-    limits: ["maxKeys", "maxEventsPerWindow", "store"]
+    event: ['keyProperty', 'valueProperty', 'timeMode', 'timeProperty'],
+    window: ['windowType', 'size', 'offset', 'slide', 'gap', 'maxDuration', 'count', 'overlap', 'flushEvery', 'bounds'],
+    time: ['maxOutOfOrder', 'watermarkScope', 'allowedLateness', 'idleTimeout', 'lateData', 'maxFutureSkew', 'futureData'],
+    output: ['emit', 'earlyEvery'],
+    limits: ['maxKeys', 'maxEventsPerWindow', 'store'],
   };
 
   // Where the event properties may come from, as TypedInput types; the runtime accepts the same.
   // Event time is part of each event: a context or environment value would stamp every one alike.
   var SOURCES = {
-    keyProperty: ["msg", "flow", "global", "env", "jsonata"],
-    valueProperty: ["msg", "flow", "global", "env", "jsonata"],
-    timeProperty: ["msg", "jsonata"]
+    keyProperty: ['msg', 'flow', 'global', 'env', 'jsonata'],
+    valueProperty: ['msg', 'flow', 'global', 'env', 'jsonata'],
+    timeProperty: ['msg', 'jsonata'],
   };
   // Nodes whose runtime reads some of them as msg paths only: each aggregation names its own msg
   // property (the value is their default path).
   var MSG_ONLY = {
-    "stream-aggregate": ["valueProperty"]
+    'stream-aggregate': ['valueProperty'],
   };
   // What the text field of a property asks for, by source; msg keeps the row's own placeholder.
   var SOURCE_HINTS = {
-    flow: "context property, e.g. site", global: "context property, e.g. site", env: "variable, e.g. SITE",
-    jsonata: { keyProperty: "e.g. payload.site", valueProperty: "e.g. payload.raw / 10", timeProperty: "e.g. payload.ts * 1000" }
+    flow: 'context property, e.g. site',
+    global: 'context property, e.g. site',
+    env: 'variable, e.g. SITE',
+    jsonata: { keyProperty: 'e.g. payload.site', valueProperty: 'e.g. payload.raw / 10', timeProperty: 'e.g. payload.ts * 1000' },
   };
   // A result message keeps its key, window and id in these: a result cannot go there (the reason, by part).
-  var RESULT_PARTS = { topic: "resultTopic", window: "resultWindow", _msgid: "resultMsgid" };
+  var RESULT_PARTS = { topic: 'resultTopic', window: 'resultWindow', _msgid: 'resultMsgid' };
 
   // How each shared field looks in the dialog.
   var ROWS = {
-    keyProperty: { icon: "key", typed: true, placeholder: "topic (empty = one key)" },
-    valueProperty: { icon: "hashtag", typed: true, placeholder: "" },
-    timeMode: { icon: "clock-o", options: function () { return ["auto"].concat(R().TIME_MODES); } },
-    timeProperty: { icon: "calendar", typed: true, placeholder: "timestamp (empty = arrival time)" },
-    outputProperty: { icon: "sign-out", typed: true, placeholder: "payload" },
-    windowType: { icon: "columns", options: function () { return ["none"].concat(R().WINDOW_TYPES); } },
-    calendar: { icon: "calendar-o", options: function () { return ["none"].concat(R().CALENDAR_UNITS); } },
-    timeZone: { icon: "globe", placeholder: "UTC, or e.g. Europe/Berlin" },
-    shifts: { icon: "clock-o", placeholder: "06:00,14:00,22:00" },
-    size: { icon: "arrows-h", placeholder: "e.g. 1m" },
-    offset: { icon: "long-arrow-right", placeholder: "0" },
-    slide: { icon: "step-forward", placeholder: "event, or a duration e.g. 1m" },
-    gap: { icon: "pause", placeholder: "e.g. 30s" },
-    maxDuration: { icon: "hourglass-end", placeholder: "none" },
-    count: { icon: "list-ol", placeholder: "empty = until flushed" },
-    overlap: { icon: "clone", placeholder: "0" },
-    flushEvery: { icon: "refresh", placeholder: "never" },
-    bounds: { icon: "exchange", options: function () { return R().WINDOW_BOUNDS; }, plain: { "[start,end)": "[start, end)", "(start,end]": "(start, end]" } },
-    maxOutOfOrder: { icon: "random", placeholder: "0" },
-    watermarkScope: { icon: "clock-o", options: function () { return R().WATERMARK_SCOPES; } },
-    allowedLateness: { icon: "history", placeholder: "0" },
-    idleTimeout: { icon: "hourglass-half", placeholder: "never" },
-    lateData: { icon: "reply", options: function () { return R().LATE_DATA_POLICIES; } },
-    maxFutureSkew: { icon: "fast-forward", placeholder: "1h (off = no check)" },
-    futureData: { icon: "ban", options: function () { return R().FUTURE_DATA_POLICIES; } },
-    emit: { icon: "sign-out", options: function () { return R().EMIT_STRATEGIES; } },
-    earlyEvery: { icon: "repeat", placeholder: "e.g. 10s" },
-    maxKeys: { icon: "key", placeholder: "10000" },
-    maxEventsPerWindow: { icon: "list", placeholder: "no limit" },
-    store: { icon: "database", options: [] }
+    keyProperty: { icon: 'key', typed: true, placeholder: 'topic (empty = one key)' },
+    valueProperty: { icon: 'hashtag', typed: true, placeholder: '' },
+    timeMode: {
+      icon: 'clock-o',
+      options: function () {
+        return ['auto'].concat(R().TIME_MODES);
+      },
+    },
+    timeProperty: { icon: 'calendar', typed: true, placeholder: 'timestamp (empty = arrival time)' },
+    outputProperty: { icon: 'sign-out', typed: true, placeholder: 'payload' },
+    windowType: {
+      icon: 'columns',
+      options: function () {
+        return ['none'].concat(R().WINDOW_TYPES);
+      },
+    },
+    calendar: {
+      icon: 'calendar-o',
+      options: function () {
+        return ['none'].concat(R().CALENDAR_UNITS);
+      },
+    },
+    timeZone: { icon: 'globe', placeholder: 'UTC, or e.g. Europe/Berlin' },
+    shifts: { icon: 'clock-o', placeholder: '06:00,14:00,22:00' },
+    size: { icon: 'arrows-h', placeholder: 'e.g. 1m' },
+    offset: { icon: 'long-arrow-right', placeholder: '0' },
+    slide: { icon: 'step-forward', placeholder: 'event, or a duration e.g. 1m' },
+    gap: { icon: 'pause', placeholder: 'e.g. 30s' },
+    maxDuration: { icon: 'hourglass-end', placeholder: 'none' },
+    count: { icon: 'list-ol', placeholder: 'empty = until flushed' },
+    overlap: { icon: 'clone', placeholder: '0' },
+    flushEvery: { icon: 'refresh', placeholder: 'never' },
+    bounds: {
+      icon: 'exchange',
+      options: function () {
+        return R().WINDOW_BOUNDS;
+      },
+      plain: { '[start,end)': '[start, end)', '(start,end]': '(start, end]' },
+    },
+    maxOutOfOrder: { icon: 'random', placeholder: '0' },
+    watermarkScope: {
+      icon: 'clock-o',
+      options: function () {
+        return R().WATERMARK_SCOPES;
+      },
+    },
+    allowedLateness: { icon: 'history', placeholder: '0' },
+    idleTimeout: { icon: 'hourglass-half', placeholder: 'never' },
+    lateData: {
+      icon: 'reply',
+      options: function () {
+        return R().LATE_DATA_POLICIES;
+      },
+    },
+    maxFutureSkew: { icon: 'fast-forward', placeholder: '1h (off = no check)' },
+    futureData: {
+      icon: 'ban',
+      options: function () {
+        return R().FUTURE_DATA_POLICIES;
+      },
+    },
+    emit: {
+      icon: 'sign-out',
+      options: function () {
+        return R().EMIT_STRATEGIES;
+      },
+    },
+    earlyEvery: { icon: 'repeat', placeholder: 'e.g. 10s' },
+    maxKeys: { icon: 'key', placeholder: '10000' },
+    maxEventsPerWindow: { icon: 'list', placeholder: 'no limit' },
+    store: { icon: 'database', options: [] },
   };
 
-  function blank(v) { return v === undefined || v === null || String(v).trim() === ""; }
+  function blank(v) {
+    return v === undefined || v === null || String(v).trim() === '';
+  }
 
   /**
    * A reason of the shared validators in the user's language: the "validator" entries every node's
@@ -129,25 +182,32 @@
    */
   function say(node, key, params) {
     var type = (node && node.type) || S.catalogType;
-    return type ? RED._(MODULE + "/" + type + ":" + type + ".validator." + key, params) : key;
+    return type ? RED._(MODULE + '/' + type + ':' + type + '.validator.' + key, params) : key;
   }
 
-  function perEventSlide(v) { return blank(v) || String(v).trim() === "event"; }
+  function perEventSlide(v) {
+    return blank(v) || String(v).trim() === 'event';
+  }
 
   function escapeAttr(s) {
-    return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   }
 
   function expandSpec(spec) {
     var out = [];
-    String(spec).trim().split(/\s+/).forEach(function (token) {
-      if (token.charAt(0) === "@") {
-        out.push("#" + token.slice(1));
-        SECTIONS[token.slice(1)].forEach(function (f) { out.push(f); });
-      } else if (token) {
-        out.push(token);
-      }
-    });
+    String(spec)
+      .trim()
+      .split(/\s+/)
+      .forEach(function (token) {
+        if (token.charAt(0) === '@') {
+          out.push('#' + token.slice(1));
+          SECTIONS[token.slice(1)].forEach(function (f) {
+            out.push(f);
+          });
+        } else if (token) {
+          out.push(token);
+        }
+      });
     return out;
   }
 
@@ -155,27 +215,31 @@
     WINDOW_FIELDS: WINDOW_FIELDS,
 
     /** A reason from the "validator" entries of the catalogs (fragments/validators.json), for node files. */
-    say: function (node, key, params) { return say(node, key, params); },
+    say: function (node, key, params) {
+      return say(node, key, params);
+    },
     SECTIONS: SECTIONS,
 
     /** The value a dialog shows for a property while it is open, else the node's saved value. */
     field: function (node, name) {
-      var el = $("#node-input-" + name);
+      var el = $('#node-input-' + name);
       return el.length ? el.val() : node[name];
     },
 
     /** Milliseconds of a duration ("1h30m", "500ms", "250") as the runtime reads it, or NaN when it is not one. */
-    durationMs: function (v) { return R().durationMs(v); },
+    durationMs: function (v) {
+      return R().durationMs(v);
+    },
 
     /** Why a duration is not usable ("" when it is), in the runtime's words; opts.required, opts.zero (0 allowed), opts.min (ms). */
     durationProblem: function (v, opts) {
       opts = opts || {};
-      v = blank(v) ? "" : String(v).trim();
-      if (v === "") return opts.required ? say(opts.node, "required", { example: opts.example || "10s" }) : "";
+      v = blank(v) ? '' : String(v).trim();
+      if (v === '') return opts.required ? say(opts.node, 'required', { example: opts.example || '10s' }) : '';
       var p = R().durationProblem(v, !!opts.zero);
       if (p) return p;
-      if (opts.min !== undefined && S.durationMs(v) < opts.min) return say(opts.node, "atLeastMs", { min: opts.min });
-      return "";
+      if (opts.min !== undefined && S.durationMs(v) < opts.min) return say(opts.node, 'atLeastMs', { min: opts.min });
+      return '';
     },
 
     /**
@@ -187,7 +251,9 @@
       return function (v, opt) {
         var node = this;
         var config = {};
-        WINDOW_SETTINGS.forEach(function (f) { config[f] = f === field ? v : S.field(node, f); });
+        WINDOW_SETTINGS.forEach(function (f) {
+          config[f] = f === field ? v : S.field(node, f);
+        });
         return R().windowProblem(field, config, S.windowTypeOf(node)) || true;
       };
     },
@@ -203,14 +269,17 @@
       return function (v, opt) {
         var node = this;
         var def = RED.nodes.getType(type);
-        var prefix = def.category === "config" ? "#node-config-input-" : "#node-input-";
+        var prefix = def.category === 'config' ? '#node-config-input-' : '#node-input-';
         var config = {};
         var defaults = {};
         Object.keys(def.defaults).forEach(function (k) {
           defaults[k] = def.defaults[k].value;
-          if (k === field) { config[k] = v; return; }
+          if (k === field) {
+            config[k] = v;
+            return;
+          }
           var el = $(prefix + k);
-          var value = !el.length ? node[k] : el.is(":checkbox") ? el.is(":checked") : el.val();
+          var value = !el.length ? node[k] : el.is(':checkbox') ? el.is(':checked') : el.val();
           config[k] = value === undefined ? defaults[k] : value;
         });
         return R().nodeSettingProblem(type, field, config, defaults) || true;
@@ -219,12 +288,17 @@
 
     /** A validator for a time or limit setting the runtime reads on its own (maxKeys, maxOutOfOrder, …). */
     setting: function (field) {
-      return function (v, opt) { return R().settingProblem(field, v) || true; };
+      return function (v, opt) {
+        return R().settingProblem(field, v) || true;
+      };
     },
 
     /** A validator for a duration field: true, or the reason Node-RED shows beside the red field. */
     duration: function (opts) {
-      return function (v, opt) { var p = S.durationProblem(v, $.extend({ node: this }, opts)); return p ? p : true; };
+      return function (v, opt) {
+        var p = S.durationProblem(v, $.extend({ node: this }, opts));
+        return p ? p : true;
+      };
     },
 
     /** A validator for an optional whole number in [opts.min, opts.max]. */
@@ -233,27 +307,33 @@
         if (blank(v)) return true;
         var n = Number(v);
         var ok = /^\s*\d+\s*$/.test(String(v)) && n >= opts.min && (opts.max === undefined || n <= opts.max);
-        return ok || (opts.max === undefined ? say(this, "wholeAtLeastOrEmpty", { min: opts.min }) : say(this, "wholeFromOrEmpty", { min: opts.min, max: opts.max }));
+        return (
+          ok || (opts.max === undefined ? say(this, 'wholeAtLeastOrEmpty', { min: opts.min }) : say(this, 'wholeFromOrEmpty', { min: opts.min, max: opts.max }))
+        );
       };
     },
 
     /** A validator for a whole number from min to max as Number() reads it; empty passes when optional. */
     wholeNumber: function (min, max, optional) {
       return function (v, opt) {
-        if ((v === "" || v === undefined || v === null) && optional) return true;
+        if ((v === '' || v === undefined || v === null) && optional) return true;
         var n = Number(v);
-        return (String(v).trim() !== "" && Math.floor(n) === n && n >= min && n <= max) ||
-          say(this, optional ? "wholeFromOrEmpty" : "wholeFrom", { min: min, max: max });
+        return (
+          (String(v).trim() !== '' && Math.floor(n) === n && n >= min && n <= max) ||
+          say(this, optional ? 'wholeFromOrEmpty' : 'wholeFrom', { min: min, max: max })
+        );
       };
     },
 
     /** A validator for an optional number from min to max (a whole one when `integer`). */
     number: function (min, max, integer) {
       return function (v, opt) {
-        if (v === "" || v === undefined || v === null) return true;
+        if (v === '' || v === undefined || v === null) return true;
         var n = Number(v);
-        return (isFinite(n) && n >= min && n <= max && (!integer || Math.floor(n) === n)) ||
-          say(this, integer ? "wholeFromOrEmpty" : "numberFromOrEmpty", { min: min, max: max });
+        return (
+          (isFinite(n) && n >= min && n <= max && (!integer || Math.floor(n) === n)) ||
+          say(this, integer ? 'wholeFromOrEmpty' : 'numberFromOrEmpty', { min: min, max: max })
+        );
       };
     },
 
@@ -264,7 +344,7 @@
      */
     orEnv: function (validator) {
       return function (v, opt) {
-        var m = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-(.*))?\}$/.exec(String(v === undefined || v === null ? "" : v).trim());
+        var m = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-(.*))?\}$/.exec(String(v === undefined || v === null ? '' : v).trim());
         if (!m) return validator.call(this, v, opt);
         return m[1] === undefined || validator.call(this, m[1], opt);
       };
@@ -272,22 +352,32 @@
 
     /** A validator for a setting with a fixed set of values. */
     oneOf: function (list) {
-      return function (v, opt) { return list.indexOf(v) >= 0 || say(this, "oneOf", { list: list.join(", ") }); };
+      return function (v, opt) {
+        return list.indexOf(v) >= 0 || say(this, 'oneOf', { list: list.join(', ') });
+      };
     },
 
     /** The window type a node uses: its windowType field, else the one its type names (window nodes). */
     windowTypeOf: function (node) {
-      var wt = S.field(node, "windowType");
-      if (wt !== undefined && wt !== null && wt !== "") return wt;
-      var m = /^stream-(\w+)-window$/.exec((node && node.type) || "");
+      var wt = S.field(node, 'windowType');
+      if (wt !== undefined && wt !== null && wt !== '') return wt;
+      var m = /^stream-(\w+)-window$/.exec((node && node.type) || '');
       return m ? m[1] : undefined;
     },
 
     /** Validators of the window settings that depend on others; the runtime's rules (see windowRule). */
-    slide: function () { return S.windowRule("slide"); },
-    offset: function () { return S.windowRule("offset"); },
-    maxDuration: function () { return S.windowRule("maxDuration"); },
-    overlap: function () { return S.windowRule("overlap"); },
+    slide: function () {
+      return S.windowRule('slide');
+    },
+    offset: function () {
+      return S.windowRule('offset');
+    },
+    maxDuration: function () {
+      return S.windowRule('maxDuration');
+    },
+    overlap: function () {
+      return S.windowRule('overlap');
+    },
 
     /**
      * Why a filter-language rule { property, op, value, value2 } cannot run ("" when it can), in the
@@ -295,29 +385,34 @@
      * must also parse. Filter rules and sequence steps share it.
      */
     ruleProblem: function (r) {
-      var jsonataRule = r.op === "jsonata";
+      var jsonataRule = r.op === 'jsonata';
       var p = R().ruleProblem(r, jsonataRule);
       if (p || !jsonataRule) return p;
-      try { jsonata(r.value); return ""; } catch (e) { return say(null, "jsonataInvalid", { message: e.message }); }
+      try {
+        jsonata(r.value);
+        return '';
+      } catch (e) {
+        return say(null, 'jsonataInvalid', { message: e.message });
+      }
     },
 
     /** Why a duration that may be negative ("-30s", interval join bounds) is not usable ("" when it is). */
     signedDurationProblem: function (v, opts) {
-      return S.durationProblem(String(v === undefined || v === null ? "" : v).replace(/^\s*-/, ""), $.extend({ zero: true }, opts));
+      return S.durationProblem(String(v === undefined || v === null ? '' : v).replace(/^\s*-/, ''), $.extend({ zero: true }, opts));
     },
 
     /** Milliseconds of a duration that may be negative. */
     signedDurationMs: function (v) {
-      var text = String(v === undefined || v === null ? "" : v).trim();
-      return text.charAt(0) === "-" ? -S.durationMs(text.slice(1)) : S.durationMs(text);
+      var text = String(v === undefined || v === null ? '' : v).trim();
+      return text.charAt(0) === '-' ? -S.durationMs(text.slice(1)) : S.durationMs(text);
     },
 
     /** Wraps a validator so it only applies while the node's window type is one of `types`. */
     when: function (types, validator, active) {
       return function (v, opt) {
         if (active && !active(this)) return true;
-        var wt = S.field(this, "windowType");
-        if (wt !== undefined && wt !== "" && types.indexOf(wt) < 0) return true;
+        var wt = S.field(this, 'windowType');
+        if (wt !== undefined && wt !== '' && types.indexOf(wt) < 0) return true;
         return validator.call(this, v, opt);
       };
     },
@@ -329,32 +424,56 @@
      */
     sourceProperty: function (name, required) {
       return function (v, opt) {
-        var type = S.field(this, name + "Type") || "msg";
-        var text = blank(v) ? "" : String(v).trim();
-        if (type === "jsonata") {
-          if (!text) return say(this, "jsonataRequired");
-          try { jsonata(text); return true; } catch (e) { return say(this, "jsonataInvalid", { message: e.message }); }
+        var type = S.field(this, name + 'Type') || 'msg';
+        var text = blank(v) ? '' : String(v).trim();
+        if (type === 'jsonata') {
+          if (!text) return say(this, 'jsonataRequired');
+          try {
+            jsonata(text);
+            return true;
+          } catch (e) {
+            return say(this, 'jsonataInvalid', { message: e.message });
+          }
         }
-        if (type === "flow" || type === "global") return !!text || say(this, "contextRequired");
-        if (type === "env") return !!text || say(this, "envRequired");
-        if (!text) return !required || say(this, "propertyRequired");
-        var path = text.replace(/^msg\./, "");
-        return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || say(this, "notProperty", { example: "payload.temperature" });
+        if (type === 'flow' || type === 'global') return !!text || say(this, 'contextRequired');
+        if (type === 'env') return !!text || say(this, 'envRequired');
+        if (!text) return !required || say(this, 'propertyRequired');
+        var path = text.replace(/^msg\./, '');
+        return (
+          !RED.utils ||
+          !RED.utils.validatePropertyExpression ||
+          RED.utils.validatePropertyExpression(path) ||
+          say(this, 'notProperty', { example: 'payload.temperature' })
+        );
       };
     },
 
     /** A validator for outputProperty: a msg path other than the result's topic, window and _msgid. */
     outputProperty: function (v, opt) {
-      var path = blank(v) ? "payload" : String(v).trim().replace(/^msg\./, "");
+      var path = blank(v)
+        ? 'payload'
+        : String(v)
+            .trim()
+            .replace(/^msg\./, '');
       var first = path.split(/[.\[]/)[0];
       if (Object.prototype.hasOwnProperty.call(RESULT_PARTS, first)) return say(this, RESULT_PARTS[first]);
-      return !RED.utils || !RED.utils.validatePropertyExpression || RED.utils.validatePropertyExpression(path) || say(this, "notProperty", { example: "payload or result" });
+      return (
+        !RED.utils ||
+        !RED.utils.validatePropertyExpression ||
+        RED.utils.validatePropertyExpression(path) ||
+        say(this, 'notProperty', { example: 'payload or result' })
+      );
     },
 
     /** A validator for an optional JSONata expression. */
     jsonata: function (v, opt) {
       if (blank(v)) return true;
-      try { jsonata(v); return true; } catch (e) { return say(this, "jsonataInvalid", { message: e.message }); }
+      try {
+        jsonata(v);
+        return true;
+      } catch (e) {
+        return say(this, 'jsonataInvalid', { message: e.message });
+      }
     },
 
     /**
@@ -364,92 +483,129 @@
      */
     defaults: function (spec, extra, opts) {
       opts = opts || {};
-      var w = function (f, validator) { return S.when(WINDOW_FIELDS[f], validator, opts.windowed); };
+      var w = function (f, validator) {
+        return S.when(WINDOW_FIELDS[f], validator, opts.windowed);
+      };
       var common = {
-        name: { value: "" },
-        keyProperty: { value: "topic", validate: S.sourceProperty("keyProperty") },
+        name: { value: '' },
+        keyProperty: { value: 'topic', validate: S.sourceProperty('keyProperty') },
         // Saved flows have no types: msg, as they read before.
-        keyPropertyType: { value: "msg" },
-        valueProperty: { value: "payload", required: true, validate: S.sourceProperty("valueProperty", true) },
-        valuePropertyType: { value: "msg" },
+        keyPropertyType: { value: 'msg' },
+        valueProperty: { value: 'payload', required: true, validate: S.sourceProperty('valueProperty', true) },
+        valuePropertyType: { value: 'msg' },
         // New nodes forgive a missing time property; flows saved without timeMode keep event time (see prepare).
-        timeMode: { value: "auto" },
-        timeProperty: { value: "timestamp", validate: S.sourceProperty("timeProperty") },
-        timePropertyType: { value: "msg" },
-        outputProperty: { value: "payload", validate: S.outputProperty },
-        windowType: { value: "none" },
-        calendar: { value: "none", validate: w("calendar", S.windowRule("calendar")) },
-        timeZone: { value: "", validate: w("timeZone", S.windowRule("timeZone")) },
-        shifts: { value: "06:00,14:00,22:00", validate: w("shifts", S.windowRule("shifts")) },
-        size: { value: "1m", validate: w("size", S.windowRule("size")) },
-        offset: { value: "", validate: w("offset", S.windowRule("offset")) },
-        slide: { value: "event", validate: w("slide", S.windowRule("slide")) },
-        gap: { value: "30s", validate: w("gap", S.windowRule("gap")) },
-        maxDuration: { value: "", validate: w("maxDuration", S.windowRule("maxDuration")) },
-        count: { value: "", validate: w("count", S.windowRule("count")) },
-        overlap: { value: "", validate: w("overlap", S.windowRule("overlap")) },
-        flushEvery: { value: "", validate: w("flushEvery", S.duration({})) },
-        bounds: { value: "[start,end)" },
-        maxOutOfOrder: { value: "", validate: S.setting("maxOutOfOrder") },
+        timeMode: { value: 'auto' },
+        timeProperty: { value: 'timestamp', validate: S.sourceProperty('timeProperty') },
+        timePropertyType: { value: 'msg' },
+        outputProperty: { value: 'payload', validate: S.outputProperty },
+        windowType: { value: 'none' },
+        calendar: { value: 'none', validate: w('calendar', S.windowRule('calendar')) },
+        timeZone: { value: '', validate: w('timeZone', S.windowRule('timeZone')) },
+        shifts: { value: '06:00,14:00,22:00', validate: w('shifts', S.windowRule('shifts')) },
+        size: { value: '1m', validate: w('size', S.windowRule('size')) },
+        offset: { value: '', validate: w('offset', S.windowRule('offset')) },
+        slide: { value: 'event', validate: w('slide', S.windowRule('slide')) },
+        gap: { value: '30s', validate: w('gap', S.windowRule('gap')) },
+        maxDuration: { value: '', validate: w('maxDuration', S.windowRule('maxDuration')) },
+        count: { value: '', validate: w('count', S.windowRule('count')) },
+        overlap: { value: '', validate: w('overlap', S.windowRule('overlap')) },
+        flushEvery: { value: '', validate: w('flushEvery', S.duration({})) },
+        bounds: { value: '[start,end)' },
+        maxOutOfOrder: { value: '', validate: S.setting('maxOutOfOrder') },
         // Flows saved before the setting existed have none: the runtime then keeps one watermark for the stream.
-        watermarkScope: { value: "stream", validate: function (v, opt) { return blank(v) || S.oneOf(R().WATERMARK_SCOPES)(v, opt); } },
-        allowedLateness: { value: "", validate: S.setting("allowedLateness") },
-        idleTimeout: { value: "", validate: S.setting("idleTimeout") },
-        lateData: { value: "drop" },
-        emit: { value: "final" },
-        earlyEvery: { value: "10s", validate: function (v, opt) { return S.field(this, "emit") !== "early" || S.setting("earlyEvery").call(this, v, opt); } },
+        watermarkScope: {
+          value: 'stream',
+          validate: function (v, opt) {
+            return blank(v) || S.oneOf(R().WATERMARK_SCOPES)(v, opt);
+          },
+        },
+        allowedLateness: { value: '', validate: S.setting('allowedLateness') },
+        idleTimeout: { value: '', validate: S.setting('idleTimeout') },
+        lateData: { value: 'drop' },
+        emit: { value: 'final' },
+        earlyEvery: {
+          value: '10s',
+          validate: function (v, opt) {
+            return S.field(this, 'emit') !== 'early' || S.setting('earlyEvery').call(this, v, opt);
+          },
+        },
         // Empty is the runtime's default of 10000 keys, never unlimited: memory stays bounded.
-        maxKeys: { value: "", validate: S.setting("maxKeys") },
+        maxKeys: { value: '', validate: S.setting('maxKeys') },
         // Flows saved before these settings existed get the runtime's defaults (1h, reject).
-        maxFutureSkew: { value: "", validate: S.setting("maxFutureSkew") },
-        futureData: { value: "reject" },
-        maxEventsPerWindow: { value: "", validate: S.setting("maxEventsPerWindow") },
-        store: { value: "" }
+        maxFutureSkew: { value: '', validate: S.setting('maxFutureSkew') },
+        futureData: { value: 'reject' },
+        maxEventsPerWindow: { value: '', validate: S.setting('maxEventsPerWindow') },
+        store: { value: '' },
       };
       var out = {};
       expandSpec(spec).forEach(function (f) {
-        if (f.charAt(0) === "#") return;
-        if (!common[f]) throw new Error("stream editor: no shared field " + f);
+        if (f.charAt(0) === '#') return;
+        if (!common[f]) throw new Error('stream editor: no shared field ' + f);
         out[f] = common[f];
-        if (SOURCES[f]) out[f + "Type"] = common[f + "Type"];
+        if (SOURCES[f]) out[f + 'Type'] = common[f + 'Type'];
       });
-      Object.keys(extra || {}).forEach(function (f) { out[f] = $.extend({}, out[f], extra[f]); });
+      Object.keys(extra || {}).forEach(function (f) {
+        out[f] = $.extend({}, out[f], extra[f]);
+      });
       return out;
     },
 
     /** The form rows (and headings) of `spec` for node `type`, as HTML. */
     rows: function (type, spec, plain) {
-      return expandSpec(spec).map(function (f) {
-        if (f.charAt(0) === "#") {
-          var g = f.slice(1);
-          return '<div class="form-row stream-heading stream-group-' + g + '"><b><span data-i18n="' + type + ".label." + g + '"></span></b></div>';
-        }
-        if (f === "name") {
-          return '<div class="form-row stream-row-name"><label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="node-red:common.label.name"></span></label>' +
-            '<input type="text" id="node-input-name" data-i18n="[placeholder]node-red:common.label.name" style="width:70%"></div>';
-        }
-        var r = ROWS[f];
-        if (!r) throw new Error("stream editor: no shared row " + f);
-        var id = "node-input-" + f;
-        var html = '<div class="form-row stream-row-' + f + '"><label for="' + id + '"><i class="fa fa-' + r.icon + '"></i> <span data-i18n="' + type + ".label." + f + '"></span></label>';
-        if (r.options) {
-          html += '<select id="' + id + '" style="width:70%">' + S.options(type, f, plain && plain.indexOf(f) >= 0) + "</select>";
-        } else {
-          html += '<input type="text" id="' + id + '" placeholder="' + escapeAttr(r.placeholder) + '" style="width:70%">';
-          if (r.typed) html += '<input type="hidden" id="' + id + 'Type">';
-        }
-        return html + "</div>";
-      }).join("\n");
+      return expandSpec(spec)
+        .map(function (f) {
+          if (f.charAt(0) === '#') {
+            var g = f.slice(1);
+            return '<div class="form-row stream-heading stream-group-' + g + '"><b><span data-i18n="' + type + '.label.' + g + '"></span></b></div>';
+          }
+          if (f === 'name') {
+            return (
+              '<div class="form-row stream-row-name"><label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="node-red:common.label.name"></span></label>' +
+              '<input type="text" id="node-input-name" data-i18n="[placeholder]node-red:common.label.name" style="width:70%"></div>'
+            );
+          }
+          var r = ROWS[f];
+          if (!r) throw new Error('stream editor: no shared row ' + f);
+          var id = 'node-input-' + f;
+          var html =
+            '<div class="form-row stream-row-' +
+            f +
+            '"><label for="' +
+            id +
+            '"><i class="fa fa-' +
+            r.icon +
+            '"></i> <span data-i18n="' +
+            type +
+            '.label.' +
+            f +
+            '"></span></label>';
+          if (r.options) {
+            html += '<select id="' + id + '" style="width:70%">' + S.options(type, f, plain && plain.indexOf(f) >= 0) + '</select>';
+          } else {
+            html += '<input type="text" id="' + id + '" placeholder="' + escapeAttr(r.placeholder) + '" style="width:70%">';
+            if (r.typed) html += '<input type="hidden" id="' + id + 'Type">';
+          }
+          return html + '</div>';
+        })
+        .join('\n');
     },
 
     /** The <option>s of shared choice field `f` for node `type`: the runtime's values, labelled from the catalog (or shown as they are when `plain`). */
     options: function (type, f, plain) {
       var r = ROWS[f];
-      var options = typeof r.options === "function" ? r.options() : r.options;
-      return options.map(function (o) {
-        var text = plain && r.plain;
-        return '<option value="' + escapeAttr(o) + '"' + (text ? ">" + escapeAttr(r.plain[o]) : ' data-i18n="' + type + ".option." + f + "." + escapeAttr(o) + '">') + "</option>";
-      }).join("");
+      var options = typeof r.options === 'function' ? r.options() : r.options;
+      return options
+        .map(function (o) {
+          var text = plain && r.plain;
+          return (
+            '<option value="' +
+            escapeAttr(o) +
+            '"' +
+            (text ? '>' + escapeAttr(r.plain[o]) : ' data-i18n="' + type + '.option.' + f + '.' + escapeAttr(o) + '">') +
+            '</option>'
+          );
+        })
+        .join('');
     },
 
     /**
@@ -461,34 +617,46 @@
      */
     expandTemplate: function (type) {
       var script = $('script[data-template-name="' + type + '"]');
-      if (!script.length || script.attr("data-stream-expanded")) return;
-      var tpl = document.createElement("template");
+      if (!script.length || script.attr('data-stream-expanded')) return;
+      var tpl = document.createElement('template');
       tpl.innerHTML = script.text();
-      $(tpl.content).find("[data-stream-rows]").each(function () {
-        var plain = (this.getAttribute("data-stream-plain") || "").split(/\s+/);
-        $(this).replaceWith(S.rows(type, this.getAttribute("data-stream-rows"), plain));
-      });
-      $(tpl.content).find("select[data-stream-options]").each(function () {
-        var f = this.id.replace(/^node-input-/, "");
-        if (!ROWS[f] || !ROWS[f].options) throw new Error("stream editor: no shared choice list for " + f);
-        $(this).removeAttr("data-stream-options").html(S.options(type, f));
-      });
-      script.text(tpl.innerHTML).attr("data-stream-expanded", "true");
+      $(tpl.content)
+        .find('[data-stream-rows]')
+        .each(function () {
+          var plain = (this.getAttribute('data-stream-plain') || '').split(/\s+/);
+          $(this).replaceWith(S.rows(type, this.getAttribute('data-stream-rows'), plain));
+        });
+      $(tpl.content)
+        .find('select[data-stream-options]')
+        .each(function () {
+          var f = this.id.replace(/^node-input-/, '');
+          if (!ROWS[f] || !ROWS[f].options) throw new Error('stream editor: no shared choice list for ' + f);
+          $(this).removeAttr('data-stream-options').html(S.options(type, f));
+        });
+      script.text(tpl.innerHTML).attr('data-stream-expanded', 'true');
     },
 
     /** Registers a node type with the look every stream node shares; `def` wins where it says more. */
     register: function (type, def) {
       S.catalogType = S.catalogType || type;
       S.expandTemplate(type);
-      RED.nodes.registerType(type, $.extend({
-        category: "stream",
-        color: "#87c1e3",
-        inputs: 1,
-        outputs: 1,
-        icon: type + ".svg",
-        labelStyle: S.labelStyle,
-        inputLabels: function () { return this._(type + ".input"); }
-      }, def));
+      RED.nodes.registerType(
+        type,
+        $.extend(
+          {
+            category: 'stream',
+            color: '#87c1e3',
+            inputs: 1,
+            outputs: 1,
+            icon: type + '.svg',
+            labelStyle: S.labelStyle,
+            inputLabels: function () {
+              return this._(type + '.input');
+            },
+          },
+          def,
+        ),
+      );
     },
 
     /**
@@ -498,14 +666,24 @@
     registerWindow: function (type, windowType, fields, def) {
       var own = $.extend({}, def);
       delete own.defaults;
-      S.register(type, $.extend({
-        defaults: S.defaults("name @event " + fields + " bounds @time @output outputProperty @limits", $.extend({ outputs: { value: 1 } }, def.defaults)),
-        paletteLabel: windowType + " window",
-        outputLabels: S.outputLabels(["windows", "late"]),
-        oneditprepare: function () { S.prepare(this, { windowType: windowType }); },
-        // Count windows have no watermark, so nothing is late: never a port for it.
-        oneditsave: function () { this.outputs = windowType !== "global" && S.latePort() ? 2 : 1; }
-      }, own));
+      S.register(
+        type,
+        $.extend(
+          {
+            defaults: S.defaults('name @event ' + fields + ' bounds @time @output outputProperty @limits', $.extend({ outputs: { value: 1 } }, def.defaults)),
+            paletteLabel: windowType + ' window',
+            outputLabels: S.outputLabels(['windows', 'late']),
+            oneditprepare: function () {
+              S.prepare(this, { windowType: windowType });
+            },
+            // Count windows have no watermark, so nothing is late: never a port for it.
+            oneditsave: function () {
+              this.outputs = windowType !== 'global' && S.latePort() ? 2 : 1;
+            },
+          },
+          own,
+        ),
+      );
     },
 
     /**
@@ -514,19 +692,20 @@
      */
     typedInputs: function (names, nodeType) {
       var msgOnly = MSG_ONLY[nodeType] || [];
-      (names || ["keyProperty", "valueProperty", "timeProperty", "outputProperty"]).forEach(function (f) {
-        var el = $("#node-input-" + f);
-        var types = SOURCES[f] && msgOnly.indexOf(f) < 0 ? SOURCES[f] : ["msg"];
+      (names || ['keyProperty', 'valueProperty', 'timeProperty', 'outputProperty']).forEach(function (f) {
+        var el = $('#node-input-' + f);
+        var types = SOURCES[f] && msgOnly.indexOf(f) < 0 ? SOURCES[f] : ['msg'];
         if (!el.length) return;
-        el.typedInput({ types: types, typeField: "#node-input-" + f + "Type" });
+        el.typedInput({ types: types, typeField: '#node-input-' + f + 'Type' });
         if (types.length < 2) return;
         var hint = function () {
-          var type = el.typedInput("type");
+          var type = el.typedInput('type');
           var h = SOURCE_HINTS[type];
-          el.next(".red-ui-typedInput-container").find("input.red-ui-typedInput-input")
-            .attr("placeholder", type === "msg" || !h ? ROWS[f].placeholder : typeof h === "string" ? h : h[f]);
+          el.next('.red-ui-typedInput-container')
+            .find('input.red-ui-typedInput-input')
+            .attr('placeholder', type === 'msg' || !h ? ROWS[f].placeholder : typeof h === 'string' ? h : h[f]);
         };
-        el.on("change", hint);
+        el.on('change', hint);
         hint();
       });
     },
@@ -541,27 +720,37 @@
         return function () {
           if (this[prop]) return;
           var found = [];
-          RED.nodes.eachConfig(function (c) { if (c.type === type) found.push(c.id); });
+          RED.nodes.eachConfig(function (c) {
+            if (c.type === type) found.push(c.id);
+          });
           if (found.length === 1) this[prop] = found[0];
         };
       },
       prepare: function (type, prop) {
-        var label = RED._("editor.addNewType", { type: type });
+        var label = RED._('editor.addNewType', { type: type });
         // Node-RED fills the select after oneditprepare, and again after a config node was added or edited.
-        var rename = function () { $("#node-input-" + prop + ' option[value="_ADD_"]').text(label); };
-        $("#node-input-" + prop).on("change", rename);
+        var rename = function () {
+          $('#node-input-' + prop + ' option[value="_ADD_"]').text(label);
+        };
+        $('#node-input-' + prop).on('change', rename);
         setTimeout(rename, 0);
-      }
+      },
     },
 
     /** Fills a context-store picker: memory only, each configured store, and a missing saved one. */
     fillStores: function (select, value, label) {
       select.empty();
-      $("<option>").val("").text(label).appendTo(select);
+      $('<option>').val('').text(label).appendTo(select);
       var stores = (RED.settings.context && RED.settings.context.stores) || [];
-      stores.forEach(function (s) { $("<option>").val(s).text(s).appendTo(select); });
-      if (value && stores.indexOf(value) < 0) $("<option>").val(value).text(value + " (not configured)").appendTo(select);
-      select.val(value || "");
+      stores.forEach(function (s) {
+        $('<option>').val(s).text(s).appendTo(select);
+      });
+      if (value && stores.indexOf(value) < 0)
+        $('<option>')
+          .val(value)
+          .text(value + ' (not configured)')
+          .appendTo(select);
+      select.val(value || '');
     },
 
     /**
@@ -569,33 +758,37 @@
      * including rows the runtime ignores in the chosen slide and time mode.
      */
     showWindowRows: function (wt) {
-      var windowed = !!wt && wt !== "none";
-      var timeMode = $("#node-input-timeMode");
-      var eventTime = !timeMode.length || timeMode.val() !== "processing";
+      var windowed = !!wt && wt !== 'none';
+      var timeMode = $('#node-input-timeMode');
+      var eventTime = !timeMode.length || timeMode.val() !== 'processing';
       // Per-event sliding windows are (end - size, end], fire once each and have no panes to offset.
-      var perEvent = wt === "sliding" && perEventSlide($("#node-input-slide").val());
+      var perEvent = wt === 'sliding' && perEventSlide($('#node-input-slide').val());
       // Count windows close on count or flush, never on the watermark: no bounds, no lateness.
-      var watermarked = windowed && wt !== "global" && eventTime;
-      Object.keys(WINDOW_FIELDS).forEach(function (f) { $(".stream-row-" + f).toggle(windowed && WINDOW_FIELDS[f].indexOf(wt) >= 0); });
-      $(".stream-row-offset").toggle(windowed && WINDOW_FIELDS.offset.indexOf(wt) >= 0 && !perEvent);
-      $(".stream-row-bounds").toggle((wt === "tumbling" || wt === "sliding") && !perEvent);
+      var watermarked = windowed && wt !== 'global' && eventTime;
+      Object.keys(WINDOW_FIELDS).forEach(function (f) {
+        $('.stream-row-' + f).toggle(windowed && WINDOW_FIELDS[f].indexOf(wt) >= 0);
+      });
+      $('.stream-row-offset').toggle(windowed && WINDOW_FIELDS.offset.indexOf(wt) >= 0 && !perEvent);
+      $('.stream-row-bounds').toggle((wt === 'tumbling' || wt === 'sliding') && !perEvent);
       // In processing time the arrival time is the watermark: nothing is out of order or late.
-      $(".stream-group-time, .stream-row-maxOutOfOrder, .stream-row-watermarkScope, .stream-row-lateData, .stream-row-maxFutureSkew, .stream-row-futureData").toggle(watermarked);
-      $(".stream-row-allowedLateness").toggle(watermarked && !perEvent);
-      $(".stream-row-idleTimeout").toggle(windowed && eventTime);
-      $(".stream-row-emit").toggle(windowed && !perEvent);
+      $(
+        '.stream-group-time, .stream-row-maxOutOfOrder, .stream-row-watermarkScope, .stream-row-lateData, .stream-row-maxFutureSkew, .stream-row-futureData',
+      ).toggle(watermarked);
+      $('.stream-row-allowedLateness').toggle(watermarked && !perEvent);
+      $('.stream-row-idleTimeout').toggle(windowed && eventTime);
+      $('.stream-row-emit').toggle(windowed && !perEvent);
       // A window node's result property stays under its heading when emit does not apply.
-      $(".stream-group-output").toggle((windowed && !perEvent) || $(".stream-group-output ~ .stream-row-outputProperty").length > 0);
-      $(".stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store").toggle(windowed);
-      $(".stream-row-earlyEvery").toggle(windowed && !perEvent && $("#node-input-emit").val() === "early");
-      $(".stream-row-timeProperty").toggle(eventTime);
-      var calendar = $("#node-input-calendar");
-      if (calendar.length && wt === "tumbling") {
+      $('.stream-group-output').toggle((windowed && !perEvent) || $('.stream-group-output ~ .stream-row-outputProperty').length > 0);
+      $('.stream-group-limits, .stream-row-maxKeys, .stream-row-maxEventsPerWindow, .stream-row-store').toggle(windowed);
+      $('.stream-row-earlyEvery').toggle(windowed && !perEvent && $('#node-input-emit').val() === 'early');
+      $('.stream-row-timeProperty').toggle(eventTime);
+      var calendar = $('#node-input-calendar');
+      if (calendar.length && wt === 'tumbling') {
         var unit = calendar.val();
-        var on = !!unit && unit !== "none";
-        $(".stream-row-size, .stream-row-offset, .stream-row-bounds").toggle(!on);
-        $(".stream-row-timeZone").toggle(on);
-        $(".stream-row-shifts").toggle(unit === "shifts");
+        var on = !!unit && unit !== 'none';
+        $('.stream-row-size, .stream-row-offset, .stream-row-bounds').toggle(!on);
+        $('.stream-row-timeZone').toggle(on);
+        $('.stream-row-shifts').toggle(unit === 'shifts');
       }
     },
 
@@ -609,61 +802,81 @@
       opts = opts || {};
       S.typedInputs(undefined, node.type);
       // A node saved before "auto" existed has no timeMode and runs in event time: show (and keep) that.
-      if (node.timeMode === undefined && $("#node-input-timeMode").length) $("#node-input-timeMode").val("event");
-      if ($("#node-input-store").length) S.fillStores($("#node-input-store"), node.store, node._(node.type + ".option.memoryOnly"));
+      if (node.timeMode === undefined && $('#node-input-timeMode').length) $('#node-input-timeMode').val('event');
+      if ($('#node-input-store').length) S.fillStores($('#node-input-store'), node.store, node._(node.type + '.option.memoryOnly'));
       var refresh = function () {
-        var wt = opts.windowType || (opts.windowTypeOf ? opts.windowTypeOf() : $("#node-input-windowType").val());
+        var wt = opts.windowType || (opts.windowTypeOf ? opts.windowTypeOf() : $('#node-input-windowType').val());
         S.showWindowRows(wt);
         if (opts.refresh) opts.refresh(wt);
       };
-      var on = ["windowType", "emit", "timeMode", "slide", "calendar"].concat(opts.on || []);
-      $(on.map(function (f) { return "#node-input-" + f; }).join(", ")).on("change", refresh);
+      var on = ['windowType', 'emit', 'timeMode', 'slide', 'calendar'].concat(opts.on || []);
+      $(
+        on
+          .map(function (f) {
+            return '#node-input-' + f;
+          })
+          .join(', '),
+      ).on('change', refresh);
       refresh();
       return refresh;
     },
 
     /** Whether the dialog being saved asks for a late-events port. */
     latePort: function () {
-      var wt = $("#node-input-windowType");
-      var tm = $("#node-input-timeMode");
+      var wt = $('#node-input-windowType');
+      var tm = $('#node-input-timeMode');
       // Processing-time windows never see a late event, so they need no port for them.
-      return (!wt.length || wt.val() !== "none") && (!tm.length || tm.val() !== "processing") && $("#node-input-lateData").val() === "output";
+      return (!wt.length || wt.val() !== 'none') && (!tm.length || tm.val() !== 'processing') && $('#node-input-lateData').val() === 'output';
     },
 
     /** The last segment of a property path: "payload.temperature" → "temperature". */
     lastSegment: function (path) {
-      return String(path || "payload").split(/[.\[\]"]+/).filter(Boolean).pop();
+      return String(path || 'payload')
+        .split(/[.\[\]"]+/)
+        .filter(Boolean)
+        .pop();
     },
 
     /** The window a processor runs on its own, for its label: "tumbling 1m", "every 10"; "" for none. */
     windowLabel: function (node) {
       switch (node.windowType) {
-        case "tumbling": return "tumbling " + node.size;
-        case "sliding": return "sliding " + node.size + (node.slide && node.slide !== "event" ? "/" + node.slide : "");
-        case "session": return "session " + node.gap;
-        case "global": return node.count ? "every " + node.count : "global";
-        default: return "";
+        case 'tumbling':
+          return 'tumbling ' + node.size;
+        case 'sliding':
+          return 'sliding ' + node.size + (node.slide && node.slide !== 'event' ? '/' + node.slide : '');
+        case 'session':
+          return 'session ' + node.gap;
+        case 'global':
+          return node.count ? 'every ' + node.count : 'global';
+        default:
+          return '';
       }
     },
 
     /** A processor's label suffix for its own window: " · tumbling 1m". */
     windowSuffix: function (node) {
       var w = S.windowLabel(node);
-      return w ? " · " + w : "";
+      return w ? ' · ' + w : '';
     },
 
-    labelStyle: function () { return this.name ? "node_label_italic" : ""; },
+    labelStyle: function () {
+      return this.name ? 'node_label_italic' : '';
+    },
 
     /** outputLabels for ports named in the node's catalog (<type>.output.<name>); the last name repeats. */
     outputLabels: function (names) {
-      return function (i) { return this._(this.type + ".output." + names[Math.min(i, names.length - 1)]); };
-    }
+      return function (i) {
+        return this._(this.type + '.output.' + names[Math.min(i, names.length - 1)]);
+      };
+    },
   };
 
   window.streamProcessingEditor = S;
 
   // One stylesheet for every dialog of the package.
-  if (!document.getElementById("stream-editor-css")) {
-    $('<link rel="stylesheet" id="stream-editor-css">').attr("href", (RED.settings.apiRootUrl || "") + "resources/" + MODULE + "/stream-editor.css").appendTo("head");
+  if (!document.getElementById('stream-editor-css')) {
+    $('<link rel="stylesheet" id="stream-editor-css">')
+      .attr('href', (RED.settings.apiRootUrl || '') + 'resources/' + MODULE + '/stream-editor.css')
+      .appendTo('head');
   }
 })();

@@ -42,9 +42,7 @@ async function main() {
   const flow = buildDemoFlow({ transport: kafkaBrokers ? 'kafka' : 'mqtt' });
   const flowState = installFlow(userDir, flow, { reset });
 
-  const child = spawn(process.execPath, [
-    require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settingsFile,
-  ], {
+  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settingsFile], {
     cwd: root,
     // The flow's broker settings read these through Node-RED's ${VAR} substitution.
     // MQTT_URL also points the imported examples (their brokers read ${MQTT_URL:-…}) at this broker.
@@ -60,19 +58,23 @@ async function main() {
     if (!announced && /Started flows/.test(chunk)) {
       announced = true;
       const line = '─'.repeat(64);
-      console.log([
-        line,
-        '  Stream processing demo is running',
-        `  Editor:     http://${shownHost}:${port}/`,
-        `  Dashboard:  http://${shownHost}:${port}/dashboard`,
-        `  MQTT:       ${mqttUrl}${broker ? ' (built-in broker)' : ''}`,
-        kafkaBrokers ? `  Kafka:      ${kafkaBrokers} (readings travel over Kafka)` : '',
-        flowState === 'kept'
-          ? '  Flow:       your edited flow in .node-red-user/flows.json (npm start -- --reset restores the demo)'
-          : '  Flow:       IoT demo (sensors → MQTT → windows, aggregates, detection → MQTT, debug, dashboard)',
-        '  Stop with Ctrl+C',
-        line,
-      ].filter(Boolean).join('\n'));
+      console.log(
+        [
+          line,
+          '  Stream processing demo is running',
+          `  Editor:     http://${shownHost}:${port}/`,
+          `  Dashboard:  http://${shownHost}:${port}/dashboard`,
+          `  MQTT:       ${mqttUrl}${broker ? ' (built-in broker)' : ''}`,
+          kafkaBrokers ? `  Kafka:      ${kafkaBrokers} (readings travel over Kafka)` : '',
+          flowState === 'kept'
+            ? '  Flow:       your edited flow in .node-red-user/flows.json (npm start -- --reset restores the demo)'
+            : '  Flow:       IoT demo (sensors → MQTT → windows, aggregates, detection → MQTT, debug, dashboard)',
+          '  Stop with Ctrl+C',
+          line,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
     }
   });
 

@@ -20,7 +20,12 @@ export interface NabFile {
 
 /** NAB timestamps ('2014-04-10 07:15:00' or with '.000000') as ms, read as UTC. */
 export function parseNabTime(text: string): number {
-  const t = Date.parse(text.trim().replace(' ', 'T').replace(/(\.\d{3})\d*$/, '$1') + 'Z');
+  const t = Date.parse(
+    text
+      .trim()
+      .replace(' ', 'T')
+      .replace(/(\.\d{3})\d*$/, '$1') + 'Z',
+  );
   if (Number.isNaN(t)) throw new Error(`unreadable NAB timestamp ${JSON.stringify(text)}`);
   return t;
 }
@@ -37,7 +42,10 @@ export function loadCorpus(dir: string): NabFile[] {
     for (const file of fs.readdirSync(catDir).sort()) {
       if (!file.endsWith('.csv')) continue;
       const name = `${category}/${file}`;
-      const lines = fs.readFileSync(path.join(catDir, file), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+      const lines = fs
+        .readFileSync(path.join(catDir, file), 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '');
       const rawTimestamps: string[] = [];
       const values: number[] = [];
       for (const line of lines.slice(1)) {

@@ -63,7 +63,9 @@ export function sweepFile(
 ): SweepPoint[] {
   if (timestamps.length !== anomalyScores.length) throw new Error('timestamps and anomaly scores differ in length');
   const firstIndex = new Map<number, number>();
-  timestamps.forEach((t, i) => { if (!firstIndex.has(t)) firstIndex.set(t, i); });
+  timestamps.forEach((t, i) => {
+    if (!firstIndex.has(t)) firstIndex.set(t, i);
+  });
   const indexOf = (t: number): number => {
     const i = firstIndex.get(t);
     if (i === undefined) throw new Error(`${fileName}: window limit ${t} is not a timestamp of the file`);
@@ -114,22 +116,28 @@ export function scoresByThreshold(points: readonly SweepPoint[], cost: CostMatri
   let fpTotal = 0;
   let tn = 0;
   let fn = 0;
-  for (const p of scorable) if (p.window === null) tn++; else fn++;
+  for (const p of scorable)
+    if (p.window === null) tn++;
+    else fn++;
   let tp = 0;
   let fp = 0;
   let threshold = 1.1;
   const out: ThresholdScore[] = [];
-  const record = (): void => { out.push({ threshold, score: fpTotal + windowTotal, tp, tn, fp, fn, total: tp + tn + fp + fn }); };
+  const record = (): void => {
+    out.push({ threshold, score: fpTotal + windowTotal, tp, tn, fp, fn, total: tp + tn + fp + fn });
+  };
   for (const p of scorable) {
     if (p.anomalyScore !== threshold) {
       record();
       threshold = p.anomalyScore;
     }
     if (p.window === null) {
-      fp++; tn--;
+      fp++;
+      tn--;
       fpTotal += p.sweepScore;
     } else {
-      tp++; fn--;
+      tp++;
+      fn--;
       const name = p.window as string;
       const before = windowScore.get(name)!;
       if (p.sweepScore > before) {
@@ -205,7 +213,10 @@ function scoreCorpusWith(files: readonly ScoredFile[], cost: CostMatrix, probati
     files.flatMap((f) => sweepFile(f.timestamps, scoresOf(f), f.windows, f.name, cost, probationPercent));
   const points = sweep((f) => f.anomalyScores);
   const best = threshold === undefined ? optimiseThreshold(points, cost) : scoreAtThreshold(points, cost, threshold);
-  const nullScore = optimiseThreshold(sweep((f) => f.timestamps.map(() => 0.5)), cost).score;
+  const nullScore = optimiseThreshold(
+    sweep((f) => f.timestamps.map(() => 0.5)),
+    cost,
+  ).score;
   const perfect = files.reduce((n, f) => n + f.windows.length, 0) * cost.tpWeight;
   return { ...best, raw: best.score, nullScore, perfect, normalised: normalisedScore(best.score, nullScore, perfect) };
 }

@@ -37,10 +37,65 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
     ui.push(node);
     return node.id;
   };
-  const base = add({ id: 'demo.ui.base', type: 'ui-base', name: 'Stream processing demo', path: '/dashboard', appIcon: '', includeClientData: true, acceptsClientConfig: ['ui-notification', 'ui-control'], showPathInSidebar: false, headerContent: 'page', navigationStyle: 'default', titleBarStyle: 'default', showReconnectNotification: true, notificationDisplayTime: 1, showDisconnectNotification: true, allowInstall: false });
-  const theme = add({ id: 'demo.ui.theme', type: 'ui-theme', name: 'Demo theme', colors: { surface: '#2f4f4f', primary: '#2f7d7a', bgPage: '#f4f6f6', groupBg: '#ffffff', groupOutline: '#d9e0e0' }, sizes: { density: 'default', pagePadding: '12px', groupGap: '12px', groupBorderRadius: '4px', widgetGap: '12px' } });
-  const page = add({ id: 'demo.ui.page', type: 'ui-page', name: 'IoT sensors', ui: base, path: '/sensors', icon: 'thermometer', layout: 'grid', theme, breakpoints: [{ name: 'Default', px: 0, cols: 3 }, { name: 'Tablet', px: 576, cols: 6 }, { name: 'Small Desktop', px: 768, cols: 9 }, { name: 'Desktop', px: 1024, cols: 12 }], order: 1, className: '', visible: 'true', disabled: 'false' });
-  const group = (id, name, width, order) => add({ id, type: 'ui-group', name, page, width, height: 1, order, showTitle: true, className: '', visible: 'true', disabled: 'false', groupType: 'default' });
+  const base = add({
+    id: 'demo.ui.base',
+    type: 'ui-base',
+    name: 'Stream processing demo',
+    path: '/dashboard',
+    appIcon: '',
+    includeClientData: true,
+    acceptsClientConfig: ['ui-notification', 'ui-control'],
+    showPathInSidebar: false,
+    headerContent: 'page',
+    navigationStyle: 'default',
+    titleBarStyle: 'default',
+    showReconnectNotification: true,
+    notificationDisplayTime: 1,
+    showDisconnectNotification: true,
+    allowInstall: false,
+  });
+  const theme = add({
+    id: 'demo.ui.theme',
+    type: 'ui-theme',
+    name: 'Demo theme',
+    colors: { surface: '#2f4f4f', primary: '#2f7d7a', bgPage: '#f4f6f6', groupBg: '#ffffff', groupOutline: '#d9e0e0' },
+    sizes: { density: 'default', pagePadding: '12px', groupGap: '12px', groupBorderRadius: '4px', widgetGap: '12px' },
+  });
+  const page = add({
+    id: 'demo.ui.page',
+    type: 'ui-page',
+    name: 'IoT sensors',
+    ui: base,
+    path: '/sensors',
+    icon: 'thermometer',
+    layout: 'grid',
+    theme,
+    breakpoints: [
+      { name: 'Default', px: 0, cols: 3 },
+      { name: 'Tablet', px: 576, cols: 6 },
+      { name: 'Small Desktop', px: 768, cols: 9 },
+      { name: 'Desktop', px: 1024, cols: 12 },
+    ],
+    order: 1,
+    className: '',
+    visible: 'true',
+    disabled: 'false',
+  });
+  const group = (id, name, width, order) =>
+    add({
+      id,
+      type: 'ui-group',
+      name,
+      page,
+      width,
+      height: 1,
+      order,
+      showTitle: true,
+      className: '',
+      visible: 'true',
+      disabled: 'false',
+      groupType: 'default',
+    });
   const gTemp = group('demo.ui.g.temp', 'Temperature per sensor (°C) and its 1-minute average', 8, 1);
   const gCounts = group('demo.ui.g.counts', 'Late / rejected', 4, 2);
   const gAnom = group('demo.ui.g.anom', 'Detected anomalies', 12, 3);
@@ -54,29 +109,96 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   // lines in the order they first appear and draws the later one on top: "start lines" sends
   // both, readings first, at each deploy, so the readings are pale and the average strong, on top.
   const sensorIds = Array.from({ length: sim.sensors }, (_, i) => `${sim.idPrefix}${i + 1}`);
-  const charts = sensorIds.map((id, i) => add({
-    id: `demo.ui.chart.${i + 1}`, type: 'ui-chart', group: gTemp, name: `chart ${id}`, label: id, order: i + 1, chartType: 'line', category: 'series', categoryType: 'msg',
-    xAxisLabel: '', xAxisProperty: '', xAxisPropertyType: 'timestamp', xAxisType: 'time', xAxisFormat: '', xAxisFormatType: 'auto', xmin: '', xmax: '',
-    yAxisLabel: '°C', yAxisProperty: 'payload', yAxisPropertyType: 'msg', ymin: '', ymax: '', bins: 10, action: 'append', stackSeries: false, pointShape: 'circle', pointRadius: 2,
-    showLegend: true, removeOlder: 10, removeOlderUnit: '60', removeOlderPoints: '', colors: ['#9ccfcc', '#d62728', '#ff7f0e', '#2ca02c', '#a347e1', '#d62728', '#ff9896', '#9467bd', '#c5b0d5'],
-    textColor: ['#666666'], textColorDefault: true, gridColor: ['#e5e5e5'], gridColorDefault: true, width: 4, height: 4, className: '', interpolation: 'linear',
-    ...at(7, 2 + i * 0.75), wires: [[]],
-  }));
+  const charts = sensorIds.map((id, i) =>
+    add({
+      id: `demo.ui.chart.${i + 1}`,
+      type: 'ui-chart',
+      group: gTemp,
+      name: `chart ${id}`,
+      label: id,
+      order: i + 1,
+      chartType: 'line',
+      category: 'series',
+      categoryType: 'msg',
+      xAxisLabel: '',
+      xAxisProperty: '',
+      xAxisPropertyType: 'timestamp',
+      xAxisType: 'time',
+      xAxisFormat: '',
+      xAxisFormatType: 'auto',
+      xmin: '',
+      xmax: '',
+      yAxisLabel: '°C',
+      yAxisProperty: 'payload',
+      yAxisPropertyType: 'msg',
+      ymin: '',
+      ymax: '',
+      bins: 10,
+      action: 'append',
+      stackSeries: false,
+      pointShape: 'circle',
+      pointRadius: 2,
+      showLegend: true,
+      removeOlder: 10,
+      removeOlderUnit: '60',
+      removeOlderPoints: '',
+      colors: ['#9ccfcc', '#d62728', '#ff7f0e', '#2ca02c', '#a347e1', '#d62728', '#ff9896', '#9467bd', '#c5b0d5'],
+      textColor: ['#666666'],
+      textColorDefault: true,
+      gridColor: ['#e5e5e5'],
+      gridColorDefault: true,
+      width: 4,
+      height: 4,
+      className: '',
+      interpolation: 'linear',
+      ...at(7, 2 + i * 0.75),
+      wires: [[]],
+    }),
+  );
   const bySensor = add({
-    id: 'demo.ui.bysensor', type: 'switch', name: 'by sensor', property: 'topic', propertyType: 'msg', checkall: 'false', repair: false, outputs: sensorIds.length,
-    rules: sensorIds.map((id) => ({ t: 'eq', v: id, vt: 'str' })), ...at(6, 3.5), wires: charts.map((c) => [c]),
+    id: 'demo.ui.bysensor',
+    type: 'switch',
+    name: 'by sensor',
+    property: 'topic',
+    propertyType: 'msg',
+    checkall: 'false',
+    repair: false,
+    outputs: sensorIds.length,
+    rules: sensorIds.map((id) => ({ t: 'eq', v: id, vt: 'str' })),
+    ...at(6, 3.5),
+    wires: charts.map((c) => [c]),
   });
-  const reading = change('demo.ui.reading', 'temperature → chart', [
-    { t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' },
-    { t: 'set', p: 'series', pt: 'msg', to: 'temperature', tot: 'str' },
-  ], at(5, 3));
-  const average = change('demo.ui.average', 'average → chart', [
-    { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
-    { t: 'set', p: 'series', pt: 'msg', to: '1-minute average', tot: 'str' },
-  ], at(5, 4));
+  const reading = change(
+    'demo.ui.reading',
+    'temperature → chart',
+    [
+      { t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' },
+      { t: 'set', p: 'series', pt: 'msg', to: 'temperature', tot: 'str' },
+    ],
+    at(5, 3),
+  );
+  const average = change(
+    'demo.ui.average',
+    'average → chart',
+    [
+      { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
+      { t: 'set', p: 'series', pt: 'msg', to: '1-minute average', tot: 'str' },
+    ],
+    at(5, 4),
+  );
   // A line must not bridge a pause (a dropout, a deploy): '-' is a chart's "no value" and breaks the line.
   const gaps = add({
-    id: 'demo.ui.gaps', type: 'function', name: 'break lines at gaps', ...at(6, 2.5), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[bySensor]],
+    id: 'demo.ui.gaps',
+    type: 'function',
+    name: 'break lines at gaps',
+    ...at(6, 2.5),
+    outputs: 1,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    wires: [[bySensor]],
     func: [
       '// Readings come every second and averages every minute: a longer pause is a gap.',
       'const pause = msg.series === "temperature" ? 5000 : 90000;',
@@ -94,35 +216,126 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   ui.find((n) => n.id === reading).wires = [[gaps]];
   ui.find((n) => n.id === average).wires = [[gaps]];
   const startLines = add({
-    id: 'demo.ui.startlines', type: 'function', name: 'start lines: readings, then average', ...at(5, 2), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[bySensor]],
+    id: 'demo.ui.startlines',
+    type: 'function',
+    name: 'start lines: readings, then average',
+    ...at(5, 2),
+    outputs: 1,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    wires: [[bySensor]],
     func: `return [${JSON.stringify(sensorIds)}.flatMap((topic) => ["temperature", "1-minute average"].map((series) => ({ topic, series, payload: "-" })))];`,
   });
-  add({ id: 'demo.ui.deployed', type: 'inject', name: 'on deploy', props: [], repeat: '', crontab: '', once: true, onceDelay: '0.1', topic: '', ...at(4, 2), wires: [[startLines]] });
+  add({
+    id: 'demo.ui.deployed',
+    type: 'inject',
+    name: 'on deploy',
+    props: [],
+    repeat: '',
+    crontab: '',
+    once: true,
+    onceDelay: '0.1',
+    topic: '',
+    ...at(4, 2),
+    wires: [[startLines]],
+  });
   // Plausible readings only: one error code of −127 °C would flatten the chart's scale.
   plausible.wires[0].push(reading);
   avg.wires[0].push(average);
 
-  const counter = (id, name, port, pos) => add({
-    id, type: 'function', name, ...pos, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[]],
-    func: 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };',
-  });
-  const text = (id, label, order) => add({ id, type: 'ui-text', group: gCounts, order, width: 4, height: 1, name: label, label, format: '{{msg.payload}}', layout: 'row-spread', style: false, font: '', fontSize: 16, color: '#717171', wrapText: false, className: '', value: 'payload', valueType: 'msg', ...at(order === 3 ? 7 : 6, [5, 7, 9][order - 1]), wires: [] });
+  const counter = (id, name, port, pos) =>
+    add({
+      id,
+      type: 'function',
+      name,
+      ...pos,
+      outputs: 1,
+      timeout: 0,
+      noerr: 0,
+      initialize: '',
+      finalize: '',
+      libs: [],
+      wires: [[]],
+      func: 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };',
+    });
+  const text = (id, label, order) =>
+    add({
+      id,
+      type: 'ui-text',
+      group: gCounts,
+      order,
+      width: 4,
+      height: 1,
+      name: label,
+      label,
+      format: '{{msg.payload}}',
+      layout: 'row-spread',
+      style: false,
+      font: '',
+      fontSize: 16,
+      color: '#717171',
+      wrapText: false,
+      className: '',
+      value: 'payload',
+      valueType: 'msg',
+      ...at(order === 3 ? 7 : 6, [5, 7, 9][order - 1]),
+      wires: [],
+    });
   const lateCount = counter('demo.ui.late', 'count late', 1, at(5, 5));
   const rejCount = counter('demo.ui.rejected', 'count implausible', 1, at(5, 7));
   ui.find((n) => n.id === lateCount).wires = [[text('demo.ui.t.late', 'late readings', 1)]];
   ui.find((n) => n.id === rejCount).wires = [[text('demo.ui.t.rejected', 'implausible readings', 2)]];
   const alertsText = text('demo.ui.t.anomalies', 'alerts in the table', 3);
-  const zero = add({ id: 'demo.ui.zero', type: 'inject', name: 'counters start at 0', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: '1', topic: '', payload: '0', payloadType: 'num', ...at(5, 6), wires: [['demo.ui.t.late', 'demo.ui.t.rejected', 'demo.ui.t.anomalies']] });
+  const zero = add({
+    id: 'demo.ui.zero',
+    type: 'inject',
+    name: 'counters start at 0',
+    props: [{ p: 'payload' }],
+    repeat: '',
+    crontab: '',
+    once: true,
+    onceDelay: '1',
+    topic: '',
+    payload: '0',
+    payloadType: 'num',
+    ...at(5, 6),
+    wires: [['demo.ui.t.late', 'demo.ui.t.rejected', 'demo.ui.t.anomalies']],
+  });
   void zero;
   avg.wires[1].push(lateCount);
   plausible.wires[1].push(rejCount);
   // The detector also reports when an incident ends; the dashboard marks only new ones.
-  const onlyNew = add({ id: 'demo.ui.new', type: 'switch', name: 'new incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5, 9), wires: [[]] });
+  const onlyNew = add({
+    id: 'demo.ui.new',
+    type: 'switch',
+    name: 'new incidents',
+    property: 'payload.state',
+    propertyType: 'msg',
+    rules: [{ t: 'eq', v: 'alert', vt: 'str' }],
+    checkall: 'true',
+    repair: false,
+    outputs: 1,
+    ...at(5, 9),
+    wires: [[]],
+  });
   anomalies.wires[0].push(onlyNew);
 
   // One list for both routes, newest first: the table shows it whole and the counter counts the same rows.
   const rows = add({
-    id: 'demo.ui.row', type: 'function', name: 'alert → table (newest first)', ...at(6, 10), outputs: 2, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires: [[], []],
+    id: 'demo.ui.row',
+    type: 'function',
+    name: 'alert → table (newest first)',
+    ...at(6, 10),
+    outputs: 2,
+    timeout: 0,
+    noerr: 0,
+    initialize: '',
+    finalize: '',
+    libs: [],
+    wires: [[], []],
     func: [
       'const p = msg.payload || {};',
       'const time = new Date(msg.timestamp || Date.now()).toISOString().slice(11, 19);',
@@ -134,19 +347,93 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
       'return [{ payload: all.map((r) => r.row) }, { payload: context.get("n") }];',
     ].join('\n'),
   });
-  const table = add({ id: 'demo.ui.table', type: 'ui-table', group: gAnom, name: 'anomaly table', label: 'alerts, newest first', order: 1, width: 12, height: 0, maxrows: 10, passthru: false, autocols: true, showSearch: false, deselect: true, selectionType: 'none', columns: [], mobileBreakpoint: 'sm', mobileBreakpointType: 'defaults', action: 'replace', className: '', ...at(7, 10), wires: [[]] });
+  const table = add({
+    id: 'demo.ui.table',
+    type: 'ui-table',
+    group: gAnom,
+    name: 'anomaly table',
+    label: 'alerts, newest first',
+    order: 1,
+    width: 12,
+    height: 0,
+    maxrows: 10,
+    passthru: false,
+    autocols: true,
+    showSearch: false,
+    deselect: true,
+    selectionType: 'none',
+    columns: [],
+    mobileBreakpoint: 'sm',
+    mobileBreakpointType: 'defaults',
+    action: 'replace',
+    className: '',
+    ...at(7, 10),
+    wires: [[]],
+  });
   ui.find((n) => n.id === rows).wires = [[table], [alertsText]];
-  const toast = add({ id: 'demo.ui.toast', type: 'ui-notification', ui: base, position: 'top right', colorDefault: false, color: '#d62728', displayTime: '4', showCountdown: true, outputs: 0, allowDismiss: true, dismissText: 'Close', allowConfirm: false, confirmText: 'Confirm', raw: false, className: '', name: 'anomaly toast', ...at(7, 11), wires: [] });
-  const toastText = change('demo.ui.toasttext', 'alert → toast', [
-    { t: 'set', p: 'payload', pt: 'msg', to: 'topic & ": " & (payload.reason ? payload.reason : "anomaly, value " & $string(payload.value))', tot: 'jsonata' },
-  ], at(6, 11));
+  const toast = add({
+    id: 'demo.ui.toast',
+    type: 'ui-notification',
+    ui: base,
+    position: 'top right',
+    colorDefault: false,
+    color: '#d62728',
+    displayTime: '4',
+    showCountdown: true,
+    outputs: 0,
+    allowDismiss: true,
+    dismissText: 'Close',
+    allowConfirm: false,
+    confirmText: 'Confirm',
+    raw: false,
+    className: '',
+    name: 'anomaly toast',
+    ...at(7, 11),
+    wires: [],
+  });
+  const toastText = change(
+    'demo.ui.toasttext',
+    'alert → toast',
+    [
+      {
+        t: 'set',
+        p: 'payload',
+        pt: 'msg',
+        to: 'topic & ": " & (payload.reason ? payload.reason : "anomaly, value " & $string(payload.value))',
+        tot: 'jsonata',
+      },
+    ],
+    at(6, 11),
+  );
   ui.find((n) => n.id === toastText).wires = [[toast]];
   ui.find((n) => n.id === onlyNew).wires = [[rows, toastText]];
   // The seed route's alerts (one per incident over 5-minute windows) join the table, marked as such.
-  const newWindowIncidents = add({ id: 'demo.ui.newwindow', type: 'switch', name: 'new window incidents', property: 'payload.state', propertyType: 'msg', rules: [{ t: 'eq', v: 'alert', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, ...at(5.75, 12), wires: [[rows]] });
+  const newWindowIncidents = add({
+    id: 'demo.ui.newwindow',
+    type: 'switch',
+    name: 'new window incidents',
+    property: 'payload.state',
+    propertyType: 'msg',
+    rules: [{ t: 'eq', v: 'alert', vt: 'str' }],
+    checkall: 'true',
+    repair: false,
+    outputs: 1,
+    ...at(5.75, 12),
+    wires: [[rows]],
+  });
   windowAnomalies.wires[0].push(newWindowIncidents);
 
-  return [{ id: tab, type: 'tab', label: 'IoT demo', disabled: false, info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.' }, ...nodes, ...ui];
+  return [
+    {
+      id: tab,
+      type: 'tab',
+      label: 'IoT demo',
+      disabled: false,
+      info: 'Deployed by `npm start`: the "01 IoT sensor pipeline" example plus a dashboard at /dashboard.',
+    },
+    ...nodes,
+    ...ui,
+  ];
 }
 
 /** Swaps the MQTT hop of the readings for Kafka topic `demo-sensors`, keyed by sensor id. */
@@ -154,15 +441,35 @@ function useKafkaForReadings(nodes, tab) {
   const replace = (old, node) => {
     nodes[nodes.indexOf(old)] = { ...node, id: old.id, z: tab, x: old.x, y: old.y, wires: old.wires };
   };
-  const kafkaBroker = { ...editorDefaults('stream-kafka-broker'), id: 'demo.kafka', type: 'stream-kafka-broker', name: 'demo Kafka', brokers: '${STREAM_DEMO_KAFKA_BROKERS}', clientId: 'stream-demo' };
+  const kafkaBroker = {
+    ...editorDefaults('stream-kafka-broker'),
+    id: 'demo.kafka',
+    type: 'stream-kafka-broker',
+    name: 'demo Kafka',
+    brokers: '${STREAM_DEMO_KAFKA_BROKERS}',
+    clientId: 'stream-demo',
+  };
   nodes.push(kafkaBroker);
   const pub = byName(nodes, 'publish readings');
-  replace(pub, { ...editorDefaults('stream-kafka-out'), type: 'stream-kafka-out', name: 'readings → Kafka', broker: kafkaBroker.id, topic: 'demo-sensors', keyProperty: 'topic' });
+  replace(pub, {
+    ...editorDefaults('stream-kafka-out'),
+    type: 'stream-kafka-out',
+    name: 'readings → Kafka',
+    broker: kafkaBroker.id,
+    topic: 'demo-sensors',
+    keyProperty: 'topic',
+  });
   // Kafka carries the key and the event time in the record itself: no topic rewriting needed.
   const sub = byName(nodes, 'demo/sensors/+');
   replace(sub, {
-    ...editorDefaults('stream-kafka-in'), type: 'stream-kafka-in', name: 'sensors (Kafka)', broker: kafkaBroker.id, topics: 'demo-sensors', groupId: 'stream-demo',
-    keyFrom: 'record', timeFrom: 'record',
+    ...editorDefaults('stream-kafka-in'),
+    type: 'stream-kafka-in',
+    name: 'sensors (Kafka)',
+    broker: kafkaBroker.id,
+    topics: 'demo-sensors',
+    groupId: 'stream-demo',
+    keyFrom: 'record',
+    timeFrom: 'record',
   });
   const device = byName(nodes, 'topic + ts in payload');
   nodes.find((n) => n.type === 'stream-sensor-sim').wires = [[pub.id]];

@@ -15,10 +15,11 @@ function startMqttBroker(port = 0) {
       resolve({
         url: `mqtt://127.0.0.1:${actual}`,
         port: actual,
-        close: () => new Promise((done) => {
-          for (const client of Object.values(aedes.clients)) client.close();
-          server.close(() => aedes.close(() => done()));
-        }),
+        close: () =>
+          new Promise((done) => {
+            for (const client of Object.values(aedes.clients)) client.close();
+            server.close(() => aedes.close(() => done()));
+          }),
       });
     });
   });

@@ -39,7 +39,10 @@ export class HandledTracker {
   private entries = new Map<string, Entry>();
   private readonly label: string;
 
-  constructor(private readonly hooks: HooksApi, label: string) {
+  constructor(
+    private readonly hooks: HooksApi,
+    label: string,
+  ) {
     this.label = label.replace(/[^A-Za-z0-9_-]/g, '_');
     hooks.add(`preDeliver.${this.label}`, (ev: HookEvent) => {
       const e = ev?.msg?._msgid !== undefined ? this.entries.get(ev.msg._msgid) : undefined;

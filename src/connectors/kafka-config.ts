@@ -83,7 +83,10 @@ export interface KafkaInSettings {
 function maxInFlight(config: BaseNodeConfig): number {
   const v = intSetting(config.maxInFlight, 1000, 1, 10000000);
   if (v === undefined) {
-    const why = String(config.maxInFlight).trim() === '0' ? ' (0, no limit, is no longer allowed: a backlog would flood the flow and cost the consumer its group membership)' : '';
+    const why =
+      String(config.maxInFlight).trim() === '0'
+        ? ' (0, no limit, is no longer allowed: a backlog would flood the flow and cost the consumer its group membership)'
+        : '';
     throw new ConfigError('maxInFlight', `must be a whole number of messages between 1 and 10000000, got ${JSON.stringify(config.maxInFlight)}${why}`);
   }
   return v;
@@ -169,7 +172,9 @@ export function parseKafkaOutConfig(config: BaseNodeConfig): KafkaOutSettings {
   if (idempotent && acks !== -1) throw new ConfigError('acks', 'an idempotent producer needs acks "all"');
   const serialize = String(config.serialize || 'payload');
   if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);
-  const keyProperty = String(config.keyProperty ?? 'topic').trim().replace(/^msg\./, '');
+  const keyProperty = String(config.keyProperty ?? 'topic')
+    .trim()
+    .replace(/^msg\./, '');
   return {
     topic,
     keyProperty: keyProperty && checkFieldPath(keyProperty, 'keyProperty'),

@@ -128,7 +128,10 @@ export function describePermanentError(err: unknown, brokerLabel: string): { sho
     };
   }
   const message = (err as { message?: unknown } | undefined)?.message;
-  return { short: shortError(typeof message === 'string' ? message : err) ?? 'authentication failed', hint: `check the credentials and rights of ${brokerLabel}, then deploy again.` };
+  return {
+    short: shortError(typeof message === 'string' ? message : err) ?? 'authentication failed',
+    hint: `check the credentials and rights of ${brokerLabel}, then deploy again.`,
+  };
 }
 
 /** True for errors that a later retry may overcome (broker away, leader moving, timeouts). */
@@ -137,7 +140,13 @@ export function isRetriable(err: unknown): boolean {
   if (!e) return false;
   if (isPermanentError(err)) return false;
   if (e.retriable === true) return true;
-  if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSRequestTimeoutError' || e.name === 'KafkaJSConnectionClosedError') return true;
+  if (
+    e.name === 'KafkaJSNumberOfRetriesExceeded' ||
+    e.name === 'KafkaJSConnectionError' ||
+    e.name === 'KafkaJSRequestTimeoutError' ||
+    e.name === 'KafkaJSConnectionClosedError'
+  )
+    return true;
   if (e.originalError) return isRetriable(e.originalError);
   return false;
 }
@@ -259,7 +268,6 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
     for (const a of this.lastAssignment) assigned.add(a);
     return [...assigned].map((topic) => ({ topic }));
   }
-
 
   pause(): void {
     this.paused = true;

@@ -54,7 +54,6 @@ export function parseMqttBrokerConfig(config: BaseNodeConfig, credentials: { use
   };
 }
 
-
 /** stream-mqtt-in settings after validation. */
 export interface MqttInSettings {
   topics: string[];
@@ -104,7 +103,10 @@ export function parseTimeSource(config: BaseNodeConfig, allowed: TimeSource['fro
 
 /** Accepts `ts`, `payload.ts` or `msg.payload.ts` for a payload field. */
 function normaliseField(value: unknown): string {
-  return String(value ?? '').trim().replace(/^msg\./, '').replace(/^payload\.?/, '');
+  return String(value ?? '')
+    .trim()
+    .replace(/^msg\./, '')
+    .replace(/^payload\.?/, '');
 }
 
 /** Parses the payload format setting. */

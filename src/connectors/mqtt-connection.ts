@@ -142,7 +142,12 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
       const tls = tlsTrustProblem(err);
       if (tls) {
         // Same as refused credentials: every reconnect would be refused for the same reason.
-        this.setState('failed', new Error(`TLS: ${tls.reason}; the broker's certificate is not trusted (${tls.code}): give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again`));
+        this.setState(
+          'failed',
+          new Error(
+            `TLS: ${tls.reason}; the broker's certificate is not trusted (${tls.code}): give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again`,
+          ),
+        );
         client.end(true);
         if (this.client === client) this.client = undefined;
         return;

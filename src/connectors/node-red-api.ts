@@ -60,7 +60,6 @@ export function intSetting(value: unknown, dflt: number, min: number, max = Numb
 export function hooksOf(RED: ConnectorRedAPI): HooksApi | undefined {
   if (RED.hooks) return RED.hooks;
   try {
-     
     return require('@node-red/util').hooks as HooksApi;
   } catch {
     return undefined;

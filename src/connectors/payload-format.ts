@@ -22,7 +22,10 @@ export function decodePayload(raw: Buffer | null | undefined, format: PayloadFor
   if (format === 'buffer') return raw;
   const text = raw.toString('utf8');
   if (!looksLikeText(text)) {
-    throw new InputError('payload', `payload is binary data (${raw.length} bytes), not ${format === 'json' ? 'JSON' : 'text'}; choose the buffer format to receive it`);
+    throw new InputError(
+      'payload',
+      `payload is binary data (${raw.length} bytes), not ${format === 'json' ? 'JSON' : 'text'}; choose the buffer format to receive it`,
+    );
   }
   if (format === 'string') return text;
   const trimmed = text.trim();

@@ -29,7 +29,10 @@ export class ConfigError extends Error {
 
 /** A message that cannot be used (no number, unparseable time, bad key); the flow goes on. */
 export class InputError extends Error {
-  constructor(public readonly property: string, message: string) {
+  constructor(
+    public readonly property: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'InputError';
   }

@@ -32,7 +32,8 @@ export class EventTimeGuard {
   constructor(options: EventTimeGuardOptions) {
     this.maxFutureSkew = options.maxFutureSkew === Infinity ? Infinity : nonNegative(options.maxFutureSkew, 'maxFutureSkew', Infinity);
     this.clamp = oneOf(options.futureData, 'futureData', ['reject', 'clamp'], 'reject') === 'clamp';
-    if (options.clock !== undefined && typeof options.clock !== 'function') throw new ConfigError('clock', 'expected a function returning processing time in ms');
+    if (options.clock !== undefined && typeof options.clock !== 'function')
+      throw new ConfigError('clock', 'expected a function returning processing time in ms');
     this.clock = options.clock;
   }
 

@@ -32,10 +32,7 @@ export function parseEventTime(value: unknown, property: string): number {
   }
   if (isEventTimeInRange(ms)) return ms;
   if (Number.isFinite(ms)) throw outOfRange(ms, property);
-  throw new InputError(
-    property,
-    `${property}: expected an event time (ms since the epoch, an ISO-8601 string or a Date), got ${describeValue(value)}`,
-  );
+  throw new InputError(property, `${property}: expected an event time (ms since the epoch, an ISO-8601 string or a Date), got ${describeValue(value)}`);
 }
 
 /** The error for a finite time beyond the range every window computation is exact in. */

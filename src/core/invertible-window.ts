@@ -25,7 +25,15 @@ import type { ExtremesAcc } from './aggregates/extremes';
 import type { FirstLastAcc } from './aggregates/first-last';
 import type { SumAcc } from './aggregates/sum';
 import { addVariance, createVarianceAcc, mergeVariance, type VarianceAcc } from './aggregates/variance';
-import { addCompensated, CompensatedSum, compensatedTotal, createCompensatedSum, isBigAddend, mergeCompensated, resetCompensatedSum } from './aggregates/compensated-sum';
+import {
+  addCompensated,
+  CompensatedSum,
+  compensatedTotal,
+  createCompensatedSum,
+  isBigAddend,
+  mergeCompensated,
+  resetCompensatedSum,
+} from './aggregates/compensated-sum';
 import { MonotonicDeque } from './monotonic-deque';
 import { SlidingTimes } from './sliding-times';
 
@@ -279,7 +287,14 @@ export class InvertibleWindow<IN, OUT> extends SlidingTimes {
     const data = json as WindowJSON;
     const names = this.slots.map(slotName);
     const saved = data?.slots;
-    if (!data || !Array.isArray(data.times) || saved === null || typeof saved !== 'object' || Array.isArray(saved) || names.some((n) => !Object.hasOwn(saved, n))) {
+    if (
+      !data ||
+      !Array.isArray(data.times) ||
+      saved === null ||
+      typeof saved !== 'object' ||
+      Array.isArray(saved) ||
+      names.some((n) => !Object.hasOwn(saved, n))
+    ) {
       throw new TypeError(`sliding window snapshot: expected times and the slot states of ${names.join(', ')}`);
     }
     this.clear();

@@ -34,7 +34,8 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
 
 /** A number of ms within ±MAX_DURATION (negative allowed: join bounds). */
 export function finiteMs(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION)) throw ConfigError.of(field, 'msSigned', { max: MAX_DURATION, got: describeValue(value) });
+  if (typeof value !== 'number' || !(Math.abs(value) <= MAX_DURATION))
+    throw ConfigError.of(field, 'msSigned', { max: MAX_DURATION, got: describeValue(value) });
   return value;
 }
 

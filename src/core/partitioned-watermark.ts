@@ -143,6 +143,7 @@ export class PartitionedWatermark {
 /** One [source, group, max event time or null] entry of saved sources. */
 export function sourceEntry(json: unknown, what: string): [string, string, number] {
   const [id, group, max] = snapArray(json, what, 3);
-  if (typeof id !== 'string' || typeof group !== 'string') throw new SnapshotError(`${what}: expected a source and a group name, got ${describeValue(id)} and ${describeValue(group)}`);
+  if (typeof id !== 'string' || typeof group !== 'string')
+    throw new SnapshotError(`${what}: expected a source and a group name, got ${describeValue(id)} and ${describeValue(group)}`);
   return [id, group, snapTimeOr(max, -Infinity, `${what} event time`)];
 }

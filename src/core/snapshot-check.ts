@@ -34,7 +34,9 @@ export function snapCount(value: unknown, what: string): number {
 /** An array (of `length` items when given). */
 export function snapArray(value: unknown, what: string, length?: number): unknown[] {
   if (Array.isArray(value) && (length === undefined || value.length === length)) return value;
-  throw new SnapshotError(`${what}: expected ${length === undefined ? 'a list' : `a list of ${length}`}, got ${describeValue(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`);
+  throw new SnapshotError(
+    `${what}: expected ${length === undefined ? 'a list' : `a list of ${length}`}, got ${describeValue(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`,
+  );
 }
 
 /** A saved key entry: an object naming its key. */

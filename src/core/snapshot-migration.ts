@@ -42,7 +42,8 @@ export function readSavedState(saved: unknown): SavedState {
 
 /** The envelope of migrated state, checked: the current version, the operator's and the node's state as they are. */
 function currentForm(state: Json): SavedState {
-  if (state.version !== SNAPSHOT_VERSION) throw new SnapshotVersionError(`migration ended at version ${describeValue(state.version)}, expected ${SNAPSHOT_VERSION}`);
+  if (state.version !== SNAPSHOT_VERSION)
+    throw new SnapshotVersionError(`migration ended at version ${describeValue(state.version)}, expected ${SNAPSHOT_VERSION}`);
   const out: SavedState = { version: SNAPSHOT_VERSION };
   if (state.operator !== undefined) out.operator = state.operator;
   if (state.extra !== undefined) out.extra = state.extra;
@@ -197,7 +198,13 @@ function joinFromV1(op: Json): Json {
     const windows = snapArray(data, `${what} windows`).map((w, j) => {
       const at = `${what} window ${j}`;
       const [start, end, fired, left, right] = snapArray(w, at, 5);
-      return { start, end, fired: snapOneOf(fired, [0, 1], `${at} fired`) === 1, left: joinEventsFromV1(left, `${at} left`), right: joinEventsFromV1(right, `${at} right`) };
+      return {
+        start,
+        end,
+        fired: snapOneOf(fired, [0, 1], `${at} fired`) === 1,
+        left: joinEventsFromV1(left, `${at} left`),
+        right: joinEventsFromV1(right, `${at} right`),
+      };
     });
     return { key, windows };
   });

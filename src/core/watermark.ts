@@ -49,4 +49,3 @@ export class Watermark {
     this.value = wm;
   }
 }
-

@@ -183,10 +183,17 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
     if (!options || typeof options !== 'object') throw new ConfigError('options', 'expected an options object');
     if (typeof options.onEmit !== 'function') throw new ConfigError('onEmit', 'expected a function receiving emissions');
     const agg = options.aggregate;
-    if (!agg || typeof agg.createAccumulator !== 'function' || typeof agg.add !== 'function' || typeof agg.merge !== 'function' || typeof agg.result !== 'function') {
+    if (
+      !agg ||
+      typeof agg.createAccumulator !== 'function' ||
+      typeof agg.add !== 'function' ||
+      typeof agg.merge !== 'function' ||
+      typeof agg.result !== 'function'
+    ) {
       throw new ConfigError('aggregate', 'expected an AggregateFunction (createAccumulator, add, merge, result)');
     }
-    if (options.onWindow !== undefined && typeof options.onWindow !== 'function') throw new ConfigError('onWindow', 'expected a function receiving window results');
+    if (options.onWindow !== undefined && typeof options.onWindow !== 'function')
+      throw new ConfigError('onWindow', 'expected a function receiving window results');
     this.spec = checkWindowSpec(options.window);
     this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
     const endInclusive = this.bounds === '(start,end]';

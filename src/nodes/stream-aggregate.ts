@@ -124,7 +124,10 @@ export = (RED: RedAPI) => {
         handle: (msg, ctx, now) => {
           if (isWindowMessage(msg)) aggregateWindow(msg, ctx);
           else if (!settings) {
-            throw new InputError('msg.window', 'msg.window is undefined; with window type "none" this node aggregates window messages from a window node (msg.window and an array payload)');
+            throw new InputError(
+              'msg.window',
+              'msg.window is undefined; with window type "none" this node aggregates window messages from a window node (msg.window and an array payload)',
+            );
           } else if (isBatch(msg)) {
             processBatch(msg.payload, (item) => host.processValue(mapper.key(item), mapper.time(item, now), checked(item), ctx));
           } else {

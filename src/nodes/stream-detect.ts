@@ -1,6 +1,15 @@
 import { CollectedEvent, collectEvents } from '../core/collect-events';
 import {
-  DEFAULT_HOLD_OFF, DEFAULT_MAX_KEYS, DetectorOptions, HistorySpec, KeyedDetector, KeyedSnapshot, KeyedStep, PATTERNS, Pattern, validateDetectorOptions,
+  DEFAULT_HOLD_OFF,
+  DEFAULT_MAX_KEYS,
+  DetectorOptions,
+  HistorySpec,
+  KeyedDetector,
+  KeyedSnapshot,
+  KeyedStep,
+  PATTERNS,
+  Pattern,
+  validateDetectorOptions,
 } from '../core/detectors';
 import { ConfigError, InputError, describeValue } from '../core/errors';
 import { Key, WindowInfo } from '../core/types';
@@ -78,7 +87,8 @@ export = (RED: RedAPI) => {
       const spec = mode === 'window' ? parseWindowSpec(config) : undefined;
       const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
       const maxKeys = isBlank(config.maxKeys) ? DEFAULT_MAX_KEYS : Number(config.maxKeys);
-      if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new ConfigError('maxKeys', `must be a whole number of at least 1, or empty for ${DEFAULT_MAX_KEYS} (got ${String(config.maxKeys)})`);
+      if (!Number.isInteger(maxKeys) || maxKeys < 1)
+        throw new ConfigError('maxKeys', `must be a whole number of at least 1, or empty for ${DEFAULT_MAX_KEYS} (got ${String(config.maxKeys)})`);
       const valueLabel = mapper.valueLabel;
       const keyed = new KeyedDetector({ pattern, options, history, holdOff, maxKeys });
 
@@ -94,11 +104,49 @@ export = (RED: RedAPI) => {
         if (pattern === 'auto' && step.transition) {
           // The incident detector's facts: what kind, since when, how far off and why, in one sentence.
           const x = d.details;
-          payload = step.transition === 'start'
-            ? { pattern, state: 'alert', key, kind: x.kind, time, since: x.since, value: x.value ?? value, expected: x.expected, deviation: x.deviation, sigma: x.sigma, severity: x.severity, direction: d.direction, score: d.score, reason: x.reason }
-            : { pattern, state: 'ended', key, kind: x.kind, time, since: x.since, value, startedAt: step.startedAt, duration: time - (step.startedAt ?? time), reason: `${String(x.kind)} ended: ${String(x.reason)}` };
+          payload =
+            step.transition === 'start'
+              ? {
+                  pattern,
+                  state: 'alert',
+                  key,
+                  kind: x.kind,
+                  time,
+                  since: x.since,
+                  value: x.value ?? value,
+                  expected: x.expected,
+                  deviation: x.deviation,
+                  sigma: x.sigma,
+                  severity: x.severity,
+                  direction: d.direction,
+                  score: d.score,
+                  reason: x.reason,
+                }
+              : {
+                  pattern,
+                  state: 'ended',
+                  key,
+                  kind: x.kind,
+                  time,
+                  since: x.since,
+                  value,
+                  startedAt: step.startedAt,
+                  duration: time - (step.startedAt ?? time),
+                  reason: `${String(x.kind)} ended: ${String(x.reason)}`,
+                };
         } else if (step.transition === 'start') {
-          payload = { pattern, state: 'alert', key, time, value, score: d.score, expected: d.expected, direction: d.direction, threshold: d.threshold, ...d.details };
+          payload = {
+            pattern,
+            state: 'alert',
+            key,
+            time,
+            value,
+            score: d.score,
+            expected: d.expected,
+            direction: d.direction,
+            threshold: d.threshold,
+            ...d.details,
+          };
         } else if (step.transition === 'end') {
           payload = { pattern, state: 'ended', key, time, value, score: d.score, startedAt: step.startedAt, duration: time - (step.startedAt ?? time) };
         } else {
@@ -118,7 +166,11 @@ export = (RED: RedAPI) => {
       // A flood of new keys is one counted warning a minute and the status, not one Catch message per event.
       const limitWarning = new ThrottledWarning(node);
       const dropped = (key: Key): void =>
-        limitWarning.note('maxKeys', 1, (n) => `${n} event${n === 1 ? '' : 's'} of new keys dropped: the node already tracks maxKeys (${maxKeys}) keys (the latest: ${JSON.stringify(key)})`);
+        limitWarning.note(
+          'maxKeys',
+          1,
+          (n) => `${n} event${n === 1 ? '' : 's'} of new keys dropped: the node already tracks maxKeys (${maxKeys}) keys (the latest: ${JSON.stringify(key)})`,
+        );
 
       const streamEvent = (msg: NodeMessage, send: SendFn, now: number): void => {
         const key = mapper.key(msg);
@@ -137,7 +189,14 @@ export = (RED: RedAPI) => {
       };
 
       /** Analyses one window's records at once (a window message, or one of the node's own windows). */
-      const analyse = (key: Key, records: readonly unknown[], window: WindowInfo, send: SendFn, annotated: NodeMessage, valueOf: (record: NodeMessage) => unknown): void => {
+      const analyse = (
+        key: Key,
+        records: readonly unknown[],
+        window: WindowInfo,
+        send: SendFn,
+        annotated: NodeMessage,
+        valueOf: (record: NodeMessage) => unknown,
+      ): void => {
         const times: number[] = [];
         const values: number[] = [];
         const record = (r: NodeMessage): void => {
@@ -154,7 +213,15 @@ export = (RED: RedAPI) => {
             annotated.detect = {
               pattern,
               alert: step?.inAlert ?? false,
-              detections: found.map((f) => ({ time: f.time, value: f.value, index: f.index, score: f.score, expected: f.expected, direction: f.direction, ...f.details })),
+              detections: found.map((f) => ({
+                time: f.time,
+                value: f.value,
+                index: f.index,
+                score: f.score,
+                expected: f.expected,
+                direction: f.direction,
+                ...f.details,
+              })),
             };
           }
           send2(send, alert, outputs === 2 ? annotated : null);
@@ -167,17 +234,21 @@ export = (RED: RedAPI) => {
         aggregate: settings ? collectEvents<WindowRecord>() : undefined,
         // Own windows, and the auto detector's history and open incidents, outlive a restart in a context store.
         store: (settings || pattern === 'auto') && typeof config.store === 'string' ? config.store : undefined,
-        extraState: pattern === 'auto' && mode === 'stream' ? { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) } : undefined,
+        extraState:
+          pattern === 'auto' && mode === 'stream' ? { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) } : undefined,
         mapper,
         handle: (msg, ctx, now) => {
           if (isWindowMessage(msg)) {
-            const key = typeof msg.topic === 'string' || typeof msg.topic === 'number' ? String(msg.topic) : msg.window.key ?? '';
+            const key = typeof msg.topic === 'string' || typeof msg.topic === 'number' ? String(msg.topic) : (msg.window.key ?? '');
             analyse(key, msg.payload, msg.window, ctx.send, msg, mapper.value);
           } else if (mode === 'window' && settings) {
             const toRecord = (m: NodeMessage): WindowRecord => ({ topic: m.topic, payload: numericValue(mapper.value(m), valueLabel) });
             eachEventOf(msg, (item) => host.process({ key: mapper.key(item), time: mapper.time(item, now), value: toRecord(item) }, ctx));
           } else if (mode === 'window') {
-            throw new InputError('msg.window', 'msg.window is undefined; in window mode without its own window this node analyses window messages from a window node (msg.window and an array payload)');
+            throw new InputError(
+              'msg.window',
+              'msg.window is undefined; in window mode without its own window this node analyses window messages from a window node (msg.window and an array payload)',
+            );
           } else {
             eachEventOf(msg, (item) => streamEvent(item, ctx.send, now));
           }
@@ -200,7 +271,12 @@ export = (RED: RedAPI) => {
       if (pattern === 'auto' && mode === 'stream') {
         checkSilence = () => {
           for (const { key, step } of keyed.idle(Date.now())) {
-            const msg = incidentMessage(key, typeof step.detection.details.since === 'number' ? step.detection.details.since : Date.now(), step.detection.expected, step);
+            const msg = incidentMessage(
+              key,
+              typeof step.detection.details.since === 'number' ? step.detection.details.since : Date.now(),
+              step.detection.expected,
+              step,
+            );
             if (msg) send2((m) => node.send(m), msg, null);
           }
         };

@@ -133,7 +133,10 @@ export = (RED: RedAPI) => {
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
       const outputs = ports - (latePort ? 1 : 0);
       if (outputs !== 1 && outputs !== 2) {
-        throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with the failing messages${latePort ? ', plus 1 for late events' : ''}`);
+        throw new ConfigError(
+          'outputs',
+          `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with the failing messages${latePort ? ', plus 1 for late events' : ''}`,
+        );
       }
       const to = (ctx: EmitContext, port: number, msg: NodeMessage): void => {
         if (ports === 1) return ctx.send(msg);
@@ -180,12 +183,16 @@ export = (RED: RedAPI) => {
       const filterWindow = (msg: NodeMessage & { payload: unknown[]; window: WindowInfo }, ctx: EmitContext): void | Promise<void> => {
         const yes: unknown[] = [];
         const no: unknown[] = [];
-        return overElements(msg.payload, (record, ok) => (ok ? yes : no).push(record), () => {
-          passed += yes.length;
-          failed += no.length;
-          if (yes.length) to(ctx, 0, host.windowMessage(msg.topic, yes, { ...msg.window, count: yes.length }, ctx));
-          if (no.length && outputs === 2) to(ctx, 1, host.windowMessage(msg.topic, no, { ...msg.window, count: no.length }, ctx));
-        });
+        return overElements(
+          msg.payload,
+          (record, ok) => (ok ? yes : no).push(record),
+          () => {
+            passed += yes.length;
+            failed += no.length;
+            if (yes.length) to(ctx, 0, host.windowMessage(msg.topic, yes, { ...msg.window, count: yes.length }, ctx));
+            if (no.length && outputs === 2) to(ctx, 1, host.windowMessage(msg.topic, no, { ...msg.window, count: no.length }, ctx));
+          },
+        );
       };
 
       // Without a window a batch stays a batch: one message of passing, one of failing elements.
@@ -231,7 +238,12 @@ export = (RED: RedAPI) => {
         onLate: (late, ctx) => {
           // In a batch the late event is the element being processed (a failing one has no record).
           const original = ctx.element !== undefined ? { ...ctx.element } : ctx.msg;
-          if (latePort) to(ctx, outputs, lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })));
+          if (latePort)
+            to(
+              ctx,
+              outputs,
+              lateMessage(late, original, () => ({ ...late.event.value, timestamp: late.event.time })),
+            );
         },
       });
     } catch (err) {

@@ -83,7 +83,13 @@ export = (RED: RedAPI) => {
       };
       host = new WindowHost<unknown, unknown, unknown>({
         node,
-        custom: { operator, emitted, timeMode: left.timeMode, timed: left.timeMode === 'processing' || idleTimeout > 0, openLabel: join.mode === 'interval' ? 'buffered' : 'open' },
+        custom: {
+          operator,
+          emitted,
+          timeMode: left.timeMode,
+          timed: left.timeMode === 'processing' || idleTimeout > 0,
+          openLabel: join.mode === 'interval' ? 'buffered' : 'open',
+        },
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: left.timeMode === 'processing' || left.timeLabel === '',
         mapper: { arrivalFallbacks: 0, resolve },

@@ -2,7 +2,14 @@ import { ConfigError, InputError, toError } from '../core/errors';
 import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage, type EventMessage } from '../connectors/event-mapping';
 import { parseKafkaInConfig, type KafkaBrokerNode, type KafkaInSettings } from '../connectors/kafka-config';
-import { describePermanentError, isPermanentError, type ConsumedBatch, type ConsumedRecord, type KafkaConsumerConnection, type KafkaState } from '../connectors/kafka-connection';
+import {
+  describePermanentError,
+  isPermanentError,
+  type ConsumedBatch,
+  type ConsumedRecord,
+  type KafkaConsumerConnection,
+  type KafkaState,
+} from '../connectors/kafka-connection';
 import { OffsetTracker, type CommitPoint } from '../connectors/offset-tracker';
 import { HandledTracker } from '../connectors/handled-tracker';
 import { ConsumerGroups } from '../connectors/consumer-groups';
@@ -65,7 +72,8 @@ export = (RED: ConnectorRedAPI) => {
     let s: KafkaInSettings;
     try {
       if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
+      if (broker.configError || !broker.connection)
+        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
       s = parseKafkaInConfig(config);
       if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
     } catch (err) {
@@ -115,7 +123,13 @@ export = (RED: ConnectorRedAPI) => {
     if (s.commitMode === 'handled') {
       stateSource = new KafkaStateSource(
         node.id,
-        (ownerId) => new KafkaChangelog(connection, changelogTopic(s.groupId, ownerId), (producer ??= connection.producer({ idempotent: true, partitioner: 'default' })), connection.options.requestTimeout),
+        (ownerId) =>
+          new KafkaChangelog(
+            connection,
+            changelogTopic(s.groupId, ownerId),
+            (producer ??= connection.producer({ idempotent: true, partitioner: 'default' })),
+            connection.options.requestTimeout,
+          ),
         (topic, partition) => positions.get(`${partition}\u0000${topic}`)?.end,
         () => offsets.inFlightEnds(),
         5 * CHECKPOINT_EVERY,
@@ -194,7 +208,13 @@ export = (RED: ConnectorRedAPI) => {
       bad++;
       const e = err instanceof InputError ? err : new InputError('payload', toError(err).message);
       // A source node has no done(): node.error with a message is what a Catch node hears.
-      node.error(e, { topic: r.topic, payload: r.value, partition: r.partition, offset: r.offset, kafka: { topic: r.topic, partition: r.partition, offset: r.offset } } as NodeMessage);
+      node.error(e, {
+        topic: r.topic,
+        payload: r.value,
+        partition: r.partition,
+        offset: r.offset,
+        kafka: { topic: r.topic, partition: r.partition, offset: r.offset },
+      } as NodeMessage);
     };
 
     // Message ids: one random prefix per node start and a counter, unique like Node-RED's own
@@ -268,7 +288,20 @@ export = (RED: ConnectorRedAPI) => {
         }
         if (events.length) {
           sendTracked(
-            { batch: true, topic: b.topic, payload: events, kafka: { topic: b.topic, partition: b.partition, firstOffset: good[0].offset, lastOffset: good[good.length - 1].offset, highWatermark: b.highWatermark, assigned, source: sourceId } },
+            {
+              batch: true,
+              topic: b.topic,
+              payload: events,
+              kafka: {
+                topic: b.topic,
+                partition: b.partition,
+                firstOffset: good[0].offset,
+                lastOffset: good[good.length - 1].offset,
+                highWatermark: b.highWatermark,
+                assigned,
+                source: sourceId,
+              },
+            },
             completed,
             good,
           );
@@ -447,15 +480,18 @@ export = (RED: ConnectorRedAPI) => {
     // A message some node never finishes (dropped without done()) would hold its partition's
     // commit, and the backpressure limit, for ever: after handledTimeout it counts as handled.
     if (s.handledTimeout > 0) {
-      sweepTimer = setInterval(() => {
-        const n = handled.expire(Date.now() - s.handledTimeout);
-        if (!n) return;
-        if (!timedOut) {
-          node.warn(text(node.type, 'warning.handledTimeout', { n, timeout: s.handledTimeout }));
-        }
-        timedOut += n;
-        status.touch();
-      }, Math.max(50, Math.min(10000, Math.floor(s.handledTimeout / 4))));
+      sweepTimer = setInterval(
+        () => {
+          const n = handled.expire(Date.now() - s.handledTimeout);
+          if (!n) return;
+          if (!timedOut) {
+            node.warn(text(node.type, 'warning.handledTimeout', { n, timeout: s.handledTimeout }));
+          }
+          timedOut += n;
+          status.touch();
+        },
+        Math.max(50, Math.min(10000, Math.floor(s.handledTimeout / 4))),
+      );
     }
 
     if (stateSource) checkpointTimer = setInterval(() => void checkpoint().catch(() => undefined), CHECKPOINT_EVERY);

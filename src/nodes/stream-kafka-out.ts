@@ -3,7 +3,14 @@ import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
 import { readPath } from '../connectors/event-mapping';
 import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
-import { describePermanentError, isPermanentError, isRetriable, type KafkaProducerConnection, type KafkaState, type ProducedRecord } from '../connectors/kafka-connection';
+import {
+  describePermanentError,
+  isPermanentError,
+  isRetriable,
+  type KafkaProducerConnection,
+  type KafkaState,
+  type ProducedRecord,
+} from '../connectors/kafka-connection';
 import { connectionStatus, shortError } from '../connectors/connection-status';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
@@ -60,7 +67,8 @@ function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; recor
   const record: ProducedRecord = { key, value: encodePayload(body), headers };
   if (msg.partition !== undefined && s.topic === undefined) {
     // A partition only makes sense together with the topic the message names.
-    if (!Number.isInteger(msg.partition) || (msg.partition as number) < 0) throw new InputError('msg.partition', `msg.partition must be a whole number >= 0, got ${describeValue(msg.partition)}`);
+    if (!Number.isInteger(msg.partition) || (msg.partition as number) < 0)
+      throw new InputError('msg.partition', `msg.partition must be a whole number >= 0, got ${describeValue(msg.partition)}`);
     record.partition = msg.partition as number;
   }
   if (typeof msg.timestamp === 'number' && Number.isFinite(msg.timestamp)) record.timestamp = String(Math.round(msg.timestamp));
@@ -75,7 +83,8 @@ export = (RED: ConnectorRedAPI) => {
     let s: KafkaOutSettings;
     try {
       if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection) throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
+      if (broker.configError || !broker.connection)
+        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
       s = parseKafkaOutConfig(config);
     } catch (err) {
       failOnConfig(node, err);
@@ -171,7 +180,10 @@ export = (RED: ConnectorRedAPI) => {
         else byTopic.set(o.topic, [o.record]);
       }
       producer
-        .send([...byTopic].map(([topic, records]) => ({ topic, records })), { acks: s.acks, compression: s.compression, timeout: s.timeout })
+        .send(
+          [...byTopic].map(([topic, records]) => ({ topic, records })),
+          { acks: s.acks, compression: s.compression, timeout: s.timeout },
+        )
         .then(
           () => {
             attempt = 0;
@@ -224,7 +236,11 @@ export = (RED: ConnectorRedAPI) => {
       }
       const evicted = queue.push({ ...out, done, msg });
       if (evicted) {
-        digest.add('dropped', { one: `record dropped: ${fullQueue}; record for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more record')} dropped: ${fullQueue}` }, evicted.msg);
+        digest.add(
+          'dropped',
+          { one: `record dropped: ${fullQueue}; record for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more record')} dropped: ${fullQueue}` },
+          evicted.msg,
+        );
         evicted.done();
       }
       status.touch();
@@ -244,7 +260,10 @@ export = (RED: ConnectorRedAPI) => {
       }
       for (const o of given) o.done();
       status.close();
-      producer.disconnect().then(() => done(), () => done());
+      producer.disconnect().then(
+        () => done(),
+        () => done(),
+      );
     });
 
     producer.connect().catch((err: Error) => {

@@ -62,12 +62,14 @@ export = (RED: ConnectorRedAPI) => {
     const connection = broker!.register(node) as MqttConnection;
     const onState = (s: ConnectionState, err?: Error): void => {
       state = s;
-      lastError = s === 'connected' ? undefined : shortError(err) ?? lastError;
+      lastError = s === 'connected' ? undefined : (shortError(err) ?? lastError);
       status.refresh();
     };
     connection.on('state', onState);
     for (const t of settings.topics) {
-      connection.subscribe(t, settings.qos, onMessage).catch((err: Error) => node.error(text(node.type, 'error.subscribe', { topic: t, message: err.message })));
+      connection
+        .subscribe(t, settings.qos, onMessage)
+        .catch((err: Error) => node.error(text(node.type, 'error.subscribe', { topic: t, message: err.message })));
     }
     connection.connect();
     onState(connection.state, connection.lastError);
@@ -80,7 +82,10 @@ export = (RED: ConnectorRedAPI) => {
       const keep = !removed && connection.persistentSession;
       Promise.all(settings.topics.map((t) => connection.unsubscribe(t, onMessage, keep).catch(() => undefined)))
         .then(() => broker!.deregister(node))
-        .then(() => done(), () => done());
+        .then(
+          () => done(),
+          () => done(),
+        );
     });
   }
   useCatalog(RED, 'stream-mqtt-in');

@@ -103,7 +103,11 @@ export = (RED: ConnectorRedAPI) => {
             failed++;
             status.touch();
             const why = toError(err).message;
-            digest.add('publish', { one: `publish to ${o.topic} failed: ${why}`, more: (n) => `${count(n, 'more message')} failed to publish (the last: ${why})` }, o.msg);
+            digest.add(
+              'publish',
+              { one: `publish to ${o.topic} failed: ${why}`, more: (n) => `${count(n, 'more message')} failed to publish (the last: ${why})` },
+              o.msg,
+            );
             o.done();
           },
         )
@@ -118,7 +122,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const onState = (s: ConnectionState, err?: Error): void => {
       state = s;
-      lastError = s === 'connected' ? undefined : shortError(err) ?? lastError;
+      lastError = s === 'connected' ? undefined : (shortError(err) ?? lastError);
       if (s === 'connected') flush();
       status.refresh();
     };
@@ -151,7 +155,11 @@ export = (RED: ConnectorRedAPI) => {
       const evicted = queue.push(o);
       status.touch();
       if (evicted) {
-        digest.add('dropped', { one: `message dropped: ${fullQueue}; message for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more message')} dropped: ${fullQueue}` }, evicted.msg);
+        digest.add(
+          'dropped',
+          { one: `message dropped: ${fullQueue}; message for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more message')} dropped: ${fullQueue}` },
+          evicted.msg,
+        );
         evicted.done();
       }
     });
@@ -166,7 +174,10 @@ export = (RED: ConnectorRedAPI) => {
         digest.report(`${count(n, 'message')} not published: node stopped while the broker was unreachable`, n, given[n - 1].msg);
       }
       for (const o of given) o.done();
-      broker.deregister(node).then(() => done(), () => done());
+      broker.deregister(node).then(
+        () => done(),
+        () => done(),
+      );
     });
   }
   useCatalog(RED, 'stream-mqtt-out');

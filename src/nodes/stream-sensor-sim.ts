@@ -29,15 +29,22 @@ interface AdminAPI {
   httpAdmin?: { post(path: string, ...handlers: Array<(req: AdminRequest, res: AdminResponse, next?: () => void) => void>): void };
   auth?: { needsPermission(permission: string): (req: AdminRequest, res: AdminResponse, next?: () => void) => void };
 }
-interface AdminRequest { params: Record<string, string> }
-interface AdminResponse { status(code: number): AdminResponse; json(body: unknown): void }
+interface AdminRequest {
+  params: Record<string, string>;
+}
+interface AdminResponse {
+  status(code: number): AdminResponse;
+  json(body: unknown): void;
+}
 
 export = (RED: RedAPI) => {
   // The node's button in the editor starts or pauses a deployed simulator by id.
   const toggles = new Map<string, () => boolean>();
   const admin = RED as RedAPI & AdminAPI;
   if (admin.httpAdmin) {
-    const allowed = admin.auth ? admin.auth.needsPermission('stream-sensor-sim.write') : (_req: AdminRequest, _res: AdminResponse, next?: () => void) => next?.();
+    const allowed = admin.auth
+      ? admin.auth.needsPermission('stream-sensor-sim.write')
+      : (_req: AdminRequest, _res: AdminResponse, next?: () => void) => next?.();
     admin.httpAdmin.post('/stream-sensor-sim/:id/toggle', allowed, (req, res) => {
       const toggle = toggles.get(req.params.id);
       if (!toggle) res.status(404).json({ error: 'not deployed' });
@@ -73,7 +80,9 @@ export = (RED: RedAPI) => {
       const parts = [t('sensors', { count: config.ids.length }), formatDuration(config.interval), t('seed', { seed }), t('sent', { count: formatCount(sent) })];
       if (sim && sim.held > 0) parts.push(t('held', { count: sim.held }));
       if (bad > 0) parts.push(t('bad', { count: bad }));
-      node.status(timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: t('stopped', { status: parts.join(' · ') }) });
+      node.status(
+        timer ? { fill: 'green', shape: 'dot', text: parts.join(' · ') } : { fill: 'grey', shape: 'ring', text: t('stopped', { status: parts.join(' · ') }) },
+      );
     };
 
     /** The simulator, created on first use with its first reading due at `firstAt`. */

@@ -2,7 +2,6 @@ import { CollectedEvent, collectedEvent } from '../core/collect-events';
 import { ConfigError } from '../core/errors';
 import { oneOf } from '../core/option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../core/setting-values';
-import { SequenceStep } from '../core/sequence/pattern';
 import { SequenceOperator, SequenceResult } from '../core/sequence/sequence-operator';
 import { eachEventOf } from './shared/batch';
 import { EmitContext, Emissions } from './shared/emissions';
@@ -37,14 +36,21 @@ export = (RED: RedAPI) => {
     try {
       const mapper = compileEventMapper(config, { RED, node });
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
-      if (ports !== 1 && ports !== 2) throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
+      if (ports !== 1 && ports !== 2)
+        throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
       const { steps, within, maxPartialMatches: maxPartial } = parseSequenceSettings(config);
       const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
       // A match, or (timedOut) a partial match that ran out of time.
       const emitted = new Emissions<{ r: SequenceResult<CollectedEvent>; timedOut: boolean }>(({ r, timedOut }, ctx) => {
         const payload: Record<string, CollectedEvent[]> = {};
         for (const s of r.steps) payload[s.name] = s.events.map((e) => e.value);
-        const msg = host.resultMessage(r.key, payload, 'sequence', { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut }, ctx);
+        const msg = host.resultMessage(
+          r.key,
+          payload,
+          'sequence',
+          { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut },
+          ctx,
+        );
         if (timedOut) ctx.send([null, msg]);
         else ctx.send(ports === 2 ? [msg, null] : msg);
       });
@@ -77,7 +83,9 @@ export = (RED: RedAPI) => {
         store: typeof config.store === 'string' ? config.store : undefined,
         arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
         mapper,
-        statusText: () => text(node.type, 'status.matched', { count: operator.matched }) + (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
+        statusText: () =>
+          text(node.type, 'status.matched', { count: operator.matched }) +
+          (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
         handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
       });
     } catch (err) {

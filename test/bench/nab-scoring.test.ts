@@ -1,7 +1,16 @@
 import { strict as assert } from 'assert';
 import {
-  CostMatrix, PROBATIONARY, normalisedScore, optimiseThreshold, probationaryLength, scaledSigmoid, scoreAtThreshold,
-  scoreCorpus, scoreCorpusAt, scoresByThreshold, sweepFile,
+  CostMatrix,
+  PROBATIONARY,
+  normalisedScore,
+  optimiseThreshold,
+  probationaryLength,
+  scaledSigmoid,
+  scoreAtThreshold,
+  scoreCorpus,
+  scoreCorpusAt,
+  scoresByThreshold,
+  sweepFile,
 } from '../../bench/nab/scoring';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -51,7 +60,10 @@ describe('NAB scoring', () => {
   it('sweeps thresholds: one row per distinct score, earliest detection counts, probation ignored', () => {
     const s = scores({ 1: 1, 5: 0.9, 12: 0.8, 13: 0.8, 15: 0.7 });
     const rows = scoresByThreshold(sweepFile(times, s, windows, 'f.csv', STANDARD), STANDARD);
-    assert.deepEqual(rows.map((r) => r.threshold), [1.1, 0.9, 0.8, 0.7, 0]);
+    assert.deepEqual(
+      rows.map((r) => r.threshold),
+      [1.1, 0.9, 0.8, 0.7, 0],
+    );
     close(rows[0].score, -1);
     close(rows[1].score, -1.11);
     // Rows 12 and 13 are both in the window: only the better (earlier) one counts.
@@ -85,12 +97,21 @@ describe('NAB scoring', () => {
       { name: 'c.csv', timestamps: t, windows: [] },
     ];
     for (const cost of [STANDARD, LOW_FP, LOW_FN]) {
-      const never = scoreCorpus(files.map((f) => ({ ...f, anomalyScores: t.map(() => 0) })), cost);
+      const never = scoreCorpus(
+        files.map((f) => ({ ...f, anomalyScores: t.map(() => 0) })),
+        cost,
+      );
       close(never.normalised, 0);
-      const perfect = scoreCorpus(files.map((f) => ({ ...f, anomalyScores: t.map((x) => (f.windows.some((w) => w[0] === x) ? 1 : 0)) })), cost);
+      const perfect = scoreCorpus(
+        files.map((f) => ({ ...f, anomalyScores: t.map((x) => (f.windows.some((w) => w[0] === x) ? 1 : 0)) })),
+        cost,
+      );
       close(perfect.normalised, 100);
       // Detecting at each window's last row earns almost nothing, but beats missing the window.
-      const late = scoreCorpus(files.map((f) => ({ ...f, anomalyScores: t.map((x) => (f.windows.some((w) => w[1] === x) ? 1 : 0)) })), cost);
+      const late = scoreCorpus(
+        files.map((f) => ({ ...f, anomalyScores: t.map((x) => (f.windows.some((w) => w[1] === x) ? 1 : 0)) })),
+        cost,
+      );
       const w = scaledSigmoid(-1 / 100) / scaledSigmoid(-1);
       close(late.normalised, (100 * (3 * w + 3 * cost.fnWeight)) / (3 + 3 * cost.fnWeight));
     }
@@ -103,7 +124,10 @@ describe('NAB scoring', () => {
       { name: 'c.csv', timestamps: t, windows: [] },
     ];
     // 1 at each window start, and a 0.7 in the file without windows (after its probation).
-    const scored = files.map((f) => ({ ...f, anomalyScores: t.map((x, i) => (f.windows.some((w) => w[0] === x) ? 1 : f.name === 'c.csv' && i === 1000 ? 0.7 : 0)) }));
+    const scored = files.map((f) => ({
+      ...f,
+      anomalyScores: t.map((x, i) => (f.windows.some((w) => w[0] === x) ? 1 : f.name === 'c.csv' && i === 1000 ? 0.7 : 0)),
+    }));
     for (const cost of [STANDARD, LOW_FP, LOW_FN]) {
       const alertsOnly = scoreCorpusAt(scored, cost, 1);
       close(alertsOnly.raw, 2);
@@ -126,9 +150,15 @@ describe('NAB scoring', () => {
     fs.mkdirSync(path.join(dir, 'realX'));
     fs.writeFileSync(path.join(dir, 'realX', 'a.csv'), 'timestamp,value\n2014-01-01 00:00:00,1.5\n2014-01-01 00:05:00,2\n2014-01-01 00:10:00,-3\n');
     fs.writeFileSync(path.join(dir, 'realX', 'b.csv'), 'timestamp,value\n2014-01-01 00:00:00,7\n');
-    fs.writeFileSync(path.join(dir, 'combined_windows.json'), JSON.stringify({ 'realX/a.csv': [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']], 'realX/b.csv': [] }));
+    fs.writeFileSync(
+      path.join(dir, 'combined_windows.json'),
+      JSON.stringify({ 'realX/a.csv': [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']], 'realX/b.csv': [] }),
+    );
     const files = loadCorpus(dir);
-    assert.deepEqual(files.map((f) => f.name), ['realX/a.csv', 'realX/b.csv']);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['realX/a.csv', 'realX/b.csv'],
+    );
     assert.deepEqual(files[0].values, [1.5, 2, -3]);
     assert.deepEqual(files[0].windows, [[Date.UTC(2014, 0, 1, 0, 5), Date.UTC(2014, 0, 1, 0, 10)]]);
     assert.equal(files[0].rawTimestamps[1], '2014-01-01 00:05:00');

@@ -61,7 +61,10 @@ describe('connector building blocks', () => {
       assert.deepEqual(decodePayload(Buffer.from('{"a":1}'), 'auto'), { a: 1 });
       assert.equal(decodePayload(Buffer.from('21.5'), 'auto'), 21.5);
       assert.equal(decodePayload(Buffer.from('on'), 'auto'), 'on');
-      assert.throws(() => decodePayload(Buffer.from('{"a":'), 'auto'), (e: unknown) => e instanceof InputError && /not valid JSON/.test(e.message));
+      assert.throws(
+        () => decodePayload(Buffer.from('{"a":'), 'auto'),
+        (e: unknown) => e instanceof InputError && /not valid JSON/.test(e.message),
+      );
     });
 
     it('json rejects text, string rejects binary, buffer passes bytes through', () => {
@@ -90,7 +93,10 @@ describe('connector building blocks', () => {
       assert.equal(resolveKey(rec, { from: 'record' }), 'k');
       assert.equal(resolveKey(rec, { from: 'none' }), '');
       assert.throws(() => resolveKey(rec, { from: 'level', level: 5 }), /has no level 5/);
-      assert.throws(() => resolveKey(rec, { from: 'field', path: 'missing' }), (e: unknown) => e instanceof InputError && e.property === 'payload.missing' && /undefined/.test(e.message));
+      assert.throws(
+        () => resolveKey(rec, { from: 'field', path: 'missing' }),
+        (e: unknown) => e instanceof InputError && e.property === 'payload.missing' && /undefined/.test(e.message),
+      );
     });
 
     it('takes event time from a field (ms, numeric text, ISO-8601), the record or arrival', () => {
@@ -98,7 +104,10 @@ describe('connector building blocks', () => {
       assert.equal(resolveTime(rec, { from: 'record' }), 99);
       assert.equal(resolveTime(rec, { from: 'arrival' }), 42);
       assert.equal(resolveTime({ ...rec, payload: { ts: '1700000000000' } }, { from: 'field', path: 'ts' }), 1700000000000);
-      assert.throws(() => resolveTime({ ...rec, payload: { ts: 'soon' } }, { from: 'field', path: 'ts' }), (e: unknown) => e instanceof InputError && e.property === 'payload.ts' && /expected an event time.*string "soon"/.test(e.message));
+      assert.throws(
+        () => resolveTime({ ...rec, payload: { ts: 'soon' } }, { from: 'field', path: 'ts' }),
+        (e: unknown) => e instanceof InputError && e.property === 'payload.ts' && /expected an event time.*string "soon"/.test(e.message),
+      );
       assert.throws(() => resolveTime({ ...rec, payload: { ts: 'yesterday 3pm' } }, { from: 'field', path: 'ts' }), /expected an event time/);
     });
 
@@ -110,8 +119,19 @@ describe('connector building blocks', () => {
     });
 
     it('builds the event message with eventId/eventType from metadata or payload', () => {
-      const m = toEventMessage({ ...rec, metadata: { eventId: 'e1' }, payload: { eventType: 'reading', v: 2 } }, { from: 'level', level: 1 }, { from: 'arrival' });
-      assert.deepEqual(m, { topic: 'boiler-3', payload: { eventType: 'reading', v: 2 }, timestamp: 42, eventId: 'e1', eventType: 'reading', metadata: { eventId: 'e1' } });
+      const m = toEventMessage(
+        { ...rec, metadata: { eventId: 'e1' }, payload: { eventType: 'reading', v: 2 } },
+        { from: 'level', level: 1 },
+        { from: 'arrival' },
+      );
+      assert.deepEqual(m, {
+        topic: 'boiler-3',
+        payload: { eventType: 'reading', v: 2 },
+        timestamp: 42,
+        eventId: 'e1',
+        eventType: 'reading',
+        metadata: { eventId: 'e1' },
+      });
     });
   });
 
@@ -255,35 +275,89 @@ describe('connector building blocks', () => {
     }
 
     it('MQTT broker, in and out', () => {
-      assert.match(field(() => parseMqttBrokerConfig(cfg({ url: 'localhost:1883' }))), /^url: .*mqtt:\/\/host:1883/);
-      assert.match(field(() => parseMqttBrokerConfig(cfg({ url: 'mqtt://h', protocolVersion: '3' }))), /^protocolVersion:/);
-      const b = parseMqttBrokerConfig(cfg({ url: 'mqtts://h:8883', protocolVersion: '5', cleanSession: false, sessionExpiry: '3600' }), { user: 'u', password: 'p' });
+      assert.match(
+        field(() => parseMqttBrokerConfig(cfg({ url: 'localhost:1883' }))),
+        /^url: .*mqtt:\/\/host:1883/,
+      );
+      assert.match(
+        field(() => parseMqttBrokerConfig(cfg({ url: 'mqtt://h', protocolVersion: '3' }))),
+        /^protocolVersion:/,
+      );
+      const b = parseMqttBrokerConfig(cfg({ url: 'mqtts://h:8883', protocolVersion: '5', cleanSession: false, sessionExpiry: '3600' }), {
+        user: 'u',
+        password: 'p',
+      });
       assert.deepEqual([b.protocolVersion, b.clean, b.sessionExpiry, b.username, b.keepalive], [5, false, 3600, 'u', 60]);
-      assert.match(field(() => parseMqttInConfig(cfg({ topic: 'a/#/b' }))), /^topic: "a\/#\/b": '#' must be/);
-      assert.match(field(() => parseMqttInConfig(cfg({ topic: 'a', qos: '3' }))), /^qos: must be 0, 1 or 2/);
-      assert.match(field(() => parseMqttInConfig(cfg({ topic: 'a', keyFrom: 'level', keyLevel: 'x' }))), /^keyLevel:/);
+      assert.match(
+        field(() => parseMqttInConfig(cfg({ topic: 'a/#/b' }))),
+        /^topic: "a\/#\/b": '#' must be/,
+      );
+      assert.match(
+        field(() => parseMqttInConfig(cfg({ topic: 'a', qos: '3' }))),
+        /^qos: must be 0, 1 or 2/,
+      );
+      assert.match(
+        field(() => parseMqttInConfig(cfg({ topic: 'a', keyFrom: 'level', keyLevel: 'x' }))),
+        /^keyLevel:/,
+      );
       assert.deepEqual(parseMqttInConfig(cfg({ topic: 'a/+, $share/g/b/#', keyFrom: 'field', keyField: 'msg.payload.id' })).key, { from: 'field', path: 'id' });
-      assert.match(field(() => parseMqttOutConfig(cfg({ topic: 'a/+' }))), /^topic:/);
-      assert.match(field(() => parseMqttOutConfig(cfg({ queueSize: '-1' }))), /^queueSize:/);
+      assert.match(
+        field(() => parseMqttOutConfig(cfg({ topic: 'a/+' }))),
+        /^topic:/,
+      );
+      assert.match(
+        field(() => parseMqttOutConfig(cfg({ queueSize: '-1' }))),
+        /^queueSize:/,
+      );
       assert.equal(parseMqttOutConfig(cfg({ qos: 'msg' })).qos, undefined);
     });
 
     it('Kafka broker, in and out', () => {
-      assert.match(field(() => parseKafkaBrokerConfig(cfg({ brokers: '' }))), /^brokers:/);
-      assert.match(field(() => parseKafkaBrokerConfig(cfg({ brokers: 'h:9092', saslMechanism: 'scram-sha-256' }))), /^user: SASL scram-sha-256 needs a username/);
-      assert.match(field(() => parseKafkaBrokerConfig(cfg({ brokers: 'h:9092', saslMechanism: 'kerberos' }))), /^saslMechanism:/);
+      assert.match(
+        field(() => parseKafkaBrokerConfig(cfg({ brokers: '' }))),
+        /^brokers:/,
+      );
+      assert.match(
+        field(() => parseKafkaBrokerConfig(cfg({ brokers: 'h:9092', saslMechanism: 'scram-sha-256' }))),
+        /^user: SASL scram-sha-256 needs a username/,
+      );
+      assert.match(
+        field(() => parseKafkaBrokerConfig(cfg({ brokers: 'h:9092', saslMechanism: 'kerberos' }))),
+        /^saslMechanism:/,
+      );
       const kb = parseKafkaBrokerConfig(cfg({ brokers: 'a:1, b:2', saslMechanism: 'plain' }), { user: 'u', password: 'p' });
       assert.deepEqual([kb.brokers, kb.sasl], [['a:1', 'b:2'], { mechanism: 'plain', username: 'u', password: 'p' }]);
-      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 'readings' }))), /^groupId:/);
-      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 'bad topic!', groupId: 'g' }))), /^topics:/);
-      assert.match(field(() => parseKafkaInConfig(cfg({ topics: '[', topicIsRegex: true, groupId: 'g' }))), /^topics: "\[" is not a regular expression/);
-      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', heartbeatInterval: 5000, sessionTimeout: 3000 }))), /^heartbeatInterval:/);
+      assert.match(
+        field(() => parseKafkaInConfig(cfg({ topics: 'readings' }))),
+        /^groupId:/,
+      );
+      assert.match(
+        field(() => parseKafkaInConfig(cfg({ topics: 'bad topic!', groupId: 'g' }))),
+        /^topics:/,
+      );
+      assert.match(
+        field(() => parseKafkaInConfig(cfg({ topics: '[', topicIsRegex: true, groupId: 'g' }))),
+        /^topics: "\[" is not a regular expression/,
+      );
+      assert.match(
+        field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', heartbeatInterval: 5000, sessionTimeout: 3000 }))),
+        /^heartbeatInterval:/,
+      );
       assert.ok(parseKafkaInConfig(cfg({ topics: '^sensor-.*', topicIsRegex: 'true', groupId: 'g' })).topics[0] instanceof RegExp);
       // No limit at all would let a backlog flood the flow and cost the group membership.
-      assert.match(field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', maxInFlight: 0 }))), /^maxInFlight: must be .* between 1 and 10000000, got 0 \(0, no limit, is no longer allowed/);
+      assert.match(
+        field(() => parseKafkaInConfig(cfg({ topics: 't', groupId: 'g', maxInFlight: 0 }))),
+        /^maxInFlight: must be .* between 1 and 10000000, got 0 \(0, no limit, is no longer allowed/,
+      );
       assert.equal(parseKafkaInConfig(cfg({ topics: 't', groupId: 'g' })).maxInFlight, 1000);
-      assert.match(field(() => parseKafkaOutConfig(cfg({ idempotent: true, acks: 'leader' }))), /^acks: an idempotent producer needs acks "all"/);
-      assert.match(field(() => parseKafkaOutConfig(cfg({ compression: 'zstd' }))), /^compression:/);
+      assert.match(
+        field(() => parseKafkaOutConfig(cfg({ idempotent: true, acks: 'leader' }))),
+        /^acks: an idempotent producer needs acks "all"/,
+      );
+      assert.match(
+        field(() => parseKafkaOutConfig(cfg({ compression: 'zstd' }))),
+        /^compression:/,
+      );
       assert.equal(parseKafkaOutConfig(cfg({ acks: 'none' })).acks, 0);
     });
   });

@@ -3,7 +3,11 @@ import { describePermanentError, isPermanentError, isRetriable, isTlsTrustError 
 
 // The shapes kafkajs produces when the TLS handshake refuses the broker's certificate: a
 // connection error carrying Node's code, wrapped by the retrier in `cause` or `originalError`.
-const refused = { name: 'KafkaJSConnectionError', message: 'Connection error: self-signed certificate in certificate chain', code: 'SELF_SIGNED_CERT_IN_CHAIN' };
+const refused = {
+  name: 'KafkaJSConnectionError',
+  message: 'Connection error: self-signed certificate in certificate chain',
+  code: 'SELF_SIGNED_CERT_IN_CHAIN',
+};
 const afterRetries = { name: 'KafkaJSNumberOfRetriesExceeded', message: refused.message, retriable: false, cause: refused };
 
 describe('Kafka TLS error classification', () => {

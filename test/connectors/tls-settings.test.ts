@@ -26,7 +26,13 @@ describe('connector TLS settings from a tls-config node', () => {
   });
 
   it('a missing node or one that could not read its files is a config error on field tls, not a silent fallback to the system CAs', () => {
-    assert.throws(() => tlsOptionsFrom(RED({}), 'gone'), (e: unknown) => e instanceof ConfigError && e.field === 'tls' && /gone does not exist/.test(e.message));
-    assert.throws(() => tlsOptionsFrom(RED({ t: tlsNode(false) }), 't'), (e: unknown) => e instanceof ConfigError && e.field === 'tls' && /could not read/.test(e.message));
+    assert.throws(
+      () => tlsOptionsFrom(RED({}), 'gone'),
+      (e: unknown) => e instanceof ConfigError && e.field === 'tls' && /gone does not exist/.test(e.message),
+    );
+    assert.throws(
+      () => tlsOptionsFrom(RED({ t: tlsNode(false) }), 't'),
+      (e: unknown) => e instanceof ConfigError && e.field === 'tls' && /could not read/.test(e.message),
+    );
   });
 });

@@ -89,7 +89,10 @@ function exactQuantile(xs: number[], q: number): number | null {
 
 /** Stable by time: the first event at the earliest time, the last event at the latest. */
 function byTime(es: Event[]): Event[] {
-  return es.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
+  return es
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.t - b.e.t || a.i - b.i)
+    .map((x) => x.e);
 }
 
 function twoPassVariance(xs: number[]): number | null {
@@ -117,13 +120,48 @@ const fsum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const cases: Case[] = [
   { name: 'count', agg: countAggregate as Agg, values: fc.anything(), exactMerge: true, reference: (es) => es.length, matches: same },
   { name: 'sum', agg: sumAggregate as Agg, values: integers, exactMerge: true, reference: (es) => (es.length ? fsum(nums(es)) : null), matches: same },
-  { name: 'sum (decimals)', agg: sumAggregate as Agg, values: decimals, exactMerge: false, reference: (es) => (es.length ? fsum(nums(es)) : null), matches: (a, b, es) => near(a, b, 0, 1e-9 * fsum(nums(es).map(Math.abs))) },
-  { name: 'avg', agg: avgAggregate as Agg, values: integers, exactMerge: true, reference: (es) => (es.length ? fsum(nums(es)) / es.length : null), matches: same },
-  { name: 'avg (decimals)', agg: avgAggregate as Agg, values: decimals, exactMerge: false, reference: (es) => (es.length ? fsum(nums(es)) / es.length : null), matches: (a, b, es) => near(a, b, 0, (1e-9 * fsum(nums(es).map(Math.abs))) / Math.max(1, es.length)) },
+  {
+    name: 'sum (decimals)',
+    agg: sumAggregate as Agg,
+    values: decimals,
+    exactMerge: false,
+    reference: (es) => (es.length ? fsum(nums(es)) : null),
+    matches: (a, b, es) => near(a, b, 0, 1e-9 * fsum(nums(es).map(Math.abs))),
+  },
+  {
+    name: 'avg',
+    agg: avgAggregate as Agg,
+    values: integers,
+    exactMerge: true,
+    reference: (es) => (es.length ? fsum(nums(es)) / es.length : null),
+    matches: same,
+  },
+  {
+    name: 'avg (decimals)',
+    agg: avgAggregate as Agg,
+    values: decimals,
+    exactMerge: false,
+    reference: (es) => (es.length ? fsum(nums(es)) / es.length : null),
+    matches: (a, b, es) => near(a, b, 0, (1e-9 * fsum(nums(es).map(Math.abs))) / Math.max(1, es.length)),
+  },
   { name: 'min', agg: minAggregate as Agg, values: decimals, exactMerge: true, reference: (es) => (es.length ? Math.min(...nums(es)) : null), matches: same },
   { name: 'max', agg: maxAggregate as Agg, values: decimals, exactMerge: true, reference: (es) => (es.length ? Math.max(...nums(es)) : null), matches: same },
-  { name: 'range', agg: rangeAggregate as Agg, values: integers, exactMerge: true, reference: (es) => (es.length ? Math.max(...nums(es)) - Math.min(...nums(es)) : null), matches: same },
-  { name: 'variance', agg: varianceAggregate as Agg, values: decimals, exactMerge: false, reference: (es) => twoPassVariance(nums(es)), matches: (a, b) => near(a, b, 1e-9, 1e-9) },
+  {
+    name: 'range',
+    agg: rangeAggregate as Agg,
+    values: integers,
+    exactMerge: true,
+    reference: (es) => (es.length ? Math.max(...nums(es)) - Math.min(...nums(es)) : null),
+    matches: same,
+  },
+  {
+    name: 'variance',
+    agg: varianceAggregate as Agg,
+    values: decimals,
+    exactMerge: false,
+    reference: (es) => twoPassVariance(nums(es)),
+    matches: (a, b) => near(a, b, 1e-9, 1e-9),
+  },
   {
     name: 'stddev (offset 1e9)',
     agg: stddevAggregate as Agg,
@@ -137,7 +175,14 @@ const cases: Case[] = [
     matches: (a, b) => near(a, b, 1e-6, 1e-6),
   },
   { name: 'median (exact)', agg: medianAggregate as Agg, values: decimals, exactMerge: true, reference: (es) => exactQuantile(nums(es), 0.5), matches: same },
-  { name: 'p90 (exact)', agg: percentileAggregate(90) as Agg, values: integers, exactMerge: true, reference: (es) => exactQuantile(nums(es), 0.9), matches: same },
+  {
+    name: 'p90 (exact)',
+    agg: percentileAggregate(90) as Agg,
+    values: integers,
+    exactMerge: true,
+    reference: (es) => exactQuantile(nums(es), 0.9),
+    matches: same,
+  },
   {
     name: 'p95 (sketch beyond 20 values)',
     agg: percentileAggregate(95, 20) as Agg,
@@ -152,9 +197,30 @@ const cases: Case[] = [
       return Math.abs((a as number) - (b as number)) <= DDSKETCH_RELATIVE_ACCURACY * bound * (1 + 1e-9);
     },
   },
-  { name: 'p100 (sketch beyond 20 values) is the exact max', agg: percentileAggregate(100, 20) as Agg, values: decimals, exactMerge: true, reference: (es) => (es.length ? Math.max(...nums(es)) : null), matches: same },
-  { name: 'p0 (sketch beyond 20 values) is the exact min', agg: percentileAggregate(0, 20) as Agg, values: decimals, exactMerge: true, reference: (es) => (es.length ? Math.min(...nums(es)) : null), matches: same },
-  { name: 'distinct (exact)', agg: distinctAggregate() as Agg, values: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom('a', 'b', '1', true, null)), exactMerge: true, reference: (es) => new Set(es.map((e) => e.v)).size, matches: same },
+  {
+    name: 'p100 (sketch beyond 20 values) is the exact max',
+    agg: percentileAggregate(100, 20) as Agg,
+    values: decimals,
+    exactMerge: true,
+    reference: (es) => (es.length ? Math.max(...nums(es)) : null),
+    matches: same,
+  },
+  {
+    name: 'p0 (sketch beyond 20 values) is the exact min',
+    agg: percentileAggregate(0, 20) as Agg,
+    values: decimals,
+    exactMerge: true,
+    reference: (es) => (es.length ? Math.min(...nums(es)) : null),
+    matches: same,
+  },
+  {
+    name: 'distinct (exact)',
+    agg: distinctAggregate() as Agg,
+    values: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom('a', 'b', '1', true, null)),
+    exactMerge: true,
+    reference: (es) => new Set(es.map((e) => e.v)).size,
+    matches: same,
+  },
   {
     name: 'distinct (sketch beyond 25 values)',
     agg: distinctAggregate(25) as Agg,
@@ -164,7 +230,14 @@ const cases: Case[] = [
     matches: (a, b) => near(a, b, 0.03, 1),
   },
   { name: 'first', agg: firstAggregate as Agg, values: integers, exactMerge: true, reference: (es) => (es.length ? byTime(es)[0].v : null), matches: same },
-  { name: 'last', agg: lastAggregate as Agg, values: fc.oneof(integers, fc.string()), exactMerge: true, reference: (es) => (es.length ? byTime(es)[es.length - 1].v : null), matches: same },
+  {
+    name: 'last',
+    agg: lastAggregate as Agg,
+    values: fc.oneof(integers, fc.string()),
+    exactMerge: true,
+    reference: (es) => (es.length ? byTime(es)[es.length - 1].v : null),
+    matches: same,
+  },
   {
     name: 'rate',
     agg: rateAggregate as Agg,
@@ -199,7 +272,12 @@ describe('aggregates: properties', () => {
               const accs = chunkAccs(c.agg, es, cs);
               const before = accs.slice(1).map((a) => snapshot(c.agg, a));
               const merged = c.agg.result(fold(c.agg, accs));
-              if (fold === foldLeft) assert.deepEqual(accs.slice(1).map((a) => snapshot(c.agg, a)), before, 'merge changed its second argument');
+              if (fold === foldLeft)
+                assert.deepEqual(
+                  accs.slice(1).map((a) => snapshot(c.agg, a)),
+                  before,
+                  'merge changed its second argument',
+                );
               if (c.exactMerge) assert.deepEqual(merged, expected);
               else assert.ok(c.matches(merged, expected, es), `merged ${String(merged)} vs single ${String(expected)}`);
             }
@@ -226,20 +304,28 @@ describe('aggregates: properties', () => {
   }
 
   it('a compiled set merges like a single accumulator and survives snapshots', () => {
-    const set = compileAggregations([
-      { op: 'count' },
-      { op: 'sum', property: 'payload.v' },
-      { op: 'max', property: 'payload.v' },
-      { op: 'percentile', property: 'payload.v', p: 75 },
-      { op: 'distinct', property: 'topic' },
-      { op: 'last', property: 'topic' },
-    ], { exactLimit: 10, distinctLimit: 5 });
+    const set = compileAggregations(
+      [
+        { op: 'count' },
+        { op: 'sum', property: 'payload.v' },
+        { op: 'max', property: 'payload.v' },
+        { op: 'percentile', property: 'payload.v', p: 75 },
+        { op: 'distinct', property: 'topic' },
+        { op: 'last', property: 'topic' },
+      ],
+      { exactLimit: 10, distinctLimit: 5 },
+    );
     const record = fc.record({ topic: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), payload: fc.record({ v: fc.oneof(integers, fc.constant('bad')) }) });
     const agg = set as unknown as Agg;
     fc.assert(
       fc.property(events(record, 60), cuts, (es, cs) => {
         const expected = set.result(single(agg, es));
-        const merged = set.result(foldLeft(agg, chunkAccs(agg, es, cs).map((a) => restore(agg, a))));
+        const merged = set.result(
+          foldLeft(
+            agg,
+            chunkAccs(agg, es, cs).map((a) => restore(agg, a)),
+          ),
+        );
         assert.deepEqual(merged, expected);
       }),
     );

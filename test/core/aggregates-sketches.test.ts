@@ -43,8 +43,14 @@ describe('aggregates: distinct sketch', () => {
 
   it('merges overlapping sketches into the count of the union, and survives a snapshot', () => {
     const agg = distinctAggregate();
-    const a = fill(agg, Array.from({ length: 60_000 }, (_, i) => `k${i}`));
-    const b = fill(agg, Array.from({ length: 60_000 }, (_, i) => `k${i + 40_000}`));
+    const a = fill(
+      agg,
+      Array.from({ length: 60_000 }, (_, i) => `k${i}`),
+    );
+    const b = fill(
+      agg,
+      Array.from({ length: 60_000 }, (_, i) => `k${i + 40_000}`),
+    );
     const merged = agg.merge(roundTrip(agg, a), b);
     const estimate = agg.result(merged);
     assert.ok(Math.abs(estimate / 100_000 - 1) <= limit, `estimate ${estimate}`);
@@ -53,7 +59,10 @@ describe('aggregates: distinct sketch', () => {
 
   it('is exact up to its limit and switches at limit + 1', () => {
     const agg = distinctAggregate(1000);
-    const acc = fill(agg, Array.from({ length: 1000 }, (_, i) => i));
+    const acc = fill(
+      agg,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     assert.equal(agg.result(acc), 1000);
     assert.ok(acc.s !== null);
     agg.add(acc, 'one more', 0);
@@ -93,7 +102,10 @@ describe('aggregates: percentile sketch', () => {
   it('keeps memory bounded when magnitudes span the whole double range', () => {
     const agg = percentileAggregate(50, 10);
     const r = random(7);
-    const acc = fill(agg, Array.from({ length: 20_000 }, () => (r() < 0.5 ? -1 : 1) * Math.pow(10, r() * 600 - 300)));
+    const acc = fill(
+      agg,
+      Array.from({ length: 20_000 }, () => (r() < 0.5 ? -1 : 1) * Math.pow(10, r() * 600 - 300)),
+    );
     assert.ok(acc.s!.p.c.length <= DDSKETCH_MAX_BINS && acc.s!.m.c.length <= DDSKETCH_MAX_BINS);
     assert.ok(JSON.stringify(agg.toJSON!(acc)).length < 40_000);
     // The largest magnitudes keep full accuracy: p99 of values up to 1e300.
@@ -105,7 +117,10 @@ describe('aggregates: percentile sketch', () => {
   it('answers from a restored snapshot exactly as before', () => {
     const agg = percentileAggregate(95, 100);
     const r = random(3);
-    const acc = fill(agg, Array.from({ length: 5000 }, () => r() * 1000));
+    const acc = fill(
+      agg,
+      Array.from({ length: 5000 }, () => r() * 1000),
+    );
     assert.equal(agg.result(roundTrip(agg, acc)), agg.result(acc));
   });
 

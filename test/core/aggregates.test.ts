@@ -60,7 +60,17 @@ describe('aggregates: single ops', () => {
   });
 
   it('every numeric aggregate of an empty window is null, never NaN or Infinity', () => {
-    for (const agg of [sumAggregate, avgAggregate, minAggregate, maxAggregate, rangeAggregate, stddevAggregate, varianceAggregate, medianAggregate, rateAggregate]) {
+    for (const agg of [
+      sumAggregate,
+      avgAggregate,
+      minAggregate,
+      maxAggregate,
+      rangeAggregate,
+      stddevAggregate,
+      varianceAggregate,
+      medianAggregate,
+      rateAggregate,
+    ]) {
       assert.equal(run(agg as AggregateFunction<number, unknown, unknown>, []), null);
     }
     assert.equal(run(firstAggregate, []), null);
@@ -161,17 +171,44 @@ describe('aggregates: compileAggregations', () => {
   const msg = (payload: unknown, topic = 's1') => ({ topic, payload, timestamp: 0 });
 
   it('lists every op', () => {
-    assert.deepEqual([...AGGREGATION_OPS].sort(), ['avg', 'count', 'distinct', 'first', 'last', 'max', 'median', 'min', 'percentile', 'percentileDisc', 'previous', 'range', 'rate', 'stddev', 'sum', 'variance']);
+    assert.deepEqual([...AGGREGATION_OPS].sort(), [
+      'avg',
+      'count',
+      'distinct',
+      'first',
+      'last',
+      'max',
+      'median',
+      'min',
+      'percentile',
+      'percentileDisc',
+      'previous',
+      'range',
+      'rate',
+      'stddev',
+      'sum',
+      'variance',
+    ]);
   });
 
   it('dedup keeps the first event of each value by event time, whatever the arrival order, and refuses values it cannot compare', () => {
-    const set = dedupAggregations(compileAggregations([{ op: 'count' }, { op: 'sum', property: 'payload.v' }, { op: 'first', property: 'payload.v' }]), 'payload.id');
+    const set = dedupAggregations(
+      compileAggregations([{ op: 'count' }, { op: 'sum', property: 'payload.v' }, { op: 'first', property: 'payload.v' }]),
+      'payload.id',
+    );
     const feed = (rows: [string | number, number, number][]) => {
       let acc = set.createAccumulator();
       for (const [id, v, t] of rows) acc = set.add(acc, msg({ id, v }), t);
       return set.result(acc);
     };
-    const rows: [string | number, number, number][] = [['a', 1, 10], ['b', 2, 20], ['a', 4, 5], ['a', 8, 30], [1, 16, 40], ['1', 32, 50]];
+    const rows: [string | number, number, number][] = [
+      ['a', 1, 10],
+      ['b', 2, 20],
+      ['a', 4, 5],
+      ['a', 8, 30],
+      [1, 16, 40],
+      ['1', 32, 50],
+    ];
     // a at 5 is the first a; 1 and "1" are different values.
     assert.deepEqual(feed(rows), { count: 4, sum: 4 + 2 + 16 + 32, first: 4 });
     assert.deepEqual(feed([...rows].reverse()), feed(rows));
@@ -309,7 +346,16 @@ describe('aggregates: compileAggregations', () => {
   });
 
   it('snapshots of a mixed set survive JSON and keep merging', () => {
-    const set = compileAggregations([{ op: 'count' }, { op: 'avg' }, { op: 'median' }, { op: 'distinct' }, { op: 'first' }, { op: 'rate' }, { op: 'stddev' }, { op: 'min' }]);
+    const set = compileAggregations([
+      { op: 'count' },
+      { op: 'avg' },
+      { op: 'median' },
+      { op: 'distinct' },
+      { op: 'first' },
+      { op: 'rate' },
+      { op: 'stddev' },
+      { op: 'min' },
+    ]);
     let a = set.createAccumulator();
     let b = set.createAccumulator();
     for (let i = 0; i < 10; i++) a = set.add(a, msg(i), i);
@@ -324,7 +370,10 @@ describe('aggregates: compileAggregations', () => {
     // Saved with other aggregations: refused by name, never read into the wrong aggregate.
     const renamed = { ...saved, minimum: saved.min };
     delete renamed.min;
-    assert.throws(() => set.fromJSON(renamed), /saved aggregations count, avg, median, distinct, first, rate, stddev, minimum, expected count, avg, median, distinct, first, rate, stddev, min/);
+    assert.throws(
+      () => set.fromJSON(renamed),
+      /saved aggregations count, avg, median, distinct, first, rate, stddev, minimum, expected count, avg, median, distinct, first, rate, stddev, min/,
+    );
     assert.throws(() => set.fromJSON({ ...saved, min: { ...saved.min, op: 'max' } }), /min was saved as string "max", expected min/);
     assert.throws(() => set.fromJSON({ ...saved, avg: { op: 'avg', count: 2 } }), /sum must be a finite number, got undefined/);
   });
@@ -333,20 +382,52 @@ describe('aggregates: compileAggregations', () => {
     const cases: Array<[string, () => unknown, RegExp]> = [
       ['no aggregation', () => compileAggregations([]), /^aggregations: add at least one aggregation/],
       ['not a list', () => compileAggregations(undefined as never), /^aggregations: add at least one/],
-      ['unknown op', () => compileAggregations([{ op: 'avg' }, { op: 'sum' }, { op: 'avrg' }]), /^aggregations\[2\]\.op: unknown aggregation "avrg" \(did you mean "avg"\?\); allowed: count, sum, avg, min, max, distinct, stddev, variance, median, percentile, percentileDisc, first, last, previous, range, rate$/],
+      [
+        'unknown op',
+        () => compileAggregations([{ op: 'avg' }, { op: 'sum' }, { op: 'avrg' }]),
+        /^aggregations\[2\]\.op: unknown aggregation "avrg" \(did you mean "avg"\?\); allowed: count, sum, avg, min, max, distinct, stddev, variance, median, percentile, percentileDisc, first, last, previous, range, rate$/,
+      ],
       ['unrelated op', () => compileAggregations([{ op: 'xyzzy-total' }]), /^aggregations\[0\]\.op: unknown aggregation "xyzzy-total"; allowed: count/],
       ['op missing', () => compileAggregations([{} as AggregationSpec]), /^aggregations\[0\]\.op: unknown aggregation undefined; allowed/],
-      ['percentile without p', () => compileAggregations([{ op: 'percentile' }]), /^aggregations\[0\]\.p: percentile needs p between 0 and 100 \(e\.g\. 95\), got undefined$/],
+      [
+        'percentile without p',
+        () => compileAggregations([{ op: 'percentile' }]),
+        /^aggregations\[0\]\.p: percentile needs p between 0 and 100 \(e\.g\. 95\), got undefined$/,
+      ],
       ['p too large', () => compileAggregations([{ op: 'percentile', p: 120 }]), /^aggregations\[0\]\.p: .*got number 120$/],
       ['p NaN (from Number("abc"))', () => compileAggregations([{ op: 'percentile', p: NaN }]), /^aggregations\[0\]\.p: .*got number NaN$/],
       ['p negative', () => compileAggregations([{ op: 'percentile', p: -5 }]), /^aggregations\[0\]\.p: /],
       ['p not a number', () => compileAggregations([{ op: 'percentile', p: 'high' as never }]), /^aggregations\[0\]\.p: .*got "high"$/],
-      ['duplicate names', () => compileAggregations([{ op: 'avg' }, { op: 'avg', property: 'payload.x' }]), /^aggregations\[1\]\.as: output name "avg" is already used by aggregations\[0\]/],
-      ['duplicate explicit names', () => compileAggregations([{ op: 'min', as: 'v' }, { op: 'max', as: 'v' }]), /^aggregations\[1\]\.as: output name "v"/],
-      ['percentile name clash', () => compileAggregations([{ op: 'percentile', p: 95 }, { op: 'max', as: 'p95' }]), /^aggregations\[1\]\.as: output name "p95"/],
+      [
+        'duplicate names',
+        () => compileAggregations([{ op: 'avg' }, { op: 'avg', property: 'payload.x' }]),
+        /^aggregations\[1\]\.as: output name "avg" is already used by aggregations\[0\]/,
+      ],
+      [
+        'duplicate explicit names',
+        () =>
+          compileAggregations([
+            { op: 'min', as: 'v' },
+            { op: 'max', as: 'v' },
+          ]),
+        /^aggregations\[1\]\.as: output name "v"/,
+      ],
+      [
+        'percentile name clash',
+        () =>
+          compileAggregations([
+            { op: 'percentile', p: 95 },
+            { op: 'max', as: 'p95' },
+          ]),
+        /^aggregations\[1\]\.as: output name "p95"/,
+      ],
       ['bad name type', () => compileAggregations([{ op: 'avg', as: 5 as never }]), /^aggregations\[0\]\.as: must be a name/],
       ['prototype name', () => compileAggregations([{ op: 'avg', as: '__proto__' }]), /^aggregations\[0\]\.as: the name "__proto__" cannot be used/],
-      ['bad property path', () => compileAggregations([{ op: 'avg', property: 'payload..x' }]), /^aggregations\[0\]\.property: invalid property path "payload\.\.x"/],
+      [
+        'bad property path',
+        () => compileAggregations([{ op: 'avg', property: 'payload..x' }]),
+        /^aggregations\[0\]\.property: invalid property path "payload\.\.x"/,
+      ],
       ['property not text', () => compileAggregations([{ op: 'avg', property: 3 as never }]), /^aggregations\[0\]\.property: must be a property path/],
       ['spec not an object', () => compileAggregations([null as never]), /^aggregations\[0\]: must be an object/],
       ['bad exactLimit', () => compileAggregations([{ op: 'median' }], { exactLimit: 0 }), /^exactLimit: must be a whole number of at least 1, got number 0$/],
@@ -358,6 +439,12 @@ describe('aggregates: compileAggregations', () => {
   });
 
   it('names percentiles pN, accepting p as a numeric string', () => {
-    assert.deepEqual(compileAggregations([{ op: 'percentile', p: '99.9' as never }, { op: 'percentile', p: 5 }]).names, ['p99.9', 'p5']);
+    assert.deepEqual(
+      compileAggregations([
+        { op: 'percentile', p: '99.9' as never },
+        { op: 'percentile', p: 5 },
+      ]).names,
+      ['p99.9', 'p5'],
+    );
   });
 });

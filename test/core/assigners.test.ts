@@ -107,13 +107,25 @@ describe('window assigners', () => {
   describe('global count', () => {
     it('opens a window every count - overlap events', () => {
       assert.equal(countWindowStep(5, 2), 3);
-      assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((n) => opensCountWindow(n, 5, 2)), [true, false, false, true, false, false, true]);
+      assert.deepEqual(
+        [0, 1, 2, 3, 4, 5, 6].map((n) => opensCountWindow(n, 5, 2)),
+        [true, false, false, true, false, false, true],
+      );
     });
 
     it('rejects counts and overlaps that cannot work, saying what is allowed', () => {
-      assert.throws(() => checkCountWindow(0, 0), (e: unknown) => e instanceof ConfigError && e.message === 'count: must be a whole number of events ≥ 1, got 0');
-      assert.throws(() => checkCountWindow(5, 5), (e: unknown) => e instanceof ConfigError && e.message === 'overlap: must be smaller than the count (5)');
-      assert.throws(() => checkCountWindow(undefined, 2), (e: unknown) => e instanceof ConfigError && e.field === 'overlap');
+      assert.throws(
+        () => checkCountWindow(0, 0),
+        (e: unknown) => e instanceof ConfigError && e.message === 'count: must be a whole number of events ≥ 1, got 0',
+      );
+      assert.throws(
+        () => checkCountWindow(5, 5),
+        (e: unknown) => e instanceof ConfigError && e.message === 'overlap: must be smaller than the count (5)',
+      );
+      assert.throws(
+        () => checkCountWindow(undefined, 2),
+        (e: unknown) => e instanceof ConfigError && e.field === 'overlap',
+      );
       assert.doesNotThrow(() => checkCountWindow(5, 4));
       assert.doesNotThrow(() => checkCountWindow(undefined, undefined));
     });

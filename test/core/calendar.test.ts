@@ -53,26 +53,50 @@ describe('calendar windows in a time zone', () => {
   });
 
   it('weeks start on Monday: the week of 29 March 2026 in Berlin has 167 hours', () => {
-    assert.deepEqual(iso(assignCalendar(at('2026-03-29T12:00:00Z'), { unit: 'week', timeZone: 'Europe/Berlin' })), ['2026-03-22T23:00:00.000Z', '2026-03-29T22:00:00.000Z', 167]);
-    assert.deepEqual(iso(assignCalendar(at('2026-11-04T12:00:00Z'), { unit: 'week', timeZone: 'America/New_York' })), ['2026-11-02T05:00:00.000Z', '2026-11-09T05:00:00.000Z', 168]);
+    assert.deepEqual(iso(assignCalendar(at('2026-03-29T12:00:00Z'), { unit: 'week', timeZone: 'Europe/Berlin' })), [
+      '2026-03-22T23:00:00.000Z',
+      '2026-03-29T22:00:00.000Z',
+      167,
+    ]);
+    assert.deepEqual(iso(assignCalendar(at('2026-11-04T12:00:00Z'), { unit: 'week', timeZone: 'America/New_York' })), [
+      '2026-11-02T05:00:00.000Z',
+      '2026-11-09T05:00:00.000Z',
+      168,
+    ]);
   });
 
   it('property: windows hold their instant and tile time without gaps or overlaps', () => {
-    const specs: CalendarSpec[] = [day('Europe/Berlin'), day('America/New_York'), shifts('Europe/Berlin', '06:00,14:00,22:00'),
-      shifts('America/New_York', '01:30,02:30,13:30'), { unit: 'week', timeZone: 'Australia/Lord_Howe' }, day('Asia/Kolkata')];
-    fc.assert(fc.property(fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-01-01T00:00:00Z') }), fc.constantFrom(...specs), (t, spec) => {
-      const w = assignCalendar(t, spec);
-      assert.ok(w.start <= t && t < w.end, `${new Date(t).toISOString()} in ${iso(w)}`);
-      assert.equal(assignCalendar(w.end, spec).start, w.end, 'the next window starts where this one ends');
-      assert.equal(assignCalendar(w.start - 1, spec).end, w.start, 'the previous window ends where this one starts');
-    }), { numRuns: 300 });
+    const specs: CalendarSpec[] = [
+      day('Europe/Berlin'),
+      day('America/New_York'),
+      shifts('Europe/Berlin', '06:00,14:00,22:00'),
+      shifts('America/New_York', '01:30,02:30,13:30'),
+      { unit: 'week', timeZone: 'Australia/Lord_Howe' },
+      day('Asia/Kolkata'),
+    ];
+    fc.assert(
+      fc.property(fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-01-01T00:00:00Z') }), fc.constantFrom(...specs), (t, spec) => {
+        const w = assignCalendar(t, spec);
+        assert.ok(w.start <= t && t < w.end, `${new Date(t).toISOString()} in ${iso(w)}`);
+        assert.equal(assignCalendar(w.end, spec).start, w.end, 'the next window starts where this one ends');
+        assert.equal(assignCalendar(w.start - 1, spec).end, w.start, 'the previous window ends where this one starts');
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('checks its settings and says what is allowed', () => {
-    assert.deepEqual(checkCalendar({ unit: 'shifts', timeZone: 'Europe/Berlin', shifts: '22:00, 6:00 14:00' }), { unit: 'shifts', timeZone: 'Europe/Berlin', shifts: [360, 840, 1320] });
+    assert.deepEqual(checkCalendar({ unit: 'shifts', timeZone: 'Europe/Berlin', shifts: '22:00, 6:00 14:00' }), {
+      unit: 'shifts',
+      timeZone: 'Europe/Berlin',
+      shifts: [360, 840, 1320],
+    });
     assert.deepEqual(checkCalendar({ unit: 'day', timeZone: '' }), { unit: 'day', timeZone: 'UTC' });
     const fails = (spec: object, field: string, re: RegExp) =>
-      assert.throws(() => checkCalendar(spec), (e: unknown) => e instanceof ConfigError && e.field === field && re.test(e.message));
+      assert.throws(
+        () => checkCalendar(spec),
+        (e: unknown) => e instanceof ConfigError && e.field === field && re.test(e.message),
+      );
     fails({ unit: 'month', timeZone: 'UTC' }, 'calendar', /use day, week or shifts/);
     fails({ unit: 'day', timeZone: 'Europe/Atlantis' }, 'timeZone', /IANA name/);
     fails({ unit: 'shifts', timeZone: 'UTC', shifts: '25:00' }, 'shifts', /HH:MM/);

@@ -24,8 +24,14 @@ describe('collectEvents', () => {
     const merged = agg.merge(a, b);
     const first = agg.result(merged);
     agg.add(merged, { payload: 'z' }, 3);
-    assert.deepEqual(first.map((e) => e.payload), ['y', 'x']);
-    assert.deepEqual(agg.result(merged).map((e) => e.payload), ['y', 'z', 'x']);
+    assert.deepEqual(
+      first.map((e) => e.payload),
+      ['y', 'x'],
+    );
+    assert.deepEqual(
+      agg.result(merged).map((e) => e.payload),
+      ['y', 'z', 'x'],
+    );
   });
 
   it('reads back its own snapshot and refuses a damaged one instead of restoring an empty window', () => {
@@ -40,7 +46,11 @@ describe('collectEvents', () => {
 
   it('round-trips through a JSON snapshot inside an operator', () => {
     const out: Emission<{ payload: unknown }, unknown>[] = [];
-    const options = { window: { type: 'tumbling' as const, size: 10 }, aggregate: collectEvents(), onEmit: (e: Emission<{ payload: unknown }, unknown>) => out.push(e) };
+    const options = {
+      window: { type: 'tumbling' as const, size: 10 },
+      aggregate: collectEvents(),
+      onEmit: (e: Emission<{ payload: unknown }, unknown>) => out.push(e),
+    };
     const first = new WindowOperator(options);
     first.process({ key: 'k', time: 3, value: { topic: 'k', payload: { v: 1 } } }, 0);
     const second = new WindowOperator(options);

@@ -158,26 +158,67 @@ describe('conditions: combining rules', () => {
       },
     );
     assert.deepEqual(seen, [1]);
-    assert.deepEqual([2, 3, -2].map((p) => pred({ payload: p })), [true, false, false]);
+    assert.deepEqual(
+      [2, 3, -2].map((p) => pred({ payload: p })),
+      [true, false, false],
+    );
     assert.equal(compileRules([{ op: 'even' }], 'all', { custom: { even: () => () => true } })(1), true);
   });
 });
 
 describe('conditions: config errors name the rule field', () => {
   const cases: Array<[string, () => unknown, RegExp]> = [
-    ['bad regex', () => compileRules([{ op: 'eq', value: 1 }, { op: 'regex', value: '(' }], 'all'), /^rules\[1\]\.value: invalid regular expression \/\(\/: Unterminated group$/],
+    [
+      'bad regex',
+      () =>
+        compileRules(
+          [
+            { op: 'eq', value: 1 },
+            { op: 'regex', value: '(' },
+          ],
+          'all',
+        ),
+      /^rules\[1\]\.value: invalid regular expression \/\(\/: Unterminated group$/,
+    ],
     ['bad regex literal', () => compileRules([{ op: 'regex', value: '/[a/i' }], 'all'), /^rules\[0\]\.value: invalid regular expression \/\[a\/i: /],
-    ['bad regex flags', () => compileRules([{ op: 'regex', value: 'a', value2: 'x' }], 'all'), /^rules\[0\]\.value2: invalid regular expression flags "x"; allowed: i m s u d v$/],
+    [
+      'bad regex flags',
+      () => compileRules([{ op: 'regex', value: 'a', value2: 'x' }], 'all'),
+      /^rules\[0\]\.value2: invalid regular expression flags "x"; allowed: i m s u d v$/,
+    ],
     ['regex without pattern', () => compileRules([{ op: 'regex' }], 'all'), /^rules\[0\]\.value: regex needs a pattern/],
-    ['unknown op', () => compileRules([{ op: 'eq', value: 1 }, { op: 'like', value: 1 }], 'all'), /^rules\[1\]\.op: unknown rule "like"; allowed: eq, neq, gt, gte, lt, lte, between, contains, regex, exists, jsonata$/],
+    [
+      'unknown op',
+      () =>
+        compileRules(
+          [
+            { op: 'eq', value: 1 },
+            { op: 'like', value: 1 },
+          ],
+          'all',
+        ),
+      /^rules\[1\]\.op: unknown rule "like"; allowed: eq, neq, gt, gte, lt, lte, between, contains, regex, exists, jsonata$/,
+    ],
     ['unknown op lists custom ops', () => compileRules([{ op: 'like' }], 'all', { custom: { even: () => () => true } }), /allowed: eq, .*, jsonata, even$/],
     ['op missing', () => compileRules([{} as FilterRule], 'all'), /^rules\[0\]\.op: unknown rule undefined/],
     ['prototype name as op', () => compileRules([{ op: 'constructor' }], 'all', { custom: {} }), /^rules\[0\]\.op: unknown rule "constructor"/],
-    ['jsonata without a runtime', () => compileRules([{ op: 'jsonata', value: 'payload > 1' }], 'all'), /^rules\[0\]\.op: jsonata rules are evaluated by the filter node/],
-    ['gt without value', () => compileRules([{ op: 'gt' }], 'all'), /^rules\[0\]\.value: gt needs a number \(or text to compare alphabetically\), got undefined$/],
+    [
+      'jsonata without a runtime',
+      () => compileRules([{ op: 'jsonata', value: 'payload > 1' }], 'all'),
+      /^rules\[0\]\.op: jsonata rules are evaluated by the filter node/,
+    ],
+    [
+      'gt without value',
+      () => compileRules([{ op: 'gt' }], 'all'),
+      /^rules\[0\]\.value: gt needs a number \(or text to compare alphabetically\), got undefined$/,
+    ],
     ['gt with an object', () => compileRules([{ op: 'gt', value: {} }], 'all'), /^rules\[0\]\.value: gt needs a number/],
     ['between without value2', () => compileRules([{ op: 'between', value: 1 }], 'all'), /^rules\[0\]\.value2: between needs a number/],
-    ['between number and text', () => compileRules([{ op: 'between', value: 1, value2: 'z' }], 'all'), /^rules\[0\]\.value2: between needs two numbers or two texts/],
+    [
+      'between number and text',
+      () => compileRules([{ op: 'between', value: 1, value2: 'z' }], 'all'),
+      /^rules\[0\]\.value2: between needs two numbers or two texts/,
+    ],
     ['eq without value', () => compileRules([{ op: 'eq' }], 'all'), /^rules\[0\]\.value: needs a value to compare with$/],
     ['eq with NaN', () => compileRules([{ op: 'eq', value: NaN }], 'all'), /^rules\[0\]\.value: number NaN cannot be compared/],
     ['contains without value', () => compileRules([{ op: 'contains', value: '' }], 'all'), /^rules\[0\]\.value: contains needs a value to look for$/],
@@ -193,14 +234,27 @@ describe('conditions: config errors name the rule field', () => {
 });
 
 describe('conditions: properties', () => {
-  const input = fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: -50, max: 50 }), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  const input = fc.oneof(
+    fc.double({ noNaN: false }),
+    fc.integer({ min: -50, max: 50 }),
+    fc.string({ maxLength: 4 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+  );
   const bound = fc.integer({ min: -50, max: 50 });
 
   it('between a and b is gte min(a, b) and lte max(a, b)', () => {
     fc.assert(
       fc.property(input, bound, bound, (x, a, b) => {
         const between = compileRules([{ op: 'between', value: a, value2: b }], 'all');
-        const both = compileRules([{ op: 'gte', value: Math.min(a, b) }, { op: 'lte', value: Math.max(a, b) }], 'all');
+        const both = compileRules(
+          [
+            { op: 'gte', value: Math.min(a, b) },
+            { op: 'lte', value: Math.max(a, b) },
+          ],
+          'all',
+        );
         assert.equal(between(msg(x)), both(msg(x)));
       }),
     );

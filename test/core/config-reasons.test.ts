@@ -12,9 +12,15 @@ describe('setting reasons by code', () => {
     assert.deepEqual(err.params, { forms: 'a duration', got: 'string "soon"' });
   });
 
-  it('the core\'s own checks say why by code: the duration parser, repeat counts', () => {
-    assert.throws(() => parseDuration('soon', 'gap'), (e: unknown) => e instanceof ConfigError && e.code === 'durationExpected' && e.message === `gap: ${reasonText('durationExpected', e.params)}`);
-    assert.throws(() => parseTimes('{0}', 'steps[0].times'), (e: unknown) => e instanceof ConfigError && e.code === 'repeatRange' && e.params.got === 'string "{0}"');
+  it("the core's own checks say why by code: the duration parser, repeat counts", () => {
+    assert.throws(
+      () => parseDuration('soon', 'gap'),
+      (e: unknown) => e instanceof ConfigError && e.code === 'durationExpected' && e.message === `gap: ${reasonText('durationExpected', e.params)}`,
+    );
+    assert.throws(
+      () => parseTimes('{0}', 'steps[0].times'),
+      (e: unknown) => e instanceof ConfigError && e.code === 'repeatRange' && e.params.got === 'string "{0}"',
+    );
   });
 
   it('a reason moved under its list entry keeps its code and parameters', () => {

@@ -1,8 +1,21 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import {
-  AlertState, AnomalyDetector, ChangePointDetector, RollingQuantiles, SeasonalityDetector, SpikeDetector, TrendDetector,
-  analyseWindow, autocorrelation, createDetector, cusumLimit, detectPeriod, mannKendall, Detection, Pattern,
+  AlertState,
+  AnomalyDetector,
+  ChangePointDetector,
+  RollingQuantiles,
+  SeasonalityDetector,
+  SpikeDetector,
+  TrendDetector,
+  analyseWindow,
+  autocorrelation,
+  createDetector,
+  cusumLimit,
+  detectPeriod,
+  mannKendall,
+  Detection,
+  Pattern,
 } from '../../src/core/detectors';
 import { ConfigError } from '../../src/core/errors';
 import { seededGaussian as gaussian } from '../support/seeded-random';
@@ -82,7 +95,11 @@ describe('detectors: seasonality', () => {
     let last;
     for (let i = 0; i < 600; i++) last = d.update(5 * Math.sin((2 * Math.PI * i) / 24) + 0.5 * noise());
     assert.equal(last?.period, 24);
-    const results = run('seasonality', series(600, (i) => Math.sin((2 * Math.PI * i) / 24)), { history: 240 });
+    const results = run(
+      'seasonality',
+      series(600, (i) => Math.sin((2 * Math.PI * i) / 24)),
+      { history: 240 },
+    );
     assert.equal(results[599].details.period, 24);
     assert.equal(results[599].hot, true);
   });
@@ -100,7 +117,10 @@ describe('detectors: anomaly (streaming)', () => {
     const resumed = new AnomalyDetector({}, JSON.parse(JSON.stringify(first.snapshot())));
     for (let i = 3100; i < xs.length; i++) assert.deepEqual(resumed.update(i * 1000, xs[i]), all[i], `value ${i}`);
     assert.ok(all[3099].period > 0, 'the cycle was found before the cut');
-    assert.ok(all.slice(3300, 3320).some((r) => r.score >= 0.42), 'the step scores after the cut');
+    assert.ok(
+      all.slice(3300, 3320).some((r) => r.score >= 0.42),
+      'the step scores after the cut',
+    );
   });
 
   it('a saved state of another shape is not used: the detector starts afresh', () => {
@@ -112,7 +132,12 @@ describe('detectors: anomaly (streaming)', () => {
   it('white noise never reaches the score of a real deviation (0.5)', () => {
     for (const seed of [11, 12, 13]) {
       const noise = gaussian(seed);
-      const top = Math.max(...run('anomaly', series(5000, () => 20 + noise())).map((r) => r.score));
+      const top = Math.max(
+        ...run(
+          'anomaly',
+          series(5000, () => 20 + noise()),
+        ).map((r) => r.score),
+      );
       assert.ok(top < 0.5, `seed ${seed}: ${top}`);
     }
   });
@@ -206,14 +231,27 @@ describe('detectors: spike and dip', () => {
   it('tests from the third value on at the least: minHistory 0, 1 and 2 count as 3', () => {
     for (const minHistory of [0, 1, 2, 3]) {
       const d = new SpikeDetector({ minHistory });
-      assert.deepEqual([1, 2, 3, 4, 5].map((v) => d.update(0, v).ready), [false, false, false, true, true], `minHistory ${minHistory}`);
+      assert.deepEqual(
+        [1, 2, 3, 4, 5].map((v) => d.update(0, v).ready),
+        [false, false, false, true, true],
+        `minHistory ${minHistory}`,
+      );
     }
   });
 
   it('white noise raises no spike at the default confidence', () => {
     for (const seed of [32, 33, 34]) {
       const noise = gaussian(seed);
-      assert.deepEqual(hotIndices(run('spike', series(3000, () => noise()))), [], `seed ${seed}`);
+      assert.deepEqual(
+        hotIndices(
+          run(
+            'spike',
+            series(3000, () => noise()),
+          ),
+        ),
+        [],
+        `seed ${seed}`,
+      );
     }
   });
 });
@@ -221,7 +259,10 @@ describe('detectors: spike and dip', () => {
 describe('detectors: change point', () => {
   it('detects a level step soon after it, with direction and change time', () => {
     const noise = gaussian(41);
-    const r = run('changepoint', series(1000, (i) => (i < 500 ? 5 : 7) + noise()));
+    const r = run(
+      'changepoint',
+      series(1000, (i) => (i < 500 ? 5 : 7) + noise()),
+    );
     const hot = hotIndices(r);
     assert.equal(hot.length, 1, `changes at ${hot}`);
     assert.ok(hot[0] >= 500 && hot[0] < 520, `detected at ${hot[0]}`);
@@ -233,7 +274,10 @@ describe('detectors: change point', () => {
 
   it('detects a variance increase as a variance change', () => {
     const noise = gaussian(42);
-    const r = run('changepoint', series(1000, (i) => 5 + (i < 500 ? 1 : 3) * noise()));
+    const r = run(
+      'changepoint',
+      series(1000, (i) => 5 + (i < 500 ? 1 : 3) * noise()),
+    );
     const hot = hotIndices(r);
     assert.ok(hot.length >= 1 && hot[0] >= 500 && hot[0] < 560, `changes at ${hot}`);
     assert.equal(r[hot[0]].details.kind, 'variance');
@@ -241,7 +285,15 @@ describe('detectors: change point', () => {
 
   it('white noise raises no change at the default confidence', () => {
     const noise = gaussian(43);
-    assert.deepEqual(hotIndices(run('changepoint', series(3000, () => noise()))), []);
+    assert.deepEqual(
+      hotIndices(
+        run(
+          'changepoint',
+          series(3000, () => noise()),
+        ),
+      ),
+      [],
+    );
   });
 
   it('the decision limit grows with the wanted run length', () => {
@@ -254,10 +306,16 @@ describe('detectors: change point', () => {
 describe('detectors: trend', () => {
   it('a ramp is increasing with the right slope per second; a falling ramp is decreasing', () => {
     const noise = gaussian(51);
-    const up = run('trend', series(200, (i) => 0.5 * i + noise()));
+    const up = run(
+      'trend',
+      series(200, (i) => 0.5 * i + noise()),
+    );
     assert.equal(up[199].details.trend, 'increasing');
     assert.ok(Math.abs((up[199].details.slopePerSecond as number) - 0.5 / 60) < 0.001);
-    const down = run('trend', series(200, (i) => -0.5 * i + noise()));
+    const down = run(
+      'trend',
+      series(200, (i) => -0.5 * i + noise()),
+    );
     assert.equal(down[199].details.trend, 'decreasing');
     assert.equal(down[199].direction, 'down');
   });
@@ -265,7 +323,16 @@ describe('detectors: trend', () => {
   it('white noise raises no trend at the default confidence', () => {
     for (const seed of [52, 54, 55]) {
       const noise = gaussian(seed);
-      assert.deepEqual(hotIndices(run('trend', series(3000, () => noise()))), [], `seed ${seed}`);
+      assert.deepEqual(
+        hotIndices(
+          run(
+            'trend',
+            series(3000, () => noise()),
+          ),
+        ),
+        [],
+        `seed ${seed}`,
+      );
     }
   });
 
@@ -286,7 +353,10 @@ describe('detectors: alert state', () => {
     const a = new AlertState({ holdOff: 5 });
     const scores = [0, 0.9, 0.2, 0.95, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9];
     const events = scores.map((s, t) => a.update(t, s, 0.5));
-    assert.deepEqual(events.flatMap((e, t) => (e ? [`${e}@${t}`] : [])), ['start@1', 'end@8', 'start@11']);
+    assert.deepEqual(
+      events.flatMap((e, t) => (e ? [`${e}@${t}`] : [])),
+      ['start@1', 'end@8', 'start@11'],
+    );
   });
 
   it('hysteresis keeps an incident open just under the threshold', () => {
@@ -302,23 +372,48 @@ describe('detectors: per window', () => {
   it('anomaly and spike find the outlier in a window', () => {
     const noise = gaussian(61);
     const xs = series(200, (i) => 10 + noise() + (i === 120 ? 15 : 0));
-    assert.deepEqual(analyseWindow('anomaly', times, xs).map((d) => d.index), [120]);
-    assert.deepEqual(analyseWindow('spike', times, xs).map((d) => d.index), [120]);
+    assert.deepEqual(
+      analyseWindow('anomaly', times, xs).map((d) => d.index),
+      [120],
+    );
+    assert.deepEqual(
+      analyseWindow('spike', times, xs).map((d) => d.index),
+      [120],
+    );
     assert.deepEqual(analyseWindow('anomaly', times, xs, { direction: 'down' }), []);
   });
   it('trend judges the window as a whole', () => {
     const noise = gaussian(62);
-    const [d] = analyseWindow('trend', times, series(200, (i) => i * 0.1 + noise()));
+    const [d] = analyseWindow(
+      'trend',
+      times,
+      series(200, (i) => i * 0.1 + noise()),
+    );
     assert.equal(d.details.trend, 'increasing');
     assert.ok(Math.abs((d.details.slopePerSecond as number) - 0.1) < 0.01);
-    assert.deepEqual(analyseWindow('trend', times, series(200, () => noise())), []);
+    assert.deepEqual(
+      analyseWindow(
+        'trend',
+        times,
+        series(200, () => noise()),
+      ),
+      [],
+    );
   });
   it('change point and seasonality in a window', () => {
     const noise = gaussian(63);
-    const cp = analyseWindow('changepoint', times, series(200, (i) => (i < 120 ? 0 : 3) + 0.5 * noise()));
+    const cp = analyseWindow(
+      'changepoint',
+      times,
+      series(200, (i) => (i < 120 ? 0 : 3) + 0.5 * noise()),
+    );
     assert.equal(cp.length, 1);
     assert.ok(cp[0].index >= 120 && cp[0].index < 130);
-    const [s] = analyseWindow('seasonality', times, series(200, (i) => Math.sin((2 * Math.PI * i) / 24)));
+    const [s] = analyseWindow(
+      'seasonality',
+      times,
+      series(200, (i) => Math.sin((2 * Math.PI * i) / 24)),
+    );
     assert.equal(s.details.period, 24);
   });
 });
@@ -337,9 +432,21 @@ describe('detectors: short histories', () => {
 
 describe('detectors: configuration', () => {
   it('rejects bad options naming the field', () => {
-    assert.throws(() => createDetector('nope' as Pattern), (e: unknown) => e instanceof ConfigError && e.field === 'pattern');
-    assert.throws(() => createDetector('anomaly', { threshold: 2 }), (e: unknown) => e instanceof ConfigError && e.field === 'threshold');
-    assert.throws(() => createDetector('spike', { confidence: 99 }), (e: unknown) => e instanceof ConfigError && e.field === 'confidence');
-    assert.throws(() => createDetector('trend', { history: 1.5 }), (e: unknown) => e instanceof ConfigError && e.field === 'history');
+    assert.throws(
+      () => createDetector('nope' as Pattern),
+      (e: unknown) => e instanceof ConfigError && e.field === 'pattern',
+    );
+    assert.throws(
+      () => createDetector('anomaly', { threshold: 2 }),
+      (e: unknown) => e instanceof ConfigError && e.field === 'threshold',
+    );
+    assert.throws(
+      () => createDetector('spike', { confidence: 99 }),
+      (e: unknown) => e instanceof ConfigError && e.field === 'confidence',
+    );
+    assert.throws(
+      () => createDetector('trend', { history: 1.5 }),
+      (e: unknown) => e instanceof ConfigError && e.field === 'history',
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('parseDuration', () => {
   it('accepts 0 only when allowed', () => {
     assert.equal(parseDuration('0', 'maxOutOfOrder', { allowZero: true }), 0);
     assert.equal(parseDuration(0, 'maxOutOfOrder', { allowZero: true }), 0);
-    assert.throws(() => parseDuration(0, 'size'), (e: unknown) => e instanceof ConfigError && e.field === 'size' && /greater than 0/.test(e.message));
+    assert.throws(
+      () => parseDuration(0, 'size'),
+      (e: unknown) => e instanceof ConfigError && e.field === 'size' && /greater than 0/.test(e.message),
+    );
   });
 
   it('names the field, the value and the allowed forms', () => {
@@ -41,12 +44,18 @@ describe('parseDuration', () => {
 
   for (const bad of ['', '10x', '5 m s', 'm5', '1h-30m', null, undefined, {}, [], true, NaN, Infinity]) {
     it(`rejects ${typeof bad === 'number' || bad === undefined ? String(bad) : JSON.stringify(bad)}`, () => {
-      assert.throws(() => parseDuration(bad, 'size'), (e: unknown) => e instanceof ConfigError && e.field === 'size');
+      assert.throws(
+        () => parseDuration(bad, 'size'),
+        (e: unknown) => e instanceof ConfigError && e.field === 'size',
+      );
     });
   }
 
   it('rejects negative durations', () => {
-    assert.throws(() => parseDuration(-5, 'slide'), (e: unknown) => e instanceof ConfigError && /must not be negative/.test(e.message));
+    assert.throws(
+      () => parseDuration(-5, 'slide'),
+      (e: unknown) => e instanceof ConfigError && /must not be negative/.test(e.message),
+    );
   });
 });
 

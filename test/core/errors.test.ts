@@ -17,7 +17,11 @@ describe('toError', () => {
   it('never says [object Object], whatever was thrown', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const hostile = { toString: () => { throw new Error('no'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('no');
+      },
+    };
     for (const thrown of [{}, { detail: 1 }, cyclic, 'text', 42, null, undefined, Symbol('s'), hostile, Object.create(null)]) {
       const e = toError(thrown);
       assert.ok(e instanceof Error);

@@ -22,7 +22,10 @@ describe('parseEventTime', () => {
   });
 
   it('rejects an invalid Date', () => {
-    assert.throws(() => parseEventTime(new Date(NaN), 'timestamp'), (e: unknown) => e instanceof InputError && /got object$/.test(e.message));
+    assert.throws(
+      () => parseEventTime(new Date(NaN), 'timestamp'),
+      (e: unknown) => e instanceof InputError && /got object$/.test(e.message),
+    );
   });
 
   it('reads Dates', () => {
@@ -40,7 +43,6 @@ describe('parseEventTime', () => {
     [true, 'boolean'],
     [NaN, 'number NaN'],
     [Infinity, 'number Infinity'],
-    
   ];
   for (const [value, described] of bad) {
     it(`rejects ${described} with an InputError naming the property and the type`, () => {

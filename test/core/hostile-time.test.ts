@@ -31,7 +31,10 @@ describe('hostile event times', () => {
         const { op, out } = recording({ window, aggregate: sumCount });
         op.process(ev('s1', T0, 1), T0);
         for (const t of extreme) {
-          assert.throws(() => op.process(ev('s2', t, 2), T0), (e: unknown) => e instanceof InputError && /outside the range of a date/.test(e.message));
+          assert.throws(
+            () => op.process(ev('s2', t, 2), T0),
+            (e: unknown) => e instanceof InputError && /outside the range of a date/.test(e.message),
+          );
         }
         op.process(ev('s1', T0 + 1, 1), T0);
         op.flush(T0);
@@ -91,7 +94,10 @@ describe('hostile event times', () => {
     it('refuses durations beyond about 3,000 years and hopping windows with more than 100,000 windows per event', () => {
       assert.throws(() => parseDuration('1e20', 'size'), ConfigError);
       assert.throws(() => parseDuration(2e14, 'size'), /at most 100000000000000 ms/);
-      assert.throws(() => recording({ window: { type: 'sliding', size: 86_400_000, slide: 1 }, aggregate: sumCount }), (e: unknown) => e instanceof ConfigError && e.field === 'slide' && /slide "event"/.test(e.message));
+      assert.throws(
+        () => recording({ window: { type: 'sliding', size: 86_400_000, slide: 1 }, aggregate: sumCount }),
+        (e: unknown) => e instanceof ConfigError && e.field === 'slide' && /slide "event"/.test(e.message),
+      );
     });
   });
 
@@ -135,7 +141,13 @@ describe('hostile event times', () => {
       assert.equal(op.stats().late, 0);
       assert.equal(out.length, 0);
       op.process(ev('s1', T0 + 60_000, 1), T0 + 60_000);
-      assert.deepEqual(windows(out).map(([k, , , , r]) => [k, (r as { count: number }).count]), [['s1', 2], ['s2', 2]]);
+      assert.deepEqual(
+        windows(out).map(([k, , , , r]) => [k, (r as { count: number }).count]),
+        [
+          ['s1', 2],
+          ['s2', 2],
+        ],
+      );
     });
 
     it('clamps instead when asked: the event counts, at the clock plus the limit', () => {
@@ -144,7 +156,10 @@ describe('hostile event times', () => {
       assert.equal(op.stats().ahead, 1);
       assert.equal(op.stats().maxEventTime, T0 + 60_000);
       op.flush(T0);
-      assert.deepEqual(windows(out).map(([, s, , , r]) => [s, (r as { sum: number }).sum]), [[Math.floor((T0 + 60_000) / HOUR) * HOUR, 5]]);
+      assert.deepEqual(
+        windows(out).map(([, s, , , r]) => [s, (r as { sum: number }).sum]),
+        [[Math.floor((T0 + 60_000) / HOUR) * HOUR, 5]],
+      );
     });
 
     it('reads a fresh clock before rejecting, since the `now` it was given may be stale', () => {
@@ -229,7 +244,10 @@ describe('corrupt or foreign snapshots', () => {
         const { op, out } = recording({ window, aggregate: maxOf });
         op.process(ev('z', T0, 7), 0);
         const before = JSON.stringify(op.snapshot());
-        assert.throws(() => op.restore(snap), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot');
+        assert.throws(
+          () => op.restore(snap),
+          (e: unknown) => e instanceof ConfigError && e.field === 'snapshot',
+        );
         assert.equal(JSON.stringify(op.snapshot()), before);
         op.flush(0);
         assert.deepEqual([...new Set(windows(out).map(([k]) => k))], ['z']);

@@ -1,5 +1,15 @@
 import { strict as assert } from 'assert';
-import { IncidentDetector, IncidentState, calibratedLimit, describeIncident, learnTail, newTail, normalLogTail, normalQuantileAbove, normalTail } from '../../src/core/detectors';
+import {
+  IncidentDetector,
+  IncidentState,
+  calibratedLimit,
+  describeIncident,
+  learnTail,
+  newTail,
+  normalLogTail,
+  normalQuantileAbove,
+  normalTail,
+} from '../../src/core/detectors';
 import { seededGaussian as gaussian, seededUniform } from '../support/seeded-random';
 
 const SECOND = 1000;
@@ -19,7 +29,10 @@ describe('incident detector', () => {
     const saved = JSON.parse(JSON.stringify(first.snapshot())) as IncidentState;
     const resumed = new IncidentDetector({}, saved);
     for (let i = 950; i < xs.length; i++) assert.deepEqual(resumed.update(i * SECOND, xs[i]), all[i], `reading ${i}`);
-    assert.deepEqual(all.filter((s) => s.transition === 'start').map((s) => s.incident!.kind), ['shift', 'dip']);
+    assert.deepEqual(
+      all.filter((s) => s.transition === 'start').map((s) => s.incident!.kind),
+      ['shift', 'dip'],
+    );
   });
 
   it('a snapshot of another shape is not used: the detector starts afresh', () => {
@@ -49,7 +62,18 @@ describe('incident detector', () => {
   });
 
   it('reasons name the kind and give the deviation in units and σ', () => {
-    const text = describeIncident({ kind: 'spike', since: 0, value: 38.2, expected: 21.4, deviation: 16.8, sigma: 0.15, direction: 'up', strength: 30, severity: 'high', readings: 1 });
+    const text = describeIncident({
+      kind: 'spike',
+      since: 0,
+      value: 38.2,
+      expected: 21.4,
+      deviation: 16.8,
+      sigma: 0.15,
+      direction: 'up',
+      strength: 30,
+      severity: 'high',
+      readings: 1,
+    });
     assert.equal(text, 'spike: one reading of 38.20 where 21.40 ± 0.15 was expected, +16.80 (112.0 σ)');
   });
 
@@ -100,6 +124,9 @@ describe('incident detector', () => {
     }
     const repeats = starts.filter((i) => i >= 3 * day && (i < 10 * day + 20 || i > 10 * day + 30));
     assert.deepEqual(repeats, [], `alerts on repeated days: ${repeats.join(' ')}`);
-    assert.ok(starts.some((i) => i >= 10 * day + 20 && i <= 10 * day + 26), `alerts: ${starts.join(' ')}`);
+    assert.ok(
+      starts.some((i) => i >= 10 * day + 20 && i <= 10 * day + 26),
+      `alerts: ${starts.join(' ')}`,
+    );
   });
 });

@@ -140,12 +140,7 @@ describe('join: window join', () => {
     send('right', 'other', 30_000, 'o');
     assert.equal(out.length, 0, 'nothing before the window closes');
     send('left', 'k', MIN, 'next-window');
-    assert.deepEqual(out.map(show), [
-      'k|l0@5000|r1@10000|0-60000',
-      'k|l0@5000|r2@59999|0-60000',
-      'k|l1@20000|r1@10000|0-60000',
-      'k|l1@20000|r2@59999|0-60000',
-    ]);
+    assert.deepEqual(out.map(show), ['k|l0@5000|r1@10000|0-60000', 'k|l0@5000|r2@59999|0-60000', 'k|l1@20000|r1@10000|0-60000', 'k|l1@20000|r2@59999|0-60000']);
     op.flush(0);
     assert.equal(out.length, 4, 'the window without right events gives nothing in an inner join');
   });
@@ -205,7 +200,9 @@ const evArb = fc.record({
 });
 const streamArb = fc.array(evArb, { maxLength: 60 }).map((list) => list.map((e, i) => ({ ...e, value: `v${i}` }) as Ev));
 const specArb = fc.oneof(
-  fc.record({ mode: fc.constant('interval' as const), lower: fc.integer({ min: -8000, max: 2000 }), width: fc.integer({ min: 0, max: 8000 }) }).map((s) => ({ mode: s.mode, lower: s.lower, upper: s.lower + s.width })),
+  fc
+    .record({ mode: fc.constant('interval' as const), lower: fc.integer({ min: -8000, max: 2000 }), width: fc.integer({ min: 0, max: 8000 }) })
+    .map((s) => ({ mode: s.mode, lower: s.lower, upper: s.lower + s.width })),
   fc.record({ mode: fc.constant('window' as const), size: fc.constantFrom(4000, 10_000), slide: fc.constantFrom(2000, 4000) }),
 );
 const typeArb = fc.constantFrom<JoinType>('inner', 'left', 'right', 'full');
@@ -280,7 +277,10 @@ describe('join: properties', () => {
   it('a snapshot does not restore into a join with other settings', () => {
     const a = joiner({ join: { mode: 'interval', lower: 0, upper: 1000 } });
     const b = joiner({ join: { mode: 'interval', lower: 0, upper: 2000 } });
-    assert.throws(() => b.op.restore(a.op.snapshot()), (e: ConfigError) => e.field === 'snapshot' && /upper/.test(e.message));
+    assert.throws(
+      () => b.op.restore(a.op.snapshot()),
+      (e: ConfigError) => e.field === 'snapshot' && /upper/.test(e.message),
+    );
     assert.throws(() => b.op.restore({ format: 'other' }), /expected the state of a join, got undefined/);
   });
 });

@@ -94,7 +94,10 @@ describe('KeyTable: key states with a recent-key cache', () => {
           }
           assert.equal(table.size, model.size);
         }
-        assert.deepEqual([...table].map(([k]) => k), [...model.keys()]);
+        assert.deepEqual(
+          [...table].map(([k]) => k),
+          [...model.keys()],
+        );
       }),
     );
   });

@@ -1,7 +1,5 @@
 import { strict as assert } from 'assert';
-import {
-  DEFAULT_ANOMALY_THRESHOLD, DEFAULT_HOLD_OFF, Detection, KeyedDetector, KeyedStep, createDetector,
-} from '../../src/core/detectors';
+import { DEFAULT_ANOMALY_THRESHOLD, DEFAULT_HOLD_OFF, Detection, KeyedDetector, KeyedStep, createDetector } from '../../src/core/detectors';
 import { ConfigError } from '../../src/core/errors';
 import { seededGaussian as gaussian } from '../support/seeded-random';
 
@@ -31,7 +29,11 @@ describe('keyed detector', () => {
   it('one incident: one start at its onset, one end after the quiet hold-off, with when it started', () => {
     const k = new KeyedDetector({ pattern: 'anomaly', holdOff: 5 * MINUTE });
     const noise = gaussian(2);
-    const steps = feed(k, 'boiler', Array.from({ length: 1500 }, (_, i) => 20 + noise() + (i >= 1200 && i < 1220 ? 25 : 0)));
+    const steps = feed(
+      k,
+      'boiler',
+      Array.from({ length: 1500 }, (_, i) => 20 + noise() + (i >= 1200 && i < 1220 ? 25 : 0)),
+    );
     const t = transitions(steps);
     assert.equal(t.length, 2, t.join(' '));
     const start = Number(t[0].split('@')[1]);
@@ -49,8 +51,20 @@ describe('keyed detector', () => {
     const n = 30_000;
     for (const [kind, next] of [
       ['white noise', (g: () => number) => () => g()],
-      ['random walk', (g: () => number) => { let w = 0; return () => (w += g()); }],
-      ['AR(1) φ 0.9', (g: () => number) => { let w = 0; return () => (w = 0.9 * w + g()); }],
+      [
+        'random walk',
+        (g: () => number) => {
+          let w = 0;
+          return () => (w += g());
+        },
+      ],
+      [
+        'AR(1) φ 0.9',
+        (g: () => number) => {
+          let w = 0;
+          return () => (w = 0.9 * w + g());
+        },
+      ],
     ] as Array<[string, (g: () => number) => () => number]>) {
       let alerts = 0;
       for (const seed of [101, 102]) {
@@ -64,13 +78,27 @@ describe('keyed detector', () => {
 
   it('a level step of 6σ alerts within a few values', () => {
     const noise = gaussian(3);
-    const steps = feed(new KeyedDetector({ pattern: 'anomaly' }), 's', Array.from({ length: 1400 }, (_, i) => (i < 1200 ? 0 : 6) + noise()));
+    const steps = feed(
+      new KeyedDetector({ pattern: 'anomaly' }),
+      's',
+      Array.from({ length: 1400 }, (_, i) => (i < 1200 ? 0 : 6) + noise()),
+    );
     const starts = transitions(steps).filter((x) => x.startsWith('start'));
     assert.ok(starts.length >= 1 && Number(starts[0].split('@')[1]) >= 1200 && Number(starts[0].split('@')[1]) <= 1205, starts.join(' '));
   });
 
   it('a dip under the threshold shorter than the hold-off keeps one incident', () => {
-    const hot = (score: number): Detection => ({ pattern: 'spike', score, level: score, threshold: 0.5, hot: score >= 0.5, expected: 0, direction: 'up', ready: true, details: {} });
+    const hot = (score: number): Detection => ({
+      pattern: 'spike',
+      score,
+      level: score,
+      threshold: 0.5,
+      hot: score >= 0.5,
+      expected: 0,
+      direction: 'up',
+      ready: true,
+      details: {},
+    });
     const k = new KeyedDetector({ pattern: 'spike', holdOff: 3 * MINUTE });
     const scores = [0, 0.9, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.9];
     const steps = scores.map((s, i) => k.observe('w', i * MINUTE, hot(s))!);
@@ -86,7 +114,10 @@ describe('keyed detector', () => {
     const times = Array.from({ length: 60 }, (_, i) => i * MINUTE);
     const first = Array.from({ length: 60 }, (_, i) => 10 + noise() + (i === 20 ? 30 : i === 40 ? 50 : 0));
     const a = k.analyseWindow('w', times, first, 60 * MINUTE);
-    assert.deepEqual(a.found.map((d) => d.index), [40, 20]);
+    assert.deepEqual(
+      a.found.map((d) => d.index),
+      [40, 20],
+    );
     assert.equal(a.step?.transition, 'start');
     assert.deepEqual([a.time, a.value], [40 * MINUTE, first[40]]);
     const later = times.map((t) => t + 60 * MINUTE);
@@ -111,7 +142,7 @@ describe('keyed detector', () => {
     assert.ok(k.update('a', MINUTE, 2), 'known keys still work');
   });
 
-  it('a history given as a duration is sized from the key\'s event rate', () => {
+  it("a history given as a duration is sized from the key's event rate", () => {
     // One event a minute and 20 minutes of history: the detector of a 20-event history.
     const k = new KeyedDetector({ pattern: 'trend', history: { duration: 20 * MINUTE } });
     const same = createDetector('trend', { history: 20 });
@@ -143,7 +174,13 @@ describe('keyed detector', () => {
   });
 
   it('bad detector options are a ConfigError naming the field', () => {
-    assert.throws(() => new KeyedDetector({ options: { threshold: 2 } }), (e: unknown) => e instanceof ConfigError && /threshold/.test(e.message));
-    assert.throws(() => new KeyedDetector({ pattern: 'anomaly', history: { events: 1 } }), (e: unknown) => e instanceof ConfigError && /history/.test(e.message));
+    assert.throws(
+      () => new KeyedDetector({ options: { threshold: 2 } }),
+      (e: unknown) => e instanceof ConfigError && /threshold/.test(e.message),
+    );
+    assert.throws(
+      () => new KeyedDetector({ pattern: 'anomaly', history: { events: 1 } }),
+      (e: unknown) => e instanceof ConfigError && /history/.test(e.message),
+    );
   });
 });

@@ -125,7 +125,13 @@ describe('WindowOperator with sources (partitions)', () => {
     a.op.process(ev('x', 500), 0, '0:t', 't');
     a.op.process(ev('y', 2500), 0, '1:t', 't');
     const snap = a.op.snapshot() as { partitions: unknown };
-    assert.deepEqual(snap.partitions, { sources: [['0:t', 't', 500], ['1:t', 't', 2500]], keys: [] });
+    assert.deepEqual(snap.partitions, {
+      sources: [
+        ['0:t', 't', 500],
+        ['1:t', 't', 2500],
+      ],
+      keys: [],
+    });
     const b = recording(opts);
     b.op.restore(JSON.parse(JSON.stringify(snap)));
     b.op.process(ev('x', 900), 1, '0:t', 't');
@@ -140,7 +146,18 @@ describe('WindowOperator with sources (partitions)', () => {
     const { op } = recording({ window: { type: 'tumbling', size: 1000 }, aggregate: sumCount, watermarkScope: 'key' });
     op.process(ev('x', 500), 0, '0:t', 't');
     const good = op.snapshot() as Record<string, unknown>;
-    for (const partitions of [{ sources: [['0:t', 't']] }, { sources: [['0:t', 't', 'soon']] }, { sources: [], keys: [['nobody', [['0:t', 't', 1]]]] }, { sources: [], keys: [['x', []]] }, { sources: [['0:t', 't', 1], ['0:t', 't', 2]] }]) {
+    for (const partitions of [
+      { sources: [['0:t', 't']] },
+      { sources: [['0:t', 't', 'soon']] },
+      { sources: [], keys: [['nobody', [['0:t', 't', 1]]]] },
+      { sources: [], keys: [['x', []]] },
+      {
+        sources: [
+          ['0:t', 't', 1],
+          ['0:t', 't', 2],
+        ],
+      },
+    ]) {
       assert.throws(() => op.restore({ ...good, partitions }), /snapshot/i, JSON.stringify(partitions));
     }
     assert.deepEqual(op.snapshot(), good);
@@ -185,7 +202,10 @@ describe('WindowOperator with per-key watermarks and sources (partitions)', () =
 
     const without = sitesRun(false);
     without.op.flush(0);
-    assert.ok(without.op.stats().late > 0 && exactCount(without.out, without.expected) < 18, `per-key clocks alone drop events (late ${without.op.stats().late})`);
+    assert.ok(
+      without.op.stats().late > 0 && exactCount(without.out, without.expected) < 18,
+      `per-key clocks alone drop events (late ${without.op.stats().late})`,
+    );
   });
 
   it('a key from several partitions waits for the slowest of them, one from a single partition for the partitions’ watermark', () => {
@@ -201,7 +221,10 @@ describe('WindowOperator with per-key watermarks and sources (partitions)', () =
     // partition 1 is at 60.
     assert.deepEqual(windows(out), [['b', 0, 100, 'final', { sum: 1, count: 1 }]]);
     op.process(ev('a', 120), 0, '1:t', 't');
-    assert.deepEqual(windows(out).map(([k, s, , , r]) => `${k}@${s}:${r.count}`), ['b@0:1', 'a@0:2']);
+    assert.deepEqual(
+      windows(out).map(([k, s, , , r]) => `${k}@${s}:${r.count}`),
+      ['b@0:1', 'a@0:2'],
+    );
     assert.equal(op.stats().late, 0);
   });
 
@@ -216,7 +239,10 @@ describe('WindowOperator with per-key watermarks and sources (partitions)', () =
       op.process(ev('a', t), now, '0:t', 't');
       op.process(ev('z', t), now, '1:t', 't');
     }
-    assert.ok(windows(out).some(([k, s]) => k === 'a' && s === 3000), 'a’s windows fire without partition 1');
+    assert.ok(
+      windows(out).some(([k, s]) => k === 'a' && s === 3000),
+      'a’s windows fire without partition 1',
+    );
     assert.equal(op.stats().late, 0);
   });
 
@@ -229,8 +255,20 @@ describe('WindowOperator with per-key watermarks and sources (partitions)', () =
     a.op.process(ev('b', 70), 0, '1:t', 't');
     const snap = JSON.parse(JSON.stringify(a.op.snapshot()));
     assert.deepEqual(snap.partitions, {
-      sources: [['0:t', 't', 50], ['1:t', 't', 70]],
-      keys: [['a', [['0:t', 't', 50], ['1:t', 't', 60]]], ['b', [['1:t', 't', 70]]]],
+      sources: [
+        ['0:t', 't', 50],
+        ['1:t', 't', 70],
+      ],
+      keys: [
+        [
+          'a',
+          [
+            ['0:t', 't', 50],
+            ['1:t', 't', 60],
+          ],
+        ],
+        ['b', [['1:t', 't', 70]]],
+      ],
     });
     const b = recording(opts);
     b.op.restore(snap);
@@ -239,9 +277,15 @@ describe('WindowOperator with per-key watermarks and sources (partitions)', () =
     b.op.process(ev('a', 90), 1, '1:t', 't');
     assert.equal(b.out.length, 0);
     b.op.process(ev('a', 300), 1, '1:t', 't');
-    assert.deepEqual(windows(b.out).map(([k, s, , , r]) => `${k}@${s}:${r.count}`), ['a@0:3']);
+    assert.deepEqual(
+      windows(b.out).map(([k, s, , , r]) => `${k}@${s}:${r.count}`),
+      ['a@0:3'],
+    );
     b.op.process(ev('a', 400), 1, '0:t', 't');
-    assert.deepEqual(windows(b.out).map(([k, s, , , r]) => `${k}@${s}:${r.count}`), ['a@0:3', 'a@200:1']);
+    assert.deepEqual(
+      windows(b.out).map(([k, s, , , r]) => `${k}@${s}:${r.count}`),
+      ['a@0:3', 'a@200:1'],
+    );
     assert.equal(b.op.stats().late, 0);
   });
 });

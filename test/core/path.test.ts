@@ -49,7 +49,11 @@ describe('path: property paths', () => {
   it('rejects malformed paths with a ConfigError naming the field', () => {
     const bad = ['', '  ', 'payload..x', 'payload.', '.payload', 'payload[x]', 'payload[', 'payload["x]', 'payload[0]x', 'payload["x"', 'msg.'];
     for (const path of bad) {
-      assert.throws(() => compilePath(path, 'valueProperty'), (err: unknown) => err instanceof ConfigError && err.field === 'valueProperty' && /^valueProperty: /.test(err.message), path);
+      assert.throws(
+        () => compilePath(path, 'valueProperty'),
+        (err: unknown) => err instanceof ConfigError && err.field === 'valueProperty' && /^valueProperty: /.test(err.message),
+        path,
+      );
     }
     assert.throws(() => parsePath(5 as never, 'rules[0].property'), /^ConfigError: rules\[0\]\.property: a property path must be a string/);
   });
@@ -85,7 +89,11 @@ describe('path: property paths', () => {
 
   it('refuses to write through a prototype', () => {
     for (const p of ['__proto__.polluted', 'payload.constructor.prototype.x', 'a["__proto__"]']) {
-      assert.throws(() => compileSetter(p, 'outputProperty'), (e: unknown) => e instanceof ConfigError && e.field === 'outputProperty' && /cannot be written/.test(e.message), p);
+      assert.throws(
+        () => compileSetter(p, 'outputProperty'),
+        (e: unknown) => e instanceof ConfigError && e.field === 'outputProperty' && /cannot be written/.test(e.message),
+        p,
+      );
     }
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });

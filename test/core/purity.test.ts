@@ -6,7 +6,8 @@ import * as path from 'path';
 // src/core/tsconfig.json compiles the core without Node.js or DOM types (npm run typecheck), so a
 // timer, fs or a socket fails to compile; this test adds what a compiler cannot see: the wall
 // clock (Date.now is plain ECMAScript) and imports of the package's own adapters.
-const FORBIDDEN_IMPORTS = /from\s+['"](node-red|mqtt|kafkajs|timers|timers\/promises|fs|net|http|child_process|events|(?:node:)[\w/]+|(?:\.\.\/)+(?:nodes|connectors|node-red)[^'"]*)['"]|require\(\s*['"](node-red|mqtt|kafkajs|timers)/;
+const FORBIDDEN_IMPORTS =
+  /from\s+['"](node-red|mqtt|kafkajs|timers|timers\/promises|fs|net|http|child_process|events|(?:node:)[\w/]+|(?:\.\.\/)+(?:nodes|connectors|node-red)[^'"]*)['"]|require\(\s*['"](node-red|mqtt|kafkajs|timers)/;
 const FORBIDDEN_CALLS = /\b(Date\.now\(|new Date\(\)|setTimeout\(|setInterval\(|setImmediate\(|performance\.now\(|process\.hrtime)/;
 
 function sourceFiles(dir: string): string[] {

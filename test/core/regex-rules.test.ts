@@ -22,8 +22,19 @@ describe('regex rules', () => {
 
   it('give the same answers as JavaScript for patterns both engines accept, with flags i, m and s', () => {
     const patterns: Array<[string, string]> = [
-      ['^temp', ''], ['^temp', 'i'], ['-\\d+$', ''], ['^b$', 'm'], ['^b$', ''], ['a.b', 's'], ['a.b', ''],
-      ['(ab|a)c', ''], ['[^\\s,]+,\\d{2,3}', ''], ['\\bab\\b', 'i'], ['x*', ''], ['(?<k>a)b', ''], ['[a-c]{2}$', 'im'],
+      ['^temp', ''],
+      ['^temp', 'i'],
+      ['-\\d+$', ''],
+      ['^b$', 'm'],
+      ['^b$', ''],
+      ['a.b', 's'],
+      ['a.b', ''],
+      ['(ab|a)c', ''],
+      ['[^\\s,]+,\\d{2,3}', ''],
+      ['\\bab\\b', 'i'],
+      ['x*', ''],
+      ['(?<k>a)b', ''],
+      ['[a-c]{2}$', 'im'],
     ];
     const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'A', 'B', 'x', ' ', '\n', ',', '-', '1', '2', 't', 'e', 'm', 'p', 'T'), maxLength: 24 });
     const compiled = patterns.map(([pattern, flags]) => ({ pattern, flags, pred: rule(pattern, flags), native: new RegExp(pattern, flags) }));

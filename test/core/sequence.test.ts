@@ -9,7 +9,11 @@ type Rec = { topic: string; payload: { type: string; id?: string } };
 const MIN = 60_000;
 
 /** A step that matches payload.type === type. */
-const is = (name: string, type: string, extra: Partial<SequenceStep> = {}): SequenceStep => ({ name, rules: [{ property: 'payload.type', op: 'eq', value: type }], ...extra });
+const is = (name: string, type: string, extra: Partial<SequenceStep> = {}): SequenceStep => ({
+  name,
+  rules: [{ property: 'payload.type', op: 'eq', value: type }],
+  ...extra,
+});
 
 function matcher(options: Omit<SequenceOperatorOptions<Rec>, 'onMatch'>, withTimeouts = true) {
   const matches: SequenceResult<Rec>[] = [];
@@ -65,7 +69,7 @@ describe('sequence: Flink CEP documented examples', () => {
     assert.deepEqual(run('past-last-event'), ['{b1 b2 b3 c}']);
   });
 
-  it('to-next drops only the partial matches that began with the match\'s first event', () => {
+  it("to-next drops only the partial matches that began with the match's first event", () => {
     const m = matcher({ steps: [is('a', 'a'), is('b', 'b', { times: '{2,}' })], skip: 'to-next' });
     m.feed(['a1', 'a2', 'b1', 'b2', 'b3']);
     // {a1 b1 b2} drops a1's longer continuation; a2's partial match goes on and matches at b2.
@@ -80,7 +84,10 @@ describe('sequence: IoT patterns', () => {
     const m = matcher({ steps: [warning], contiguity: 'strict' });
     m.feed(['warning1', 'warning2', 'ok', 'warning3', 'warning4', 'warning5', 'warning6', 'warning7', 'warning8', 'warning9']);
     assert.deepEqual(m.matches.map(flink), ['{warning3 warning4 warning5}', '{warning6 warning7 warning8}']);
-    assert.deepEqual(m.matches[0].steps.map((s) => s.name), ['warning']);
+    assert.deepEqual(
+      m.matches[0].steps.map((s) => s.name),
+      ['warning'],
+    );
     assert.equal(m.matches[0].start, 3000);
     assert.equal(m.matches[0].end, 5000);
   });
@@ -96,7 +103,10 @@ describe('sequence: IoT patterns', () => {
     m.feed(['warning1', 'warning2'], 'pump-1');
     m.feed(['ok'], 'pump-2', [2500]);
     m.feed(['warning3'], 'pump-1', [3000]);
-    assert.deepEqual(m.matches.map((x) => `${x.key}${flink(x)}`), ['pump-1{warning1 warning2 warning3}']);
+    assert.deepEqual(
+      m.matches.map((x) => `${x.key}${flink(x)}`),
+      ['pump-1{warning1 warning2 warning3}'],
+    );
   });
 
   describe('A then B within 2 minutes without C in between', () => {
@@ -107,7 +117,10 @@ describe('sequence: IoT patterns', () => {
       const m = matcher(options);
       m.feed(['A', 'x', 'B'], 'k', [0, 30_000, 90_000]);
       assert.deepEqual(m.matches.map(flink), ['{A B}']);
-      assert.deepEqual(m.matches[0].steps.map((s) => s.name), ['A', 'B']);
+      assert.deepEqual(
+        m.matches[0].steps.map((s) => s.name),
+        ['A', 'B'],
+      );
     });
 
     it('a C between ends the partial match', () => {
@@ -132,7 +145,10 @@ describe('sequence: IoT patterns', () => {
       const m = matcher(options);
       m.feed(['A'], 'k', [0]);
       m.feed(['x'], 'other', [2 * MIN]);
-      assert.deepEqual(m.timeouts.map((t) => `${t.key}${flink(t)}`), ['k{A}']);
+      assert.deepEqual(
+        m.timeouts.map((t) => `${t.key}${flink(t)}`),
+        ['k{A}'],
+      );
     });
   });
 
@@ -144,7 +160,10 @@ describe('sequence: IoT patterns', () => {
     m.feed(['x'], 'door-3', [6 * MIN - 1]);
     assert.equal(m.matches.length, 0);
     m.feed(['x'], 'door-3', [6 * MIN]);
-    assert.deepEqual(m.matches.map((x) => `${x.key}${flink(x)}`), ['door-2{open2}']);
+    assert.deepEqual(
+      m.matches.map((x) => `${x.key}${flink(x)}`),
+      ['door-2{open2}'],
+    );
     assert.equal(m.timeouts.length, 0);
   });
 
@@ -258,7 +277,12 @@ describe('sequence: time, limits, errors', () => {
 
 const BOUND = 4000;
 const letters = fc.constantFrom('a', 'b', 'c', 'x');
-const evArb = fc.record({ type: letters, key: fc.constantFrom('k1', 'k2'), time: fc.integer({ min: 0, max: 40_000 }), delay: fc.integer({ min: 0, max: BOUND }) });
+const evArb = fc.record({
+  type: letters,
+  key: fc.constantFrom('k1', 'k2'),
+  time: fc.integer({ min: 0, max: 40_000 }),
+  delay: fc.integer({ min: 0, max: BOUND }),
+});
 const streamArb = fc.array(evArb, { maxLength: 50 });
 const patternArb = fc.record({
   steps: fc.constantFrom<SequenceStep[]>(
@@ -277,7 +301,8 @@ function runAll(options: Omit<SequenceOperatorOptions<Rec>, 'onMatch'>, events: 
   const m = matcher(options);
   events.forEach((e, i) => m.op.process({ key: e.key, time: e.time, value: { topic: e.key, payload: { type: e.type, id: `${e.type}${i}` } } }, 0));
   m.op.flush(0);
-  const show = (kind: string) => (r: SequenceResult<Rec>) => `${kind}:${r.key}:${r.steps.map((s) => `${s.name}=${s.events.map((e) => e.time).join(',')}`).join(';')}`;
+  const show = (kind: string) => (r: SequenceResult<Rec>) =>
+    `${kind}:${r.key}:${r.steps.map((s) => `${s.name}=${s.events.map((e) => e.time).join(',')}`).join(';')}`;
   return [...m.matches.map(show('match')), ...m.timeouts.map(show('timeout'))].sort();
 }
 
@@ -325,7 +350,9 @@ describe('sequence: properties', () => {
         const input = [...events].sort((p, q) => p.time + p.delay - (q.time + q.delay));
         const cut = input.length ? cutAt % (input.length + 1) : 0;
         const send = (m: ReturnType<typeof matcher>, list: PEv[], offset: number) =>
-          list.forEach((e, i) => m.op.process({ key: e.key, time: e.time, value: { topic: e.key, payload: { type: e.type, id: `${e.type}${i + offset}` } } }, 0));
+          list.forEach((e, i) =>
+            m.op.process({ key: e.key, time: e.time, value: { topic: e.key, payload: { type: e.type, id: `${e.type}${i + offset}` } } }, 0),
+          );
         const whole = matcher(options);
         send(whole, input, 0);
         whole.op.flush(0);
@@ -346,6 +373,9 @@ describe('sequence: properties', () => {
   it('a snapshot does not restore into a sequence with other steps', () => {
     const a = matcher({ steps: [is('a', 'a'), is('b', 'b')] });
     const b = matcher({ steps: [is('a', 'a'), is('b', 'c')] });
-    assert.throws(() => b.op.restore(a.op.snapshot()), (e: ConfigError) => e.field === 'snapshot');
+    assert.throws(
+      () => b.op.restore(a.op.snapshot()),
+      (e: ConfigError) => e.field === 'snapshot',
+    );
   });
 });

@@ -80,14 +80,26 @@ describe('timers', () => {
 
   it('BucketTimers groups items by time and pops the earliest group first', () => {
     const timers = new BucketTimers<string>();
-    for (const [item, time] of [['x', 30], ['y', 10], ['z', 30], ['w', 20], ['v', -5]] as const) timers.schedule(item, time);
+    for (const [item, time] of [
+      ['x', 30],
+      ['y', 10],
+      ['z', 30],
+      ['w', 20],
+      ['v', -5],
+    ] as const)
+      timers.schedule(item, time);
     assert.equal(timers.maxTime(), 30);
     const groups: [number, string[]][] = [];
     while (timers.size > 0) {
       const time = timers.peekTime() as number;
       groups.push([time, timers.popGroup()]);
     }
-    assert.deepEqual(groups, [[-5, ['v']], [10, ['y']], [20, ['w']], [30, ['x', 'z']]]);
+    assert.deepEqual(groups, [
+      [-5, ['v']],
+      [10, ['y']],
+      [20, ['w']],
+      [30, ['x', 'z']],
+    ]);
   });
 
   // The operator skips fireDue while the watermark is below head, so a head that lags a change
@@ -190,28 +202,31 @@ describe('sliding windows that update on exit', () => {
   it('a compiled count/sum/avg/min/max/range/variance/first/last/rate set slides without two-stacks and answers like a rescan', () => {
     const set = compileAggregations<Rec>(specs);
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constant<'pop'>('pop'), fc.constant<'bad'>('bad')), { maxLength: 400 }), (ops) => {
-        const win = createSlidingAggregator(set);
-        assert.ok(win instanceof InvertibleWindow);
-        const model: [number, Rec][] = [];
-        let step = 0;
-        for (const op of ops) {
-          if (op === 'pop') {
-            win.pop();
-            model.shift();
-          } else {
-            // A value the numeric aggregations skip (as add() does) still counts; times repeat (ties keep arrival order).
-            const rec = { payload: op === 'bad' ? ('x' as unknown as number) : op / 10 };
-            const time = Math.floor(step++ / 2);
-            win.push(time, rec);
-            model.push([time, rec]);
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constant<'pop'>('pop'), fc.constant<'bad'>('bad')), { maxLength: 400 }),
+        (ops) => {
+          const win = createSlidingAggregator(set);
+          assert.ok(win instanceof InvertibleWindow);
+          const model: [number, Rec][] = [];
+          let step = 0;
+          for (const op of ops) {
+            if (op === 'pop') {
+              win.pop();
+              model.shift();
+            } else {
+              // A value the numeric aggregations skip (as add() does) still counts; times repeat (ties keep arrival order).
+              const rec = { payload: op === 'bad' ? ('x' as unknown as number) : op / 10 };
+              const time = Math.floor(step++ / 2);
+              win.push(time, rec);
+              model.push([time, rec]);
+            }
+            let acc = set.createAccumulator();
+            for (const [t, r] of model) acc = set.add(acc, r, t);
+            assert.equal(win.size, model.length);
+            close(win.result(), set.result(acc));
           }
-          let acc = set.createAccumulator();
-          for (const [t, r] of model) acc = set.add(acc, r, t);
-          assert.equal(win.size, model.length);
-          close(win.result(), set.result(acc));
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -271,7 +286,12 @@ describe('sliding windows that update on exit', () => {
 
   it('percentiles and distinct slide in two-stacks over what they read: results as a rescan, through a snapshot, and no message kept', () => {
     type Msg = { payload: { v: number; id: string }; secret: string };
-    const set = compileAggregations<Msg>([{ op: 'median', property: 'payload.v' }, { op: 'distinct', property: 'payload.id' }, { op: 'count' }, { op: 'max', property: 'payload.v' }]);
+    const set = compileAggregations<Msg>([
+      { op: 'median', property: 'payload.v' },
+      { op: 'distinct', property: 'payload.id' },
+      { op: 'count' },
+      { op: 'max', property: 'payload.v' },
+    ]);
     const single = compileAggregations<Msg>([{ op: 'percentile', p: 90, property: 'payload.v' }]).valueAggregate();
     const op = fc.oneof(fc.integer({ min: -50, max: 50 }), fc.constant<'pop'>('pop'), fc.constant<'snapshot'>('snapshot'));
     fc.assert(
@@ -315,7 +335,10 @@ describe('sliding windows that update on exit', () => {
     );
     // A snapshot saved as whole events (older versions) is projected as it is loaded.
     const legacy = createSlidingAggregator(set);
-    legacy.fromJSON([[1, { payload: { v: 3, id: 'a' } }], [2, { payload: { v: 5, id: 'b' } }]]);
+    legacy.fromJSON([
+      [1, { payload: { v: 3, id: 'a' } }],
+      [2, { payload: { v: 5, id: 'b' } }],
+    ]);
     assert.deepEqual(legacy.result(), { median: 4, distinct: 2, count: 2, max: 5 });
   });
 
@@ -408,8 +431,19 @@ describe('sliding windows that update on exit', () => {
 describe('per-event sliding windows (operator)', () => {
   type Rec = { payload: number };
   type In = { key: string; time: number; value: Rec };
-  const fast = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'min' }, { op: 'max' }, { op: 'first' }, { op: 'rate' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
-  const generic = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'median' }, { op: 'last' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
+  const fast = compileAggregations<Rec>([
+    { op: 'count' },
+    { op: 'sum' },
+    { op: 'min' },
+    { op: 'max' },
+    { op: 'first' },
+    { op: 'rate' },
+  ]) as unknown as AggregateFunction<Rec, unknown, unknown>;
+  const generic = compileAggregations<Rec>([{ op: 'count' }, { op: 'sum' }, { op: 'median' }, { op: 'last' }]) as unknown as AggregateFunction<
+    Rec,
+    unknown,
+    unknown
+  >;
   const range = compileAggregations<Rec>([{ op: 'range' }]) as unknown as AggregateFunction<Rec, unknown, unknown>;
   // One per structure: subtract-on-exit, two-stacks, deques only.
   const structures = [fast, generic, range];
@@ -420,7 +454,9 @@ describe('per-event sliding windows (operator)', () => {
     return agg.result(acc);
   }
 
-  const streamArb = fc.array(fc.record({ key: fc.constantFrom('a', 'b'), time: fc.integer({ min: 0, max: 80 }), value: fc.integer({ min: -20, max: 20 }) }), { maxLength: 60 });
+  const streamArb = fc.array(fc.record({ key: fc.constantFrom('a', 'b'), time: fc.integer({ min: 0, max: 80 }), value: fc.integer({ min: -20, max: 20 }) }), {
+    maxLength: 60,
+  });
 
   it('emits when an event enters or leaves, each result equal to a recompute of (end - size, end] at that instant, with out-of-order input, late events and a snapshot mid-stream', () => {
     fc.assert(
@@ -446,7 +482,13 @@ describe('per-event sliding windows (operator)', () => {
           }
 
           const out: Emission<Rec, unknown>[] = [];
-          const options = { window: { type: 'sliding' as const, size, slide: 'event' as const }, bounds, maxOutOfOrder, aggregate: agg, onEmit: (e: Emission<Rec, unknown>) => out.push(e) };
+          const options = {
+            window: { type: 'sliding' as const, size, slide: 'event' as const },
+            bounds,
+            maxOutOfOrder,
+            aggregate: agg,
+            onEmit: (e: Emission<Rec, unknown>) => out.push(e),
+          };
           const at = input.length === 0 ? 0 : cut % (input.length + 1);
           const first = new WindowOperator<Rec, unknown, unknown>(options);
           input.slice(0, at).forEach((e) => first.process(e, 0));
@@ -466,7 +508,11 @@ describe('per-event sliding windows (operator)', () => {
               if (!times.has(x) && mine.some((o) => o.time > x - size && o.time <= x)) expected.add(x);
             }
             const got = out.filter((e) => e.kind === 'window' && e.window.key === key);
-            assert.deepEqual(got.map((e) => (e.kind === 'window' ? e.window.end : NaN)), [...expected].sort((p, q) => p - q), `instants of key ${key}`);
+            assert.deepEqual(
+              got.map((e) => (e.kind === 'window' ? e.window.end : NaN)),
+              [...expected].sort((p, q) => p - q),
+              `instants of key ${key}`,
+            );
             for (const e of got) {
               if (e.kind !== 'window') continue;
               const held = mine.filter((o) => o.time > e.window.end - size && o.time <= e.window.end);

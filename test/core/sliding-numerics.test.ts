@@ -133,18 +133,22 @@ describe('per-event sliding sums and variances with hostile magnitudes', () => {
   it('keep their accuracy across a snapshot at any point', () => {
     const set = compileAggregations<Rec>(SPECS);
     fc.assert(
-      fc.property(fc.array(fc.oneof(reading, fc.constant<'pop'>('pop')), { maxLength: 120 }), fc.array(fc.oneof(reading, fc.constant<'pop'>('pop')), { maxLength: 120 }), (before, after) => {
-        const whole = createSlidingAggregator(set);
-        const apply = (w: typeof whole, op: number | 'pop', t: number): void => (op === 'pop' ? w.pop() : w.push(t, { payload: op }));
-        before.forEach((op, t) => apply(whole, op, t));
-        const restored = createSlidingAggregator(set);
-        restored.fromJSON(JSON.parse(JSON.stringify(whole.toJSON())));
-        after.forEach((op, i) => {
-          apply(whole, op, before.length + i);
-          apply(restored, op, before.length + i);
-          assert.deepEqual(restored.result(), whole.result());
-        });
-      }),
+      fc.property(
+        fc.array(fc.oneof(reading, fc.constant<'pop'>('pop')), { maxLength: 120 }),
+        fc.array(fc.oneof(reading, fc.constant<'pop'>('pop')), { maxLength: 120 }),
+        (before, after) => {
+          const whole = createSlidingAggregator(set);
+          const apply = (w: typeof whole, op: number | 'pop', t: number): void => (op === 'pop' ? w.pop() : w.push(t, { payload: op }));
+          before.forEach((op, t) => apply(whole, op, t));
+          const restored = createSlidingAggregator(set);
+          restored.fromJSON(JSON.parse(JSON.stringify(whole.toJSON())));
+          after.forEach((op, i) => {
+            apply(whole, op, before.length + i);
+            apply(restored, op, before.length + i);
+            assert.deepEqual(restored.result(), whole.result());
+          });
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -36,11 +36,22 @@ function rounded(value: unknown): unknown {
 
 describe('golden snapshot fixtures', () => {
   it('every version up to the current one has a fixture of every scenario', () => {
-    assert.deepEqual(versions, Array.from({ length: CURRENT }, (_, i) => i + 1));
+    assert.deepEqual(
+      versions,
+      Array.from({ length: CURRENT }, (_, i) => i + 1),
+    );
     for (const v of versions) {
-      const names = fs.readdirSync(path.join(root, `v${v}`)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+      const names = fs
+        .readdirSync(path.join(root, `v${v}`))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.replace(/\.json$/, ''))
+        .sort();
       // Scenarios added later have no fixture of older versions; none may vanish.
-      for (const n of names) assert.ok(all.some((s) => s.name === n), `v${v}/${n}.json has no scenario`);
+      for (const n of names)
+        assert.ok(
+          all.some((s) => s.name === n),
+          `v${v}/${n}.json has no scenario`,
+        );
       if (v === CURRENT) assert.deepEqual(names, all.map((s) => s.name).sort());
     }
     assert.ok(all.length >= 30, `${all.length} scenarios`);

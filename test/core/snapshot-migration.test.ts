@@ -22,7 +22,11 @@ describe('snapshot schema and migration', () => {
     assert.deepEqual(readSavedState(JSON.parse(JSON.stringify(state))), state);
   });
 
-  const learnedModels = new Set(scenarios().filter((sc) => (sc.exactFrom ?? 1) > 1).map((sc) => sc.name));
+  const learnedModels = new Set(
+    scenarios()
+      .filter((sc) => (sc.exactFrom ?? 1) > 1)
+      .map((sc) => sc.name),
+  );
 
   it('turns every version-1 fixture into its version-2 fixture, raised to the current version', () => {
     const names = fs.readdirSync(path.join(fixtures, 'v1')).filter((f) => f.endsWith('.json'));
@@ -46,7 +50,10 @@ describe('snapshot schema and migration', () => {
   it('turns every version-1 and version-2 fixture into exactly what this release saves at the same point, accumulators once the set has read them', () => {
     const set = fixtureAggregations() as AggregationSet<unknown>;
     for (const version of [1, 2]) {
-      const names = fs.readdirSync(path.join(fixtures, `v${version}`)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+      const names = fs
+        .readdirSync(path.join(fixtures, `v${version}`))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.replace(/\.json$/, ''));
       assert.ok(names.length >= 30);
       for (const name of names) {
         // Their sets are not the fixture set: the golden restore test (snapshot-fixtures) reads these.
@@ -68,11 +75,30 @@ describe('snapshot schema and migration', () => {
       { op: 'sum', property: 'msg.payload["t"]' },
       { op: 'first', property: 'payload.h' },
     ];
-    const records = [{ t: 20.5, h: 40 }, { t: 21, h: 'x' }, { t: 'bad', h: 45 }, { t: 19.25, h: 38 }, { t: 22, h: 50 }, { t: 18, h: 41 }];
+    const records = [
+      { t: 20.5, h: 40 },
+      { t: 21, h: 'x' },
+      { t: 'bad', h: 45 },
+      { t: 19.25, h: 38 },
+      { t: 22, h: 50 },
+      { t: 18, h: 41 },
+    ];
     const v2acc = [{ n: 4, s: 82.75 }, { v: [20.5, 21, 19.25, 22] }, 5, { lo: 38, hi: 50 }, { n: 5, ft: 1000, f: 40, lt: 1400, l: 50 }];
     const v2window = {
       times: [1100, 1200, 1300, 1400],
-      slots: [{ nums: [21, null, 19.25, 22] }, { nums: [1, 1, 1, 1] }, { lo: null, hi: [[3, 50]] }, { used: [[0, 1100, 'x'], [1, 1200, 45], [2, 1300, 38], [3, 1400, 50]] }],
+      slots: [
+        { nums: [21, null, 19.25, 22] },
+        { nums: [1, 1, 1, 1] },
+        { lo: null, hi: [[3, 50]] },
+        {
+          used: [
+            [0, 1100, 'x'],
+            [1, 1200, 45],
+            [2, 1300, 38],
+            [3, 1400, 50],
+          ],
+        },
+      ],
       front: 4,
     };
 
@@ -112,27 +138,42 @@ describe('snapshot schema and migration', () => {
     ['a version that is not a whole number', { version: 1.5 }, 'found version 1.5'],
   ] as const) {
     it(`refuses ${what}, saying which versions it reads`, () => {
-      assert.throws(() => readSavedState(saved), (e: unknown) => e instanceof SnapshotVersionError && e.message === `expected saved state of version 1 to ${SNAPSHOT_VERSION}, ${found}`);
+      assert.throws(
+        () => readSavedState(saved),
+        (e: unknown) => e instanceof SnapshotVersionError && e.message === `expected saved state of version 1 to ${SNAPSHOT_VERSION}, ${found}`,
+      );
     });
   }
 
   it('refuses a version-1 state whose outline is damaged, naming the part', () => {
     const damaged = fixture(1, 'window-tumbling-update-events');
     damaged.operator.keys[1][1][0][2] = 7;
-    assert.throws(() => readSavedState(damaged), (e: unknown) => e instanceof SnapshotError && /key "a" window 0 state: expected one of 1, 2, 3, got number 7/.test(e.message));
+    assert.throws(
+      () => readSavedState(damaged),
+      (e: unknown) => e instanceof SnapshotError && /key "a" window 0 state: expected one of 1, 2, 3, got number 7/.test(e.message),
+    );
     const foreign = fixture(1, 'sequence');
     foreign.operator.format = 'stream-other/1';
-    assert.throws(() => readSavedState(foreign), (e: unknown) => e instanceof SnapshotError && /operator: expected format/.test(e.message));
+    assert.throws(
+      () => readSavedState(foreign),
+      (e: unknown) => e instanceof SnapshotError && /operator: expected format/.test(e.message),
+    );
     const short = fixture(1, 'join-window');
     short.operator.keys[0] = ['room'];
-    assert.throws(() => readSavedState(short), (e: unknown) => e instanceof SnapshotError && /key entry 0: expected a list of 2, got array of 1/.test(e.message));
+    assert.throws(
+      () => readSavedState(short),
+      (e: unknown) => e instanceof SnapshotError && /key entry 0: expected a list of 2, got array of 1/.test(e.message),
+    );
   });
 
   it('names window states in words, and refuses any other word', () => {
     const codes = { open: 1, changed: 2, fired: 3 };
     assert.equal(windowStateName(3, codes), 'fired');
     assert.equal(windowStateCode('changed', codes, 'w'), 2);
-    assert.throws(() => windowStateCode(3, codes, 'w state'), (e: unknown) => e instanceof SnapshotError && e.message === 'snapshot: w state: expected one of open, changed, fired, got number 3');
+    assert.throws(
+      () => windowStateCode(3, codes, 'w state'),
+      (e: unknown) => e instanceof SnapshotError && e.message === 'snapshot: w state: expected one of open, changed, fired, got number 3',
+    );
   });
 });
 
@@ -165,7 +206,9 @@ describe('join and sequence restores are all or nothing', () => {
       const make = kind === 'join' ? join : sequence;
       const first = make();
       const send = (o: typeof first.op, key: string, time: number, value: number, side: 'left' | 'right' = 'left') =>
-        o instanceof JoinOperator ? o.process({ side, key, time, value }, 0) : (o as SequenceOperator<{ payload: number }>).process({ key, time, value: { payload: value } }, 0);
+        o instanceof JoinOperator
+          ? o.process({ side, key, time, value }, 0)
+          : (o as SequenceOperator<{ payload: number }>).process({ key, time, value: { payload: value } }, 0);
       send(first.op, 'x', 1 * SECOND, 1);
       send(first.op, 'y', 2 * SECOND, 1);
       const saved = JSON.parse(JSON.stringify(first.op.snapshot()));
@@ -173,7 +216,10 @@ describe('join and sequence restores are all or nothing', () => {
       const running = make();
       send(running.op, 'z', 3 * SECOND, 1);
       const before = JSON.stringify(running.op.snapshot());
-      assert.throws(() => running.op.restore(saved), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot');
+      assert.throws(
+        () => running.op.restore(saved),
+        (e: unknown) => e instanceof ConfigError && e.field === 'snapshot',
+      );
       assert.equal(JSON.stringify(running.op.snapshot()), before);
     });
   }

@@ -63,7 +63,19 @@ describe('WindowOperator', () => {
         op.process(ev('a', 10, 2), 0);
         op.process(ev('a', 11, 4), 0);
         op.flush(0);
-        assert.deepEqual(sums(out), bounds === '[start,end)' ? [['a', 0, 10, 'final', 1], ['a', 10, 20, 'final', 6]] : [['a', 0, 10, 'final', 3], ['a', 10, 20, 'final', 4]], bounds);
+        assert.deepEqual(
+          sums(out),
+          bounds === '[start,end)'
+            ? [
+                ['a', 0, 10, 'final', 1],
+                ['a', 10, 20, 'final', 6],
+              ]
+            : [
+                ['a', 0, 10, 'final', 3],
+                ['a', 10, 20, 'final', 4],
+              ],
+          bounds,
+        );
       }
     });
   });
@@ -89,7 +101,10 @@ describe('WindowOperator', () => {
       op.process(ev('b', 12, 1), 0);
       op.process(ev('a', 8, 2), 0); // [0,10) has closed, [5,15) is open
       op.flush(0);
-      assert.deepEqual(sums(out).filter((r) => r[0] === 'a'), [['a', 5, 15, 'final', 2]]);
+      assert.deepEqual(
+        sums(out).filter((r) => r[0] === 'a'),
+        [['a', 5, 15, 'final', 2]],
+      );
       assert.equal(op.stats().late, 0, 'the latest window holding it was open');
     });
 
@@ -190,7 +205,8 @@ describe('WindowOperator', () => {
         [3, 9],
         [10, 1],
         [25, 2],
-      ]) op.process(ev('s', t, v), 0);
+      ])
+        op.process(ev('s', t, v), 0);
       op.flush(0);
       assert.deepEqual(
         windows(out).map(([, s, e, f, r]) => [s, e, f, r]),
@@ -247,16 +263,37 @@ describe('WindowOperator', () => {
       op.process(ev('s', 5), 0);
       assert.equal(op.stats().late, 0);
       op.flush(0);
-      assert.deepEqual(windows(out).map(([, s, e, , n]) => [s, e, n]), [[-5, 5, 2]]);
+      assert.deepEqual(
+        windows(out).map(([, s, e, , n]) => [s, e, n]),
+        [[-5, 5, 2]],
+      );
     });
 
-    it('previous on a per-event window is the value of the key\'s event before, if within size (LAG with LIMIT DURATION)', () => {
+    it("previous on a per-event window is the value of the key's event before, if within size (LAG with LIMIT DURATION)", () => {
       const agg = compileAggregations<{ payload: string }>([{ op: 'previous' }]).valueAggregate();
       const out: unknown[] = [];
-      const op = new WindowOperator<{ payload: string }, unknown, unknown>({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: agg, onWindow: (w, r) => out.push([w.end, r]), onEmit: () => undefined });
-      for (const [t, v] of [[1, 'a'], [3, 'b'], [20, 'c'], [25, 'd']] as const) op.process({ key: 'k', time: t, value: { payload: v } }, 0);
+      const op = new WindowOperator<{ payload: string }, unknown, unknown>({
+        window: { type: 'sliding', size: 10, slide: 'event' },
+        aggregate: agg,
+        onWindow: (w, r) => out.push([w.end, r]),
+        onEmit: () => undefined,
+      });
+      for (const [t, v] of [
+        [1, 'a'],
+        [3, 'b'],
+        [20, 'c'],
+        [25, 'd'],
+      ] as const)
+        op.process({ key: 'k', time: t, value: { payload: v } }, 0);
       op.flush(0);
-      assert.deepEqual(out, [[1, null], [3, 'a'], [11, null], [20, null], [25, 'c'], [30, null]]);
+      assert.deepEqual(out, [
+        [1, null],
+        [3, 'a'],
+        [11, null],
+        [20, null],
+        [25, 'c'],
+        [30, null],
+      ]);
     });
 
     it('flush fires every window an idle close fires, trailing exits included', () => {
@@ -351,10 +388,13 @@ describe('WindowOperator', () => {
       hop.op.process(ev('a', 1, 1), 0);
       hop.op.process(ev('a', 16, 2), 0);
       hop.op.process(ev('a', 2, 4), 0);
-      assert.deepEqual(sums(hop.out).filter((r) => r[3] === 'late'), [
-        ['a', -5, 5, 'late', 5],
-        ['a', 0, 10, 'late', 5],
-      ]);
+      assert.deepEqual(
+        sums(hop.out).filter((r) => r[3] === 'late'),
+        [
+          ['a', -5, 5, 'late', 5],
+          ['a', 0, 10, 'late', 5],
+        ],
+      );
       const ses = recording({ window: { type: 'session', gap: 5 }, aggregate: sumCount, lateData: 'update', allowedLateness: 20 });
       ses.op.process(ev('a', 0, 1), 0);
       ses.op.process(ev('a', 20, 2), 0);
@@ -368,34 +408,95 @@ describe('WindowOperator', () => {
 
     it("'adjust' re-times a late event to the watermark, counts it and adds it there, for every window type", () => {
       const tum = recording({ window: { type: 'tumbling', size: 10 }, aggregate: valuesOf, lateData: 'adjust' });
-      for (const [t, v] of [[5, 1], [12, 2], [7, 4], [25, 8]]) tum.op.process(ev('a', t, v), 0);
+      for (const [t, v] of [
+        [5, 1],
+        [12, 2],
+        [7, 4],
+        [25, 8],
+      ])
+        tum.op.process(ev('a', t, v), 0);
       // 7 is behind the watermark (12): it counts as an event at 12, in [10, 20).
-      assert.deepEqual(windows(tum.out).map(([, s, e, , r]) => [s, e, r]), [[0, 10, [1]], [10, 20, [2, 4]]]);
+      assert.deepEqual(
+        windows(tum.out).map(([, s, e, , r]) => [s, e, r]),
+        [
+          [0, 10, [1]],
+          [10, 20, [2, 4]],
+        ],
+      );
       assert.equal(tum.op.stats().late, 1);
-      assert.ok(tum.out.every((e) => e.kind === 'window'), 'no late emission');
+      assert.ok(
+        tum.out.every((e) => e.kind === 'window'),
+        'no late emission',
+      );
 
       const hop = recording({ window: { type: 'sliding', size: 10, slide: 5 }, aggregate: valuesOf, lateData: 'adjust' });
-      for (const [t, v] of [[1, 1], [16, 2], [2, 4]]) hop.op.process(ev('a', t, v), 0);
+      for (const [t, v] of [
+        [1, 1],
+        [16, 2],
+        [2, 4],
+      ])
+        hop.op.process(ev('a', t, v), 0);
       hop.op.flush(0);
-      assert.deepEqual(windows(hop.out).filter(([, , , , r]) => r.includes(4)).map(([, s, e]) => [s, e]), [[10, 20], [15, 25]]);
+      assert.deepEqual(
+        windows(hop.out)
+          .filter(([, , , , r]) => r.includes(4))
+          .map(([, s, e]) => [s, e]),
+        [
+          [10, 20],
+          [15, 25],
+        ],
+      );
 
       const ses = recording({ window: { type: 'session', gap: 5 }, aggregate: valuesOf, lateData: 'adjust' });
-      for (const [t, v] of [[0, 1], [20, 2], [3, 4]]) ses.op.process(ev('a', t, v), 0);
+      for (const [t, v] of [
+        [0, 1],
+        [20, 2],
+        [3, 4],
+      ])
+        ses.op.process(ev('a', t, v), 0);
       ses.op.flush(0);
-      assert.deepEqual(windows(ses.out).map(([, s, e, , r]) => [s, e, r]), [[0, 5, [1]], [20, 25, [2, 4]]]);
+      assert.deepEqual(
+        windows(ses.out).map(([, s, e, , r]) => [s, e, r]),
+        [
+          [0, 5, [1]],
+          [20, 25, [2, 4]],
+        ],
+      );
 
       const sl = recording({ window: { type: 'sliding', size: 10, slide: 'event' }, aggregate: valuesOf, lateData: 'adjust' });
-      for (const [t, v] of [[1, 1], [5, 2], [3, 4]]) sl.op.process(ev('a', t, v), 0);
+      for (const [t, v] of [
+        [1, 1],
+        [5, 2],
+        [3, 4],
+      ])
+        sl.op.process(ev('a', t, v), 0);
       sl.op.flush(0);
-      assert.deepEqual(windows(sl.out).map(([, s, e, , r]) => [s, e, r]), [[-9, 1, [1]], [-5, 5, [1, 2, 4]], [1, 11, [2, 4]]]);
+      assert.deepEqual(
+        windows(sl.out).map(([, s, e, , r]) => [s, e, r]),
+        [
+          [-9, 1, [1]],
+          [-5, 5, [1, 2, 4]],
+          [1, 11, [2, 4]],
+        ],
+      );
       assert.equal(sl.op.stats().late, 1);
     });
 
     it("'adjust' with per-key watermarks re-times to the key's own watermark", () => {
       const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: valuesOf, lateData: 'adjust', watermarkScope: 'key' });
-      for (const [k, t, v] of [['a', 35, 1], ['b', 12, 2], ['b', 3, 4]] as const) op.process(ev(k, t, v), 0);
+      for (const [k, t, v] of [
+        ['a', 35, 1],
+        ['b', 12, 2],
+        ['b', 3, 4],
+      ] as const)
+        op.process(ev(k, t, v), 0);
       op.flush(0);
-      assert.deepEqual(windows(out).filter(([k]) => k === 'b').map(([, s, e, , r]) => [s, e, r]), [[10, 20, [2, 4]]]);
+      assert.deepEqual(
+        windows(out)
+          .filter(([k]) => k === 'b')
+          .map(([, s, e, , r]) => [s, e, r]),
+        [[10, 20, [2, 4]]],
+      );
     });
   });
 
@@ -523,11 +624,14 @@ describe('WindowOperator', () => {
       sl.op.process(ev('a', 0, 7), 0);
       sl.op.process(ev('a', 50, 3), 0);
       sl.op.advance(10);
-      assert.deepEqual(windows(sl.out).map(([, s, e, , r]) => [s, e, r]), [
-        [-100, 0, 7],
-        [-50, 50, 7],
-        [0, 100, 3],
-      ]);
+      assert.deepEqual(
+        windows(sl.out).map(([, s, e, , r]) => [s, e, r]),
+        [
+          [-100, 0, 7],
+          [-50, 50, 7],
+          [0, 100, 3],
+        ],
+      );
     });
   });
 
@@ -544,7 +648,10 @@ describe('WindowOperator', () => {
       op.advance(0); // keys without state are forgotten, making room
       op.process(ev('c', 21, 1), 0);
       assert.equal(op.stats().dropped, 1);
-      assert.deepEqual(sums(out).map((r) => r[0]), ['a', 'b']);
+      assert.deepEqual(
+        sums(out).map((r) => r[0]),
+        ['a', 'b'],
+      );
     });
 
     it('with per-key watermarks, makes room under maxKeys by forgetting keys without state', () => {
@@ -563,7 +670,12 @@ describe('WindowOperator', () => {
     });
 
     it('drops and counts events beyond maxEventsPerWindow', () => {
-      for (const window of [{ type: 'tumbling', size: 10 }, { type: 'session', gap: 10 }, { type: 'sliding', size: 10, slide: 'event' }, { type: 'global', count: 100 }] as const) {
+      for (const window of [
+        { type: 'tumbling', size: 10 },
+        { type: 'session', gap: 10 },
+        { type: 'sliding', size: 10, slide: 'event' },
+        { type: 'global', count: 100 },
+      ] as const) {
         const { op } = recording({ window, aggregate: sumCount, maxEventsPerWindow: 3 });
         for (let i = 0; i < 5; i++) op.process(ev('a', 1 + i * 0.1, 1), 0);
         op.flush(0); // a per-event window takes its newest events once the watermark has passed them
@@ -577,7 +689,15 @@ describe('WindowOperator', () => {
       op.flush(0);
       // [−5,5) takes 1 and 2; 4 would make it 3. [0,10) is full with 1 and 2, so 5 and 6 are
       // dropped too; [5,15) and [10,20) get 12.
-      assert.deepEqual(sums(out).map((r) => [r[1], r[2], r[4]]), [[-5, 5, 2], [0, 10, 2], [5, 15, 1], [10, 20, 1]]);
+      assert.deepEqual(
+        sums(out).map((r) => [r[1], r[2], r[4]]),
+        [
+          [-5, 5, 2],
+          [0, 10, 2],
+          [5, 15, 1],
+          [10, 20, 1],
+        ],
+      );
       assert.equal(op.stats().dropped, 3);
     });
 
@@ -589,7 +709,13 @@ describe('WindowOperator', () => {
       op.process(ev('a', 12, 1), 0); // session [12,17)
       op.process(ev('a', 8, 1), 0); // dropped: must not bridge [3,10) and [12,17)
       op.flush(0);
-      assert.deepEqual(sums(out).map((r) => [r[1], r[2], r[4]]), [[3, 10, 2], [12, 17, 1]]);
+      assert.deepEqual(
+        sums(out).map((r) => [r[1], r[2], r[4]]),
+        [
+          [3, 10, 2],
+          [12, 17, 1],
+        ],
+      );
       assert.equal(op.stats().dropped, 2);
     });
   });
@@ -622,7 +748,7 @@ describe('WindowOperator', () => {
     });
   });
 
-  describe('state of some keys (a partition\'s keys move to another reader)', () => {
+  describe("state of some keys (a partition's keys move to another reader)", () => {
     it('moves the keys of one partition: the new owner finishes their windows, the old one forgets them', () => {
       const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
       a.op.process(ev('k1', 1, 1), 0);
@@ -639,7 +765,14 @@ describe('WindowOperator', () => {
       assert.deepEqual(b.op.restoreKeys(moved), ['k1', 'k2']);
       b.op.process(ev('k1', 6, 10), 0);
       b.op.process(ev('z', 30, 0), 0);
-      assert.deepEqual(sums(b.out).sort(), [['k1', 0, 10, 'final', 13], ['k2', 0, 10, 'final', 5]], 'k2 restored replaces the local k2 (100 is gone)');
+      assert.deepEqual(
+        sums(b.out).sort(),
+        [
+          ['k1', 0, 10, 'final', 13],
+          ['k2', 0, 10, 'final', 5],
+        ],
+        'k2 restored replaces the local k2 (100 is gone)',
+      );
       a.op.process(ev('z', 30, 0), 0);
       assert.deepEqual(sums(a.out), [['k3', 0, 10, 'final', 7]]);
     });
@@ -660,7 +793,10 @@ describe('WindowOperator', () => {
       op.process(ev('b', 7, 2), 0);
       assert.equal(op.stats().late, 0);
       op.process(ev('b', 40, 0), 0);
-      assert.deepEqual(sums(out).filter((r) => r[0] === 'b' && r[1] === 0), [['b', 0, 10, 'final', 2]]);
+      assert.deepEqual(
+        sums(out).filter((r) => r[0] === 'b' && r[1] === 0),
+        [['b', 0, 10, 'final', 2]],
+      );
       op.holdBack(100);
       assert.equal(op.stats().watermark, 40, 'never forward');
     });
@@ -682,7 +818,13 @@ describe('WindowOperator', () => {
       assert.equal(op.stats().late, 0);
       op.process(ev('a', 60, 0), 5, '0:t', 't');
       op.process(ev('b', 60, 0), 5, '1:t', 't');
-      assert.deepEqual(sums(out).filter((r) => r[0] === 'b'), [['b', 10, 20, 'final', 2], ['b', 20, 30, 'final', 3]]);
+      assert.deepEqual(
+        sums(out).filter((r) => r[0] === 'b'),
+        [
+          ['b', 10, 20, 'final', 2],
+          ['b', 20, 30, 'final', 3],
+        ],
+      );
       assert.equal(op.stats().late, 0);
     });
 
@@ -690,7 +832,10 @@ describe('WindowOperator', () => {
       const a = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
       a.op.process(ev('k', 1, 1), 0);
       const other = recording({ window: { type: 'tumbling', size: 20 }, aggregate: sumCount });
-      assert.throws(() => other.op.restoreKeys(a.op.snapshotKeys(['k'])), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot');
+      assert.throws(
+        () => other.op.restoreKeys(a.op.snapshotKeys(['k'])),
+        (e: unknown) => e instanceof ConfigError && e.field === 'snapshot',
+      );
       const b = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
       b.op.process(ev('k', 2, 4), 0);
       const snap = JSON.parse(JSON.stringify(a.op.snapshotKeys(['k']))) as { keys: unknown[][] };
@@ -706,9 +851,17 @@ describe('WindowOperator', () => {
     const base = { window: { type: 'tumbling', size: 10 }, aggregate: sumCount, onEmit: () => undefined } as const;
     const bad: [string, Record<string, unknown>, string][] = [
       ['size', { window: { type: 'tumbling', size: 0 } }, 'size: must be a duration greater than 0 ms and at most 100000000000000 ms, got number 0'],
-      ['slide', { window: { type: 'sliding', size: 10, slide: 20 } }, 'slide: must not be longer than the size (10ms); for gaps between windows use a tumbling window'],
+      [
+        'slide',
+        { window: { type: 'sliding', size: 10, slide: 20 } },
+        'slide: must not be longer than the size (10ms); for gaps between windows use a tumbling window',
+      ],
       ['offset', { window: { type: 'tumbling', size: 10, offset: 10 } }, 'offset: must be shorter than the size (10ms)'],
-      ['offset', { window: { type: 'sliding', size: 10, slide: 5, offset: -1 } }, 'offset: must be a duration of 0 ms or more and at most 100000000000000 ms, got number -1'],
+      [
+        'offset',
+        { window: { type: 'sliding', size: 10, slide: 5, offset: -1 } },
+        'offset: must be a duration of 0 ms or more and at most 100000000000000 ms, got number -1',
+      ],
       ['maxDuration', { window: { type: 'session', gap: 1000, maxDuration: 999 } }, 'maxDuration: must be at least the gap (1s), or empty for no limit'],
       ['gap', { window: { type: 'session', gap: -1 } }, 'gap: must be a duration greater than 0 ms and at most 100000000000000 ms, got number -1'],
       ['windowType', { window: { type: 'rolling', size: 1 } }, 'windowType: must be one of tumbling, sliding, session, global, got string "rolling"'],
@@ -745,8 +898,14 @@ describe('WindowOperator', () => {
     it('refuses a snapshot taken with other options or that is not one', () => {
       const a = new WindowOperator({ ...base });
       const b = new WindowOperator({ ...base, window: { type: 'tumbling', size: 20 } });
-      assert.throws(() => b.restore(JSON.parse(JSON.stringify(a.snapshot()))), (e: unknown) => e instanceof ConfigError && e.field === 'snapshot' && /was taken with .*"size":10.*configured with .*"size":20/.test(e.message));
-      assert.throws(() => b.restore({ hello: 1 }), (e: unknown) => e instanceof ConfigError && e.message === 'snapshot: expected the state of a window operator, got undefined');
+      assert.throws(
+        () => b.restore(JSON.parse(JSON.stringify(a.snapshot()))),
+        (e: unknown) => e instanceof ConfigError && e.field === 'snapshot' && /was taken with .*"size":10.*configured with .*"size":20/.test(e.message),
+      );
+      assert.throws(
+        () => b.restore({ hello: 1 }),
+        (e: unknown) => e instanceof ConfigError && e.message === 'snapshot: expected the state of a window operator, got undefined',
+      );
     });
   });
 });

@@ -41,7 +41,11 @@ function recompute(events: Ev[]): unknown {
 
 function canonical(out: Emission<Msg, unknown>[]): string[] {
   return out
-    .map((e) => (e.kind === 'window' ? JSON.stringify([e.window.key, e.window.end, e.window.start, e.window.firing, e.window.count, e.result]) : JSON.stringify(['late', e.event])))
+    .map((e) =>
+      e.kind === 'window'
+        ? JSON.stringify([e.window.key, e.window.end, e.window.start, e.window.firing, e.window.count, e.result])
+        : JSON.stringify(['late', e.event]),
+    )
     .sort();
 }
 
@@ -60,7 +64,10 @@ const eventArb = fc.record({ key: keyArb, time: fc.integer({ min: -60, max: 60 }
 const streamArb = fc.array(eventArb, { maxLength: 80 });
 // Many events share an instant, within a key and across keys: a handful of distinct times per stream.
 const clusteredArb = fc
-  .record({ times: fc.array(fc.integer({ min: -60, max: 60 }), { minLength: 1, maxLength: 6 }), picks: fc.array(fc.record({ key: keyArb, at: fc.nat(), value: fc.integer({ min: -50, max: 50 }) }), { maxLength: 60 }) })
+  .record({
+    times: fc.array(fc.integer({ min: -60, max: 60 }), { minLength: 1, maxLength: 6 }),
+    picks: fc.array(fc.record({ key: keyArb, at: fc.nat(), value: fc.integer({ min: -50, max: 50 }) }), { maxLength: 60 }),
+  })
   .map(({ times, picks }) => picks.map((p) => ({ key: p.key, time: times[p.at % times.length], value: p.value })));
 const toEvents = (raw: { key: string; time: number; value: number }[]): Ev[] => raw.map((r) => ({ key: r.key, time: r.time, value: { payload: r.value } }));
 
@@ -73,17 +80,32 @@ const uniqueTimes = (raw: { key: string; time: number; value: number }[]) => {
 const timeWindowArb: fc.Arbitrary<{ window: WindowSpec; bounds: WindowBounds }> = fc.oneof(
   // An offset is 0 up to the size (the operator's rule); any other shift is one of these modulo the size.
   fc
-    .record({ size: fc.integer({ min: 1, max: 25 }), shift: fc.integer({ min: -20, max: 20 }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') })
+    .record({
+      size: fc.integer({ min: 1, max: 25 }),
+      shift: fc.integer({ min: -20, max: 20 }),
+      bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'),
+    })
     .map(({ size, shift, bounds }) => ({ window: { type: 'tumbling' as const, size, offset: ((shift % size) + size) % size }, bounds })),
   fc
-    .record({ slide: fc.integer({ min: 1, max: 20 }), factor: fc.integer({ min: 1, max: 4 }), extra: fc.integer({ min: 0, max: 5 }), bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]') })
+    .record({
+      slide: fc.integer({ min: 1, max: 20 }),
+      factor: fc.integer({ min: 1, max: 4 }),
+      extra: fc.integer({ min: 0, max: 5 }),
+      bounds: fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'),
+    })
     .map(({ slide, factor, extra, bounds }) => ({ window: { type: 'sliding' as const, size: slide * factor + (extra % slide), slide }, bounds })),
-  fc.record({ window: fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 40 }) }), bounds: fc.constant<WindowBounds>('[start,end)') }),
+  fc.record({
+    window: fc.record({ type: fc.constant('session' as const), gap: fc.integer({ min: 1, max: 40 }) }),
+    bounds: fc.constant<WindowBounds>('[start,end)'),
+  }),
   // A session's max length is at least its gap (the operator's rule).
   fc
     .record({ gap: fc.integer({ min: 1, max: 40 }), extra: fc.integer({ min: 0, max: 60 }) })
     .map(({ gap, extra }) => ({ window: { type: 'session' as const, gap, maxDuration: gap + extra }, bounds: '[start,end)' as WindowBounds })),
-  fc.record({ window: fc.record({ type: fc.constant('sliding' as const), size: fc.integer({ min: 1, max: 50 }), slide: fc.constant('event' as const) }), bounds: fc.constant<WindowBounds>('(start,end]') }),
+  fc.record({
+    window: fc.record({ type: fc.constant('sliding' as const), size: fc.integer({ min: 1, max: 50 }), slide: fc.constant('event' as const) }),
+    bounds: fc.constant<WindowBounds>('(start,end]'),
+  }),
 );
 
 /** Which of `events` a fired window holds, by the window type's own membership rule. */
@@ -124,20 +146,34 @@ describe('window operator properties', () => {
 
   it('input shuffled within maxOutOfOrder gives the same windows as sorted input', () => {
     fc.assert(
-      fc.property(timeWindowArb, streamArb, fc.integer({ min: 0, max: 30 }), fc.array(fc.nat(1000), { minLength: 1, maxLength: 20 }), ({ window, bounds }, raw, maxOutOfOrder, jitter) => {
-        const sorted = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
-        const shuffled = shuffleWithin(sorted, maxOutOfOrder, jitter);
-        const a = run({ window, bounds, maxOutOfOrder }, sorted);
-        const b = run({ window, bounds, maxOutOfOrder }, shuffled);
-        assert.deepEqual(canonical(b), canonical(a));
-      }),
+      fc.property(
+        timeWindowArb,
+        streamArb,
+        fc.integer({ min: 0, max: 30 }),
+        fc.array(fc.nat(1000), { minLength: 1, maxLength: 20 }),
+        ({ window, bounds }, raw, maxOutOfOrder, jitter) => {
+          const sorted = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
+          const shuffled = shuffleWithin(sorted, maxOutOfOrder, jitter);
+          const a = run({ window, bounds, maxOutOfOrder }, sorted);
+          const b = run({ window, bounds, maxOutOfOrder }, shuffled);
+          assert.deepEqual(canonical(b), canonical(a));
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('snapshot → JSON → restore mid-stream gives the same output as an uninterrupted run', () => {
     const optionsArb = fc.record({
-      spec: fc.oneof(timeWindowArb, fc.record({ window: fc.record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 6 }), overlap: fc.integer({ min: 0, max: 5 }) }).map((w) => ({ ...w, overlap: w.overlap % w.count })), bounds: fc.constant<WindowBounds>('[start,end)') })),
+      spec: fc.oneof(
+        timeWindowArb,
+        fc.record({
+          window: fc
+            .record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 6 }), overlap: fc.integer({ min: 0, max: 5 }) })
+            .map((w) => ({ ...w, overlap: w.overlap % w.count })),
+          bounds: fc.constant<WindowBounds>('[start,end)'),
+        }),
+      ),
       maxOutOfOrder: fc.integer({ min: 0, max: 40 }),
       allowedLateness: fc.integer({ min: 0, max: 40 }),
       lateData: fc.constantFrom('drop' as const, 'output' as const, 'update' as const, 'adjust' as const),
@@ -236,13 +272,21 @@ describe('window operator properties', () => {
     );
   });
 
-  const countWindowArb = fc.record({ window: fc.record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 6 }), overlap: fc.integer({ min: 0, max: 5 }) }).map((w) => ({ ...w, overlap: w.overlap % w.count })), bounds: fc.constant<WindowBounds>('[start,end)') });
+  const countWindowArb = fc.record({
+    window: fc
+      .record({ type: fc.constant('global' as const), count: fc.integer({ min: 1, max: 6 }), overlap: fc.integer({ min: 0, max: 5 }) })
+      .map((w) => ({ ...w, overlap: w.overlap % w.count })),
+    bounds: fc.constant<WindowBounds>('[start,end)'),
+  });
 
   it('events sharing an instant: every window is sent once, complete, and equals a recompute', () => {
     fc.assert(
       fc.property(timeWindowArb, clusteredArb, fc.integer({ min: 0, max: 30 }), ({ window, bounds }, raw, maxOutOfOrder) => {
         // Sorted by time, ties in arrival order (first and last of one instant follow arrival order).
-        const events = toEvents(raw).map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
+        const events = toEvents(raw)
+          .map((e, i) => ({ e, i }))
+          .sort((a, b) => a.e.time - b.e.time || a.i - b.i)
+          .map((x) => x.e);
         const out = run({ window, bounds, maxOutOfOrder }, events);
         const seen = new Set<string>();
         for (const e of out) {
@@ -271,7 +315,15 @@ describe('window operator properties', () => {
           const events = toEvents(raw);
           const close = (how: 'flush' | 'idle'): string[] => {
             const out: Emission<Msg, unknown>[] = [];
-            const op = new WindowOperator<Msg, unknown, unknown>({ window, bounds, maxOutOfOrder, watermarkScope, idleTimeout: 10, aggregate, onEmit: (e) => out.push(e) });
+            const op = new WindowOperator<Msg, unknown, unknown>({
+              window,
+              bounds,
+              maxOutOfOrder,
+              watermarkScope,
+              idleTimeout: 10,
+              aggregate,
+              onEmit: (e) => out.push(e),
+            });
             events.forEach((e) => op.process(e, 0));
             if (how === 'flush') op.flush(1);
             else op.advance(10);
@@ -286,44 +338,69 @@ describe('window operator properties', () => {
   });
 
   it('dedup: each window aggregates the first event of each value only, as a recompute over those firsts; through a snapshot too', () => {
-    const deduped = dedupAggregations(compileAggregations<Msg>([{ op: 'count' }, { op: 'sum' }, { op: 'first' }, { op: 'last' }, { op: 'previous' }, { op: 'median' }]), 'payload') as unknown as AggregateFunction<Msg, unknown, unknown>;
-    const plain = compileAggregations<Msg>([{ op: 'count' }, { op: 'sum' }, { op: 'first' }, { op: 'last' }, { op: 'previous' }, { op: 'median' }]) as unknown as AggregateFunction<Msg, unknown, unknown>;
+    const deduped = dedupAggregations(
+      compileAggregations<Msg>([{ op: 'count' }, { op: 'sum' }, { op: 'first' }, { op: 'last' }, { op: 'previous' }, { op: 'median' }]),
+      'payload',
+    ) as unknown as AggregateFunction<Msg, unknown, unknown>;
+    const plain = compileAggregations<Msg>([
+      { op: 'count' },
+      { op: 'sum' },
+      { op: 'first' },
+      { op: 'last' },
+      { op: 'previous' },
+      { op: 'median' },
+    ]) as unknown as AggregateFunction<Msg, unknown, unknown>;
     fc.assert(
-      fc.property(timeWindowArb, fc.array(fc.record({ key: keyArb, time: fc.integer({ min: -60, max: 60 }), value: fc.integer({ min: 0, max: 4 }) }), { maxLength: 60 }), fc.nat(), ({ window, bounds }, raw, cut) => {
-        const events = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
-        const out: Emission<Msg, unknown>[] = [];
-        const options = { window, bounds, aggregate: deduped, onEmit: (e: Emission<Msg, unknown>) => out.push(e) };
-        const at = events.length === 0 ? 0 : cut % (events.length + 1);
-        const first = new WindowOperator<Msg, unknown, unknown>(options);
-        events.slice(0, at).forEach((e) => first.process(e, 0));
-        const second = new WindowOperator<Msg, unknown, unknown>(options);
-        second.restore(JSON.parse(JSON.stringify(first.snapshot())));
-        events.slice(at).forEach((e) => second.process(e, 0));
-        second.flush(0);
-        for (const e of out) {
-          if (e.kind !== 'window') continue;
-          const seen = new Set<number>();
-          const firsts = members(window, bounds, e.window.key, e.window.start, e.window.end, events).filter((m) => !seen.has(m.value.payload) && seen.add(m.value.payload));
-          let acc = plain.createAccumulator();
-          for (const m of firsts) acc = plain.add(acc, m.value, m.time);
-          assert.deepEqual(e.result, plain.result(acc));
-        }
-      }),
+      fc.property(
+        timeWindowArb,
+        fc.array(fc.record({ key: keyArb, time: fc.integer({ min: -60, max: 60 }), value: fc.integer({ min: 0, max: 4 }) }), { maxLength: 60 }),
+        fc.nat(),
+        ({ window, bounds }, raw, cut) => {
+          const events = toEvents(uniqueTimes(raw)).sort((a, b) => a.time - b.time);
+          const out: Emission<Msg, unknown>[] = [];
+          const options = { window, bounds, aggregate: deduped, onEmit: (e: Emission<Msg, unknown>) => out.push(e) };
+          const at = events.length === 0 ? 0 : cut % (events.length + 1);
+          const first = new WindowOperator<Msg, unknown, unknown>(options);
+          events.slice(0, at).forEach((e) => first.process(e, 0));
+          const second = new WindowOperator<Msg, unknown, unknown>(options);
+          second.restore(JSON.parse(JSON.stringify(first.snapshot())));
+          events.slice(at).forEach((e) => second.process(e, 0));
+          second.flush(0);
+          for (const e of out) {
+            if (e.kind !== 'window') continue;
+            const seen = new Set<number>();
+            const firsts = members(window, bounds, e.window.key, e.window.start, e.window.end, events).filter(
+              (m) => !seen.has(m.value.payload) && seen.add(m.value.payload),
+            );
+            let acc = plain.createAccumulator();
+            for (const m of firsts) acc = plain.add(acc, m.value, m.time);
+            assert.deepEqual(e.result, plain.result(acc));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('hopping windows whose slide equals their size are exactly the tumbling windows', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'), fc.integer({ min: 0, max: 20 }), streamArb, (size, shift, bounds, maxOutOfOrder, raw) => {
-        const offset = ((shift % size) + size) % size;
-        const events = toEvents(raw);
-        // Only the window type differs between the two runs; compare everything else.
-        const strip = (out: Emission<Msg, unknown>[]): Emission<Msg, unknown>[] => out.map((e) => (e.kind === 'window' ? { ...e, window: { ...e.window, type: 'tumbling' as const } } : e));
-        const hopping = run({ window: { type: 'sliding', size, slide: size, offset }, bounds, maxOutOfOrder }, events);
-        const tumbling = run({ window: { type: 'tumbling', size, offset }, bounds, maxOutOfOrder }, events);
-        assert.deepEqual(perKey(strip(hopping)), perKey(strip(tumbling)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: -20, max: 20 }),
+        fc.constantFrom<WindowBounds>('[start,end)', '(start,end]'),
+        fc.integer({ min: 0, max: 20 }),
+        streamArb,
+        (size, shift, bounds, maxOutOfOrder, raw) => {
+          const offset = ((shift % size) + size) % size;
+          const events = toEvents(raw);
+          // Only the window type differs between the two runs; compare everything else.
+          const strip = (out: Emission<Msg, unknown>[]): Emission<Msg, unknown>[] =>
+            out.map((e) => (e.kind === 'window' ? { ...e, window: { ...e.window, type: 'tumbling' as const } } : e));
+          const hopping = run({ window: { type: 'sliding', size, slide: size, offset }, bounds, maxOutOfOrder }, events);
+          const tumbling = run({ window: { type: 'tumbling', size, offset }, bounds, maxOutOfOrder }, events);
+          assert.deepEqual(perKey(strip(hopping)), perKey(strip(tumbling)));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -340,7 +417,10 @@ describe('window operator properties', () => {
           const maxDuration = extra === undefined ? undefined : gap + extra;
           // Distinct times: first and last of events at the same instant legitimately follow arrival order.
           const events = toEvents(uniqueTimes(raw));
-          const permuted = events.map((e, i) => ({ e, k: order[i] ?? i })).sort((a, b) => a.k - b.k).map((x) => x.e);
+          const permuted = events
+            .map((e, i) => ({ e, k: order[i] ?? i }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.e);
           const window: WindowSpec = maxDuration === undefined ? { type: 'session', gap } : { type: 'session', gap, maxDuration };
           // A watermark that never passes anything: every arrival order is on time, and flush closes all.
           const a = canonical(run({ window, maxOutOfOrder: 1e9 }, events));
@@ -363,7 +443,12 @@ describe('window operator properties', () => {
               let rest = group;
               for (let c = alignedStart(start, maxDuration ?? 1, 0, false); maxDuration !== undefined && c < end; c += maxDuration) {
                 if (c - start < maxDuration) continue;
-                emit(key, start, c, rest.filter((e) => e.time < c));
+                emit(
+                  key,
+                  start,
+                  c,
+                  rest.filter((e) => e.time < c),
+                );
                 rest = rest.filter((e) => e.time >= c);
                 start = c;
               }

@@ -60,8 +60,14 @@ describe('npm start: user directory and demo flow', () => {
     const fed = input.wires[0].map((id: string) => kafka.find((n: any) => n.id === id));
     assert.deepEqual(fed.map((n: any) => n.type).sort(), ['stream-filter', 'stream-filter'], 'the Kafka input feeds the pipeline');
     const plausible = fed.find((n: any) => n.windowType !== 'sliding');
-    assert.ok(plausible.wires[0].some((id: string) => kafka.find((n: any) => n.id === id).type === 'stream-detect'), 'detection runs on plausible readings only');
-    assert.ok(fed.some((n: any) => n.type === 'stream-filter' && n.windowType === 'sliding' && n.size === '5m'), 'the Kafka input feeds the windowed filter');
+    assert.ok(
+      plausible.wires[0].some((id: string) => kafka.find((n: any) => n.id === id).type === 'stream-detect'),
+      'detection runs on plausible readings only',
+    );
+    assert.ok(
+      fed.some((n: any) => n.type === 'stream-filter' && n.windowType === 'sliding' && n.size === '5m'),
+      'the Kafka input feeds the windowed filter',
+    );
     const ids = new Set(kafka.map((n: any) => n.id));
     for (const n of kafka) for (const port of n.wires ?? []) for (const t of port) assert.ok(ids.has(t), `${n.id} → missing ${t}`);
   });
@@ -77,7 +83,10 @@ describe('npm start: user directory and demo flow', () => {
     // At deploy every chart gets its readings line first, then its average: the same colours every time, the average on top.
     const start = flow.find((n: any) => n.id === 'demo.ui.startlines');
     const [msgs] = new Function('msg', start.func)({});
-    assert.deepEqual(msgs.slice(0, 2), [{ topic: 'sensor-1', series: 'temperature', payload: '-' }, { topic: 'sensor-1', series: '1-minute average', payload: '-' }]);
+    assert.deepEqual(msgs.slice(0, 2), [
+      { topic: 'sensor-1', series: 'temperature', payload: '-' },
+      { topic: 'sensor-1', series: '1-minute average', payload: '-' },
+    ]);
     const charts = flow.filter((n: any) => n.type === 'ui-chart');
     assert.ok(charts.every((c: any) => c.colors[0] !== c.colors[1]));
     // A pause longer than the usual interval breaks the line ('-' is a chart's missing value).

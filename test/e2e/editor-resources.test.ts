@@ -49,23 +49,57 @@ const CONNECTORS: { type: string; field: string; reason?: string; config?: boole
 // Every property each dialog saves, in order, with its default: flows, examples and the runtime
 // read these names (DESIGN.md §3), so moving the dialogs onto the shared library must not change one.
 const SHARED_DEFAULTS: Record<string, unknown> = {
-  name: '', keyProperty: 'topic', keyPropertyType: 'msg', valueProperty: 'payload', valuePropertyType: 'msg', timeMode: 'auto', timeProperty: 'timestamp', timePropertyType: 'msg', windowType: 'none',
+  name: '',
+  keyProperty: 'topic',
+  keyPropertyType: 'msg',
+  valueProperty: 'payload',
+  valuePropertyType: 'msg',
+  timeMode: 'auto',
+  timeProperty: 'timestamp',
+  timePropertyType: 'msg',
+  windowType: 'none',
   outputProperty: 'payload',
-  size: '1m', offset: '', slide: 'event', gap: '30s', maxDuration: '', count: '', overlap: '', flushEvery: '', bounds: '[start,end)',
-  maxOutOfOrder: '', watermarkScope: 'stream', allowedLateness: '', idleTimeout: '', lateData: 'drop', maxFutureSkew: '', futureData: 'reject', emit: 'final', earlyEvery: '10s',
-  maxKeys: '', maxEventsPerWindow: '', store: '', outputs: 1,
+  size: '1m',
+  offset: '',
+  slide: 'event',
+  gap: '30s',
+  maxDuration: '',
+  count: '',
+  overlap: '',
+  flushEvery: '',
+  bounds: '[start,end)',
+  maxOutOfOrder: '',
+  watermarkScope: 'stream',
+  allowedLateness: '',
+  idleTimeout: '',
+  lateData: 'drop',
+  maxFutureSkew: '',
+  futureData: 'reject',
+  emit: 'final',
+  earlyEvery: '10s',
+  maxKeys: '',
+  maxEventsPerWindow: '',
+  store: '',
+  outputs: 1,
 };
 const EVENT = 'name keyProperty keyPropertyType valueProperty valuePropertyType timeMode timeProperty timePropertyType';
-const TAIL = 'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData maxFutureSkew futureData emit earlyEvery maxKeys maxEventsPerWindow store';
+const TAIL =
+  'bounds maxOutOfOrder watermarkScope allowedLateness idleTimeout lateData maxFutureSkew futureData emit earlyEvery maxKeys maxEventsPerWindow store';
 const PROCESSOR = `${EVENT} windowType size offset slide gap maxDuration count overlap flushEvery ${TAIL}`;
 // Nodes whose results can go to another property than payload.
 const RESULT_TAIL = TAIL.replace('earlyEvery', 'earlyEvery outputProperty');
 const SAVED: Record<string, [string, Record<string, unknown>]> = {
-  'stream-tumbling-window': [`${EVENT} calendar timeZone shifts size offset ${RESULT_TAIL} outputs`, { calendar: 'none', timeZone: '', shifts: '06:00,14:00,22:00' }],
+  'stream-tumbling-window': [
+    `${EVENT} calendar timeZone shifts size offset ${RESULT_TAIL} outputs`,
+    { calendar: 'none', timeZone: '', shifts: '06:00,14:00,22:00' },
+  ],
   'stream-sliding-window': [`${EVENT} size slide offset ${RESULT_TAIL} outputs`, {}],
   'stream-session-window': [`${EVENT} gap maxDuration ${RESULT_TAIL} outputs`, {}],
   'stream-global-window': [`${EVENT} count overlap flushEvery ${RESULT_TAIL} outputs`, { count: '10' }],
-  'stream-aggregate': [`${PROCESSOR.replace(TAIL, RESULT_TAIL)} aggregations output having dedup round outputs`, { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '', round: '' }],
+  'stream-aggregate': [
+    `${PROCESSOR.replace(TAIL, RESULT_TAIL)} aggregations output having dedup round outputs`,
+    { aggregations: [{ op: 'avg', property: 'payload', as: '' }], output: 'object', having: '', dedup: '', round: '' },
+  ],
   'stream-filter': [`${PROCESSOR} rules combine outputs`, { rules: [{ property: 'payload', op: 'between', value: '0', value2: '100' }], combine: 'all' }],
   'stream-detect': [
     'name pattern mode history threshold confidence direction minHistory falseAlerts holdOff outputs keyProperty keyPropertyType valueProperty valuePropertyType timeMode timeProperty timePropertyType outputProperty ' +
@@ -74,13 +108,28 @@ const SAVED: Record<string, [string, Record<string, unknown>]> = {
   ],
   'stream-join': [
     `${EVENT} maxOutOfOrder allowedLateness idleTimeout maxFutureSkew futureData maxKeys maxEventsPerWindow store sideProperty sideMatch leftSide rightSide rightKeyProperty joinMode lower upper windowType size slide offset joinType outputs`,
-    { sideProperty: 'topic', sideMatch: 'equals', leftSide: 'left', rightSide: 'right', rightKeyProperty: '', joinMode: 'interval', lower: '0', upper: '5m', windowType: 'tumbling', slide: '', joinType: 'inner' },
+    {
+      sideProperty: 'topic',
+      sideMatch: 'equals',
+      leftSide: 'left',
+      rightSide: 'right',
+      rightKeyProperty: '',
+      joinMode: 'interval',
+      lower: '0',
+      upper: '5m',
+      windowType: 'tumbling',
+      slide: '',
+      joinType: 'inner',
+    },
   ],
   'stream-sequence': [
     `${EVENT} maxOutOfOrder idleTimeout maxFutureSkew futureData maxKeys maxEventsPerWindow store steps within contiguity skip maxPartialMatches outputs`,
     {
       steps: [{ name: 'warning', rules: [{ property: 'payload.level', op: 'eq', value: 'warning' }], times: '{3}', not: false }],
-      within: '', contiguity: 'strict', skip: 'past-last-event', maxPartialMatches: '100',
+      within: '',
+      contiguity: 'strict',
+      skip: 'past-last-event',
+      maxPartialMatches: '100',
     },
   ],
 };
@@ -116,10 +165,11 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     // A user directory with the package linked in as `npm install <path>` does: Node-RED finds
     // resources/ at the module root, not next to the node files.
     ed = await startPackageEditor(chromium, root, {
-      onPage: (p) => p.on('response', (r) => {
-        const m = /\/resources\/[^/]+\/(stream-editor\.(?:js|css))$/.exec(r.url());
-        if (m && r.url().includes(`/resources/${pkg.name}/`)) (served[m[1]] ??= []).push(r.status());
-      }),
+      onPage: (p) =>
+        p.on('response', (r) => {
+          const m = /\/resources\/[^/]+\/(stream-editor\.(?:js|css))$/.exec(r.url());
+          if (m && r.url().includes(`/resources/${pkg.name}/`)) (served[m[1]] ??= []).push(r.status());
+        }),
     });
     page = ed.page;
     consoleErrors = ed.consoleErrors;
@@ -135,7 +185,11 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await page.waitForFunction(() => Array.from(document.styleSheets).some((s) => /stream-editor\.css$/.test(s.href ?? '')), undefined, { timeout: 10000 });
     // Served once, then possibly from the browser cache (304) for the next node file that names it.
     assert.deepEqual(Object.keys(served).sort(), ['stream-editor.css', 'stream-editor.js']);
-    for (const [file, statuses] of Object.entries(served)) assert.ok(statuses.every((s) => s === 200 || s === 304), `${file}: ${statuses}`);
+    for (const [file, statuses] of Object.entries(served))
+      assert.ok(
+        statuses.every((s) => s === 200 || s === 304),
+        `${file}: ${statuses}`,
+      );
     assert.equal(await page.evaluate(() => typeof (window as any).streamProcessingEditor?.register), 'function');
   });
 
@@ -189,7 +243,7 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
   }
 
   for (const c of CONNECTORS) {
-    it(`${c.type}: opens without console errors${c.field ? ', says what a bad number may be in the runtime\'s words' : ''}`, async () => {
+    it(`${c.type}: opens without console errors${c.field ? ", says what a bad number may be in the runtime's words" : ''}`, async () => {
       const before = consoleErrors.length;
       const prefix = c.config ? 'node-config-input' : 'node-input';
       if (c.config) await page.evaluate((type) => (window as any).RED.editor.editConfig('', type, '_ADD_'), c.type);
@@ -211,20 +265,35 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
   }
 
   it('declares every validator with (value, opt), the form whose reasons Node-RED shows', async () => {
-    const oneParameter = await page.evaluate((types) => types.flatMap((t) => {
-      const d = (window as any).RED.nodes.getType(t).defaults;
-      return Object.keys(d).filter((k) => d[k].validate && d[k].validate.length !== 2).map((k) => `${t}.${k}`);
-    }), DIALOGS.map((d) => d.type));
+    const oneParameter = await page.evaluate(
+      (types) =>
+        types.flatMap((t) => {
+          const d = (window as any).RED.nodes.getType(t).defaults;
+          return Object.keys(d)
+            .filter((k) => d[k].validate && d[k].validate.length !== 2)
+            .map((k) => `${t}.${k}`);
+        }),
+      DIALOGS.map((d) => d.type),
+    );
     assert.deepEqual(oneParameter, []);
     const verdicts = await page.evaluate(() => {
       const v = (type: string, field: string, value: unknown) => (window as any).RED.nodes.getType(type).defaults[field].validate.call({}, value, {});
       return [
-        v('stream-sensor-sim', 'interval', '5ms'), v('stream-sensor-sim', 'interval', '1w'), v('stream-sensor-sim', 'interval', '0.5s'),
-        v('stream-aggregate', 'maxOutOfOrder', '1h30m'), v('stream-aggregate', 'maxOutOfOrder', 0), v('stream-detect', 'minHistory', '-1'),
+        v('stream-sensor-sim', 'interval', '5ms'),
+        v('stream-sensor-sim', 'interval', '1w'),
+        v('stream-sensor-sim', 'interval', '0.5s'),
+        v('stream-aggregate', 'maxOutOfOrder', '1h30m'),
+        v('stream-aggregate', 'maxOutOfOrder', 0),
+        v('stream-detect', 'minHistory', '-1'),
       ];
     });
     assert.deepEqual(verdicts, [
-      'must be at least 10ms (a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds), got string "5ms"', true, true, true, true, 'must be a whole number of events, 0 or more (got -1)',
+      'must be at least 10ms (a duration like 500ms, 10s, 5m, 1h30m, 2d or a number of milliseconds), got string "5ms"',
+      true,
+      true,
+      true,
+      true,
+      'must be a whole number of events, 0 or more (got -1)',
     ]);
   });
 
@@ -287,8 +356,13 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await times.press('Tab');
     assert.equal(await times.evaluate((el) => el.classList.contains('input-error')), false);
     // Two more steps: a negation and a final step.
-    for (const [name, level, not] of [['fault', 'fault', true], ['stop', 'stop', false]] as [string, string, boolean][]) {
-      await page.click('.node-input-steps-container-row a.red-ui-editableList-addButton, #node-input-steps-container + .red-ui-editableList-addButton, .red-ui-editableList-addButton');
+    for (const [name, level, not] of [
+      ['fault', 'fault', true],
+      ['stop', 'stop', false],
+    ] as [string, string, boolean][]) {
+      await page.click(
+        '.node-input-steps-container-row a.red-ui-editableList-addButton, #node-input-steps-container + .red-ui-editableList-addButton, .red-ui-editableList-addButton',
+      );
       const row = rows.last();
       if (not) await row.locator('.stream-step-not').selectOption('not');
       await row.locator('.stream-step-name').fill(name);
@@ -305,7 +379,9 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       return { outputs: n.outputs, within: n.within, steps: n.steps, valid: n.valid };
     }, id);
     assert.deepEqual(saved, {
-      outputs: 2, within: '30s', valid: true,
+      outputs: 2,
+      within: '30s',
+      valid: true,
       steps: [
         { name: 'warning', rules: [{ property: 'payload.level', op: 'eq', value: 'warning' }], times: '{2,}', not: false },
         { name: 'fault', rules: [{ property: 'payload', op: 'eq', value: 'fault' }], times: '', not: true },
@@ -336,7 +412,10 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     ]);
     const within = await page.evaluate(() => {
       const v = (window as any).RED.nodes.getType('stream-sequence').defaults.within.validate;
-      const steps = [{ name: 'open', rules: [], not: false }, { name: 'closed', rules: [], not: true }];
+      const steps = [
+        { name: 'open', rules: [], not: false },
+        { name: 'closed', rules: [], not: true },
+      ];
       return [v.call({ steps }, '', {}), v.call({ steps }, '5m', {})];
     });
     assert.deepEqual(within, ['a pattern that ends with a negation needs a within duration (the time in which the event must not come)', true]);
@@ -385,7 +464,11 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await page.locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
     return id;
   }
-  const visible = (f: string) => page.locator(f.startsWith('#') ? `.stream-group-${f.slice(1)}` : `.stream-row-${f}`).first().isVisible();
+  const visible = (f: string) =>
+    page
+      .locator(f.startsWith('#') ? `.stream-group-${f.slice(1)}` : `.stream-row-${f}`)
+      .first()
+      .isVisible();
   const shown = async (fields: string[]) => Object.fromEntries(await Promise.all(fields.map(async (f) => [f, await visible(f)])));
   async function setText(field: string, value: string) {
     await page.fill(`#node-input-${field}`, value);
@@ -409,11 +492,22 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       assert.equal(await visible('watermarkScope'), true, `${type}: watermark row visible`);
       assert.equal((await page.locator('label[for="node-input-watermarkScope"]').innerText()).trim(), 'Watermark', type);
       const options = await page.$$eval('#node-input-watermarkScope option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
-      assert.deepEqual(options, [['stream', 'one for the stream (shared clock)'], ['key', 'one per key (each device its own clock)']], type);
+      assert.deepEqual(
+        options,
+        [
+          ['stream', 'one for the stream (shared clock)'],
+          ['key', 'one per key (each device its own clock)'],
+        ],
+        type,
+      );
       if (type !== 'stream-detect') {
         // Right after Out of order, under the Time heading.
         const order = await page.$$eval('.stream-group-time ~ .form-row', (rows) => rows.slice(0, 2).map((r) => r.className));
-        assert.deepEqual(order.map((c) => /stream-row-(\w+)/.exec(c)?.[1]), ['maxOutOfOrder', 'watermarkScope'], type);
+        assert.deepEqual(
+          order.map((c) => /stream-row-(\w+)/.exec(c)?.[1]),
+          ['maxOutOfOrder', 'watermarkScope'],
+          type,
+        );
       }
       await close('cancel');
     }
@@ -448,31 +542,51 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
       const v = (type: string, field: string, node: Record<string, unknown>, value: unknown) =>
         (window as any).RED.nodes.getType(type).defaults[field].validate.call({ type, ...node }, value, {});
       return [
-        v('stream-sliding-window', 'slide', { size: '5m' }, '5m'), v('stream-sliding-window', 'slide', { size: '5m' }, '1h'),
-        v('stream-sliding-window', 'offset', { size: '5m', slide: '1m' }, '1m'), v('stream-sliding-window', 'offset', { size: '5m', slide: '1m' }, '30s'),
-        v('stream-sliding-window', 'offset', { size: '5m', slide: 'event' }, '1h'), v('stream-tumbling-window', 'offset', { size: '1m' }, '1m'),
+        v('stream-sliding-window', 'slide', { size: '5m' }, '5m'),
+        v('stream-sliding-window', 'slide', { size: '5m' }, '1h'),
+        v('stream-sliding-window', 'offset', { size: '5m', slide: '1m' }, '1m'),
+        v('stream-sliding-window', 'offset', { size: '5m', slide: '1m' }, '30s'),
+        v('stream-sliding-window', 'offset', { size: '5m', slide: 'event' }, '1h'),
+        v('stream-tumbling-window', 'offset', { size: '1m' }, '1m'),
         v('stream-aggregate', 'offset', { windowType: 'tumbling', size: '1m' }, '59s'),
-        v('stream-session-window', 'maxDuration', { gap: '30s' }, '10s'), v('stream-session-window', 'maxDuration', { gap: '30s' }, '1h'),
-        v('stream-global-window', 'overlap', { count: '10' }, '10'), v('stream-global-window', 'overlap', { count: '' }, '2'),
-        v('stream-global-window', 'overlap', { count: '10' }, '9'), v('stream-global-window', 'overlap', { count: '' }, '0'),
+        v('stream-session-window', 'maxDuration', { gap: '30s' }, '10s'),
+        v('stream-session-window', 'maxDuration', { gap: '30s' }, '1h'),
+        v('stream-global-window', 'overlap', { count: '10' }, '10'),
+        v('stream-global-window', 'overlap', { count: '' }, '2'),
+        v('stream-global-window', 'overlap', { count: '10' }, '9'),
+        v('stream-global-window', 'overlap', { count: '' }, '0'),
         // Flows from before the watermark setting have no value for it; they stay valid.
-        v('stream-aggregate', 'watermarkScope', {}, undefined), v('stream-aggregate', 'watermarkScope', {}, 'device'),
-        v('stream-aggregate', 'dedup', {}, ''), v('stream-aggregate', 'dedup', {}, 'payload.seq'), v('stream-aggregate', 'dedup', {}, 'payload seq'),
-        v('stream-aggregate', 'aggregations', {}, [{ op: 'percentileDisc', p: '' }]), v('stream-aggregate', 'aggregations', {}, [{ op: 'percentileDisc', p: 95 }, { op: 'previous' }]),
+        v('stream-aggregate', 'watermarkScope', {}, undefined),
+        v('stream-aggregate', 'watermarkScope', {}, 'device'),
+        v('stream-aggregate', 'dedup', {}, ''),
+        v('stream-aggregate', 'dedup', {}, 'payload.seq'),
+        v('stream-aggregate', 'dedup', {}, 'payload seq'),
+        v('stream-aggregate', 'aggregations', {}, [{ op: 'percentileDisc', p: '' }]),
+        v('stream-aggregate', 'aggregations', {}, [{ op: 'percentileDisc', p: 95 }, { op: 'previous' }]),
       ];
     });
     assert.deepEqual(verdicts, [
-      true, 'must not be longer than the size (5m); for gaps between windows use a tumbling window',
-      'must be shorter than the slide (1m)', true,
-      true, 'must be shorter than the size (1m)',
       true,
-      'must be at least the gap (30s), or empty for no limit', true,
-      'must be smaller than the count (10)', 'needs a count: windows without one have nothing to overlap',
-      true, true,
-      true, 'one of stream, key',
+      'must not be longer than the size (5m); for gaps between windows use a tumbling window',
+      'must be shorter than the slide (1m)',
+      true,
+      true,
+      'must be shorter than the size (1m)',
+      true,
+      'must be at least the gap (30s), or empty for no limit',
+      true,
+      'must be smaller than the count (10)',
+      'needs a count: windows without one have nothing to overlap',
+      true,
+      true,
+      true,
+      'one of stream, key',
       // The runtime's path grammar reads "payload seq" as one name with a space, as it does for every property.
-      true, true, true,
-      'aggregations[0].p: percentile needs p between 0 and 100 (e.g. 95), got undefined', true,
+      true,
+      true,
+      true,
+      'aggregations[0].p: percentile needs p between 0 and 100 (e.g. 95), got undefined',
+      true,
     ]);
     assert.deepEqual(consoleErrors, []);
   });
@@ -482,9 +596,27 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     await open('stream-sliding-window');
     assert.equal(await page.inputValue('#node-input-slide'), 'event');
     // The Output heading stays for the property the window's events go to.
-    assert.deepEqual(await shown(rows), { offset: false, bounds: false, allowedLateness: false, emit: false, '#output': true, lateData: true, maxOutOfOrder: true, size: true });
+    assert.deepEqual(await shown(rows), {
+      offset: false,
+      bounds: false,
+      allowedLateness: false,
+      emit: false,
+      '#output': true,
+      lateData: true,
+      maxOutOfOrder: true,
+      size: true,
+    });
     await setText('slide', '1m');
-    assert.deepEqual(await shown(rows), { offset: true, bounds: true, allowedLateness: true, emit: true, '#output': true, lateData: true, maxOutOfOrder: true, size: true });
+    assert.deepEqual(await shown(rows), {
+      offset: true,
+      bounds: true,
+      allowedLateness: true,
+      emit: true,
+      '#output': true,
+      lateData: true,
+      maxOutOfOrder: true,
+      size: true,
+    });
     await setText('offset', '2m');
     await expectReason('offset', 'must be shorter than the slide (1m)');
     // Back to per-event: offset is hidden and no longer holds the dialog back.
@@ -523,7 +655,13 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     assert.deepEqual(await shown(['size', 'emit', 'maxKeys']), { size: true, emit: true, maxKeys: true });
     await close('ok');
     // No late events in processing time, so no port for them.
-    assert.deepEqual(await page.evaluate((nid) => { const n = (window as any).RED.nodes.node(nid); return [n.timeMode, n.outputs]; }, id), ['processing', 1]);
+    assert.deepEqual(
+      await page.evaluate((nid) => {
+        const n = (window as any).RED.nodes.node(nid);
+        return [n.timeMode, n.outputs];
+      }, id),
+      ['processing', 1],
+    );
 
     await open('stream-global-window');
     await setText('count', '5');

@@ -11,8 +11,20 @@ import { packageProblems } from '../support/node-red-log';
 const root = path.join(__dirname, '..', '..');
 const shots = path.join(root, 'screenshots');
 const STREAM_TYPES = [
-  'stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate',
-  'stream-filter', 'stream-detect', 'stream-join', 'stream-sequence', 'stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out', 'stream-sensor-sim',
+  'stream-tumbling-window',
+  'stream-sliding-window',
+  'stream-session-window',
+  'stream-global-window',
+  'stream-aggregate',
+  'stream-filter',
+  'stream-detect',
+  'stream-join',
+  'stream-sequence',
+  'stream-mqtt-in',
+  'stream-mqtt-out',
+  'stream-kafka-in',
+  'stream-kafka-out',
+  'stream-sensor-sim',
 ];
 
 describe('editor and dashboard in Chromium (e2e)', function () {
@@ -56,7 +68,9 @@ describe('editor and dashboard in Chromium (e2e)', function () {
   it('shows every node of the package in the "stream" palette category', async () => {
     const types = await page.$$eval('#red-ui-palette-container-stream .red-ui-palette-node', (els) => els.map((e) => e.getAttribute('data-palette-type')));
     assert.deepEqual([...types].sort(), [...STREAM_TYPES].sort());
-    const header = await page.textContent('#red-ui-palette-stream .red-ui-palette-header, #red-ui-palette-header-stream, .red-ui-palette-category:has(#red-ui-palette-container-stream) .red-ui-palette-header');
+    const header = await page.textContent(
+      '#red-ui-palette-stream .red-ui-palette-header, #red-ui-palette-header-stream, .red-ui-palette-category:has(#red-ui-palette-container-stream) .red-ui-palette-header',
+    );
     assert.match(String(header), /stream/);
     // The running flow as the README shows it: statuses filled in, zoomed out.
     await page.waitForSelector('.red-ui-flow-node-status-label:has-text("sent")', { timeout: 30000 });
@@ -82,7 +96,7 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     assert.deepEqual(invalid, []);
   });
 
-  it('places the demo\'s nodes so that none hides another (or a wire behind it)', async () => {
+  it("places the demo's nodes so that none hides another (or a wire behind it)", async () => {
     const overlaps = await page.evaluate(() => {
       const RED = (window as any).RED;
       const boxes: { name: string; x1: number; x2: number; y1: number; y2: number }[] = [];
@@ -121,10 +135,14 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     // The demo runs this very example, so the editor asks what to do with nodes that already exist.
     await page.click('.red-ui-notification button:has-text("Import copy")', { timeout: 10000 });
     await page.mouse.click(700, 700);
-    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length >= n + 19, before, { timeout: 10000 });
+    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length >= n + 19, before, {
+      timeout: 10000,
+    });
     // Undo the import: the demo's own copy of the pipeline is the one edited next.
     await page.keyboard.press('Control+z');
-    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length === n, before, { timeout: 10000 });
+    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ z: (window as any).RED.workspaces.active() }).length === n, before, {
+      timeout: 10000,
+    });
     assert.equal(await nodeCount(), before);
   });
 
@@ -142,7 +160,11 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     // The second aggregation becomes max instead of count.
     await page.selectOption('#node-input-aggregations-container li:nth-child(2) select', 'max');
     await page.locator('#node-input-aggregations-container').scrollIntoViewIfNeeded();
-    await page.locator('.red-ui-notification').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => undefined);
+    await page
+      .locator('.red-ui-notification')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10000 })
+      .catch(() => undefined);
     await page.screenshot({ path: path.join(shots, 'aggregate-dialog.png') });
     await page.click('#node-dialog-ok');
     await page.waitForSelector('#node-input-size', { state: 'detached', timeout: 10000 });
@@ -150,7 +172,9 @@ describe('editor and dashboard in Chromium (e2e)', function () {
     await page.click('#red-ui-header-button-deploy');
     await page.waitForSelector('.red-ui-notification:has-text("Successfully deployed")', { timeout: 15000 });
     // The debug sidebar: results of the 5-second windows carry the new aggregation.
-    await page.click('#red-ui-tab-debug-link-button, a[href="#red-ui-sidebar-debug"]').catch(() => page.keyboard.press('Control+g').then(() => page.keyboard.press('d')));
+    await page
+      .click('#red-ui-tab-debug-link-button, a[href="#red-ui-sidebar-debug"]')
+      .catch(() => page.keyboard.press('Control+g').then(() => page.keyboard.press('d')));
     const result = page.locator('.red-ui-debug-msg', { hasText: '1-minute averages' }).filter({ hasText: 'max' });
     await result.first().waitFor({ timeout: 60000 });
     assert.ok((await result.count()) > 0);
@@ -174,16 +198,30 @@ describe('editor and dashboard in Chromium (e2e)', function () {
       { timeout: 20000 },
     );
     const labels = await dash.$$eval('.nrdb-ui-text-label', (els) => els.map((e) => e.textContent ?? ''));
-    assert.ok(labels.some((l) => /late readings/.test(l)), 'late count shown');
-    assert.ok(labels.some((l) => /implausible/.test(l)), 'rejected count shown');
-    assert.ok(labels.some((l) => /alerts in the table/.test(l)), 'alert count shown, named for what it counts');
+    assert.ok(
+      labels.some((l) => /late readings/.test(l)),
+      'late count shown',
+    );
+    assert.ok(
+      labels.some((l) => /implausible/.test(l)),
+      'rejected count shown',
+    );
+    assert.ok(
+      labels.some((l) => /alerts in the table/.test(l)),
+      'alert count shown, named for what it counts',
+    );
     // The fixed seed ("iot-demo") sticks sensor-2's and sensor-3's temperature from their 20th
     // second on: the per-reading detector, ready after 30 readings, lists both as stuck.
-    const rowsOf = (): Promise<string[][]> => dash.$$eval('.nrdb-ui-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())));
-    await dash.waitForFunction(() => {
-      const text = Array.from(document.querySelectorAll('.nrdb-ui-table tbody tr')).map((tr) => tr.textContent ?? '');
-      return ['sensor-2', 'sensor-3'].every((id) => text.some((t) => t.includes(id) && t.includes('stuck')));
-    }, undefined, { timeout: 90000 });
+    const rowsOf = (): Promise<string[][]> =>
+      dash.$$eval('.nrdb-ui-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())));
+    await dash.waitForFunction(
+      () => {
+        const text = Array.from(document.querySelectorAll('.nrdb-ui-table tbody tr')).map((tr) => tr.textContent ?? '');
+        return ['sensor-2', 'sensor-3'].every((id) => text.some((t) => t.includes(id) && t.includes('stuck')));
+      },
+      undefined,
+      { timeout: 90000 },
+    );
     const headers = await dash.$$eval('.nrdb-ui-table thead th', (ths) => ths.map((th) => (th.textContent ?? '').trim()));
     for (const h of ['time', 'sensor', 'found by', 'kind', 'reason']) assert.ok(headers.includes(h), `column ${h} in ${headers.join(', ')}`);
     const rows = await rowsOf();
@@ -197,7 +235,10 @@ describe('editor and dashboard in Chromium (e2e)', function () {
 
   it('imports every example with every node valid in its dialog', async () => {
     const dir = path.join(root, 'examples');
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const flow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
       const invalid = await page.evaluate((nodes) => {
         const RED = (window as any).RED;
@@ -220,8 +261,23 @@ describe('editor and dashboard in Chromium (e2e)', function () {
   it('marks a filter regex rule the linear-time engine cannot run, and accepts a pathological but linear one', async () => {
     const verdicts = await page.evaluate(() => {
       const RED = (window as any).RED;
-      const rule = (value: string, id: string) => ({ id, type: 'stream-filter', name: value, windowType: 'none', rules: [{ property: 'payload', op: 'regex', value, value2: '' }], combine: 'all', outputs: 1, x: 100, y: 100, wires: [[]] });
-      const made = RED.view.importNodes([rule('temp(?=-1)', 'rx1'), rule('(a)\\1', 'rx2'), rule('(a+)+$', 'rx3')], { generateIds: true, addFlow: true, notify: false });
+      const rule = (value: string, id: string) => ({
+        id,
+        type: 'stream-filter',
+        name: value,
+        windowType: 'none',
+        rules: [{ property: 'payload', op: 'regex', value, value2: '' }],
+        combine: 'all',
+        outputs: 1,
+        x: 100,
+        y: 100,
+        wires: [[]],
+      });
+      const made = RED.view.importNodes([rule('temp(?=-1)', 'rx1'), rule('(a)\\1', 'rx2'), rule('(a+)+$', 'rx3')], {
+        generateIds: true,
+        addFlow: true,
+        notify: false,
+      });
       const nodes: any[] = made?.nodes ?? RED.nodes.filterNodes({ z: RED.workspaces.active(), type: 'stream-filter' });
       return nodes.map((n) => ({ name: n.rules?.[0]?.value as string, valid: n.valid, errors: JSON.stringify(n.validationErrors ?? []) }));
     });
@@ -237,7 +293,9 @@ describe('editor and dashboard in Chromium (e2e)', function () {
 
   it('the demo logged no error or warning from any node', () => {
     // Node-RED prefixes what a node logs with [level] [type:name]; start-up notices have no node.
-    const fromNodes = output().split('\n').filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));
+    const fromNodes = output()
+      .split('\n')
+      .filter((line) => /\[(error|warn)\] \[[\w-]+:/.test(line));
     assert.deepEqual(fromNodes, []);
     // Nor any about the package itself (loading its node sets, files, examples).
     assert.deepEqual(packageProblems(output()), []);

@@ -77,7 +77,13 @@ describe('hostile messages in a real node-red process', function () {
 
   /** Starts Node-RED on the flow and waits until its MQTT subscription takes readings. */
   async function start(): Promise<void> {
-    const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], { cwd: userDir }, /Started flows/, 60000, 'Node-RED');
+    const started = await startNode(
+      [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings],
+      { cwd: userDir },
+      /Started flows/,
+      60000,
+      'Node-RED',
+    );
     child = started.child;
     log = started.output;
     client ??= await mqtt.connectAsync(mqttUrl, { protocolVersion: 5, reconnectPeriod: 0 });
@@ -117,19 +123,44 @@ describe('hostile messages in a real node-red process', function () {
       { id: 'b', type: 'stream-mqtt-broker', url: env.MQTT_URL, protocolVersion: '5', reconnectPeriod: 200 },
       // Readings: <topic>/sensors/<id> {"v": …, "ts": …}; the key is the last topic level, the time payload.ts.
       {
-        id: 'in', type: 'stream-mqtt-in', z: 'f', broker: 'b', topic: `${topic}/sensors/+`, qos: '1', format: 'json',
-        keyFrom: 'level', keyLevel: '-1', timeFrom: 'field', timeField: 'ts', wires: [['tap', 'slide']],
+        id: 'in',
+        type: 'stream-mqtt-in',
+        z: 'f',
+        broker: 'b',
+        topic: `${topic}/sensors/+`,
+        qos: '1',
+        format: 'json',
+        keyFrom: 'level',
+        keyLevel: '-1',
+        timeFrom: 'field',
+        timeField: 'ts',
+        wires: [['tap', 'slide']],
       },
       { id: 'tap', type: 'debug', z: 'f', name: 'tap', active: true, tosidebar: false, console: true, complete: 'topic', wires: [] },
       { id: 'slide', type: 'stream-sliding-window', z: 'f', size: '10s', slide: '1s', valueProperty: 'payload.v', wires: [[]] },
       // A batch with an element the JSONata rule cannot use, then a good single event.
       {
-        id: 'badBatch', type: 'inject', z: 'f', name: 'bad batch', wires: [['jf']],
-        props: [{ p: 'payload', v: JSON.stringify([{ topic: 's1', payload: 'abc', timestamp: T }]), vt: 'json' }, { p: 'batch', v: 'true', vt: 'bool' }],
+        id: 'badBatch',
+        type: 'inject',
+        z: 'f',
+        name: 'bad batch',
+        wires: [['jf']],
+        props: [
+          { p: 'payload', v: JSON.stringify([{ topic: 's1', payload: 'abc', timestamp: T }]), vt: 'json' },
+          { p: 'batch', v: 'true', vt: 'bool' },
+        ],
       },
       {
-        id: 'good', type: 'inject', z: 'f', name: 'good', wires: [['jf']],
-        props: [{ p: 'payload', v: '4242', vt: 'num' }, { p: 'topic', v: 's1', vt: 'str' }, { p: 'timestamp', v: String(T), vt: 'num' }],
+        id: 'good',
+        type: 'inject',
+        z: 'f',
+        name: 'good',
+        wires: [['jf']],
+        props: [
+          { p: 'payload', v: '4242', vt: 'num' },
+          { p: 'topic', v: 's1', vt: 'str' },
+          { p: 'timestamp', v: String(T), vt: 'num' },
+        ],
       },
       { id: 'jf', type: 'stream-filter', z: 'f', name: 'jf', rules: [{ property: 'payload', op: 'jsonata', value: 'payload > 30' }], wires: [['passed']] },
       { id: 'passed', type: 'debug', z: 'f', name: 'passed', active: true, tosidebar: false, console: true, complete: 'payload', wires: [] },

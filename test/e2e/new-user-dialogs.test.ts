@@ -60,24 +60,34 @@ describe('dialogs a new user meets (e2e)', function () {
     assert.deepEqual(ed!.consoleErrors, []);
   });
 
-  it('labels the connectors so they cannot be taken for core\'s mqtt in / mqtt out, with their own colour and icons', async () => {
-    const palette = await page().$$eval('.red-ui-palette-node', (els) => els.map((e) => ({
-      type: e.getAttribute('data-palette-type'),
-      // Long labels wrap onto two lines in the palette.
-      label: (e.querySelector('.red-ui-palette-label') as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim(),
-      color: (e as HTMLElement).style.backgroundColor,
-      icon: (e.querySelector('.red-ui-palette-icon') as HTMLElement | null)?.style.backgroundImage,
-    })));
+  it("labels the connectors so they cannot be taken for core's mqtt in / mqtt out, with their own colour and icons", async () => {
+    const palette = await page().$$eval('.red-ui-palette-node', (els) =>
+      els.map((e) => ({
+        type: e.getAttribute('data-palette-type'),
+        // Long labels wrap onto two lines in the palette.
+        label: (e.querySelector('.red-ui-palette-label') as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim(),
+        color: (e as HTMLElement).style.backgroundColor,
+        icon: (e.querySelector('.red-ui-palette-icon') as HTMLElement | null)?.style.backgroundImage,
+      })),
+    );
     const by = (type: string) => palette.find((p) => p.type === type)!;
-    assert.deepEqual(['stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out'].map((t) => by(t).label),
-      ['stream mqtt in', 'stream mqtt out', 'stream kafka in', 'stream kafka out']);
+    assert.deepEqual(
+      ['stream-mqtt-in', 'stream-mqtt-out', 'stream-kafka-in', 'stream-kafka-out'].map((t) => by(t).label),
+      ['stream mqtt in', 'stream mqtt out', 'stream kafka in', 'stream kafka out'],
+    );
     assert.deepEqual([by('mqtt in').label, by('mqtt out').label], ['mqtt in', 'mqtt out']);
     assert.notEqual(by('stream-mqtt-in').color, by('mqtt in').color);
     assert.equal(by('stream-mqtt-in').color, by('stream-aggregate').color, 'the colour of the stream category');
     assert.match(String(by('stream-mqtt-in').icon), /stream-mqtt-in\.svg/);
     assert.doesNotMatch(String(by('stream-mqtt-in').icon), /bridge/);
     // The labels of the rest of the category.
-    assert.deepEqual(palette.filter((p) => p.type!.startsWith('stream-')).map((p) => p.label).filter((l) => !/^(stream |[a-z]+ window$|aggregate|filter|detect|sensor sim|join|sequence)/.test(l!)), []);
+    assert.deepEqual(
+      palette
+        .filter((p) => p.type!.startsWith('stream-'))
+        .map((p) => p.label)
+        .filter((l) => !/^(stream |[a-z]+ window$|aggregate|filter|detect|sensor sim|join|sequence)/.test(l!)),
+      [],
+    );
   });
 
   const valid = (id: string) => saved(id, 'valid');
@@ -164,12 +174,13 @@ describe('dialogs a new user meets (e2e)', function () {
       await page().waitForFunction(() => document.querySelectorAll('#node-input-broker option').length > 0);
       return page().$eval('#node-input-broker', (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent?.trim());
     };
-    const addBroker = (name: string) => page().evaluate((n) => {
-      const RED = (window as any).RED;
-      const id = RED.nodes.id();
-      RED.nodes.import([{ id, type: 'stream-mqtt-broker', name: n, url: 'mqtt://localhost:1883' }]);
-      return id as string;
-    }, name);
+    const addBroker = (name: string) =>
+      page().evaluate((n) => {
+        const RED = (window as any).RED;
+        const id = RED.nodes.id();
+        RED.nodes.import([{ id, type: 'stream-mqtt-broker', name: n, url: 'mqtt://localhost:1883' }]);
+        return id as string;
+      }, name);
     await page().evaluate(addFromPalette, 'stream-mqtt-in');
     await page().locator('#node-input-name').waitFor({ state: 'visible', timeout: 10000 });
     assert.equal(await brokerChoice(), 'Add new stream-mqtt-broker...');
@@ -189,38 +200,57 @@ describe('dialogs a new user meets (e2e)', function () {
   });
 
   it('every dialog: labels on one line, option texts and placeholders not cut off', async () => {
-    const types = ['stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate', 'stream-filter', 'stream-detect'];
+    const types = [
+      'stream-tumbling-window',
+      'stream-sliding-window',
+      'stream-session-window',
+      'stream-global-window',
+      'stream-aggregate',
+      'stream-filter',
+      'stream-detect',
+    ];
     const problems: string[] = [];
     for (const type of types) {
       await open(type);
-      if (await page().locator('#node-input-windowType').isVisible().catch(() => false)) await page().selectOption('#node-input-windowType', 'tumbling');
-      problems.push(...await page().evaluate((t) => {
-        const out: string[] = [];
-        const ctx = document.createElement('canvas').getContext('2d')!;
-        const width = (el: HTMLElement, text: string) => {
-          ctx.font = getComputedStyle(el).font;
-          return ctx.measureText(text).width;
-        };
-        for (const label of Array.from(document.querySelectorAll<HTMLElement>('#dialog-form .form-row > label'))) {
-          if (!label.offsetParent) continue;
-          const line = parseFloat(getComputedStyle(label).lineHeight) || 20;
-          if (label.getBoundingClientRect().height > line * 1.5) out.push(`${t}: label "${label.innerText.trim()}" wraps`);
-        }
-        for (const sel of Array.from(document.querySelectorAll<HTMLSelectElement>('#dialog-form select'))) {
-          if (!sel.offsetParent) continue;
-          for (const o of Array.from(sel.options)) {
-            // The arrow and padding of a select take about 30px.
-            if (width(sel, o.text) + 30 > sel.clientWidth) out.push(`${t}: option "${o.text}" is cut off (${sel.id || sel.className})`);
+      if (
+        await page()
+          .locator('#node-input-windowType')
+          .isVisible()
+          .catch(() => false)
+      )
+        await page().selectOption('#node-input-windowType', 'tumbling');
+      problems.push(
+        ...(await page().evaluate((t) => {
+          const out: string[] = [];
+          const ctx = document.createElement('canvas').getContext('2d')!;
+          const width = (el: HTMLElement, text: string) => {
+            ctx.font = getComputedStyle(el).font;
+            return ctx.measureText(text).width;
+          };
+          for (const label of Array.from(document.querySelectorAll<HTMLElement>('#dialog-form .form-row > label'))) {
+            if (!label.offsetParent) continue;
+            const line = parseFloat(getComputedStyle(label).lineHeight) || 20;
+            if (label.getBoundingClientRect().height > line * 1.5) out.push(`${t}: label "${label.innerText.trim()}" wraps`);
           }
-        }
-        for (const inp of Array.from(document.querySelectorAll<HTMLInputElement>('#dialog-form input[placeholder]'))) {
-          if (!inp.offsetParent || !inp.placeholder) continue;
-          if (width(inp, inp.placeholder) + 12 > inp.clientWidth) out.push(`${t}: placeholder "${inp.placeholder}" is cut off (${inp.id || inp.className})`);
-        }
-        return out;
-      }, type));
+          for (const sel of Array.from(document.querySelectorAll<HTMLSelectElement>('#dialog-form select'))) {
+            if (!sel.offsetParent) continue;
+            for (const o of Array.from(sel.options)) {
+              // The arrow and padding of a select take about 30px.
+              if (width(sel, o.text) + 30 > sel.clientWidth) out.push(`${t}: option "${o.text}" is cut off (${sel.id || sel.className})`);
+            }
+          }
+          for (const inp of Array.from(document.querySelectorAll<HTMLInputElement>('#dialog-form input[placeholder]'))) {
+            if (!inp.offsetParent || !inp.placeholder) continue;
+            if (width(inp, inp.placeholder) + 12 > inp.clientWidth) out.push(`${t}: placeholder "${inp.placeholder}" is cut off (${inp.id || inp.className})`);
+          }
+          return out;
+        }, type)),
+      );
       // Each dialog as the README shows it.
-      await page().locator('.red-ui-tray').first().screenshot({ path: path.join(shots, `dialog-${type.replace(/^stream-/, '')}.png`) });
+      await page()
+        .locator('.red-ui-tray')
+        .first()
+        .screenshot({ path: path.join(shots, `dialog-${type.replace(/^stream-/, '')}.png`) });
       await close('cancel');
     }
     assert.deepEqual(problems, []);
@@ -232,7 +262,10 @@ describe('dialogs a new user meets (e2e)', function () {
     const shown = (f: string) => page().locator(`.stream-row-${f}`).isVisible();
     assert.deepEqual([await shown('calendar'), await shown('size'), await shown('timeZone'), await shown('shifts')], [true, true, false, false]);
     await page().selectOption('#node-input-calendar', 'shifts');
-    assert.deepEqual([await shown('size'), await shown('offset'), await shown('bounds'), await shown('timeZone'), await shown('shifts')], [false, false, false, true, true]);
+    assert.deepEqual(
+      [await shown('size'), await shown('offset'), await shown('bounds'), await shown('timeZone'), await shown('shifts')],
+      [false, false, false, true, true],
+    );
     await page().fill('#node-input-timeZone', 'Europe/Atlantis');
     await page().press('#node-input-timeZone', 'Tab');
     await page().waitForSelector('#node-input-timeZone.input-error', { timeout: 5000 });
@@ -240,7 +273,13 @@ describe('dialogs a new user meets (e2e)', function () {
     await page().press('#node-input-timeZone', 'Tab');
     await page().waitForSelector('#node-input-timeZone:not(.input-error)', { timeout: 5000 });
     await close('ok');
-    assert.deepEqual([await saved(id, 'calendar'), await saved(id, 'timeZone'), await saved(id, 'shifts'), await valid(id)], ['shifts', 'Europe/Berlin', '06:00,14:00,22:00', true]);
-    assert.equal(await page().evaluate((nid) => (window as any).RED.utils.getNodeLabel((window as any).RED.nodes.node(nid)), id), 'tumbling shifts Europe/Berlin');
+    assert.deepEqual(
+      [await saved(id, 'calendar'), await saved(id, 'timeZone'), await saved(id, 'shifts'), await valid(id)],
+      ['shifts', 'Europe/Berlin', '06:00,14:00,22:00', true],
+    );
+    assert.equal(
+      await page().evaluate((nid) => (window as any).RED.utils.getNodeLabel((window as any).RED.nodes.node(nid)), id),
+      'tumbling shifts Europe/Berlin',
+    );
   });
 });

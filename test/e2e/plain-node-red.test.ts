@@ -89,7 +89,13 @@ describe('plain Node-RED with the package installed', function () {
         settings,
         fs.readFileSync(require.resolve('node-red/settings.js'), 'utf8') + `\nmodule.exports.uiHost = '127.0.0.1';\nmodule.exports.uiPort = ${port};\n`,
       );
-      const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings], { cwd: userDir }, /Started flows/, 45000, 'Node-RED');
+      const started = await startNode(
+        [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings],
+        { cwd: userDir },
+        /Started flows/,
+        45000,
+        'Node-RED',
+      );
       child = started.child;
       log = started.output;
     });
@@ -117,7 +123,7 @@ describe('plain Node-RED with the package installed', function () {
 
     // A node set without its .html, help or locales loads without a word in the log: only what the
     // editor is served shows it.
-    it('serves every node\'s dialog, help, messages, icon and the shared editor library', async () => {
+    it("serves every node's dialog, help, messages, icon and the shared editor library", async () => {
       const html = await get(`${base}/nodes`, 'text/html');
       assert.equal(html.status, 200);
       for (const type of TYPES) {
@@ -151,7 +157,11 @@ describe('plain Node-RED with the package installed', function () {
       const res = await get(`${base}/library/examples/flows/${pkg.name}`);
       assert.equal(res.status, 200, res.body);
       const listed = (JSON.parse(res.body) as Array<{ fn?: string }>).map((e) => e.fn).sort();
-      const files = fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+      const files = fs
+        .readdirSync(path.join(root, 'examples'))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.replace(/\.json$/, ''))
+        .sort();
       assert.deepEqual(listed, files);
       for (const fn of files) {
         const flow = await get(`${base}/library/examples/flows/${pkg.name}/${encodeURIComponent(fn)}`);

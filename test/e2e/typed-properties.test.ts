@@ -11,11 +11,48 @@ const root = path.join(__dirname, '..', '..');
 const FLOW = [
   { id: 'tab1', type: 'tab', label: 'typed' },
   {
-    id: 'inj', type: 'inject', z: 'tab1', name: 'reading', props: [{ p: 'payload' }], payload: '{"site":"north","line":7,"v":21.5}', payloadType: 'json',
-    repeat: '', once: false, topic: '', x: 120, y: 80, wires: [['win']],
+    id: 'inj',
+    type: 'inject',
+    z: 'tab1',
+    name: 'reading',
+    props: [{ p: 'payload' }],
+    payload: '{"site":"north","line":7,"v":21.5}',
+    payloadType: 'json',
+    repeat: '',
+    once: false,
+    topic: '',
+    x: 120,
+    y: 80,
+    wires: [['win']],
   },
-  { id: 'win', type: 'stream-global-window', z: 'tab1', name: 'per reading', count: '1', timeMode: 'auto', keyProperty: 'topic', valueProperty: 'payload', timeProperty: 'timestamp', x: 320, y: 80, wires: [['dbg']] },
-  { id: 'dbg', type: 'debug', z: 'tab1', name: 'windows', active: true, tosidebar: true, console: true, complete: 'topic', targetType: 'msg', x: 520, y: 80, wires: [] },
+  {
+    id: 'win',
+    type: 'stream-global-window',
+    z: 'tab1',
+    name: 'per reading',
+    count: '1',
+    timeMode: 'auto',
+    keyProperty: 'topic',
+    valueProperty: 'payload',
+    timeProperty: 'timestamp',
+    x: 320,
+    y: 80,
+    wires: [['dbg']],
+  },
+  {
+    id: 'dbg',
+    type: 'debug',
+    z: 'tab1',
+    name: 'windows',
+    active: true,
+    tosidebar: true,
+    console: true,
+    complete: 'topic',
+    targetType: 'msg',
+    x: 520,
+    y: 80,
+    wires: [],
+  },
 ];
 
 describe('key, value and time from JSONata in the dialog (e2e)', function () {
@@ -48,7 +85,10 @@ describe('key, value and time from JSONata in the dialog (e2e)', function () {
     assert.deepEqual(offered, ['msg', 'flow', 'global', 'env', 'jsonata']);
     await menu.locator('a[value="jsonata"]').click();
     await page.locator('.stream-row-timeProperty button.red-ui-typedInput-type-select').click();
-    assert.deepEqual(await page.locator('.red-ui-typedInput-options:visible a').evaluateAll((as) => as.map((a) => a.getAttribute('value'))), ['msg', 'jsonata']);
+    assert.deepEqual(await page.locator('.red-ui-typedInput-options:visible a').evaluateAll((as) => as.map((a) => a.getAttribute('value'))), [
+      'msg',
+      'jsonata',
+    ]);
     await page.keyboard.press('Escape');
 
     assert.equal(await key.getAttribute('placeholder'), 'e.g. payload.site', 'the field asks for an expression');

@@ -32,14 +32,29 @@ const tok = (show: string, make: (p: number) => unknown, unusable = false): Toke
 const lit = (v: unknown, show = typeof v === 'string' ? JSON.stringify(v) : String(v)): Token => tok(show, () => v);
 
 const KEYS: Record<string, Token> = {
-  c1: lit('c1'), c2: lit('c2'), c3: lit('c3'), h1: lit('h1'), h2: lit('h2'),
+  c1: lit('c1'),
+  c2: lit('c2'),
+  c3: lit('c3'),
+  h1: lit('h1'),
+  h2: lit('h2'),
   object: tok('{ a: 1 }', () => ({ a: 1 }), true),
   array: tok('[1, 2]', () => [1, 2], true),
   nested: tok('{ toString: "x" }', () => ({ toString: 'x' }), true),
-  true: lit(true), false: lit(false), empty: lit(''), zero: lit(0), negZero: tok('-0', () => -0), nan: lit(NaN),
-  big: lit(1e308), proto: lit('__proto__'), ctor: lit('constructor'), prototype: lit('prototype'),
-  hasOwn: lit('hasOwnProperty'), toStr: lit('toString'), long: tok('"k".repeat(5000)', () => 'k'.repeat(5000)),
-  null: lit(null), missing: tok('(missing)', () => MISSING),
+  true: lit(true),
+  false: lit(false),
+  empty: lit(''),
+  zero: lit(0),
+  negZero: tok('-0', () => -0),
+  nan: lit(NaN),
+  big: lit(1e308),
+  proto: lit('__proto__'),
+  ctor: lit('constructor'),
+  prototype: lit('prototype'),
+  hasOwn: lit('hasOwnProperty'),
+  toStr: lit('toString'),
+  long: tok('"k".repeat(5000)', () => 'k'.repeat(5000)),
+  null: lit(null),
+  missing: tok('(missing)', () => MISSING),
 };
 const HOSTILE_KEYS = Object.keys(KEYS).filter((k) => !CLEAN_KEYS.includes(k));
 const UNUSABLE_KEYS = Object.keys(KEYS).filter((k) => KEYS[k].unusable);
@@ -47,36 +62,77 @@ const UNUSABLE_KEYS = Object.keys(KEYS).filter((k) => KEYS[k].unusable);
 const RESET_KEYS = HOSTILE_KEYS.filter((k) => k !== 'missing' && k !== 'null');
 
 const BAD_TIMES: Record<string, Token> = {
-  nan: lit(NaN), inf: lit(Infinity), negInf: lit(-Infinity), text: lit('not a date'), empty: lit(''),
-  badIso: lit('2026-13-45T00:00:00Z'), object: tok('{}', () => ({})), array: tok('[]', () => []), bool: lit(true),
-  null: lit(null), missing: tok('(missing)', () => MISSING), badDate: tok('new Date(NaN)', () => new Date(NaN)),
-  expString: lit('1e20'), spaces: lit('   '),
+  nan: lit(NaN),
+  inf: lit(Infinity),
+  negInf: lit(-Infinity),
+  text: lit('not a date'),
+  empty: lit(''),
+  badIso: lit('2026-13-45T00:00:00Z'),
+  object: tok('{}', () => ({})),
+  array: tok('[]', () => []),
+  bool: lit(true),
+  null: lit(null),
+  missing: tok('(missing)', () => MISSING),
+  badDate: tok('new Date(NaN)', () => new Date(NaN)),
+  expString: lit('1e20'),
+  spaces: lit('   '),
 };
 const EXTREME_TIMES: Record<string, Token> = {
-  e20: lit(1e20), negMax: lit(-1.7976931348623157e308), max: lit(1.7976931348623157e308), fltMax: lit(3.4028234663852886e38),
-  micro: tok('T × 1000 (µs)', (p) => p * 1000), nano: tok('T × 1e6 (ns)', (p) => p * 1e6), negative: lit(-1), zero: lit(0),
-  seconds: tok('T / 1000 (s)', (p) => Math.floor(p / 1000)), pastHour: tok('T − 1 h', (p) => p - 3600000),
+  e20: lit(1e20),
+  negMax: lit(-1.7976931348623157e308),
+  max: lit(1.7976931348623157e308),
+  fltMax: lit(3.4028234663852886e38),
+  micro: tok('T × 1000 (µs)', (p) => p * 1000),
+  nano: tok('T × 1e6 (ns)', (p) => p * 1e6),
+  negative: lit(-1),
+  zero: lit(0),
+  seconds: tok('T / 1000 (s)', (p) => Math.floor(p / 1000)),
+  pastHour: tok('T − 1 h', (p) => p - 3600000),
   // A minute before the latest clean reading, written without a zone (UTC) and with one.
   isoLocal: tok('ISO of T − 1 min, no zone', (p) => new Date(p - 60000).toISOString().slice(0, 19)),
   isoZoned: tok('ISO of T − 1 min, +05:30', (p) => new Date(p - 60000 + 19800000).toISOString().slice(0, 19) + '+05:30'),
   iso2100: lit('2100-01-01T00:00:00Z'),
-  dateMax: tok('new Date(8.64e15)', () => new Date(8.64e15)), numericString: lit('99999999999999999999'),
+  dateMax: tok('new Date(8.64e15)', () => new Date(8.64e15)),
+  numericString: lit('99999999999999999999'),
   year275760: lit(8.64e15 + 1),
 };
 const BAD_VALUES: Record<string, Token> = {
-  text: lit('abc'), numText: lit('12abc'), null: lit(null), object: tok('{}', () => ({})), array: tok('[1]', () => [1]),
-  bool: lit(true), nan: lit(NaN), inf: lit(Infinity), negInf: lit(-Infinity), missing: tok('(missing)', () => MISSING),
+  text: lit('abc'),
+  numText: lit('12abc'),
+  null: lit(null),
+  object: tok('{}', () => ({})),
+  array: tok('[1]', () => [1]),
+  bool: lit(true),
+  nan: lit(NaN),
+  inf: lit(Infinity),
+  negInf: lit(-Infinity),
+  missing: tok('(missing)', () => MISSING),
 };
 const EXTREME_VALUES: Record<string, Token> = {
-  max: lit(1e308), negMax: lit(-1.79e308), fltMax: lit(3.4028234663852886e38), tiny: lit(5e-324), negZero: tok('-0', () => -0),
-  e20: lit(1e20), numString: lit('42'),
+  max: lit(1e308),
+  negMax: lit(-1.79e308),
+  fltMax: lit(3.4028234663852886e38),
+  tiny: lit(5e-324),
+  negZero: tok('-0', () => -0),
+  e20: lit(1e20),
+  numString: lit('42'),
   // Catastrophic backtracking for a nested quantifier such as (a+)+$.
   backtrack: tok('"a".repeat(32) + "!"', () => 'a'.repeat(32) + '!'),
 };
 const SIM_BAD: Record<string, Token> = {
-  tock: lit('tock'), startNow: lit('start now'), object: tok('{}', () => ({})), array: tok('["tick"]', () => ['tick']), null: lit(null),
-  missing: tok('(missing)', () => MISSING), nan: lit(NaN), bool: lit(true), empty: lit(''), proto: lit('__proto__'),
-  ctor: lit('constructor'), toStr: lit('toString'), number: lit(42),
+  tock: lit('tock'),
+  startNow: lit('start now'),
+  object: tok('{}', () => ({})),
+  array: tok('["tick"]', () => ['tick']),
+  null: lit(null),
+  missing: tok('(missing)', () => MISSING),
+  nan: lit(NaN),
+  bool: lit(true),
+  empty: lit(''),
+  proto: lit('__proto__'),
+  ctor: lit('constructor'),
+  toStr: lit('toString'),
+  number: lit(42),
 };
 
 /** A hostile message as tokens. */
@@ -131,7 +187,10 @@ function hostileArb(cfg: FuzzConfig): fc.Arbitrary<Hostile> {
         records: fc.array(fc.constantFrom('good', 'text', 'null', 'nan', 'raw', 'badTime', 'huge'), { maxLength: 5 }),
       }),
     },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('reset' as const), key: fc.oneof(fc.constantFrom(...UNUSABLE_KEYS), fc.constantFrom(...RESET_KEYS)) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('reset' as const), key: fc.oneof(fc.constantFrom(...UNUSABLE_KEYS), fc.constantFrom(...RESET_KEYS)) }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('pollute' as const), variant: fc.nat(POLLUTE_VARIANTS - 1) }) },
   );
 }
@@ -208,7 +267,11 @@ const isFuture = (t: unknown): boolean => {
   return typeof ms === 'number' && ms > Date.now() + FUTURE_MS;
 };
 
-interface Made { msg: unknown; mustReject: boolean; future: boolean }
+interface Made {
+  msg: unknown;
+  mustReject: boolean;
+  future: boolean;
+}
 
 /** Makes a hostile message (or batch element) fresh from its tokens. */
 function makeHostile(cfg: FuzzConfig, h: Hostile | { kind: 'raw'; value: string }, plausible: number): Made {
@@ -254,13 +317,20 @@ function makeHostile(cfg: FuzzConfig, h: Hostile | { kind: 'raw'; value: string 
       const key = KEYS[h.key].make(plausible) as string;
       const records = h.records.map((r) => {
         switch (r) {
-          case 'good': return { topic: key, payload: valueShape(cfg, 40), timestamp: plausible - 1000 };
-          case 'text': return { topic: key, payload: 'abc', timestamp: plausible - 1000 };
-          case 'null': return null;
-          case 'nan': return { topic: key, payload: NaN, timestamp: plausible - 1000 };
-          case 'raw': return 7;
-          case 'badTime': return { topic: key, payload: valueShape(cfg, 40), timestamp: 'never' };
-          default: return { topic: key, payload: valueShape(cfg, 1e308), timestamp: plausible - 1000 };
+          case 'good':
+            return { topic: key, payload: valueShape(cfg, 40), timestamp: plausible - 1000 };
+          case 'text':
+            return { topic: key, payload: 'abc', timestamp: plausible - 1000 };
+          case 'null':
+            return null;
+          case 'nan':
+            return { topic: key, payload: NaN, timestamp: plausible - 1000 };
+          case 'raw':
+            return 7;
+          case 'badTime':
+            return { topic: key, payload: valueShape(cfg, 40), timestamp: 'never' };
+          default:
+            return { topic: key, payload: valueShape(cfg, 1e308), timestamp: plausible - 1000 };
         }
       });
       const windows: Record<string, unknown> = {
@@ -270,7 +340,11 @@ function makeHostile(cfg: FuzzConfig, h: Hostile | { kind: 'raw'; value: string 
         array: [],
         stringPayload: { type: 'tumbling', key, start: plausible - 10000, end: plausible, count: 1 },
       };
-      return { msg: { topic: key, payload: h.window === 'stringPayload' ? 'not records' : records, window: windows[h.window] }, mustReject: false, future: false };
+      return {
+        msg: { topic: key, payload: h.window === 'stringPayload' ? 'not records' : records, window: windows[h.window] },
+        mustReject: false,
+        future: false,
+      };
     }
     case 'reset': {
       const reset: Msg = { reset: true };
@@ -317,9 +391,14 @@ export function prepare(c: FuzzCase, which: 'all' | 'clean', keep?: ReadonlySet<
       time += item.dt;
       latest = Math.max(latest, time);
       const reading = { topic: item.key, payload: valueShape(cfg, item.value), timestamp: time };
-      const msg = cfg.cleanAs === 'windows'
-        ? { topic: item.key, payload: [reading, { ...reading, payload: valueShape(cfg, item.value + 1) }], window: { type: 'tumbling', key: item.key, start: time - 10000, end: time, count: 2, firing: 'final' } }
-        : reading;
+      const msg =
+        cfg.cleanAs === 'windows'
+          ? {
+              topic: item.key,
+              payload: [reading, { ...reading, payload: valueShape(cfg, item.value + 1) }],
+              window: { type: 'tumbling', key: item.key, start: time - 10000, end: time, count: 2, firing: 'final' },
+            }
+          : reading;
       made = { msg, mustReject: false, future: false };
     } else if (item.role === 'shared') {
       const flush: Msg = { flush: true };

@@ -31,10 +31,24 @@ const AGG_ALL = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'stddev', 'var
   .map((op) => ({ op }))
   .concat([{ op: 'percentile', p: 95 } as { op: string; p?: number }]);
 
-const win = (name: string, type: string, config: Record<string, unknown>, ports = 1): FuzzConfig =>
-  ({ name, type, config, ports, ...windowed, readsNumber: false, value: 'payload' });
-const agg = (name: string, config: Record<string, unknown>, ports = 1): FuzzConfig =>
-  ({ name, type: 'stream-aggregate', config, ports, ...windowed, readsNumber: true, value: 'payload' });
+const win = (name: string, type: string, config: Record<string, unknown>, ports = 1): FuzzConfig => ({
+  name,
+  type,
+  config,
+  ports,
+  ...windowed,
+  readsNumber: false,
+  value: 'payload',
+});
+const agg = (name: string, config: Record<string, unknown>, ports = 1): FuzzConfig => ({
+  name,
+  type: 'stream-aggregate',
+  config,
+  ports,
+  ...windowed,
+  readsNumber: true,
+  value: 'payload',
+});
 
 const rule = (op: string, value?: unknown, value2?: unknown) => ({ property: 'payload', op, value, value2 });
 const filter = (name: string, config: Record<string, unknown>, windowedFilter: boolean): FuzzConfig => ({
@@ -63,8 +77,12 @@ const detect = (name: string, config: Record<string, unknown>): FuzzConfig => ({
 
 export const FUZZ_CONFIGS: FuzzConfig[] = [
   win('tumbling 10s', 'stream-tumbling-window', { size: '10s' }),
-  win('tumbling 10s, late port, lateness 5s, out-of-order 2s', 'stream-tumbling-window',
-    { size: '10s', lateData: 'output', outputs: 2, allowedLateness: '5s', maxOutOfOrder: '2s' }, 2),
+  win(
+    'tumbling 10s, late port, lateness 5s, out-of-order 2s',
+    'stream-tumbling-window',
+    { size: '10s', lateData: 'output', outputs: 2, allowedLateness: '5s', maxOutOfOrder: '2s' },
+    2,
+  ),
   win('tumbling 10s, emit update, watermark per key', 'stream-tumbling-window', { size: '10s', emit: 'update', watermarkScope: 'key' }),
   win('sliding 10s/1s', 'stream-sliding-window', { size: '10s', slide: '1s' }),
   win('sliding 10s/5s, offset 1s, (start,end]', 'stream-sliding-window', { size: '10s', slide: '5s', offset: '1s', bounds: '(start,end]' }),
@@ -78,25 +96,48 @@ export const FUZZ_CONFIGS: FuzzConfig[] = [
   agg('aggregate every op, tumbling 10s', { windowType: 'tumbling', size: '10s', aggregations: AGG_ALL }),
   agg('aggregate avg+max, sliding 10s/1s', { windowType: 'sliding', size: '10s', slide: '1s', aggregations: [{ op: 'avg' }, { op: 'max' }] }),
   agg('aggregate avg+sum+stddev+max, sliding 30s per event', {
-    windowType: 'sliding', size: '30s', slide: 'event', aggregations: [{ op: 'avg' }, { op: 'sum' }, { op: 'stddev' }, { op: 'max' }],
+    windowType: 'sliding',
+    size: '30s',
+    slide: 'event',
+    aggregations: [{ op: 'avg' }, { op: 'sum' }, { op: 'stddev' }, { op: 'max' }],
   }),
   agg('aggregate count+avg, session 5s', { windowType: 'session', gap: '5s', aggregations: [{ op: 'count' }, { op: 'avg' }] }),
   agg('aggregate sum, global every 5', { windowType: 'global', count: 5, aggregations: [{ op: 'sum' }] }),
   agg('aggregate avg+min, tumbling 10s, having avg > 30', {
-    windowType: 'tumbling', size: '10s', aggregations: [{ op: 'avg' }, { op: 'min' }], having: 'avg > 30',
+    windowType: 'tumbling',
+    size: '10s',
+    aggregations: [{ op: 'avg' }, { op: 'min' }],
+    having: 'avg > 30',
   }),
   agg('aggregate avg as value, hopping 10s/5s with having', {
-    windowType: 'sliding', size: '10s', slide: '5s', aggregations: [{ op: 'avg', as: 'mean' }], having: 'mean > 10',
+    windowType: 'sliding',
+    size: '10s',
+    slide: '5s',
+    aggregations: [{ op: 'avg', as: 'mean' }],
+    having: 'mean > 10',
   }),
-  agg('aggregate max, tumbling 10s, late port', {
-    windowType: 'tumbling', size: '10s', lateData: 'output', outputs: 2, aggregations: [{ op: 'max' }], output: 'value',
-  }, 2),
+  agg(
+    'aggregate max, tumbling 10s, late port',
+    {
+      windowType: 'tumbling',
+      size: '10s',
+      lateData: 'output',
+      outputs: 2,
+      aggregations: [{ op: 'max' }],
+      output: 'value',
+    },
+    2,
+  ),
   {
     ...agg('aggregate avg of payload.temperature, tumbling 10s', { windowType: 'tumbling', size: '10s', valueProperty: 'payload.temperature' }),
     value: 'payload.temperature',
   },
   // Without its own window the node takes window messages (and rejects single events).
-  { ...agg('aggregate avg+p95, window messages only', { windowType: 'none', aggregations: [{ op: 'avg' }, { op: 'percentile', p: 95 }] }), keyed: false, cleanAs: 'windows' },
+  {
+    ...agg('aggregate avg+p95, window messages only', { windowType: 'none', aggregations: [{ op: 'avg' }, { op: 'percentile', p: 95 }] }),
+    keyed: false,
+    cleanAs: 'windows',
+  },
 
   filter('filter eq/neq/contains, any', { combine: 'any', rules: [rule('eq', '42'), rule('neq', '7'), rule('contains', '5')] }, false),
   filter('filter gt/gte/lt/lte, all', { combine: 'all', rules: [rule('gt', '10'), rule('gte', '11'), rule('lt', '90'), rule('lte', '89')] }, false),
@@ -118,7 +159,14 @@ export const FUZZ_CONFIGS: FuzzConfig[] = [
   detect('detect spike, window mode tumbling 10s', { pattern: 'spike', mode: 'window', windowType: 'tumbling', size: '10s', minHistory: 3 }),
   detect('detect anomaly, window mode sliding 10s/1s', { pattern: 'anomaly', mode: 'window', windowType: 'sliding', size: '10s', slide: '1s', minHistory: 3 }),
   // Window mode without an own window analyses window messages only.
-  { ...detect('detect trend, window messages only', { pattern: 'trend', mode: 'window', minHistory: 3 }), readsTime: false, readsKey: false, readsNumber: false, keyed: true, cleanAs: 'windows' },
+  {
+    ...detect('detect trend, window messages only', { pattern: 'trend', mode: 'window', minHistory: 3 }),
+    readsTime: false,
+    readsKey: false,
+    readsNumber: false,
+    keyed: true,
+    cleanAs: 'windows',
+  },
 
   {
     name: 'sensor-sim, tick control',

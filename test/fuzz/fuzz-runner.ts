@@ -94,7 +94,11 @@ class Worker {
   killed = 0;
   died = 0;
 
-  constructor(dir: string, n: number, private readonly stallMs: number) {
+  constructor(
+    dir: string,
+    n: number,
+    private readonly stallMs: number,
+  ) {
     this.progressFile = path.join(dir, `progress-${n}.log`);
   }
 
@@ -107,7 +111,13 @@ class Worker {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // A zone west of UTC: a result that depends on the host's zone (a zone-less ISO time read as
       // local time) then differs from the clean stream's.
-      env: { ...process.env, TZ: process.env.FUZZ_TZ ?? 'America/New_York', TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), FUZZ_NODES_DIR: nodesDir() },
+      env: {
+        ...process.env,
+        TZ: process.env.FUZZ_TZ ?? 'America/New_York',
+        TS_NODE_TRANSPILE_ONLY: 'true',
+        TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'),
+        FUZZ_NODES_DIR: nodesDir(),
+      },
     });
     const keep = (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString()).slice(-4000);
@@ -143,8 +153,18 @@ class Worker {
       const line = this.lastLine();
       const index = Number(line.split(' ')[2]);
       p.resolve({
-        id: p.req.id, messages: 0, hostile: 0, ms: Date.now() - p.started, dead: true,
-        failures: [{ kind: 'crash', detail: `the process exited (${signal ?? `code ${code}`}): ${this.tail.trim().split('\n').slice(-6).join(' | ')}`, index: Number.isFinite(index) ? index : undefined }],
+        id: p.req.id,
+        messages: 0,
+        hostile: 0,
+        ms: Date.now() - p.started,
+        dead: true,
+        failures: [
+          {
+            kind: 'crash',
+            detail: `the process exited (${signal ?? `code ${code}`}): ${this.tail.trim().split('\n').slice(-6).join(' | ')}`,
+            index: Number.isFinite(index) ? index : undefined,
+          },
+        ],
       });
     });
     this.child = child;
@@ -180,8 +200,19 @@ class Worker {
         this.child = undefined;
         this.killed++;
         p.resolve({
-          id: req.id, messages: 0, hostile: 0, ms: Date.now() - p.started, dead: true,
-          failures: [{ kind: 'freeze', detail: `no progress for ${this.stallMs / 1000} s (${line.includes('wait') ? 'while waiting for done()' : `inside the handler of node ${node}`})`, index: Number.isFinite(index) ? index : undefined, node }],
+          id: req.id,
+          messages: 0,
+          hostile: 0,
+          ms: Date.now() - p.started,
+          dead: true,
+          failures: [
+            {
+              kind: 'freeze',
+              detail: `no progress for ${this.stallMs / 1000} s (${line.includes('wait') ? 'while waiting for done()' : `inside the handler of node ${node}`})`,
+              index: Number.isFinite(index) ? index : undefined,
+              node,
+            },
+          ],
         });
       }, 100);
     }).finally(() => {
@@ -422,7 +453,13 @@ function formatSummary(s: FuzzSummary, notRun: number, skippedFrozen: number): s
     lines.push(`     ${g.detail.length > 400 ? g.detail.slice(0, 400) + '…' : g.detail}`);
     if (g.first.failure.message) lines.push(`     message: ${g.first.failure.message}`);
     lines.push(`     replay: configIndex ${g.first.configIndex}, caseSeed ${g.first.caseSeed}`);
-    if (g.reproduction) lines.push(g.reproduction.split('\n').map((l) => `     ${l}`).join('\n'));
+    if (g.reproduction)
+      lines.push(
+        g.reproduction
+          .split('\n')
+          .map((l) => `     ${l}`)
+          .join('\n'),
+      );
   });
   return lines.join('\n');
 }

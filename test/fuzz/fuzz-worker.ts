@@ -33,8 +33,16 @@ const hooks = require('@node-red/util').hooks;
 // The node files: the built ones when the runner found them up to date (they load in a fraction
 // of the time, which counts when a frozen process has to be replaced), else the sources.
 const nodesDir = process.env.FUZZ_NODES_DIR || path.join(__dirname, '..', '..', 'src', 'nodes');
-const NODES = ['stream-tumbling-window', 'stream-sliding-window', 'stream-session-window', 'stream-global-window', 'stream-aggregate',
-  'stream-filter', 'stream-detect', 'stream-sensor-sim'].map((name) => require(path.join(nodesDir, name)));
+const NODES = [
+  'stream-tumbling-window',
+  'stream-sliding-window',
+  'stream-session-window',
+  'stream-global-window',
+  'stream-aggregate',
+  'stream-filter',
+  'stream-detect',
+  'stream-sensor-sim',
+].map((name) => require(path.join(nodesDir, name)));
 
 const COMPLETION_WAIT_MS = 2000;
 const HEAP_BOUND = 96 * 1024 * 1024;
@@ -55,20 +63,29 @@ function errorText(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   if (e && typeof e === 'object') {
     const o = e as { code?: unknown; message?: unknown; position?: unknown };
-    if (o.code !== undefined || o.message !== undefined) return `${o.code ?? ''} ${o.message ?? ''}${o.position !== undefined ? ` at ${o.position}` : ''} (a plain object, not an Error)`.trim();
+    if (o.code !== undefined || o.message !== undefined)
+      return `${o.code ?? ''} ${o.message ?? ''}${o.position !== undefined ? ` at ${o.position}` : ''} (a plain object, not an Error)`.trim();
   }
   return String(e);
 }
 process.on('unhandledRejection', (reason) => escaped.push({ kind: 'unhandled-rejection', detail: errorText(reason), index: current }));
 process.on('uncaughtException', (err) => escaped.push({ kind: 'uncaught-exception', detail: errorText(err), index: current }));
 
-const PROTOTYPES: Array<[string, object]> = [['Object', Object.prototype], ['Array', Array.prototype], ['Function', Function.prototype], ['String', String.prototype]];
+const PROTOTYPES: Array<[string, object]> = [
+  ['Object', Object.prototype],
+  ['Array', Array.prototype],
+  ['Function', Function.prototype],
+  ['String', String.prototype],
+];
 const pristine = new Map(PROTOTYPES.map(([name, proto]) => [name, Object.getOwnPropertyNames(proto).sort().join(',')]));
 
 function pollution(): string | undefined {
   for (const [name, proto] of PROTOTYPES) {
     const names = Object.getOwnPropertyNames(proto).sort().join(',');
-    if (names !== pristine.get(name)) return `${name}.prototype now has ${Object.getOwnPropertyNames(proto).filter((n) => !pristine.get(name)!.split(',').includes(n)).join(', ')}`;
+    if (names !== pristine.get(name))
+      return `${name}.prototype now has ${Object.getOwnPropertyNames(proto)
+        .filter((n) => !pristine.get(name)!.split(',').includes(n))
+        .join(', ')}`;
   }
   const probe = {} as Msg;
   if (probe.polluted !== undefined) return `({}).polluted is ${String(probe.polluted)}`;
@@ -78,16 +95,19 @@ function pollution(): string | undefined {
 /** A stable text of a result message: _msgid left out, special numbers spelled out. */
 function normalise(port: number, msg: Msg): string {
   const seen = new WeakSet<object>();
-  return `${port}:` + JSON.stringify(msg, function (this: unknown, k, v) {
-    if (k === '_msgid') return undefined;
-    if (typeof v === 'number' && !Number.isFinite(v)) return `#${v}`;
-    if (Object.is(v, -0)) return '#-0';
-    if (v && typeof v === 'object') {
-      if (seen.has(v)) return '#cycle';
-      seen.add(v);
-    }
-    return v;
-  });
+  return (
+    `${port}:` +
+    JSON.stringify(msg, function (this: unknown, k, v) {
+      if (k === '_msgid') return undefined;
+      if (typeof v === 'number' && !Number.isFinite(v)) return `#${v}`;
+      if (Object.is(v, -0)) return '#-0';
+      if (v && typeof v === 'object') {
+        if (seen.has(v)) return '#cycle';
+        seen.add(v);
+      }
+      return v;
+    })
+  );
 }
 
 const isClean = (cfgSim: boolean, msg: Msg): boolean => cfgSim || (typeof msg.topic === 'string' && CLEAN_KEYS.includes(msg.topic));
@@ -200,10 +220,12 @@ async function runCase(req: CaseRequest): Promise<CaseResult> {
     for (const p of fed[id]) {
       const t = track.get(p.msg) ?? { done: 0, errors: [], errorCalls: [] };
       const at = { index: p.index, node: id, message: p.text };
-      if (t.done === 0 && t.errorCalls.length) failures.push({ kind: 'threw', detail: `the handler threw instead of calling done(err): ${t.errorCalls[0]}`, ...at });
+      if (t.done === 0 && t.errorCalls.length)
+        failures.push({ kind: 'threw', detail: `the handler threw instead of calling done(err): ${t.errorCalls[0]}`, ...at });
       else if (t.done === 0) failures.push({ kind: 'never-completed', detail: `done() not called within ${COMPLETION_WAIT_MS} ms`, ...at });
       else if (t.done > 1) failures.push({ kind: 'double-done', detail: `done() called ${t.done} times`, ...at });
-      if (p.mustReject && t.done > 0 && t.errors.length === 0) failures.push({ kind: 'silent', detail: 'accepted without an error, but it cannot be used', ...at });
+      if (p.mustReject && t.done > 0 && t.errors.length === 0)
+        failures.push({ kind: 'silent', detail: 'accepted without an error, but it cannot be used', ...at });
       for (const e of t.errors) {
         if (!e.trim() || /\[object \w+\]/.test(e)) failures.push({ kind: 'error-text', detail: `done(err) with the message ${JSON.stringify(e)}`, ...at });
       }
@@ -229,7 +251,12 @@ async function runCase(req: CaseRequest): Promise<CaseResult> {
     }
     failures.push(
       poison
-        ? { kind: 'poison', detail: `an accepted reading far ahead of the clock changed the clean keys' results: ${diff}`, index: future[0].index, message: future[0].text }
+        ? {
+            kind: 'poison',
+            detail: `an accepted reading far ahead of the clock changed the clean keys' results: ${diff}`,
+            index: future[0].index,
+            message: future[0].text,
+          }
         : { kind: 'interference', detail: `hostile messages changed the clean keys' results: ${rest}` },
     );
   }
@@ -239,7 +266,8 @@ async function runCase(req: CaseRequest): Promise<CaseResult> {
     gc();
     const used = process.memoryUsage().heapUsed;
     if (heapBaseline === undefined) heapBaseline = used;
-    else if (used - heapBaseline > HEAP_BOUND) failures.push({ kind: 'heap', detail: `heap grew by ${Math.round((used - heapBaseline) / 1048576)} MB over the run` });
+    else if (used - heapBaseline > HEAP_BOUND)
+      failures.push({ kind: 'heap', detail: `heap grew by ${Math.round((used - heapBaseline) / 1048576)} MB over the run` });
   }
 
   failures.push(...escaped);

@@ -13,7 +13,12 @@ describe('fuzz: hostile messages against every node type', function () {
 
   it(`never freeze, crash, leak errors or pollution, nor change the clean stream's results (seed ${SEED})`, async () => {
     const summary = await runFuzz({ seed: SEED, runs: RUNS, budgetMs: BUDGET_MS, shrinkMs: 15000, stallMs: 3000, workers: 2, freezesPerConfig: 2 });
-    console.log(summary.text.split('\n').map((l) => `      ${l}`).join('\n'));
+    console.log(
+      summary.text
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n'),
+    );
     assert.ok(summary.ran > 0, 'no case ran');
     assert.equal(summary.groups.length, 0, `${summary.groups.length} distinct failures (summary above)`);
   });

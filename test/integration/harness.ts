@@ -6,7 +6,6 @@
 import { until as poll } from '../support/poll';
 import { helper } from '../support/node-red-helper';
 
- 
 const nodeModules = [
   require('../../src/nodes/stream-mqtt-broker'),
   require('../../src/nodes/stream-mqtt-in'),
@@ -21,7 +20,6 @@ const nodeModules = [
   require('@node-red/nodes/core/common/25-status.js'),
   require('@node-red/nodes/core/network/05-tls.js'),
 ];
- 
 
 export type Msg = Record<string, any>;
 export type FlowNode = Record<string, unknown> & { id: string; type: string };

@@ -20,7 +20,12 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
   before(async function () {
     this.timeout(300000);
     env = await requireBroker(this, 'kafka');
-    kafka = new Kafka({ brokers: [env.KAFKA_BROKERS], clientId: 'it-state', logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 } });
+    kafka = new Kafka({
+      brokers: [env.KAFKA_BROKERS],
+      clientId: 'it-state',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
     admin = kafka.admin();
     await admin.connect();
     // Idempotent: a retried send on a broker that has just started must not write a record twice.
@@ -36,8 +41,34 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
 
   function flow(topic: string, groupId: string): FlowNode[] {
     return [
-      { id: 'kb', type: 'stream-kafka-broker', brokers: env.KAFKA_BROKERS, clientId: 'it', connectionTimeout: 1000, requestTimeout: 5000, retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
-      { id: 'in', type: 'stream-kafka-in', broker: 'kb', topics: topic, groupId, fromBeginning: true, format: 'json', keyFrom: 'record', timeFrom: 'field', timeField: 'ts', sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 3000, maxWaitTime: 50, wires: [['agg']] },
+      {
+        id: 'kb',
+        type: 'stream-kafka-broker',
+        brokers: env.KAFKA_BROKERS,
+        clientId: 'it',
+        connectionTimeout: 1000,
+        requestTimeout: 5000,
+        retries: 2,
+        initialRetryTime: 100,
+        maxRetryTime: 1000,
+      },
+      {
+        id: 'in',
+        type: 'stream-kafka-in',
+        broker: 'kb',
+        topics: topic,
+        groupId,
+        fromBeginning: true,
+        format: 'json',
+        keyFrom: 'record',
+        timeFrom: 'field',
+        timeField: 'ts',
+        sessionTimeout: 6000,
+        heartbeatInterval: 500,
+        rebalanceTimeout: 3000,
+        maxWaitTime: 50,
+        wires: [['agg']],
+      },
       { id: 'agg', type: 'stream-aggregate', windowType: 'tumbling', size: `${SIZE}ms`, aggregations: [{ op: 'count' }], wires: [['got']] },
       { id: 'got', type: 'helper' },
     ];
@@ -68,7 +99,8 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
     const T0 = Math.floor((Date.now() - 3600000) / SIZE) * SIZE;
     const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-    const send = (times: number[]) => producer.send({ topic, messages: keys.flatMap((key, i) => times.map((t) => ({ key, partition: i % 4, value: JSON.stringify({ ts: T0 + t }) }))) });
+    const send = (times: number[]) =>
+      producer.send({ topic, messages: keys.flatMap((key, i) => times.map((t) => ({ key, partition: i % 4, value: JSON.stringify({ ts: T0 + t }) }))) });
     await send([0, 1000, 2000, 3000, 4000]);
     await deploy(flow(topic, groupId));
     const got = collect('got');
@@ -84,12 +116,19 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
         return g.partitions.length === 4 && ends.every((e) => e.high === '10' && g.partitions.find((p) => p.partition === e.partition)?.offset === '10');
       },
       30000,
-      () => `the commit of all 4 partitions to reach their end; warnings ${JSON.stringify([...loggedWarnings('in'), ...loggedWarnings('agg'), ...loggedErrors('in'), ...loggedErrors('agg')])}, ${JSON.stringify(lastCommit)}`,
+      () =>
+        `the commit of all 4 partitions to reach their end; warnings ${JSON.stringify([...loggedWarnings('in'), ...loggedWarnings('agg'), ...loggedErrors('in'), ...loggedErrors('agg')])}, ${JSON.stringify(lastCommit)}`,
     );
     const saved = await changelog(clTopic);
-    assert.deepEqual([...saved.keys()].sort(), [0, 1, 2, 3].map((p) => `${topic}:${p}`), 'one changelog record per partition');
+    assert.deepEqual(
+      [...saved.keys()].sort(),
+      [0, 1, 2, 3].map((p) => `${topic}:${p}`),
+      'one changelog record per partition',
+    );
     for (const [k, rec] of saved) assert.equal(rec.offset, 9, `${k}: the state includes offsets 0..9`);
-    const [{ configEntries }] = (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: clTopic, configNames: ['cleanup.policy'] }] })).resources;
+    const [{ configEntries }] = (
+      await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: clTopic, configNames: ['cleanup.policy'] }] })
+    ).resources;
     assert.equal(configEntries[0].configValue, 'compact');
     assert.equal(got.length, 0, 'no window has closed yet');
 
@@ -98,14 +137,18 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     await deploy(flow(topic, groupId));
     const again = collect('got');
     await send([30000]);
-    await until(() => again.length === keys.length, 30000, () => `a result per key, got ${again.length}`);
+    await until(
+      () => again.length === keys.length,
+      30000,
+      () => `a result per key, got ${again.length}`,
+    );
     for (const m of again) {
       assert.equal(m.window.start, T0);
       assert.equal(m.payload.count, 8, `${m.topic}: 5 records before the redeploy (restored) and 3 after, each once`);
     }
   });
 
-  it('a flow stopped while a window\'s result is still unfinished downstream loses no window: the closing node\'s last state is written only once that result is handled, else the records are read again', async () => {
+  it("a flow stopped while a window's result is still unfinished downstream loses no window: the closing node's last state is written only once that result is handled, else the records are read again", async () => {
     const topic = unique('stop-in');
     const groupId = unique('g');
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -132,7 +175,11 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     hold = true;
     await send(3000);
     const source = partitionSources.get('in') as KafkaStateSource;
-    await until(() => source.describe().waitingFor.some(([, end]) => end === 4), 30000, () => `a checkpoint waiting for offset 3: ${JSON.stringify(source.describe())}`);
+    await until(
+      () => source.describe().waitingFor.some(([, end]) => end === 4),
+      30000,
+      () => `a checkpoint waiting for offset 3: ${JSON.stringify(source.describe())}`,
+    );
     // Offset 4 closes window 0; its result reaches the slow sink, and the flow stops.
     await send(12000);
     await until(() => results.length === 1, 30000, 'the result of window 0');
@@ -143,7 +190,11 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     await deploy(flow(topic, groupId));
     const again = collect('got');
     await send(30000);
-    await until(() => again.length === 2, 30000, () => `results of windows 0 and 1 again, got ${JSON.stringify(again.map((m) => m.window))}`);
+    await until(
+      () => again.length === 2,
+      30000,
+      () => `results of windows 0 and 1 again, got ${JSON.stringify(again.map((m) => m.window))}`,
+    );
     assert.deepEqual(
       again.map((m) => [m.window.start - T0, m.payload.count, m.window.replay]),
       [
@@ -155,7 +206,18 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
   });
 
   it('SIGKILL of a Node-RED process mid-stream after a checkpoint: its successor restores the windows, every window exact, repeats marked as replays', async function () {
-    const r = await runScaleScenario({ kafka, brokers: env.KAFKA_BROKERS, name: unique('scale'), partitions: 4, keys: 12, perWindow: 20, windows: 6, instances: 1, faults: true, timeout: 100000 });
+    const r = await runScaleScenario({
+      kafka,
+      brokers: env.KAFKA_BROKERS,
+      name: unique('scale'),
+      partitions: 4,
+      keys: 12,
+      perWindow: 20,
+      windows: 6,
+      instances: 1,
+      faults: true,
+      timeout: 100000,
+    });
     assert.equal(r.missing, 0, JSON.stringify(r));
     assert.equal(r.partial, 0, JSON.stringify(r));
     assert.equal(r.exact, r.windows, JSON.stringify(r));
@@ -166,7 +228,19 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
 
   it('SIGKILL before the first checkpoint (nothing committed, no state written): the successor counts every record once and marks every result it repeats', async function () {
     // Under the pause limit (1000): the first process finishes no record, so all of them stay in flight.
-    const r = await runScaleScenario({ kafka, brokers: env.KAFKA_BROKERS, name: unique('early'), partitions: 4, keys: 8, perWindow: 10, windows: 4, instances: 1, faults: true, killBeforeCheckpoint: true, timeout: 100000 });
+    const r = await runScaleScenario({
+      kafka,
+      brokers: env.KAFKA_BROKERS,
+      name: unique('early'),
+      partitions: 4,
+      keys: 8,
+      perWindow: 10,
+      windows: 4,
+      instances: 1,
+      faults: true,
+      killBeforeCheckpoint: true,
+      timeout: 100000,
+    });
     assert.equal(r.exact, r.windows, JSON.stringify(r));
     assert.equal(r.duplicated, r.windows, `the killed process sent every window and its successor sends each again: ${JSON.stringify(r)}`);
     assert.equal(r.unmarkedDuplicates, 0, JSON.stringify(r));

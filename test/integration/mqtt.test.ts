@@ -44,9 +44,29 @@ describe('MQTT connectors against a real Mosquitto', function () {
     const base = unique('rt');
     await deployWatched([
       broker(env.MQTT_URL),
-      { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/sensors/+/temp`, qos: '1', format: 'auto', keyFrom: 'level', keyLevel: '-2', timeFrom: 'field', timeField: 'ts', wires: [['agg', 'tap']] },
+      {
+        id: 'in',
+        type: 'stream-mqtt-in',
+        broker: 'b',
+        topic: `${base}/sensors/+/temp`,
+        qos: '1',
+        format: 'auto',
+        keyFrom: 'level',
+        keyLevel: '-2',
+        timeFrom: 'field',
+        timeField: 'ts',
+        wires: [['agg', 'tap']],
+      },
       { id: 'tap', type: 'helper' },
-      { id: 'agg', type: 'stream-aggregate', windowType: 'global', count: '3', valueProperty: 'payload.v', aggregations: [{ op: 'avg' }, { op: 'count' }], wires: [['out']] },
+      {
+        id: 'agg',
+        type: 'stream-aggregate',
+        windowType: 'global',
+        count: '3',
+        valueProperty: 'payload.v',
+        aggregations: [{ op: 'avg' }, { op: 'count' }],
+        wires: [['out']],
+      },
       { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/results`, qos: '1', serialize: 'event' },
     ]);
     const tapped = collect('tap');
@@ -60,7 +80,10 @@ describe('MQTT connectors against a real Mosquitto', function () {
     const pub = await client(env.MQTT_URL, { protocolVersion: 5 });
     clients.push(pub);
     const T0 = Date.UTC(2026, 0, 1);
-    for (const [sensor, values] of [['s1', [10, 20, 30]], ['s2', [1, 2, 6]]] as const) {
+    for (const [sensor, values] of [
+      ['s1', [10, 20, 30]],
+      ['s2', [1, 2, 6]],
+    ] as const) {
       for (let i = 0; i < values.length; i++) {
         await pub.publishAsync(`${base}/sensors/${sensor}/temp`, JSON.stringify({ v: values[i], ts: T0 + i * 1000 }), {
           qos: 1,
@@ -68,7 +91,11 @@ describe('MQTT connectors against a real Mosquitto', function () {
         });
       }
     }
-    await until(() => results.length >= 2, 10000, () => `2 aggregate results, got ${results.length}`);
+    await until(
+      () => results.length >= 2,
+      10000,
+      () => `2 aggregate results, got ${results.length}`,
+    );
     const byKey = Object.fromEntries(results.map((r) => [r.topic, r]));
     assert.deepEqual(byKey.s1.payload, { avg: 20, count: 3 });
     assert.deepEqual(byKey.s2.payload, { avg: 3, count: 3 });
@@ -112,11 +139,22 @@ describe('MQTT connectors against a real Mosquitto', function () {
     const overTcp: string[] = [];
     tcp.on('message', (t) => overTcp.push(t));
     await tcp.subscribeAsync(`${base}/#`, { qos: 1 });
-    await until(() => lastText('in').startsWith('connected'), 10000, () => `stream-mqtt-in connected over ws, last: ${lastText('in')}`);
+    await until(
+      () => lastText('in').startsWith('connected'),
+      10000,
+      () => `stream-mqtt-in connected over ws, last: ${lastText('in')}`,
+    );
     getNode('out').receive({ topic: `${base}/s1/t`, payload: { v: 1 } });
     await tcp.publishAsync(`${base}/s2/t`, JSON.stringify({ v: 2 }), { qos: 1 });
-    await until(() => got.length === 2, 10000, () => `2 messages at stream-mqtt-in over ws, got ${got.length}; out: ${lastText('out')}`);
-    assert.deepEqual(got.map((m) => [m.topic, m.payload.v]).sort(), [['s1', 1], ['s2', 2]]);
+    await until(
+      () => got.length === 2,
+      10000,
+      () => `2 messages at stream-mqtt-in over ws, got ${got.length}; out: ${lastText('out')}`,
+    );
+    assert.deepEqual(got.map((m) => [m.topic, m.payload.v]).sort(), [
+      ['s1', 1],
+      ['s2', 2],
+    ]);
     await until(() => overTcp.includes(`${base}/s1/t`), 5000, 'the ws publish at the TCP subscriber');
     assert.match(lastText('out'), /^connected/);
   });
@@ -154,7 +192,15 @@ describe('MQTT connectors against a real Mosquitto', function () {
     }
     await Promise.all(publishing);
     assert.equal(acked.length, N);
-    await until(() => acked.every((n) => seen.has(n)), 30000, () => `all ${acked.length} acknowledged messages at the output; missing ${acked.filter((n) => !seen.has(n)).slice(0, 10).join(',')}`);
+    await until(
+      () => acked.every((n) => seen.has(n)),
+      30000,
+      () =>
+        `all ${acked.length} acknowledged messages at the output; missing ${acked
+          .filter((n) => !seen.has(n))
+          .slice(0, 10)
+          .join(',')}`,
+    );
     await until(() => lastText('in').startsWith('connected'), 10000, 'the flow to show connected again');
   });
 
@@ -181,7 +227,11 @@ describe('MQTT connectors against a real Mosquitto', function () {
       assert.equal(caught[0].count, 1, 'the first drop is reported at once, alone');
       await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
       await restartBroker('mqtt');
-      await until(() => got.length >= 2, 15000, () => `2 queued messages delivered, got ${got.length}`);
+      await until(
+        () => got.length >= 2,
+        15000,
+        () => `2 queued messages delivered, got ${got.length}`,
+      );
       assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
       await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
       assert.match(lastText('out'), /1 dropped/);
@@ -203,7 +253,11 @@ describe('MQTT connectors against a real Mosquitto', function () {
       const logged = () => loggedErrors('out').length + loggedWarnings('out').length + loggedWarnings('b').length + loggedErrors('b').length;
       await until(() => /^(disconnected|connecting)/.test(lastText('out')) && loggedWarnings('b').length === 1, 10000, 'the broker reported unreachable');
       for (let n = 0; n < 1000; n++) getNode('out').receive({ payload: { n } });
-      await until(() => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')), 5000, () => `the exact counts in the status, got "${lastText('out')}"`);
+      await until(
+        () => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')),
+        5000,
+        () => `the exact counts in the status, got "${lastText('out')}"`,
+      );
       // A redeploy while the broker is still down: the 100 queued messages are given up.
       await stopFlows();
       const lines = [...loggedWarnings('b'), ...loggedErrors('out')];
@@ -234,9 +288,16 @@ describe('MQTT connectors against a real Mosquitto', function () {
     clients.push(pub);
     const N = 40;
     for (let i = 0; i < N; i++) await pub.publishAsync(`${base}/s${i % 4}`, JSON.stringify({ i }), { qos: 1 });
-    await until(() => c1.length + c2.length === N, 10000, () => `${N} messages across both, got ${c1.length}+${c2.length}`);
+    await until(
+      () => c1.length + c2.length === N,
+      10000,
+      () => `${N} messages across both, got ${c1.length}+${c2.length}`,
+    );
     const ids = [...c1, ...c2].map((m) => m.payload.i).sort((a, b) => a - b);
-    assert.deepEqual(ids, Array.from({ length: N }, (_, i) => i));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: N }, (_, i) => i),
+    );
     assert.ok(c1.length > 0 && c2.length > 0, `both members got messages (${c1.length}, ${c2.length})`);
   });
 
@@ -245,7 +306,19 @@ describe('MQTT connectors against a real Mosquitto', function () {
     // One "instance": its own client, its subscription, a count per sensor in tumbling 1 s windows of event time.
     const instance = (n: string, subscription: string): FlowNode[] => [
       broker(env.MQTT_URL, { id: `b${n}`, protocolVersion: '5' }),
-      { id: `in${n}`, type: 'stream-mqtt-in', broker: `b${n}`, topic: subscription, qos: '1', format: 'json', keyFrom: 'level', keyLevel: '-1', timeFrom: 'field', timeField: 'ts', wires: [[`agg${n}`, `tap${n}`]] },
+      {
+        id: `in${n}`,
+        type: 'stream-mqtt-in',
+        broker: `b${n}`,
+        topic: subscription,
+        qos: '1',
+        format: 'json',
+        keyFrom: 'level',
+        keyLevel: '-1',
+        timeFrom: 'field',
+        timeField: 'ts',
+        wires: [[`agg${n}`, `tap${n}`]],
+      },
       { id: `tap${n}`, type: 'helper' },
       { id: `agg${n}`, type: 'stream-aggregate', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [[`got${n}`]] },
       { id: `got${n}`, type: 'helper' },
@@ -272,24 +345,48 @@ describe('MQTT connectors against a real Mosquitto', function () {
 
       // Window [0 s, 1 s) of sensor s1, both instances up: the broker balances per message, not per key.
       await publish(pub, `${base}/s1`, range(0, 40));
-      await until(() => tapA.length + tapB.length === 40, 10000, () => `40 readings across both, got ${tapA.length}+${tapB.length}`);
+      await until(
+        () => tapA.length + tapB.length === 40,
+        10000,
+        () => `40 readings across both, got ${tapA.length}+${tapB.length}`,
+      );
       getNode('aggA').receive({ flush: true });
       getNode('aggB').receive({ flush: true });
-      await until(() => gotA.length === 1 && gotB.length === 1, 5000, () => `a result from each instance, got ${gotA.length}+${gotB.length}`);
+      await until(
+        () => gotA.length === 1 && gotB.length === 1,
+        5000,
+        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
+      );
       assert.ok(tapA.length > 0 && tapB.length > 0, `both instances took readings of s1 (${tapA.length}, ${tapB.length})`);
-      assert.deepEqual([counts(gotA), counts(gotB)], [{ 's1@0': tapA.length }, { 's1@0': tapB.length }], 'the one window comes out twice, each a partial count');
+      assert.deepEqual(
+        [counts(gotA), counts(gotB)],
+        [{ 's1@0': tapA.length }, { 's1@0': tapB.length }],
+        'the one window comes out twice, each a partial count',
+      );
 
       // Window [1 s, 2 s): 20 readings while both are up, then B leaves, then 20 more.
       const [a0, b0] = [tapA.length, tapB.length];
       await publish(pub, `${base}/s1`, range(1000, 20));
-      await until(() => tapA.length + tapB.length === 60, 10000, () => `60 readings across both, got ${tapA.length}+${tapB.length}`);
+      await until(
+        () => tapA.length + tapB.length === 60,
+        10000,
+        () => `60 readings across both, got ${tapA.length}+${tapB.length}`,
+      );
       const bTook = tapB.length - b0;
       assert.ok(bTook > 0, 'B took part of the window before it left');
       await leave('B');
       await publish(pub, `${base}/s1`, range(1200, 20));
-      await until(() => tapA.length - a0 === 40 - bTook, 10000, () => `the rest reaching A, got ${tapA.length - a0}`);
+      await until(
+        () => tapA.length - a0 === 40 - bTook,
+        10000,
+        () => `the rest reaching A, got ${tapA.length - a0}`,
+      );
       getNode('aggA').receive({ flush: true });
-      await until(() => gotA.length === 2, 5000, () => `A's second result, got ${gotA.length}`);
+      await until(
+        () => gotA.length === 2,
+        5000,
+        () => `A's second result, got ${gotA.length}`,
+      );
       assert.deepEqual(counts(gotA)['s1@1000'], 40 - bTook, `A counts what it took (${40 - bTook} of 40); B's ${bTook} left with B`);
       assert.equal(gotB.length, 1, 'B emitted nothing for the window open when it left');
       assert.equal(tapB.length, b0 + bTook, 'after the leave every reading went to A');
@@ -304,10 +401,18 @@ describe('MQTT connectors against a real Mosquitto', function () {
       clients.push(pub);
       await publish(pub, `${base}/a/s1`, range(0, 30));
       await publish(pub, `${base}/b/s2`, range(0, 30));
-      await until(() => tapA.length === 30 && tapB.length === 30, 10000, () => `30 readings each, got ${tapA.length}+${tapB.length}`);
+      await until(
+        () => tapA.length === 30 && tapB.length === 30,
+        10000,
+        () => `30 readings each, got ${tapA.length}+${tapB.length}`,
+      );
       getNode('aggA').receive({ flush: true });
       getNode('aggB').receive({ flush: true });
-      await until(() => gotA.length === 1 && gotB.length === 1, 5000, () => `a result from each instance, got ${gotA.length}+${gotB.length}`);
+      await until(
+        () => gotA.length === 1 && gotB.length === 1,
+        5000,
+        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
+      );
       assert.deepEqual([counts(gotA), counts(gotB)], [{ 's1@0': 30 }, { 's2@0': 30 }]);
 
       await leave('B');
@@ -315,8 +420,15 @@ describe('MQTT connectors against a real Mosquitto', function () {
       // had nothing of B's range for A (one publisher: Mosquitto keeps its order).
       await publish(pub, `${base}/b/s2`, range(1000, 5));
       await publish(pub, `${base}/a/s1`, range(1000, 1));
-      await until(() => tapA.length === 31, 10000, () => `A's reading, got ${tapA.length}`);
-      assert.deepEqual(tapA.map((m) => m.topic), Array(31).fill('s1'));
+      await until(
+        () => tapA.length === 31,
+        10000,
+        () => `A's reading, got ${tapA.length}`,
+      );
+      assert.deepEqual(
+        tapA.map((m) => m.topic),
+        Array(31).fill('s1'),
+      );
     });
   });
 
@@ -356,7 +468,11 @@ describe('MQTT connectors against a real Mosquitto', function () {
     await pub.publishAsync(`${base}/a`, '{"v": 1,', { qos: 1 });
     await pub.publishAsync(`${base}/b`, Buffer.from([0, 1, 2, 0xff, 0xfe]), { qos: 1 });
     await pub.publishAsync(`${base}/c`, '{"v": 3}', { qos: 1 });
-    await until(() => got.length === 1 && caught.length === 2, 10000, () => `1 good and 2 caught, got ${got.length} and ${caught.length}`);
+    await until(
+      () => got.length === 1 && caught.length === 2,
+      10000,
+      () => `1 good and 2 caught, got ${got.length} and ${caught.length}`,
+    );
     assert.deepEqual(got[0].payload, { v: 3 });
     assert.equal(got[0].topic, `${base}/c`);
     assert.match(caught[0].error.message, /not valid JSON/);
@@ -372,15 +488,15 @@ describe('MQTT connectors against a real Mosquitto', function () {
       auth = await requireBroker(this, 'mqtt-auth');
     });
 
-    it('wrong password: red status with the broker\'s reason, no reconnect loop', async () => {
-      await deployWatched(
-        [
-          broker(auth.MQTT_AUTH_URL, { protocolVersion: '4' }),
-          { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: 'x/#', qos: '0' },
-        ],
-        { b: { user: auth.MQTT_USERNAME, password: 'wrong' } },
+    it("wrong password: red status with the broker's reason, no reconnect loop", async () => {
+      await deployWatched([broker(auth.MQTT_AUTH_URL, { protocolVersion: '4' }), { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: 'x/#', qos: '0' }], {
+        b: { user: auth.MQTT_USERNAME, password: 'wrong' },
+      });
+      await until(
+        () => lastText('in').startsWith('failed'),
+        10000,
+        () => `a failed status, last: ${lastText('in')}`,
       );
-      await until(() => lastText('in').startsWith('failed'), 10000, () => `a failed status, last: ${lastText('in')}`);
       assert.equal(statuses.get('in')!.fill, 'red');
       assert.match(lastText('in'), /refused|authori[sz]ed|password/i);
       // The client was ended: nothing left that would reconnect on its own.
@@ -405,7 +521,11 @@ describe('MQTT connectors against a real Mosquitto', function () {
           { b: { user: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD } },
         );
         const got = collect('got');
-        await until(() => lastText('in').startsWith('connected'), 10000, () => `connected over TLS with ${url}, last: ${lastText('in')}`);
+        await until(
+          () => lastText('in').startsWith('connected'),
+          10000,
+          () => `connected over TLS with ${url}, last: ${lastText('in')}`,
+        );
         await pub.publishAsync(`${base}/x`, '{"ok":true}', { qos: 1 });
         await until(() => got.length === 1, 10000, `the message over TLS with ${url}`);
         assert.deepEqual(got[0].payload, { ok: true });
@@ -422,7 +542,11 @@ describe('MQTT connectors against a real Mosquitto', function () {
         ],
         { b: { user: auth.MQTT_USERNAME, password: auth.MQTT_PASSWORD } },
       );
-      await until(() => lastText('in').startsWith('failed'), 10000, () => `a failed status, last: ${lastText('in')}`);
+      await until(
+        () => lastText('in').startsWith('failed'),
+        10000,
+        () => `a failed status, last: ${lastText('in')}`,
+      );
       assert.equal(statuses.get('in')!.fill, 'red');
       assert.match(lastText('in'), /^failed · 0 msgs: TLS: \S/);
       assert.doesNotMatch(lastText('in'), /deploy again/, 'the hint goes to the log, not the status');

@@ -38,8 +38,14 @@ describe('asynchronous errors in the filter and aggregate nodes', () => {
     d.send({ batch: true, payload });
     await until(() => d.caught.length === 1, 'the error for the bad element');
     await settle();
-    assert.deepEqual(d.out[0].map((m) => m.payload.map((e: { payload: unknown }) => e.payload)), [[9]]);
-    assert.deepEqual(d.out[1].map((m) => m.payload.map((e: { payload: unknown }) => e.payload)), [[2]]);
+    assert.deepEqual(
+      d.out[0].map((m) => m.payload.map((e: { payload: unknown }) => e.payload)),
+      [[9]],
+    );
+    assert.deepEqual(
+      d.out[1].map((m) => m.payload.map((e: { payload: unknown }) => e.payload)),
+      [[2]],
+    );
     const message = d.caught[0].error.message as string;
     assert.match(message, /1 of 3 elements rejected/);
     assert.match(message, /jsonata rule "payload > 5" failed: .*T2009 at position 9/);
@@ -61,7 +67,10 @@ describe('asynchronous errors in the filter and aggregate nodes', () => {
     await until(() => d.caught.length === 1, 'the error for the bad element');
     d.send({ flush: true });
     await until(() => d.out[0].length === 1, 'the window');
-    assert.deepEqual(d.out[0][0].payload.map((e: { payload: unknown }) => e.payload), [8, 12]);
+    assert.deepEqual(
+      d.out[0][0].payload.map((e: { payload: unknown }) => e.payload),
+      [8, 12],
+    );
   });
 
   it('keeps the other records of a window message when JSONata fails on one', async () => {
@@ -70,12 +79,18 @@ describe('asynchronous errors in the filter and aggregate nodes', () => {
     const payload = [10, 'abc', 1, 20].map((v, i) => ({ timestamp: T0 + i, topic: 'k', payload: v }));
     d.send({ topic: 'k', payload, window });
     await until(() => d.caught.length === 1 && d.out[0].length === 1 && d.out[1].length === 1, 'both ports and the error');
-    assert.deepEqual(d.out[0][0].payload.map((r: { payload: unknown }) => r.payload), [10, 20]);
+    assert.deepEqual(
+      d.out[0][0].payload.map((r: { payload: unknown }) => r.payload),
+      [10, 20],
+    );
     assert.deepEqual(d.out[0][0].window.count, 2);
-    assert.deepEqual(d.out[1][0].payload.map((r: { payload: unknown }) => r.payload), [1]);
+    assert.deepEqual(
+      d.out[1][0].payload.map((r: { payload: unknown }) => r.payload),
+      [1],
+    );
   });
 
-  it('reports a failing jsonata rule with JSONata\'s message, code and position', async () => {
+  it("reports a failing jsonata rule with JSONata's message, code and position", async () => {
     const d = await deploy('stream-filter', { rules: [{ op: 'jsonata', value: 'payload > 5' }] });
     d.send({ topic: 's1', payload: 'abc' });
     await until(() => d.caught.length === 1, 'the error');
@@ -84,10 +99,10 @@ describe('asynchronous errors in the filter and aggregate nodes', () => {
     assert.match(message, /payload > 5/);
     assert.match(message, /T20\d\d/);
     assert.match(message, /at position \d+/);
-    assert.match(message, /must/, 'JSONata\'s own explanation');
+    assert.match(message, /must/, "JSONata's own explanation");
   });
 
-  it('reports a failing having condition with JSONata\'s message and position, and goes on', async () => {
+  it("reports a failing having condition with JSONata's message and position, and goes on", async () => {
     const d = await deploy('stream-aggregate', { windowType: 'global', count: '1', aggregations: [{ op: 'avg' }], having: 'avg > "x"' });
     d.send({ topic: 'k', payload: 3, timestamp: T0 });
     await until(() => d.caught.length === 1, 'the error');

@@ -20,7 +20,7 @@ const refusal = (run: () => unknown): ConfigError => {
   throw new Error('accepted');
 };
 
-describe('setting errors in the user\'s language', () => {
+describe("setting errors in the user's language", () => {
   it('the English catalog says every reason exactly as the core does', () => {
     const fragment = JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', 'en-US', 'fragments', 'config-errors.json'), 'utf8'));
     assert.deepEqual(fragment, { configError: CONFIG_REASONS });
@@ -34,9 +34,15 @@ describe('setting errors in the user\'s language', () => {
     }
   });
 
-  it('in English the text is the error\'s own message, byte for byte', () => {
-    useCatalog(runtime((key) => key), 'stream-sensor-sim');
-    for (const config of [{ topics: 't', groupId: 'g', handledTimeout: '-5' }, { topics: 't', groupId: 'g', sessionTimeout: 'soon' }]) {
+  it("in English the text is the error's own message, byte for byte", () => {
+    useCatalog(
+      runtime((key) => key),
+      'stream-sensor-sim',
+    );
+    for (const config of [
+      { topics: 't', groupId: 'g', handledTimeout: '-5' },
+      { topics: 't', groupId: 'g', sessionTimeout: 'soon' },
+    ]) {
       const err = refusal(() => parseKafkaInConfig({ id: 'n', type: 'stream-kafka-in', ...config }));
       assert.ok(err.code, 'a reason with a code');
       assert.equal(configErrorText('stream-sensor-sim', err), err.message);
@@ -45,7 +51,15 @@ describe('setting errors in the user\'s language', () => {
 
   it('another language: the reason from RED._ with its parameters, after the field', () => {
     const asked: unknown[] = [];
-    useCatalog(runtime((key, params) => (asked.push(key), key === 'stream-kafka-in.configError.wholeRange' ? `ganze Zahl (${params?.unit}) von ${params?.min} bis ${params?.max}, nicht ${params?.got}` : key)), 'stream-kafka-in');
+    useCatalog(
+      runtime(
+        (key, params) => (
+          asked.push(key),
+          key === 'stream-kafka-in.configError.wholeRange' ? `ganze Zahl (${params?.unit}) von ${params?.min} bis ${params?.max}, nicht ${params?.got}` : key
+        ),
+      ),
+      'stream-kafka-in',
+    );
     const err = refusal(() => parseKafkaInConfig({ id: 'n', type: 'stream-kafka-in', topics: 't', groupId: 'g', handledTimeout: '-5' }));
     assert.equal(configErrorText('stream-kafka-in', err), 'handledTimeout: ganze Zahl (milliseconds) von 0 bis 86400000, nicht "-5"');
     assert.deepEqual(asked, ['stream-kafka-in.configError.wholeRange']);
@@ -56,10 +70,24 @@ describe('setting errors in the user\'s language', () => {
   });
 
   it('a node that cannot run reports the translated reason and marks the field in its status', () => {
-    useCatalog(runtime((key, params) => (key === 'stream-mqtt-in.configError.oneOf' ? `eins von ${params?.allowed}` : key === 'stream-mqtt-in.error.invalidConfiguration' ? `ungültig: ${params?.message}` : key)), 'stream-mqtt-in');
+    useCatalog(
+      runtime((key, params) =>
+        key === 'stream-mqtt-in.configError.oneOf'
+          ? `eins von ${params?.allowed}`
+          : key === 'stream-mqtt-in.error.invalidConfiguration'
+            ? `ungültig: ${params?.message}`
+            : key,
+      ),
+      'stream-mqtt-in',
+    );
     const logged: unknown[] = [];
     const statuses: unknown[] = [];
-    const node = { type: 'stream-mqtt-in', error: (m: unknown) => logged.push(m), status: (s: unknown) => statuses.push(s), on: () => undefined } as unknown as RedNode;
+    const node = {
+      type: 'stream-mqtt-in',
+      error: (m: unknown) => logged.push(m),
+      status: (s: unknown) => statuses.push(s),
+      on: () => undefined,
+    } as unknown as RedNode;
     failOnConfig(node, ConfigError.of('format', 'oneOf', { allowed: '"json", "string"', got: 'string "xml"' }));
     assert.deepEqual(logged, ['ungültig: format: eins von "json", "string"']);
     assert.deepEqual(statuses, [{ fill: 'red', shape: 'ring', text: 'invalid format' }]);

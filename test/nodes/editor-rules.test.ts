@@ -16,7 +16,10 @@ const { editorRulesSource } = require('../../scripts/build-editor-rules.js');
 type Defaults = Record<string, { value?: unknown; validate?: (this: object, v: unknown, opt: object) => true | string }>;
 
 /** Registers the dialogs of `types` as the editor does, with a stand-in jQuery; returns each type's defaults. `language` answers RED._ first. */
-function loadDialogs(types: string[], language: (key: string, params: Record<string, unknown>) => string | undefined = () => undefined): Record<string, Defaults> {
+function loadDialogs(
+  types: string[],
+  language: (key: string, params: Record<string, unknown>) => string | undefined = () => undefined,
+): Record<string, Defaults> {
   const defaults: Record<string, Defaults> = {};
   const registered: Record<string, { defaults: Defaults }> = {};
   const RED = {
@@ -48,7 +51,8 @@ function loadDialogs(types: string[], language: (key: string, params: Record<str
   const window: Record<string, unknown> = {};
   // The editor offers Node-RED's JSONata library as a global (the runtime's copy here); the dialogs parse expressions with it.
   const jsonata = require('@node-red/util/lib/jsonata.js');
-  const run = (code: string) => new Function('RED', '$', 'jQuery', 'window', 'document', 'jsonata', code)(RED, $, $, window, { getElementById: () => null }, jsonata);
+  const run = (code: string) =>
+    new Function('RED', '$', 'jQuery', 'window', 'document', 'jsonata', code)(RED, $, $, window, { getElementById: () => null }, jsonata);
   run(editorRulesSource());
   run(fs.readFileSync(path.join(root, 'resources', 'stream-editor.js'), 'utf8'));
   for (const type of types) {
@@ -133,8 +137,18 @@ const CASES: [string, Record<string, unknown>, string?][] = [
 
 // [pattern, flags] of a filter regex rule: the dialog's reason must be the one the runtime gives at deploy.
 const REGEX_CASES: [string, string][] = [
-  ['^temp', ''], ['/^temp/i', ''], ['(a+)+$', ''], ['^x', 'v'], ['^x', 'ii'], ['^x', 'g'],
-  ['temp(?=-1)', ''], ['(?<!a)b', ''], ['(a)\\1', ''], ['(?<n>a)\\k<n>', ''], ['^door(', ''], ['', ''],
+  ['^temp', ''],
+  ['/^temp/i', ''],
+  ['(a+)+$', ''],
+  ['^x', 'v'],
+  ['^x', 'ii'],
+  ['^x', 'g'],
+  ['temp(?=-1)', ''],
+  ['(?<!a)b', ''],
+  ['(a)\\1', ''],
+  ['(?<n>a)\\k<n>', ''],
+  ['^door(', ''],
+  ['', ''],
 ];
 // What only RE2 itself refuses: the editor runs the syntax checks, not the engine (re2js is not bundled).
 const RE2_ONLY: [string, string][] = [['[\\1]', '']];
@@ -149,7 +163,9 @@ describe('window dialogs written per node', () => {
       assert.equal(template?.[1], type);
       const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', `${type}.json`), 'utf8'))[type];
       for (const field of fields) {
-        const row = new RegExp(`<div class="form-row stream-row-${field}">\\s*<label for="node-input-${field}"><i class="fa fa-[\\w-]+"></i> <span data-i18n="${type}\\.label\\.${field}"></span></label>\\s*<(input type="text"|select) id="node-input-${field}"`);
+        const row = new RegExp(
+          `<div class="form-row stream-row-${field}">\\s*<label for="node-input-${field}"><i class="fa fa-[\\w-]+"></i> <span data-i18n="${type}\\.label\\.${field}"></span></label>\\s*<(input type="text"|select) id="node-input-${field}"`,
+        );
         assert.match(template![2], row, `${field} is a plain form row`);
         assert.equal(typeof catalog.label[field], 'string', `${type}.label.${field} is in the catalog`);
       }
@@ -183,7 +199,7 @@ describe('editor and runtime agree on settings', function () {
     });
   }
 
-  it('the dialogs\' own reasons come from the node\'s catalog (validator entries), as the editor\'s RED._ gives them', () => {
+  it("the dialogs' own reasons come from the node's catalog (validator entries), as the editor's RED._ gives them", () => {
     const catalog = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', 'en-US', 'stream-filter.json'), 'utf8'))['stream-filter'].validator;
     const reasons = editorVerdict(dialogs['stream-filter'], 'stream-filter', { windowType: 'none', keyPropertyType: 'flow', keyProperty: '' });
     assert.deepEqual(reasons, { keyProperty: catalog.contextRequired });
@@ -208,7 +224,10 @@ describe('editor and runtime agree on settings', function () {
         assert.equal(status.fill, 'red', `runtime accepted it (status ${JSON.stringify(status)})`);
         assert.equal(status.text, `invalid ${refused}`);
         // The dialog shows the reason the runtime gives.
-        assert.ok(String(d.node.error.firstCall.args[0]).endsWith(`${refused}: ${reasons[refused]}`), `${d.node.error.firstCall.args[0]} vs ${reasons[refused]}`);
+        assert.ok(
+          String(d.node.error.firstCall.args[0]).endsWith(`${refused}: ${reasons[refused]}`),
+          `${d.node.error.firstCall.args[0]} vs ${reasons[refused]}`,
+        );
       } else {
         assert.notEqual(status.fill, 'red', `runtime refused it: ${d.node.error.firstCall?.args[0]}`);
       }
@@ -230,9 +249,36 @@ const NODE_CASES: [string, Record<string, unknown>, string?][] = [
   ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }], times: '{2,}' }] }],
   ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }], times: '{0}' }] }, 'steps'],
   ['stream-sequence', { steps: [{ name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }], times: '{1000001}' }] }, 'steps'],
-  ['stream-sequence', { steps: [{ name: 'a', rules: [], times: '' }, { name: 'a', rules: [], times: '' }] }, 'steps'],
-  ['stream-sequence', { steps: [{ name: 'a', rules: [], times: '' }, { name: 'b', rules: [], not: true }] }, 'within'],
-  ['stream-sequence', { steps: [{ name: 'a', rules: [], times: '' }, { name: 'b', rules: [], not: true }], within: '5m' }],
+  [
+    'stream-sequence',
+    {
+      steps: [
+        { name: 'a', rules: [], times: '' },
+        { name: 'a', rules: [], times: '' },
+      ],
+    },
+    'steps',
+  ],
+  [
+    'stream-sequence',
+    {
+      steps: [
+        { name: 'a', rules: [], times: '' },
+        { name: 'b', rules: [], not: true },
+      ],
+    },
+    'within',
+  ],
+  [
+    'stream-sequence',
+    {
+      steps: [
+        { name: 'a', rules: [], times: '' },
+        { name: 'b', rules: [], not: true },
+      ],
+      within: '5m',
+    },
+  ],
   ['stream-sequence', { maxPartialMatches: '0' }, 'maxPartialMatches'],
   ['stream-join', { lower: '-5m', upper: '-10m' }, 'upper'],
   ['stream-join', { lower: '-5m', upper: '-5m' }],
@@ -265,7 +311,16 @@ const NODE_CASES: [string, Record<string, unknown>, string?][] = [
   ['stream-kafka-out', { batchSize: '100001' }, 'batchSize'],
   ['stream-kafka-out', { idempotent: true, acks: 'leader' }, 'acks'],
   ['stream-kafka-out', { topic: 'a b' }, 'topic'],
-  ['stream-filter', { rules: [{ property: 'payload', op: 'between', value: '1', value2: '5' }, { property: 'payload.id', op: 'exists' }], combine: 'any' }],
+  [
+    'stream-filter',
+    {
+      rules: [
+        { property: 'payload', op: 'between', value: '1', value2: '5' },
+        { property: 'payload.id', op: 'exists' },
+      ],
+      combine: 'any',
+    },
+  ],
   ['stream-filter', { rules: [{ property: 'payload', op: 'between', value: '1' }] }, 'rules'],
   ['stream-filter', { rules: [{ property: 'payload', op: 'eq' }] }, 'rules'],
   ['stream-filter', { rules: [{ property: 'payload', op: 'between', value: '1', value2: 'z' }] }, 'rules'],
@@ -307,7 +362,7 @@ const NODE_MODULES = [
   require('../../src/nodes/stream-filter'),
 ];
 
-describe('editor and runtime agree on each node type\'s own settings', function () {
+describe("editor and runtime agree on each node type's own settings", function () {
   this.timeout(20000);
   const dialogs = loadDialogs([...new Set(NODE_CASES.map(([type]) => type))]);
 
@@ -322,7 +377,9 @@ describe('editor and runtime agree on each node type\'s own settings', function 
       for (const [k, d] of Object.entries(dialogs[type])) if (d.value !== undefined) config[k] = d.value;
       Object.assign(config, settings);
       const isConfig = type.endsWith('-broker');
-      const broker = type.startsWith('stream-mqtt') ? { id: 'b', type: 'stream-mqtt-broker', url: 'mqtt://127.0.0.1:1', reconnectPeriod: 0 } : { id: 'b', type: 'stream-kafka-broker', brokers: '127.0.0.1:1' };
+      const broker = type.startsWith('stream-mqtt')
+        ? { id: 'b', type: 'stream-mqtt-broker', url: 'mqtt://127.0.0.1:1', reconnectPeriod: 0 }
+        : { id: 'b', type: 'stream-kafka-broker', brokers: '127.0.0.1:1' };
       const flow: object[] = [{ id: 'f', type: 'tab' }, isConfig ? { ...config, id: 'n', type } : { ...config, id: 'n', type, z: 'f', broker: 'b', wires: [] }];
       if (!isConfig && /-(in|out)$/.test(type)) flow.push(broker);
       await helper.load(NODE_MODULES, flow);
@@ -339,13 +396,17 @@ describe('editor and runtime agree on each node type\'s own settings', function 
   }
 });
 
-describe('dialogs say the runtime\'s coded reasons in the editor\'s language', () => {
-  it('a reason with a code comes from the catalog\'s configError entry, with its parameters', () => {
+describe("dialogs say the runtime's coded reasons in the editor's language", () => {
+  it("a reason with a code comes from the catalog's configError entry, with its parameters", () => {
     const german = (key: string, params: Record<string, unknown>) =>
-      key.endsWith(':stream-kafka-broker.configError.wholeRange') || key.endsWith(':stream-aggregate.configError.wholeRange') ? `ganze Zahl von ${params.min} bis ${params.max}` : undefined;
+      key.endsWith(':stream-kafka-broker.configError.wholeRange') || key.endsWith(':stream-aggregate.configError.wholeRange')
+        ? `ganze Zahl von ${params.min} bis ${params.max}`
+        : undefined;
     const dialogs = loadDialogs(['stream-kafka-broker', 'stream-aggregate'], german);
     assert.deepEqual(editorVerdict(dialogs['stream-kafka-broker'], 'stream-kafka-broker', { retries: '1001' }), { retries: 'ganze Zahl von 0 bis 1000' });
     // A reason without a code stays as the runtime wrote it.
-    assert.deepEqual(editorVerdict(dialogs['stream-kafka-broker'], 'stream-kafka-broker', { brokers: 'localhost' }), { brokers: '"localhost" is not host:port' });
+    assert.deepEqual(editorVerdict(dialogs['stream-kafka-broker'], 'stream-kafka-broker', { brokers: 'localhost' }), {
+      brokers: '"localhost" is not host:port',
+    });
   });
 });

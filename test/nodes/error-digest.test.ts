@@ -41,11 +41,14 @@ describe('ErrorDigest: one line per failure kind and interval', () => {
     digest.add('dropped', dropped, { payload: 2 });
     digest.add('dropped', dropped, { payload: 3 });
     digest.close();
-    assert.deepEqual(lines.map(([t, m]) => [t, m.count]), [
-      ['message dropped: queue full', 1],
-      ['not published: refused', 1],
-      ['2 more messages dropped: queue full', 2],
-    ]);
+    assert.deepEqual(
+      lines.map(([t, m]) => [t, m.count]),
+      [
+        ['message dropped: queue full', 1],
+        ['not published: refused', 1],
+        ['2 more messages dropped: queue full', 2],
+      ],
+    );
     assert.equal(clock.countTimers(), 0);
   });
 });

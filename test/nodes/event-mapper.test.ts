@@ -14,13 +14,22 @@ describe('event mapper: msg → key, value, time', () => {
 
   it('names the property and the type of a value it cannot use', () => {
     const m = compileEventMapper({ keyProperty: 'msg.device' });
-    assert.throws(() => m.key({ device: { id: 1 } }), (e: unknown) => e instanceof InputError && e.property === 'msg.device' && /a key must be a string or a number/.test(e.message));
-    assert.throws(() => m.time({}, 0), (e: unknown) => e instanceof InputError && e.property === 'msg.timestamp');
+    assert.throws(
+      () => m.key({ device: { id: 1 } }),
+      (e: unknown) => e instanceof InputError && e.property === 'msg.device' && /a key must be a string or a number/.test(e.message),
+    );
+    assert.throws(
+      () => m.time({}, 0),
+      (e: unknown) => e instanceof InputError && e.property === 'msg.timestamp',
+    );
   });
 
   it('reads msg paths only when the node lends no sources, and needs no resolve step then', () => {
     const m = compileEventMapper({ keyPropertyType: 'msg', valuePropertyType: '', timePropertyType: undefined });
     assert.equal(m.resolve, undefined);
-    assert.throws(() => compileEventMapper({ keyPropertyType: 'jsonata', keyProperty: 'topic' }), (e: unknown) => e instanceof ConfigError && e.field === 'keyPropertyType' && /use msg$/.test(e.message));
+    assert.throws(
+      () => compileEventMapper({ keyPropertyType: 'jsonata', keyProperty: 'topic' }),
+      (e: unknown) => e instanceof ConfigError && e.field === 'keyPropertyType' && /use msg$/.test(e.message),
+    );
   });
 });

@@ -88,7 +88,10 @@ const INSTALL: Record<string, { module: string; types: string[] }> = {
   '13 Store results in SQLite.json': { module: 'node-red-node-sqlite', types: ['sqlite', 'sqlitedb'] },
 };
 
-const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('examples', function () {
   let clock: sinon.SinonFakeTimers | undefined;
@@ -111,7 +114,17 @@ describe('examples', function () {
       const first = nodes.find((n) => n.x !== undefined && n.y !== undefined && n.y === Math.min(...nodes.filter((m) => m.y !== undefined).map((m) => m.y)));
       assert.equal(first?.type, 'comment', 'the top node is a comment');
       assert.ok(String(first?.info ?? '').length > 100, 'the comment explains the example');
-      const allowed = new Set([...Object.keys(pkg['node-red'].nodes), 'inject', 'debug', 'comment', 'function', 'change', 'catch', 'status', ...(INSTALL[file]?.types ?? [])]);
+      const allowed = new Set([
+        ...Object.keys(pkg['node-red'].nodes),
+        'inject',
+        'debug',
+        'comment',
+        'function',
+        'change',
+        'catch',
+        'status',
+        ...(INSTALL[file]?.types ?? []),
+      ]);
       if (INSTALL[file]) assert.ok(String(first?.info).includes(`install \`${INSTALL[file].module}\``), 'the comment says what to install');
       for (const n of nodes) assert.ok(allowed.has(n.type), `${n.type} is neither a core node nor ours`);
       const ids = new Set(nodes.map((n) => n.id));
@@ -164,11 +177,18 @@ describe('examples', function () {
       windows.filter((m) => m.topic === bad.topic && m.window.start <= bad.timestamp && bad.timestamp < m.window.end),
     );
     assert.ok(covering.length > 0, 'some analysed window covers an implausible reading');
-    for (const m of covering) assert.ok(m.payload.every((r: Msg) => r.payload.temperature >= -50), `${m.topic} window without the error code`);
+    for (const m of covering)
+      assert.ok(
+        m.payload.every((r: Msg) => r.payload.temperature >= -50),
+        `${m.topic} window without the error code`,
+      );
     const alerts = running.debugOutput.get('window anomalies')!;
     // The run is shorter than one full window after the deploy: part-filled windows are analysed
     // (second port) but not judged, so none of them may alert.
-    assert.ok(windows.some((m) => m.window.count < 240), 'part-filled windows were analysed');
+    assert.ok(
+      windows.some((m) => m.window.count < 240),
+      'part-filled windows were analysed',
+    );
     for (const a of alerts) {
       assert.equal(a.window.end - a.window.start, 5 * MINUTE, 'an alert names its 5-minute window');
       assert.ok(a.window.count >= 240, `no alert on a part-filled window (${a.window.count} readings)`);
@@ -197,7 +217,8 @@ describe('examples', function () {
       const first = rs[0].timestamp;
       rs.forEach((r, i) => {
         // Five or more readings missing: a dropout (one or two may only be late, still held back).
-        if (i > 0 && r.sequence >= rs[i - 1].sequence + 6) truths.push({ key, type: 'dropout', start: rs[i - 1].timestamp + SECOND, end: r.timestamp - SECOND });
+        if (i > 0 && r.sequence >= rs[i - 1].sequence + 6)
+          truths.push({ key, type: 'dropout', start: rs[i - 1].timestamp + SECOND, end: r.timestamp - SECOND });
         const inj = r.injected;
         if (!inj || inj.field !== 'temperature' || inj.type === 'glitch') return;
         const t = truths.find((x) => x.key === key && x.start === inj.since && x.type === inj.type);
@@ -213,11 +234,18 @@ describe('examples', function () {
     assert.ok(truths.length >= 2, `the fixed-seed run injects anomalies to find: ${JSON.stringify(truths)}`);
     for (const t of truths) {
       const hit = alerts.find((a) => a.topic === t.key && a.payload.time >= t.start && a.payload.time <= t.end + 10 * SECOND);
-      assert.ok(hit, `${t.type} on ${t.key} at ${new Date(t.start).toISOString()} has an alert (alerts: ${alerts.map((a) => `${a.topic} ${a.payload.kind} ${new Date(a.payload.time).toISOString()}`).join(', ')})`);
+      assert.ok(
+        hit,
+        `${t.type} on ${t.key} at ${new Date(t.start).toISOString()} has an alert (alerts: ${alerts.map((a) => `${a.topic} ${a.payload.kind} ${new Date(a.payload.time).toISOString()}`).join(', ')})`,
+      );
       assert.ok(KIND[t.type].includes(hit.payload.kind), `${t.type} on ${t.key} is called ${hit.payload.kind}`);
     }
     const codes = readings.filter((r) => r.injected?.type === 'glitch' && r.injected.field === 'temperature');
-    for (const c of codes) assert.ok(!alerts.some((a) => a.topic === idOf(c.topic) && a.payload.value === c.payload.temperature), `no alert on the error code ${c.payload.temperature}`);
+    for (const c of codes)
+      assert.ok(
+        !alerts.some((a) => a.topic === idOf(c.topic) && a.payload.value === c.payload.temperature),
+        `no alert on the error code ${c.payload.temperature}`,
+      );
   }
 
   for (const file of files.filter((f) => !/MQTT|IoT|Kafka/.test(f) && !INSTALL[f])) {
@@ -262,11 +290,18 @@ describe('examples', function () {
       const pubId = flow.find((n) => n.type === 'stream-mqtt-out')!.id;
       const running = await deploy(flow);
       // Several refused reconnects (every 200 ms; each shows "connecting") while the simulator keeps publishing.
-      const attempts = () => helper.getNode(pubId).status.getCalls().filter((c: any) => /^connecting/.test(c.args[0]?.text ?? '')).length;
+      const attempts = () =>
+        helper
+          .getNode(pubId)
+          .status.getCalls()
+          .filter((c: any) => /^connecting/.test(c.args[0]?.text ?? '')).length;
       await until(() => attempts() >= 5, 'five connection attempts', 15000);
       const problems = running.problems();
       assert.equal(problems.length, 1, problems.join('\n'));
-      assert.match(problems[0], new RegExp(`cannot reach the MQTT broker mqtt://127.0.0.1:${port} \\(from the environment variable MQTT_URL\\): .*ECONNREFUSED.*retrying every 0.2 s`));
+      assert.match(
+        problems[0],
+        new RegExp(`cannot reach the MQTT broker mqtt://127.0.0.1:${port} \\(from the environment variable MQTT_URL\\): .*ECONNREFUSED.*retrying every 0.2 s`),
+      );
       assert.ok(problems[0].includes(brokerId) || problems[0].includes('local MQTT'), problems[0]);
     });
 
@@ -280,7 +315,10 @@ describe('examples', function () {
         this.timeout(90000);
         // The examples read their broker from MQTT_URL, as `npm start` sets it.
         const flow = onTab(loadExample(file));
-        assert.deepEqual(flow.filter((n) => n.type === 'stream-mqtt-broker').map((n) => n.url), ['${MQTT_URL:-mqtt://localhost:1883}']);
+        assert.deepEqual(
+          flow.filter((n) => n.type === 'stream-mqtt-broker').map((n) => n.url),
+          ['${MQTT_URL:-mqtt://localhost:1883}'],
+        );
         process.env.MQTT_URL = url;
         const mqttIns = flow.filter((n) => n.type === 'stream-mqtt-in').map((n) => helper.getNode.bind(helper, n.id));
         const simId = flow.find((n) => n.type === 'stream-sensor-sim')!.id;
@@ -311,7 +349,11 @@ describe('examples', function () {
         for (let i = 0; i < seconds * 2; i++) {
           clock.tick(500);
           await settle();
-          await until(() => received >= sent, () => `readings back from the broker (${received} of ${sent})`, 10000);
+          await until(
+            () => received >= sent,
+            () => `readings back from the broker (${received} of ${sent})`,
+            10000,
+          );
         }
         check(file, running);
         if (/IoT/.test(file)) {
@@ -405,7 +447,11 @@ describe('examples', function () {
       for (let i = 0; i < 65 * 2; i++) {
         clock.tick(500);
         await settle();
-        await until(() => inserted() === results.length, () => `rows stored (${inserted()} of ${results.length})`, 10000);
+        await until(
+          () => inserted() === results.length,
+          () => `rows stored (${inserted()} of ${results.length})`,
+          10000,
+        );
       }
       assert.deepEqual(running.problems(), [], 'no errors or warnings');
       assert.ok(results.length >= 3 * 5, `${results.length} results: three sensors, five windows or more each`);
@@ -413,8 +459,13 @@ describe('examples', function () {
       const rows = await query(dbFile, 'SELECT * FROM temperature_10s ORDER BY sensor, window_start');
       const expected = results
         .map((m) => ({
-          sensor: m.topic, window_start: new Date(m.window.start).toISOString(), window_end: new Date(m.window.end).toISOString(),
-          readings: m.payload.count, avg: m.payload.avg, min: m.payload.min, max: m.payload.max,
+          sensor: m.topic,
+          window_start: new Date(m.window.start).toISOString(),
+          window_end: new Date(m.window.end).toISOString(),
+          readings: m.payload.count,
+          avg: m.payload.avg,
+          min: m.payload.min,
+          max: m.payload.max,
         }))
         .sort((a, b) => a.sensor.localeCompare(b.sensor) || a.window_start.localeCompare(b.window_start));
       assert.deepEqual(rows, expected, 'the table holds exactly the results the aggregate sent');

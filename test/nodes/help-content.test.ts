@@ -6,7 +6,7 @@ import * as path from 'path';
 // dialog shows, and lists only the output ports the node can have.
 const root = path.join(__dirname, '..', '..');
 const BUILT = path.join(root, 'dist', 'nodes', 'locales', 'en-US');
- 
+
 const { editorDefaults } = require(path.join(root, 'scripts', 'demo', 'build-examples.js')) as { editorDefaults(type: string): Record<string, unknown> };
 
 // Fields a dialog keeps in its defaults (the shared library declares them) but never shows for this type.
@@ -16,8 +16,13 @@ const NEVER_SHOWN: Record<string, string[]> = {
 };
 // The most output ports each node can have.
 const MAX_PORTS: Record<string, number> = {
-  'stream-tumbling-window': 2, 'stream-sliding-window': 2, 'stream-session-window': 2, 'stream-global-window': 1,
-  'stream-aggregate': 2, 'stream-filter': 3, 'stream-detect': 2,
+  'stream-tumbling-window': 2,
+  'stream-sliding-window': 2,
+  'stream-session-window': 2,
+  'stream-global-window': 1,
+  'stream-aggregate': 2,
+  'stream-filter': 3,
+  'stream-detect': 2,
 };
 
 describe('help content', () => {
@@ -32,7 +37,11 @@ describe('help content', () => {
       const has = new Set(Object.keys(editorDefaults(type)).filter((f) => !(NEVER_SHOWN[type] ?? []).includes(f)));
       const named = new Set([...html.matchAll(/<b>([^<]+)<\/b>/g)].map((m) => m[1]));
       // A label can be shared by a setting and a section heading ("Window", "Time"): a heading of the dialog counts too.
-      const shown = new Set(Object.entries(labels).filter(([f]) => has.has(f)).map(([, l]) => l));
+      const shown = new Set(
+        Object.entries(labels)
+          .filter(([f]) => has.has(f))
+          .map(([, l]) => l),
+      );
       const foreign = Object.entries(labels)
         .filter(([f, l]) => named.has(l) && !shown.has(l) && f in editorDefaults('stream-aggregate'))
         .map(([f, l]) => `${l} (${f})`);
@@ -45,7 +54,7 @@ describe('help content', () => {
 
   // Own text: the characters of nodes/locales/en-US/<type>.html as written, markup and include lines counted,
   // the shared fragments those lines name not counted (each is written, and read, once for all nodes).
-  it('keeps each node\'s own help within 2,500 characters', () => {
+  it("keeps each node's own help within 2,500 characters", () => {
     const SOURCE = path.join(root, 'nodes', 'locales', 'en-US');
     const types = Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))['node-red'].nodes) as string[];
     const long = types
@@ -57,10 +66,15 @@ describe('help content', () => {
 
   it('points only to README sections that exist', () => {
     const headings = new Set([...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1].trim()));
-    const pointers = fs.readdirSync(BUILT).filter((f) => f.endsWith('.html'))
+    const pointers = fs
+      .readdirSync(BUILT)
+      .filter((f) => f.endsWith('.html'))
       .flatMap((f) => [...fs.readFileSync(path.join(BUILT, f), 'utf8').matchAll(/README, <i>([^<]+)<\/i>/g)].map((m) => ({ f, section: m[1] })));
     assert.ok(pointers.length >= 3, 'detect, kafka in and sequence point to their reference');
-    assert.deepEqual(pointers.filter(({ section }) => !headings.has(section)).map(({ f, section }) => `${f}: ${section}`), []);
+    assert.deepEqual(
+      pointers.filter(({ section }) => !headings.has(section)).map(({ f, section }) => `${f}: ${section}`),
+      [],
+    );
   });
 
   it('says windows are per key only where there is a window', () => {

@@ -12,8 +12,10 @@ const TYPES = Object.keys(pkg['node-red'].nodes) as string[];
 const SOURCE = path.join(root, 'nodes', 'locales', 'en-US');
 const BUILT = path.join(root, 'dist', 'nodes', 'locales', 'en-US');
 const FRAGMENTS = path.join(SOURCE, 'fragments');
- 
-const { expandIncludes } = require(path.join(root, 'scripts', 'copy-editor-files.js')) as { expandIncludes: (text: string, dir: string, file: string) => string };
+
+const { expandIncludes } = require(path.join(root, 'scripts', 'copy-editor-files.js')) as {
+  expandIncludes: (text: string, dir: string, file: string) => string;
+};
 const MARKER = /<!--\s*include:/;
 const includesOf = (text: string) => [...text.matchAll(/^[ \t]*<!-- include: ([\w-]+) -->[ \t]*$/gm)].map((m) => m[1]);
 
@@ -42,8 +44,15 @@ describe('help files', () => {
       const ports = PORTS[type] ?? { inputs: true, outputs: true };
       const sections = [...html.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
       const expected = [...(ports.inputs ? ['Inputs'] : []), ...(ports.outputs ? ['Outputs'] : []), 'Details'];
-      assert.deepEqual(sections.filter((s) => s !== 'Example' && s !== 'References'), expected, 'sections in help-style order');
-      const summary = /<p>([\s\S]*?)<\/p>/.exec(html)![1].replace(/<[^>]+>/g, '').trim();
+      assert.deepEqual(
+        sections.filter((s) => s !== 'Example' && s !== 'References'),
+        expected,
+        'sections in help-style order',
+      );
+      const summary = /<p>([\s\S]*?)<\/p>/
+        .exec(html)![1]
+        .replace(/<[^>]+>/g, '')
+        .trim();
       assert.ok(summary.length >= 20, `summary says what the node does: "${summary}"`);
     });
   }
@@ -62,7 +71,10 @@ describe('help files', () => {
   });
 
   it('uses every fragment, and names only fragments that exist', () => {
-    const fragments = fs.readdirSync(FRAGMENTS).filter((n) => n.endsWith('.html')).map((n) => n.replace(/\.html$/, ''));
+    const fragments = fs
+      .readdirSync(FRAGMENTS)
+      .filter((n) => n.endsWith('.html'))
+      .map((n) => n.replace(/\.html$/, ''));
     // Used: named by a help file, or by a fragment that is itself used.
     const used = new Set<string>();
     const visit = (names: string[]) => {
@@ -72,16 +84,32 @@ describe('help files', () => {
         if (fragments.includes(n)) visit(includesOf(fs.readFileSync(path.join(FRAGMENTS, `${n}.html`), 'utf8')));
       }
     };
-    visit(fs.readdirSync(SOURCE).filter((n) => n.endsWith('.html')).flatMap((f) => includesOf(fs.readFileSync(path.join(SOURCE, f), 'utf8'))));
-    assert.deepEqual(fragments.filter((n) => !used.has(n)), [], 'unused fragments');
-    assert.deepEqual([...used].filter((n) => !fragments.includes(n)), [], 'includes without a fragment');
+    visit(
+      fs
+        .readdirSync(SOURCE)
+        .filter((n) => n.endsWith('.html'))
+        .flatMap((f) => includesOf(fs.readFileSync(path.join(SOURCE, f), 'utf8'))),
+    );
+    assert.deepEqual(
+      fragments.filter((n) => !used.has(n)),
+      [],
+      'unused fragments',
+    );
+    assert.deepEqual(
+      [...used].filter((n) => !fragments.includes(n)),
+      [],
+      'includes without a fragment',
+    );
   });
 
   it('expands an include line with its fragment and stops the build on a missing one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'help-fragments-'));
     try {
       fs.writeFileSync(path.join(dir, 'part.html'), '<p>shared</p>\n');
-      assert.equal(expandIncludes('<h3>Details</h3>\n<!-- include: part -->\n<h3>Example</h3>', dir, 'x.html'), '<h3>Details</h3>\n<p>shared</p>\n<h3>Example</h3>');
+      assert.equal(
+        expandIncludes('<h3>Details</h3>\n<!-- include: part -->\n<h3>Example</h3>', dir, 'x.html'),
+        '<h3>Details</h3>\n<p>shared</p>\n<h3>Example</h3>',
+      );
       assert.throws(() => expandIncludes('<!-- include: nowhere -->', dir, 'x.html'), /x\.html: no help fragment "nowhere"/);
       fs.writeFileSync(path.join(dir, 'outer.html'), '<h4>A</h4>\n<!-- include: part -->\n');
       assert.equal(expandIncludes('<!-- include: outer -->', dir, 'x.html'), '<h4>A</h4>\n<p>shared</p>');

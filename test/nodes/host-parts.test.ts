@@ -169,7 +169,16 @@ describe('node host parts', () => {
 
   describe('nodeStatus', () => {
     const figures = (over: Partial<StatusFigures>): StatusFigures => ({
-      stats: undefined, openLabel: 'open', eventTime: true, clampsAhead: false, received: 0, arrivalFallbacks: 0, extra: undefined, rejected: 0, lastError: '', ...over,
+      stats: undefined,
+      openLabel: 'open',
+      eventTime: true,
+      clampsAhead: false,
+      received: 0,
+      arrivalFallbacks: 0,
+      extra: undefined,
+      rejected: 0,
+      lastError: '',
+      ...over,
     });
     const stats = { keys: 1, openWindows: 2, watermark: 9000, maxEventTime: 9500, late: 0, ahead: 0, dropped: 0 };
 
@@ -179,7 +188,11 @@ describe('node host parts', () => {
     });
 
     it('turns yellow and says why once events were dropped, refused or rejected', () => {
-      const s = nodeStatus('stream-tumbling-window', figures({ stats: { ...stats, keys: 3, dropped: 4 }, eventTime: false, rejected: 2, lastError: 'msg.payload', extra: 'x' }), 10000);
+      const s = nodeStatus(
+        'stream-tumbling-window',
+        figures({ stats: { ...stats, keys: 3, dropped: 4 }, eventTime: false, rejected: 2, lastError: 'msg.payload', extra: 'x' }),
+        10000,
+      );
       assert.deepEqual(s, { fill: 'yellow', shape: 'dot', text: '3 keys · 2 open · 4 dropped by limit · x · 2 rejected (msg.payload)' });
     });
 
@@ -226,7 +239,10 @@ describe('node host parts', () => {
         closed = true;
       });
       assert.ok(closed);
-      assert.deepEqual(warned, ['could not read saved state from context store "disk": disk gone', 'could not save windows to context store "disk": disk full']);
+      assert.deepEqual(warned, [
+        'could not read saved state from context store "disk": disk gone',
+        'could not save windows to context store "disk": disk full',
+      ]);
     });
 
     it('damaged saved state is discarded with one warning', () => {

@@ -42,7 +42,13 @@ describe('hostile input to windowed nodes', () => {
     assert.match(status, /1 ahead of clock rejected/);
     assert.match(status, /1 rejected/);
     assert.doesNotMatch(status, /late/);
-    assert.deepEqual(d.out[0].map((m) => [m.topic, m.payload.count]), [['s1', 2], ['s2', 2]]);
+    assert.deepEqual(
+      d.out[0].map((m) => [m.topic, m.payload.count]),
+      [
+        ['s1', 2],
+        ['s2', 2],
+      ],
+    );
   });
 
   it('reads an ISO time without a zone as UTC', async () => {
@@ -54,7 +60,10 @@ describe('hostile input to windowed nodes', () => {
   });
 
   describe('msg.reset selects keys as events are keyed', () => {
-    for (const [what, topic] of [['an object', { a: 1 }], ['an array', ['a']]] as const) {
+    for (const [what, topic] of [
+      ['an object', { a: 1 }],
+      ['an array', ['a']],
+    ] as const) {
       it(`${what} as msg.topic is an error and resets nothing`, async () => {
         const d = await deploy('stream-tumbling-window', { size: '10s' });
         d.send({ topic: 'a', payload: 1, timestamp: T0 });
@@ -68,7 +77,11 @@ describe('hostile input to windowed nodes', () => {
       });
     }
 
-    for (const [topic, key] of [[true, 'true'], ['', ''], [7, '7']] as const) {
+    for (const [topic, key] of [
+      [true, 'true'],
+      ['', ''],
+      [7, '7'],
+    ] as const) {
       it(`msg.topic ${JSON.stringify(topic)} resets only the key ${JSON.stringify(key)}`, async () => {
         const d = await deploy('stream-tumbling-window', { size: '10s' });
         for (const k of ['a', key]) d.send({ topic: k, payload: 1, timestamp: T0 });
@@ -76,7 +89,10 @@ describe('hostile input to windowed nodes', () => {
         d.send({ flush: true });
         await settle(8);
         assert.equal(d.caught.length, 0);
-        assert.deepEqual(d.out[0].map((m) => m.topic), ['a']);
+        assert.deepEqual(
+          d.out[0].map((m) => m.topic),
+          ['a'],
+        );
       });
     }
 
@@ -107,7 +123,10 @@ describe('hostile input to windowed nodes', () => {
     const d = await deploy('stream-tumbling-window', { size: '10s', maxKeys: '5000000' });
     assert.match(lastStatus(d.node).text, /maxKeys/);
     const errors = d.node.error.getCalls().map((c: { args: unknown[] }) => String(c.args[0]));
-    assert.ok(errors.some((e: string) => /from 1 to 1000000, or empty for 10000/.test(e)), errors.join('\n'));
+    assert.ok(
+      errors.some((e: string) => /from 1 to 1000000, or empty for 10000/.test(e)),
+      errors.join('\n'),
+    );
   });
 
   describe('saved state that is not ours', () => {

@@ -8,13 +8,19 @@ const runtime = (translate: (key: string, params?: Record<string, unknown>) => s
 describe('runtime text through the message catalog', () => {
   it('speaks through RED._ with the node type prefixed and the parameters passed on', () => {
     const asked: unknown[] = [];
-    useCatalog(runtime((key, params) => (asked.push([key, params]), `${params?.count} gefiltert`)), 'stream-filter');
+    useCatalog(
+      runtime((key, params) => (asked.push([key, params]), `${params?.count} gefiltert`)),
+      'stream-filter',
+    );
     assert.equal(text('stream-filter', 'status.passed', { count: 3 }), '3 gefiltert');
     assert.deepEqual(asked, [['stream-filter.status.passed', { count: 3 }]]);
   });
 
   it('answers from the English catalog the package ships where the runtime has none (RED._ gives the key back)', () => {
-    useCatalog(runtime((key) => key), 'stream-sequence');
+    useCatalog(
+      runtime((key) => key),
+      'stream-sequence',
+    );
     assert.equal(text('stream-sequence', 'status.matched', { count: 2 }), '2 matched');
     // A shared entry, merged from a fragment the catalog includes.
     assert.equal(text('stream-sequence', 'status.invalidField', { field: 'within' }), 'invalid within');

@@ -30,11 +30,22 @@ function fakeNode(): RedNode & { warnings: string[] } {
   return { id: 'n', warnings, warn: (m: unknown) => void warnings.push(String(m)), log: () => undefined } as unknown as RedNode & { warnings: string[] };
 }
 
-const point = (partition: number, offset: number): CommitPoint => ({ topic: 't', partition, offset: String(offset), id: `${partition}\u0000t`, position: offset });
+const point = (partition: number, offset: number): CommitPoint => ({
+  topic: 't',
+  partition,
+  offset: String(offset),
+  id: `${partition}\u0000t`,
+  position: offset,
+});
 
 /** One reader with a window node: a tumbling count per key, fed like the host feeds it. */
 function setup(changelog = new MemoryChangelog(), ends: Record<number, number> = {}, inFlight = new Map<string, number>()) {
-  const source = new KafkaStateSource('in', () => changelog, (_t, p) => ends[p], () => inFlight);
+  const source = new KafkaStateSource(
+    'in',
+    () => changelog,
+    (_t, p) => ends[p],
+    () => inFlight,
+  );
   const fired: WindowInfo[] = [];
   const counts = new Map<string, number>();
   const agg = compileAggregations([{ op: 'count' }]);
@@ -65,17 +76,21 @@ function setup(changelog = new MemoryChangelog(), ends: Record<number, number> =
 }
 
 describe('window state that follows Kafka partitions', () => {
-  it('commit means done: a record in an open window holds its partition\'s commit until a checkpoint includes it', async () => {
+  it("commit means done: a record in an open window holds its partition's commit until a checkpoint includes it", async () => {
     const { source, state, feed } = setup();
     source.setAssignment({ t: [0, 1] });
-    assert.equal(feed(0, 0, 'a', 1), 'restore', 'a partition\'s first record waits for its state');
+    assert.equal(feed(0, 0, 'a', 1), 'restore', "a partition's first record waits for its state");
     await state.restore();
     assert.equal(feed(0, 0, 'a', 1), 'process');
     assert.equal(feed(0, 1, 'a', 2), 'process');
     assert.equal(source.cap(point(0, 2))?.offset, '0', 'handled, but only in an open window: the commit stays before it');
     assert.equal(state.hold('t', 0), 0);
     const moved = await source.checkpoint();
-    assert.deepEqual(moved.map((p) => [p.partition, p.offset]), [[0, '2']], 'after the checkpoint the commit follows the handled position');
+    assert.deepEqual(
+      moved.map((p) => [p.partition, p.offset]),
+      [[0, '2']],
+      'after the checkpoint the commit follows the handled position',
+    );
     assert.equal(state.hold('t', 0), undefined);
     assert.equal(feed(0, 2, 'a', 3), 'process');
     assert.equal(source.cap(point(0, 3)), undefined, 'the new record holds the commit at its own offset, where it is');
@@ -103,7 +118,11 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(source.cap(point(0, 3)), undefined, 'still held');
     const pts = await cp;
     assert.equal(JSON.parse(changelog.log[1].value).offset, 1, 'the snapshot holds what was taken before it: offsets 0 and 1');
-    assert.deepEqual(pts.map((p) => p.offset), ['2'], 'offset 2 came after the snapshot: it still holds the commit');
+    assert.deepEqual(
+      pts.map((p) => p.offset),
+      ['2'],
+      'offset 2 came after the snapshot: it still holds the commit',
+    );
   });
 
   it('a checkpoint given up (the reader stops) writes nothing and keeps the holds', async () => {
@@ -130,7 +149,10 @@ describe('window state that follows Kafka partitions', () => {
     assert.deepEqual(await source.checkpoint(), []);
     assert.equal(state.hold('t', 0), 0);
     assert.match(node.warnings[0], /could not write window state to changelog g\.n\.changelog: broker away/);
-    assert.deepEqual((await source.checkpoint()).map((p) => p.offset), ['1']);
+    assert.deepEqual(
+      (await source.checkpoint()).map((p) => p.offset),
+      ['1'],
+    );
   });
 
   it('a partition moves: the old owner forgets its keys, the new one restores them, skips replayed records and marks repeated results', async () => {
@@ -162,7 +184,7 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.fired[0].replay, true, 'the old owner may have sent this window already');
     b.feed(0, 5, 'k0', 45);
     assert.equal(b.fired[1].start, 30);
-    assert.equal(b.fired[1].replay, undefined, 'a window of records beyond the old owner\'s reach is not marked');
+    assert.equal(b.fired[1].replay, undefined, "a window of records beyond the old owner's reach is not marked");
     assert.equal(b.state.skipped, 1);
   });
 
@@ -172,17 +194,50 @@ describe('window state that follows Kafka partitions', () => {
     a.source.setAssignment({ t: [0] });
     assert.equal(a.feed(0, 0, 'k', 1), 'restore');
     await a.state.restore();
-    assert.deepEqual(changelog.log.map((r) => [r.key, JSON.parse(r.value).offset]), [['t:0', -1]], 'an empty state that includes no record');
-    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25]]) a.feed(0, offset, 'k', time);
-    assert.deepEqual(a.fired.map((w) => [w.start, w.replay]), [[0, undefined], [10, undefined]], 'nobody read the partition before: nothing marked');
+    assert.deepEqual(
+      changelog.log.map((r) => [r.key, JSON.parse(r.value).offset]),
+      [['t:0', -1]],
+      'an empty state that includes no record',
+    );
+    for (const [offset, time] of [
+      [0, 1],
+      [1, 2],
+      [2, 15],
+      [3, 25],
+    ])
+      a.feed(0, offset, 'k', time);
+    assert.deepEqual(
+      a.fired.map((w) => [w.start, w.replay]),
+      [
+        [0, undefined],
+        [10, undefined],
+      ],
+      'nobody read the partition before: nothing marked',
+    );
     // Stopped before any checkpoint: the commit never moved, so the successor reads from offset 0.
     const b = setup(changelog, { 0: 4 });
     b.source.setAssignment({ t: [0] });
     b.feed(0, 0, 'k', 1);
     await b.state.restore();
     assert.equal(changelog.log.length, 1, 'a partition with a record gets no second one');
-    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25], [4, 26], [5, 45]]) assert.equal(b.feed(0, offset, 'k', time), 'process');
-    assert.deepEqual(b.fired.map((w) => [w.start, w.replay]), [[0, true], [10, true], [20, true]], 'records below the log end at the takeover may have made results already');
+    for (const [offset, time] of [
+      [0, 1],
+      [1, 2],
+      [2, 15],
+      [3, 25],
+      [4, 26],
+      [5, 45],
+    ])
+      assert.equal(b.feed(0, offset, 'k', time), 'process');
+    assert.deepEqual(
+      b.fired.map((w) => [w.start, w.replay]),
+      [
+        [0, true],
+        [10, true],
+        [20, true],
+      ],
+      'records below the log end at the takeover may have made results already',
+    );
     assert.equal(b.counts.get('k@0'), 2);
   });
 
@@ -199,8 +254,20 @@ describe('window state that follows Kafka partitions', () => {
     await b.state.restore();
     // The reader notes the log end of the partition's first batch before it hands the batch out.
     ends[0] = 3;
-    for (const [offset, time] of [[0, 1], [1, 2], [2, 15], [3, 25]]) b.feed(0, offset, 'k', time);
-    assert.deepEqual(b.fired.map((w) => [w.start, w.replay]), [[0, true], [10, true]]);
+    for (const [offset, time] of [
+      [0, 1],
+      [1, 2],
+      [2, 15],
+      [3, 25],
+    ])
+      b.feed(0, offset, 'k', time);
+    assert.deepEqual(
+      b.fired.map((w) => [w.start, w.replay]),
+      [
+        [0, true],
+        [10, true],
+      ],
+    );
   });
 
   it('a changelog that cannot be read is not overwritten by a first-read record', async () => {
@@ -269,7 +336,7 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(b.source.ownerCount, 0, 'once the partition moved it leaves');
   });
 
-  it('a snapshot written after its partition moved leaves that partition out: the next owner\'s state is not overwritten by an older one', async () => {
+  it("a snapshot written after its partition moved leaves that partition out: the next owner's state is not overwritten by an older one", async () => {
     const inFlight = new Map([['1\u0000t', 1]]);
     const { source, state, feed, changelog } = setup(new MemoryChangelog(), {}, inFlight);
     source.setAssignment({ t: [0, 1] });
@@ -283,10 +350,13 @@ describe('window state that follows Kafka partitions', () => {
     source.setAssignment({ t: [1] });
     source.cap(point(1, 1));
     await cp;
-    assert.deepEqual(changelog.log.slice(before).map((r) => r.key), ['t:1']);
+    assert.deepEqual(
+      changelog.log.slice(before).map((r) => r.key),
+      ['t:1'],
+    );
   });
 
-  it('a node that closes completes records it never took: their partition\'s commit stays before them until the partition moves', async () => {
+  it("a node that closes completes records it never took: their partition's commit stays before them until the partition moves", async () => {
     const { source, state, feed, changelog } = setup();
     source.setAssignment({ t: [0, 1] });
     feed(0, 0, 'a', 1);
@@ -305,7 +375,11 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(JSON.parse(changelog.log[changelog.log.length - 1].value).offset, 1, 'the last state written holds offsets 0 and 1');
     assert.equal(source.cap(point(0, 3))?.offset, '2', 'offset 2 is in no state: the commit stops before it');
     assert.equal(source.cap(point(2, 8))?.offset, '7', 'nor past the record that waited for its state');
-    assert.deepEqual((await source.checkpoint()).map((p) => p.offset), [], 'a checkpoint of the reader does not move them either');
+    assert.deepEqual(
+      (await source.checkpoint()).map((p) => p.offset),
+      [],
+      'a checkpoint of the reader does not move them either',
+    );
     source.setAssignment({ t: [1] });
     assert.equal(source.ownerCount, 0, 'once its partitions moved, the closed node holds nothing and leaves the reader');
   });

@@ -23,12 +23,18 @@ describe('message catalogs', () => {
     it(`${type}: the built catalog is its own entries over the fragments it names`, () => {
       const source = read(path.join(SOURCE, `${type}.json`));
       assert.deepEqual(Object.keys(source), [type], 'one top-level key, the node type');
-      assert.deepEqual(read(path.join(BUILT, `${type}.json`)), expandCatalog(source as Record<string, never>, FRAGMENTS, type), 'dist is current (npm run build)');
+      assert.deepEqual(
+        read(path.join(BUILT, `${type}.json`)),
+        expandCatalog(source as Record<string, never>, FRAGMENTS, type),
+        'dist is current (npm run build)',
+      );
       // An own entry that says what an included fragment says is a copy: it belongs to the fragment only.
       const own = source[type] as Entries;
       const names = (own.$include ?? []) as unknown as string[];
       const shared = new Map(names.flatMap((n) => leaves(read(path.join(FRAGMENTS, `${n}.json`)))));
-      const copies = leaves(own).filter(([k, v]) => shared.get(k) === v).map(([k]) => k);
+      const copies = leaves(own)
+        .filter(([k, v]) => shared.get(k) === v)
+        .map(([k]) => k);
       assert.deepEqual(copies, []);
     });
   }
@@ -38,7 +44,8 @@ describe('message catalogs', () => {
     for (const type of Object.keys(pkg['node-red'].nodes)) {
       for (const n of ((read(path.join(SOURCE, `${type}.json`))[type] as Entries).$include ?? []) as unknown as string[]) uses.set(n, (uses.get(n) ?? 0) + 1);
     }
-    for (const f of fs.readdirSync(FRAGMENTS).filter((n) => n.endsWith('.json'))) assert.ok((uses.get(f.replace(/\.json$/, '')) ?? 0) >= 2, `${f} is used by ${uses.get(f.replace(/\.json$/, '')) ?? 0} node(s)`);
+    for (const f of fs.readdirSync(FRAGMENTS).filter((n) => n.endsWith('.json')))
+      assert.ok((uses.get(f.replace(/\.json$/, '')) ?? 0) >= 2, `${f} is used by ${uses.get(f.replace(/\.json$/, '')) ?? 0} node(s)`);
   });
 
   it('a missing fragment stops the build, naming the catalog', () => {

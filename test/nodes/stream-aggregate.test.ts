@@ -1,7 +1,22 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { EQUIVALENCE_WINDOWS, Msg, attach, deploy, events, helper, jitteredStream, lastStatus, ownOrChained, restart, settle, statusSoon, until, useFileStore } from './stream-window-support';
+import {
+  EQUIVALENCE_WINDOWS,
+  Msg,
+  attach,
+  deploy,
+  events,
+  helper,
+  jitteredStream,
+  lastStatus,
+  ownOrChained,
+  restart,
+  settle,
+  statusSoon,
+  until,
+  useFileStore,
+} from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 
@@ -13,10 +28,18 @@ describe('stream-aggregate node', () => {
 
   it('aggregates its own tumbling windows per key in event time', async () => {
     const d = await deploy('stream-aggregate', {
-      windowType: 'tumbling', size: '1m',
+      windowType: 'tumbling',
+      size: '1m',
       aggregations: [{ op: 'avg', property: 'payload' }, { op: 'max', property: 'payload' }, { op: 'count' }],
     });
-    for (const m of events([['a', 10, T0 + 1000], ['b', 100, T0 + 2000], ['a', 20, T0 + 30000], ['b', 300, T0 + 59000], ['a', 5, T0 + 61000]])) d.send(m);
+    for (const m of events([
+      ['a', 10, T0 + 1000],
+      ['b', 100, T0 + 2000],
+      ['a', 20, T0 + 30000],
+      ['b', 300, T0 + 59000],
+      ['a', 5, T0 + 61000],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 2, 'two results');
     const byKey = Object.fromEntries(d.out[0].map((m) => [m.topic, m]));
     assert.deepEqual(byKey.a.payload, { avg: 15, max: 20, count: 2 });
@@ -43,9 +66,23 @@ describe('stream-aggregate node', () => {
   });
 
   it('aggregates a window message at once and keeps its msg.window', async () => {
-    const d = await deploy('stream-aggregate', { windowType: 'none', aggregations: [{ op: 'sum', property: 'payload.v' }, { op: 'last', property: 'payload.v' }] });
+    const d = await deploy('stream-aggregate', {
+      windowType: 'none',
+      aggregations: [
+        { op: 'sum', property: 'payload.v' },
+        { op: 'last', property: 'payload.v' },
+      ],
+    });
     const window = { type: 'tumbling', key: 's1', start: T0, end: T0 + 60000, count: 3, firing: 'final' };
-    d.send({ topic: 's1', window, payload: [{ timestamp: T0 + 3, topic: 's1', payload: { v: 1 } }, { timestamp: T0 + 5, topic: 's1', payload: { v: 4 } }, { timestamp: T0 + 4, topic: 's1', payload: { v: 2 } }] });
+    d.send({
+      topic: 's1',
+      window,
+      payload: [
+        { timestamp: T0 + 3, topic: 's1', payload: { v: 1 } },
+        { timestamp: T0 + 5, topic: 's1', payload: { v: 4 } },
+        { timestamp: T0 + 4, topic: 's1', payload: { v: 2 } },
+      ],
+    });
     await until(() => d.out[0].length === 1, 'one result');
     assert.deepEqual(d.out[0][0].payload, { sum: 7, last: 4 });
     assert.deepEqual(d.out[0][0].window, window);
@@ -101,13 +138,22 @@ describe('stream-aggregate node', () => {
 
   it('sends only results that satisfy the having condition, in order', async () => {
     const d = await deploy('stream-aggregate', { windowType: 'global', count: '2', aggregations: [{ op: 'avg' }], having: 'avg > 10' });
-    [[1, 3], [20, 40], [5, 5], [11, 13], [100, 200]].forEach(([a, b], i) => {
+    [
+      [1, 3],
+      [20, 40],
+      [5, 5],
+      [11, 13],
+      [100, 200],
+    ].forEach(([a, b], i) => {
       d.send({ topic: 'k', payload: a, timestamp: T0 + i * 2 });
       d.send({ topic: 'k', payload: b, timestamp: T0 + i * 2 + 1 });
     });
     await until(() => d.out[0].length === 3, 'three results');
     await settle(10);
-    assert.deepEqual(d.out[0].map((m) => m.payload.avg), [30, 12, 150]);
+    assert.deepEqual(
+      d.out[0].map((m) => m.payload.avg),
+      [30, 12, 150],
+    );
   });
 
   it('reports a message without a number to a Catch node, counts it and keeps going', async () => {
@@ -147,7 +193,10 @@ describe('stream-aggregate node', () => {
     d.send({ batch: true, payload: batch });
     d.send({ flush: true });
     await until(() => d.out[0].length === 4, 'four results');
-    assert.deepEqual(d.out[0].map((m) => m.payload.count), [250, 250, 250, 250]);
+    assert.deepEqual(
+      d.out[0].map((m) => m.payload.count),
+      [250, 250, 250, 250],
+    );
   });
 
   it('sends late events to the second port with msg.late', async () => {
@@ -164,10 +213,17 @@ describe('stream-aggregate node', () => {
   describe('percentileDisc, previous, dedup and lateData adjust', () => {
     it('percentileDisc is a value of the window where percentile interpolates; previous is the value before the last', async () => {
       const d = await deploy('stream-aggregate', {
-        windowType: 'tumbling', size: '10s',
+        windowType: 'tumbling',
+        size: '10s',
         aggregations: [{ op: 'percentile', p: '50' }, { op: 'percentileDisc', p: '50' }, { op: 'previous', as: 'before' }, { op: 'last' }],
       });
-      for (const m of events([['k', 4, T0 + 1000], ['k', 1, T0 + 2000], ['k', 2, T0 + 4000], ['k', 3, T0 + 3000]])) d.send(m);
+      for (const m of events([
+        ['k', 4, T0 + 1000],
+        ['k', 1, T0 + 2000],
+        ['k', 2, T0 + 4000],
+        ['k', 3, T0 + 3000],
+      ]))
+        d.send(m);
       d.send({ flush: true });
       await until(() => d.out[0].length === 1, 'one result');
       assert.deepEqual(d.out[0][0].payload, { p50: 2.5, p50disc: 2, before: 3, last: 2 });
@@ -175,7 +231,10 @@ describe('stream-aggregate node', () => {
 
     it('dedup by a property: only the first event of each value counts in the window; a value it cannot compare is rejected', async () => {
       const d = await deploy('stream-aggregate', {
-        windowType: 'tumbling', size: '10s', dedup: 'msg.payload.seq', aggregations: [{ op: 'count' }, { op: 'sum', property: 'payload.v' }],
+        windowType: 'tumbling',
+        size: '10s',
+        dedup: 'msg.payload.seq',
+        aggregations: [{ op: 'count' }, { op: 'sum', property: 'payload.v' }],
       });
       const send = (seq: unknown, v: number, t: number) => d.send({ topic: 'k', payload: { seq, v }, timestamp: T0 + t });
       send(1, 10, 1000);
@@ -185,17 +244,34 @@ describe('stream-aggregate node', () => {
       send(1, 10, 12000); // a new window: counts again
       d.send({ flush: true });
       await until(() => d.out[0].length === 2 && d.caught.length === 1, 'two results and an error');
-      assert.deepEqual(d.out[0].map((m) => m.payload), [{ count: 2, sum: 30 }, { count: 1, sum: 10 }]);
+      assert.deepEqual(
+        d.out[0].map((m) => m.payload),
+        [
+          { count: 2, sum: 30 },
+          { count: 1, sum: 10 },
+        ],
+      );
       assert.equal(d.out[0][0].window.count, 3, 'msg.window.count counts every event the window took');
       assert.match(d.caught[0].error.message, /msg\.payload\.seq/);
     });
 
     it('lateData adjust: a late event counts in the earliest open window, the status counts it, there is no late port', async () => {
       const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', lateData: 'adjust', aggregations: [{ op: 'count' }, { op: 'first' }] });
-      for (const m of events([['k', 1, T0 + 5000], ['k', 2, T0 + 12000], ['k', 3, T0 + 7000]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0 + 5000],
+        ['k', 2, T0 + 12000],
+        ['k', 3, T0 + 7000],
+      ]))
+        d.send(m);
       d.send({ flush: true });
       await until(() => d.out[0].length === 2, 'two results');
-      assert.deepEqual(d.out[0].map((m) => [(m.window.start - T0) / 1000, m.payload]), [[0, { count: 1, first: 1 }], [10, { count: 2, first: 2 }]]);
+      assert.deepEqual(
+        d.out[0].map((m) => [(m.window.start - T0) / 1000, m.payload]),
+        [
+          [0, { count: 1, first: 1 }],
+          [10, { count: 2, first: 2 }],
+        ],
+      );
       assert.match(await statusSoon(d.node), /1 late/);
       assert.equal(d.out.length, 1);
     });
@@ -215,7 +291,12 @@ describe('stream-aggregate node', () => {
       const aggregations = [{ op: 'avg' }, { op: 'count' }, { op: 'median' }, { op: 'distinct' }, { op: 'first' }];
       await deploy('stream-aggregate', { windowType: 'session', gap: '5s', store: 'file', aggregations });
       let d = await restart(1);
-      for (const m of events([['a', 10, T0], ['a', 20, T0 + 2000], ['b', 7, T0 + 1000]])) d.send(m);
+      for (const m of events([
+        ['a', 10, T0],
+        ['a', 20, T0 + 2000],
+        ['b', 7, T0 + 1000],
+      ]))
+        d.send(m);
       await settle();
       d = await restart(1);
       d.send({ topic: 'a', payload: 30, timestamp: T0 + 4000 });
@@ -232,7 +313,11 @@ describe('stream-aggregate node', () => {
       const aggregations = [{ op: 'avg' }, { op: 'max' }, { op: 'sum' }, { op: 'count' }];
       await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', store: 'file', aggregations });
       let d = await restart(1);
-      for (const m of events([['a', 10, T0 + 1000], ['a', 20, T0 + 2000]])) d.send(m);
+      for (const m of events([
+        ['a', 10, T0 + 1000],
+        ['a', 20, T0 + 2000],
+      ]))
+        d.send(m);
       await settle();
       // Stopped, the node saves its windows; they are rewritten the way version 2 saved them.
       await helper._redNodes.stopFlows();
@@ -262,7 +347,12 @@ describe('stream-aggregate node', () => {
 
     it('emit update: a running result after every event, then the final one', async () => {
       const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', emit: 'update', aggregations: [{ op: 'sum' }, { op: 'count' }] });
-      for (const m of events([['k', 1, T0 + 1000], ['k', 2, T0 + 2000], ['k', 3, T0 + 12000]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0 + 1000],
+        ['k', 2, T0 + 2000],
+        ['k', 3, T0 + 12000],
+      ]))
+        d.send(m);
       await until(() => d.out[0].length === 4, 'four results');
       await settle();
       assert.deepEqual(d.out[0].map(line), [
@@ -274,8 +364,21 @@ describe('stream-aggregate node', () => {
     });
 
     it('lateData update: a late event re-emits the corrected result with firing late', async () => {
-      const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '10s', lateData: 'update', allowedLateness: '5s', aggregations: [{ op: 'sum' }] });
-      for (const m of events([['k', 1, T0 + 1000], ['k', 2, T0 + 11000], ['k', 3, T0 + 2000], ['k', 4, T0 + 30000], ['k', 5, T0 + 3000]])) d.send(m);
+      const d = await deploy('stream-aggregate', {
+        windowType: 'tumbling',
+        size: '10s',
+        lateData: 'update',
+        allowedLateness: '5s',
+        aggregations: [{ op: 'sum' }],
+      });
+      for (const m of events([
+        ['k', 1, T0 + 1000],
+        ['k', 2, T0 + 11000],
+        ['k', 3, T0 + 2000],
+        ['k', 4, T0 + 30000],
+        ['k', 5, T0 + 3000],
+      ]))
+        d.send(m);
       d.send({ flush: true });
       await until(() => d.out[0].length === 4, 'four results');
       await settle();
@@ -305,7 +408,13 @@ describe('stream-aggregate node', () => {
 
     it('idleTimeout closes every hopping window of a quiet stream', async () => {
       const base = T0 - 3600000;
-      const d = await deploy('stream-aggregate', { windowType: 'sliding', size: '10s', slide: '5s', idleTimeout: '30s', aggregations: [{ op: 'avg' }, { op: 'count' }] });
+      const d = await deploy('stream-aggregate', {
+        windowType: 'sliding',
+        size: '10s',
+        slide: '5s',
+        idleTimeout: '30s',
+        aggregations: [{ op: 'avg' }, { op: 'count' }],
+      });
       d.send({ topic: 'k', payload: 5, timestamp: base + 1000 });
       d.send({ topic: 'k', payload: 7, timestamp: base + 2000 });
       await settle();
@@ -314,7 +423,13 @@ describe('stream-aggregate node', () => {
       assert.equal(d.out[0].length, 0);
       clock.tick(1);
       await until(() => d.out[0].length === 2, 'the idle close');
-      assert.deepEqual(d.out[0].map((m) => [(m.window.start - base) / 1000, m.payload]), [[-5, { avg: 6, count: 2 }], [0, { avg: 6, count: 2 }]]);
+      assert.deepEqual(
+        d.out[0].map((m) => [(m.window.start - base) / 1000, m.payload]),
+        [
+          [-5, { avg: 6, count: 2 }],
+          [0, { avg: 6, count: 2 }],
+        ],
+      );
     });
   });
 });

@@ -3,7 +3,7 @@ import * as sinon from 'sinon';
 import { helper, restart, settle, tempDir, Msg } from './stream-window-support';
 import detect = require('../../src/nodes/stream-detect');
 import { seededGaussian as gaussian } from '../support/seeded-random';
- 
+
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -18,14 +18,17 @@ interface Running {
 
 /** Deploys a stream-detect node with default settings (plus `config`) and two collectors. */
 async function deploy(config: Record<string, unknown> = {}): Promise<Running> {
-  await helper.load([detect, catchNode], [
-    { id: 'f', type: 'tab' },
-    { id: 'n', type: 'stream-detect', z: 'f', wires: [['out0'], ['out1']], pattern: 'auto', ...config },
-    { id: 'out0', type: 'helper', z: 'f' },
-    { id: 'out1', type: 'helper', z: 'f' },
-    { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
-    { id: 'caught', type: 'helper', z: 'f' },
-  ]);
+  await helper.load(
+    [detect, catchNode],
+    [
+      { id: 'f', type: 'tab' },
+      { id: 'n', type: 'stream-detect', z: 'f', wires: [['out0'], ['out1']], pattern: 'auto', ...config },
+      { id: 'out0', type: 'helper', z: 'f' },
+      { id: 'out1', type: 'helper', z: 'f' },
+      { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'f' },
+    ],
+  );
   return attach();
 }
 
@@ -45,12 +48,24 @@ function clean(n: number, seed: number): number[] {
 
 /** The anomalies each test injects at BEFORE into a clean stream. */
 const KINDS: Record<string, (xs: number[], g: () => number) => void> = {
-  spike: (xs) => { xs[BEFORE] += 15; },
-  dip: (xs) => { xs[BEFORE] -= 15; },
-  shift: (xs) => { for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] += 6; },
-  stuck: (xs) => { for (let i = BEFORE; i < BEFORE + 60; i++) xs[i] = xs[BEFORE - 1]; },
-  drift: (xs) => { for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] += (6 * (i - BEFORE + 1)) / 200; },
-  variance: (xs, g) => { for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] = Math.round((xs[i] + 0.6 * g()) * 100) / 100; },
+  spike: (xs) => {
+    xs[BEFORE] += 15;
+  },
+  dip: (xs) => {
+    xs[BEFORE] -= 15;
+  },
+  shift: (xs) => {
+    for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] += 6;
+  },
+  stuck: (xs) => {
+    for (let i = BEFORE; i < BEFORE + 60; i++) xs[i] = xs[BEFORE - 1];
+  },
+  drift: (xs) => {
+    for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] += (6 * (i - BEFORE + 1)) / 200;
+  },
+  variance: (xs, g) => {
+    for (let i = BEFORE; i < BEFORE + 200; i++) xs[i] = Math.round((xs[i] + 0.6 * g()) * 100) / 100;
+  },
 };
 
 describe('stream-detect pattern auto', function () {
@@ -78,7 +93,10 @@ describe('stream-detect pattern auto', function () {
   it('a clean stream raises no alert', async () => {
     const d = await deploy();
     await feed(d, clean(1600, 1));
-    assert.deepEqual(alerts(d).map((m) => m.payload.reason), []);
+    assert.deepEqual(
+      alerts(d).map((m) => m.payload.reason),
+      [],
+    );
   });
 
   for (const [kind, inject] of Object.entries(KINDS)) {
@@ -140,7 +158,8 @@ describe('stream-detect pattern auto', function () {
       values.forEach((payload, i) => d.send({ topic: 'boiler', payload, timestamp: T0 + (from + i) * MINUTE }));
       await settle(10);
     };
-    const summary = (msgs: Msg[]): string[] => msgs.map((m) => `${m.payload.state} ${m.payload.kind} @${(m.payload.time - T0) / MINUTE} since ${(m.payload.since - T0) / MINUTE} ${m.payload.value}`);
+    const summary = (msgs: Msg[]): string[] =>
+      msgs.map((m) => `${m.payload.state} ${m.payload.kind} @${(m.payload.time - T0) / MINUTE} since ${(m.payload.since - T0) / MINUTE} ${m.payload.value}`);
 
     helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });
     await deploy({ store: 'file' });

@@ -4,14 +4,14 @@ import detect = require('../../src/nodes/stream-detect');
 import { DEFAULT_ANOMALY_THRESHOLD, KeyedDetector } from '../../src/core/detectors';
 import { seededGaussian as gaussian } from '../support/seeded-random';
 import tumbling = require('../../src/nodes/stream-tumbling-window');
- 
+
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 
 interface Deployed {
-  node: any;  
+  node: any;
   out: Msg[][];
   caught: Msg[];
   send(msg: Msg): void;
@@ -57,7 +57,10 @@ describe('stream-detect node', function () {
     const xs = Array.from({ length: 600 }, (_, i) => 20 + noise() + (i >= 400 && i < 420 ? 25 : 0));
     await feed(d, 'boiler', xs);
     await until(() => d.out[0].length >= 2, 'alert and ended');
-    assert.deepEqual(states(d.out[0]).map((s) => s.split('@')[0]), ['alert', 'ended']);
+    assert.deepEqual(
+      states(d.out[0]).map((s) => s.split('@')[0]),
+      ['alert', 'ended'],
+    );
     const alert = d.out[0][0];
     assert.equal(alert.topic, 'boiler');
     assert.equal(alert.payload.pattern, 'anomaly');
@@ -82,7 +85,10 @@ describe('stream-detect node', function () {
     await until(() => d.out[1].length === xs.length, 'every event annotated');
     const core = new KeyedDetector();
     const steps = xs.map((v, i) => core.update('pump', T0 + i * MINUTE, v)!);
-    assert.deepEqual(d.out[1].map((m) => m.detect.score), steps.map((s) => s.detection.score));
+    assert.deepEqual(
+      d.out[1].map((m) => m.detect.score),
+      steps.map((s) => s.detection.score),
+    );
     const expected = steps.flatMap((s, i) => (s.transition === 'start' ? [`alert@${i}`] : s.transition === 'end' ? [`ended@${i}`] : []));
     assert.ok(expected.length >= 2, `the series has incidents: ${expected}`);
     assert.deepEqual(states(d.out[0]), expected);
@@ -91,7 +97,13 @@ describe('stream-detect node', function () {
   it('hold-off left empty is one minute of event time', async () => {
     const d = await deploy({ pattern: 'spike' });
     const noise = gaussian(12);
-    await feed(d, 's', Array.from({ length: 300 }, (_, i) => 50 + noise() + (i === 150 ? 30 : 0)), T0, 1000);
+    await feed(
+      d,
+      's',
+      Array.from({ length: 300 }, (_, i) => 50 + noise() + (i === 150 ? 30 : 0)),
+      T0,
+      1000,
+    );
     await until(() => d.out[0].length >= 2, 'alert and ended');
     const [alert, ended] = d.out[0];
     assert.equal(alert.payload.time - T0, 150_000);
@@ -110,7 +122,10 @@ describe('stream-detect node', function () {
     });
     await until(() => d.out[1].length === 400, 'every event annotated');
     const alerts = d.out[0].filter((m) => m.payload.state === 'alert');
-    assert.deepEqual(alerts.map((m) => [m.topic, (m.payload.time - T0) / MINUTE, m.payload.kind]), [['a', 150, 'spike']]);
+    assert.deepEqual(
+      alerts.map((m) => [m.topic, (m.payload.time - T0) / MINUTE, m.payload.kind]),
+      [['a', 150, 'spike']],
+    );
     const annotated = d.out[1][300];
     assert.equal(typeof annotated.detect.score, 'number');
     assert.equal(annotated.detect.pattern, 'spike');
@@ -121,7 +136,11 @@ describe('stream-detect node', function () {
   it('changepoint, stream: reports a level step with its direction and where it began', async () => {
     const d = await deploy({ pattern: 'changepoint', holdOff: '0' });
     const noise = gaussian(3);
-    await feed(d, 'line', Array.from({ length: 700 }, (_, i) => (i < 400 ? 10 : 8) + 0.5 * noise()));
+    await feed(
+      d,
+      'line',
+      Array.from({ length: 700 }, (_, i) => (i < 400 ? 10 : 8) + 0.5 * noise()),
+    );
     await until(() => d.out[0].length >= 1, 'change alert');
     const alert = d.out[0][0].payload;
     assert.equal(alert.kind, 'level');
@@ -134,7 +153,11 @@ describe('stream-detect node', function () {
   it('trend, stream: a ramp gives one "increasing" alert, its slope per second, and "ended" when it levels off', async () => {
     const d = await deploy({ pattern: 'trend', history: '30', holdOff: '0', outputs: 2 });
     const noise = gaussian(4);
-    await feed(d, 'tank', Array.from({ length: 300 }, (_, i) => (i < 100 ? 0 : i < 200 ? (i - 100) * 0.6 : 60) + noise()));
+    await feed(
+      d,
+      'tank',
+      Array.from({ length: 300 }, (_, i) => (i < 100 ? 0 : i < 200 ? (i - 100) * 0.6 : 60) + noise()),
+    );
     await until(() => d.out[0].length >= 2 && d.out[1].length === 300, 'alert, ended and every event');
     const [alert, ended] = d.out[0];
     assert.equal(alert.payload.trend, 'increasing');
@@ -149,15 +172,23 @@ describe('stream-detect node', function () {
   it('seasonality, stream: finds a period of 24', async () => {
     const d = await deploy({ pattern: 'seasonality', history: '240' });
     const noise = gaussian(5);
-    await feed(d, 'hvac', Array.from({ length: 400 }, (_, i) => 3 * Math.sin((2 * Math.PI * i) / 24) + 0.3 * noise()));
+    await feed(
+      d,
+      'hvac',
+      Array.from({ length: 400 }, (_, i) => 3 * Math.sin((2 * Math.PI * i) / 24) + 0.3 * noise()),
+    );
     await until(() => d.out[0].length >= 1, 'seasonality alert');
     assert.equal(d.out[0][0].payload.period, 24);
     assert.ok(d.out[0][0].payload.strength > 0.5);
   });
 
-  it('history as a duration: sized from the key\'s event rate', async () => {
+  it("history as a duration: sized from the key's event rate", async () => {
     const d = await deploy({ pattern: 'trend', history: '20m', holdOff: '0', outputs: 2 });
-    await feed(d, 'k', Array.from({ length: 60 }, (_, i) => (i < 30 ? i : 30)));
+    await feed(
+      d,
+      'k',
+      Array.from({ length: 60 }, (_, i) => (i < 30 ? i : 30)),
+    );
     await until(() => d.out[1].length === 60, 'annotated');
     // 20 one-minute events of history: 20 flat values later the trend is gone (60, the default, would still see it).
     assert.equal(d.out[1][35].detect.trend, 'increasing');
@@ -167,10 +198,17 @@ describe('stream-detect node', function () {
   it('window mode, own tumbling windows: analyses each closed window', async () => {
     const d = await deploy({ pattern: 'trend', mode: 'window', windowType: 'tumbling', size: '1h', holdOff: '0', outputs: 2 });
     const noise = gaussian(6);
-    await feed(d, 'w', Array.from({ length: 180 }, (_, i) => (i < 60 ? i * 0.5 : 30) + 0.2 * noise()));
+    await feed(
+      d,
+      'w',
+      Array.from({ length: 180 }, (_, i) => (i < 60 ? i * 0.5 : 30) + 0.2 * noise()),
+    );
     d.send({ flush: true });
     await until(() => d.out[1].length === 3, 'three windows annotated');
-    assert.deepEqual(d.out[0].map((m) => m.payload.state), ['alert', 'ended']);
+    assert.deepEqual(
+      d.out[0].map((m) => m.payload.state),
+      ['alert', 'ended'],
+    );
     assert.equal(d.out[0][0].payload.trend, 'increasing');
     assert.equal(d.out[0][0].window.start, T0);
     assert.equal(d.out[1][0].window.count, 60);
@@ -184,7 +222,11 @@ describe('stream-detect node', function () {
       'win',
     );
     const noise = gaussian(7);
-    await feed(d, 'p', Array.from({ length: 60 }, (_, i) => 10 + noise() + (i === 33 ? 40 : 0)));
+    await feed(
+      d,
+      'p',
+      Array.from({ length: 60 }, (_, i) => 10 + noise() + (i === 33 ? 40 : 0)),
+    );
     d.send({ flush: true });
     await until(() => d.out[0].length === 1, 'alert');
     const alert = d.out[0][0];
@@ -212,7 +254,10 @@ describe('stream-detect node', function () {
     const fromNode = await alertsOf({ windowType: 'none' }, [{ id: 'win', type: 'stream-tumbling-window', z: 'f', size: '1h', wires: [['n']] }], 'win');
     assert.deepEqual(fromNode, own);
     const alerts = own.filter((m) => (m as { payload: { state: string } }).payload.state === 'alert');
-    assert.deepEqual(alerts.map((m) => ((m as { payload: { time: number } }).payload.time - T0) / MINUTE), [33, 130]);
+    assert.deepEqual(
+      alerts.map((m) => ((m as { payload: { time: number } }).payload.time - T0) / MINUTE),
+      [33, 130],
+    );
   });
 
   describe('window mode on window messages, per pattern', () => {
@@ -223,17 +268,29 @@ describe('stream-detect node', function () {
       payload: values.map((v, i) => ({ timestamp: T0 + i * MINUTE, topic: 'm', payload: v })),
     });
     const cases: Array<[string, number[], (p: Msg) => void]> = [
-      ['spike', Array.from({ length: 120 }, (_, i) => 5 + noise() + (i === 70 ? -12 : 0)), (p) => {
-        assert.equal((p.time - T0) / MINUTE, 70);
-        assert.equal(p.direction, 'down');
-      }],
-      ['changepoint', Array.from({ length: 300 }, (_, i) => (i < 150 ? 0 : 3) + 0.5 * noise()), (p) => {
-        assert.equal(p.kind, 'level');
-        assert.ok((p.time - T0) / MINUTE >= 150 && (p.time - T0) / MINUTE < 165);
-      }],
-      ['seasonality', Array.from({ length: 240 }, (_, i) => Math.sin((2 * Math.PI * i) / 24) + 0.2 * noise()), (p) => {
-        assert.equal(p.period, 24);
-      }],
+      [
+        'spike',
+        Array.from({ length: 120 }, (_, i) => 5 + noise() + (i === 70 ? -12 : 0)),
+        (p) => {
+          assert.equal((p.time - T0) / MINUTE, 70);
+          assert.equal(p.direction, 'down');
+        },
+      ],
+      [
+        'changepoint',
+        Array.from({ length: 300 }, (_, i) => (i < 150 ? 0 : 3) + 0.5 * noise()),
+        (p) => {
+          assert.equal(p.kind, 'level');
+          assert.ok((p.time - T0) / MINUTE >= 150 && (p.time - T0) / MINUTE < 165);
+        },
+      ],
+      [
+        'seasonality',
+        Array.from({ length: 240 }, (_, i) => Math.sin((2 * Math.PI * i) / 24) + 0.2 * noise()),
+        (p) => {
+          assert.equal(p.period, 24);
+        },
+      ],
     ];
     for (const [pattern, values, check] of cases) {
       it(`${pattern}: one alert for the window, with what was found`, async () => {
@@ -253,19 +310,36 @@ describe('stream-detect node', function () {
     helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });
     await deploy({ pattern: 'trend', mode: 'window', windowType: 'tumbling', size: '1h', store: 'file', outputs: 2 });
     let d = await restart(2);
-    await feed(d, 'r', Array.from({ length: 30 }, (_, i) => i));
+    await feed(
+      d,
+      'r',
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     d = await restart(2);
-    await feed(d, 'r', Array.from({ length: 31 }, (_, i) => 30 + i), T0 + 30 * MINUTE);
+    await feed(
+      d,
+      'r',
+      Array.from({ length: 31 }, (_, i) => 30 + i),
+      T0 + 30 * MINUTE,
+    );
     await until(() => d.out[1].length === 1, 'the first hour analysed');
     assert.equal(d.out[1][0].window.count, 60, 'the 30 values from before the restart are in the window');
     assert.equal(d.out[0][0].payload.trend, 'increasing');
   });
 
-  it('msg.reset forgets a key\'s history: it must warm up again before alerting', async () => {
+  it("msg.reset forgets a key's history: it must warm up again before alerting", async () => {
     const d = await deploy({ pattern: 'spike', outputs: 2 });
     const noise = gaussian(8);
-    await feed(d, 'a', Array.from({ length: 100 }, () => 50 + noise()));
-    await feed(d, 'b', Array.from({ length: 100 }, () => 50 + noise()));
+    await feed(
+      d,
+      'a',
+      Array.from({ length: 100 }, () => 50 + noise()),
+    );
+    await feed(
+      d,
+      'b',
+      Array.from({ length: 100 }, () => 50 + noise()),
+    );
     d.send({ reset: true, topic: 'a' });
     await settle();
     d.send({ topic: 'a', payload: 51, timestamp: T0 + 200 * MINUTE });
@@ -291,15 +365,22 @@ describe('stream-detect node', function () {
     assert.ok(store.waiting() > 0, 'the node is reading its saved state');
     store.release();
     await until(() => d.out[1].length === 3, 'the queued events annotated');
-    assert.deepEqual(d.out[1].map((m) => m.topic), ['a', 'b', 'c']);
+    assert.deepEqual(
+      d.out[1].map((m) => m.topic),
+      ['a', 'b', 'c'],
+    );
     // a and b came before the reset and are forgotten with everything else; c came after it.
     assert.match(await statusSoon(d.node), /(^| · )1 key · /);
   });
 
-  it('msg.reset selects a key as events are keyed: true, 0 and \'\' name one key each, an object names none, and no other key forgets', async () => {
+  it("msg.reset selects a key as events are keyed: true, 0 and '' name one key each, an object names none, and no other key forgets", async () => {
     const d = await deploy({ pattern: 'spike', outputs: 2 });
     const noise = gaussian(9);
-    await feed(d, 'a', Array.from({ length: 100 }, () => 50 + noise()));
+    await feed(
+      d,
+      'a',
+      Array.from({ length: 100 }, () => 50 + noise()),
+    );
     for (const topic of [true, 0, '', { a: 1 }, [1, 2]]) d.send({ reset: true, topic });
     await settle();
     d.send({ topic: 'a', payload: 51, timestamp: T0 + 200 * MINUTE });

@@ -1,7 +1,22 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as sinon from 'sinon';
-import { EQUIVALENCE_WINDOWS, Msg, deploy, events, fired, helper, jitteredStream, lastStatus, ownOrChained, restart, settle, until, useFileStore, values } from './stream-window-support';
+import {
+  EQUIVALENCE_WINDOWS,
+  Msg,
+  deploy,
+  events,
+  fired,
+  helper,
+  jitteredStream,
+  lastStatus,
+  ownOrChained,
+  restart,
+  settle,
+  until,
+  useFileStore,
+  values,
+} from './stream-window-support';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const S = 1000;
@@ -17,31 +32,72 @@ describe('stream-filter node', () => {
     const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
     for (const v of [20, -5, 61, 60, 'warm', 0]) d.send({ topic: 't', payload: v, id: v });
     await until(() => d.out[0].length + d.out[1].length === 6, 'every message');
-    assert.deepEqual(d.out[0].map((m) => m.id), [20, 60, 0]);
-    assert.deepEqual(d.out[1].map((m) => m.id), [-5, 61, 'warm']);
+    assert.deepEqual(
+      d.out[0].map((m) => m.id),
+      [20, 60, 0],
+    );
+    assert.deepEqual(
+      d.out[1].map((m) => m.id),
+      [-5, 61, 'warm'],
+    );
   });
 
   it('combines rules with all and any', async () => {
-    const rules = [{ property: 'payload.t', op: 'gt', value: '30' }, { property: 'topic', op: 'regex', value: '^hall', value2: 'i' }];
+    const rules = [
+      { property: 'payload.t', op: 'gt', value: '30' },
+      { property: 'topic', op: 'regex', value: '^hall', value2: 'i' },
+    ];
     let d = await deploy('stream-filter', { rules, combine: 'all' });
-    const input = [{ topic: 'Hall/1', payload: { t: 35 } }, { topic: 'hall/2', payload: { t: 20 } }, { topic: 'roof', payload: { t: 40 } }];
+    const input = [
+      { topic: 'Hall/1', payload: { t: 35 } },
+      { topic: 'hall/2', payload: { t: 20 } },
+      { topic: 'roof', payload: { t: 40 } },
+    ];
     input.forEach((m) => d.send({ ...m }));
     await settle();
-    assert.deepEqual(d.out[0].map((m) => m.topic), ['Hall/1']);
+    assert.deepEqual(
+      d.out[0].map((m) => m.topic),
+      ['Hall/1'],
+    );
     await helper.unload();
     d = await deploy('stream-filter', { rules, combine: 'any' });
     input.forEach((m) => d.send({ ...m }));
     await until(() => d.out[0].length === 3, 'three messages');
-    assert.deepEqual(d.out[0].map((m) => m.topic), ['Hall/1', 'hall/2', 'roof']);
+    assert.deepEqual(
+      d.out[0].map((m) => m.topic),
+      ['Hall/1', 'hall/2', 'roof'],
+    );
   });
 
-  it('evaluates jsonata rules with Node-RED\'s JSONata and keeps the message order', async () => {
-    const d = await deploy('stream-filter', { rules: [{ op: 'jsonata', value: 'payload.t > payload.limit' }, { property: 'payload.t', op: 'exists' }], outputs: 2 }, 2);
-    const input = [[5, 3], [1, 3], [9, 3], [2, 3], [7, 6]].map(([t, limit], i) => ({ payload: { t, limit }, seq: i }));
+  it("evaluates jsonata rules with Node-RED's JSONata and keeps the message order", async () => {
+    const d = await deploy(
+      'stream-filter',
+      {
+        rules: [
+          { op: 'jsonata', value: 'payload.t > payload.limit' },
+          { property: 'payload.t', op: 'exists' },
+        ],
+        outputs: 2,
+      },
+      2,
+    );
+    const input = [
+      [5, 3],
+      [1, 3],
+      [9, 3],
+      [2, 3],
+      [7, 6],
+    ].map(([t, limit], i) => ({ payload: { t, limit }, seq: i }));
     input.forEach((m) => d.send(m));
     await until(() => d.out[0].length + d.out[1].length === 5, 'every message');
-    assert.deepEqual(d.out[0].map((m) => m.seq), [0, 2, 4]);
-    assert.deepEqual(d.out[1].map((m) => m.seq), [1, 3]);
+    assert.deepEqual(
+      d.out[0].map((m) => m.seq),
+      [0, 2, 4],
+    );
+    assert.deepEqual(
+      d.out[1].map((m) => m.seq),
+      [1, 3],
+    );
   });
 
   it('filters a window message element by element and keeps msg.window', async () => {
@@ -56,7 +112,7 @@ describe('stream-filter node', () => {
   });
 
   it('gives the same result on its own sliding windows as on window messages from a sliding window node', async () => {
-    const input = events(Array.from({ length: 40 }, (_, i) => ['k', (i * 29) % 90 - 10, T0 + i * 20 * S] as [string, number, number]));
+    const input = events(Array.from({ length: 40 }, (_, i) => ['k', ((i * 29) % 90) - 10, T0 + i * 20 * S] as [string, number, number]));
     const own = await deploy('stream-filter', { rules: plausible, windowType: 'sliding', size: '5m', slide: '1m' });
     input.forEach((m) => own.send({ ...m }));
     own.send({ flush: true });
@@ -93,9 +149,15 @@ describe('stream-filter node', () => {
     const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
     d.send({ batch: true, payload: [5, 500, 50, -50].map((payload) => ({ topic: 't', payload })) });
     await until(() => d.out[0].length === 1 && d.out[1].length === 1, 'both ports');
-    assert.deepEqual(d.out[0][0].payload.map((m: { payload: number }) => m.payload), [5, 50]);
+    assert.deepEqual(
+      d.out[0][0].payload.map((m: { payload: number }) => m.payload),
+      [5, 50],
+    );
     assert.equal(d.out[0][0].batch, true);
-    assert.deepEqual(d.out[1][0].payload.map((m: { payload: number }) => m.payload), [500, -50]);
+    assert.deepEqual(
+      d.out[1][0].payload.map((m: { payload: number }) => m.payload),
+      [500, -50],
+    );
   });
 
   it('reports bad input in its own window mode to a Catch node', async () => {
@@ -107,7 +169,14 @@ describe('stream-filter node', () => {
 
   it('with its own window: passing events leave as window messages, failing ones at once, late ones on the last port', async () => {
     const d = await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '10s', lateData: 'output', outputs: 3 }, 3);
-    for (const m of events([['k', 5, T0 + 1 * S], ['k', 99, T0 + 2 * S], ['k', 7, T0 + 3 * S], ['k', 8, T0 + 12 * S], ['k', 9, T0 + 4 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 5, T0 + 1 * S],
+      ['k', 99, T0 + 2 * S],
+      ['k', 7, T0 + 3 * S],
+      ['k', 8, T0 + 12 * S],
+      ['k', 9, T0 + 4 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 1 && d.out[1].length === 1 && d.out[2].length === 1, 'all three ports');
     assert.deepEqual(values(d.out[0][0]), [5, 7]);
     assert.equal(d.out[0][0].window.count, 2);
@@ -117,7 +186,12 @@ describe('stream-filter node', () => {
   });
 
   it('refuses an invalid regular expression and names the rule', async () => {
-    const d = await deploy('stream-filter', { rules: [{ property: 'payload', op: 'gt', value: '1' }, { property: 'topic', op: 'regex', value: '([a-z' }] });
+    const d = await deploy('stream-filter', {
+      rules: [
+        { property: 'payload', op: 'gt', value: '1' },
+        { property: 'topic', op: 'regex', value: '([a-z' },
+      ],
+    });
     assert.equal(lastStatus(d.node).fill, 'red');
     assert.match(d.node.error.firstCall.args[0], /rules\[1\]/);
   });
@@ -133,10 +207,18 @@ describe('stream-filter node', () => {
       useFileStore();
       await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '10s', outputs: 2, store: 'file' }, 2);
       let d = await restart(2);
-      for (const m of events([['k', 5, T0 + 1 * S], ['k', 99, T0 + 2 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 5, T0 + 1 * S],
+        ['k', 99, T0 + 2 * S],
+      ]))
+        d.send(m);
       await until(() => d.out[1].length === 1, 'the failing event at once');
       d = await restart(2);
-      for (const m of events([['k', 7, T0 + 3 * S], ['k', 8, T0 + 12 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 7, T0 + 3 * S],
+        ['k', 8, T0 + 12 * S],
+      ]))
+        d.send(m);
       await until(() => d.out[0].length === 1, 'the restored window');
       assert.deepEqual(fired(d.out[0], T0), ['0..10 final [5,7]']);
       assert.equal(d.out[0][0].window.count, 2);
@@ -144,7 +226,12 @@ describe('stream-filter node', () => {
     });
 
     it('emit update: running windows of the passing events, as a window node followed by the filter sends them', async () => {
-      const input = events([['k', 5, T0 + 1 * S], ['k', 99, T0 + 2 * S], ['k', 7, T0 + 3 * S], ['k', 8, T0 + 12 * S]]);
+      const input = events([
+        ['k', 5, T0 + 1 * S],
+        ['k', 99, T0 + 2 * S],
+        ['k', 7, T0 + 3 * S],
+        ['k', 8, T0 + 12 * S],
+      ]);
       const own = await deploy('stream-filter', { rules: plausible, windowType: 'tumbling', size: '10s', emit: 'update' });
       input.forEach((m) => own.send({ ...m }));
       await until(() => own.out[0].length === 5, 'five results');
@@ -169,10 +256,15 @@ describe('stream-filter node', () => {
       });
       afterEach(() => clock.restore());
 
-      it('idleTimeout closes a quiet key\'s session, which failing events extended', async () => {
+      it("idleTimeout closes a quiet key's session, which failing events extended", async () => {
         const base = T0 - 3600 * S;
         const d = await deploy('stream-filter', { rules: plausible, windowType: 'session', gap: '1m', idleTimeout: '30s', outputs: 2 }, 2);
-        for (const m of events([['k', 5, base], ['k', 7, base + 2 * S], ['k', 99, base + 50 * S]])) d.send(m);
+        for (const m of events([
+          ['k', 5, base],
+          ['k', 7, base + 2 * S],
+          ['k', 99, base + 50 * S],
+        ]))
+          d.send(m);
         await settle();
         assert.equal(d.out[1].length, 1);
         clock.tick(29999);

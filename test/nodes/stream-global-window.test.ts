@@ -26,7 +26,11 @@ describe('stream-global-window node', () => {
     const d = await deploy('stream-global-window', { count: '4', overlap: '2' });
     for (let i = 0; i < 8; i++) d.send({ topic: 'k', payload: i, timestamp: T0 + i });
     await until(() => d.out[0].length === 3, 'three windows');
-    assert.deepEqual(d.out[0].map(values), [[0, 1, 2, 3], [2, 3, 4, 5], [4, 5, 6, 7]]);
+    assert.deepEqual(d.out[0].map(values), [
+      [0, 1, 2, 3],
+      [2, 3, 4, 5],
+      [4, 5, 6, 7],
+    ]);
   });
 
   it('without a count, collects until msg.flush', async () => {
@@ -62,14 +66,24 @@ describe('stream-global-window node', () => {
     for (const lateData of ['drop', 'output', 'update']) {
       const ports = lateData === 'output' ? 2 : 1;
       const d = await deploy('stream-global-window', { count: '2', lateData, allowedLateness: '1s', outputs: ports }, ports);
-      for (const [v, t] of [[1, T0 + 10000], [2, T0 + 20000], [3, T0], [4, T0 - 3600000]]) d.send({ topic: 'k', payload: v, timestamp: t });
+      for (const [v, t] of [
+        [1, T0 + 10000],
+        [2, T0 + 20000],
+        [3, T0],
+        [4, T0 - 3600000],
+      ])
+        d.send({ topic: 'k', payload: v, timestamp: t });
       await until(() => d.out[0].length === 2, `two windows (${lateData})`);
       await settle();
-      assert.deepEqual(d.out[0].map((m) => [values(m), m.window.start - T0, m.window.end - T0, m.window.firing]), [
-        [[1, 2], 10000, 20000, 'final'],
-        // start and end are the event-time range of the window's events.
-        [[4, 3], -3600000, 0, 'final'],
-      ], lateData);
+      assert.deepEqual(
+        d.out[0].map((m) => [values(m), m.window.start - T0, m.window.end - T0, m.window.firing]),
+        [
+          [[1, 2], 10000, 20000, 'final'],
+          // start and end are the event-time range of the window's events.
+          [[4, 3], -3600000, 0, 'final'],
+        ],
+        lateData,
+      );
       if (ports === 2) assert.equal(d.out[1].length, 0);
       assert.doesNotMatch(await statusSoon(d.node), /late/);
       await helper.unload();
@@ -81,12 +95,10 @@ describe('stream-global-window node', () => {
     for (let i = 1; i <= 5; i++) d.send({ topic: 'k', payload: i, timestamp: T0 + i });
     await until(() => d.out[0].length === 9, 'nine results');
     await settle();
-    assert.deepEqual(d.out[0].map((m) => `${m.window.firing} ${values(m)}`), [
-      'update 1', 'update 1,2',
-      'update 1,2,3', 'update 3', 'final 1,2,3',
-      'update 3,4',
-      'update 3,4,5', 'update 5', 'final 3,4,5',
-    ]);
+    assert.deepEqual(
+      d.out[0].map((m) => `${m.window.firing} ${values(m)}`),
+      ['update 1', 'update 1,2', 'update 1,2,3', 'update 3', 'final 1,2,3', 'update 3,4', 'update 3,4,5', 'update 5', 'final 3,4,5'],
+    );
   });
 
   it('count with overlap keeps keys apart and flushes the partly filled windows', async () => {
@@ -103,7 +115,13 @@ describe('stream-global-window node', () => {
 
   it('msg.reset with a topic drops that key and restarts its count; msg.reset alone drops all', async () => {
     const d = await deploy('stream-global-window', { count: '3' });
-    for (const [k, v] of [['a', 1], ['b', 2], ['c', 3], ['b', 4]] as const) d.send({ topic: k, payload: v, timestamp: T0 });
+    for (const [k, v] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+      ['b', 4],
+    ] as const)
+      d.send({ topic: k, payload: v, timestamp: T0 });
     d.send({ reset: true, topic: 'b' });
     for (const v of [5, 6]) d.send({ topic: 'b', payload: v, timestamp: T0 });
     await settle();
@@ -128,7 +146,10 @@ describe('stream-global-window node', () => {
     d = await restart(1);
     for (const v of [4, 5, 6]) d.send({ topic: 'k', payload: v, timestamp: T0 + v });
     await until(() => d.out[0].length === 2, 'two windows completed after the restart');
-    assert.deepEqual(d.out[0].map(values), [[1, 2, 3, 4], [3, 4, 5, 6]]);
+    assert.deepEqual(d.out[0].map(values), [
+      [1, 2, 3, 4],
+      [3, 4, 5, 6],
+    ]);
   });
 
   describe('flush interval (fake timers)', () => {
@@ -163,7 +184,14 @@ describe('stream-global-window node', () => {
       await until(() => d.out[0].length === 2, 'a full window');
       clock.tick(60000);
       await settle();
-      assert.deepEqual(d.out[0].map(values), [[1, 2], [3, 4, 5]], 'nothing left to flush the second time');
+      assert.deepEqual(
+        d.out[0].map(values),
+        [
+          [1, 2],
+          [3, 4, 5],
+        ],
+        'nothing left to flush the second time',
+      );
     });
 
     it('stops flushing when the flow stops', async () => {
@@ -201,7 +229,10 @@ describe('stream-global-window node', () => {
       d.send({ topic: 'k', payload: 2, timestamp: T0 });
       clock.tick(10000);
       await until(() => d.out[0].length === 2, 'a second early result');
-      assert.deepEqual(d.out[0].map((m) => `${m.window.firing} ${values(m)}`), ['early 1', 'early 1,2']);
+      assert.deepEqual(
+        d.out[0].map((m) => `${m.window.firing} ${values(m)}`),
+        ['early 1', 'early 1,2'],
+      );
     });
   });
 });

@@ -29,7 +29,14 @@ describe('stream-join node', () => {
     assert.equal(d.out[0].length, 2);
     assert.deepEqual(d.out[0][0].payload, { left: { room: 'kitchen', open: true }, right: { room: 'kitchen', celsius: 17.5 } });
     assert.equal(d.out[0][0].topic, 'kitchen');
-    assert.deepEqual(d.out[0][0].join, { key: 'kitchen', mode: 'interval', leftTime: T0, rightTime: T0 + 2 * MIN, leftTopic: 'door', rightTopic: 'temperature' });
+    assert.deepEqual(d.out[0][0].join, {
+      key: 'kitchen',
+      mode: 'interval',
+      leftTime: T0,
+      rightTime: T0 + 2 * MIN,
+      leftTopic: 'door',
+      rightTopic: 'temperature',
+    });
     assert.equal(d.out[0][1].payload.right.celsius, 17);
     assert.deepEqual(d.caught, []);
   });
@@ -49,8 +56,15 @@ describe('stream-join node', () => {
 
   it('window join with a different key property per side and msg.stream as the side', async () => {
     const d = await deploy('stream-join', {
-      sideProperty: 'stream', leftSide: 'setpoint', rightSide: 'sensor', keyProperty: 'payload.oven', rightKeyProperty: 'payload.device',
-      joinMode: 'window', windowType: 'tumbling', size: '1m', valueProperty: 'payload.value',
+      sideProperty: 'stream',
+      leftSide: 'setpoint',
+      rightSide: 'sensor',
+      keyProperty: 'payload.oven',
+      rightKeyProperty: 'payload.device',
+      joinMode: 'window',
+      windowType: 'tumbling',
+      size: '1m',
+      valueProperty: 'payload.value',
     });
     d.send({ stream: 'setpoint', payload: { oven: 'o1', value: 180 }, timestamp: T0 + 1000 });
     d.send({ stream: 'sensor', payload: { device: 'o1', value: 176 }, timestamp: T0 + 20_000 });
@@ -60,12 +74,26 @@ describe('stream-join node', () => {
     assert.equal(d.out[0].length, 0, 'pairs leave when the window closes');
     d.send({ stream: 'sensor', payload: { device: 'o1', value: 0 }, timestamp: T0 + MIN });
     await until(() => d.out[0].length === 2, 'the pairs of the first minute');
-    assert.deepEqual(d.out[0].map((m) => m.payload), [{ left: 180, right: 176 }, { left: 180, right: 181 }]);
+    assert.deepEqual(
+      d.out[0].map((m) => m.payload),
+      [
+        { left: 180, right: 176 },
+        { left: 180, right: 181 },
+      ],
+    );
     assert.deepEqual(d.out[0][0].join.window, { start: T0, end: T0 + MIN });
   });
 
   it('tells the sides apart with regular expressions', async () => {
-    const d = await deploy('stream-join', { sideProperty: 'topic', sideMatch: 'regex', leftSide: '^doors/', rightSide: '^sensors/.+/temp$', keyProperty: 'payload.room', lower: '-1m', upper: '1m' });
+    const d = await deploy('stream-join', {
+      sideProperty: 'topic',
+      sideMatch: 'regex',
+      leftSide: '^doors/',
+      rightSide: '^sensors/.+/temp$',
+      keyProperty: 'payload.room',
+      lower: '-1m',
+      upper: '1m',
+    });
     d.send({ topic: 'sensors/k1/temp', payload: { room: 'k' }, timestamp: T0 });
     d.send({ topic: 'doors/front', payload: { room: 'k' }, timestamp: T0 + 30_000 });
     await until(() => d.out[0].length === 1, 'a pair');
@@ -118,7 +146,13 @@ describe('stream-join node', () => {
     d.send(temp('b', 0, 20));
     d.send({ flush: true });
     await until(() => d.out[1].length === 2, 'two unmatched events');
-    assert.deepEqual(d.out[1].map((m) => [m.payload.left && 'door', m.payload.right && 'temp']), [['door', null], [null, 'temp']]);
+    assert.deepEqual(
+      d.out[1].map((m) => [m.payload.left && 'door', m.payload.right && 'temp']),
+      [
+        ['door', null],
+        [null, 'temp'],
+      ],
+    );
   });
 
   it('keeps buffered events across a restart with a persistent context store', async () => {

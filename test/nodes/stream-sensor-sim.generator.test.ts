@@ -1,9 +1,7 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { ConfigError } from '../../src/core/errors';
-import {
-  createPrng, parseSensorSimConfig, RawSensorSimConfig, SensorSimulator, SimReading, FIELD_MODELS,
-} from '../../src/core/sensor-sim';
+import { createPrng, parseSensorSimConfig, RawSensorSimConfig, SensorSimulator, SimReading, FIELD_MODELS } from '../../src/core/sensor-sim';
 
 const START = Date.UTC(2026, 0, 1, 0, 0, 0);
 const quiet: RawSensorSimConfig = { noise: 0, drift: 0, seasonal: false, anomalyRate: 0 };
@@ -22,21 +20,33 @@ describe('sensor simulator (pure generator)', () => {
     const b = run(raw, 200, 'plant-7');
     const c = run(raw, 200, 'plant-8');
     assert.deepEqual(a, b);
-    assert.notDeepEqual(a.map((r) => r.payload), c.map((r) => r.payload));
+    assert.notDeepEqual(
+      a.map((r) => r.payload),
+      c.map((r) => r.payload),
+    );
   });
 
   it('emits one reading per sensor per tick, stamped start + k × interval, keyed by sensor id', () => {
     const readings = run({ ...quiet, sensors: 3, idPrefix: 'room-', interval: '250ms' }, 4);
     assert.equal(readings.length, 12);
-    assert.deepEqual(readings.slice(0, 3).map((r) => r.key), ['room-1', 'room-2', 'room-3']);
+    assert.deepEqual(
+      readings.slice(0, 3).map((r) => r.key),
+      ['room-1', 'room-2', 'room-3'],
+    );
     assert.deepEqual([...new Set(readings.map((r) => r.time))], [START, START + 250, START + 500, START + 750]);
-    assert.deepEqual(readings.filter((r) => r.key === 'room-2').map((r) => r.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      readings.filter((r) => r.key === 'room-2').map((r) => r.seq),
+      [1, 2, 3, 4],
+    );
     for (const r of readings) assert.deepEqual(Object.keys(r.payload), ['temperature', 'humidity']);
   });
 
   it('uses explicit ids when given', () => {
     const readings = run({ ...quiet, ids: 'boiler, chiller' }, 1);
-    assert.deepEqual(readings.map((r) => r.key), ['boiler', 'chiller']);
+    assert.deepEqual(
+      readings.map((r) => r.key),
+      ['boiler', 'chiller'],
+    );
   });
 
   it('without noise, drift, season or anomalies holds each sensor at its own constant level near the base', () => {
@@ -50,7 +60,8 @@ describe('sensor simulator (pure generator)', () => {
   });
 
   it('follows a daily cycle: warmest mid-afternoon UTC, coolest before dawn', () => {
-    const at = (hour: number) => run({ ...quiet, seasonal: true, sensors: 1, fields: 'temperature' }, 1, 1, Date.UTC(2026, 0, 1, hour)).map((r) => r.payload.temperature)[0];
+    const at = (hour: number) =>
+      run({ ...quiet, seasonal: true, sensors: 1, fields: 'temperature' }, 1, 1, Date.UTC(2026, 0, 1, hour)).map((r) => r.payload.temperature)[0];
     const amplitude = FIELD_MODELS.temperature.dailyAmplitude;
     assert.ok(Math.abs(at(15) - at(3) - 2 * amplitude) < 0.02, `15:00 ${at(15)} vs 03:00 ${at(3)}`);
   });
@@ -115,7 +126,10 @@ describe('sensor simulator (pure generator)', () => {
     assert.ok(readings.length < 800);
     for (const id of ['sensor-1', 'sensor-2']) {
       const seqs = readings.filter((r) => r.key === id).map((r) => r.seq);
-      assert.ok(seqs.some((s, i) => i > 0 && s - seqs[i - 1] > 1), `${id} has a gap`);
+      assert.ok(
+        seqs.some((s, i) => i > 0 && s - seqs[i - 1] > 1),
+        `${id} has a gap`,
+      );
       assert.ok(readings.every((r) => r.anomaly === undefined));
     }
   });
@@ -130,25 +144,31 @@ describe('sensor simulator (pure generator)', () => {
   it('out of order with maxDelay 0 delivers in order (a delay rounds up to whole intervals only when there is one)', () => {
     const readings = run({ ...quiet, sensors: 2, disorder: 1, maxDelay: 0 }, 5);
     assert.ok(readings.every((r) => r.delay === 0));
-    assert.deepEqual(readings.map((r) => r.time), [...readings.map((r) => r.time)].sort((a, b) => a - b));
+    assert.deepEqual(
+      readings.map((r) => r.time),
+      [...readings.map((r) => r.time)].sort((a, b) => a - b),
+    );
   });
 
   it('out-of-order delivery delays readings by at most maxDelay and loses none (property)', () => {
-    fc.assert(fc.property(fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 5000 }), (seed, disorder, maxDelay) => {
-      const sim = new SensorSimulator(parseSensorSimConfig({ ...quiet, sensors: 3, disorder, maxDelay, interval: '500ms' }), START, seed);
-      const seen: SimReading[] = [];
-      for (let tick = 0; tick < 60; tick++) {
-        for (const r of sim.tick()) {
-          const delivered = START + tick * 500;
-          assert.ok(delivered - r.time <= Math.ceil(maxDelay / 500) * 500, 'delay within bound');
-          assert.equal(delivered - r.time, r.delay);
-          seen.push(r);
+    fc.assert(
+      fc.property(fc.integer(), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 5000 }), (seed, disorder, maxDelay) => {
+        const sim = new SensorSimulator(parseSensorSimConfig({ ...quiet, sensors: 3, disorder, maxDelay, interval: '500ms' }), START, seed);
+        const seen: SimReading[] = [];
+        for (let tick = 0; tick < 60; tick++) {
+          for (const r of sim.tick()) {
+            const delivered = START + tick * 500;
+            assert.ok(delivered - r.time <= Math.ceil(maxDelay / 500) * 500, 'delay within bound');
+            assert.equal(delivered - r.time, r.delay);
+            seen.push(r);
+          }
         }
-      }
-      seen.push(...sim.flush());
-      assert.equal(seen.length, 180);
-      assert.equal(new Set(seen.map((r) => `${r.key}/${r.seq}`)).size, 180);
-    }), { numRuns: 100 });
+        seen.push(...sim.flush());
+        assert.equal(seen.length, 180);
+        assert.equal(new Set(seen.map((r) => `${r.key}/${r.seq}`)).size, 180);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('resumeAt skips ahead without replaying the pause', () => {
@@ -192,14 +212,17 @@ describe('sensor simulator (pure generator)', () => {
       [{ fields: 'temperature,wind' }, 'fields'],
       [{ anomalyRate: 2 }, 'anomalyRate'],
       [{ anomalies: 'spike,flood' }, 'anomalies'],
-      [{ fields: '' , ids: 'a' , anomalies: 'glitch,shift', noise: 'loud' }, 'noise'],
+      [{ fields: '', ids: 'a', anomalies: 'glitch,shift', noise: 'loud' }, 'noise'],
       [{ disorder: '-0.1' }, 'disorder'],
       [{ startTime: 'yesterday' }, 'startTime'],
       [{ ids: 'a,b,a' }, 'ids'],
     ];
     for (const [raw, field] of bad) {
       it(`rejects ${JSON.stringify(raw)} naming ${field}`, () => {
-        assert.throws(() => parseSensorSimConfig(raw), (err: unknown) => err instanceof ConfigError && err.field === field && err.message.startsWith(`${field}: `));
+        assert.throws(
+          () => parseSensorSimConfig(raw),
+          (err: unknown) => err instanceof ConfigError && err.field === field && err.message.startsWith(`${field}: `),
+        );
       });
     }
 

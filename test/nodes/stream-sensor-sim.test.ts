@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as sinon from 'sinon';
 import { helper } from '../support/node-red-helper';
 import simNode = require('../../src/nodes/stream-sensor-sim');
- 
+
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 type Msg = Record<string, any>;
@@ -54,7 +54,10 @@ describe('stream-sensor-sim node', () => {
     clock.tick(2000);
     await flush();
     assert.equal(received.length, 2);
-    assert.deepEqual(received.map((m) => m.topic), ['sensor-1', 'sensor-2']);
+    assert.deepEqual(
+      received.map((m) => m.topic),
+      ['sensor-1', 'sensor-2'],
+    );
     for (const m of received) {
       assert.equal(m.timestamp, T0 + 2000);
       assert.equal(typeof m.payload.temperature, 'number');
@@ -78,7 +81,10 @@ describe('stream-sensor-sim node', () => {
     clock.tick(5000);
     await flush();
     assert.equal(first.length, 15);
-    assert.deepEqual(b.received.map((m) => m.payload), first);
+    assert.deepEqual(
+      b.received.map((m) => m.payload),
+      first,
+    );
   });
 
   it('waits for "start" when autoStart is off, pauses on "stop", steps on "tick"', async () => {
@@ -113,7 +119,10 @@ describe('stream-sensor-sim node', () => {
     await flush();
     clock.tick(1000);
     await flush();
-    assert.deepEqual(received.map((m) => m.timestamp), [T0 + 1000, T0 + 62_000]);
+    assert.deepEqual(
+      received.map((m) => m.timestamp),
+      [T0 + 1000, T0 + 62_000],
+    );
   });
 
   it('marks injected anomalies and late deliveries on the message', async () => {

@@ -26,7 +26,10 @@ describe('stream-sequence node', () => {
     const m = d.out[0][0];
     assert.equal(m.topic, 'pump-1');
     assert.equal(m._msgid, 'm5', 'the message that completed the match');
-    assert.deepEqual(m.payload.warnings.map((r: Msg) => r.timestamp), [T0 + 3 * S, T0 + 4 * S, T0 + 5 * S]);
+    assert.deepEqual(
+      m.payload.warnings.map((r: Msg) => r.timestamp),
+      [T0 + 3 * S, T0 + 4 * S, T0 + 5 * S],
+    );
     assert.deepEqual(m.payload.warnings[0], { timestamp: T0 + 3 * S, topic: 'pump-1', payload: { level: 'warning' } });
     assert.deepEqual(m.sequence, { key: 'pump-1', start: T0 + 3 * S, end: T0 + 5 * S, steps: ['warnings'], timedOut: false });
   });
@@ -43,8 +46,14 @@ describe('stream-sequence node', () => {
     d.send(reading('k3', 'A', 100 * S));
     d.send(reading('k4', 'x', 220 * S));
     await until(() => d.out[0].length === 1 && d.out[1].length === 1, 'a match and a timeout');
-    assert.deepEqual(d.out[0][0].payload.A.map((r: Msg) => r.timestamp), [T0]);
-    assert.deepEqual(d.out[0][0].payload.B.map((r: Msg) => r.timestamp), [T0 + 90 * S]);
+    assert.deepEqual(
+      d.out[0][0].payload.A.map((r: Msg) => r.timestamp),
+      [T0],
+    );
+    assert.deepEqual(
+      d.out[0][0].payload.B.map((r: Msg) => r.timestamp),
+      [T0 + 90 * S],
+    );
     assert.deepEqual(Object.keys(d.out[0][0].payload), ['A', 'B']);
     assert.equal(d.out[1][0].topic, 'k3');
     assert.equal(d.out[1][0].sequence.timedOut, true);
@@ -63,11 +72,16 @@ describe('stream-sequence node', () => {
 
   it('reads the value property into the records conditions see', async () => {
     const d = await deploy('stream-sequence', {
-      valueProperty: 'payload.t', steps: [{ name: 'hot', rules: [{ property: 'payload', op: 'gt', value: '30' }], times: '{2}' }], contiguity: 'strict',
+      valueProperty: 'payload.t',
+      steps: [{ name: 'hot', rules: [{ property: 'payload', op: 'gt', value: '30' }], times: '{2}' }],
+      contiguity: 'strict',
     });
     [25, 31, 32].forEach((t, i) => d.send({ topic: 'oven', payload: { t }, timestamp: T0 + i * S }));
     await until(() => d.out[0].length === 1, 'a match');
-    assert.deepEqual(d.out[0][0].payload.hot.map((r: Msg) => r.payload), [31, 32]);
+    assert.deepEqual(
+      d.out[0][0].payload.hot.map((r: Msg) => r.payload),
+      [31, 32],
+    );
   });
 
   it('reports a message without event time through done(err) and goes on', async () => {

@@ -11,9 +11,16 @@ describe('stream-session-window node', () => {
     helper.settings({ contextStorage: undefined });
   });
 
-  it('closes a key\'s session after an inactivity gap', async () => {
+  it("closes a key's session after an inactivity gap", async () => {
     const d = await deploy('stream-session-window', { gap: '5s' });
-    for (const m of events([['a', 1, T0], ['a', 2, T0 + 3 * S], ['b', 9, T0 + 4 * S], ['a', 3, T0 + 7 * S], ['a', 4, T0 + 20 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0],
+      ['a', 2, T0 + 3 * S],
+      ['b', 9, T0 + 4 * S],
+      ['a', 3, T0 + 7 * S],
+      ['a', 4, T0 + 20 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 2, 'two sessions');
     const a = d.out[0].find((m) => m.topic === 'a')!;
     assert.deepEqual(values(a), [1, 2, 3]);
@@ -23,7 +30,13 @@ describe('stream-session-window node', () => {
 
   it('merges two sessions bridged by an out-of-order event', async () => {
     const d = await deploy('stream-session-window', { gap: '5s', maxOutOfOrder: '10s' });
-    for (const m of events([['k', 1, T0], ['k', 3, T0 + 8 * S], ['k', 2, T0 + 4 * S], ['k', 4, T0 + 40 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 1, T0],
+      ['k', 3, T0 + 8 * S],
+      ['k', 2, T0 + 4 * S],
+      ['k', 4, T0 + 40 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 1, 'one merged session');
     assert.deepEqual(values(d.out[0][0]), [1, 2, 3]);
   });
@@ -38,7 +51,11 @@ describe('stream-session-window node', () => {
     await until(() => d.out[0].length === 3, 'three sessions');
     assert.deepEqual(
       d.out[0].map((m) => [m.topic, (m.window.start - T0) / S, (m.window.end - T0) / S, values(m).join(',')]),
-      [['a', 0, 10, '0,2,4,6,8'], ['a', 10, 17, '10,12'], ['b', 13, 26, '13,15,17,19,21']],
+      [
+        ['a', 0, 10, '0,2,4,6,8'],
+        ['a', 10, 17, '10,12'],
+        ['b', 13, 26, '13,15,17,19,21'],
+      ],
     );
   });
 
@@ -50,10 +67,19 @@ describe('stream-session-window node', () => {
 
   it('bounds memory: events beyond maxEventsPerWindow and of keys beyond maxKeys are dropped and shown', async () => {
     const d = await deploy('stream-session-window', { gap: '5s', maxEventsPerWindow: '2', maxKeys: '1' });
-    for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 2 * S], ['k', 3, T0 + 3 * S], ['j', 4, T0 + 4 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 1, T0 + 1 * S],
+      ['k', 2, T0 + 2 * S],
+      ['k', 3, T0 + 3 * S],
+      ['j', 4, T0 + 4 * S],
+    ]))
+      d.send(m);
     const status = await statusSoon(d.node);
     await until(() => d.out[0].length === 1, 'the flushed session');
-    assert.deepEqual(d.out[0].map((m) => [m.topic, values(m), m.window.count]), [['k', [1, 2], 2]]);
+    assert.deepEqual(
+      d.out[0].map((m) => [m.topic, values(m), m.window.count]),
+      [['k', [1, 2], 2]],
+    );
     assert.match(status, /2 dropped by limit/);
     assert.equal(lastStatus(d.node).fill, 'yellow');
   });
@@ -62,7 +88,14 @@ describe('stream-session-window node', () => {
     // Key a: 1 at 0 s and 2 at 2 s form [0,7); b: 9 at 3 s. 3 at 20 s closes both; then 4 at 1 s
     // would join a's fired session.
     const feed = (d: Deployed): void => {
-      for (const m of events([['a', 1, T0], ['a', 2, T0 + 2 * S], ['b', 9, T0 + 3 * S], ['a', 3, T0 + 20 * S], ['a', 4, T0 + 1 * S]])) d.send(m);
+      for (const m of events([
+        ['a', 1, T0],
+        ['a', 2, T0 + 2 * S],
+        ['b', 9, T0 + 3 * S],
+        ['a', 3, T0 + 20 * S],
+        ['a', 4, T0 + 1 * S],
+      ]))
+        d.send(m);
       d.send({ flush: true });
     };
     const lines = (d: Deployed): string[] => d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`);
@@ -99,7 +132,13 @@ describe('stream-session-window node', () => {
 
     it('update: a late event that bridges two fired sessions merges them into one late result', async () => {
       const d = await deploy('stream-session-window', { gap: '5s', lateData: 'update', allowedLateness: '1m' });
-      for (const m of events([['k', 1, T0], ['k', 2, T0 + 8 * S], ['k', 3, T0 + 30 * S], ['k', 4, T0 + 4 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0],
+        ['k', 2, T0 + 8 * S],
+        ['k', 3, T0 + 30 * S],
+        ['k', 4, T0 + 4 * S],
+      ]))
+        d.send(m);
       await until(() => d.out[0].length === 3, 'two sessions and a merged correction');
       await settle();
       assert.deepEqual(fired(d.out[0], T0), ['0..5 final [1]', '8..13 final [2]', '0..13 late [1,4,2]']);
@@ -117,18 +156,30 @@ describe('stream-session-window node', () => {
 
   it('emit update: a running result after every event, then the final one', async () => {
     const d = await deploy('stream-session-window', { gap: '5s', emit: 'update' });
-    for (const m of events([['a', 1, T0], ['a', 2, T0 + 2 * S], ['b', 7, T0 + 3 * S], ['a', 3, T0 + 20 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0],
+      ['a', 2, T0 + 2 * S],
+      ['b', 7, T0 + 3 * S],
+      ['a', 3, T0 + 20 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 6, 'six results');
     await settle();
-    assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`), [
-      'a 0..5 update [1]', 'a 0..7 update [1,2]', 'b 3..8 update [7]',
-      'a 0..7 final [1,2]', 'b 3..8 final [7]', 'a 20..25 update [3]',
-    ]);
+    assert.deepEqual(
+      d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`),
+      ['a 0..5 update [1]', 'a 0..7 update [1,2]', 'b 3..8 update [7]', 'a 0..7 final [1,2]', 'b 3..8 final [7]', 'a 20..25 update [3]'],
+    );
   });
 
-  it('msg.reset with a topic drops that key\'s session, msg.flush fires the others, msg.reset alone drops all', async () => {
+  it("msg.reset with a topic drops that key's session, msg.flush fires the others, msg.reset alone drops all", async () => {
     const d = await deploy('stream-session-window', { gap: '1h' });
-    for (const m of events([['a', 1, T0], ['b', 2, T0], ['c', 3, T0], ['a', 4, T0 + 1 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0],
+      ['b', 2, T0],
+      ['c', 3, T0],
+      ['a', 4, T0 + 1 * S],
+    ]))
+      d.send(m);
     d.send({ reset: true, topic: 'b' });
     d.send({ flush: true });
     await until(() => d.out[0].length === 2, 'two flushed sessions');
@@ -148,7 +199,12 @@ describe('stream-session-window node', () => {
     useFileStore();
     await deploy('stream-session-window', { gap: '5s', store: 'file' });
     let d = await restart(1);
-    for (const m of events([['a', 1, T0], ['a', 2, T0 + 2 * S], ['b', 3, T0 + 1 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0],
+      ['a', 2, T0 + 2 * S],
+      ['b', 3, T0 + 1 * S],
+    ]))
+      d.send(m);
     await settle();
     d = await restart(1);
     d.send({ topic: 'a', payload: 4, timestamp: T0 + 5 * S });
@@ -181,9 +237,14 @@ describe('stream-session-window node', () => {
 
     const BASE = T0 - 3600 * S;
 
-    it('idleTimeout closes every key\'s session when the stream goes quiet', async () => {
+    it("idleTimeout closes every key's session when the stream goes quiet", async () => {
       const d = await deploy('stream-session-window', { gap: '5s', idleTimeout: '30s' });
-      for (const m of events([['a', 1, BASE], ['b', 2, BASE + 1 * S], ['a', 3, BASE + 3 * S]])) d.send(m);
+      for (const m of events([
+        ['a', 1, BASE],
+        ['b', 2, BASE + 1 * S],
+        ['a', 3, BASE + 3 * S],
+      ]))
+        d.send(m);
       await settle();
       clock.tick(29999);
       await settle();

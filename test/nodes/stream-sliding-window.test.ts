@@ -13,36 +13,72 @@ describe('stream-sliding-window node', () => {
 
   it('hopping: each event lands in size/slide overlapping windows', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: '5s' });
-    for (const m of events([['k', 'a', T0 + 1 * S], ['k', 'b', T0 + 6 * S], ['k', 'c', T0 + 11 * S], ['k', 'end', T0 + 30 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 'a', T0 + 1 * S],
+      ['k', 'b', T0 + 6 * S],
+      ['k', 'c', T0 + 11 * S],
+      ['k', 'end', T0 + 30 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 4, 'four windows');
     assert.deepEqual(
       d.out[0].map((m) => [(m.window.start - T0) / S, (m.window.end - T0) / S, values(m).join('')]),
-      [[-5, 5, 'a'], [0, 10, 'ab'], [5, 15, 'bc'], [10, 20, 'c']],
+      [
+        [-5, 5, 'a'],
+        [0, 10, 'ab'],
+        [5, 15, 'bc'],
+        [10, 20, 'c'],
+      ],
     );
     assert.equal(d.out[0][1].window.type, 'sliding');
   });
 
   it('slide "event": a window for every change, with the events of the last size', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', bounds: '(start,end]' });
-    for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 5 * S], ['k', 3, T0 + 12 * S], ['k', 4, T0 + 16 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 1, T0 + 1 * S],
+      ['k', 2, T0 + 5 * S],
+      ['k', 3, T0 + 12 * S],
+      ['k', 4, T0 + 16 * S],
+    ]))
+      d.send(m);
     d.send({ flush: true });
     await until(() => d.out[0].length === 7, 'seven windows');
     // An event entering (1, 5, 12, 16 s) and an event leaving (11 = 1 + 10, 15 = 5 + 10, 22 = 12 + 10 s) each change
     // the window; flush fires the exits after the last event too (26 s leaves nothing: no window).
-    assert.deepEqual(d.out[0].map((m) => (m.window.end - T0) / S), [1, 5, 11, 12, 15, 16, 22]);
+    assert.deepEqual(
+      d.out[0].map((m) => (m.window.end - T0) / S),
+      [1, 5, 11, 12, 15, 16, 22],
+    );
     assert.deepEqual(d.out[0].map(values), [[1], [1, 2], [2], [2, 3], [3], [3, 4], [4]]);
   });
 
   it('keeps keys apart', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', bounds: '(start,end]' });
-    for (const m of events([['a', 1, T0 + 1 * S], ['b', 2, T0 + 2 * S], ['a', 3, T0 + 3 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0 + 1 * S],
+      ['b', 2, T0 + 2 * S],
+      ['a', 3, T0 + 3 * S],
+    ]))
+      d.send(m);
     d.send({ flush: true });
     await until(() => d.out[0].length === 4, 'four windows');
-    assert.deepEqual(d.out[0].map((m) => [m.topic, values(m)]), [['a', [1]], ['b', [2]], ['a', [1, 3]], ['a', [3]]]);
+    assert.deepEqual(
+      d.out[0].map((m) => [m.topic, values(m)]),
+      [
+        ['a', [1]],
+        ['b', [2]],
+        ['a', [1, 3]],
+        ['a', [3]],
+      ],
+    );
   });
 
   it('refuses a slide longer than the size and a slide that is not a duration', async () => {
-    for (const [slide, re] of [['20s', /slide/], ['often', /slide/]] as const) {
+    for (const [slide, re] of [
+      ['20s', /slide/],
+      ['often', /slide/],
+    ] as const) {
       const d = await deploy('stream-sliding-window', { size: '10s', slide });
       assert.equal(lastStatus(d.node).fill, 'red');
       assert.match(d.node.error.firstCall.args[0], re);
@@ -56,7 +92,12 @@ describe('stream-sliding-window node', () => {
   describe('late data, hopping', () => {
     // a = 1 at 1 s, b = 2 at 16 s (the watermark passes 10 s and [0,10) fires), then c = 3 at 2 s.
     const feed = (d: Deployed): void => {
-      for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 16 * S], ['k', 3, T0 + 2 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0 + 1 * S],
+        ['k', 2, T0 + 16 * S],
+        ['k', 3, T0 + 2 * S],
+      ]))
+        d.send(m);
       d.send({ flush: true });
     };
     const onTime = ['-5..5 final [1]', '0..10 final [1]', '10..20 final [2]', '15..25 final [2]'];
@@ -103,7 +144,13 @@ describe('stream-sliding-window node', () => {
   describe('late data, slide "event"', () => {
     // 1 at 1 s and 2 at 5 s, then 3 at 20 s moves the watermark to 20 s; 4 at 3 s is behind it.
     const feed = (d: Deployed): void => {
-      for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 5 * S], ['k', 3, T0 + 20 * S], ['k', 4, T0 + 3 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0 + 1 * S],
+        ['k', 2, T0 + 5 * S],
+        ['k', 3, T0 + 20 * S],
+        ['k', 4, T0 + 3 * S],
+      ]))
+        d.send(m);
       d.send({ flush: true });
     };
     const run = async (config: Record<string, unknown>, ports = 1): Promise<Deployed> => {
@@ -122,7 +169,10 @@ describe('stream-sliding-window node', () => {
         // Entries at 1, 5 and 20 s; the 4 at 3 s is in none of them.
         for (const t of [1, 5, 20]) assert.ok(ends.includes(t), `a window ends at the entry at ${t} s (${lateData})`);
         assert.ok(!ends.includes(3), `no window for the late event (${lateData})`);
-        assert.ok(d.out[0].every((m) => !values(m).includes(4) && m.window.firing === 'final'), `only final windows without the late event (${lateData})`);
+        assert.ok(
+          d.out[0].every((m) => !values(m).includes(4) && m.window.firing === 'final'),
+          `only final windows without the late event (${lateData})`,
+        );
         assert.match(await statusSoon(d.node), /1 late/);
         results.push(fired(d.out[0], T0));
         await helper.unload();
@@ -142,19 +192,32 @@ describe('stream-sliding-window node', () => {
   describe('emit strategies', () => {
     it('hopping, emit update: a running result of every window an event changed, then the final ones', async () => {
       const d = await deploy('stream-sliding-window', { size: '10s', slide: '5s', emit: 'update' });
-      for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 6 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0 + 1 * S],
+        ['k', 2, T0 + 6 * S],
+      ]))
+        d.send(m);
       d.send({ flush: true });
       await until(() => d.out[0].length === 7, 'seven results');
       await settle();
       assert.deepEqual(fired(d.out[0], T0), [
-        '-5..5 update [1]', '0..10 update [1]',
-        '-5..5 final [1]', '0..10 update [1,2]', '5..15 update [2]',
-        '0..10 final [1,2]', '5..15 final [2]',
+        '-5..5 update [1]',
+        '0..10 update [1]',
+        '-5..5 final [1]',
+        '0..10 update [1,2]',
+        '5..15 update [2]',
+        '0..10 final [1,2]',
+        '5..15 final [2]',
       ]);
     });
 
     it('slide "event", emit update: every window still fires once, final and complete', async () => {
-      const input = events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 5 * S], ['k', 3, T0 + 12 * S], ['k', 4, T0 + 30 * S]]);
+      const input = events([
+        ['k', 1, T0 + 1 * S],
+        ['k', 2, T0 + 5 * S],
+        ['k', 3, T0 + 12 * S],
+        ['k', 4, T0 + 30 * S],
+      ]);
       const runWith = async (emit: string): Promise<string[]> => {
         const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', emit });
         input.forEach((m) => d.send({ ...m }));
@@ -168,14 +231,23 @@ describe('stream-sliding-window node', () => {
       const update = await runWith('update');
       assert.deepEqual(update, final);
       assert.ok(final.every((line) => / final /.test(line)));
-      for (const end of [1, 5, 12, 30]) assert.ok(final.some((line) => line.includes(`..${end} final`)), `an entry at ${end} s`);
+      for (const end of [1, 5, 12, 30])
+        assert.ok(
+          final.some((line) => line.includes(`..${end} final`)),
+          `an entry at ${end} s`,
+        );
     });
   });
 
   describe('control messages', () => {
     it('hopping: msg.reset with a topic drops one key, msg.flush fires the others, msg.reset alone drops all', async () => {
       const d = await deploy('stream-sliding-window', { size: '1h', slide: '30m' });
-      for (const m of events([['a', 1, T0], ['b', 2, T0], ['c', 3, T0]])) d.send(m);
+      for (const m of events([
+        ['a', 1, T0],
+        ['b', 2, T0],
+        ['c', 3, T0],
+      ]))
+        d.send(m);
       d.send({ reset: true, topic: 'b' });
       d.send({ flush: true });
       await until(() => d.out[0].length === 4, 'two windows of a and c each');
@@ -197,14 +269,23 @@ describe('stream-sliding-window node', () => {
     it('slide "event": msg.flush lets buffered events enter, msg.reset with a topic drops that key', async () => {
       // With maxOutOfOrder 1 h every event waits in the buffer for the watermark.
       const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', maxOutOfOrder: '1h' });
-      for (const m of events([['a', 1, T0], ['b', 2, T0 + 1], ['c', 3, T0 + 2], ['a', 4, T0 + 5 * S]])) d.send(m);
+      for (const m of events([
+        ['a', 1, T0],
+        ['b', 2, T0 + 1],
+        ['c', 3, T0 + 2],
+        ['a', 4, T0 + 5 * S],
+      ]))
+        d.send(m);
       await settle();
       assert.equal(d.out[0].length, 0);
       d.send({ reset: true, topic: 'b' });
       d.send({ flush: true });
       await until(() => d.out[0].length === 4, 'the entries of a and c and the exit of a 1');
       await settle();
-      assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`), ['a 1', 'a 1,4', 'a 4', 'c 3']);
+      assert.deepEqual(
+        d.out[0].map((m) => `${m.topic} ${values(m)}`),
+        ['a 1', 'a 1,4', 'a 4', 'c 3'],
+      );
       d.send({ topic: 'a', payload: 5, timestamp: T0 + 6 * S });
       d.send({ reset: true });
       d.send({ flush: true });
@@ -215,10 +296,21 @@ describe('stream-sliding-window node', () => {
 
   it('keeps keys apart in hopping windows', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: '5s' });
-    for (const m of events([['a', 1, T0 + 1 * S], ['b', 2, T0 + 2 * S], ['a', 3, T0 + 7 * S], ['b', 4, T0 + 8 * S], ['a', 5, T0 + 12 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0 + 1 * S],
+      ['b', 2, T0 + 2 * S],
+      ['a', 3, T0 + 7 * S],
+      ['b', 4, T0 + 8 * S],
+      ['a', 5, T0 + 12 * S],
+    ]))
+      d.send(m);
     d.send({ flush: true });
     await until(() => d.out[0].length === 7, 'seven windows');
-    const byKey = (k: string) => fired(d.out[0].filter((m) => m.topic === k), T0).sort();
+    const byKey = (k: string) =>
+      fired(
+        d.out[0].filter((m) => m.topic === k),
+        T0,
+      ).sort();
     assert.deepEqual(byKey('a'), ['-5..5 final [1]', '0..10 final [1,3]', '10..20 final [5]', '5..15 final [3,5]']);
     assert.deepEqual(byKey('b'), ['-5..5 final [2]', '0..10 final [2,4]', '5..15 final [4]'].sort());
     assert.ok(d.out[0].every((m) => m.window.key === m.topic));
@@ -226,10 +318,19 @@ describe('stream-sliding-window node', () => {
 
   it('slide "event": an event beyond maxEventsPerWindow is dropped and shown', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: 'event', maxEventsPerWindow: '2' });
-    for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 2 * S], ['k', 3, T0 + 3 * S], ['k', 4, T0 + 12 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 1, T0 + 1 * S],
+      ['k', 2, T0 + 2 * S],
+      ['k', 3, T0 + 3 * S],
+      ['k', 4, T0 + 12 * S],
+    ]))
+      d.send(m);
     d.send({ flush: true });
     await until(() => d.out[0].some((m) => m.window.end === T0 + 12 * S), 'the entry at 12 s');
-    assert.ok(d.out[0].every((m) => m.payload.length <= 2 && !values(m).includes(3)), fired(d.out[0], T0).join(' | '));
+    assert.ok(
+      d.out[0].every((m) => m.payload.length <= 2 && !values(m).includes(3)),
+      fired(d.out[0], T0).join(' | '),
+    );
     assert.deepEqual(values(d.out[0][d.out[0].length - 1]), [4]);
     assert.match(await statusSoon(d.node), /1 dropped by limit/);
   });
@@ -239,7 +340,12 @@ describe('stream-sliding-window node', () => {
       useFileStore();
       await deploy('stream-sliding-window', { size: '10s', slide: '5s', store: 'file' });
       let d = await restart(1);
-      for (const m of events([['a', 1, T0 + 1 * S], ['a', 2, T0 + 2 * S], ['b', 3, T0 + 3 * S]])) d.send(m);
+      for (const m of events([
+        ['a', 1, T0 + 1 * S],
+        ['a', 2, T0 + 2 * S],
+        ['b', 3, T0 + 3 * S],
+      ]))
+        d.send(m);
       await settle();
       d = await restart(1);
       d.send({ topic: 'a', payload: 4, timestamp: T0 + 4 * S });
@@ -247,7 +353,10 @@ describe('stream-sliding-window node', () => {
       await until(() => d.out[0].length === 4, 'the restored windows');
       await settle();
       assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], T0)[0]}`).sort(), [
-        'a -5..5 final [1,2,4]', 'a 0..10 final [1,2,4]', 'b -5..5 final [3]', 'b 0..10 final [3]',
+        'a -5..5 final [1,2,4]',
+        'a 0..10 final [1,2,4]',
+        'b -5..5 final [3]',
+        'b 0..10 final [3]',
       ]);
     });
 
@@ -255,7 +364,11 @@ describe('stream-sliding-window node', () => {
       useFileStore();
       await deploy('stream-sliding-window', { size: '10s', slide: 'event', maxOutOfOrder: '10s', store: 'file' });
       let d = await restart(1);
-      for (const m of events([['k', 2, T0 + 2 * S], ['k', 1, T0 + 1 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 2, T0 + 2 * S],
+        ['k', 1, T0 + 1 * S],
+      ]))
+        d.send(m);
       await settle();
       assert.equal(d.out[0].length, 0, 'the watermark has reached neither event');
       d = await restart(1);
@@ -286,9 +399,10 @@ describe('stream-sliding-window node', () => {
       clock.tick(1);
       await until(() => d.out[0].length === 4, 'the idle close');
       await settle();
-      assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], BASE)[0]}`), [
-        'a -5..5 final [1]', 'a 0..10 final [1]', 'b 0..10 final [2]', 'b 5..15 final [2]',
-      ]);
+      assert.deepEqual(
+        d.out[0].map((m) => `${m.topic} ${fired([m], BASE)[0]}`),
+        ['a -5..5 final [1]', 'a 0..10 final [1]', 'b 0..10 final [2]', 'b 5..15 final [2]'],
+      );
     });
 
     it('slide "event": idleTimeout lets buffered events enter and leave', async () => {
@@ -305,7 +419,10 @@ describe('stream-sliding-window node', () => {
       const lines = fired(d.out[0], BASE);
       assert.deepEqual(lines.slice(0, 2), ['-9..1 final [1]', '-7..3 final [1,2]']);
       // Whether exits are emitted or not, nothing may be left open.
-      assert.ok(lines.slice(2).every((l) => l === '1..11 final [2]'), lines.join(' | '));
+      assert.ok(
+        lines.slice(2).every((l) => l === '1..11 final [2]'),
+        lines.join(' | '),
+      );
       assert.match(await statusSoon(d.node), /0 open/);
     });
 
@@ -320,11 +437,7 @@ describe('stream-sliding-window node', () => {
       await until(() => d.out[0].length === 5, 'a final and two early results');
       clock.tick(10000);
       await settle();
-      assert.deepEqual(fired(d.out[0], T0), [
-        '-30..30 early [1]', '0..60 early [1]',
-        '-30..30 final [1]',
-        '0..60 early [1,2]', '30..90 early [2]',
-      ]);
+      assert.deepEqual(fired(d.out[0], T0), ['-30..30 early [1]', '0..60 early [1]', '-30..30 final [1]', '0..60 early [1,2]', '30..90 early [2]']);
     });
 
     it('slide "event", emit early: no early results, each window fires once when complete', async () => {

@@ -13,7 +13,14 @@ describe('stream-tumbling-window node', () => {
 
   it('sends one message per key and window with the events in event-time order', async () => {
     const d = await deploy('stream-tumbling-window', { size: '10s', maxOutOfOrder: '5s' });
-    for (const m of events([['a', 1, T0 + 3 * S], ['a', 2, T0 + 1 * S], ['b', 3, T0 + 5 * S], ['a', 4, T0 + 9 * S], ['a', 5, T0 + 13 * S]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0 + 3 * S],
+      ['a', 2, T0 + 1 * S],
+      ['b', 3, T0 + 5 * S],
+      ['a', 4, T0 + 9 * S],
+      ['a', 5, T0 + 13 * S],
+    ]))
+      d.send(m);
     await settle();
     assert.equal(d.out[0].length, 0, 'the watermark (13s - 5s) has not reached 10s yet');
     d.send({ topic: 'b', payload: 6, timestamp: T0 + 12 * S });
@@ -33,12 +40,22 @@ describe('stream-tumbling-window node', () => {
 
   it('puts an event at the end into the next window with [start,end) and into the window with (start,end]', async () => {
     let d = await deploy('stream-tumbling-window', { size: '10s' });
-    for (const m of events([['k', 'a', T0 + 5 * S], ['k', 'b', T0 + 10 * S], ['k', 'c', T0 + 30 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 'a', T0 + 5 * S],
+      ['k', 'b', T0 + 10 * S],
+      ['k', 'c', T0 + 30 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 2, 'two windows');
     assert.deepEqual(d.out[0].map(values), [['a'], ['b']]);
     await helper.unload();
     d = await deploy('stream-tumbling-window', { size: '10s', bounds: '(start,end]' });
-    for (const m of events([['k', 'a', T0 + 5 * S], ['k', 'b', T0 + 10 * S], ['k', 'c', T0 + 30 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 'a', T0 + 5 * S],
+      ['k', 'b', T0 + 10 * S],
+      ['k', 'c', T0 + 30 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 1, 'one window');
     assert.deepEqual(values(d.out[0][0]), ['a', 'b']);
     assert.equal(d.out[0][0].window.end, T0 + 10 * S);
@@ -46,9 +63,21 @@ describe('stream-tumbling-window node', () => {
 
   it('shifts window boundaries by offset', async () => {
     const d = await deploy('stream-tumbling-window', { size: '10s', offset: '5s' });
-    for (const m of events([['k', 'a', T0 + 4 * S], ['k', 'b', T0 + 5 * S], ['k', 'c', T0 + 14 * S], ['k', 'd', T0 + 40 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 'a', T0 + 4 * S],
+      ['k', 'b', T0 + 5 * S],
+      ['k', 'c', T0 + 14 * S],
+      ['k', 'd', T0 + 40 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length === 2, 'two windows');
-    assert.deepEqual(d.out[0].map((m) => [(m.window.start - T0) / S, values(m)]), [[-5, ['a']], [5, ['b', 'c']]]);
+    assert.deepEqual(
+      d.out[0].map((m) => [(m.window.start - T0) / S, values(m)]),
+      [
+        [-5, ['a']],
+        [5, ['b', 'c']],
+      ],
+    );
   });
 
   it('uses valueProperty, keyProperty and an ISO timeProperty', async () => {
@@ -78,7 +107,13 @@ describe('stream-tumbling-window node', () => {
 
   it('sends late events to a second output with msg.late, drops them or updates the window', async () => {
     const late = (d: Awaited<ReturnType<typeof deploy>>) => {
-      for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 11 * S], ['k', 3, T0 + 2 * S], ['k', 4, T0 + 25 * S]])) d.send(m);
+      for (const m of events([
+        ['k', 1, T0 + 1 * S],
+        ['k', 2, T0 + 11 * S],
+        ['k', 3, T0 + 2 * S],
+        ['k', 4, T0 + 25 * S],
+      ]))
+        d.send(m);
     };
     let d = await deploy('stream-tumbling-window', { size: '10s', lateData: 'output', outputs: 2 }, 2);
     late(d);
@@ -98,12 +133,24 @@ describe('stream-tumbling-window node', () => {
     d = await deploy('stream-tumbling-window', { size: '10s', lateData: 'update', allowedLateness: '5s' });
     late(d);
     await until(() => d.out[0].length === 3, 'a re-fired window');
-    assert.deepEqual(d.out[0].map((m) => [m.window.firing, values(m)]), [['final', [1]], ['late', [1, 3]], ['final', [2]]]);
+    assert.deepEqual(
+      d.out[0].map((m) => [m.window.firing, values(m)]),
+      [
+        ['final', [1]],
+        ['late', [1, 3]],
+        ['final', [2]],
+      ],
+    );
   });
 
   it('emits running results with emit update', async () => {
     const d = await deploy('stream-tumbling-window', { size: '10s', emit: 'update' });
-    for (const m of events([['k', 1, T0 + 1 * S], ['k', 2, T0 + 2 * S], ['k', 3, T0 + 12 * S]])) d.send(m);
+    for (const m of events([
+      ['k', 1, T0 + 1 * S],
+      ['k', 2, T0 + 2 * S],
+      ['k', 3, T0 + 12 * S],
+    ]))
+      d.send(m);
     await until(() => d.out[0].length >= 4, 'updates and a final');
     const fired = d.out[0].map((m) => `${m.window.start - T0}:${m.window.firing}:${values(m).join(',')}`);
     assert.deepEqual(fired.slice(0, 3), ['0:update:1', '0:update:1,2', '0:final:1,2']);
@@ -111,7 +158,12 @@ describe('stream-tumbling-window node', () => {
 
   it('fires every open window on msg.flush and drops one key on msg.reset with msg.topic', async () => {
     const d = await deploy('stream-tumbling-window', { size: '1h' });
-    for (const m of events([['a', 1, T0], ['b', 2, T0], ['c', 3, T0]])) d.send(m);
+    for (const m of events([
+      ['a', 1, T0],
+      ['b', 2, T0],
+      ['c', 3, T0],
+    ]))
+      d.send(m);
     d.send({ reset: true, topic: 'b' });
     d.send({ flush: true });
     await until(() => d.out[0].length === 2, 'two flushed windows');
@@ -131,7 +183,10 @@ describe('stream-tumbling-window node', () => {
     d.send({ batch: true, payload: batch });
     d.send({ flush: true });
     await until(() => d.out[0].length === 4 && d.caught.length === 1, 'four windows and one error');
-    assert.deepEqual(d.out[0].map((m) => m.payload.length), [250, 250, 250, 250]);
+    assert.deepEqual(
+      d.out[0].map((m) => m.payload.length),
+      [250, 250, 250, 250],
+    );
     assert.match(d.caught[0].error.message, /1 of 1001 elements rejected/);
   });
 
@@ -148,7 +203,12 @@ describe('stream-tumbling-window node', () => {
   });
 
   it('shows a red status and names the field for invalid settings', async () => {
-    for (const [config, field] of [[{ size: '0' }, /size/], [{ size: 'soon' }, /size/], [{ size: '1m', maxKeys: '-1' }, /maxKeys/], [{ size: '1m', lateData: 'keep' }, /lateData/]] as const) {
+    for (const [config, field] of [
+      [{ size: '0' }, /size/],
+      [{ size: 'soon' }, /size/],
+      [{ size: '1m', maxKeys: '-1' }, /maxKeys/],
+      [{ size: '1m', lateData: 'keep' }, /lateData/],
+    ] as const) {
       const d = await deploy('stream-tumbling-window', config);
       assert.equal(lastStatus(d.node).fill, 'red');
       assert.match(d.node.error.firstCall.args[0], field);
@@ -177,7 +237,10 @@ describe('stream-tumbling-window node', () => {
       assert.equal(d.out[0].length, 0);
       clock.tick(1);
       await until(() => d.out[0].length === 1, 'the window at 10s');
-      assert.deepEqual(d.out[0][0].payload.map((r: { timestamp: number }) => r.timestamp), [T0 + 500, T0 + 2500]);
+      assert.deepEqual(
+        d.out[0][0].payload.map((r: { timestamp: number }) => r.timestamp),
+        [T0 + 500, T0 + 2500],
+      );
     });
 
     it('keeps one wake-up timer however many events and keys arrive', async () => {
@@ -216,7 +279,13 @@ describe('stream-tumbling-window node', () => {
       d.send({ topic: 'k', payload: 2, timestamp: T0 + 1 });
       clock.tick(10000);
       await until(() => d.out[0].length === 2, 'a second early result');
-      assert.deepEqual(d.out[0].map((m) => [m.window.firing, values(m)]), [['early', [1]], ['early', [1, 2]]]);
+      assert.deepEqual(
+        d.out[0].map((m) => [m.window.firing, values(m)]),
+        [
+          ['early', [1]],
+          ['early', [1, 2]],
+        ],
+      );
     });
   });
 
@@ -226,7 +295,12 @@ describe('stream-tumbling-window node', () => {
       helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir, flushInterval: 30 } } } });
       await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
       let d = await restart(1); // now running on the configured store
-      for (const m of events([['a', 1, T0 + 1 * S], ['a', 2, T0 + 2 * S], ['b', 3, T0 + 3 * S]])) d.send(m);
+      for (const m of events([
+        ['a', 1, T0 + 1 * S],
+        ['a', 2, T0 + 2 * S],
+        ['b', 3, T0 + 3 * S],
+      ]))
+        d.send(m);
       await settle();
       d = await restart(1);
       d.send({ topic: 'a', payload: 4, timestamp: T0 + 4 * S });
@@ -244,7 +318,7 @@ describe('stream-tumbling-window node', () => {
       try {
         await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
         const d = await restart(1);
-        const saved = () => new Promise<any>((resolve) => d.node.context().get('streamState', 'file', (_e: unknown, v: unknown) => resolve(v)));  
+        const saved = () => new Promise<any>((resolve) => d.node.context().get('streamState', 'file', (_e: unknown, v: unknown) => resolve(v)));
         d.send({ topic: 'a', payload: 1, timestamp: T0 });
         await settle();
         assert.equal(await saved(), undefined);

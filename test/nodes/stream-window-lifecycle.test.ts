@@ -60,7 +60,16 @@ describe('window node lifecycle', () => {
       // Processing time arms the wake timer, a store arms the save timer, input arms the status timer.
       { id: 'w', type: 'stream-tumbling-window', z: 'f', size: '1h', timeMode: 'processing', store: 'memory', wires: [['a']] },
       { id: 'a', type: 'stream-aggregate', z: 'f', windowType: 'none', aggregations: [{ op: 'avg' }], having: 'avg > 0', wires: [[]] },
-      { id: 'x', type: 'stream-filter', z: 'f', windowType: 'session', gap: '1m', timeMode: 'processing', rules: [{ op: 'jsonata', value: 'payload > 0' }], wires: [[]] },
+      {
+        id: 'x',
+        type: 'stream-filter',
+        z: 'f',
+        windowType: 'session',
+        gap: '1m',
+        timeMode: 'processing',
+        rules: [{ op: 'jsonata', value: 'payload > 0' }],
+        wires: [[]],
+      },
     ];
     const refs: WeakRef<object>[] = [];
     const collected = () => refs.filter((r) => r.deref() === undefined).length;

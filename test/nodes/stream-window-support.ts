@@ -15,17 +15,17 @@ import aggregate = require('../../src/nodes/stream-aggregate');
 import filter = require('../../src/nodes/stream-filter');
 import join = require('../../src/nodes/stream-join');
 import sequence = require('../../src/nodes/stream-sequence');
- 
+
 const catchNode = require('@node-red/nodes/core/common/25-catch.js');
 
 export { helper };
 
 export const NODES = [tumbling, sliding, session, global, aggregate, filter, join, sequence, catchNode];
 
-export type Msg = Record<string, any>;  
+export type Msg = Record<string, any>;
 
 export interface Deployed {
-  node: any;  
+  node: any;
   /** Messages per output port. */
   out: Msg[][];
   caught: Msg[];
@@ -80,7 +80,7 @@ export function tempDir(): string {
 }
 
 /** The last status the node set. */
-export function lastStatus(node: any): Msg {  
+export function lastStatus(node: any): Msg {
   const calls = node.status.getCalls();
   return calls.length ? calls[calls.length - 1].args[0] : {};
 }
@@ -89,7 +89,7 @@ export function lastStatus(node: any): Msg {
  * The status text, refreshed now: a control message (msg.flush, which also fires the open
  * windows) refreshes the throttled status at once, so the test need not wait for its timer.
  */
-export async function statusSoon(node: any): Promise<string> {  
+export async function statusSoon(node: any): Promise<string> {
   node.receive({ flush: true });
   await settle();
   return lastStatus(node).text ?? '';

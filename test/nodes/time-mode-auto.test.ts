@@ -28,7 +28,10 @@ describe('timeMode auto (event time, else arrival time)', () => {
     d.send({ topic: 'k', payload: 3 });
     await until(() => d.out[0].length === 1, 'the first window');
     assert.deepEqual(values(d.out[0][0]), [1, 2]);
-    assert.deepEqual(d.out[0][0].payload.map((r: { timestamp: number }) => r.timestamp), [T0 + 500, T0 + 3500]);
+    assert.deepEqual(
+      d.out[0][0].payload.map((r: { timestamp: number }) => r.timestamp),
+      [T0 + 500, T0 + 3500],
+    );
     assert.equal(d.caught.length, 0);
     assert.match(await statusSoon(d.node), /3 on arrival time/);
   });

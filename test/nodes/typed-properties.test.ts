@@ -33,15 +33,18 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
   });
 
   describe('JSONata', () => {
-    it('keys, values and times events by expressions over the message, with Node-RED\'s $ bindings', async () => {
+    it("keys, values and times events by expressions over the message, with Node-RED's $ bindings", async () => {
       const d = await deployWithEnv(
         'stream-tumbling-window',
         {
           size: '10s',
-          keyPropertyType: 'jsonata', keyProperty: 'payload.site & "/" & payload.line',
-          valuePropertyType: 'jsonata', valueProperty: 'payload.raw / $number($env("SCALE"))',
+          keyPropertyType: 'jsonata',
+          keyProperty: 'payload.site & "/" & payload.line',
+          valuePropertyType: 'jsonata',
+          valueProperty: 'payload.raw / $number($env("SCALE"))',
           // Seconds since the epoch, as many devices send them.
-          timePropertyType: 'jsonata', timeProperty: 'payload.ts * 1000',
+          timePropertyType: 'jsonata',
+          timeProperty: 'payload.ts * 1000',
         },
         { SCALE: '10' },
       );
@@ -54,27 +57,46 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
       const byKey = Object.fromEntries(d.out[0].map((m) => [m.topic, m]));
       assert.deepEqual(Object.keys(byKey).sort(), ['north/1', 'north/2']);
       assert.deepEqual(values(byKey['north/1']), [21.5, 22.5]);
-      assert.deepEqual(byKey['north/1'].payload.map((r: Msg) => r.timestamp), [T0 + 1 * S, T0 + 3 * S]);
+      assert.deepEqual(
+        byKey['north/1'].payload.map((r: Msg) => r.timestamp),
+        [T0 + 1 * S, T0 + 3 * S],
+      );
       assert.equal(byKey['north/1'].window.start, T0);
       assert.equal(d.caught.length, 0);
     });
 
     it('keeps input order although each expression answers later', async () => {
       const d = await deploy('stream-aggregate', {
-        windowType: 'tumbling', size: '1m', emit: 'update', timeMode: 'event',
-        keyPropertyType: 'jsonata', keyProperty: '$substringBefore(topic, "/")',
+        windowType: 'tumbling',
+        size: '1m',
+        emit: 'update',
+        timeMode: 'event',
+        keyPropertyType: 'jsonata',
+        keyProperty: '$substringBefore(topic, "/")',
         aggregations: [{ op: 'count' }, { op: 'last', property: 'payload' }],
       });
       for (let i = 0; i < 40; i++) d.send({ topic: `${i % 2 ? 'b' : 'a'}/x`, payload: i, timestamp: T0 + i });
       await until(() => d.out[0].length === 40, 'one update per event');
-      assert.deepEqual(d.out[0].map((m) => m.payload.last), Array.from({ length: 40 }, (_, i) => i));
-      assert.deepEqual(d.out[0].map((m) => m.topic), Array.from({ length: 40 }, (_, i) => (i % 2 ? 'b' : 'a')));
-      assert.deepEqual(d.out[0].slice(-2).map((m) => m.payload.count), [20, 20]);
+      assert.deepEqual(
+        d.out[0].map((m) => m.payload.last),
+        Array.from({ length: 40 }, (_, i) => i),
+      );
+      assert.deepEqual(
+        d.out[0].map((m) => m.topic),
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? 'b' : 'a')),
+      );
+      assert.deepEqual(
+        d.out[0].slice(-2).map((m) => m.payload.count),
+        [20, 20],
+      );
     });
 
-    it('rejects a message whose expression fails, with JSONata\'s reason, counts it and goes on', async () => {
+    it("rejects a message whose expression fails, with JSONata's reason, counts it and goes on", async () => {
       const d = await deploy('stream-tumbling-window', {
-        size: '10s', timeMode: 'event', keyPropertyType: 'jsonata', keyProperty: '"line " & $number(payload.line)',
+        size: '10s',
+        timeMode: 'event',
+        keyPropertyType: 'jsonata',
+        keyProperty: '"line " & $number(payload.line)',
       });
       d.send({ payload: { line: 'seven' }, timestamp: T0 });
       d.send({ payload: { line: 7 }, timestamp: T0 + 1 });
@@ -97,22 +119,36 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
       });
       d.send({ flush: true });
       await until(() => d.out[0].length === 1 && d.caught.length === 1, 'the window and one error');
-      assert.deepEqual(d.out[0][0].payload.map((r: Msg) => r.timestamp), [T0 + 1 * S, T0 + 2 * S]);
+      assert.deepEqual(
+        d.out[0][0].payload.map((r: Msg) => r.timestamp),
+        [T0 + 1 * S, T0 + 2 * S],
+      );
       assert.match(d.caught[0].error.message, /1 of 3 elements rejected; first: time expression .* failed/);
     });
 
     it('reads the value of each record of a window message (detect per window)', async () => {
-      const d = await deployWithEnv('stream-detect', { mode: 'window', pattern: 'spike', outputs: 2, valuePropertyType: 'jsonata', valueProperty: 'payload.v' }, {}, 2);
+      const d = await deployWithEnv(
+        'stream-detect',
+        { mode: 'window', pattern: 'spike', outputs: 2, valuePropertyType: 'jsonata', valueProperty: 'payload.v' },
+        {},
+        2,
+      );
       const records = [1, 1, 1, 1, 1, 1, 1, 1, 40].map((v, i) => ({ topic: 'k', payload: { v }, timestamp: T0 + i * S }));
       d.send({ topic: 'k', payload: records, window: { type: 'tumbling', key: 'k', start: T0, end: T0 + 10 * S, count: records.length, firing: 'final' } });
       await until(() => d.out[1].length === 1, 'the annotated window');
       assert.equal(d.caught.length, 0);
-      assert.deepEqual(d.out[1][0].detect.detections.map((x: Msg) => x.value), [40]);
+      assert.deepEqual(
+        d.out[1][0].detect.detections.map((x: Msg) => x.value),
+        [40],
+      );
     });
 
     it('keys a sequence pattern by an expression', async () => {
       const d = await deploy('stream-sequence', {
-        timeMode: 'event', keyPropertyType: 'jsonata', keyProperty: '$substringBefore(topic, "/")', contiguity: 'strict',
+        timeMode: 'event',
+        keyPropertyType: 'jsonata',
+        keyProperty: '$substringBefore(topic, "/")',
+        contiguity: 'strict',
         steps: [{ name: 'high', rules: [{ property: 'payload', op: 'gt', value: '50' }], times: '{2}', not: false }],
       });
       d.send({ topic: 'a/1', payload: 60, timestamp: T0 });
@@ -120,13 +156,21 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
       d.send({ topic: 'a/2', payload: 80, timestamp: T0 + 2 });
       await until(() => d.out[0].length === 1, 'the match of key a');
       assert.equal(d.out[0][0].topic, 'a');
-      assert.deepEqual(d.out[0][0].payload.high.map((r: Msg) => r.payload), [60, 80]);
+      assert.deepEqual(
+        d.out[0][0].payload.high.map((r: Msg) => r.payload),
+        [60, 80],
+      );
     });
 
     it('keys both sides of a join by an expression; a right key of its own stays a msg path', async () => {
       const sides = { sideProperty: 'topic', leftSide: 'door', rightSide: 'temperature', lower: '0', upper: '5m', timeMode: 'event' };
       const door = (room: string, t: number): Msg => ({ topic: 'door', payload: { where: `${room}/1` }, timestamp: T0 + t });
-      const temp = (room: string, t: number, celsius: number): Msg => ({ topic: 'temperature', payload: { where: `${room}/2`, celsius }, room, timestamp: T0 + t });
+      const temp = (room: string, t: number, celsius: number): Msg => ({
+        topic: 'temperature',
+        payload: { where: `${room}/2`, celsius },
+        room,
+        timestamp: T0 + t,
+      });
       let d = await deploy('stream-join', { ...sides, keyPropertyType: 'jsonata', keyProperty: '$substringBefore(payload.where, "/")' });
       d.send(door('kitchen', 0));
       d.send(temp('hall', 1, 18));
@@ -135,7 +179,14 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
       assert.equal(d.out[0][0].topic, 'kitchen');
       assert.equal(d.out[0][0].payload.right.celsius, 17.5);
       await helper.unload();
-      d = await deploy('stream-join', { ...sides, keyPropertyType: 'jsonata', keyProperty: '$substringBefore(payload.where, "/")', rightKeyProperty: 'room', valuePropertyType: 'jsonata', valueProperty: 'payload.celsius ? payload.celsius : payload.where' });
+      d = await deploy('stream-join', {
+        ...sides,
+        keyPropertyType: 'jsonata',
+        keyProperty: '$substringBefore(payload.where, "/")',
+        rightKeyProperty: 'room',
+        valuePropertyType: 'jsonata',
+        valueProperty: 'payload.celsius ? payload.celsius : payload.where',
+      });
       d.send(door('hall', 0));
       d.send(temp('hall', 2, 18));
       await until(() => d.out[0].length === 1, 'the hall pair');
@@ -159,7 +210,10 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
       d.send({ payload: 2, timestamp: T0 + 1 });
       d.send({ flush: true });
       await until(() => d.out[0].length === 2, 'a window per shift');
-      assert.deepEqual(d.out[0].map((m) => [m.topic, values(m)]).sort(), [['early', [1]], ['late', [2]]]);
+      assert.deepEqual(d.out[0].map((m) => [m.topic, values(m)]).sort(), [
+        ['early', [1]],
+        ['late', [2]],
+      ]);
     });
 
     it('reads the value from global context', async () => {
@@ -188,14 +242,27 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
         clean: () => Promise.resolve(),
       });
       helper.settings({ contextStorage: { default: { module: 'memory' }, slow: { module: slowStore } } });
-      await deploy('stream-filter', { keyPropertyType: 'flow', keyProperty: '#:(slow)::line', timeMode: 'event', windowType: 'global', count: '3', rules: [{ property: 'payload', op: 'gt', value: '0' }] });
+      await deploy('stream-filter', {
+        keyPropertyType: 'flow',
+        keyProperty: '#:(slow)::line',
+        timeMode: 'event',
+        windowType: 'global',
+        count: '3',
+        rules: [{ property: 'payload', op: 'gt', value: '0' }],
+      });
       // Context stores are read from the settings when Node-RED starts.
       const d = await restart(1);
       // The same name in the default store must not be the one read.
       d.node.context().flow.set('line', 'wrong');
       for (let i = 1; i <= 6; i++) d.send({ topic: 'x', payload: i, timestamp: T0 + i });
       await until(() => d.out[0].length === 2, 'two count windows');
-      assert.deepEqual(d.out[0].map((m) => [m.topic, values(m)]), [['L7', [1, 2, 3]], ['L7', [4, 5, 6]]]);
+      assert.deepEqual(
+        d.out[0].map((m) => [m.topic, values(m)]),
+        [
+          ['L7', [1, 2, 3]],
+          ['L7', [4, 5, 6]],
+        ],
+      );
     });
   });
 
@@ -234,7 +301,11 @@ describe('key, value and time from msg, flow, global, env or JSONata', () => {
 
   describe('env', () => {
     it('keys every event by an environment variable of the flow', async () => {
-      const d = await deployWithEnv('stream-aggregate', { windowType: 'global', count: '2', timeMode: 'auto', keyPropertyType: 'env', keyProperty: 'SITE', aggregations: [{ op: 'sum' }] }, { SITE: 'north' });
+      const d = await deployWithEnv(
+        'stream-aggregate',
+        { windowType: 'global', count: '2', timeMode: 'auto', keyPropertyType: 'env', keyProperty: 'SITE', aggregations: [{ op: 'sum' }] },
+        { SITE: 'north' },
+      );
       d.send({ topic: 'a', payload: 1 });
       d.send({ topic: 'b', payload: 2 });
       await until(() => d.out[0].length === 1, 'one window for the site');
@@ -274,19 +345,28 @@ describe('outputProperty: where results go', () => {
     await helper.unload();
   });
 
-  it('puts a window\'s records where it says and leaves payload out', async () => {
+  it("puts a window's records where it says and leaves payload out", async () => {
     const d = await deploy('stream-tumbling-window', { size: '10s', timeMode: 'event', outputProperty: 'records' });
     d.send({ topic: 'k', payload: 1, timestamp: T0 });
     d.send({ flush: true });
     await until(() => d.out[0].length === 1, 'the window');
     const m = d.out[0][0];
     assert.equal('payload' in m, false);
-    assert.deepEqual(m.records.map((r: Msg) => r.payload), [1]);
+    assert.deepEqual(
+      m.records.map((r: Msg) => r.payload),
+      [1],
+    );
     assert.equal(m.window.count, 1);
   });
 
   it('puts aggregate results at a nested path', async () => {
-    const d = await deploy('stream-aggregate', { windowType: 'global', count: '2', timeMode: 'auto', outputProperty: 'msg.payload.stats', aggregations: [{ op: 'avg' }] });
+    const d = await deploy('stream-aggregate', {
+      windowType: 'global',
+      count: '2',
+      timeMode: 'auto',
+      outputProperty: 'msg.payload.stats',
+      aggregations: [{ op: 'avg' }],
+    });
     d.send({ topic: 'k', payload: 1 });
     d.send({ topic: 'k', payload: 3 });
     await until(() => d.out[0].length === 1, 'the result');

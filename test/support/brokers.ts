@@ -40,7 +40,10 @@ function parseEnv(text: string): Record<string, string> {
 }
 
 function which(bin: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/sbin', '/usr/bin']).some((d) => fs.existsSync(path.join(d, bin)));
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .concat(['/usr/sbin', '/usr/bin'])
+    .some((d) => fs.existsSync(path.join(d, bin)));
 }
 
 /** Why a broker cannot run on this machine, or undefined when its prerequisites are present. */

@@ -26,7 +26,7 @@ export function freePort(): Promise<number> {
 export function requireChromium(ctx: Mocha.Context): string {
   const chromium = CHROMIUM_CANDIDATES.find((p): p is string => !!p && fs.existsSync(p));
   if (chromium) return chromium;
-  const reason = 'chromium not found (install Debian\'s chromium or set CHROMIUM_PATH)';
+  const reason = "chromium not found (install Debian's chromium or set CHROMIUM_PATH)";
   if (process.env.STREAM_TEST_REQUIRE_BROWSER) throw new Error(`${reason}; STREAM_TEST_REQUIRE_BROWSER is set`);
   console.log(`      skipped: ${reason}`);
   ctx.skip();
@@ -83,8 +83,15 @@ export async function launchChromium(executablePath: string, profileDir: string,
     executablePath,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-quic', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -121,20 +128,35 @@ export async function startPackageEditor(
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-editor-e2e-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'));
   fs.symlinkSync(root, path.join(userDir, 'node_modules', pkg.name), 'junction');
-  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'editor-e2e', version: '0.0.1', private: true, dependencies: { [pkg.name]: `file:${root}` } }));
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'editor-e2e', version: '0.0.1', private: true, dependencies: { [pkg.name]: `file:${root}` } }),
+  );
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(opts.flows ?? []));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify({
-    uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: 'editor-e2e',
-    diagnostics: { enabled: false }, telemetry: { enabled: false },
-    // No palette catalogue: a test machine has no network, and a failed fetch logs a console error.
-    editorTheme: { tours: false, palette: { catalogues: [] } },
-    contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
-    logging: { console: { level: 'info', metrics: false, audit: false } },
-  })};\n`);
-  const started = await startNode([require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
-    { cwd: userDir, env: { ...process.env, ...opts.env } }, /Started flows/, 60000, 'Node-RED');
+  fs.writeFileSync(
+    path.join(userDir, 'settings.js'),
+    `module.exports = ${JSON.stringify({
+      uiHost: '127.0.0.1',
+      uiPort: port,
+      flowFile: 'flows.json',
+      credentialSecret: 'editor-e2e',
+      diagnostics: { enabled: false },
+      telemetry: { enabled: false },
+      // No palette catalogue: a test machine has no network, and a failed fetch logs a console error.
+      editorTheme: { tours: false, palette: { catalogues: [] } },
+      contextStorage: { default: { module: 'memory' }, file: { module: 'localfilesystem' } },
+      logging: { console: { level: 'info', metrics: false, audit: false } },
+    })};\n`,
+  );
+  const started = await startNode(
+    [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
+    { cwd: userDir, env: { ...process.env, ...opts.env } },
+    /Started flows/,
+    60000,
+    'Node-RED',
+  );
   let browser: BrowserContext | undefined;
   const stop = async (): Promise<void> => {
     await browser?.close();
@@ -162,7 +184,6 @@ export async function startPackageEditor(
 
 /** Runs in the page: adds a node of `type` with its defaults, as a drop from the palette does, and opens its dialog. */
 export function addAndEdit(type: string): string {
-   
   const RED = (window as any).RED;
   const id = RED.nodes.id();
   const node: Record<string, unknown> = { id, type, x: 200, y: 200, z: RED.workspaces.active(), wires: [] };

@@ -40,7 +40,13 @@ export function startFlowInstance(settings: FlowSettings): FlowInstance {
   const extra = (process.env.STREAM_FLOW_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const proc = spawn(process.execPath, [...extra, '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'kafka-flow-process.ts')], {
     cwd: root,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(root, 'tsconfig.json'), KAFKAJS_NO_PARTITIONER_WARNING: '1', STREAM_FLOW: JSON.stringify(settings) },
+    env: {
+      ...process.env,
+      TS_NODE_TRANSPILE_ONLY: 'true',
+      TS_NODE_PROJECT: path.join(root, 'tsconfig.json'),
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      STREAM_FLOW: JSON.stringify(settings),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let seen = 0;
@@ -66,7 +72,8 @@ export function startFlowInstance(settings: FlowSettings): FlowInstance {
         if (o.restored) restores.push(o.restored);
         const r = (o as { result?: FlowInstance['results'][number] }).result;
         if (r) results.push(r);
-        if (typeof (o as { log?: unknown }).log === 'string' && process.env.STREAM_FLOW_LOG) process.stderr.write(`[${proc.pid}] ${(o as { log: string }).log}\n`);
+        if (typeof (o as { log?: unknown }).log === 'string' && process.env.STREAM_FLOW_LOG)
+          process.stderr.write(`[${proc.pid}] ${(o as { log: string }).log}\n`);
         if (typeof o.seen === 'number') seen = o.seen;
       } catch {
         // Not one of ours (a log line): ignore.

@@ -40,7 +40,10 @@ function watch() {
 
 /** The first stack frame in this project's own files (not node_modules, not Node itself). */
 function origin(error) {
-  const frames = String(error.stack).split('\n').slice(1).map((l) => l.trim());
+  const frames = String(error.stack)
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
   const own = frames.find((f) => f.includes(root) && !f.includes('node_modules') && !f.includes(__filename));
   const first = own ?? frames.find((f) => !f.includes(__filename) && !/\(node:|^at node:/.test(f)) ?? frames[0] ?? 'unknown';
   return first.replace(/^at /, '').replace(root + path.sep, '');

@@ -110,7 +110,11 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     // kafkajs' own wait for leaders gives up when the broker answers that it does not host the
     // topic yet, which a broker that has just deleted another topic may still do for a while.
     await until(
-      () => admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0].partitions.length === o.partitions && m.topics[0].partitions.every((p) => p.leader >= 0), () => false),
+      () =>
+        admin.fetchTopicMetadata({ topics: [topic] }).then(
+          (m) => m.topics[0].partitions.length === o.partitions && m.topics[0].partitions.every((p) => p.leader >= 0),
+          () => false,
+        ),
       left(),
       () => `the leaders of ${topic}`,
     );
@@ -130,7 +134,10 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     };
     // One record per key far ahead: every partition's watermark passes the last judged window.
     const closeAll = async () => {
-      await producer.send({ topic, messages: keys.map((key, i) => ({ key, partition: i % o.partitions, value: JSON.stringify({ ts: T0 + (o.windows + 5) * SIZE }) })) });
+      await producer.send({
+        topic,
+        messages: keys.map((key, i) => ({ key, partition: i % o.partitions, value: JSON.stringify({ ts: T0 + (o.windows + 5) * SIZE }) })),
+      });
       produced += keys.length;
     };
     const outCount = () => started.reduce((n, i) => n + i.results.length, 0);
@@ -144,7 +151,11 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       const a = start(true);
       await a.ready;
       t0 = Date.now();
-      await until(() => outCount() >= o.keys * o.windows, left(), () => `every result from the first instance (got ${outCount()})`);
+      await until(
+        () => outCount() >= o.keys * o.windows,
+        left(),
+        () => `every result from the first instance (got ${outCount()})`,
+      );
       const [g] = await admin.fetchOffsets({ groupId, topics: [topic] });
       if (g.partitions.some((p) => Number(p.offset) >= 0)) throw new Error(`the first instance committed before its SIGKILL: ${JSON.stringify(g.partitions)}`);
       a.proc.kill('SIGKILL');
@@ -160,7 +171,11 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       broker0 = cpuSeconds(o.brokerPid);
       // Steady from the moment every instance reads: the join, rebalance and restores are over.
       // (The watch ends with the run, should some instance never read.)
-      void until(() => ended || procs.every((p) => p.seen() > 0), left(), () => 'every instance to read').then(
+      void until(
+        () => ended || procs.every((p) => p.seen() > 0),
+        left(),
+        () => 'every instance to read',
+      ).then(
         () => {
           if (!ended) steadyFrom = { at: Date.now(), seen: procs.reduce((n, p) => n + p.seen(), 0) };
         },
@@ -172,13 +187,21 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       t0 = Date.now();
       const third = Math.max(1, Math.floor(o.windows / 3));
       for (let w = 0; w < third; w++) await produceWindow(w);
-      await until(() => a.seen() >= produced, left(), () => `the first instance to read ${produced} records (seen ${a.seen()})`);
+      await until(
+        () => a.seen() >= produced,
+        left(),
+        () => `the first instance to read ${produced} records (seen ${a.seen()})`,
+      );
       if (o.rebalance) {
         // Join: a second instance takes half of the partitions mid-stream.
         const b = start();
         await b.ready;
         await produceWindow(third);
-        await until(() => b.seen() > 0, left(), () => 'the joining instance to receive records');
+        await until(
+          () => b.seen() > 0,
+          left(),
+          () => 'the joining instance to receive records',
+        );
         for (let w = third + 1; w < 2 * third; w++) await produceWindow(w);
         // Leave: the second instance stops cleanly.
         b.proc.kill('SIGTERM');
@@ -193,10 +216,18 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
         const [g] = await admin.fetchOffsets({ groupId, topics: [topic] }).catch(() => [{ partitions: [] as { offset: string }[] }]);
         return g.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
       };
-      await until(async () => (await committed()) > 0, left(), () => 'a checkpoint (a commit past the start)');
+      await until(
+        async () => (await committed()) > 0,
+        left(),
+        () => 'a checkpoint (a commit past the start)',
+      );
       const before = outCount();
       await produceWindow(2 * third + 1);
-      await until(() => outCount() >= before + o.keys, left(), () => 'results after the checkpoint');
+      await until(
+        () => outCount() >= before + o.keys,
+        left(),
+        () => 'results after the checkpoint',
+      );
       a.proc.kill('SIGKILL');
       await a.exited;
       const c = start();

@@ -322,7 +322,10 @@ function checkLimit(value: unknown, field: string, fallback: number): number {
  * Compiles the `aggregations` setting into one AggregationSet; throws ConfigError naming the
  * field (`aggregations[2].op`, `.p`, `.as`, `.property`) and what is allowed.
  */
-export function compileAggregations<IN = unknown>(specs: readonly (AggregationSpec | AggregationSetting)[], options: AggregationOptions = {}): AggregationSet<IN> {
+export function compileAggregations<IN = unknown>(
+  specs: readonly (AggregationSpec | AggregationSetting)[],
+  options: AggregationOptions = {},
+): AggregationSet<IN> {
   const limits: Required<AggregationOptions> = {
     exactLimit: checkLimit(options.exactLimit, 'exactLimit', DEFAULT_EXACT_LIMIT),
     distinctLimit: checkLimit(options.distinctLimit, 'distinctLimit', DEFAULT_DISTINCT_LIMIT),

@@ -144,4 +144,3 @@ export function hllFromJSON(json: unknown): Uint8Array {
   }
   return registers;
 }
-

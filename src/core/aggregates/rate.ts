@@ -12,8 +12,7 @@ export const rateAggregate: AggregateFunction<number, FirstLastAcc<number>, numb
   createAccumulator: createFirstLastAcc,
   add: addFirstLast,
   merge: mergeFirstLast,
-  result: (acc) =>
-    acc.n < 2 || acc.lt === acc.ft ? null : (((acc.l as number) - (acc.f as number)) / (acc.lt - acc.ft)) * 1000,
+  result: (acc) => (acc.n < 2 || acc.lt === acc.ft ? null : (((acc.l as number) - (acc.f as number)) / (acc.lt - acc.ft)) * 1000),
   toJSON: firstLastToJSON,
   fromJSON: (json) => firstLastFromJSON<number>(json),
 };

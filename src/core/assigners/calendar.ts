@@ -28,7 +28,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, f);
   }
@@ -126,7 +133,9 @@ export function calendarWindowEnd(start: number, spec: CalendarSpec): number {
 
 /** Reads "06:00,14:00,22:00" into minutes after midnight, ascending; throws ConfigError('shifts'). */
 export function parseShifts(text: unknown): number[] {
-  const items = String(text ?? '').split(/[\s,;]+/).filter(Boolean);
+  const items = String(text ?? '')
+    .split(/[\s,;]+/)
+    .filter(Boolean);
   if (!items.length) throw new ConfigError('shifts', 'list the shift start times, e.g. 06:00,14:00,22:00');
   const minutes = items.map((s) => {
     const m = /^(\d{1,2}):(\d{2})$/.exec(s);
@@ -141,7 +150,8 @@ export function parseShifts(text: unknown): number[] {
 /** Checks a calendar setting: unit, an IANA zone Intl knows, shifts for unit shifts; throws ConfigError. */
 export function checkCalendar(spec: { unit?: unknown; timeZone?: unknown; shifts?: unknown }): CalendarSpec {
   const unit = spec.unit;
-  if (unit !== 'day' && unit !== 'week' && unit !== 'shifts') throw new ConfigError('calendar', `"${String(unit)}" is not a calendar unit; use day, week or shifts`);
+  if (unit !== 'day' && unit !== 'week' && unit !== 'shifts')
+    throw new ConfigError('calendar', `"${String(unit)}" is not a calendar unit; use day, week or shifts`);
   const timeZone = typeof spec.timeZone === 'string' && spec.timeZone.trim() ? spec.timeZone.trim() : 'UTC';
   try {
     formatter(timeZone);
@@ -151,7 +161,9 @@ export function checkCalendar(spec: { unit?: unknown; timeZone?: unknown; shifts
   if (unit !== 'shifts') return { unit, timeZone };
   if (Array.isArray(spec.shifts)) {
     const list = spec.shifts as unknown[];
-    const ok = list.length > 0 && list.every((m, i) => Number.isInteger(m) && (m as number) >= 0 && (m as number) < 1440 && (i === 0 || (m as number) > (list[i - 1] as number)));
+    const ok =
+      list.length > 0 &&
+      list.every((m, i) => Number.isInteger(m) && (m as number) >= 0 && (m as number) < 1440 && (i === 0 || (m as number) > (list[i - 1] as number)));
     if (!ok) throw new ConfigError('shifts', 'expected shift start times as ascending minutes after midnight (0–1439)');
     return { unit, timeZone, shifts: list as number[] };
   }

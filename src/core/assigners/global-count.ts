@@ -21,6 +21,7 @@ export function checkCountWindow(count: number | undefined, overlap: number | un
     return;
   }
   if (!Number.isInteger(count) || count < 1) throw new ConfigError('count', `must be a whole number of events ≥ 1, got ${count}`);
-  if (overlap !== undefined && (!Number.isInteger(overlap) || overlap < 0)) throw new ConfigError('overlap', `must be a whole number of 0 or more, got ${overlap}`);
+  if (overlap !== undefined && (!Number.isInteger(overlap) || overlap < 0))
+    throw new ConfigError('overlap', `must be a whole number of 0 or more, got ${overlap}`);
   if (overlap !== undefined && overlap >= count) throw new ConfigError('overlap', `must be smaller than the count (${count})`);
 }

@@ -25,8 +25,19 @@ export interface CompileRulesOptions<IN> {
 
 // Spellings people bring from other tools (Node-RED's switch node, SQL, code).
 const ALIASES: Record<string, string> = {
-  '=': 'eq', '==': 'eq', '===': 'eq', '!=': 'neq', '!==': 'neq', '<>': 'neq', ne: 'neq',
-  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', btwn: 'between', cont: 'contains',
+  '=': 'eq',
+  '==': 'eq',
+  '===': 'eq',
+  '!=': 'neq',
+  '!==': 'neq',
+  '<>': 'neq',
+  ne: 'neq',
+  '>': 'gt',
+  '>=': 'gte',
+  '<': 'lt',
+  '<=': 'lte',
+  btwn: 'between',
+  cont: 'contains',
 };
 
 function hasOwn(o: object, key: string): boolean {

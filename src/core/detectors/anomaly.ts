@@ -157,20 +157,33 @@ export class AnomalyDetector {
   /** The whole state as plain data, to go on elsewhere with `new AnomalyDetector(options, state)`. */
   snapshot(): AnomalyState {
     return {
-      levels: this.levels.values(), steps: this.steps.values(), seasonal: this.seasonal.values(),
+      levels: this.levels.values(),
+      steps: this.steps.values(),
+      seasonal: this.seasonal.values(),
       surprises: [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise].map((x) => x.save()),
-      seasons: this.seasons?.save() ?? null, signed: this.signed.save(), shape: this.shape.save(),
-      period: this.period, previous: Number.isNaN(this.previous) ? null : this.previous, peak: this.peak,
+      seasons: this.seasons?.save() ?? null,
+      signed: this.signed.save(),
+      shape: this.shape.save(),
+      period: this.period,
+      previous: Number.isNaN(this.previous) ? null : this.previous,
+      peak: this.peak,
     };
   }
 
   private load(state: unknown): boolean {
     const o = state as Partial<AnomalyState> | null;
     if (!o || typeof o !== 'object' || !Array.isArray(o.surprises) || o.surprises.length !== 4) return false;
-    if (!Number.isInteger(o.period) || (o.period as number) < 0 || typeof o.peak !== 'number' || !(o.previous === null || typeof o.previous === 'number')) return false;
+    if (!Number.isInteger(o.period) || (o.period as number) < 0 || typeof o.peak !== 'number' || !(o.previous === null || typeof o.previous === 'number'))
+      return false;
     const surprises = [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise];
-    const ok = this.levels.load(o.levels) && this.steps.load(o.steps) && this.seasonal.load(o.seasonal) &&
-      surprises.every((x, i) => x.load(o.surprises![i])) && (!this.seasons || this.seasons.load(o.seasons)) && this.signed.load(o.signed) && this.shape.load(o.shape);
+    const ok =
+      this.levels.load(o.levels) &&
+      this.steps.load(o.steps) &&
+      this.seasonal.load(o.seasonal) &&
+      surprises.every((x, i) => x.load(o.surprises![i])) &&
+      (!this.seasons || this.seasons.load(o.seasons)) &&
+      this.signed.load(o.signed) &&
+      this.shape.load(o.shape);
     if (!ok) return false;
     this.period = o.period as number;
     this.previous = o.previous ?? NaN;
@@ -180,7 +193,14 @@ export class AnomalyDetector {
 
   /** Back to a detector that has seen nothing (after a saved state that did not fit). */
   private reset(): void {
-    const fresh = new AnomalyDetector({ history: this.levels.capacity, minHistory: this.minHistory, threshold: this.threshold, direction: this.direction, seasonality: this.seasons ? 'auto' : this.fixedPeriod || 'off', shortWindow: this.signed.capacity });
+    const fresh = new AnomalyDetector({
+      history: this.levels.capacity,
+      minHistory: this.minHistory,
+      threshold: this.threshold,
+      direction: this.direction,
+      seasonality: this.seasons ? 'auto' : this.fixedPeriod || 'off',
+      shortWindow: this.signed.capacity,
+    });
     Object.assign(this, fresh);
   }
 

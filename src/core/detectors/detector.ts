@@ -69,23 +69,43 @@ function directionAllows(direction: Direction | undefined, d: 'up' | 'down'): bo
 /** Checks options for a pattern; throws ConfigError naming the field and what is allowed. */
 export function validateDetectorOptions(pattern: string, o: DetectorOptions): void {
   if (!PATTERNS.includes(pattern as Pattern)) throw new ConfigError('pattern', `must be one of ${PATTERNS.join(', ')}; got ${JSON.stringify(pattern)}`);
-  if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000)) throw new ConfigError('history', 'must be a whole number of events from 3 to 100000');
+  if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000))
+    throw new ConfigError('history', 'must be a whole number of events from 3 to 100000');
   if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0)) throw new ConfigError('minHistory', 'must be a whole number ≥ 0');
   if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw new ConfigError('threshold', 'must be a number in (0, 1]');
-  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.999)');
+  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1))
+    throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.999)');
   if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction)) throw new ConfigError('direction', 'must be up, down or both');
-  if (o.falseAlerts !== undefined && !(o.falseAlerts > 0 && o.falseAlerts <= 10000)) throw new ConfigError('falseAlerts', 'must be a number of false alerts per key per week above 0 and at most 10000 (default 1)');
+  if (o.falseAlerts !== undefined && !(o.falseAlerts > 0 && o.falseAlerts <= 10000))
+    throw new ConfigError('falseAlerts', 'must be a number of false alerts per key per week above 0 and at most 10000 (default 1)');
 }
 
 /** The Detection of an incident detector's step: the incident's facts go into details. */
 function incidentDetection(r: IncidentStep): Detection {
   const inc = r.incident;
   const details: Record<string, unknown> = inc
-    ? { kind: inc.kind, since: inc.since, value: inc.value, expected: inc.expected, deviation: inc.deviation, sigma: inc.sigma, severity: inc.severity, reason: describeIncident(inc) }
+    ? {
+        kind: inc.kind,
+        since: inc.since,
+        value: inc.value,
+        expected: inc.expected,
+        deviation: inc.deviation,
+        sigma: inc.sigma,
+        severity: inc.severity,
+        reason: describeIncident(inc),
+      }
     : { sigma: r.sigma };
   return {
-    pattern: 'auto', score: r.score, level: r.level, threshold: 0.5, hot: r.transition === 'start', expected: inc && r.transition ? inc.expected : r.expected,
-    direction: inc?.direction ?? 'up', ready: r.ready, details, incident: r.transition ?? 'none',
+    pattern: 'auto',
+    score: r.score,
+    level: r.level,
+    threshold: 0.5,
+    hot: r.transition === 'start',
+    expected: inc && r.transition ? inc.expected : r.expected,
+    direction: inc?.direction ?? 'up',
+    ready: r.ready,
+    details,
+    incident: r.transition ?? 'none',
   };
 }
 
@@ -94,7 +114,10 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
   validateDetectorOptions(pattern, o);
   switch (pattern) {
     case 'auto': {
-      const d = new IncidentDetector({ falseAlertsPerWeek: o.falseAlerts, direction: o.direction, minHistory: o.minHistory }, state as IncidentState | undefined);
+      const d = new IncidentDetector(
+        { falseAlertsPerWeek: o.falseAlerts, direction: o.direction, minHistory: o.minHistory },
+        state as IncidentState | undefined,
+      );
       return {
         update: (time, value, arrival) => incidentDetection(d.update(time, value, arrival)),
         idle: (now) => {
@@ -111,19 +134,44 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
           const r = d.update(time, value);
           // The score is the onset score: high where a deviation begins, so one incident ranks once
           // and an alert means "something started". The persistent level only keeps an incident open.
-          return { pattern, score: r.score, level: r.level, threshold: d.threshold, hot: r.score >= d.threshold, expected: r.expected, direction: r.direction, ready: r.ready, details: { period: r.period, level: r.level } };
+          return {
+            pattern,
+            score: r.score,
+            level: r.level,
+            threshold: d.threshold,
+            hot: r.score >= d.threshold,
+            expected: r.expected,
+            direction: r.direction,
+            ready: r.ready,
+            details: { period: r.period, level: r.level },
+          };
         },
       };
     }
     case 'spike': {
       const mode = o.direction === 'up' ? 'spikes' : o.direction === 'down' ? 'dips' : 'both';
-      const d = new SpikeDetector({ history: o.history, minHistory: o.minHistory, confidence: o.confidence === undefined ? undefined : o.confidence * 100, mode });
+      const d = new SpikeDetector({
+        history: o.history,
+        minHistory: o.minHistory,
+        confidence: o.confidence === undefined ? undefined : o.confidence * 100,
+        mode,
+      });
       return {
         update(time, value) {
           const r = d.update(time, value);
           // The score is a confidence, and plain noise often reaches 80 % of one: only spikes keep
           // an incident open, or a hold-off would never see a quiet stretch.
-          return { pattern, score: r.score, level: r.isAnomaly ? r.score : 0, threshold: d.threshold, hot: r.isAnomaly, expected: r.expected, direction: r.direction, ready: r.ready, details: { kind: r.direction === 'up' ? 'spike' : 'dip' } };
+          return {
+            pattern,
+            score: r.score,
+            level: r.isAnomaly ? r.score : 0,
+            threshold: d.threshold,
+            hot: r.isAnomaly,
+            expected: r.expected,
+            direction: r.direction,
+            ready: r.ready,
+            details: { kind: r.direction === 'up' ? 'spike' : 'dip' },
+          };
         },
       };
     }
@@ -133,7 +181,17 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
         update(time, value) {
           const r = d.update(time, value);
           const hot = r.isChange && (r.kind === 'variance' || directionAllows(o.direction, r.direction));
-          return { pattern, score: r.score, level: r.score, threshold: 1, hot, expected: r.expected, direction: r.direction, ready: r.ready, details: { kind: r.kind, changeTime: r.changeTime } };
+          return {
+            pattern,
+            score: r.score,
+            level: r.score,
+            threshold: 1,
+            hot,
+            expected: r.expected,
+            direction: r.direction,
+            ready: r.ready,
+            details: { kind: r.kind, changeTime: r.changeTime },
+          };
         },
       };
     }
@@ -144,7 +202,17 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
           const r = d.update(time, value);
           const direction = r.slopePerSecond >= 0 ? 'up' : 'down';
           const hot = r.trend !== 'stable' && directionAllows(o.direction, direction);
-          return { pattern, score: r.score, level: hot ? 1 : 0, threshold: 1, hot, expected: r.expected, direction, ready: r.ready, details: { trend: r.trend, slopePerSecond: r.slopePerSecond } };
+          return {
+            pattern,
+            score: r.score,
+            level: hot ? 1 : 0,
+            threshold: 1,
+            hot,
+            expected: r.expected,
+            direction,
+            ready: r.ready,
+            details: { trend: r.trend, slopePerSecond: r.slopePerSecond },
+          };
         },
       };
     }
@@ -155,7 +223,17 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
       return {
         update(_time, value) {
           const p = d.update(value);
-          return { pattern, score: p?.strength ?? 0, level: p ? 1 : 0, threshold: 1, hot: !!p, expected: value, direction: 'up', ready: true, details: { period: p?.period ?? 0, strength: p?.strength ?? 0 } };
+          return {
+            pattern,
+            score: p?.strength ?? 0,
+            level: p ? 1 : 0,
+            threshold: 1,
+            hot: !!p,
+            expected: value,
+            direction: 'up',
+            ready: true,
+            details: { period: p?.period ?? 0, strength: p?.strength ?? 0 },
+          };
         },
       };
     }
@@ -192,7 +270,7 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       const median = q.median();
       const spread = q.quantile(0.95) - q.quantile(0.05);
       const scale = Math.max(1.4826 * q.mad(median), 0.01 * spread, 1e-9 * Math.abs(median), 1e-12);
-      const threshold = pattern === 'spike' ? o.confidence ?? 0.99999 : o.threshold ?? DEFAULT_ANOMALY_THRESHOLD;
+      const threshold = pattern === 'spike' ? (o.confidence ?? 0.99999) : (o.threshold ?? DEFAULT_ANOMALY_THRESHOLD);
       values.forEach((value, index) => {
         const z = (value - median) / scale;
         const direction = z >= 0 ? 'up' : 'down';
@@ -201,7 +279,20 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
         // window of a few hundred values of heavy-tailed noise rarely holds such a value.
         const score = pattern === 'spike' ? 1 - 2 * normalTail(Math.abs(z)) : squash(WINDOW_Z_WEIGHT * Math.abs(z));
         if (score >= threshold && directionAllows(o.direction, direction)) {
-          out.push({ pattern, score, level: score, threshold, hot: true, expected: median, direction, ready: true, details: {}, time: times[index], value, index });
+          out.push({
+            pattern,
+            score,
+            level: score,
+            threshold,
+            hot: true,
+            expected: median,
+            direction,
+            ready: true,
+            details: {},
+            time: times[index],
+            value,
+            index,
+          });
         }
       });
       break;
@@ -220,12 +311,40 @@ export function analyseWindow(pattern: Pattern, times: readonly number[], values
       const direction = slope >= 0 ? 'up' : 'down';
       const trend = p < 1 - (o.confidence ?? DEFAULT_TREND_CONFIDENCE) && n >= 3 ? (s > 0 ? 'increasing' : 'decreasing') : 'stable';
       const hot = trend !== 'stable' && directionAllows(o.direction, direction);
-      if (hot) out.push({ pattern, score: 1 - p, level: 1, threshold: 1, hot, expected: intercept + slope * times[last], direction, ready: true, details: { trend, slopePerSecond: slope * 1000 }, time: times[last], value: values[last], index: last });
+      if (hot)
+        out.push({
+          pattern,
+          score: 1 - p,
+          level: 1,
+          threshold: 1,
+          hot,
+          expected: intercept + slope * times[last],
+          direction,
+          ready: true,
+          details: { trend, slopePerSecond: slope * 1000 },
+          time: times[last],
+          value: values[last],
+          index: last,
+        });
       break;
     }
     case 'seasonality': {
       const p = detectPeriod(values, { minStrength: o.threshold ?? 0.3 });
-      if (p) out.push({ pattern, score: p.strength, level: 1, threshold: 1, hot: true, expected: values[last], direction: 'up', ready: true, details: { period: p.period, strength: p.strength }, time: times[last], value: values[last], index: last });
+      if (p)
+        out.push({
+          pattern,
+          score: p.strength,
+          level: 1,
+          threshold: 1,
+          hot: true,
+          expected: values[last],
+          direction: 'up',
+          ready: true,
+          details: { period: p.period, strength: p.strength },
+          time: times[last],
+          value: values[last],
+          index: last,
+        });
       break;
     }
   }

@@ -22,7 +22,11 @@ export class DistributionShift {
   private sum = 0;
 
   /** `refresh`: the bin edges follow the history every this many values (they move slowly). */
-  constructor(readonly window: number, readonly binCount: number, private readonly refresh = 10) {
+  constructor(
+    readonly window: number,
+    readonly binCount: number,
+    private readonly refresh = 10,
+  ) {
     this.edges = new Float64Array(binCount - 1);
     this.counts = new Int32Array(binCount);
     this.recent = new Float64Array(window);
@@ -74,15 +78,23 @@ export class DistributionShift {
 
   /** The window as plain data: its values in stored order, the bin edges and when they were set. */
   save(): { recent: number[]; head: number; edges: number[]; sinceEdges: number | null; sum: number } {
-    return { recent: Array.from(this.recent.subarray(0, this.size)), head: this.head, edges: Array.from(this.edges), sinceEdges: Number.isFinite(this.sinceEdges) ? this.sinceEdges : null, sum: this.sum };
+    return {
+      recent: Array.from(this.recent.subarray(0, this.size)),
+      head: this.head,
+      edges: Array.from(this.edges),
+      sinceEdges: Number.isFinite(this.sinceEdges) ? this.sinceEdges : null,
+      sum: this.sum,
+    };
   }
 
   /** Takes the state saved by save(); false when it is not one. */
   load(o: unknown): boolean {
     const x = o as { recent?: unknown; head?: unknown; edges?: unknown; sinceEdges?: unknown; sum?: unknown } | null;
     const nums = (a: unknown, max: number): a is number[] => Array.isArray(a) && a.length <= max && a.every((v) => typeof v === 'number');
-    if (!x || !nums(x.recent, this.window) || !nums(x.edges, this.edges.length) || x.edges.length !== this.edges.length || typeof x.sum !== 'number') return false;
-    if (!Number.isInteger(x.head) || (x.head as number) < 0 || (x.head as number) >= this.window || (x.sinceEdges !== null && !Number.isInteger(x.sinceEdges))) return false;
+    if (!x || !nums(x.recent, this.window) || !nums(x.edges, this.edges.length) || x.edges.length !== this.edges.length || typeof x.sum !== 'number')
+      return false;
+    if (!Number.isInteger(x.head) || (x.head as number) < 0 || (x.head as number) >= this.window || (x.sinceEdges !== null && !Number.isInteger(x.sinceEdges)))
+      return false;
     this.edges.set(x.edges);
     this.counts.fill(0);
     this.size = x.recent.length;

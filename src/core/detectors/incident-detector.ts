@@ -277,18 +277,78 @@ export class IncidentDetector {
     this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
     this.direction = options.direction ?? 'both';
     this.minHistory = Math.max(3, options.minHistory ?? 30);
-    this.s = state && isIncidentState(state) ? revive(state) : {
-      n: 0, prev: NaN, prevTime: NaN, arrival: NaN, interval: NaN, level: 0, trend: 0, scale: 0, eq: 0, eqRun: 0, afterEq: 0, all: 0, run: 0, runSince: 0,
-      up: 0, down: 0, upSince: 0, downSince: 0, upFirst: 0, downFirst: 0, upLen: 0, downLen: 0, zz: 0, z2: 1, prevZ: 0, slow: 0, d2: 0, driftSince: 0, onsets: [], season: new Array(SEASON_BINS).fill(0), day: new Array(DAY_BINS).fill(NaN), dayStep: new Array(DAY_BINS).fill(NaN), dayBin: -1, dayRef: NaN, dayStepRef: NaN, dayShort: NaN, modelErr: 0, dayErr: 0, ref: 0, shortStep: 0, longStep: 0, varSince: 0,
-      peak: 0, cand: null, open: null, openReadings: 0, fast: 0, maxDev: 0, tail: newTail(),
-    };
+    this.s =
+      state && isIncidentState(state)
+        ? revive(state)
+        : {
+            n: 0,
+            prev: NaN,
+            prevTime: NaN,
+            arrival: NaN,
+            interval: NaN,
+            level: 0,
+            trend: 0,
+            scale: 0,
+            eq: 0,
+            eqRun: 0,
+            afterEq: 0,
+            all: 0,
+            run: 0,
+            runSince: 0,
+            up: 0,
+            down: 0,
+            upSince: 0,
+            downSince: 0,
+            upFirst: 0,
+            downFirst: 0,
+            upLen: 0,
+            downLen: 0,
+            zz: 0,
+            z2: 1,
+            prevZ: 0,
+            slow: 0,
+            d2: 0,
+            driftSince: 0,
+            onsets: [],
+            season: new Array(SEASON_BINS).fill(0),
+            day: new Array(DAY_BINS).fill(NaN),
+            dayStep: new Array(DAY_BINS).fill(NaN),
+            dayBin: -1,
+            dayRef: NaN,
+            dayStepRef: NaN,
+            dayShort: NaN,
+            modelErr: 0,
+            dayErr: 0,
+            ref: 0,
+            shortStep: 0,
+            longStep: 0,
+            varSince: 0,
+            peak: 0,
+            cand: null,
+            open: null,
+            openReadings: 0,
+            fast: 0,
+            maxDev: 0,
+            tail: newTail(),
+          };
     this.scorer = new AnomalyDetector({ direction: this.direction }, state && isIncidentState(state) ? state.scorer : undefined);
   }
 
   /** A copy of the state, to restore the detector elsewhere with `new IncidentDetector(options, state)`. */
   snapshot(): IncidentState {
     const s = this.s;
-    return { ...s, cand: s.cand && { ...s.cand }, open: s.open && { ...s.open }, onsets: [...s.onsets], season: [...s.season], day: [...s.day], dayStep: [...s.dayStep], tail: { ...s.tail }, varTail: s.varTail && { ...s.varTail }, scorer: this.scorer.snapshot() };
+    return {
+      ...s,
+      cand: s.cand && { ...s.cand },
+      open: s.open && { ...s.open },
+      onsets: [...s.onsets],
+      season: [...s.season],
+      day: [...s.day],
+      dayStep: [...s.dayStep],
+      tail: { ...s.tail },
+      varTail: s.varTail && { ...s.varTail },
+      scorer: this.scorer.snapshot(),
+    };
   }
 
   /** The typical interval between readings in ms (NaN before two readings). */
@@ -423,7 +483,8 @@ export class IncidentDetector {
         }
       } else if (++c.count >= SHIFT_CONFIRM) {
         s.cand = null;
-        if (this.allows(zc > 0 ? 'up' : 'down')) start = this.incidentOf('shift', c.time, value, c.expected, sigma, this.tailRatio(Math.abs(zc), this.zSpike), c.count);
+        if (this.allows(zc > 0 ? 'up' : 'down'))
+          start = this.incidentOf('shift', c.time, value, c.expected, sigma, this.tailRatio(Math.abs(zc), this.zSpike), c.count);
         else this.anchor(value);
       }
       if (!start && s.cand) {
@@ -505,7 +566,8 @@ export class IncidentDetector {
           s.up = s.down = 0;
         }
       } else if (drift >= 1 && s.n >= DRIFT_HISTORY * this.minHistory) {
-        if (this.allows(gap > 0 ? 'up' : 'down')) start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, drift, Math.round((time - s.driftSince) / (s.interval || 1)));
+        if (this.allows(gap > 0 ? 'up' : 'down'))
+          start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, drift, Math.round((time - s.driftSince) / (s.interval || 1)));
         else s.slow = s.level;
       } else if (variance >= 1 && varLog >= VAR_TAIL * varLimit && s.run === 0) {
         start = this.incidentOf('variance', s.varSince, value, pred, sigma, variance, 0);
@@ -519,7 +581,8 @@ export class IncidentDetector {
         else if (best >= 0.3 && best === variance && s.run === 0) {
           start = this.incidentOf('variance', s.varSince, value, pred, sigma, 1, 0);
           start.direction = varRatio > 0 ? 'up' : 'down';
-        } else if (best >= 0.3 && best === drift) start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, 1, Math.round((time - s.driftSince) / (s.interval || 1)));
+        } else if (best >= 0.3 && best === drift)
+          start = this.incidentOf('drift', s.driftSince, value, s.slow + season, sigma, 1, Math.round((time - s.driftSince) / (s.interval || 1)));
         // Unless the scorer's reference is the odd one: its value a period ago was a reported spike.
         else if (r.expected !== s.echo) start = this.incidentOf('shift', upward ? s.upSince : s.downSince, value, pred, sigma, 1, upward ? s.upLen : s.downLen);
       }
@@ -662,7 +725,7 @@ export class IncidentDetector {
     // A repeated reading says nothing about the noise: a sensor stuck while warming up would
     // otherwise shrink σ to nothing, and every later reading would look like a spike.
     if (!same) {
-      const absE = Math.min(Math.abs(e), s.scale > 0 ? 4 * s.scale / 1.2533 : Math.abs(e));
+      const absE = Math.min(Math.abs(e), s.scale > 0 ? (4 * s.scale) / 1.2533 : Math.abs(e));
       const sa = warm ? Math.max(SCALE_ALPHA, 1 / s.n) : SCALE_ALPHA;
       s.scale += sa * (1.2533 * absE - s.scale);
     }
@@ -704,7 +767,6 @@ export class IncidentDetector {
       const ds = s.dayStep[bin];
       s.dayStep[bin] = Number.isNaN(ds) ? step : ds + rate * (step - ds);
     }
-
 
     this.s.prev = value;
     this.s.prevTime = time;
@@ -749,12 +811,27 @@ export class IncidentDetector {
   private incidentOf(kind: IncidentKind, since: number, value: number, expected: number, sigma: number, strength: number, readings: number): Incident {
     const deviation = value - expected;
     return {
-      kind, since, value, expected, deviation, sigma, direction: deviation >= 0 ? 'up' : 'down', strength,
-      severity: strength < 2 ? 'low' : strength < 5 ? 'medium' : 'high', readings,
+      kind,
+      since,
+      value,
+      expected,
+      deviation,
+      sigma,
+      direction: deviation >= 0 ? 'up' : 'down',
+      strength,
+      severity: strength < 2 ? 'low' : strength < 5 ? 'medium' : 'high',
+      readings,
     };
   }
 
-  private result(_score: number, level: number, ready: boolean, expected: number, transition: 'start' | 'end' | undefined, incident: Incident | undefined): IncidentStep {
+  private result(
+    _score: number,
+    level: number,
+    ready: boolean,
+    expected: number,
+    transition: 'start' | 'end' | undefined,
+    incident: Incident | undefined,
+  ): IncidentStep {
     const s = this.s;
     // The score is the level scorer's onset score: it ranks incidents across keys and data sets
     // (NAB) better than the tests' own statistics, whose tails differ from key to key.
@@ -766,21 +843,44 @@ export class IncidentDetector {
 /** Whether saved data has the state's shape (a snapshot from another version or a corrupt store is not used). */
 function isIncidentState(x: unknown): x is IncidentState {
   const o = x as Partial<IncidentState> | null;
-  return !!o && typeof o === 'object' && typeof o.n === 'number' && Number.isFinite(o.n) && typeof o.level === 'number' &&
-    Array.isArray(o.season) && o.season.length === SEASON_BINS && o.season.every((v) => typeof v === 'number') && Array.isArray(o.onsets) &&
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    typeof o.n === 'number' &&
+    Number.isFinite(o.n) &&
+    typeof o.level === 'number' &&
+    Array.isArray(o.season) &&
+    o.season.length === SEASON_BINS &&
+    o.season.every((v) => typeof v === 'number') &&
+    Array.isArray(o.onsets) &&
     (o.day === undefined || (Array.isArray(o.day) && o.day.length === DAY_BINS)) &&
-    (o.dayStep === undefined || (Array.isArray(o.dayStep) && o.dayStep.length === DAY_BINS));
+    (o.dayStep === undefined || (Array.isArray(o.dayStep) && o.dayStep.length === DAY_BINS))
+  );
 }
 
 /** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
 function revive(state: IncidentState): IncidentState {
   const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
   return {
-    ...state, eqRun: num(state.eqRun) || 0, afterEq: num(state.afterEq) || 0, prev: num(state.prev), prevTime: num(state.prevTime), arrival: num(state.arrival), interval: num(state.interval),
-    cand: state.cand && { ...state.cand }, open: state.open && { ...state.open }, onsets: state.onsets.slice(-ONSETS), season: [...state.season],
-    day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN), dayBin: num(state.dayBin), dayRef: num(state.dayRef),
-    dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN), dayStepRef: num(state.dayStepRef), dayShort: num(state.dayShort),
-    tail: reviveTail(state.tail), varTail: state.varTail === undefined ? undefined : reviveTail(state.varTail),
+    ...state,
+    eqRun: num(state.eqRun) || 0,
+    afterEq: num(state.afterEq) || 0,
+    prev: num(state.prev),
+    prevTime: num(state.prevTime),
+    arrival: num(state.arrival),
+    interval: num(state.interval),
+    cand: state.cand && { ...state.cand },
+    open: state.open && { ...state.open },
+    onsets: state.onsets.slice(-ONSETS),
+    season: [...state.season],
+    day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN),
+    dayBin: num(state.dayBin),
+    dayRef: num(state.dayRef),
+    dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN),
+    dayStepRef: num(state.dayStepRef),
+    dayShort: num(state.dayShort),
+    tail: reviveTail(state.tail),
+    varTail: state.varTail === undefined ? undefined : reviveTail(state.varTail),
     // The scorer's state lives in the scorer, not twice.
     scorer: undefined,
   };

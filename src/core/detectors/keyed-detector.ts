@@ -7,9 +7,7 @@
  * end after the hold-off).
  */
 import { AlertState, AlertTransition } from './alert-state';
-import {
-  Detection, DetectorOptions, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector, validateDetectorOptions,
-} from './detector';
+import { Detection, DetectorOptions, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector, validateDetectorOptions } from './detector';
 import { Key } from '../types';
 
 /** A history in events, or a duration (ms) sized into events from the key's observed rate. */
@@ -159,7 +157,12 @@ export class KeyedDetector {
     if (!snap || snap.pattern !== this.pattern || !Array.isArray(snap.keys)) return;
     for (const k of snap.keys.slice(0, this.maxKeys)) {
       if (this.keys.has(k.key)) continue;
-      const s: KeyState = { alert: new AlertState({ holdOff: this.holdOff }), detector: createDetector(this.pattern, this.options, k.state), startedAt: k.startedAt, open: k.open };
+      const s: KeyState = {
+        alert: new AlertState({ holdOff: this.holdOff }),
+        detector: createDetector(this.pattern, this.options, k.state),
+        startedAt: k.startedAt,
+        open: k.open,
+      };
       this.keys.set(k.key, s);
       if (s.open) this.activeCount++;
     }
@@ -219,7 +222,11 @@ export class KeyedDetector {
       return { pattern: this.pattern, score: 0, level: 0, threshold: 1, hot: false, expected: value, direction: 'up', ready: false, details: {} };
     }
     // The median interval: a burst or a pause among the first values does not skew it.
-    const gaps = pending.slice(1).map(([t], i) => t - pending[i][0]).filter((g) => g > 0).sort((a, b) => a - b);
+    const gaps = pending
+      .slice(1)
+      .map(([t], i) => t - pending[i][0])
+      .filter((g) => g > 0)
+      .sort((a, b) => a - b);
     const interval = gaps.length ? gaps[gaps.length >> 1] : FALLBACK_INTERVAL;
     const duration = (this.history as { duration: number }).duration;
     const events = Math.max(3, Math.min(100000, Math.round(duration / interval)));

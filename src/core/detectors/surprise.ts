@@ -12,7 +12,11 @@ export class Surprise {
   /** From the last update: how many standard deviations the short mean lies *below* normal (≥ 0). */
   below = 0;
 
-  constructor(shortWindow: number, longWindow: number, private readonly minHistory: number) {
+  constructor(
+    shortWindow: number,
+    longWindow: number,
+    private readonly minHistory: number,
+  ) {
     this.short = new NumberRing(shortWindow);
     this.long = new NumberRing(longWindow);
   }

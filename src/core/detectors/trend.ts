@@ -55,10 +55,16 @@ export function olsSlope(times: ArrayLike<number>, values: ArrayLike<number>): {
   const n = values.length;
   if (n === 0) return { slope: 0, intercept: NaN };
   const t0 = times[0];
-  let st = 0, sv = 0, stt = 0, stv = 0;
+  let st = 0,
+    sv = 0,
+    stt = 0,
+    stv = 0;
   for (let i = 0; i < n; i++) {
     const t = times[i] - t0;
-    st += t; sv += values[i]; stt += t * t; stv += t * values[i];
+    st += t;
+    sv += values[i];
+    stt += t * t;
+    stv += t * values[i];
   }
   const den = n * stt - st * st;
   const slope = den > 0 ? (n * stv - st * sv) / den : 0;
@@ -100,11 +106,17 @@ export class TrendDetector {
     this.size++;
     // Times relative to the oldest held value keep the sums exact enough with epoch milliseconds.
     const t0 = this.times[this.head];
-    let st = 0, sv = 0, stt = 0, stv = 0;
+    let st = 0,
+      sv = 0,
+      stt = 0,
+      stv = 0;
     for (let i = 0; i < this.size; i++) {
       const j = (this.head + i) % cap;
       const t = this.times[j] - t0;
-      st += t; sv += this.values[j]; stt += t * t; stv += t * this.values[j];
+      st += t;
+      sv += this.values[j];
+      stt += t * t;
+      stv += t * this.values[j];
     }
     const n = this.size;
     const den = n * stt - st * st;

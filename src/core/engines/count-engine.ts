@@ -128,7 +128,13 @@ export class CountEngine<IN, ACC, OUT> implements Engine<IN, CountKey<ACC>, Time
     const n = snapCount(saved.sinceLastOpen, `${what} sinceLastOpen`);
     const open = snapArray(saved.windows, `${what} windows`).map((entry, i) => {
       const w = snapObject(entry, `${what} window ${i}`);
-      return { acc: this.life.accFromJSON(w.acc), count: snapCount(w.count, `${what} window ${i} count`), start: snapTime(w.start, `${what} window ${i} start`), end: snapTime(w.end, `${what} window ${i} end`), state: 'open' as const };
+      return {
+        acc: this.life.accFromJSON(w.acc),
+        count: snapCount(w.count, `${what} window ${i} count`),
+        start: snapTime(w.start, `${what} window ${i} start`),
+        end: snapTime(w.end, `${what} window ${i} end`),
+        state: 'open' as const,
+      };
     });
     ks.n = n;
     for (const w of open) {

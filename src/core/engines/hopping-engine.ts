@@ -375,4 +375,3 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
     this.reschedule(ks);
   }
 }
-

@@ -36,7 +36,12 @@ class Session<ACC> {
   state: LifecycleState = 'open';
   /** With maxDuration: the accumulators per bucket, by bucket (then `acc` is unused). */
   parts: Part<ACC>[] | null = null;
-  constructor(public start: number, public end: number, public acc: ACC, public ks: SessionKey<ACC>) {}
+  constructor(
+    public start: number,
+    public end: number,
+    public acc: ACC,
+    public ks: SessionKey<ACC>,
+  ) {}
 }
 
 /** A key's sessions. */
@@ -393,7 +398,11 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>, 
         if (!Array.isArray(session.parts)) throw new ConfigError('snapshot', 'holds sessions cut by an earlier maxDuration rule');
         parts = session.parts.map((entry, j) => {
           const part = snapObject(entry, `${at} part ${j}`);
-          return { bucket: snapTime(part.bucket, `${at} part ${j} bucket`), count: snapCount(part.count, `${at} part ${j} count`), acc: this.life.accFromJSON(part.acc) };
+          return {
+            bucket: snapTime(part.bucket, `${at} part ${j} bucket`),
+            count: snapCount(part.count, `${at} part ${j} count`),
+            acc: this.life.accFromJSON(part.acc),
+          };
         });
       }
       return { start: s, end: e, count: snapCount(session.count, `${at} count`), state: snapOneOf(session.state, WINDOW_STATES, `${at} state`), whole, parts };

@@ -51,7 +51,10 @@ export interface SlidingKey<IN, OUT> extends SeqKey<TimerHeap<SlidingKey<IN, OUT
 }
 
 /** Per-event sliding windows. */
-export class SlidingEventEngine<IN, ACC, OUT> extends HeapTimerEngine<SlidingKey<IN, OUT>> implements Engine<IN, SlidingKey<IN, OUT>, TimerHeap<SlidingKey<IN, OUT>>> {
+export class SlidingEventEngine<IN, ACC, OUT>
+  extends HeapTimerEngine<SlidingKey<IN, OUT>>
+  implements Engine<IN, SlidingKey<IN, OUT>, TimerHeap<SlidingKey<IN, OUT>>>
+{
   /** Entries at T and exits at X are due once the watermark has passed them: another event at that instant may still come. */
   protected readonly dueAtEqual = false;
 

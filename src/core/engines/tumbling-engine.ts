@@ -272,7 +272,12 @@ export class TumblingEngine<IN, ACC, OUT> implements Engine<IN, TumblingKey<ACC>
     const windows = snapArray(saved.windows, `key ${JSON.stringify(ks.key)} windows`).map((entry, i) => {
       const what = `key ${JSON.stringify(ks.key)} window ${i}`;
       const w = snapObject(entry, what);
-      return [snapTime(w.start, `${what} start`), snapCount(w.count, `${what} count`), snapOneOf(w.state, WINDOW_STATES, `${what} state`), this.life.accFromJSON(w.acc)] as const;
+      return [
+        snapTime(w.start, `${what} start`),
+        snapCount(w.count, `${what} count`),
+        snapOneOf(w.state, WINDOW_STATES, `${what} state`),
+        this.life.accFromJSON(w.acc),
+      ] as const;
     });
     for (const [start, count, state, acc] of windows) {
       const end = this.calendar !== undefined ? assignCalendar(start, this.calendar).end : start + this.size;

@@ -167,7 +167,15 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
   stats(): OperatorStats {
     let open = 0;
     for (const ks of this.keys.values()) open += this.strategy.open(ks);
-    return { keys: this.keys.size, openWindows: open, watermark: this.wm.value, maxEventTime: this.wm.maxEventTime, late: this.late, dropped: this.dropped, ahead: this.guard.ahead };
+    return {
+      keys: this.keys.size,
+      openWindows: open,
+      watermark: this.wm.value,
+      maxEventTime: this.wm.maxEventTime,
+      late: this.late,
+      dropped: this.dropped,
+      ahead: this.guard.ahead,
+    };
   }
 
   /** The join's whole state in the saved form (snapshot-schema.ts). */
@@ -285,7 +293,8 @@ function checkJoinSpec(spec: JoinSpec): JoinSpec {
     const size = finiteMs(spec.size, 'size');
     if (!(size > 0) || !Number.isInteger(size)) throw new ConfigError('size', `must be a whole number of ms greater than 0, got ${size}`);
     const slide = spec.slide === undefined ? size : finiteMs(spec.slide, 'slide');
-    if (!(slide > 0) || !Number.isInteger(slide) || slide > size) throw new ConfigError('slide', `must be whole ms, greater than 0 and not longer than size (${size} ms), got ${slide}`);
+    if (!(slide > 0) || !Number.isInteger(slide) || slide > size)
+      throw new ConfigError('slide', `must be whole ms, greater than 0 and not longer than size (${size} ms), got ${slide}`);
     const offset = spec.offset === undefined ? 0 : finiteMs(spec.offset, 'offset');
     return { mode: 'window', size, slide, offset };
   }

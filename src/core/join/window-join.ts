@@ -92,7 +92,9 @@ export class WindowJoin<IN> implements JoinStrategy<IN> {
   }
 
   snapshotKey(ks: JoinKey<IN>): Record<string, unknown> {
-    return { windows: [...ks.windows.values()].map((w) => ({ start: w.start, end: w.end, fired: w.fired, left: saveEvents(w.left), right: saveEvents(w.right) })) };
+    return {
+      windows: [...ks.windows.values()].map((w) => ({ start: w.start, end: w.end, fired: w.fired, left: saveEvents(w.left), right: saveEvents(w.right) })),
+    };
   }
 
   restoreKey(ks: JoinKey<IN>, saved: Record<string, unknown>): void {

@@ -57,7 +57,11 @@ export type RawSensorSimConfig = Partial<Record<keyof SensorSimConfig | 'sensors
 const MAX_SENSORS = 10000;
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
-  if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -108,17 +112,23 @@ export function parseSensorSimConfig(raw: RawSensorSimConfig): SensorSimConfig {
 
   let startTime: number | undefined;
   if (raw.startTime !== undefined && raw.startTime !== null && raw.startTime !== '') {
-    startTime = typeof raw.startTime === 'number' ? raw.startTime
-      : /^\d+$/.test(String(raw.startTime).trim()) ? Number(String(raw.startTime).trim())
-      : Date.parse(String(raw.startTime));
+    startTime =
+      typeof raw.startTime === 'number'
+        ? raw.startTime
+        : /^\d+$/.test(String(raw.startTime).trim())
+          ? Number(String(raw.startTime).trim())
+          : Date.parse(String(raw.startTime));
     if (!Number.isFinite(startTime)) {
       throw new ConfigError('startTime', `must be empty (now), ms since the epoch or an ISO-8601 date, got ${describeValue(raw.startTime)}`);
     }
   }
 
-  const seed = raw.seed === undefined || raw.seed === null || String(raw.seed).trim() === ''
-    ? undefined
-    : typeof raw.seed === 'number' ? raw.seed : String(raw.seed).trim();
+  const seed =
+    raw.seed === undefined || raw.seed === null || String(raw.seed).trim() === ''
+      ? undefined
+      : typeof raw.seed === 'number'
+        ? raw.seed
+        : String(raw.seed).trim();
 
   return {
     ids,

@@ -73,7 +73,11 @@ export class SensorSimulator {
   readonly seed: number;
 
   /** `startTime` is the event time of the first reading, in ms. */
-  constructor(private readonly config: SensorSimConfig, readonly startTime: number, seed: number | string) {
+  constructor(
+    private readonly config: SensorSimConfig,
+    readonly startTime: number,
+    seed: number | string,
+  ) {
     this.seed = seedFrom(seed);
     this.prng = createPrng(this.seed);
     this.sensors = config.ids.map((id) => {

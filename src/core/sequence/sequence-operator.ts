@@ -226,7 +226,15 @@ export class SequenceOperator<IN> implements StreamOperator {
   }
 
   stats(): OperatorStats {
-    return { keys: this.keys.size, openWindows: this.partials, watermark: this.wm.value, maxEventTime: this.wm.maxEventTime, late: this.late, dropped: this.dropped, ahead: this.guard.ahead };
+    return {
+      keys: this.keys.size,
+      openWindows: this.partials,
+      watermark: this.wm.value,
+      maxEventTime: this.wm.maxEventTime,
+      late: this.late,
+      dropped: this.dropped,
+      ahead: this.guard.ahead,
+    };
   }
 
   /** The operator's whole state in the saved form (snapshot-schema.ts). */
@@ -289,9 +297,19 @@ export class SequenceOperator<IN> implements StreamOperator {
         const step = snapCount(pm.step, `${at} step`);
         if (step >= steps) throw new SnapshotError(`${at} step: expected below ${steps}, got ${step}`);
         if (typeof pm.blocked !== 'boolean') throw new SnapshotError(`${at} blocked: expected true or false`);
-        const events = snapArray(pm.events, `${at} events`).map((list, s) => snapArray(list, `${at} step ${s}`).map((e, k) => event(e, `${at} step ${s} event ${k}`)));
+        const events = snapArray(pm.events, `${at} events`).map((list, s) =>
+          snapArray(list, `${at} step ${s}`).map((e, k) => event(e, `${at} step ${s} event ${k}`)),
+        );
         const size = events.reduce((n, l) => n + l.length, 0);
-        return { step, count: snapCount(pm.count, `${at} count`), blocked: pm.blocked, startTime: snapTime(pm.startTime, `${at} startTime`), firstSeq: snapCount(pm.firstSeq, `${at} firstSeq`), events, size };
+        return {
+          step,
+          count: snapCount(pm.count, `${at} count`),
+          blocked: pm.blocked,
+          startTime: snapTime(pm.startTime, `${at} startTime`),
+          firstSeq: snapCount(pm.firstSeq, `${at} firstSeq`),
+          events,
+          size,
+        };
       });
       const ks = this.newKey(key);
       ks.matches = matches;

@@ -65,7 +65,11 @@ export function checkStepList(steps: SequenceStep[], hasWithin: boolean): { step
     names.add(name);
     // The filter node runs JSONata through Node-RED; the core matches steps on its own.
     (Array.isArray(step.rules) ? step.rules : []).forEach((rule, r) => {
-      if (rule && rule.op === 'jsonata') throw new ConfigError(`${field}.rules[${r}].op`, 'jsonata is not available in sequence steps; use eq, neq, gt, gte, lt, lte, between, contains, regex or exists');
+      if (rule && rule.op === 'jsonata')
+        throw new ConfigError(
+          `${field}.rules[${r}].op`,
+          'jsonata is not available in sequence steps; use eq, neq, gt, gte, lt, lte, between, contains, regex or exists',
+        );
     });
     if (step.not) {
       if (positive === 0) throw new ConfigError(`${field}.not`, 'a pattern cannot start with a negation; put the step it follows first');

@@ -35,12 +35,19 @@ function aggregationSpecs(aggregations: unknown, valueProperty: string): Aggrega
 function roundSetting(value: unknown): number | undefined {
   if (value === undefined || value === null || String(value).trim() === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 15) throw new ConfigError('round', `round needs a whole number of decimals from 0 to 15 (or empty), got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 15)
+    throw new ConfigError('round', `round needs a whole number of decimals from 0 to 15 (or empty), got ${JSON.stringify(value)}`);
   return n;
 }
 
 /** Converts and checks aggregations, dedup, output and round; throws ConfigError naming the field. */
-export function parseAggregateSettings(config: { valueProperty?: unknown; aggregations?: unknown; dedup?: unknown; output?: unknown; round?: unknown }): AggregateSettings {
+export function parseAggregateSettings(config: {
+  valueProperty?: unknown;
+  aggregations?: unknown;
+  dedup?: unknown;
+  output?: unknown;
+  round?: unknown;
+}): AggregateSettings {
   const valueProperty = normaliseProperty(config.valueProperty, 'payload');
   const compiled = compileAggregations<object>(aggregationSpecs(config.aggregations, valueProperty));
   // Empty: every event counts; else only the first event of each value of that property, per window.

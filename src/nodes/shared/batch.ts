@@ -24,7 +24,10 @@ function isMessageLike(item: unknown): item is NodeMessage {
 /** Element `i` of a batch or window message as a message-like object; throws InputError when it is not one. */
 export function batchElement(item: unknown, i: number): NodeMessage {
   if (!isMessageLike(item)) {
-    throw new InputError('msg.payload', `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`);
+    throw new InputError(
+      'msg.payload',
+      `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`,
+    );
   }
   return item;
 }

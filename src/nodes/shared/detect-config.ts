@@ -42,7 +42,12 @@ function parseNumber(value: unknown, field: string, what: string, ok: (n: number
 
 /** Confidence as a fraction; users coming from Azure Stream Analytics type percentages (99). */
 function parseConfidence(value: unknown): number | undefined {
-  const n = parseNumber(value, 'confidence', 'a percentage from 50 to below 100, or a fraction from 0.5 to below 1', (x) => (x >= 0.5 && x < 1) || (x >= 50 && x < 100));
+  const n = parseNumber(
+    value,
+    'confidence',
+    'a percentage from 50 to below 100, or a fraction from 0.5 to below 1',
+    (x) => (x >= 0.5 && x < 1) || (x >= 50 && x < 100),
+  );
   return n === undefined ? undefined : n >= 50 ? n / 100 : n;
 }
 
@@ -50,13 +55,22 @@ function parseConfidence(value: unknown): number | undefined {
 export function parseDetectorSettings(config: DetectSettingsConfig, pattern: string): { options: DetectorOptions; history: HistorySpec | undefined } {
   const history = parseHistory(config.history);
   const direction = isBlank(config.direction) ? 'both' : config.direction;
-  if (direction !== 'up' && direction !== 'down' && direction !== 'both') throw new ConfigError('direction', `"${String(direction)}" is not allowed; use up, down or both`);
+  if (direction !== 'up' && direction !== 'down' && direction !== 'both')
+    throw new ConfigError('direction', `"${String(direction)}" is not allowed; use up, down or both`);
   const options: DetectorOptions = {
     threshold: parseNumber(config.threshold, 'threshold', 'a number above 0 and at most 1', (x) => x > 0 && x <= 1),
     confidence: parseConfidence(config.confidence),
     minHistory: parseNumber(config.minHistory, 'minHistory', 'a whole number of events, 0 or more', (x) => Number.isInteger(x) && x >= 0),
     direction,
-    falseAlerts: pattern === 'auto' ? parseNumber(config.falseAlerts, 'falseAlerts', 'the false alerts per key per week you accept, above 0 and at most 10000 (default 1)', (x) => x > 0 && x <= 10000) : undefined,
+    falseAlerts:
+      pattern === 'auto'
+        ? parseNumber(
+            config.falseAlerts,
+            'falseAlerts',
+            'the false alerts per key per week you accept, above 0 and at most 10000 (default 1)',
+            (x) => x > 0 && x <= 10000,
+          )
+        : undefined,
   };
   for (const k of Object.keys(options) as (keyof DetectorOptions)[]) if (options[k] === undefined) delete options[k];
   return { options, history };

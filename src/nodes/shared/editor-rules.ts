@@ -27,7 +27,15 @@ import type { BaseNodeConfig } from './red';
 export { DURATION_FORMS, formatDuration } from '../../core/duration';
 export { MAX_DURATION } from '../../core/time-range';
 export { CALENDAR_UNITS } from '../../core/assigners/calendar';
-export { EMIT_STRATEGIES, FUTURE_DATA_POLICIES, LATE_DATA_POLICIES, TIME_MODES, WATERMARK_SCOPES, WINDOW_BOUNDS, WINDOW_TYPES } from '../../core/setting-values';
+export {
+  EMIT_STRATEGIES,
+  FUTURE_DATA_POLICIES,
+  LATE_DATA_POLICIES,
+  TIME_MODES,
+  WATERMARK_SCOPES,
+  WINDOW_BOUNDS,
+  WINDOW_TYPES,
+} from '../../core/setting-values';
 export { AGGREGATION_OPS } from '../../core/aggregates/aggregation-ops';
 export { RULE_OPS, SEQUENCE_RULE_OPS } from '../../core/conditions/rule';
 export { DEFAULT_MAX_KEYS, MAX_MAX_KEYS } from './window-config';

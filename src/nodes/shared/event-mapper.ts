@@ -110,7 +110,7 @@ export { normaliseProperty };
 export function compileEventMapper(config: EventMappingConfig, sources?: PropertySources): EventMapper {
   const msgOnly: readonly PropertyType[] = ['msg'];
   const keyType = parsePropertyType(config.keyPropertyType, 'keyPropertyType', sources ? SOURCE_TYPES : msgOnly);
-  const valueType = parsePropertyType(config.valuePropertyType, 'valuePropertyType', sources ? sources.valueTypes ?? SOURCE_TYPES : msgOnly);
+  const valueType = parsePropertyType(config.valuePropertyType, 'valuePropertyType', sources ? (sources.valueTypes ?? SOURCE_TYPES) : msgOnly);
   const timeType = parsePropertyType(config.timePropertyType, 'timePropertyType', sources ? TIME_TYPES : msgOnly);
   const keyProperty = keyType === 'msg' ? normaliseProperty(config.keyProperty, 'topic') : String(config.keyProperty ?? '').trim();
   const valueProperty = valueType === 'msg' ? normaliseProperty(config.valueProperty, 'payload') : String(config.valueProperty ?? '').trim();
@@ -129,7 +129,12 @@ export function compileEventMapper(config: EventMappingConfig, sources?: Propert
 
   const readers: TypedReader[] = [];
   const typed = (type: PropertyType, text: string, field: string, role: string): ((input: object) => unknown) => {
-    const reader = typedReader(compilePropertySource(sources!.RED, sources!.node, type as Exclude<PropertyType, 'msg'>, text, field), sourceLabel(type, text, role), text, type);
+    const reader = typedReader(
+      compilePropertySource(sources!.RED, sources!.node, type as Exclude<PropertyType, 'msg'>, text, field),
+      sourceLabel(type, text, role),
+      text,
+      type,
+    );
     readers.push(reader);
     return reader.read;
   };
@@ -138,7 +143,11 @@ export function compileEventMapper(config: EventMappingConfig, sources?: Propert
   const valueReader = valueType !== 'msg' ? readers[readers.length - 1] : undefined;
   const eventTime = timeMode === 'event' && timeProperty !== '';
   // In processing time the time property is not read at all, whatever its type.
-  const getTime = !eventTime ? undefined : timeType !== 'msg' ? typed(timeType, timeProperty, 'timeProperty', 'time') : compilePath(timeProperty, 'timeProperty');
+  const getTime = !eventTime
+    ? undefined
+    : timeType !== 'msg'
+      ? typed(timeType, timeProperty, 'timeProperty', 'time')
+      : compilePath(timeProperty, 'timeProperty');
 
   const key = getKey
     ? (msg: object): Key => {

@@ -67,7 +67,10 @@ export function compileSide(config: JoinNodeConfig): (msg: object) => JoinSide {
       if (isLeft(v)) return 'left';
       if (isRight(v)) return 'right';
     }
-    throw new InputError(label, `${label} is ${describeValue(raw)}; it marks neither input (left: ${String(config.leftSide)}, right: ${String(config.rightSide)})`);
+    throw new InputError(
+      label,
+      `${label} is ${describeValue(raw)}; it marks neither input (left: ${String(config.leftSide)}, right: ${String(config.rightSide)})`,
+    );
   };
 }
 
@@ -82,7 +85,8 @@ export function joinSpec(config: JoinNodeConfig): JoinSpec {
   }
   if (mode !== 'window') throw new ConfigError('joinMode', `"${String(mode)}" is not allowed; use interval or window`);
   const windowType = config.windowType === undefined || config.windowType === '' || config.windowType === 'none' ? 'tumbling' : config.windowType;
-  if (windowType !== 'tumbling' && windowType !== 'sliding') throw new ConfigError('windowType', `"${String(windowType)}" is not allowed; a window join uses tumbling or sliding (hopping) windows`);
+  if (windowType !== 'tumbling' && windowType !== 'sliding')
+    throw new ConfigError('windowType', `"${String(windowType)}" is not allowed; a window join uses tumbling or sliding (hopping) windows`);
   if (windowType === 'sliding' && (config.slide === undefined || config.slide === '' || config.slide === 'event')) {
     throw new ConfigError('slide', 'a window join needs a duration as slide (hopping windows), not per-event windows');
   }

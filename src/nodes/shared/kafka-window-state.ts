@@ -85,7 +85,10 @@ export class KafkaWindowState implements PartitionStateOwner {
   constructor(
     readonly source: PartitionSource,
     private readonly node: RedNode,
-    private readonly operator: Pick<WindowOperator<unknown, unknown, unknown>, 'hasKey' | 'snapshotKeys' | 'restoreKeys' | 'dropKeys' | 'holdBack' | 'expectSources'>,
+    private readonly operator: Pick<
+      WindowOperator<unknown, unknown, unknown>,
+      'hasKey' | 'snapshotKeys' | 'restoreKeys' | 'dropKeys' | 'holdBack' | 'expectSources'
+    >,
     /** True while an input is half-way (an async handler): no snapshot then. */
     private readonly busy: () => boolean,
     /** The operator's maxOutOfOrder (ms): a taken-over partition's watermark is its latest event time less this. */
@@ -254,7 +257,12 @@ export class KafkaWindowState implements PartitionStateOwner {
           this.keyPart.delete(key);
         }
       }
-      const saved: SavedPart = { v: RECORD_VERSION, offset: p.last, maxTime: Number.isFinite(p.maxTime) ? p.maxTime : null, state: this.operator.snapshotKeys(p.keys) };
+      const saved: SavedPart = {
+        v: RECORD_VERSION,
+        offset: p.last,
+        maxTime: Number.isFinite(p.maxTime) ? p.maxTime : null,
+        state: this.operator.snapshotKeys(p.keys),
+      };
       records.push({ key: partitionKey(p.topic, p.partition), value: JSON.stringify(saved) });
       taken.push([p, p.first]);
       p.writing.push(p.first);
@@ -280,7 +288,10 @@ export class KafkaWindowState implements PartitionStateOwner {
           if (p.first === undefined || from < p.first) p.first = from;
         }
         if (!write) return;
-        if (!this.writeFailed) this.node.warn(`could not write window state to changelog ${changelog.topic}: ${toError(err).message}; offsets are not committed past it until a write succeeds`);
+        if (!this.writeFailed)
+          this.node.warn(
+            `could not write window state to changelog ${changelog.topic}: ${toError(err).message}; offsets are not committed past it until a write succeeds`,
+          );
         this.writeFailed = true;
       }
     };
@@ -307,7 +318,11 @@ export class KafkaWindowState implements PartitionStateOwner {
   private expectOwned(parts: readonly PartitionRef[]): void {
     const owned = this.source.assigned();
     for (const topic of new Set(parts.map((r) => r.topic))) {
-      this.operator.expectSources(topic, owned.filter((r) => r.topic === topic).map((r) => `${r.partition}:${topic}`), Date.now());
+      this.operator.expectSources(
+        topic,
+        owned.filter((r) => r.topic === topic).map((r) => `${r.partition}:${topic}`),
+        Date.now(),
+      );
     }
   }
 
@@ -344,7 +359,9 @@ export class KafkaWindowState implements PartitionStateOwner {
       saved = await changelog.read();
       read = true;
     } catch (err) {
-      this.node.warn(`could not read window state from changelog ${changelog.topic}: ${toError(err).message}; the windows of partitions ${wanted.map((r) => r.partition).join(', ')} start empty`);
+      this.node.warn(
+        `could not read window state from changelog ${changelog.topic}: ${toError(err).message}; the windows of partitions ${wanted.map((r) => r.partition).join(', ')} start empty`,
+      );
     }
     // Partitions with no record yet get one before their first record is taken (see claim()).
     const claims: { key: string; value: string }[] = [];
@@ -356,7 +373,18 @@ export class KafkaWindowState implements PartitionStateOwner {
     for (const r of wanted) {
       const id = `${r.partition}:${r.topic}`;
       if (this.restored.has(id) || !this.source.owns(r.topic, r.partition)) continue;
-      const p: Part = { topic: r.topic, partition: r.partition, keys: new Set(), first: undefined, last: -1, writing: [], maxTime: -Infinity, zoneEnd: -1, zoneOpen: false, replayTime: -Infinity };
+      const p: Part = {
+        topic: r.topic,
+        partition: r.partition,
+        keys: new Set(),
+        first: undefined,
+        last: -1,
+        writing: [],
+        maxTime: -Infinity,
+        zoneEnd: -1,
+        zoneOpen: false,
+        replayTime: -Infinity,
+      };
       this.parts.set(id, p);
       this.restored.add(id);
       const raw = saved.get(partitionKey(r.topic, r.partition));
@@ -366,7 +394,8 @@ export class KafkaWindowState implements PartitionStateOwner {
       }
       try {
         const rec = JSON.parse(raw) as SavedPart;
-        if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1) throw new Error(`not a version ${RECORD_VERSION} partition record`);
+        if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1)
+          throw new Error(`not a version ${RECORD_VERSION} partition record`);
         const names = this.operator.restoreKeys(rec.state);
         for (const key of names) {
           const other = this.keyPart.get(key);
@@ -403,6 +432,7 @@ export class KafkaWindowState implements PartitionStateOwner {
     }
     this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
-    if (partitions) this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
+    if (partitions)
+      this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
   }
 }

@@ -37,7 +37,14 @@ export function sourceLabel(type: PropertyType, text: string, role: string): str
 export function compilePropertySource(RED: RedAPI, node: RedNode, type: Exclude<PropertyType, 'msg'>, text: string, field: string): PropertySource {
   const value = text.trim();
   if (value === '') {
-    throw new ConfigError(field, type === 'jsonata' ? 'a JSONata expression is required' : type === 'env' ? 'an environment variable name is required' : `a ${type} context property name is required`);
+    throw new ConfigError(
+      field,
+      type === 'jsonata'
+        ? 'a JSONata expression is required'
+        : type === 'env'
+          ? 'an environment variable name is required'
+          : `a ${type} context property name is required`,
+    );
   }
   if (type === 'jsonata') {
     const prepared = prepareJSONata(RED, node, value, field);

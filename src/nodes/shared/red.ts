@@ -60,11 +60,7 @@ export interface RedAPI {
   };
   util: {
     prepareJSONataExpression(expression: string, node: RedNode): PreparedJSONata;
-    evaluateJSONataExpression(
-      expr: PreparedJSONata,
-      msg: object,
-      callback: (err: Error | null, value: unknown) => void,
-    ): void;
+    evaluateJSONataExpression(expr: PreparedJSONata, msg: object, callback: (err: Error | null, value: unknown) => void): void;
     cloneMessage<T>(msg: T): T;
     /** Reads a TypedInput value: `type` msg, flow, global, env, str, num, jsonata…; callback form for async stores. */
     evaluateNodeProperty(value: string, type: string, node: RedNode, msg: object, callback?: (err: Error | null, value: unknown) => void): unknown;

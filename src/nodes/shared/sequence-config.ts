@@ -29,7 +29,8 @@ function stepsOf(steps: unknown): SequenceStep[] {
 /** Converts and checks steps, within and maxPartialMatches; throws ConfigError naming the field. The steps' rules compile in the operator. */
 export function parseSequenceSettings(config: { steps?: unknown; within?: unknown; maxPartialMatches?: unknown }): SequenceSettings {
   const within = optionalDuration(config.within, 'within');
-  const maxPartialMatches = config.maxPartialMatches === undefined || config.maxPartialMatches === '' ? 100 : optionalLimit(config.maxPartialMatches, 'maxPartialMatches');
+  const maxPartialMatches =
+    config.maxPartialMatches === undefined || config.maxPartialMatches === '' ? 100 : optionalLimit(config.maxPartialMatches, 'maxPartialMatches');
   const steps = stepsOf(config.steps);
   checkStepList(steps, within > 0);
   return { steps, within, maxPartialMatches };

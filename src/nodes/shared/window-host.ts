@@ -357,7 +357,11 @@ export class WindowHost<IN, ACC, OUT> {
     if (Array.isArray(a) && a.length <= 100000 && (a.length !== this.assigned.length || a.some((p, i) => p !== this.assigned[i]))) {
       this.assigned = a.slice();
       const topic = k.topic;
-      this.operator.expectSources(topic, a.filter((p) => Number.isInteger(p)).map((p) => `${p}:${topic}`), this.now);
+      this.operator.expectSources(
+        topic,
+        a.filter((p) => Number.isInteger(p)).map((p) => `${p}:${topic}`),
+        this.now,
+      );
     }
   }
 
@@ -412,7 +416,9 @@ export class WindowHost<IN, ACC, OUT> {
     const st = this.opts.settings!;
     const limits = [`maxKeys ${st.maxKeys}`];
     if (st.maxEventsPerWindow !== Infinity) limits.push(`maxEventsPerWindow ${st.maxEventsPerWindow}`);
-    this.warnings.note('limit', dropped - this.droppedSeen, (n) => text(this.node.type, n === 1 ? 'warning.droppedOne' : 'warning.dropped', { count: n, limits: limits.join(', ') }));
+    this.warnings.note('limit', dropped - this.droppedSeen, (n) =>
+      text(this.node.type, n === 1 ? 'warning.droppedOne' : 'warning.dropped', { count: n, limits: limits.join(', ') }),
+    );
     this.droppedSeen = dropped;
   }
 
