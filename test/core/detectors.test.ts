@@ -58,6 +58,24 @@ describe('detectors: rolling quantiles', () => {
       }),
     );
   });
+
+  it('MAD about any centre, inside or outside the values, equals a recomputation', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 25 }),
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 80 }),
+        fc.double({ min: -30, max: 30, noNaN: true }),
+        (cap, xs, center) => {
+          const q = new RollingQuantiles(cap);
+          xs.forEach((x, i) => {
+            q.push(x);
+            const window = xs.slice(Math.max(0, i + 1 - cap), i + 1);
+            assert.equal(q.mad(center), naiveMedian(window.map((v) => Math.abs(v - center))));
+          });
+        },
+      ),
+    );
+  });
 });
 
 describe('detectors: seasonality', () => {

@@ -91,7 +91,14 @@ export class RollingQuantiles {
     if (n === 0) return NaN;
     const split = this.lowerBound(center);
     if (n % 2 === 1) return this.kthDistance((n + 1) / 2, center, split);
-    return (this.kthDistance(n / 2, center, split) + this.kthDistance(n / 2 + 1, center, split)) / 2;
+    const k = n / 2;
+    const lo = this.kthSplit(k, center, split);
+    // The k smallest distances are `lo` from the left and k − lo from the right, so the (k+1)-th
+    // is the nearer of the next one on each side.
+    const s = this.sorted;
+    const left = lo < split ? center - s[split - 1 - lo] : Infinity;
+    const right = split + k - lo < n ? s[split + k - lo] - center : Infinity;
+    return (this.distanceAt(k, lo, center, split) + Math.min(left, right)) / 2;
   }
 
   /**
@@ -100,6 +107,11 @@ export class RollingQuantiles {
    * the k come from the left.
    */
   private kthDistance(k: number, center: number, split: number): number {
+    return this.distanceAt(k, this.kthSplit(k, center, split), center, split);
+  }
+
+  /** How many of the k smallest distances lie left of `split` (see kthDistance). */
+  private kthSplit(k: number, center: number, split: number): number {
     const s = this.sorted;
     const n = this.size;
     let lo = Math.max(0, k - (n - split));
@@ -111,6 +123,12 @@ export class RollingQuantiles {
       if (leftNext < rightPrev) lo = a + 1;
       else hi = a;
     }
+    return lo;
+  }
+
+  /** The k-th smallest distance, given that `lo` of the k smallest lie left of `split`. */
+  private distanceAt(k: number, lo: number, center: number, split: number): number {
+    const s = this.sorted;
     const l = lo > 0 ? center - s[split - lo] : -Infinity;
     const r = k - lo > 0 ? s[split + k - lo - 1] - center : -Infinity;
     return Math.max(l, r);
