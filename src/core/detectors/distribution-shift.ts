@@ -20,6 +20,9 @@ export class DistributionShift {
   private readonly xlogx: Float64Array;
   /** Σ over bins of xlogx[count]: the divergence follows from it in O(1). */
   private sum = 0;
+  /** ln(binCount), and ln(total) for each fill of the window: no logarithm per value. */
+  private readonly logBins: number;
+  private readonly logTotal: Float64Array;
 
   /** `refresh`: the bin edges follow the history every this many values (they move slowly). */
   constructor(
@@ -33,6 +36,9 @@ export class DistributionShift {
     this.bins = new Int32Array(window);
     this.xlogx = new Float64Array(window + 1);
     for (let c = 0; c <= window; c++) this.xlogx[c] = (c + 0.5) * Math.log(c + 0.5);
+    this.logBins = Math.log(binCount);
+    this.logTotal = new Float64Array(window + 1);
+    for (let size = 0; size <= window; size++) this.logTotal[size] = Math.log(size + 0.5 * binCount);
   }
 
   /** Adds `value` to the recent window and returns the divergence from `history` (≥ 0, nats). */
@@ -73,7 +79,7 @@ export class DistributionShift {
     // With half a count added per bin (so empty bins stay finite), p_b = (c_b + ½) / total and
     // Σ p_b·ln(p_b·B) = sum / total − ln(total) + ln(B).
     const total = this.size + 0.5 * this.binCount;
-    return Math.max(0, this.sum / total - Math.log(total) + Math.log(this.binCount));
+    return Math.max(0, this.sum / total - this.logTotal[this.size] + this.logBins);
   }
 
   /** The window as plain data: its values in stored order, the bin edges and when they were set. */

@@ -265,6 +265,9 @@ export class IncidentDetector {
   private zSpike = 0;
   private cusumLimit = 0;
   private zVar = 0;
+  // normalLogTail of the spike and variance limits (÷ HEAVY_TAIL): fixed between refreshLimits, taken per reading.
+  private spikeLogTail = 0;
+  private varLogTail = 0;
   private logBudget = 0;
   private perReading = 0;
   // The calibrated limit of the spike and CUSUM tests as a multiple of the nominal one (≥ 1), from the key's own tail.
@@ -457,7 +460,7 @@ export class IncidentDetector {
       const c = s.cand;
       const zc = (value - c.expected) / sigma;
       const cz = (c.value - c.expected) / sigma;
-      const st = this.tailRatio(Math.abs(cz), this.zSpike);
+      const st = this.tailRatio(Math.abs(cz));
       const off = Math.abs(zc) >= BACK * this.k;
       if (c.calm > 0) {
         // A modest spike waits for calm neighbours: another reading off means a noisy spell.
@@ -483,17 +486,16 @@ export class IncidentDetector {
         }
       } else if (++c.count >= SHIFT_CONFIRM) {
         s.cand = null;
-        if (this.allows(zc > 0 ? 'up' : 'down'))
-          start = this.incidentOf('shift', c.time, value, c.expected, sigma, this.tailRatio(Math.abs(zc), this.zSpike), c.count);
+        if (this.allows(zc > 0 ? 'up' : 'down')) start = this.incidentOf('shift', c.time, value, c.expected, sigma, this.tailRatio(Math.abs(zc)), c.count);
         else this.anchor(value);
       }
       if (!start && s.cand) {
         s.n++;
         this.remember(time, value);
-        return this.result(0, this.levelOf(this.tailRatio(Math.abs(zc), this.zSpike)), ready, c.expected, undefined, undefined);
+        return this.result(0, this.levelOf(this.tailRatio(Math.abs(zc))), ready, c.expected, undefined, undefined);
       }
     }
-    const tail = this.tailRatio(Math.abs(z), this.zSpike);
+    const tail = this.tailRatio(Math.abs(z));
     const levelHit = r.ready && r.score >= this.levelLimit;
     if (!start && ready && ((levelHit && Math.abs(z) >= BACK * this.k) || tail >= FAR_SPIKE)) {
       s.cand = { time, value, expected: reference, count: 1, calm: 0 };
@@ -546,7 +548,7 @@ export class IncidentDetector {
     // On the variance test's log tail scale, against the key's own tail of it: a key whose spread
     // changes often needs a larger change before it is news.
     const varTail = (s.varTail ??= newTail());
-    const varLog = Math.abs(varRatio) > 0 ? normalLogTail(Math.abs(varRatio) / HEAVY_TAIL) / normalLogTail(this.zVar / HEAVY_TAIL) : 0;
+    const varLog = Math.abs(varRatio) > 0 ? normalLogTail(Math.abs(varRatio) / HEAVY_TAIL) / this.varLogTail : 0;
     const varLimit = calibratedLimit(varTail, this.perReading);
     // Learned while the level scorer is calm: spells it finds odd are incidents, not the key's normal.
     if (ready && !start && !s.open && r.level < CALM_LEVEL * this.levelLimit) learnTail(varTail, varLog, this.perReading);
@@ -784,18 +786,20 @@ export class IncidentDetector {
     // The level scorer's threshold for this test's share of the budget, never below its own default.
     this.levelLimit = DEFAULT_ANOMALY_THRESHOLD + Math.max(0, Math.log(LEVEL_P0 / p)) * LEVEL_EFOLD;
     this.zVar = HEAVY_TAIL * normalQuantileAbove(p / 2);
+    this.spikeLogTail = normalLogTail(this.zSpike / HEAVY_TAIL);
+    this.varLogTail = normalLogTail(this.zVar / HEAVY_TAIL);
     // Siegmund: ARL ≈ e^{2k(h+1.166)} / (2k²) for slack k; solve for h at ARL = 2/p (two sides).
     const k = CUSUM_SLACK;
     this.cusumLimit = HEAVY_TAIL * (Math.log((2 / p) * 2 * k * k) / (2 * k) - 1.166);
   }
 
   /** How far past the spike limit |z| is, in log tail probability: 1 at the limit. */
-  private tailRatio(absZ: number, limit: number): number {
-    return absZ <= 0 ? 0 : normalLogTail(absZ / HEAVY_TAIL) / normalLogTail(limit / HEAVY_TAIL) / this.k;
+  private tailRatio(absZ: number): number {
+    return absZ <= 0 ? 0 : normalLogTail(absZ / HEAVY_TAIL) / this.spikeLogTail / this.k;
   }
 
   private strengthNow(z: number): number {
-    return this.tailRatio(Math.abs(z), this.zSpike);
+    return this.tailRatio(Math.abs(z));
   }
 
   private levelOf(strength: number): number {
