@@ -9,7 +9,7 @@ import { DEFAULT_TREND_CONFIDENCE, TrendDetector, mannKendall, olsSlope } from '
 import { SeasonalityDetector, detectPeriod } from './seasonality';
 import { RollingQuantiles } from './rolling-quantiles';
 import { normalTail } from './normal';
-import { IncidentDetector, IncidentState, IncidentStep, describeIncident } from './incident-detector';
+import { Incident, IncidentDetector, IncidentState, IncidentStep, describeIncident } from './incident-detector';
 import { ConfigError } from '../errors';
 
 /** The patterns a user can look for; 'auto' finds any incident (IncidentDetector). */
@@ -80,9 +80,22 @@ export function validateDetectorOptions(pattern: string, o: DetectorOptions): vo
     throw new ConfigError('falseAlerts', 'must be a number of false alerts per key per week above 0 and at most 10000 (default 1)');
 }
 
+/**
+ * The last incident described and its sentence: an open incident is reported with every reading
+ * and does not change once opened, so its sentence is formatted once, not per reading.
+ */
+interface ReasonMemo {
+  incident: Incident | undefined;
+  reason: string;
+}
+
 /** The Detection of an incident detector's step: the incident's facts go into details. */
-function incidentDetection(r: IncidentStep): Detection {
+function incidentDetection(r: IncidentStep, memo: ReasonMemo): Detection {
   const inc = r.incident;
+  if (inc && inc !== memo.incident) {
+    memo.incident = inc;
+    memo.reason = describeIncident(inc);
+  }
   const details: Record<string, unknown> = inc
     ? {
         kind: inc.kind,
@@ -92,7 +105,7 @@ function incidentDetection(r: IncidentStep): Detection {
         deviation: inc.deviation,
         sigma: inc.sigma,
         severity: inc.severity,
-        reason: describeIncident(inc),
+        reason: memo.reason,
       }
     : { sigma: r.sigma };
   return {
@@ -118,11 +131,12 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
         { falseAlertsPerWeek: o.falseAlerts, direction: o.direction, minHistory: o.minHistory },
         state as IncidentState | undefined,
       );
+      const memo: ReasonMemo = { incident: undefined, reason: '' };
       return {
-        update: (time, value, arrival) => incidentDetection(d.update(time, value, arrival)),
+        update: (time, value, arrival) => incidentDetection(d.update(time, value, arrival), memo),
         idle: (now) => {
           const r = d.idle(now);
-          return r && incidentDetection(r);
+          return r && incidentDetection(r, memo);
         },
         snapshot: () => d.snapshot(),
       };
