@@ -131,6 +131,8 @@ const LONG_ALPHA = 1 / 1000;
 // Spread of log(short/long mean absolute step) per 1/√(effective samples): the half-normal's
 // coefficient of variation (0.76) with room for neighbouring steps sharing a reading.
 const VAR_CV = 1.0;
+// The spread of that log ratio for the short run's effective samples.
+const VAR_SD = VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA));
 const REPEAT_MEMORY = 1 / 2000;
 const SILENCE_INTERVALS = 5;
 // Weight, in readings after a repeat, of the plain repeat rate as the prior of the continuation rate.
@@ -678,7 +680,7 @@ export class IncidentDetector {
       const rd = Math.log(short / day);
       r = rd * r <= 0 ? 0 : Math.abs(rd) < Math.abs(r) ? rd : r;
     }
-    return r / (VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA))) / this.zVar;
+    return r / VAR_SD / this.zVar;
   }
 
   private close(): Incident | undefined {
@@ -805,7 +807,9 @@ export class IncidentDetector {
   private levelOf(strength: number): number {
     // Squashed on a log scale above the limit, so a 100-fold and a 10,000-fold excess still rank apart.
     if (!(strength > 0)) return 0;
-    return strength <= 1 ? strength / 2 : Math.min(0.999999, 0.5 + 0.5 * (Math.log(strength) / (Math.log(strength) + LEVEL_SCALE)));
+    if (strength <= 1) return strength / 2;
+    const l = Math.log(strength);
+    return Math.min(0.999999, 0.5 + 0.5 * (l / (l + LEVEL_SCALE)));
   }
 
   private allows(d: 'up' | 'down'): boolean {

@@ -34,6 +34,11 @@ const EXCESS_CLIP = 5;
 // What one reading can teach at most, in multiples of the nominal limit.
 const CAP = 100;
 
+// The budget per reading changes only with a key's rate, and every reading asks for its limit:
+// the logarithm is kept for the budget last asked.
+let lastPerReading = NaN;
+let lastLogShare = NaN;
+
 /** A tail that has learned nothing yet (the nominal one is taken at the first reading). */
 export function newTail(): TailState {
   return { from: NaN, excess: NaN, n: 0 };
@@ -42,7 +47,11 @@ export function newTail(): TailState {
 /** The calibrated limit, as a multiple of the nominal one (≥ 1), for a budget per reading in (0, 1). */
 export function calibratedLimit(t: TailState, perReading: number): number {
   if (!(t.n > 0) || !(perReading > 0 && perReading < TAIL_SHARE)) return 1;
-  const limit = t.from + t.excess * Math.log(TAIL_SHARE / perReading);
+  if (perReading !== lastPerReading) {
+    lastPerReading = perReading;
+    lastLogShare = Math.log(TAIL_SHARE / perReading);
+  }
+  const limit = t.from + t.excess * lastLogShare;
   return limit > 1 ? limit : 1;
 }
 
