@@ -787,9 +787,10 @@ export class IncidentDetector {
     this.zSpike = HEAVY_TAIL * normalQuantileAbove(p / 2);
     // The level scorer's threshold for this test's share of the budget, never below its own default.
     this.levelLimit = DEFAULT_ANOMALY_THRESHOLD + Math.max(0, Math.log(LEVEL_P0 / p)) * LEVEL_EFOLD;
-    this.zVar = HEAVY_TAIL * normalQuantileAbove(p / 2);
+    // The variance test's share of the budget is the spike test's: the same limit, not searched twice.
+    this.zVar = this.zSpike;
     this.spikeLogTail = normalLogTail(this.zSpike / HEAVY_TAIL);
-    this.varLogTail = normalLogTail(this.zVar / HEAVY_TAIL);
+    this.varLogTail = this.spikeLogTail;
     // Siegmund: ARL ≈ e^{2k(h+1.166)} / (2k²) for slack k; solve for h at ARL = 2/p (two sides).
     const k = CUSUM_SLACK;
     this.cusumLimit = HEAVY_TAIL * (Math.log((2 / p) * 2 * k * k) / (2 * k) - 1.166);
