@@ -184,3 +184,19 @@ describe('keyed detector', () => {
     );
   });
 });
+
+describe('keyed detector input', () => {
+  it('refuses a value or time that is not a finite number, and the key goes on as if it never came', () => {
+    const clean = new KeyedDetector({ pattern: 'anomaly' });
+    const probed = new KeyedDetector({ pattern: 'anomaly' });
+    for (let i = 0; i < 300; i++) {
+      const v = 20 + Math.sin(i / 7) + (i === 250 ? 15 : 0);
+      if (i % 50 === 0) {
+        assert.throws(() => probed.update('k', i * 1000, NaN), /value must be a finite number, got number NaN/);
+        assert.throws(() => probed.update('k', i * 1000, Infinity), /finite number/);
+        assert.throws(() => probed.update('k', NaN, v), /event time must be a finite number/);
+      }
+      assert.deepEqual(probed.update('k', i * 1000, v), clean.update('k', i * 1000, v));
+    }
+  });
+});

@@ -9,6 +9,7 @@
 import { AlertState, AlertTransition } from './alert-state';
 import { Detection, DetectorOptions, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector, validateDetectorOptions } from './detector';
 import { Key } from '../types';
+import { describeValue, InputError } from '../errors';
 
 /** A history in events, or a duration (ms) sized into events from the key's observed rate. */
 export type HistorySpec = { events: number } | { duration: number };
@@ -127,6 +128,9 @@ export class KeyedDetector {
    * `arrival` is the processing time the value came at (default `time`): silence is judged on it.
    */
   update(key: Key, time: number, value: number, arrival?: number): KeyedStep | undefined {
+    // A NaN or infinity would break the sorted history every scorer keeps, for good: refused before it gets there.
+    if (!Number.isFinite(value)) throw new InputError('value', `the value must be a finite number, got ${describeValue(value)}`);
+    if (!Number.isFinite(time)) throw new InputError('time', `the event time must be a finite number, got ${describeValue(time)}`);
     const s = this.stateOf(key);
     if (!s) return undefined;
     return this.track(s, time, this.detect(s, time, value, arrival));
