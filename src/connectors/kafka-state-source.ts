@@ -30,6 +30,8 @@ export class KafkaStateSource implements PartitionSource {
     private readonly inFlightEnds: () => Map<string, number> = () => new Map(),
     /** Longest a checkpoint waits for the flow before it is given up (ms); 0 = no limit. */
     private readonly maxWait = 0,
+    /** Whether the reader has records of the partition the flow has not handled. */
+    private readonly backlog: (topic: string, partition: number) => boolean = () => false,
   ) {}
 
   /** The commit bookkeeping as plain data, for diagnostics. */
@@ -60,6 +62,10 @@ export class KafkaStateSource implements PartitionSource {
 
   endOf(topic: string, partition: number): number | undefined {
     return this.logEnd(topic, partition);
+  }
+
+  pending(topic: string, partition: number): boolean {
+    return this.backlog(topic, partition);
   }
 
   attach(owner: PartitionStateOwner): void {

@@ -52,6 +52,12 @@ export interface PartitionSource {
   /** The end of the partition's log when the reader last fetched from it, if known. */
   endOf(topic: string, partition: number): number | undefined;
   /**
+   * Whether the reader has records of the partition the flow has not handled (fetched and
+   * waiting, in flight, or behind the log end it last saw): the partition is waiting its turn,
+   * so it must not be taken for idle.
+   */
+  pending(topic: string, partition: number): boolean;
+  /**
    * Resolves true once the flow has handled every record in flight now (of the partitions still
    * owned), so the results sent before now have arrived; false when that is given up (the reader
    * stops, or the flow takes too long).
@@ -70,15 +76,24 @@ export interface PartitionSource {
 /** The Kafka readers of this runtime by node id. */
 export class PartitionSources {
   private readonly sources = new Map<string, PartitionSource>();
+  /**
+   * Moves on whenever a reader comes or goes: a node that found a reader under an id may keep
+   * it without looking it up again for as long as this stays the same.
+   */
+  generation = 0;
 
   /** Makes a reader findable under its node id. */
   register(source: PartitionSource): void {
     this.sources.set(source.id, source);
+    this.generation++;
   }
 
   /** Removes a reader (when it closes), unless another one took the id since. */
   unregister(source: PartitionSource): void {
-    if (this.sources.get(source.id) === source) this.sources.delete(source.id);
+    if (this.sources.get(source.id) === source) {
+      this.sources.delete(source.id);
+      this.generation++;
+    }
   }
 
   /** The reader with this node id, if it keeps partition state. */

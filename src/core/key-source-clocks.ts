@@ -16,7 +16,7 @@
  * held back are remembered, and when the partitions' watermark passes the earliest timer of one
  * of them, they advance (release()).
  */
-import { PartitionedWatermark, SourcesJSON, sourceEntry } from './partitioned-watermark';
+import { PartitionedWatermark, SourceBusy, SourcesJSON, sourceEntry } from './partitioned-watermark';
 import { SnapshotError, snapArray } from './snapshot-check';
 import { describeValue } from './errors';
 import { finiteOrNull } from './option-checks';
@@ -39,9 +39,11 @@ export class KeySourceClocks<K> {
   /** Earliest timer of a held key (a lower bound): below it, a release has nothing to do. */
   private heldWake = Infinity;
 
+  /** `busy`: whether the reader still has records of a source, so it is not idle for any key. */
   constructor(
     private readonly maxOutOfOrder: number,
     private readonly idleAfter: number,
+    private readonly busy?: SourceBusy,
   ) {}
 
   /**
@@ -63,7 +65,7 @@ export class KeySourceClocks<K> {
       }
       // A second source: from now on one clock per source. Gaps in the activity clock are
       // already capped by the stream's, so none is capped here.
-      o.many = new PartitionedWatermark(this.maxOutOfOrder, this.idleAfter, Infinity);
+      o.many = new PartitionedWatermark(this.maxOutOfOrder, this.idleAfter, Infinity, this.busy);
       o.many.observe(o.first, o.group, o.max, activity);
     }
     return o.many.observe(source, group, t, activity);
@@ -143,7 +145,7 @@ export class KeySourceClocks<K> {
         if (max === -Infinity) throw new SnapshotError(`key sources ${i}: a key's only source has no event time`);
         o = { first: id, group, max, many: undefined };
       } else {
-        const many = new PartitionedWatermark(this.maxOutOfOrder, this.idleAfter, Infinity);
+        const many = new PartitionedWatermark(this.maxOutOfOrder, this.idleAfter, Infinity, this.busy);
         many.load(sources);
         o = { first: sourceEntry(sources[0], `key sources ${i}`)[0], group: '', max: -Infinity, many };
       }

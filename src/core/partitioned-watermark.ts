@@ -11,7 +11,11 @@
  * left out of the minimum until it delivers again (Flink's idleness). Idleness is measured on a
  * clock that only runs while the stream as a whole receives input — a gap between two inputs
  * counts at most STALL ms — so when the whole flow stalls (backpressure, a broker away), the
- * sources that were merely waiting their turn do not all turn idle at once.
+ * sources that were merely waiting their turn do not all turn idle at once. And a source the
+ * reader still has records for (fetched and not yet handled, or behind its log end) is not
+ * idle however long it waits for its turn: the `busy` predicate says so, and such a source
+ * counts as active when its idle time comes (Flink marks a split idle only when its reader has
+ * nothing for it).
  */
 
 import { SnapshotError, snapArray, snapTimeOr } from './snapshot-check';
@@ -20,6 +24,9 @@ import { finiteOrNull } from './option-checks';
 
 /** Longest gap between two inputs (ms) that counts in full towards a source's idleness. */
 export const STALL = 1000;
+
+/** Whether the reader still has records of `source` (of `group`) the stream has not received. */
+export type SourceBusy = (source: string, group: string) => boolean;
 
 /** Saved form of a stream's sources: [source, group, max event time or null] each. */
 export type SourcesJSON = [string, string, number | null][];
@@ -48,11 +55,15 @@ export class PartitionedWatermark {
   /** Activity clock at which some active source turns idle. */
   private nextIdle = Infinity;
 
-  /** `stall`: longest gap between inputs that counts in full (Infinity when `now` is itself an activity clock). */
+  /**
+   * `stall`: longest gap between inputs that counts in full (Infinity when `now` is itself an
+   * activity clock); `busy`: whether a source still has records waiting, so it is not idle.
+   */
   constructor(
     private readonly maxOutOfOrder: number,
     private readonly idleAfter: number,
     private readonly stall = STALL,
+    private readonly busy?: SourceBusy,
   ) {}
 
   /** Processing time that passed while input arrived (gaps capped): the clock idleness is measured on. */
@@ -127,9 +138,17 @@ export class PartitionedWatermark {
   private recompute(): void {
     let lowest: SourceState | undefined;
     let nextIdle = Infinity;
-    for (const s of this.sources.values()) {
-      const idleAt = s.seenAt + this.idleAfter;
-      if (this.activity >= idleAt) continue;
+    const busy = this.busy;
+    for (const [id, s] of this.sources) {
+      let idleAt = s.seenAt + this.idleAfter;
+      if (this.activity >= idleAt) {
+        // Records of it still wait in the reader: it is waiting its turn, not quiet. Counted as
+        // seen now, it is asked again one idle time later (the predicate runs once per idle
+        // time per waiting source, not per event).
+        if (busy === undefined || !busy(id, s.group)) continue;
+        s.seenAt = this.activity;
+        idleAt = this.activity + this.idleAfter;
+      }
       if (idleAt < nextIdle) nextIdle = idleAt;
       if (lowest === undefined || s.max < lowest.max) lowest = s;
     }

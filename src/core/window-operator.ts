@@ -74,7 +74,7 @@ import { Watermark } from './watermark';
 import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
-import { PartitionedWatermark } from './partitioned-watermark';
+import { PartitionedWatermark, STALL, SourceBusy } from './partitioned-watermark';
 import { KeySourceClocks } from './key-source-clocks';
 import { Engine, KeyBase, Scope } from './engines/engine';
 import type { TimerStore } from './timer-store';
@@ -121,6 +121,8 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
    * (or, with watermarkScope 'key', a key's watermark) back. Default: idleTimeout when set, else 10 s.
    */
   sourceIdleTimeout?: number;
+  /** Whether the reader still has records of a source (a Kafka partition's backlog): such a source is never idle. */
+  sourceBusy?: SourceBusy;
   /** Default Infinity; events of new keys beyond it are dropped and counted. */
   maxKeys?: number;
   /** Default Infinity; events beyond it in one window are dropped and counted. */
@@ -156,6 +158,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
   private readonly idleTimeout: number;
   private readonly keyScope: boolean;
   private readonly sourceIdleTimeout: number;
+  private readonly sourceBusy: SourceBusy | undefined;
   /** Per-source watermarks, made when the first event names its source (event time). */
   private sources: PartitionedWatermark | undefined;
   /** With watermarkScope 'key' and sources: each key's clock per source (see key-source-clocks.ts). */
@@ -211,6 +214,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.sourceIdleTimeout = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || this.idleTimeout || SOURCE_IDLE_DEFAULT;
+    this.sourceBusy = options.sourceBusy;
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.life = new WindowLifecycle<IN, ACC, OUT>({
       agg,
@@ -335,7 +339,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
     const before = pw.value;
     const floor = pw.observe(source, group, t, now);
     if (floor > before) this.floorMoved = true;
-    const clocks = (this.keySources ??= new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout));
+    const clocks = (this.keySources ??= new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout, this.sourceBusy));
     const own = clocks.observe(ks, source, group, t, pw.activityClock);
     this.heldNow = own > floor;
     return ks.scope.wm.advanceTo(own < floor ? own : floor);
@@ -354,7 +358,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
   }
 
   private sourceWatermarks(): PartitionedWatermark {
-    return (this.sources ??= new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout));
+    return (this.sources ??= new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout, STALL, this.sourceBusy));
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -600,13 +604,13 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
   /** Loads the partitions' clocks of a snapshot (after its keys); throws SnapshotError when they are not what snapshot() writes. */
   private loadPartitions(json: unknown): void {
     const p = snapObject(json, 'partitions');
-    const sources = new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout);
+    const sources = new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout, STALL, this.sourceBusy);
     sources.load(p.sources);
     const keys = snapArray(p.keys ?? [], 'partitions keys');
     let keySources: KeySourceClocks<KeyBase> | undefined;
     if (keys.length > 0) {
       if (!this.keyScope) throw new SnapshotError('partitions keys: per-key sources in a snapshot of stream-scope watermarks');
-      keySources = new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout);
+      keySources = new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout, this.sourceBusy);
       keySources.load(keys, (name) => this.keys.get(name));
     }
     this.sources = sources;

@@ -133,6 +133,12 @@ export = (RED: ConnectorRedAPI) => {
         (topic, partition) => positions.get(`${partition}\u0000${topic}`)?.end,
         () => offsets.inFlightEnds(),
         5 * CHECKPOINT_EVERY,
+        // Lag from what the flow has handled: records fetched and waiting for room, in flight,
+        // or not fetched yet. Such a partition is waiting its turn, not idle.
+        (topic, partition) => {
+          const p = positions.get(`${partition}\u0000${topic}`);
+          return p !== undefined && p.end > p.handled;
+        },
       );
       partitionSources.register(stateSource);
     }

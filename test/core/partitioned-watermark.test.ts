@@ -74,6 +74,40 @@ describe('PartitionedWatermark', () => {
     assert.equal(w.observe('0:t', 't', 90001, 60000 + STALL), 5);
   });
 
+  it('does not leave out a source its reader still has records of, however long it waits; once nothing is pending it turns idle', () => {
+    const pending = new Set(['1:t']);
+    const asked: string[] = [];
+    const w = new PartitionedWatermark(0, 3000, STALL, (source, group) => {
+      asked.push(`${source}/${group}`);
+      return pending.has(source);
+    });
+    w.expect('t', ['0:t', '1:t'], 0);
+    w.observe('1:t', 't', 5, 0);
+    // Source 0 delivers for 10 s of activity; source 1 waits its turn with records pending.
+    let v = -Infinity;
+    for (let now = 100; now <= 10000; now += 100) v = w.observe('0:t', 't', now, now);
+    assert.equal(v, 5, 'source 1 still holds the watermark after three idle times');
+    assert.ok(asked.length > 0 && asked.length <= 4, `asked once per idle time, not per event (${asked.length})`);
+    assert.ok(
+      asked.every((a) => a === '1:t/t'),
+      'only the overdue source is asked about',
+    );
+    assert.equal(w.observe('1:t', 't', 8000, 10100), 8000, 'its records arrive: the watermark follows them, nothing of it is late');
+    // Its reader has nothing more for it: one idle time after it was last seen or asked, it is left out.
+    pending.clear();
+    for (let now = 10200; now <= 16200; now += 100) v = w.observe('0:t', 't', now, now);
+    assert.equal(v, 16200);
+  });
+
+  it('a source with nothing pending turns idle after idleAfter as before', () => {
+    const w = new PartitionedWatermark(0, 3000, STALL, () => false);
+    w.expect('t', ['0:t', '1:t'], 0);
+    w.observe('1:t', 't', 5, 0);
+    let v = -Infinity;
+    for (let now = 100; now <= 3000; now += 100) v = w.observe('0:t', 't', now, now);
+    assert.equal(v, 3000);
+  });
+
   it('forgets the sources of a group that are no longer expected (partitions now read elsewhere)', () => {
     const w = new PartitionedWatermark(0, 10000);
     w.expect('t', ['0:t', '1:t'], 0);
@@ -109,6 +143,24 @@ describe('WindowOperator with sources (partitions)', () => {
     assert.deepEqual(withSources, { exact: withSources.total, total: 60, late: 0 });
     const without = unevenRun(false);
     assert.ok(without.late > 0 && without.exact < without.total, `the stream watermark alone drops events (${JSON.stringify(without)})`);
+  });
+
+  it('drops nothing as late when a partition with pending records is delivered after a pause longer than the idle time', () => {
+    const run = (busy: boolean) => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 1000 }, aggregate: sumCount, sourceBusy: (source) => busy && source === '1:t' });
+      op.expectSources('t', ['0:t', '1:t'], 0);
+      op.process(ev('b', 0), 0, '1:t', 't');
+      // Partition 0 is read for 12 s of processing time (past the 10 s default idle time).
+      for (let i = 0; i <= 120; i++) op.process(ev('a', i * 100), i * 100, '0:t', 't');
+      // Then partition 1's waiting records: one per second of the same event time.
+      for (let i = 1; i <= 12; i++) op.process(ev('b', i * 1000 - 500), 12000 + i, '1:t', 't');
+      op.flush(20000);
+      const b = windows(out).filter(([k]) => k === 'b');
+      return { late: op.stats().late, windows: b.length, counted: b.reduce((n, [, , , , r]) => n + r.count, 0) };
+    };
+    assert.deepEqual(run(true), { late: 0, windows: 12, counted: 13 });
+    const idle = run(false);
+    assert.ok(idle.late > 0, `without the reader's word the paused partition is left out and its records are late (${JSON.stringify(idle)})`);
   });
 
   it('ignores sources in processing time', () => {
@@ -244,6 +296,30 @@ describe('WindowOperator with per-key watermarks and sources (partitions)', () =
       'a’s windows fire without partition 1',
     );
     assert.equal(op.stats().late, 0);
+  });
+
+  it('a partition a key came from is not idle for it while its reader has records of it pending', () => {
+    const run = (busy: boolean) => {
+      const { op } = recording({
+        window: { type: 'tumbling', size: 100 },
+        aggregate: sumCount,
+        watermarkScope: 'key',
+        sourceIdleTimeout: 3000,
+        sourceBusy: (source) => busy && source === '1:t',
+      });
+      op.process(ev('a', 10), 0, '0:t', 't');
+      op.process(ev('a', 20), 0, '1:t', 't');
+      let now = 0;
+      for (let t = 100; t <= 3500; t += 100) {
+        now += 100;
+        op.process(ev('a', t), now, '0:t', 't');
+      }
+      // Partition 1's waiting readings of a arrive after the pause.
+      for (let t = 30; t <= 3500; t += 100) op.process(ev('a', t), ++now, '1:t', 't');
+      return op.stats().late;
+    };
+    assert.equal(run(true), 0);
+    assert.ok(run(false) > 0, 'without the reader’s word partition 1 turned idle for a and its readings are late');
   });
 
   it('snapshots each key’s sources; a restored key still waits for its slow partition', () => {

@@ -205,6 +205,40 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     );
   });
 
+  it('the reader says which partitions have records the flow has not handled, so the window nodes do not take them for idle', async () => {
+    const topic = unique('pending-in');
+    const groupId = unique('g');
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    const T0 = Math.floor((Date.now() - 3600000) / SIZE) * SIZE;
+    const nodes = flow(topic, groupId);
+    // A second wire to a node that finishes partition 0's records and holds partition 1's.
+    nodes[1].wires = [['agg', 'tap']];
+    nodes.push({ id: 'tap', type: 'helper' });
+    await deploy(nodes);
+    const held: (() => void)[] = [];
+    let seen = 0;
+    getNode('tap').on('input', (m: Msg, _s: unknown, done: () => void) => {
+      seen++;
+      if (m.kafka.partition === 1) held.push(done);
+      else done();
+    });
+    await producer.send({
+      topic,
+      messages: [0, 1, 2].flatMap((i) => [0, 1].map((partition) => ({ key: `k${partition}`, partition, value: JSON.stringify({ ts: T0 + i * 1000 }) }))),
+    });
+    await until(
+      () => seen === 6,
+      30000,
+      () => `6 records delivered, got ${seen}`,
+    );
+    const source = partitionSources.get('in') as KafkaStateSource;
+    await until(() => !source.pending(topic, 0), 30000, 'partition 0 handled');
+    assert.equal(source.pending(topic, 1), true, 'partition 1 has 3 records the flow has not finished');
+    for (const done of held.splice(0)) done();
+    await until(() => !source.pending(topic, 1), 30000, 'partition 1 handled');
+    assert.equal(source.pending(topic, 0), false);
+  });
+
   it('SIGKILL of a Node-RED process mid-stream after a checkpoint: its successor restores the windows, every window exact, repeats marked as replays', async function () {
     const r = await runScaleScenario({
       kafka,

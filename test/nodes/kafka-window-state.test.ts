@@ -7,6 +7,11 @@ import type { Changelog } from '../../src/connectors/partition-sources';
 import type { CommitPoint } from '../../src/connectors/offset-tracker';
 import type { NodeMessage, RedNode } from '../../src/nodes/shared/red';
 import type { WindowInfo } from '../../src/core/types';
+import * as sinon from 'sinon';
+import { partitionSources } from '../../src/connectors/partition-sources';
+import { NODES, attach, helper, statusSoon, until } from './stream-window-support';
+
+const completeNode = require('@node-red/nodes/core/common/24-complete.js');
 
 /** A changelog in memory (the Kafka one is tested against a real broker in test/integration). */
 class MemoryChangelog implements Changelog {
@@ -395,5 +400,89 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(node.warnings.length, 1);
     assert.match(node.warnings[0], /key "a" arrives from partitions 0 and 1 of t/);
     assert.equal(state.crossPartitionKeys, 2, 'both events of "a" from partition 1 are counted');
+  });
+});
+
+describe('a partition waiting its turn in a Node-RED runtime', () => {
+  const T = Date.UTC(2026, 0, 1);
+  let clock: sinon.SinonFakeTimers | undefined;
+  let reader: KafkaStateSource | undefined;
+
+  afterEach(async () => {
+    clock?.restore();
+    clock = undefined;
+    if (reader) partitionSources.unregister(reader);
+    reader = undefined;
+    await helper.unload();
+  });
+
+  /**
+   * A reader owning partitions 0 and 1 of topic t feeds an aggregate (tumbling count per key, 1 s,
+   * default idle time 10 s): partition 1 delivers one record, then partition 0 is read for 12 s of
+   * processing time while partition 1 waits, then partition 1's records come. `pendingMeanwhile`:
+   * whether the reader says it has records of partition 1 during the pause.
+   */
+  async function pausedPartition(pendingMeanwhile: boolean) {
+    clock = sinon.useFakeTimers({ now: T, toFake: ['Date'] });
+    const pending = new Set<number>();
+    reader = new KafkaStateSource(
+      'in',
+      () => new MemoryChangelog(),
+      () => undefined,
+      () => new Map(),
+      0,
+      (topic, partition) => topic === 't' && pending.has(partition),
+    );
+    reader.setAssignment({ t: [0, 1] });
+    partitionSources.register(reader);
+    await helper.load(
+      [...NODES, completeNode],
+      [
+        { id: 'f', type: 'tab' },
+        { id: 'n', type: 'stream-aggregate', z: 'f', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['out0']] },
+        { id: 'out0', type: 'helper', z: 'f' },
+        { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'caught', type: 'helper', z: 'f' },
+        { id: 'finished', type: 'complete', z: 'f', scope: ['n'], wires: [['completed']] },
+        { id: 'completed', type: 'helper', z: 'f' },
+      ],
+    );
+    const d = attach(1);
+    let completed = 0;
+    helper.getNode('completed').on('input', () => completed++);
+    const offsets = [0, 0];
+    const record = async (partition: number, key: string, time: number, now: number) => {
+      clock!.setSystemTime(now);
+      const before = completed;
+      d.send({
+        topic: key,
+        payload: 1,
+        timestamp: time,
+        kafka: { topic: 't', partition, offset: String(offsets[partition]++), source: 'in', assigned: [0, 1] },
+      });
+      await until(() => completed > before, `record ${partition}/${offsets[partition] - 1} handled`);
+    };
+    await record(1, 'b', T, T);
+    if (pendingMeanwhile) pending.add(1);
+    for (let i = 0; i <= 120; i++) await record(0, 'a', T + i * 100, T + i * 100);
+    for (let j = 1; j <= 12; j++) await record(1, 'b', T + j * 1000 - 500, T + 12000 + j);
+    pending.clear();
+    const b = d.out[0].filter((m) => m.topic === 'b').map((m) => `${m.window.start - T}:${m.payload.count}`);
+    // Read after the results: the refresh (msg.flush) fires the windows still open.
+    return { b, status: await statusSoon(d.node), caught: d.caught.length };
+  }
+
+  it('drops none of its records as late when the reader has them pending through a pause longer than the idle time', async () => {
+    const busy = await pausedPartition(true);
+    assert.deepEqual(busy.b, ['0:2', ...Array.from({ length: 10 }, (_, i) => `${(i + 1) * 1000}:1`)]);
+    assert.doesNotMatch(busy.status, /late/);
+    assert.equal(busy.caught, 0);
+    await helper.unload();
+    partitionSources.unregister(reader!);
+    clock!.restore();
+    // Without the reader's word the partition is taken for idle after 10 s: its records are late.
+    const quiet = await pausedPartition(false);
+    assert.match(quiet.status, /\b12 late\b/);
+    assert.deepEqual(quiet.b, ['0:1']);
   });
 });

@@ -9,7 +9,7 @@ import { controlKey } from './control-key';
 import { text } from './i18n';
 import { OperatorSettings } from './window-config';
 import { KafkaWindowState } from './kafka-window-state';
-import { partitionSources } from '../../connectors/partition-sources';
+import { PartitionSource, partitionSources } from '../../connectors/partition-sources';
 import { BatchInputError } from './batch';
 import { EmitContext, Emissions } from './emissions';
 import { InputQueue } from './input-queue';
@@ -113,6 +113,10 @@ export class WindowHost<IN, ACC, OUT> {
   private assigned: readonly unknown[] = [];
   /** With a Kafka reader that keeps partition state: this node's part in it (see kafka-window-state.ts). */
   private kafkaState: KafkaWindowState | undefined;
+  /** The reader named in msg.kafka.source, its id and the registry's generation when it was looked up (see joinReader). */
+  private reader: PartitionSource | undefined;
+  private readerId: unknown;
+  private readerGeneration = -1;
   /** The msg.kafka.assigned array last compared: the reader shares one per assignment, so most messages match it by identity. */
   private assignedSeen: unknown;
 
@@ -142,6 +146,8 @@ export class WindowHost<IN, ACC, OUT> {
         // The host reads the clock only when it must; the operator asks for a fresh reading
         // before it rejects an event as ahead of the clock.
         clock: () => Date.now(),
+        // A partition its reader still has records of waits its turn: it is not idle.
+        sourceBusy: (source, topic) => this.reader !== undefined && this.reader.pending(topic, parseInt(source, 10)),
       });
       this.spare = { key: '', time: 0, value: undefined as IN };
     } else {
@@ -394,7 +400,12 @@ export class WindowHost<IN, ACC, OUT> {
    * part over; a node with state beside its windows, a detector's history, cannot).
    */
   private joinReader(id: unknown): void {
+    // Per message: the reader already looked up stays while no reader came or went.
+    if (id === this.readerId && partitionSources.generation === this.readerGeneration) return;
     const reader = typeof id === 'string' ? partitionSources.get(id) : undefined;
+    this.reader = reader;
+    this.readerId = id;
+    this.readerGeneration = partitionSources.generation;
     if (reader === this.kafkaState?.source) return;
     this.kafkaState?.close();
     this.kafkaState = undefined;
