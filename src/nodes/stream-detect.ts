@@ -20,7 +20,7 @@ import { ThrottledWarning } from './shared/throttled-warning';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
 import { isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
-import { text, useCatalog } from './shared/i18n';
+import { countText, text, useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -166,9 +166,7 @@ export = (RED: RedAPI) => {
       // A flood of new keys is one counted warning a minute and the status, not one Catch message per event.
       const limitWarning = new ThrottledWarning(node);
       const dropped = (key: Key): void =>
-        limitWarning.note('maxKeys', 1, (n) =>
-          text(node.type, n === 1 ? 'warning.newKeyDroppedOne' : 'warning.newKeysDropped', { count: n, maxKeys, latest: JSON.stringify(key) }),
-        );
+        limitWarning.note('maxKeys', 1, (n) => countText(node.type, 'warning.newKeysDropped', n, { maxKeys, latest: JSON.stringify(key) }));
 
       const streamEvent = (msg: NodeMessage, send: SendFn, now: number): void => {
         const key = mapper.key(msg);
