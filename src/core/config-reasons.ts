@@ -41,6 +41,8 @@ export const CONFIG_REASONS = {
   overlapWholeOrEmpty: 'must be a whole number of 0 or more (got __got__)',
   overlapBelowCount: 'must be smaller than the count (__count__)',
   earlyEveryPositive: 'must be a duration greater than 0 when emit is "early"',
+  eitherOf: 'must be __a__ or __b__, got __got__',
+  kafkaTopicName: '__got__ is not a Kafka topic name (letters, digits, . _ -)',
 } as const;
 
 /** The code of a reason in CONFIG_REASONS. */
