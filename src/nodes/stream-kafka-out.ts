@@ -148,7 +148,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const failAll = (list: Outgoing[], err: Error): void => {
       failed += list.length;
-      for (const o of list) o.done(new Error(`not produced to ${o.topic}: ${err.message}`));
+      for (const o of list) o.done(new Error(say('notProducedTo', { topic: o.topic, message: err.message })));
     };
 
     // One error in the log per refusal, a red status, every waiting message failed now; the next
@@ -237,7 +237,7 @@ export = (RED: ConnectorRedAPI) => {
       if (refused && Date.now() < refused.until) {
         failed++;
         status.touch();
-        done(new Error(`not produced to ${out.topic}: ${refused.err.message}`));
+        done(new Error(say('notProducedTo', { topic: out.topic, message: refused.err.message })));
         return;
       }
       const evicted = queue.push({ ...out, done, msg });
