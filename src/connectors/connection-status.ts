@@ -3,9 +3,9 @@ import type { NodeStatus } from '../nodes/shared/red';
 /** States both client libraries are mapped onto. */
 export type LinkState = 'connecting' | 'connected' | 'rebalancing' | 'paused' | 'disconnected' | 'failed' | 'closed';
 
-/** The status line of a connector node: colour from the link state, then the node's counters. */
-export function connectionStatus(state: LinkState, detail: string[], error?: string): NodeStatus {
-  const text = [state, ...detail].join(' · ') + (error && state !== 'connected' ? `: ${error}` : '');
+/** The status line of a connector node: colour from the link state, then the node's counters; `label` words the state. */
+export function connectionStatus(state: LinkState, detail: string[], error?: string, label: string = state): NodeStatus {
+  const text = [label, ...detail].join(' · ') + (error && state !== 'connected' ? `: ${error}` : '');
   switch (state) {
     case 'connected':
       return { fill: 'green', shape: 'dot', text };

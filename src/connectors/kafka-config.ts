@@ -35,7 +35,7 @@ export function parseKafkaBrokerConfig(config: BaseNodeConfig, credentials: { us
     if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw new ConfigError('brokers', `"${b}" is not host:port`);
   }
   const mechanism = String(config.saslMechanism || 'none');
-  if (!SASL.includes(mechanism)) throw new ConfigError('saslMechanism', `must be one of ${SASL.join(', ')}, got "${mechanism}"`);
+  if (!SASL.includes(mechanism)) throw ConfigError.of('saslMechanism', 'oneOf', { allowed: SASL.join(', '), got: `"${mechanism}"` });
   let sasl: KafkaClientOptions['sasl'];
   if (mechanism !== 'none') {
     if (!credentials.user) throw new ConfigError('user', `SASL ${mechanism} needs a username`);
@@ -102,7 +102,7 @@ export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
   if (!names.length) throw new ConfigError('topics', 'name at least one topic (or a pattern when "regex" is ticked)');
   const topics = names.map((t) => {
     if (!regex) {
-      if (!/^[A-Za-z0-9._-]{1,249}$/.test(t)) throw new ConfigError('topics', `"${t}" is not a Kafka topic name (letters, digits, . _ -)`);
+      if (!/^[A-Za-z0-9._-]{1,249}$/.test(t)) throw ConfigError.of('topics', 'kafkaTopicName', { got: `"${t}"` });
       return t;
     }
     try {
@@ -114,9 +114,9 @@ export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
   const groupId = String(config.groupId ?? '').trim();
   if (!groupId) throw new ConfigError('groupId', 'a consumer group id is required; consumers with the same id share the partitions');
   const commitMode = String(config.commitMode || 'handled');
-  if (commitMode !== 'auto' && commitMode !== 'handled') throw new ConfigError('commitMode', `must be auto or handled, got "${commitMode}"`);
+  if (commitMode !== 'auto' && commitMode !== 'handled') throw ConfigError.of('commitMode', 'eitherOf', { a: 'auto', b: 'handled', got: `"${commitMode}"` });
   const output = String(config.output || 'single');
-  if (output !== 'single' && output !== 'batch') throw new ConfigError('output', `must be single or batch, got "${output}"`);
+  if (output !== 'single' && output !== 'batch') throw ConfigError.of('output', 'eitherOf', { a: 'single', b: 'batch', got: `"${output}"` });
   const sessionTimeout = int(config, 'sessionTimeout', 10000, 1000, 3600000, 'milliseconds');
   const heartbeatInterval = int(config, 'heartbeatInterval', 1000, 100, 3600000, 'milliseconds');
   if (heartbeatInterval >= sessionTimeout) throw new ConfigError('heartbeatInterval', 'must be shorter than sessionTimeout (a third of it is usual)');
@@ -160,18 +160,19 @@ export interface KafkaOutSettings {
 /** Turns stream-kafka-out's fields into settings; throws ConfigError naming the field. */
 export function parseKafkaOutConfig(config: BaseNodeConfig): KafkaOutSettings {
   const topic = String(config.topic ?? '').trim() || undefined;
-  if (topic && !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw new ConfigError('topic', `"${topic}" is not a Kafka topic name (letters, digits, . _ -)`);
+  if (topic && !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw ConfigError.of('topic', 'kafkaTopicName', { got: `"${topic}"` });
   const acksText = String(config.acks || 'all');
   const acks = ({ all: -1, leader: 1, none: 0 } as Record<string, -1 | 0 | 1>)[acksText];
   if (acks === undefined) throw new ConfigError('acks', `must be all, leader or none, got "${acksText}"`);
   const compression = String(config.compression || 'none');
-  if (compression !== 'none' && compression !== 'gzip') throw new ConfigError('compression', `must be none or gzip, got "${compression}"`);
+  if (compression !== 'none' && compression !== 'gzip') throw ConfigError.of('compression', 'eitherOf', { a: 'none', b: 'gzip', got: `"${compression}"` });
   const partitioner = String(config.partitioner || 'default');
-  if (partitioner !== 'default' && partitioner !== 'legacy') throw new ConfigError('partitioner', `must be default or legacy, got "${partitioner}"`);
+  if (partitioner !== 'default' && partitioner !== 'legacy')
+    throw ConfigError.of('partitioner', 'eitherOf', { a: 'default', b: 'legacy', got: `"${partitioner}"` });
   const idempotent = config.idempotent === true || config.idempotent === 'true';
   if (idempotent && acks !== -1) throw new ConfigError('acks', 'an idempotent producer needs acks "all"');
   const serialize = String(config.serialize || 'payload');
-  if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);
+  if (serialize !== 'payload' && serialize !== 'event') throw ConfigError.of('serialize', 'eitherOf', { a: 'payload', b: 'event', got: `"${serialize}"` });
   const keyProperty = String(config.keyProperty ?? 'topic')
     .trim()
     .replace(/^msg\./, '');

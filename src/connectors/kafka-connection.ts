@@ -118,19 +118,22 @@ export function isPermanentError(err: unknown): boolean {
   return isAuthError(err) || isTlsTrustError(err);
 }
 
-/** Status-line text and a hint for the log, for an error isPermanentError() accepts (TLS errors get a readable short text). */
-export function describePermanentError(err: unknown, brokerLabel: string): { short: string; hint: string } {
+/** What to tell the user about a permanent error: a status-line text, and which hint (a catalog key) with what to fill in. */
+export interface PermanentErrorDescription {
+  short: string;
+  hint: 'untrustedCertificate' | 'refusedCredentials';
+  params: { broker: string; code?: string };
+}
+
+/** Status-line text and the hint for the log, for an error isPermanentError() accepts (TLS errors get a readable short text). */
+export function describePermanentError(err: unknown, brokerLabel: string): PermanentErrorDescription {
   const tls = tlsTrustProblem(err);
-  if (tls) {
-    return {
-      short: `TLS: ${tls.reason}`,
-      hint: `the certificate of ${brokerLabel} is not trusted (${tls.code}). Give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again.`,
-    };
-  }
+  if (tls) return { short: `TLS: ${tls.reason}`, hint: 'untrustedCertificate', params: { broker: brokerLabel, code: tls.code } };
   const message = (err as { message?: unknown } | undefined)?.message;
   return {
     short: shortError(typeof message === 'string' ? message : err) ?? 'authentication failed',
-    hint: `check the credentials and rights of ${brokerLabel}, then deploy again.`,
+    hint: 'refusedCredentials',
+    params: { broker: brokerLabel },
   };
 }
 

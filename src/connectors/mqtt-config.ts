@@ -73,7 +73,7 @@ function qosOf(value: unknown, field: string, dflt: 0 | 1 | 2): 0 | 1 | 2 {
 /** Parses the key settings shared by the inbound connectors (`keyFrom` + `keyLevel`/`keyField`). */
 export function parseKeySource(config: BaseNodeConfig, allowed: KeySource['from'][], dflt: KeySource['from']): KeySource {
   const from = String(config.keyFrom || dflt) as KeySource['from'];
-  if (!allowed.includes(from)) throw new ConfigError('keyFrom', `must be one of ${allowed.join(', ')}, got "${from}"`);
+  if (!allowed.includes(from)) throw ConfigError.of('keyFrom', 'oneOf', { allowed: allowed.join(', '), got: `"${from}"` });
   if (from === 'level') {
     const level = Number(config.keyLevel);
     if (config.keyLevel === '' || config.keyLevel === undefined || !Number.isInteger(level)) {
@@ -92,7 +92,7 @@ export function parseKeySource(config: BaseNodeConfig, allowed: KeySource['from'
 /** Parses the event-time settings shared by the inbound connectors (`timeFrom` + `timeField`). */
 export function parseTimeSource(config: BaseNodeConfig, allowed: TimeSource['from'][], dflt: TimeSource['from']): TimeSource {
   const from = String(config.timeFrom || dflt) as TimeSource['from'];
-  if (!allowed.includes(from)) throw new ConfigError('timeFrom', `must be one of ${allowed.join(', ')}, got "${from}"`);
+  if (!allowed.includes(from)) throw ConfigError.of('timeFrom', 'oneOf', { allowed: allowed.join(', '), got: `"${from}"` });
   if (from === 'field') {
     const path = normaliseField(config.timeField);
     if (!path) throw new ConfigError('timeField', 'name the payload property that holds the event time, e.g. ts');
@@ -112,7 +112,7 @@ function normaliseField(value: unknown): string {
 /** Parses the payload format setting. */
 export function parseFormat(value: unknown, dflt: PayloadFormat): PayloadFormat {
   const f = String(value || dflt) as PayloadFormat;
-  if (!PAYLOAD_FORMATS.includes(f)) throw new ConfigError('format', `must be one of ${PAYLOAD_FORMATS.join(', ')}, got "${f}"`);
+  if (!PAYLOAD_FORMATS.includes(f)) throw ConfigError.of('format', 'oneOf', { allowed: PAYLOAD_FORMATS.join(', '), got: `"${f}"` });
   return f;
 }
 
@@ -166,7 +166,7 @@ export function parseMqttOutConfig(config: BaseNodeConfig): MqttOutSettings {
   }
   const retain = config.retain === 'msg' ? 'msg' : config.retain === true || config.retain === 'true';
   const serialize = String(config.serialize || 'payload');
-  if (serialize !== 'payload' && serialize !== 'event') throw new ConfigError('serialize', `must be payload or event, got "${serialize}"`);
+  if (serialize !== 'payload' && serialize !== 'event') throw ConfigError.of('serialize', 'eitherOf', { a: 'payload', b: 'event', got: `"${serialize}"` });
   const queueSize = intSetting(config.queueSize, 1000, 0, 10000000);
   if (queueSize === undefined) throw new ConfigError('queueSize', 'must be a whole number of messages >= 0 (0 = do not queue while disconnected)');
   let messageExpiry: number | undefined;

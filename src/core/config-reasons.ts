@@ -27,6 +27,22 @@ export const CONFIG_REASONS = {
   percentile: 'percentile needs p between 0 and 100 (e.g. 95), got __got__',
   repeatForm: 'must be empty (once), +, {n}, {n,} or {n,m}, got __got__',
   repeatRange: 'needs 1 ≤ n ≤ m ≤ 1000000, got __got__',
+  windowSpecExpected: 'expected a window spec { type: tumbling | sliding | session | global, ... }',
+  durationPositiveMs: 'must be a duration greater than 0 ms and at most __max__ ms, got __got__',
+  wholeMsSizeSlide: 'size and slide must be whole milliseconds, got size __size__ and slide __slide__',
+  slideLongerThanSize: 'must not be longer than the size (__size__); for gaps between windows use a tumbling window',
+  tooManyWindows:
+    'size ÷ slide is __ratio__: every event would belong to that many windows (at most __max__ allowed); use a longer slide, or slide "event" for a window that moves with every event',
+  maxDurationBelowGap: 'must be at least the gap (__gap__), or empty for no limit',
+  offsetNotShorter: 'must be shorter than the __period__ (__length__)',
+  overlapNoCount: 'needs a count: windows without one have nothing to overlap',
+  countWhole: 'must be a whole number of events ≥ 1, got __got__',
+  overlapWhole: 'must be a whole number of 0 or more, got __got__',
+  overlapWholeOrEmpty: 'must be a whole number of 0 or more (got __got__)',
+  overlapBelowCount: 'must be smaller than the count (__count__)',
+  earlyEveryPositive: 'must be a duration greater than 0 when emit is "early"',
+  eitherOf: 'must be __a__ or __b__, got __got__',
+  kafkaTopicName: '__got__ is not a Kafka topic name (letters, digits, . _ -)',
 } as const;
 
 /** The code of a reason in CONFIG_REASONS. */

@@ -210,7 +210,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
     const emit = oneOf<EmitStrategy>(options.emit, 'emit', ['final', 'update', 'early'], 'final');
     this.earlyRounds = emit === 'early';
     this.earlyEvery = nonNegative(options.earlyEvery, 'earlyEvery', 0);
-    if (emit === 'early' && !(this.earlyEvery > 0)) throw new ConfigError('earlyEvery', 'must be a duration greater than 0 when emit is "early"');
+    if (emit === 'early' && !(this.earlyEvery > 0)) throw ConfigError.of('earlyEvery', 'earlyEveryPositive');
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.sourceIdleTimeout = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || this.idleTimeout || SOURCE_IDLE_DEFAULT;

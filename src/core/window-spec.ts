@@ -15,7 +15,7 @@ export const MAX_WINDOWS_PER_EVENT = 100_000;
 
 /** Checks a window spec and returns it normalised (offset 0 when unset); throws ConfigError naming the field and what is allowed. */
 export function checkWindowSpec(spec: WindowSpec): WindowSpec {
-  if (!spec || typeof spec !== 'object') throw new ConfigError('window', 'expected a window spec { type: tumbling | sliding | session | global, ... }');
+  if (!spec || typeof spec !== 'object') throw ConfigError.of('window', 'windowSpecExpected');
   switch (spec.type) {
     case 'tumbling':
       if (spec.calendar !== undefined) {
@@ -36,16 +36,13 @@ export function checkWindowSpec(spec: WindowSpec): WindowSpec {
       }
       positive(spec.slide, 'slide');
       if (!Number.isInteger(spec.size) || !Number.isInteger(spec.slide)) {
-        throw new ConfigError('slide', `size and slide must be whole milliseconds, got size ${spec.size} and slide ${spec.slide}`);
+        throw ConfigError.of('slide', 'wholeMsSizeSlide', { size: spec.size, slide: spec.slide });
       }
       if (spec.slide > spec.size) {
-        throw new ConfigError('slide', `must not be longer than the size (${formatDuration(spec.size)}); for gaps between windows use a tumbling window`);
+        throw ConfigError.of('slide', 'slideLongerThanSize', { size: formatDuration(spec.size) });
       }
       if (spec.size / spec.slide > MAX_WINDOWS_PER_EVENT) {
-        throw new ConfigError(
-          'slide',
-          `size ÷ slide is ${spec.size / spec.slide}: every event would belong to that many windows (at most ${MAX_WINDOWS_PER_EVENT} allowed); use a longer slide, or slide "event" for a window that moves with every event`,
-        );
+        throw ConfigError.of('slide', 'tooManyWindows', { ratio: spec.size / spec.slide, max: MAX_WINDOWS_PER_EVENT });
       }
       offsetWithin(spec.offset, spec.slide, 'slide');
       return { type: 'sliding', size: spec.size, slide: spec.slide, offset: spec.offset ?? 0 };
@@ -53,20 +50,20 @@ export function checkWindowSpec(spec: WindowSpec): WindowSpec {
       positive(spec.gap, 'gap');
       if (spec.maxDuration !== undefined && spec.maxDuration !== 0) {
         positive(spec.maxDuration, 'maxDuration');
-        if (spec.maxDuration < spec.gap) throw new ConfigError('maxDuration', `must be at least the gap (${formatDuration(spec.gap)}), or empty for no limit`);
+        if (spec.maxDuration < spec.gap) throw ConfigError.of('maxDuration', 'maxDurationBelowGap', { gap: formatDuration(spec.gap) });
       }
       return spec.maxDuration ? { type: 'session', gap: spec.gap, maxDuration: spec.maxDuration } : { type: 'session', gap: spec.gap };
     case 'global':
       checkCountWindow(spec.count, spec.overlap);
       return spec.count === undefined ? { type: 'global' } : { type: 'global', count: spec.count, overlap: spec.overlap ?? 0 };
     default:
-      throw new ConfigError('windowType', `must be one of ${WINDOW_TYPES.join(', ')}, got ${describeValue((spec as { type?: unknown }).type)}`);
+      throw ConfigError.of('windowType', 'oneOf', { allowed: WINDOW_TYPES.join(', '), got: describeValue((spec as { type?: unknown }).type) });
   }
 }
 
 function positive(value: unknown, field: string): void {
   if (typeof value !== 'number' || !(value > 0 && value <= MAX_DURATION)) {
-    throw new ConfigError(field, `must be a duration greater than 0 ms and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'durationPositiveMs', { max: MAX_DURATION, got: describeValue(value) });
   }
 }
 
@@ -74,7 +71,7 @@ function positive(value: unknown, field: string): void {
 function offsetWithin(value: unknown, period: number, periodName: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !(value >= 0 && value <= MAX_DURATION)) {
-    throw new ConfigError('offset', `must be a duration of 0 ms or more and at most ${MAX_DURATION} ms, got ${describeValue(value)}`);
+    throw ConfigError.of('offset', 'msRange', { max: MAX_DURATION, got: describeValue(value) });
   }
-  if (value >= period) throw new ConfigError('offset', `must be shorter than the ${periodName} (${formatDuration(period)})`);
+  if (value >= period) throw ConfigError.of('offset', 'offsetNotShorter', { period: periodName, length: formatDuration(period) });
 }

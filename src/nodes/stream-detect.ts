@@ -20,7 +20,7 @@ import { ThrottledWarning } from './shared/throttled-warning';
 import { compileEventMapper, EventMapper } from './shared/event-mapper';
 import { isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { countText, text, useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
 import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -166,11 +166,7 @@ export = (RED: RedAPI) => {
       // A flood of new keys is one counted warning a minute and the status, not one Catch message per event.
       const limitWarning = new ThrottledWarning(node);
       const dropped = (key: Key): void =>
-        limitWarning.note(
-          'maxKeys',
-          1,
-          (n) => `${n} event${n === 1 ? '' : 's'} of new keys dropped: the node already tracks maxKeys (${maxKeys}) keys (the latest: ${JSON.stringify(key)})`,
-        );
+        limitWarning.note('maxKeys', 1, (n) => countText(node.type, 'warning.newKeysDropped', n, { maxKeys, latest: JSON.stringify(key) }));
 
       const streamEvent = (msg: NodeMessage, send: SendFn, now: number): void => {
         const key = mapper.key(msg);
@@ -260,9 +256,10 @@ export = (RED: RedAPI) => {
         onResult: (window, records, ctx: EmitContext) =>
           analyse(window.key, records, window, ctx.send, host.windowMessage(window.key, records, window, ctx), (r) => r.payload),
         statusText: () => {
+          const t = (key: string, count: number): string => text(node.type, `status.${key}`, { count });
           const n = keyed.size;
-          const parts = [`${n} key${n === 1 ? '' : 's'}`, `${keyed.active} alerting`, `${keyed.alerts} alert${keyed.alerts === 1 ? '' : 's'}`];
-          if (keyed.droppedKeys) parts.push(`${keyed.droppedKeys} over maxKeys`);
+          const parts = [t(n === 1 ? 'key' : 'keys', n), t('alerting', keyed.active), t(keyed.alerts === 1 ? 'alert' : 'alerts', keyed.alerts)];
+          if (keyed.droppedKeys) parts.push(t('overMaxKeys', keyed.droppedKeys));
           return parts.join(' · ');
         },
       });

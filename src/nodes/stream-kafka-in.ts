@@ -13,7 +13,9 @@ import {
 import { OffsetTracker, type CommitPoint } from '../connectors/offset-tracker';
 import { HandledTracker } from '../connectors/handled-tracker';
 import { ConsumerGroups } from '../connectors/consumer-groups';
-import { connectionStatus, shortError, type LinkState } from '../connectors/connection-status';
+import { shortError, type LinkState } from '../connectors/connection-status';
+import { connectorStatus, statusCount } from './shared/node-status';
+import { connectionHint } from './shared/connection-hint';
 import { hooksOf, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import { KafkaStateSource } from '../connectors/kafka-state-source';
 import { KafkaChangelog, changelogTopic } from '../connectors/kafka-changelog';
@@ -148,14 +150,15 @@ export = (RED: ConnectorRedAPI) => {
 
     const status = new ThrottledStatus(node, () => {
       const shown: LinkState = state === 'connected' && (manualPause || backpressured) ? 'paused' : state;
-      const detail = [`${received} msgs`];
+      const t = (key: string, n: number): string => statusCount(node.type, key, n);
+      const detail = [t('msgs', received)];
       let total = 0;
       for (const p of positions.values()) if (p.end > p.handled) total += p.end - p.handled;
-      if (state === 'connected' || shown === 'paused') detail.push(`lag ${total}`);
-      if (offsets.inFlight) detail.push(`${offsets.inFlight} in flight`);
-      if (bad) detail.push(`${bad} bad`);
-      if (timedOut) detail.push(`${timedOut} timed out`);
-      return connectionStatus(shown, detail, lastError);
+      if (state === 'connected' || shown === 'paused') detail.push(t('lagRecords', total));
+      if (offsets.inFlight) detail.push(t('inFlight', offsets.inFlight));
+      if (bad) detail.push(t('bad', bad));
+      if (timedOut) detail.push(t('timedOut', timedOut));
+      return connectorStatus(node.type, shown, detail, lastError);
     });
 
     const flushCommits = (): Promise<void> => {
@@ -383,7 +386,7 @@ export = (RED: ConnectorRedAPI) => {
       const d = describePermanentError(err, broker!.label);
       state = 'failed';
       lastError = d.short;
-      node.error(text(node.type, 'error.consumerStopped', { message: err.message, hint: d.hint }));
+      node.error(text(node.type, 'error.consumerStopped', { message: err.message, hint: connectionHint(node.type, d) }));
       status.refresh();
     };
 

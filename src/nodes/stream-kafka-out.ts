@@ -11,14 +11,16 @@ import {
   type KafkaState,
   type ProducedRecord,
 } from '../connectors/kafka-connection';
-import { connectionStatus, shortError } from '../connectors/connection-status';
+import { shortError } from '../connectors/connection-status';
+import { connectorStatus, statusCount } from './shared/node-status';
+import { connectionHint } from './shared/connection-hint';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { configErrorText, failOnConfig } from './shared/config-error';
 import { unreachableNotice } from './shared/unreachable-notice';
-import { ErrorDigest, count } from './shared/error-digest';
+import { ErrorDigest } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
-import { text, useCatalog } from './shared/i18n';
+import { countText, text, useCatalog } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -94,7 +96,9 @@ export = (RED: ConnectorRedAPI) => {
     const queue = new BoundedQueue<Outgoing>(s.queueSize);
     // A broker outage fails many records for one reason: counted lines, not one per record.
     const digest = new ErrorDigest(node);
-    const fullQueue = `send queue full (${s.queueSize} messages) while the broker is unreachable`;
+    const say = (key: string, params: Record<string, string | number> = {}): string => text(node.type, `digest.${key}`, params);
+    const sayCount = (key: string, n: number, params: Record<string, string | number> = {}): string => countText(node.type, `digest.${key}`, n, params);
+    const fullQueue = say('queueFull', { size: s.queueSize });
     // A batch that failed for a reason a retry may fix goes again before anything newer.
     let retrying: Outgoing[] = [];
     let sending = false;
@@ -110,17 +114,18 @@ export = (RED: ConnectorRedAPI) => {
     let refused: { err: Error; until: number; backoff: number } | undefined;
 
     const status = new ThrottledStatus(node, () => {
-      const detail = [`${sent} sent`];
+      const t = (key: string, n: number): string => statusCount(node.type, key, n);
+      const detail = [t('sent', sent)];
       const waiting = queue.length + retrying.length;
-      if (waiting) detail.push(`${waiting} queued`);
-      if (queue.dropped) detail.push(`${queue.dropped} dropped`);
-      if (failed) detail.push(`${failed} failed`);
-      return connectionStatus(state, detail, lastError);
+      if (waiting) detail.push(t('queued', waiting));
+      if (queue.dropped) detail.push(t('queueDropped', queue.dropped));
+      if (failed) detail.push(t('failed', failed));
+      return connectorStatus(node.type, state, detail, lastError);
     });
     const notice = unreachableNotice(
       node,
-      (err) => `cannot reach the Kafka broker ${broker!.label}: ${err.message}; retrying, records wait in the send queue (see the status)`,
-      `connected to the Kafka broker ${broker!.label}`,
+      (err) => text(node.type, 'warning.unreachable', { broker: broker!.label, message: err.message }),
+      text(node.type, 'info.reconnected', { broker: broker!.label }),
     );
     producer.on('state', (st: KafkaState, err?: Error) => {
       // A refusal stays on the status until a send succeeds again.
@@ -143,7 +148,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const failAll = (list: Outgoing[], err: Error): void => {
       failed += list.length;
-      for (const o of list) o.done(new Error(`not produced to ${o.topic}: ${err.message}`));
+      for (const o of list) o.done(new Error(say('notProducedTo', { topic: o.topic, message: err.message })));
     };
 
     // One error in the log per refusal, a red status, every waiting message failed now; the next
@@ -159,7 +164,8 @@ export = (RED: ConnectorRedAPI) => {
       state = 'failed';
       const d = describePermanentError(err, broker!.label);
       lastError = d.short;
-      if (first) node.error(text(node.type, 'error.producerStopped', { message: err.message, hint: d.hint, seconds: Math.round(backoff / 1000) }));
+      if (first)
+        node.error(text(node.type, 'error.producerStopped', { message: err.message, hint: connectionHint(node.type, d), seconds: Math.round(backoff / 1000) }));
       const waiting = retrying.concat(queue.drain());
       retrying = [];
       failAll(waiting, err);
@@ -206,7 +212,7 @@ export = (RED: ConnectorRedAPI) => {
             failed += batch.length;
             const topics = [...byTopic.keys()].join(', ');
             const n = batch.length;
-            digest.report(`${count(n, 'record')} not produced to ${topics}: ${toError(err).message}`, n, batch[n - 1].msg);
+            digest.report(sayCount('notProduced', n, { topics, message: toError(err).message }), n, batch[n - 1].msg);
             for (const o of batch) o.done();
           },
         )
@@ -231,14 +237,14 @@ export = (RED: ConnectorRedAPI) => {
       if (refused && Date.now() < refused.until) {
         failed++;
         status.touch();
-        done(new Error(`not produced to ${out.topic}: ${refused.err.message}`));
+        done(new Error(say('notProducedTo', { topic: out.topic, message: refused.err.message })));
         return;
       }
       const evicted = queue.push({ ...out, done, msg });
       if (evicted) {
         digest.add(
           'dropped',
-          { one: `record dropped: ${fullQueue}; record for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more record')} dropped: ${fullQueue}` },
+          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
           evicted.msg,
         );
         evicted.done();
@@ -256,7 +262,7 @@ export = (RED: ConnectorRedAPI) => {
       retrying = [];
       if (given.length) {
         const n = given.length;
-        digest.report(`${count(n, 'record')} not produced: node stopped while the broker was unreachable`, n, given[n - 1].msg);
+        digest.report(sayCount('stopped', n), n, given[n - 1].msg);
       }
       for (const o of given) o.done();
       status.close();

@@ -3,7 +3,7 @@ import { MqttJsConnection, type MqttConnectionOptions } from '../connectors/mqtt
 import { parseMqttBrokerConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
-import { useCatalog } from './shared/i18n';
+import { text, useCatalog } from './shared/i18n';
 import { reportConfigError } from './shared/config-error';
 import { resolveEnvSetting } from './shared/env-setting';
 import { unreachableNotice } from './shared/unreachable-notice';
@@ -43,9 +43,13 @@ export = (RED: ConnectorRedAPI) => {
         const notice = unreachableNotice(
           node,
           (err) =>
-            `cannot reach the MQTT broker ${o.url}${urlFrom ? ` (from the ${urlFrom})` : ''}: ${err.message}; ` +
-            `retrying every ${o.reconnectPeriod / 1000} s, the MQTT nodes' status shows what waits or is dropped meanwhile`,
-          `connected to the MQTT broker ${o.url}`,
+            text(node.type, urlFrom ? 'warning.unreachableFrom' : 'warning.unreachable', {
+              url: o.url,
+              from: urlFrom ?? '',
+              message: err.message,
+              seconds: o.reconnectPeriod / 1000,
+            }),
+          text(node.type, 'info.reconnected', { url: o.url }),
         );
         connection.on('state', (state, err) => {
           if (state === 'failed' && err) node.error(`${node.label}: ${err.message}`);

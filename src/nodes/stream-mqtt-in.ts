@@ -3,7 +3,8 @@ import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage } from '../connectors/event-mapping';
 import { parseMqttInConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import type { MqttConnection, MqttInbound, ConnectionState } from '../connectors/mqtt-connection';
-import { connectionStatus, shortError } from '../connectors/connection-status';
+import { shortError } from '../connectors/connection-status';
+import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { configErrorText, failOnConfig } from './shared/config-error';
@@ -33,9 +34,9 @@ export = (RED: ConnectorRedAPI) => {
     let state: ConnectionState = 'connecting';
     let lastError: string | undefined;
     const status = new ThrottledStatus(node, () => {
-      const detail = [`${received} msgs`];
-      if (bad) detail.push(`${bad} bad`);
-      return connectionStatus(state, detail, lastError);
+      const detail = [statusCount(node.type, 'msgs', received)];
+      if (bad) detail.push(statusCount(node.type, 'bad', bad));
+      return connectorStatus(node.type, state, detail, lastError);
     });
 
     const onMessage = (m: MqttInbound): void => {

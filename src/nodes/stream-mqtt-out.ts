@@ -4,13 +4,14 @@ import { encodePayload } from '../connectors/payload-format';
 import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
 import { publishTopicProblem } from '../connectors/mqtt-topic';
 import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../connectors/mqtt-connection';
-import { connectionStatus, shortError } from '../connectors/connection-status';
+import { shortError } from '../connectors/connection-status';
+import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
 import { configErrorText, failOnConfig } from './shared/config-error';
-import { ErrorDigest, count } from './shared/error-digest';
+import { ErrorDigest } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
-import { text, useCatalog } from './shared/i18n';
+import { countText, text, useCatalog } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -79,16 +80,19 @@ export = (RED: ConnectorRedAPI) => {
     let state: ConnectionState = 'connecting';
     let lastError: string | undefined;
     const status = new ThrottledStatus(node, () => {
-      const detail = [`${sent} sent`];
-      if (queue.length) detail.push(`${queue.length} queued`);
-      if (queue.dropped) detail.push(`${queue.dropped} dropped`);
-      if (failed) detail.push(`${failed} failed`);
-      return connectionStatus(state, detail, lastError);
+      const t = (key: string, n: number): string => statusCount(node.type, key, n);
+      const detail = [t('sent', sent)];
+      if (queue.length) detail.push(t('queued', queue.length));
+      if (queue.dropped) detail.push(t('queueDropped', queue.dropped));
+      if (failed) detail.push(t('failed', failed));
+      return connectorStatus(node.type, state, detail, lastError);
     });
     const connection = broker.register(node) as MqttConnection;
     // A broker outage fails many messages for one reason: counted lines, not one per message.
     const digest = new ErrorDigest(node);
-    const fullQueue = `offline queue full (${settings.queueSize} messages) while the broker is unreachable`;
+    const say = (key: string, params: Record<string, string | number> = {}): string => text(node.type, `digest.${key}`, params);
+    const sayCount = (key: string, n: number, params: Record<string, string | number> = {}): string => countText(node.type, `digest.${key}`, n, params);
+    const fullQueue = say('queueFull', { size: settings.queueSize });
 
     const publish = (o: Outgoing): void => {
       connection
@@ -105,7 +109,7 @@ export = (RED: ConnectorRedAPI) => {
             const why = toError(err).message;
             digest.add(
               'publish',
-              { one: `publish to ${o.topic} failed: ${why}`, more: (n) => `${count(n, 'more message')} failed to publish (the last: ${why})` },
+              { one: say('publishFailed', { topic: o.topic, message: why }), more: (n) => sayCount('publishFailedMore', n, { message: why }) },
               o.msg,
             );
             o.done();
@@ -147,8 +151,12 @@ export = (RED: ConnectorRedAPI) => {
       if (connection.state === 'failed') {
         failed++;
         status.touch();
-        const why = connection.lastError?.message ?? 'broker connection failed';
-        digest.add('failed', { one: `not published to ${o.topic}: ${why}`, more: (n) => `${count(n, 'more message')} not published: ${why}` }, msg);
+        const why = connection.lastError?.message ?? say('brokerFailed');
+        digest.add(
+          'failed',
+          { one: say('notPublished', { topic: o.topic, message: why }), more: (n) => sayCount('notPublishedMore', n, { message: why }) },
+          msg,
+        );
         done();
         return;
       }
@@ -157,7 +165,7 @@ export = (RED: ConnectorRedAPI) => {
       if (evicted) {
         digest.add(
           'dropped',
-          { one: `message dropped: ${fullQueue}; message for ${evicted.topic} discarded`, more: (n) => `${count(n, 'more message')} dropped: ${fullQueue}` },
+          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
           evicted.msg,
         );
         evicted.done();
@@ -171,7 +179,7 @@ export = (RED: ConnectorRedAPI) => {
       const given = queue.drain();
       if (given.length) {
         const n = given.length;
-        digest.report(`${count(n, 'message')} not published: node stopped while the broker was unreachable`, n, given[n - 1].msg);
+        digest.report(sayCount('stopped', n), n, given[n - 1].msg);
       }
       for (const o of given) o.done();
       broker.deregister(node).then(

@@ -27,9 +27,9 @@ describe('Kafka TLS error classification', () => {
   it('describes the failure for the status line and says what to change', () => {
     const d = describePermanentError(afterRetries, '127.0.0.1:9093');
     assert.equal(d.short, 'TLS: self-signed certificate in certificate chain');
-    assert.match(d.hint, /127\.0\.0\.1:9093.*not trusted \(SELF_SIGNED_CERT_IN_CHAIN\).*CA certificate/);
+    assert.deepEqual([d.hint, d.params], ['untrustedCertificate', { broker: '127.0.0.1:9093', code: 'SELF_SIGNED_CERT_IN_CHAIN' }]);
     const auth = describePermanentError({ name: 'KafkaJSSASLAuthenticationError', message: 'SASL PLAIN authentication failed: bad password' }, 'k:9092');
     assert.match(auth.short, /authentication failed/);
-    assert.match(auth.hint, /credentials and rights of k:9092/);
+    assert.deepEqual([auth.hint, auth.params], ['refusedCredentials', { broker: 'k:9092' }]);
   });
 });

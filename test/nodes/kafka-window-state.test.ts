@@ -32,7 +32,13 @@ class MemoryChangelog implements Changelog {
 
 function fakeNode(): RedNode & { warnings: string[] } {
   const warnings: string[] = [];
-  return { id: 'n', warnings, warn: (m: unknown) => void warnings.push(String(m)), log: () => undefined } as unknown as RedNode & { warnings: string[] };
+  return {
+    id: 'n',
+    type: 'stream-tumbling-window',
+    warnings,
+    warn: (m: unknown) => void warnings.push(String(m)),
+    log: () => undefined,
+  } as unknown as RedNode & { warnings: string[] };
 }
 
 const point = (partition: number, offset: number): CommitPoint => ({

@@ -17,11 +17,10 @@ export function opensCountWindow(n: number, count: number, overlap = 0): boolean
 /** Validates a count window spec; throws ConfigError saying what is allowed. */
 export function checkCountWindow(count: number | undefined, overlap: number | undefined): void {
   if (count === undefined) {
-    if (overlap !== undefined && overlap !== 0) throw new ConfigError('overlap', 'needs a count: windows without one have nothing to overlap');
+    if (overlap !== undefined && overlap !== 0) throw ConfigError.of('overlap', 'overlapNoCount');
     return;
   }
-  if (!Number.isInteger(count) || count < 1) throw new ConfigError('count', `must be a whole number of events ≥ 1, got ${count}`);
-  if (overlap !== undefined && (!Number.isInteger(overlap) || overlap < 0))
-    throw new ConfigError('overlap', `must be a whole number of 0 or more, got ${overlap}`);
-  if (overlap !== undefined && overlap >= count) throw new ConfigError('overlap', `must be smaller than the count (${count})`);
+  if (!Number.isInteger(count) || count < 1) throw ConfigError.of('count', 'countWhole', { got: String(count) });
+  if (overlap !== undefined && (!Number.isInteger(overlap) || overlap < 0)) throw ConfigError.of('overlap', 'overlapWhole', { got: String(overlap) });
+  if (overlap !== undefined && overlap >= count) throw ConfigError.of('overlap', 'overlapBelowCount', { count });
 }

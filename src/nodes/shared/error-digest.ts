@@ -1,10 +1,5 @@
 import type { NodeMessage, RedNode } from './red';
 
-/** "1 message", "3 messages". */
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
 /** What a failure kind says: `one` for the first message, `more(n)` for the n counted after it. */
 export interface FailureKind {
   one: string;

@@ -28,6 +28,11 @@ export function text(type: string, key: string, params: Record<string, string | 
   return found.replace(/__(\w+)__/g, (all, name: string) => (name in params ? String(params[name]) : all));
 }
 
+/** The text of a count: key `<key>One` when `count` is 1, else `<key>`, with __count__ and `params` filled. */
+export function countText(type: string, key: string, count: number, params: Record<string, string | number> = {}): string {
+  return text(type, count === 1 ? `${key}One` : key, { ...params, count });
+}
+
 /** The built English catalog beside the node files, or the source one (with its fragments) when running from source. */
 function englishCatalog(type: string): Entries {
   let catalog = english.get(type);

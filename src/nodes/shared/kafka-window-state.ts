@@ -3,6 +3,7 @@ import type { WindowOperator } from '../../core/window-operator';
 import type { WindowInfo } from '../../core/types';
 import { toError } from '../../core/errors';
 import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
+import { text } from './i18n';
 import type { NodeMessage, RedNode } from './red';
 
 /**
@@ -209,10 +210,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       p.keys.add(key);
     } else if (owner !== p) {
       if (!this.crossPartitionKeys) {
-        this.node.warn(
-          `key "${key}" arrives from partitions ${owner.partition} and ${p.partition} of ${p.topic}: a key's windows can follow only one partition, so its state stays with partition ${owner.partition}. ` +
-            'Key the Kafka records by the same property the node keys its windows by (keyProperty).',
-        );
+        this.warn('keyAcrossPartitions', { key, owner: owner.partition, other: p.partition, topic: p.topic });
       }
       this.crossPartitionKeys++;
       return;
@@ -288,10 +286,7 @@ export class KafkaWindowState implements PartitionStateOwner {
           if (p.first === undefined || from < p.first) p.first = from;
         }
         if (!write) return;
-        if (!this.writeFailed)
-          this.node.warn(
-            `could not write window state to changelog ${changelog.topic}: ${toError(err).message}; offsets are not committed past it until a write succeeds`,
-          );
+        if (!this.writeFailed) this.warn('changelogWriteFailed', { changelog: changelog.topic, message: toError(err).message });
         this.writeFailed = true;
       }
     };
@@ -359,9 +354,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       saved = await changelog.read();
       read = true;
     } catch (err) {
-      this.node.warn(
-        `could not read window state from changelog ${changelog.topic}: ${toError(err).message}; the windows of partitions ${wanted.map((r) => r.partition).join(', ')} start empty`,
-      );
+      this.warn('changelogReadFailed', { changelog: changelog.topic, message: toError(err).message, partitions: wanted.map((r) => r.partition).join(', ') });
     }
     // Partitions with no record yet get one before their first record is taken (see claim()).
     const claims: { key: string; value: string }[] = [];
@@ -414,7 +407,7 @@ export class KafkaWindowState implements PartitionStateOwner {
         keys += names.length;
         partitions++;
       } catch (err) {
-        this.node.warn(`the saved windows of partition ${r.partition} of ${r.topic} in ${changelog.topic} were discarded: ${toError(err).message}`);
+        this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: toError(err).message });
       }
     }
     if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
@@ -424,15 +417,21 @@ export class KafkaWindowState implements PartitionStateOwner {
       try {
         await changelog.write(claims);
       } catch (err) {
-        this.node.warn(
-          `could not write to changelog ${changelog.topic}: ${toError(err).message}; should this instance stop before its first checkpoint, ` +
-            `results it sends for partitions ${claims.map((c) => c.key.slice(c.key.lastIndexOf(':') + 1)).join(', ')} come again without msg.window.replay`,
-        );
+        this.warn('claimWriteFailed', {
+          changelog: changelog.topic,
+          message: toError(err).message,
+          partitions: claims.map((c) => c.key.slice(c.key.lastIndexOf(':') + 1)).join(', '),
+        });
       }
     }
     this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
     if (partitions)
       this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
+  }
+
+  /** Warns in the user's language: the node catalog's warning.<key> with `params`. */
+  private warn(key: string, params: Record<string, string | number>): void {
+    this.node.warn(text(this.node.type, `warning.${key}`, params));
   }
 }

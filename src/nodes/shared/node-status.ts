@@ -1,3 +1,4 @@
+import { connectionStatus, type LinkState } from '../../connectors/connection-status';
 import { formatDuration } from '../../core/duration';
 import { OperatorStats } from '../../core/types';
 import { text } from './i18n';
@@ -55,4 +56,14 @@ export function nodeStatus(type: string, f: StatusFigures, now: number): NodeSta
     fill = 'yellow';
   }
   return { fill, shape: 'dot', text: parts.join(' · ') };
+}
+
+/** One counter of node `type`'s status line: the catalog text status.<key> with __count__ = `count`. */
+export function statusCount(type: string, key: string, count: number): string {
+  return text(type, `status.${key}`, { count });
+}
+
+/** The status line of connector node `type`: its link state in the user's language, then `detail`, then the last error. */
+export function connectorStatus(type: string, state: LinkState, detail: string[], error?: string): NodeStatus {
+  return connectionStatus(state, detail, error, text(type, `status.link.${state}`));
 }

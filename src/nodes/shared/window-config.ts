@@ -133,7 +133,7 @@ function convertWindowSpec(config: WindowConfig, type?: WindowType): WindowSpec 
     case 'global': {
       const count = isBlank(config.count) ? undefined : optionalLimit(config.count, 'count');
       const overlap = isBlank(config.overlap) ? 0 : Number(config.overlap);
-      if (!Number.isInteger(overlap) || overlap < 0) throw new ConfigError('overlap', `must be a whole number of 0 or more (got ${String(config.overlap)})`);
+      if (!Number.isInteger(overlap) || overlap < 0) throw ConfigError.of('overlap', 'overlapWholeOrEmpty', { got: String(config.overlap) });
       if (count === undefined) return overlap ? { type: 'global', overlap } : { type: 'global' };
       return { type: 'global', count, overlap };
     }

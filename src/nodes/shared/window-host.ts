@@ -6,7 +6,7 @@ import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { ThrottledWarning } from './throttled-warning';
 import { controlKey } from './control-key';
-import { text } from './i18n';
+import { countText } from './i18n';
 import { OperatorSettings } from './window-config';
 import { KafkaWindowState } from './kafka-window-state';
 import { PartitionSource, partitionSources } from '../../connectors/partition-sources';
@@ -427,9 +427,7 @@ export class WindowHost<IN, ACC, OUT> {
     const st = this.opts.settings!;
     const limits = [`maxKeys ${st.maxKeys}`];
     if (st.maxEventsPerWindow !== Infinity) limits.push(`maxEventsPerWindow ${st.maxEventsPerWindow}`);
-    this.warnings.note('limit', dropped - this.droppedSeen, (n) =>
-      text(this.node.type, n === 1 ? 'warning.droppedOne' : 'warning.dropped', { count: n, limits: limits.join(', ') }),
-    );
+    this.warnings.note('limit', dropped - this.droppedSeen, (n) => countText(this.node.type, 'warning.dropped', n, { limits: limits.join(', ') }));
     this.droppedSeen = dropped;
   }
 
