@@ -20,7 +20,7 @@ import { configErrorText, failOnConfig } from './shared/config-error';
 import { unreachableNotice } from './shared/unreachable-notice';
 import { ErrorDigest } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
-import { countText, text, useCatalog } from './shared/i18n';
+import { text, useCatalog, wordsOf } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -96,8 +96,7 @@ export = (RED: ConnectorRedAPI) => {
     const queue = new BoundedQueue<Outgoing>(s.queueSize);
     // A broker outage fails many records for one reason: counted lines, not one per record.
     const digest = new ErrorDigest(node);
-    const say = (key: string, params: Record<string, string | number> = {}): string => text(node.type, `digest.${key}`, params);
-    const sayCount = (key: string, n: number, params: Record<string, string | number> = {}): string => countText(node.type, `digest.${key}`, n, params);
+    const { say, sayCount } = wordsOf(node.type, 'digest');
     const fullQueue = say('queueFull', { size: s.queueSize });
     // A batch that failed for a reason a retry may fix goes again before anything newer.
     let retrying: Outgoing[] = [];

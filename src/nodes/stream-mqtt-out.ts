@@ -11,7 +11,7 @@ import { ThrottledStatus } from './shared/throttled-status';
 import { configErrorText, failOnConfig } from './shared/config-error';
 import { ErrorDigest } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
-import { countText, text, useCatalog } from './shared/i18n';
+import { text, useCatalog, wordsOf } from './shared/i18n';
 
 interface Outgoing {
   topic: string;
@@ -90,8 +90,7 @@ export = (RED: ConnectorRedAPI) => {
     const connection = broker.register(node) as MqttConnection;
     // A broker outage fails many messages for one reason: counted lines, not one per message.
     const digest = new ErrorDigest(node);
-    const say = (key: string, params: Record<string, string | number> = {}): string => text(node.type, `digest.${key}`, params);
-    const sayCount = (key: string, n: number, params: Record<string, string | number> = {}): string => countText(node.type, `digest.${key}`, n, params);
+    const { say, sayCount } = wordsOf(node.type, 'digest');
     const fullQueue = say('queueFull', { size: settings.queueSize });
 
     const publish = (o: Outgoing): void => {

@@ -48,3 +48,14 @@ function englishCatalog(type: string): Entries {
   english.set(type, catalog);
   return catalog;
 }
+
+/** Words under one group of a node's catalog (`<group>.<key>`): `say` plain, `sayCount` by count (see countText). */
+export function wordsOf(
+  type: string,
+  group: string,
+): { say(key: string, params?: Record<string, string | number>): string; sayCount(key: string, n: number, params?: Record<string, string | number>): string } {
+  return {
+    say: (key, params = {}) => text(type, `${group}.${key}`, params),
+    sayCount: (key, n, params = {}) => countText(type, `${group}.${key}`, n, params),
+  };
+}
