@@ -25,7 +25,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Kafka, logLevel } from 'kafkajs';
+import { testKafka } from '../test/support/test-kafka';
 import { runScaleScenario, type ScenarioResult } from '../test/support/scale-scenario';
 import { brokerScript } from './broker-script';
 
@@ -79,12 +79,7 @@ async function main(): Promise<void> {
     const pidFile = path.join(state, 'kafka.pid');
     if (fs.existsSync(pidFile)) brokerPid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   }
-  const kafka = new Kafka({
-    brokers: [brokerList],
-    clientId: 'bench-scale',
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
-  });
+  const kafka = testKafka(brokerList, 'bench-scale');
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
   const faultPerWindow = Math.max(1, Math.round(FAULT_EVENTS / (KEYS * WINDOWS)));

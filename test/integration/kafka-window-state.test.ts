@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { type Kafka, type Admin, type Producer } from 'kafkajs';
+import { testKafka } from '../support/test-kafka';
 import { requireBroker } from '../support/brokers';
 import { runScaleScenario } from '../support/scale-scenario';
 import { partitionSources } from '../../src/connectors/partition-sources';
@@ -20,12 +21,7 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
   before(async function () {
     this.timeout(300000);
     env = await requireBroker(this, 'kafka');
-    kafka = new Kafka({
-      brokers: [env.KAFKA_BROKERS],
-      clientId: 'it-state',
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
-    });
+    kafka = testKafka(env.KAFKA_BROKERS, 'it-state');
     admin = kafka.admin();
     await admin.connect();
     // Idempotent: a retried send on a broker that has just started must not write a record twice.

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { testKafka } from '../support/test-kafka';
 import * as fs from 'fs';
 import { brokerLog, requireBroker, restartBroker, stopBroker } from '../support/brokers';
 import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
@@ -100,12 +101,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
   before(async function () {
     this.timeout(300000);
     env = await requireBroker(this, 'kafka');
-    kafka = new Kafka({
-      brokers: [env.KAFKA_BROKERS],
-      clientId: 'it-tools',
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
-    });
+    kafka = testKafka(env.KAFKA_BROKERS, 'it-tools');
     admin = kafka.admin();
     await admin.connect();
     producer = kafka.producer();
