@@ -116,14 +116,16 @@ export class DistributionShift {
     return true;
   }
 
+  /** The bin of `x`: how many edges lie below it. Branch-free, as RollingQuantiles searches: a value's bin is anyone's guess. */
   private binOf(x: number): number {
-    let lo = 0;
-    let hi = this.binCount - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x > this.edges[mid]) lo = mid + 1;
-      else hi = mid;
+    const e = this.edges;
+    if (e.length === 0) return 0;
+    let at = 0;
+    for (let n = e.length; n > 1;) {
+      const half = n >> 1;
+      at += half & -+(e[at + half] < x);
+      n -= half;
     }
-    return lo;
+    return at + +(e[at] < x);
   }
 }
