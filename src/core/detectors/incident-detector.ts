@@ -896,7 +896,8 @@ function revive(state: IncidentState): IncidentState {
 }
 
 // A reading asks for its time of day several times (profile, day reference, learning), and the
-// remainder of a large double is a library call: it is taken once per event time.
+// remainder of a large double is a slow library call: it is taken once per event time, and for
+// whole milliseconds (every clock's times) by integer arithmetic, exact below 2^52.
 let msOfDayFor = NaN;
 let msOfDayWas = 0;
 
@@ -904,7 +905,13 @@ let msOfDayWas = 0;
 function msOfDay(time: number): number {
   if (time !== msOfDayFor) {
     msOfDayFor = time;
-    msOfDayWas = ((time % 86400000) + 86400000) % 86400000;
+    if (time > 0 && time < 4503599627370496 && Math.floor(time) === time) {
+      // The quotient may round to a neighbour; the product and difference are exact integers.
+      let r = time - Math.floor(time / 86400000) * 86400000;
+      if (r < 0) r += 86400000;
+      else if (r >= 86400000) r -= 86400000;
+      msOfDayWas = r;
+    } else msOfDayWas = ((time % 86400000) + 86400000) % 86400000;
   }
   return msOfDayWas;
 }
