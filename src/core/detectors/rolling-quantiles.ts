@@ -11,6 +11,8 @@ export class RollingQuantiles {
   // The last centre mad() split the values at, and where: the next split is near it.
   private lastCenter = NaN;
   private lastSplit = 0;
+  // kthSplit's last answer, where the next one nearly always is.
+  private lastTake = 0;
 
   constructor(readonly capacity: number) {
     if (!(capacity >= 1)) throw new RangeError('capacity must be at least 1');
@@ -124,17 +126,43 @@ export class RollingQuantiles {
     return this.distanceAt(k, this.kthSplit(k, center, split), center, split);
   }
 
-  /** How many of the k smallest distances lie left of `split` (see kthDistance). */
+  /**
+   * How many of the k smallest distances lie left of `split` (see kthDistance): the first a in
+   * [lo, hi] where the next distance on the left is not below the last one taken on the right.
+   * Tried first at the answer of the last call and its neighbours, where it nearly always is:
+   * one value in and one out move the window's median and its split by a step at most.
+   */
   private kthSplit(k: number, center: number, split: number): number {
+    const lo = Math.max(0, k - (this.size - split));
+    const hi = Math.min(k, split);
+    const g = this.lastTake;
+    const at = this.isTake(g, lo, hi, k, center, split)
+      ? g
+      : this.isTake(g + 1, lo, hi, k, center, split)
+        ? g + 1
+        : this.isTake(g - 1, lo, hi, k, center, split)
+          ? g - 1
+          : this.searchTake(lo, hi, k, center, split);
+    this.lastTake = at;
+    return at;
+  }
+
+  /** Whether a is kthSplit's answer: more from the left up to a, not beyond. */
+  private isTake(a: number, lo: number, hi: number, k: number, center: number, split: number): boolean {
+    return a >= lo && a <= hi && (a === lo || this.takesLeft(a - 1, k, center, split)) && (a === hi || !this.takesLeft(a, k, center, split));
+  }
+
+  /** Whether the (a+1)-th nearest value on the left is nearer than the (k−a)-th on the right (a < k). */
+  private takesLeft(a: number, k: number, center: number, split: number): boolean {
     const s = this.sorted;
-    const n = this.size;
-    let lo = Math.max(0, k - (n - split));
-    let hi = Math.min(k, split);
+    return center - s[split - 1 - a] < s[split + k - a - 1] - center;
+  }
+
+  /** kthSplit's answer by binary search: takesLeft holds for a below it and fails from it on. */
+  private searchTake(lo: number, hi: number, k: number, center: number, split: number): number {
     while (lo < hi) {
       const a = (lo + hi) >> 1;
-      const leftNext = center - s[split - 1 - a];
-      const rightPrev = k - a - 1 >= 0 ? s[split + k - a - 1] - center : -Infinity;
-      if (leftNext < rightPrev) lo = a + 1;
+      if (this.takesLeft(a, k, center, split)) lo = a + 1;
       else hi = a;
     }
     return lo;
