@@ -6,6 +6,7 @@
  * value reveals.
  */
 import { RollingQuantiles } from './rolling-quantiles';
+import { lowerBound } from './lower-bound';
 
 /** Streaming relative entropy of a short window against a long history's quantile bins. */
 export class DistributionShift {
@@ -121,16 +122,8 @@ export class DistributionShift {
     return true;
   }
 
-  /** The bin of `x`: how many edges lie below it. Branch-free, as RollingQuantiles searches: a value's bin is anyone's guess. */
+  /** The bin of `x`: how many edges lie below it. */
   private binOf(x: number): number {
-    const e = this.edges;
-    if (e.length === 0) return 0;
-    let at = 0;
-    for (let n = e.length; n > 1;) {
-      const half = n >> 1;
-      at += half & -+(e[at + half] < x);
-      n -= half;
-    }
-    return at + +(e[at] < x);
+    return lowerBound(this.edges, this.edges.length, x);
   }
 }

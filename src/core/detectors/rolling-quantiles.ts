@@ -1,3 +1,5 @@
+import { lowerBound } from './lower-bound';
+
 /**
  * The last `capacity` values of a series, kept both in arrival order (ring) and sorted, so the
  * median, any quantile and the median absolute deviation are exact and cheap: O(capacity) memmove
@@ -33,7 +35,7 @@ export class RollingQuantiles {
       const old = this.ring[this.head];
       this.ring[this.head] = value;
       if (++this.head === this.capacity) this.head = 0;
-      // Both positions in one branch-free pass (see lowerBound): the two searches are independent,
+      // Both positions in one branch-free pass (as lowerBound): the two searches are independent,
       // so the processor overlaps them, and none of their compares can be mispredicted.
       let a = 0;
       let b = 0;
@@ -55,7 +57,7 @@ export class RollingQuantiles {
       return;
     }
     this.ring[(this.head + this.size) % this.capacity] = value;
-    const at = this.lowerBound(value);
+    const at = lowerBound(this.sorted, this.size, value);
     s.copyWithin(at + 1, at, this.size);
     s[at] = value;
     this.size++;
@@ -182,7 +184,7 @@ export class RollingQuantiles {
    */
   private splitOf(center: number): number {
     const g = center === this.lastCenter ? this.lastSplit : this.size >> 1;
-    const h = this.splits(g, center) ? g : this.splits(g - 1, center) ? g - 1 : this.splits(g + 1, center) ? g + 1 : this.lowerBound(center);
+    const h = this.splits(g, center) ? g : this.splits(g - 1, center) ? g - 1 : this.splits(g + 1, center) ? g + 1 : lowerBound(this.sorted, this.size, center);
     this.lastCenter = center;
     this.lastSplit = h;
     return h;
@@ -193,23 +195,6 @@ export class RollingQuantiles {
     const s = this.sorted;
     const n = this.size;
     return at >= 0 && at <= n && (at === 0 || s[at - 1] < value) && (at === n || !(s[at] < value));
-  }
-
-  /**
-   * First position whose value is not below `value` (0..size). Branch-free: a fixed number of
-   * halvings whose compares only choose what to add, so unpredictable data costs no mispredicted
-   * branches (about twice as fast as the plain binary search on random values).
-   */
-  private lowerBound(value: number): number {
-    const s = this.sorted;
-    if (this.size === 0) return 0;
-    let at = 0;
-    for (let n = this.size; n > 1;) {
-      const half = n >> 1;
-      at += half & -+(s[at + half] < value);
-      n -= half;
-    }
-    return at + +(s[at] < value);
   }
 
   /** Moves sorted[from, to) one place left (by −1) or right (+1): a short run in place, a long one by memmove, whose call costs about 15 moves. */
