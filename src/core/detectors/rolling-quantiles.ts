@@ -131,8 +131,8 @@ export class RollingQuantiles {
   /**
    * How many of the k smallest distances lie left of `split` (see kthDistance): the first a in
    * [lo, hi] where the next distance on the left is not below the last one taken on the right.
-   * Tried first at the answer of the last call and its neighbours, where it nearly always is:
-   * one value in and one out move the window's median and its split by a step at most.
+   * Tried first at the answer of the last call and its neighbours, where it nearly always is
+   * (one value in and one out seldom move it further); a check of two distances confirms it.
    */
   private kthSplit(k: number, center: number, split: number): number {
     const lo = Math.max(0, k - (this.size - split));
