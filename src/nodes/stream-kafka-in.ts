@@ -21,7 +21,8 @@ import { KafkaStateSource } from '../connectors/kafka-state-source';
 import { KafkaChangelog, changelogTopic } from '../connectors/kafka-changelog';
 import { partitionSources } from '../connectors/partition-sources';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { failOnConfig } from './shared/config-error';
+import { brokerOf } from './shared/broker-of';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 
@@ -70,12 +71,10 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaIn(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
+    let broker: KafkaBrokerNode;
     let s: KafkaInSettings;
     try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection)
-        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
+      broker = brokerOf<KafkaBrokerNode>(RED, config, 'stream-kafka-broker', (b) => b.connection !== undefined);
       s = parseKafkaInConfig(config);
       if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
     } catch (err) {

@@ -1,7 +1,7 @@
-import { ConfigError, InputError, describeValue, toError } from '../core/errors';
+import { InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
-import { readPath } from '../connectors/event-mapping';
+import { eventBody, readPath } from '../connectors/event-mapping';
 import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
 import {
   describePermanentError,
@@ -16,7 +16,8 @@ import { connectorStatus, statusCount } from './shared/node-status';
 import { connectionHint } from './shared/connection-hint';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { failOnConfig } from './shared/config-error';
+import { brokerOf } from './shared/broker-of';
 import { unreachableNotice } from './shared/unreachable-notice';
 import { ErrorDigest } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
@@ -60,12 +61,7 @@ function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; recor
     }
     for (const [k, v] of Object.entries(msg.headers as Record<string, unknown>)) if (v !== undefined && v !== null) headers[k] = headerValue(v);
   }
-  let body: unknown = msg.payload;
-  if (s.serialize === 'event') {
-    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
-    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
-    body = ev;
-  }
+  const body = s.serialize === 'event' ? eventBody(msg) : msg.payload;
   const record: ProducedRecord = { key, value: encodePayload(body), headers };
   if (msg.partition !== undefined && s.topic === undefined) {
     // A partition only makes sense together with the topic the message names.
@@ -81,12 +77,10 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaOut(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
+    let broker: KafkaBrokerNode;
     let s: KafkaOutSettings;
     try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection)
-        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
+      broker = brokerOf<KafkaBrokerNode>(RED, config, 'stream-kafka-broker', (b) => b.connection !== undefined);
       s = parseKafkaOutConfig(config);
     } catch (err) {
       failOnConfig(node, err);
