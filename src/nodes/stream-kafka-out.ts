@@ -16,10 +16,9 @@ import { connectorStatus, statusCount } from './shared/node-status';
 import { connectionHint } from './shared/connection-hint';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
-import { brokerOf } from './shared/broker-of';
+import { connectorSetup } from './shared/connector-setup';
 import { unreachableNotice } from './shared/unreachable-notice';
-import { ErrorDigest } from './shared/error-digest';
+import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
 
@@ -77,21 +76,19 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaOut(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let broker: KafkaBrokerNode;
-    let s: KafkaOutSettings;
-    try {
-      broker = brokerOf<KafkaBrokerNode>(RED, config, 'stream-kafka-broker', (b) => b.connection !== undefined);
-      s = parseKafkaOutConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<KafkaBrokerNode, KafkaOutSettings>(RED, node, config, {
+      brokerType: 'stream-kafka-broker',
+      usable: (b) => b.connection !== undefined,
+      parse: parseKafkaOutConfig,
+    });
+    if (!setup) return;
+    const { broker, settings: s } = setup;
     const producer: KafkaProducerConnection = broker.connection!.producer({ idempotent: s.idempotent, partitioner: s.partitioner });
     const queue = new BoundedQueue<Outgoing>(s.queueSize);
     // A broker outage fails many records for one reason: counted lines, not one per record.
     const digest = new ErrorDigest(node);
     const { say, sayCount } = wordsOf(node.type, 'digest');
-    const fullQueue = say('queueFull', { size: s.queueSize });
+    const dropEvicted = evictionReporter(digest, node.type, s.queueSize);
     // A batch that failed for a reason a retry may fix goes again before anything newer.
     let retrying: Outgoing[] = [];
     let sending = false;
@@ -234,14 +231,7 @@ export = (RED: ConnectorRedAPI) => {
         return;
       }
       const evicted = queue.push({ ...out, done, msg });
-      if (evicted) {
-        digest.add(
-          'dropped',
-          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
-          evicted.msg,
-        );
-        evicted.done();
-      }
+      if (evicted) dropEvicted(evicted);
       status.touch();
       if (s.lingerMs > 0 && queue.length < s.batchSize) wake(s.lingerMs);
       else pump();

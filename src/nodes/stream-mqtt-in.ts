@@ -7,8 +7,7 @@ import { shortError } from '../connectors/connection-status';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
-import { brokerOf } from './shared/broker-of';
+import { connectorSetup } from './shared/connector-setup';
 import type { BaseNodeConfig, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 
@@ -19,15 +18,12 @@ export = (RED: ConnectorRedAPI) => {
   function StreamMqttIn(this: RedNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let broker: MqttBrokerNode;
-    let settings: ReturnType<typeof parseMqttInConfig>;
-    try {
-      broker = brokerOf<MqttBrokerNode>(RED, config, 'stream-mqtt-broker');
-      settings = parseMqttInConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<MqttBrokerNode, ReturnType<typeof parseMqttInConfig>>(RED, node, config, {
+      brokerType: 'stream-mqtt-broker',
+      parse: parseMqttInConfig,
+    });
+    if (!setup) return;
+    const { broker, settings } = setup;
 
     let received = 0;
     let bad = 0;

@@ -9,9 +9,8 @@ import { shortError } from '../connectors/connection-status';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { failOnConfig } from './shared/config-error';
-import { brokerOf } from './shared/broker-of';
-import { ErrorDigest } from './shared/error-digest';
+import { connectorSetup } from './shared/connector-setup';
+import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
 
@@ -59,15 +58,9 @@ export = (RED: ConnectorRedAPI) => {
   function StreamMqttOut(this: RedNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let broker: MqttBrokerNode;
-    let settings: MqttOutSettings;
-    try {
-      broker = brokerOf<MqttBrokerNode>(RED, config, 'stream-mqtt-broker');
-      settings = parseMqttOutConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<MqttBrokerNode, MqttOutSettings>(RED, node, config, { brokerType: 'stream-mqtt-broker', parse: parseMqttOutConfig });
+    if (!setup) return;
+    const { broker, settings } = setup;
     const v5 = broker.protocolVersion === 5;
 
     const queue = new BoundedQueue<Outgoing>(settings.queueSize);
@@ -87,7 +80,7 @@ export = (RED: ConnectorRedAPI) => {
     // A broker outage fails many messages for one reason: counted lines, not one per message.
     const digest = new ErrorDigest(node);
     const { say, sayCount } = wordsOf(node.type, 'digest');
-    const fullQueue = say('queueFull', { size: settings.queueSize });
+    const dropEvicted = evictionReporter(digest, node.type, settings.queueSize);
 
     const publish = (o: Outgoing): void => {
       connection
@@ -157,14 +150,7 @@ export = (RED: ConnectorRedAPI) => {
       }
       const evicted = queue.push(o);
       status.touch();
-      if (evicted) {
-        digest.add(
-          'dropped',
-          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
-          evicted.msg,
-        );
-        evicted.done();
-      }
+      if (evicted) dropEvicted(evicted);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
