@@ -40,6 +40,17 @@ describe('MQTT connectors against a real Mosquitto', function () {
     statuses = watchStatus(nodes.filter((n) => n.type.startsWith('stream-') && !n.type.endsWith('-broker')).map((n) => n.id));
   }
 
+  /** With the broker stopped: deploys `nodes` after an MQTT 3.1.1 broker config node, runs `body`, and starts the broker again whatever happens. */
+  async function whileBrokerDown(nodes: FlowNode[], body: () => Promise<void>): Promise<void> {
+    await stopBroker('mqtt');
+    try {
+      await deployWatched([broker(env.MQTT_URL, { protocolVersion: '4' }), ...nodes]);
+      await body();
+    } finally {
+      await restartBroker('mqtt');
+    }
+  }
+
   it('round trip: stream-mqtt-in → stream-aggregate (count windows per sensor) → stream-mqtt-out, MQTT 5 user properties in msg.metadata', async () => {
     const base = unique('rt');
     await deployWatched([
@@ -207,68 +218,64 @@ describe('MQTT connectors against a real Mosquitto', function () {
   it('broker down at deploy: status shows it, the offline queue is bounded (oldest dropped, Catch-able), delivery resumes when the broker comes up', async function () {
     this.timeout(60000);
     const base = unique('down');
-    await stopBroker('mqtt');
-    try {
-      await deployWatched([
-        broker(env.MQTT_URL, { protocolVersion: '4' }),
+    await whileBrokerDown(
+      [
         { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/q`, qos: '1', queueSize: 2 },
         { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/q`, qos: '1', format: 'json', wires: [['got']] },
         { id: 'got', type: 'helper' },
         { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
         { id: 'caught', type: 'helper' },
-      ]);
-      const got = collect('got');
-      const caught = collect('caught');
-      await until(() => /^(disconnected|connecting)/.test(lastText('out')) && statuses.get('out')?.fill !== 'green', 10000, 'a not-connected status');
-      for (const n of [1, 2, 3]) getNode('out').receive({ payload: { n } });
-      await until(() => caught.length === 1, 5000, 'the dropped message to reach the Catch node');
-      assert.match(caught[0].error.message, /offline queue full/);
-      assert.deepEqual(caught[0].payload, { n: 1 });
-      assert.equal(caught[0].count, 1, 'the first drop is reported at once, alone');
-      await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
-      await restartBroker('mqtt');
-      await until(
-        () => got.length >= 2,
-        15000,
-        () => `2 queued messages delivered, got ${got.length}`,
-      );
-      assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
-      await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
-      assert.match(lastText('out'), /1 dropped/);
-    } finally {
-      await restartBroker('mqtt');
-    }
+      ],
+      async () => {
+        const got = collect('got');
+        const caught = collect('caught');
+        await until(() => /^(disconnected|connecting)/.test(lastText('out')) && statuses.get('out')?.fill !== 'green', 10000, 'a not-connected status');
+        for (const n of [1, 2, 3]) getNode('out').receive({ payload: { n } });
+        await until(() => caught.length === 1, 5000, 'the dropped message to reach the Catch node');
+        assert.match(caught[0].error.message, /offline queue full/);
+        assert.deepEqual(caught[0].payload, { n: 1 });
+        assert.equal(caught[0].count, 1, 'the first drop is reported at once, alone');
+        await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
+        await restartBroker('mqtt');
+        await until(
+          () => got.length >= 2,
+          15000,
+          () => `2 queued messages delivered, got ${got.length}`,
+        );
+        assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
+        await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
+        assert.match(lastText('out'), /1 dropped/);
+      },
+    );
   });
 
   it('broker down: a deploy that queues and drops 1,000 messages logs a few counted lines, not one per message', async function () {
     this.timeout(60000);
     const base = unique('flood');
-    await stopBroker('mqtt');
-    try {
-      await deployWatched([
-        broker(env.MQTT_URL, { protocolVersion: '4' }),
+    await whileBrokerDown(
+      [
         // No Catch node: what a Catch node would hear goes to the log instead.
         { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/q`, qos: '1', queueSize: 100 },
-      ]);
-      const logged = () => loggedErrors('out').length + loggedWarnings('out').length + loggedWarnings('b').length + loggedErrors('b').length;
-      await until(() => /^(disconnected|connecting)/.test(lastText('out')) && loggedWarnings('b').length === 1, 10000, 'the broker reported unreachable');
-      for (let n = 0; n < 1000; n++) getNode('out').receive({ payload: { n } });
-      await until(
-        () => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')),
-        5000,
-        () => `the exact counts in the status, got "${lastText('out')}"`,
-      );
-      // A redeploy while the broker is still down: the 100 queued messages are given up.
-      await stopFlows();
-      const lines = [...loggedWarnings('b'), ...loggedErrors('out')];
-      assert.equal(logged(), 4, `${logged()} lines:\n${lines.slice(0, 5).join('\n')}`);
-      assert.match(lines[0], /cannot reach the MQTT broker mqtt:\/\/127\.0\.0\.1:\d+: .*retrying every 0\.2 s/);
-      assert.match(lines[1], /^message dropped: offline queue full \(100 messages\) while the broker is unreachable/);
-      assert.match(lines[2], /^899 more messages dropped: offline queue full \(100 messages\) while the broker is unreachable/);
-      assert.match(lines[3], /^100 messages not published: node stopped while the broker was unreachable/);
-    } finally {
-      await restartBroker('mqtt');
-    }
+      ],
+      async () => {
+        const logged = () => loggedErrors('out').length + loggedWarnings('out').length + loggedWarnings('b').length + loggedErrors('b').length;
+        await until(() => /^(disconnected|connecting)/.test(lastText('out')) && loggedWarnings('b').length === 1, 10000, 'the broker reported unreachable');
+        for (let n = 0; n < 1000; n++) getNode('out').receive({ payload: { n } });
+        await until(
+          () => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')),
+          5000,
+          () => `the exact counts in the status, got "${lastText('out')}"`,
+        );
+        // A redeploy while the broker is still down: the 100 queued messages are given up.
+        await stopFlows();
+        const lines = [...loggedWarnings('b'), ...loggedErrors('out')];
+        assert.equal(logged(), 4, `${logged()} lines:\n${lines.slice(0, 5).join('\n')}`);
+        assert.match(lines[0], /cannot reach the MQTT broker mqtt:\/\/127\.0\.0\.1:\d+: .*retrying every 0\.2 s/);
+        assert.match(lines[1], /^message dropped: offline queue full \(100 messages\) while the broker is unreachable/);
+        assert.match(lines[2], /^899 more messages dropped: offline queue full \(100 messages\) while the broker is unreachable/);
+        assert.match(lines[3], /^100 messages not published: node stopped while the broker was unreachable/);
+      },
+    );
   });
 
   it('shared subscription: two stream-mqtt-in nodes in one $share group split the messages, each delivered once', async () => {
