@@ -4,7 +4,21 @@ import { testKafka } from '../support/test-kafka';
 import * as fs from 'fs';
 import { brokerLog, requireBroker, restartBroker, stopBroker } from '../support/brokers';
 import { kafkaBroker, kafkaIn } from '../support/kafka-flow-nodes';
-import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
+import {
+  aggregateEvery3,
+  collect,
+  deploy,
+  getNode,
+  loggedErrors,
+  loggedWarnings,
+  undeploy,
+  unique,
+  until,
+  untilAsync,
+  watchStatus,
+  type FlowNode,
+  type Msg,
+} from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -92,15 +106,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
       kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { keyFrom: 'record', timeFrom: 'field', timeField: 'ts', wires: [['agg', 'tap']] }),
       { id: 'tap', type: 'helper' },
-      {
-        id: 'agg',
-        type: 'stream-aggregate',
-        windowType: 'global',
-        count: '3',
-        valueProperty: 'payload.v',
-        aggregations: [{ op: 'sum' }, { op: 'count' }],
-        wires: [['out']],
-      },
+      aggregateEvery3([{ op: 'sum' }, { op: 'count' }]),
       { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', serialize: 'event', compression: 'gzip', idempotent: true },
     ]);
     const tapped = collect('tap');

@@ -1,7 +1,21 @@
 import { strict as assert } from 'assert';
 import * as mqtt from 'mqtt';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, loggedErrors, loggedWarnings, stopFlows, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
+import {
+  aggregateEvery3,
+  collect,
+  deploy,
+  getNode,
+  loggedErrors,
+  loggedWarnings,
+  stopFlows,
+  undeploy,
+  unique,
+  until,
+  watchStatus,
+  type FlowNode,
+  type Msg,
+} from './harness';
 
 function broker(url: string, extra: Record<string, unknown> = {}): FlowNode {
   return { id: 'b', type: 'stream-mqtt-broker', url, protocolVersion: '5', keepalive: 10, reconnectPeriod: 200, connectTimeout: 2000, ...extra };
@@ -69,15 +83,7 @@ describe('MQTT connectors against a real Mosquitto', function () {
         wires: [['agg', 'tap']],
       },
       { id: 'tap', type: 'helper' },
-      {
-        id: 'agg',
-        type: 'stream-aggregate',
-        windowType: 'global',
-        count: '3',
-        valueProperty: 'payload.v',
-        aggregations: [{ op: 'avg' }, { op: 'count' }],
-        wires: [['out']],
-      },
+      aggregateEvery3([{ op: 'avg' }, { op: 'count' }]),
       { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/results`, qos: '1', serialize: 'event' },
     ]);
     const tapped = collect('tap');
@@ -341,6 +347,16 @@ describe('MQTT connectors against a real Mosquitto', function () {
       for (const t of times) await pub.publishAsync(topic, JSON.stringify({ ts: T0 + t }), { qos: 1 });
     };
     const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i * 10);
+    // Both instances close their open windows now; one result each comes out.
+    const flushBoth = async (gotA: Msg[], gotB: Msg[]) => {
+      getNode('aggA').receive({ flush: true });
+      getNode('aggB').receive({ flush: true });
+      await until(
+        () => gotA.length === 1 && gotB.length === 1,
+        5000,
+        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
+      );
+    };
 
     it('one $share group: each instance holds part of the same window; when one leaves, its part of the open window is lost', async () => {
       const base = unique('share-win');
@@ -357,13 +373,7 @@ describe('MQTT connectors against a real Mosquitto', function () {
         10000,
         () => `40 readings across both, got ${tapA.length}+${tapB.length}`,
       );
-      getNode('aggA').receive({ flush: true });
-      getNode('aggB').receive({ flush: true });
-      await until(
-        () => gotA.length === 1 && gotB.length === 1,
-        5000,
-        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
-      );
+      await flushBoth(gotA, gotB);
       assert.ok(tapA.length > 0 && tapB.length > 0, `both instances took readings of s1 (${tapA.length}, ${tapB.length})`);
       assert.deepEqual(
         [counts(gotA), counts(gotB)],
@@ -413,13 +423,7 @@ describe('MQTT connectors against a real Mosquitto', function () {
         10000,
         () => `30 readings each, got ${tapA.length}+${tapB.length}`,
       );
-      getNode('aggA').receive({ flush: true });
-      getNode('aggB').receive({ flush: true });
-      await until(
-        () => gotA.length === 1 && gotB.length === 1,
-        5000,
-        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
-      );
+      await flushBoth(gotA, gotB);
       assert.deepEqual([counts(gotA), counts(gotB)], [{ 's1@0': 30 }, { 's2@0': 30 }]);
 
       await leave('B');
