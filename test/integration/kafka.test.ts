@@ -4,21 +4,8 @@ import { testKafka } from '../support/test-kafka';
 import * as fs from 'fs';
 import { brokerLog, requireBroker, restartBroker, stopBroker } from '../support/brokers';
 import { kafkaBroker, kafkaIn } from '../support/kafka-flow-nodes';
-import {
-  aggregateEvery3,
-  collect,
-  deploy,
-  getNode,
-  loggedErrors,
-  loggedWarnings,
-  undeploy,
-  unique,
-  until,
-  untilAsync,
-  watchStatus,
-  type FlowNode,
-  type Msg,
-} from './harness';
+import { aggregateEvery3, collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus } from './harness';
+import type { FlowNode, Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 

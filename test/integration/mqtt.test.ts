@@ -1,21 +1,8 @@
 import { strict as assert } from 'assert';
 import * as mqtt from 'mqtt';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import {
-  aggregateEvery3,
-  collect,
-  deploy,
-  getNode,
-  loggedErrors,
-  loggedWarnings,
-  stopFlows,
-  undeploy,
-  unique,
-  until,
-  watchStatus,
-  type FlowNode,
-  type Msg,
-} from './harness';
+import { aggregateEvery3, collect, deploy, getNode, loggedErrors, loggedWarnings, stopFlows, undeploy, unique, until, watchStatus } from './harness';
+import type { FlowNode, Msg } from './harness';
 
 function broker(url: string, extra: Record<string, unknown> = {}): FlowNode {
   return { id: 'b', type: 'stream-mqtt-broker', url, protocolVersion: '5', keepalive: 10, reconnectPeriod: 200, connectTimeout: 2000, ...extra };
