@@ -103,6 +103,13 @@ function pickString(...values: unknown[]): string | undefined {
   return undefined;
 }
 
+/** The whole event as one record (serialize `event`): topic, payload, timestamp, and window, eventId, eventType, metadata when present. */
+export function eventBody(msg: Record<string, unknown>): Record<string, unknown> {
+  const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
+  for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
+  return ev;
+}
+
 /**
  * Maps a received record to the event message shape; `eventId`/`eventType` come from metadata
  * (MQTT 5 user properties, Kafka headers) or the payload's own fields of those names.

@@ -10,20 +10,12 @@ import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
-import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
+import { WindowedNodeConfig } from './shared/window-node';
 import { parseAggregateSettings } from './shared/aggregate-config';
 
-interface AggregateNodeConfig extends WindowConfig {
-  keyProperty?: unknown;
-  valueProperty?: unknown;
-  timeProperty?: unknown;
-  timeMode?: unknown;
-  keyPropertyType?: unknown;
-  valuePropertyType?: unknown;
-  timePropertyType?: unknown;
-  outputProperty?: unknown;
-  store?: unknown;
+interface AggregateNodeConfig extends WindowedNodeConfig {
   aggregations?: unknown;
   output?: unknown;
   having?: unknown;

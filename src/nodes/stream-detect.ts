@@ -22,20 +22,12 @@ import { isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { countText, text, useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
-import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
-import { WindowRecord } from './shared/window-node';
+import { WindowRecord, WindowedNodeConfig } from './shared/window-node';
 import { parseDetectorSettings, parseHoldOff } from './shared/detect-config';
 
-interface DetectNodeConfig extends WindowConfig {
-  keyProperty?: unknown;
-  valueProperty?: unknown;
-  timeProperty?: unknown;
-  timeMode?: unknown;
-  keyPropertyType?: unknown;
-  valuePropertyType?: unknown;
-  timePropertyType?: unknown;
-  outputProperty?: unknown;
+interface DetectNodeConfig extends WindowedNodeConfig {
   pattern?: unknown;
   mode?: unknown;
   history?: unknown;
@@ -46,7 +38,6 @@ interface DetectNodeConfig extends WindowConfig {
   holdOff?: unknown;
   falseAlerts?: unknown;
   outputs?: unknown;
-  store?: unknown;
 }
 
 // How often the auto pattern looks for keys that went quiet (processing time).

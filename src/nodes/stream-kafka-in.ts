@@ -21,7 +21,7 @@ import { KafkaStateSource } from '../connectors/kafka-state-source';
 import { KafkaChangelog, changelogTopic } from '../connectors/kafka-changelog';
 import { partitionSources } from '../connectors/partition-sources';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { connectorSetup } from './shared/connector-setup';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 
@@ -70,18 +70,17 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaIn(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
-    let s: KafkaInSettings;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection)
-        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
-      s = parseKafkaInConfig(config);
-      if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<KafkaBrokerNode, KafkaInSettings>(RED, node, config, {
+      brokerType: 'stream-kafka-broker',
+      usable: (b) => b.connection !== undefined,
+      parse: (c) => {
+        const settings = parseKafkaInConfig(c);
+        if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
+        return settings;
+      },
+    });
+    if (!setup) return;
+    const { broker, settings: s } = setup;
     const connection = broker.connection!;
     const groupKey = `${broker.connection!.options.brokers.join(',')}|${s.groupId}`;
     const topicList = s.topics.map(String).sort().join(', ');

@@ -1,7 +1,7 @@
-import { ConfigError, InputError, describeValue, toError } from '../core/errors';
+import { InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
-import { readPath } from '../connectors/event-mapping';
+import { eventBody, readPath } from '../connectors/event-mapping';
 import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
 import {
   describePermanentError,
@@ -16,9 +16,9 @@ import { connectorStatus, statusCount } from './shared/node-status';
 import { connectionHint } from './shared/connection-hint';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { connectorSetup } from './shared/connector-setup';
 import { unreachableNotice } from './shared/unreachable-notice';
-import { ErrorDigest } from './shared/error-digest';
+import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
 
@@ -60,12 +60,7 @@ function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; recor
     }
     for (const [k, v] of Object.entries(msg.headers as Record<string, unknown>)) if (v !== undefined && v !== null) headers[k] = headerValue(v);
   }
-  let body: unknown = msg.payload;
-  if (s.serialize === 'event') {
-    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
-    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
-    body = ev;
-  }
+  const body = s.serialize === 'event' ? eventBody(msg) : msg.payload;
   const record: ProducedRecord = { key, value: encodePayload(body), headers };
   if (msg.partition !== undefined && s.topic === undefined) {
     // A partition only makes sense together with the topic the message names.
@@ -81,23 +76,19 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaOut(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
-    let s: KafkaOutSettings;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection)
-        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
-      s = parseKafkaOutConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<KafkaBrokerNode, KafkaOutSettings>(RED, node, config, {
+      brokerType: 'stream-kafka-broker',
+      usable: (b) => b.connection !== undefined,
+      parse: parseKafkaOutConfig,
+    });
+    if (!setup) return;
+    const { broker, settings: s } = setup;
     const producer: KafkaProducerConnection = broker.connection!.producer({ idempotent: s.idempotent, partitioner: s.partitioner });
     const queue = new BoundedQueue<Outgoing>(s.queueSize);
     // A broker outage fails many records for one reason: counted lines, not one per record.
     const digest = new ErrorDigest(node);
     const { say, sayCount } = wordsOf(node.type, 'digest');
-    const fullQueue = say('queueFull', { size: s.queueSize });
+    const dropEvicted = evictionReporter(digest, node.type, s.queueSize);
     // A batch that failed for a reason a retry may fix goes again before anything newer.
     let retrying: Outgoing[] = [];
     let sending = false;
@@ -240,14 +231,7 @@ export = (RED: ConnectorRedAPI) => {
         return;
       }
       const evicted = queue.push({ ...out, done, msg });
-      if (evicted) {
-        digest.add(
-          'dropped',
-          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
-          evicted.msg,
-        );
-        evicted.done();
-      }
+      if (evicted) dropEvicted(evicted);
       status.touch();
       if (s.lingerMs > 0 && queue.length < s.batchSize) wake(s.lingerMs);
       else pump();

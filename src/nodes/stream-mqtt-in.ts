@@ -1,4 +1,4 @@
-import { ConfigError, InputError, toError } from '../core/errors';
+import { InputError, toError } from '../core/errors';
 import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage } from '../connectors/event-mapping';
 import { parseMqttInConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
@@ -7,7 +7,7 @@ import { shortError } from '../connectors/connection-status';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { connectorSetup } from './shared/connector-setup';
 import type { BaseNodeConfig, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 
@@ -18,16 +18,12 @@ export = (RED: ConnectorRedAPI) => {
   function StreamMqttIn(this: RedNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
-    let settings: ReturnType<typeof parseMqttInConfig>;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
-      settings = parseMqttInConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<MqttBrokerNode, ReturnType<typeof parseMqttInConfig>>(RED, node, config, {
+      brokerType: 'stream-mqtt-broker',
+      parse: parseMqttInConfig,
+    });
+    if (!setup) return;
+    const { broker, settings } = setup;
 
     let received = 0;
     let bad = 0;

@@ -1,6 +1,7 @@
-import { ConfigError, InputError, describeValue, toError } from '../core/errors';
+import { InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
+import { eventBody } from '../connectors/event-mapping';
 import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
 import { publishTopicProblem } from '../connectors/mqtt-topic';
 import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../connectors/mqtt-connection';
@@ -8,8 +9,8 @@ import { shortError } from '../connectors/connection-status';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
-import { ErrorDigest } from './shared/error-digest';
+import { connectorSetup } from './shared/connector-setup';
+import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
 
@@ -35,12 +36,7 @@ function toOutgoing(msg: NodeMessage, s: MqttOutSettings, v5: boolean, done: Don
     qos = q;
   }
   const retain = s.retain === 'msg' ? msg.retain === true : s.retain;
-  let body: unknown = msg.payload;
-  if (s.serialize === 'event') {
-    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
-    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
-    body = ev;
-  }
+  const body = s.serialize === 'event' ? eventBody(msg) : msg.payload;
   const opts: MqttPublishOptions = { qos, retain };
   if (v5) {
     const props: Record<string, unknown> = { ...(msg.properties && typeof msg.properties === 'object' ? (msg.properties as object) : {}) };
@@ -62,16 +58,9 @@ export = (RED: ConnectorRedAPI) => {
   function StreamMqttOut(this: RedNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
-    let settings: MqttOutSettings;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
-      settings = parseMqttOutConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<MqttBrokerNode, MqttOutSettings>(RED, node, config, { brokerType: 'stream-mqtt-broker', parse: parseMqttOutConfig });
+    if (!setup) return;
+    const { broker, settings } = setup;
     const v5 = broker.protocolVersion === 5;
 
     const queue = new BoundedQueue<Outgoing>(settings.queueSize);
@@ -91,7 +80,7 @@ export = (RED: ConnectorRedAPI) => {
     // A broker outage fails many messages for one reason: counted lines, not one per message.
     const digest = new ErrorDigest(node);
     const { say, sayCount } = wordsOf(node.type, 'digest');
-    const fullQueue = say('queueFull', { size: settings.queueSize });
+    const dropEvicted = evictionReporter(digest, node.type, settings.queueSize);
 
     const publish = (o: Outgoing): void => {
       connection
@@ -161,14 +150,7 @@ export = (RED: ConnectorRedAPI) => {
       }
       const evicted = queue.push(o);
       status.touch();
-      if (evicted) {
-        digest.add(
-          'dropped',
-          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
-          evicted.msg,
-        );
-        evicted.done();
-      }
+      if (evicted) dropEvicted(evicted);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
