@@ -142,12 +142,11 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
       const tls = tlsTrustProblem(err);
       if (tls) {
         // Same as refused credentials: every reconnect would be refused for the same reason.
-        this.setState(
-          'failed',
-          new Error(
-            `TLS: ${tls.reason}; the broker's certificate is not trusted (${tls.code}): give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again`,
-          ),
+        // The refused certificate stays its cause, so the nodes can say it in their own words.
+        const failure = new Error(
+          `TLS: ${tls.reason}; the broker's certificate is not trusted (${tls.code}): give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again`,
         );
+        this.setState('failed', Object.assign(failure, { cause: err }));
         client.end(true);
         if (this.client === client) this.client = undefined;
         return;

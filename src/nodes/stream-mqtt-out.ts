@@ -4,7 +4,7 @@ import { encodePayload } from '../connectors/payload-format';
 import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
 import { publishTopicProblem } from '../connectors/mqtt-topic';
 import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../connectors/mqtt-connection';
-import { shortError } from '../connectors/connection-status';
+import { connectionErrorStatus } from './shared/connection-hint';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
@@ -12,6 +12,7 @@ import { configErrorText, failOnConfig } from './shared/config-error';
 import { ErrorDigest } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 interface Outgoing {
   topic: string;
@@ -26,12 +27,12 @@ interface Outgoing {
 function toOutgoing(msg: NodeMessage, s: MqttOutSettings, v5: boolean, done: DoneFn): Outgoing {
   const topic = s.topic ?? msg.topic;
   if (typeof topic !== 'string' || publishTopicProblem(topic)) {
-    throw new InputError('msg.topic', `msg.topic must be a topic without wildcards, got ${describeValue(topic)}`);
+    throw InputError.of('msg.topic', 'mqttTopic', { got: describeValue(topic) });
   }
   let qos = s.qos;
   if (qos === undefined) {
     const q = msg.qos === undefined ? 0 : Number(msg.qos);
-    if (q !== 0 && q !== 1 && q !== 2) throw new InputError('msg.qos', `msg.qos must be 0, 1 or 2, got ${describeValue(msg.qos)}`);
+    if (q !== 0 && q !== 1 && q !== 2) throw InputError.of('msg.qos', 'mqttQos', { got: describeValue(msg.qos) });
     qos = q;
   }
   const retain = s.retain === 'msg' ? msg.retain === true : s.retain;
@@ -65,8 +66,8 @@ export = (RED: ConnectorRedAPI) => {
     const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
     let settings: MqttOutSettings;
     try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
+      if (!broker) throw ConfigError.of('broker', 'chooseBroker', { type: 'stream-mqtt-broker' });
+      if (broker.configError) throw ConfigError.of('broker', 'brokerRefused', { reason: configErrorText(broker.type, broker.configError) });
       settings = parseMqttOutConfig(config);
     } catch (err) {
       failOnConfig(node, err);
@@ -125,7 +126,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const onState = (s: ConnectionState, err?: Error): void => {
       state = s;
-      lastError = s === 'connected' ? undefined : (shortError(err) ?? lastError);
+      lastError = s === 'connected' ? undefined : (connectionErrorStatus(node.type, err) ?? lastError);
       if (s === 'connected') flush();
       status.refresh();
     };
@@ -140,7 +141,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         failed++;
         status.touch();
-        done(toError(err));
+        done(localInputError(node.type, err));
         return;
       }
       if (connection.state === 'connected' && queue.length === 0) {
