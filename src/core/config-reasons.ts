@@ -5,9 +5,10 @@ const REGEX_SUPPORT =
 /**
  * Why a setting is refused, by a stable code: the English text with __name__ placeholders, the
  * syntax of Node-RED's message catalogs. A ConfigError made from a code carries the code and its
- * parameters, so the node layer can say it in the user's language (the build puts these texts
- * into every English catalog as configError.<code>; other languages translate them there), while
- * its message stays this English text for logs and tests.
+ * parameters, so the node layer can say it in the user's language (every node catalog includes
+ * these texts as configError.<code> from fragments/config-errors.json, which a test keeps equal to
+ * this list; other languages translate them there), while its message stays this English text
+ * for logs and tests.
  */
 export const CONFIG_REASONS = {
   durationExpected: 'expected __forms__, got __got__',

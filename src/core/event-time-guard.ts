@@ -32,6 +32,7 @@ export class EventTimeGuard {
   constructor(options: EventTimeGuardOptions) {
     this.maxFutureSkew = options.maxFutureSkew === Infinity ? Infinity : nonNegative(options.maxFutureSkew, 'maxFutureSkew', Infinity);
     this.clamp = oneOf(options.futureData, 'futureData', ['reject', 'clamp'], 'reject') === 'clamp';
+    // How code builds the guard, which no flow setting can cause: English only, without a reason code.
     if (options.clock !== undefined && typeof options.clock !== 'function')
       throw new ConfigError('clock', 'expected a function returning processing time in ms');
     this.clock = options.clock;

@@ -183,6 +183,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
+    // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options !== 'object') throw new ConfigError('options', 'expected an options object');
     if (typeof options.onEmit !== 'function') throw new ConfigError('onEmit', 'expected a function receiving emissions');
     const agg = options.aggregate;

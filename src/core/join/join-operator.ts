@@ -83,6 +83,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
 
   /** Builds a join; throws ConfigError naming the option and what is allowed. */
   constructor(options: JoinOperatorOptions<IN>) {
+    // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options.onJoin !== 'function') throw new ConfigError('onJoin', 'expected a function receiving join results');
     this.onJoin = options.onJoin;
     this.spec = checkJoinSpec(options.join);
@@ -282,6 +283,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
 }
 
 function checkJoinSpec(spec: JoinSpec): JoinSpec {
+  // How code calls the operator (the node builds the spec), which no flow setting can cause: English only, without a reason code.
   if (!spec || typeof spec !== 'object') throw new ConfigError('join', 'expected { mode: "interval", lower, upper } or { mode: "window", size, slide }');
   if (spec.mode === 'interval') {
     const lower = finiteMs(spec.lower, 'lower');
