@@ -70,12 +70,14 @@ function directionAllows(direction: Direction | undefined, d: 'up' | 'down'): bo
 export function validateDetectorOptions(pattern: string, o: DetectorOptions): void {
   if (!PATTERNS.includes(pattern as Pattern)) throw ConfigError.of('pattern', 'oneOf', { allowed: PATTERNS.join(', '), got: JSON.stringify(pattern) });
   if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000)) throw ConfigError.of('history', 'historyWhole');
-  if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0)) throw ConfigError.of('minHistory', 'minHistoryWhole');
-  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw ConfigError.of('threshold', 'thresholdRange');
+  if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0))
+    throw ConfigError.of('minHistory', 'minHistoryNumber', { got: String(o.minHistory) });
+  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw ConfigError.of('threshold', 'thresholdNumber', { got: String(o.threshold) });
   if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw ConfigError.of('confidence', 'confidenceRange');
   if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction))
     throw ConfigError.of('direction', 'oneOf', { allowed: 'up, down, both', got: JSON.stringify(o.direction) });
-  if (o.falseAlerts !== undefined && !(o.falseAlerts > 0 && o.falseAlerts <= 10000)) throw ConfigError.of('falseAlerts', 'falseAlertsRange');
+  if (o.falseAlerts !== undefined && !(o.falseAlerts > 0 && o.falseAlerts <= 10000))
+    throw ConfigError.of('falseAlerts', 'falseAlertsNumber', { got: String(o.falseAlerts) });
 }
 
 /**
