@@ -1,6 +1,6 @@
 import type { PermanentErrorDescription } from '../../connectors/kafka-connection';
 import { shortError } from '../../connectors/connection-status';
-import { tlsTrustProblem } from '../../connectors/tls-trust';
+import { MqttRefusal } from '../../connectors/mqtt-refusal';
 import { text } from './i18n';
 
 /** The hint for a permanent connection error in node `type`'s language, from the catalog's hint.<key>. */
@@ -13,8 +13,8 @@ export function permanentErrorStatus(type: string, d: PermanentErrorDescription)
   return d.hint === 'untrustedCertificate' ? text(type, 'status.tls', { reason: d.short }) : d.short;
 }
 
-/** A connection error shortened for the status line (shortError), an untrusted certificate said in node `type`'s language as status.tls. */
+/** A connection error shortened for the status line (shortError); a refused login or certificate said in node `type`'s language (status.refused, status.tls). */
 export function connectionErrorStatus(type: string, err: unknown): string | undefined {
-  const tls = tlsTrustProblem(err);
-  return tls ? shortError(text(type, 'status.tls', { reason: tls.reason })) : shortError(err);
+  if (!(err instanceof MqttRefusal)) return shortError(err);
+  return shortError(text(type, err.kind === 'certificate' ? 'status.tls' : 'status.refused', { reason: err.detail }));
 }
