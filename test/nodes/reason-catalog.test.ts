@@ -8,6 +8,7 @@ import { processBatch } from '../../src/nodes/shared/batch';
 import { inputErrorText, localInputError } from '../../src/nodes/shared/input-error';
 import { useCatalog } from '../../src/nodes/shared/i18n';
 import { RedAPI } from '../../src/nodes/shared/red';
+import { deploy, helper, until } from './stream-window-support';
 
 const root = path.join(__dirname, '..', '..');
 const src = path.join(root, 'src');
@@ -154,5 +155,29 @@ describe("bad-input errors in the user's language", () => {
     // A reason the catalog does not have falls back to the English catalog the package ships.
     const other = InputError.of('msg.qos', 'mqttQos', { got: 'number 3' });
     assert.equal(inputErrorText('stream-filter', other), 'msg.qos must be 0, 1 or 2, got number 3');
+  });
+
+  describe('in a Node-RED runtime', () => {
+    afterEach(() => helper.unload());
+
+    it('a bad message reaches a Catch node in the words of the node catalog, and is still counted', async () => {
+      const d = await deploy('stream-aggregate', { windowType: 'global', count: '2', aggregations: [{ op: 'avg' }] });
+      // The node registered with the runtime's RED._; a runtime in another language answers the same key.
+      useCatalog(
+        runtime((key, params) => (key === 'stream-aggregate.inputError.expectedNumber' ? `${params?.label} ist ${params?.got}, keine Zahl` : key)),
+        'stream-aggregate',
+      );
+      d.send({ topic: 'k', payload: 'hot', timestamp: 1 });
+      d.send({ topic: 'k', payload: 2, timestamp: 2 });
+      d.send({ topic: 'k', payload: 4, timestamp: 3 });
+      await until(() => d.caught.length === 1 && d.out[0].length === 1, 'an error and a result');
+      // Node-RED reports done(err) as err.toString(), the class name first, as it did in English.
+      assert.equal(d.caught[0].error.message, 'InputError: msg.payload ist string "hot", keine Zahl');
+      assert.equal(d.out[0][0].payload.avg, 3);
+      await until(
+        () => /1 rejected/.test(String(d.node.status.lastCall?.args[0]?.text ?? '')),
+        () => 'the status counts the rejected message',
+      );
+    });
   });
 });
