@@ -75,7 +75,7 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
       const levels = rec.topic.split('/');
       const i = source.level < 0 ? levels.length + source.level : source.level;
       if (i < 0 || i >= levels.length) {
-        throw new InputError('topic', `topic "${rec.topic}" has no level ${source.level} (it has ${levels.length})`);
+        throw InputError.of('topic', 'topicLevel', { topic: rec.topic, level: source.level, count: levels.length });
       }
       return levels[i];
     }
@@ -83,7 +83,7 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
       const v = readPath(rec.payload, source.path);
       const key = keyOf(v);
       if (key !== undefined) return key;
-      throw new InputError(`payload.${source.path}`, `key property payload.${source.path} must be a string or number, got ${describeValue(v)}`);
+      throw InputError.of(`payload.${source.path}`, 'keyField', { path: source.path, got: describeValue(v) });
     }
   }
 }

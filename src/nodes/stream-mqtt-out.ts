@@ -5,7 +5,7 @@ import { eventBody } from '../connectors/event-mapping';
 import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
 import { publishTopicProblem } from '../connectors/mqtt-topic';
 import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../connectors/mqtt-connection';
-import { shortError } from '../connectors/connection-status';
+import { connectionErrorStatus } from './shared/connection-hint';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
@@ -13,6 +13,7 @@ import { connectorSetup } from './shared/connector-setup';
 import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 interface Outgoing {
   topic: string;
@@ -27,12 +28,12 @@ interface Outgoing {
 function toOutgoing(msg: NodeMessage, s: MqttOutSettings, v5: boolean, done: DoneFn): Outgoing {
   const topic = s.topic ?? msg.topic;
   if (typeof topic !== 'string' || publishTopicProblem(topic)) {
-    throw new InputError('msg.topic', `msg.topic must be a topic without wildcards, got ${describeValue(topic)}`);
+    throw InputError.of('msg.topic', 'mqttTopic', { got: describeValue(topic) });
   }
   let qos = s.qos;
   if (qos === undefined) {
     const q = msg.qos === undefined ? 0 : Number(msg.qos);
-    if (q !== 0 && q !== 1 && q !== 2) throw new InputError('msg.qos', `msg.qos must be 0, 1 or 2, got ${describeValue(msg.qos)}`);
+    if (q !== 0 && q !== 1 && q !== 2) throw InputError.of('msg.qos', 'mqttQos', { got: describeValue(msg.qos) });
     qos = q;
   }
   const retain = s.retain === 'msg' ? msg.retain === true : s.retain;
@@ -114,7 +115,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const onState = (s: ConnectionState, err?: Error): void => {
       state = s;
-      lastError = s === 'connected' ? undefined : (shortError(err) ?? lastError);
+      lastError = s === 'connected' ? undefined : (connectionErrorStatus(node.type, err) ?? lastError);
       if (s === 'connected') flush();
       status.refresh();
     };
@@ -129,7 +130,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         failed++;
         status.touch();
-        done(toError(err));
+        done(localInputError(node.type, err));
         return;
       }
       if (connection.state === 'connected' && queue.length === 0) {

@@ -32,9 +32,9 @@ export function connectorSetup<B extends BrokerNode, S>(
 ): { broker: B; settings: S } | undefined {
   try {
     const broker = RED.nodes.getNode(String(config.broker ?? '')) as B | null;
-    if (!broker) throw new ConfigError('broker', `choose a ${how.brokerType} config node`);
-    if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
-    if (how.usable && !how.usable(broker)) throw new ConfigError('broker', 'broker config unusable');
+    if (!broker) throw ConfigError.of('broker', 'chooseBroker', { type: how.brokerType });
+    if (broker.configError) throw ConfigError.of('broker', 'brokerRefused', { reason: configErrorText(broker.type, broker.configError) });
+    if (how.usable && !how.usable(broker)) throw ConfigError.of('broker', 'brokerUnusable');
     return { broker, settings: how.parse(config) };
   } catch (err) {
     failOnConfig(node, err);
