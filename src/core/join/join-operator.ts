@@ -17,7 +17,8 @@
  */
 import { ConfigError, InputError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
-import { restoreWhole, snapCount, snapKeyEntries } from '../snapshot-check';
+import { restoreSomeKeys, restoreWhole, snapCount, snapKeyEntries } from '../snapshot-check';
+import { KeyedPartitionState } from '../keyed-partition-state';
 import { finiteMs, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { JOIN_TYPES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
@@ -59,7 +60,7 @@ export interface JoinInput<IN> extends StreamEvent<IN> {
 }
 
 /** Keyed interval or window join of two streams; see the rules at the top of this file. */
-export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
+export class JoinOperator<IN> implements StreamOperator, KeyedPartitionState, JoinHost<IN> {
   readonly leftOuter: boolean;
   readonly rightOuter: boolean;
   readonly allowedLateness: number;
@@ -181,7 +182,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
   /** The join's whole state in the saved form (snapshot-schema.ts). */
   snapshot(): unknown {
     const keys: unknown[] = [];
-    for (const ks of this.keys.values()) keys.push({ key: ks.key, ...this.strategy.snapshotKey(ks) });
+    for (const ks of this.keys.values()) keys.push(this.keyEntry(ks));
     return { kind: 'join', config: this.fingerprint(), watermark: this.wm.toJSON(), late: this.late, dropped: this.dropped, keys };
   }
 
@@ -202,6 +203,47 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     this.wm.load(snap.watermark);
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
+    this.loadKeys(snap);
+  }
+
+  /** The buffered events (or windows) of some keys only, with key entries as snapshot() writes them; the watermark stays. */
+  snapshotKeys(keys: Iterable<Key>): unknown {
+    const out: unknown[] = [];
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks !== undefined) out.push(this.keyEntry(ks));
+    }
+    return { kind: 'join-keys', config: this.fingerprint(), keys: out };
+  }
+
+  /** Adds the keys of a snapshotKeys() result, replacing their local state, all or nothing; returns the keys restored. */
+  restoreKeys(saved: unknown): Key[] {
+    return restoreSomeKeys(saved, {
+      kind: 'join-keys',
+      label: 'join',
+      config: this.fingerprint(),
+      current: (keys) => this.snapshotKeys(keys) as Record<string, unknown>,
+      drop: (keys) => this.dropKeys(keys),
+      load: (snap) => this.loadKeys(snap),
+    });
+  }
+
+  /** Forgets the state of some keys without emitting. */
+  dropKeys(keys: Iterable<Key>): void {
+    for (const key of keys) this.reset(key);
+  }
+
+  /** Whether the join holds events of the key. */
+  hasKey(key: Key): boolean {
+    return this.keys.get(key) !== undefined;
+  }
+
+  private keyEntry(ks: JoinKey<IN>): Record<string, unknown> {
+    return { key: ks.key, ...this.strategy.snapshotKey(ks) };
+  }
+
+  /** Adds the key entries of a saved form; the keys are not held yet. */
+  private loadKeys(snap: Record<string, unknown>): void {
     for (const saved of snapKeyEntries(snap.keys)) {
       const ks = this.newKey(saved.key);
       this.strategy.restoreKey(ks, saved);

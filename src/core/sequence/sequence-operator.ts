@@ -26,7 +26,8 @@
  */
 import { ConfigError, describeValue } from '../errors';
 import { KeyTable } from '../key-table';
-import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
+import { SnapshotError, restoreSomeKeys, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
+import { KeyedPartitionState } from '../keyed-partition-state';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
@@ -89,7 +90,7 @@ interface Waiting<IN> {
 }
 
 /** Keyed pattern matching in event time; see the rules at the top of this file. */
-export class SequenceOperator<IN> implements StreamOperator {
+export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState {
   late = 0;
   dropped = 0;
   timeouts = 0;
@@ -217,12 +218,7 @@ export class SequenceOperator<IN> implements StreamOperator {
       this.wm = new Watermark(this.wm.maxOutOfOrder);
       return;
     }
-    const ks = this.keys.get(key);
-    if (ks === undefined) return;
-    this.partials -= ks.matches.length;
-    if (ks.heapIndex >= 0) this.timers.remove(ks);
-    this.keys.delete(key);
-    if (ks.waiting > 0) this.rebuildBuffer((w) => w.key !== key);
+    this.dropKeys([key]);
   }
 
   stats(): OperatorStats {
@@ -240,17 +236,7 @@ export class SequenceOperator<IN> implements StreamOperator {
   /** The operator's whole state in the saved form (snapshot-schema.ts). */
   snapshot(): unknown {
     const keys: unknown[] = [];
-    for (const ks of this.keys.values()) {
-      const matches = ks.matches.map((pm) => ({
-        step: pm.step,
-        count: pm.count,
-        blocked: pm.blocked,
-        startTime: pm.startTime,
-        firstSeq: pm.firstSeq,
-        events: pm.events.map((list) => list.map((e) => ({ time: e.time, value: e.value, mask: e.mask, seq: e.seq }))),
-      }));
-      keys.push({ key: ks.key, nextSeq: ks.nextSeq, matches });
-    }
+    for (const ks of this.keys.values()) keys.push(this.keyEntry(ks));
     return {
       kind: 'sequence',
       config: this.config,
@@ -259,7 +245,7 @@ export class SequenceOperator<IN> implements StreamOperator {
       dropped: this.dropped,
       timeouts: this.timeouts,
       matched: this.matched,
-      waiting: this.buffer.toArray().map((w) => ({ key: w.key, time: w.time, value: w.value, mask: w.mask })),
+      waiting: this.buffer.toArray().map(savedWaiting),
       keys,
     };
   }
@@ -283,11 +269,78 @@ export class SequenceOperator<IN> implements StreamOperator {
     this.dropped = snapCount(snap.dropped, 'dropped');
     this.timeouts = snapCount(snap.timeouts, 'timeouts');
     this.matched = snapCount(snap.matched, 'matched');
+    this.loadKeys(snap, false);
+  }
+
+  /** The partial matches and waiting events of some keys only, in the form snapshot() writes them; the watermark stays. */
+  snapshotKeys(keys: Iterable<Key>): unknown {
+    const out: unknown[] = [];
+    const names = new Set<Key>();
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks === undefined) continue;
+      out.push(this.keyEntry(ks));
+      if (ks.waiting > 0) names.add(key);
+    }
+    const waiting = names.size ? this.buffer.toArray().filter((w) => names.has(w.key)) : [];
+    return { kind: 'sequence-keys', config: this.config, waiting: waiting.map(savedWaiting), keys: out };
+  }
+
+  /** Adds the keys of a snapshotKeys() result, replacing their local state, all or nothing; returns the keys restored. */
+  restoreKeys(saved: unknown): Key[] {
+    return restoreSomeKeys(saved, {
+      kind: 'sequence-keys',
+      label: 'sequence',
+      config: this.config,
+      current: (keys) => this.snapshotKeys(keys) as Record<string, unknown>,
+      drop: (keys) => this.dropKeys(keys),
+      load: (snap) => this.loadKeys(snap, true),
+    });
+  }
+
+  /** Forgets the partial matches and waiting events of some keys without emitting. */
+  dropKeys(keys: Iterable<Key>): void {
+    const gone = new Set<Key>();
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks === undefined) continue;
+      this.partials -= ks.matches.length;
+      if (ks.heapIndex >= 0) this.timers.remove(ks);
+      this.keys.delete(key);
+      if (ks.waiting > 0) gone.add(key);
+    }
+    // One pass over the buffer for all of them.
+    if (gone.size) this.rebuildBuffer((w) => !gone.has(w.key));
+  }
+
+  /** Whether the sequence holds partial matches or waiting events of the key. */
+  hasKey(key: Key): boolean {
+    return this.keys.get(key) !== undefined;
+  }
+
+  private keyEntry(ks: SeqKey<IN>): Record<string, unknown> {
+    const matches = ks.matches.map((pm) => ({
+      step: pm.step,
+      count: pm.count,
+      blocked: pm.blocked,
+      startTime: pm.startTime,
+      firstSeq: pm.firstSeq,
+      events: pm.events.map((list) => list.map((e) => ({ time: e.time, value: e.value, mask: e.mask, seq: e.seq }))),
+    }));
+    return { key: ks.key, nextSeq: ks.nextSeq, matches };
+  }
+
+  /**
+   * Adds the key entries and waiting events of a saved form, for keys not held yet. `listed`: a
+   * waiting event must be of a key the form lists (the keys of some partition, not the whole state).
+   */
+  private loadKeys(snap: Record<string, unknown>, listed: boolean): void {
     const steps = this.pattern.steps.length;
     const event = (entry: unknown, what: string): SequenceEvent<IN> => {
       const e = snapObject(entry, what);
       return { time: snapTime(e.time, `${what} time`), value: e.value as IN, mask: snapCount(e.mask, `${what} mask`), seq: snapCount(e.seq, `${what} seq`) };
     };
+    const added = new Set<Key>();
     for (const saved of snapKeyEntries(snap.keys)) {
       const key = saved.key;
       const what = `key ${JSON.stringify(key)}`;
@@ -312,6 +365,7 @@ export class SequenceOperator<IN> implements StreamOperator {
         };
       });
       const ks = this.newKey(key);
+      added.add(key);
       ks.matches = matches;
       ks.nextSeq = snapCount(saved.nextSeq, `${what} nextSeq`);
       this.partials += matches.length;
@@ -320,6 +374,7 @@ export class SequenceOperator<IN> implements StreamOperator {
     for (const [i, entry] of snapArray(snap.waiting, 'waiting').entries()) {
       const w = snapObject(entry, `waiting ${i}`);
       if (typeof w.key !== 'string') throw new SnapshotError(`waiting ${i}: expected a key string, got ${describeValue(w.key)}`);
+      if (listed && !added.has(w.key)) throw new SnapshotError(`waiting ${i}: key ${JSON.stringify(w.key)} is not among the keys saved`);
       let ks = this.keys.get(w.key);
       if (ks === undefined) ks = this.newKey(w.key);
       ks.waiting++;
@@ -474,6 +529,11 @@ export class SequenceOperator<IN> implements StreamOperator {
     if (this.keys.size <= this.partials) return;
     for (const [key, ks] of this.keys) if (ks.matches.length === 0 && ks.waiting === 0) this.keys.delete(key);
   }
+}
+
+/** A waiting event as saved. */
+function savedWaiting<IN>(w: Waiting<IN>): Record<string, unknown> {
+  return { key: w.key, time: w.time, value: w.value, mask: w.mask };
 }
 
 function lastSeq<IN>(pm: PartialMatch<IN>): number {
