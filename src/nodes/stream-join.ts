@@ -58,6 +58,8 @@ export = (RED: RedAPI) => {
         };
         if (r.window) info.window = r.window;
         if (r.late) info.late = true;
+        // The earliest event time the result includes: the previous reader of its partition may have sent it.
+        if (host.mayRepeat(r.key, r.window ? r.window.start : Math.min(r.left?.time ?? Infinity, r.right?.time ?? Infinity))) info.replay = true;
         const msg = host.resultMessage(r.key, { left: r.left ? r.left.value.payload : null, right: r.right ? r.right.value.payload : null }, 'join', info, ctx);
         if (!outer) return ctx.send(msg);
         ctx.send(r.left && r.right ? [msg, null] : [null, msg]);
@@ -78,7 +80,11 @@ export = (RED: RedAPI) => {
       const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
         const side = sideOf(msg);
         const mapper = side === 'left' ? left : right;
-        operator.process({ side, key: mapper.key(msg), time: mapper.time(msg, now), value: { topic: msg.topic, payload: mapper.value(msg) } }, now);
+        const key = mapper.key(msg);
+        const time = mapper.time(msg, now);
+        const value = { topic: msg.topic, payload: mapper.value(msg) };
+        host.noteKey(key, time);
+        operator.process({ side, key, time, value }, now);
         emitted.deliver(ctx);
       };
       host = new WindowHost<unknown, unknown, unknown>({

@@ -51,6 +51,8 @@ export = (RED: RedAPI) => {
           { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut },
           ctx,
         );
+        // The previous reader of the key's partition may have sent it.
+        if (host.mayRepeat(r.key, r.start)) (msg.sequence as Record<string, unknown>).replay = true;
         if (timedOut) ctx.send([null, msg]);
         else ctx.send(ports === 2 ? [msg, null] : msg);
       });
@@ -74,7 +76,10 @@ export = (RED: RedAPI) => {
       // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
       const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
         const time = mapper.time(msg, now);
-        operator.process({ key: mapper.key(msg), time, value: collectedEvent(toRecord(msg), time) }, now);
+        const key = mapper.key(msg);
+        const value = collectedEvent(toRecord(msg), time);
+        host.noteKey(key, time);
+        operator.process({ key, time, value }, now);
         emitted.deliver(ctx);
       };
       host = new WindowHost<unknown, unknown, unknown>({
