@@ -2,8 +2,8 @@ import { oneOf } from '../core/option-checks';
 import { JOIN_TYPES } from '../core/setting-values';
 import { JoinOperator } from '../core/join/join-operator';
 import { JoinResult } from '../core/join/join-types';
-import { eachEventOf } from './shared/batch';
-import { EmitContext, Emissions } from './shared/emissions';
+import { operatorHost } from './shared/operator-host';
+import { Emissions } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { EventMapper, compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
@@ -77,29 +77,20 @@ export = (RED: RedAPI) => {
         maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
         onJoin: emitted.push,
       });
-      const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
-        const side = sideOf(msg);
-        const mapper = side === 'left' ? left : right;
-        const key = mapper.key(msg);
-        const time = mapper.time(msg, now);
-        const value = { topic: msg.topic, payload: mapper.value(msg) };
-        host.noteKey(key, time);
-        operator.process({ side, key, time, value }, now);
-        emitted.deliver(ctx);
-      };
-      host = new WindowHost<unknown, unknown, unknown>({
+      host = operatorHost({
         node,
-        custom: {
-          operator,
-          emitted,
-          timeMode: left.timeMode,
-          timed: left.timeMode === 'processing' || idleTimeout > 0,
-          openLabel: join.mode === 'interval' ? 'buffered' : 'open',
-        },
-        store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: left.timeMode === 'processing' || left.timeLabel === '',
+        operator,
+        emitted,
+        store: config.store,
+        time: left,
+        idleTimeout,
+        openLabel: join.mode === 'interval' ? 'buffered' : 'open',
         mapper: { arrivalFallbacks: 0, resolve },
-        handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
+        event: (msg, now) => {
+          const side = sideOf(msg);
+          const mapper = side === 'left' ? left : right;
+          return { side, key: mapper.key(msg), time: mapper.time(msg, now), value: { topic: msg.topic, payload: mapper.value(msg) } };
+        },
       });
     } catch (err) {
       failOnConfig(node, err);

@@ -3,11 +3,11 @@ import { ConfigError } from '../core/errors';
 import { oneOf } from '../core/option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../core/setting-values';
 import { SequenceOperator, SequenceResult } from '../core/sequence/sequence-operator';
-import { eachEventOf } from './shared/batch';
-import { EmitContext, Emissions } from './shared/emissions';
+import { operatorHost } from './shared/operator-host';
+import { Emissions } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
-import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { RedAPI, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -73,25 +73,23 @@ export = (RED: RedAPI) => {
         onTimeout: ports === 2 ? (r) => emitted.push({ r, timedOut: true }) : undefined,
       });
       const toRecord = windowRecordOf(mapper);
-      // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
-      const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
-        const time = mapper.time(msg, now);
-        const key = mapper.key(msg);
-        const value = collectedEvent(toRecord(msg), time);
-        host.noteKey(key, time);
-        operator.process({ key, time, value }, now);
-        emitted.deliver(ctx);
-      };
-      host = new WindowHost<unknown, unknown, unknown>({
+      host = operatorHost({
         node,
-        custom: { operator, emitted, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
-        store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        operator,
+        emitted,
+        store: config.store,
+        time: mapper,
+        idleTimeout,
+        openLabel: 'partial',
         mapper,
         statusText: () =>
           text(node.type, 'status.matched', { count: operator.matched }) +
           (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
-        handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
+        // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
+        event: (msg, now) => {
+          const time = mapper.time(msg, now);
+          return { key: mapper.key(msg), time, value: collectedEvent(toRecord(msg), time) };
+        },
       });
     } catch (err) {
       failOnConfig(node, err);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { type Kafka, type Admin, type Producer } from 'kafkajs';
+import { type Kafka, type Admin, type Message, type Producer } from 'kafkajs';
 import { testKafka } from '../support/test-kafka';
 import { requireBroker } from '../support/brokers';
 import { runScaleScenario } from '../support/scale-scenario';
@@ -283,7 +283,7 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
    * send together must equal what one process that read everything alone sends (a third
    * process in a group of its own), and B must have restored the moved partition's keys.
    */
-  async function movedAcrossRebalance(stage: FlowSettings['stage'], first: Msg[], rest: Msg[]): Promise<{ moved: Result[]; whole: Result[] }> {
+  async function movedAcrossRebalance(stage: FlowSettings['stage'], first: Message[], rest: Message[]): Promise<{ moved: Result[]; whole: Result[] }> {
     const name = unique(`${stage}-move`);
     const topic = `${name}-in`;
     const groupId = `${name}-g`;

@@ -25,17 +25,16 @@
  * waiting event and every partial match's within, so they are matched or time out.
  */
 import { ConfigError, describeValue } from '../errors';
-import { KeyTable } from '../key-table';
-import { SnapshotError, restoreSomeKeys, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
-import { KeyedPartitionState } from '../keyed-partition-state';
+import { SnapshotError, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
+import { KeyedOperator } from '../keyed-operator';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
 import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
-import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
+import { Key, StreamEvent, TimeMode } from '../types';
 import { TimeBuffer } from '../time-buffer';
-import { Timed, TimerHeap } from '../timer-heap';
+import { Timed } from '../timer-heap';
 import { CompiledPattern, SequenceStep, compilePattern } from './pattern';
 import { PartialMatch, SequenceEvent, advanceMatch, isComplete, startMatch } from './partial-match';
 
@@ -90,9 +89,7 @@ interface Waiting<IN> {
 }
 
 /** Keyed pattern matching in event time; see the rules at the top of this file. */
-export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState {
-  late = 0;
-  dropped = 0;
+export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements StreamOperator {
   timeouts = 0;
   matched = 0;
 
@@ -108,17 +105,13 @@ export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState
   private readonly maxEvents: number;
   private readonly onMatch: (m: SequenceResult<IN>) => void;
   private readonly onTimeout: ((m: SequenceResult<IN>) => void) | undefined;
-  private keys = new KeyTable<SeqKey<IN>>();
+  protected readonly kind = 'sequence';
   private buffer = new TimeBuffer<Waiting<IN>>();
-  private timers = new TimerHeap<SeqKey<IN>>();
-  private keySeq = 0;
-  private readonly guard: EventTimeGuard;
-  private wm: Watermark;
   private partials = 0;
-  private idle = false;
 
   /** Builds the operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: SequenceOperatorOptions<IN>) {
+    super();
     if (!options || typeof options.onMatch !== 'function') throw new ConfigError('onMatch', 'expected a function receiving matches');
     this.onMatch = options.onMatch;
     if (options.onTimeout !== undefined && typeof options.onTimeout !== 'function') throw new ConfigError('onTimeout', 'expected a function or nothing');
@@ -221,16 +214,12 @@ export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState
     this.dropKeys([key]);
   }
 
-  stats(): OperatorStats {
-    return {
-      keys: this.keys.size,
-      openWindows: this.partials,
-      watermark: this.wm.value,
-      maxEventTime: this.wm.maxEventTime,
-      late: this.late,
-      dropped: this.dropped,
-      ahead: this.guard.ahead,
-    };
+  protected openCount(): number {
+    return this.partials;
+  }
+
+  protected fingerprint(): unknown {
+    return this.config;
   }
 
   /** The operator's whole state in the saved form (snapshot-schema.ts). */
@@ -250,52 +239,27 @@ export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState
     };
   }
 
-  /** Replaces the state with a saved one, all or nothing: anything unusable throws ConfigError (SnapshotError) and changes nothing. */
-  restore(snapshot: unknown): void {
-    restoreWhole(snapshot, {
-      kind: 'sequence',
-      label: 'sequence',
-      config: this.config,
-      current: () => this.snapshot() as Record<string, unknown>,
-      load: (snap) => this.load(snap),
-      reset: () => this.reset(),
-    });
-  }
-
-  private load(snap: Record<string, unknown>): void {
+  protected load(snap: Record<string, unknown>): void {
     this.reset();
     this.wm.load(snap.watermark);
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
     this.timeouts = snapCount(snap.timeouts, 'timeouts');
     this.matched = snapCount(snap.matched, 'matched');
-    this.loadKeys(snap, false);
+    this.loadEntries(snap, false);
   }
 
-  /** The partial matches and waiting events of some keys only, in the form snapshot() writes them; the watermark stays. */
-  snapshotKeys(keys: Iterable<Key>): unknown {
-    const out: unknown[] = [];
+  /** The partial matches of some keys only, with the events of theirs still waiting for the watermark. */
+  override snapshotKeys(keys: Iterable<Key>): unknown {
+    const saved = super.snapshotKeys(keys) as { keys: { key: Key }[] };
     const names = new Set<Key>();
-    for (const key of keys) {
-      const ks = this.keys.get(key);
-      if (ks === undefined) continue;
-      out.push(this.keyEntry(ks));
-      if (ks.waiting > 0) names.add(key);
-    }
+    for (const { key } of saved.keys) if (this.keys.get(key)!.waiting > 0) names.add(key);
     const waiting = names.size ? this.buffer.toArray().filter((w) => names.has(w.key)) : [];
-    return { kind: 'sequence-keys', config: this.config, waiting: waiting.map(savedWaiting), keys: out };
+    return { ...saved, waiting: waiting.map(savedWaiting) };
   }
 
-  /** Adds the keys of a snapshotKeys() result, replacing their local state, all or nothing; returns the keys restored. */
-  restoreKeys(saved: unknown): Key[] {
-    return restoreSomeKeys(saved, {
-      kind: 'sequence-keys',
-      label: 'sequence',
-      config: this.config,
-      current: (keys) => this.snapshotKeys(keys) as Record<string, unknown>,
-      drop: (keys) => this.dropKeys(keys),
-      load: (snap) => this.loadKeys(snap, true),
-    });
+  protected loadKeys(snap: Record<string, unknown>): void {
+    this.loadEntries(snap, true);
   }
 
   /** Forgets the partial matches and waiting events of some keys without emitting. */
@@ -313,12 +277,7 @@ export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState
     if (gone.size) this.rebuildBuffer((w) => !gone.has(w.key));
   }
 
-  /** Whether the sequence holds partial matches or waiting events of the key. */
-  hasKey(key: Key): boolean {
-    return this.keys.get(key) !== undefined;
-  }
-
-  private keyEntry(ks: SeqKey<IN>): Record<string, unknown> {
+  protected keyEntry(ks: SeqKey<IN>): Record<string, unknown> {
     const matches = ks.matches.map((pm) => ({
       step: pm.step,
       count: pm.count,
@@ -334,7 +293,7 @@ export class SequenceOperator<IN> implements StreamOperator, KeyedPartitionState
    * Adds the key entries and waiting events of a saved form, for keys not held yet. `listed`: a
    * waiting event must be of a key the form lists (the keys of some partition, not the whole state).
    */
-  private loadKeys(snap: Record<string, unknown>, listed: boolean): void {
+  private loadEntries(snap: Record<string, unknown>, listed: boolean): void {
     const steps = this.pattern.steps.length;
     const event = (entry: unknown, what: string): SequenceEvent<IN> => {
       const e = snapObject(entry, what);
