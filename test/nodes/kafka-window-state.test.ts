@@ -159,7 +159,7 @@ describe('window state that follows Kafka partitions', () => {
     changelog.failNext = true;
     assert.deepEqual(await source.checkpoint(), []);
     assert.equal(state.hold('t', 0), 0);
-    assert.match(node.warnings[0], /could not write window state to changelog g\.n\.changelog: broker away/);
+    assert.match(node.warnings[0], /could not write state to changelog g\.n\.changelog: broker away/);
     assert.deepEqual(
       (await source.checkpoint()).map((p) => p.offset),
       ['1'],
