@@ -409,6 +409,37 @@ describe('window state that follows Kafka partitions', () => {
   });
 });
 
+const detectNode = require('../../src/nodes/stream-detect');
+
+/**
+ * Deploys node 'n' of `type` wired to out0, fed as by stream-kafka-in 'in' (partitions 0 and 1 of
+ * topic t), with a Complete node that counts what it finished.
+ */
+async function deployFedByReader(type: string, config: Record<string, unknown>) {
+  await helper.load(
+    [...NODES, detectNode, completeNode],
+    [
+      { id: 'f', type: 'tab' },
+      { id: 'n', type, z: 'f', wires: [['out0']], ...config },
+      { id: 'out0', type: 'helper', z: 'f' },
+      { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'f' },
+      { id: 'finished', type: 'complete', z: 'f', scope: ['n'], wires: [['completed']] },
+      { id: 'completed', type: 'helper', z: 'f' },
+    ],
+  );
+  const d = attach(1);
+  let completed = 0;
+  helper.getNode('completed').on('input', () => completed++);
+  /** Sends a record of `partition` at `offset` and waits until the node has finished it. */
+  const record = async (msg: Record<string, unknown>, partition: number, offset: number) => {
+    const before = completed;
+    d.send({ ...msg, kafka: { topic: 't', partition, offset: String(offset), source: 'in', assigned: [0, 1] } });
+    await until(() => completed > before, `record ${partition}/${offset} handled`);
+  };
+  return { d, record };
+}
+
 describe('a partition waiting its turn in a Node-RED runtime', () => {
   const T = Date.UTC(2026, 0, 1);
   let clock: sinon.SinonFakeTimers | undefined;
@@ -441,32 +472,11 @@ describe('a partition waiting its turn in a Node-RED runtime', () => {
     );
     reader.setAssignment({ t: [0, 1] });
     partitionSources.register(reader);
-    await helper.load(
-      [...NODES, completeNode],
-      [
-        { id: 'f', type: 'tab' },
-        { id: 'n', type: 'stream-aggregate', z: 'f', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['out0']] },
-        { id: 'out0', type: 'helper', z: 'f' },
-        { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', type: 'helper', z: 'f' },
-        { id: 'finished', type: 'complete', z: 'f', scope: ['n'], wires: [['completed']] },
-        { id: 'completed', type: 'helper', z: 'f' },
-      ],
-    );
-    const d = attach(1);
-    let completed = 0;
-    helper.getNode('completed').on('input', () => completed++);
+    const { d, record: send } = await deployFedByReader('stream-aggregate', { windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }] });
     const offsets = [0, 0];
     const record = async (partition: number, key: string, time: number, now: number) => {
       clock!.setSystemTime(now);
-      const before = completed;
-      d.send({
-        topic: key,
-        payload: 1,
-        timestamp: time,
-        kafka: { topic: 't', partition, offset: String(offsets[partition]++), source: 'in', assigned: [0, 1] },
-      });
-      await until(() => completed > before, `record ${partition}/${offsets[partition] - 1} handled`);
+      await send({ topic: key, payload: 1, timestamp: time }, partition, offsets[partition]++);
     };
     await record(1, 'b', T, T);
     if (pendingMeanwhile) pending.add(1);
@@ -494,7 +504,6 @@ describe('a partition waiting its turn in a Node-RED runtime', () => {
 });
 
 describe('join, sequence and detect state that follows Kafka partitions (Node-RED runtime, reader in memory)', () => {
-  const detectNode = require('../../src/nodes/stream-detect');
   let reader: KafkaStateSource | undefined;
 
   afterEach(async () => {
@@ -517,32 +526,6 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
     return reader;
   }
 
-  /** Deploys node 'n' of `type` wired to out0, with a Complete node that counts what it finished. */
-  async function deployed(type: string, config: Record<string, unknown>) {
-    await helper.load(
-      [...NODES, detectNode, completeNode],
-      [
-        { id: 'f', type: 'tab' },
-        { id: 'n', type, z: 'f', wires: [['out0']], ...config },
-        { id: 'out0', type: 'helper', z: 'f' },
-        { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', type: 'helper', z: 'f' },
-        { id: 'finished', type: 'complete', z: 'f', scope: ['n'], wires: [['completed']] },
-        { id: 'completed', type: 'helper', z: 'f' },
-      ],
-    );
-    const d = attach(1);
-    let completed = 0;
-    helper.getNode('completed').on('input', () => completed++);
-    /** Sends a record of `partition` at `offset` and waits until the node has finished it. */
-    const record = async (msg: Record<string, unknown>, partition: number, offset: number) => {
-      const before = completed;
-      d.send({ ...msg, kafka: { topic: 't', partition, offset: String(offset), source: 'in', assigned: [0, 1] } });
-      await until(() => completed > before, `record ${partition}/${offset} handled`);
-    };
-    return { d, record };
-  }
-
   const door = {
     sideProperty: 'topic',
     leftSide: 'door',
@@ -557,7 +540,7 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
   it("a join's buffered side moves with its partition: the new owner pairs it, marks a pair the old owner may have sent, and the old owner forgets it", async () => {
     const changelog = new MemoryChangelog();
     const source = readerOf(changelog);
-    let n = await deployed('stream-join', door);
+    let n = await deployFedByReader('stream-join', door);
     await n.record({ topic: 'door', payload: { room: 'kitchen', v: 'open' }, timestamp: T }, 0, 0);
     await n.record({ topic: 'door', payload: { room: 'hall', v: 'open' }, timestamp: T }, 1, 0);
     await source.checkpoint();
@@ -581,7 +564,7 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
 
     // The next owner of both partitions.
     readerOf(changelog);
-    n = await deployed('stream-join', door);
+    n = await deployFedByReader('stream-join', door);
     await n.record({ topic: 'temperature', payload: { room: 'kitchen', v: 22 }, timestamp: T + 2000 }, 0, 1);
     await n.record({ topic: 'temperature', payload: { room: 'kitchen', v: 23 }, timestamp: T + 3000 }, 0, 2);
     assert.deepEqual(
@@ -602,12 +585,12 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
       { name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }] },
       { name: 'b', rules: [{ property: 'payload', op: 'eq', value: 'b' }] },
     ];
-    let n = await deployed('stream-sequence', { steps });
+    let n = await deployFedByReader('stream-sequence', { steps });
     await n.record({ topic: 'k', payload: 'a', timestamp: T }, 0, 0);
     await source.checkpoint();
     await helper.unload();
     readerOf(changelog);
-    n = await deployed('stream-sequence', { steps });
+    n = await deployFedByReader('stream-sequence', { steps });
     await n.record({ topic: 'k', payload: 'b', timestamp: T + 1000 }, 0, 1);
     assert.deepEqual(
       n.d.out[0].map((m) => [m.topic, m.sequence.start - T, m.sequence.end - T, m.sequence.replay]),
@@ -620,7 +603,7 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
     const changelog = new MemoryChangelog();
     const source = readerOf(changelog);
     const config = { pattern: 'auto', keyProperty: 'topic' };
-    let n = await deployed('stream-detect', config);
+    let n = await deployFedByReader('stream-detect', config);
     for (let i = 0; i < 30; i++) await n.record({ topic: 's', payload: 20 + (i % 3), timestamp: T + i * 1000 }, 0, i);
     await source.checkpoint();
     const first = JSON.parse((await changelog.read()).get('t:0')!);
@@ -628,7 +611,7 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
     assert.equal(first.state.keys[0].state.n, 30);
     await helper.unload();
     const again = readerOf(changelog);
-    n = await deployed('stream-detect', config);
+    n = await deployFedByReader('stream-detect', config);
     await n.record({ topic: 's', payload: 21, timestamp: T + 30000 }, 0, 30);
     await again.checkpoint();
     const second = JSON.parse((await changelog.read()).get('t:0')!);
