@@ -88,20 +88,64 @@ export interface Restorable {
  * loading the state from before. Throws ConfigError (SnapshotError for a damaged snapshot).
  */
 export function restoreWhole(snapshot: unknown, op: Restorable): void {
-  const snap = snapObject(snapshot, 'snapshot');
-  if (snap.kind !== op.kind) throw new SnapshotError(`expected the state of a ${op.label}, got ${describeValue(snap.kind)}`);
-  const mine = JSON.stringify(op.config);
-  const theirs = JSON.stringify(snap.config);
-  if (mine !== theirs) throw ConfigError.of('snapshot', 'snapshotConfig', { theirs, what: op.label, mine });
+  const snap = checkedSnapshot(snapshot, op.kind, `a ${op.label}`, op.label, op.config);
   const previous = op.current();
   try {
     op.load(snap);
   } catch (err) {
     op.reset();
     if (previous !== undefined) op.load(previous);
-    if (err instanceof ConfigError) throw err;
-    throw new SnapshotError(err instanceof Error ? err.message : String(err));
+    throw asConfigError(err);
   }
+}
+
+/** How restoreSomeKeys reaches an operator's per-key state (see keyed-partition-state.ts). */
+export interface KeysRestorable {
+  /** The `kind` of the operator's snapshotKeys() form, and how errors name the operator. */
+  kind: string;
+  label: string;
+  /** The settings fingerprint saved with the keys; keys saved with other settings are refused. */
+  config: unknown;
+  /** snapshotKeys() of these keys as they are now. */
+  current(keys: string[]): Record<string, unknown>;
+  /** Forgets these keys. */
+  drop(keys: string[]): void;
+  /** Adds the keys of a snapshotKeys() form whose keys are not held; throws on anything it cannot use. */
+  load(snap: Record<string, unknown>): void;
+}
+
+/**
+ * Replaces the state of the keys a snapshotKeys() form holds, all or nothing like restoreWhole:
+ * the keys' state from before is put back when loading fails. Returns the keys restored.
+ */
+export function restoreSomeKeys(snapshot: unknown, op: KeysRestorable): string[] {
+  const snap = checkedSnapshot(snapshot, op.kind, `keys of a ${op.label}`, op.label, op.config);
+  const names = snapKeyEntries(snap.keys).map((entry) => entry.key);
+  const previous = op.current(names);
+  op.drop(names);
+  try {
+    op.load(snap);
+  } catch (err) {
+    op.drop(names);
+    op.load(previous);
+    throw asConfigError(err);
+  }
+  return names;
+}
+
+/** The snapshot as an object of `kind` taken with `config`; throws SnapshotError or ConfigError naming what differs. */
+function checkedSnapshot(snapshot: unknown, kind: string, what: string, label: string, config: unknown): Record<string, unknown> {
+  const snap = snapObject(snapshot, 'snapshot');
+  if (snap.kind !== kind) throw new SnapshotError(`expected the state of ${what}, got ${describeValue(snap.kind)}`);
+  const mine = JSON.stringify(config);
+  const theirs = JSON.stringify(snap.config);
+  if (mine !== theirs) throw ConfigError.of('snapshot', 'snapshotConfig', { theirs, what: label, mine });
+  return snap;
+}
+
+/** A failure while loading saved state, as the ConfigError restore throws. */
+function asConfigError(err: unknown): ConfigError {
+  return err instanceof ConfigError ? err : new SnapshotError(err instanceof Error ? err.message : String(err));
 }
 
 /** A window [start, end) with start < end. */

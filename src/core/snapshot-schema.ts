@@ -29,6 +29,14 @@
  *     its per-event sliding window: { times, front?, slots: { <as>: … } } when every aggregation
  *     takes values out on exit, { projected: [[time, value]] } otherwise.
  *   The window nodes' accumulator is the list of the window's events.
+ *   Join keys: interval { left: [{ time, value, matched }], right: […] }, window { windows: [{ start, end, fired, left, right }] };
+ *   sequence keys { nextSeq, matches: [{ step, count, blocked, startTime, firstSeq, events: [[{ time, value, mask, seq }]] }] }
+ *   beside the sequence's waiting events [{ key, time, value, mask }]; a detector's (extra, pattern
+ *   auto) { pattern, alerts, keys: [{ key, state, startedAt?, open? }] }.
+ *   The state of some keys only (one Kafka partition's, in its changelog record
+ *   { v: 3, offset, maxTime, state }, see kafka-window-state.ts) has the same key entries:
+ *   { kind: 'window-keys' | 'join-keys' | 'sequence-keys', config, keys } (sequence-keys with the
+ *   waiting events of its keys), or { kind: 'detect-keys', config: { pattern }, keys } of a detector.
  * Version 2: as version 3, but the aggregate node's accumulator listed one accumulator per family
  *   of aggregations on one property, by position, with one-letter fields; only the aggregation
  *   settings tell the positions apart, so the set converts it when it reads it (see the migration).

@@ -56,7 +56,7 @@
  * forgotten (in advance(), or when maxKeys is reached; with watermarkScope 'key' only then, and
  * such a key's clock starts afresh when it comes back).
  */
-import { ConfigError, describeValue } from './errors';
+import { ConfigError } from './errors';
 import {
   AggregateFunction,
   Emission,
@@ -73,7 +73,7 @@ import {
 import { Watermark } from './watermark';
 import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
-import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
+import { SnapshotError, restoreSomeKeys, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
 import { PartitionedWatermark, STALL, SourceBusy } from './partitioned-watermark';
 import { KeySourceClocks } from './key-source-clocks';
 import { Engine, KeyBase, Scope } from './engines/engine';
@@ -90,6 +90,7 @@ import { SlidingEventEngine } from './engines/sliding-event-engine';
 import { CountEngine } from './engines/count-engine';
 import { checkWindowSpec } from './window-spec';
 import type { StreamOperator } from './stream-operator';
+import type { KeyedPartitionState } from './keyed-partition-state';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from './option-checks';
 
 /** How a WindowOperator windows, times, limits and emits; durations in ms. */
@@ -145,7 +146,7 @@ const IDLE_ROUNDS = 8;
 const TRIGGERS: Readonly<Record<EmitStrategy, Trigger>> = { final: finalTrigger, update: updateTrigger, early: earlyTrigger };
 
 /** Keyed windows over an AggregateFunction; see the rules at the top of this file. */
-export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
+export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartitionState {
   /** Trigger, lateness, limits and counters, shared with the engine. */
   private readonly life: WindowLifecycle<IN, ACC, OUT>;
   /** emit 'early': results every earlyEvery ms of processing time. */
@@ -547,30 +548,20 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
    * watermark passes them.
    */
   restoreKeys(snapshot: unknown): string[] {
-    const snap = snapObject(snapshot, 'snapshot');
-    if (snap.kind !== 'window-keys') throw new SnapshotError(`expected the state of window keys, got ${describeValue(snap.kind)}`);
-    const mine = JSON.stringify(this.configFingerprint());
-    const theirs = JSON.stringify(snap.config);
-    if (mine !== theirs) throw ConfigError.of('snapshot', 'snapshotConfig', { theirs, what: 'operator', mine });
-    const entries = snapKeyEntries(snap.keys);
-    const names = entries.map((entry) => entry.key);
-    const previous = (this.snapshotKeys(names) as { keys: Record<string, unknown>[] }).keys;
-    const put = (list: Record<string, unknown>[]): void => {
-      for (const entry of list) {
-        const ks = this.newKey(entry.key as string);
-        if (this.keyScope) ks.scope.wm.load(entry.watermark);
-        this.engine.restoreKey(ks, entry);
-      }
-    };
-    this.dropKeys(names);
-    try {
-      put(entries as Record<string, unknown>[]);
-    } catch (err) {
-      this.dropKeys(names);
-      put(previous);
-      if (err instanceof ConfigError) throw err;
-      throw new SnapshotError(err instanceof Error ? err.message : String(err));
-    }
+    const names = restoreSomeKeys(snapshot, {
+      kind: 'window-keys',
+      label: 'window operator',
+      config: this.configFingerprint(),
+      current: (keys) => this.snapshotKeys(keys) as Record<string, unknown>,
+      drop: (keys) => this.dropKeys(keys),
+      load: (snap) => {
+        for (const entry of snapKeyEntries(snap.keys)) {
+          const ks = this.newKey(entry.key);
+          if (this.keyScope) ks.scope.wm.load(entry.watermark);
+          this.engine.restoreKey(ks, entry);
+        }
+      },
+    });
     if (this.keyScope) this.recomputeKeyWake();
     return names;
   }

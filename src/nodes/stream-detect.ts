@@ -143,6 +143,8 @@ export = (RED: RedAPI) => {
         } else {
           return null;
         }
+        // The previous reader of the key's partition may have sent it (window results are marked in msg.window).
+        if (!window && host.mayRepeat(key, time)) payload.replay = true;
         let msg: NodeMessage;
         if (placeResult) {
           msg = { topic: key, timestamp: time };
@@ -163,6 +165,7 @@ export = (RED: RedAPI) => {
         const key = mapper.key(msg);
         const time = mapper.time(msg, now);
         const value = numericValue(mapper.value(msg), valueLabel);
+        host.noteKey(key, time);
         const step = keyed.update(key, time, value, now);
         if (!step) return dropped(key);
         const alert = incidentMessage(key, time, value, step);
@@ -223,6 +226,8 @@ export = (RED: RedAPI) => {
         store: (settings || pattern === 'auto') && typeof config.store === 'string' ? config.store : undefined,
         extraState:
           pattern === 'auto' && mode === 'stream' ? { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) } : undefined,
+        // The same history key by key follows Kafka partitions.
+        keyedState: pattern === 'auto' && mode === 'stream' ? keyed : undefined,
         mapper,
         handle: (msg, ctx, now) => {
           if (isWindowMessage(msg)) {

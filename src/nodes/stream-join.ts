@@ -2,8 +2,8 @@ import { oneOf } from '../core/option-checks';
 import { JOIN_TYPES } from '../core/setting-values';
 import { JoinOperator } from '../core/join/join-operator';
 import { JoinResult } from '../core/join/join-types';
-import { eachEventOf } from './shared/batch';
-import { EmitContext, Emissions } from './shared/emissions';
+import { operatorHost } from './shared/operator-host';
+import { Emissions } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { EventMapper, compileEventMapper, normaliseProperty } from './shared/event-mapper';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
@@ -58,6 +58,8 @@ export = (RED: RedAPI) => {
         };
         if (r.window) info.window = r.window;
         if (r.late) info.late = true;
+        // The earliest event time the result includes: the previous reader of its partition may have sent it.
+        if (host.mayRepeat(r.key, r.window ? r.window.start : Math.min(r.left?.time ?? Infinity, r.right?.time ?? Infinity))) info.replay = true;
         const msg = host.resultMessage(r.key, { left: r.left ? r.left.value.payload : null, right: r.right ? r.right.value.payload : null }, 'join', info, ctx);
         if (!outer) return ctx.send(msg);
         ctx.send(r.left && r.right ? [msg, null] : [null, msg]);
@@ -75,25 +77,20 @@ export = (RED: RedAPI) => {
         maxEventsPerWindow: optionalLimit(config.maxEventsPerWindow, 'maxEventsPerWindow'),
         onJoin: emitted.push,
       });
-      const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
-        const side = sideOf(msg);
-        const mapper = side === 'left' ? left : right;
-        operator.process({ side, key: mapper.key(msg), time: mapper.time(msg, now), value: { topic: msg.topic, payload: mapper.value(msg) } }, now);
-        emitted.deliver(ctx);
-      };
-      host = new WindowHost<unknown, unknown, unknown>({
+      host = operatorHost({
         node,
-        custom: {
-          operator,
-          emitted,
-          timeMode: left.timeMode,
-          timed: left.timeMode === 'processing' || idleTimeout > 0,
-          openLabel: join.mode === 'interval' ? 'buffered' : 'open',
-        },
-        store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: left.timeMode === 'processing' || left.timeLabel === '',
+        operator,
+        emitted,
+        store: config.store,
+        time: left,
+        idleTimeout,
+        openLabel: join.mode === 'interval' ? 'buffered' : 'open',
         mapper: { arrivalFallbacks: 0, resolve },
-        handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
+        event: (msg, now) => {
+          const side = sideOf(msg);
+          const mapper = side === 'left' ? left : right;
+          return { side, key: mapper.key(msg), time: mapper.time(msg, now), value: { topic: msg.topic, payload: mapper.value(msg) } };
+        },
       });
     } catch (err) {
       failOnConfig(node, err);

@@ -3,11 +3,11 @@ import { ConfigError } from '../core/errors';
 import { oneOf } from '../core/option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../core/setting-values';
 import { SequenceOperator, SequenceResult } from '../core/sequence/sequence-operator';
-import { eachEventOf } from './shared/batch';
-import { EmitContext, Emissions } from './shared/emissions';
+import { operatorHost } from './shared/operator-host';
+import { Emissions } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
 import { compileEventMapper } from './shared/event-mapper';
-import { NodeMessage, RedAPI, RedNode } from './shared/red';
+import { RedAPI, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 import { WindowConfig, keyLimit, optionalDuration, optionalLimit, parseFutureSettings } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
@@ -50,6 +50,8 @@ export = (RED: RedAPI) => {
           { key: r.key, start: r.start, end: r.end, steps: r.steps.map((s) => s.name), timedOut },
           ctx,
         );
+        // The previous reader of the key's partition may have sent it.
+        if (host.mayRepeat(r.key, r.start)) (msg.sequence as Record<string, unknown>).replay = true;
         if (timedOut) ctx.send([null, msg]);
         else ctx.send(ports === 2 ? [msg, null] : msg);
       });
@@ -70,22 +72,23 @@ export = (RED: RedAPI) => {
         onTimeout: ports === 2 ? (r) => emitted.push({ r, timedOut: true }) : undefined,
       });
       const toRecord = windowRecordOf(mapper);
-      // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
-      const add = (msg: NodeMessage, ctx: EmitContext, now: number): void => {
-        const time = mapper.time(msg, now);
-        operator.process({ key: mapper.key(msg), time, value: collectedEvent(toRecord(msg), time) }, now);
-        emitted.deliver(ctx);
-      };
-      host = new WindowHost<unknown, unknown, unknown>({
+      host = operatorHost({
         node,
-        custom: { operator, emitted, timeMode: mapper.timeMode, timed: mapper.timeMode === 'processing' || idleTimeout > 0, openLabel: 'partial' },
-        store: typeof config.store === 'string' ? config.store : undefined,
-        arrivalTime: mapper.timeMode === 'processing' || mapper.timeLabel === '',
+        operator,
+        emitted,
+        store: config.store,
+        time: mapper,
+        idleTimeout,
+        openLabel: 'partial',
         mapper,
         statusText: () =>
           text(node.type, 'status.matched', { count: operator.matched }) +
           (operator.timeouts ? ` · ${text(node.type, 'status.timedOut', { count: operator.timeouts })}` : ''),
-        handle: (msg, ctx, now) => eachEventOf(msg, (item) => add(item, ctx, now)),
+        // Conditions read the record { timestamp, topic, payload } (payload = the value property), as in window messages.
+        event: (msg, now) => {
+          const time = mapper.time(msg, now);
+          return { key: mapper.key(msg), time, value: collectedEvent(toRecord(msg), time) };
+        },
       });
     } catch (err) {
       failOnConfig(node, err);

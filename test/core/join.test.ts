@@ -284,3 +284,66 @@ describe('join: properties', () => {
     assert.throws(() => b.op.restore({ format: 'other' }), /expected the state of a join, got undefined/);
   });
 });
+
+describe("join: the state of some keys (a partition's keys move to another reader)", () => {
+  it('moving some keys to a second join at any point gives the same results as one join that read everything', () => {
+    fc.assert(
+      fc.property(
+        streamArb,
+        specArb,
+        typeArb,
+        fc.nat(),
+        fc.constantFrom<string[]>(['a'], ['b', 'c'], ['a', 'c', 'gone']),
+        (events, join, joinType, cutAt, keys) => {
+          // In time order: each join's watermark then makes nothing late that the other would take.
+          const options = { join, joinType, allowedLateness: 1000 };
+          const input = sorted(events);
+          const cut = input.length ? cutAt % (input.length + 1) : 0;
+          const whole = joiner(options);
+          for (const e of input) whole.send(e.side, e.key, e.time, e.value);
+          whole.op.flush(0);
+          const a = joiner(options);
+          for (const e of input.slice(0, cut)) a.send(e.side, e.key, e.time, e.value);
+          const saved = JSON.parse(JSON.stringify(a.op.snapshotKeys(keys)));
+          const held = keys.filter((k) => a.op.hasKey(k));
+          a.op.dropKeys(keys);
+          for (const k of keys) assert.equal(a.op.hasKey(k), false);
+          const b = joiner(options);
+          assert.deepEqual(b.op.restoreKeys(saved), held);
+          for (const e of input.slice(cut)) (keys.includes(e.key) ? b : a).send(e.side, e.key, e.time, e.value);
+          a.op.flush(0);
+          b.op.flush(0);
+          assert.deepEqual([...a.out, ...b.out].map(show).sort(), whole.out.map(show).sort());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("restoring keys replaces the local state of the same keys, all or nothing, and refuses another join's keys", () => {
+    const a = joiner({ join: { mode: 'interval', lower: 0, upper: 1000 } });
+    a.send('left', 'k', 100, 'from-a');
+    const b = joiner({ join: { mode: 'interval', lower: 0, upper: 1000 } });
+    b.send('left', 'k', 100, 'local');
+    b.send('left', 'other', 100, 'stays');
+    const saved = JSON.parse(JSON.stringify(a.op.snapshotKeys(['k'])));
+    const broken = JSON.parse(JSON.stringify(saved));
+    broken.keys[0].left[0].time = 'soon';
+    assert.throws(
+      () => b.op.restoreKeys(broken),
+      (e: ConfigError) => e.field === 'snapshot' && /time/.test(e.message),
+    );
+    b.send('right', 'k', 200, 'r1');
+    assert.deepEqual(b.out.map(show), ['k|local@100|r1@200'], 'a refused restore leaves the key as it was');
+    assert.deepEqual(b.op.restoreKeys(saved), ['k']);
+    b.send('right', 'k', 300, 'r2');
+    b.send('right', 'other', 300, 'r3');
+    assert.deepEqual(b.out.map(show).slice(1), ['k|from-a@100|r2@300', 'other|stays@100|r3@300']);
+    const c = joiner({ join: { mode: 'interval', lower: 0, upper: 2000 } });
+    assert.throws(
+      () => c.op.restoreKeys(saved),
+      (e: ConfigError) => e.field === 'snapshot' && /upper/.test(e.message),
+    );
+    assert.throws(() => c.op.restoreKeys(a.op.snapshot()), /expected the state of keys of a join, got string "join"/);
+  });
+});

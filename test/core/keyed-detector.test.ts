@@ -185,6 +185,53 @@ describe('keyed detector', () => {
   });
 });
 
+describe("keyed detector: the state of some keys (a partition's keys move to another reader)", () => {
+  /** Readings a second apart with a shift from reading 900 and a dip at 1300 (seeded). */
+  function series(seed: number): number[] {
+    const g = gaussian(seed);
+    return Array.from({ length: 1500 }, (_, i) => 20 + 0.2 * g() + (i >= 900 && i < 1000 ? 5 : 0) + (i === 1300 ? -9 : 0));
+  }
+
+  it('a key moved mid-incident, through JSON, goes on in its new detector exactly as in one that read everything; the old one forgets it', () => {
+    const xs = { a: series(1), b: series(2) };
+    const whole = new KeyedDetector({ pattern: 'auto' });
+    const all = { a: [] as KeyedStep[], b: [] as KeyedStep[] };
+    for (let i = 0; i < 1500; i++) for (const key of ['a', 'b'] as const) all[key].push(whole.update(key, i * SECOND, xs[key][i])!);
+    const first = new KeyedDetector({ pattern: 'auto' });
+    for (let i = 0; i < 950; i++) for (const key of ['a', 'b'] as const) first.update(key, i * SECOND, xs[key][i]);
+    assert.equal(first.active, 2, 'both keys are in their shift incident');
+    const saved = JSON.parse(JSON.stringify(first.snapshotKeys(['b', 'never'])));
+    first.dropKeys(['b']);
+    assert.equal(first.hasKey('b'), false);
+    assert.equal(first.active, 1);
+    const second = new KeyedDetector({ pattern: 'auto' });
+    assert.deepEqual(second.restoreKeys(saved), ['b']);
+    assert.equal(second.active, 1, 'the open incident came with the key');
+    for (let i = 950; i < 1500; i++) {
+      assert.deepEqual(first.update('a', i * SECOND, xs.a[i]), all.a[i], `a ${i}`);
+      assert.deepEqual(second.update('b', i * SECOND, xs.b[i]), all.b[i], `b ${i}`);
+    }
+    assert.deepEqual(transitions(all.b.slice(950)), ['end@53', 'start@351', 'end@352'], 'the moved key ends its shift and finds the dip');
+  });
+
+  it('refuses keys of another pattern and a damaged entry, changing nothing', () => {
+    const auto = new KeyedDetector({ pattern: 'auto' });
+    for (let i = 0; i < 50; i++) auto.update('k', i * SECOND, 20 + (i % 3));
+    const saved = JSON.parse(JSON.stringify(auto.snapshotKeys(['k'])));
+    const other = new KeyedDetector({ pattern: 'anomaly' });
+    assert.throws(
+      () => other.restoreKeys(saved),
+      (e: ConfigError) => e.field === 'snapshot' && /pattern/.test(e.message),
+    );
+    const local = new KeyedDetector({ pattern: 'auto' });
+    local.update('k', 0, 1);
+    const before = JSON.stringify(local.snapshotKeys(['k']));
+    const broken = { ...saved, keys: [{ ...saved.keys[0], startedAt: 'yesterday' }] };
+    assert.throws(() => local.restoreKeys(broken), /startedAt/);
+    assert.equal(JSON.stringify(local.snapshotKeys(['k'])), before, 'the local key stays as it was');
+  });
+});
+
 describe('keyed detector input', () => {
   it('refuses a value or time that is not a finite number, and the key goes on as if it never came', () => {
     const clean = new KeyedDetector({ pattern: 'anomaly' });

@@ -379,3 +379,57 @@ describe('sequence: properties', () => {
     );
   });
 });
+
+describe("sequence: the state of some keys (a partition's keys move to another reader)", () => {
+  it('moving a key to a second sequence at any point gives the same matches and timeouts as one that read everything', () => {
+    fc.assert(
+      fc.property(streamArb, patternArb, fc.nat(), fc.constantFrom<string[]>(['k1'], ['k2', 'gone']), (events, pattern, cutAt, keys) => {
+        // Arrival within maxOutOfOrder; one sequence per key set then makes nothing late the other takes.
+        const options = { ...pattern, maxOutOfOrder: BOUND };
+        const input = [...events].sort((p, q) => p.time - q.time);
+        const cut = input.length ? cutAt % (input.length + 1) : 0;
+        const send = (m: ReturnType<typeof matcher>, e: PEv, i: number) =>
+          m.op.process({ key: e.key, time: e.time, value: { topic: e.key, payload: { type: e.type, id: `${e.type}${i}` } } }, 0);
+        const whole = matcher(options);
+        input.forEach((e, i) => send(whole, e, i));
+        whole.op.flush(0);
+        const a = matcher(options);
+        input.slice(0, cut).forEach((e, i) => send(a, e, i));
+        const saved = JSON.parse(JSON.stringify(a.op.snapshotKeys(keys)));
+        const held = keys.filter((k) => a.op.hasKey(k));
+        a.op.dropKeys(keys);
+        const b = matcher(options);
+        assert.deepEqual(b.op.restoreKeys(saved), held);
+        input.slice(cut).forEach((e, i) => send(keys.includes(e.key) ? b : a, e, i + cut));
+        a.op.flush(0);
+        b.op.flush(0);
+        assert.deepEqual([...a.matches, ...b.matches].map(flink).sort(), whole.matches.map(flink).sort());
+        assert.deepEqual([...a.timeouts, ...b.timeouts].map(flink).sort(), whole.timeouts.map(flink).sort());
+        assert.equal(a.op.stats().openWindows + b.op.stats().openWindows, 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('moves the events still waiting for the watermark with their key, refuses a waiting event of a key it does not list, and changes nothing then', () => {
+    const a = matcher({ steps: [is('a', 'a'), is('b', 'b')], maxOutOfOrder: 10_000 });
+    a.feed(['a1'], 'k', [1000]);
+    a.feed(['x'], 'other', [2000]);
+    const saved = JSON.parse(JSON.stringify(a.op.snapshotKeys(['k'])));
+    assert.deepEqual(
+      saved.waiting.map((w: { key: string }) => w.key),
+      ['k'],
+    );
+    a.op.dropKeys(['k']);
+    assert.equal((a.op.snapshot() as { waiting: unknown[] }).waiting.length, 1, 'only the other key waits');
+    const b = matcher({ steps: [is('a', 'a'), is('b', 'b')], maxOutOfOrder: 10_000 });
+    const foreign = { ...saved, waiting: [{ ...saved.waiting[0], key: 'stranger' }] };
+    assert.throws(() => b.op.restoreKeys(foreign), /waiting 0: key "stranger" is not among the keys saved/);
+    assert.equal(b.op.hasKey('k'), false);
+    assert.equal(b.op.hasKey('stranger'), false);
+    assert.deepEqual(b.op.restoreKeys(saved), ['k']);
+    b.feed(['b1'], 'k', [3000]);
+    b.op.flush(0);
+    assert.deepEqual(b.matches.map(flink), ['{a1 b1}']);
+  });
+});

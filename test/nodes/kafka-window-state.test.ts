@@ -159,7 +159,7 @@ describe('window state that follows Kafka partitions', () => {
     changelog.failNext = true;
     assert.deepEqual(await source.checkpoint(), []);
     assert.equal(state.hold('t', 0), 0);
-    assert.match(node.warnings[0], /could not write window state to changelog g\.n\.changelog: broker away/);
+    assert.match(node.warnings[0], /could not write state to changelog g\.n\.changelog: broker away/);
     assert.deepEqual(
       (await source.checkpoint()).map((p) => p.offset),
       ['1'],
@@ -409,6 +409,37 @@ describe('window state that follows Kafka partitions', () => {
   });
 });
 
+const detectNode = require('../../src/nodes/stream-detect');
+
+/**
+ * Deploys node 'n' of `type` wired to out0, fed as by stream-kafka-in 'in' (partitions 0 and 1 of
+ * topic t), with a Complete node that counts what it finished.
+ */
+async function deployFedByReader(type: string, config: Record<string, unknown>) {
+  await helper.load(
+    [...NODES, detectNode, completeNode],
+    [
+      { id: 'f', type: 'tab' },
+      { id: 'n', type, z: 'f', wires: [['out0']], ...config },
+      { id: 'out0', type: 'helper', z: 'f' },
+      { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper', z: 'f' },
+      { id: 'finished', type: 'complete', z: 'f', scope: ['n'], wires: [['completed']] },
+      { id: 'completed', type: 'helper', z: 'f' },
+    ],
+  );
+  const d = attach(1);
+  let completed = 0;
+  helper.getNode('completed').on('input', () => completed++);
+  /** Sends a record of `partition` at `offset` and waits until the node has finished it. */
+  const record = async (msg: Record<string, unknown>, partition: number, offset: number) => {
+    const before = completed;
+    d.send({ ...msg, kafka: { topic: 't', partition, offset: String(offset), source: 'in', assigned: [0, 1] } });
+    await until(() => completed > before, `record ${partition}/${offset} handled`);
+  };
+  return { d, record };
+}
+
 describe('a partition waiting its turn in a Node-RED runtime', () => {
   const T = Date.UTC(2026, 0, 1);
   let clock: sinon.SinonFakeTimers | undefined;
@@ -441,32 +472,11 @@ describe('a partition waiting its turn in a Node-RED runtime', () => {
     );
     reader.setAssignment({ t: [0, 1] });
     partitionSources.register(reader);
-    await helper.load(
-      [...NODES, completeNode],
-      [
-        { id: 'f', type: 'tab' },
-        { id: 'n', type: 'stream-aggregate', z: 'f', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['out0']] },
-        { id: 'out0', type: 'helper', z: 'f' },
-        { id: 'catcher', type: 'catch', z: 'f', scope: null, uncaught: false, wires: [['caught']] },
-        { id: 'caught', type: 'helper', z: 'f' },
-        { id: 'finished', type: 'complete', z: 'f', scope: ['n'], wires: [['completed']] },
-        { id: 'completed', type: 'helper', z: 'f' },
-      ],
-    );
-    const d = attach(1);
-    let completed = 0;
-    helper.getNode('completed').on('input', () => completed++);
+    const { d, record: send } = await deployFedByReader('stream-aggregate', { windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }] });
     const offsets = [0, 0];
     const record = async (partition: number, key: string, time: number, now: number) => {
       clock!.setSystemTime(now);
-      const before = completed;
-      d.send({
-        topic: key,
-        payload: 1,
-        timestamp: time,
-        kafka: { topic: 't', partition, offset: String(offsets[partition]++), source: 'in', assigned: [0, 1] },
-      });
-      await until(() => completed > before, `record ${partition}/${offsets[partition] - 1} handled`);
+      await send({ topic: key, payload: 1, timestamp: time }, partition, offsets[partition]++);
     };
     await record(1, 'b', T, T);
     if (pendingMeanwhile) pending.add(1);
@@ -490,5 +500,122 @@ describe('a partition waiting its turn in a Node-RED runtime', () => {
     const quiet = await pausedPartition(false);
     assert.match(quiet.status, /\b12 late\b/);
     assert.deepEqual(quiet.b, ['0:1']);
+  });
+});
+
+describe('join, sequence and detect state that follows Kafka partitions (Node-RED runtime, reader in memory)', () => {
+  let reader: KafkaStateSource | undefined;
+
+  afterEach(async () => {
+    if (reader) partitionSources.unregister(reader);
+    reader = undefined;
+    await helper.unload();
+  });
+
+  /** A reader of partitions 0 and 1 of topic t with `changelog`, registered as stream-kafka-in 'in'. */
+  function readerOf(changelog: MemoryChangelog): KafkaStateSource {
+    if (reader) partitionSources.unregister(reader);
+    reader = new KafkaStateSource(
+      'in',
+      () => changelog,
+      () => undefined,
+      () => new Map(),
+    );
+    reader.setAssignment({ t: [0, 1] });
+    partitionSources.register(reader);
+    return reader;
+  }
+
+  const door = {
+    sideProperty: 'topic',
+    leftSide: 'door',
+    rightSide: 'temperature',
+    keyProperty: 'payload.room',
+    valueProperty: 'payload.v',
+    lower: '0',
+    upper: '5m',
+  };
+  const T = Date.UTC(2026, 0, 1);
+
+  it("a join's buffered side moves with its partition: the new owner pairs it, marks a pair the old owner may have sent, and the old owner forgets it", async () => {
+    const changelog = new MemoryChangelog();
+    const source = readerOf(changelog);
+    let n = await deployFedByReader('stream-join', door);
+    await n.record({ topic: 'door', payload: { room: 'kitchen', v: 'open' }, timestamp: T }, 0, 0);
+    await n.record({ topic: 'door', payload: { room: 'hall', v: 'open' }, timestamp: T }, 1, 0);
+    await source.checkpoint();
+    const saved = JSON.parse((await changelog.read()).get('t:0')!);
+    assert.equal(saved.offset, 0);
+    assert.equal(saved.state.kind, 'join-keys');
+    assert.deepEqual(
+      saved.state.keys.map((k: { key: string; left: unknown[] }) => [k.key, k.left.length]),
+      [['kitchen', 1]],
+    );
+    // Partition 0 goes elsewhere: its records are no longer this owner's.
+    source.setAssignment({ t: [1] });
+    await n.record({ topic: 'temperature', payload: { room: 'kitchen', v: 21 }, timestamp: T + 1000 }, 0, 1);
+    await n.record({ topic: 'temperature', payload: { room: 'hall', v: 19 }, timestamp: T + 1000 }, 1, 1);
+    assert.deepEqual(
+      n.d.out[0].map((m) => [m.topic, m.payload.left, m.payload.right]),
+      [['hall', 'open', 19]],
+      'kitchen left with its partition',
+    );
+    await helper.unload();
+
+    // The next owner of both partitions.
+    readerOf(changelog);
+    n = await deployFedByReader('stream-join', door);
+    await n.record({ topic: 'temperature', payload: { room: 'kitchen', v: 22 }, timestamp: T + 2000 }, 0, 1);
+    await n.record({ topic: 'temperature', payload: { room: 'kitchen', v: 23 }, timestamp: T + 3000 }, 0, 2);
+    assert.deepEqual(
+      n.d.out[0].map((m) => [m.topic, m.payload.left, m.payload.right, m.join.replay]),
+      [
+        ['kitchen', 'open', 22, true],
+        ['kitchen', 'open', 23, true],
+      ],
+      'the restored door event pairs with the readings; the previous owner may have paired it already, so both are marked',
+    );
+    assert.equal(n.d.caught.length, 0);
+  });
+
+  it("a sequence's partial match moves with its partition and completes at the new owner", async () => {
+    const changelog = new MemoryChangelog();
+    const source = readerOf(changelog);
+    const steps = [
+      { name: 'a', rules: [{ property: 'payload', op: 'eq', value: 'a' }] },
+      { name: 'b', rules: [{ property: 'payload', op: 'eq', value: 'b' }] },
+    ];
+    let n = await deployFedByReader('stream-sequence', { steps });
+    await n.record({ topic: 'k', payload: 'a', timestamp: T }, 0, 0);
+    await source.checkpoint();
+    await helper.unload();
+    readerOf(changelog);
+    n = await deployFedByReader('stream-sequence', { steps });
+    await n.record({ topic: 'k', payload: 'b', timestamp: T + 1000 }, 0, 1);
+    assert.deepEqual(
+      n.d.out[0].map((m) => [m.topic, m.sequence.start - T, m.sequence.end - T, m.sequence.replay]),
+      [['k', 0, 1000, true]],
+      'the match starts with the restored event, which the previous owner may have matched already: marked',
+    );
+  });
+
+  it("a detect node's history (pattern auto, stream mode) moves with its partition", async () => {
+    const changelog = new MemoryChangelog();
+    const source = readerOf(changelog);
+    const config = { pattern: 'auto', keyProperty: 'topic' };
+    let n = await deployFedByReader('stream-detect', config);
+    for (let i = 0; i < 30; i++) await n.record({ topic: 's', payload: 20 + (i % 3), timestamp: T + i * 1000 }, 0, i);
+    await source.checkpoint();
+    const first = JSON.parse((await changelog.read()).get('t:0')!);
+    assert.equal(first.state.kind, 'detect-keys');
+    assert.equal(first.state.keys[0].state.n, 30);
+    await helper.unload();
+    const again = readerOf(changelog);
+    n = await deployFedByReader('stream-detect', config);
+    await n.record({ topic: 's', payload: 21, timestamp: T + 30000 }, 0, 30);
+    await again.checkpoint();
+    const second = JSON.parse((await changelog.read()).get('t:0')!);
+    assert.equal(second.offset, 30);
+    assert.equal(second.state.keys[0].state.n, 31, 'the history of 30 readings was restored, not started afresh');
   });
 });

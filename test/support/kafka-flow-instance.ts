@@ -13,6 +13,8 @@ export interface FlowSettings {
   maxInFlight?: number;
   /** The flow finishes no record it reads (so the reader never commits nor checkpoints). */
   holdInput?: boolean;
+  /** The stateful node: a tumbling count (default), an interval join or a detect node (see kafka-flow-process.ts). */
+  stage?: 'aggregate' | 'join' | 'detect';
 }
 
 /** A running instance. */
@@ -27,7 +29,7 @@ export interface FlowInstance {
   /** What the process wrote to stderr (for failure messages). */
   stderr(): string;
   /** The window results the instance wrote, in order. */
-  readonly results: { window: Record<string, unknown>; payload: Record<string, unknown> }[];
+  readonly results: { topic?: unknown; window: Record<string, unknown>; join?: Record<string, unknown>; payload: Record<string, unknown> }[];
   /** Restores of window state the instance logged. */
   readonly restores: { keys: number; partitions: number; ms: number }[];
 }

@@ -1,7 +1,9 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
- * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout.
- * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput).
+ * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout;
+ * with `stage` a join (interval ±size, side in payload.side, value payload.v, nothing late) or a detect node
+ * (pattern auto, value payload.v) in the aggregate's place (node id 'agg' whatever the stage).
+ * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput, stage).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
  * {"seen":N} (records that reached the
  * flow) every 100 ms while it changes, and it leaves its group cleanly on SIGTERM; SIGKILL is
@@ -23,9 +25,33 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   size: string;
   maxInFlight?: number;
   holdInput?: boolean;
+  stage?: 'aggregate' | 'join' | 'detect';
 };
 
-const nodes = [require('../../src/nodes/stream-kafka-broker'), require('../../src/nodes/stream-kafka-in'), require('../../src/nodes/stream-aggregate')];
+const nodes = [
+  require('../../src/nodes/stream-kafka-broker'),
+  require('../../src/nodes/stream-kafka-in'),
+  require('../../src/nodes/stream-aggregate'),
+  require('../../src/nodes/stream-join'),
+  require('../../src/nodes/stream-detect'),
+];
+
+/** The stateful node under test. */
+const stages = {
+  aggregate: { type: 'stream-aggregate', windowType: 'tumbling', size: cfg.size, aggregations: [{ op: 'count' }] },
+  join: {
+    type: 'stream-join',
+    sideProperty: 'payload.side',
+    leftSide: 'left',
+    rightSide: 'right',
+    valueProperty: 'payload.v',
+    lower: `-${cfg.size}`,
+    upper: cfg.size,
+    // One watermark for the stream and partitions read at uneven speeds: a bound wide enough that no event is late.
+    maxOutOfOrder: '30d',
+  },
+  detect: { type: 'stream-detect', pattern: 'auto', valueProperty: 'payload.v' },
+};
 
 const flow = [
   { id: 'f', type: 'tab' },
@@ -39,7 +65,7 @@ const flow = [
     wires: [cfg.holdInput ? ['agg', 'tap'] : ['agg']],
   }),
   ...(cfg.holdInput ? [{ id: 'tap', z: 'f', type: 'helper' }] : []),
-  { id: 'agg', z: 'f', type: 'stream-aggregate', windowType: 'tumbling', size: cfg.size, aggregations: [{ op: 'count' }], wires: [['out']] },
+  { id: 'agg', z: 'f', ...stages[cfg.stage ?? 'aggregate'], wires: [['out']] },
   { id: 'out', z: 'f', type: 'helper' },
 ];
 
@@ -108,8 +134,8 @@ async function main(): Promise<void> {
   }
   // Each result goes to stdout; it counts as done once written, so a SIGKILL loses none that the
   // reader's commit has counted as handled.
-  helper.getNode('out').on('input', (m: { window: unknown; payload: unknown }, _s: unknown, done: () => void) => {
-    process.stdout.write(`${JSON.stringify({ result: { window: m.window, payload: m.payload } })}\n`, () => done());
+  helper.getNode('out').on('input', (m: { topic: unknown; window: unknown; join: unknown; payload: unknown }, _s: unknown, done: () => void) => {
+    process.stdout.write(`${JSON.stringify({ result: { topic: m.topic, window: m.window, join: m.join, payload: m.payload } })}\n`, () => done());
   });
   setInterval(() => {
     if (seen !== told) say({ seen: (told = seen) });

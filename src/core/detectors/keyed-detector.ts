@@ -10,6 +10,8 @@ import { AlertState, AlertTransition } from './alert-state';
 import { Detection, DetectorOptions, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector, validateDetectorOptions } from './detector';
 import { Key } from '../types';
 import { describeValue, InputError } from '../errors';
+import { SnapshotError, restoreSomeKeys, snapKeyEntries } from '../snapshot-check';
+import { KeyedPartitionState } from '../keyed-partition-state';
 
 /** A history in events, or a duration (ms) sized into events from the key's observed rate. */
 export type HistorySpec = { events: number } | { duration: number };
@@ -80,8 +82,15 @@ export interface KeyedSnapshot {
   alerts: number;
 }
 
+/** Some keys' detectors as plain data (snapshotKeys), the saved form of a partition's keys. */
+export interface KeyedKeysSnapshot {
+  kind: 'detect-keys';
+  config: { pattern: Pattern };
+  keys: KeyedSnapshot['keys'];
+}
+
 /** Per-key detectors and incidents for one pattern (see the file comment). */
-export class KeyedDetector {
+export class KeyedDetector implements KeyedPartitionState {
   readonly pattern: Pattern;
   readonly holdOff: number;
   readonly maxKeys: number;
@@ -150,27 +159,96 @@ export class KeyedDetector {
   snapshot(): KeyedSnapshot | undefined {
     if (this.pattern !== 'auto') return undefined;
     const keys: KeyedSnapshot['keys'] = [];
-    for (const [key, s] of this.keys) {
-      if (s.detector?.snapshot) keys.push({ key, state: s.detector.snapshot(), startedAt: s.startedAt, open: s.open });
+    for (const key of this.keys.keys()) {
+      const entry = this.keyEntry(key);
+      if (entry !== undefined) keys.push(entry);
     }
     return { pattern: this.pattern, keys, alerts: this.alertCount };
+  }
+
+  /** A key's saved entry, when its detector can snapshot. */
+  private keyEntry(key: Key): KeyedSnapshot['keys'][number] | undefined {
+    const s = this.keys.get(key);
+    if (!s?.detector?.snapshot) return undefined;
+    return { key, state: s.detector.snapshot(), startedAt: s.startedAt, open: s.open };
+  }
+
+  /** Adds a key's detector from its saved entry. */
+  private put(key: Key, k: Omit<KeyedSnapshot['keys'][number], 'key'>): void {
+    const s: KeyState = {
+      alert: new AlertState({ holdOff: this.holdOff }),
+      detector: createDetector(this.pattern, this.options, k.state),
+      startedAt: k.startedAt,
+      open: k.open,
+    };
+    this.keys.set(key, s);
+    if (s.open) this.activeCount++;
   }
 
   /** Restores a snapshot taken by snapshot() of a detector with the same pattern; other snapshots are ignored. */
   restore(snap: KeyedSnapshot | undefined): void {
     if (!snap || snap.pattern !== this.pattern || !Array.isArray(snap.keys)) return;
     for (const k of snap.keys.slice(0, this.maxKeys)) {
-      if (this.keys.has(k.key)) continue;
-      const s: KeyState = {
-        alert: new AlertState({ holdOff: this.holdOff }),
-        detector: createDetector(this.pattern, this.options, k.state),
-        startedAt: k.startedAt,
-        open: k.open,
-      };
-      this.keys.set(k.key, s);
-      if (s.open) this.activeCount++;
+      if (!this.keys.has(k.key)) this.put(k.key, k);
     }
     if (Number.isInteger(snap.alerts) && snap.alerts > this.alertCount) this.alertCount = snap.alerts;
+  }
+
+  /** Whether the key has a detector (or values waiting for one). */
+  hasKey(key: Key): boolean {
+    return this.keys.has(key);
+  }
+
+  /**
+   * The detectors' state of some keys only (auto), with key entries as snapshot() writes them, to
+   * restore them elsewhere with restoreKeys(); keys without state are left out.
+   */
+  snapshotKeys(keys: Iterable<Key>): KeyedKeysSnapshot {
+    const out: KeyedSnapshot['keys'] = [];
+    for (const key of keys) {
+      const entry = this.keyEntry(key);
+      if (entry !== undefined) out.push(entry);
+    }
+    return { kind: 'detect-keys', config: { pattern: this.pattern }, keys: out };
+  }
+
+  /**
+   * Adds the keys of a snapshotKeys() result of a detector with the same pattern, replacing the
+   * local state of the same keys, all or nothing (beyond maxKeys a key is left out and counted
+   * as dropped); returns the keys restored. Throws ConfigError (SnapshotError) for anything else.
+   */
+  restoreKeys(saved: unknown): Key[] {
+    const restored: Key[] = [];
+    restoreSomeKeys(saved, {
+      kind: 'detect-keys',
+      label: `${this.pattern} detector`,
+      config: { pattern: this.pattern },
+      current: (keys) => this.snapshotKeys(keys) as unknown as Record<string, unknown>,
+      drop: (keys) => this.dropKeys(keys),
+      load: (snap) => {
+        restored.length = 0;
+        for (const entry of snapKeyEntries(snap.keys)) {
+          if (typeof entry.startedAt !== 'number' && entry.startedAt !== undefined && entry.startedAt !== null)
+            throw new SnapshotError(`key ${JSON.stringify(entry.key)} startedAt: expected a time or nothing, got ${describeValue(entry.startedAt)}`);
+          if (this.keys.size >= this.maxKeys) {
+            this.dropped++;
+            continue;
+          }
+          this.put(entry.key, {
+            state: entry.state,
+            startedAt: entry.startedAt ?? undefined,
+            open: typeof entry.open === 'boolean' ? entry.open : undefined,
+          } as KeyedSnapshot['keys'][number]);
+          restored.push(entry.key);
+        }
+      },
+    });
+    return restored;
+  }
+
+  /** Forgets the history and open incidents of some keys. */
+  dropKeys(keys: Iterable<Key>): void {
+    for (const key of keys) this.reset(key);
   }
 
   /** Runs the incident state of `key` on a detection made elsewhere (a closed window); undefined when over maxKeys. */

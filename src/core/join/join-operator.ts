@@ -16,15 +16,14 @@
  * drop is counted in stats().dropped.
  */
 import { ConfigError, InputError, describeValue } from '../errors';
-import { KeyTable } from '../key-table';
-import { restoreWhole, snapCount, snapKeyEntries } from '../snapshot-check';
+import { snapCount, snapKeyEntries } from '../snapshot-check';
+import { KeyedOperator } from '../keyed-operator';
 import { finiteMs, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { JOIN_TYPES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
-import { TimerHeap } from '../timer-heap';
 import { Watermark } from '../watermark';
 import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
-import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
+import { Key, StreamEvent, TimeMode } from '../types';
 import { IntervalJoin } from './interval-join';
 import { JoinHost, JoinKey, JoinResult, JoinSide, JoinStrategy, JoinType } from './join-types';
 import { TimeBuffer } from '../time-buffer';
@@ -59,13 +58,12 @@ export interface JoinInput<IN> extends StreamEvent<IN> {
 }
 
 /** Keyed interval or window join of two streams; see the rules at the top of this file. */
-export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
+export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements StreamOperator, JoinHost<IN> {
   readonly leftOuter: boolean;
   readonly rightOuter: boolean;
   readonly allowedLateness: number;
   readonly maxEventsPerWindow: number;
-  late = 0;
-  dropped = 0;
+  protected readonly kind = 'join';
 
   private readonly spec: JoinSpec;
   private readonly joinType: JoinType;
@@ -74,15 +72,10 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
   private readonly maxKeys: number;
   private readonly strategy: JoinStrategy<IN>;
   private readonly onJoin: (result: JoinResult<IN>) => void;
-  private keys = new KeyTable<JoinKey<IN>>();
-  private timers = new TimerHeap<JoinKey<IN>>();
-  private readonly guard: EventTimeGuard;
-  private wm: Watermark;
-  private keySeq = 0;
-  private idle = false;
 
   /** Builds a join; throws ConfigError naming the option and what is allowed. */
   constructor(options: JoinOperatorOptions<IN>) {
+    super();
     // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options.onJoin !== 'function') throw new ConfigError('onJoin', 'expected a function receiving join results');
     this.onJoin = options.onJoin;
@@ -165,44 +158,38 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     this.keys.delete(key);
   }
 
-  stats(): OperatorStats {
+  protected openCount(): number {
     let open = 0;
     for (const ks of this.keys.values()) open += this.strategy.open(ks);
-    return {
-      keys: this.keys.size,
-      openWindows: open,
-      watermark: this.wm.value,
-      maxEventTime: this.wm.maxEventTime,
-      late: this.late,
-      dropped: this.dropped,
-      ahead: this.guard.ahead,
-    };
+    return open;
   }
 
   /** The join's whole state in the saved form (snapshot-schema.ts). */
   snapshot(): unknown {
     const keys: unknown[] = [];
-    for (const ks of this.keys.values()) keys.push({ key: ks.key, ...this.strategy.snapshotKey(ks) });
+    for (const ks of this.keys.values()) keys.push(this.keyEntry(ks));
     return { kind: 'join', config: this.fingerprint(), watermark: this.wm.toJSON(), late: this.late, dropped: this.dropped, keys };
   }
 
-  /** Replaces the state with a saved one, all or nothing: anything unusable throws ConfigError (SnapshotError) and changes nothing. */
-  restore(snapshot: unknown): void {
-    restoreWhole(snapshot, {
-      kind: 'join',
-      label: 'join',
-      config: this.fingerprint(),
-      current: () => this.snapshot() as Record<string, unknown>,
-      load: (snap) => this.load(snap),
-      reset: () => this.reset(),
-    });
-  }
-
-  private load(snap: Record<string, unknown>): void {
+  protected load(snap: Record<string, unknown>): void {
     this.reset();
     this.wm.load(snap.watermark);
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
+    this.loadKeys(snap);
+  }
+
+  /** Forgets the state of some keys without emitting. */
+  dropKeys(keys: Iterable<Key>): void {
+    for (const key of keys) this.reset(key);
+  }
+
+  protected keyEntry(ks: JoinKey<IN>): Record<string, unknown> {
+    return { key: ks.key, ...this.strategy.snapshotKey(ks) };
+  }
+
+  /** Adds the key entries of a saved form; the keys are not held yet. */
+  protected loadKeys(snap: Record<string, unknown>): void {
     for (const saved of snapKeyEntries(snap.keys)) {
       const ks = this.newKey(saved.key);
       this.strategy.restoreKey(ks, saved);
@@ -277,7 +264,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
     for (const [key, ks] of this.keys) if (ks.heapIndex < 0) this.keys.delete(key);
   }
 
-  private fingerprint(): unknown {
+  protected fingerprint(): unknown {
     return { join: this.spec, joinType: this.joinType, timeMode: this.processingTime ? 'processing' : 'event' };
   }
 }

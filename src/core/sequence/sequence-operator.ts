@@ -25,16 +25,16 @@
  * waiting event and every partial match's within, so they are matched or time out.
  */
 import { ConfigError, describeValue } from '../errors';
-import { KeyTable } from '../key-table';
-import { SnapshotError, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
+import { SnapshotError, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
+import { KeyedOperator } from '../keyed-operator';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
 import { Watermark } from '../watermark';
 import { EventTimeGuard, EventTimeGuardOptions } from '../event-time-guard';
-import { Key, OperatorStats, StreamEvent, TimeMode } from '../types';
+import { Key, StreamEvent, TimeMode } from '../types';
 import { TimeBuffer } from '../time-buffer';
-import { Timed, TimerHeap } from '../timer-heap';
+import { Timed } from '../timer-heap';
 import { CompiledPattern, SequenceStep, compilePattern } from './pattern';
 import { PartialMatch, SequenceEvent, advanceMatch, isComplete, startMatch } from './partial-match';
 
@@ -89,9 +89,7 @@ interface Waiting<IN> {
 }
 
 /** Keyed pattern matching in event time; see the rules at the top of this file. */
-export class SequenceOperator<IN> implements StreamOperator {
-  late = 0;
-  dropped = 0;
+export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements StreamOperator {
   timeouts = 0;
   matched = 0;
 
@@ -107,17 +105,13 @@ export class SequenceOperator<IN> implements StreamOperator {
   private readonly maxEvents: number;
   private readonly onMatch: (m: SequenceResult<IN>) => void;
   private readonly onTimeout: ((m: SequenceResult<IN>) => void) | undefined;
-  private keys = new KeyTable<SeqKey<IN>>();
+  protected readonly kind = 'sequence';
   private buffer = new TimeBuffer<Waiting<IN>>();
-  private timers = new TimerHeap<SeqKey<IN>>();
-  private keySeq = 0;
-  private readonly guard: EventTimeGuard;
-  private wm: Watermark;
   private partials = 0;
-  private idle = false;
 
   /** Builds the operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: SequenceOperatorOptions<IN>) {
+    super();
     // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options.onMatch !== 'function') throw new ConfigError('onMatch', 'expected a function receiving matches');
     this.onMatch = options.onMatch;
@@ -218,40 +212,21 @@ export class SequenceOperator<IN> implements StreamOperator {
       this.wm = new Watermark(this.wm.maxOutOfOrder);
       return;
     }
-    const ks = this.keys.get(key);
-    if (ks === undefined) return;
-    this.partials -= ks.matches.length;
-    if (ks.heapIndex >= 0) this.timers.remove(ks);
-    this.keys.delete(key);
-    if (ks.waiting > 0) this.rebuildBuffer((w) => w.key !== key);
+    this.dropKeys([key]);
   }
 
-  stats(): OperatorStats {
-    return {
-      keys: this.keys.size,
-      openWindows: this.partials,
-      watermark: this.wm.value,
-      maxEventTime: this.wm.maxEventTime,
-      late: this.late,
-      dropped: this.dropped,
-      ahead: this.guard.ahead,
-    };
+  protected openCount(): number {
+    return this.partials;
+  }
+
+  protected fingerprint(): unknown {
+    return this.config;
   }
 
   /** The operator's whole state in the saved form (snapshot-schema.ts). */
   snapshot(): unknown {
     const keys: unknown[] = [];
-    for (const ks of this.keys.values()) {
-      const matches = ks.matches.map((pm) => ({
-        step: pm.step,
-        count: pm.count,
-        blocked: pm.blocked,
-        startTime: pm.startTime,
-        firstSeq: pm.firstSeq,
-        events: pm.events.map((list) => list.map((e) => ({ time: e.time, value: e.value, mask: e.mask, seq: e.seq }))),
-      }));
-      keys.push({ key: ks.key, nextSeq: ks.nextSeq, matches });
-    }
+    for (const ks of this.keys.values()) keys.push(this.keyEntry(ks));
     return {
       kind: 'sequence',
       config: this.config,
@@ -260,35 +235,72 @@ export class SequenceOperator<IN> implements StreamOperator {
       dropped: this.dropped,
       timeouts: this.timeouts,
       matched: this.matched,
-      waiting: this.buffer.toArray().map((w) => ({ key: w.key, time: w.time, value: w.value, mask: w.mask })),
+      waiting: this.buffer.toArray().map(savedWaiting),
       keys,
     };
   }
 
-  /** Replaces the state with a saved one, all or nothing: anything unusable throws ConfigError (SnapshotError) and changes nothing. */
-  restore(snapshot: unknown): void {
-    restoreWhole(snapshot, {
-      kind: 'sequence',
-      label: 'sequence',
-      config: this.config,
-      current: () => this.snapshot() as Record<string, unknown>,
-      load: (snap) => this.load(snap),
-      reset: () => this.reset(),
-    });
-  }
-
-  private load(snap: Record<string, unknown>): void {
+  protected load(snap: Record<string, unknown>): void {
     this.reset();
     this.wm.load(snap.watermark);
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
     this.timeouts = snapCount(snap.timeouts, 'timeouts');
     this.matched = snapCount(snap.matched, 'matched');
+    this.loadEntries(snap, false);
+  }
+
+  /** The partial matches of some keys only, with the events of theirs still waiting for the watermark. */
+  override snapshotKeys(keys: Iterable<Key>): unknown {
+    const saved = super.snapshotKeys(keys) as { keys: { key: Key }[] };
+    const names = new Set<Key>();
+    for (const { key } of saved.keys) if (this.keys.get(key)!.waiting > 0) names.add(key);
+    const waiting = names.size ? this.buffer.toArray().filter((w) => names.has(w.key)) : [];
+    return { ...saved, waiting: waiting.map(savedWaiting) };
+  }
+
+  protected loadKeys(snap: Record<string, unknown>): void {
+    this.loadEntries(snap, true);
+  }
+
+  /** Forgets the partial matches and waiting events of some keys without emitting. */
+  dropKeys(keys: Iterable<Key>): void {
+    const gone = new Set<Key>();
+    for (const key of keys) {
+      const ks = this.keys.get(key);
+      if (ks === undefined) continue;
+      this.partials -= ks.matches.length;
+      if (ks.heapIndex >= 0) this.timers.remove(ks);
+      this.keys.delete(key);
+      if (ks.waiting > 0) gone.add(key);
+    }
+    // One pass over the buffer for all of them.
+    if (gone.size) this.rebuildBuffer((w) => !gone.has(w.key));
+  }
+
+  protected keyEntry(ks: SeqKey<IN>): Record<string, unknown> {
+    const matches = ks.matches.map((pm) => ({
+      step: pm.step,
+      count: pm.count,
+      blocked: pm.blocked,
+      startTime: pm.startTime,
+      firstSeq: pm.firstSeq,
+      events: pm.events.map((list) => list.map((e) => ({ time: e.time, value: e.value, mask: e.mask, seq: e.seq }))),
+    }));
+    return { key: ks.key, nextSeq: ks.nextSeq, matches };
+  }
+
+  /**
+   * Adds the key entries and waiting events of a saved form, for keys not held yet. `listed`: a
+   * waiting event must be of a key the form lists (the keys of some partition, not the whole state).
+   */
+  private loadEntries(snap: Record<string, unknown>, listed: boolean): void {
     const steps = this.pattern.steps.length;
     const event = (entry: unknown, what: string): SequenceEvent<IN> => {
       const e = snapObject(entry, what);
       return { time: snapTime(e.time, `${what} time`), value: e.value as IN, mask: snapCount(e.mask, `${what} mask`), seq: snapCount(e.seq, `${what} seq`) };
     };
+    const added = new Set<Key>();
     for (const saved of snapKeyEntries(snap.keys)) {
       const key = saved.key;
       const what = `key ${JSON.stringify(key)}`;
@@ -313,6 +325,7 @@ export class SequenceOperator<IN> implements StreamOperator {
         };
       });
       const ks = this.newKey(key);
+      added.add(key);
       ks.matches = matches;
       ks.nextSeq = snapCount(saved.nextSeq, `${what} nextSeq`);
       this.partials += matches.length;
@@ -321,6 +334,7 @@ export class SequenceOperator<IN> implements StreamOperator {
     for (const [i, entry] of snapArray(snap.waiting, 'waiting').entries()) {
       const w = snapObject(entry, `waiting ${i}`);
       if (typeof w.key !== 'string') throw new SnapshotError(`waiting ${i}: expected a key string, got ${describeValue(w.key)}`);
+      if (listed && !added.has(w.key)) throw new SnapshotError(`waiting ${i}: key ${JSON.stringify(w.key)} is not among the keys saved`);
       let ks = this.keys.get(w.key);
       if (ks === undefined) ks = this.newKey(w.key);
       ks.waiting++;
@@ -475,6 +489,11 @@ export class SequenceOperator<IN> implements StreamOperator {
     if (this.keys.size <= this.partials) return;
     for (const [key, ks] of this.keys) if (ks.matches.length === 0 && ks.waiting === 0) this.keys.delete(key);
   }
+}
+
+/** A waiting event as saved. */
+function savedWaiting<IN>(w: Waiting<IN>): Record<string, unknown> {
+  return { key: w.key, time: w.time, value: w.value, mask: w.mask };
 }
 
 function lastSeq<IN>(pm: PartialMatch<IN>): number {

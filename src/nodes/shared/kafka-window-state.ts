@@ -1,5 +1,5 @@
 import { SNAPSHOT_VERSION } from '../../core/snapshot-schema';
-import type { WindowOperator } from '../../core/window-operator';
+import type { KeyedPartitionState } from '../../core/keyed-partition-state';
 import type { WindowInfo } from '../../core/types';
 import { toError } from '../../core/errors';
 import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
@@ -46,7 +46,8 @@ interface SavedPart {
 }
 
 /**
- * Window state that follows Kafka partitions, for one window node fed by one stream-kafka-in:
+ * Keyed state that follows Kafka partitions (a window operator's, a join's, a sequence's or a
+ * detector's, see keyed-partition-state.ts), for one stateful node fed by one stream-kafka-in:
  * which keys came from which partition, how far each partition's records are in the changelog
  * (the hold that caps the reader's commit), checkpoints of each changed partition's keys,
  * restoring a partition's keys before its first record is processed, skipping records the
@@ -86,10 +87,8 @@ export class KafkaWindowState implements PartitionStateOwner {
   constructor(
     readonly source: PartitionSource,
     private readonly node: RedNode,
-    private readonly operator: Pick<
-      WindowOperator<unknown, unknown, unknown>,
-      'hasKey' | 'snapshotKeys' | 'restoreKeys' | 'dropKeys' | 'holdBack' | 'expectSources'
-    >,
+    /** The node's keyed state: a window operator's keys, a join's, a sequence's or a detector's. */
+    private readonly operator: KeyedPartitionState,
     /** True while an input is half-way (an async handler): no snapshot then. */
     private readonly busy: () => boolean,
     /** The operator's maxOutOfOrder (ms): a taken-over partition's watermark is its latest event time less this. */
@@ -221,8 +220,13 @@ export class KafkaWindowState implements PartitionStateOwner {
 
   /** Marks a result that a previous owner of its partition may already have sent (msg.window.replay). */
   mark(window: WindowInfo): void {
-    const p = this.keyPart.get(String(window.key));
-    if (p !== undefined && window.start <= p.replayTime) window.replay = true;
+    if (this.mayRepeat(String(window.key), window.start)) window.replay = true;
+  }
+
+  /** Whether a result of `key` that includes event time `time` may have been sent by a previous owner of the key's partition. */
+  mayRepeat(key: string, time: number): boolean {
+    const p = this.keyPart.get(key);
+    return p !== undefined && time <= p.replayTime;
   }
 
   hold(topic: string, partition: number): number | undefined {
@@ -313,7 +317,7 @@ export class KafkaWindowState implements PartitionStateOwner {
   private expectOwned(parts: readonly PartitionRef[]): void {
     const owned = this.source.assigned();
     for (const topic of new Set(parts.map((r) => r.topic))) {
-      this.operator.expectSources(
+      this.operator.expectSources?.(
         topic,
         owned.filter((r) => r.topic === topic).map((r) => `${r.partition}:${topic}`),
         Date.now(),
@@ -410,7 +414,7 @@ export class KafkaWindowState implements PartitionStateOwner {
         this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: toError(err).message });
       }
     }
-    if (behind !== Infinity) this.operator.holdBack(behind - this.maxOutOfOrder);
+    if (behind !== Infinity) this.operator.holdBack?.(behind - this.maxOutOfOrder);
     // A partition that comes back holds the watermark from the start again, on a fresh clock.
     this.expectOwned(wanted);
     if (claims.length) {

@@ -2,6 +2,7 @@ import { WindowOperator } from '../../core/window-operator';
 import { InputError, toError } from '../../core/errors';
 import { AggregateFunction, Emission, LateEvent, Key, StreamEvent, TimeMode, WindowInfo } from '../../core/types';
 import { StreamOperator } from '../../core/stream-operator';
+import { KeyedPartitionState } from '../../core/keyed-partition-state';
 import { DoneFn, NodeMessage, NodeStatus, RedNode, SendFn } from './red';
 import { ThrottledStatus } from './throttled-status';
 import { ThrottledWarning } from './throttled-warning';
@@ -36,7 +37,13 @@ export interface WindowHostOptions<IN, ACC, OUT> {
    * (processing time, idle timeout); `openLabel` is the catalog key (status.<openLabel>) naming its open state in the status.
    * `emitted` holds what its callbacks emitted: the host delivers it after each flush or wakeup.
    */
-  custom?: { operator: StreamOperator; timeMode: TimeMode; timed: boolean; openLabel: string; emitted: { deliver(ctx: EmitContext): void } };
+  custom?: {
+    operator: StreamOperator & KeyedPartitionState;
+    timeMode: TimeMode;
+    timed: boolean;
+    openLabel: string;
+    emitted: { deliver(ctx: EmitContext): void };
+  };
   /** Node-RED context store for snapshots; '' or undefined = memory only. */
   store?: string;
   handle: InputHandler;
@@ -66,6 +73,12 @@ export interface WindowHostOptions<IN, ACC, OUT> {
   saveEveryMs?: number;
   /** State of the node's own beside the windows (a detector's history), saved and restored with them. */
   extraState?: { snapshot(): unknown; restore(saved: unknown): void };
+  /**
+   * The same state key by key, for a node whose whole state it is (no window operator beside it):
+   * it then follows Kafka partitions as an operator's keys do. Without it, a node with extraState
+   * keeps its state where it is when partitions move.
+   */
+  keyedState?: KeyedPartitionState;
 }
 
 /**
@@ -114,6 +127,8 @@ export class WindowHost<IN, ACC, OUT> {
   private assigned: readonly unknown[] = [];
   /** With a Kafka reader that keeps partition state: this node's part in it (see kafka-window-state.ts). */
   private kafkaState: KafkaWindowState | undefined;
+  /** The state that follows partitions: the operator's keys, or the node's own keyed state; undefined when some state cannot follow. */
+  private readonly keyed: KeyedPartitionState | undefined;
   /** The reader named in msg.kafka.source, its id and the registry's generation when it was looked up (see joinReader). */
   private reader: PartitionSource | undefined;
   private readerId: unknown;
@@ -155,6 +170,8 @@ export class WindowHost<IN, ACC, OUT> {
       this.emitted = opts.custom?.emitted;
     }
     this.driven = this.operator ?? opts.custom?.operator;
+    // Only a node whose whole state is keyed can hand a partition's part over.
+    this.keyed = opts.keyedState ?? (opts.extraState === undefined ? (this.operator ?? opts.custom?.operator) : undefined);
     this.resolve = opts.mapper?.resolve;
     const st = opts.settings;
     this.timed = (!!st && (st.timeMode === 'processing' || !!st.idleTimeout || st.emit === 'early')) || !!opts.custom?.timed;
@@ -212,6 +229,20 @@ export class WindowHost<IN, ACC, OUT> {
       this.spare = e;
     }
     this.emitted!.deliver(ctx);
+  }
+
+  /**
+   * An event of `key` at event time `time` is about to change the node's own keyed state (a
+   * join's, a sequence's, a detector's): with a Kafka reader, the key's state follows the
+   * partition of the message being handled. process() does this for the window operator.
+   */
+  noteKey(key: Key, time: number): void {
+    if (this.kafkaState !== undefined) this.kafkaState.note(key, time);
+  }
+
+  /** Whether a result of `key` that includes event time `time` may have been sent already by the previous reader of its partition (mark it replay). */
+  mayRepeat(key: Key, time: number): boolean {
+    return this.kafkaState !== undefined && this.kafkaState.mayRepeat(key, time);
   }
 
   /** Processing time of the message being handled (Date.now() at arrival, see arrivalTime). */
@@ -294,7 +325,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.received++;
     if (msg.kafka !== undefined || this.source !== undefined) {
       this.sourceOf(msg);
-      if (this.kafkaState !== undefined && this.source !== undefined) {
+      if (this.kafkaState !== undefined && this.source !== undefined && this.reader === this.kafkaState.source) {
         const admission = this.kafkaState.admit(msg);
         if (admission !== 'process') {
           this.received--;
@@ -342,7 +373,7 @@ export class WindowHost<IN, ACC, OUT> {
    */
   private sourceOf(msg: NodeMessage): void {
     const k = msg.kafka as { topic?: unknown; partition?: unknown; assigned?: unknown } | undefined;
-    if (!k || typeof k !== 'object' || typeof k.topic !== 'string' || !Number.isInteger(k.partition) || !this.operator) {
+    if (!k || typeof k !== 'object' || typeof k.topic !== 'string' || !Number.isInteger(k.partition) || (this.keyed === undefined && !this.operator)) {
       this.source = undefined;
       return;
     }
@@ -357,6 +388,8 @@ export class WindowHost<IN, ACC, OUT> {
       this.sourcePartition = k.partition;
     }
     this.joinReader((k as { source?: unknown }).source);
+    // The partitions' watermarks are the window operator's.
+    if (this.operator === undefined) return;
     const a = k.assigned;
     if (a === this.assignedSeen) return;
     this.assignedSeen = a;
@@ -398,7 +431,9 @@ export class WindowHost<IN, ACC, OUT> {
   /**
    * The reader named in msg.kafka.source keeps partition state when it commits after handling:
    * this node then takes part (only a node whose whole state is keyed can hand a partition's
-   * part over; a node with state beside its windows, a detector's history, cannot).
+   * part over; a node with state beside its windows that is not keyed cannot). A node fed by a
+   * second reader too (a join of two topics read by two nodes) takes part with the first only:
+   * the other's records are handled as from any source.
    */
   private joinReader(id: unknown): void {
     // Per message: the reader already looked up stays while no reader came or went.
@@ -408,10 +443,12 @@ export class WindowHost<IN, ACC, OUT> {
     this.readerId = id;
     this.readerGeneration = partitionSources.generation;
     if (reader === this.kafkaState?.source) return;
+    const current = this.kafkaState?.source;
+    if (current !== undefined && partitionSources.get(current.id) === current) return;
     this.kafkaState?.close();
     this.kafkaState = undefined;
-    if (reader === undefined || this.operator === undefined || this.opts.extraState !== undefined) return;
-    this.kafkaState = new KafkaWindowState(reader, this.node, this.operator, () => this.queue.holding, this.opts.settings?.maxOutOfOrder ?? 0);
+    if (reader === undefined || this.keyed === undefined) return;
+    this.kafkaState = new KafkaWindowState(reader, this.node, this.keyed, () => this.queue.holding, this.opts.settings?.maxOutOfOrder ?? 0);
   }
 
   private afterInput(): void {
