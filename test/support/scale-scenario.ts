@@ -5,7 +5,7 @@
  * window's results, as the processes wrote them, are judged.
  */
 import * as fs from 'fs';
-import type { Kafka, Producer } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { startFlowInstance, type FlowInstance } from './kafka-flow-instance';
 
 export interface ScenarioOptions {
@@ -84,6 +84,18 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: (
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Whether the group is stable with `members` members that each own partitions of `topic`: a
+ * process that has deployed may not have joined the group yet, and until it has, the other
+ * members read every partition.
+ */
+async function membersOwning(admin: Admin, groupId: string, topic: string, members: number): Promise<boolean> {
+  const { groups } = await admin.describeGroups([groupId]);
+  const g = groups[0];
+  if (!g || g.state !== 'Stable' || g.members.length !== members) return false;
+  return g.members.every((m) => (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic]?.length ?? 0) > 0);
 }
 
 /** Runs the scenario; stops every process it started, whatever happens. */
@@ -196,6 +208,14 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
         // Join: a second instance takes half of the partitions mid-stream.
         const b = start();
         await b.ready;
+        // Deployed is not joined: records produced before the group has settled may all be read
+        // by the first process (it held every partition then), leaving the joining one nothing
+        // to receive until the next window, which the scenario produces only after it received.
+        await until(
+          () => membersOwning(admin, groupId, topic, 2),
+          left(),
+          () => `both processes to own partitions of ${topic}`,
+        );
         await produceWindow(third);
         await until(
           () => b.seen() > 0,
