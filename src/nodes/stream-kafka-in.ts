@@ -114,7 +114,9 @@ export = (RED: ConnectorRedAPI) => {
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
     // Hooks named per node instance: on a redeploy whose close outlasts Node-RED's close
     // timeout, the old instance's late clean-up removes its own hooks, not its successor's.
-    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}_${RED.util.generateId()}`);
+    // Message ids: the tracker's own, a random prefix per node start and its slot, unique like
+    // Node-RED's own but without drawing random bytes per record.
+    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}_${RED.util.generateId()}`, RED.util.generateId());
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
     // Committing after handling: window nodes downstream keep their state per partition in a
@@ -226,14 +228,9 @@ export = (RED: ConnectorRedAPI) => {
       } as NodeMessage);
     };
 
-    // Message ids: one random prefix per node start and a counter, unique like Node-RED's own
-    // but without drawing random bytes per record.
-    const idPrefix = `${RED.util.generateId()}.`;
-    let idSeq = 0;
     const sendTracked = <T>(msg: NodeMessage, onHandled: (what: T) => void, what: T): void => {
-      const id = idPrefix + (idSeq++).toString(36);
+      const id = handled.track(onHandled, clock, what);
       msg._msgid = id;
-      handled.track(id, onHandled, clock, what);
       node.send(msg);
       handled.sent(id);
     };
