@@ -1,6 +1,6 @@
 /** What the preDeliver and onComplete hooks hand over, as far as the tracker reads it. */
 export interface HookEvent {
-  msg?: { _msgid?: string };
+  msg?: { _msgid?: string; [SLOT]?: number };
 }
 
 /** The part of Node-RED's `RED.hooks` the tracker uses. */
@@ -9,10 +9,18 @@ export interface HooksApi {
   remove(name: string): void;
 }
 
-// A message id is the tracker's prefix and, in base 36, gen * SLOTS + slot: the slot finds the
-// entry without a map, the slot's generation tells a late completion of an earlier message in
-// that slot from one of the current message. SLOTS exceeds the largest maxInFlight (10 M), and
-// generations wrap below 2^28, so the number stays an exact integer (< 2^52).
+/**
+ * The slot of a tracked message, on the message itself: read back in the hooks without parsing
+ * its id or a map look-up. A symbol, so it stays out of JSON, the debug sidebar and Object.keys;
+ * Node-RED's copies of a message (one per extra wire) carry it along.
+ */
+const SLOT: unique symbol = Symbol('stream-kafka-in slot');
+
+// A message id is the tracker's prefix and the number gen * SLOTS + slot: the slot finds the
+// entry when a message lost the symbol (a node rebuilt it, keeping its _msgid), the generation
+// makes every id unique, and an id is only taken for the slot's current message if it is the
+// one issued. SLOTS exceeds the largest maxInFlight (10 M), and generations wrap below 2^28, so
+// the number stays an exact integer (< 2^52).
 const SLOT_BITS = 24;
 const SLOTS = 2 ** SLOT_BITS;
 const GENERATIONS = 2 ** 28;
@@ -46,6 +54,8 @@ export class HandledTracker {
   /** When tracking began (the caller's clock, ms). */
   private since = new Float64Array(0);
   private fns: (((arg: never) => void) | undefined)[] = [];
+  /** The id issued for the slot's current message. */
+  private ids: (string | undefined)[] = [];
   /** Handed to the callback: one shared callback serves every message, no closure per message. */
   private args: unknown[] = [];
   /** Free slots, a stack. */
@@ -62,11 +72,11 @@ export class HandledTracker {
     this.label = label.replace(/[^A-Za-z0-9_-]/g, '_');
     this.prefix = `${prefix}.`;
     hooks.add(`preDeliver.${this.label}`, (ev: HookEvent) => {
-      const slot = this.slotOf(ev?.msg?._msgid);
+      const slot = this.slotOf(ev?.msg);
       if (slot >= 0) this.receivers[slot]++;
     });
     hooks.add(`onComplete.${this.label}`, (ev: HookEvent) => {
-      const slot = this.slotOf(ev?.msg?._msgid);
+      const slot = this.slotOf(ev?.msg);
       if (slot < 0) return;
       this.receivers[slot]--;
       this.settle(slot);
@@ -79,29 +89,32 @@ export class HandledTracker {
   }
 
   /**
-   * Starts tracking a new message at time `now` (ms) and returns the `_msgid` to send it with;
-   * `onHandled` gets `arg` once it is handled. Call right before sending it.
+   * Starts tracking a message at time `now` (ms): gives it its `_msgid` (and the slot); `onHandled`
+   * gets `arg` once it is handled. Call right before sending it.
    */
-  track<T>(onHandled: (arg: T) => void, now: number, arg: T): string {
+  track<T>(msg: { _msgid?: string }, onHandled: (arg: T) => void, now: number, arg: T): void {
     if (this.freeCount === 0 && !this.grow()) {
       // More messages in flight than any limit allows: count this one handled rather than fail.
+      msg._msgid = `${this.prefix}x`;
       onHandled(arg);
-      return `${this.prefix}x`;
+      return;
     }
     const slot = this.free[--this.freeCount];
-    const g = this.gen[slot];
+    const id = this.prefix + (this.gen[slot] * SLOTS + slot);
     this.state[slot] = TRACKED;
     this.receivers[slot] = 0;
     this.since[slot] = now;
     this.fns[slot] = onHandled as (arg: never) => void;
     this.args[slot] = arg;
+    this.ids[slot] = id;
     this.live++;
-    return this.prefix + (g * SLOTS + slot).toString(36);
+    msg._msgid = id;
+    (msg as HookEvent['msg'] & object)[SLOT] = slot;
   }
 
-  /** Call right after node.send(): deliveries have been counted by then (the hook runs synchronously in send). */
-  sent(msgid: string): void {
-    const slot = this.slotOf(msgid);
+  /** Call right after node.send(msg): deliveries have been counted by then (the hook runs synchronously in send). */
+  sent(msg: { _msgid?: string }): void {
+    const slot = this.slotOf(msg);
     if (slot < 0) return;
     this.state[slot] = SENT;
     this.settle(slot);
@@ -124,8 +137,8 @@ export class HandledTracker {
   }
 
   /** Stops tracking without calling back (e.g. the partition was revoked). */
-  forget(msgid: string): void {
-    const slot = this.slotOf(msgid);
+  forget(msg: { _msgid?: string }): void {
+    const slot = this.slotOf(msg);
     if (slot >= 0) this.clear(slot);
   }
 
@@ -136,21 +149,27 @@ export class HandledTracker {
   }
 
   /** The slot of a message this tracker tracks now, or -1 (another node's message, or one already handled). */
-  private slotOf(id: string | undefined): number {
+  private slotOf(msg: HookEvent['msg']): number {
+    if (msg === undefined || msg === null) return -1;
+    const id = msg._msgid;
+    const s = msg[SLOT];
+    if (typeof s === 'number') return s < this.capacity && this.ids[s] === id ? s : -1;
+    return this.slotOfId(id);
+  }
+
+  /** The slot named by a message id of this tracker's (for a message that lost the symbol), or -1. */
+  private slotOfId(id: string | undefined): number {
     const p = this.prefix;
-    if (typeof id !== 'string' || id.length <= p.length || id.length > p.length + 11 || !id.startsWith(p)) return -1;
-    // One spelling per number: a leading zero is someone else's id.
-    if (id.charCodeAt(p.length) === 48 && id.length > p.length + 1) return -1;
+    const pl = p.length;
+    if (typeof id !== 'string' || id.length <= pl || id.length > pl + 16 || id.charCodeAt(pl - 1) !== 46 || !id.startsWith(p)) return -1;
     let n = 0;
-    for (let i = p.length; i < id.length; i++) {
+    for (let i = pl; i < id.length; i++) {
       const c = id.charCodeAt(i);
-      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : -1;
-      if (d < 0) return -1;
-      n = n * 36 + d;
+      if (c < 48 || c > 57) return -1;
+      n = n * 10 + (c - 48);
     }
     const slot = n % SLOTS;
-    if (slot >= this.capacity || this.state[slot] === FREE || this.gen[slot] !== Math.floor(n / SLOTS)) return -1;
-    return slot;
+    return slot < this.capacity && this.ids[slot] === id ? slot : -1;
   }
 
   private settle(slot: number): void {
@@ -171,6 +190,7 @@ export class HandledTracker {
     this.gen[slot] = (this.gen[slot] + 1) % GENERATIONS;
     this.fns[slot] = undefined;
     this.args[slot] = undefined;
+    this.ids[slot] = undefined;
     this.free[this.freeCount++] = slot;
     this.live--;
   }
@@ -189,8 +209,12 @@ export class HandledTracker {
     this.state = widen(this.state, (n) => new Uint8Array(n));
     this.gen = widen(this.gen, (n) => new Uint32Array(n));
     this.since = widen(this.since, (n) => new Float64Array(n));
-    this.fns.length = cap;
-    this.args.length = cap;
+    // Filled, not lengthened: an array given a length beyond its elements may turn into a dictionary.
+    for (let s = old; s < cap; s++) {
+      this.fns.push(undefined);
+      this.args.push(undefined);
+      this.ids.push(undefined);
+    }
     // Every free slot is in the stack, so it is empty here: the new slots, lowest on top.
     const free = new Int32Array(cap);
     for (let s = cap - 1; s >= old; s--) free[this.freeCount++] = s;

@@ -229,10 +229,9 @@ export = (RED: ConnectorRedAPI) => {
     };
 
     const sendTracked = <T>(msg: NodeMessage, onHandled: (what: T) => void, what: T): void => {
-      const id = handled.track(onHandled, clock, what);
-      msg._msgid = id;
+      handled.track(msg, onHandled, clock, what);
       node.send(msg);
-      handled.sent(id);
+      handled.sent(msg);
     };
 
     /**

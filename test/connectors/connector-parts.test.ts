@@ -214,6 +214,7 @@ describe('connector building blocks', () => {
   });
 
   describe('HandledTracker', () => {
+    type M = { _msgid?: string };
     function fakeHooks() {
       const fns = new Map<string, (e: HookEvent) => void>();
       return {
@@ -222,23 +223,27 @@ describe('connector building blocks', () => {
         remove: (name: string) => {
           for (const k of [...fns.keys()]) if (k.endsWith(name.slice(1))) fns.delete(k);
         },
-        fire: (hook: string, msgid: string) => fns.get(`${hook}.lbl`)?.({ msg: { _msgid: msgid } }),
+        fire: (hook: string, msg: M) => fns.get(`${hook}.lbl`)?.({ msg }),
       };
     }
+    // A node that rebuilt the message and kept only its id: found by the id alone.
+    const rebuilt = (m: M): M => ({ _msgid: m._msgid });
 
     it('calls back once every delivery of the message has completed', () => {
       const h = fakeHooks();
       const t = new HandledTracker(h, 'lbl', 'p');
       let handled = 0;
-      const m1 = t.track(() => handled++, 0, undefined);
-      assert.ok(m1.startsWith('p.'));
+      const m1: M = {};
+      t.track(m1, () => handled++, 0, undefined);
+      assert.ok(m1._msgid?.startsWith('p.'));
+      assert.deepEqual(Object.keys(m1), ['_msgid'], 'the slot stays out of the keys');
       h.fire('preDeliver', m1);
-      h.fire('preDeliver', m1);
+      h.fire('preDeliver', rebuilt(m1));
       t.sent(m1);
       h.fire('onComplete', m1);
       assert.equal(handled, 0);
       h.fire('preDeliver', m1); // forwarded downstream before the second receiver is done
-      h.fire('onComplete', m1);
+      h.fire('onComplete', rebuilt(m1));
       assert.equal(handled, 0);
       h.fire('onComplete', m1);
       assert.equal(handled, 1);
@@ -246,11 +251,13 @@ describe('connector building blocks', () => {
       h.fire('onComplete', m1);
       assert.equal(handled, 1, 'late completions are ignored');
       // The slot is used again: a late completion of the earlier message does not count for the new one.
-      const m2 = t.track(() => handled++, 0, undefined);
-      assert.notEqual(m2, m1);
+      const m2: M = {};
+      t.track(m2, () => handled++, 0, undefined);
+      assert.notEqual(m2._msgid, m1._msgid);
       h.fire('preDeliver', m2);
       t.sent(m2);
       h.fire('onComplete', m1);
+      h.fire('onComplete', rebuilt(m1));
       assert.equal(handled, 1);
       h.fire('onComplete', m2);
       assert.equal(handled, 2);
@@ -260,8 +267,10 @@ describe('connector building blocks', () => {
       const h = fakeHooks();
       const t = new HandledTracker(h, 'lbl', 'p');
       let handled = 0;
-      const m = t.track(() => handled++, 0, undefined);
-      for (const other of ['other', 'p.', 'p.zzzzzzzzzzzz', 'p.A', 'q.0', `${m}0`]) h.fire('preDeliver', other);
+      const m: M = {};
+      t.track(m, () => handled++, 0, undefined);
+      for (const other of ['other', 'p.', 'p.99999999999999999', 'p.a', 'p.-1', 'q.0', `${m._msgid}0`, `0${m._msgid}`]) h.fire('preDeliver', { _msgid: other });
+      h.fire('preDeliver', {});
       t.sent(m);
       assert.equal(handled, 1);
       t.dispose();
@@ -272,10 +281,14 @@ describe('connector building blocks', () => {
       const h = fakeHooks();
       const t = new HandledTracker(h, 'lbl', 'p');
       const got: number[] = [];
-      const ids = Array.from({ length: 200 }, (_, i) => t.track((n: number) => got.push(n), i, i));
-      for (const id of ids) {
-        h.fire('preDeliver', id);
-        t.sent(id);
+      const msgs = Array.from({ length: 200 }, (_, i) => {
+        const m: M = {};
+        t.track(m, (n: number) => got.push(n), i, i);
+        return m;
+      });
+      for (const m of msgs) {
+        h.fire('preDeliver', m);
+        t.sent(m);
       }
       assert.equal(t.size, 200);
       assert.equal(t.expire(150), 150);
@@ -283,9 +296,9 @@ describe('connector building blocks', () => {
         got.sort((a, b) => a - b),
         Array.from({ length: 150 }, (_, i) => i),
       );
-      h.fire('onComplete', ids[3]);
+      h.fire('onComplete', msgs[3]);
       assert.equal(got.length, 150, 'an expired message completing later is not counted again');
-      h.fire('onComplete', ids[199]);
+      h.fire('onComplete', rebuilt(msgs[199]));
       assert.equal(got.length, 151);
       assert.equal(t.size, 49);
     });
@@ -299,8 +312,8 @@ describe('connector building blocks', () => {
     it('commit positions follow the plain rule, whatever the order of events (property)', () => {
       type Op =
         | { k: 'add'; part: number; gap: number; receivers: number }
-        | { k: 'complete'; pick: number }
-        | { k: 'forward'; pick: number }
+        | { k: 'complete'; pick: number; byId: boolean }
+        | { k: 'forward'; pick: number; byId: boolean }
         | { k: 'late'; pick: number }
         | { k: 'expire'; dt: number }
         | { k: 'revoke'; part: number }
@@ -315,8 +328,8 @@ describe('connector building blocks', () => {
             receivers: fc.integer({ min: 0, max: 2 }),
           }),
         },
-        { weight: 5, arbitrary: fc.record({ k: fc.constant('complete' as const), pick: fc.nat() }) },
-        { weight: 1, arbitrary: fc.record({ k: fc.constant('forward' as const), pick: fc.nat() }) },
+        { weight: 5, arbitrary: fc.record({ k: fc.constant('complete' as const), pick: fc.nat(), byId: fc.boolean() }) },
+        { weight: 1, arbitrary: fc.record({ k: fc.constant('forward' as const), pick: fc.nat(), byId: fc.boolean() }) },
         { weight: 1, arbitrary: fc.record({ k: fc.constant('late' as const), pick: fc.nat() }) },
         { weight: 1, arbitrary: fc.record({ k: fc.constant('expire' as const), dt: fc.integer({ min: 0, max: 40 }) }) },
         { weight: 1, arbitrary: fc.record({ k: fc.constant('revoke' as const), part: fc.integer({ min: 0, max: 2 }) }) },
@@ -335,7 +348,7 @@ describe('connector building blocks', () => {
             if (p) committed.set(r.part, p.position!);
           };
           // The model: every message ever sent, and per partition the records it holds now.
-          const msgs: { id: string; part: number; offset: number; owed: number; since: number; done: boolean }[] = [];
+          const msgs: { msg: M; part: number; offset: number; owed: number; since: number; done: boolean }[] = [];
           const held = new Map<number, { offset: number; done: boolean }[]>();
           const modelCommitted = new Map<number, number>();
           const next = [0, 0, 0];
@@ -355,13 +368,14 @@ describe('connector building blocks', () => {
             if (o.k === 'add') {
               const offset = (next[o.part] += o.gap);
               offsets.add('t', o.part, String(offset));
-              const id = handled.track(onHandled, now, { part: o.part, offset: String(offset) });
-              const m = { id, part: o.part, offset, owed: o.receivers, since: now, done: false };
+              const msg: M = {};
+              handled.track(msg, onHandled, now, { part: o.part, offset: String(offset) });
+              const m = { msg, part: o.part, offset, owed: o.receivers, since: now, done: false };
               msgs.push(m);
               if (!held.has(o.part)) held.set(o.part, []);
               held.get(o.part)!.push({ offset, done: false });
-              for (let i = 0; i < o.receivers; i++) h.fire('preDeliver', id);
-              handled.sent(id);
+              for (let i = 0; i < o.receivers; i++) h.fire('preDeliver', msg);
+              handled.sent(msg);
               if (o.receivers === 0) modelHandled(m);
             } else if (o.k === 'complete' || o.k === 'forward') {
               const live = open();
@@ -369,15 +383,15 @@ describe('connector building blocks', () => {
               const m = live[o.pick % live.length];
               if (o.k === 'forward') {
                 m.owed++;
-                h.fire('preDeliver', m.id);
+                h.fire('preDeliver', o.byId ? rebuilt(m.msg) : m.msg);
               } else {
                 m.owed--;
-                h.fire('onComplete', m.id);
+                h.fire('onComplete', o.byId ? rebuilt(m.msg) : m.msg);
                 if (m.owed <= 0) modelHandled(m);
               }
             } else if (o.k === 'late') {
               const gone = msgs.filter((m) => m.done);
-              if (gone.length) h.fire('onComplete', gone[o.pick % gone.length].id);
+              if (gone.length) h.fire('onComplete', gone[o.pick % gone.length].msg);
             } else if (o.k === 'expire') {
               now += o.dt;
               handled.expire(now - TIMEOUT);
