@@ -56,6 +56,29 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readon
   return msg;
 }
 
+/** A partition as the reader has fetched, handed out and handled it (offsets: the next one of each). */
+interface Position {
+  /** The end of the log at the last fetch. */
+  end: number;
+  /** Every record before it is handled. */
+  handled: number;
+  /** Every record before it was handed to the flow. */
+  handedOut: number;
+  /** Every entry before it was fetched and handed out or passed over: transaction markers and aborted records are never handed out. */
+  fetched: number;
+}
+
+/**
+ * Records of the partition the flow has not finished. Once it has handled every record handed
+ * out, the entries fetched behind them that are never handed out (a transaction's commit marker
+ * after its last record) count as done: a partition of a transactional topic read to its end
+ * has no lag and can turn idle, though its handled position stays one short of the log end.
+ */
+function unhandled(p: Position): number {
+  const done = p.handled >= p.handedOut ? Math.max(p.handled, p.fetched) : p.handled;
+  return p.end > done ? p.end - done : 0;
+}
+
 // Bytes one fetch returns per partition at most (the client's default is 1 MiB).
 const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 // How often window nodes fed by a reader write their state to their changelogs (ms): the commit
@@ -107,7 +130,7 @@ export = (RED: ConnectorRedAPI) => {
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     // Per partition: the end of the log at the last fetch and the position the flow has handled
     // up to (its next record), so the lag shown counts records the flow has not finished.
-    const positions = new Map<string, { end: number; handled: number }>();
+    const positions = new Map<string, Position>();
     const offsets = new OffsetTracker();
     // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
     const assignment = new Map<string, readonly number[]>();
@@ -141,7 +164,7 @@ export = (RED: ConnectorRedAPI) => {
         // or not fetched yet. Such a partition is waiting its turn, not idle.
         (topic, partition) => {
           const p = positions.get(`${partition}\u0000${topic}`);
-          return p !== undefined && p.end > p.handled;
+          return p !== undefined && unhandled(p) > 0;
         },
       );
       partitionSources.register(stateSource);
@@ -155,7 +178,7 @@ export = (RED: ConnectorRedAPI) => {
       const t = (key: string, n: number): string => statusCount(node.type, key, n);
       const detail = [t('msgs', received)];
       let total = 0;
-      for (const p of positions.values()) if (p.end > p.handled) total += p.end - p.handled;
+      for (const p of positions.values()) total += unhandled(p);
       if (state === 'connected' || shown === 'paused') detail.push(t('lagRecords', total));
       if (offsets.inFlight) detail.push(t('inFlight', offsets.inFlight));
       if (bad) detail.push(t('bad', bad));
@@ -273,9 +296,12 @@ export = (RED: ConnectorRedAPI) => {
       const assigned = assignment.get(b.topic);
       // Keyed like the offset tracker's partitions, so a commit point finds its entry.
       const id = `${b.partition}\u0000${b.topic}`;
-      const pos = positions.get(id);
+      let pos = positions.get(id);
       if (pos) pos.end = Number(b.highWatermark);
-      else positions.set(id, { end: Number(b.highWatermark), handled: Number(b.records[0].offset) });
+      else {
+        const first = Number(b.records[0].offset);
+        positions.set(id, (pos = { end: Number(b.highWatermark), handled: first, handedOut: first, fetched: first }));
+      }
       if (s.output === 'batch') {
         if (!(await roomFor(b))) return;
         const events: EventMessage[] = [];
@@ -312,6 +338,8 @@ export = (RED: ConnectorRedAPI) => {
           );
         }
         b.resolve(b.records[b.records.length - 1].offset);
+        pos.handedOut = Number(b.records[b.records.length - 1].offset) + 1;
+        pos.fetched = Math.max(pos.handedOut, Number(b.lastOffset) + 1);
       } else {
         // The client learns how far the batch got before each wait and at its end (not per
         // record): that is where it fetches again should the batch stop early.
@@ -337,7 +365,12 @@ export = (RED: ConnectorRedAPI) => {
           }
           sendTracked(msg as NodeMessage, completedOne, r);
         }
-        if (delivered !== undefined) b.resolve(delivered);
+        if (delivered !== undefined) {
+          b.resolve(delivered);
+          pos.handedOut = Number(delivered) + 1;
+          // Only a batch handed out whole lets the flow pass the entries behind its last record.
+          pos.fetched = delivered === b.records[b.records.length - 1].offset ? Math.max(pos.handedOut, Number(b.lastOffset) + 1) : pos.handedOut;
+        }
       }
       status.touch();
       await b.heartbeat();
@@ -377,6 +410,19 @@ export = (RED: ConnectorRedAPI) => {
       status.refresh();
     };
 
+    // A fetch held only transaction markers or aborted records: nothing to hand out, but the
+    // flow has handled the partition that far once it has handled what came before.
+    const onSkipped = (topic: string, partition: number, next: number, highWatermark: number): void => {
+      if (!Number.isSafeInteger(next) || !Number.isSafeInteger(highWatermark)) return;
+      const id = `${partition}\u0000${topic}`;
+      const pos = positions.get(id);
+      if (pos) {
+        pos.end = Math.max(pos.end, highWatermark);
+        pos.fetched = Math.max(pos.fetched, next);
+      } else positions.set(id, { end: highWatermark, handled: next, handedOut: next, fetched: next });
+      status.touch();
+    };
+
     // Refused credentials or an untrusted certificate: retrying would only repeat the refusal.
     const fail = (err: Error): void => {
       const d = describePermanentError(err, broker!.label);
@@ -402,6 +448,7 @@ export = (RED: ConnectorRedAPI) => {
       consumer = c;
       c.on('state', onState);
       c.on('assigned', onAssigned);
+      c.on('skipped', onSkipped);
       c.on('crash', (err: Error, restarting: boolean) => {
         if (restarting || closing || consumer !== c) return;
         if (isPermanentError(err)) return fail(err);
