@@ -84,6 +84,11 @@ const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 // How often window nodes fed by a reader write their state to their changelogs (ms): the commit
 // of a partition moves at most this often while its keys hold open windows.
 const CHECKPOINT_EVERY = 2000;
+// How long handled positions gather before they are committed (ms). Committing as soon as the
+// last commit returned sent one request per few records when records finish one by one (one
+// message per record): the requests cost more CPU than the records. A crash redelivers at most
+// this much more; a rebalance and a close commit at once.
+const COMMIT_EVERY = 100;
 // How long the last checkpoint on close waits for messages in flight to be handled (ms).
 const CLOSE_CHECKPOINT_WAIT = 3000;
 
@@ -186,7 +191,12 @@ export = (RED: ConnectorRedAPI) => {
       return connectorStatus(node.type, shown, detail, lastError);
     });
 
+    let commitTimer: ReturnType<typeof setTimeout> | undefined;
     const flushCommits = (): Promise<void> => {
+      if (commitTimer) {
+        clearTimeout(commitTimer);
+        commitTimer = undefined;
+      }
       if (committing) return committing;
       if (!pendingCommits.size || !consumer) return Promise.resolve();
       const points = [...pendingCommits.values()];
@@ -201,7 +211,10 @@ export = (RED: ConnectorRedAPI) => {
         })
         .finally(() => {
           committing = undefined;
-          if (pendingCommits.size && consumer === c) void flushCommits();
+          if (pendingCommits.size && consumer === c) {
+            if (closing) void flushCommits();
+            else laterCommit();
+          }
         });
       return committing;
     };
@@ -214,7 +227,16 @@ export = (RED: ConnectorRedAPI) => {
       const c = stateSource ? stateSource.cap(p) : p;
       if (!c) return;
       pendingCommits.set(c.id!, c);
-      void flushCommits();
+      laterCommit();
+    };
+
+    // Commits what has gathered after COMMIT_EVERY, unless a commit is on its way (it calls again when done).
+    const laterCommit = (): void => {
+      if (commitTimer || committing || closing) return;
+      commitTimer = setTimeout(() => {
+        commitTimer = undefined;
+        void flushCommits();
+      }, COMMIT_EVERY);
     };
 
     const wakeWaiter = (): void => {
@@ -387,7 +409,11 @@ export = (RED: ConnectorRedAPI) => {
 
     const onState = (st: KafkaState, err?: Error): void => {
       // Partitions may move: store what the windows hold now, so their next owner replays little.
-      if (st === 'rebalancing' && state !== 'rebalancing') void checkpoint();
+      if (st === 'rebalancing' && state !== 'rebalancing') {
+        void checkpoint();
+        // The positions handled so far belong to this member until the partitions move.
+        void flushCommits();
+      }
       state = st;
       if (st === 'connected') lastError = undefined;
       else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
@@ -406,6 +432,8 @@ export = (RED: ConnectorRedAPI) => {
         const i = k.indexOf('\u0000');
         if (!assigned[k.slice(i + 1)]?.includes(Number(k.slice(0, i)))) positions.delete(k);
       }
+      // A position gathered for a partition that moved must not overwrite its new owner's commits.
+      for (const [k, p] of pendingCommits) if (!assigned[p.topic]?.includes(p.partition)) pendingCommits.delete(k);
       if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.refresh();
     };
@@ -419,7 +447,7 @@ export = (RED: ConnectorRedAPI) => {
       if (pos) {
         pos.end = Math.max(pos.end, highWatermark);
         pos.fetched = Math.max(pos.fetched, next);
-      } else positions.set(id, { end: highWatermark, handled: next, handedOut: next, fetched: next });
+      } else if (assignment.get(topic)?.includes(partition)) positions.set(id, { end: highWatermark, handled: next, handedOut: next, fetched: next });
       status.touch();
     };
 
@@ -507,6 +535,7 @@ export = (RED: ConnectorRedAPI) => {
       if (retryTimer) clearTimeout(retryTimer);
       if (sweepTimer) clearInterval(sweepTimer);
       if (checkpointTimer) clearInterval(checkpointTimer);
+      if (commitTimer) clearTimeout(commitTimer);
       const c = consumer;
       const finish = () => {
         consumer = undefined;
@@ -524,6 +553,8 @@ export = (RED: ConnectorRedAPI) => {
       checkpoint()
         .finally(() => clearTimeout(giveUp))
         .catch(() => undefined)
+        .then(flushCommits)
+        // Positions that gathered while the last commit was on its way.
         .then(flushCommits)
         .then(() => (c ? c.stop() : undefined))
         .then(finish, finish);
