@@ -13,6 +13,8 @@ export interface FlowSettings {
   maxInFlight?: number;
   /** The flow finishes no record it reads (so the reader never commits nor checkpoints). */
   holdInput?: boolean;
+  /** Says it is ready this long (ms) before it deploys and joins the group: a process slow to join. */
+  lateJoinMs?: number;
 }
 
 /** A running instance. */

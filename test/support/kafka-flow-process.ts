@@ -22,6 +22,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   size: string;
   maxInFlight?: number;
   holdInput?: boolean;
+  lateJoinMs?: number;
 };
 
 const nodes = [require('../../src/nodes/stream-kafka-broker'), require('../../src/nodes/stream-kafka-in'), require('../../src/nodes/stream-aggregate')];
@@ -66,6 +67,11 @@ const flow = [
 const say = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function main(): Promise<void> {
+  // A process that joins its group well after it said it was ready (a slow start or broker).
+  if (cfg.lateJoinMs) {
+    say({ ready: true });
+    await new Promise((r) => setTimeout(r, cfg.lateJoinMs));
+  }
   // Restores the window node logged, and warnings, through a log handler of the runtime's own.
   const logged: { msg?: unknown; level?: number; id?: string }[] = [];
   const watcher = new EventEmitter();
@@ -145,7 +151,7 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   });
-  say({ ready: true });
+  if (!cfg.lateJoinMs) say({ ready: true });
 }
 
 main().catch((err) => {

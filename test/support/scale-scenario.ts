@@ -24,6 +24,8 @@ export interface ScenarioOptions {
   faults: boolean;
   /** With faults: a second process joins mid-stream and leaves again before the SIGKILL. */
   rebalance?: boolean;
+  /** With rebalance: the joining process says it is ready this long (ms) before it joins the group. */
+  lateJoinMs?: number;
   /**
    * Instead: a backlog read by a process whose flow finishes no record (so no checkpoint is
    * ever written), SIGKILLed once it has sent every result; a second process reads it all again.
@@ -109,8 +111,8 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   const topic = `${o.name}-in`;
   const groupId = `${o.name}-g`;
   const started: FlowInstance[] = [];
-  const start = (holdInput?: boolean): FlowInstance => {
-    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms`, holdInput });
+  const start = (holdInput?: boolean, lateJoinMs?: number): FlowInstance => {
+    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms`, holdInput, lateJoinMs });
     started.push(i);
     return i;
   };
@@ -206,7 +208,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       );
       if (o.rebalance) {
         // Join: a second instance takes half of the partitions mid-stream.
-        const b = start();
+        const b = start(false, o.lateJoinMs);
         await b.ready;
         // Deployed is not joined: records produced before the group has settled may all be read
         // by the first process (it held every partition then), leaving the joining one nothing
