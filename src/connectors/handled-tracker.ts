@@ -41,8 +41,8 @@ const SENT = 2;
  * node is handled at once.
  *
  * The hooks run for every message of the runtime, and twice or more per tracked one, so the
- * entries live in typed arrays indexed by a slot the message id names: no map, and no object
- * per message.
+ * entries live in typed arrays indexed by a slot the message carries (and its id names): no
+ * map, and no object per message. Trackers share the symbol; the issued id tells whose slot it is.
  */
 export class HandledTracker {
   private readonly label: string;
