@@ -277,6 +277,30 @@ describe('connector building blocks', () => {
       assert.equal(h.fns.size, 0);
     });
 
+    it("two trackers (two readers) count only their own messages, though both see every message's slot", () => {
+      const fns = new Map<string, (e: HookEvent) => void>();
+      const hooks = { add: (name: string, fn: (e: HookEvent) => void) => void fns.set(name, fn), remove: () => undefined };
+      const fire = (hook: string, msg: M) => {
+        for (const [name, fn] of fns) if (name.startsWith(`${hook}.`)) fn({ msg });
+      };
+      const a = new HandledTracker(hooks, 'a', 'pa');
+      const b = new HandledTracker(hooks, 'b', 'pb');
+      const got: string[] = [];
+      const ma: M = {};
+      const mb: M = {};
+      a.track(ma, () => got.push('a'), 0, undefined);
+      b.track(mb, () => got.push('b'), 0, undefined);
+      fire('preDeliver', ma);
+      fire('preDeliver', mb);
+      a.sent(ma);
+      b.sent(mb);
+      fire('onComplete', ma);
+      assert.deepEqual(got, ['a']);
+      assert.equal(b.size, 1, "a's completion, in the same slot, is not b's");
+      fire('onComplete', mb);
+      assert.deepEqual(got, ['a', 'b']);
+    });
+
     it('expires what is older than the limit, not what is younger, and grows past its first slots', () => {
       const h = fakeHooks();
       const t = new HandledTracker(h, 'lbl', 'p');
