@@ -22,9 +22,10 @@
  *   npm run bench:connectors -- --json  one JSON object with the same figures
  *   BENCH_MQTT_N=20000 BENCH_KAFKA_N=100000 npm run bench:connectors
  *   BENCH_ONLY=backlog npm run bench:connectors   only the backlog table
- *   BENCH_BACKLOG_RUNS=3 npm run bench:connectors  the backlog pair 3 times (order alternating),
- *                                                  each run's ratio and their median: one run on a
- *                                                  busy machine is noisy
+ *   BENCH_BACKLOG_RUNS=9 npm run bench:connectors  the backlog pair 9 times (order alternating),
+ *                                                  each run's ratio, their median and spread: one
+ *                                                  run on a busy machine is noisy (default 7 with
+ *                                                  BENCH_ONLY=backlog, else 1)
  *   BENCH_CPU_PROFILE=<dir> npm run bench:connectors  a CPU profile of each backlog flow run
  *                                                  (backlog-<output>-<run>.cpuprofile), to see
  *                                                  where one output mode spends its time
@@ -51,7 +52,7 @@ const MQTT_N = Number(process.env.BENCH_MQTT_N || 20000);
 const KAFKA_N = Number(process.env.BENCH_KAFKA_N || 50000);
 /** BENCH_ONLY=backlog: only the Kafka backlog table (no MQTT, no end-to-end scenarios). */
 const BACKLOG_ONLY = process.env.BENCH_ONLY === 'backlog';
-const BACKLOG_RUNS = Math.max(1, Math.min(20, Math.floor(Number(process.env.BENCH_BACKLOG_RUNS || 1)) || 1));
+const BACKLOG_RUNS = Math.max(1, Math.min(30, Math.floor(Number(process.env.BENCH_BACKLOG_RUNS || (BACKLOG_ONLY ? 7 : 1))) || 1));
 const KEYS = 10;
 const WINDOW = 10;
 const CHUNK = 500;
@@ -441,6 +442,56 @@ async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch',
 const backlogRuns: { single: BacklogFigures; batch: BacklogFigures }[] = [];
 const ratioOf = (r: { single: BacklogFigures; batch: BacklogFigures }) => r.single.cpuUsPerEvent / r.batch.cpuUsPerEvent;
 
+/** Collects garbage (with --expose-gc) and lets the previous flow's clean-up finish. */
+async function settle(): Promise<void> {
+  (global as { gc?: () => void }).gc?.();
+  await new Promise((r) => setTimeout(r, 1000));
+  (global as { gc?: () => void }).gc?.();
+}
+
+/**
+ * Ratios over ABBA blocks: runs alternate single-first and batch-first, so two consecutive runs
+ * measure each mode once in each position; the block's summed single CPU over its summed batch
+ * CPU cancels what the position in a pair and a steady drift of the machine's load add.
+ */
+function blockRatios(): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < backlogRuns.length; i += 2) {
+    const [a, b] = [backlogRuns[i], backlogRuns[i + 1]];
+    out.push((a.single.cpuUsPerEvent + b.single.cpuUsPerEvent) / (a.batch.cpuUsPerEvent + b.batch.cpuUsPerEvent));
+  }
+  return out;
+}
+
+/** Median, quartiles and range of some figures (the quartiles by the nearest-rank rule). */
+function spread(values: number[]): { median: number; q1: number; q3: number; min: number; max: number } {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (p: number) => v[Math.min(v.length - 1, Math.max(0, Math.ceil(p * v.length) - 1))];
+  const median = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return { median, q1: at(0.25), q3: at(0.75), min: v[0], max: v[v.length - 1] };
+}
+
+/** The spread of the runs, as printed: every run's single ÷ batch ratio, and each mode's own figures. */
+function runsSummary(): string[] {
+  const ratios = spread(backlogRuns.map(ratioOf));
+  const single = spread(backlogRuns.map((r) => r.single.cpuUsPerEvent));
+  const batch = spread(backlogRuns.map((r) => r.batch.cpuUsPerEvent));
+  const f = (x: number, d = 2) => x.toFixed(d);
+  const blocks = blockRatios();
+  const b = blocks.length ? spread(blocks) : undefined;
+  return [
+    ...(b
+      ? [
+          `ABBA blocks (two consecutive runs, each mode once first and once second), summed CPU one message per record ÷ batch output: ${blocks.map((x) => `${f(x)}×`).join(', ')}`,
+          `  block ratio: median ${f(b.median)}×, range ${f(b.min)}–${f(b.max)}× over ${blocks.length} blocks`,
+        ]
+      : []),
+    `runs (order alternating), one message per record ÷ batch output, CPU per event: ${backlogRuns.map((r) => `${f(ratioOf(r))}×`).join(', ')}`,
+    `  ratio: median ${f(ratios.median)}×, quartiles ${f(ratios.q1)}–${f(ratios.q3)}×, range ${f(ratios.min)}–${f(ratios.max)}× over ${backlogRuns.length} runs`,
+    `  CPU µs/event, median (range): one message per record ${f(single.median, 1)} (${f(single.min, 1)}–${f(single.max, 1)}), batch output ${f(batch.median, 1)} (${f(batch.min, 1)}–${f(batch.max, 1)}); ratio of the medians ${f(single.median / batch.median)}×`,
+  ];
+}
+
 function backlogTable(rows: BacklogFigures[]): string {
   const cells = rows.map((f) => [
     f.label,
@@ -603,6 +654,9 @@ async function main(): Promise<void> {
       const order = run % 2 === 0 ? (['single', 'batch'] as const) : (['batch', 'single'] as const);
       const pair: Partial<Record<'single' | 'batch', BacklogFigures>> = {};
       for (const output of order) {
+        // The previous flow's garbage and its consumers' leaving would be billed to this one:
+        // the flow measured first in a pair cost 1.5-3.5 µs/event more than the second.
+        await settle();
         const stopProfile = startProfile(`backlog-${output}-${run + 1}`);
         pair[output] = await kafkaBacklogFlow(k.KAFKA_BROKERS, output, backlog.plain.fetchedBytes, run);
         await stopProfile();
@@ -633,6 +687,8 @@ async function main(): Promise<void> {
           backlog,
           singleVsBatchCpuPerEvent: round(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent),
           singleVsBatchRuns: backlogRuns.map((r) => round(ratioOf(r))),
+          singleVsBatchSpread: spread(backlogRuns.map(ratioOf)),
+          singleVsBatchBlocks: blockRatios().map(round),
         },
         null,
         2,
@@ -649,10 +705,14 @@ async function main(): Promise<void> {
       `backlog: ${KAFKA_N} records in 4 partitions, read with the default limit of unfinished messages; CPU = the whole process from the first record in the flow to the last result ("with start": from the deploy on)`,
     );
     console.log(backlogTable([backlog.plain, backlog.single, backlog.batch]));
-    const runs = backlogRuns.length > 1 ? ` (median of ${backlogRuns.length} runs: ${backlogRuns.map((r) => `${ratioOf(r).toFixed(2)}×`).join(', ')})` : '';
-    console.log(
-      `one message per record costs ${(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent).toFixed(2)}× the CPU per event of batch output${runs}`,
-    );
+    const blocks = blockRatios();
+    if (blocks.length)
+      console.log(
+        `one message per record costs ${spread(blocks).median.toFixed(2)}× the CPU per event of batch output (median of ${blocks.length} ABBA blocks; the table shows the run with the median ratio of ${backlogRuns.length})`,
+      );
+    else
+      console.log(`one message per record costs ${(backlog.single.cpuUsPerEvent / backlog.batch.cpuUsPerEvent).toFixed(2)}× the CPU per event of batch output`);
+    if (backlogRuns.length > 1) for (const line of runsSummary()) console.log(line);
   }
 }
 

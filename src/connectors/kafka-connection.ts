@@ -41,6 +41,11 @@ export interface ConsumedBatch {
   topic: string;
   partition: number;
   highWatermark: string;
+  /**
+   * The offset of the last entry fetched, `records`' last or beyond it: transaction markers and
+   * records of aborted transactions take offsets but are never handed out.
+   */
+  lastOffset: string;
   records: ConsumedRecord[];
   resolve(offset: string): void;
   heartbeat(): Promise<void>;
@@ -67,7 +72,11 @@ export interface ConsumerStart {
   eachBatch(batch: ConsumedBatch): Promise<void>;
 }
 
-/** What the Kafka consumer node needs from a client library. Emits 'state' and 'assigned' (topic → partitions). */
+/**
+ * What the Kafka consumer node needs from a client library. Emits 'state', 'assigned' (topic →
+ * partitions) and 'skipped' (topic, partition, next offset, high watermark) for a fetch of a
+ * partition that held only entries never handed out (transaction markers, aborted records).
+ */
 export interface KafkaConsumerConnection extends EventEmitter {
   readonly state: KafkaState;
   start(opts: ConsumerStart): Promise<void>;
@@ -199,6 +208,12 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
     this.consumer.on(ev.REQUEST, (e) => {
       if (e.payload.apiName === 'Fetch') traffic.fetchedBytes += e.payload.size;
     });
+    // A fetch of nothing but transaction markers or aborted records never reaches eachBatch;
+    // the client moves past it on its own, and the reader must learn that it did.
+    this.consumer.on(ev.START_BATCH_PROCESS, (e) => {
+      const b = e.payload;
+      if (b.batchSize === 0) this.emit('skipped', b.topic, b.partition, Number(b.lastOffset) + 1, Number(b.highWatermark));
+    });
     this.consumer.on(ev.CONNECT, () => this.setState('connected'));
     this.consumer.on(ev.REBALANCING, () => this.setState('rebalancing'));
     this.consumer.on(ev.GROUP_JOIN, (e) => {
@@ -245,6 +260,7 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
           topic: b.topic,
           partition: b.partition,
           highWatermark: b.highWatermark,
+          lastOffset: b.lastOffset(),
           records: b.messages.map((m) => ({
             topic: b.topic,
             partition: b.partition,

@@ -12,10 +12,17 @@ export interface CommitPoint {
 interface PartitionState {
   id: string;
   /**
-   * Offsets handed out and not yet known to be committed, in arrival order. Numbers: Kafka
-   * offsets are 64-bit, but a partition would need 2^53 records to leave the exact range.
+   * Offsets handed out and not yet known to be committed, in arrival order: a ring of `offs`
+   * and `done` from `head`, `count` long (capacity a power of two). Numbers: Kafka offsets are
+   * 64-bit, but a partition would need 2^53 records to leave the exact range. Typed arrays,
+   * not an object per record: this runs for every record handed out and handled.
    */
-  pending: { offset: number; done: boolean }[];
+  offs: Float64Array;
+  done: Uint8Array;
+  head: number;
+  count: number;
+  /** False once an offset was added below the last one (the partition read again after a rebalance). */
+  sorted: boolean;
   committed?: number;
 }
 
@@ -27,7 +34,7 @@ interface PartitionState {
  */
 export class OffsetTracker {
   private parts = new Map<string, PartitionState>();
-  private count = 0;
+  private total = 0;
   // Records come in runs of one partition: the last partition's state saves building its id.
   private lastTopic = '';
   private lastPartition = -1;
@@ -39,7 +46,7 @@ export class OffsetTracker {
     let s = this.parts.get(id);
     if (!s) {
       if (!create) return undefined;
-      s = { id, pending: [] };
+      s = { id, offs: new Float64Array(16), done: new Uint8Array(16), head: 0, count: 0, sorted: true };
       this.parts.set(id, s);
     }
     this.lastTopic = topic;
@@ -50,41 +57,88 @@ export class OffsetTracker {
 
   /** Records handed out and not yet handled. */
   get inFlight(): number {
-    return this.count;
+    return this.total;
   }
 
   /** Notes that a record was handed to the flow. */
   add(topic: string, partition: number, offset: string): void {
-    this.find(topic, partition, true)!.pending.push({ offset: Number(offset), done: false });
-    this.count++;
+    const s = this.find(topic, partition, true)!;
+    const o = Number(offset);
+    let cap = s.offs.length;
+    if (s.count === cap) {
+      // Full: unroll the ring into arrays twice the size.
+      const offs = new Float64Array(cap * 2);
+      const done = new Uint8Array(cap * 2);
+      for (let i = 0; i < s.count; i++) {
+        const j = (s.head + i) & (cap - 1);
+        offs[i] = s.offs[j];
+        done[i] = s.done[j];
+      }
+      s.offs = offs;
+      s.done = done;
+      s.head = 0;
+      cap *= 2;
+    }
+    if (s.count && s.offs[(s.head + s.count - 1) & (cap - 1)] >= o) s.sorted = false;
+    const at = (s.head + s.count) & (cap - 1);
+    s.offs[at] = o;
+    s.done[at] = 0;
+    s.count++;
+    this.total++;
+  }
+
+  /**
+   * Notes that a record was handled; returns the partition's new committable position when it
+   * moved (the offset of the first record not handled), else -1.
+   */
+  completeAt(topic: string, partition: number, offset: string): number {
+    const s = this.find(topic, partition, false);
+    if (!s || !s.count) return -1;
+    const o = Number(offset);
+    const mask = s.offs.length - 1;
+    let at = -1;
+    if (s.sorted) {
+      // Offsets were added in increasing order: binary search, not a scan per completed record.
+      let lo = 0;
+      let hi = s.count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s.offs[(s.head + mid) & mask] < o) lo = mid + 1;
+        else hi = mid;
+      }
+      const j = (s.head + lo) & mask;
+      if (s.offs[j] === o && !s.done[j]) at = j;
+    } else {
+      // A partition read again from an earlier offset (after a rebalance kept it here) holds an
+      // offset twice and is no longer sorted: then look at every entry, oldest first.
+      for (let i = 0; i < s.count; i++) {
+        const j = (s.head + i) & mask;
+        if (s.offs[j] === o && !s.done[j]) {
+          at = j;
+          break;
+        }
+      }
+    }
+    if (at < 0) return -1;
+    s.done[at] = 1;
+    this.total--;
+    let next = -1;
+    while (s.count && s.done[s.head]) {
+      next = s.offs[s.head] + 1;
+      s.head = (s.head + 1) & mask;
+      s.count--;
+    }
+    if (!s.count) s.sorted = true;
+    if (next < 0) return -1;
+    s.committed = next;
+    return next;
   }
 
   /** Notes that a record was handled; returns a new commit point when the committable position moved. */
   complete(topic: string, partition: number, offset: string): CommitPoint | undefined {
-    const s = this.find(topic, partition, false);
-    if (!s) return undefined;
-    const o = Number(offset);
-    // Offsets were added in increasing order: binary search, not a scan per completed record.
-    const list = s.pending;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid].offset < o) lo = mid + 1;
-      else hi = mid;
-    }
-    let entry: { offset: number; done: boolean } | undefined = list[lo];
-    // A partition read again from an earlier offset (after a rebalance kept it here) holds an
-    // offset twice and is no longer sorted: then look at every entry.
-    if (!entry || entry.offset !== o || entry.done) entry = list.find((e) => e.offset === o && !e.done);
-    if (!entry) return undefined;
-    entry.done = true;
-    this.count--;
-    let next: number | undefined;
-    while (s.pending.length && s.pending[0].done) next = s.pending.shift()!.offset + 1;
-    if (next === undefined) return undefined;
-    s.committed = next;
-    return { topic, partition, offset: String(next), id: s.id, position: next };
+    const next = this.completeAt(topic, partition, offset);
+    if (next < 0) return undefined;
+    return { topic, partition, offset: String(next), id: this.last!.id, position: next };
   }
 
   /** The partitions with records in flight. */
@@ -98,7 +152,7 @@ export class OffsetTracker {
   /** Per partition with records in flight (by id): the position the flow must have handled to finish every record handed out so far. */
   inFlightEnds(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const s of this.parts.values()) if (s.pending.length) out.set(s.id, s.pending[s.pending.length - 1].offset + 1);
+    for (const s of this.parts.values()) if (s.count) out.set(s.id, s.offs[(s.head + s.count - 1) & (s.offs.length - 1)] + 1);
     return out;
   }
 
@@ -107,7 +161,7 @@ export class OffsetTracker {
     const id = `${partition}\u0000${topic}`;
     const s = this.parts.get(id);
     if (!s) return;
-    this.count -= s.pending.filter((e) => !e.done).length;
+    for (let i = 0; i < s.count; i++) if (!s.done[(s.head + i) & (s.offs.length - 1)]) this.total--;
     this.parts.delete(id);
     if (this.last === s) this.last = undefined;
   }
@@ -115,7 +169,7 @@ export class OffsetTracker {
   /** Forgets everything, e.g. after the consumer stopped. */
   clear(): void {
     this.parts.clear();
-    this.count = 0;
+    this.total = 0;
     this.last = undefined;
   }
 }

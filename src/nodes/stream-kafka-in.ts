@@ -57,11 +57,39 @@ function recordToMessage(r: ConsumedRecord, s: KafkaInSettings, assigned: readon
   return msg;
 }
 
+/** A partition as the reader has fetched, handed out and handled it (offsets: the next one of each). */
+interface Position {
+  /** The end of the log at the last fetch. */
+  end: number;
+  /** Every record before it is handled. */
+  handled: number;
+  /** Every record before it was handed to the flow. */
+  handedOut: number;
+  /** Every entry before it was fetched and handed out or passed over: transaction markers and aborted records are never handed out. */
+  fetched: number;
+}
+
+/**
+ * Records of the partition the flow has not finished. Once it has handled every record handed
+ * out, the entries fetched behind them that are never handed out (a transaction's commit marker
+ * after its last record) count as done: a partition of a transactional topic read to its end
+ * has no lag and can turn idle, though its handled position stays one short of the log end.
+ */
+function unhandled(p: Position): number {
+  const done = p.handled >= p.handedOut ? Math.max(p.handled, p.fetched) : p.handled;
+  return p.end > done ? p.end - done : 0;
+}
+
 // Bytes one fetch returns per partition at most (the client's default is 1 MiB).
 const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 // How often window nodes fed by a reader write their state to their changelogs (ms): the commit
 // of a partition moves at most this often while its keys hold open windows.
 const CHECKPOINT_EVERY = 2000;
+// How long handled positions gather before they are committed (ms). Committing as soon as the
+// last commit returned sent one request per few records when records finish one by one (one
+// message per record): the requests cost more CPU than the records. A crash redelivers at most
+// this much more; a rebalance and a close commit at once.
+const COMMIT_EVERY = 100;
 // How long the last checkpoint on close waits for messages in flight to be handled (ms).
 const CLOSE_CHECKPOINT_WAIT = 3000;
 
@@ -107,14 +135,16 @@ export = (RED: ConnectorRedAPI) => {
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     // Per partition: the end of the log at the last fetch and the position the flow has handled
     // up to (its next record), so the lag shown counts records the flow has not finished.
-    const positions = new Map<string, { end: number; handled: number }>();
+    const positions = new Map<string, Position>();
     const offsets = new OffsetTracker();
     // Topic → the partitions of it this member owns (sorted, frozen: shared by every message).
     const assignment = new Map<string, readonly number[]>();
     // Completion is observed for backpressure in both modes, and drives commits in "handled" mode.
     // Hooks named per node instance: on a redeploy whose close outlasts Node-RED's close
     // timeout, the old instance's late clean-up removes its own hooks, not its successor's.
-    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}_${RED.util.generateId()}`);
+    // Message ids: the tracker's own, a random prefix per node start and its slot, unique like
+    // Node-RED's own but without drawing random bytes per record.
+    const handled = new HandledTracker(hooksOf(RED)!, `streamKafkaIn_${node.id}_${RED.util.generateId()}`, RED.util.generateId());
     const pendingCommits = new Map<string, CommitPoint>();
     let committing: Promise<void> | undefined;
     // Committing after handling: window nodes downstream keep their state per partition in a
@@ -139,7 +169,7 @@ export = (RED: ConnectorRedAPI) => {
         // or not fetched yet. Such a partition is waiting its turn, not idle.
         (topic, partition) => {
           const p = positions.get(`${partition}\u0000${topic}`);
-          return p !== undefined && p.end > p.handled;
+          return p !== undefined && unhandled(p) > 0;
         },
       );
       partitionSources.register(stateSource);
@@ -153,7 +183,7 @@ export = (RED: ConnectorRedAPI) => {
       const t = (key: string, n: number): string => statusCount(node.type, key, n);
       const detail = [t('msgs', received)];
       let total = 0;
-      for (const p of positions.values()) if (p.end > p.handled) total += p.end - p.handled;
+      for (const p of positions.values()) total += unhandled(p);
       if (state === 'connected' || shown === 'paused') detail.push(t('lagRecords', total));
       if (offsets.inFlight) detail.push(t('inFlight', offsets.inFlight));
       if (bad) detail.push(t('bad', bad));
@@ -161,7 +191,12 @@ export = (RED: ConnectorRedAPI) => {
       return connectorStatus(node.type, shown, detail, lastError);
     });
 
+    let commitTimer: ReturnType<typeof setTimeout> | undefined;
     const flushCommits = (): Promise<void> => {
+      if (commitTimer) {
+        clearTimeout(commitTimer);
+        commitTimer = undefined;
+      }
       if (committing) return committing;
       if (!pendingCommits.size || !consumer) return Promise.resolve();
       const points = [...pendingCommits.values()];
@@ -176,7 +211,10 @@ export = (RED: ConnectorRedAPI) => {
         })
         .finally(() => {
           committing = undefined;
-          if (pendingCommits.size && consumer === c) void flushCommits();
+          if (pendingCommits.size && consumer === c) {
+            if (closing) void flushCommits();
+            else laterCommit();
+          }
         });
       return committing;
     };
@@ -189,7 +227,16 @@ export = (RED: ConnectorRedAPI) => {
       const c = stateSource ? stateSource.cap(p) : p;
       if (!c) return;
       pendingCommits.set(c.id!, c);
-      void flushCommits();
+      laterCommit();
+    };
+
+    // Commits what has gathered after COMMIT_EVERY, unless a commit is on its way (it calls again when done).
+    const laterCommit = (): void => {
+      if (commitTimer || committing || closing) return;
+      commitTimer = setTimeout(() => {
+        commitTimer = undefined;
+        void flushCommits();
+      }, COMMIT_EVERY);
     };
 
     const wakeWaiter = (): void => {
@@ -226,16 +273,10 @@ export = (RED: ConnectorRedAPI) => {
       } as NodeMessage);
     };
 
-    // Message ids: one random prefix per node start and a counter, unique like Node-RED's own
-    // but without drawing random bytes per record.
-    const idPrefix = `${RED.util.generateId()}.`;
-    let idSeq = 0;
     const sendTracked = <T>(msg: NodeMessage, onHandled: (what: T) => void, what: T): void => {
-      const id = idPrefix + (idSeq++).toString(36);
-      msg._msgid = id;
-      handled.track(id, onHandled, clock, what);
+      handled.track(msg, onHandled, clock, what);
       node.send(msg);
-      handled.sent(id);
+      handled.sent(msg);
     };
 
     /**
@@ -277,9 +318,12 @@ export = (RED: ConnectorRedAPI) => {
       const assigned = assignment.get(b.topic);
       // Keyed like the offset tracker's partitions, so a commit point finds its entry.
       const id = `${b.partition}\u0000${b.topic}`;
-      const pos = positions.get(id);
+      let pos = positions.get(id);
       if (pos) pos.end = Number(b.highWatermark);
-      else positions.set(id, { end: Number(b.highWatermark), handled: Number(b.records[0].offset) });
+      else {
+        const first = Number(b.records[0].offset);
+        positions.set(id, (pos = { end: Number(b.highWatermark), handled: first, handedOut: first, fetched: first }));
+      }
       if (s.output === 'batch') {
         if (!(await roomFor(b))) return;
         const events: EventMessage[] = [];
@@ -316,6 +360,8 @@ export = (RED: ConnectorRedAPI) => {
           );
         }
         b.resolve(b.records[b.records.length - 1].offset);
+        pos.handedOut = Number(b.records[b.records.length - 1].offset) + 1;
+        pos.fetched = Math.max(pos.handedOut, Number(b.lastOffset) + 1);
       } else {
         // The client learns how far the batch got before each wait and at its end (not per
         // record): that is where it fetches again should the batch stop early.
@@ -341,7 +387,12 @@ export = (RED: ConnectorRedAPI) => {
           }
           sendTracked(msg as NodeMessage, completedOne, r);
         }
-        if (delivered !== undefined) b.resolve(delivered);
+        if (delivered !== undefined) {
+          b.resolve(delivered);
+          pos.handedOut = Number(delivered) + 1;
+          // Only a batch handed out whole lets the flow pass the entries behind its last record.
+          pos.fetched = delivered === b.records[b.records.length - 1].offset ? Math.max(pos.handedOut, Number(b.lastOffset) + 1) : pos.handedOut;
+        }
       }
       status.touch();
       await b.heartbeat();
@@ -358,7 +409,11 @@ export = (RED: ConnectorRedAPI) => {
 
     const onState = (st: KafkaState, err?: Error): void => {
       // Partitions may move: store what the windows hold now, so their next owner replays little.
-      if (st === 'rebalancing' && state !== 'rebalancing') void checkpoint();
+      if (st === 'rebalancing' && state !== 'rebalancing') {
+        void checkpoint();
+        // The positions handled so far belong to this member until the partitions move.
+        void flushCommits();
+      }
       state = st;
       if (st === 'connected') lastError = undefined;
       else if (err) lastError = isPermanentError(err) ? permanentErrorStatus(node.type, describePermanentError(err, broker!.label)) : shortError(err);
@@ -377,8 +432,23 @@ export = (RED: ConnectorRedAPI) => {
         const i = k.indexOf('\u0000');
         if (!assigned[k.slice(i + 1)]?.includes(Number(k.slice(0, i)))) positions.delete(k);
       }
+      // A position gathered for a partition that moved must not overwrite its new owner's commits.
+      for (const [k, p] of pendingCommits) if (!assigned[p.topic]?.includes(p.partition)) pendingCommits.delete(k);
       if (roomFreed && offsets.inFlight <= s.maxInFlight / 2) wakeWaiter();
       status.refresh();
+    };
+
+    // A fetch held only transaction markers or aborted records: nothing to hand out, but the
+    // flow has handled the partition that far once it has handled what came before.
+    const onSkipped = (topic: string, partition: number, next: number, highWatermark: number): void => {
+      if (!Number.isSafeInteger(next) || !Number.isSafeInteger(highWatermark)) return;
+      const id = `${partition}\u0000${topic}`;
+      const pos = positions.get(id);
+      if (pos) {
+        pos.end = Math.max(pos.end, highWatermark);
+        pos.fetched = Math.max(pos.fetched, next);
+      } else if (assignment.get(topic)?.includes(partition)) positions.set(id, { end: highWatermark, handled: next, handedOut: next, fetched: next });
+      status.touch();
     };
 
     // Refused credentials or an untrusted certificate: retrying would only repeat the refusal.
@@ -406,6 +476,7 @@ export = (RED: ConnectorRedAPI) => {
       consumer = c;
       c.on('state', onState);
       c.on('assigned', onAssigned);
+      c.on('skipped', onSkipped);
       c.on('crash', (err: Error, restarting: boolean) => {
         if (restarting || closing || consumer !== c) return;
         if (isPermanentError(err)) return fail(err);
@@ -464,6 +535,7 @@ export = (RED: ConnectorRedAPI) => {
       if (retryTimer) clearTimeout(retryTimer);
       if (sweepTimer) clearInterval(sweepTimer);
       if (checkpointTimer) clearInterval(checkpointTimer);
+      if (commitTimer) clearTimeout(commitTimer);
       const c = consumer;
       const finish = () => {
         consumer = undefined;
@@ -481,6 +553,8 @@ export = (RED: ConnectorRedAPI) => {
       checkpoint()
         .finally(() => clearTimeout(giveUp))
         .catch(() => undefined)
+        .then(flushCommits)
+        // Positions that gathered while the last commit was on its way.
         .then(flushCommits)
         .then(() => (c ? c.stop() : undefined))
         .then(finish, finish);

@@ -233,6 +233,31 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     assert.ok(r.restoreMsPerPartition.length > 0, 'the successor restored partitions from the changelog');
   });
 
+  it('a process joins late, then leaves, then the first is SIGKILLed: the joiner gets records once it owns partitions, every window exact, repeats marked', async function () {
+    this.timeout(200000);
+    // The joiner says it is ready 3 s before it joins the group: records produced in between
+    // are all read by the first process. A scenario that produced the join window on "ready"
+    // and then waited for the joiner to receive something waited for ever.
+    const r = await runScaleScenario({
+      kafka,
+      brokers: env.KAFKA_BROKERS,
+      name: unique('join'),
+      partitions: 4,
+      keys: 12,
+      perWindow: 20,
+      windows: 6,
+      instances: 1,
+      faults: true,
+      rebalance: true,
+      lateJoinMs: 3000,
+      timeout: 150000,
+    });
+    assert.equal(r.missing, 0, JSON.stringify(r));
+    assert.equal(r.partial, 0, JSON.stringify(r));
+    assert.equal(r.exact, r.windows, JSON.stringify(r));
+    assert.equal(r.unmarkedDuplicates, 0, JSON.stringify(r));
+  });
+
   it('SIGKILL before the first checkpoint (nothing committed, no state written): the successor counts every record once and marks every result it repeats', async function () {
     // Under the pause limit (1000): the first process finishes no record, so all of them stay in flight.
     const r = await runScaleScenario({

@@ -466,6 +466,57 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     }
   });
 
+  it('transactional input: a partition read to its end has lag 0 and nothing pending, though commit and abort markers follow its last record', async function () {
+    this.timeout(60000);
+    const src = await topic('tx');
+    const tx = kafka.producer({ transactionalId: unique('tx'), idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    const write = async (from: number, n: number, outcome: 'commit' | 'abort') => {
+      const t = await tx.transaction();
+      await t.send({ topic: src, messages: Array.from({ length: n }, (_, i) => ({ value: JSON.stringify({ i: from + i }) })) });
+      await (outcome === 'commit' ? t.commit() : t.abort());
+    };
+    try {
+      await write(0, 20, 'commit');
+      await deployWatched([kafkaBroker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { wires: [['sink']] }), { id: 'sink', type: 'helper' }]);
+      const got: number[] = [];
+      getNode('sink').on('input', (m: Msg, _send: unknown, done: () => void) => {
+        got.push((m.payload as { i: number }).i);
+        done();
+      });
+      const { partitionSources } = await import('../../src/connectors/partition-sources');
+      const caughtUp = async (what: string, n: number, read: number) => {
+        await until(
+          () => got.length === n && lastText('in').endsWith(` ${read} msgs · lag 0`),
+          15000,
+          () => `${what}: ${n} records and lag 0, got ${got.length}, status ${lastText('in')}`,
+        );
+        // The window nodes' idle rule asks the same question.
+        assert.equal(partitionSources.get('in')?.pending(src, 0), false, `${what}: nothing pending`);
+      };
+      // 20 records and the commit marker: the log ends one past the last record.
+      await caughtUp('after a committed transaction', 20, 20);
+      // An aborted transaction: its records and marker are fetched and never handed out.
+      await write(20, 5, 'abort');
+      // 5 records and the abort marker (which the coordinator writes a moment after abort()
+      // returns): the reader has fetched past them once it knows the log ends at 27.
+      await until(
+        () => partitionSources.get('in')?.endOf(src, 0) === 27,
+        15000,
+        () => `the reader to fetch to offset 27, it knows ${partitionSources.get('in')?.endOf(src, 0)}`,
+      );
+      await caughtUp('after an aborted transaction', 20, 20);
+      await write(25, 10, 'commit');
+      await caughtUp('after another committed transaction', 30, 30);
+      assert.deepEqual(
+        got,
+        Array.from({ length: 30 }, (_, i) => (i < 20 ? i : i + 5)),
+      );
+    } finally {
+      await tx.disconnect().catch(() => undefined);
+    }
+  });
+
   it('four partitions read at uneven speeds, default settings: every tumbling window exact (one watermark per partition), none late', async function () {
     this.timeout(120000);
     const src = await topic('uneven', 4);

@@ -15,6 +15,8 @@ export interface FlowSettings {
   holdInput?: boolean;
   /** The stateful node: a tumbling count (default), an interval join or a detect node (see kafka-flow-process.ts). */
   stage?: 'aggregate' | 'join' | 'detect';
+  /** Says it is ready this long (ms) before it deploys and joins the group: a process slow to join. */
+  lateJoinMs?: number;
 }
 
 /** A running instance. */

@@ -26,6 +26,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   maxInFlight?: number;
   holdInput?: boolean;
   stage?: 'aggregate' | 'join' | 'detect';
+  lateJoinMs?: number;
 };
 
 const nodes = [
@@ -72,6 +73,11 @@ const flow = [
 const say = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function main(): Promise<void> {
+  // A process that joins its group well after it said it was ready (a slow start or broker).
+  if (cfg.lateJoinMs) {
+    say({ ready: true });
+    await new Promise((r) => setTimeout(r, cfg.lateJoinMs));
+  }
   // Restores the window node logged, and warnings, through a log handler of the runtime's own.
   const logged: { msg?: unknown; level?: number; id?: string }[] = [];
   const watcher = new EventEmitter();
@@ -151,7 +157,7 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   });
-  say({ ready: true });
+  if (!cfg.lateJoinMs) say({ ready: true });
 }
 
 main().catch((err) => {

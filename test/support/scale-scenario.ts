@@ -5,7 +5,7 @@
  * window's results, as the processes wrote them, are judged.
  */
 import * as fs from 'fs';
-import type { Kafka, Producer } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { startFlowInstance, type FlowInstance } from './kafka-flow-instance';
 
 export interface ScenarioOptions {
@@ -24,6 +24,8 @@ export interface ScenarioOptions {
   faults: boolean;
   /** With faults: a second process joins mid-stream and leaves again before the SIGKILL. */
   rebalance?: boolean;
+  /** With rebalance: the joining process says it is ready this long (ms) before it joins the group. */
+  lateJoinMs?: number;
   /**
    * Instead: a backlog read by a process whose flow finishes no record (so no checkpoint is
    * ever written), SIGKILLed once it has sent every result; a second process reads it all again.
@@ -86,6 +88,18 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: (
   }
 }
 
+/**
+ * Whether the group is stable with `members` members that each own partitions of `topic`: a
+ * process that has deployed may not have joined the group yet, and until it has, the other
+ * members read every partition.
+ */
+async function membersOwning(admin: Admin, groupId: string, topic: string, members: number): Promise<boolean> {
+  const { groups } = await admin.describeGroups([groupId]);
+  const g = groups[0];
+  if (!g || g.state !== 'Stable' || g.members.length !== members) return false;
+  return g.members.every((m) => (AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic]?.length ?? 0) > 0);
+}
+
 /** Runs the scenario; stops every process it started, whatever happens. */
 export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const { kafka } = o;
@@ -97,8 +111,8 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   const topic = `${o.name}-in`;
   const groupId = `${o.name}-g`;
   const started: FlowInstance[] = [];
-  const start = (holdInput?: boolean): FlowInstance => {
-    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms`, holdInput });
+  const start = (holdInput?: boolean, lateJoinMs?: number): FlowInstance => {
+    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms`, holdInput, lateJoinMs });
     started.push(i);
     return i;
   };
@@ -194,8 +208,16 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
       );
       if (o.rebalance) {
         // Join: a second instance takes half of the partitions mid-stream.
-        const b = start();
+        const b = start(false, o.lateJoinMs);
         await b.ready;
+        // Deployed is not joined: records produced before the group has settled may all be read
+        // by the first process (it held every partition then), leaving the joining one nothing
+        // to receive until the next window, which the scenario produces only after it received.
+        await until(
+          () => membersOwning(admin, groupId, topic, 2),
+          left(),
+          () => `both processes to own partitions of ${topic}`,
+        );
         await produceWindow(third);
         await until(
           () => b.seen() > 0,
