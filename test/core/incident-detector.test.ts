@@ -129,4 +129,40 @@ describe('incident detector', () => {
       `alerts: ${starts.join(' ')}`,
     );
   });
+
+  it('a key flat from its start, or flat most of the time, is flat by nature: its runs are not stuck', () => {
+    const flat = new IncidentDetector();
+    const kinds: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const step = flat.update(i * 300 * SECOND, 7);
+      if (step.transition === 'start') kinds.push(step.incident!.kind);
+    }
+    assert.deepEqual(kinds, []);
+    // A square wave: half a day at one value, half a day at another.
+    const wave = new IncidentDetector();
+    const waveKinds: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const step = wave.update(i * 300 * SECOND, Math.floor(i / 144) % 2 ? 80 : 0);
+      if (step.transition === 'start' && i >= 1000) waveKinds.push(step.incident!.kind);
+    }
+    assert.ok(!waveKinds.includes('stuck'), waveKinds.join(' '));
+  });
+
+  it('a sensor stuck from its start neither teaches its noise nor hides a later stuck run', () => {
+    const g = gaussian(6);
+    const d = new IncidentDetector();
+    const starts: { i: number; kind: string }[] = [];
+    for (let i = 0; i < 4000; i++) {
+      // Stuck for its first 110 readings, then noisy readings around another level, then stuck again.
+      const v = i < 110 ? 22.45 : i >= 3000 && i < 3060 ? 20.13 : Math.round((20 + 0.15 * g()) * 100) / 100;
+      const step = d.update(i * SECOND, v);
+      if (step.transition === 'start') starts.push({ i, kind: step.incident!.kind });
+    }
+    const quieter = starts.filter((s) => s.kind === 'variance' && s.i > 1000);
+    assert.deepEqual(quieter, [], JSON.stringify(starts));
+    assert.ok(
+      starts.some((s) => s.kind === 'stuck' && s.i >= 3000 && s.i < 3060),
+      JSON.stringify(starts),
+    );
+  });
 });

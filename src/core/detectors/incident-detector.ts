@@ -135,6 +135,8 @@ const VAR_CV = 1.0;
 const VAR_SD = VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA));
 const REPEAT_MEMORY = 1 / 2000;
 const SILENCE_INTERVALS = 5;
+// Readings that moved (decayed like the repeat rate) before a run of repeats can be judged stuck.
+const STUCK_EVIDENCE = 10;
 // Weight, in readings after a repeat, of the plain repeat rate as the prior of the continuation rate.
 const RUN_PRIOR = 5;
 // Readings after which a lasting shift or drift is the new normal: the incident ends and the
@@ -195,6 +197,8 @@ export interface IncidentState {
   eqRun: number;
   afterEq: number;
   all: number;
+  /** The current run's share of eq (its repeats, decayed alike); absent in older state. */
+  runEq?: number;
   run: number;
   runSince: number;
   up: number;
@@ -298,6 +302,7 @@ export class IncidentDetector {
             eqRun: 0,
             afterEq: 0,
             all: 0,
+            runEq: 0,
             run: 0,
             runSince: 0,
             up: 0,
@@ -532,9 +537,15 @@ export class IncidentDetector {
     // Stuck: the run of repeats against the stream's own repeat rate.
     // Repeats that come in runs (a sensor that rests at zero between uses) continue at their own
     // rate, so the run's probability is the first repeat's times the continuation's per further one.
-    const repeat = Math.min((s.eq + 0.5) / (s.all + 1), 0.95);
-    const carry = Math.min((s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR), 0.95);
-    const stuckStrength = s.run > 0 ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
+    // The run still going does not judge itself: its repeats are taken out of the rates it is
+    // judged by. A key needs STUCK_EVIDENCE readings that moved before a run can be news: one that
+    // has been flat from the start (or nearly always) is flat by nature, and its finished runs
+    // set how long its runs last, however long that is.
+    const runEq = Math.min(s.runEq ?? 0, s.eq);
+    const moved = s.all - s.eq;
+    const repeat = (s.eq - runEq + 0.5) / (s.all - runEq + 1);
+    const carry = (s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR);
+    const stuckStrength = s.run > 0 && moved >= STUCK_EVIDENCE ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
 
     // Drift: the model's level against a slow level. Its trend follows a ramp, so the errors stay
     // small; the slow level lags a ramp by slope/α, far more than noise, wander or a cycle make it.
@@ -730,16 +741,20 @@ export class IncidentDetector {
     // otherwise shrink σ to nothing, and every later reading would look like a spike.
     if (!same) {
       const absE = Math.min(Math.abs(e), s.scale > 0 ? (4 * s.scale) / 1.2533 : Math.abs(e));
-      const sa = warm ? Math.max(SCALE_ALPHA, 1 / s.n) : SCALE_ALPHA;
+      // Warm-up counts readings that moved: a key stuck from its start has learned nothing of its noise.
+      const moved = s.all - s.eq + 1;
+      const sa = moved < this.minHistory ? Math.max(SCALE_ALPHA, 1 / moved) : SCALE_ALPHA;
       s.scale += sa * (1.2533 * absE - s.scale);
     }
     const m = 1 - REPEAT_MEMORY;
     s.eq = s.eq * m + (same ? 1 : 0);
+    s.runEq = same ? (s.runEq ?? 0) * m + 1 : 0;
     s.eqRun *= m;
     s.afterEq *= m;
     s.all = s.all * m + 1;
     if (!same && s.longStep > 0) {
-      const la = warm ? Math.max(LONG_ALPHA, 1 / s.n) : LONG_ALPHA;
+      const moved = s.all - s.eq;
+      const la = moved < this.minHistory ? Math.max(LONG_ALPHA, 1 / moved) : LONG_ALPHA;
       s.longStep += la * (Math.min(step, 5 * s.longStep) - s.longStep);
     }
   }
