@@ -574,7 +574,7 @@ export class IncidentDetector {
         const upward = s.up >= s.down;
         const first = upward ? s.upFirst / Math.min(3, s.upLen) : s.downFirst / Math.min(3, s.downLen);
         // Abrupt: the first readings were already about as far off as the limit asks on average.
-        const kind = first >= 0.6 * Math.min(CUSUM_CLIP, Math.abs(z)) ? 'shift' : 'drift';
+        const kind = first >= 0.6 * Math.min(CUSUM_CLIP, Math.abs(zl)) ? 'shift' : 'drift';
         if (this.allows(upward ? 'up' : 'down')) {
           start = this.incidentOf(kind, upward ? s.upSince : s.downSince, value, pred, sigma, cusum, upward ? s.upLen : s.downLen);
         } else {
