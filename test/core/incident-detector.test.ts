@@ -35,6 +35,19 @@ describe('incident detector', () => {
     );
   });
 
+  it('the score is 0.5 or more exactly where an incident starts, and ranks the other readings under it', () => {
+    const d = new IncidentDetector();
+    const steps = stream(1500, 1).map((v, i) => d.update(i * SECOND, v));
+    const starts = steps.map((s, i) => (s.transition === 'start' ? i : -1)).filter((i) => i >= 0);
+    assert.deepEqual(
+      steps.map((s, i) => (s.score >= 0.5 ? i : -1)).filter((i) => i >= 0),
+      starts,
+    );
+    assert.ok(starts.length === 2, starts.join(' '));
+    // Below 0.5 the level scorer still says how odd a reading looks.
+    assert.ok(steps.some((s) => s.transition !== 'start' && s.score > 0.1));
+  });
+
   it('a snapshot of another shape is not used: the detector starts afresh', () => {
     const d = new IncidentDetector({}, { n: 5, level: 1, season: [1, 2] } as unknown as IncidentState);
     assert.equal(d.update(0, 3).ready, false);

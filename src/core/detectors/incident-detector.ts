@@ -49,8 +49,10 @@
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
  * normal. Where a key's own spike statistic has a heavier tail still (bursts, quantised readings,
  * steps of a cycle), the spike and CUSUM limits rise to where that tail reaches the budget
- * (tail-calibration.ts); never below the nominal limits. The score is the level scorer's onset score (0 before it has
- * 100 readings): one number per onset, so a benchmark ranks incidents, not their lengths.
+ * (tail-calibration.ts); never below the nominal limits. The score is 0.5 or more where an
+ * incident starts (more the further past its limit), under 0.5 elsewhere: half the level
+ * scorer's onset score over its limit (0 before it has 100 readings). One number per onset, so a
+ * benchmark ranks incidents, not their lengths, and the detector's own decisions first.
  */
 import { AnomalyDetector, AnomalyResult, AnomalyState, DEFAULT_ANOMALY_THRESHOLD, Direction } from './anomaly';
 import { normalLogTail, normalQuantileAbove } from './normal';
@@ -181,6 +183,9 @@ const CALM_LEVEL = 0.8;
 // cycles and wander, and e times less often every LEVEL_EFOLD above it (measured on the simulator).
 const LEVEL_P0 = 1.5e-4;
 const LEVEL_EFOLD = 0.008;
+
+// A reading that starts no incident scores under 0.5, however odd the level scorer finds it.
+const STILL_UNDER = 0.999;
 
 /** The detector's whole state as plain numbers, for snapshots. */
 export interface IncidentState {
@@ -857,9 +862,13 @@ export class IncidentDetector {
     incident: Incident | undefined,
   ): IncidentStep {
     const s = this.s;
-    // The score is the level scorer's onset score: it ranks incidents across keys and data sets
-    // (NAB) better than the tests' own statistics, whose tails differ from key to key.
-    const out = this.scored && this.scored.ready ? this.scored.score : 0;
+    // The score ranks what the detector decided first: a reading that starts an incident scores
+    // 0.5 or more (by how far past its limit the test was), every other reading under 0.5, as
+    // half the level scorer's onset score over its limit. Ranking by the decisions holds on data
+    // the limits were not tuned on far better than ranking by the onset score alone, whose
+    // spread differs from key to key (NAB, each category scored with the threshold chosen on the others).
+    const onset = this.scored && this.scored.ready ? this.scored.score : 0;
+    const out = transition === 'start' && incident ? this.levelOf(Math.max(1, incident.strength)) : 0.5 * Math.min(STILL_UNDER, onset / this.levelLimit);
     return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
   }
 }
