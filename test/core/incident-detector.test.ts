@@ -48,6 +48,18 @@ describe('incident detector', () => {
     assert.ok(steps.some((s) => s.transition !== 'start' && s.score > 0.1));
   });
 
+  it('state saved with the onset levels and peak of older versions restores, continues alike and saves without them', () => {
+    const xs = stream(1500, 2);
+    const first = new IncidentDetector();
+    for (let i = 0; i < 950; i++) first.update(i * SECOND, xs[i]);
+    const saved = JSON.parse(JSON.stringify(first.snapshot())) as IncidentState;
+    const older = { ...saved, onsets: [20.1, 25.2], peak: 3.5 } as IncidentState;
+    const a = new IncidentDetector({}, saved);
+    const b = new IncidentDetector({}, older);
+    for (let i = 950; i < xs.length; i++) assert.deepEqual(b.update(i * SECOND, xs[i]), a.update(i * SECOND, xs[i]), `reading ${i}`);
+    assert.ok(!('onsets' in b.snapshot()) && !('peak' in b.snapshot()));
+  });
+
   it('a snapshot of another shape is not used: the detector starts afresh', () => {
     const d = new IncidentDetector({}, { n: 5, level: 1, season: [1, 2] } as unknown as IncidentState);
     assert.equal(d.update(0, 3).ready, false);

@@ -152,7 +152,6 @@ const SEASON_BIN_MS = 86400000 / SEASON_BINS;
 const DAY_BINS = 288;
 const DAY_BIN_MS = 86400000 / DAY_BINS;
 const SEASON_GAMMA = 0.3;
-const ONSETS = 32;
 const RHO_ALPHA = 1 / 500;
 const SLOW_ALPHA = 1 / 100;
 const DRIFT_MEMORY_MS = 2 * 86400000;
@@ -240,8 +239,6 @@ export interface IncidentState {
   dayErr: number;
   /** The deseasonalised level an open shift or drift is measured from. */
   ref: number;
-  /** Levels of the last ONSETS onsets. */
-  onsets: number[];
   /** Slow level, its distance from the model's level, and that distance's running mean square. */
   slow: number;
   d2: number;
@@ -249,7 +246,6 @@ export interface IncidentState {
   shortStep: number;
   longStep: number;
   varSince: number;
-  peak: number;
   cand: { time: number; value: number; expected: number; count: number; calm: number } | null;
   open: Incident | null;
   /** The key's own tail of the spike test's statistic, which calibrates the spike and CUSUM tests. */
@@ -324,7 +320,6 @@ export class IncidentDetector {
             slow: 0,
             d2: 0,
             driftSince: 0,
-            onsets: [],
             season: new Array(SEASON_BINS).fill(0),
             day: new Array(DAY_BINS).fill(NaN),
             dayStep: new Array(DAY_BINS).fill(NaN),
@@ -338,7 +333,6 @@ export class IncidentDetector {
             shortStep: 0,
             longStep: 0,
             varSince: 0,
-            peak: 0,
             cand: null,
             open: null,
             openReadings: 0,
@@ -356,7 +350,6 @@ export class IncidentDetector {
       ...s,
       cand: s.cand && { ...s.cand },
       open: s.open && { ...s.open },
-      onsets: [...s.onsets],
       season: [...s.season],
       day: [...s.day],
       dayStep: [...s.dayStep],
@@ -716,7 +709,6 @@ export class IncidentDetector {
     s.up = s.down = 0;
     s.cand = null;
     s.shortStep = s.longStep;
-    s.peak = 0;
   }
 
   private learn(e: number, sigma: number, same: boolean, step: number, bin: number): void {
@@ -885,15 +877,16 @@ function isIncidentState(x: unknown): x is IncidentState {
     Array.isArray(o.season) &&
     o.season.length === SEASON_BINS &&
     o.season.every((v) => typeof v === 'number') &&
-    Array.isArray(o.onsets) &&
     (o.day === undefined || (Array.isArray(o.day) && o.day.length === DAY_BINS)) &&
     (o.dayStep === undefined || (Array.isArray(o.dayStep) && o.dayStep.length === DAY_BINS))
   );
 }
 
 /** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
-function revive(state: IncidentState): IncidentState {
+function revive(saved: IncidentState): IncidentState {
   const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+  // State saved before the detector stopped keeping its onset levels and peak still carries them: left behind.
+  const { onsets: _onsets, peak: _peak, ...state } = saved as IncidentState & { onsets?: unknown; peak?: unknown };
   return {
     ...state,
     eqRun: num(state.eqRun) || 0,
@@ -904,7 +897,6 @@ function revive(state: IncidentState): IncidentState {
     interval: num(state.interval),
     cand: state.cand && { ...state.cand },
     open: state.open && { ...state.open },
-    onsets: state.onsets.slice(-ONSETS),
     season: [...state.season],
     day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN),
     dayBin: num(state.dayBin),
