@@ -251,11 +251,12 @@ async function kafkaRaw(n = KAFKA_N): Promise<Figures> {
   return figures('kafkajs produce → consume (eachBatch)', n, n, start, rx);
 }
 
-async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promise<Figures> {
-  const src = await createTopic(`bench-${output}-in`, 2);
-  const dst = await createTopic(`bench-${output}-out`, 1);
-  const groupId = `bench-flow-${output}-${process.pid}`;
-  await deploy([
+/**
+ * Kafka in (`topics`, group `groupId`, one message per record or batches) → the aggregate → Kafka out
+ * to `dst`; `inExtra` adds settings of the Kafka in node.
+ */
+function kafkaAggregateFlow(brokersList: string, topics: string, groupId: string, output: 'single' | 'batch', dst: string, inExtra: object = {}) {
+  return [
     {
       id: 'kb',
       type: 'stream-kafka-broker',
@@ -271,27 +272,32 @@ async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promi
       id: 'in',
       type: 'stream-kafka-in',
       broker: 'kb',
-      topics: src,
+      topics,
       groupId,
       fromBeginning: true,
       format: 'json',
       keyFrom: 'record',
       timeFrom: 'record',
       commitMode: 'handled',
-      maxInFlight: 20000,
       output,
       sessionTimeout: 6000,
       heartbeatInterval: 500,
       rebalanceTimeout: 3000,
       maxWaitTime: 50,
+      ...inExtra,
       wires: [['agg']],
     },
     aggregate('out'),
     { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', acks: 'leader', batchSize: 1000, queueSize: 100000 },
-  ]);
-  const expected = KAFKA_N / WINDOW;
-  const rx = new Receiver(expected);
-  const reader = kafka.consumer({ groupId: `${groupId}-reader`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+  ];
+}
+
+const flowLabel = (output: 'single' | 'batch') =>
+  `stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`;
+
+/** A consumer in group `groupId` that hands each aggregate result on `dst` to `rx` (by the send time of its last event). */
+async function readResults(groupId: string, dst: string, rx: Receiver) {
+  const reader = kafka.consumer({ groupId, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
   await reader.connect();
   await reader.subscribe({ topics: [dst], fromBeginning: true });
   await reader.run({
@@ -299,17 +305,22 @@ async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promi
       for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent);
     },
   });
+  return reader;
+}
+
+async function kafkaFlow(brokersList: string, output: 'single' | 'batch'): Promise<Figures> {
+  const src = await createTopic(`bench-${output}-in`, 2);
+  const dst = await createTopic(`bench-${output}-out`, 1);
+  const groupId = `bench-flow-${output}-${process.pid}`;
+  await deploy(kafkaAggregateFlow(brokersList, src, groupId, output, dst, { maxInFlight: 20000 }));
+  const expected = KAFKA_N / WINDOW;
+  const rx = new Receiver(expected);
+  const reader = await readResults(`${groupId}-reader`, dst, rx);
   await Promise.all([groupStable(groupId, 1), groupStable(`${groupId}-reader`, 1)]);
   const start = await produceAll(src, KAFKA_N);
   await rx.done();
   await reader.disconnect();
-  return figures(
-    `stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`,
-    KAFKA_N,
-    expected,
-    start,
-    rx,
-  );
+  return figures(flowLabel(output), KAFKA_N, expected, start, rx);
 }
 
 // ---------------------------------------------------------------- Kafka backlog
@@ -390,14 +401,7 @@ async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch',
   const groupId = `bench-backlog-${output}-${process.pid}-${run}`;
   const expected = KAFKA_N / WINDOW;
   const rx = new Receiver(expected, 10000);
-  const reader = kafka.consumer({ groupId: `${groupId}-reader`, sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
-  await reader.connect();
-  await reader.subscribe({ topics: [dst], fromBeginning: true });
-  await reader.run({
-    eachBatch: async ({ batch }) => {
-      for (const m of batch.messages) rx.arrive(JSON.parse(m.value!.toString()).lastSent);
-    },
-  });
+  const reader = await readResults(`${groupId}-reader`, dst, rx);
   await groupStable(`${groupId}-reader`, 1);
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -411,39 +415,7 @@ async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch',
     setImmediate(() => RED.hooks.remove('onReceive.benchFirstRecord'));
   });
   // The default limit of unfinished messages (no maxInFlight in the flow): what users run.
-  await deploy([
-    {
-      id: 'kb',
-      type: 'stream-kafka-broker',
-      brokers: brokersList,
-      clientId: 'bench',
-      connectionTimeout: 1000,
-      requestTimeout: 10000,
-      retries: 3,
-      initialRetryTime: 100,
-      maxRetryTime: 2000,
-    },
-    {
-      id: 'in',
-      type: 'stream-kafka-in',
-      broker: 'kb',
-      topics: backlogTopic,
-      groupId,
-      fromBeginning: true,
-      format: 'json',
-      keyFrom: 'record',
-      timeFrom: 'record',
-      commitMode: 'handled',
-      output,
-      sessionTimeout: 6000,
-      heartbeatInterval: 500,
-      rebalanceTimeout: 3000,
-      maxWaitTime: 50,
-      wires: [['agg']],
-    },
-    aggregate('out'),
-    { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', acks: 'leader', batchSize: 1000, queueSize: 100000 },
-  ]);
+  await deploy(kafkaAggregateFlow(brokersList, backlogTopic, groupId, output, dst));
   await rx.done();
   const bytes = fetchedByGroup.get(groupId) ?? 0;
   const seconds = (rx.last - start) / 1000;
@@ -453,7 +425,7 @@ async function kafkaBacklogFlow(brokersList: string, output: 'single' | 'batch',
   await reader.disconnect();
   const arrivedEvents = rx.latencies.length * WINDOW;
   return {
-    label: `stream-kafka-in (${output === 'single' ? 'one message per record' : 'batch output'}) → stream-aggregate → stream-kafka-out`,
+    label: flowLabel(output),
     events: KAFKA_N,
     eventsPerSec: Math.round(arrivedEvents / seconds),
     cpuUsPerEvent: round((usedSinceFirst.user + usedSinceFirst.system) / Math.max(1, arrivedEvents)),

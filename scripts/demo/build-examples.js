@@ -68,7 +68,15 @@ function flow(prefix) {
     while (node.wires.length <= port) node.wires.push([]);
     node.wires[port].push(to);
   };
-  return { nodes, add, wire };
+  /** Wires each node to the next one, on port 0. */
+  const chain = (...ids) => {
+    for (let i = 1; i < ids.length; i++) wire(ids[i - 1], ids[i]);
+  };
+  /** Gives a node `count` output ports, none wired yet. */
+  const ports = (id, count) => {
+    nodes.find((x) => x.id === id).wires = Array.from({ length: count }, () => []);
+  };
+  return { nodes, add, wire, chain, ports };
 }
 
 const comment = (f, name, info, row = 0, col = 0) => f.add('comment', col, row, { name, info });
@@ -158,6 +166,9 @@ const aggregate = (f, col, row, props = {}) =>
     [[]],
   );
 
+/** An aggregate of each window message it receives (window type none). */
+const eachWindow = (f, col, row, name, aggregations) => aggregate(f, col, row, { name, windowType: 'none', size: '', aggregations });
+
 const filter = (f, col, row, props = {}) =>
   f.add('stream-filter', col, row, { ...eventMapping, ...timeSettings, windowType: 'none', rules: [], combine: 'all', outputs: 2, ...props }, [[], []]);
 
@@ -228,6 +239,17 @@ const toDeviceMessage = (f, col, row, base = 'demo/sensors/') =>
     [[]],
   );
 
+/** A change node that puts msg.topic under `base`: `<base><key>`. */
+const topicUnder = (f, col, row, base) =>
+  f.add('change', col, row, { name: `${base}<id>`, rules: [{ t: 'set', p: 'topic', pt: 'msg', to: `"${base}" & topic`, tot: 'jsonata' }] }, [[]]);
+
+/** An inject node; `props` override its defaults (no properties, fire once 1 s after deploy). */
+const inject = (f, col, row, props) => f.add('inject', col, row, { props: [], repeat: '', crontab: '', once: true, onceDelay: '1', topic: '', ...props }, [[]]);
+
+/** A function node that plays a source of events with the code `func`. */
+const player = (f, col, row, name, func) =>
+  f.add('function', col, row, { name, func, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [[]]);
+
 // ---------------------------------------------------------------------------------------------
 
 function iotPipeline() {
@@ -271,8 +293,7 @@ function iotPipeline() {
   });
   const dev = toDeviceMessage(f, 1, 1);
   const pub = mqttOut(f, broker, 2, 1, { name: 'publish readings' });
-  f.wire(sim, dev);
-  f.wire(dev, pub);
+  f.chain(sim, dev, pub);
 
   const sub = mqttIn(f, broker, 0, 3, {
     name: 'demo/sensors/+',
@@ -303,20 +324,12 @@ function iotPipeline() {
       { op: 'count', property: 'payload.temperature', as: '' },
     ],
   });
-  f.nodes.find((n) => n.id === avg).wires = [[], []];
-  const avgTopic = f.add(
-    'change',
-    3,
-    3,
-    { name: 'demo/stats/avg/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/stats/avg/" & topic', tot: 'jsonata' }] },
-    [[]],
-  );
+  f.ports(avg, 2);
+  const avgTopic = topicUnder(f, 3, 3, 'demo/stats/avg/');
   const avgOut = mqttOut(f, broker, 4, 3, { name: 'publish averages' });
   const avgDebug = debug(f, 3, 4, '1-minute averages', 'payload');
   const lateDebug = debug(f, 3, 5, 'late readings', 'true');
-  f.wire(plausible, avg);
-  f.wire(avg, avgTopic);
-  f.wire(avgTopic, avgOut);
+  f.chain(plausible, avg, avgTopic, avgOut);
   f.wire(avg, avgDebug);
   f.wire(avg, lateDebug, 1);
 
@@ -333,17 +346,9 @@ function iotPipeline() {
       { op: 'max', property: 'payload.temperature', as: 'max' },
     ],
   });
-  const rangeTopic = f.add(
-    'change',
-    3,
-    6,
-    { name: 'demo/stats/range/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/stats/range/" & topic', tot: 'jsonata' }] },
-    [[]],
-  );
+  const rangeTopic = topicUnder(f, 3, 6, 'demo/stats/range/');
   const rangeOut = mqttOut(f, broker, 4, 6, { name: 'publish ranges' });
-  f.wire(plausible, range);
-  f.wire(range, rangeTopic);
-  f.wire(rangeTopic, rangeOut);
+  f.chain(plausible, range, rangeTopic, rangeOut);
 
   // After the plausibility filter: error codes are counted as implausible there, never alerted on.
   const anomalies = detect(f, 1, 8, {
@@ -353,17 +358,10 @@ function iotPipeline() {
     history: '',
     store: 'memory',
   });
-  const alertTopic = f.add(
-    'change',
-    2,
-    8,
-    { name: 'demo/alerts/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/" & topic', tot: 'jsonata' }] },
-    [[]],
-  );
+  const alertTopic = topicUnder(f, 2, 8, 'demo/alerts/');
   const alertOut = mqttOut(f, broker, 3, 8, { name: 'publish alerts' });
   const alertDebug = debug(f, 2, 9, 'anomalies', 'payload');
-  f.wire(plausible, anomalies);
-  f.wire(anomalies, alertTopic);
+  f.chain(plausible, anomalies, alertTopic);
   f.wire(anomalies, alertDebug);
   f.wire(alertTopic, alertOut);
 
@@ -391,7 +389,7 @@ function iotPipeline() {
     outputs: 1,
     rules: [{ property: 'payload.temperature', op: 'between', value: '-50', value2: '100' }],
   });
-  f.nodes.find((n) => n.id === windowFilter).wires = [[]];
+  f.ports(windowFilter, 1);
   f.wire(sub, windowFilter);
   const windowAnomalies = detect(f, 2.25, 12, {
     // minHistory: a window holds 300 readings once full; the part-filled ones after a deploy are not judged.
@@ -402,18 +400,11 @@ function iotPipeline() {
     minHistory: 240,
     outputs: 2,
   });
-  f.nodes.find((n) => n.id === windowAnomalies).wires = [[], []];
+  f.ports(windowAnomalies, 2);
   f.wire(windowFilter, windowAnomalies);
-  const windowAlertTopic = f.add(
-    'change',
-    3.25,
-    12,
-    { name: 'demo/alerts/window/<id>', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: '"demo/alerts/window/" & topic', tot: 'jsonata' }] },
-    [[]],
-  );
+  const windowAlertTopic = topicUnder(f, 3.25, 12, 'demo/alerts/window/');
   const windowAlertOut = mqttOut(f, broker, 4.25, 12, { name: 'publish window alerts' });
-  f.wire(windowAnomalies, windowAlertTopic);
-  f.wire(windowAlertTopic, windowAlertOut);
+  f.chain(windowAnomalies, windowAlertTopic, windowAlertOut);
   f.wire(windowAnomalies, debug(f, 3.25, 13, 'window anomalies', 'payload'));
   f.wire(windowAnomalies, debug(f, 3.25, 14, 'analysed 5-minute windows', 'window'), 1);
   return f.nodes;
@@ -422,7 +413,7 @@ function iotPipeline() {
 /** A window node with late data on its second port. */
 const lateWindow = (f, type, col, row, props) => {
   const id = window(f, type, col, row, { lateData: 'output', ...props });
-  f.nodes.find((n) => n.id === id).wires = [[], []];
+  f.ports(id, 2);
   return id;
 };
 
@@ -453,9 +444,7 @@ function tumblingWindow() {
     },
     [[]],
   );
-  f.wire(sim, win);
-  f.wire(win, count);
-  f.wire(count, debug(f, 3, 1, 'windows', 'payload'));
+  f.chain(sim, win, count, debug(f, 3, 1, 'windows', 'payload'));
   f.wire(win, debug(f, 2, 2, 'late readings', 'true'), 1);
   return f.nodes;
 }
@@ -477,18 +466,11 @@ function slidingWindow() {
   );
   const sim = sensors(f, 0, 1, { name: '2 sensors', sensors: 2, interval: '1s', lateRate: 0.02, lateDelay: '40s' });
   const hop = lateWindow(f, 'sliding', 1, 1, { name: 'sliding 30s / 10s', size: '30s', slide: '10s' });
-  const avg = aggregate(f, 2, 1, {
-    name: 'avg temperature of each window',
-    windowType: 'none',
-    size: '',
-    aggregations: [
-      { op: 'avg', property: 'payload.temperature', as: 'avg' },
-      { op: 'count', property: 'payload', as: 'n' },
-    ],
-  });
-  f.wire(sim, hop);
-  f.wire(hop, avg);
-  f.wire(avg, debug(f, 3, 1, '30 s averages every 10 s', 'payload'));
+  const avg = eachWindow(f, 2, 1, 'avg temperature of each window', [
+    { op: 'avg', property: 'payload.temperature', as: 'avg' },
+    { op: 'count', property: 'payload', as: 'n' },
+  ]);
+  f.chain(sim, hop, avg, debug(f, 3, 1, '30 s averages every 10 s', 'payload'));
   f.wire(hop, debug(f, 2, 2, 'late (hopping)', 'true'), 1);
   const moving = aggregate(f, 1, 3, {
     name: 'moving avg / last 10s',
@@ -499,8 +481,7 @@ function slidingWindow() {
     aggregations: [{ op: 'avg', property: 'payload.temperature', as: 'movingAvg' }],
     output: 'value',
   });
-  f.wire(sim, moving);
-  f.wire(moving, debug(f, 2, 3, 'moving average', 'payload'));
+  f.chain(sim, moving, debug(f, 2, 3, 'moving average', 'payload'));
   return f.nodes;
 }
 
@@ -529,25 +510,15 @@ function sessionWindow() {
       '`idleTimeout` lets a session close in processing time even when no further reading arrives to advance event time.',
     ].join('\n'),
   );
-  const tick = f.add('inject', 0, 1, { name: 'every 500 ms', props: [], repeat: '0.5', crontab: '', once: true, onceDelay: '0.5', topic: '' }, [[]]);
-  const machine = f.add('function', 1, 1, { name: 'two machines', func: MACHINE, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [
-    [],
-  ]);
+  const tick = inject(f, 0, 1, { name: 'every 500 ms', repeat: '0.5', onceDelay: '0.5' });
+  const machine = player(f, 1, 1, 'two machines', MACHINE);
   const session = lateWindow(f, 'session', 2, 1, { name: 'session gap 3s', gap: '3s', maxDuration: '1m', maxOutOfOrder: '0', idleTimeout: '5s' });
-  const summary = aggregate(f, 3, 1, {
-    name: 'summary of each run',
-    windowType: 'none',
-    size: '',
-    aggregations: [
-      { op: 'count', property: 'payload', as: 'readings' },
-      { op: 'avg', property: 'payload.vibration', as: 'avgVibration' },
-      { op: 'max', property: 'payload.vibration', as: 'peak' },
-    ],
-  });
-  f.wire(tick, machine);
-  f.wire(machine, session);
-  f.wire(session, summary);
-  f.wire(summary, debug(f, 4, 1, 'runs', 'true'));
+  const summary = eachWindow(f, 3, 1, 'summary of each run', [
+    { op: 'count', property: 'payload', as: 'readings' },
+    { op: 'avg', property: 'payload.vibration', as: 'avgVibration' },
+    { op: 'max', property: 'payload.vibration', as: 'peak' },
+  ]);
+  f.chain(tick, machine, session, summary, debug(f, 4, 1, 'runs', 'true'));
   f.wire(session, debug(f, 3, 2, 'late', 'true'), 1);
   return f.nodes;
 }
@@ -567,25 +538,12 @@ function globalWindow() {
   );
   const sim = sensors(f, 0, 1, { name: '2 sensors', sensors: 2, interval: '1s' });
   const counted = window(f, 'global', 1, 1, { name: 'every 10, overlap 5', count: '10', overlap: '5' });
-  const avg = aggregate(f, 2, 1, {
-    name: 'avg of each window',
-    windowType: 'none',
-    size: '',
-    aggregations: [
-      { op: 'avg', property: 'payload.humidity', as: 'avgHumidity' },
-      { op: 'count', property: 'payload', as: 'n' },
-    ],
-  });
-  f.wire(sim, counted);
-  f.wire(counted, avg);
-  f.wire(avg, debug(f, 3, 1, 'count windows', 'payload'));
-  const flush = f.add(
-    'inject',
-    0,
-    3,
-    { name: 'flush now', props: [{ p: 'flush', v: 'true', vt: 'bool' }], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '' },
-    [[]],
-  );
+  const avg = eachWindow(f, 2, 1, 'avg of each window', [
+    { op: 'avg', property: 'payload.humidity', as: 'avgHumidity' },
+    { op: 'count', property: 'payload', as: 'n' },
+  ]);
+  f.chain(sim, counted, avg, debug(f, 3, 1, 'count windows', 'payload'));
+  const flush = inject(f, 0, 3, { name: 'flush now', props: [{ p: 'flush', v: 'true', vt: 'bool' }], once: false, onceDelay: 0.1 });
   const flushed = window(f, 'global', 1, 3, { name: 'until flushed', count: '', flushEvery: '30s' });
   f.wire(sim, flushed);
   f.wire(flush, flushed);
@@ -596,8 +554,7 @@ function globalWindow() {
     { name: 'how many', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"sensor": topic, "readings": window.count}', tot: 'jsonata' }] },
     [[]],
   );
-  f.wire(flushed, n);
-  f.wire(n, debug(f, 3, 3, 'flushed windows', 'payload'));
+  f.chain(flushed, n, debug(f, 3, 3, 'flushed windows', 'payload'));
   return f.nodes;
 }
 
@@ -633,8 +590,7 @@ function aggregateExample() {
     ],
     round: '2',
   });
-  f.wire(sim, stats);
-  f.wire(stats, debug(f, 2, 1, 'stats', 'payload'));
+  f.chain(sim, stats, debug(f, 2, 1, 'stats', 'payload'));
   const warm = aggregate(f, 1, 2, {
     name: 'warm sensors / 1m',
     size: '1m',
@@ -643,8 +599,7 @@ function aggregateExample() {
     having: 'avg > 21',
     round: '2',
   });
-  f.wire(sim, warm);
-  f.wire(warm, debug(f, 2, 2, 'averages above 21 °C', 'payload'));
+  f.chain(sim, warm, debug(f, 2, 2, 'averages above 21 °C', 'payload'));
   return f.nodes;
 }
 
@@ -672,8 +627,7 @@ function filterExample() {
       { property: 'payload.temperature', op: 'exists', value: '', value2: '' },
     ],
   });
-  f.wire(sim, plausible);
-  f.wire(plausible, debug(f, 2, 1, 'passed', 'payload'));
+  f.chain(sim, plausible, debug(f, 2, 1, 'passed', 'payload'));
   f.wire(plausible, debug(f, 2, 2, 'rejected', 'true'), 1);
   const hot = filter(f, 1, 3, {
     name: 'hot or sensor-1',
@@ -684,9 +638,8 @@ function filterExample() {
       { property: 'topic', op: 'regex', value: '^sensor-1$', value2: '' },
     ],
   });
-  f.nodes.find((n) => n.id === hot).wires = [[]];
-  f.wire(sim, hot);
-  f.wire(hot, debug(f, 2, 3, 'hot readings or sensor-1', 'payload'));
+  f.ports(hot, 1);
+  f.chain(sim, hot, debug(f, 2, 3, 'hot readings or sensor-1', 'payload'));
   return f.nodes;
 }
 
@@ -715,9 +668,8 @@ function detectExample() {
     seed: 'detect',
   });
   const streaming = detect(f, 1, 1, { name: 'anything odd / streaming', pattern: 'auto', valueProperty: 'payload.temperature', history: '', outputs: 2 });
-  f.nodes.find((n) => n.id === streaming).wires = [[], []];
-  f.wire(sim, streaming);
-  f.wire(streaming, debug(f, 2, 1, 'anomalies', 'payload'));
+  f.ports(streaming, 2);
+  f.chain(sim, streaming, debug(f, 2, 1, 'anomalies', 'payload'));
   const scored = debug(f, 2, 2, 'scored readings', 'payload');
   f.nodes.find((n) => n.id === scored).active = false;
   f.wire(streaming, scored, 1);
@@ -730,8 +682,7 @@ function detectExample() {
     valueProperty: 'payload.temperature',
     history: '',
   });
-  f.wire(sim, windowed);
-  f.wire(windowed, debug(f, 2, 3, 'change points', 'payload'));
+  f.chain(sim, windowed, debug(f, 2, 3, 'change points', 'payload'));
   return f.nodes;
 }
 
@@ -755,8 +706,7 @@ function mqttExample() {
   const sim = sensors(f, 0, 1, { name: '3 sensors' });
   const dev = toDeviceMessage(f, 1, 1, 'sensors/');
   const pub = mqttOut(f, broker, 2, 1, { name: 'publish' });
-  f.wire(sim, dev);
-  f.wire(dev, pub);
+  f.chain(sim, dev, pub);
   const sub = mqttIn(f, broker, 0, 2, { name: 'sensors/+', topic: 'sensors/+', keyFrom: 'level', keyLevel: '-1', timeFrom: 'field', timeField: 'ts' });
   f.wire(sub, debug(f, 1, 2, 'events', 'true'));
   return f.nodes;
@@ -794,19 +744,12 @@ function kafkaExample() {
     [[]],
   );
   const win = window(f, 'tumbling', 1, 2, { name: 'tumbling 10s', size: '10s', maxOutOfOrder: '2s' });
-  const avg = aggregate(f, 2, 2, {
-    name: 'avg temperature',
-    windowType: 'none',
-    size: '',
-    aggregations: [
-      { op: 'avg', property: 'payload.temperature', as: 'avg' },
-      { op: 'count', property: 'payload', as: 'n' },
-    ],
-  });
+  const avg = eachWindow(f, 2, 2, 'avg temperature', [
+    { op: 'avg', property: 'payload.temperature', as: 'avg' },
+    { op: 'count', property: 'payload', as: 'n' },
+  ]);
   const out = f.add('stream-kafka-out', 3, 2, { name: 'to sensor-averages', broker, topic: 'sensor-averages' }, []);
-  f.wire(consume, win);
-  f.wire(win, avg);
-  f.wire(avg, out);
+  f.chain(consume, win, avg, out);
   f.wire(avg, debug(f, 3, 3, 'averages', 'payload'));
   return f.nodes;
 }
@@ -838,8 +781,8 @@ function joinExample() {
   );
   const sim = sensors(f, 0, 1, { name: 'room thermometers', ids: 'kitchen,hall', fields: 'temperature', interval: '10s', anomalyRate: 0 });
   const mark = f.add('change', 1, 1, { name: 'stream = temperature', rules: [{ t: 'set', p: 'stream', pt: 'msg', to: 'temperature', tot: 'str' }] }, [[]]);
-  const tick = f.add('inject', 0, 2, { name: 'every 20 s', props: [], repeat: '20', crontab: '', once: true, onceDelay: '1', topic: '' }, [[]]);
-  const doors = f.add('function', 1, 2, { name: 'door opens', func: DOORS, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [[]]);
+  const tick = inject(f, 0, 2, { name: 'every 20 s', repeat: '20' });
+  const doors = player(f, 1, 2, 'door opens', DOORS);
   const join = f.add(
     'stream-join',
     2,
@@ -861,11 +804,8 @@ function joinExample() {
     },
     [[], []],
   );
-  f.wire(sim, mark);
-  f.wire(mark, join);
-  f.wire(tick, doors);
-  f.wire(doors, join);
-  f.wire(join, debug(f, 3, 1, 'door with temperatures', 'payload'));
+  f.chain(sim, mark, join);
+  f.chain(tick, doors, join, debug(f, 3, 1, 'door with temperatures', 'payload'));
   f.wire(join, debug(f, 3, 2, 'doors without a reading', 'true'), 1);
   return f.nodes;
 }
@@ -892,8 +832,8 @@ function sequenceExample() {
       'leaves on port 2 as a timed-out partial match.',
     ].join('\n'),
   );
-  const tick = f.add('inject', 0, 1, { name: 'every 5 s', props: [], repeat: '5', crontab: '', once: true, onceDelay: '1', topic: '' }, [[]]);
-  const pump = f.add('function', 1, 1, { name: 'pump log', func: PUMP, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] }, [[]]);
+  const tick = inject(f, 0, 1, { name: 'every 5 s', repeat: '5' });
+  const pump = player(f, 1, 1, 'pump log', PUMP);
   const level = (name, value, extra = {}) => ({ name, rules: [{ property: 'payload.level', op: 'eq', value }], times: '', not: false, ...extra });
   const common = { ...eventMapping, maxOutOfOrder: '0', maxPartialMatches: '100' };
   const warnings = f.add(
@@ -926,8 +866,7 @@ function sequenceExample() {
     },
     [[], []],
   );
-  f.wire(tick, pump);
-  f.wire(pump, warnings);
+  f.chain(tick, pump, warnings);
   f.wire(pump, cycle);
   f.wire(warnings, debug(f, 3, 1, 'three warnings in a row', 'payload'));
   f.wire(cycle, debug(f, 3, 2, 'start → stop without fault', 'payload'));
@@ -996,14 +935,12 @@ function sqliteExample() {
     [[]],
   );
   const insert = f.add('sqlite', 3, 1, { name: 'insert row', mydb: db, sqlquery: 'prepared', sql: INSERT_RESULT }, [[]]);
-  f.wire(sim, stats);
-  f.wire(stats, params);
-  f.wire(params, insert);
+  f.chain(sim, stats, params, insert);
   f.wire(stats, debug(f, 2, 2, '10-second results', 'payload'));
-  const atDeploy = f.add('inject', 0, 3, { name: 'at deploy', props: [], repeat: '', crontab: '', once: true, onceDelay: '0.1', topic: '' }, [[]]);
+  const atDeploy = inject(f, 0, 3, { name: 'at deploy', onceDelay: '0.1' });
   const create = f.add('sqlite', 1, 3, { name: 'create table', mydb: db, sqlquery: 'fixed', sql: RESULTS_TABLE }, [[]]);
   f.wire(atDeploy, create);
-  const latest = f.add('inject', 0, 4, { name: 'latest rows', props: [], repeat: '', crontab: '', once: false, onceDelay: 0.1, topic: '' }, [[]]);
+  const latest = inject(f, 0, 4, { name: 'latest rows', once: false, onceDelay: 0.1 });
   const select = f.add(
     'sqlite',
     1,
@@ -1011,8 +948,7 @@ function sqliteExample() {
     { name: 'last 10 rows', mydb: db, sqlquery: 'fixed', sql: 'SELECT * FROM temperature_10s ORDER BY window_start DESC, sensor LIMIT 10' },
     [[]],
   );
-  f.wire(latest, select);
-  f.wire(select, debug(f, 2, 4, 'stored rows', 'payload'));
+  f.chain(latest, select, debug(f, 2, 4, 'stored rows', 'payload'));
   return f.nodes;
 }
 

@@ -103,6 +103,23 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   // Dashboard nodes sit in two columns right of the pipeline, level with the nodes feeding them.
   const at = (col, row) => ({ z: tab, x: 140 + col * 280, y: 60 + row * 60 });
   const change = (id, name, rules, pos) => add({ id, type: 'change', name, rules, ...pos, wires: [[]] });
+  const fn = (id, name, pos, wires, func) =>
+    add({ id, type: 'function', name, ...pos, outputs: wires.length, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], wires, func });
+  // The detectors also report when an incident ends; the dashboard marks only new ones.
+  const newIncidents = (id, name, pos, wires) =>
+    add({
+      id,
+      type: 'switch',
+      name,
+      property: 'payload.state',
+      propertyType: 'msg',
+      rules: [{ t: 'eq', v: 'alert', vt: 'str' }],
+      checkall: 'true',
+      repair: false,
+      outputs: 1,
+      ...pos,
+      wires,
+    });
   // One chart per sensor: its readings and its 1-minute average, always in the same two colours.
   // Readings arrive out of order and a line chart joins points in arrival order, so the time
   // axis is arrival time; the windows themselves still work in event time. A chart colours its
@@ -168,38 +185,26 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
     ...at(6, 3.5),
     wires: charts.map((c) => [c]),
   });
-  const reading = change(
-    'demo.ui.reading',
-    'temperature → chart',
-    [
-      { t: 'set', p: 'payload', pt: 'msg', to: 'payload.temperature', tot: 'msg' },
-      { t: 'set', p: 'series', pt: 'msg', to: 'temperature', tot: 'str' },
-    ],
-    at(5, 3),
-  );
-  const average = change(
-    'demo.ui.average',
-    'average → chart',
-    [
-      { t: 'set', p: 'payload', pt: 'msg', to: 'payload.avg', tot: 'msg' },
-      { t: 'set', p: 'series', pt: 'msg', to: '1-minute average', tot: 'str' },
-    ],
-    at(5, 4),
-  );
+  // A chart line: the value at msg.<from> as payload, named `series`.
+  const toSeries = (id, name, from, series, pos) =>
+    change(
+      id,
+      name,
+      [
+        { t: 'set', p: 'payload', pt: 'msg', to: from, tot: 'msg' },
+        { t: 'set', p: 'series', pt: 'msg', to: series, tot: 'str' },
+      ],
+      pos,
+    );
+  const reading = toSeries('demo.ui.reading', 'temperature → chart', 'payload.temperature', 'temperature', at(5, 3));
+  const average = toSeries('demo.ui.average', 'average → chart', 'payload.avg', '1-minute average', at(5, 4));
   // A line must not bridge a pause (a dropout, a deploy): '-' is a chart's "no value" and breaks the line.
-  const gaps = add({
-    id: 'demo.ui.gaps',
-    type: 'function',
-    name: 'break lines at gaps',
-    ...at(6, 2.5),
-    outputs: 1,
-    timeout: 0,
-    noerr: 0,
-    initialize: '',
-    finalize: '',
-    libs: [],
-    wires: [[bySensor]],
-    func: [
+  const gaps = fn(
+    'demo.ui.gaps',
+    'break lines at gaps',
+    at(6, 2.5),
+    [[bySensor]],
+    [
       '// Readings come every second and averages every minute: a longer pause is a gap.',
       'const pause = msg.series === "temperature" ? 5000 : 90000;',
       '// One context entry: a key such as "sensor-1|1-minute average" is not a context property name.',
@@ -212,23 +217,16 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
       'if (last !== undefined && now - last <= pause) return msg;',
       'return [[{ topic: msg.topic, series: msg.series, payload: "-" }, msg]];',
     ].join('\n'),
-  });
+  );
   ui.find((n) => n.id === reading).wires = [[gaps]];
   ui.find((n) => n.id === average).wires = [[gaps]];
-  const startLines = add({
-    id: 'demo.ui.startlines',
-    type: 'function',
-    name: 'start lines: readings, then average',
-    ...at(5, 2),
-    outputs: 1,
-    timeout: 0,
-    noerr: 0,
-    initialize: '',
-    finalize: '',
-    libs: [],
-    wires: [[bySensor]],
-    func: `return [${JSON.stringify(sensorIds)}.flatMap((topic) => ["temperature", "1-minute average"].map((series) => ({ topic, series, payload: "-" })))];`,
-  });
+  const startLines = fn(
+    'demo.ui.startlines',
+    'start lines: readings, then average',
+    at(5, 2),
+    [[bySensor]],
+    `return [${JSON.stringify(sensorIds)}.flatMap((topic) => ["temperature", "1-minute average"].map((series) => ({ topic, series, payload: "-" })))];`,
+  );
   add({
     id: 'demo.ui.deployed',
     type: 'inject',
@@ -246,21 +244,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   plausible.wires[0].push(reading);
   avg.wires[0].push(average);
 
-  const counter = (id, name, port, pos) =>
-    add({
-      id,
-      type: 'function',
-      name,
-      ...pos,
-      outputs: 1,
-      timeout: 0,
-      noerr: 0,
-      initialize: '',
-      finalize: '',
-      libs: [],
-      wires: [[]],
-      func: 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };',
-    });
+  const counter = (id, name, port, pos) => fn(id, name, pos, [[]], 'const n = (context.get("n") || 0) + 1;\ncontext.set("n", n);\nreturn { payload: n };');
   const text = (id, label, order) =>
     add({
       id,
@@ -307,36 +291,16 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   void zero;
   avg.wires[1].push(lateCount);
   plausible.wires[1].push(rejCount);
-  // The detector also reports when an incident ends; the dashboard marks only new ones.
-  const onlyNew = add({
-    id: 'demo.ui.new',
-    type: 'switch',
-    name: 'new incidents',
-    property: 'payload.state',
-    propertyType: 'msg',
-    rules: [{ t: 'eq', v: 'alert', vt: 'str' }],
-    checkall: 'true',
-    repair: false,
-    outputs: 1,
-    ...at(5, 9),
-    wires: [[]],
-  });
+  const onlyNew = newIncidents('demo.ui.new', 'new incidents', at(5, 9), [[]]);
   anomalies.wires[0].push(onlyNew);
 
   // One list for both routes, newest first: the table shows it whole and the counter counts the same rows.
-  const rows = add({
-    id: 'demo.ui.row',
-    type: 'function',
-    name: 'alert → table (newest first)',
-    ...at(6, 10),
-    outputs: 2,
-    timeout: 0,
-    noerr: 0,
-    initialize: '',
-    finalize: '',
-    libs: [],
-    wires: [[], []],
-    func: [
+  const rows = fn(
+    'demo.ui.row',
+    'alert → table (newest first)',
+    at(6, 10),
+    [[], []],
+    [
       'const p = msg.payload || {};',
       'const time = new Date(msg.timestamp || Date.now()).toISOString().slice(11, 19);',
       'const row = { time, sensor: msg.topic, "found by": msg.window ? "5-minute window" : "reading", kind: p.kind || p.pattern, reason: p.reason || ("value " + p.value + ", expected " + (typeof p.expected === "number" ? p.expected.toFixed(2) : "?")) };',
@@ -346,7 +310,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
       'context.set("n", (context.get("n") || 0) + 1);',
       'return [{ payload: all.map((r) => r.row) }, { payload: context.get("n") }];',
     ].join('\n'),
-  });
+  );
   const table = add({
     id: 'demo.ui.table',
     type: 'ui-table',
@@ -408,19 +372,7 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
   ui.find((n) => n.id === toastText).wires = [[toast]];
   ui.find((n) => n.id === onlyNew).wires = [[rows, toastText]];
   // The seed route's alerts (one per incident over 5-minute windows) join the table, marked as such.
-  const newWindowIncidents = add({
-    id: 'demo.ui.newwindow',
-    type: 'switch',
-    name: 'new window incidents',
-    property: 'payload.state',
-    propertyType: 'msg',
-    rules: [{ t: 'eq', v: 'alert', vt: 'str' }],
-    checkall: 'true',
-    repair: false,
-    outputs: 1,
-    ...at(5.75, 12),
-    wires: [[rows]],
-  });
+  const newWindowIncidents = newIncidents('demo.ui.newwindow', 'new window incidents', at(5.75, 12), [[rows]]);
   windowAnomalies.wires[0].push(newWindowIncidents);
 
   return [
@@ -438,8 +390,9 @@ function buildDemoFlow({ transport = 'mqtt' } = {}) {
 
 /** Swaps the MQTT hop of the readings for Kafka topic `demo-sensors`, keyed by sensor id. */
 function useKafkaForReadings(nodes, tab) {
-  const replace = (old, node) => {
-    nodes[nodes.indexOf(old)] = { ...node, id: old.id, z: tab, x: old.x, y: old.y, wires: old.wires };
+  // A node of `type` with its editor defaults and `props` takes the place and wires of `old`.
+  const replace = (old, type, props) => {
+    nodes[nodes.indexOf(old)] = { ...editorDefaults(type), type, ...props, id: old.id, z: tab, x: old.x, y: old.y, wires: old.wires };
   };
   const kafkaBroker = {
     ...editorDefaults('stream-kafka-broker'),
@@ -451,9 +404,7 @@ function useKafkaForReadings(nodes, tab) {
   };
   nodes.push(kafkaBroker);
   const pub = byName(nodes, 'publish readings');
-  replace(pub, {
-    ...editorDefaults('stream-kafka-out'),
-    type: 'stream-kafka-out',
+  replace(pub, 'stream-kafka-out', {
     name: 'readings → Kafka',
     broker: kafkaBroker.id,
     topic: 'demo-sensors',
@@ -461,9 +412,7 @@ function useKafkaForReadings(nodes, tab) {
   });
   // Kafka carries the key and the event time in the record itself: no topic rewriting needed.
   const sub = byName(nodes, 'demo/sensors/+');
-  replace(sub, {
-    ...editorDefaults('stream-kafka-in'),
-    type: 'stream-kafka-in',
+  replace(sub, 'stream-kafka-in', {
     name: 'sensors (Kafka)',
     broker: kafkaBroker.id,
     topics: 'demo-sensors',

@@ -75,7 +75,7 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
       const levels = rec.topic.split('/');
       const i = source.level < 0 ? levels.length + source.level : source.level;
       if (i < 0 || i >= levels.length) {
-        throw new InputError('topic', `topic "${rec.topic}" has no level ${source.level} (it has ${levels.length})`);
+        throw InputError.of('topic', 'topicLevel', { topic: rec.topic, level: source.level, count: levels.length });
       }
       return levels[i];
     }
@@ -83,7 +83,7 @@ export function resolveKey(rec: RawRecord, source: KeySource): string {
       const v = readPath(rec.payload, source.path);
       const key = keyOf(v);
       if (key !== undefined) return key;
-      throw new InputError(`payload.${source.path}`, `key property payload.${source.path} must be a string or number, got ${describeValue(v)}`);
+      throw InputError.of(`payload.${source.path}`, 'keyField', { path: source.path, got: describeValue(v) });
     }
   }
 }
@@ -101,6 +101,13 @@ function pickString(...values: unknown[]): string | undefined {
     if (Buffer.isBuffer(v) && v.length) return v.toString('utf8');
   }
   return undefined;
+}
+
+/** The whole event as one record (serialize `event`): topic, payload, timestamp, and window, eventId, eventType, metadata when present. */
+export function eventBody(msg: Record<string, unknown>): Record<string, unknown> {
+  const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
+  for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
+  return ev;
 }
 
 /**

@@ -30,15 +30,15 @@ export function parseKafkaBrokerConfig(config: BaseNodeConfig, credentials: { us
     .split(/[\s,]+/)
     .map((b) => b.trim())
     .filter(Boolean);
-  if (!brokers.length) throw new ConfigError('brokers', 'list at least one broker as host:port, e.g. localhost:9092');
+  if (!brokers.length) throw ConfigError.of('brokers', 'brokersRequired');
   for (const b of brokers) {
-    if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw new ConfigError('brokers', `"${b}" is not host:port`);
+    if (!/^[^:\s]+:\d{1,5}$/.test(b)) throw ConfigError.of('brokers', 'hostPort', { got: b });
   }
   const mechanism = String(config.saslMechanism || 'none');
   if (!SASL.includes(mechanism)) throw ConfigError.of('saslMechanism', 'oneOf', { allowed: SASL.join(', '), got: `"${mechanism}"` });
   let sasl: KafkaClientOptions['sasl'];
   if (mechanism !== 'none') {
-    if (!credentials.user) throw new ConfigError('user', `SASL ${mechanism} needs a username`);
+    if (!credentials.user) throw ConfigError.of('user', 'saslUser', { mechanism });
     sasl = { mechanism: mechanism as SaslMechanism, username: credentials.user, password: credentials.password ?? '' };
   }
   return {
@@ -83,11 +83,10 @@ export interface KafkaInSettings {
 function maxInFlight(config: BaseNodeConfig): number {
   const v = intSetting(config.maxInFlight, 1000, 1, 10000000);
   if (v === undefined) {
-    const why =
-      String(config.maxInFlight).trim() === '0'
-        ? ' (0, no limit, is no longer allowed: a backlog would flood the flow and cost the consumer its group membership)'
-        : '';
-    throw new ConfigError('maxInFlight', `must be a whole number of messages between 1 and 10000000, got ${JSON.stringify(config.maxInFlight)}${why}`);
+    const got = JSON.stringify(config.maxInFlight);
+    throw String(config.maxInFlight).trim() === '0'
+      ? ConfigError.of('maxInFlight', 'maxInFlightZero', { got })
+      : ConfigError.of('maxInFlight', 'wholeRange', { unit: 'messages', min: 1, max: 10000000, got });
   }
   return v;
 }
@@ -99,7 +98,7 @@ export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
     .split(regex ? /\n/ : /[\n,]/)
     .map((t) => t.trim())
     .filter(Boolean);
-  if (!names.length) throw new ConfigError('topics', 'name at least one topic (or a pattern when "regex" is ticked)');
+  if (!names.length) throw ConfigError.of('topics', 'topicsRequired');
   const topics = names.map((t) => {
     if (!regex) {
       if (!/^[A-Za-z0-9._-]{1,249}$/.test(t)) throw ConfigError.of('topics', 'kafkaTopicName', { got: `"${t}"` });
@@ -108,18 +107,18 @@ export function parseKafkaInConfig(config: BaseNodeConfig): KafkaInSettings {
     try {
       return new RegExp(t);
     } catch (err) {
-      throw new ConfigError('topics', `"${t}" is not a regular expression: ${(err as Error).message}`);
+      throw ConfigError.of('topics', 'topicNotRegex', { topic: t, reason: (err as Error).message });
     }
   });
   const groupId = String(config.groupId ?? '').trim();
-  if (!groupId) throw new ConfigError('groupId', 'a consumer group id is required; consumers with the same id share the partitions');
+  if (!groupId) throw ConfigError.of('groupId', 'groupIdRequired');
   const commitMode = String(config.commitMode || 'handled');
   if (commitMode !== 'auto' && commitMode !== 'handled') throw ConfigError.of('commitMode', 'eitherOf', { a: 'auto', b: 'handled', got: `"${commitMode}"` });
   const output = String(config.output || 'single');
   if (output !== 'single' && output !== 'batch') throw ConfigError.of('output', 'eitherOf', { a: 'single', b: 'batch', got: `"${output}"` });
   const sessionTimeout = int(config, 'sessionTimeout', 10000, 1000, 3600000, 'milliseconds');
   const heartbeatInterval = int(config, 'heartbeatInterval', 1000, 100, 3600000, 'milliseconds');
-  if (heartbeatInterval >= sessionTimeout) throw new ConfigError('heartbeatInterval', 'must be shorter than sessionTimeout (a third of it is usual)');
+  if (heartbeatInterval >= sessionTimeout) throw ConfigError.of('heartbeatInterval', 'heartbeatBelowSession');
   return {
     topics,
     groupId,
@@ -163,14 +162,14 @@ export function parseKafkaOutConfig(config: BaseNodeConfig): KafkaOutSettings {
   if (topic && !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) throw ConfigError.of('topic', 'kafkaTopicName', { got: `"${topic}"` });
   const acksText = String(config.acks || 'all');
   const acks = ({ all: -1, leader: 1, none: 0 } as Record<string, -1 | 0 | 1>)[acksText];
-  if (acks === undefined) throw new ConfigError('acks', `must be all, leader or none, got "${acksText}"`);
+  if (acks === undefined) throw ConfigError.of('acks', 'acksChoice', { got: acksText });
   const compression = String(config.compression || 'none');
   if (compression !== 'none' && compression !== 'gzip') throw ConfigError.of('compression', 'eitherOf', { a: 'none', b: 'gzip', got: `"${compression}"` });
   const partitioner = String(config.partitioner || 'default');
   if (partitioner !== 'default' && partitioner !== 'legacy')
     throw ConfigError.of('partitioner', 'eitherOf', { a: 'default', b: 'legacy', got: `"${partitioner}"` });
   const idempotent = config.idempotent === true || config.idempotent === 'true';
-  if (idempotent && acks !== -1) throw new ConfigError('acks', 'an idempotent producer needs acks "all"');
+  if (idempotent && acks !== -1) throw ConfigError.of('acks', 'idempotentAcks');
   const serialize = String(config.serialize || 'payload');
   if (serialize !== 'payload' && serialize !== 'event') throw ConfigError.of('serialize', 'eitherOf', { a: 'payload', b: 'event', got: `"${serialize}"` });
   const keyProperty = String(config.keyProperty ?? 'topic')

@@ -120,6 +120,7 @@ export function isPermanentError(err: unknown): boolean {
 
 /** What to tell the user about a permanent error: a status-line text, and which hint (a catalog key) with what to fill in. */
 export interface PermanentErrorDescription {
+  /** The reason for the status line; for an untrusted certificate the node says it after its catalog's status.tls prefix. */
   short: string;
   hint: 'untrustedCertificate' | 'refusedCredentials';
   params: { broker: string; code?: string };
@@ -128,7 +129,7 @@ export interface PermanentErrorDescription {
 /** Status-line text and the hint for the log, for an error isPermanentError() accepts (TLS errors get a readable short text). */
 export function describePermanentError(err: unknown, brokerLabel: string): PermanentErrorDescription {
   const tls = tlsTrustProblem(err);
-  if (tls) return { short: `TLS: ${tls.reason}`, hint: 'untrustedCertificate', params: { broker: brokerLabel, code: tls.code } };
+  if (tls) return { short: tls.reason, hint: 'untrustedCertificate', params: { broker: brokerLabel, code: tls.code } };
   const message = (err as { message?: unknown } | undefined)?.message;
   return {
     short: shortError(typeof message === 'string' ? message : err) ?? 'authentication failed',

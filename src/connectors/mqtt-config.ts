@@ -22,13 +22,13 @@ export interface MqttBrokerNode extends RedNode {
 export function parseMqttBrokerConfig(config: BaseNodeConfig, credentials: { user?: string; password?: string } = {}): MqttConnectionOptions {
   let url = String(config.url ?? '').trim();
   if (!/^(mqtts?|wss?):\/\/[^/\s]+/.test(url)) {
-    throw new ConfigError('url', `"${url}" is not a broker URL; use mqtt://host:1883, mqtts://, ws:// or wss://`);
+    throw ConfigError.of('url', 'brokerUrl', { got: url });
   }
   // The client picks TLS from the URL scheme alone: with "use TLS" ticked, mqtt:// or ws:// would
   // otherwise connect in plain text while the editor shows TLS on.
   if (config.usetls === true || config.usetls === 'true') url = url.replace(/^mqtt:/, 'mqtts:').replace(/^ws:/, 'wss:');
   const pv = String(config.protocolVersion ?? '4');
-  if (pv !== '4' && pv !== '5') throw new ConfigError('protocolVersion', `must be 4 (MQTT 3.1.1) or 5, got "${pv}"`);
+  if (pv !== '4' && pv !== '5') throw ConfigError.of('protocolVersion', 'protocolVersionChoice', { got: pv });
   const keepalive = intSetting(config.keepalive, 60, 0, 65535);
   if (keepalive === undefined) throw ConfigError.of('keepalive', 'wholeBetween', { unit: 'seconds', min: 0, max: 65535 });
   const reconnectPeriod = intSetting(config.reconnectPeriod, 5000, 0, 3600000);
@@ -38,7 +38,7 @@ export function parseMqttBrokerConfig(config: BaseNodeConfig, credentials: { use
   let sessionExpiry: number | undefined;
   if (config.sessionExpiry !== undefined && config.sessionExpiry !== '') {
     sessionExpiry = intSetting(config.sessionExpiry, 0, 0, 4294967295);
-    if (sessionExpiry === undefined) throw new ConfigError('sessionExpiry', 'must be a whole number of seconds (0 = ends with the connection)');
+    if (sessionExpiry === undefined) throw ConfigError.of('sessionExpiry', 'sessionExpiryWhole');
   }
   return {
     url,
@@ -66,7 +66,7 @@ export interface MqttInSettings {
 function qosOf(value: unknown, field: string, dflt: 0 | 1 | 2): 0 | 1 | 2 {
   if (value === undefined || value === '') return dflt;
   const q = Number(value);
-  if (q !== 0 && q !== 1 && q !== 2) throw new ConfigError(field, `must be 0, 1 or 2, got ${JSON.stringify(value)}`);
+  if (q !== 0 && q !== 1 && q !== 2) throw ConfigError.of(field, 'qosChoice', { got: JSON.stringify(value) });
   return q;
 }
 
@@ -77,13 +77,13 @@ export function parseKeySource(config: BaseNodeConfig, allowed: KeySource['from'
   if (from === 'level') {
     const level = Number(config.keyLevel);
     if (config.keyLevel === '' || config.keyLevel === undefined || !Number.isInteger(level)) {
-      throw new ConfigError('keyLevel', 'must be a whole number: 0 = first topic level, -1 = last');
+      throw ConfigError.of('keyLevel', 'keyLevelWhole');
     }
     return { from, level };
   }
   if (from === 'field') {
     const path = normaliseField(config.keyField);
-    if (!path) throw new ConfigError('keyField', 'name the payload property that holds the key, e.g. sensorId');
+    if (!path) throw ConfigError.of('keyField', 'keyFieldRequired');
     return { from, path: checkFieldPath(path, 'keyField') };
   }
   return { from } as KeySource;
@@ -95,7 +95,7 @@ export function parseTimeSource(config: BaseNodeConfig, allowed: TimeSource['fro
   if (!allowed.includes(from)) throw ConfigError.of('timeFrom', 'oneOf', { allowed: allowed.join(', '), got: `"${from}"` });
   if (from === 'field') {
     const path = normaliseField(config.timeField);
-    if (!path) throw new ConfigError('timeField', 'name the payload property that holds the event time, e.g. ts');
+    if (!path) throw ConfigError.of('timeField', 'timeFieldRequired');
     return { from, path: checkFieldPath(path, 'timeField') };
   }
   return { from } as TimeSource;
@@ -122,10 +122,10 @@ export function parseMqttInConfig(config: BaseNodeConfig): MqttInSettings {
     .split(/[\n,]/)
     .map((t) => t.trim())
     .filter(Boolean);
-  if (!topics.length) throw new ConfigError('topic', 'name at least one topic filter, e.g. sensors/+/temperature');
+  if (!topics.length) throw ConfigError.of('topic', 'topicFilterRequired');
   for (const t of topics) {
     const problem = subscriptionProblem(t);
-    if (problem) throw new ConfigError('topic', `"${t}": ${problem}`);
+    if (problem) throw ConfigError.of('topic', problem, { topic: t });
   }
   return {
     topics,
@@ -157,22 +157,22 @@ export function parseMqttOutConfig(config: BaseNodeConfig): MqttOutSettings {
   const topic = String(config.topic ?? '').trim() || undefined;
   if (topic) {
     const problem = publishTopicProblem(topic);
-    if (problem) throw new ConfigError('topic', `"${topic}" ${problem}`);
+    if (problem) throw ConfigError.of('topic', problem, { topic });
   }
   const qos = config.qos === 'msg' || config.qos === '' || config.qos === undefined ? undefined : qosOf(config.qos, 'qos', 0);
   const retainValues: readonly unknown[] = [undefined, '', true, false, 'true', 'false', 'msg'];
   if (!retainValues.includes(config.retain)) {
-    throw new ConfigError('retain', `must be true, false or msg (from msg.retain), got ${JSON.stringify(config.retain)}`);
+    throw ConfigError.of('retain', 'retainChoice', { got: JSON.stringify(config.retain) });
   }
   const retain = config.retain === 'msg' ? 'msg' : config.retain === true || config.retain === 'true';
   const serialize = String(config.serialize || 'payload');
   if (serialize !== 'payload' && serialize !== 'event') throw ConfigError.of('serialize', 'eitherOf', { a: 'payload', b: 'event', got: `"${serialize}"` });
   const queueSize = intSetting(config.queueSize, 1000, 0, 10000000);
-  if (queueSize === undefined) throw new ConfigError('queueSize', 'must be a whole number of messages >= 0 (0 = do not queue while disconnected)');
+  if (queueSize === undefined) throw ConfigError.of('queueSize', 'queueSizeWhole');
   let messageExpiry: number | undefined;
   if (config.messageExpiry !== undefined && config.messageExpiry !== '') {
     messageExpiry = intSetting(config.messageExpiry, 0, 1, 4294967295);
-    if (messageExpiry === undefined) throw new ConfigError('messageExpiry', 'must be a whole number of seconds >= 1, or empty');
+    if (messageExpiry === undefined) throw ConfigError.of('messageExpiry', 'messageExpiryWhole');
   }
   return {
     topic,

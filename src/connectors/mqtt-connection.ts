@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import * as mqtt from 'mqtt';
 import { topicMatches } from './mqtt-topic';
 import { tlsTrustProblem } from './tls-trust';
+import { MqttRefusal } from './mqtt-refusal';
 
 /** Life-cycle of a broker connection as the nodes show it. */
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -134,7 +135,7 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
       if (this.client !== client) return;
       if (typeof err.code === 'number' && FATAL_CONNACK.has(err.code)) {
         // Retrying refused credentials only hammers the broker; stay down until redeployed.
-        this.setState('failed', new Error(`broker refused the connection: ${err.message}`));
+        this.setState('failed', new MqttRefusal('credentials', err.message));
         client.end(true);
         if (this.client === client) this.client = undefined;
         return;
@@ -142,12 +143,7 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
       const tls = tlsTrustProblem(err);
       if (tls) {
         // Same as refused credentials: every reconnect would be refused for the same reason.
-        this.setState(
-          'failed',
-          new Error(
-            `TLS: ${tls.reason}; the broker's certificate is not trusted (${tls.code}): give the TLS configuration the CA certificate that signed it, or check the host name, then deploy again`,
-          ),
-        );
+        this.setState('failed', new MqttRefusal('certificate', tls.reason, tls.code));
         client.end(true);
         if (this.client === client) this.client = undefined;
         return;

@@ -18,24 +18,24 @@ export function topicMatches(subscription: string, topic: string): boolean {
   return f.length === t.length;
 }
 
-/** Checks a subscription for the wildcard rules of MQTT; returns a reason when it is invalid. */
-export function subscriptionProblem(subscription: string): string | undefined {
-  if (!subscription) return 'must not be empty';
+/** Checks a subscription for the wildcard rules of MQTT; returns the reason's code (config-reasons.ts) when it is invalid. */
+export function subscriptionProblem(subscription: string): 'filterEmpty' | 'filterShared' | 'filterHashLevel' | 'filterPlusLevel' | undefined {
+  if (!subscription) return 'filterEmpty';
   if (subscription.startsWith('$share/') && !/^\$share\/[^/+#]+\/.+/.test(subscription)) {
-    return 'a shared subscription is $share/<group>/<filter>';
+    return 'filterShared';
   }
   const levels = filterOf(subscription).split('/');
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i];
-    if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) return "'#' must be a whole level and the last one";
-    if (l.includes('+') && l !== '+') return "'+' must be a whole level";
+    if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) return 'filterHashLevel';
+    if (l.includes('+') && l !== '+') return 'filterPlusLevel';
   }
   return undefined;
 }
 
-/** Checks a topic to publish to: no wildcards, not empty. */
-export function publishTopicProblem(topic: string): string | undefined {
-  if (!topic) return 'must not be empty';
-  if (/[+#]/.test(topic)) return "must not contain the wildcards '+' or '#'";
+/** Checks a topic to publish to: no wildcards, not empty; returns the reason's code (config-reasons.ts) when it is invalid. */
+export function publishTopicProblem(topic: string): 'topicEmpty' | 'topicWildcards' | undefined {
+  if (!topic) return 'topicEmpty';
+  if (/[+#]/.test(topic)) return 'topicWildcards';
   return undefined;
 }

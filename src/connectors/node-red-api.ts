@@ -37,8 +37,8 @@ export interface ConnectorRedAPI extends RedAPI {
 export function tlsOptionsFrom(RED: ConnectorRedAPI, tlsId: unknown): Record<string, unknown> | undefined {
   if (typeof tlsId !== 'string' || !tlsId || tlsId === '_ADD_') return undefined;
   const tls = RED.nodes.getNode(tlsId) as TlsConfigNode | null;
-  if (!tls) throw new ConfigError('tls', `the TLS configuration ${tlsId} does not exist; choose one or untick "use TLS"`);
-  if (tls.valid === false) throw new ConfigError('tls', 'the TLS configuration could not read its certificate, key or CA (see its error in the log)');
+  if (!tls) throw ConfigError.of('tls', 'tlsMissing', { id: tlsId });
+  if (tls.valid === false) throw ConfigError.of('tls', 'tlsUnreadable');
   const opts: Record<string, unknown> = {};
   tls.addTLSOptions(opts);
   return opts;

@@ -22,10 +22,7 @@ export function decodePayload(raw: Buffer | null | undefined, format: PayloadFor
   if (format === 'buffer') return raw;
   const text = raw.toString('utf8');
   if (!looksLikeText(text)) {
-    throw new InputError(
-      'payload',
-      `payload is binary data (${raw.length} bytes), not ${format === 'json' ? 'JSON' : 'text'}; choose the buffer format to receive it`,
-    );
+    throw InputError.of('payload', format === 'json' ? 'binaryNotJson' : 'binaryNotText', { bytes: raw.length });
   }
   if (format === 'string') return text;
   const trimmed = text.trim();
@@ -35,14 +32,14 @@ export function decodePayload(raw: Buffer | null | undefined, format: PayloadFor
     try {
       return JSON.parse(trimmed);
     } catch {
-      if (/^[[{]/.test(trimmed)) throw new InputError('payload', `payload is not valid JSON: ${describeValue(text)}`);
+      if (/^[[{]/.test(trimmed)) throw InputError.of('payload', 'notJson', { got: describeValue(text) });
       return text;
     }
   }
   try {
     return JSON.parse(trimmed);
   } catch {
-    throw new InputError('payload', `payload is not valid JSON: ${describeValue(text)}`);
+    throw InputError.of('payload', 'notJson', { got: describeValue(text) });
   }
 }
 

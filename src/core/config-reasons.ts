@@ -1,9 +1,14 @@
+/** What regex rules allow, said by the reasons that refuse a pattern. */
+const REGEX_SUPPORT =
+  'regex rules run on a linear-time engine (RE2): JavaScript syntax without backreferences (\\1, \\k<name>) and without lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…))';
+
 /**
  * Why a setting is refused, by a stable code: the English text with __name__ placeholders, the
  * syntax of Node-RED's message catalogs. A ConfigError made from a code carries the code and its
- * parameters, so the node layer can say it in the user's language (the build puts these texts
- * into every English catalog as configError.<code>; other languages translate them there), while
- * its message stays this English text for logs and tests.
+ * parameters, so the node layer can say it in the user's language (every node catalog includes
+ * these texts as configError.<code> from fragments/config-errors.json, which a test keeps equal to
+ * this list; other languages translate them there), while its message stays this English text
+ * for logs and tests.
  */
 export const CONFIG_REASONS = {
   durationExpected: 'expected __forms__, got __got__',
@@ -43,6 +48,140 @@ export const CONFIG_REASONS = {
   earlyEveryPositive: 'must be a duration greater than 0 when emit is "early"',
   eitherOf: 'must be __a__ or __b__, got __got__',
   kafkaTopicName: '__got__ is not a Kafka topic name (letters, digits, . _ -)',
+  signedDurationRequired: 'a duration is required, e.g. 0, 5m or -30s',
+  sidePropertyRequired: 'a message property that tells the inputs apart is required (e.g. topic)',
+  useEither: '"__got__" is not allowed; use __a__ or __b__',
+  leftSideRequired: 'a value of msg.__property__ is required that marks the left input',
+  rightSideRequired: 'a value of msg.__property__ is required that marks the right input',
+  regexInvalidColon: 'invalid regular expression: __reason__',
+  notBeforeLower: 'must not be before lower (__lower__)',
+  notBeforeLowerMs: 'must not be before lower (__lower__ ms), got __got__ ms',
+  joinWindowType: '"__got__" is not allowed; a window join uses tumbling or sliding (hopping) windows',
+  joinWindowTypes: 'a window join uses tumbling or sliding (hopping) windows',
+  joinSlideDuration: 'a window join needs a duration as slide (hopping windows), not per-event windows',
+  joinSizeMs: 'must be a whole number of ms greater than 0, got __got__',
+  joinSlideMs: 'must be whole ms, greater than 0 and not longer than size (__size__ ms), got __got__',
+  envUnset: 'environment variable __name__ is not set; set it, or write a default as ${__name__:-value}',
+  rulesRequired: 'add at least one rule (e.g. payload between 0 and 100)',
+  ruleList: 'must be a list of rules, got __got__',
+  ruleObject: 'must be an object like { property: "payload", op: "gt", value: 30 }, got __got__',
+  ruleOpUnknown: 'unknown rule __got__; allowed: __allowed__',
+  jsonataExpressionRequired: 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)',
+  jsonataNotCompiled: 'jsonata rules are evaluated by the filter node, which runs JSONata; they cannot be compiled here',
+  jsonataInvalid: '"__expression__" is not a valid JSONata expression (__reason__)',
+  compareValueRequired: 'needs a value to compare with',
+  notComparable: '__got__ cannot be compared; use a finite number',
+  containsValueRequired: 'contains needs a value to look for',
+  orderBound: '__op__ needs a number (or text to compare alphabetically), got __got__',
+  betweenKinds: 'between needs two numbers or two texts, got __a__ and __b__',
+  regexPatternRequired: 'regex needs a pattern such as ^temp or /^temp/i, got __got__',
+  regexFlags: 'invalid regular expression flags "__flags__"; allowed: i m s u d v',
+  regexInvalid: 'invalid regular expression __reason__',
+  regexSyntax: `__syntax__ cannot be used: ${REGEX_SUPPORT}`,
+  regexEngine: `regular expression /__pattern__/ is not supported (__reason__); ${REGEX_SUPPORT}`,
+  aggregationsRequired: 'add at least one aggregation (e.g. avg of payload)',
+  aggregationObject: 'must be an object like { op: "avg", property: "payload" }, got __got__',
+  aggregationUnknown: 'unknown aggregation __got__; allowed: __allowed__',
+  aggregationUnknownHint: 'unknown aggregation __got__ (did you mean "__hint__"?); allowed: __allowed__',
+  outputNameUsed: 'output name "__name__" is already used by aggregations[__owner__]; give each aggregation its own "as"',
+  resultName: 'must be a name for the result, got __got__',
+  nameUnusable: 'the name "__name__" cannot be used',
+  atLeastOne: 'must be a whole number of at least 1, got __got__',
+  roundDecimals: 'round needs a whole number of decimals from 0 to 15 (or empty), got __got__',
+  valueNeedsOne: '"value" needs exactly one aggregation (there are __count__); use object',
+  propertyPath: 'must be a property path like "payload.temperature", got __got__',
+  pathNotString: 'a property path must be a string like "payload.temperature", got __got__',
+  pathEmpty: 'a property path must not be empty (e.g. "payload")',
+  pathEmptyName: 'invalid property path "__path__": empty name at position __at__',
+  pathEndsWithDot: 'invalid property path "__path__": it ends with "."',
+  pathExpectedDot: 'invalid property path "__path__": expected "." or "[" at position __at__',
+  pathSpaces: 'invalid property path "__path__": spaces around "__name__"; quote such names: ["__name__"]',
+  pathUnmatched: 'invalid property path "__path__": unmatched "]" at position __at__',
+  pathUnterminated: 'invalid property path "__path__": unterminated quote at position __at__',
+  pathExpectedClose: 'invalid property path "__path__": expected "]" at position __at__',
+  pathUnclosed: 'invalid property path "__path__": unclosed "[" at position __at__',
+  pathIndex: 'invalid property path "__path__": "[__inner__]" is not an array index; use [0], [1], … or a quoted key like ["__inner__"]',
+  pathUnwritable: 'invalid property path "__path__": "__segment__" cannot be written',
+  notOffered: '"__got__" is not offered here; use __allowed__',
+  jsonataRequired: 'a JSONata expression is required',
+  envNameRequired: 'an environment variable name is required',
+  contextNameRequired: 'a __scope__ context property name is required',
+  outputCarriesKey: "msg.__property__ carries the result's key; choose another property, e.g. payload or result",
+  outputCarriesWindow: "msg.__property__ carries the result's window; choose another property, e.g. payload or result",
+  outputCarriesId: "msg.__property__ carries the result's message id; choose another property, e.g. payload or result",
+  timeModeUnknown: '"__got__" is not a time mode; use auto, event or processing',
+  valuePropertyRequired: 'a value property is required (e.g. payload)',
+  historyEvents: 'must be 3 to 100000 events or a duration like 1h (got __got__)',
+  historyPositive: 'must be a number of events or a duration longer than 0, e.g. 1h',
+  thresholdNumber: 'must be a number above 0 and at most 1 (got __got__)',
+  minHistoryNumber: 'must be a whole number of events, 0 or more (got __got__)',
+  confidenceNumber: 'must be a percentage from 50 to below 100, or a fraction from 0.5 to below 1 (got __got__)',
+  falseAlertsNumber: 'must be the false alerts per key per week you accept, above 0 and at most 10000 (default 1) (got __got__)',
+  historyWhole: 'must be a whole number of events from 3 to 100000',
+  confidenceRange: 'must be a number from 0.5 to below 1 (e.g. 0.999)',
+  notAPattern: '"__got__" is not a pattern; use one of __allowed__',
+  oneOrTwo: 'must be 1 or 2 (got __got__)',
+  limitOrDefault: 'must be a whole number of at least 1, or empty for __default__ (got __got__)',
+  stepsRequired: 'add at least one step (e.g. warning: payload.level eq warning)',
+  tooManySteps: 'at most __max__ steps, got __got__',
+  stepObject: 'must be an object { name, rules, times, not }, got __got__',
+  stepNameRequired: 'every step needs a name (it names the step in the output)',
+  stepNameTwice: '"__name__" is used twice; step names must differ',
+  stepNoJsonata: 'jsonata is not available in sequence steps; use eq, neq, gt, gte, lt, lte, between, contains, regex or exists',
+  negationFirst: 'a pattern cannot start with a negation; put the step it follows first',
+  negationWithin: 'a pattern that ends with a negation needs a within duration (the time in which the event must not come)',
+  sequencePorts: '__got__ ports do not fit: use 1, or 2 for a port with timed-out partial matches',
+  filterPorts: '__got__ ports do not fit: use 1, or 2 for a port with the failing messages',
+  filterPortsLate: '__got__ ports do not fit: use 1, or 2 for a port with the failing messages, plus 1 for late events',
+  snapshotConfig: 'was taken with __theirs__, but this __what__ is configured with __mine__',
+  snapshotSessionParts: 'holds sessions cut by an earlier maxDuration rule',
+  calendarBounds: 'calendar windows are [start, end): a day starts at midnight',
+  shiftsRequired: 'list the shift start times, e.g. 06:00,14:00,22:00',
+  shiftTime: '"__got__" is not a time of day; use HH:MM, e.g. 06:00,14:00,22:00',
+  shiftTwice: 'each shift start time may appear once',
+  shiftMinutes: 'expected shift start times as ascending minutes after midnight (0–1439)',
+  calendarUnit: '"__got__" is not a calendar unit; use day, week or shifts',
+  timeZoneUnknown: '"__got__" is not a time zone; use an IANA name such as Europe/Berlin or America/New_York',
+  wholeFromTo: 'must be a whole number from __min__ to __max__, got __got__',
+  idsUnique: 'sensor ids must be unique',
+  fieldsRequired: 'choose at least one of __allowed__',
+  fieldUnknown: 'unknown field "__got__"; allowed: __allowed__',
+  anomalyUnknown: 'unknown anomaly "__got__"; allowed: __allowed__',
+  startTimeForm: 'must be empty (now), ms since the epoch or an ISO-8601 date, got __got__',
+  chooseBroker: 'choose a __type__ config node',
+  brokerUnusable: 'broker config unusable',
+  brokerRefused: '__reason__',
+  noMessageHooks: 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed',
+  tlsMissing: 'the TLS configuration __id__ does not exist; choose one or untick "use TLS"',
+  tlsUnreadable: 'the TLS configuration could not read its certificate, key or CA (see its error in the log)',
+  brokerUrl: '"__got__" is not a broker URL; use mqtt://host:1883, mqtts://, ws:// or wss://',
+  protocolVersionChoice: 'must be 4 (MQTT 3.1.1) or 5, got "__got__"',
+  sessionExpiryWhole: 'must be a whole number of seconds (0 = ends with the connection)',
+  qosChoice: 'must be 0, 1 or 2, got __got__',
+  keyLevelWhole: 'must be a whole number: 0 = first topic level, -1 = last',
+  keyFieldRequired: 'name the payload property that holds the key, e.g. sensorId',
+  timeFieldRequired: 'name the payload property that holds the event time, e.g. ts',
+  topicFilterRequired: 'name at least one topic filter, e.g. sensors/+/temperature',
+  filterEmpty: '"__topic__": must not be empty',
+  filterShared: '"__topic__": a shared subscription is $share/<group>/<filter>',
+  filterHashLevel: '"__topic__": \'#\' must be a whole level and the last one',
+  filterPlusLevel: '"__topic__": \'+\' must be a whole level',
+  topicEmpty: '"__topic__" must not be empty',
+  topicWildcards: "\"__topic__\" must not contain the wildcards '+' or '#'",
+  retainChoice: 'must be true, false or msg (from msg.retain), got __got__',
+  queueSizeWhole: 'must be a whole number of messages >= 0 (0 = do not queue while disconnected)',
+  messageExpiryWhole: 'must be a whole number of seconds >= 1, or empty',
+  brokersRequired: 'list at least one broker as host:port, e.g. localhost:9092',
+  hostPort: '"__got__" is not host:port',
+  saslUser: 'SASL __mechanism__ needs a username',
+  maxInFlightZero:
+    'must be a whole number of messages between 1 and 10000000, got __got__ (0, no limit, is no longer allowed: a backlog would flood the flow and cost the consumer its group membership)',
+  topicsRequired: 'name at least one topic (or a pattern when "regex" is ticked)',
+  topicNotRegex: '"__topic__" is not a regular expression: __reason__',
+  groupIdRequired: 'a consumer group id is required; consumers with the same id share the partitions',
+  heartbeatBelowSession: 'must be shorter than sessionTimeout (a third of it is usual)',
+  acksChoice: 'must be all, leader or none, got "__got__"',
+  idempotentAcks: 'an idempotent producer needs acks "all"',
 } as const;
 
 /** The code of a reason in CONFIG_REASONS. */
@@ -53,5 +192,10 @@ export type ReasonParams = Record<string, string | number>;
 
 /** The English text of reason `code` with its placeholders filled from `params`. */
 export function reasonText(code: ConfigReason, params: ReasonParams = {}): string {
-  return CONFIG_REASONS[code].replace(/__(\w+)__/g, (all, name: string) => (name in params ? String(params[name]) : all));
+  return fillPlaceholders(CONFIG_REASONS[code], params);
+}
+
+/** `template` with each __name__ replaced by `params[name]`; a placeholder without a parameter stays visible. */
+export function fillPlaceholders(template: string, params: ReasonParams): string {
+  return template.replace(/__(\w+)__/g, (all, name: string) => (name in params ? String(params[name]) : all));
 }

@@ -1,4 +1,5 @@
 import { ConfigReason, ReasonParams, reasonText } from './config-reasons';
+import { InputReason, inputReasonText } from './input-reasons';
 
 /**
  * A setting that cannot be used; names the field and says what is allowed. Made with `of`, it also
@@ -27,14 +28,33 @@ export class ConfigError extends Error {
   }
 }
 
-/** A message that cannot be used (no number, unparseable time, bad key); the flow goes on. */
+/**
+ * A message that cannot be used (no number, unparseable time, bad key); the flow goes on. Made
+ * with `of`, it carries the reason's code and parameters (input-reasons.ts), which the node layer
+ * translates; its message is the English text.
+ */
 export class InputError extends Error {
   constructor(
     public readonly property: string,
     message: string,
+    /** The reason's code in INPUT_REASONS; '' when the reason is written out here only. */
+    public readonly code: InputReason | '' = '',
+    public readonly params: ReasonParams = {},
   ) {
     super(message);
     this.name = 'InputError';
+  }
+
+  /** An InputError about `property` whose reason is INPUT_REASONS[code] with `params`. */
+  static of(property: string, code: InputReason, params: ReasonParams = {}): InputError {
+    return new InputError(property, inputReasonText(code, params), code, params);
+  }
+
+  /** The same reason for the property read under `prefix` (`payload.t` under `msg` → `msg.payload.t`). */
+  under(prefix: string): InputError {
+    const property = `${prefix}.${this.property}`;
+    if (!this.code) return new InputError(property, `${prefix}.${this.message}`);
+    return InputError.of(property, this.code, 'label' in this.params ? { ...this.params, label: `${prefix}.${this.params.label}` } : this.params);
   }
 }
 

@@ -7,7 +7,7 @@
 import { ConfigError, InputError, describeValue } from './errors';
 import { outOfRange } from './event-time';
 import { nonNegative, oneOf } from './option-checks';
-import { MAX_EVENT_TIME, describeSpan, timeUnitHint } from './time-range';
+import { MAX_EVENT_TIME, describeSpan, likelyTimeUnit } from './time-range';
 import { FutureDataPolicy } from './types';
 
 /** The guard's settings, as operators take them. */
@@ -32,6 +32,7 @@ export class EventTimeGuard {
   constructor(options: EventTimeGuardOptions) {
     this.maxFutureSkew = options.maxFutureSkew === Infinity ? Infinity : nonNegative(options.maxFutureSkew, 'maxFutureSkew', Infinity);
     this.clamp = oneOf(options.futureData, 'futureData', ['reject', 'clamp'], 'reject') === 'clamp';
+    // How code builds the guard, which no flow setting can cause: English only, without a reason code.
     if (options.clock !== undefined && typeof options.clock !== 'function')
       throw new ConfigError('clock', 'expected a function returning processing time in ms');
     this.clock = options.clock;
@@ -42,7 +43,7 @@ export class EventTimeGuard {
     // NaN and non-numbers fail the range test too; the common case costs three comparisons.
     if (!(t >= -MAX_EVENT_TIME && t <= MAX_EVENT_TIME)) {
       if (typeof t === 'number' && Number.isFinite(t)) throw outOfRange(t, 'time');
-      throw new InputError('time', `time: expected an event time in ms since the epoch, got ${describeValue(t)}`);
+      throw InputError.of('time', 'timeNotMs', { got: describeValue(t) });
     }
     return t > now + this.maxFutureSkew ? this.aheadOfClock(t, now) : t;
   }
@@ -53,10 +54,8 @@ export class EventTimeGuard {
     if (t <= limit) return t;
     this.ahead++;
     if (this.clamp) return limit;
-    throw new InputError(
-      'time',
-      `event time ${new Date(t).toISOString()} is ${describeSpan(t - fresh)} ahead of the clock (maxFutureSkew ${describeSpan(this.maxFutureSkew)}); ` +
-        `check the sender's clock or the time unit${timeUnitHint(t)}`,
-    );
+    const unit = likelyTimeUnit(t);
+    const params = { time: new Date(t).toISOString(), ahead: describeSpan(t - fresh), skew: describeSpan(this.maxFutureSkew) };
+    throw unit ? InputError.of('time', 'aheadOfClockUnit', { ...params, unit }) : InputError.of('time', 'aheadOfClock', params);
   }
 }

@@ -4,7 +4,7 @@
  * reports without stopping the flow.
  */
 import { InputError, describeValue } from './errors';
-import { MAX_EVENT_TIME, isEventTimeInRange, timeUnitHint } from './time-range';
+import { MAX_EVENT_TIME, isEventTimeInRange, likelyTimeUnit } from './time-range';
 
 // Date.parse accepts many informal formats that differ between engines; only ISO-8601 is portable.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -32,10 +32,12 @@ export function parseEventTime(value: unknown, property: string): number {
   }
   if (isEventTimeInRange(ms)) return ms;
   if (Number.isFinite(ms)) throw outOfRange(ms, property);
-  throw new InputError(property, `${property}: expected an event time (ms since the epoch, an ISO-8601 string or a Date), got ${describeValue(value)}`);
+  throw InputError.of(property, 'eventTime', { label: property, got: describeValue(value) });
 }
 
 /** The error for a finite time beyond the range every window computation is exact in. */
 export function outOfRange(ms: number, property: string): InputError {
-  return new InputError(property, `${property}: event time ${ms} is outside the range of a date (±${MAX_EVENT_TIME} ms around 1970)${timeUnitHint(ms)}`);
+  const unit = likelyTimeUnit(ms);
+  const params = { label: property, ms, max: MAX_EVENT_TIME };
+  return unit ? InputError.of(property, 'timeOutOfRangeUnit', { ...params, unit }) : InputError.of(property, 'timeOutOfRange', params);
 }

@@ -3,6 +3,7 @@
  * parsed once at config time into a getter so the per-message path does no string work.
  */
 import { ConfigError } from './errors';
+import type { ConfigReason, ReasonParams } from './config-reasons';
 
 /** One step of a path: an object key or an array index. */
 export type PathSegment = string | number;
@@ -13,14 +14,14 @@ export type Getter = (input: unknown) => unknown;
 /** Splits a property path into its segments; throws ConfigError naming `field` when malformed. */
 export function parsePath(path: string, field = 'property'): PathSegment[] {
   if (typeof path !== 'string') {
-    throw new ConfigError(field, `a property path must be a string like "payload.temperature", got ${typeof path}`);
+    throw ConfigError.of(field, 'pathNotString', { got: typeof path });
   }
   let text = path.trim();
   // Node-RED users write both "payload.x" and "msg.payload.x"; both mean the same property.
   if (text.startsWith('msg.') || text.startsWith('msg[')) text = text.slice(text[3] === '.' ? 4 : 3);
-  if (text === '') throw new ConfigError(field, 'a property path must not be empty (e.g. "payload")');
+  if (text === '') throw ConfigError.of(field, 'pathEmpty');
 
-  const bad = (why: string): ConfigError => new ConfigError(field, `invalid property path "${path}": ${why}`);
+  const bad = (code: ConfigReason, params: ReasonParams = {}): ConfigError => ConfigError.of(field, code, { path, ...params });
   const segments: PathSegment[] = [];
   let i = 0;
   let expectName = true;
@@ -31,17 +32,17 @@ export function parsePath(path: string, field = 'property'): PathSegment[] {
       i = close + 1;
       expectName = false;
     } else if (c === '.') {
-      if (expectName) throw bad(`empty name at position ${i}`);
+      if (expectName) throw bad('pathEmptyName', { at: i });
       i++;
       expectName = true;
-      if (i >= text.length) throw bad('it ends with "."');
+      if (i >= text.length) throw bad('pathEndsWithDot');
     } else {
-      if (!expectName) throw bad(`expected "." or "[" at position ${i}`);
+      if (!expectName) throw bad('pathExpectedDot', { at: i });
       let j = i;
       while (j < text.length && text[j] !== '.' && text[j] !== '[') j++;
       const name = text.slice(i, j);
-      if (name.trim() !== name) throw bad(`spaces around "${name}"; quote such names: ["${name}"]`);
-      if (name === ']') throw bad(`unmatched "]" at position ${i}`);
+      if (name.trim() !== name) throw bad('pathSpaces', { name });
+      if (name === ']') throw bad('pathUnmatched', { at: i });
       segments.push(name);
       i = j;
       expectName = false;
@@ -51,7 +52,7 @@ export function parsePath(path: string, field = 'property'): PathSegment[] {
 }
 
 /** Reads `[0]`, `["key"]` or `['key']` starting at `open`; returns the index of the closing `]`. */
-function scanBracket(text: string, open: number, out: PathSegment[], bad: (why: string) => ConfigError): number {
+function scanBracket(text: string, open: number, out: PathSegment[], bad: (code: ConfigReason, params?: ReasonParams) => ConfigError): number {
   const quote = text[open + 1];
   if (quote === '"' || quote === "'") {
     let value = '';
@@ -60,16 +61,16 @@ function scanBracket(text: string, open: number, out: PathSegment[], bad: (why: 
       if (text[j] === '\\' && j + 1 < text.length) j++;
       value += text[j];
     }
-    if (j >= text.length) throw bad(`unterminated quote at position ${open + 1}`);
-    if (text[j + 1] !== ']') throw bad(`expected "]" at position ${j + 1}`);
+    if (j >= text.length) throw bad('pathUnterminated', { at: open + 1 });
+    if (text[j + 1] !== ']') throw bad('pathExpectedClose', { at: j + 1 });
     out.push(value);
     return j + 1;
   }
   const close = text.indexOf(']', open);
-  if (close < 0) throw bad(`unclosed "[" at position ${open}`);
+  if (close < 0) throw bad('pathUnclosed', { at: open });
   const inner = text.slice(open + 1, close).trim();
   if (!/^\d+$/.test(inner)) {
-    throw bad(`"[${inner}]" is not an array index; use [0], [1], … or a quoted key like ["${inner}"]`);
+    throw bad('pathIndex', { inner });
   }
   out.push(Number(inner));
   return close;
@@ -171,7 +172,7 @@ const UNSAFE_SEGMENTS = new Set<PathSegment>(['__proto__', 'constructor', 'proto
 export function compileSetter(path: string, field = 'property'): Setter {
   const segments = parsePath(path, field);
   const unsafe = segments.find((s) => UNSAFE_SEGMENTS.has(s));
-  if (unsafe !== undefined) throw new ConfigError(field, `invalid property path "${path}": "${String(unsafe)}" cannot be written`);
+  if (unsafe !== undefined) throw ConfigError.of(field, 'pathUnwritable', { path, segment: String(unsafe) });
   const last = segments[segments.length - 1];
   if (segments.length === 1) {
     return (target, value) => {

@@ -92,7 +92,7 @@ export function restoreWhole(snapshot: unknown, op: Restorable): void {
   if (snap.kind !== op.kind) throw new SnapshotError(`expected the state of a ${op.label}, got ${describeValue(snap.kind)}`);
   const mine = JSON.stringify(op.config);
   const theirs = JSON.stringify(snap.config);
-  if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this ${op.label} is configured with ${mine}`);
+  if (mine !== theirs) throw ConfigError.of('snapshot', 'snapshotConfig', { theirs, what: op.label, mine });
   const previous = op.current();
   try {
     op.load(snap);

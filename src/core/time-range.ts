@@ -28,12 +28,6 @@ export function likelyTimeUnit(t: number): 'microseconds' | 'nanoseconds' | unde
   return undefined;
 }
 
-/** ` (it looks like microseconds)` or '' — the hint that ends a time error message. */
-export function timeUnitHint(t: number): string {
-  const unit = likelyTimeUnit(t);
-  return unit ? ` (it looks like ${unit}; event times are milliseconds since 1970)` : '';
-}
-
 const SPANS: readonly [number, string][] = [
   [365.25 * 86_400_000, 'year'],
   [86_400_000, 'day'],

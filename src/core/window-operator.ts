@@ -183,6 +183,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
 
   /** Builds an operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: WindowOperatorOptions<IN, ACC, OUT>) {
+    // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options !== 'object') throw new ConfigError('options', 'expected an options object');
     if (typeof options.onEmit !== 'function') throw new ConfigError('onEmit', 'expected a function receiving emissions');
     const agg = options.aggregate;
@@ -201,7 +202,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
     this.bounds = oneOf(options.bounds, 'bounds', ['[start,end)', '(start,end]'], '[start,end)');
     const endInclusive = this.bounds === '(start,end]';
     if (endInclusive && this.spec.type === 'tumbling' && this.spec.calendar) {
-      throw new ConfigError('bounds', 'calendar windows are [start, end): a day starts at midnight');
+      throw ConfigError.of('bounds', 'calendarBounds');
     }
     this.processingTime = oneOf(options.timeMode, 'timeMode', ['event', 'processing'], 'event') === 'processing';
     this.maxOutOfOrder = nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0);
@@ -550,7 +551,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator {
     if (snap.kind !== 'window-keys') throw new SnapshotError(`expected the state of window keys, got ${describeValue(snap.kind)}`);
     const mine = JSON.stringify(this.configFingerprint());
     const theirs = JSON.stringify(snap.config);
-    if (mine !== theirs) throw new ConfigError('snapshot', `was taken with ${theirs}, but this operator is configured with ${mine}`);
+    if (mine !== theirs) throw ConfigError.of('snapshot', 'snapshotConfig', { theirs, what: 'operator', mine });
     const entries = snapKeyEntries(snap.keys);
     const names = entries.map((entry) => entry.key);
     const previous = (this.snapshotKeys(names) as { keys: Record<string, unknown>[] }).keys;

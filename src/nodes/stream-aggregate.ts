@@ -10,20 +10,12 @@ import { isBatch, isWindowMessage, lateMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
-import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
+import { WindowedNodeConfig } from './shared/window-node';
 import { parseAggregateSettings } from './shared/aggregate-config';
 
-interface AggregateNodeConfig extends WindowConfig {
-  keyProperty?: unknown;
-  valueProperty?: unknown;
-  timeProperty?: unknown;
-  timeMode?: unknown;
-  keyPropertyType?: unknown;
-  valuePropertyType?: unknown;
-  timePropertyType?: unknown;
-  outputProperty?: unknown;
-  store?: unknown;
+interface AggregateNodeConfig extends WindowedNodeConfig {
   aggregations?: unknown;
   output?: unknown;
   having?: unknown;
@@ -89,7 +81,7 @@ export = (RED: RedAPI) => {
       // The core names paths relative to the event; on a message they read as msg.<path>.
       const checkedMsg = (msg: NodeMessage): NodeMessage => {
         const err = aggregations.check(msg);
-        if (err) throw new InputError(`msg.${err.property}`, `msg.${err.message}`);
+        if (err) throw err.under('msg');
         return msg;
       };
 
@@ -124,10 +116,7 @@ export = (RED: RedAPI) => {
         handle: (msg, ctx, now) => {
           if (isWindowMessage(msg)) aggregateWindow(msg, ctx);
           else if (!settings) {
-            throw new InputError(
-              'msg.window',
-              'msg.window is undefined; with window type "none" this node aggregates window messages from a window node (msg.window and an array payload)',
-            );
+            throw InputError.of('msg.window', 'aggregateNeedsWindow');
           } else if (isBatch(msg)) {
             processBatch(msg.payload, (item) => host.processValue(mapper.key(item), mapper.time(item, now), checked(item), ctx));
           } else {

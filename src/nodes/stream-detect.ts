@@ -22,20 +22,12 @@ import { isWindowMessage } from './shared/messages';
 import { NodeMessage, RedAPI, RedNode, SendFn } from './shared/red';
 import { countText, text, useCatalog } from './shared/i18n';
 import { compileOutputProperty } from './shared/output-property';
-import { WindowConfig, parseOperatorSettings, parseWindowSpec } from './shared/window-config';
+import { parseOperatorSettings, parseWindowSpec } from './shared/window-config';
 import { WindowHost } from './shared/window-host';
-import { WindowRecord } from './shared/window-node';
+import { WindowRecord, WindowedNodeConfig } from './shared/window-node';
 import { parseDetectorSettings, parseHoldOff } from './shared/detect-config';
 
-interface DetectNodeConfig extends WindowConfig {
-  keyProperty?: unknown;
-  valueProperty?: unknown;
-  timeProperty?: unknown;
-  timeMode?: unknown;
-  keyPropertyType?: unknown;
-  valuePropertyType?: unknown;
-  timePropertyType?: unknown;
-  outputProperty?: unknown;
+interface DetectNodeConfig extends WindowedNodeConfig {
   pattern?: unknown;
   mode?: unknown;
   history?: unknown;
@@ -46,7 +38,6 @@ interface DetectNodeConfig extends WindowConfig {
   holdOff?: unknown;
   falseAlerts?: unknown;
   outputs?: unknown;
-  store?: unknown;
 }
 
 // How often the auto pattern looks for keys that went quiet (processing time).
@@ -58,7 +49,7 @@ function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: De
   // The anomaly score stays the default: auto over-alerts on real series it was not tuned on
   // (see bench:nab), so it is chosen, not assumed.
   const pattern = (isBlank(config.pattern) ? 'anomaly' : config.pattern) as Pattern;
-  if (!PATTERNS.includes(pattern)) throw new ConfigError('pattern', `"${String(config.pattern)}" is not a pattern; use one of ${PATTERNS.join(', ')}`);
+  if (!PATTERNS.includes(pattern)) throw ConfigError.of('pattern', 'notAPattern', { got: String(config.pattern), allowed: PATTERNS.join(', ') });
   const { options, history } = parseDetectorSettings(config, pattern);
   validateDetectorOptions(pattern, options);
   return { pattern, options, history };
@@ -66,7 +57,7 @@ function parseOptions(config: DetectNodeConfig): { pattern: Pattern; options: De
 
 function numericValue(raw: unknown, label: string): number {
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  throw new InputError(label, `${label} is ${describeValue(raw)}; a finite number is needed`);
+  throw InputError.of(label, 'finiteNeeded', { label, got: describeValue(raw) });
 }
 
 export = (RED: RedAPI) => {
@@ -80,15 +71,15 @@ export = (RED: RedAPI) => {
       const placeResult = compileOutputProperty(config.outputProperty);
       const { pattern, options, history } = parseOptions(config);
       const mode = isBlank(config.mode) ? 'stream' : config.mode;
-      if (mode !== 'stream' && mode !== 'window') throw new ConfigError('mode', `"${String(mode)}" is not allowed; use stream or window`);
+      if (mode !== 'stream' && mode !== 'window') throw ConfigError.of('mode', 'useEither', { got: String(mode), a: 'stream', b: 'window' });
       const holdOff = parseHoldOff(config.holdOff) ?? DEFAULT_HOLD_OFF;
       const outputs = isBlank(config.outputs) ? 1 : Number(config.outputs);
-      if (outputs !== 1 && outputs !== 2) throw new ConfigError('outputs', `must be 1 or 2 (got ${String(config.outputs)})`);
+      if (outputs !== 1 && outputs !== 2) throw ConfigError.of('outputs', 'oneOrTwo', { got: String(config.outputs) });
       const spec = mode === 'window' ? parseWindowSpec(config) : undefined;
       const settings = spec ? parseOperatorSettings(config, spec, mapper.timeMode) : undefined;
       const maxKeys = isBlank(config.maxKeys) ? DEFAULT_MAX_KEYS : Number(config.maxKeys);
       if (!Number.isInteger(maxKeys) || maxKeys < 1)
-        throw new ConfigError('maxKeys', `must be a whole number of at least 1, or empty for ${DEFAULT_MAX_KEYS} (got ${String(config.maxKeys)})`);
+        throw ConfigError.of('maxKeys', 'limitOrDefault', { default: DEFAULT_MAX_KEYS, got: String(config.maxKeys) });
       const valueLabel = mapper.valueLabel;
       const keyed = new KeyedDetector({ pattern, options, history, holdOff, maxKeys });
 
@@ -241,10 +232,7 @@ export = (RED: RedAPI) => {
             const toRecord = (m: NodeMessage): WindowRecord => ({ topic: m.topic, payload: numericValue(mapper.value(m), valueLabel) });
             eachEventOf(msg, (item) => host.process({ key: mapper.key(item), time: mapper.time(item, now), value: toRecord(item) }, ctx));
           } else if (mode === 'window') {
-            throw new InputError(
-              'msg.window',
-              'msg.window is undefined; in window mode without its own window this node analyses window messages from a window node (msg.window and an array payload)',
-            );
+            throw InputError.of('msg.window', 'detectNeedsWindow');
           } else {
             eachEventOf(msg, (item) => streamEvent(item, ctx.send, now));
           }

@@ -84,7 +84,7 @@ function compileVerdict(RED: RedAPI, node: RedNode, config: FilterNodeConfig): V
         // The message decides whether the expression can be evaluated (a string where it compares
         // numbers): a failing evaluation is bad input, named after the rule.
         const failed = (err: Error): never => {
-          throw new InputError(field, `jsonata rule ${JSON.stringify(expr)} failed: ${err.message}`);
+          throw InputError.of(field, 'jsonataRuleFailed', { expression: JSON.stringify(expr), reason: err.message });
         };
         usesJSONata = true;
         return (input) => {
@@ -133,10 +133,7 @@ export = (RED: RedAPI) => {
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
       const outputs = ports - (latePort ? 1 : 0);
       if (outputs !== 1 && outputs !== 2) {
-        throw new ConfigError(
-          'outputs',
-          `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with the failing messages${latePort ? ', plus 1 for late events' : ''}`,
-        );
+        throw ConfigError.of('outputs', latePort ? 'filterPortsLate' : 'filterPorts', { got: String(config.outputs) });
       }
       const to = (ctx: EmitContext, port: number, msg: NodeMessage): void => {
         if (ports === 1) return ctx.send(msg);

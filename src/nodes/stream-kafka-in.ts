@@ -15,15 +15,16 @@ import { HandledTracker } from '../connectors/handled-tracker';
 import { ConsumerGroups } from '../connectors/consumer-groups';
 import { shortError, type LinkState } from '../connectors/connection-status';
 import { connectorStatus, statusCount } from './shared/node-status';
-import { connectionHint } from './shared/connection-hint';
+import { connectionHint, permanentErrorStatus } from './shared/connection-hint';
 import { hooksOf, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import { KafkaStateSource } from '../connectors/kafka-state-source';
 import { KafkaChangelog, changelogTopic } from '../connectors/kafka-changelog';
 import { partitionSources } from '../connectors/partition-sources';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { connectorSetup } from './shared/connector-setup';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 type Headers = Record<string, string | string[]>;
 
@@ -70,18 +71,17 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaIn(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
-    let s: KafkaInSettings;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection)
-        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
-      s = parseKafkaInConfig(config);
-      if (!hooksOf(RED)) throw new ConfigError('commitMode', 'this Node-RED offers no message hooks (needs 1.3 or later), so completion cannot be observed');
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<KafkaBrokerNode, KafkaInSettings>(RED, node, config, {
+      brokerType: 'stream-kafka-broker',
+      usable: (b) => b.connection !== undefined,
+      parse: (c) => {
+        const settings = parseKafkaInConfig(c);
+        if (!hooksOf(RED)) throw ConfigError.of('commitMode', 'noMessageHooks');
+        return settings;
+      },
+    });
+    if (!setup) return;
+    const { broker, settings: s } = setup;
     const connection = broker.connection!;
     const groupKey = `${broker.connection!.options.brokers.join(',')}|${s.groupId}`;
     const topicList = s.topics.map(String).sort().join(', ');
@@ -215,9 +215,9 @@ export = (RED: ConnectorRedAPI) => {
 
     const reportBad = (r: ConsumedRecord, err: unknown): void => {
       bad++;
-      const e = err instanceof InputError ? err : new InputError('payload', toError(err).message);
+      const e = err instanceof InputError ? err : InputError.of('payload', 'asThrown', { message: toError(err).message });
       // A source node has no done(): node.error with a message is what a Catch node hears.
-      node.error(e, {
+      node.error(localInputError(node.type, e), {
         topic: r.topic,
         payload: r.value,
         partition: r.partition,
@@ -361,7 +361,7 @@ export = (RED: ConnectorRedAPI) => {
       if (st === 'rebalancing' && state !== 'rebalancing') void checkpoint();
       state = st;
       if (st === 'connected') lastError = undefined;
-      else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
+      else if (err) lastError = isPermanentError(err) ? permanentErrorStatus(node.type, describePermanentError(err, broker!.label)) : shortError(err);
       status.refresh();
     };
 
@@ -385,7 +385,7 @@ export = (RED: ConnectorRedAPI) => {
     const fail = (err: Error): void => {
       const d = describePermanentError(err, broker!.label);
       state = 'failed';
-      lastError = d.short;
+      lastError = permanentErrorStatus(node.type, d);
       node.error(text(node.type, 'error.consumerStopped', { message: err.message, hint: connectionHint(node.type, d) }));
       status.refresh();
     };
@@ -450,7 +450,7 @@ export = (RED: ConnectorRedAPI) => {
         manualPause = false;
         consumer?.resume();
       } else {
-        done(new InputError('msg.pause', 'stream-kafka-in accepts control messages only: msg.pause = true or msg.resume = true'));
+        done(localInputError(node.type, InputError.of('msg.pause', 'pauseOrResume')));
         return;
       }
       status.refresh();

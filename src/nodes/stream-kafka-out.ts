@@ -1,7 +1,7 @@
-import { ConfigError, InputError, describeValue, toError } from '../core/errors';
+import { InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
-import { readPath } from '../connectors/event-mapping';
+import { eventBody, readPath } from '../connectors/event-mapping';
 import { parseKafkaOutConfig, type KafkaBrokerNode, type KafkaOutSettings } from '../connectors/kafka-config';
 import {
   describePermanentError,
@@ -13,14 +13,15 @@ import {
 } from '../connectors/kafka-connection';
 import { shortError } from '../connectors/connection-status';
 import { connectorStatus, statusCount } from './shared/node-status';
-import { connectionHint } from './shared/connection-hint';
+import { connectionHint, permanentErrorStatus } from './shared/connection-hint';
 import type { ConnectorRedAPI, CredentialNode } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { connectorSetup } from './shared/connector-setup';
 import { unreachableNotice } from './shared/unreachable-notice';
-import { ErrorDigest } from './shared/error-digest';
+import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 interface Outgoing {
   topic: string;
@@ -39,7 +40,7 @@ function headerValue(v: unknown): string | Buffer {
 function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; record: ProducedRecord } {
   const topic = s.topic ?? msg.topic;
   if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
-    throw new InputError('msg.topic', `msg.topic must be a Kafka topic name (letters, digits, . _ -), got ${describeValue(topic)}`);
+    throw InputError.of('msg.topic', 'kafkaTopic', { got: describeValue(topic) });
   }
   let key: string | Buffer | null = null;
   if (s.keyProperty) {
@@ -47,7 +48,7 @@ function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; recor
     if (k !== undefined && k !== null) {
       if (typeof k === 'string' || Buffer.isBuffer(k)) key = k;
       else if (typeof k === 'number' || typeof k === 'boolean') key = String(k);
-      else throw new InputError(`msg.${s.keyProperty}`, `msg.${s.keyProperty} must be a string, number or buffer to be a record key, got ${describeValue(k)}`);
+      else throw InputError.of(`msg.${s.keyProperty}`, 'recordKey', { label: `msg.${s.keyProperty}`, got: describeValue(k) });
     }
   }
   const headers: Record<string, string | Buffer> = {};
@@ -56,21 +57,16 @@ function toRecord(msg: NodeMessage, s: KafkaOutSettings): { topic: string; recor
   }
   if (msg.headers !== undefined) {
     if (!msg.headers || typeof msg.headers !== 'object' || Array.isArray(msg.headers)) {
-      throw new InputError('msg.headers', `msg.headers must be an object of header names to values, got ${describeValue(msg.headers)}`);
+      throw InputError.of('msg.headers', 'headersObject', { got: describeValue(msg.headers) });
     }
     for (const [k, v] of Object.entries(msg.headers as Record<string, unknown>)) if (v !== undefined && v !== null) headers[k] = headerValue(v);
   }
-  let body: unknown = msg.payload;
-  if (s.serialize === 'event') {
-    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
-    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
-    body = ev;
-  }
+  const body = s.serialize === 'event' ? eventBody(msg) : msg.payload;
   const record: ProducedRecord = { key, value: encodePayload(body), headers };
   if (msg.partition !== undefined && s.topic === undefined) {
     // A partition only makes sense together with the topic the message names.
     if (!Number.isInteger(msg.partition) || (msg.partition as number) < 0)
-      throw new InputError('msg.partition', `msg.partition must be a whole number >= 0, got ${describeValue(msg.partition)}`);
+      throw InputError.of('msg.partition', 'partitionWhole', { got: describeValue(msg.partition) });
     record.partition = msg.partition as number;
   }
   if (typeof msg.timestamp === 'number' && Number.isFinite(msg.timestamp)) record.timestamp = String(Math.round(msg.timestamp));
@@ -81,23 +77,19 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaOut(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as KafkaBrokerNode | null;
-    let s: KafkaOutSettings;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-kafka-broker config node');
-      if (broker.configError || !broker.connection)
-        throw new ConfigError('broker', broker.configError ? configErrorText(broker.type, broker.configError) : 'broker config unusable');
-      s = parseKafkaOutConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<KafkaBrokerNode, KafkaOutSettings>(RED, node, config, {
+      brokerType: 'stream-kafka-broker',
+      usable: (b) => b.connection !== undefined,
+      parse: parseKafkaOutConfig,
+    });
+    if (!setup) return;
+    const { broker, settings: s } = setup;
     const producer: KafkaProducerConnection = broker.connection!.producer({ idempotent: s.idempotent, partitioner: s.partitioner });
     const queue = new BoundedQueue<Outgoing>(s.queueSize);
     // A broker outage fails many records for one reason: counted lines, not one per record.
     const digest = new ErrorDigest(node);
     const { say, sayCount } = wordsOf(node.type, 'digest');
-    const fullQueue = say('queueFull', { size: s.queueSize });
+    const dropEvicted = evictionReporter(digest, node.type, s.queueSize);
     // A batch that failed for a reason a retry may fix goes again before anything newer.
     let retrying: Outgoing[] = [];
     let sending = false;
@@ -133,7 +125,7 @@ export = (RED: ConnectorRedAPI) => {
       state = st;
       if (!(err && isPermanentError(err))) notice(st, err);
       if (st === 'connected') lastError = undefined;
-      else if (err) lastError = isPermanentError(err) ? describePermanentError(err, broker!.label).short : shortError(err);
+      else if (err) lastError = isPermanentError(err) ? permanentErrorStatus(node.type, describePermanentError(err, broker!.label)) : shortError(err);
       status.refresh();
     });
 
@@ -162,7 +154,7 @@ export = (RED: ConnectorRedAPI) => {
       const backoff = refused.backoff;
       state = 'failed';
       const d = describePermanentError(err, broker!.label);
-      lastError = d.short;
+      lastError = permanentErrorStatus(node.type, d);
       if (first)
         node.error(text(node.type, 'error.producerStopped', { message: err.message, hint: connectionHint(node.type, d), seconds: Math.round(backoff / 1000) }));
       const waiting = retrying.concat(queue.drain());
@@ -230,7 +222,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         failed++;
         status.touch();
-        done(toError(err));
+        done(localInputError(node.type, err));
         return;
       }
       if (refused && Date.now() < refused.until) {
@@ -240,14 +232,7 @@ export = (RED: ConnectorRedAPI) => {
         return;
       }
       const evicted = queue.push({ ...out, done, msg });
-      if (evicted) {
-        digest.add(
-          'dropped',
-          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
-          evicted.msg,
-        );
-        evicted.done();
-      }
+      if (evicted) dropEvicted(evicted);
       status.touch();
       if (s.lingerMs > 0 && queue.length < s.batchSize) wake(s.lingerMs);
       else pump();

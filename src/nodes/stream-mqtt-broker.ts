@@ -1,5 +1,6 @@
 import type { ConfigError } from '../core/errors';
 import { MqttJsConnection, type MqttConnectionOptions } from '../connectors/mqtt-connection';
+import { MqttRefusal } from '../connectors/mqtt-refusal';
 import { parseMqttBrokerConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import { tlsOptionsFrom, type ConnectorRedAPI, type CredentialNode } from '../connectors/node-red-api';
 import type { BaseNodeConfig } from './shared/red';
@@ -52,7 +53,13 @@ export = (RED: ConnectorRedAPI) => {
           text(node.type, 'info.reconnected', { url: o.url }),
         );
         connection.on('state', (state, err) => {
-          if (state === 'failed' && err) node.error(`${node.label}: ${err.message}`);
+          if (state === 'failed' && err) {
+            node.error(
+              err instanceof MqttRefusal
+                ? text(node.type, `error.${err.kind}`, { broker: node.label, detail: err.detail, code: err.tlsCode })
+                : `${node.label}: ${err.message}`,
+            );
+          }
           notice(state, err);
         });
       }

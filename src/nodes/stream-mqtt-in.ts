@@ -1,15 +1,16 @@
-import { ConfigError, InputError, toError } from '../core/errors';
+import { InputError, toError } from '../core/errors';
 import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage } from '../connectors/event-mapping';
 import { parseMqttInConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import type { MqttConnection, MqttInbound, ConnectionState } from '../connectors/mqtt-connection';
-import { shortError } from '../connectors/connection-status';
+import { connectionErrorStatus } from './shared/connection-hint';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
+import { connectorSetup } from './shared/connector-setup';
 import type { BaseNodeConfig, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 /** MQTT 5 properties worth keeping with the event, besides user properties. */
 const KEPT_PROPERTIES = ['contentType', 'responseTopic', 'correlationData', 'messageExpiryInterval', 'payloadFormatIndicator'];
@@ -18,16 +19,12 @@ export = (RED: ConnectorRedAPI) => {
   function StreamMqttIn(this: RedNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
-    let settings: ReturnType<typeof parseMqttInConfig>;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
-      settings = parseMqttInConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<MqttBrokerNode, ReturnType<typeof parseMqttInConfig>>(RED, node, config, {
+      brokerType: 'stream-mqtt-broker',
+      parse: parseMqttInConfig,
+    });
+    if (!setup) return;
+    const { broker, settings } = setup;
 
     let received = 0;
     let bad = 0;
@@ -55,15 +52,19 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         bad++;
         // A source node has no done(): node.error with a message is what a Catch node hears.
-        const e = err instanceof InputError ? err : new InputError('payload', toError(err).message);
-        node.error(e, { topic: m.topic, payload: m.payload, mqtt: { topic: m.topic, qos: m.qos, retain: m.retain } } as NodeMessage);
+        const e = err instanceof InputError ? err : InputError.of('payload', 'asThrown', { message: toError(err).message });
+        node.error(localInputError(node.type, e), {
+          topic: m.topic,
+          payload: m.payload,
+          mqtt: { topic: m.topic, qos: m.qos, retain: m.retain },
+        } as NodeMessage);
       }
     };
 
     const connection = broker!.register(node) as MqttConnection;
     const onState = (s: ConnectionState, err?: Error): void => {
       state = s;
-      lastError = s === 'connected' ? undefined : (shortError(err) ?? lastError);
+      lastError = s === 'connected' ? undefined : (connectionErrorStatus(node.type, err) ?? lastError);
       status.refresh();
     };
     connection.on('state', onState);

@@ -1,17 +1,19 @@
-import { ConfigError, InputError, describeValue, toError } from '../core/errors';
+import { InputError, describeValue, toError } from '../core/errors';
 import { BoundedQueue } from '../connectors/bounded-queue';
 import { encodePayload } from '../connectors/payload-format';
+import { eventBody } from '../connectors/event-mapping';
 import { parseMqttOutConfig, type MqttBrokerNode, type MqttOutSettings } from '../connectors/mqtt-config';
 import { publishTopicProblem } from '../connectors/mqtt-topic';
 import type { ConnectionState, MqttConnection, MqttPublishOptions } from '../connectors/mqtt-connection';
-import { shortError } from '../connectors/connection-status';
+import { connectionErrorStatus } from './shared/connection-hint';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
-import { configErrorText, failOnConfig } from './shared/config-error';
-import { ErrorDigest } from './shared/error-digest';
+import { connectorSetup } from './shared/connector-setup';
+import { ErrorDigest, evictionReporter } from './shared/error-digest';
 import type { BaseNodeConfig, DoneFn, NodeMessage, RedNode } from './shared/red';
 import { text, useCatalog, wordsOf } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 interface Outgoing {
   topic: string;
@@ -26,21 +28,16 @@ interface Outgoing {
 function toOutgoing(msg: NodeMessage, s: MqttOutSettings, v5: boolean, done: DoneFn): Outgoing {
   const topic = s.topic ?? msg.topic;
   if (typeof topic !== 'string' || publishTopicProblem(topic)) {
-    throw new InputError('msg.topic', `msg.topic must be a topic without wildcards, got ${describeValue(topic)}`);
+    throw InputError.of('msg.topic', 'mqttTopic', { got: describeValue(topic) });
   }
   let qos = s.qos;
   if (qos === undefined) {
     const q = msg.qos === undefined ? 0 : Number(msg.qos);
-    if (q !== 0 && q !== 1 && q !== 2) throw new InputError('msg.qos', `msg.qos must be 0, 1 or 2, got ${describeValue(msg.qos)}`);
+    if (q !== 0 && q !== 1 && q !== 2) throw InputError.of('msg.qos', 'mqttQos', { got: describeValue(msg.qos) });
     qos = q;
   }
   const retain = s.retain === 'msg' ? msg.retain === true : s.retain;
-  let body: unknown = msg.payload;
-  if (s.serialize === 'event') {
-    const ev: Record<string, unknown> = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
-    for (const k of ['window', 'eventId', 'eventType', 'metadata']) if (msg[k] !== undefined) ev[k] = msg[k];
-    body = ev;
-  }
+  const body = s.serialize === 'event' ? eventBody(msg) : msg.payload;
   const opts: MqttPublishOptions = { qos, retain };
   if (v5) {
     const props: Record<string, unknown> = { ...(msg.properties && typeof msg.properties === 'object' ? (msg.properties as object) : {}) };
@@ -62,16 +59,9 @@ export = (RED: ConnectorRedAPI) => {
   function StreamMqttOut(this: RedNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const broker = RED.nodes.getNode(String(config.broker ?? '')) as MqttBrokerNode | null;
-    let settings: MqttOutSettings;
-    try {
-      if (!broker) throw new ConfigError('broker', 'choose a stream-mqtt-broker config node');
-      if (broker.configError) throw new ConfigError('broker', configErrorText(broker.type, broker.configError));
-      settings = parseMqttOutConfig(config);
-    } catch (err) {
-      failOnConfig(node, err);
-      return;
-    }
+    const setup = connectorSetup<MqttBrokerNode, MqttOutSettings>(RED, node, config, { brokerType: 'stream-mqtt-broker', parse: parseMqttOutConfig });
+    if (!setup) return;
+    const { broker, settings } = setup;
     const v5 = broker.protocolVersion === 5;
 
     const queue = new BoundedQueue<Outgoing>(settings.queueSize);
@@ -91,7 +81,7 @@ export = (RED: ConnectorRedAPI) => {
     // A broker outage fails many messages for one reason: counted lines, not one per message.
     const digest = new ErrorDigest(node);
     const { say, sayCount } = wordsOf(node.type, 'digest');
-    const fullQueue = say('queueFull', { size: settings.queueSize });
+    const dropEvicted = evictionReporter(digest, node.type, settings.queueSize);
 
     const publish = (o: Outgoing): void => {
       connection
@@ -125,7 +115,7 @@ export = (RED: ConnectorRedAPI) => {
 
     const onState = (s: ConnectionState, err?: Error): void => {
       state = s;
-      lastError = s === 'connected' ? undefined : (shortError(err) ?? lastError);
+      lastError = s === 'connected' ? undefined : (connectionErrorStatus(node.type, err) ?? lastError);
       if (s === 'connected') flush();
       status.refresh();
     };
@@ -140,7 +130,7 @@ export = (RED: ConnectorRedAPI) => {
       } catch (err) {
         failed++;
         status.touch();
-        done(toError(err));
+        done(localInputError(node.type, err));
         return;
       }
       if (connection.state === 'connected' && queue.length === 0) {
@@ -161,14 +151,7 @@ export = (RED: ConnectorRedAPI) => {
       }
       const evicted = queue.push(o);
       status.touch();
-      if (evicted) {
-        digest.add(
-          'dropped',
-          { one: say('dropped', { why: fullQueue, topic: evicted.topic }), more: (n) => sayCount('droppedMore', n, { why: fullQueue }) },
-          evicted.msg,
-        );
-        evicted.done();
-      }
+      if (evicted) dropEvicted(evicted);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

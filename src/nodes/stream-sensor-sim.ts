@@ -4,11 +4,12 @@
  * status and message shape ({ topic: sensor id, payload: { field: value }, timestamp }).
  */
 import { formatDuration } from '../core/duration';
-import { describeValue } from '../core/errors';
+import { InputError, describeValue } from '../core/errors';
 import { parseSensorSimConfig, SensorSimConfig, SensorSimulator, SimReading } from '../core/sensor-sim';
 import { failOnConfig } from './shared/config-error';
 import { NodeMessage, RedAPI, RedNode } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
+import { localInputError } from './shared/input-error';
 
 const STATUS_EVERY_MS = 1000;
 const CONTROL = ['start', 'stop', 'reset', 'tick'] as const;
@@ -148,7 +149,12 @@ export = (RED: RedAPI) => {
         default:
           bad++;
           showStatus(true);
-          done(new Error(`payload: expected one of ${CONTROL.map((c) => `"${c}"`).join(', ')}, got ${describeValue(msg.payload)}`));
+          done(
+            localInputError(
+              node.type,
+              InputError.of('payload', 'controlPayload', { allowed: CONTROL.map((c) => `"${c}"`).join(', '), got: describeValue(msg.payload) }),
+            ),
+          );
           return;
       }
       done();

@@ -36,8 +36,7 @@ export = (RED: RedAPI) => {
     try {
       const mapper = compileEventMapper(config, { RED, node });
       const ports = Number(config.outputs === undefined || config.outputs === '' ? 1 : config.outputs);
-      if (ports !== 1 && ports !== 2)
-        throw new ConfigError('outputs', `${String(config.outputs)} ports do not fit: use 1, or 2 for a port with timed-out partial matches`);
+      if (ports !== 1 && ports !== 2) throw ConfigError.of('outputs', 'sequencePorts', { got: String(config.outputs) });
       const { steps, within, maxPartialMatches: maxPartial } = parseSequenceSettings(config);
       const idleTimeout = optionalDuration(config.idleTimeout, 'idleTimeout');
       // A match, or (timedOut) a partial match that ran out of time.

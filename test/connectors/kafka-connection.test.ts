@@ -1,5 +1,8 @@
 import { strict as assert } from 'assert';
 import { describePermanentError, isPermanentError, isRetriable, isTlsTrustError } from '../../src/connectors/kafka-connection';
+import { MqttRefusal } from '../../src/connectors/mqtt-refusal';
+import { connectionErrorStatus, permanentErrorStatus } from '../../src/nodes/shared/connection-hint';
+import { text } from '../../src/nodes/shared/i18n';
 
 // The shapes kafkajs produces when the TLS handshake refuses the broker's certificate: a
 // connection error carrying Node's code, wrapped by the retrier in `cause` or `originalError`.
@@ -26,10 +29,22 @@ describe('Kafka TLS error classification', () => {
 
   it('describes the failure for the status line and says what to change', () => {
     const d = describePermanentError(afterRetries, '127.0.0.1:9093');
-    assert.equal(d.short, 'TLS: self-signed certificate in certificate chain');
+    assert.equal(d.short, 'self-signed certificate in certificate chain');
+    // The node says the prefix from its catalog (English here: the test helper's RED._ has no catalogs).
+    assert.equal(permanentErrorStatus('stream-kafka-in', d), 'TLS: self-signed certificate in certificate chain');
+    const mqttFailure = new MqttRefusal('certificate', 'self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN');
+    assert.equal(connectionErrorStatus('stream-mqtt-in', mqttFailure), 'TLS: self-signed certificate in certificate chain');
+    const login = new MqttRefusal('credentials', 'Not authorized');
+    assert.equal(connectionErrorStatus('stream-mqtt-in', login), 'broker refused the connection: Not authorized');
+    // The broker logs a refusal in its catalog's words; in English they are the refusal's own message.
+    for (const r of [mqttFailure, login]) {
+      assert.equal(text('stream-mqtt-broker', `error.${r.kind}`, { broker: 'b:1883', detail: r.detail, code: r.tlsCode }), `b:1883: ${r.message}`);
+    }
+    assert.equal(connectionErrorStatus('stream-mqtt-in', new Error('connect ECONNREFUSED 127.0.0.1:1; retrying')), 'connect ECONNREFUSED 127.0.0.1:1');
     assert.deepEqual([d.hint, d.params], ['untrustedCertificate', { broker: '127.0.0.1:9093', code: 'SELF_SIGNED_CERT_IN_CHAIN' }]);
     const auth = describePermanentError({ name: 'KafkaJSSASLAuthenticationError', message: 'SASL PLAIN authentication failed: bad password' }, 'k:9092');
     assert.match(auth.short, /authentication failed/);
+    assert.equal(permanentErrorStatus('stream-kafka-in', auth), auth.short);
     assert.deepEqual([auth.hint, auth.params], ['refusedCredentials', { broker: 'k:9092' }]);
   });
 });

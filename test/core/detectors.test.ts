@@ -76,6 +76,36 @@ describe('detectors: rolling quantiles', () => {
       ),
     );
   });
+  it('quantiles and MADs stay exact when full windows evict, with ties, signed zeros and the same centre asked again', () => {
+    const naiveQuantile = (xs: number[], p: number): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      const pos = p * (s.length - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, s.length - 1);
+      return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+    };
+    // The sign of a zero depends on which of several equal values a sort puts first: not compared.
+    const same = (a: number, b: number): void => assert.ok(a === b, `${a} ≠ ${b}`);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.array(fc.oneof(fc.integer({ min: -4, max: 4 }), fc.constant(-0), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 300 }),
+        (cap, xs) => {
+          const q = new RollingQuantiles(cap);
+          xs.forEach((x, i) => {
+            q.push(x);
+            const window = xs.slice(Math.max(0, i + 1 - cap), i + 1);
+            for (const p of [0, 0.01, 0.5, 0.99, 1]) same(q.quantile(p), naiveQuantile(window, p));
+            // The same centre twice in a row and then the median: the remembered split must not leak.
+            same(q.mad(0), naiveMedian(window.map((v) => Math.abs(v))));
+            same(q.mad(0), naiveMedian(window.map((v) => Math.abs(v))));
+            const m = q.median();
+            same(q.mad(m), naiveMedian(window.map((v) => Math.abs(v - m))));
+          });
+        },
+      ),
+    );
+  });
 });
 
 describe('detectors: seasonality', () => {

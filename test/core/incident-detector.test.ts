@@ -190,4 +190,23 @@ describe('incident detector', () => {
       JSON.stringify(starts),
     );
   });
+
+  it('the time-of-day bin of whole, fractional, pre-1970 and near-midnight event times is the remainder formula', () => {
+    const DAY = 86400000;
+    const u = seededUniform(11);
+    const d = new IncidentDetector();
+    let t = -3 * DAY - 0.25;
+    for (let i = 0; i < 3000; i++) {
+      // Steps that land just before, on and after midnight, now whole, now fractional milliseconds.
+      const r = u();
+      if (r < 0.3) t = (Math.floor(t / DAY) + 1) * DAY + Math.floor(u() * 3) - 1;
+      else if (r < 0.5) t += u() * 1000;
+      else t = Math.floor(t) + Math.floor(u() * 40 * DAY);
+      if (i % 500 === 0) t += 2 ** 40;
+      d.update(t, 20 + u());
+      if (i < 2) continue;
+      const expected = Math.min(287, Math.floor((((t % DAY) + DAY) % DAY) / (DAY / 288)));
+      assert.equal(d.snapshot().dayBin, expected, `time ${t}`);
+    }
+  });
 });

@@ -6,18 +6,13 @@ import * as path from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { freePort, launchChromium, requireChromium, startNode, stopProcess } from '../support/editor-browser';
 import { packageProblems } from '../support/node-red-log';
+import { WINDOWING_TYPES } from '../support/node-types';
 
 // The editor and the dashboard in a real Chromium, driving `npm start`'s demo as a user would.
 const root = path.join(__dirname, '..', '..');
 const shots = path.join(root, 'screenshots');
 const STREAM_TYPES = [
-  'stream-tumbling-window',
-  'stream-sliding-window',
-  'stream-session-window',
-  'stream-global-window',
-  'stream-aggregate',
-  'stream-filter',
-  'stream-detect',
+  ...WINDOWING_TYPES,
   'stream-join',
   'stream-sequence',
   'stream-mqtt-in',

@@ -6,7 +6,7 @@ import * as mqtt from 'mqtt';
 import * as os from 'os';
 import * as path from 'path';
 import { requireBroker } from '../support/brokers';
-import { freePort, startNode, stopProcess } from '../support/editor-browser';
+import { freePort, startNodeRed, stopProcess } from '../support/editor-browser';
 
 // Hostile messages against a real `node-red` process (Node-RED from node_modules, the package
 // linked into a temp user directory as `npm start` does it) with a real Mosquitto: one reading
@@ -77,13 +77,7 @@ describe('hostile messages in a real node-red process', function () {
 
   /** Starts Node-RED on the flow and waits until its MQTT subscription takes readings. */
   async function start(): Promise<void> {
-    const started = await startNode(
-      [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings],
-      { cwd: userDir },
-      /Started flows/,
-      60000,
-      'Node-RED',
-    );
+    const started = await startNodeRed(userDir, settings, 60000);
     child = started.child;
     log = started.output;
     client ??= await mqtt.connectAsync(mqttUrl, { protocolVersion: 5, reconnectPeriod: 0 });

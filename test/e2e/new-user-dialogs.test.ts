@@ -2,6 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PackageEditor, addAndEdit, requireChromium, startPackageEditor } from '../support/editor-browser';
+import { WINDOWING_TYPES } from '../support/node-types';
 
 // What a new user meets first in the dialogs, in a real Chromium against a Node-RED with the
 // package installed: defaults that work with an inject node, and fields that cannot mislead.
@@ -200,17 +201,8 @@ describe('dialogs a new user meets (e2e)', function () {
   });
 
   it('every dialog: labels on one line, option texts and placeholders not cut off', async () => {
-    const types = [
-      'stream-tumbling-window',
-      'stream-sliding-window',
-      'stream-session-window',
-      'stream-global-window',
-      'stream-aggregate',
-      'stream-filter',
-      'stream-detect',
-    ];
     const problems: string[] = [];
-    for (const type of types) {
+    for (const type of WINDOWING_TYPES) {
       await open(type);
       if (
         await page()

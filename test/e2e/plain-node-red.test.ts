@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
-import { freePort, startNode, stopProcess } from '../support/editor-browser';
+import { freePort, startNodeRed, stopProcess } from '../support/editor-browser';
 import { packageProblems } from '../support/node-red-log';
 
 // The package in a plain Node-RED 4.1: Node-RED's own default settings (only host and port set),
@@ -89,13 +89,7 @@ describe('plain Node-RED with the package installed', function () {
         settings,
         fs.readFileSync(require.resolve('node-red/settings.js'), 'utf8') + `\nmodule.exports.uiHost = '127.0.0.1';\nmodule.exports.uiPort = ${port};\n`,
       );
-      const started = await startNode(
-        [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings],
-        { cwd: userDir },
-        /Started flows/,
-        45000,
-        'Node-RED',
-      );
+      const started = await startNodeRed(userDir, settings, 45000);
       child = started.child;
       log = started.output;
     });

@@ -23,6 +23,7 @@ import * as path from 'path';
 import { CLEAN_KEYS, Msg, Prepared, buildCase, prepare } from './fuzz-case';
 import { FUZZ_CONFIGS, FuzzConfig } from './fuzz-configs';
 import type { CaseRequest, CaseResult, Failure } from './fuzz-protocol';
+import { WINDOWING_TYPES } from '../support/node-types';
 
 // The helper ships no types.
 const helper = require('node-red-node-test-helper');
@@ -33,16 +34,7 @@ const hooks = require('@node-red/util').hooks;
 // The node files: the built ones when the runner found them up to date (they load in a fraction
 // of the time, which counts when a frozen process has to be replaced), else the sources.
 const nodesDir = process.env.FUZZ_NODES_DIR || path.join(__dirname, '..', '..', 'src', 'nodes');
-const NODES = [
-  'stream-tumbling-window',
-  'stream-sliding-window',
-  'stream-session-window',
-  'stream-global-window',
-  'stream-aggregate',
-  'stream-filter',
-  'stream-detect',
-  'stream-sensor-sim',
-].map((name) => require(path.join(nodesDir, name)));
+const NODES = [...WINDOWING_TYPES, 'stream-sensor-sim'].map((name) => require(path.join(nodesDir, name)));
 
 const COMPLETION_WAIT_MS = 2000;
 const HEAP_BOUND = 96 * 1024 * 1024;

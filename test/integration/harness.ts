@@ -24,6 +24,11 @@ const nodeModules = [
 export type Msg = Record<string, any>;
 export type FlowNode = Record<string, unknown> & { id: string; type: string };
 
+/** stream-aggregate `agg` over the readings' `payload.v`, a window every 3 readings of a key, results to `out`. */
+export function aggregateEvery3(aggregations: Array<{ op: string }>): FlowNode {
+  return { id: 'agg', type: 'stream-aggregate', windowType: 'global', count: '3', valueProperty: 'payload.v', aggregations, wires: [['out']] };
+}
+
 /** Deploys a flow (all nodes on tab "f"); credentials by node id. */
 export async function deploy(nodes: FlowNode[], credentials: Record<string, unknown> = {}): Promise<void> {
   const flow = [{ id: 'f', type: 'tab' }, ...nodes.map((n) => (n.type.endsWith('-broker') || n.type === 'tls-config' ? n : { z: 'f', x: 0, y: 0, ...n }))];

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { type Kafka, type Admin, type Producer } from 'kafkajs';
 import { testKafka } from '../support/test-kafka';
+import { kafkaBroker, kafkaIn } from '../support/kafka-flow-nodes';
 import { requireBroker } from '../support/brokers';
 import { runScaleScenario } from '../support/scale-scenario';
 import { partitionSources } from '../../src/connectors/partition-sources';
@@ -37,34 +38,8 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
 
   function flow(topic: string, groupId: string): FlowNode[] {
     return [
-      {
-        id: 'kb',
-        type: 'stream-kafka-broker',
-        brokers: env.KAFKA_BROKERS,
-        clientId: 'it',
-        connectionTimeout: 1000,
-        requestTimeout: 5000,
-        retries: 2,
-        initialRetryTime: 100,
-        maxRetryTime: 1000,
-      },
-      {
-        id: 'in',
-        type: 'stream-kafka-in',
-        broker: 'kb',
-        topics: topic,
-        groupId,
-        fromBeginning: true,
-        format: 'json',
-        keyFrom: 'record',
-        timeFrom: 'field',
-        timeField: 'ts',
-        sessionTimeout: 6000,
-        heartbeatInterval: 500,
-        rebalanceTimeout: 3000,
-        maxWaitTime: 50,
-        wires: [['agg']],
-      },
+      kafkaBroker(env.KAFKA_BROKERS),
+      kafkaIn('in', topic, groupId, { keyFrom: 'record', timeFrom: 'field', timeField: 'ts', wires: [['agg']] }),
       { id: 'agg', type: 'stream-aggregate', windowType: 'tumbling', size: `${SIZE}ms`, aggregations: [{ op: 'count' }], wires: [['got']] },
       { id: 'got', type: 'helper' },
     ];

@@ -3,42 +3,11 @@ import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafka
 import { testKafka } from '../support/test-kafka';
 import * as fs from 'fs';
 import { brokerLog, requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus, type FlowNode, type Msg } from './harness';
+import { kafkaBroker, kafkaIn } from '../support/kafka-flow-nodes';
+import { aggregateEvery3, collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, watchStatus } from './harness';
+import type { FlowNode, Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-
-/** Short timeouts everywhere: a single local broker answers in milliseconds. */
-function broker(brokers: string, extra: Record<string, unknown> = {}): FlowNode {
-  return {
-    id: 'kb',
-    type: 'stream-kafka-broker',
-    brokers,
-    clientId: 'it',
-    connectionTimeout: 1000,
-    requestTimeout: 5000,
-    retries: 2,
-    initialRetryTime: 100,
-    maxRetryTime: 1000,
-    ...extra,
-  };
-}
-
-function kafkaIn(id: string, topic: string, groupId: string, extra: Record<string, unknown> = {}): FlowNode {
-  return {
-    id,
-    type: 'stream-kafka-in',
-    broker: 'kb',
-    topics: topic,
-    groupId,
-    fromBeginning: true,
-    format: 'json',
-    sessionTimeout: 6000,
-    heartbeatInterval: 500,
-    rebalanceTimeout: 3000,
-    maxWaitTime: 50,
-    ...extra,
-  };
-}
 
 describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
   this.timeout(60000);
@@ -121,18 +90,10 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const src = await topic('rt-in', 2);
     const dst = await topic('rt-out');
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { keyFrom: 'record', timeFrom: 'field', timeField: 'ts', wires: [['agg', 'tap']] }),
       { id: 'tap', type: 'helper' },
-      {
-        id: 'agg',
-        type: 'stream-aggregate',
-        windowType: 'global',
-        count: '3',
-        valueProperty: 'payload.v',
-        aggregations: [{ op: 'sum' }, { op: 'count' }],
-        wires: [['out']],
-      },
+      aggregateEvery3([{ op: 'sum' }, { op: 'count' }]),
       { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: 'topic', serialize: 'event', compression: 'gzip', idempotent: true },
     ]);
     const tapped = collect('tap');
@@ -166,7 +127,11 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
   it('batch output: one message holds an array of events', async () => {
     const src = await topic('batch');
     await producer.send({ topic: src, messages: [1, 2, 3, 4].map((v) => ({ key: 'k', value: JSON.stringify({ v }) })) });
-    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, unique('g'), { output: 'batch', wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    await deployWatched([
+      kafkaBroker(env.KAFKA_BROKERS),
+      kafkaIn('in', src, unique('g'), { output: 'batch', wires: [['got']] }),
+      { id: 'got', type: 'helper' },
+    ]);
     const got = collect('got');
     await until(() => got.flatMap((m) => m.payload).length === 4, 15000, 'four events');
     assert.ok(got.length < 4, `batched into fewer messages than records (${got.length})`);
@@ -185,7 +150,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     await producer.send({ topic: `${prefix}-b`, messages: [{ value: '{"t":"b"}' }] });
     await producer.send({ topic: `${prefix}x-c`, messages: [{ value: '{"t":"c"}' }] });
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', `^${prefix}-.*$`, unique('g'), { topicIsRegex: true, wires: [['got']] }),
       { id: 'got', type: 'helper' },
     ]);
@@ -204,7 +169,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const src = await topic('group', 2);
     const group = unique('g');
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in1', src, group, { wires: [['c1']] }),
       kafkaIn('in2', src, group, { wires: [['c2']] }),
       { id: 'c1', type: 'helper' },
@@ -243,13 +208,13 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
   it('one group id on two nodes with different topics: a warning at deploy naming the other node; same topics (scaling out) do not warn', async () => {
     const [a, b] = [await topic('ga'), await topic('gb')];
     const group = unique('g');
-    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in1', a, group), kafkaIn('in2', b, group), kafkaIn('in3', a, unique('g'))]);
+    await deployWatched([kafkaBroker(env.KAFKA_BROKERS), kafkaIn('in1', a, group), kafkaIn('in2', b, group), kafkaIn('in3', a, unique('g'))]);
     const warned = [...loggedWarnings('in1'), ...loggedWarnings('in2')];
     assert.equal(warned.length, 1, `one warning, got ${JSON.stringify(warned)}`);
     assert.match(warned[0], new RegExp(`consumer group "${group}" is also used by node in[12] \\(topics (${a}|${b})\\).*own group id`));
     assert.deepEqual(loggedWarnings('in3'), []);
     await undeploy();
-    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in1', a, group), kafkaIn('in2', a, group)]);
+    await deployWatched([kafkaBroker(env.KAFKA_BROKERS), kafkaIn('in1', a, group), kafkaIn('in2', a, group)]);
     assert.deepEqual([...loggedWarnings('in1'), ...loggedWarnings('in2')], []);
   });
 
@@ -259,7 +224,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const group = unique('g');
     const holdFn = 'if (msg.payload.hold) { context.set("held", msg); return; } node.send(msg); node.done();';
     const flow = (func: string): FlowNode[] => [
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, group, { commitMode: 'handled', wires: [['fn']] }),
       { id: 'fn', type: 'function', func, outputs: 1, wires: [['got']] },
       { id: 'got', type: 'helper' },
@@ -313,7 +278,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
       messages: [{ value: '{"n":0}' }, { value: '{"n":1,"drop":true}' }, { value: '{"n":2,"drop":true}' }, { value: '{"n":3}' }],
     });
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, group, { commitMode: 'handled', handledTimeout: 300, wires: [['fn']] }),
       // Drops some messages without done(), as a careless node does.
       { id: 'fn', type: 'function', func: 'if (msg.payload.drop) return; node.send(msg); node.done();', outputs: 1, wires: [['got']] },
@@ -345,7 +310,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const N = 30;
     await producer.send({ topic: src, messages: Array.from({ length: N }, (_, i) => ({ value: JSON.stringify({ i }) })) });
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, group, { commitMode: 'handled', maxInFlight: 5, wires: [['hold']] }),
       { id: 'hold', type: 'helper' },
     ]);
@@ -428,7 +393,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     );
 
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { commitMode: 'handled', wires: [['got']] }),
       { id: 'got', type: 'helper' },
     ]);
@@ -466,7 +431,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const src = await topic('lag');
     await producer.send({ topic: src, messages: Array.from({ length: 50 }, (_, i) => ({ value: JSON.stringify({ i }) })) });
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { commitMode: 'handled', maxInFlight: 10, wires: [['hold']] }),
       { id: 'hold', type: 'helper' },
     ]);
@@ -517,7 +482,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
       for (let i = 0; i < records.length; i += 100) await producer.send({ topic: src, messages: records.slice(i, i + 100) });
     }
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { wires: [['agg', 'tap']] }),
       { id: 'tap', type: 'helper' },
       { id: 'agg', type: 'stream-aggregate', windowType: 'tumbling', size: '1s', aggregations: [{ op: 'count' }], wires: [['got']] },
@@ -570,7 +535,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
       for (let i = 0; i < records.length; i += 100) await producer.send({ topic: src, messages: records.slice(i, i + 100) });
     }
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { wires: [['agg']] }),
       {
         id: 'agg',
@@ -611,7 +576,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const group = unique('g');
     await producer.send({ topic: src, messages: [{ value: '{"v":' }, { value: Buffer.from([0, 159, 146, 150]) }, { value: '{"v":3}' }] });
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, group, { commitMode: 'handled', wires: [['got']] }),
       { id: 'got', type: 'helper' },
       { id: 'catch', type: 'catch', scope: ['in'], uncaught: false, wires: [['caught']] },
@@ -639,7 +604,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
 
   it('SASL: wrong password gives a red status and a clear error without a restart loop; SCRAM-SHA-512 with the right one works', async () => {
     const src = await topic('sasl');
-    await deployWatched([broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain' }), kafkaIn('in', src, unique('g'))], {
+    await deployWatched([kafkaBroker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain' }), kafkaIn('in', src, unique('g'))], {
       kb: { user: env.KAFKA_USERNAME, password: 'wrong' },
     });
     await until(
@@ -653,7 +618,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
 
     await deployWatched(
       [
-        broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'scram-sha-512' }),
+        kafkaBroker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'scram-sha-512' }),
         kafkaIn('in', src, unique('g'), { wires: [['got']] }),
         { id: 'got', type: 'helper' },
       ],
@@ -671,7 +636,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const before = refusals();
     await deployWatched(
       [
-        broker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain', maxRetryTime: 60000 }),
+        kafkaBroker(env.KAFKA_SASL_BROKERS, { saslMechanism: 'plain', maxRetryTime: 60000 }),
         { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: src, keyProperty: '' },
         { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
         { id: 'caught', type: 'helper' },
@@ -718,7 +683,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const src = await topic('latest');
     const group = unique('g');
     await producer.send({ topic: src, messages: [1, 2, 3].map((n) => ({ value: JSON.stringify({ phase: 'before', n }) })) });
-    await deployWatched([broker(env.KAFKA_BROKERS), kafkaIn('in', src, group, { fromBeginning: false, wires: [['got']] }), { id: 'got', type: 'helper' }]);
+    await deployWatched([kafkaBroker(env.KAFKA_BROKERS), kafkaIn('in', src, group, { fromBeginning: false, wires: [['got']] }), { id: 'got', type: 'helper' }]);
     const got = collect('got');
     await until(
       () => lastText('in').startsWith('connected'),
@@ -773,7 +738,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
         await deployWatched(
           [
             tlsConfig(env.KAFKA_TLS_CA),
-            broker(brokers, { usetls: true, tls: 'tls', ...extra }),
+            kafkaBroker(brokers, { usetls: true, tls: 'tls', ...extra }),
             kafkaIn('in', t, unique('g'), { wires: [['got']] }),
             { id: 'got', type: 'helper' },
             { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: t, keyProperty: 'topic' },
@@ -814,7 +779,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     it('a tls-config that cannot read its CA file: the broker config is invalid and the nodes say why, instead of trying the system CAs', async () => {
       await deployWatched([
         tlsConfig(`${env.KAFKA_TLS_CA}.missing`),
-        broker(env.KAFKA_SSL_BROKERS, { usetls: true, tls: 'tls' }),
+        kafkaBroker(env.KAFKA_SSL_BROKERS, { usetls: true, tls: 'tls' }),
         kafkaIn('in', unique('t'), unique('g')),
       ]);
       assert.match(loggedErrors('kb').join('\n'), /tls: the TLS configuration could not read/);
@@ -826,7 +791,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
       const t = await topic('tls-bad');
       await deployWatched([
         tlsConfig(env.KAFKA_TLS_OTHER_CA),
-        broker(env.KAFKA_SSL_BROKERS, { usetls: true, tls: 'tls' }),
+        kafkaBroker(env.KAFKA_SSL_BROKERS, { usetls: true, tls: 'tls' }),
         kafkaIn('in', t, unique('g')),
         { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: t, keyProperty: '' },
         { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
@@ -877,7 +842,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const src = await topic('restart-in', 2);
     const dst = await topic('restart-out');
     await deployWatched([
-      broker(env.KAFKA_BROKERS),
+      kafkaBroker(env.KAFKA_BROKERS),
       kafkaIn('in', src, unique('g'), { commitMode: 'handled', wires: [['out']] }),
       { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: dst, keyProperty: '' },
     ]);
@@ -915,7 +880,7 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     await stopBroker('kafka');
     try {
       await deployWatched([
-        broker(env.KAFKA_BROKERS),
+        kafkaBroker(env.KAFKA_BROKERS),
         kafkaIn('in', t, unique('g'), { wires: [['got']] }),
         { id: 'got', type: 'helper' },
         { id: 'out', type: 'stream-kafka-out', broker: 'kb', topic: t, keyProperty: '' },

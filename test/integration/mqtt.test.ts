@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import * as mqtt from 'mqtt';
 import { requireBroker, restartBroker, stopBroker } from '../support/brokers';
-import { collect, deploy, getNode, loggedErrors, loggedWarnings, stopFlows, undeploy, unique, until, watchStatus, type FlowNode, type Msg } from './harness';
+import { aggregateEvery3, collect, deploy, getNode, loggedErrors, loggedWarnings, stopFlows, undeploy, unique, until, watchStatus } from './harness';
+import type { FlowNode, Msg } from './harness';
 
 function broker(url: string, extra: Record<string, unknown> = {}): FlowNode {
   return { id: 'b', type: 'stream-mqtt-broker', url, protocolVersion: '5', keepalive: 10, reconnectPeriod: 200, connectTimeout: 2000, ...extra };
@@ -40,6 +41,17 @@ describe('MQTT connectors against a real Mosquitto', function () {
     statuses = watchStatus(nodes.filter((n) => n.type.startsWith('stream-') && !n.type.endsWith('-broker')).map((n) => n.id));
   }
 
+  /** With the broker stopped: deploys `nodes` after an MQTT 3.1.1 broker config node, runs `body`, and starts the broker again whatever happens. */
+  async function whileBrokerDown(nodes: FlowNode[], body: () => Promise<void>): Promise<void> {
+    await stopBroker('mqtt');
+    try {
+      await deployWatched([broker(env.MQTT_URL, { protocolVersion: '4' }), ...nodes]);
+      await body();
+    } finally {
+      await restartBroker('mqtt');
+    }
+  }
+
   it('round trip: stream-mqtt-in → stream-aggregate (count windows per sensor) → stream-mqtt-out, MQTT 5 user properties in msg.metadata', async () => {
     const base = unique('rt');
     await deployWatched([
@@ -58,15 +70,7 @@ describe('MQTT connectors against a real Mosquitto', function () {
         wires: [['agg', 'tap']],
       },
       { id: 'tap', type: 'helper' },
-      {
-        id: 'agg',
-        type: 'stream-aggregate',
-        windowType: 'global',
-        count: '3',
-        valueProperty: 'payload.v',
-        aggregations: [{ op: 'avg' }, { op: 'count' }],
-        wires: [['out']],
-      },
+      aggregateEvery3([{ op: 'avg' }, { op: 'count' }]),
       { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/results`, qos: '1', serialize: 'event' },
     ]);
     const tapped = collect('tap');
@@ -207,68 +211,64 @@ describe('MQTT connectors against a real Mosquitto', function () {
   it('broker down at deploy: status shows it, the offline queue is bounded (oldest dropped, Catch-able), delivery resumes when the broker comes up', async function () {
     this.timeout(60000);
     const base = unique('down');
-    await stopBroker('mqtt');
-    try {
-      await deployWatched([
-        broker(env.MQTT_URL, { protocolVersion: '4' }),
+    await whileBrokerDown(
+      [
         { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/q`, qos: '1', queueSize: 2 },
         { id: 'in', type: 'stream-mqtt-in', broker: 'b', topic: `${base}/q`, qos: '1', format: 'json', wires: [['got']] },
         { id: 'got', type: 'helper' },
         { id: 'catch', type: 'catch', scope: ['out'], uncaught: false, wires: [['caught']] },
         { id: 'caught', type: 'helper' },
-      ]);
-      const got = collect('got');
-      const caught = collect('caught');
-      await until(() => /^(disconnected|connecting)/.test(lastText('out')) && statuses.get('out')?.fill !== 'green', 10000, 'a not-connected status');
-      for (const n of [1, 2, 3]) getNode('out').receive({ payload: { n } });
-      await until(() => caught.length === 1, 5000, 'the dropped message to reach the Catch node');
-      assert.match(caught[0].error.message, /offline queue full/);
-      assert.deepEqual(caught[0].payload, { n: 1 });
-      assert.equal(caught[0].count, 1, 'the first drop is reported at once, alone');
-      await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
-      await restartBroker('mqtt');
-      await until(
-        () => got.length >= 2,
-        15000,
-        () => `2 queued messages delivered, got ${got.length}`,
-      );
-      assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
-      await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
-      assert.match(lastText('out'), /1 dropped/);
-    } finally {
-      await restartBroker('mqtt');
-    }
+      ],
+      async () => {
+        const got = collect('got');
+        const caught = collect('caught');
+        await until(() => /^(disconnected|connecting)/.test(lastText('out')) && statuses.get('out')?.fill !== 'green', 10000, 'a not-connected status');
+        for (const n of [1, 2, 3]) getNode('out').receive({ payload: { n } });
+        await until(() => caught.length === 1, 5000, 'the dropped message to reach the Catch node');
+        assert.match(caught[0].error.message, /offline queue full/);
+        assert.deepEqual(caught[0].payload, { n: 1 });
+        assert.equal(caught[0].count, 1, 'the first drop is reported at once, alone');
+        await until(() => /queued/.test(lastText('out')), 5000, 'queued count in the status');
+        await restartBroker('mqtt');
+        await until(
+          () => got.length >= 2,
+          15000,
+          () => `2 queued messages delivered, got ${got.length}`,
+        );
+        assert.deepEqual(got.map((m) => m.payload.n).sort(), [2, 3]);
+        await until(() => lastText('out').startsWith('connected'), 5000, 'connected status');
+        assert.match(lastText('out'), /1 dropped/);
+      },
+    );
   });
 
   it('broker down: a deploy that queues and drops 1,000 messages logs a few counted lines, not one per message', async function () {
     this.timeout(60000);
     const base = unique('flood');
-    await stopBroker('mqtt');
-    try {
-      await deployWatched([
-        broker(env.MQTT_URL, { protocolVersion: '4' }),
+    await whileBrokerDown(
+      [
         // No Catch node: what a Catch node would hear goes to the log instead.
         { id: 'out', type: 'stream-mqtt-out', broker: 'b', topic: `${base}/q`, qos: '1', queueSize: 100 },
-      ]);
-      const logged = () => loggedErrors('out').length + loggedWarnings('out').length + loggedWarnings('b').length + loggedErrors('b').length;
-      await until(() => /^(disconnected|connecting)/.test(lastText('out')) && loggedWarnings('b').length === 1, 10000, 'the broker reported unreachable');
-      for (let n = 0; n < 1000; n++) getNode('out').receive({ payload: { n } });
-      await until(
-        () => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')),
-        5000,
-        () => `the exact counts in the status, got "${lastText('out')}"`,
-      );
-      // A redeploy while the broker is still down: the 100 queued messages are given up.
-      await stopFlows();
-      const lines = [...loggedWarnings('b'), ...loggedErrors('out')];
-      assert.equal(logged(), 4, `${logged()} lines:\n${lines.slice(0, 5).join('\n')}`);
-      assert.match(lines[0], /cannot reach the MQTT broker mqtt:\/\/127\.0\.0\.1:\d+: .*retrying every 0\.2 s/);
-      assert.match(lines[1], /^message dropped: offline queue full \(100 messages\) while the broker is unreachable/);
-      assert.match(lines[2], /^899 more messages dropped: offline queue full \(100 messages\) while the broker is unreachable/);
-      assert.match(lines[3], /^100 messages not published: node stopped while the broker was unreachable/);
-    } finally {
-      await restartBroker('mqtt');
-    }
+      ],
+      async () => {
+        const logged = () => loggedErrors('out').length + loggedWarnings('out').length + loggedWarnings('b').length + loggedErrors('b').length;
+        await until(() => /^(disconnected|connecting)/.test(lastText('out')) && loggedWarnings('b').length === 1, 10000, 'the broker reported unreachable');
+        for (let n = 0; n < 1000; n++) getNode('out').receive({ payload: { n } });
+        await until(
+          () => /900 dropped/.test(lastText('out')) && /100 queued/.test(lastText('out')),
+          5000,
+          () => `the exact counts in the status, got "${lastText('out')}"`,
+        );
+        // A redeploy while the broker is still down: the 100 queued messages are given up.
+        await stopFlows();
+        const lines = [...loggedWarnings('b'), ...loggedErrors('out')];
+        assert.equal(logged(), 4, `${logged()} lines:\n${lines.slice(0, 5).join('\n')}`);
+        assert.match(lines[0], /cannot reach the MQTT broker mqtt:\/\/127\.0\.0\.1:\d+: .*retrying every 0\.2 s/);
+        assert.match(lines[1], /^message dropped: offline queue full \(100 messages\) while the broker is unreachable/);
+        assert.match(lines[2], /^899 more messages dropped: offline queue full \(100 messages\) while the broker is unreachable/);
+        assert.match(lines[3], /^100 messages not published: node stopped while the broker was unreachable/);
+      },
+    );
   });
 
   it('shared subscription: two stream-mqtt-in nodes in one $share group split the messages, each delivered once', async () => {
@@ -334,6 +334,16 @@ describe('MQTT connectors against a real Mosquitto', function () {
       for (const t of times) await pub.publishAsync(topic, JSON.stringify({ ts: T0 + t }), { qos: 1 });
     };
     const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i * 10);
+    // Both instances close their open windows now; one result each comes out.
+    const flushBoth = async (gotA: Msg[], gotB: Msg[]) => {
+      getNode('aggA').receive({ flush: true });
+      getNode('aggB').receive({ flush: true });
+      await until(
+        () => gotA.length === 1 && gotB.length === 1,
+        5000,
+        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
+      );
+    };
 
     it('one $share group: each instance holds part of the same window; when one leaves, its part of the open window is lost', async () => {
       const base = unique('share-win');
@@ -350,13 +360,7 @@ describe('MQTT connectors against a real Mosquitto', function () {
         10000,
         () => `40 readings across both, got ${tapA.length}+${tapB.length}`,
       );
-      getNode('aggA').receive({ flush: true });
-      getNode('aggB').receive({ flush: true });
-      await until(
-        () => gotA.length === 1 && gotB.length === 1,
-        5000,
-        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
-      );
+      await flushBoth(gotA, gotB);
       assert.ok(tapA.length > 0 && tapB.length > 0, `both instances took readings of s1 (${tapA.length}, ${tapB.length})`);
       assert.deepEqual(
         [counts(gotA), counts(gotB)],
@@ -406,13 +410,7 @@ describe('MQTT connectors against a real Mosquitto', function () {
         10000,
         () => `30 readings each, got ${tapA.length}+${tapB.length}`,
       );
-      getNode('aggA').receive({ flush: true });
-      getNode('aggB').receive({ flush: true });
-      await until(
-        () => gotA.length === 1 && gotB.length === 1,
-        5000,
-        () => `a result from each instance, got ${gotA.length}+${gotB.length}`,
-      );
+      await flushBoth(gotA, gotB);
       assert.deepEqual([counts(gotA), counts(gotB)], [{ 's1@0': 30 }, { 's2@0': 30 }]);
 
       await leave('B');

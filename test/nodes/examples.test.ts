@@ -103,6 +103,14 @@ describe('examples', function () {
     await helper.unload();
   });
 
+  it('every example file is what scripts/demo/build-examples.js writes (a dialog default changed there reaches the files)', () => {
+    const { buildExamples } = require(path.join(root, 'scripts', 'demo', 'build-examples.js'));
+    for (const [label, nodes] of Object.entries(buildExamples() as Record<string, unknown>)) {
+      const written = fs.readFileSync(path.join(examplesDir, `${label}.json`), 'utf8');
+      assert.equal(written, JSON.stringify(nodes, null, 2) + '\n', `examples/${label}.json is stale: run node scripts/demo/build-examples.js`);
+    }
+  });
+
   it('every example is listed here with the output it must produce', () => {
     assert.ok(files.length >= 10, `only ${files.length} examples`);
     assert.deepEqual(files, Object.keys(EXPECTED_OUTPUT).sort());

@@ -1,6 +1,5 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
-import * as sinon from 'sinon';
 import {
   EQUIVALENCE_WINDOWS,
   Msg,
@@ -17,14 +16,11 @@ import {
   until,
   useFileStore,
 } from './stream-window-support';
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
+import { acrossRestart, quietUntil } from './window-scenarios';
+import { T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
 
 describe('stream-aggregate node', () => {
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({ contextStorage: undefined });
-  });
+  unloadAfterEach();
 
   it('aggregates its own tumbling windows per key in event time', async () => {
     const d = await deploy('stream-aggregate', {
@@ -287,18 +283,16 @@ describe('stream-aggregate node', () => {
     const line = (m: Msg): string => `${m.topic} ${(m.window.start - T0) / 1000} ${m.window.firing} ${JSON.stringify(m.payload)}`;
 
     it('keeps accumulators (sketches and sets included) across a restart with a file context store', async () => {
-      useFileStore();
       const aggregations = [{ op: 'avg' }, { op: 'count' }, { op: 'median' }, { op: 'distinct' }, { op: 'first' }];
-      await deploy('stream-aggregate', { windowType: 'session', gap: '5s', store: 'file', aggregations });
-      let d = await restart(1);
-      for (const m of events([
-        ['a', 10, T0],
-        ['a', 20, T0 + 2000],
-        ['b', 7, T0 + 1000],
-      ]))
-        d.send(m);
-      await settle();
-      d = await restart(1);
+      const d = await acrossRestart(
+        'stream-aggregate',
+        { windowType: 'session', gap: '5s', aggregations },
+        events([
+          ['a', 10, T0],
+          ['a', 20, T0 + 2000],
+          ['b', 7, T0 + 1000],
+        ]),
+      );
       d.send({ topic: 'a', payload: 30, timestamp: T0 + 4000 });
       d.send({ topic: 'a', payload: 0, timestamp: T0 + 30000 });
       await until(() => d.out[0].length === 2, 'the restored sessions');
@@ -388,11 +382,7 @@ describe('stream-aggregate node', () => {
   });
 
   describe('processing time', () => {
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(() => {
-      clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    });
-    afterEach(() => clock.restore());
+    const clock = fakeClockEach(T0);
 
     it('closes windows on the clock when input stops', async () => {
       const d = await deploy('stream-aggregate', { windowType: 'tumbling', size: '5s', timeMode: 'processing', aggregations: [{ op: 'count' }] });
@@ -418,10 +408,7 @@ describe('stream-aggregate node', () => {
       d.send({ topic: 'k', payload: 5, timestamp: base + 1000 });
       d.send({ topic: 'k', payload: 7, timestamp: base + 2000 });
       await settle();
-      clock.tick(29999);
-      await settle();
-      assert.equal(d.out[0].length, 0);
-      clock.tick(1);
+      await quietUntil(clock, d, 30000);
       await until(() => d.out[0].length === 2, 'the idle close');
       assert.deepEqual(
         d.out[0].map((m) => [(m.window.start - base) / 1000, m.payload]),

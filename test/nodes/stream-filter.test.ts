@@ -1,6 +1,5 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
-import * as sinon from 'sinon';
 import {
   EQUIVALENCE_WINDOWS,
   Msg,
@@ -17,16 +16,13 @@ import {
   useFileStore,
   values,
 } from './stream-window-support';
+import { quietUntil } from './window-scenarios';
+import { S, T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
 
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
-const S = 1000;
 const plausible = [{ property: 'payload', op: 'between', value: '0', value2: '60' }];
 
 describe('stream-filter node', () => {
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({ contextStorage: undefined });
-  });
+  unloadAfterEach();
 
   it('passes messages that satisfy the rules and sends the others to the second output', async () => {
     const d = await deploy('stream-filter', { rules: plausible, outputs: 2 }, 2);
@@ -250,11 +246,7 @@ describe('stream-filter node', () => {
     });
 
     describe('processing time (fake timers)', () => {
-      let clock: sinon.SinonFakeTimers;
-      beforeEach(() => {
-        clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-      });
-      afterEach(() => clock.restore());
+      const clock = fakeClockEach(T0);
 
       it("idleTimeout closes a quiet key's session, which failing events extended", async () => {
         const base = T0 - 3600 * S;
@@ -267,10 +259,7 @@ describe('stream-filter node', () => {
           d.send(m);
         await settle();
         assert.equal(d.out[1].length, 1);
-        clock.tick(29999);
-        await settle();
-        assert.equal(d.out[0].length, 0);
-        clock.tick(1);
+        await quietUntil(clock, d, 30000);
         await until(() => d.out[0].length === 1, 'the idle close');
         assert.deepEqual(fired(d.out[0], base), ['0..110 final [5,7]']);
         assert.equal(d.out[0][0].window.count, 2);

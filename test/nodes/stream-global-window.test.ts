@@ -1,14 +1,10 @@
 import { strict as assert } from 'assert';
-import * as sinon from 'sinon';
 import { deploy, helper, lastStatus, restart, settle, statusSoon, tempDir, until, useFileStore, values } from './stream-window-support';
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
+import { quietUntil, resetThenFlush } from './window-scenarios';
+import { T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
 
 describe('stream-global-window node', () => {
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({ contextStorage: undefined });
-  });
+  unloadAfterEach();
 
   it('fires every count events per key', async () => {
     const d = await deploy('stream-global-window', { count: '3' });
@@ -130,8 +126,7 @@ describe('stream-global-window node', () => {
     await until(() => d.out[0].length === 3, 'three flushed windows');
     assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`).sort(), ['a 1', 'b 5,6', 'c 3']);
     d.send({ topic: 'a', payload: 7, timestamp: T0 });
-    d.send({ reset: true });
-    d.send({ flush: true });
+    resetThenFlush(d);
     await settle();
     assert.equal(d.out[0].length, 3, 'msg.reset without a topic dropped everything');
     assert.equal(d.caught.length, 0);
@@ -153,11 +148,7 @@ describe('stream-global-window node', () => {
   });
 
   describe('flush interval (fake timers)', () => {
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(() => {
-      clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    });
-    afterEach(() => clock.restore());
+    const clock = fakeClockEach(T0);
 
     it('flushes every flushEvery of processing time', async () => {
       const d = await deploy('stream-global-window', { count: '', flushEvery: '1m' });
@@ -210,10 +201,7 @@ describe('stream-global-window node', () => {
       clock.tick(10000);
       d.send({ topic: 'a', payload: 3, timestamp: T0 });
       await settle();
-      clock.tick(29999);
-      await settle();
-      assert.equal(d.out[0].length, 0, 'input 10 s in restarted the idle clock');
-      clock.tick(1);
+      await quietUntil(clock, d, 30000, 'input 10 s in restarted the idle clock');
       await until(() => d.out[0].length === 2, 'the idle flush');
       assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`).sort(), ['a 1,3', 'b 2']);
     });

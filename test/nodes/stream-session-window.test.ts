@@ -1,15 +1,10 @@
 import { strict as assert } from 'assert';
-import * as sinon from 'sinon';
 import { Deployed, deploy, events, fired, helper, lastStatus, restart, settle, statusSoon, until, useFileStore, values } from './stream-window-support';
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
-const S = 1000;
+import { acrossRestart, quietUntil, resetThenFlush } from './window-scenarios';
+import { S, T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
 
 describe('stream-session-window node', () => {
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({ contextStorage: undefined });
-  });
+  unloadAfterEach();
 
   it("closes a key's session after an inactivity gap", async () => {
     const d = await deploy('stream-session-window', { gap: '5s' });
@@ -180,33 +175,29 @@ describe('stream-session-window node', () => {
       ['a', 4, T0 + 1 * S],
     ]))
       d.send(m);
-    d.send({ reset: true, topic: 'b' });
-    d.send({ flush: true });
+    resetThenFlush(d, 'b');
     await until(() => d.out[0].length === 2, 'two flushed sessions');
     await settle();
     assert.deepEqual(d.out[0].map((m) => `${m.topic} ${values(m)}`).sort(), ['a 1,4', 'c 3']);
     // A reset key starts afresh: its next event opens a new session.
     d.send({ topic: 'b', payload: 5, timestamp: T0 + 2 * S });
     d.send({ topic: 'c', payload: 6, timestamp: T0 + 2 * S });
-    d.send({ reset: true });
-    d.send({ flush: true });
+    resetThenFlush(d);
     await settle();
     assert.equal(d.out[0].length, 2, 'msg.reset without a topic dropped everything');
     assert.equal(d.caught.length, 0);
   });
 
   it('keeps open sessions across a restart with a file context store', async () => {
-    useFileStore();
-    await deploy('stream-session-window', { gap: '5s', store: 'file' });
-    let d = await restart(1);
-    for (const m of events([
-      ['a', 1, T0],
-      ['a', 2, T0 + 2 * S],
-      ['b', 3, T0 + 1 * S],
-    ]))
-      d.send(m);
-    await settle();
-    d = await restart(1);
+    const d = await acrossRestart(
+      'stream-session-window',
+      { gap: '5s' },
+      events([
+        ['a', 1, T0],
+        ['a', 2, T0 + 2 * S],
+        ['b', 3, T0 + 1 * S],
+      ]),
+    );
     d.send({ topic: 'a', payload: 4, timestamp: T0 + 5 * S });
     d.send({ topic: 'a', payload: 5, timestamp: T0 + 30 * S });
     await until(() => d.out[0].length === 2, 'the restored sessions');
@@ -215,11 +206,7 @@ describe('stream-session-window node', () => {
   });
 
   describe('processing time (fake timers)', () => {
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(() => {
-      clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    });
-    afterEach(() => clock.restore());
+    const clock = fakeClockEach(T0);
 
     it('closes a session one gap after the last arrival, with no further input', async () => {
       const d = await deploy('stream-session-window', { gap: '5s', timeMode: 'processing' });
@@ -227,10 +214,7 @@ describe('stream-session-window node', () => {
       clock.tick(3000);
       d.send({ topic: 'k', payload: 2 });
       await settle();
-      clock.tick(4999);
-      await settle();
-      assert.equal(d.out[0].length, 0);
-      clock.tick(1);
+      await quietUntil(clock, d, 5000);
       await until(() => d.out[0].length === 1, 'the session');
       assert.deepEqual(values(d.out[0][0]), [1, 2]);
     });
@@ -246,10 +230,7 @@ describe('stream-session-window node', () => {
       ]))
         d.send(m);
       await settle();
-      clock.tick(29999);
-      await settle();
-      assert.equal(d.out[0].length, 0);
-      clock.tick(1);
+      await quietUntil(clock, d, 30000);
       await until(() => d.out[0].length === 2, 'the idle close');
       assert.deepEqual(d.out[0].map((m) => `${m.topic} ${fired([m], BASE)[0]}`).sort(), ['a 0..8 final [1,3]', 'b 1..6 final [2]']);
       // The stream is on time again afterwards: a new event opens a new session.

@@ -1,15 +1,10 @@
 import { strict as assert } from 'assert';
-import * as sinon from 'sinon';
 import { Deployed, deploy, events, fired, helper, lastStatus, restart, settle, statusSoon, until, useFileStore, values } from './stream-window-support';
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
-const S = 1000;
+import { acrossRestart, quietUntil, resetThenFlush } from './window-scenarios';
+import { S, T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
 
 describe('stream-sliding-window node', () => {
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({ contextStorage: undefined });
-  });
+  unloadAfterEach();
 
   it('hopping: each event lands in size/slide overlapping windows', async () => {
     const d = await deploy('stream-sliding-window', { size: '10s', slide: '5s' });
@@ -248,14 +243,12 @@ describe('stream-sliding-window node', () => {
         ['c', 3, T0],
       ]))
         d.send(m);
-      d.send({ reset: true, topic: 'b' });
-      d.send({ flush: true });
+      resetThenFlush(d, 'b');
       await until(() => d.out[0].length === 4, 'two windows of a and c each');
       await settle();
       assert.deepEqual(d.out[0].map((m) => `${m.topic} ${(m.window.start - T0) / S} ${values(m)}`).sort(), ['a -1800 1', 'a 0 1', 'c -1800 3', 'c 0 3']);
       d.send({ topic: 'a', payload: 4, timestamp: T0 + 1 });
-      d.send({ reset: true });
-      d.send({ flush: true });
+      resetThenFlush(d);
       await settle();
       assert.equal(d.out[0].length, 4, 'msg.reset without a topic dropped everything');
       // After a full reset the watermark starts again: an event far behind is on time.
@@ -278,8 +271,7 @@ describe('stream-sliding-window node', () => {
         d.send(m);
       await settle();
       assert.equal(d.out[0].length, 0);
-      d.send({ reset: true, topic: 'b' });
-      d.send({ flush: true });
+      resetThenFlush(d, 'b');
       await until(() => d.out[0].length === 4, 'the entries of a and c and the exit of a 1');
       await settle();
       assert.deepEqual(
@@ -287,8 +279,7 @@ describe('stream-sliding-window node', () => {
         ['a 1', 'a 1,4', 'a 4', 'c 3'],
       );
       d.send({ topic: 'a', payload: 5, timestamp: T0 + 6 * S });
-      d.send({ reset: true });
-      d.send({ flush: true });
+      resetThenFlush(d);
       await settle();
       assert.equal(d.out[0].length, 4);
     });
@@ -337,17 +328,15 @@ describe('stream-sliding-window node', () => {
 
   describe('persistence', () => {
     it('hopping: panes survive a restart with a file context store', async () => {
-      useFileStore();
-      await deploy('stream-sliding-window', { size: '10s', slide: '5s', store: 'file' });
-      let d = await restart(1);
-      for (const m of events([
-        ['a', 1, T0 + 1 * S],
-        ['a', 2, T0 + 2 * S],
-        ['b', 3, T0 + 3 * S],
-      ]))
-        d.send(m);
-      await settle();
-      d = await restart(1);
+      const d = await acrossRestart(
+        'stream-sliding-window',
+        { size: '10s', slide: '5s' },
+        events([
+          ['a', 1, T0 + 1 * S],
+          ['a', 2, T0 + 2 * S],
+          ['b', 3, T0 + 3 * S],
+        ]),
+      );
       d.send({ topic: 'a', payload: 4, timestamp: T0 + 4 * S });
       d.send({ topic: 'a', payload: 5, timestamp: T0 + 16 * S });
       await until(() => d.out[0].length === 4, 'the restored windows');
@@ -381,11 +370,7 @@ describe('stream-sliding-window node', () => {
   });
 
   describe('processing time (fake timers)', () => {
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(() => {
-      clock = sinon.useFakeTimers({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    });
-    afterEach(() => clock.restore());
+    const clock = fakeClockEach(T0);
     const BASE = T0 - 3600 * S;
 
     it('hopping: idleTimeout closes every window of a quiet stream, the last one too', async () => {
@@ -410,10 +395,7 @@ describe('stream-sliding-window node', () => {
       d.send({ topic: 'k', payload: 1, timestamp: BASE + 1 * S });
       d.send({ topic: 'k', payload: 2, timestamp: BASE + 3 * S });
       await settle();
-      clock.tick(29999);
-      await settle();
-      assert.equal(d.out[0].length, 0);
-      clock.tick(1);
+      await quietUntil(clock, d, 30000);
       await until(() => d.out[0].length >= 2, 'the idle close');
       await settle();
       const lines = fired(d.out[0], BASE);

@@ -1,15 +1,11 @@
 import { strict as assert } from 'assert';
 import * as sinon from 'sinon';
 import { deploy, events, helper, lastStatus, restart, settle, statusSoon, tempDir, until, values } from './stream-window-support';
-
-const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
-const S = 1000;
+import { acrossRestart, quietUntil, resetThenFlush } from './window-scenarios';
+import { S, T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
 
 describe('stream-tumbling-window node', () => {
-  afterEach(async () => {
-    await helper.unload();
-    helper.settings({ contextStorage: undefined });
-  });
+  unloadAfterEach();
 
   it('sends one message per key and window with the events in event-time order', async () => {
     const d = await deploy('stream-tumbling-window', { size: '10s', maxOutOfOrder: '5s' });
@@ -164,13 +160,11 @@ describe('stream-tumbling-window node', () => {
       ['c', 3, T0],
     ]))
       d.send(m);
-    d.send({ reset: true, topic: 'b' });
-    d.send({ flush: true });
+    resetThenFlush(d, 'b');
     await until(() => d.out[0].length === 2, 'two flushed windows');
     assert.deepEqual(d.out[0].map((m) => m.topic).sort(), ['a', 'c']);
     d.send({ topic: 'a', payload: 4, timestamp: T0 + 1 });
-    d.send({ reset: true });
-    d.send({ flush: true });
+    resetThenFlush(d);
     await settle();
     assert.equal(d.out[0].length, 2, 'msg.reset without a topic dropped everything');
     assert.equal(d.caught.length, 0, 'control messages are not events');
@@ -220,11 +214,7 @@ describe('stream-tumbling-window node', () => {
   });
 
   describe('processing time (fake timers)', () => {
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(() => {
-      clock = sinon.useFakeTimers({ now: T0 + 500, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    });
-    afterEach(() => clock.restore());
+    const clock = fakeClockEach(T0 + 500);
 
     it('closes windows on the clock, with arrival time as event time, when input stops', async () => {
       const d = await deploy('stream-tumbling-window', { size: '10s', timeMode: 'processing' });
@@ -232,10 +222,7 @@ describe('stream-tumbling-window node', () => {
       clock.tick(2000);
       d.send({ topic: 'k', payload: 2 });
       await settle();
-      clock.tick(7499);
-      await settle();
-      assert.equal(d.out[0].length, 0);
-      clock.tick(1);
+      await quietUntil(clock, d, 7500);
       await until(() => d.out[0].length === 1, 'the window at 10s');
       assert.deepEqual(
         d.out[0][0].payload.map((r: { timestamp: number }) => r.timestamp),
@@ -291,18 +278,15 @@ describe('stream-tumbling-window node', () => {
 
   describe('persistence', () => {
     it('keeps open windows across a restart with a persistent context store, and fires them', async () => {
-      const dir = tempDir();
-      helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir, flushInterval: 30 } } } });
-      await deploy('stream-tumbling-window', { size: '10s', store: 'file' });
-      let d = await restart(1); // now running on the configured store
-      for (const m of events([
-        ['a', 1, T0 + 1 * S],
-        ['a', 2, T0 + 2 * S],
-        ['b', 3, T0 + 3 * S],
-      ]))
-        d.send(m);
-      await settle();
-      d = await restart(1);
+      const d = await acrossRestart(
+        'stream-tumbling-window',
+        { size: '10s' },
+        events([
+          ['a', 1, T0 + 1 * S],
+          ['a', 2, T0 + 2 * S],
+          ['b', 3, T0 + 3 * S],
+        ]),
+      );
       d.send({ topic: 'a', payload: 4, timestamp: T0 + 4 * S });
       d.send({ topic: 'a', payload: 5, timestamp: T0 + 15 * S });
       await until(() => d.out[0].length === 2, 'the restored windows');

@@ -63,6 +63,17 @@ export async function startNode(args: string[], options: SpawnOptions, ready: Re
   return { child, output: () => output };
 }
 
+/** Starts Node-RED on `userDir` with the settings file `settings` and resolves once its flows have started. */
+export function startNodeRed(userDir: string, settings: string, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Started> {
+  return startNode(
+    [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', settings],
+    { cwd: userDir, env },
+    /Started flows/,
+    timeoutMs,
+    'Node-RED',
+  );
+}
+
 /**
  * Stops a process this test started, by its handle, and waits for it to exit; with `killAfterMs`,
  * one that is still running after that long (a frozen event loop ignores SIGINT) gets SIGKILL.
@@ -150,13 +161,7 @@ export async function startPackageEditor(
       logging: { console: { level: 'info', metrics: false, audit: false } },
     })};\n`,
   );
-  const started = await startNode(
-    [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
-    { cwd: userDir, env: { ...process.env, ...opts.env } },
-    /Started flows/,
-    60000,
-    'Node-RED',
-  );
+  const started = await startNodeRed(userDir, path.join(userDir, 'settings.js'), 60000, { ...process.env, ...opts.env });
   let browser: BrowserContext | undefined;
   const stop = async (): Promise<void> => {
     await browser?.close();

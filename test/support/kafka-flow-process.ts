@@ -8,6 +8,7 @@
  * the crash.
  */
 import { EventEmitter } from 'events';
+import { kafkaBroker, kafkaIn } from './kafka-flow-nodes';
 
 // The helper ships no types.
 const helper = require('node-red-node-test-helper');
@@ -28,36 +29,15 @@ const nodes = [require('../../src/nodes/stream-kafka-broker'), require('../../sr
 
 const flow = [
   { id: 'f', type: 'tab' },
-  {
-    id: 'kb',
-    type: 'stream-kafka-broker',
-    brokers: cfg.brokers,
-    clientId: `scale-${process.pid}`,
-    connectionTimeout: 1000,
-    requestTimeout: 5000,
-    retries: 5,
-    initialRetryTime: 100,
-    maxRetryTime: 1000,
-  },
-  {
-    id: 'in',
+  kafkaBroker(cfg.brokers, { clientId: `scale-${process.pid}`, retries: 5 }),
+  kafkaIn('in', cfg.topic, cfg.groupId, {
     z: 'f',
-    type: 'stream-kafka-in',
-    broker: 'kb',
-    topics: cfg.topic,
-    groupId: cfg.groupId,
-    fromBeginning: true,
-    format: 'json',
     keyFrom: 'record',
     timeFrom: 'field',
     timeField: 'ts',
-    sessionTimeout: 6000,
-    heartbeatInterval: 500,
-    rebalanceTimeout: 3000,
-    maxWaitTime: 50,
     maxInFlight: cfg.maxInFlight ?? 1000,
     wires: [cfg.holdInput ? ['agg', 'tap'] : ['agg']],
-  },
+  }),
   ...(cfg.holdInput ? [{ id: 'tap', z: 'f', type: 'helper' }] : []),
   { id: 'agg', z: 'f', type: 'stream-aggregate', windowType: 'tumbling', size: cfg.size, aggregations: [{ op: 'count' }], wires: [['out']] },
   { id: 'out', z: 'f', type: 'helper' },

@@ -9,6 +9,7 @@
  * add() skips values an aggregation cannot use, so the other aggregations still see the record.
  */
 import { ConfigError, describeValue, InputError } from '../errors';
+import type { InputReason } from '../input-reasons';
 import { compileSegments, formatPath, Getter, parsePath } from '../path';
 import type { AggregateFunction, AggregationSetting } from '../types';
 import { countAggregate } from './count';
@@ -106,11 +107,10 @@ const ACCEPTS: Record<InputKind, (v: unknown) => boolean> = {
   defined: (v) => v !== undefined,
 };
 
-const EXPECTED: Record<InputKind, string> = {
-  none: '',
-  number: 'a number',
-  primitive: 'a string, number, boolean or null',
-  defined: 'a value',
+const EXPECTED: Record<Exclude<InputKind, 'none'>, InputReason> = {
+  number: 'expectedNumber',
+  primitive: 'expectedPrimitive',
+  defined: 'expectedValue',
 };
 
 /** One aggregation of a set: its output, its aggregate and where its input comes from. */
@@ -266,8 +266,8 @@ class CompiledAggregations<IN, OUT> {
       if (e.input === 'none') continue;
       const v = e.get(input);
       if (!e.accepts(v)) {
-        const expected = e.input === 'number' && typeof v === 'number' ? 'a finite number' : EXPECTED[e.input];
-        return new InputError(e.property, `${e.property} is ${describeValue(v)}, expected ${expected}`);
+        const expected = e.input === 'number' && typeof v === 'number' ? 'expectedFiniteNumber' : EXPECTED[e.input];
+        return InputError.of(e.property, expected, { label: e.property, got: describeValue(v) });
       }
     }
     return undefined;
@@ -281,7 +281,9 @@ function parseOp(op: unknown, field: string): AggregationOp {
   if (found !== undefined) return found;
   const hint = typeof op === 'string' ? nearest(text, AGGREGATION_OPS) : undefined;
   const got = typeof op === 'string' ? `"${op}"` : describeValue(op);
-  throw new ConfigError(field, `unknown aggregation ${got}${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${AGGREGATION_OPS.join(', ')}`);
+  throw hint
+    ? ConfigError.of(field, 'aggregationUnknownHint', { got, hint, allowed: AGGREGATION_OPS.join(', ') })
+    : ConfigError.of(field, 'aggregationUnknown', { got, allowed: AGGREGATION_OPS.join(', ') });
 }
 
 /** The candidate within edit distance 2 of `word`, if any. */
@@ -313,7 +315,7 @@ function editDistance(a: string, b: string): number {
 function checkLimit(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(field, `must be a whole number of at least 1, got ${describeValue(value)}`);
+    throw ConfigError.of(field, 'atLeastOne', { got: describeValue(value) });
   }
   return value;
 }
@@ -331,7 +333,7 @@ export function compileAggregations<IN = unknown>(
     distinctLimit: checkLimit(options.distinctLimit, 'distinctLimit', DEFAULT_DISTINCT_LIMIT),
   };
   if (!Array.isArray(specs) || specs.length === 0) {
-    throw new ConfigError('aggregations', 'add at least one aggregation, e.g. { op: "avg", property: "payload" }');
+    throw ConfigError.of('aggregations', 'aggregationsRequired');
   }
   const entries: Entry[] = [];
   const nameOwner = new Map<string, number>();
@@ -339,7 +341,7 @@ export function compileAggregations<IN = unknown>(
   specs.forEach((spec, i) => {
     const field = `aggregations[${i}]`;
     if (spec === null || typeof spec !== 'object') {
-      throw new ConfigError(field, `must be an object like { op: "avg", property: "payload" }, got ${describeValue(spec)}`);
+      throw ConfigError.of(field, 'aggregationObject', { got: describeValue(spec) });
     }
     const op = parseOp(spec.op, `${field}.op`);
     const info = OPS[op];
@@ -351,7 +353,7 @@ export function compileAggregations<IN = unknown>(
     const name = outputName(spec.as, op, p, `${field}.as`);
     const owner = nameOwner.get(name);
     if (owner !== undefined) {
-      throw new ConfigError(`${field}.as`, `output name "${name}" is already used by aggregations[${owner}]; give each aggregation its own "as"`);
+      throw ConfigError.of(`${field}.as`, 'outputNameUsed', { name, owner });
     }
     nameOwner.set(name, i);
     entries.push({
@@ -370,16 +372,16 @@ export function compileAggregations<IN = unknown>(
 
 function propertyText(property: unknown, field: string): string {
   if (property === undefined || property === null || property === '') return 'payload';
-  if (typeof property !== 'string') throw new ConfigError(field, `must be a property path like "payload.temperature", got ${describeValue(property)}`);
+  if (typeof property !== 'string') throw ConfigError.of(field, 'propertyPath', { got: describeValue(property) });
   return property.trim() === '' ? 'payload' : property.trim();
 }
 
 function outputName(as: unknown, op: AggregationOp, p: number, field: string): string {
   if (as !== undefined && as !== null && typeof as !== 'string') {
-    throw new ConfigError(field, `must be a name for the result, got ${describeValue(as)}`);
+    throw ConfigError.of(field, 'resultName', { got: describeValue(as) });
   }
   const name = typeof as === 'string' && as.trim() !== '' ? as.trim() : op === 'percentile' ? `p${p}` : op === 'percentileDisc' ? `p${p}disc` : op;
   // Assigning "__proto__" on a plain result object would replace its prototype instead.
-  if (name === '__proto__') throw new ConfigError(field, 'the name "__proto__" cannot be used');
+  if (name === '__proto__') throw ConfigError.of(field, 'nameUnusable', { name });
   return name;
 }

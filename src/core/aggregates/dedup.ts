@@ -129,8 +129,7 @@ class DedupAggregations<IN> implements AggregationSet<IN> {
     const err = this.inner.check(input);
     if (err) return err;
     const v = this.get(input);
-    if (valueKey(v) === undefined)
-      return new InputError(this.property, `${this.property} is ${describeValue(v)}, expected a string, number, boolean or null to tell duplicates apart`);
+    if (valueKey(v) === undefined) return InputError.of(this.property, 'dedupValue', { label: this.property, got: describeValue(v) });
     return undefined;
   }
 

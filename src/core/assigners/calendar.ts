@@ -136,27 +136,26 @@ export function parseShifts(text: unknown): number[] {
   const items = String(text ?? '')
     .split(/[\s,;]+/)
     .filter(Boolean);
-  if (!items.length) throw new ConfigError('shifts', 'list the shift start times, e.g. 06:00,14:00,22:00');
+  if (!items.length) throw ConfigError.of('shifts', 'shiftsRequired');
   const minutes = items.map((s) => {
     const m = /^(\d{1,2}):(\d{2})$/.exec(s);
-    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new ConfigError('shifts', `"${s}" is not a time of day; use HH:MM, e.g. 06:00,14:00,22:00`);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw ConfigError.of('shifts', 'shiftTime', { got: s });
     return Number(m[1]) * 60 + Number(m[2]);
   });
   const sorted = [...new Set(minutes)].sort((a, b) => a - b);
-  if (sorted.length !== minutes.length) throw new ConfigError('shifts', 'each shift start time may appear once');
+  if (sorted.length !== minutes.length) throw ConfigError.of('shifts', 'shiftTwice');
   return sorted;
 }
 
 /** Checks a calendar setting: unit, an IANA zone Intl knows, shifts for unit shifts; throws ConfigError. */
 export function checkCalendar(spec: { unit?: unknown; timeZone?: unknown; shifts?: unknown }): CalendarSpec {
   const unit = spec.unit;
-  if (unit !== 'day' && unit !== 'week' && unit !== 'shifts')
-    throw new ConfigError('calendar', `"${String(unit)}" is not a calendar unit; use day, week or shifts`);
+  if (unit !== 'day' && unit !== 'week' && unit !== 'shifts') throw ConfigError.of('calendar', 'calendarUnit', { got: String(unit) });
   const timeZone = typeof spec.timeZone === 'string' && spec.timeZone.trim() ? spec.timeZone.trim() : 'UTC';
   try {
     formatter(timeZone);
   } catch {
-    throw new ConfigError('timeZone', `"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin or America/New_York`);
+    throw ConfigError.of('timeZone', 'timeZoneUnknown', { got: timeZone });
   }
   if (unit !== 'shifts') return { unit, timeZone };
   if (Array.isArray(spec.shifts)) {
@@ -164,7 +163,7 @@ export function checkCalendar(spec: { unit?: unknown; timeZone?: unknown; shifts
     const ok =
       list.length > 0 &&
       list.every((m, i) => Number.isInteger(m) && (m as number) >= 0 && (m as number) < 1440 && (i === 0 || (m as number) > (list[i - 1] as number)));
-    if (!ok) throw new ConfigError('shifts', 'expected shift start times as ascending minutes after midnight (0–1439)');
+    if (!ok) throw ConfigError.of('shifts', 'shiftMinutes');
     return { unit, timeZone, shifts: list as number[] };
   }
   return { unit, timeZone, shifts: parseShifts(spec.shifts) };

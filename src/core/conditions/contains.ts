@@ -5,7 +5,7 @@ import type { ValueTest } from './rule';
 
 /** Compiles "contains `value`"; other input types (numbers, objects, missing) fail the rule. */
 export function containsTest(value: unknown, field: string): ValueTest {
-  if (value === undefined || value === null || value === '') throw new ConfigError(field, 'contains needs a value to look for');
+  if (value === undefined || value === null || value === '') throw ConfigError.of(field, 'containsValueRequired');
   const text = typeof value === 'object' ? undefined : String(value);
   const element = equalsTest(value, field);
   return (x) => {

@@ -10,14 +10,14 @@ import { booleanValue, deepEqual, numericValue } from './rule-value';
 
 /** Compiles "equals `value`"; throws ConfigError naming `field` when there is no value. */
 export function equalsTest(value: unknown, field: string): ValueTest {
-  if (value === undefined) throw new ConfigError(field, 'needs a value to compare with');
+  if (value === undefined) throw ConfigError.of(field, 'compareValueRequired');
   const num = numericValue(value);
   if (num !== undefined) return (x) => (typeof x === 'number' ? x === num : x === value);
   const bool = booleanValue(value);
   if (bool !== undefined) return (x) => (typeof x === 'boolean' ? x === bool : x === value);
   if (typeof value === 'object' && value !== null) return (x) => deepEqual(x, value);
   if (typeof value === 'number') {
-    throw new ConfigError(field, `${describeValue(value)} cannot be compared; use a finite number`);
+    throw ConfigError.of(field, 'notComparable', { got: describeValue(value) });
   }
   return (x) => x === value;
 }

@@ -15,7 +15,7 @@ function bound(value: unknown, field: string, op: string): number | string {
   const num = numericValue(value);
   if (num !== undefined) return num;
   if (typeof value === 'string' && value !== '') return value;
-  throw new ConfigError(field, `${op} needs a number (or text to compare alphabetically), got ${describeValue(value)}`);
+  throw ConfigError.of(field, 'orderBound', { op, got: describeValue(value) });
 }
 
 /** Compiles one order comparison against `value`. */
@@ -39,7 +39,7 @@ export function betweenTest(value: unknown, value2: unknown, field: string): Val
   const a = bound(value, `${field}.value`, 'between');
   const b = bound(value2, `${field}.value2`, 'between');
   if (typeof a !== typeof b) {
-    throw new ConfigError(`${field}.value2`, `between needs two numbers or two texts, got ${describeValue(value)} and ${describeValue(value2)}`);
+    throw ConfigError.of(`${field}.value2`, 'betweenKinds', { a: describeValue(value), b: describeValue(value2) });
   }
   const lo = a <= b ? a : b;
   const hi = a <= b ? b : a;

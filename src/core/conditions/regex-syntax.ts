@@ -8,10 +8,6 @@ import { ConfigError, describeValue } from '../errors';
 const LITERAL = /^\/([\s\S]+)\/([a-z]*)$/;
 const FLAGS = /^[dimsuvgy]*$/;
 
-/** What regex rules allow, for messages. */
-export const REGEX_SUPPORT =
-  'regex rules run on a linear-time engine (RE2): JavaScript syntax without backreferences (\\1, \\k<name>) and without lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…))';
-
 /** The first construct of `pattern` a linear-time engine cannot run, described; undefined if none. */
 export function unsupportedRegexSyntax(pattern: string): string | undefined {
   let inClass = false;
@@ -37,23 +33,23 @@ export function unsupportedRegexSyntax(pattern: string): string | undefined {
 /** A rule's pattern and flags (from a /literal/flags value or value2) once every syntax check passed; throws ConfigError naming the field. */
 export function checkRulePattern(value: unknown, value2: unknown, field: string): { pattern: string; flags: string } {
   if (typeof value !== 'string' || value === '') {
-    throw new ConfigError(`${field}.value`, `regex needs a pattern such as ^temp or /^temp/i, got ${describeValue(value)}`);
+    throw ConfigError.of(`${field}.value`, 'regexPatternRequired', { got: describeValue(value) });
   }
   const literal = LITERAL.exec(value);
   const pattern = literal ? literal[1] : value;
   const flagsField = literal ? `${field}.value` : `${field}.value2`;
   const flags = literal ? literal[2] : value2 === undefined || value2 === null ? '' : String(value2).trim();
   if (!FLAGS.test(flags) || new Set(flags).size !== flags.length) {
-    throw new ConfigError(flagsField, `invalid regular expression flags "${flags}"; allowed: i m s u d v`);
+    throw ConfigError.of(flagsField, 'regexFlags', { flags });
   }
   // JavaScript's own parser first: its messages are the ones users know.
   try {
     new RegExp(pattern, flags.replace(/[gy]/g, ''));
   } catch (err) {
     const reason = (err as Error).message.replace(/^Invalid regular expression: /, '');
-    throw new ConfigError(`${field}.value`, `invalid regular expression ${reason}`);
+    throw ConfigError.of(`${field}.value`, 'regexInvalid', { reason });
   }
   const unsupported = unsupportedRegexSyntax(pattern);
-  if (unsupported) throw new ConfigError(`${field}.value`, `${unsupported} cannot be used: ${REGEX_SUPPORT}`);
+  if (unsupported) throw ConfigError.of(`${field}.value`, 'regexSyntax', { syntax: unsupported });
   return { pattern, flags };
 }

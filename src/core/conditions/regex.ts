@@ -12,10 +12,10 @@
  */
 import { RE2JS } from 're2js';
 import { ConfigError } from '../errors';
-import { checkRulePattern, REGEX_SUPPORT } from './regex-syntax';
+import { checkRulePattern } from './regex-syntax';
 import type { ValueTest } from './rule';
 
-export { REGEX_SUPPORT, unsupportedRegexSyntax } from './regex-syntax';
+export { unsupportedRegexSyntax } from './regex-syntax';
 
 /** A compiled rule pattern: test() finds a match anywhere in the text. */
 export interface RuleRegExp {
@@ -32,7 +32,7 @@ export function ruleRegExp(value: unknown, value2: unknown, field: string): Rule
   try {
     return RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
   } catch (err) {
-    throw new ConfigError(`${field}.value`, `regular expression /${pattern}/ is not supported (${(err as Error).message.trim()}); ${REGEX_SUPPORT}`);
+    throw ConfigError.of(`${field}.value`, 'regexEngine', { pattern, reason: (err as Error).message.trim() });
   }
 }
 

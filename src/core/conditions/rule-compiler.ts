@@ -71,24 +71,24 @@ function valueTest(op: string, rule: FilterRule, field: string, regex: RegexRule
 function compileRule<IN>(rule: FilterRule, index: number, options: CompileRulesOptions<IN>, regex: RegexRuleFactory): Predicate<IN> {
   const field = `rules[${index}]`;
   if (rule === null || typeof rule !== 'object') {
-    throw new ConfigError(field, `must be an object like { property: "payload", op: "gt", value: 30 }, got ${describeValue(rule)}`);
+    throw ConfigError.of(field, 'ruleObject', { got: describeValue(rule) });
   }
   const raw = typeof rule.op === 'string' ? rule.op.trim() : '';
   const custom = options.custom && hasOwn(options.custom, raw) ? options.custom[raw] : undefined;
   if (custom) return custom(rule, index);
   const op = hasOwn(ALIASES, raw) ? ALIASES[raw] : raw.toLowerCase();
   if (op === 'jsonata') {
-    throw new ConfigError(`${field}.op`, 'jsonata rules are evaluated by the filter node, which runs JSONata; they cannot be compiled here');
+    throw ConfigError.of(`${field}.op`, 'jsonataNotCompiled');
   }
   const property = typeof rule.property === 'string' && rule.property.trim() !== '' ? rule.property : 'payload';
   if (rule.property !== undefined && rule.property !== null && typeof rule.property !== 'string') {
-    throw new ConfigError(`${field}.property`, `must be a property path like "payload.temperature", got ${describeValue(rule.property)}`);
+    throw ConfigError.of(`${field}.property`, 'propertyPath', { got: describeValue(rule.property) });
   }
   const test = valueTest(op, rule, field, regex);
   if (!test) {
     const allowed = [...RULE_OPS, ...Object.keys(options.custom ?? {}).filter((k) => !(RULE_OPS as readonly string[]).includes(k))];
     const got = typeof rule.op === 'string' ? `"${rule.op}"` : describeValue(rule.op);
-    throw new ConfigError(`${field}.op`, `unknown rule ${got}; allowed: ${allowed.join(', ')}`);
+    throw ConfigError.of(`${field}.op`, 'ruleOpUnknown', { got, allowed: allowed.join(', ') });
   }
   const get = compilePath(property, `${field}.property`);
   return (input) => test(get(input));
@@ -96,9 +96,9 @@ function compileRule<IN>(rule: FilterRule, index: number, options: CompileRulesO
 
 /** The rules as one predicate, regex rules built by `regex` (see compileRules in compile-rules.ts). */
 function compileWith<IN>(rules: FilterRule[], combine: 'all' | 'any', options: CompileRulesOptions<IN>, regex: RegexRuleFactory): Predicate<IN> {
-  if (!Array.isArray(rules)) throw new ConfigError('rules', `must be a list of rules, got ${describeValue(rules)}`);
+  if (!Array.isArray(rules)) throw ConfigError.of('rules', 'ruleList', { got: describeValue(rules) });
   const mode = combine === undefined || (combine as unknown) === '' ? 'all' : combine;
-  if (mode !== 'all' && mode !== 'any') throw new ConfigError('combine', `"${String(combine)}" is not allowed; use all or any`);
+  if (mode !== 'all' && mode !== 'any') throw ConfigError.of('combine', 'useEither', { got: String(combine), a: 'all', b: 'any' });
   const preds = rules.map((r, i) => compileRule(r, i, options, regex));
   const all = mode === 'all';
   switch (preds.length) {

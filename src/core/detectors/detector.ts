@@ -68,16 +68,16 @@ function directionAllows(direction: Direction | undefined, d: 'up' | 'down'): bo
 
 /** Checks options for a pattern; throws ConfigError naming the field and what is allowed. */
 export function validateDetectorOptions(pattern: string, o: DetectorOptions): void {
-  if (!PATTERNS.includes(pattern as Pattern)) throw new ConfigError('pattern', `must be one of ${PATTERNS.join(', ')}; got ${JSON.stringify(pattern)}`);
-  if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000))
-    throw new ConfigError('history', 'must be a whole number of events from 3 to 100000');
-  if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0)) throw new ConfigError('minHistory', 'must be a whole number ≥ 0');
-  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw new ConfigError('threshold', 'must be a number in (0, 1]');
-  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1))
-    throw new ConfigError('confidence', 'must be a number from 0.5 to below 1 (e.g. 0.999)');
-  if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction)) throw new ConfigError('direction', 'must be up, down or both');
+  if (!PATTERNS.includes(pattern as Pattern)) throw ConfigError.of('pattern', 'oneOf', { allowed: PATTERNS.join(', '), got: JSON.stringify(pattern) });
+  if (o.history !== undefined && !(Number.isInteger(o.history) && o.history >= 3 && o.history <= 100000)) throw ConfigError.of('history', 'historyWhole');
+  if (o.minHistory !== undefined && !(Number.isInteger(o.minHistory) && o.minHistory >= 0))
+    throw ConfigError.of('minHistory', 'minHistoryNumber', { got: String(o.minHistory) });
+  if (o.threshold !== undefined && !(o.threshold > 0 && o.threshold <= 1)) throw ConfigError.of('threshold', 'thresholdNumber', { got: String(o.threshold) });
+  if (o.confidence !== undefined && !(o.confidence >= 0.5 && o.confidence < 1)) throw ConfigError.of('confidence', 'confidenceRange');
+  if (o.direction !== undefined && !['up', 'down', 'both'].includes(o.direction))
+    throw ConfigError.of('direction', 'oneOf', { allowed: 'up, down, both', got: JSON.stringify(o.direction) });
   if (o.falseAlerts !== undefined && !(o.falseAlerts > 0 && o.falseAlerts <= 10000))
-    throw new ConfigError('falseAlerts', 'must be a number of false alerts per key per week above 0 and at most 10000 (default 1)');
+    throw ConfigError.of('falseAlerts', 'falseAlertsNumber', { got: String(o.falseAlerts) });
 }
 
 /**

@@ -6,6 +6,7 @@
  * value reveals.
  */
 import { RollingQuantiles } from './rolling-quantiles';
+import { lowerBound } from './lower-bound';
 
 /** Streaming relative entropy of a short window against a long history's quantile bins. */
 export class DistributionShift {
@@ -47,9 +48,14 @@ export class DistributionShift {
       this.sinceEdges = 0;
       for (let b = 1; b < this.binCount; b++) this.edges[b - 1] = history.quantile(b / this.binCount);
       this.counts.fill(0);
-      // Order does not matter for the counts: walk the buffer as stored.
+      // Order does not matter for the counts: walk the buffer as stored. The edges move little,
+      // so a value's bin is first looked for where it was.
+      const e = this.edges;
+      const last = e.length;
       for (let j = 0; j < this.size; j++) {
-        const bin = this.binOf(this.recent[j]);
+        const x = this.recent[j];
+        const was = this.bins[j];
+        const bin = (was === 0 || e[was - 1] < x) && (was === last || !(e[was] < x)) ? was : this.binOf(x);
         this.bins[j] = bin;
         this.counts[bin]++;
       }
@@ -116,14 +122,8 @@ export class DistributionShift {
     return true;
   }
 
+  /** The bin of `x`: how many edges lie below it. */
   private binOf(x: number): number {
-    let lo = 0;
-    let hi = this.binCount - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (x > this.edges[mid]) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.edges, this.edges.length, x);
   }
 }

@@ -24,11 +24,12 @@ export function fft(re: Float64Array, im: Float64Array): void {
     const ang = (-2 * Math.PI) / len;
     const wr = Math.cos(ang);
     const wi = Math.sin(ang);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < half; k++) {
-        const a = i + k;
+    // Twiddle by twiddle, each applied to every block: every block walks the same recurrence from
+    // 1, so stepping it once per twiddle gives the same factors (and results) as once per block.
+    let cr = 1;
+    let ci = 0;
+    for (let k = 0; k < half; k++) {
+      for (let a = k; a < n; a += len) {
         const b = a + half;
         const ar = re[b] * cr - im[b] * ci;
         const ai = re[b] * ci + im[b] * cr;
@@ -36,10 +37,10 @@ export function fft(re: Float64Array, im: Float64Array): void {
         im[b] = im[a] - ai;
         re[a] += ar;
         im[a] += ai;
-        const nr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = nr;
       }
+      const nr = cr * wr - ci * wi;
+      ci = cr * wi + ci * wr;
+      cr = nr;
     }
   }
 }

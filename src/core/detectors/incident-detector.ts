@@ -911,15 +911,36 @@ function revive(saved: IncidentState): IncidentState {
   };
 }
 
+// A reading asks for its time of day several times (profile, day reference, learning), and the
+// remainder of a large double is a slow library call: it is taken once per event time, and for
+// whole milliseconds (every clock's times) by integer arithmetic, exact below 2^52.
+let msOfDayFor = NaN;
+let msOfDayWas = 0;
+
+/** Milliseconds since midnight UTC of an event time. */
+function msOfDay(time: number): number {
+  if (time !== msOfDayFor) {
+    msOfDayFor = time;
+    if (time > 0 && time < 4503599627370496 && Math.floor(time) === time) {
+      // The quotient may round to a neighbour; the product and difference are exact integers.
+      let r = time - Math.floor(time / 86400000) * 86400000;
+      if (r < 0) r += 86400000;
+      else if (r >= 86400000) r -= 86400000;
+      msOfDayWas = r;
+    } else msOfDayWas = ((time % 86400000) + 86400000) % 86400000;
+  }
+  return msOfDayWas;
+}
+
 /** The day-reference bin of an event time (UTC). */
 function dayBin(time: number): number {
-  const b = Math.floor((((time % 86400000) + 86400000) % 86400000) / DAY_BIN_MS);
+  const b = Math.floor(msOfDay(time) / DAY_BIN_MS);
   return b >= DAY_BINS ? DAY_BINS - 1 : b;
 }
 
 /** The daily-profile bin of an event time (UTC). */
 function seasonBin(time: number): number {
-  const b = Math.floor((((time % 86400000) + 86400000) % 86400000) / SEASON_BIN_MS);
+  const b = Math.floor(msOfDay(time) / SEASON_BIN_MS);
   return b >= SEASON_BINS ? SEASON_BINS - 1 : b;
 }
 

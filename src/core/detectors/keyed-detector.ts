@@ -129,8 +129,8 @@ export class KeyedDetector {
    */
   update(key: Key, time: number, value: number, arrival?: number): KeyedStep | undefined {
     // A NaN or infinity would break the sorted history every scorer keeps, for good: refused before it gets there.
-    if (!Number.isFinite(value)) throw new InputError('value', `the value must be a finite number, got ${describeValue(value)}`);
-    if (!Number.isFinite(time)) throw new InputError('time', `the event time must be a finite number, got ${describeValue(time)}`);
+    if (!Number.isFinite(value)) throw InputError.of('value', 'valueFinite', { got: describeValue(value) });
+    if (!Number.isFinite(time)) throw InputError.of('time', 'timeFinite', { got: describeValue(time) });
     const s = this.stateOf(key);
     if (!s) return undefined;
     return this.track(s, time, this.detect(s, time, value, arrival));

@@ -395,7 +395,7 @@ export class SessionEngine<IN, ACC, OUT> implements Engine<IN, SessionKey<ACC>, 
         whole = this.life.accFromJSON(session.acc);
       } else {
         // Sessions cut by an older maxDuration rule were saved whole, without their parts.
-        if (!Array.isArray(session.parts)) throw new ConfigError('snapshot', 'holds sessions cut by an earlier maxDuration rule');
+        if (!Array.isArray(session.parts)) throw ConfigError.of('snapshot', 'snapshotSessionParts');
         parts = session.parts.map((entry, j) => {
           const part = snapObject(entry, `${at} part ${j}`);
           return {

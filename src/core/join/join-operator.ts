@@ -83,6 +83,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
 
   /** Builds a join; throws ConfigError naming the option and what is allowed. */
   constructor(options: JoinOperatorOptions<IN>) {
+    // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options.onJoin !== 'function') throw new ConfigError('onJoin', 'expected a function receiving join results');
     this.onJoin = options.onJoin;
     this.spec = checkJoinSpec(options.join);
@@ -106,7 +107,7 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
   /** Adds one event of `event.side`; `now` is the processing time in ms. */
   process(event: JoinInput<IN>, now: number): void {
     const side = event.side;
-    if (side !== 'left' && side !== 'right') throw new InputError('side', `side: expected "left" or "right", got ${describeValue(side)}`);
+    if (side !== 'left' && side !== 'right') throw InputError.of('side', 'sideChoice', { got: describeValue(side) });
     const t = this.processingTime ? now : this.guard.check(event.time, now);
     this.wm.lastInputAt = now;
     this.idle = false;
@@ -282,21 +283,21 @@ export class JoinOperator<IN> implements StreamOperator, JoinHost<IN> {
 }
 
 function checkJoinSpec(spec: JoinSpec): JoinSpec {
+  // How code calls the operator (the node builds the spec), which no flow setting can cause: English only, without a reason code.
   if (!spec || typeof spec !== 'object') throw new ConfigError('join', 'expected { mode: "interval", lower, upper } or { mode: "window", size, slide }');
   if (spec.mode === 'interval') {
     const lower = finiteMs(spec.lower, 'lower');
     const upper = finiteMs(spec.upper, 'upper');
-    if (lower > upper) throw new ConfigError('upper', `must not be before lower (${lower} ms), got ${upper} ms`);
+    if (lower > upper) throw ConfigError.of('upper', 'notBeforeLowerMs', { lower, got: upper });
     return { mode: 'interval', lower, upper };
   }
   if (spec.mode === 'window') {
     const size = finiteMs(spec.size, 'size');
-    if (!(size > 0) || !Number.isInteger(size)) throw new ConfigError('size', `must be a whole number of ms greater than 0, got ${size}`);
+    if (!(size > 0) || !Number.isInteger(size)) throw ConfigError.of('size', 'joinSizeMs', { got: size });
     const slide = spec.slide === undefined ? size : finiteMs(spec.slide, 'slide');
-    if (!(slide > 0) || !Number.isInteger(slide) || slide > size)
-      throw new ConfigError('slide', `must be whole ms, greater than 0 and not longer than size (${size} ms), got ${slide}`);
+    if (!(slide > 0) || !Number.isInteger(slide) || slide > size) throw ConfigError.of('slide', 'joinSlideMs', { size, got: slide });
     const offset = spec.offset === undefined ? 0 : finiteMs(spec.offset, 'offset');
     return { mode: 'window', size, slide, offset };
   }
-  throw new ConfigError('joinMode', `must be "interval" or "window", got ${describeValue((spec as { mode?: unknown }).mode)}`);
+  throw ConfigError.of('joinMode', 'eitherOf', { a: '"interval"', b: '"window"', got: describeValue((spec as { mode?: unknown }).mode) });
 }

@@ -91,23 +91,23 @@ export function parseSensorSimConfig(raw: RawSensorSimConfig): SensorSimConfig {
   let ids = list(raw.ids);
   if (ids.length === 0) {
     const count = numberIn('sensors', raw.sensors, 3, 1, MAX_SENSORS);
-    if (!Number.isInteger(count)) throw new ConfigError('sensors', `must be a whole number from 1 to ${MAX_SENSORS}, got ${describeValue(raw.sensors)}`);
+    if (!Number.isInteger(count)) throw ConfigError.of('sensors', 'wholeFromTo', { min: 1, max: MAX_SENSORS, got: describeValue(raw.sensors) });
     const prefix = raw.idPrefix === undefined || raw.idPrefix === null ? 'sensor-' : String(raw.idPrefix);
     ids = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
   }
-  if (new Set(ids).size !== ids.length) throw new ConfigError('ids', 'sensor ids must be unique');
+  if (new Set(ids).size !== ids.length) throw ConfigError.of('ids', 'idsUnique');
 
   const fields = raw.fields === undefined || raw.fields === '' ? ['temperature', 'humidity'] : list(raw.fields);
-  if (fields.length === 0) throw new ConfigError('fields', `choose at least one of ${FIELD_NAMES.join(', ')}`);
+  if (fields.length === 0) throw ConfigError.of('fields', 'fieldsRequired', { allowed: FIELD_NAMES.join(', ') });
   for (const f of fields) {
     if (!Object.prototype.hasOwnProperty.call(FIELD_MODELS, f)) {
-      throw new ConfigError('fields', `unknown field "${f}"; allowed: ${FIELD_NAMES.join(', ')}`);
+      throw ConfigError.of('fields', 'fieldUnknown', { got: f, allowed: FIELD_NAMES.join(', ') });
     }
   }
 
   const anomalies = raw.anomalies === undefined ? [...DEFAULT_ANOMALY_TYPES] : (list(raw.anomalies) as AnomalyType[]);
   for (const a of anomalies) {
-    if (!ANOMALY_TYPES.includes(a)) throw new ConfigError('anomalies', `unknown anomaly "${a}"; allowed: ${ANOMALY_TYPES.join(', ')}`);
+    if (!ANOMALY_TYPES.includes(a)) throw ConfigError.of('anomalies', 'anomalyUnknown', { got: a, allowed: ANOMALY_TYPES.join(', ') });
   }
 
   let startTime: number | undefined;
@@ -119,7 +119,7 @@ export function parseSensorSimConfig(raw: RawSensorSimConfig): SensorSimConfig {
           ? Number(String(raw.startTime).trim())
           : Date.parse(String(raw.startTime));
     if (!Number.isFinite(startTime)) {
-      throw new ConfigError('startTime', `must be empty (now), ms since the epoch or an ISO-8601 date, got ${describeValue(raw.startTime)}`);
+      throw ConfigError.of('startTime', 'startTimeForm', { got: describeValue(raw.startTime) });
     }
   }
 

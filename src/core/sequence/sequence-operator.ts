@@ -118,6 +118,7 @@ export class SequenceOperator<IN> implements StreamOperator {
 
   /** Builds the operator; throws ConfigError naming the option and what is allowed. */
   constructor(options: SequenceOperatorOptions<IN>) {
+    // How code calls the operator, which no flow setting can cause: English only, without a reason code.
     if (!options || typeof options.onMatch !== 'function') throw new ConfigError('onMatch', 'expected a function receiving matches');
     this.onMatch = options.onMatch;
     if (options.onTimeout !== undefined && typeof options.onTimeout !== 'function') throw new ConfigError('onTimeout', 'expected a function or nothing');

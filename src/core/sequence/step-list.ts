@@ -50,29 +50,25 @@ export interface PlannedStep {
  * negation. Throws ConfigError naming the step field (`steps[1].times`).
  */
 export function checkStepList(steps: SequenceStep[], hasWithin: boolean): { steps: PlannedStep[]; trailingGuard: boolean } {
-  if (!Array.isArray(steps) || steps.length === 0) throw new ConfigError('steps', 'add at least one step (e.g. warning: payload.level eq "warning")');
-  if (steps.length > MAX_STEPS) throw new ConfigError('steps', `at most ${MAX_STEPS} steps, got ${steps.length}`);
+  if (!Array.isArray(steps) || steps.length === 0) throw ConfigError.of('steps', 'stepsRequired');
+  if (steps.length > MAX_STEPS) throw ConfigError.of('steps', 'tooManySteps', { max: MAX_STEPS, got: steps.length });
   const names = new Set<string>();
   const planned: PlannedStep[] = [];
   let positive = 0;
   let trailingGuard = false;
   steps.forEach((step, i) => {
     const field = `steps[${i}]`;
-    if (!step || typeof step !== 'object') throw new ConfigError(field, `must be an object { name, rules, times, not }, got ${describeValue(step)}`);
+    if (!step || typeof step !== 'object') throw ConfigError.of(field, 'stepObject', { got: describeValue(step) });
     const name = typeof step.name === 'string' ? step.name.trim() : '';
-    if (!name) throw new ConfigError(`${field}.name`, 'every step needs a name (it names the step in the output)');
-    if (names.has(name)) throw new ConfigError(`${field}.name`, `"${name}" is used twice; step names must differ`);
+    if (!name) throw ConfigError.of(`${field}.name`, 'stepNameRequired');
+    if (names.has(name)) throw ConfigError.of(`${field}.name`, 'stepNameTwice', { name });
     names.add(name);
     // The filter node runs JSONata through Node-RED; the core matches steps on its own.
     (Array.isArray(step.rules) ? step.rules : []).forEach((rule, r) => {
-      if (rule && rule.op === 'jsonata')
-        throw new ConfigError(
-          `${field}.rules[${r}].op`,
-          'jsonata is not available in sequence steps; use eq, neq, gt, gte, lt, lte, between, contains, regex or exists',
-        );
+      if (rule && rule.op === 'jsonata') throw ConfigError.of(`${field}.rules[${r}].op`, 'stepNoJsonata');
     });
     if (step.not) {
-      if (positive === 0) throw new ConfigError(`${field}.not`, 'a pattern cannot start with a negation; put the step it follows first');
+      if (positive === 0) throw ConfigError.of(`${field}.not`, 'negationFirst');
       if (i === steps.length - 1 || steps.slice(i + 1).every((s) => s && s.not)) trailingGuard = true;
       planned.push({ name, min: 0, max: 0 });
       return;
@@ -82,7 +78,7 @@ export function checkStepList(steps: SequenceStep[], hasWithin: boolean): { step
     planned.push({ name, min, max });
   });
   if (trailingGuard && !hasWithin) {
-    throw new ConfigError('within', 'a pattern that ends with a negation needs a within duration (the time in which the event must not come)');
+    throw ConfigError.of('within', 'negationWithin');
   }
   return { steps: planned, trailingGuard };
 }

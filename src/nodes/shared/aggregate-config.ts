@@ -20,7 +20,7 @@ export interface AggregateSettings {
 /** The aggregation list from flow JSON, with property defaulting to the node's value property. */
 function aggregationSpecs(aggregations: unknown, valueProperty: string): AggregationSetting[] {
   const list = aggregations === undefined ? [{ op: 'avg' }] : aggregations;
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigError('aggregations', 'add at least one aggregation (e.g. avg of payload)');
+  if (!Array.isArray(list) || list.length === 0) throw ConfigError.of('aggregations', 'aggregationsRequired');
   return list.map((a: AggregationSetting) => {
     const spec: AggregationSetting = { ...a, property: normaliseProperty(a?.property, '') || valueProperty };
     if (spec.as === '' || spec.as === null) delete spec.as;
@@ -35,8 +35,7 @@ function aggregationSpecs(aggregations: unknown, valueProperty: string): Aggrega
 function roundSetting(value: unknown): number | undefined {
   if (value === undefined || value === null || String(value).trim() === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 15)
-    throw new ConfigError('round', `round needs a whole number of decimals from 0 to 15 (or empty), got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 15) throw ConfigError.of('round', 'roundDecimals', { got: JSON.stringify(value) });
   return n;
 }
 
@@ -54,9 +53,9 @@ export function parseAggregateSettings(config: {
   const dedup = normaliseProperty(config.dedup, '');
   const aggregations = dedup === '' ? compiled : dedupAggregations(compiled, dedup);
   const output = config.output === undefined || config.output === '' ? 'object' : config.output;
-  if (output !== 'object' && output !== 'value') throw new ConfigError('output', `"${String(output)}" is not allowed; use object or value`);
+  if (output !== 'object' && output !== 'value') throw ConfigError.of('output', 'useEither', { got: String(output), a: 'object', b: 'value' });
   if (output === 'value' && aggregations.names.length !== 1) {
-    throw new ConfigError('output', `"value" needs exactly one aggregation (there are ${aggregations.names.length}); use object`);
+    throw ConfigError.of('output', 'valueNeedsOne', { count: aggregations.names.length });
   }
   return { aggregations, output, round: roundSetting(config.round) };
 }

@@ -1,4 +1,5 @@
 import { InputError, describeValue, toError } from '../../core/errors';
+import { inputReasonText } from '../../core/input-reasons';
 import { isBatch } from './messages';
 import { NodeMessage } from './red';
 
@@ -9,10 +10,13 @@ import { NodeMessage } from './red';
 export class BatchInputError extends InputError {
   constructor(
     property: string,
-    message: string,
     readonly elements: number,
+    total: number,
+    /** The first element's error, which the message quotes (and the node layer says in the user's language). */
+    readonly first: Error | undefined,
   ) {
-    super(property, message);
+    const params = { bad: elements, total, first: first ? first.message : 'unknown' };
+    super(property, inputReasonText('batchRejected', params), 'batchRejected', params);
   }
 }
 
@@ -24,10 +28,7 @@ function isMessageLike(item: unknown): item is NodeMessage {
 /** Element `i` of a batch or window message as a message-like object; throws InputError when it is not one. */
 export function batchElement(item: unknown, i: number): NodeMessage {
   if (!isMessageLike(item)) {
-    throw new InputError(
-      'msg.payload',
-      `msg.payload[${i}] is ${describeValue(item)}; batch elements must be message-like objects ({ topic, payload, timestamp })`,
-    );
+    throw InputError.of('msg.payload', 'batchElement', { index: i, got: describeValue(item) });
   }
   return item;
 }
@@ -51,7 +52,7 @@ export function processBatch(items: readonly unknown[], each: (item: NodeMessage
   finish?.();
   if (bad) {
     const property = first instanceof InputError ? first.property : 'msg.payload';
-    throw new BatchInputError(property, `${bad} of ${items.length} elements rejected; first: ${first ? first.message : 'unknown'}`, bad);
+    throw new BatchInputError(property, bad, items.length, first);
   }
 }
 

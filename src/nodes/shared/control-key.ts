@@ -14,8 +14,5 @@ export function controlKey(msg: NodeMessage): Key | undefined {
   if (topic === undefined || topic === null) return undefined;
   const key = keyOf(topic);
   if (key !== undefined) return key;
-  throw new InputError(
-    'msg.topic',
-    `msg.topic is ${describeValue(topic)}; to reset or flush one key give its name as a string, or leave msg.topic out for every key`,
-  );
+  throw InputError.of('msg.topic', 'controlTopic', { got: describeValue(topic) });
 }

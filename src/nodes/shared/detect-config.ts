@@ -7,6 +7,7 @@ import type { DetectorOptions } from '../../core/detectors/detector';
 import type { HistorySpec } from '../../core/detectors/keyed-detector';
 import { parseDuration } from '../../core/duration';
 import { ConfigError } from '../../core/errors';
+import type { ConfigReason } from '../../core/config-reasons';
 
 /** stream-detect's detector settings as flow JSON holds them. */
 export interface DetectSettingsConfig {
@@ -25,29 +26,24 @@ function parseHistory(value: unknown): HistorySpec | undefined {
   const text = String(value).trim();
   if (/^\d+$/.test(text)) {
     const events = Number(text);
-    if (events < 3 || events > 100000) throw new ConfigError('history', `must be 3 to 100000 events or a duration like 1h (got ${text})`);
+    if (events < 3 || events > 100000) throw ConfigError.of('history', 'historyEvents', { got: text });
     return { events };
   }
   const duration = parseDuration(text, 'history');
-  if (!(duration > 0)) throw new ConfigError('history', 'must be a number of events or a duration longer than 0, e.g. 1h');
+  if (!(duration > 0)) throw ConfigError.of('history', 'historyPositive');
   return { duration };
 }
 
-function parseNumber(value: unknown, field: string, what: string, ok: (n: number) => boolean): number | undefined {
+function parseNumber(value: unknown, field: string, code: ConfigReason, ok: (n: number) => boolean): number | undefined {
   if (isBlank(value)) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || !ok(n)) throw new ConfigError(field, `must be ${what} (got ${String(value)})`);
+  if (!Number.isFinite(n) || !ok(n)) throw ConfigError.of(field, code, { got: String(value) });
   return n;
 }
 
 /** Confidence as a fraction; users coming from Azure Stream Analytics type percentages (99). */
 function parseConfidence(value: unknown): number | undefined {
-  const n = parseNumber(
-    value,
-    'confidence',
-    'a percentage from 50 to below 100, or a fraction from 0.5 to below 1',
-    (x) => (x >= 0.5 && x < 1) || (x >= 50 && x < 100),
-  );
+  const n = parseNumber(value, 'confidence', 'confidenceNumber', (x) => (x >= 0.5 && x < 1) || (x >= 50 && x < 100));
   return n === undefined ? undefined : n >= 50 ? n / 100 : n;
 }
 
@@ -56,21 +52,13 @@ export function parseDetectorSettings(config: DetectSettingsConfig, pattern: str
   const history = parseHistory(config.history);
   const direction = isBlank(config.direction) ? 'both' : config.direction;
   if (direction !== 'up' && direction !== 'down' && direction !== 'both')
-    throw new ConfigError('direction', `"${String(direction)}" is not allowed; use up, down or both`);
+    throw ConfigError.of('direction', 'notAllowed', { got: String(direction), allowed: 'up, down, both' });
   const options: DetectorOptions = {
-    threshold: parseNumber(config.threshold, 'threshold', 'a number above 0 and at most 1', (x) => x > 0 && x <= 1),
+    threshold: parseNumber(config.threshold, 'threshold', 'thresholdNumber', (x) => x > 0 && x <= 1),
     confidence: parseConfidence(config.confidence),
-    minHistory: parseNumber(config.minHistory, 'minHistory', 'a whole number of events, 0 or more', (x) => Number.isInteger(x) && x >= 0),
+    minHistory: parseNumber(config.minHistory, 'minHistory', 'minHistoryNumber', (x) => Number.isInteger(x) && x >= 0),
     direction,
-    falseAlerts:
-      pattern === 'auto'
-        ? parseNumber(
-            config.falseAlerts,
-            'falseAlerts',
-            'the false alerts per key per week you accept, above 0 and at most 10000 (default 1)',
-            (x) => x > 0 && x <= 10000,
-          )
-        : undefined,
+    falseAlerts: pattern === 'auto' ? parseNumber(config.falseAlerts, 'falseAlerts', 'falseAlertsNumber', (x) => x > 0 && x <= 10000) : undefined,
   };
   for (const k of Object.keys(options) as (keyof DetectorOptions)[]) if (options[k] === undefined) delete options[k];
   return { options, history };

@@ -18,5 +18,5 @@ export function resolveEnvSetting(value: unknown, field: string, lookup: (name: 
   const found = lookup(name);
   if (typeof found === 'string' && found.trim() !== '') return { value: found.trim(), from: `environment variable ${name}` };
   if (fallback !== undefined && fallback.trim() !== '') return { value: fallback.trim(), from: `default (${name} is not set)` };
-  throw new ConfigError(field, `environment variable ${name} is not set; set it, or write a default as \${${name}:-value}`);
+  throw ConfigError.of(field, 'envUnset', { name });
 }

@@ -1,4 +1,5 @@
-import type { NodeMessage, RedNode } from './red';
+import { wordsOf } from './i18n';
+import type { DoneFn, NodeMessage, RedNode } from './red';
 
 /** What a failure kind says: `one` for the first message, `more(n)` for the n counted after it. */
 export interface FailureKind {
@@ -74,4 +75,25 @@ export class ErrorDigest {
     out.count = count;
     this.node.error(text, out);
   }
+}
+
+/** A message waiting in an out connector's queue. */
+export interface QueuedSend {
+  topic: string;
+  msg: NodeMessage;
+  done: DoneFn;
+}
+
+/**
+ * What an out connector does with each message its full queue (of `size`) pushes out: counted in
+ * `digest` as dropped, in the words of the node's catalog (`digest.*`), and completed.
+ */
+export function evictionReporter(digest: ErrorDigest, type: string, size: number): (evicted: QueuedSend) => void {
+  const { say, sayCount } = wordsOf(type, 'digest');
+  const why = say('queueFull', { size });
+  const kind = (topic: string): FailureKind => ({ one: say('dropped', { why, topic }), more: (n) => sayCount('droppedMore', n, { why }) });
+  return (evicted) => {
+    digest.add('dropped', kind(evicted.topic), evicted.msg);
+    evicted.done();
+  };
 }

@@ -84,8 +84,8 @@ function typedReader(source: PropertySource, label: string, text: string, type: 
     outcomes,
     read: (input) => {
       const o = outcomes.get(input);
-      if (o === undefined) throw new InputError(label, `${what} was not evaluated for this message`);
-      if (o.error !== undefined) throw new InputError(label, `${what} failed: ${o.error.message}`);
+      if (o === undefined) throw InputError.of(label, 'sourceNotEvaluated', { source: what });
+      if (o.error !== undefined) throw InputError.of(label, 'sourceFailed', { source: what, reason: o.error.message });
       return o.value;
     },
   };
@@ -117,11 +117,11 @@ export function compileEventMapper(config: EventMappingConfig, sources?: Propert
   const timeProperty = timeType === 'msg' ? normaliseProperty(config.timeProperty, 'timestamp') : String(config.timeProperty ?? '').trim();
   const setting = config.timeMode === undefined || config.timeMode === '' ? 'event' : config.timeMode;
   if (setting !== 'event' && setting !== 'processing' && setting !== 'auto') {
-    throw new ConfigError('timeMode', `"${String(config.timeMode)}" is not a time mode; use auto, event or processing`);
+    throw ConfigError.of('timeMode', 'timeModeUnknown', { got: String(config.timeMode) });
   }
   const auto = setting === 'auto';
   const timeMode: TimeMode = auto ? 'event' : setting;
-  if (!valueProperty && valueType === 'msg') throw new ConfigError('valueProperty', 'a value property is required (e.g. payload)');
+  if (!valueProperty && valueType === 'msg') throw ConfigError.of('valueProperty', 'valuePropertyRequired');
   const label = (type: PropertyType, text: string, role: string): string => (type === 'msg' ? (text ? `msg.${text}` : '') : sourceLabel(type, text, role));
   const keyLabel = label(keyType, keyProperty, 'key');
   const valueLabel = label(valueType, valueProperty, 'value');
@@ -156,7 +156,7 @@ export function compileEventMapper(config: EventMappingConfig, sources?: Propert
         if (k === undefined || k === null) return '';
         const key = keyOf(k);
         if (key !== undefined) return key;
-        throw new InputError(keyLabel, `${keyLabel} is ${describeValue(k)}; a key must be a string or a number`);
+        throw InputError.of(keyLabel, 'keyType', { label: keyLabel, got: describeValue(k) });
       }
     : (): Key => '';
 
@@ -170,11 +170,7 @@ export function compileEventMapper(config: EventMappingConfig, sources?: Propert
             mapper.arrivalFallbacks++;
             return now;
           }
-          throw new InputError(
-            timeLabel,
-            `${timeLabel} is ${describeValue(t)}; event time needs ms since the epoch, an ISO-8601 string or a Date ` +
-              `(choose time "auto" to use the arrival time when it is missing)`,
-          );
+          throw InputError.of(timeLabel, 'timeMissing', { label: timeLabel, got: describeValue(t) });
         }
         return parseEventTime(t, timeLabel);
       }

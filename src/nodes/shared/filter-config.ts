@@ -8,15 +8,15 @@ import { ConfigError } from '../../core/errors';
 /** The rule list and how its verdicts combine; throws ConfigError naming the field. */
 export function filterRuleList(config: { rules?: unknown; combine?: unknown }): { rules: FilterRule[]; combine: 'all' | 'any' } {
   const rules = config.rules;
-  if (!Array.isArray(rules) || rules.length === 0) throw new ConfigError('rules', 'add at least one rule (e.g. payload between 0 and 100)');
+  if (!Array.isArray(rules) || rules.length === 0) throw ConfigError.of('rules', 'rulesRequired');
   const combine = config.combine === undefined || config.combine === '' ? 'all' : config.combine;
-  if (combine !== 'all' && combine !== 'any') throw new ConfigError('combine', `"${String(combine)}" is not allowed; use all or any`);
+  if (combine !== 'all' && combine !== 'any') throw ConfigError.of('combine', 'useEither', { got: String(combine), a: 'all', b: 'any' });
   return { rules: rules as FilterRule[], combine };
 }
 
 /** The expression of jsonata rule `i`; throws ConfigError when it has none. */
 export function jsonataRuleExpression(rule: FilterRule, i: number): string {
   const expr = typeof rule.value === 'string' ? rule.value.trim() : '';
-  if (!expr) throw new ConfigError(`rules[${i}].value`, 'a jsonata rule needs an expression (e.g. payload.t > payload.limit)');
+  if (!expr) throw ConfigError.of(`rules[${i}].value`, 'jsonataExpressionRequired');
   return expr;
 }

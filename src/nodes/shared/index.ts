@@ -50,4 +50,4 @@ export { lateMessage, isBatch, isWindowMessage } from './messages';
 export { processBatch, eachEventOf, batchElement, BatchInputError } from './batch';
 export type { EmitContext } from './emissions';
 export { setupWindowNode } from './window-node';
-export type { WindowRecord, WindowNodeConfig } from './window-node';
+export type { WindowRecord, WindowNodeConfig, WindowedNodeConfig } from './window-node';

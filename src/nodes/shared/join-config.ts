@@ -31,7 +31,7 @@ export interface JoinNodeConfig extends WindowConfig {
 /** A duration that may be negative ("-5m"): interval bounds reach before the left event too. */
 function signedDuration(value: unknown, field: string): number {
   const text = value === undefined || value === null ? '' : String(value).trim();
-  if (text === '') throw new ConfigError(field, 'a duration is required, e.g. 0, 5m or -30s');
+  if (text === '') throw ConfigError.of(field, 'signedDurationRequired');
   const negative = text.startsWith('-');
   const ms = parseDuration(negative ? text.slice(1) : text, field, { allowZero: true });
   return negative ? -ms : ms;
@@ -40,19 +40,19 @@ function signedDuration(value: unknown, field: string): number {
 /** Tells the sides apart: the side property equals (or matches, as a regular expression) the left or right value. */
 export function compileSide(config: JoinNodeConfig): (msg: object) => JoinSide {
   const property = normaliseProperty(config.sideProperty, 'topic');
-  if (!property) throw new ConfigError('sideProperty', 'a message property that tells the inputs apart is required (e.g. topic)');
+  if (!property) throw ConfigError.of('sideProperty', 'sidePropertyRequired');
   const get = compilePath(property, 'sideProperty');
   const mode = config.sideMatch === undefined || config.sideMatch === '' ? 'equals' : config.sideMatch;
-  if (mode !== 'equals' && mode !== 'regex') throw new ConfigError('sideMatch', `"${String(mode)}" is not allowed; use equals or regex`);
+  if (mode !== 'equals' && mode !== 'regex') throw ConfigError.of('sideMatch', 'useEither', { got: String(mode), a: 'equals', b: 'regex' });
   const test = (field: 'leftSide' | 'rightSide'): ((v: string) => boolean) => {
     const text = config[field] === undefined || config[field] === null ? '' : String(config[field]);
-    if (text === '') throw new ConfigError(field, `a value of msg.${property} is required that marks the ${field === 'leftSide' ? 'left' : 'right'} input`);
+    if (text === '') throw ConfigError.of(field, field === 'leftSide' ? 'leftSideRequired' : 'rightSideRequired', { property });
     if (mode === 'equals') return (v) => v === text;
     let re: RegExp;
     try {
       re = new RegExp(text);
     } catch (err) {
-      throw new ConfigError(field, `invalid regular expression: ${(err as Error).message}`);
+      throw ConfigError.of(field, 'regexInvalidColon', { reason: (err as Error).message });
     }
     return (v) => re.test(v);
   };
@@ -67,10 +67,7 @@ export function compileSide(config: JoinNodeConfig): (msg: object) => JoinSide {
       if (isLeft(v)) return 'left';
       if (isRight(v)) return 'right';
     }
-    throw new InputError(
-      label,
-      `${label} is ${describeValue(raw)}; it marks neither input (left: ${String(config.leftSide)}, right: ${String(config.rightSide)})`,
-    );
+    throw InputError.of(label, 'sideUnmatched', { label, got: describeValue(raw), left: String(config.leftSide), right: String(config.rightSide) });
   };
 }
 
@@ -80,18 +77,17 @@ export function joinSpec(config: JoinNodeConfig): JoinSpec {
   if (mode === 'interval') {
     const lower = signedDuration(config.lower, 'lower');
     const upper = signedDuration(config.upper, 'upper');
-    if (lower > upper) throw new ConfigError('upper', `must not be before lower (${String(config.lower)})`);
+    if (lower > upper) throw ConfigError.of('upper', 'notBeforeLower', { lower: String(config.lower) });
     return { mode: 'interval', lower, upper };
   }
-  if (mode !== 'window') throw new ConfigError('joinMode', `"${String(mode)}" is not allowed; use interval or window`);
+  if (mode !== 'window') throw ConfigError.of('joinMode', 'useEither', { got: String(mode), a: 'interval', b: 'window' });
   const windowType = config.windowType === undefined || config.windowType === '' || config.windowType === 'none' ? 'tumbling' : config.windowType;
-  if (windowType !== 'tumbling' && windowType !== 'sliding')
-    throw new ConfigError('windowType', `"${String(windowType)}" is not allowed; a window join uses tumbling or sliding (hopping) windows`);
+  if (windowType !== 'tumbling' && windowType !== 'sliding') throw ConfigError.of('windowType', 'joinWindowType', { got: String(windowType) });
   if (windowType === 'sliding' && (config.slide === undefined || config.slide === '' || config.slide === 'event')) {
-    throw new ConfigError('slide', 'a window join needs a duration as slide (hopping windows), not per-event windows');
+    throw ConfigError.of('slide', 'joinSlideDuration');
   }
   const spec = parseWindowSpec(config, windowType)!;
   if (spec.type === 'tumbling') return { mode: 'window', size: spec.size, slide: spec.size, offset: spec.offset ?? 0 };
   if (spec.type === 'sliding' && spec.slide !== 'event') return { mode: 'window', size: spec.size, slide: spec.slide, offset: spec.offset ?? 0 };
-  throw new ConfigError('windowType', 'a window join uses tumbling or sliding (hopping) windows');
+  throw ConfigError.of('windowType', 'joinWindowTypes');
 }

@@ -12,7 +12,7 @@ export function prepareJSONata(RED: RedAPI, node: RedNode, expression: string, f
   try {
     return RED.util.prepareJSONataExpression(expression, node);
   } catch (err) {
-    throw new ConfigError(field, `"${expression}" is not a valid JSONata expression (${toError(err).message})`);
+    throw ConfigError.of(field, 'jsonataInvalid', { expression, reason: toError(err).message });
   }
 }
 

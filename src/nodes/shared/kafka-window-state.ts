@@ -403,7 +403,7 @@ export class KafkaWindowState implements PartitionStateOwner {
         p.zoneEnd = end ?? rec.offset + 1;
         p.zoneOpen = end === undefined;
         if (p.maxTime < behind) behind = p.maxTime;
-        through.push(`partition ${r.partition} through offset ${rec.offset}`);
+        through.push(text(this.node.type, 'log.restoredThrough', { partition: r.partition, offset: rec.offset }));
         keys += names.length;
         partitions++;
       } catch (err) {
@@ -427,7 +427,9 @@ export class KafkaWindowState implements PartitionStateOwner {
     this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
     if (partitions)
-      this.node.log(`restored ${keys} key(s) of ${partitions} partition(s) from ${changelog.topic} in ${this.lastRestore.ms} ms (${through.join(', ')})`);
+      this.node.log(
+        text(this.node.type, 'log.restored', { keys, partitions, changelog: changelog.topic, ms: this.lastRestore.ms, through: through.join(', ') }),
+      );
   }
 
   /** Warns in the user's language: the node catalog's warning.<key> with `params`. */

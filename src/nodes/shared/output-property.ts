@@ -17,10 +17,8 @@ export function compileOutputProperty(value: unknown): ((msg: NodeMessage, resul
   const first = parsePath(text, 'outputProperty')[0];
   if (first === 'payload' && text === 'payload') return undefined;
   if (RESERVED.includes(String(first))) {
-    throw new ConfigError(
-      'outputProperty',
-      `msg.${String(first)} carries the result's ${first === 'topic' ? 'key' : first === 'window' ? 'window' : 'message id'}; choose another property, e.g. payload or result`,
-    );
+    const code = first === 'topic' ? 'outputCarriesKey' : first === 'window' ? 'outputCarriesWindow' : 'outputCarriesId';
+    throw ConfigError.of('outputProperty', code, { property: String(first) });
   }
   const set = compileSetter(text, 'outputProperty');
   return (msg, result) => set(msg, result);

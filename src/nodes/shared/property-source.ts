@@ -19,7 +19,7 @@ export type PropertySource = (input: object, cb: (err: Error | undefined, value:
 export function parsePropertyType(value: unknown, field: string, allowed: readonly PropertyType[]): PropertyType {
   if (value === undefined || value === null || value === '') return 'msg';
   if ((allowed as readonly unknown[]).includes(value)) return value as PropertyType;
-  throw new ConfigError(field, `"${String(value)}" is not offered here; use ${allowed.join(', ')}`);
+  throw ConfigError.of(field, 'notOffered', { got: String(value), allowed: allowed.join(', ') });
 }
 
 /** How a property shows in errors and the status: `flow.limit`, `env.SITE`, `key expression`. */
@@ -37,14 +37,11 @@ export function sourceLabel(type: PropertyType, text: string, role: string): str
 export function compilePropertySource(RED: RedAPI, node: RedNode, type: Exclude<PropertyType, 'msg'>, text: string, field: string): PropertySource {
   const value = text.trim();
   if (value === '') {
-    throw new ConfigError(
-      field,
-      type === 'jsonata'
-        ? 'a JSONata expression is required'
-        : type === 'env'
-          ? 'an environment variable name is required'
-          : `a ${type} context property name is required`,
-    );
+    throw type === 'jsonata'
+      ? ConfigError.of(field, 'jsonataRequired')
+      : type === 'env'
+        ? ConfigError.of(field, 'envNameRequired')
+        : ConfigError.of(field, 'contextNameRequired', { scope: type });
   }
   if (type === 'jsonata') {
     const prepared = prepareJSONata(RED, node, value, field);

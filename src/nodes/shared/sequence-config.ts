@@ -16,7 +16,7 @@ export interface SequenceSettings {
 
 /** The steps from flow JSON: `times` and `not` as the editor stores them (text, boolean). */
 function stepsOf(steps: unknown): SequenceStep[] {
-  if (!Array.isArray(steps) || steps.length === 0) throw new ConfigError('steps', 'add at least one step (e.g. warning: payload.level eq warning)');
+  if (!Array.isArray(steps) || steps.length === 0) throw ConfigError.of('steps', 'stepsRequired');
   return (steps as Record<string, unknown>[]).map((s) => ({
     name: typeof s?.name === 'string' ? s.name : '',
     rules: Array.isArray(s?.rules) ? s.rules : [],

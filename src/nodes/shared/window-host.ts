@@ -11,6 +11,7 @@ import { OperatorSettings } from './window-config';
 import { KafkaWindowState } from './kafka-window-state';
 import { PartitionSource, partitionSources } from '../../connectors/partition-sources';
 import { BatchInputError } from './batch';
+import { localInputError } from './input-error';
 import { EmitContext, Emissions } from './emissions';
 import { InputQueue } from './input-queue';
 import { WakeUp } from './wake-up';
@@ -458,7 +459,7 @@ export class WindowHost<IN, ACC, OUT> {
     this.rejected += error instanceof BatchInputError ? error.elements : 1;
     this.lastError = error instanceof InputError ? error.property : '';
     this.status.touch();
-    done(error);
+    done(localInputError(this.node.type, error));
   }
 
   private rearm(): void {

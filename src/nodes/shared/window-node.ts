@@ -2,7 +2,7 @@ import { CollectedEvent, collectEvents } from '../../core/collect-events';
 import { WindowType } from '../../core/types';
 import { eachEventOf } from './batch';
 import { failOnConfig } from './config-error';
-import { EventMapper, compileEventMapper } from './event-mapper';
+import { EventMapper, EventMappingConfig, compileEventMapper } from './event-mapper';
 import { isBatch, lateMessage } from './messages';
 import { compileOutputProperty } from './output-property';
 import { NodeMessage, RedAPI, RedNode } from './red';
@@ -33,17 +33,14 @@ export function windowRecordOf(mapper: EventMapper): (msg: NodeMessage) => Windo
   };
 }
 
-export interface WindowNodeConfig extends WindowConfig {
-  keyProperty?: unknown;
-  valueProperty?: unknown;
-  timeProperty?: unknown;
-  timeMode?: unknown;
-  keyPropertyType?: unknown;
-  valuePropertyType?: unknown;
-  timePropertyType?: unknown;
-  /** Where the window's records go in its message (a msg path; default payload). */
+/** The settings of every node that windows events: window, event mapping, where the result goes, state store. */
+export interface WindowedNodeConfig extends WindowConfig, EventMappingConfig {
+  /** Where the window's result goes in its message (a msg path; default payload). */
   outputProperty?: unknown;
   store?: unknown;
+}
+
+export interface WindowNodeConfig extends WindowedNodeConfig {
   /** Global windows only: flush every open window at this processing-time interval. */
   flushEvery?: unknown;
 }
