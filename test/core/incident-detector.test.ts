@@ -173,6 +173,22 @@ describe('incident detector', () => {
     assert.ok(!waveKinds.includes('stuck'), waveKinds.join(' '));
   });
 
+  it('a stuck run that resumes its value after a reading or two off is the same incident, one alert', () => {
+    const g = gaussian(7);
+    const d = new IncidentDetector();
+    const starts: { i: number; kind: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      // Stuck at 20.13 for 2000–2059 and 2062–2119 (two readings off between), and again at 2500–2559 after a long break.
+      const stuck = (i >= 2000 && i < 2060) || (i >= 2062 && i < 2120) || (i >= 2500 && i < 2560);
+      const v = stuck ? 20.13 : Math.round((20 + 0.15 * g()) * 100) / 100;
+      const step = d.update(i * SECOND, v);
+      if (step.transition === 'start') starts.push({ i, kind: step.incident!.kind });
+    }
+    const stuck = starts.filter((s) => s.kind === 'stuck');
+    assert.equal(stuck.filter((s) => s.i >= 2000 && s.i < 2120).length, 1, JSON.stringify(starts));
+    assert.equal(stuck.filter((s) => s.i >= 2500 && s.i < 2560).length, 1, JSON.stringify(starts));
+  });
+
   it('a sensor stuck from its start neither teaches its noise nor hides a later stuck run', () => {
     const g = gaussian(6);
     const d = new IncidentDetector();

@@ -257,6 +257,9 @@ export interface IncidentState {
   maxDev: number;
   /** The last reported spike or dip: the level scorer's seasonal reference meets it again a period later. */
   echo?: number;
+  /** The value of the last run reported stuck, and the reading that ended it (absent before the first). */
+  stuckValue?: number;
+  stuckEnd?: number;
   /** The level channel's scorer (absent in state saved before it existed: it then learns afresh). */
   scorer?: AnomalyState;
 }
@@ -543,7 +546,11 @@ export class IncidentDetector {
     const moved = s.all - s.eq;
     const repeat = (s.eq - runEq + 0.5) / (s.all - runEq + 1);
     const carry = (s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR);
-    const stuckStrength = s.run > 0 && moved >= STUCK_EVIDENCE ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
+    // A run that resumes the value of a stuck run which ended at most SHIFT_CONFIRM readings
+    // before is that incident going on after a reading or two off, not a new one.
+    const resumed = s.run > 0 && value === s.stuckValue && s.n - s.run - (s.stuckEnd ?? -Infinity) <= SHIFT_CONFIRM;
+    const stuckStrength =
+      s.run > 0 && !resumed && moved >= STUCK_EVIDENCE ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
 
     // Drift: the model's level against a slow level. Its trend follows a ramp, so the errors stay
     // small; the slow level lags a ramp by slope/α, far more than noise, wander or a cycle make it.
@@ -602,6 +609,7 @@ export class IncidentDetector {
     }
     if (start) {
       if (start.kind === 'spike' || start.kind === 'dip') s.echo = start.value;
+      if (start.kind === 'stuck') s.stuckValue = value;
       s.ref = start.kind === 'drift' ? s.slow : s.level;
       s.open = start;
       s.openReadings = 0;
@@ -650,6 +658,7 @@ export class IncidentDetector {
         break;
       case 'stuck':
         over = !same;
+        if (over) s.stuckEnd = s.n;
         break;
       case 'shift':
       case 'drift': {
