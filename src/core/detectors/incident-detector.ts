@@ -307,6 +307,8 @@ export class IncidentDetector {
             afterEq: 0,
             all: 0,
             runEq: 0,
+            stuckValue: NaN,
+            stuckEnd: NaN,
             run: 0,
             runSince: 0,
             up: 0,
@@ -548,7 +550,7 @@ export class IncidentDetector {
     const carry = (s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR);
     // A run that resumes the value of a stuck run which ended at most SHIFT_CONFIRM readings
     // before is that incident going on after a reading or two off, not a new one.
-    const resumed = s.run > 0 && value === s.stuckValue && s.n - s.run - (s.stuckEnd ?? -Infinity) <= SHIFT_CONFIRM;
+    const resumed = s.run > 0 && value === s.stuckValue && s.n - s.run - s.stuckEnd! <= SHIFT_CONFIRM;
     const stuckStrength =
       s.run > 0 && !resumed && moved >= STUCK_EVIDENCE ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
 
@@ -913,6 +915,9 @@ function revive(saved: IncidentState): IncidentState {
     dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN),
     dayStepRef: num(state.dayStepRef),
     dayShort: num(state.dayShort),
+    // Present from the start (NaN: none yet), so every state has the same shape.
+    stuckValue: num(state.stuckValue),
+    stuckEnd: num(state.stuckEnd),
     tail: reviveTail(state.tail),
     varTail: state.varTail === undefined ? undefined : reviveTail(state.varTail),
     // The scorer's state lives in the scorer, not twice.
