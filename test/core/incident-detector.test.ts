@@ -35,6 +35,31 @@ describe('incident detector', () => {
     );
   });
 
+  it('the score is 0.5 or more exactly where an incident starts, and ranks the other readings under it', () => {
+    const d = new IncidentDetector();
+    const steps = stream(1500, 1).map((v, i) => d.update(i * SECOND, v));
+    const starts = steps.map((s, i) => (s.transition === 'start' ? i : -1)).filter((i) => i >= 0);
+    assert.deepEqual(
+      steps.map((s, i) => (s.score >= 0.5 ? i : -1)).filter((i) => i >= 0),
+      starts,
+    );
+    assert.ok(starts.length === 2, starts.join(' '));
+    // Below 0.5 the level scorer still says how odd a reading looks.
+    assert.ok(steps.some((s) => s.transition !== 'start' && s.score > 0.1));
+  });
+
+  it('state saved with the onset levels and peak of older versions restores, continues alike and saves without them', () => {
+    const xs = stream(1500, 2);
+    const first = new IncidentDetector();
+    for (let i = 0; i < 950; i++) first.update(i * SECOND, xs[i]);
+    const saved = JSON.parse(JSON.stringify(first.snapshot())) as IncidentState;
+    const older = { ...saved, onsets: [20.1, 25.2], peak: 3.5 } as IncidentState;
+    const a = new IncidentDetector({}, saved);
+    const b = new IncidentDetector({}, older);
+    for (let i = 950; i < xs.length; i++) assert.deepEqual(b.update(i * SECOND, xs[i]), a.update(i * SECOND, xs[i]), `reading ${i}`);
+    assert.ok(!('onsets' in b.snapshot()) && !('peak' in b.snapshot()));
+  });
+
   it('a snapshot of another shape is not used: the detector starts afresh', () => {
     const d = new IncidentDetector({}, { n: 5, level: 1, season: [1, 2] } as unknown as IncidentState);
     assert.equal(d.update(0, 3).ready, false);
@@ -127,6 +152,58 @@ describe('incident detector', () => {
     assert.ok(
       starts.some((i) => i >= 10 * day + 20 && i <= 10 * day + 26),
       `alerts: ${starts.join(' ')}`,
+    );
+  });
+
+  it('a key flat from its start, or flat most of the time, is flat by nature: its runs are not stuck', () => {
+    const flat = new IncidentDetector();
+    const kinds: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const step = flat.update(i * 300 * SECOND, 7);
+      if (step.transition === 'start') kinds.push(step.incident!.kind);
+    }
+    assert.deepEqual(kinds, []);
+    // A square wave: half a day at one value, half a day at another.
+    const wave = new IncidentDetector();
+    const waveKinds: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const step = wave.update(i * 300 * SECOND, Math.floor(i / 144) % 2 ? 80 : 0);
+      if (step.transition === 'start' && i >= 1000) waveKinds.push(step.incident!.kind);
+    }
+    assert.ok(!waveKinds.includes('stuck'), waveKinds.join(' '));
+  });
+
+  it('a stuck run that resumes its value after a reading or two off is the same incident, one alert', () => {
+    const g = gaussian(7);
+    const d = new IncidentDetector();
+    const starts: { i: number; kind: string }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      // Stuck at 20.13 for 2000–2059 and 2062–2119 (two readings off between), and again at 2500–2559 after a long break.
+      const stuck = (i >= 2000 && i < 2060) || (i >= 2062 && i < 2120) || (i >= 2500 && i < 2560);
+      const v = stuck ? 20.13 : Math.round((20 + 0.15 * g()) * 100) / 100;
+      const step = d.update(i * SECOND, v);
+      if (step.transition === 'start') starts.push({ i, kind: step.incident!.kind });
+    }
+    const stuck = starts.filter((s) => s.kind === 'stuck');
+    assert.equal(stuck.filter((s) => s.i >= 2000 && s.i < 2120).length, 1, JSON.stringify(starts));
+    assert.equal(stuck.filter((s) => s.i >= 2500 && s.i < 2560).length, 1, JSON.stringify(starts));
+  });
+
+  it('a sensor stuck from its start neither teaches its noise nor hides a later stuck run', () => {
+    const g = gaussian(6);
+    const d = new IncidentDetector();
+    const starts: { i: number; kind: string }[] = [];
+    for (let i = 0; i < 4000; i++) {
+      // Stuck for its first 110 readings, then noisy readings around another level, then stuck again.
+      const v = i < 110 ? 22.45 : i >= 3000 && i < 3060 ? 20.13 : Math.round((20 + 0.15 * g()) * 100) / 100;
+      const step = d.update(i * SECOND, v);
+      if (step.transition === 'start') starts.push({ i, kind: step.incident!.kind });
+    }
+    const quieter = starts.filter((s) => s.kind === 'variance' && s.i > 1000);
+    assert.deepEqual(quieter, [], JSON.stringify(starts));
+    assert.ok(
+      starts.some((s) => s.kind === 'stuck' && s.i >= 3000 && s.i < 3060),
+      JSON.stringify(starts),
     );
   });
 

@@ -49,8 +49,10 @@
  * run-length approximation), widened by HEAVY_TAIL because real noise has heavier tails than the
  * normal. Where a key's own spike statistic has a heavier tail still (bursts, quantised readings,
  * steps of a cycle), the spike and CUSUM limits rise to where that tail reaches the budget
- * (tail-calibration.ts); never below the nominal limits. The score is the level scorer's onset score (0 before it has
- * 100 readings): one number per onset, so a benchmark ranks incidents, not their lengths.
+ * (tail-calibration.ts); never below the nominal limits. The score is 0.5 or more where an
+ * incident starts (more the further past its limit), under 0.5 elsewhere: half the level
+ * scorer's onset score over its limit (0 before it has 100 readings). One number per onset, so a
+ * benchmark ranks incidents, not their lengths, and the detector's own decisions first.
  */
 import { AnomalyDetector, AnomalyResult, AnomalyState, DEFAULT_ANOMALY_THRESHOLD, Direction } from './anomaly';
 import { normalLogTail, normalQuantileAbove } from './normal';
@@ -135,6 +137,8 @@ const VAR_CV = 1.0;
 const VAR_SD = VAR_CV * Math.sqrt(SHORT_ALPHA / (2 - SHORT_ALPHA));
 const REPEAT_MEMORY = 1 / 2000;
 const SILENCE_INTERVALS = 5;
+// Readings that moved (decayed like the repeat rate) before a run of repeats can be judged stuck.
+const STUCK_EVIDENCE = 10;
 // Weight, in readings after a repeat, of the plain repeat rate as the prior of the continuation rate.
 const RUN_PRIOR = 5;
 // Readings after which a lasting shift or drift is the new normal: the incident ends and the
@@ -148,7 +152,6 @@ const SEASON_BIN_MS = 86400000 / SEASON_BINS;
 const DAY_BINS = 288;
 const DAY_BIN_MS = 86400000 / DAY_BINS;
 const SEASON_GAMMA = 0.3;
-const ONSETS = 32;
 const RHO_ALPHA = 1 / 500;
 const SLOW_ALPHA = 1 / 100;
 const DRIFT_MEMORY_MS = 2 * 86400000;
@@ -180,6 +183,9 @@ const CALM_LEVEL = 0.8;
 const LEVEL_P0 = 1.5e-4;
 const LEVEL_EFOLD = 0.008;
 
+// A reading that starts no incident scores under 0.5, however odd the level scorer finds it.
+const STILL_UNDER = 0.999;
+
 /** The detector's whole state as plain numbers, for snapshots. */
 export interface IncidentState {
   n: number;
@@ -195,6 +201,8 @@ export interface IncidentState {
   eqRun: number;
   afterEq: number;
   all: number;
+  /** The current run's share of eq (its repeats, decayed alike); absent in older state. */
+  runEq?: number;
   run: number;
   runSince: number;
   up: number;
@@ -231,8 +239,6 @@ export interface IncidentState {
   dayErr: number;
   /** The deseasonalised level an open shift or drift is measured from. */
   ref: number;
-  /** Levels of the last ONSETS onsets. */
-  onsets: number[];
   /** Slow level, its distance from the model's level, and that distance's running mean square. */
   slow: number;
   d2: number;
@@ -240,7 +246,6 @@ export interface IncidentState {
   shortStep: number;
   longStep: number;
   varSince: number;
-  peak: number;
   cand: { time: number; value: number; expected: number; count: number; calm: number } | null;
   open: Incident | null;
   /** The key's own tail of the spike test's statistic, which calibrates the spike and CUSUM tests. */
@@ -252,6 +257,9 @@ export interface IncidentState {
   maxDev: number;
   /** The last reported spike or dip: the level scorer's seasonal reference meets it again a period later. */
   echo?: number;
+  /** The value of the last run reported stuck, and the reading that ended it (absent before the first). */
+  stuckValue?: number;
+  stuckEnd?: number;
   /** The level channel's scorer (absent in state saved before it existed: it then learns afresh). */
   scorer?: AnomalyState;
 }
@@ -298,6 +306,9 @@ export class IncidentDetector {
             eqRun: 0,
             afterEq: 0,
             all: 0,
+            runEq: 0,
+            stuckValue: NaN,
+            stuckEnd: NaN,
             run: 0,
             runSince: 0,
             up: 0,
@@ -314,7 +325,6 @@ export class IncidentDetector {
             slow: 0,
             d2: 0,
             driftSince: 0,
-            onsets: [],
             season: new Array(SEASON_BINS).fill(0),
             day: new Array(DAY_BINS).fill(NaN),
             dayStep: new Array(DAY_BINS).fill(NaN),
@@ -328,7 +338,6 @@ export class IncidentDetector {
             shortStep: 0,
             longStep: 0,
             varSince: 0,
-            peak: 0,
             cand: null,
             open: null,
             openReadings: 0,
@@ -346,7 +355,6 @@ export class IncidentDetector {
       ...s,
       cand: s.cand && { ...s.cand },
       open: s.open && { ...s.open },
-      onsets: [...s.onsets],
       season: [...s.season],
       day: [...s.day],
       dayStep: [...s.dayStep],
@@ -532,9 +540,19 @@ export class IncidentDetector {
     // Stuck: the run of repeats against the stream's own repeat rate.
     // Repeats that come in runs (a sensor that rests at zero between uses) continue at their own
     // rate, so the run's probability is the first repeat's times the continuation's per further one.
-    const repeat = Math.min((s.eq + 0.5) / (s.all + 1), 0.95);
-    const carry = Math.min((s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR), 0.95);
-    const stuckStrength = s.run > 0 ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
+    // The run still going does not judge itself: its repeats are taken out of the rates it is
+    // judged by. A key needs STUCK_EVIDENCE readings that moved before a run can be news: one that
+    // has been flat from the start (or nearly always) is flat by nature, and its finished runs
+    // set how long its runs last, however long that is.
+    const runEq = Math.min(s.runEq ?? 0, s.eq);
+    const moved = s.all - s.eq;
+    const repeat = (s.eq - runEq + 0.5) / (s.all - runEq + 1);
+    const carry = (s.eqRun + RUN_PRIOR * repeat) / (s.afterEq + RUN_PRIOR);
+    // A run that resumes the value of a stuck run which ended at most SHIFT_CONFIRM readings
+    // before is that incident going on after a reading or two off, not a new one.
+    const resumed = s.run > 0 && value === s.stuckValue && s.n - s.run - s.stuckEnd! <= SHIFT_CONFIRM;
+    const stuckStrength =
+      s.run > 0 && !resumed && moved >= STUCK_EVIDENCE ? (Math.log(repeat) + (s.run - 1) * Math.log(Math.max(carry, repeat))) / this.logBudget : 0;
 
     // Drift: the model's level against a slow level. Its trend follows a ramp, so the errors stay
     // small; the slow level lags a ramp by slope/α, far more than noise, wander or a cycle make it.
@@ -563,7 +581,7 @@ export class IncidentDetector {
         const upward = s.up >= s.down;
         const first = upward ? s.upFirst / Math.min(3, s.upLen) : s.downFirst / Math.min(3, s.downLen);
         // Abrupt: the first readings were already about as far off as the limit asks on average.
-        const kind = first >= 0.6 * Math.min(CUSUM_CLIP, Math.abs(z)) ? 'shift' : 'drift';
+        const kind = first >= 0.6 * Math.min(CUSUM_CLIP, Math.abs(zl)) ? 'shift' : 'drift';
         if (this.allows(upward ? 'up' : 'down')) {
           start = this.incidentOf(kind, upward ? s.upSince : s.downSince, value, pred, sigma, cusum, upward ? s.upLen : s.downLen);
         } else {
@@ -593,6 +611,7 @@ export class IncidentDetector {
     }
     if (start) {
       if (start.kind === 'spike' || start.kind === 'dip') s.echo = start.value;
+      if (start.kind === 'stuck') s.stuckValue = value;
       s.ref = start.kind === 'drift' ? s.slow : s.level;
       s.open = start;
       s.openReadings = 0;
@@ -641,6 +660,7 @@ export class IncidentDetector {
         break;
       case 'stuck':
         over = !same;
+        if (over) s.stuckEnd = s.n;
         break;
       case 'shift':
       case 'drift': {
@@ -700,7 +720,6 @@ export class IncidentDetector {
     s.up = s.down = 0;
     s.cand = null;
     s.shortStep = s.longStep;
-    s.peak = 0;
   }
 
   private learn(e: number, sigma: number, same: boolean, step: number, bin: number): void {
@@ -730,16 +749,20 @@ export class IncidentDetector {
     // otherwise shrink σ to nothing, and every later reading would look like a spike.
     if (!same) {
       const absE = Math.min(Math.abs(e), s.scale > 0 ? (4 * s.scale) / 1.2533 : Math.abs(e));
-      const sa = warm ? Math.max(SCALE_ALPHA, 1 / s.n) : SCALE_ALPHA;
+      // Warm-up counts readings that moved: a key stuck from its start has learned nothing of its noise.
+      const moved = s.all - s.eq + 1;
+      const sa = moved < this.minHistory ? Math.max(SCALE_ALPHA, 1 / moved) : SCALE_ALPHA;
       s.scale += sa * (1.2533 * absE - s.scale);
     }
     const m = 1 - REPEAT_MEMORY;
     s.eq = s.eq * m + (same ? 1 : 0);
+    s.runEq = same ? (s.runEq ?? 0) * m + 1 : 0;
     s.eqRun *= m;
     s.afterEq *= m;
     s.all = s.all * m + 1;
     if (!same && s.longStep > 0) {
-      const la = warm ? Math.max(LONG_ALPHA, 1 / s.n) : LONG_ALPHA;
+      const moved = s.all - s.eq;
+      const la = moved < this.minHistory ? Math.max(LONG_ALPHA, 1 / moved) : LONG_ALPHA;
       s.longStep += la * (Math.min(step, 5 * s.longStep) - s.longStep);
     }
   }
@@ -842,9 +865,13 @@ export class IncidentDetector {
     incident: Incident | undefined,
   ): IncidentStep {
     const s = this.s;
-    // The score is the level scorer's onset score: it ranks incidents across keys and data sets
-    // (NAB) better than the tests' own statistics, whose tails differ from key to key.
-    const out = this.scored && this.scored.ready ? this.scored.score : 0;
+    // The score ranks what the detector decided first: a reading that starts an incident scores
+    // 0.5 or more (by how far past its limit the test was), every other reading under 0.5, as
+    // half the level scorer's onset score over its limit. Ranking by the decisions holds on data
+    // the limits were not tuned on far better than ranking by the onset score alone, whose
+    // spread differs from key to key (NAB, each category scored with the threshold chosen on the others).
+    const onset = this.scored && this.scored.ready ? this.scored.score : 0;
+    const out = transition === 'start' && incident ? this.levelOf(Math.max(1, incident.strength)) : 0.5 * Math.min(STILL_UNDER, onset / this.levelLimit);
     return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
   }
 }
@@ -861,15 +888,16 @@ function isIncidentState(x: unknown): x is IncidentState {
     Array.isArray(o.season) &&
     o.season.length === SEASON_BINS &&
     o.season.every((v) => typeof v === 'number') &&
-    Array.isArray(o.onsets) &&
     (o.day === undefined || (Array.isArray(o.day) && o.day.length === DAY_BINS)) &&
     (o.dayStep === undefined || (Array.isArray(o.dayStep) && o.dayStep.length === DAY_BINS))
   );
 }
 
 /** A copy of saved state; JSON stores NaN (nothing seen yet) as null. */
-function revive(state: IncidentState): IncidentState {
+function revive(saved: IncidentState): IncidentState {
   const num = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+  // State saved before the detector stopped keeping its onset levels and peak still carries them: left behind.
+  const { onsets: _onsets, peak: _peak, ...state } = saved as IncidentState & { onsets?: unknown; peak?: unknown };
   return {
     ...state,
     eqRun: num(state.eqRun) || 0,
@@ -880,7 +908,6 @@ function revive(state: IncidentState): IncidentState {
     interval: num(state.interval),
     cand: state.cand && { ...state.cand },
     open: state.open && { ...state.open },
-    onsets: state.onsets.slice(-ONSETS),
     season: [...state.season],
     day: Array.isArray(state.day) ? state.day.map(num) : new Array(DAY_BINS).fill(NaN),
     dayBin: num(state.dayBin),
@@ -888,6 +915,9 @@ function revive(state: IncidentState): IncidentState {
     dayStep: Array.isArray(state.dayStep) ? state.dayStep.map(num) : new Array(DAY_BINS).fill(NaN),
     dayStepRef: num(state.dayStepRef),
     dayShort: num(state.dayShort),
+    // Present from the start (NaN: none yet), so every state has the same shape.
+    stuckValue: num(state.stuckValue),
+    stuckEnd: num(state.stuckEnd),
     tail: reviveTail(state.tail),
     varTail: state.varTail === undefined ? undefined : reviveTail(state.varTail),
     // The scorer's state lives in the scorer, not twice.
