@@ -74,7 +74,7 @@ function operatorFromV1(op: Json): Json {
     case 'stream-sequence/1':
       return sequenceFromV1(op);
     default:
-      throw new SnapshotError(`operator: expected format stream-window-operator/1, stream-join/1 or stream-sequence/1, got ${describeValue(op.format)}`);
+      throw SnapshotError.because('snapshotOperatorFormat', { got: describeValue(op.format) });
   }
 }
 
@@ -170,7 +170,7 @@ function windowKeyFromV1(window: Json): (data: unknown, what: string) => Json {
         return { sinceLastOpen: d.n, windows };
       };
     default:
-      throw new SnapshotError(`config window type: expected tumbling, sliding, session or global, got ${describeValue(window.type)}`);
+      throw SnapshotError.because('snapshotWindowType', { got: describeValue(window.type) });
   }
 }
 
@@ -301,7 +301,7 @@ function v2Slots(aggs: readonly AggregationOutline[]): { slotOf: number[]; famil
 export function aggregationsAccFromV2(json: unknown, aggs: readonly AggregationOutline[]): Record<string, Json> {
   const { slotOf, families } = v2Slots(aggs);
   if (families.length > 1 && !Array.isArray(json)) {
-    throw new SnapshotError(`accumulator: expected { ${aggs.map((a) => a.name).join(', ')} }, each { op, … }, got ${describeValue(json)}`);
+    throw SnapshotError.because('snapshotAccumulatorForm', { names: aggs.map((a) => a.name).join(', '), got: describeValue(json) });
   }
   const slots = families.length === 1 ? [json] : snapArray(json, 'accumulator of version 2', families.length);
   const out: Record<string, Json> = {};

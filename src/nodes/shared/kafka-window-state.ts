@@ -1,8 +1,9 @@
 import { SNAPSHOT_VERSION } from '../../core/snapshot-schema';
 import type { KeyedPartitionState } from '../../core/keyed-partition-state';
 import type { WindowInfo } from '../../core/types';
-import { toError } from '../../core/errors';
+import { SnapshotError, toError } from '../../core/errors';
 import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
+import { configErrorText } from './config-error';
 import { text } from './i18n';
 import type { NodeMessage, RedNode } from './red';
 
@@ -392,7 +393,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       try {
         const rec = JSON.parse(raw) as SavedPart;
         if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1)
-          throw new Error(`not a version ${RECORD_VERSION} partition record`);
+          throw SnapshotError.because('snapshotPartitionRecord', { version: RECORD_VERSION });
         const names = this.operator.restoreKeys(rec.state);
         for (const key of names) {
           const other = this.keyPart.get(key);
@@ -411,7 +412,7 @@ export class KafkaWindowState implements PartitionStateOwner {
         keys += names.length;
         partitions++;
       } catch (err) {
-        this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: toError(err).message });
+        this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: configErrorText(this.node.type, err) });
       }
     }
     if (behind !== Infinity) this.operator.holdBack?.(behind - this.maxOutOfOrder);
