@@ -4,6 +4,7 @@ import type { WindowInfo } from '../../core/types';
 import { SnapshotError, toError } from '../../core/errors';
 import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
 import { configErrorText } from './config-error';
+import { connectorErrorText } from './connection-hint';
 import { text } from './i18n';
 import type { NodeMessage, RedNode } from './red';
 
@@ -359,7 +360,11 @@ export class KafkaWindowState implements PartitionStateOwner {
       saved = await changelog.read();
       read = true;
     } catch (err) {
-      this.warn('changelogReadFailed', { changelog: changelog.topic, message: toError(err).message, partitions: wanted.map((r) => r.partition).join(', ') });
+      this.warn('changelogReadFailed', {
+        changelog: changelog.topic,
+        message: connectorErrorText(this.node.type, err),
+        partitions: wanted.map((r) => r.partition).join(', '),
+      });
     }
     // Partitions with no record yet get one before their first record is taken (see claim()).
     const claims: { key: string; value: string }[] = [];
