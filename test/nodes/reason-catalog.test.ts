@@ -5,6 +5,7 @@ import { CONFIG_REASONS } from '../../src/core/config-reasons';
 import { INPUT_REASONS } from '../../src/core/input-reasons';
 import { InputError, SnapshotError } from '../../src/core/errors';
 import { MAX_EVENT_TIME } from '../../src/core/time-range';
+import { readSavedState } from '../../src/core/snapshot-migration';
 import { processBatch } from '../../src/nodes/shared/batch';
 import { configErrorText } from '../../src/nodes/shared/config-error';
 import { inputErrorText, localInputError } from '../../src/nodes/shared/input-error';
@@ -63,6 +64,12 @@ describe('every error a user sees has a reason code and a catalog entry', () => 
 
   it('no saved-state error is written out without a code', () => {
     assert.deepEqual(uncoded('SnapshotError'), []);
+    const versions = uncoded('SnapshotVersionError');
+    assert.ok(versions.length > 0);
+    assert.deepEqual(
+      versions.filter((site) => !(site.slice(site.indexOf(' ') + 1) in CONFIG_REASONS)),
+      [],
+    );
   });
 
   it('the guard finds an error written out without a code', () => {
@@ -221,6 +228,28 @@ describe("saved-state errors in the user's language", () => {
     assert.equal(configErrorText('stream-sliding-window', outer), 'snapshot: key "a" window: snapshot: oldest: keine Zeit, sondern string "x" (übersetzt)');
     // The error itself stays English, for logs.
     assert.match(outer.message, /expected a time in ms/);
+  });
+
+  it('saved state of an unknown version: English as the error itself, another language from RED._', () => {
+    const newer = (): unknown => {
+      try {
+        readSavedState({ version: 99 });
+      } catch (err) {
+        return err;
+      }
+      throw new Error('no SnapshotVersionError');
+    };
+    useCatalog(
+      runtime((key) => key),
+      'stream-join',
+    );
+    const err = newer() as Error;
+    assert.equal(configErrorText('stream-join', err), err.message);
+    useCatalog(
+      runtime((key, params) => (key === 'stream-join.configError.snapshotVersionOther' ? `Version ${params?.found} unbekannt` : key)),
+      'stream-join',
+    );
+    assert.equal(configErrorText('stream-join', err), 'Version 99 unbekannt');
   });
 
   describe('in a Node-RED runtime', () => {

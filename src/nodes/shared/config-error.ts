@@ -1,12 +1,14 @@
 import { ConfigError, SnapshotError, toError } from '../../core/errors';
+import { SnapshotVersionError } from '../../core/snapshot-migration';
 import { text } from './i18n';
 import { RedNode } from './red';
 
 /**
  * The message of a setting error in the user's language: a ConfigError with a reason code is said
  * from node `type`'s catalog (configError.<code>, with its parameters), after the field it names;
- * a saved-state error quoting another error says that one the same way; anything else as it was
- * thrown. In English both read exactly as the error's own message.
+ * a saved-state error quoting another error says that one the same way; saved state of a version
+ * this release cannot read is said from the same catalog, with no field; anything else as it was
+ * thrown. In English each reads exactly as the error's own message.
  */
 export function configErrorText(type: string, err: unknown): string {
   if (err instanceof ConfigError && err.code) {
@@ -14,6 +16,11 @@ export function configErrorText(type: string, err: unknown): string {
     const key = `configError.${err.code}`;
     const reason = text(type, key, params);
     if (reason !== `${type}.${key}`) return `${err.field}: ${reason}`;
+  }
+  if (err instanceof SnapshotVersionError) {
+    const key = `configError.${err.code}`;
+    const said = text(type, key, err.params);
+    if (said !== `${type}.${key}`) return said;
   }
   return toError(err).message;
 }
