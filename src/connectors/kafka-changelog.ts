@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import { ChangelogTimeout } from './changelog-timeout';
 import type { KafkaConnection, KafkaProducerConnection } from './kafka-connection';
 import type { Changelog } from './partition-sources';
 
@@ -84,7 +85,7 @@ export class KafkaChangelog implements Changelog {
       await consumer.connect();
       await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`reading ${this.topic} took longer than ${READ_TIMEOUT} ms`)), READ_TIMEOUT);
+        timer = setTimeout(() => reject(new ChangelogTimeout(this.topic, READ_TIMEOUT)), READ_TIMEOUT);
         consumer.on(consumer.events.CRASH, (e) => reject(e.payload.error));
         consumer
           .run({

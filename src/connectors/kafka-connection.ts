@@ -129,8 +129,12 @@ export function isPermanentError(err: unknown): boolean {
 
 /** What to tell the user about a permanent error: a status-line text, and which hint (a catalog key) with what to fill in. */
 export interface PermanentErrorDescription {
-  /** The reason for the status line; for an untrusted certificate the node says it after its catalog's status.tls prefix. */
-  short: string;
+  /**
+   * The reason for the status line; for an untrusted certificate the node says it after its
+   * catalog's status.tls prefix. Absent when the error has no readable text: the node then says
+   * its catalog's status.authFailed.
+   */
+  short?: string;
   hint: 'untrustedCertificate' | 'refusedCredentials';
   params: { broker: string; code?: string };
 }
@@ -141,7 +145,7 @@ export function describePermanentError(err: unknown, brokerLabel: string): Perma
   if (tls) return { short: tls.reason, hint: 'untrustedCertificate', params: { broker: brokerLabel, code: tls.code } };
   const message = (err as { message?: unknown } | undefined)?.message;
   return {
-    short: shortError(typeof message === 'string' ? message : err) ?? 'authentication failed',
+    short: shortError(typeof message === 'string' ? message : err),
     hint: 'refusedCredentials',
     params: { broker: brokerLabel },
   };

@@ -3,6 +3,7 @@ import * as mqtt from 'mqtt';
 import { topicMatches } from './mqtt-topic';
 import { tlsTrustProblem } from './tls-trust';
 import { MqttRefusal } from './mqtt-refusal';
+import { SubscriptionRefusal } from './subscription-refusal';
 
 /** Life-cycle of a broker connection as the nodes show it. */
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -179,7 +180,7 @@ export class MqttJsConnection extends EventEmitter implements MqttConnection {
         client.subscribe(subscription, { qos: s!.qos }, (err, granted) => {
           if (err) return reject(err);
           const g = granted?.[0];
-          if (g && g.qos >= 128) return reject(new Error(`broker refused the subscription to ${subscription} (reason ${g.qos})`));
+          if (g && g.qos >= 128) return reject(new SubscriptionRefusal(subscription, g.qos));
           resolve();
         }),
       );

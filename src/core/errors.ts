@@ -29,6 +29,34 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Saved state (a context store's snapshot or a changelog record) that cannot be restored: a
+ * ConfigError of the field "snapshot" whose reason names the part and what was found. Made only
+ * from a code (config-reasons.ts), so the node layer says it in the user's language; `inner` is
+ * the error a reason quotes as __reason__, said the same way when it has a code too.
+ */
+export class SnapshotError extends ConfigError {
+  private constructor(
+    code: ConfigReason,
+    params: ReasonParams,
+    readonly inner: Error | undefined,
+  ) {
+    super('snapshot', reasonText(code, params), code, params);
+    this.name = 'SnapshotError';
+  }
+
+  /** A SnapshotError whose reason is CONFIG_REASONS[code] with `params`. */
+  static because(code: ConfigReason, params: ReasonParams = {}): SnapshotError {
+    return new SnapshotError(code, params, undefined);
+  }
+
+  /** A SnapshotError quoting `inner` (any thrown value) as the reason's __reason__. */
+  static quoting(code: ConfigReason, params: ReasonParams, inner: unknown): SnapshotError {
+    const error = toError(inner);
+    return new SnapshotError(code, { ...params, reason: error.message }, error);
+  }
+}
+
+/**
  * A message that cannot be used (no number, unparseable time, bad key); the flow goes on. Made
  * with `of`, it carries the reason's code and parameters (input-reasons.ts), which the node layer
  * translates; its message is the English text.

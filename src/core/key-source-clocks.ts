@@ -135,14 +135,14 @@ export class KeySourceClocks<K> {
     for (const [i, entry] of snapArray(json, 'key sources').entries()) {
       const [name, list] = snapArray(entry, `key sources ${i}`, 2);
       const k = typeof name === 'string' ? find(name) : undefined;
-      if (k === undefined) throw new SnapshotError(`key sources ${i}: ${describeValue(name)} is not a restored key`);
-      if (this.origins.has(k)) throw new SnapshotError(`key sources ${i}: key ${JSON.stringify(name)} appears twice`);
+      if (k === undefined) throw SnapshotError.because('snapshotKeyNotRestored', { what: `key sources ${i}`, got: describeValue(name) });
+      if (this.origins.has(k)) throw SnapshotError.because('snapshotKeyTwice', { what: `key sources ${i}`, key: JSON.stringify(name) });
       const sources = snapArray(list, `key sources ${i}`);
-      if (sources.length === 0) throw new SnapshotError(`key sources ${i}: expected at least one source`);
+      if (sources.length === 0) throw SnapshotError.because('snapshotNoSource', { what: `key sources ${i}` });
       let o: Origin;
       if (sources.length === 1) {
         const [id, group, max] = sourceEntry(sources[0], `key sources ${i}`);
-        if (max === -Infinity) throw new SnapshotError(`key sources ${i}: a key's only source has no event time`);
+        if (max === -Infinity) throw SnapshotError.because('snapshotSourceNoTime', { what: `key sources ${i}` });
         o = { first: id, group, max, many: undefined };
       } else {
         const many = new PartitionedWatermark(this.maxOutOfOrder, this.idleAfter, Infinity, this.busy);

@@ -127,7 +127,7 @@ export class PartitionedWatermark {
     const loaded = new Map<string, SourceState>();
     for (const [i, entry] of snapArray(json, 'sources').entries()) {
       const [id, group, max] = sourceEntry(entry, `source ${i}`);
-      if (loaded.has(id)) throw new SnapshotError(`source ${JSON.stringify(id)} appears twice`);
+      if (loaded.has(id)) throw SnapshotError.because('snapshotTwice', { what: `source ${JSON.stringify(id)}` });
       loaded.set(id, { group, max, seenAt: this.activity });
     }
     for (const [id, s] of loaded) this.sources.set(id, s);
@@ -163,6 +163,6 @@ export class PartitionedWatermark {
 export function sourceEntry(json: unknown, what: string): [string, string, number] {
   const [id, group, max] = snapArray(json, what, 3);
   if (typeof id !== 'string' || typeof group !== 'string')
-    throw new SnapshotError(`${what}: expected a source and a group name, got ${describeValue(id)} and ${describeValue(group)}`);
+    throw SnapshotError.because('snapshotSourceGroup', { what, id: describeValue(id), group: describeValue(group) });
   return [id, group, snapTimeOr(max, -Infinity, `${what} event time`)];
 }

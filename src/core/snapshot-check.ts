@@ -3,21 +3,15 @@
  * or written by another version, and each check throws a SnapshotError naming what is wrong, so
  * the operator can refuse the whole snapshot before any of it replaces the running state.
  */
-import { ConfigError, describeValue } from './errors';
+import { ConfigError, SnapshotError, describeValue } from './errors';
 import { MAX_EVENT_TIME } from './time-range';
 
-/** A snapshot that cannot be restored; `message` names the part and what was found. */
-export class SnapshotError extends ConfigError {
-  constructor(message: string) {
-    super('snapshot', message);
-    this.name = 'SnapshotError';
-  }
-}
+export { SnapshotError };
 
 /** An event time within the range of a date. */
 export function snapTime(value: unknown, what: string): number {
   if (typeof value === 'number' && value >= -MAX_EVENT_TIME && value <= MAX_EVENT_TIME) return value;
-  throw new SnapshotError(`${what}: expected a time in ms within ±${MAX_EVENT_TIME}, got ${describeValue(value)}`);
+  throw SnapshotError.because('snapshotTime', { what, max: MAX_EVENT_TIME, got: describeValue(value) });
 }
 
 /** A time, or null for "none" (returned as `none`, e.g. -Infinity). */
@@ -28,15 +22,14 @@ export function snapTimeOr(value: unknown, none: number, what: string): number {
 /** A count: a whole number of 0 or more. */
 export function snapCount(value: unknown, what: string): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  throw new SnapshotError(`${what}: expected a whole number of 0 or more, got ${describeValue(value)}`);
+  throw SnapshotError.because('snapshotCount', { what, got: describeValue(value) });
 }
 
 /** An array (of `length` items when given). */
 export function snapArray(value: unknown, what: string, length?: number): unknown[] {
   if (Array.isArray(value) && (length === undefined || value.length === length)) return value;
-  throw new SnapshotError(
-    `${what}: expected ${length === undefined ? 'a list' : `a list of ${length}`}, got ${describeValue(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`,
-  );
+  const got = `${describeValue(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`;
+  throw length === undefined ? SnapshotError.because('snapshotList', { what, got }) : SnapshotError.because('snapshotListOf', { what, length, got });
 }
 
 /** A saved key entry: an object naming its key. */
@@ -48,8 +41,8 @@ export function snapKeyEntries(value: unknown): SavedKeyEntry[] {
   const seen = new Set<string>();
   for (const [i, entry] of entries.entries()) {
     const key = snapObject(entry, `key entry ${i}`).key;
-    if (typeof key !== 'string') throw new SnapshotError(`key entry ${i}: expected a key string, got ${describeValue(key)}`);
-    if (seen.has(key)) throw new SnapshotError(`key ${JSON.stringify(key)} appears twice`);
+    if (typeof key !== 'string') throw SnapshotError.because('snapshotKeyString', { what: `key entry ${i}`, got: describeValue(key) });
+    if (seen.has(key)) throw SnapshotError.because('snapshotTwice', { what: `key ${JSON.stringify(key)}` });
     seen.add(key);
   }
   return entries as SavedKeyEntry[];
@@ -58,13 +51,13 @@ export function snapKeyEntries(value: unknown): SavedKeyEntry[] {
 /** A plain object. */
 export function snapObject(value: unknown, what: string): Record<string, unknown> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  throw new SnapshotError(`${what}: expected an object, got ${describeValue(value)}`);
+  throw SnapshotError.because('snapshotObject', { what, got: describeValue(value) });
 }
 
 /** One of the allowed values. */
 export function snapOneOf<T>(value: unknown, allowed: readonly T[], what: string): T {
   if (allowed.includes(value as T)) return value as T;
-  throw new SnapshotError(`${what}: expected one of ${allowed.join(', ')}, got ${describeValue(value)}`);
+  throw SnapshotError.because('snapshotOneOf', { what, allowed: allowed.join(', '), got: describeValue(value) });
 }
 
 /** How restoreWhole reaches an operator's state. */
@@ -88,7 +81,7 @@ export interface Restorable {
  * loading the state from before. Throws ConfigError (SnapshotError for a damaged snapshot).
  */
 export function restoreWhole(snapshot: unknown, op: Restorable): void {
-  const snap = checkedSnapshot(snapshot, op.kind, `a ${op.label}`, op.label, op.config);
+  const snap = checkedSnapshot(snapshot, op.kind, 'snapshotKind', op.label, op.config);
   const previous = op.current();
   try {
     op.load(snap);
@@ -119,7 +112,7 @@ export interface KeysRestorable {
  * the keys' state from before is put back when loading fails. Returns the keys restored.
  */
 export function restoreSomeKeys(snapshot: unknown, op: KeysRestorable): string[] {
-  const snap = checkedSnapshot(snapshot, op.kind, `keys of a ${op.label}`, op.label, op.config);
+  const snap = checkedSnapshot(snapshot, op.kind, 'snapshotKeysKind', op.label, op.config);
   const names = snapKeyEntries(snap.keys).map((entry) => entry.key);
   const previous = op.current(names);
   op.drop(names);
@@ -134,9 +127,15 @@ export function restoreSomeKeys(snapshot: unknown, op: KeysRestorable): string[]
 }
 
 /** The snapshot as an object of `kind` taken with `config`; throws SnapshotError or ConfigError naming what differs. */
-function checkedSnapshot(snapshot: unknown, kind: string, what: string, label: string, config: unknown): Record<string, unknown> {
+function checkedSnapshot(
+  snapshot: unknown,
+  kind: string,
+  otherKind: 'snapshotKind' | 'snapshotKeysKind',
+  label: string,
+  config: unknown,
+): Record<string, unknown> {
   const snap = snapObject(snapshot, 'snapshot');
-  if (snap.kind !== kind) throw new SnapshotError(`expected the state of ${what}, got ${describeValue(snap.kind)}`);
+  if (snap.kind !== kind) throw SnapshotError.because(otherKind, { label, got: describeValue(snap.kind) });
   const mine = JSON.stringify(config);
   const theirs = JSON.stringify(snap.config);
   if (mine !== theirs) throw ConfigError.of('snapshot', 'snapshotConfig', { theirs, what: label, mine });
@@ -145,13 +144,13 @@ function checkedSnapshot(snapshot: unknown, kind: string, what: string, label: s
 
 /** A failure while loading saved state, as the ConfigError restore throws. */
 function asConfigError(err: unknown): ConfigError {
-  return err instanceof ConfigError ? err : new SnapshotError(err instanceof Error ? err.message : String(err));
+  return err instanceof ConfigError ? err : SnapshotError.quoting('snapshotUnusable', {}, err);
 }
 
 /** A window [start, end) with start < end. */
 export function snapWindow(start: unknown, end: unknown, what: string): [number, number] {
   const s = snapTime(start, `${what} start`);
   const e = snapTime(end, `${what} end`);
-  if (!(s < e)) throw new SnapshotError(`${what}: start ${s} is not before end ${e}`);
+  if (!(s < e)) throw SnapshotError.because('snapshotWindowEnds', { what, start: s, end: e });
   return [s, e];
 }

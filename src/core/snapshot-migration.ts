@@ -7,14 +7,22 @@
  * One part cannot be migrated here: an aggregation set's accumulators of version 2, which only the
  * set's settings can name (see "version 2 → 3" below); the set converts them when it reads them.
  */
+import { ConfigReason, ReasonParams, reasonText } from './config-reasons';
 import { describeValue } from './errors';
 import { SnapshotError, snapArray, snapObject, snapOneOf } from './snapshot-check';
 import { SNAPSHOT_VERSION, SavedState, WindowState } from './snapshot-schema';
 
-/** Saved state of a version this release cannot read (a newer release wrote it, or it has no version). */
+/**
+ * Saved state of a version this release cannot read (a newer release wrote it, or it has no
+ * version). Made from a code of the setting reasons, which the node layer says in the user's
+ * language; its message is the English text.
+ */
 export class SnapshotVersionError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly code: ConfigReason,
+    readonly params: ReasonParams,
+  ) {
+    super(reasonText(code, params));
     this.name = 'SnapshotVersionError';
   }
 }
@@ -26,15 +34,15 @@ const STEPS: Record<number, (state: Json) => Json> = { 1: fromV1, 2: fromV2 };
 
 /** Saved state in the current form; throws SnapshotVersionError for an unknown version, SnapshotError for a damaged outline. */
 export function readSavedState(saved: unknown): SavedState {
-  const readable = `expected saved state of version 1 to ${SNAPSHOT_VERSION}`;
-  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
-    throw new SnapshotVersionError(`${readable}, found ${Array.isArray(saved) ? 'a list' : `a ${saved === null ? 'null' : typeof saved}`}`);
+  if (Array.isArray(saved)) throw new SnapshotVersionError('snapshotVersionList', { version: SNAPSHOT_VERSION });
+  if (saved === null || typeof saved !== 'object') {
+    throw new SnapshotVersionError('snapshotVersionType', { version: SNAPSHOT_VERSION, type: saved === null ? 'null' : typeof saved });
   }
   let state = saved as Json;
   // Version 1 named its version `v`.
   let version = 'version' in state ? state.version : state.v;
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1 || version > SNAPSHOT_VERSION) {
-    throw new SnapshotVersionError(`${readable}, found version ${JSON.stringify(version) ?? 'none'}`);
+    throw new SnapshotVersionError('snapshotVersionOther', { version: SNAPSHOT_VERSION, found: JSON.stringify(version) ?? 'none' });
   }
   for (; version < SNAPSHOT_VERSION; version++) state = STEPS[version](state);
   return currentForm(state);
@@ -43,7 +51,7 @@ export function readSavedState(saved: unknown): SavedState {
 /** The envelope of migrated state, checked: the current version, the operator's and the node's state as they are. */
 function currentForm(state: Json): SavedState {
   if (state.version !== SNAPSHOT_VERSION)
-    throw new SnapshotVersionError(`migration ended at version ${describeValue(state.version)}, expected ${SNAPSHOT_VERSION}`);
+    throw new SnapshotVersionError('snapshotMigrationEnd', { got: describeValue(state.version), version: SNAPSHOT_VERSION });
   const out: SavedState = { version: SNAPSHOT_VERSION };
   if (state.operator !== undefined) out.operator = state.operator;
   if (state.extra !== undefined) out.extra = state.extra;
@@ -74,7 +82,7 @@ function operatorFromV1(op: Json): Json {
     case 'stream-sequence/1':
       return sequenceFromV1(op);
     default:
-      throw new SnapshotError(`operator: expected format stream-window-operator/1, stream-join/1 or stream-sequence/1, got ${describeValue(op.format)}`);
+      throw SnapshotError.because('snapshotOperatorFormat', { got: describeValue(op.format) });
   }
 }
 
@@ -170,7 +178,7 @@ function windowKeyFromV1(window: Json): (data: unknown, what: string) => Json {
         return { sinceLastOpen: d.n, windows };
       };
     default:
-      throw new SnapshotError(`config window type: expected tumbling, sliding, session or global, got ${describeValue(window.type)}`);
+      throw SnapshotError.because('snapshotWindowType', { got: describeValue(window.type) });
   }
 }
 
@@ -301,7 +309,7 @@ function v2Slots(aggs: readonly AggregationOutline[]): { slotOf: number[]; famil
 export function aggregationsAccFromV2(json: unknown, aggs: readonly AggregationOutline[]): Record<string, Json> {
   const { slotOf, families } = v2Slots(aggs);
   if (families.length > 1 && !Array.isArray(json)) {
-    throw new SnapshotError(`accumulator: expected { ${aggs.map((a) => a.name).join(', ')} }, each { op, … }, got ${describeValue(json)}`);
+    throw SnapshotError.because('snapshotAccumulatorForm', { names: aggs.map((a) => a.name).join(', '), got: describeValue(json) });
   }
   const slots = families.length === 1 ? [json] : snapArray(json, 'accumulator of version 2', families.length);
   const out: Record<string, Json> = {};

@@ -166,14 +166,14 @@ export class WindowLifecycle<IN, ACC, OUT> {
 
   /** Accumulator from its plain-JSON form; throws SnapshotError when it cannot give a result. */
   accFromJSON(json: unknown): ACC {
-    if (json === undefined) throw new SnapshotError('a window has no accumulator');
+    if (json === undefined) throw SnapshotError.because('snapshotNoAccumulator');
     let acc: ACC;
     try {
       acc = this.agg.fromJSON ? this.agg.fromJSON(json) : (json as ACC);
       // An accumulator that cannot give a result would fail only when its window fires.
       this.agg.result(acc);
     } catch (err) {
-      throw new SnapshotError(`an accumulator cannot be read back: ${err instanceof Error ? err.message : String(err)}`);
+      throw SnapshotError.quoting('snapshotAccumulator', {}, err);
     }
     return acc;
   }

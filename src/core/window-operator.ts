@@ -601,7 +601,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
     const keys = snapArray(p.keys ?? [], 'partitions keys');
     let keySources: KeySourceClocks<KeyBase> | undefined;
     if (keys.length > 0) {
-      if (!this.keyScope) throw new SnapshotError('partitions keys: per-key sources in a snapshot of stream-scope watermarks');
+      if (!this.keyScope) throw SnapshotError.because('snapshotKeySources');
       keySources = new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout, this.sourceBusy);
       keySources.load(keys, (name) => this.keys.get(name));
     }

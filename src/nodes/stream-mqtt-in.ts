@@ -3,7 +3,7 @@ import { decodePayload } from '../connectors/payload-format';
 import { toEventMessage } from '../connectors/event-mapping';
 import { parseMqttInConfig, type MqttBrokerNode } from '../connectors/mqtt-config';
 import type { MqttConnection, MqttInbound, ConnectionState } from '../connectors/mqtt-connection';
-import { connectionErrorStatus } from './shared/connection-hint';
+import { connectionErrorStatus, connectorErrorText } from './shared/connection-hint';
 import { connectorStatus, statusCount } from './shared/node-status';
 import type { ConnectorRedAPI } from '../connectors/node-red-api';
 import { ThrottledStatus } from './shared/throttled-status';
@@ -71,7 +71,7 @@ export = (RED: ConnectorRedAPI) => {
     for (const t of settings.topics) {
       connection
         .subscribe(t, settings.qos, onMessage)
-        .catch((err: Error) => node.error(text(node.type, 'error.subscribe', { topic: t, message: err.message })));
+        .catch((err: Error) => node.error(text(node.type, 'error.subscribe', { topic: t, message: connectorErrorText(node.type, err) })));
     }
     connection.connect();
     onState(connection.state, connection.lastError);

@@ -1,8 +1,11 @@
 import { strict as assert } from 'assert';
 import { describePermanentError, isPermanentError, isRetriable, isTlsTrustError } from '../../src/connectors/kafka-connection';
 import { MqttRefusal } from '../../src/connectors/mqtt-refusal';
-import { connectionErrorStatus, permanentErrorStatus } from '../../src/nodes/shared/connection-hint';
-import { text } from '../../src/nodes/shared/i18n';
+import { ChangelogTimeout } from '../../src/connectors/changelog-timeout';
+import { SubscriptionRefusal } from '../../src/connectors/subscription-refusal';
+import { connectionErrorStatus, connectorErrorText, permanentErrorStatus } from '../../src/nodes/shared/connection-hint';
+import { text, useCatalog } from '../../src/nodes/shared/i18n';
+import type { RedAPI } from '../../src/nodes/shared/red';
 
 // The shapes kafkajs produces when the TLS handshake refuses the broker's certificate: a
 // connection error carrying Node's code, wrapped by the retrier in `cause` or `originalError`.
@@ -43,8 +46,34 @@ describe('Kafka TLS error classification', () => {
     assert.equal(connectionErrorStatus('stream-mqtt-in', new Error('connect ECONNREFUSED 127.0.0.1:1; retrying')), 'connect ECONNREFUSED 127.0.0.1:1');
     assert.deepEqual([d.hint, d.params], ['untrustedCertificate', { broker: '127.0.0.1:9093', code: 'SELF_SIGNED_CERT_IN_CHAIN' }]);
     const auth = describePermanentError({ name: 'KafkaJSSASLAuthenticationError', message: 'SASL PLAIN authentication failed: bad password' }, 'k:9092');
-    assert.match(auth.short, /authentication failed/);
+    assert.match(auth.short ?? '', /authentication failed/);
     assert.equal(permanentErrorStatus('stream-kafka-in', auth), auth.short);
     assert.deepEqual([auth.hint, auth.params], ['refusedCredentials', { broker: 'k:9092' }]);
+    // A refusal without readable text: the status says the catalog's words for it.
+    const bare = describePermanentError({ name: 'KafkaJSSASLAuthenticationError', message: '' }, 'k:9092');
+    assert.equal(bare.short, undefined);
+    assert.equal(permanentErrorStatus('stream-kafka-in', bare), 'authentication failed');
+  });
+
+  it('a refused subscription and a changelog read that took too long are said from the node catalog', () => {
+    const refused = new SubscriptionRefusal('alarms/#', 135);
+    const slow = new ChangelogTimeout('grp.changelog', 60000);
+    // In English the catalog's words are the errors' own messages.
+    assert.equal(connectorErrorText('stream-mqtt-in', refused), 'broker refused the subscription to alarms/# (reason 135)');
+    assert.equal(refused.message, 'broker refused the subscription to alarms/# (reason 135)');
+    assert.equal(connectorErrorText('stream-tumbling-window', slow), 'reading grp.changelog took longer than 60000 ms');
+    assert.equal(slow.message, 'reading grp.changelog took longer than 60000 ms');
+    assert.equal(connectorErrorText('stream-mqtt-in', new Error('socket closed')), 'socket closed');
+    // A runtime in another language answers the same keys with the same parameters.
+    const german = {
+      _: (key: string, p?: Record<string, unknown>) =>
+        key === 'stream-mqtt-in.error.subscriptionRefused' ? `Abo ${p?.subscription} abgelehnt (${p?.code})` : key,
+    };
+    useCatalog(german as unknown as RedAPI, 'stream-mqtt-in');
+    try {
+      assert.equal(connectorErrorText('stream-mqtt-in', refused), 'Abo alarms/# abgelehnt (135)');
+    } finally {
+      useCatalog({ _: (key: string) => key } as unknown as RedAPI, 'stream-mqtt-in');
+    }
   });
 });

@@ -3,12 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CONFIG_REASONS } from '../../src/core/config-reasons';
 import { INPUT_REASONS } from '../../src/core/input-reasons';
-import { InputError } from '../../src/core/errors';
+import { InputError, SnapshotError } from '../../src/core/errors';
+import { MAX_EVENT_TIME } from '../../src/core/time-range';
+import { readSavedState } from '../../src/core/snapshot-migration';
 import { processBatch } from '../../src/nodes/shared/batch';
+import { configErrorText } from '../../src/nodes/shared/config-error';
 import { inputErrorText, localInputError } from '../../src/nodes/shared/input-error';
 import { useCatalog } from '../../src/nodes/shared/i18n';
 import { RedAPI } from '../../src/nodes/shared/red';
-import { deploy, helper, until } from './stream-window-support';
+import { deploy, helper, restart, settle, until } from './stream-window-support';
 
 const root = path.join(__dirname, '..', '..');
 const src = path.join(root, 'src');
@@ -59,10 +62,22 @@ describe('every error a user sees has a reason code and a catalog entry', () => 
     assert.deepEqual(uncoded('InputError'), []);
   });
 
+  it('no saved-state error is written out without a code', () => {
+    assert.deepEqual(uncoded('SnapshotError'), []);
+    const versions = uncoded('SnapshotVersionError');
+    assert.ok(versions.length > 0);
+    assert.deepEqual(
+      versions.filter((site) => !(site.slice(site.indexOf(' ') + 1) in CONFIG_REASONS)),
+      [],
+    );
+  });
+
   it('the guard finds an error written out without a code', () => {
-    const probe = "throw new ConfigError('size', 'too big');\nthrow new InputError(\n  label,\n  `x`);\nthrow new BatchInputError(p, 1, 2, e);";
+    const probe =
+      "throw new ConfigError('size', 'too big');\nthrow new InputError(\n  label,\n  `x`);\nthrow new BatchInputError(p, 1, 2, e);\nthrow new SnapshotError(`${what}: bad`);";
     assert.deepEqual(constructed(probe, 'ConfigError'), ['size']);
     assert.deepEqual(constructed(probe, 'InputError'), ['label']);
+    assert.deepEqual(constructed(probe, 'SnapshotError'), ['`${what}: bad`']);
   });
 
   for (const [file, group, reasons] of [
@@ -177,6 +192,101 @@ describe("bad-input errors in the user's language", () => {
       await until(
         () => /1 rejected/.test(String(d.node.status.lastCall?.args[0]?.text ?? '')),
         () => 'the status counts the rejected message',
+      );
+    });
+  });
+});
+
+describe("saved-state errors in the user's language", () => {
+  const runtime = (translate: (key: string, params?: Record<string, unknown>) => string): RedAPI => ({ _: translate }) as unknown as RedAPI;
+  const damagedTime = (): SnapshotError => SnapshotError.because('snapshotTime', { what: 'oldest', max: MAX_EVENT_TIME, got: 'string "x"' });
+
+  it('in English the text is the error itself, byte for byte, a quoted error included', () => {
+    useCatalog(
+      runtime((key) => key),
+      'stream-sliding-window',
+    );
+    const inner = damagedTime();
+    assert.equal(inner.message, `snapshot: oldest: expected a time in ms within ±${MAX_EVENT_TIME}, got string "x"`);
+    const outer = SnapshotError.quoting('snapshotPart', { what: 'key "a" window' }, inner);
+    assert.equal(outer.message, `snapshot: key "a" window: snapshot: oldest: expected a time in ms within ±${MAX_EVENT_TIME}, got string "x"`);
+    assert.equal(configErrorText('stream-sliding-window', outer), outer.message);
+    const thrown = SnapshotError.quoting('snapshotAccumulator', {}, new RangeError('bad sum'));
+    assert.equal(configErrorText('stream-sliding-window', thrown), 'snapshot: an accumulator cannot be read back: bad sum');
+  });
+
+  it('another language: the reason from RED._, a quoted saved-state error said the same way', () => {
+    useCatalog(
+      runtime((key, params) => {
+        if (key === 'stream-sliding-window.configError.snapshotPart') return `${params?.what}: ${params?.reason} (übersetzt)`;
+        if (key === 'stream-sliding-window.configError.snapshotTime') return `${params?.what}: keine Zeit, sondern ${params?.got}`;
+        return key;
+      }),
+      'stream-sliding-window',
+    );
+    const outer = SnapshotError.quoting('snapshotPart', { what: 'key "a" window' }, damagedTime());
+    assert.equal(configErrorText('stream-sliding-window', outer), 'snapshot: key "a" window: snapshot: oldest: keine Zeit, sondern string "x" (übersetzt)');
+    // The error itself stays English, for logs.
+    assert.match(outer.message, /expected a time in ms/);
+  });
+
+  it('saved state of an unknown version: English as the error itself, another language from RED._', () => {
+    const newer = (): unknown => {
+      try {
+        readSavedState({ version: 99 });
+      } catch (err) {
+        return err;
+      }
+      throw new Error('no SnapshotVersionError');
+    };
+    useCatalog(
+      runtime((key) => key),
+      'stream-join',
+    );
+    const err = newer() as Error;
+    assert.equal(configErrorText('stream-join', err), err.message);
+    useCatalog(
+      runtime((key, params) => (key === 'stream-join.configError.snapshotVersionOther' ? `Version ${params?.found} unbekannt` : key)),
+      'stream-join',
+    );
+    assert.equal(configErrorText('stream-join', err), 'Version 99 unbekannt');
+  });
+
+  describe('in a Node-RED runtime', () => {
+    afterEach(async () => {
+      await helper.unload();
+      helper.settings({ contextStorage: undefined });
+    });
+
+    it('damaged saved windows are discarded with a warning in the words of the node catalog', async () => {
+      helper.settings({ contextStorage: { memory: { module: 'memory' } } });
+      await deploy('stream-tumbling-window', { size: '10s', store: 'memory' });
+      // The memory store is configured from settings only when the context stores open again.
+      const d = await restart(1);
+      d.send({ topic: 'k', payload: 1, timestamp: Date.UTC(2026, 0, 1) });
+      await settle();
+      const ctx = d.node.context();
+      // Stopping saves the node's real state; one part of it is damaged while the node is stopped.
+      await helper._redNodes.stopFlows();
+      const saved = await new Promise<{ operator: { keys: Array<{ windows: unknown }> } }>((resolve) =>
+        ctx.get('streamState', 'memory', (_e: unknown, v: never) => resolve(v)),
+      );
+      saved.operator.keys[0].windows = 'damaged';
+      await new Promise<void>((resolve) => ctx.set('streamState', saved, 'memory', () => resolve()));
+      useCatalog(
+        runtime((key, params) => {
+          if (key === 'stream-tumbling-window.configError.snapshotList') return `${params?.what}: keine Liste (${params?.got})`;
+          if (key === 'stream-tumbling-window.warning.discardedDamaged') return `verworfen: ${params?.message}`;
+          return key;
+        }),
+        'stream-tumbling-window',
+      );
+      await helper._redNodes.startFlows();
+      const node = helper.getNode('n');
+      await until(() => node.warn.callCount > 0, 'a warning');
+      assert.deepEqual(
+        node.warn.getCalls().map((c: { args: unknown[] }) => String(c.args[0])),
+        ['verworfen: snapshot: key "k" windows: keine Liste (string "damaged")'],
       );
     });
   });

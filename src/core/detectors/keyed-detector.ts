@@ -229,7 +229,7 @@ export class KeyedDetector implements KeyedPartitionState {
         restored.length = 0;
         for (const entry of snapKeyEntries(snap.keys)) {
           if (typeof entry.startedAt !== 'number' && entry.startedAt !== undefined && entry.startedAt !== null)
-            throw new SnapshotError(`key ${JSON.stringify(entry.key)} startedAt: expected a time or nothing, got ${describeValue(entry.startedAt)}`);
+            throw SnapshotError.because('snapshotTimeOrNothing', { what: `key ${JSON.stringify(entry.key)} startedAt`, got: describeValue(entry.startedAt) });
           if (this.keys.size >= this.maxKeys) {
             this.dropped++;
             continue;

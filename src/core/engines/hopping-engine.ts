@@ -363,7 +363,7 @@ export class HoppingEngine<IN, ACC, OUT> extends HeapTimerEngine<HoppingKey<ACC>
       const { start, count, acc } = snapObject(entry, `${what} pane ${i}`);
       const s = snapTime(start, `${what} pane ${i} start`);
       // Panes are kept in time order: binary searches over them rely on it.
-      if (!(s > previous)) throw new SnapshotError(`${what} pane ${i}: starts at ${s}, not after the pane before it`);
+      if (!(s > previous)) throw SnapshotError.because('snapshotPaneOrder', { what: `${what} pane ${i}`, start: s });
       previous = s;
       return { start: s, count: snapCount(count, `${what} pane ${i} count`), acc: this.life.accFromJSON(acc), state: 'open' as const };
     });

@@ -241,20 +241,26 @@ export class SlidingEventEngine<IN, ACC, OUT>
     const pending = snapArray(saved.pending, `${what} pending`).map((entry, i) => {
       const p = snapObject(entry, `${what} pending ${i}`);
       const time = snapTime(p.time, `${what} pending ${i} time`);
-      if (time < previous) throw new SnapshotError(`${what} pending ${i}: time ${time} is before the one before it`);
+      if (time < previous) throw SnapshotError.because('snapshotTimeOrder', { what: `${what} pending ${i}`, time });
       previous = time;
       return [time, p.value as IN] as const;
     });
+    let disorder: SnapshotError | undefined;
     try {
       ks.win.fromJSON(saved.window);
       // The window's own format is checked by its loader; its ends and result are checked here.
       const oldest = ks.win.oldestTime();
       const newest = ks.win.newestTime();
-      if (oldest !== undefined && !(snapTime(oldest, 'oldest') <= snapTime(newest, 'newest'))) throw new Error(`oldest event ${oldest} after newest ${newest}`);
-      ks.win.result();
+      if (oldest !== undefined && !(snapTime(oldest, 'oldest') <= snapTime(newest, 'newest')))
+        disorder = SnapshotError.because('snapshotEventOrder', { what: `${what} window`, oldest, newest: String(newest) });
+      else ks.win.result();
     } catch (err) {
       ks.win.clear();
-      throw new SnapshotError(`${what} window: ${err instanceof Error ? err.message : String(err)}`);
+      throw SnapshotError.quoting('snapshotPart', { what: `${what} window` }, err);
+    }
+    if (disorder) {
+      ks.win.clear();
+      throw disorder;
     }
     if (ks.win.size > 0) this.life.opened();
     for (const [t, v] of pending) {

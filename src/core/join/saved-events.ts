@@ -13,7 +13,7 @@ export function saveEvents<IN>(events: Iterable<Buffered<IN>>): unknown[] {
 export function loadEvents<IN>(saved: unknown, what: string): Buffered<IN>[] {
   return snapArray(saved, what).map((entry, i) => {
     const e = snapObject(entry, `${what} ${i}`);
-    if (typeof e.matched !== 'boolean') throw new SnapshotError(`${what} ${i} matched: expected true or false`);
+    if (typeof e.matched !== 'boolean') throw SnapshotError.because('snapshotBoolean', { what: `${what} ${i} matched` });
     return { time: snapTime(e.time, `${what} ${i} time`), value: e.value as IN, matched: e.matched };
   });
 }

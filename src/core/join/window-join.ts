@@ -103,11 +103,11 @@ export class WindowJoin<IN> implements JoinStrategy<IN> {
       const at = `${what} window ${i}`;
       const w = snapObject(entry, at);
       const [start, end] = snapWindow(w.start, w.end, at);
-      if (typeof w.fired !== 'boolean') throw new SnapshotError(`${at} fired: expected true or false`);
+      if (typeof w.fired !== 'boolean') throw SnapshotError.because('snapshotBoolean', { what: `${at} fired` });
       return { start, end, fired: w.fired, left: loadEvents<IN>(w.left, `${at} left`), right: loadEvents<IN>(w.right, `${at} right`) };
     });
     for (const w of windows) {
-      if (ks.windows.has(w.start)) throw new SnapshotError(`${what}: two windows start at ${w.start}`);
+      if (ks.windows.has(w.start)) throw SnapshotError.because('snapshotSameStart', { what, start: w.start });
       ks.windows.set(w.start, w);
     }
   }

@@ -308,8 +308,8 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
         const at = `${what} match ${j}`;
         const pm = snapObject(m, at);
         const step = snapCount(pm.step, `${at} step`);
-        if (step >= steps) throw new SnapshotError(`${at} step: expected below ${steps}, got ${step}`);
-        if (typeof pm.blocked !== 'boolean') throw new SnapshotError(`${at} blocked: expected true or false`);
+        if (step >= steps) throw SnapshotError.because('snapshotBelow', { what: `${at} step`, max: steps, got: step });
+        if (typeof pm.blocked !== 'boolean') throw SnapshotError.because('snapshotBoolean', { what: `${at} blocked` });
         const events = snapArray(pm.events, `${at} events`).map((list, s) =>
           snapArray(list, `${at} step ${s}`).map((e, k) => event(e, `${at} step ${s} event ${k}`)),
         );
@@ -333,8 +333,8 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
     }
     for (const [i, entry] of snapArray(snap.waiting, 'waiting').entries()) {
       const w = snapObject(entry, `waiting ${i}`);
-      if (typeof w.key !== 'string') throw new SnapshotError(`waiting ${i}: expected a key string, got ${describeValue(w.key)}`);
-      if (listed && !added.has(w.key)) throw new SnapshotError(`waiting ${i}: key ${JSON.stringify(w.key)} is not among the keys saved`);
+      if (typeof w.key !== 'string') throw SnapshotError.because('snapshotKeyString', { what: `waiting ${i}`, got: describeValue(w.key) });
+      if (listed && !added.has(w.key)) throw SnapshotError.because('snapshotKeyNotSaved', { what: `waiting ${i}`, key: JSON.stringify(w.key) });
       let ks = this.keys.get(w.key);
       if (ks === undefined) ks = this.newKey(w.key);
       ks.waiting++;

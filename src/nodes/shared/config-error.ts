@@ -1,17 +1,26 @@
-import { ConfigError, toError } from '../../core/errors';
+import { ConfigError, SnapshotError, toError } from '../../core/errors';
+import { SnapshotVersionError } from '../../core/snapshot-migration';
 import { text } from './i18n';
 import { RedNode } from './red';
 
 /**
  * The message of a setting error in the user's language: a ConfigError with a reason code is said
  * from node `type`'s catalog (configError.<code>, with its parameters), after the field it names;
- * anything else as it was thrown. In English both read exactly as the error's own message.
+ * a saved-state error quoting another error says that one the same way; saved state of a version
+ * this release cannot read is said from the same catalog, with no field; anything else as it was
+ * thrown. In English each reads exactly as the error's own message.
  */
 export function configErrorText(type: string, err: unknown): string {
   if (err instanceof ConfigError && err.code) {
+    const params = err instanceof SnapshotError && err.inner ? { ...err.params, reason: configErrorText(type, err.inner) } : err.params;
     const key = `configError.${err.code}`;
-    const reason = text(type, key, err.params);
+    const reason = text(type, key, params);
     if (reason !== `${type}.${key}`) return `${err.field}: ${reason}`;
+  }
+  if (err instanceof SnapshotVersionError) {
+    const key = `configError.${err.code}`;
+    const said = text(type, key, err.params);
+    if (said !== `${type}.${key}`) return said;
   }
   return toError(err).message;
 }

@@ -1,8 +1,10 @@
 import { SNAPSHOT_VERSION } from '../../core/snapshot-schema';
 import type { KeyedPartitionState } from '../../core/keyed-partition-state';
 import type { WindowInfo } from '../../core/types';
-import { toError } from '../../core/errors';
+import { SnapshotError, toError } from '../../core/errors';
 import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
+import { configErrorText } from './config-error';
+import { connectorErrorText } from './connection-hint';
 import { text } from './i18n';
 import type { NodeMessage, RedNode } from './red';
 
@@ -358,7 +360,11 @@ export class KafkaWindowState implements PartitionStateOwner {
       saved = await changelog.read();
       read = true;
     } catch (err) {
-      this.warn('changelogReadFailed', { changelog: changelog.topic, message: toError(err).message, partitions: wanted.map((r) => r.partition).join(', ') });
+      this.warn('changelogReadFailed', {
+        changelog: changelog.topic,
+        message: connectorErrorText(this.node.type, err),
+        partitions: wanted.map((r) => r.partition).join(', '),
+      });
     }
     // Partitions with no record yet get one before their first record is taken (see claim()).
     const claims: { key: string; value: string }[] = [];
@@ -392,7 +398,7 @@ export class KafkaWindowState implements PartitionStateOwner {
       try {
         const rec = JSON.parse(raw) as SavedPart;
         if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1)
-          throw new Error(`not a version ${RECORD_VERSION} partition record`);
+          throw SnapshotError.because('snapshotPartitionRecord', { version: RECORD_VERSION });
         const names = this.operator.restoreKeys(rec.state);
         for (const key of names) {
           const other = this.keyPart.get(key);
@@ -411,7 +417,7 @@ export class KafkaWindowState implements PartitionStateOwner {
         keys += names.length;
         partitions++;
       } catch (err) {
-        this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: toError(err).message });
+        this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: configErrorText(this.node.type, err) });
       }
     }
     if (behind !== Infinity) this.operator.holdBack?.(behind - this.maxOutOfOrder);

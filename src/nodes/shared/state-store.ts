@@ -2,6 +2,7 @@ import { ConfigError, toError } from '../../core/errors';
 import { SnapshotError } from '../../core/snapshot-check';
 import { savedState } from '../../core/snapshot-schema';
 import { SnapshotVersionError, readSavedState } from '../../core/snapshot-migration';
+import { configErrorText } from './config-error';
 import { text } from './i18n';
 import { RedNode } from './red';
 
@@ -104,7 +105,7 @@ export class StateStore {
       this.operator?.restore(state.operator);
       if (this.extra && state.extra !== undefined) this.extra.restore(state.extra);
     } catch (e) {
-      const why = toError(e).message;
+      const why = configErrorText(this.node.type, e);
       if (e instanceof SnapshotVersionError) this.node.warn(this.t('discardedVersion', why));
       // Expected after the window settings were edited and deployed: worth a line, not a warning.
       else if (e instanceof ConfigError && !(e instanceof SnapshotError)) this.node.log(this.t('discardedSettings', why));
