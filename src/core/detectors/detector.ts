@@ -133,7 +133,7 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
       );
       const memo: ReasonMemo = { incident: undefined, reason: '' };
       return {
-        update: (time, value, arrival) => incidentDetection(d.update(time, value, arrival), memo),
+        update: (time, value, arrival) => incidentDetection(d.advance(time, value, arrival), memo),
         idle: (now) => {
           const r = d.idle(now);
           return r && incidentDetection(r, memo);
