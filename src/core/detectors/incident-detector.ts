@@ -286,6 +286,7 @@ export class IncidentDetector {
   private k = 1;
   private levelLimit = DEFAULT_ANOMALY_THRESHOLD;
   private readonly scorer: AnomalyDetector;
+  // The scorer's own result for the last reading (advance: overwritten only by the next one).
   private scored: AnomalyResult | undefined;
   // The step advance returns, overwritten by every reading.
   private readonly step: IncidentStep = { score: 0, level: 0, ready: false, expected: 0, sigma: 0, transition: undefined, incident: undefined };
@@ -389,7 +390,7 @@ export class IncidentDetector {
    */
   advance(time: number, value: number, arrival = time): IncidentStep {
     const s = this.s;
-    const r = this.scorer.update(time, value);
+    const r = this.scorer.advance(time, value);
     this.scored = r;
     let ended: Incident | undefined;
     if (s.n > 0) {
