@@ -122,6 +122,8 @@ export class AnomalyDetector {
   private period = 0;
   private previous = NaN;
   private peak = 0;
+  // The result advance returns, overwritten by every value.
+  private readonly out: AnomalyResult = { score: 0, level: 0, expected: 0, direction: 'up', period: 0, ready: false };
   private readonly signed: NumberRing;
   private readonly shape: DistributionShift;
   private readonly shapeSurprise: Surprise;
@@ -205,7 +207,15 @@ export class AnomalyDetector {
   }
 
   /** Scores `value` against the history, then adds it. `time` is accepted for symmetry with other detectors. */
-  update(_time: number, value: number): AnomalyResult {
+  update(time: number, value: number): AnomalyResult {
+    return { ...this.advance(time, value) };
+  }
+
+  /**
+   * As update, but the result returned is the detector's own and the next value overwrites it:
+   * for a caller that reads it at once, so a value allocates no result.
+   */
+  advance(_time: number, value: number): AnomalyResult {
     const q = this.levels;
     let score = 0;
     let level = 0;
@@ -253,6 +263,13 @@ export class AnomalyDetector {
         this.seasonal.clear();
       }
     }
-    return { score, level, expected, direction: up ? 'up' : 'down', period: this.period, ready };
+    const out = this.out;
+    out.score = score;
+    out.level = level;
+    out.expected = expected;
+    out.direction = up ? 'up' : 'down';
+    out.period = this.period;
+    out.ready = ready;
+    return out;
   }
 }

@@ -133,7 +133,7 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
       );
       const memo: ReasonMemo = { incident: undefined, reason: '' };
       return {
-        update: (time, value, arrival) => incidentDetection(d.update(time, value, arrival), memo),
+        update: (time, value, arrival) => incidentDetection(d.advance(time, value, arrival), memo),
         idle: (now) => {
           const r = d.idle(now);
           return r && incidentDetection(r, memo);
@@ -145,7 +145,7 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
       const d = new AnomalyDetector({ history: o.history, minHistory: o.minHistory, threshold: o.threshold, direction: o.direction });
       return {
         update(time, value) {
-          const r = d.update(time, value);
+          const r = d.advance(time, value);
           // The score is the onset score: high where a deviation begins, so one incident ranks once
           // and an alert means "something started". The persistent level only keeps an incident open.
           return {

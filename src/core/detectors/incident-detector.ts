@@ -183,6 +183,8 @@ const CALM_LEVEL = 0.8;
 const LEVEL_P0 = 1.5e-4;
 const LEVEL_EFOLD = 0.008;
 
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
 // A reading that starts no incident scores under 0.5, however odd the level scorer finds it.
 const STILL_UNDER = 0.999;
 
@@ -284,7 +286,10 @@ export class IncidentDetector {
   private k = 1;
   private levelLimit = DEFAULT_ANOMALY_THRESHOLD;
   private readonly scorer: AnomalyDetector;
+  // The scorer's own result for the last reading (advance: overwritten only by the next one).
   private scored: AnomalyResult | undefined;
+  // The step advance returns, overwritten by every reading.
+  private readonly step: IncidentStep = { score: 0, level: 0, ready: false, expected: 0, sigma: 0, transition: undefined, incident: undefined };
 
   constructor(options: IncidentOptions = {}, state?: IncidentState) {
     this.falseAlertsPerWeek = options.falseAlertsPerWeek ?? DEFAULT_FALSE_ALERTS_PER_WEEK;
@@ -376,8 +381,16 @@ export class IncidentDetector {
 
   /** Tests one reading at event time `time`; `arrival` (default `time`) is when it came, for silence. */
   update(time: number, value: number, arrival = time): IncidentStep {
+    return { ...this.advance(time, value, arrival) };
+  }
+
+  /**
+   * As update, but the step returned is the detector's own and the next reading overwrites it:
+   * for a caller that reads it at once, so a reading allocates no step.
+   */
+  advance(time: number, value: number, arrival = time): IncidentStep {
     const s = this.s;
-    const r = this.scorer.update(time, value);
+    const r = this.scorer.advance(time, value);
     this.scored = r;
     let ended: Incident | undefined;
     if (s.n > 0) {
@@ -568,10 +581,18 @@ export class IncidentDetector {
     // On the variance test's log tail scale, against the key's own tail of it: a key whose spread
     // changes often needs a larger change before it is news.
     const varTail = (s.varTail ??= newTail());
-    const varLog = Math.abs(varRatio) > 0 ? normalLogTail(Math.abs(varRatio) / HEAVY_TAIL) / this.varLogTail : 0;
-    const varLimit = calibratedLimit(varTail, this.perReading);
-    // Learned while the level scorer is calm: spells it finds odd are incidents, not the key's normal.
-    if (ready && !start && !s.open && r.level < CALM_LEVEL * this.levelLimit) learnTail(varTail, varLog, this.perReading);
+    // Taken only where a decision reads it: the variance alert, or the tail learning a value above
+    // its quantile (one under it only moves the quantile down, whatever its size).
+    let varLog = 0;
+    let varLimit = 1;
+    if (ready && !start) {
+      // Learned while the level scorer is calm: spells it finds odd are incidents, not the key's normal.
+      const learns = !s.open && r.level < CALM_LEVEL * this.levelLimit;
+      if (variance >= 1) varLimit = calibratedLimit(varTail, this.perReading);
+      if (Math.abs(varRatio) > 0 && (variance >= 1 || (learns && !this.surelyUnder(Math.abs(varRatio) / HEAVY_TAIL, varTail))))
+        varLog = normalLogTail(Math.abs(varRatio) / HEAVY_TAIL) / this.varLogTail;
+      if (learns) learnTail(varTail, varLog, this.perReading);
+    }
     if (ready && !start) learnTail(s.tail, tail * this.k, this.perReading);
     strength = Math.max(cusum, stuckStrength, variance, drift, tail);
     if (!start && ready) {
@@ -632,6 +653,11 @@ export class IncidentDetector {
    * nothing for SILENCE_INTERVALS typical intervals. Returns the step when one starts.
    */
   idle(now: number): IncidentStep | undefined {
+    const r = this.idleStep(now);
+    return r && { ...r };
+  }
+
+  private idleStep(now: number): IncidentStep | undefined {
     const s = this.s;
     if (s.open?.kind === 'silence' || s.n < this.minHistory || !(s.interval > 0)) return undefined;
     const missing = Math.floor((now - s.arrival) / s.interval);
@@ -692,15 +718,17 @@ export class IncidentDetector {
     const s = this.s;
     if (!(s.longStep > 0)) return 0;
     const short = Math.max(s.shortStep, 1e-12);
-    let r = Math.log(short / s.longStep);
+    const q = short / s.longStep;
     // To start an incident, against the time of day's usual step too, where earlier days give one:
     // a stream that is noisier every day in some hours is not "noisier than usual" then.
     const day = s.dayShort;
-    if (daily && day > 0) {
-      const rd = Math.log(short / day);
-      r = rd * r <= 0 ? 0 : Math.abs(rd) < Math.abs(r) ? rd : r;
-    }
-    return r / VAR_SD / this.zVar;
+    if (!(daily && day > 0)) return Math.log(q) / VAR_SD / this.zVar;
+    const qd = short / day;
+    // The logs' signs are the ratios' sides of 1: on opposite sides (or at 1) the answer is 0 without them.
+    if (q === 1 || qd === 1 || (q > 1 && qd < 1) || (q < 1 && qd > 1)) return 0;
+    const r = Math.log(q);
+    const rd = Math.log(qd);
+    return (rd * r <= 0 ? 0 : Math.abs(rd) < Math.abs(r) ? rd : r) / VAR_SD / this.zVar;
   }
 
   private close(): Incident | undefined {
@@ -819,6 +847,18 @@ export class IncidentDetector {
     this.cusumLimit = HEAVY_TAIL * (Math.log((2 / p) * 2 * k * k) / (2 * k) - 1.166);
   }
 
+  /**
+   * Whether the variance statistic at `z` (÷ HEAVY_TAIL) is surely under the learned quantile of
+   * its tail, without its logarithms: −log P(Z > z) ≤ log 2 + z·√(2/π) + z²/2 (the normal's
+   * hazard rate grows by less than 1 per unit), with a tenth of the quantile to spare for
+   * normalTail's error, which stays far under that where the bound is at most 10.
+   */
+  private surelyUnder(z: number, t: TailState): boolean {
+    if (!(t.n > 0) || !(t.from > 0) || !(t.excess > 0)) return false;
+    const bound = Math.LN2 + SQRT_2_OVER_PI * z + 0.5 * z * z;
+    return bound <= 10 && bound <= 0.9 * t.from * -this.varLogTail;
+  }
+
   /** How far past the spike limit |z| is, in log tail probability: 1 at the limit. */
   private tailRatio(absZ: number): number {
     return absZ <= 0 ? 0 : normalLogTail(absZ / HEAVY_TAIL) / this.spikeLogTail / this.k;
@@ -872,7 +912,15 @@ export class IncidentDetector {
     // spread differs from key to key (NAB, each category scored with the threshold chosen on the others).
     const onset = this.scored && this.scored.ready ? this.scored.score : 0;
     const out = transition === 'start' && incident ? this.levelOf(Math.max(1, incident.strength)) : 0.5 * Math.min(STILL_UNDER, onset / this.levelLimit);
-    return { score: out, level, ready, expected, sigma: s.scale, transition, incident };
+    const step = this.step;
+    step.score = out;
+    step.level = level;
+    step.ready = ready;
+    step.expected = expected;
+    step.sigma = s.scale;
+    step.transition = transition;
+    step.incident = incident;
+    return step;
   }
 }
 
