@@ -2,14 +2,29 @@
  * What the join and the sequence operators share: a key table whose key states wait on one timer
  * heap, one stream watermark, the event-time guard and the late/dropped counters; from them the
  * status counters, and the whole and per-key saved forms built from each operator's key entries.
+ *
+ * When events name their source (a Kafka partition, process()'s third argument), the stream
+ * watermark is the minimum of the sources' clocks, as for the window operator (stream-sources.ts):
+ * a partition read behind the others does not find its records late.
  */
 import { EventTimeGuard } from './event-time-guard';
 import { Keyed, KeyTable } from './key-table';
 import { KeyedPartitionState } from './keyed-partition-state';
-import { restoreSomeKeys, restoreWhole } from './snapshot-check';
+import { restoreSomeKeys, restoreWhole, snapObject } from './snapshot-check';
+import { SourceBusy } from './partitioned-watermark';
+import { SOURCE_IDLE_DEFAULT, StreamSources } from './stream-sources';
 import { Timed, TimerHeap } from './timer-heap';
 import { Key, OperatorStats } from './types';
 import { Watermark } from './watermark';
+import { nonNegative } from './option-checks';
+
+/** How a keyed operator treats the sources (partitions) its events name; durations in ms. */
+export interface KeyedSourceOptions {
+  /** Processing time without input after which a source no longer holds the watermark back. Default: idleTimeout when set, else 10 s. */
+  sourceIdleTimeout?: number;
+  /** Whether the reader still has records of a source (a Kafka partition's backlog): such a source is never idle. */
+  sourceBusy?: SourceBusy;
+}
 
 /** The shared part of a keyed event-time operator whose key states are queued on a timer heap. */
 export abstract class KeyedOperator<KS extends Keyed & Timed> implements KeyedPartitionState {
@@ -23,6 +38,10 @@ export abstract class KeyedOperator<KS extends Keyed & Timed> implements KeyedPa
   /** Set by the operator's constructor, which checks its options in its own order. */
   protected guard!: EventTimeGuard;
   protected wm!: Watermark;
+  /** The sources behind the stream watermark (see useSources). */
+  protected sources!: StreamSources;
+  /** Processing time: the watermark is the clock, sources play no part. */
+  protected abstract readonly processingTime: boolean;
 
   /** The saved form's kind ('join', 'sequence'); the state of some keys is `<kind>-keys`. */
   protected abstract readonly kind: string;
@@ -42,6 +61,48 @@ export abstract class KeyedOperator<KS extends Keyed & Timed> implements KeyedPa
   abstract reset(key?: Key): void;
   /** Forgets the state of some keys without emitting. */
   abstract dropKeys(keys: Iterable<Key>): void;
+
+  /** Called by the operator's constructor once `wm` is set: the sources its events may name. */
+  protected useSources(options: KeyedSourceOptions, idleTimeout: number): void {
+    const idleAfter = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || idleTimeout || SOURCE_IDLE_DEFAULT;
+    this.sources = new StreamSources(this.wm.maxOutOfOrder, idleAfter, options.sourceBusy);
+  }
+
+  /**
+   * Moves the stream watermark by an event at event time `t`: bounded out-of-orderness, or with
+   * `source` the minimum of the sources' clocks. Returns true when it moved forward.
+   */
+  protected observeTime(t: number, now: number, source: string | undefined, group: string): boolean {
+    if (source === undefined) return this.wm.observe(t);
+    // Idle flushes move the watermark to the largest event time seen.
+    if (t > this.wm.maxEventTime) this.wm.maxEventTime = t;
+    return this.sources.observe(this.wm, source, group, t, now);
+  }
+
+  /**
+   * Declares every source of `group` that feeds the operator (the partitions of a topic its reader
+   * owns): until each has delivered, or turned idle, the stream watermark waits for it.
+   */
+  expectSources(group: string, sources: readonly string[], now: number): void {
+    if (!this.processingTime) this.sources.expect(group, sources, now);
+  }
+
+  /** Takes the stream watermark back to `to` when it is ahead (a partition taken over may be behind the others). */
+  holdBack(to: number): void {
+    if (!this.processingTime) this.wm.holdBack(to);
+  }
+
+  /** The sources' part of a whole saved form: only for a stream read from partitions. */
+  protected partitionsEntry(): Record<string, unknown> {
+    const sources = this.sources.toJSON();
+    return sources === undefined ? {} : { partitions: { sources } };
+  }
+
+  /** Loads the sources' part of a whole saved form (absent in state saved without partitions); throws SnapshotError. */
+  protected loadPartitions(snap: Record<string, unknown>): void {
+    this.sources.clear();
+    if (snap.partitions !== undefined && snap.partitions !== null) this.sources.load(snapObject(snap.partitions, 'partitions').sources);
+  }
 
   /** Counters for the node status. */
   stats(): OperatorStats {

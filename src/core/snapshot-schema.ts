@@ -9,6 +9,8 @@
  * Version 3 (this release):
  *   { version: 3, operator?: OperatorState, extra?: <the node's own state, e.g. detector history> }
  *   OperatorState = { kind: 'window' | 'join' | 'sequence', config, watermark: WatermarkState, …counters, keys: [{ key, … }] }
+ *   read from partitions also { partitions: { sources: [[source, group, max event time | null]], keys? } }
+ *   (keys: a window's per-key clocks with watermarkScope 'key'); state without it still loads.
  *   window keys:  tumbling { windows: [{ start, count, state, acc }] }
  *                 hopping  { nextStart, panes: [{ start, count, acc }] }
  *                 per-event sliding { window, pending: [{ time, value }] }

@@ -34,6 +34,14 @@ export class Watermark {
     return true;
   }
 
+  /**
+   * Takes the watermark back to `to` when it is ahead: a source (partition) that starts or resumes
+   * behind the others must not find its records late. What already fired stays fired.
+   */
+  holdBack(to: number): void {
+    if (to < this.value) this.value = to;
+  }
+
   /** Plain-JSON form for snapshots (±Infinity become null). */
   toJSON(): { maxEventTime: number | null; value: number | null; lastInputAt: number | null } {
     return { maxEventTime: finiteOrNull(this.maxEventTime), value: finiteOrNull(this.value), lastInputAt: finiteOrNull(this.lastInputAt) };

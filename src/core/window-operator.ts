@@ -74,7 +74,8 @@ import { Watermark } from './watermark';
 import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, restoreSomeKeys, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
-import { PartitionedWatermark, STALL, SourceBusy } from './partitioned-watermark';
+import { SourceBusy } from './partitioned-watermark';
+import { SOURCE_IDLE_DEFAULT, StreamSources } from './stream-sources';
 import { KeySourceClocks } from './key-source-clocks';
 import { Engine, KeyBase, Scope } from './engines/engine';
 import type { TimerStore } from './timer-store';
@@ -137,8 +138,6 @@ export interface WindowOperatorOptions<IN, ACC, OUT> extends EventTimeGuardOptio
   onWindow?: (window: WindowInfo, result: OUT) => void;
 }
 
-/** How long a quiet source holds the stream watermark back when neither sourceIdleTimeout nor idleTimeout is set. */
-const SOURCE_IDLE_DEFAULT = 10000;
 /** Upper bound on idle-advance rounds; sessions extended since their timer was set need a second one. */
 const IDLE_ROUNDS = 8;
 
@@ -161,7 +160,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
   private readonly sourceIdleTimeout: number;
   private readonly sourceBusy: SourceBusy | undefined;
   /** Per-source watermarks, made when the first event names its source (event time). */
-  private sources: PartitionedWatermark | undefined;
+  private readonly sources: StreamSources;
   /** With watermarkScope 'key' and sources: each key's clock per source (see key-source-clocks.ts). */
   private keySources: KeySourceClocks<KeyBase> | undefined;
   private readonly maxKeys: number;
@@ -217,6 +216,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
     this.keyScope = oneOf(options.watermarkScope, 'watermarkScope', ['stream', 'key'], 'stream') === 'key';
     this.sourceIdleTimeout = nonNegative(options.sourceIdleTimeout, 'sourceIdleTimeout', 0) || this.idleTimeout || SOURCE_IDLE_DEFAULT;
     this.sourceBusy = options.sourceBusy;
+    this.sources = new StreamSources(this.maxOutOfOrder, this.sourceIdleTimeout, this.sourceBusy);
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.life = new WindowLifecycle<IN, ACC, OUT>({
       agg,
@@ -316,28 +316,21 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
    */
   expectSources(group: string, sources: readonly string[], now: number): void {
     if (this.processingTime) return;
-    const pw = this.sourceWatermarks();
-    const before = pw.value;
-    pw.expect(group, sources, now);
-    if (this.keyScope && pw.value > before) this.releaseHeldKeys();
+    if (this.sources.expect(group, sources, now) && this.keyScope) this.releaseHeldKeys();
   }
 
   /**
-   * Stream scope read from partitions: the stream watermark follows the partitions' minimum. A
-   * partition's first event (it is new, or back after being read elsewhere) takes the watermark
-   * back to its own clock as holdBack() does, since the other partitions may have moved it past
-   * where this one resumes, and with no saved state for it nothing else would.
+   * Stream scope read from partitions: the stream watermark follows the partitions' minimum, and
+   * a partition's first event takes it back to that partition's clock (see stream-sources.ts):
+   * with no saved state for the partition nothing else would.
    */
   private observeStreamSource(source: string, group: string, t: number, now: number): boolean {
-    const pw = this.sourceWatermarks();
-    const floor = pw.observe(source, group, t, now);
-    if (pw.firstOfSource) this.holdBack(t - this.maxOutOfOrder);
-    return this.scope.wm.advanceTo(floor);
+    return this.sources.observe(this.scope.wm, source, group, t, now);
   }
 
   /** With watermarkScope 'key': moved a key's watermark to the minimum of its sources' clocks and the partitions' watermark. */
   private observeKeySource(ks: KeyBase, source: string, group: string, t: number, now: number): boolean {
-    const pw = this.sourceWatermarks();
+    const pw = this.sources.clocks();
     const before = pw.value;
     const floor = pw.observe(source, group, t, now);
     if (floor > before) this.floorMoved = true;
@@ -351,16 +344,12 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
   private releaseHeldKeys(): void {
     this.floorMoved = false;
     const clocks = this.keySources;
-    if (clocks === undefined || this.sources === undefined) return;
-    clocks.release(this.sources.value, (ks, to) => {
+    if (clocks === undefined || !this.sources.known) return;
+    clocks.release(this.sources.clocks().value, (ks, to) => {
       const scope = ks.scope;
       if (scope.wm.advanceTo(to) && scope.wm.value >= scope.timers.head) this.engine.fireDue(scope, scope.wm.value, false);
       return scope.timers.head;
     });
-  }
-
-  private sourceWatermarks(): PartitionedWatermark {
-    return (this.sources ??= new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout, STALL, this.sourceBusy));
   }
 
   /** Processing time moved on: idle advance, early results and processing-time windows. */
@@ -435,7 +424,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
       this.life.openWindows = 0;
       this.nextEarlyAt = Infinity;
       this.keyWake = Infinity;
-      this.sources = undefined;
+      this.sources.clear();
       this.keySources = undefined;
     } else {
       const ks = this.keys.get(key);
@@ -482,7 +471,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
       keys,
       // Only for a stream read from partitions: their clocks, so a restart does not take the
       // watermark of the partitions read so far for the whole stream's.
-      ...(this.sources !== undefined && { partitions: { sources: this.sources.toJSON(), keys: this.keySources?.toJSON((ks) => ks.key) ?? [] } }),
+      ...(this.sources.known && { partitions: { sources: this.sources.toJSON(), keys: this.keySources?.toJSON((ks) => ks.key) ?? [] } }),
     };
   }
 
@@ -575,7 +564,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
    */
   holdBack(to: number): void {
     if (this.keyScope || this.processingTime) return;
-    if (to < this.scope.wm.value) this.scope.wm.value = to;
+    this.scope.wm.holdBack(to);
   }
 
   /** Forgets the state of some keys without emitting (their partition is now read elsewhere). */
@@ -596,8 +585,6 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
   /** Loads the partitions' clocks of a snapshot (after its keys); throws SnapshotError when they are not what snapshot() writes. */
   private loadPartitions(json: unknown): void {
     const p = snapObject(json, 'partitions');
-    const sources = new PartitionedWatermark(this.maxOutOfOrder, this.sourceIdleTimeout, STALL, this.sourceBusy);
-    sources.load(p.sources);
     const keys = snapArray(p.keys ?? [], 'partitions keys');
     let keySources: KeySourceClocks<KeyBase> | undefined;
     if (keys.length > 0) {
@@ -605,7 +592,8 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
       keySources = new KeySourceClocks(this.maxOutOfOrder, this.sourceIdleTimeout, this.sourceBusy);
       keySources.load(keys, (name) => this.keys.get(name));
     }
-    this.sources = sources;
+    // Loaded last: a damaged part above leaves the sources as they were.
+    this.sources.load(p.sources);
     this.keySources = keySources;
   }
 

@@ -64,13 +64,16 @@ export = (RED: RedAPI) => {
         if (!outer) return ctx.send(msg);
         ctx.send(r.left && r.right ? [msg, null] : [null, msg]);
       });
+      const maxOutOfOrder = optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder');
       const operator = new JoinOperator<Side>({
         join,
         joinType,
         timeMode: left.timeMode,
-        maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
+        maxOutOfOrder,
         ...parseFutureSettings(config),
         clock: () => Date.now(),
+        // A Kafka partition its reader still has records of is not idle.
+        sourceBusy: (source, topic) => host.sourceBusy(source, topic),
         allowedLateness: optionalDuration(config.allowedLateness, 'allowedLateness'),
         idleTimeout,
         maxKeys: keyLimit(config.maxKeys),
@@ -82,6 +85,7 @@ export = (RED: RedAPI) => {
         operator,
         emitted,
         store: config.store,
+        maxOutOfOrder,
         time: left,
         idleTimeout,
         openLabel: join.mode === 'interval' ? 'buffered' : 'open',

@@ -55,15 +55,18 @@ export = (RED: RedAPI) => {
         if (timedOut) ctx.send([null, msg]);
         else ctx.send(ports === 2 ? [msg, null] : msg);
       });
+      const maxOutOfOrder = optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder');
       const operator = new SequenceOperator<CollectedEvent>({
         steps,
         within,
         contiguity: oneOf(config.contiguity, 'contiguity', SEQUENCE_CONTIGUITIES, 'relaxed'),
         skip: oneOf(config.skip, 'skip', SKIP_STRATEGIES, 'past-last-event'),
         timeMode: mapper.timeMode,
-        maxOutOfOrder: optionalDuration(config.maxOutOfOrder, 'maxOutOfOrder'),
+        maxOutOfOrder,
         ...parseFutureSettings(config),
         clock: () => Date.now(),
+        // A Kafka partition its reader still has records of is not idle.
+        sourceBusy: (source, topic) => host.sourceBusy(source, topic),
         idleTimeout,
         maxKeys: keyLimit(config.maxKeys),
         maxPartialMatches: maxPartial,
@@ -77,6 +80,7 @@ export = (RED: RedAPI) => {
         operator,
         emitted,
         store: config.store,
+        maxOutOfOrder,
         time: mapper,
         idleTimeout,
         openLabel: 'partial',

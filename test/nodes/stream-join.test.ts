@@ -41,6 +41,24 @@ describe('stream-join node', () => {
     assert.deepEqual(d.caught, []);
   });
 
+  it('read from Kafka partitions at uneven speeds: one watermark per partition, so the slower partition’s readings still pair', async () => {
+    const d = await deploy('stream-join', { ...doorAndTemperature, joinType: 'left', outputs: 2 }, 2);
+    const from = (partition: number, offset: number, msg: Msg) => ({ ...msg, kafka: { topic: 'rooms', partition, offset: String(offset), assigned: [0, 1] } });
+    d.send(from(0, 0, door('kitchen', 0)));
+    d.send(from(1, 0, door('hall', 0)));
+    // Partition 1 is read 20 minutes ahead before partition 0's next record.
+    for (let i = 1; i <= 20; i++) d.send(from(1, i, temp('hall', i * MIN, 18)));
+    d.send(from(0, 1, temp('kitchen', 2 * MIN, 17.5)));
+    await until(() => d.out[0].length === 6, 'five hall pairs and the kitchen pair');
+    await settle();
+    assert.deepEqual(
+      d.out[0].map((m) => [m.topic, m.join.rightTime - T0]),
+      [1, 2, 3, 4, 5].map((i) => ['hall', i * MIN]).concat([['kitchen', 2 * MIN]]),
+    );
+    assert.deepEqual(d.out[1], [], 'the kitchen door event was not left unmatched');
+    assert.deepEqual(d.caught, []);
+  });
+
   it('left join: a door event without readings leaves on the second port once its 5 minutes have passed', async () => {
     const d = await deploy('stream-join', { ...doorAndTemperature, joinType: 'left', outputs: 2 }, 2);
     d.send(door('cellar', 0));

@@ -34,6 +34,22 @@ describe('stream-sequence node', () => {
     assert.deepEqual(m.sequence, { key: 'pump-1', start: T0 + 3 * S, end: T0 + 5 * S, steps: ['warnings'], timedOut: false });
   });
 
+  it('read from Kafka partitions at uneven speeds: one watermark per partition, so the slower partition’s events still match', async () => {
+    const d = await deploy('stream-sequence', { steps: [level('A', 'A'), level('B', 'B')] });
+    const from = (partition: number, offset: number, msg: Msg) => ({ ...msg, kafka: { topic: 'pumps', partition, offset: String(offset), assigned: [0, 1] } });
+    d.send(from(0, 0, reading('pump-1', 'A', 0)));
+    // Partition 1 is read 20 minutes ahead before partition 0's next record.
+    for (let i = 0; i < 20; i++) d.send(from(1, i, reading('pump-2', i % 2 ? 'B' : 'A', i * MIN)));
+    d.send(from(0, 1, reading('pump-1', 'B', MIN)));
+    await until(() => d.out[0].some((m) => m.topic === 'pump-1'), 'the match of pump-1');
+    await settle();
+    assert.deepEqual(
+      d.out[0].filter((m) => m.topic === 'pump-1').map((m) => [m.sequence.start - T0, m.sequence.end - T0]),
+      [[0, MIN]],
+    );
+    assert.deepEqual(d.caught, []);
+  });
+
   it('A then B within 2 minutes without C in between; partial matches that time out go to port 2', async () => {
     const steps = [level('A', 'A'), level('C', 'C', { not: true }), level('B', 'B')];
     const d = await deploy('stream-sequence', { steps, within: '2m', outputs: 2 }, 2);

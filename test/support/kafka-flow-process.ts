@@ -1,7 +1,7 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
  * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout;
- * with `stage` a join (interval ±size, side in payload.side, value payload.v, nothing late) or a detect node
+ * with `stage` a join (interval ±size, side in payload.side, value payload.v, default maxOutOfOrder) or a detect node
  * (pattern auto, value payload.v) in the aggregate's place (node id 'agg' whatever the stage).
  * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput, stage).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
@@ -48,8 +48,6 @@ const stages = {
     valueProperty: 'payload.v',
     lower: `-${cfg.size}`,
     upper: cfg.size,
-    // One watermark for the stream and partitions read at uneven speeds: a bound wide enough that no event is late.
-    maxOutOfOrder: '30d',
   },
   detect: { type: 'stream-detect', pattern: 'auto', valueProperty: 'payload.v' },
 };

@@ -17,7 +17,7 @@
  */
 import { ConfigError, InputError, describeValue } from '../errors';
 import { snapCount, snapKeyEntries } from '../snapshot-check';
-import { KeyedOperator } from '../keyed-operator';
+import { KeyedOperator, KeyedSourceOptions } from '../keyed-operator';
 import { finiteMs, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { JOIN_TYPES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
@@ -36,7 +36,7 @@ export type JoinSpec =
   | { mode: 'window'; size: number; slide?: number; offset?: number };
 
 /** Options of a JoinOperator; durations in ms. */
-export interface JoinOperatorOptions<IN> extends EventTimeGuardOptions {
+export interface JoinOperatorOptions<IN> extends EventTimeGuardOptions, KeyedSourceOptions {
   join: JoinSpec;
   /** Default 'inner'. */
   joinType?: JoinType;
@@ -67,7 +67,7 @@ export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements Stre
 
   private readonly spec: JoinSpec;
   private readonly joinType: JoinType;
-  private readonly processingTime: boolean;
+  protected readonly processingTime: boolean;
   private readonly idleTimeout: number;
   private readonly maxKeys: number;
   private readonly strategy: JoinStrategy<IN>;
@@ -88,6 +88,7 @@ export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements Stre
     this.guard = new EventTimeGuard(options);
     this.allowedLateness = nonNegative(options.allowedLateness, 'allowedLateness', 0);
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
+    this.useSources(options, this.idleTimeout);
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxEventsPerWindow = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
     const spec = this.spec;
@@ -97,14 +98,17 @@ export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements Stre
         : new WindowJoin<IN>(this, spec.size, spec.slide ?? spec.size, spec.offset ?? 0);
   }
 
-  /** Adds one event of `event.side`; `now` is the processing time in ms. */
-  process(event: JoinInput<IN>, now: number): void {
+  /**
+   * Adds one event of `event.side`; `now` is the processing time in ms. `source` names where the
+   * event was read (a partition of `sourceGroup`, its topic): see keyed-operator.ts.
+   */
+  process(event: JoinInput<IN>, now: number, source?: string, sourceGroup = ''): void {
     const side = event.side;
     if (side !== 'left' && side !== 'right') throw InputError.of('side', 'sideChoice', { got: describeValue(side) });
     const t = this.processingTime ? now : this.guard.check(event.time, now);
     this.wm.lastInputAt = now;
     this.idle = false;
-    if (this.processingTime ? this.wm.advanceTo(now) : this.wm.observe(t)) this.fireDue();
+    if (this.processingTime ? this.wm.advanceTo(now) : this.observeTime(t, now, source, sourceGroup)) this.fireDue();
     if (this.strategy.isLate(t, this.wm.value)) {
       this.late++;
       return;
@@ -150,6 +154,7 @@ export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements Stre
       this.keys.clear();
       this.timers.clear();
       this.wm = new Watermark(this.wm.maxOutOfOrder);
+      this.sources.clear();
       return;
     }
     const ks = this.keys.get(key);
@@ -168,7 +173,7 @@ export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements Stre
   snapshot(): unknown {
     const keys: unknown[] = [];
     for (const ks of this.keys.values()) keys.push(this.keyEntry(ks));
-    return { kind: 'join', config: this.fingerprint(), watermark: this.wm.toJSON(), late: this.late, dropped: this.dropped, keys };
+    return { kind: 'join', config: this.fingerprint(), watermark: this.wm.toJSON(), late: this.late, dropped: this.dropped, keys, ...this.partitionsEntry() };
   }
 
   protected load(snap: Record<string, unknown>): void {
@@ -177,6 +182,7 @@ export class JoinOperator<IN> extends KeyedOperator<JoinKey<IN>> implements Stre
     this.late = snapCount(snap.late, 'late');
     this.dropped = snapCount(snap.dropped, 'dropped');
     this.loadKeys(snap);
+    this.loadPartitions(snap);
   }
 
   /** Forgets the state of some keys without emitting. */

@@ -26,7 +26,7 @@
  */
 import { ConfigError, describeValue } from '../errors';
 import { SnapshotError, snapArray, snapCount, snapKeyEntries, snapObject, snapTime } from '../snapshot-check';
-import { KeyedOperator } from '../keyed-operator';
+import { KeyedOperator, KeyedSourceOptions } from '../keyed-operator';
 import { finiteOrNull, nonNegative, oneOf, positiveLimit } from '../option-checks';
 import { SEQUENCE_CONTIGUITIES, SKIP_STRATEGIES } from '../setting-values';
 import { StreamOperator } from '../stream-operator';
@@ -52,7 +52,7 @@ export interface SequenceResult<IN> {
 }
 
 /** Options of a SequenceOperator; durations in ms. */
-export interface SequenceOperatorOptions<IN> extends EventTimeGuardOptions {
+export interface SequenceOperatorOptions<IN> extends EventTimeGuardOptions, KeyedSourceOptions {
   steps: SequenceStep[];
   /** 0/unset = no time limit. */
   within?: number;
@@ -98,7 +98,7 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
   private readonly within: number;
   private readonly strict: boolean;
   private readonly skip: SkipStrategy;
-  private readonly processingTime: boolean;
+  protected readonly processingTime: boolean;
   private readonly idleTimeout: number;
   private readonly maxKeys: number;
   private readonly maxPartial: number;
@@ -125,6 +125,7 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
     this.wm = new Watermark(this.processingTime ? 0 : nonNegative(options.maxOutOfOrder, 'maxOutOfOrder', 0));
     this.guard = new EventTimeGuard(options);
     this.idleTimeout = nonNegative(options.idleTimeout, 'idleTimeout', 0);
+    this.useSources(options, this.idleTimeout);
     this.maxKeys = positiveLimit(options.maxKeys, 'maxKeys');
     this.maxPartial = options.maxPartialMatches === undefined ? 100 : positiveLimit(options.maxPartialMatches, 'maxPartialMatches');
     this.maxEvents = positiveLimit(options.maxEventsPerWindow, 'maxEventsPerWindow');
@@ -132,13 +133,21 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
     this.config = { steps: options.steps, within: finiteOrNull(this.within), strict: this.strict, timeMode: this.processingTime ? 'processing' : 'event' };
   }
 
-  /** Adds one event; its conditions are tested now, it is matched when the watermark reaches it. */
-  process(event: StreamEvent<IN>, now: number): void {
+  /**
+   * Adds one event; its conditions are tested now, it is matched when the watermark reaches it.
+   * `source` names where the event was read (a partition of `sourceGroup`): see keyed-operator.ts.
+   */
+  process(event: StreamEvent<IN>, now: number, source?: string, sourceGroup = ''): void {
     const t = this.processingTime ? now : this.guard.check(event.time, now);
     this.wm.lastInputAt = now;
     this.idle = false;
+    // Read from partitions, the event moves the watermark first: a partition's first event may
+    // take it back, and whether the event is late is decided after that.
+    const sourced = source !== undefined && !this.processingTime;
+    const movedFirst = sourced && this.observeTime(t, now, source, sourceGroup);
     if (t < this.wm.value) {
       this.late++;
+      if (movedFirst) this.catchUp();
       return;
     }
     const mask = this.pattern.mask(event.value);
@@ -147,11 +156,12 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
       if (this.keys.size >= this.maxKeys) this.forgetEmptyKeys();
       if (this.keys.size >= this.maxKeys) {
         this.dropped++;
+        if (movedFirst) this.catchUp();
         return;
       }
       ks = this.newKey(event.key);
     }
-    const moved = this.processingTime ? this.wm.advanceTo(now) : this.wm.observe(t);
+    const moved = sourced ? movedFirst : this.processingTime ? this.wm.advanceTo(now) : this.wm.observe(t);
     if (this.buffer.size === 0 && t <= this.wm.value) {
       // In order and nothing waiting: straight to the matcher.
       this.release(ks, t, event.value, mask);
@@ -165,6 +175,12 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
       if (moved) this.releaseUpTo(this.wm.value);
     }
     if (moved) this.expireAll(this.wm.value);
+  }
+
+  /** The watermark moved without an event to add: what waited for it is matched, what passed its within ends. */
+  private catchUp(): void {
+    this.releaseUpTo(this.wm.value);
+    this.expireAll(this.wm.value);
   }
 
   advance(now: number): void {
@@ -210,6 +226,7 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
       this.timers.clear();
       this.partials = 0;
       this.wm = new Watermark(this.wm.maxOutOfOrder);
+      this.sources.clear();
       return;
     }
     this.dropKeys([key]);
@@ -237,6 +254,7 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
       matched: this.matched,
       waiting: this.buffer.toArray().map(savedWaiting),
       keys,
+      ...this.partitionsEntry(),
     };
   }
 
@@ -248,6 +266,7 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
     this.timeouts = snapCount(snap.timeouts, 'timeouts');
     this.matched = snapCount(snap.matched, 'matched');
     this.loadEntries(snap, false);
+    this.loadPartitions(snap);
   }
 
   /** The partial matches of some keys only, with the events of theirs still waiting for the watermark. */

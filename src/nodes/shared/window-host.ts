@@ -43,6 +43,8 @@ export interface WindowHostOptions<IN, ACC, OUT> {
     timed: boolean;
     openLabel: string;
     emitted: { deliver(ctx: EmitContext): void };
+    /** The operator's maxOutOfOrder (ms), for the watermark of a partition taken over (default 0). */
+    maxOutOfOrder?: number;
   };
   /** Node-RED context store for snapshots; '' or undefined = memory only. */
   store?: string;
@@ -162,8 +164,7 @@ export class WindowHost<IN, ACC, OUT> {
         // The host reads the clock only when it must; the operator asks for a fresh reading
         // before it rejects an event as ahead of the clock.
         clock: () => Date.now(),
-        // A partition its reader still has records of waits its turn: it is not idle.
-        sourceBusy: (source, topic) => this.reader !== undefined && this.reader.pending(topic, parseInt(source, 10)),
+        sourceBusy: this.sourceBusy,
       });
       this.spare = { key: '', time: 0, value: undefined as IN };
     } else {
@@ -199,6 +200,19 @@ export class WindowHost<IN, ACC, OUT> {
       return done();
     }
     this.queue.push(msg, send, done);
+  }
+
+  /** A partition its reader still has records of waits its turn: it is not idle (an operator's sourceBusy option). */
+  readonly sourceBusy = (source: string, topic: string): boolean => this.reader !== undefined && this.reader.pending(topic, parseInt(source, 10));
+
+  /** Where the message being handled was read (`partition:topic`), when a Kafka reader sent it: an operator's process() source. */
+  get messageSource(): string | undefined {
+    return this.source;
+  }
+
+  /** The topic of messageSource: an operator's process() source group. */
+  get messageTopic(): string {
+    return this.sourceGroup;
   }
 
   /** Feeds one event to the operator; its results go to `ctx`. Call from the input handler. */
@@ -388,8 +402,9 @@ export class WindowHost<IN, ACC, OUT> {
       this.sourcePartition = k.partition;
     }
     this.joinReader((k as { source?: unknown }).source);
-    // The partitions' watermarks are the window operator's.
-    if (this.operator === undefined) return;
+    // The partitions' watermarks are the operator's (a window, join or sequence).
+    const target = this.operator ?? this.keyed;
+    if (target?.expectSources === undefined) return;
     const a = k.assigned;
     if (a === this.assignedSeen) return;
     this.assignedSeen = a;
@@ -397,7 +412,7 @@ export class WindowHost<IN, ACC, OUT> {
     if (Array.isArray(a) && a.length <= 100000 && (a.length !== this.assigned.length || a.some((p, i) => p !== this.assigned[i]))) {
       this.assigned = a.slice();
       const topic = k.topic;
-      this.operator.expectSources(
+      target.expectSources(
         topic,
         a.filter((p) => Number.isInteger(p)).map((p) => `${p}:${topic}`),
         this.now,
@@ -448,7 +463,13 @@ export class WindowHost<IN, ACC, OUT> {
     this.kafkaState?.close();
     this.kafkaState = undefined;
     if (reader === undefined || this.keyed === undefined) return;
-    this.kafkaState = new KafkaWindowState(reader, this.node, this.keyed, () => this.queue.holding, this.opts.settings?.maxOutOfOrder ?? 0);
+    this.kafkaState = new KafkaWindowState(
+      reader,
+      this.node,
+      this.keyed,
+      () => this.queue.holding,
+      this.opts.settings?.maxOutOfOrder ?? this.opts.custom?.maxOutOfOrder ?? 0,
+    );
   }
 
   private afterInput(): void {
