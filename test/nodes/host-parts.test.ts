@@ -91,6 +91,19 @@ describe('node host parts', () => {
       assert.equal(woke, 2);
     });
 
+    it('due is the time armed, Infinity when none is (nothing armed, fired, or cancelled)', () => {
+      const w = new WakeUp(() => undefined);
+      assert.equal(w.due, Infinity);
+      w.arm(1500, Date.now());
+      w.arm(1800, Date.now());
+      assert.equal(w.due, 1500);
+      clock.tick(500);
+      assert.equal(w.due, Infinity, 'fired');
+      w.arm(1700, Date.now());
+      w.cancel();
+      assert.equal(w.due, Infinity, 'cancelled');
+    });
+
     it('a time far beyond what setTimeout takes does not fire at once', () => {
       let woke = 0;
       const w = new WakeUp(() => woke++);

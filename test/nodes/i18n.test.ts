@@ -28,6 +28,24 @@ describe('runtime text through the message catalog', () => {
     assert.equal(text('stream-tumbling-window', 'status.keys', { count: 12 }), '12 keys');
   });
 
+  it('reuses the last text of a key while its parameters are the same, and asks again when they change or the runtime does', () => {
+    const asked: unknown[] = [];
+    const first = runtime((key, params) => (asked.push(params?.count), `${params?.count} Fenster`));
+    useCatalog(first, 'stream-session-window');
+    assert.equal(text('stream-session-window', 'status.open', { count: 4 }), '4 Fenster');
+    assert.equal(text('stream-session-window', 'status.open', { count: 4 }), '4 Fenster');
+    assert.deepEqual(asked, [4], 'the same parameters: no second translation');
+    assert.equal(text('stream-session-window', 'status.open', { count: 5 }), '5 Fenster');
+    assert.equal(text('stream-session-window', 'status.open', { count: 5, extra: 1 }), '5 Fenster');
+    assert.equal(text('stream-session-window', 'status.open', { count: 4 }), '4 Fenster');
+    assert.deepEqual(asked, [4, 5, 5, 4]);
+    useCatalog(
+      runtime((key, params) => `${params?.count} fenêtres`),
+      'stream-session-window',
+    );
+    assert.equal(text('stream-session-window', 'status.open', { count: 4 }), '4 fenêtres', 'a new runtime is asked');
+  });
+
   it('leaves an unknown placeholder as it is and names an unknown key in full, never throwing', () => {
     assert.equal(text('stream-join', 'status.buffered', {}), '__count__ buffered');
     assert.equal(text('stream-join', 'status.nothing'), 'stream-join.status.nothing');

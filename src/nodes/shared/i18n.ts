@@ -17,10 +17,42 @@ export function useCatalog(RED: RedAPI, type: string): void {
   runtimes.set(type, RED);
 }
 
+/** The last text made of each catalog key: with whose RED._ and from which parameters. */
+interface LastText {
+  RED: RedAPI | undefined;
+  params: Record<string, string | number>;
+  text: string;
+}
+
+/**
+ * One entry per catalog key (a fixed set). Status lines are rebuilt several times a second
+ * from mostly unchanged counts, and a translation with a count costs the runtime's i18next far
+ * more than comparing the parameters.
+ */
+const lastTexts = new Map<string, LastText>();
+
+function sameParams(a: Record<string, string | number>, b: Record<string, string | number>): boolean {
+  let n = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    n++;
+  }
+  for (const name in b) if (--n < 0 || !(name in a)) return false;
+  return true;
+}
+
 /** The text of `key` (e.g. "status.keys") in node `type`'s catalog, with __name__ placeholders filled from `params`. */
 export function text(type: string, key: string, params: Record<string, string | number> = {}): string {
   const full = `${type}.${key}`;
   const RED = runtimes.get(type);
+  const last = lastTexts.get(full);
+  if (last !== undefined && last.RED === RED && sameParams(last.params, params)) return last.text;
+  const made = translate(RED, type, key, full, params);
+  lastTexts.set(full, { RED, params: { ...params }, text: made });
+  return made;
+}
+
+function translate(RED: RedAPI | undefined, type: string, key: string, full: string, params: Record<string, string | number>): string {
   const translated = RED?._ ? RED._(full, params) : undefined;
   if (typeof translated === 'string' && translated !== full && translated !== key) return translated;
   const found = key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Entries)[k] : undefined), englishCatalog(type));

@@ -166,7 +166,8 @@ export class KafkaWindowState implements PartitionStateOwner {
     }
     const batch = msg.batch === true;
     const lo = Number(batch ? k.firstOffset : k.offset);
-    const hi = Number(batch ? k.lastOffset : k.offset);
+    // Kafka offsets are strings: a single record's is parsed once.
+    const hi = batch ? Number(k.lastOffset) : lo;
     if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || hi < lo) return 'process';
     // At or below `last`: in the restored state, or taken already and delivered again (the
     // reader fetches a partition it kept through a rebalance again from its last commit).

@@ -11,6 +11,11 @@ export class WakeUp {
 
   constructor(private readonly onWake: () => void) {}
 
+  /** The processing time armed (ms epoch), Infinity when none: arm() with a later time changes nothing. */
+  get due(): number {
+    return this.at;
+  }
+
   /** Wake at processing time `at` (ms epoch), unless an earlier wakeup is armed already. */
   arm(at: number | undefined, now: number): void {
     if (at === undefined || at >= this.at) return;
