@@ -145,7 +145,7 @@ export abstract class KeyedOperator<KS extends Keyed & Timed> implements KeyedPa
       kind: `${this.kind}-keys`,
       label: this.kind,
       config: this.fingerprint(),
-      current: (keys) => this.snapshotKeys(keys) as Record<string, unknown>,
+      current: (keys) => this.snapshotKeys(keys),
       drop: (keys) => this.dropKeys(keys),
       load: (snap) => this.loadKeys(snap),
     });

@@ -100,7 +100,7 @@ export interface KeysRestorable {
   /** The settings fingerprint saved with the keys; keys saved with other settings are refused. */
   config: unknown;
   /** snapshotKeys() of these keys as they are now. */
-  current(keys: string[]): Record<string, unknown>;
+  current(keys: string[]): unknown;
   /** Forgets these keys. */
   drop(keys: string[]): void;
   /** Adds the keys of a snapshotKeys() form whose keys are not held; throws on anything it cannot use. */
@@ -114,7 +114,8 @@ export interface KeysRestorable {
 export function restoreSomeKeys(snapshot: unknown, op: KeysRestorable): string[] {
   const snap = checkedSnapshot(snapshot, op.kind, 'snapshotKeysKind', op.label, op.config);
   const names = snapKeyEntries(snap.keys).map((entry) => entry.key);
-  const previous = op.current(names);
+  // The operator's own form of these keys, read back as load() reads any saved form.
+  const previous = snapObject(op.current(names), 'snapshot');
   op.drop(names);
   try {
     op.load(snap);

@@ -541,7 +541,7 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
       kind: 'window-keys',
       label: 'window operator',
       config: this.configFingerprint(),
-      current: (keys) => this.snapshotKeys(keys) as Record<string, unknown>,
+      current: (keys) => this.snapshotKeys(keys),
       drop: (keys) => this.dropKeys(keys),
       load: (snap) => {
         for (const entry of snapKeyEntries(snap.keys)) {

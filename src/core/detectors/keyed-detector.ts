@@ -223,7 +223,7 @@ export class KeyedDetector implements KeyedPartitionState {
       kind: 'detect-keys',
       label: `${this.pattern} detector`,
       config: { pattern: this.pattern },
-      current: (keys) => this.snapshotKeys(keys) as unknown as Record<string, unknown>,
+      current: (keys) => this.snapshotKeys(keys),
       drop: (keys) => this.dropKeys(keys),
       load: (snap) => {
         restored.length = 0;
