@@ -85,6 +85,16 @@ const FETCH_BYTES_PER_PARTITION = 256 * 1024;
 // How often window nodes fed by a reader write their state to their changelogs (ms): the commit
 // of a partition moves at most this often while its keys hold open windows.
 const CHECKPOINT_EVERY = 2000;
+/**
+ * The batch's records through offset `last` were handed to the flow. Only a batch handed out
+ * whole lets the flow pass the entries fetched behind its last record (transaction markers,
+ * aborted records), up to where the fetch reached.
+ */
+function handedOutThrough(p: Position, b: { records: { offset: string }[]; lastOffset: string }, last: string): void {
+  p.handedOut = Number(last) + 1;
+  p.fetched = last === b.records[b.records.length - 1].offset ? Math.max(p.handedOut, Number(b.lastOffset) + 1) : p.handedOut;
+}
+
 // How long handled positions gather before they are committed (ms). Committing as soon as the
 // last commit returned sent one request per few records when records finish one by one (one
 // message per record): the requests cost more CPU than the records. A crash redelivers at most
@@ -359,9 +369,9 @@ export = (RED: ConnectorRedAPI) => {
             good,
           );
         }
-        b.resolve(b.records[b.records.length - 1].offset);
-        pos.handedOut = Number(b.records[b.records.length - 1].offset) + 1;
-        pos.fetched = Math.max(pos.handedOut, Number(b.lastOffset) + 1);
+        const last = b.records[b.records.length - 1].offset;
+        b.resolve(last);
+        handedOutThrough(pos, b, last);
       } else {
         // The client learns how far the batch got before each wait and at its end (not per
         // record): that is where it fetches again should the batch stop early.
@@ -389,9 +399,7 @@ export = (RED: ConnectorRedAPI) => {
         }
         if (delivered !== undefined) {
           b.resolve(delivered);
-          pos.handedOut = Number(delivered) + 1;
-          // Only a batch handed out whole lets the flow pass the entries behind its last record.
-          pos.fetched = delivered === b.records[b.records.length - 1].offset ? Math.max(pos.handedOut, Number(b.lastOffset) + 1) : pos.handedOut;
+          handedOutThrough(pos, b, delivered);
         }
       }
       status.touch();
