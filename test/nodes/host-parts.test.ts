@@ -65,10 +65,10 @@ describe('node host parts', () => {
     it('keeps the earliest time asked for and fires once', () => {
       let woke = 0;
       const w = new WakeUp(() => woke++);
-      w.arm(1500, Date.now());
-      w.arm(1200, Date.now());
-      w.arm(1800, Date.now());
-      w.arm(undefined, Date.now());
+      w.arm(1500, () => Date.now());
+      w.arm(1200, () => Date.now());
+      w.arm(1800, () => Date.now());
+      w.arm(undefined, () => Date.now());
       clock.tick(199);
       assert.equal(woke, 0);
       clock.tick(1);
@@ -80,12 +80,12 @@ describe('node host parts', () => {
     it('can be armed again after it fired, and cancel() stops it', () => {
       let woke = 0;
       const w = new WakeUp(() => woke++);
-      w.arm(1100, Date.now());
+      w.arm(1100, () => Date.now());
       clock.tick(100);
-      w.arm(1300, Date.now());
+      w.arm(1300, () => Date.now());
       clock.tick(200);
       assert.equal(woke, 2);
-      w.arm(1400, Date.now());
+      w.arm(1400, () => Date.now());
       w.cancel();
       clock.tick(1000);
       assert.equal(woke, 2);
@@ -94,12 +94,12 @@ describe('node host parts', () => {
     it('due is the time armed, Infinity when none is (nothing armed, fired, or cancelled)', () => {
       const w = new WakeUp(() => undefined);
       assert.equal(w.due, Infinity);
-      w.arm(1500, Date.now());
-      w.arm(1800, Date.now());
+      w.arm(1500, () => Date.now());
+      w.arm(1800, () => Date.now());
       assert.equal(w.due, 1500);
       clock.tick(500);
       assert.equal(w.due, Infinity, 'fired');
-      w.arm(1700, Date.now());
+      w.arm(1700, () => Date.now());
       w.cancel();
       assert.equal(w.due, Infinity, 'cancelled');
     });
@@ -107,7 +107,7 @@ describe('node host parts', () => {
     it('a time far beyond what setTimeout takes does not fire at once', () => {
       let woke = 0;
       const w = new WakeUp(() => woke++);
-      w.arm(Date.now() + 2 ** 40, Date.now());
+      w.arm(Date.now() + 2 ** 40, () => Date.now());
       clock.tick(1000);
       assert.equal(woke, 0);
       w.cancel();

@@ -16,12 +16,16 @@ export class WakeUp {
     return this.at;
   }
 
-  /** Wake at processing time `at` (ms epoch), unless an earlier wakeup is armed already. */
-  arm(at: number | undefined, now: number): void {
+  /**
+   * Wake at processing time `at` (ms epoch), unless an earlier wakeup is armed already. The host
+   * re-arms after every message and most leave the earliest time as armed, so `clock` is read
+   * only when the timer must move.
+   */
+  arm(at: number | undefined, clock: () => number): void {
     if (at === undefined || at >= this.at) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.at = at;
-    this.timer = setTimeout(this.fire, Math.min(MAX_DELAY, Math.max(0, at - now)));
+    this.timer = setTimeout(this.fire, Math.min(MAX_DELAY, Math.max(0, at - clock())));
   }
 
   cancel(): void {

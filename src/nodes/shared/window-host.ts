@@ -522,10 +522,7 @@ export class WindowHost<IN, ACC, OUT> {
 
   private rearm(): void {
     if (!this.timed || this.closed) return;
-    const at = this.driven!.nextWakeup();
-    // Runs after every message, and most leave the earliest due time as armed: the clock is read
-    // only when the timer must move.
-    if (at !== undefined && at < this.wakeUp.due) this.wakeUp.arm(at, Date.now());
+    this.wakeUp.arm(this.driven!.nextWakeup(), Date.now);
   }
 
   private readonly wake = (): void => {
