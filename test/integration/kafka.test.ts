@@ -542,10 +542,12 @@ describe('Kafka connectors against a real Apache Kafka (KRaft)', function () {
     const got = collect('got');
     const tapped = collect('tap');
     const aggStatus = watchStatus(['agg']);
+    const inStatus = watchStatus(['in']);
     await until(
       () => got.length >= 60,
       60000,
-      () => `60 windows, got ${got.length}`,
+      () =>
+        `60 windows, got ${got.length} (${tapped.length} records); status of kafka in: ${inStatus.get('in')?.text}, of the aggregate: ${aggStatus.get('agg')?.text}`,
     );
     assert.deepEqual(tapped[0].kafka.assigned, [0, 1, 2, 3], 'msg.kafka.assigned names the partitions this reader owns');
     const byWindow = new Map(got.map((m) => [`${m.topic}@${m.window.start - T0}`, m.payload.count]));
