@@ -10,6 +10,14 @@ import { Watermark } from './watermark';
 /** How long a quiet source holds the stream watermark back when neither sourceIdleTimeout nor idleTimeout is set. */
 export const SOURCE_IDLE_DEFAULT = 10000;
 
+/**
+ * The source (and group) of events that name none once others do: a second input of the node
+ * not read from Kafka (MQTT, an inject) is one more source with a clock of its own, so it can
+ * neither run the watermark past the partitions' backlog nor be declared late by them. No Kafka
+ * partition is named this (topic names are never empty).
+ */
+export const UNNAMED_SOURCE = '';
+
 /** A stream watermark's sources, made when the first event names one. */
 export class StreamSources {
   private pw: PartitionedWatermark | undefined;

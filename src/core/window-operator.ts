@@ -75,7 +75,7 @@ import { MAX_EVENT_TIME } from './time-range';
 import { EventTimeGuard, EventTimeGuardOptions } from './event-time-guard';
 import { SnapshotError, restoreSomeKeys, restoreWhole, snapArray, snapCount, snapKeyEntries, snapObject, snapTimeOr } from './snapshot-check';
 import { SourceBusy } from './partitioned-watermark';
-import { SOURCE_IDLE_DEFAULT, StreamSources } from './stream-sources';
+import { SOURCE_IDLE_DEFAULT, StreamSources, UNNAMED_SOURCE } from './stream-sources';
 import { KeySourceClocks } from './key-source-clocks';
 import { Engine, KeyBase, Scope } from './engines/engine';
 import type { TimerStore } from './timer-store';
@@ -260,7 +260,8 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
   /**
    * Adds one event; `now` is the processing time in ms. `source` names where the event was read
    * (a partition of `sourceGroup`, its topic): the stream watermark then is the minimum over the
-   * sources (see partitioned-watermark.ts). Per-key watermarks and processing time ignore it.
+   * sources (see partitioned-watermark.ts), and events that name none count as one more source
+   * (UNNAMED_SOURCE). Processing time ignores it.
    */
   process(event: StreamEvent<IN>, now: number, source?: string, sourceGroup = ''): void {
     let t: number;
@@ -287,9 +288,9 @@ export class WindowOperator<IN, ACC, OUT> implements StreamOperator, KeyedPartit
     if (t > this.maxEventTime) this.maxEventTime = t;
     let moved: boolean;
     if (this.processingTime) moved = wm.advanceTo(now);
-    else if (source === undefined) moved = wm.observe(t);
-    else if (!this.keyScope) moved = this.observeStreamSource(source, sourceGroup, t, now);
-    else moved = this.observeKeySource(ks, source, sourceGroup, t, now);
+    else if (source === undefined && !this.sources.known) moved = wm.observe(t);
+    else if (!this.keyScope) moved = this.observeStreamSource(source ?? UNNAMED_SOURCE, sourceGroup, t, now);
+    else moved = this.observeKeySource(ks, source ?? UNNAMED_SOURCE, sourceGroup, t, now);
     if (moved && wm.value >= scope.timers.head) this.engine.fireDue(scope, wm.value, false);
     this.engine.add(ks, event, t);
     const at = this.life.retimeTo;

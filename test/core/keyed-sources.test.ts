@@ -186,6 +186,23 @@ describe('JoinOperator with sources (partitions)', () => {
     );
   });
 
+  it('counts events that name no source (a second input not read from Kafka) as one more source: they do not make a partition’s backlog late', () => {
+    const pairs: JoinResult<Rec>[] = [];
+    const op = windowJoin(pairs);
+    op.expectSources('t', ['0:t'], 0);
+    let now = 0;
+    const right = (s: number) => op.process({ side: 'right', key: 'a', time: s * 1000 + 400, value: { topic: 'a', payload: 2 } }, (now += 1), '0:t', 't');
+    const left = (s: number) => op.process({ side: 'left', key: 'a', time: s * 1000 + 100, value: { topic: 'a', payload: 1 } }, (now += 1));
+    // The right side comes from a partition read from its backlog, the left side live from elsewhere.
+    left(0);
+    for (let s = 0; s < 10; s++) right(s);
+    for (let s = 1; s < 60; s++) left(s);
+    for (let s = 10; s < 60; s++) right(s);
+    op.flush(now);
+    assert.equal(op.late, 0);
+    assert.equal(pairCounts(pairs).size, 60, 'every second’s pair');
+  });
+
   it('saves the partitions’ clocks: restored, a partition read ahead still does not make the others late', () => {
     const pairs: JoinResult<Rec>[] = [];
     const op = windowJoin(pairs);

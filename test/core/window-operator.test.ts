@@ -801,6 +801,29 @@ describe('WindowOperator', () => {
       assert.equal(op.stats().watermark, 40, 'never forward');
     });
 
+    it('events that name no source (a second input not read from Kafka) are one more source: they do not run the watermark past a partition’s backlog', () => {
+      const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
+      op.expectSources('t', ['0:t'], 0);
+      for (let t = 0; t < 20; t++) op.process(ev('a', t, 1), t, '0:t', 't');
+      // Live readings of another input, a minute ahead of the partition's backlog.
+      for (let t = 0; t < 60; t++) op.process(ev('b', 1000 + t, 1), 20 + t);
+      assert.equal(op.stats().watermark, 19, 'the partition still holds the stream back');
+      for (let t = 20; t < 40; t++) op.process(ev('a', t, 1), 80 + t, '0:t', 't');
+      assert.equal(op.stats().late, 0);
+      op.process(ev('a', 2000, 0), 200, '0:t', 't');
+      op.process(ev('b', 2000, 0), 200);
+      assert.deepEqual(
+        sums(out).filter((r) => r[0] === 'a'),
+        [
+          ['a', 0, 10, 'final', 10],
+          ['a', 10, 20, 'final', 10],
+          ['a', 20, 30, 'final', 10],
+          ['a', 30, 40, 'final', 10],
+        ],
+      );
+      assert.equal(sums(out).filter((r) => r[0] === 'b').length, 6, 'the other input’s windows fire too');
+    });
+
     it('a partition that leaves and comes back without saved state: its next records are counted, none late', () => {
       const { op, out } = recording({ window: { type: 'tumbling', size: 10 }, aggregate: sumCount });
       op.expectSources('t', ['0:t', '1:t'], 0);
