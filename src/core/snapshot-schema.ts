@@ -48,7 +48,9 @@
  *   The state of some keys only (one Kafka partition's, in its changelog record
  *   { v: 3, offset, maxTime, state }, see kafka-window-state.ts) has the same key entries:
  *   { kind: 'window-keys' | 'join-keys' | 'sequence-keys', config, keys } (sequence-keys with the
- *   waiting events of its keys), or { kind: 'detect-keys', config: { pattern, history? }, keys } of a detector.
+ *   waiting events of its keys), or { kind: 'detect-keys', config: { pattern, history? }, keys } of a detector, or
+ *   { kind: 'combined-keys', parts: [<window-keys>, <detect-keys>] } of a detect node with its own
+ *   windows (see combined-partition-state.ts; a plain window-keys form restores the windows only).
  * Version 2: as version 3, but the aggregate node's accumulator listed one accumulator per family
  *   of aggregations on one property, by position, with one-letter fields; only the aggregation
  *   settings tell the positions apart, so the set converts it when it reads it (see the migration).
