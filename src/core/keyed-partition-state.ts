@@ -1,7 +1,8 @@
 /**
  * State kept per key that can move to another instance key by key: the keys whose records came
  * from one Kafka partition go with the partition when it is read elsewhere. The window operator,
- * the join, the sequence and the keyed detector keep their state this way.
+ * the join, the sequence and the keyed detector keep their state this way; a node with two of
+ * them (a detect node's windows and detector) moves both as one CombinedPartitionState.
  */
 import { Key } from './types';
 

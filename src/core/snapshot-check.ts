@@ -25,6 +25,38 @@ export function snapCount(value: unknown, what: string): number {
   throw SnapshotError.because('snapshotCount', { what, got: describeValue(value) });
 }
 
+/** A finite number. */
+export function snapNumber(value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw SnapshotError.because('snapshotNumber', { what, got: describeValue(value) });
+}
+
+/** A finite number, or null for "none" (returned as NaN, which JSON cannot hold). */
+export function snapNumberOrNaN(value: unknown, what: string): number {
+  return value === null ? NaN : snapNumber(value, what);
+}
+
+/** A number from `min` to `max` (both included); `whole` asks for an integer too. */
+export function snapRange(value: unknown, min: number, max: number, what: string, whole = false): number {
+  if (typeof value === 'number' && value >= min && value <= max && (!whole || Number.isInteger(value))) return value;
+  throw whole && min === 0 && max === Infinity
+    ? SnapshotError.because('snapshotCount', { what, got: describeValue(value) })
+    : SnapshotError.because('snapshotRange', { what, min, max, got: describeValue(value) });
+}
+
+/** A list of at most `max` finite numbers. */
+export function snapNumbers(value: unknown, max: number, what: string): number[] {
+  if (Array.isArray(value) && value.length <= max && value.every((v) => typeof v === 'number' && Number.isFinite(v))) return value as number[];
+  const got = `${describeValue(value)}${Array.isArray(value) ? ` of ${value.length}` : ''}`;
+  throw SnapshotError.because('snapshotNumbers', { what, max, got });
+}
+
+/** true or false. */
+export function snapBoolean(value: unknown, what: string): boolean {
+  if (typeof value === 'boolean') return value;
+  throw SnapshotError.because('snapshotBoolean', { what });
+}
+
 /** An array (of `length` items when given). */
 export function snapArray(value: unknown, what: string, length?: number): unknown[] {
   if (Array.isArray(value) && (length === undefined || value.length === length)) return value;

@@ -33,12 +33,24 @@
  *   The window nodes' accumulator is the list of the window's events.
  *   Join keys: interval { left: [{ time, value, matched }], right: […] }, window { windows: [{ start, end, fired, left, right }] };
  *   sequence keys { nextSeq, matches: [{ step, count, blocked, startTime, firstSeq, events: [[{ time, value, mask, seq }]] }] }
- *   beside the sequence's waiting events [{ key, time, value, mask }]; a detector's (extra, pattern
- *   auto) { pattern, alerts, keys: [{ key, state, startedAt?, open? }] }.
+ *   beside the sequence's waiting events [{ key, time, value, mask }]; a detector's (extra)
+ *   { pattern, config?, alerts, keys: [{ key, state, startedAt?, open? }] }, `state` the
+ *   pattern's own detector state; pattern auto as written, every other pattern with
+ *   config { pattern, history? } (history: events, or { duration }) and key entries
+ *   { key, state, alert: { active, lastHot }, startedAt?, history?, pending? } (with a duration
+ *   history: the events the key's rate gave, or state null and the [time, value] pairs still
+ *   waiting for the rate). Detector states: anomaly { levels, steps, seasonal, surprises, seasons,
+ *   signed, shape, period, previous, peak }, spike { history }, changepoint { reference, clipped,
+ *   center, scale, up, down, varUp, upStart, downStart, varStart, varZSum, varCount }, trend
+ *   { times, values, s }, seasonality { ring, sinceEstimate, current }; NaN ("none yet") as null.
+ *   Patterns other than auto were not saved before this form had them: their fields are additions
+ *   that no earlier state holds, so the version stays.
  *   The state of some keys only (one Kafka partition's, in its changelog record
  *   { v: 3, offset, maxTime, state }, see kafka-window-state.ts) has the same key entries:
  *   { kind: 'window-keys' | 'join-keys' | 'sequence-keys', config, keys } (sequence-keys with the
- *   waiting events of its keys), or { kind: 'detect-keys', config: { pattern }, keys } of a detector.
+ *   waiting events of its keys), or { kind: 'detect-keys', config: { pattern, history? }, keys } of a detector, or
+ *   { kind: 'combined-keys', parts: [<window-keys>, <detect-keys>] } of a detect node with its own
+ *   windows (see combined-partition-state.ts; a plain window-keys form restores the windows only).
  * Version 2: as version 3, but the aggregate node's accumulator listed one accumulator per family
  *   of aggregations on one property, by position, with one-letter fields; only the aggregation
  *   settings tell the positions apart, so the set converts it when it reads it (see the migration).

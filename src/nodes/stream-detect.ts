@@ -13,6 +13,7 @@ import {
 } from '../core/detectors';
 import { ConfigError, InputError, describeValue } from '../core/errors';
 import { Key, WindowInfo } from '../core/types';
+import { CombinedPartitionState } from '../core/combined-partition-state';
 import { eachEventOf, processBatch } from './shared/batch';
 import { EmitContext } from './shared/emissions';
 import { failOnConfig } from './shared/config-error';
@@ -222,12 +223,12 @@ export = (RED: RedAPI) => {
         node,
         settings,
         aggregate: settings ? collectEvents<WindowRecord>() : undefined,
-        // Own windows, and the auto detector's history and open incidents, outlive a restart in a context store.
-        store: (settings || pattern === 'auto') && typeof config.store === 'string' ? config.store : undefined,
-        extraState:
-          pattern === 'auto' && mode === 'stream' ? { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) } : undefined,
-        // The same history key by key follows Kafka partitions.
-        keyedState: pattern === 'auto' && mode === 'stream' ? keyed : undefined,
+        // Own windows, and the detectors' history and open incidents, outlive a restart in a context store.
+        store: typeof config.store === 'string' ? config.store : undefined,
+        extraState: { snapshot: () => keyed.snapshot(), restore: (saved) => keyed.restore(saved as KeyedSnapshot) },
+        // The same state key by key follows Kafka partitions; with own windows, the windows of
+        // the same keys go with it (the host makes the window operator, hence the look-up).
+        keyedState: settings ? new CombinedPartitionState([() => host.operator!, () => keyed]) : keyed,
         mapper,
         handle: (msg, ctx, now) => {
           if (isWindowMessage(msg)) {

@@ -634,6 +634,21 @@ describe('node dialogs on the shared editor library in Chromium (e2e)', function
     assert.deepEqual(consoleErrors, []);
   });
 
+  it('stream-detect: shows the context store for every pattern and mode (each keeps its history and incidents there)', async () => {
+    await open('stream-detect');
+    const seen: Record<string, boolean> = {};
+    for (const pattern of ['auto', 'spike', 'trend']) {
+      for (const mode of ['stream', 'window']) {
+        await page.selectOption('#node-input-pattern', pattern);
+        await page.selectOption('#node-input-mode', mode);
+        seen[`${pattern} ${mode}`] = await visible('store');
+      }
+    }
+    assert.deepEqual(Object.values(seen), [true, true, true, true, true, true], JSON.stringify(seen));
+    await close('cancel');
+    assert.deepEqual(consoleErrors, []);
+  });
+
   it('hides rows without effect: bounds of sessions, the watermark and late settings in processing time', async () => {
     await open('stream-session-window');
     assert.deepEqual(await shown(['gap', 'maxDuration', 'bounds', 'offset']), { gap: true, maxDuration: true, bounds: false, offset: false });

@@ -403,4 +403,40 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     assert.equal(whole.filter((r) => r.payload.state === 'alert').length, keys.length, 'one shift alert per key');
     assert.deepEqual(alerts(moved), alerts(whole));
   });
+
+  it("a detect node's open windows and open incidents (pattern spike, window mode) move together with their partition across a rebalance: its alerts equal one uninterrupted process's", async function () {
+    this.timeout(240000);
+    const M = 60000;
+    const T0 = Math.floor((Date.now() - 200 * H) / H) * H;
+    const keys = ['s0', 's1', 's2', 's3'];
+    // Readings 5 min apart in windows of an hour; a spike in the window of hour 5 opens an
+    // incident on every key. A reads up to half of hour 6, so the partition that moves carries an
+    // open incident and an open window; that window is quiet and ends the incident when it fires.
+    const readings = keys.map((key, i) => {
+      const g = seededGaussian(i + 21);
+      return Array.from({ length: 120 }, (_, n) => record(key, i % 2, T0 + n * 5 * M, { v: Math.round((20 + 0.5 * g() + (n === 66 ? 12 : 0)) * 100) / 100 }));
+    });
+    // In time order across keys: two keys share a partition, and its watermark follows both.
+    const inTime = (from: number, to: number) => readings[0].slice(from, to).flatMap((_, n) => readings.map((r) => r[from + n]));
+    const { moved, whole } = await movedAcrossRebalance('detect-window', inTime(0, 78), inTime(78, 120));
+    const sent = (list: Result[]) =>
+      list
+        .map((r) => {
+          const { replay, ...payload } = r.payload as Record<string, unknown>;
+          const { replay: marked, ...window } = r.window;
+          void replay;
+          void marked;
+          return JSON.stringify([payload, window]);
+        })
+        .sort();
+    const spikeAlerts = whole.filter((r) => r.payload.state === 'alert' && r.payload.time === T0 + 66 * 5 * M);
+    assert.equal(spikeAlerts.length, keys.length, 'the spike alerts on every key');
+    const ends = whole.filter((r) => r.payload.state === 'ended' && r.payload.startedAt === T0 + 66 * 5 * M);
+    assert.deepEqual(
+      ends.map((r) => [r.window.start, r.window.count]),
+      keys.map(() => [T0 + 6 * H, 12]),
+      'each ends when the quiet window of hour 6 fires with its 12 readings',
+    );
+    assert.deepEqual(sent(moved), sent(whole));
+  });
 });

@@ -620,4 +620,78 @@ describe('join, sequence and detect state that follows Kafka partitions (Node-RE
     assert.equal(second.offset, 30);
     assert.equal(second.state.keys[0].state.n, 31, 'the history of 30 readings was restored, not started afresh');
   });
+
+  /**
+   * Feeds `records` ([key, partition, time, value], offsets counted per partition) to a detect
+   * node with `config` fed by the reader: all to one node, and split at `cut` between two nodes
+   * that follow each other on one changelog (the first checkpoints, then is replaced). Returns the
+   * messages each way sent, the replay mark left out (the second owner may mark what it repeats).
+   */
+  async function detectMoved(config: Record<string, unknown>, records: Array<[string, number, number, number]>, cut: number) {
+    const feed = async (n: Awaited<ReturnType<typeof deployFedByReader>>, from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const [key, partition, time, value] = records[i];
+        const offset = records.slice(0, i).filter((r) => r[1] === partition).length;
+        await n.record({ topic: key, payload: value, timestamp: time }, partition, offset);
+      }
+      return n.d.out[0] ?? [];
+    };
+    const sent = (msgs: Record<string, any>[]) =>
+      msgs.map((m) => {
+        const { replay, ...payload } = m.payload;
+        void replay;
+        return JSON.stringify([payload, m.window && { ...m.window, replay: undefined }]);
+      });
+    readerOf(new MemoryChangelog());
+    const whole = sent(await feed(await deployFedByReader('stream-detect', config), 0, records.length));
+    await helper.unload();
+    const changelog = new MemoryChangelog();
+    const first = readerOf(changelog);
+    const before = sent(await feed(await deployFedByReader('stream-detect', config), 0, cut));
+    await first.checkpoint();
+    const saved = JSON.parse((await changelog.read()).get('t:0')!);
+    await helper.unload();
+    readerOf(changelog);
+    const after = sent(await feed(await deployFedByReader('stream-detect', config), cut, records.length));
+    return { whole, moved: [...before, ...after], before, saved };
+  }
+
+  /** Readings 1 s apart of key s (partition 0) and u (partition 1): steady, with a spike of s at second `spikeAt`. */
+  const spiky = (count: number, spikeAt: number): Array<[string, number, number, number]> =>
+    Array.from({ length: count }, (_, i) => [
+      ['s', 0, T + i * 1000, i === spikeAt ? 90 : 20 + (i % 3) * 0.1],
+      ['u', 1, T + i * 1000, 30 + (i % 2) * 0.2],
+    ]).flat() as Array<[string, number, number, number]>;
+
+  it("a spike detector's history and open incident move with their partition: the alerts equal one node's, the incident ends once", async () => {
+    const config = { pattern: 'spike', keyProperty: 'topic', history: '20', minHistory: '5', holdOff: '5s' };
+    // The spike at 25 s opens an incident; the node is replaced at 27 s; 5 s quiet end it at 30 s.
+    const { whole, moved, before, saved } = await detectMoved(config, spiky(36, 25), 2 * 27);
+    assert.equal(saved.state.kind, 'detect-keys');
+    assert.deepEqual(saved.state.keys[0].alert, { active: true, lastHot: T + 25000 });
+    assert.deepEqual(
+      whole.map((w) => JSON.parse(w)[0].state),
+      ['alert', 'ended'],
+    );
+    assert.equal(before.length, 1, 'the first node sent the alert');
+    assert.deepEqual(moved, whole, 'the second sends the end of the same incident and nothing else');
+  });
+
+  it("in window mode a detect node's open windows and open incident move together with their partition", async () => {
+    const config = { pattern: 'spike', mode: 'window', windowType: 'tumbling', size: '10s', keyProperty: 'topic', holdOff: '0' };
+    // The window [10 s, 20 s) holds the spike and fires at 20 s; the node is replaced at 25 s
+    // with [20 s, 30 s) half full; that window is quiet and ends the incident when it fires.
+    const { whole, moved, saved } = await detectMoved(config, spiky(36, 15), 2 * 25);
+    assert.equal(saved.state.kind, 'combined-keys');
+    assert.deepEqual(
+      saved.state.parts.map((p: { kind: string }) => p.kind),
+      ['window-keys', 'detect-keys'],
+    );
+    assert.deepEqual(
+      whole.map((w) => JSON.parse(w)[0].state),
+      ['alert', 'ended'],
+    );
+    assert.equal(JSON.parse(whole[1])[1].count, 10, 'the window that ends it holds its 10 readings, 5 of them restored');
+    assert.deepEqual(moved, whole);
+  });
 });

@@ -327,6 +327,29 @@ describe('stream-detect node', function () {
     assert.equal(d.out[0][0].payload.trend, 'increasing');
   });
 
+  for (const [mode, extra] of [
+    ['stream', {}],
+    ['window', { mode: 'window', windowType: 'tumbling', size: '10m' }],
+  ] as const) {
+    it(`spike, ${mode} mode, with a context store: a restart during an incident keeps the history and the incident: it ends once, with no second alert`, async () => {
+      helper.settings({ contextStorage: { file: { module: 'localfilesystem', config: { dir: tempDir(), flushInterval: 30 } } } });
+      await deploy({ pattern: 'spike', history: '20', minHistory: '5', holdOff: '15m', store: 'file', ...extra });
+      let d = await restart(2);
+      const xs = Array.from({ length: 36 }, (_, i) => (i === 15 ? 90 : 20 + (i % 3) * 0.1));
+      await feed(d, 's', xs.slice(0, 25));
+      await until(() => d.out[0].length === 1, 'the spike alerted');
+      assert.equal(d.out[0][0].payload.state, 'alert');
+      d = await restart(2);
+      await feed(d, 's', xs.slice(25), T0 + 25 * MINUTE);
+      await until(() => d.out[0].length === 1, 'the incident ended');
+      assert.deepEqual(
+        d.out[0].map((m) => [m.payload.state, (m.payload.startedAt - T0) / MINUTE]),
+        [['ended', 15]],
+      );
+      if (mode === 'window') assert.equal(d.out[0][0].window.count, 10, 'the window from 20 to 30 min holds the 5 readings from before the restart');
+    });
+  }
+
   it("msg.reset forgets a key's history: it must warm up again before alerting", async () => {
     const d = await deploy({ pattern: 'spike', outputs: 2 });
     const noise = gaussian(8);

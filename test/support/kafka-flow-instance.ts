@@ -13,8 +13,8 @@ export interface FlowSettings {
   maxInFlight?: number;
   /** The flow finishes no record it reads (so the reader never commits nor checkpoints). */
   holdInput?: boolean;
-  /** The stateful node: a tumbling count (default), an interval join or a detect node (see kafka-flow-process.ts). */
-  stage?: 'aggregate' | 'join' | 'detect';
+  /** The stateful node: a tumbling count (default), an interval join, a detect node or one with its own windows (see kafka-flow-process.ts). */
+  stage?: 'aggregate' | 'join' | 'detect' | 'detect-window';
   /** Says it is ready this long (ms) before it deploys and joins the group: a process slow to join. */
   lateJoinMs?: number;
 }

@@ -1,8 +1,9 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
  * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout;
- * with `stage` a join (interval ±size, side in payload.side, value payload.v, default maxOutOfOrder) or a detect node
- * (pattern auto, value payload.v) in the aggregate's place (node id 'agg' whatever the stage).
+ * with `stage` a join (interval ±size, side in payload.side, value payload.v, default maxOutOfOrder), a detect node
+ * (pattern auto, value payload.v) or a detect node with its own windows (detect-window: pattern spike, tumbling
+ * windows of `size`) in the aggregate's place (node id 'agg' whatever the stage).
  * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput, stage).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
  * {"seen":N} (records that reached the
@@ -25,7 +26,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   size: string;
   maxInFlight?: number;
   holdInput?: boolean;
-  stage?: 'aggregate' | 'join' | 'detect';
+  stage?: 'aggregate' | 'join' | 'detect' | 'detect-window';
   lateJoinMs?: number;
 };
 
@@ -50,6 +51,7 @@ const stages = {
     upper: cfg.size,
   },
   detect: { type: 'stream-detect', pattern: 'auto', valueProperty: 'payload.v' },
+  'detect-window': { type: 'stream-detect', pattern: 'spike', mode: 'window', windowType: 'tumbling', size: cfg.size, valueProperty: 'payload.v' },
 };
 
 const flow = [

@@ -4,6 +4,14 @@
  * and ends only after `holdOff` ms without such a score. One incident, one alert, one "ended".
  */
 
+import { snapBoolean, snapNumber, snapObject } from '../snapshot-check';
+
+/** An alert state as plain data (see AlertState.snapshot). */
+export interface AlertSnapshot {
+  active: boolean;
+  lastHot: number | null;
+}
+
 /** What happened to the incident with this update. */
 export type AlertTransition = 'start' | 'end' | undefined;
 
@@ -30,6 +38,21 @@ export class AlertState {
   /** True while an incident is open. */
   get inAlert(): boolean {
     return this.active;
+  }
+
+  /** The incident state as plain data: whether one is open, and the last time it was hot (null before any). */
+  snapshot(): AlertSnapshot {
+    return { active: this.active, lastHot: Number.isFinite(this.lastHot) ? this.lastHot : null };
+  }
+
+  /** Takes a snapshot(); throws SnapshotError naming `what` when it is not one. */
+  restore(saved: unknown, what: string): void {
+    const o = snapObject(saved, what);
+    const active = snapBoolean(o.active, `${what} active`);
+    // An open incident was hot when it started: it has a time.
+    const lastHot = active ? snapNumber(o.lastHot, `${what} lastHot`) : o.lastHot === null ? -Infinity : snapNumber(o.lastHot, `${what} lastHot`);
+    this.active = active;
+    this.lastHot = lastHot;
   }
 
   /** Feeds one score at `time`; returns 'start' when an incident opens, 'end' when it closes. */

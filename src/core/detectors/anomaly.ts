@@ -33,6 +33,7 @@ import { Surprise } from './surprise';
 import { NumberRing } from './ring';
 import { SeasonalityDetector } from './seasonality';
 import { DistributionShift } from './distribution-shift';
+import { snapArray, snapNumberOrNaN, snapObject, snapRange } from '../snapshot-check';
 
 /** Which side of expected counts as anomalous. */
 export type Direction = 'up' | 'down' | 'both';
@@ -153,7 +154,14 @@ export class AnomalyDetector {
     // A period is found once the history is full, then checked every three histories: cycles
     // rarely change, and the autocorrelation is the costliest step.
     this.seasons = s === 'auto' ? new SeasonalityDetector({ history, every: history, thenEvery: 3 * history, minHistory: 48 }) : undefined;
-    if (state !== undefined && !this.load(state)) this.reset();
+    if (state !== undefined) {
+      try {
+        this.restore(state);
+      } catch {
+        // The incident detector's scorer learns afresh from state saved before it had one, or by another version.
+        this.reset();
+      }
+    }
   }
 
   /** The whole state as plain data, to go on elsewhere with `new AnomalyDetector(options, state)`. */
@@ -172,25 +180,27 @@ export class AnomalyDetector {
     };
   }
 
-  private load(state: unknown): boolean {
-    const o = state as Partial<AnomalyState> | null;
-    if (!o || typeof o !== 'object' || !Array.isArray(o.surprises) || o.surprises.length !== 4) return false;
-    if (!Number.isInteger(o.period) || (o.period as number) < 0 || typeof o.peak !== 'number' || !(o.previous === null || typeof o.previous === 'number'))
-      return false;
-    const surprises = [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise];
-    const ok =
-      this.levels.load(o.levels) &&
-      this.steps.load(o.steps) &&
-      this.seasonal.load(o.seasonal) &&
-      surprises.every((x, i) => x.load(o.surprises![i])) &&
-      (!this.seasons || this.seasons.load(o.seasons)) &&
-      this.signed.load(o.signed) &&
-      this.shape.load(o.shape);
-    if (!ok) return false;
-    this.period = o.period as number;
-    this.previous = o.previous ?? NaN;
-    this.peak = o.peak;
-    return true;
+  /**
+   * Takes a snapshot() of a detector with the same options, every field checked; throws
+   * SnapshotError naming the first that does not fit (the detector is then half loaded: the
+   * caller discards it or resets it).
+   */
+  restore(state: unknown): void {
+    const o = snapObject(state, 'anomaly state');
+    const surprises = snapArray(o.surprises, 'anomaly state surprises', 4);
+    const period = snapRange(o.period, 0, Math.max(this.levels.capacity, this.fixedPeriod), 'anomaly state period', true);
+    const peak = snapRange(o.peak, 0, 1, 'anomaly state peak');
+    const previous = snapNumberOrNaN(o.previous, 'anomaly state previous');
+    this.levels.load(o.levels, 'anomaly state levels');
+    this.steps.load(o.steps, 'anomaly state steps');
+    this.seasonal.load(o.seasonal, 'anomaly state seasonal');
+    [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise].forEach((x, i) => x.load(surprises[i], `anomaly state surprise ${i}`));
+    if (this.seasons) this.seasons.load(o.seasons, 'anomaly state seasons');
+    this.signed.load(o.signed, 'anomaly state signed');
+    this.shape.load(o.shape, 'anomaly state shape');
+    this.period = period;
+    this.previous = previous;
+    this.peak = peak;
   }
 
   /** Back to a detector that has seen nothing (after a saved state that did not fit). */

@@ -6,7 +6,8 @@
  * so the default 0.999 with a history of 200 means about one false alarm in 200 000 values in theory (more in practice because the reference is estimated, hence the long default reference).
  */
 import { RollingQuantiles } from './rolling-quantiles';
-import { NumberRing } from './ring';
+import { NumberRing, RingState } from './ring';
+import { SnapshotError, snapNumber, snapNumberOrNaN, snapObject, snapRange } from '../snapshot-check';
 
 /** Settings of the change-point detector. */
 export interface ChangePointOptions {
@@ -32,6 +33,22 @@ export interface ChangePointResult {
   /** Time the change most likely began (where the CUSUM last left zero). */
   changeTime?: number;
   ready: boolean;
+}
+
+/** The change-point detector's whole state as plain data (see ChangePointDetector.snapshot). */
+export interface ChangePointState {
+  reference: number[];
+  clipped: RingState;
+  center: number | null;
+  scale: number | null;
+  up: number;
+  down: number;
+  varUp: number;
+  upStart: number | null;
+  downStart: number | null;
+  varStart: number | null;
+  varZSum: number;
+  varCount: number;
 }
 
 /** Decision limit h for a CUSUM with reference k so that the in-control run length is `arl`. */
@@ -78,6 +95,48 @@ export class ChangePointDetector {
     this.k = (options.minShift ?? 1) / 2;
     // Three CUSUMs watch the stream (up, down, spread): each gets a third of the false-alarm budget.
     this.h = cusumLimit(this.k, (3 * history) / (1 - confidence));
+  }
+
+  /** The whole state as plain data (NaN, "none yet", as null), to go on elsewhere with restore(). */
+  snapshot(): ChangePointState {
+    const n = (x: number): number | null => (Number.isNaN(x) ? null : x);
+    return {
+      reference: this.reference.values(),
+      clipped: this.clipped.save(),
+      center: n(this.center),
+      scale: n(this.scale),
+      up: this.up,
+      down: this.down,
+      varUp: this.varUp,
+      upStart: n(this.upStart),
+      downStart: n(this.downStart),
+      varStart: n(this.varStart),
+      varZSum: this.varZSum,
+      varCount: this.varCount,
+    };
+  }
+
+  /** Takes a snapshot() of a detector with the same options, every field checked; throws SnapshotError naming the first that does not fit. */
+  restore(state: unknown): void {
+    const o = snapObject(state, 'changepoint state');
+    const what = (field: string): string => `changepoint state ${field}`;
+    const sums = (['up', 'down', 'varUp'] as const).map((f) => snapRange(o[f], 0, Infinity, what(f)));
+    const center = snapNumberOrNaN(o.center, what('center'));
+    const scale = snapNumberOrNaN(o.scale, what('scale'));
+    const starts = (['upStart', 'downStart', 'varStart'] as const).map((f) => snapNumberOrNaN(o[f], what(f)));
+    const varZSum = snapNumber(o.varZSum, what('varZSum'));
+    const varCount = snapRange(o.varCount, 0, Infinity, what('varCount'), true);
+    this.reference.load(o.reference, what('reference'));
+    this.clipped.load(o.clipped, what('clipped'));
+    // Both learn every value of the reference together.
+    if (this.clipped.length !== this.reference.length)
+      throw SnapshotError.because('snapshotListOf', { what: what('clipped values'), length: this.reference.length, got: `${this.clipped.length}` });
+    [this.up, this.down, this.varUp] = sums;
+    this.center = center;
+    this.scale = scale;
+    [this.upStart, this.downStart, this.varStart] = starts;
+    this.varZSum = varZSum;
+    this.varCount = varCount;
   }
 
   /** Tests `value`; after a declared change the reference is learned again from the new regime. */

@@ -58,8 +58,8 @@ export interface StreamDetector {
   update(time: number, value: number, arrival?: number): Detection;
   /** Checks a quiet key at processing time `now` (auto only): a detection when a silence starts. */
   idle?(now: number): Detection | undefined;
-  /** The detector's state as plain data, when it can be restored with createDetector(…, state). */
-  snapshot?(): unknown;
+  /** The detector's state as plain data (bounded by its history), to go on elsewhere with createDetector(…, state). */
+  snapshot(): unknown;
 }
 
 function directionAllows(direction: Direction | undefined, d: 'up' | 'down'): boolean {
@@ -122,7 +122,11 @@ function incidentDetection(r: IncidentStep, memo: ReasonMemo): Detection {
   };
 }
 
-/** Creates a streaming detector for one key. */
+/**
+ * Creates a streaming detector for one key; `state`, a snapshot() of a detector of the same
+ * pattern and options, goes on where it stopped. Every field of a saved state is checked: one that
+ * does not fit throws SnapshotError (auto's, saved by other versions too, starts afresh instead).
+ */
 export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?: unknown): StreamDetector {
   validateDetectorOptions(pattern, o);
   switch (pattern) {
@@ -143,7 +147,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
     }
     case 'anomaly': {
       const d = new AnomalyDetector({ history: o.history, minHistory: o.minHistory, threshold: o.threshold, direction: o.direction });
+      if (state !== undefined) d.restore(state);
       return {
+        snapshot: () => d.snapshot(),
         update(time, value) {
           const r = d.advance(time, value);
           // The score is the onset score: high where a deviation begins, so one incident ranks once
@@ -170,7 +176,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
         confidence: o.confidence === undefined ? undefined : o.confidence * 100,
         mode,
       });
+      if (state !== undefined) d.restore(state);
       return {
+        snapshot: () => d.snapshot(),
         update(time, value) {
           const r = d.update(time, value);
           // The score is a confidence, and plain noise often reaches 80 % of one: only spikes keep
@@ -191,7 +199,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
     }
     case 'changepoint': {
       const d = new ChangePointDetector({ history: o.history, minHistory: o.minHistory, confidence: o.confidence });
+      if (state !== undefined) d.restore(state);
       return {
+        snapshot: () => d.snapshot(),
         update(time, value) {
           const r = d.update(time, value);
           const hot = r.isChange && (r.kind === 'variance' || directionAllows(o.direction, r.direction));
@@ -211,7 +221,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
     }
     case 'trend': {
       const d = new TrendDetector({ history: o.history, minHistory: o.minHistory, confidence: o.confidence });
+      if (state !== undefined) d.restore(state);
       return {
+        snapshot: () => d.snapshot(),
         update(time, value) {
           const r = d.update(time, value);
           const direction = r.slopePerSecond >= 0 ? 'up' : 'down';
@@ -234,7 +246,9 @@ export function createDetector(pattern: Pattern, o: DetectorOptions = {}, state?
       const history = o.history ?? 1000;
       const minStrength = o.threshold ?? 0.3;
       const d = new SeasonalityDetector({ history, minHistory: o.minHistory, minStrength, every: Math.max(1, Math.floor(history / 4)) });
+      if (state !== undefined) d.load(state, 'seasonality state');
       return {
+        snapshot: () => d.save(),
         update(_time, value) {
           const p = d.update(value);
           return {

@@ -7,6 +7,7 @@
  */
 import { RollingQuantiles } from './rolling-quantiles';
 import { lowerBound } from './lower-bound';
+import { SnapshotError, snapArray, snapNumber, snapNumbers, snapObject, snapRange } from '../snapshot-check';
 
 /** Streaming relative entropy of a short window against a long history's quantile bins. */
 export class DistributionShift {
@@ -99,27 +100,30 @@ export class DistributionShift {
     };
   }
 
-  /** Takes the state saved by save(); false when it is not one. */
-  load(o: unknown): boolean {
-    const x = o as { recent?: unknown; head?: unknown; edges?: unknown; sinceEdges?: unknown; sum?: unknown } | null;
-    const nums = (a: unknown, max: number): a is number[] => Array.isArray(a) && a.length <= max && a.every((v) => typeof v === 'number');
-    if (!x || !nums(x.recent, this.window) || !nums(x.edges, this.edges.length) || x.edges.length !== this.edges.length || typeof x.sum !== 'number')
-      return false;
-    if (!Number.isInteger(x.head) || (x.head as number) < 0 || (x.head as number) >= this.window || (x.sinceEdges !== null && !Number.isInteger(x.sinceEdges)))
-      return false;
-    this.edges.set(x.edges);
+  /** Takes the state saved by save(); throws SnapshotError naming `what` when it is not one. */
+  load(o: unknown, what: string): void {
+    const x = snapObject(o, what);
+    const recent = snapNumbers(x.recent, this.window, `${what} recent`);
+    const edges = snapArray(snapNumbers(x.edges, this.edges.length, `${what} edges`), `${what} edges`, this.edges.length) as number[];
+    for (let i = 1; i < edges.length; i++)
+      if (!(edges[i - 1] <= edges[i]))
+        throw SnapshotError.because('snapshotRange', { what: `${what} edge ${i}`, min: edges[i - 1], max: Infinity, got: edges[i] });
+    // The window fills from the front: it turns only once full.
+    const head = snapRange(x.head, 0, recent.length < this.window ? 0 : this.window - 1, `${what} head`, true);
+    const sinceEdges = x.sinceEdges === null ? Infinity : snapRange(x.sinceEdges, 0, this.refresh, `${what} sinceEdges`, true);
+    const sum = snapNumber(x.sum, `${what} sum`);
+    this.edges.set(edges);
     this.counts.fill(0);
-    this.size = x.recent.length;
-    this.head = x.head as number;
+    this.size = recent.length;
+    this.head = head;
     for (let j = 0; j < this.size; j++) {
-      const bin = this.binOf(x.recent[j]);
-      this.recent[j] = x.recent[j];
+      const bin = this.binOf(recent[j]);
+      this.recent[j] = recent[j];
       this.bins[j] = bin;
       this.counts[bin]++;
     }
-    this.sinceEdges = x.sinceEdges === null ? Infinity : (x.sinceEdges as number);
-    this.sum = x.sum;
-    return true;
+    this.sinceEdges = sinceEdges;
+    this.sum = sum;
   }
 
   /** The bin of `x`: how many edges lie below it. */

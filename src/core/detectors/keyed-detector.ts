@@ -6,11 +6,11 @@
  * events once a key's event rate is known, and runs the alert state (one alert per incident, one
  * end after the hold-off).
  */
-import { AlertState, AlertTransition } from './alert-state';
+import { AlertSnapshot, AlertState, AlertTransition } from './alert-state';
 import { Detection, DetectorOptions, Pattern, StreamDetector, WindowDetection, analyseWindow, createDetector, validateDetectorOptions } from './detector';
 import { Key } from '../types';
 import { describeValue, InputError } from '../errors';
-import { SnapshotError, restoreSomeKeys, snapKeyEntries } from '../snapshot-check';
+import { SnapshotError, restoreSomeKeys, snapArray, snapKeyEntries, snapNumber, snapObject, snapRange } from '../snapshot-check';
 import { KeyedPartitionState } from '../keyed-partition-state';
 
 /** A history in events, or a duration (ms) sized into events from the key's observed rate. */
@@ -67,6 +67,8 @@ export interface KeyedWindowStep {
 
 interface KeyState {
   detector?: StreamDetector;
+  /** The detector's history in events, when a duration history was turned into it. */
+  events?: number;
   /** Values waiting while a duration history learns the key's event rate. */
   pending?: Array<[number, number]>;
   alert: AlertState;
@@ -75,18 +77,41 @@ interface KeyState {
   open?: boolean;
 }
 
-/** A keyed detector's state as plain data (patterns whose detectors can snapshot: auto). */
+/**
+ * A key's saved entry. Auto: the detector's state, and whether its own incident is open. Other
+ * patterns: the detector's state and the alert state; with a duration history, the history in
+ * events the key's rate gave, or (state null) the values still waiting for the rate.
+ */
+export interface KeyedEntry {
+  key: Key;
+  state: unknown;
+  startedAt?: number;
+  open?: boolean;
+  alert?: AlertSnapshot;
+  history?: number;
+  pending?: Array<[number, number]>;
+}
+
+/** The settings a saved state must have been taken with: the pattern, and what sizes the history (not for auto). */
+export interface KeyedConfig {
+  pattern: Pattern;
+  history?: number | { duration: number };
+}
+
+/** A keyed detector's state as plain data. */
 export interface KeyedSnapshot {
   pattern: Pattern;
-  keys: Array<{ key: Key; state: unknown; startedAt?: number; open?: boolean }>;
+  /** Absent for auto, and in state saved before other patterns could be saved. */
+  config?: KeyedConfig;
+  keys: KeyedEntry[];
   alerts: number;
 }
 
 /** Some keys' detectors as plain data (snapshotKeys), the saved form of a partition's keys. */
 export interface KeyedKeysSnapshot {
   kind: 'detect-keys';
-  config: { pattern: Pattern };
-  keys: KeyedSnapshot['keys'];
+  config: KeyedConfig;
+  keys: KeyedEntry[];
 }
 
 /** Per-key detectors and incidents for one pattern (see the file comment). */
@@ -155,42 +180,90 @@ export class KeyedDetector implements KeyedPartitionState {
     return out;
   }
 
-  /** The detectors' state as plain data, or undefined when the pattern's detectors cannot snapshot. */
-  snapshot(): KeyedSnapshot | undefined {
-    if (this.pattern !== 'auto') return undefined;
-    const keys: KeyedSnapshot['keys'] = [];
-    for (const key of this.keys.keys()) {
-      const entry = this.keyEntry(key);
-      if (entry !== undefined) keys.push(entry);
-    }
-    return { pattern: this.pattern, keys, alerts: this.alertCount };
+  /** The detectors' and incidents' state as plain data. */
+  snapshot(): KeyedSnapshot {
+    const keys: KeyedEntry[] = [];
+    for (const key of this.keys.keys()) keys.push(this.keyEntry(key)!);
+    const snap: KeyedSnapshot = { pattern: this.pattern, keys, alerts: this.alertCount };
+    if (this.pattern !== 'auto') snap.config = this.config;
+    return snap;
   }
 
-  /** A key's saved entry, when its detector can snapshot. */
-  private keyEntry(key: Key): KeyedSnapshot['keys'][number] | undefined {
+  /** What a saved state must have been taken with (see KeyedConfig). */
+  private get config(): KeyedConfig {
+    if (this.pattern === 'auto') return { pattern: this.pattern };
+    const history = this.history && 'duration' in this.history ? { duration: this.history.duration } : this.options.history;
+    return history === undefined ? { pattern: this.pattern } : { pattern: this.pattern, history };
+  }
+
+  /** A key's saved entry; undefined when the key has no state. */
+  private keyEntry(key: Key): KeyedEntry | undefined {
     const s = this.keys.get(key);
-    if (!s?.detector?.snapshot) return undefined;
-    return { key, state: s.detector.snapshot(), startedAt: s.startedAt, open: s.open };
+    if (!s) return undefined;
+    if (this.pattern === 'auto') return { key, state: s.detector!.snapshot(), startedAt: s.startedAt, open: s.open };
+    const entry: KeyedEntry = { key, state: s.detector ? s.detector.snapshot() : null, alert: s.alert.snapshot() };
+    if (s.startedAt !== undefined) entry.startedAt = s.startedAt;
+    if (s.events !== undefined) entry.history = s.events;
+    if (s.pending) entry.pending = s.pending.map(([t, v]) => [t, v]);
+    return entry;
   }
 
-  /** Adds a key's detector from its saved entry. */
-  private put(key: Key, k: Omit<KeyedSnapshot['keys'][number], 'key'>): void {
-    const s: KeyState = {
-      alert: new AlertState({ holdOff: this.holdOff }),
-      detector: createDetector(this.pattern, this.options, k.state),
-      startedAt: k.startedAt,
-      open: k.open,
-    };
-    this.keys.set(key, s);
-    if (s.open) this.activeCount++;
-  }
-
-  /** Restores a snapshot taken by snapshot() of a detector with the same pattern; other snapshots are ignored. */
-  restore(snap: KeyedSnapshot | undefined): void {
-    if (!snap || snap.pattern !== this.pattern || !Array.isArray(snap.keys)) return;
-    for (const k of snap.keys.slice(0, this.maxKeys)) {
-      if (!this.keys.has(k.key)) this.put(k.key, k);
+  /** A key's state from its saved entry, every field checked; throws SnapshotError naming the first that does not fit. */
+  private stateFrom(entry: Record<string, unknown>): KeyState {
+    const what = `key ${JSON.stringify(entry.key)}`;
+    if (typeof entry.startedAt !== 'number' && entry.startedAt !== undefined && entry.startedAt !== null)
+      throw SnapshotError.because('snapshotTimeOrNothing', { what: `${what} startedAt`, got: describeValue(entry.startedAt) });
+    const startedAt = entry.startedAt ?? undefined;
+    const alert = new AlertState({ holdOff: this.holdOff });
+    if (this.pattern === 'auto') {
+      const open = typeof entry.open === 'boolean' ? entry.open : undefined;
+      return { alert, detector: createDetector(this.pattern, this.options, entry.state), startedAt, open };
     }
+    alert.restore(entry.alert, `${what} alert`);
+    const s: KeyState = { alert, startedAt };
+    if (this.history && 'duration' in this.history && entry.pending !== undefined) {
+      // Still learning the key's rate: the values seen so far, no detector yet.
+      if (entry.state !== null) throw SnapshotError.because('snapshotOneOf', { what: `${what} state`, allowed: 'null', got: describeValue(entry.state) });
+      s.pending = snapArray(entry.pending, `${what} pending`).map((p, i) => {
+        const pair = snapArray(p, `${what} pending ${i}`, 2);
+        return [snapNumber(pair[0], `${what} pending ${i} time`), snapNumber(pair[1], `${what} pending ${i} value`)] as [number, number];
+      });
+      if (s.pending.length > RATE_SAMPLE)
+        throw SnapshotError.because('snapshotBelow', { what: `${what} pending`, max: RATE_SAMPLE + 1, got: s.pending.length });
+    } else if (this.history && 'duration' in this.history) {
+      s.events = snapRange(entry.history, 3, 100000, `${what} history`, true);
+      s.detector = createDetector(this.pattern, { ...this.options, history: s.events }, snapObject(entry.state, `${what} state`));
+    } else {
+      s.detector = createDetector(this.pattern, this.options, snapObject(entry.state, `${what} state`));
+    }
+    return s;
+  }
+
+  /** Adds the keys of saved entries, all checked before any is added; over maxKeys a key is left out and counted as dropped. Returns the keys added. */
+  private load(entries: Array<Record<string, unknown> & { key: Key }>): Key[] {
+    const states = entries.map((entry) => [entry.key, this.stateFrom(entry)] as const);
+    const added: Key[] = [];
+    for (const [key, s] of states) {
+      if (this.keys.size >= this.maxKeys) {
+        this.dropped++;
+        continue;
+      }
+      this.keys.set(key, s);
+      if (s.open || s.alert.inAlert) this.activeCount++;
+      added.push(key);
+    }
+    return added;
+  }
+
+  /**
+   * Restores a snapshot taken by snapshot() of a detector with the same pattern (and history
+   * setting); other snapshots are ignored. All or nothing: anything unusable throws
+   * ConfigError (SnapshotError) and changes nothing.
+   */
+  restore(snap: KeyedSnapshot | undefined): void {
+    if (!snap || snap.pattern !== this.pattern || JSON.stringify(snap.config ?? { pattern: snap.pattern }) !== JSON.stringify(this.config)) return;
+    const entries = snapKeyEntries(snap.keys).filter((k) => !this.keys.has(k.key));
+    this.load(entries.slice(0, Math.max(0, this.maxKeys - this.keys.size)));
     if (Number.isInteger(snap.alerts) && snap.alerts > this.alertCount) this.alertCount = snap.alerts;
   }
 
@@ -200,47 +273,34 @@ export class KeyedDetector implements KeyedPartitionState {
   }
 
   /**
-   * The detectors' state of some keys only (auto), with key entries as snapshot() writes them, to
-   * restore them elsewhere with restoreKeys(); keys without state are left out.
+   * The detectors' and incidents' state of some keys only, with key entries as snapshot() writes
+   * them, to restore them elsewhere with restoreKeys(); keys without state are left out.
    */
   snapshotKeys(keys: Iterable<Key>): KeyedKeysSnapshot {
-    const out: KeyedSnapshot['keys'] = [];
+    const out: KeyedEntry[] = [];
     for (const key of keys) {
       const entry = this.keyEntry(key);
       if (entry !== undefined) out.push(entry);
     }
-    return { kind: 'detect-keys', config: { pattern: this.pattern }, keys: out };
+    return { kind: 'detect-keys', config: this.config, keys: out };
   }
 
   /**
-   * Adds the keys of a snapshotKeys() result of a detector with the same pattern, replacing the
-   * local state of the same keys, all or nothing (beyond maxKeys a key is left out and counted
-   * as dropped); returns the keys restored. Throws ConfigError (SnapshotError) for anything else.
+   * Adds the keys of a snapshotKeys() result of a detector with the same pattern (and history
+   * setting), replacing the local state of the same keys, all or nothing (beyond maxKeys a key is
+   * left out and counted as dropped); returns the keys restored. Throws ConfigError
+   * (SnapshotError) for anything else.
    */
   restoreKeys(saved: unknown): Key[] {
-    const restored: Key[] = [];
+    let restored: Key[] = [];
     restoreSomeKeys(saved, {
       kind: 'detect-keys',
       label: `${this.pattern} detector`,
-      config: { pattern: this.pattern },
+      config: this.config,
       current: (keys) => this.snapshotKeys(keys),
       drop: (keys) => this.dropKeys(keys),
       load: (snap) => {
-        restored.length = 0;
-        for (const entry of snapKeyEntries(snap.keys)) {
-          if (typeof entry.startedAt !== 'number' && entry.startedAt !== undefined && entry.startedAt !== null)
-            throw SnapshotError.because('snapshotTimeOrNothing', { what: `key ${JSON.stringify(entry.key)} startedAt`, got: describeValue(entry.startedAt) });
-          if (this.keys.size >= this.maxKeys) {
-            this.dropped++;
-            continue;
-          }
-          this.put(entry.key, {
-            state: entry.state,
-            startedAt: entry.startedAt ?? undefined,
-            open: typeof entry.open === 'boolean' ? entry.open : undefined,
-          } as KeyedSnapshot['keys'][number]);
-          restored.push(entry.key);
-        }
+        restored = this.load(snapKeyEntries(snap.keys));
       },
     });
     return restored;
@@ -314,6 +374,7 @@ export class KeyedDetector implements KeyedPartitionState {
     const events = Math.max(3, Math.min(100000, Math.round(duration / interval)));
     const detector = createDetector(this.pattern, { ...this.options, history: events });
     s.detector = detector;
+    s.events = events;
     s.pending = undefined;
     let last!: Detection;
     for (const [t, v] of pending) last = detector.update(t, v);

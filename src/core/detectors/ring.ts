@@ -2,6 +2,11 @@
  * A fixed-capacity ring of numbers with a running sum and sum of squares, so a trailing mean and
  * standard deviation cost O(1) per value and memory stays bounded.
  */
+import { snapNumber, snapNumbers, snapObject, snapRange } from '../snapshot-check';
+
+// Values pushed between two recomputations of the running sums.
+const RESUM_EVERY = 1 << 16;
+
 /** A ring's saved form. */
 export interface RingState {
   values: number[];
@@ -44,7 +49,7 @@ export class NumberRing {
     this.sum += value;
     this.sumSq += value * value;
     // Running sums drift after millions of add/subtract pairs; recompute them now and then.
-    if (++this.sinceResum >= 1 << 16) this.resum();
+    if (++this.sinceResum >= RESUM_EVERY) this.resum();
   }
 
   /** The i-th oldest value (0 = oldest). */
@@ -75,17 +80,21 @@ export class NumberRing {
     return { values: this.values(), sum: this.sum, sumSq: this.sumSq, sinceResum: this.sinceResum };
   }
 
-  /** Takes the state saved by save() (of a ring with the same capacity); false when it is not one. */
-  load(o: unknown): boolean {
-    const r = o as Partial<RingState> | null;
-    if (!r || !Array.isArray(r.values) || r.values.length > this.capacity || !r.values.every((v) => typeof v === 'number')) return false;
-    if (typeof r.sum !== 'number' || typeof r.sumSq !== 'number' || !Number.isInteger(r.sinceResum)) return false;
+  /**
+   * Takes the state saved by save() (of a ring with the same capacity); throws SnapshotError
+   * naming `what` when it is not one.
+   */
+  load(o: unknown, what: string): void {
+    const r = snapObject(o, what);
+    const values = snapNumbers(r.values, this.capacity, `${what} values`);
+    const sum = snapNumber(r.sum, `${what} sum`);
+    const sumSq = snapNumber(r.sumSq, `${what} sumSq`);
+    const sinceResum = snapRange(r.sinceResum, 0, RESUM_EVERY, `${what} sinceResum`, true);
     this.clear();
-    for (const v of r.values) this.push(v);
-    this.sum = r.sum;
-    this.sumSq = r.sumSq;
-    this.sinceResum = r.sinceResum!;
-    return true;
+    for (const v of values) this.push(v);
+    this.sum = sum;
+    this.sumSq = sumSq;
+    this.sinceResum = sinceResum;
   }
 
   /** Drops every value. */

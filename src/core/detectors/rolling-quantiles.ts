@@ -1,4 +1,5 @@
 import { lowerBound } from './lower-bound';
+import { snapNumbers } from '../snapshot-check';
 
 /**
  * The last `capacity` values of a series, kept both in arrival order (ring) and sorted, so the
@@ -81,12 +82,11 @@ export class RollingQuantiles {
     return out;
   }
 
-  /** Replaces the content by `values` (oldest first, at most the capacity); false when they are not numbers. */
-  load(values: unknown): boolean {
-    if (!Array.isArray(values) || values.length > this.capacity || !values.every((v) => typeof v === 'number')) return false;
+  /** Replaces the content by `values` (oldest first, at most the capacity); throws SnapshotError naming `what` when they are not finite numbers. */
+  load(values: unknown, what: string): void {
+    const list = snapNumbers(values, this.capacity, what);
     this.clear();
-    for (const v of values) this.push(v);
-    return true;
+    for (const v of list) this.push(v);
   }
 
   /** Quantile p in [0,1] with linear interpolation; NaN when empty. */

@@ -5,6 +5,7 @@
  */
 import { NumberRing } from './ring';
 import { autocorrelation } from './fft';
+import { snapNumber, snapObject, snapRange } from '../snapshot-check';
 
 /** A detected period in events and how strongly the series repeats at that lag. */
 export interface Period {
@@ -93,14 +94,28 @@ export class SeasonalityDetector {
     return { ring: this.ring.save(), sinceEstimate: this.sinceEstimate, current: this.current ? { ...this.current } : null };
   }
 
-  /** Takes the state saved by save(); false when it is not one. */
-  load(o: unknown): boolean {
-    const x = o as { ring?: unknown; sinceEstimate?: unknown; current?: Period | null } | null;
-    if (!x || !Number.isInteger(x.sinceEstimate) || !this.ring.load(x.ring)) return false;
-    const c = x.current;
-    this.sinceEstimate = x.sinceEstimate as number;
-    this.current = c && typeof c.period === 'number' && typeof c.strength === 'number' ? { period: c.period, strength: c.strength } : undefined;
-    return true;
+  /** Takes the state saved by save(); throws SnapshotError naming `what` when it is not one. */
+  load(o: unknown, what: string): void {
+    const x = snapObject(o, what);
+    // Counts up to `every` (or to minHistory before the first estimate), and starts again from every − thenEvery after one.
+    const sinceEstimate = snapRange(
+      x.sinceEstimate,
+      Math.min(0, this.every - this.thenEvery),
+      Math.max(this.every, this.minHistory),
+      `${what} sinceEstimate`,
+      true,
+    );
+    let current: Period | undefined;
+    if (x.current !== null) {
+      const c = snapObject(x.current, `${what} current`);
+      current = {
+        period: snapRange(c.period, 2, this.ring.capacity, `${what} current period`, true),
+        strength: snapNumber(c.strength, `${what} current strength`),
+      };
+    }
+    this.ring.load(x.ring, `${what} ring`);
+    this.sinceEstimate = sinceEstimate;
+    this.current = current;
   }
 
   /** The latest estimate. */

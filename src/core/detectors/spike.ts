@@ -11,6 +11,7 @@
  * spread, so minHistory below 3 counts as 3.
  */
 import { RollingQuantiles } from './rolling-quantiles';
+import { snapObject } from '../snapshot-check';
 
 /** Which sudden deviations count. */
 export type SpikeMode = 'spikes' | 'dips' | 'both';
@@ -51,6 +52,16 @@ export class SpikeDetector {
     this.threshold = (options.confidence ?? 99.999) / 100;
     this.mode = options.mode ?? 'both';
     this.minHistory = Math.min(this.history.capacity, Math.max(3, options.minHistory ?? 30));
+  }
+
+  /** The history as plain data, to go on elsewhere with restore(). */
+  snapshot(): { history: number[] } {
+    return { history: this.history.values() };
+  }
+
+  /** Takes a snapshot() of a detector with the same options; throws SnapshotError when it is not one. */
+  restore(state: unknown): void {
+    this.history.load(snapObject(state, 'spike state').history, 'spike state history');
   }
 
   /** Tests `value` against the history, then adds it. */

@@ -4,6 +4,7 @@
  * deviates a lot (noisy, cyclic) learns that this is normal; a quiet stream is alarmed by less.
  */
 import { NumberRing } from './ring';
+import { snapObject, snapRange } from '../snapshot-check';
 
 /** Short-mean-vs-long-history standardiser for one deviation signal. */
 export class Surprise {
@@ -26,12 +27,13 @@ export class Surprise {
     return { short: this.short.save(), long: this.long.save(), below: this.below };
   }
 
-  /** Takes the state saved by save(); false when it is not one. */
-  load(o: unknown): boolean {
-    const x = o as { short?: unknown; long?: unknown; below?: unknown } | null;
-    if (!x || typeof x.below !== 'number' || !this.short.load(x.short) || !this.long.load(x.long)) return false;
-    this.below = x.below;
-    return true;
+  /** Takes the state saved by save(); throws SnapshotError naming `what` when it is not one. */
+  load(o: unknown, what: string): void {
+    const x = snapObject(o, what);
+    const below = snapRange(x.below, 0, Infinity, `${what} below`);
+    this.short.load(x.short, `${what} short`);
+    this.long.load(x.long, `${what} long`);
+    this.below = below;
   }
 
   /** Adds a deviation (≥ 0) and returns how many standard deviations its short mean lies above normal (≥ 0). */

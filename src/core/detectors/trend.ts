@@ -3,6 +3,7 @@
  * significance, the ordinary least-squares slope for the size of the trend, per second.
  */
 import { normalTail } from './normal';
+import { snapArray, snapNumbers, snapObject, snapRange } from '../snapshot-check';
 
 /** Default confidence of the trend test (see TrendOptions.confidence). */
 export const DEFAULT_TREND_CONFIDENCE = 0.9999;
@@ -34,6 +35,13 @@ export interface TrendResult {
   /** The regression line's value at this time. */
   expected: number;
   ready: boolean;
+}
+
+/** The trend detector's state as plain data (see TrendDetector.snapshot). */
+export interface TrendDetectorState {
+  times: number[];
+  values: number[];
+  s: number;
 }
 
 /** Mann–Kendall test on a complete series: S, its normal score and the two-sided p-value. */
@@ -88,6 +96,33 @@ export class TrendDetector {
     this.alpha = 1 - (options.confidence ?? DEFAULT_TREND_CONFIDENCE);
     this.times = new Float64Array(this.capacity);
     this.values = new Float64Array(this.capacity);
+  }
+
+  /** The history as plain data (oldest first) with its Mann–Kendall S, to go on elsewhere with restore(). */
+  snapshot(): TrendDetectorState {
+    const times: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const j = (this.head + i) % this.capacity;
+      times.push(this.times[j]);
+      values.push(this.values[j]);
+    }
+    return { times, values, s: this.s };
+  }
+
+  /** Takes a snapshot() of a detector with the same options, every field checked; throws SnapshotError naming the first that does not fit. */
+  restore(state: unknown): void {
+    const o = snapObject(state, 'trend state');
+    const values = snapNumbers(o.values, this.capacity, 'trend state values');
+    const times = snapArray(snapNumbers(o.times, this.capacity, 'trend state times'), 'trend state times', values.length) as number[];
+    // S sums the signs of every pair: an integer no larger than the number of pairs.
+    const pairs = (values.length * (values.length - 1)) / 2;
+    const s = snapRange(o.s, -pairs, pairs, 'trend state s', true);
+    this.times.set(times);
+    this.values.set(values);
+    this.head = 0;
+    this.size = values.length;
+    this.s = s;
   }
 
   /** Adds a value and returns the trend of the history including it. */
