@@ -428,9 +428,9 @@ export = (RED: ConnectorRedAPI) => {
       status.refresh();
     };
 
-    const onAssigned = (assigned: Record<string, number[]>): void => {
+    const onAssigned = (assigned: Record<string, number[]>, counts?: Record<string, number>): void => {
       assignment.clear();
-      stateSource?.setAssignment(assigned);
+      stateSource?.setAssignment(assigned, counts);
       for (const [t, parts] of Object.entries(assigned)) assignment.set(t, Object.freeze([...parts].sort((a, b) => a - b)));
       // Records of partitions now owned by another member will be redelivered there.
       for (const p of offsets.partitions()) {
