@@ -8,6 +8,7 @@ import { startFlowInstance, type FlowInstance, type FlowSettings } from '../supp
 import { seededGaussian } from '../support/seeded-random';
 import { partitionSources } from '../../src/connectors/partition-sources';
 import type { KafkaStateSource } from '../../src/connectors/kafka-state-source';
+import { changelogTopic } from '../../src/connectors/kafka-changelog';
 import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -384,6 +385,21 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
           60000,
           () => `the last part committed by A alone (committed: ${lastSeen}); ${stderr()}`,
         );
+      }
+      if (topics.length > 1) {
+        // Partition p of every topic is one unit: one changelog record per number, holding each
+        // topic's offset, and everything committed is in it.
+        const saved = await changelog(changelogTopic(groupId, 'agg'));
+        assert.deepEqual(
+          [...saved.keys()].sort(),
+          Array.from({ length: layout.partitions }, (_, p) => `*:${p}`),
+        );
+        for (const [key, rec] of saved) {
+          const p = Number(key.slice(2));
+          const want: Record<string, number> = {};
+          for (const t of topics) want[t] = Number((await admin.fetchTopicOffsets(t)).find((o) => o.partition === p)!.high) - 1;
+          assert.deepEqual((rec as { offsets?: unknown }).offsets, want, `${key}: the state through the committed offsets`);
+        }
       }
       const alone = unique('whole');
       const c = start(alone);
