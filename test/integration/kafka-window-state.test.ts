@@ -308,7 +308,7 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: layout.partitions })), waitForLeaders: true });
     const started: FlowInstance[] = [];
     const start = (group: string): FlowInstance => {
-      const i = startFlowInstance({ brokers: env.KAFKA_BROKERS, topic: topics.join(','), groupId: group, size: '1h', stage });
+      const i = startFlowInstance({ brokers: env.KAFKA_BROKERS, topic: topics.join(','), groupId: group, size: '1h', stage, sideByTopic: topics.length > 1 });
       started.push(i);
       return i;
     };
@@ -451,8 +451,9 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     const T0 = Math.floor((Date.now() - 300 * H) / H) * H;
     const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
     // Keyed alike on both topics: a key's records of either side are in the same partition number.
+    // The side is the topic a record is on (the join's Side from msg.kafka.topic); the payload does not say.
     const at = (side: 'left' | 'right', minutes: number[]): Routed[] =>
-      minutes.flatMap((m) => keys.map((key, i) => ({ ...record(key, i % 3, T0 + m * 60000, { side, v: `${key}-${side[0]}${m}` }), to: side })));
+      minutes.flatMap((m) => keys.map((key, i) => ({ ...record(key, i % 3, T0 + m * 60000, { v: `${key}-${side[0]}${m}` }), to: side })));
     const { moved, whole } = await movedAcrossRebalance('join', at('left', [0, 20]), [...at('left', [40]), ...at('right', [50])], {
       topics: ['left', 'right'],
       partitions: 3,

@@ -1,7 +1,7 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
  * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout;
- * with `stage` a join (interval ±size, side in payload.side, value payload.v, default maxOutOfOrder) or a detect node
+ * with `stage` a join (interval ±size, side in payload.side or with `sideByTopic` the record's topic, value payload.v, default maxOutOfOrder) or a detect node
  * (pattern auto, value payload.v) in the aggregate's place (node id 'agg' whatever the stage).
  * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput, stage).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
@@ -27,6 +27,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   holdInput?: boolean;
   stage?: 'aggregate' | 'join' | 'detect';
   lateJoinMs?: number;
+  sideByTopic?: boolean;
 };
 
 const nodes = [
@@ -42,9 +43,10 @@ const stages = {
   aggregate: { type: 'stream-aggregate', windowType: 'tumbling', size: cfg.size, aggregations: [{ op: 'count' }] },
   join: {
     type: 'stream-join',
-    sideProperty: 'payload.side',
-    leftSide: 'left',
-    rightSide: 'right',
+    // Sides told apart by a payload field, or by the topic a record came from (topics named …-left and …-right).
+    ...(cfg.sideByTopic
+      ? { sideProperty: 'kafka.topic', sideMatch: 'regex', leftSide: '-left$', rightSide: '-right$' }
+      : { sideProperty: 'payload.side', leftSide: 'left', rightSide: 'right' }),
     valueProperty: 'payload.v',
     lower: `-${cfg.size}`,
     upper: cfg.size,
