@@ -1,4 +1,4 @@
-import { AssignerProtocol, type Assigner, type Cluster, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, PartitionAssigners, type Assigner, type Cluster, type PartitionAssigner } from 'kafkajs';
 import { coPartitionedAssignment, type GroupSubscription } from './co-partitioned-assignment';
 
 /** The protocol name members announce; a group uses it only when every member offers it. */
@@ -39,6 +39,14 @@ export class CoPartitionedAssigner {
     };
     return assigner;
   };
+
+  /**
+   * The consumer's assigners in order of preference: this one, then kafkajs' round robin, which
+   * a group takes while one of its members does not offer this one (an older release).
+   */
+  withFallback(): PartitionAssigner[] {
+    return [this.create, PartitionAssigners.roundRobin];
+  }
 
   /**
    * Partition count of each topic the consumer subscribed to at its last join, as the client's

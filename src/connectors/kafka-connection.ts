@@ -1,17 +1,6 @@
 import { EventEmitter } from 'events';
 import type { ConnectionOptions } from 'tls';
-import {
-  Kafka,
-  logLevel,
-  CompressionTypes,
-  Partitioners,
-  PartitionAssigners,
-  type Consumer,
-  type Producer,
-  type Admin,
-  type EachBatchPayload,
-  type LogEntry,
-} from 'kafkajs';
+import { Kafka, logLevel, CompressionTypes, Partitioners, type Consumer, type Producer, type Admin, type EachBatchPayload, type LogEntry } from 'kafkajs';
 import type { CommitPoint } from './offset-tracker';
 import { shortError } from './connection-status';
 import { tlsTrustProblem } from './tls-trust';
@@ -86,8 +75,9 @@ export interface ConsumerStart {
 
 /**
  * What the Kafka consumer node needs from a client library. Emits 'state', 'assigned' (topic →
- * partitions, and topic → partition count of every subscribed topic, as far as known) and 'skipped' (topic, partition, next offset, high watermark) for a fetch of a
- * partition that held only entries never handed out (transaction markers, aborted records).
+ * partitions, and topic → partition count of every subscribed topic as far as known) and
+ * 'skipped' (topic, partition, next offset, high watermark) for a fetch of a partition that
+ * held only entries never handed out (transaction markers, aborted records).
  */
 export interface KafkaConsumerConnection extends EventEmitter {
   readonly state: KafkaState;
@@ -213,7 +203,7 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
       groupId: opts.groupId,
       // Partition p of every topic to one member, so a key's records of several topics meet in
       // one place; round robin stays on offer for a group with a member that lacks it.
-      partitionAssigners: [this.assigner.create, PartitionAssigners.roundRobin],
+      partitionAssigners: this.assigner.withFallback(),
       sessionTimeout: opts.sessionTimeout,
       heartbeatInterval: opts.heartbeatInterval,
       rebalanceTimeout: opts.rebalanceTimeout,

@@ -121,6 +121,12 @@ describe('CoPartitionedAssigner (the kafkajs side)', () => {
     assert.deepEqual(decoded, { m1: { a: [0], b: [0] }, m2: { a: [1], b: [1] }, m3: { a: [2], b: [2] } });
   });
 
+  it('is offered first, round robin after it for a group with a member that lacks it', () => {
+    const a = new CoPartitionedAssigner();
+    const names = a.withFallback().map((f) => f({ cluster: cluster({}), groupId: 'g', logger: {} as never }).name);
+    assert.deepEqual(names, [CO_PARTITIONED_PROTOCOL, 'RoundRobinAssigner']);
+  });
+
   it('partition counts leave out topics the metadata does not know, and a client whose metadata is not loaded', () => {
     const a = new CoPartitionedAssigner();
     assert.deepEqual(a.partitionCounts(), {});
