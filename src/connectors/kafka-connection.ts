@@ -4,6 +4,7 @@ import { Kafka, logLevel, CompressionTypes, Partitioners, type Consumer, type Pr
 import type { CommitPoint } from './offset-tracker';
 import { shortError } from './connection-status';
 import { tlsTrustProblem } from './tls-trust';
+import { CoPartitionedAssigner } from './co-partitioned-assigner';
 
 /** SASL mechanisms the broker config node offers. */
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -74,8 +75,9 @@ export interface ConsumerStart {
 
 /**
  * What the Kafka consumer node needs from a client library. Emits 'state', 'assigned' (topic →
- * partitions) and 'skipped' (topic, partition, next offset, high watermark) for a fetch of a
- * partition that held only entries never handed out (transaction markers, aborted records).
+ * partitions, and topic → partition count of every subscribed topic as far as known) and
+ * 'skipped' (topic, partition, next offset, high watermark) for a fetch of a partition that
+ * held only entries never handed out (transaction markers, aborted records).
  */
 export interface KafkaConsumerConnection extends EventEmitter {
   readonly state: KafkaState;
@@ -193,11 +195,15 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
   private topics: (string | RegExp)[] = [];
   private lastAssignment: string[] = [];
   private consumer: Consumer;
+  private readonly assigner = new CoPartitionedAssigner();
 
   constructor(kafka: Kafka, opts: ConsumerOptions, traffic: FetchTraffic) {
     super();
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
+      // Partition p of every topic to one member, so a key's records of several topics meet in
+      // one place; round robin stays on offer for a group with a member that lacks it.
+      partitionAssigners: this.assigner.withFallback(),
       sessionTimeout: opts.sessionTimeout,
       heartbeatInterval: opts.heartbeatInterval,
       rebalanceTimeout: opts.rebalanceTimeout,
@@ -224,7 +230,7 @@ class KafkaJsConsumer extends EventEmitter implements KafkaConsumerConnection {
       this.setState('connected');
       const assignment = e.payload.memberAssignment as Record<string, number[]>;
       this.lastAssignment = Object.keys(assignment);
-      this.emit('assigned', assignment);
+      this.emit('assigned', assignment, this.assigner.partitionCounts());
     });
     this.consumer.on(ev.DISCONNECT, () => {
       if (this.state !== 'closed') this.setState('disconnected');

@@ -15,6 +15,7 @@ export class KafkaStateSource implements PartitionSource {
   private readonly retirements = new Map<string, Promise<void>>();
   /** Topic → owned partitions. */
   private assignment = new Map<string, Set<number>>();
+  private counts = new Map<string, number>();
   /** Per partition (the offset tracker's id): the latest handled point and the position committed. */
   private readonly handled = new Map<string, CommitPoint>();
   private readonly committed = new Map<string, number>();
@@ -60,6 +61,10 @@ export class KafkaStateSource implements PartitionSource {
     return out;
   }
 
+  partitionCounts(): ReadonlyMap<string, number> {
+    return this.counts;
+  }
+
   endOf(topic: string, partition: number): number | undefined {
     return this.logEnd(topic, partition);
   }
@@ -95,10 +100,12 @@ export class KafkaStateSource implements PartitionSource {
   }
 
   /**
-   * A new assignment (topic → partitions): owners forget the partitions that went elsewhere,
-   * and their commit bookkeeping goes too. Returns the revoked partitions.
+   * A new assignment (topic → partitions, and the partition count of each subscribed topic as
+   * far as known): owners forget the partitions that went elsewhere, and their commit
+   * bookkeeping goes too. Returns the revoked partitions.
    */
-  setAssignment(assigned: Record<string, number[]>): PartitionRef[] {
+  setAssignment(assigned: Record<string, number[]>, counts: Record<string, number> = {}): PartitionRef[] {
+    this.counts = new Map(Object.entries(counts).filter(([, n]) => Number.isSafeInteger(n) && n > 0));
     const lost: PartitionRef[] = [];
     for (const [topic, parts] of this.assignment) {
       for (const partition of parts) if (!assigned[topic]?.includes(partition)) lost.push({ topic, partition });

@@ -49,6 +49,11 @@ export interface PartitionSource {
   owns(topic: string, partition: number): boolean;
   /** The partitions the reader owns now. */
   assigned(): PartitionRef[];
+  /**
+   * Partition count of each topic the reader subscribes to, as the client's metadata said at the
+   * last assignment (a topic whose count is unknown is absent).
+   */
+  partitionCounts(): ReadonlyMap<string, number>;
   /** The end of the partition's log when the reader last fetched from it, if known. */
   endOf(topic: string, partition: number): number | undefined;
   /**
@@ -108,4 +113,13 @@ export const partitionSources = new PartitionSources();
 /** Changelog record key of a partition. */
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
+}
+
+/**
+ * Changelog record key of partition number `partition` of every topic a reader of several topics
+ * reads, kept as one unit (co-partitioned topics). `*` is no character of a topic name, so it
+ * never meets a key of partitionKey().
+ */
+export function partitionUnitKey(partition: number): string {
+  return `*:${partition}`;
 }

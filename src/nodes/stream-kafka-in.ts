@@ -216,8 +216,11 @@ export = (RED: ConnectorRedAPI) => {
         .commit(points)
         .catch((err: Error) => {
           // A commit refused during a rebalance is harmless for at-least-once: the new owner
-          // starts from the last commit that succeeded and the records are redelivered.
+          // starts from the last commit that succeeded and the records are redelivered. A
+          // partition kept through the rebalance is committed again, unless a later point
+          // replaced it: nothing else would, when no more records come.
           node.debug?.(`commit failed: ${err.message}`);
+          for (const p of points) if (!pendingCommits.has(p.id!) && assignment.get(p.topic)?.includes(p.partition)) pendingCommits.set(p.id!, p);
         })
         .finally(() => {
           committing = undefined;
@@ -428,9 +431,9 @@ export = (RED: ConnectorRedAPI) => {
       status.refresh();
     };
 
-    const onAssigned = (assigned: Record<string, number[]>): void => {
+    const onAssigned = (assigned: Record<string, number[]>, counts?: Record<string, number>): void => {
       assignment.clear();
-      stateSource?.setAssignment(assigned);
+      stateSource?.setAssignment(assigned, counts);
       for (const [t, parts] of Object.entries(assigned)) assignment.set(t, Object.freeze([...parts].sort((a, b) => a - b)));
       // Records of partitions now owned by another member will be redelivered there.
       for (const p of offsets.partitions()) {

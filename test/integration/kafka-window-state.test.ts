@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { type Kafka, type Admin, type Message, type Producer } from 'kafkajs';
+import { AssignerProtocol, type Kafka, type Admin, type Message, type Producer } from 'kafkajs';
 import { testKafka } from '../support/test-kafka';
 import { kafkaBroker, kafkaIn } from '../support/kafka-flow-nodes';
 import { requireBroker } from '../support/brokers';
@@ -8,6 +8,7 @@ import { startFlowInstance, type FlowInstance, type FlowSettings } from '../supp
 import { seededGaussian } from '../support/seeded-random';
 import { partitionSources } from '../../src/connectors/partition-sources';
 import type { KafkaStateSource } from '../../src/connectors/kafka-state-source';
+import { changelogTopic } from '../../src/connectors/kafka-changelog';
 import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -278,34 +279,69 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     assertEveryWindowExact(r);
     assert.equal(r.duplicated, r.windows, `the killed process sent every window and its successor sends each again: ${JSON.stringify(r)}`);
   });
+  /** A record and the topic it goes to (a suffix of the scenario's name; the layout's first topic when absent). */
+  type Routed = Message & { to?: string };
+  /** The topics a scenario reads (one reader, several topics when more than one) and their partitions. */
+  interface Layout {
+    topics: string[];
+    partitions: number;
+    /** Records sent after B has left again (A takes its partitions back); none: B stays. */
+    afterLeave?: Routed[];
+  }
+
   /**
-   * Two Node-RED processes on a topic of 2 partitions: A reads the first part alone and
-   * checkpoints it; B joins the group and takes a partition over; both read the rest. What they
-   * send together must equal what one process that read everything alone sends (a third
-   * process in a group of its own), and B must have restored the moved partition's keys.
+   * Two Node-RED processes on a topic of 2 partitions (or the layout's topics): A reads the first
+   * part alone and checkpoints it; B joins the group and takes partitions over; both read the
+   * rest (and, with `afterLeave`, B leaves and A reads the last part alone). What they send
+   * together must equal what one process that read everything alone sends (a third process in a
+   * group of its own), and B must have restored the moved partitions' keys.
    */
-  async function movedAcrossRebalance(stage: FlowSettings['stage'], first: Message[], rest: Message[]): Promise<{ moved: Result[]; whole: Result[] }> {
+  async function movedAcrossRebalance(
+    stage: FlowSettings['stage'],
+    first: Routed[],
+    rest: Routed[],
+    layout: Layout = { topics: ['in'], partitions: 2 },
+  ): Promise<{ moved: Result[]; whole: Result[] }> {
     const name = unique(`${stage}-move`);
-    const topic = `${name}-in`;
+    const topics = layout.topics.map((t) => `${name}-${t}`);
     const groupId = `${name}-g`;
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: layout.partitions })), waitForLeaders: true });
     const started: FlowInstance[] = [];
     const start = (group: string): FlowInstance => {
-      const i = startFlowInstance({ brokers: env.KAFKA_BROKERS, topic, groupId: group, size: '1h', stage });
+      const i = startFlowInstance({ brokers: env.KAFKA_BROKERS, topic: topics.join(','), groupId: group, size: '1h', stage, sideByTopic: topics.length > 1 });
       started.push(i);
       return i;
     };
-    /** Every record of the topic committed by `group`. */
+    const send = (list: Routed[]) =>
+      producer.sendBatch({
+        topicMessages: topics.map((topic, i) => ({
+          topic,
+          messages: list.filter((m) => (m.to ?? layout.topics[0]) === layout.topics[i]).map(({ to, ...m }) => (void to, m)),
+        })),
+      });
+    /** Every record of the topics committed by `group`. */
     const committedAll = async (group: string) => {
-      const [g] = await admin.fetchOffsets({ groupId: group, topics: [topic] }).catch(() => [{ partitions: [] as { partition: number; offset: string }[] }]);
-      const ends = await admin.fetchTopicOffsets(topic);
-      return ends.every((e) => g.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
+      const got = await admin.fetchOffsets({ groupId: group, topics }).catch(() => []);
+      for (const topic of topics) {
+        const g = got.find((x) => x.topic === topic);
+        const ends = await admin.fetchTopicOffsets(topic);
+        // A partition with no records has nothing to commit.
+        if (!g || !ends.every((e) => e.high === '0' || g.partitions.find((p) => p.partition === e.partition)?.offset === e.high)) return false;
+      }
+      return true;
     };
     const stderr = () => started.map((i) => i.stderr()).join('\n');
+    // Offsets committed when a wait gives up, for the failure message.
+    let lastSeen = '';
+    const committedAllSaid = async (group: string) => {
+      const ok = await committedAll(group);
+      if (!ok) lastSeen = JSON.stringify(await admin.fetchOffsets({ groupId: group, topics }).catch(() => []));
+      return ok;
+    };
     try {
       const a = start(groupId);
       await a.ready;
-      await producer.send({ topic, messages: first });
+      await send(first);
       await untilAsync(
         () => committedAll(groupId),
         60000,
@@ -321,16 +357,50 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
         60000,
         () => `B in the group beside A; ${stderr()}`,
       );
-      await producer.send({ topic, messages: rest });
+      if (topics.length > 1) {
+        // Co-partitioned: each member reads the same partition numbers of every topic.
+        const [g] = (await admin.describeGroups([groupId])).groups;
+        for (const m of g.members) {
+          const assigned = AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {};
+          const numbers = topics.map((t) => JSON.stringify([...(assigned[t] ?? [])].sort()));
+          assert.equal(new Set(numbers).size, 1, `${m.memberId} reads the same partitions of every topic: ${JSON.stringify(assigned)}`);
+        }
+      }
+      await send(rest);
       await untilAsync(
         () => committedAll(groupId),
         60000,
         () => `the rest committed by A and B; ${stderr()}`,
       );
       assert.ok(
-        b.restores.some((r) => r.partitions === 1 && r.keys > 0),
-        `B restored the keys of the partition it took over: ${JSON.stringify(b.restores)}`,
+        b.restores.some((r) => r.partitions > 0 && r.partitions % topics.length === 0 && (topics.length > 1 || r.partitions === 1) && r.keys > 0),
+        `B restored the keys of the partitions it took over: ${JSON.stringify(b.restores)}`,
       );
+      if (layout.afterLeave) {
+        b.proc.kill('SIGTERM');
+        await b.exited;
+        await send(layout.afterLeave);
+        await untilAsync(
+          () => committedAllSaid(groupId),
+          60000,
+          () => `the last part committed by A alone (committed: ${lastSeen}); ${stderr()}`,
+        );
+      }
+      if (topics.length > 1) {
+        // Partition p of every topic is one unit: one changelog record per number, holding each
+        // topic's offset, and everything committed is in it.
+        const saved = await changelog(changelogTopic(groupId, 'agg'));
+        assert.deepEqual(
+          [...saved.keys()].sort(),
+          Array.from({ length: layout.partitions }, (_, p) => `*:${p}`),
+        );
+        for (const [key, rec] of saved) {
+          const p = Number(key.slice(2));
+          const want: Record<string, number> = {};
+          for (const t of topics) want[t] = Number((await admin.fetchTopicOffsets(t)).find((o) => o.partition === p)!.high) - 1;
+          assert.deepEqual((rec as { offsets?: unknown }).offsets, want, `${key}: the state through the committed offsets`);
+        }
+      }
       const alone = unique('whole');
       const c = start(alone);
       await c.ready;
@@ -349,7 +419,7 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     } finally {
       for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGTERM');
       await Promise.all(started.map((i) => i.exited));
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.deleteTopics({ topics }).catch(() => undefined);
     }
   }
 
@@ -374,6 +444,41 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     const pairs = (list: Result[]) => list.map((r) => `${String(r.topic)} ${JSON.stringify(r.payload)}`).sort();
     assert.equal(whole.length, keys.length * 3 * 2, 'each right event pairs with the three left events of its key (within an hour)');
     assert.deepEqual(pairs(moved), pairs(whole));
+  });
+
+  it("a join of two topics of 3 partitions read by one reader: a second process joins mid-stream and leaves again, and their pairs equal one uninterrupted process's, repeats marked", async function () {
+    this.timeout(240000);
+    const T0 = Math.floor((Date.now() - 300 * H) / H) * H;
+    const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
+    // Keyed alike on both topics: a key's records of either side are in the same partition number.
+    // The side is the topic a record is on (the join's Side from msg.kafka.topic); the payload does not say.
+    const at = (side: 'left' | 'right', minutes: number[]): Routed[] =>
+      minutes.flatMap((m) => keys.map((key, i) => ({ ...record(key, i % 3, T0 + m * 60000, { v: `${key}-${side[0]}${m}` }), to: side })));
+    const { moved, whole } = await movedAcrossRebalance('join', at('left', [0, 20]), [...at('left', [40]), ...at('right', [50])], {
+      topics: ['left', 'right'],
+      partitions: 3,
+      afterLeave: [...at('right', [55]), ...at('left', [58])],
+    });
+    assert.equal(whole.length, keys.length * 2 * 4, 'each right event pairs with the four left events of its key (within an hour)');
+    const pair = (r: Result) => `${String(r.topic)} ${JSON.stringify(r.payload)}`;
+    const count = (list: Result[]) => {
+      const n = new Map<string, number>();
+      for (const r of list) n.set(pair(r), (n.get(pair(r)) ?? 0) + 1);
+      return n;
+    };
+    const want = count(whole);
+    const got = count(moved);
+    const missing = [...want].filter(([p, n]) => (got.get(p) ?? 0) < n).map(([p]) => p);
+    assert.deepEqual(missing, [], 'no pair missing');
+    assert.deepEqual(
+      [...got.keys()].filter((p) => !want.has(p)),
+      [],
+      'no pair that one process would not send',
+    );
+    for (const [p, n] of got) {
+      const marked = moved.filter((r) => pair(r) === p && r.join?.replay === true).length;
+      assert.ok(n - want.get(p)! <= marked, `${p} sent ${n} times, ${marked} marked as replay`);
+    }
   });
 
   it("a detect node's history moves with its partition to a second Node-RED process across a rebalance: its alerts equal one uninterrupted process's", async function () {

@@ -73,12 +73,12 @@ function setup(changelog = new MemoryChangelog(), ends: Record<number, number> =
   const node = fakeNode();
   const state = new KafkaWindowState(source, node, op, () => false);
   /** Feeds one record; returns what the host would do with it. */
-  const feed = (partition: number, offset: number, key: string, time: number) => {
-    const msg = { kafka: { topic: 't', partition, offset: String(offset), source: 'in' } } as NodeMessage;
+  const feed = (partition: number, offset: number, key: string, time: number, topic = 't') => {
+    const msg = { kafka: { topic, partition, offset: String(offset), source: 'in' } } as NodeMessage;
     const a = state.admit(msg);
     if (a === 'process') {
       state.note(key, time);
-      op.process({ key, time, value: 1 }, 0, `${partition}:t`, 't');
+      op.process({ key, time, value: 1 }, 0, `${partition}:${topic}`, topic);
       state.handled();
     }
     return a;
@@ -404,8 +404,146 @@ describe('window state that follows Kafka partitions', () => {
     feed(1, 0, 'a', 2);
     feed(1, 1, 'a', 3);
     assert.equal(node.warnings.length, 1);
-    assert.match(node.warnings[0], /key "a" arrives from partitions 0 and 1 of t/);
+    assert.match(node.warnings[0], /key "a" arrives from partition 0 of t and partition 1 of t/);
     assert.equal(state.crossPartitionKeys, 2, 'both events of "a" from partition 1 are counted');
+  });
+});
+
+describe('window state of a reader of several co-partitioned topics (partition p of each topic is one unit)', () => {
+  const both = { a: 3, b: 3 };
+  const pointOf = (topic: string, partition: number, offset: number): CommitPoint => ({
+    topic,
+    partition,
+    offset: String(offset),
+    id: `${partition}\u0000${topic}`,
+    position: offset,
+  });
+  const records = (c: MemoryChangelog) => c.log.map((r) => ({ key: r.key, ...JSON.parse(r.value) }));
+
+  it("a key's records of both topics are one state: restored before the first record of either topic, checkpointed as one record, each topic's commit held by its own records", async () => {
+    const { source, state, feed, changelog, node } = setup();
+    source.setAssignment({ a: [0], b: [0] }, both);
+    assert.equal(feed(0, 0, 'k', 1, 'b'), 'restore', "the unit's state is read before its first record, whatever the topic");
+    await state.restore();
+    assert.deepEqual(
+      records(changelog).map((r) => [r.key, r.offsets]),
+      [['*:0', { a: -1, b: -1 }]],
+      'a unit read for the first time is claimed with one record',
+    );
+    assert.equal(feed(0, 0, 'k', 1, 'b'), 'process');
+    assert.equal(feed(0, 5, 'k', 2, 'a'), 'process', 'the other topic of the unit needs no restore of its own');
+    feed(0, 1, 'k', 3, 'b');
+    assert.equal(state.crossPartitionKeys, 0, 'a key of partition 0 of both topics is no violation');
+    assert.deepEqual(node.warnings, []);
+    assert.equal(state.hold('a', 0), 5);
+    assert.equal(state.hold('b', 0), 0);
+    assert.equal(source.cap(pointOf('b', 0, 2))?.offset, '0', 'the commit of b waits for the checkpoint');
+    const moved = await source.checkpoint();
+    assert.deepEqual(moved.map((p) => [p.topic, p.offset]).sort(), [['b', '2']]);
+    const last = records(changelog).at(-1)!;
+    assert.equal(last.key, '*:0');
+    assert.deepEqual(last.offsets, { a: 5, b: 1 });
+    assert.equal(last.offset, undefined);
+    assert.equal(state.hold('a', 0), undefined);
+    assert.equal(state.hold('b', 0), undefined);
+  });
+
+  it('the unit moves whole: its next owner restores the keys of both topics, skips what the state holds and counts the rest once', async () => {
+    const changelog = new MemoryChangelog();
+    const x = setup(changelog);
+    x.source.setAssignment({ a: [0, 1], b: [0, 1] }, both);
+    x.feed(0, 0, 'k', 1, 'a');
+    await x.state.restore();
+    x.feed(0, 0, 'k', 1, 'a');
+    x.feed(0, 0, 'k', 2, 'b');
+    x.feed(1, 0, 'm', 2, 'b');
+    await x.source.checkpoint();
+    x.feed(0, 1, 'k', 3, 'b');
+    x.source.setAssignment({ a: [1], b: [1] }, both);
+    assert.equal(x.op.hasKey('k'), false, 'the old owner dropped the unit');
+    assert.equal(x.op.hasKey('m'), true);
+    assert.equal(x.feed(0, 2, 'k', 4, 'a'), 'skip');
+
+    const y = setup(changelog, { 0: 2 });
+    y.source.setAssignment({ a: [0], b: [0] }, both);
+    assert.equal(y.feed(0, 1, 'k', 3, 'b'), 'restore');
+    await y.state.restore();
+    assert.equal(y.op.hasKey('k'), true);
+    assert.equal(y.feed(0, 0, 'k', 1, 'a'), 'skip', 'in the restored state');
+    assert.equal(y.feed(0, 0, 'k', 2, 'b'), 'skip', 'in the restored state');
+    assert.equal(y.feed(0, 1, 'k', 3, 'b'), 'process', 'not checkpointed: counted here');
+    // Both partitions' clocks past the window (one watermark per source partition).
+    y.feed(0, 1, 'k', 30, 'a');
+    y.feed(0, 2, 'k', 30, 'b');
+    assert.equal(y.counts.get('k@0'), 3, 'every record of the window counted once');
+    assert.equal(y.fired[0].replay, true, 'the old owner may have sent it');
+    assert.equal(y.state.crossPartitionKeys, 0);
+  });
+
+  it("a changelog of one record per topic's partition (topics not co-located then) still restores, into the unit", async () => {
+    const changelog = new MemoryChangelog();
+    const old = setup(changelog);
+    old.source.setAssignment({ a: [0], b: [0] });
+    old.feed(0, 0, 'k', 1, 'a');
+    await old.state.restore();
+    old.feed(0, 0, 'k', 1, 'a');
+    old.feed(0, 3, 'n', 2, 'b');
+    await old.source.checkpoint();
+    assert.deepEqual(
+      records(changelog)
+        .map((r) => r.key)
+        .sort(),
+      ['a:0', 'a:0', 'b:0', 'b:0'],
+    );
+
+    const y = setup(changelog);
+    y.source.setAssignment({ a: [0], b: [0] }, both);
+    y.feed(0, 0, 'k', 1, 'a');
+    await y.state.restore();
+    assert.deepEqual([y.op.hasKey('k'), y.op.hasKey('n')], [true, true]);
+    assert.equal(y.feed(0, 0, 'k', 1, 'a'), 'skip');
+    assert.equal(y.feed(0, 3, 'n', 2, 'b'), 'skip');
+    y.feed(0, 4, 'k', 3, 'b');
+    await y.source.checkpoint();
+    const last = records(changelog).at(-1)!;
+    assert.equal(last.key, '*:0');
+    assert.deepEqual(last.offsets, { a: 0, b: 4 });
+    const z = setup(changelog);
+    z.source.setAssignment({ a: [0], b: [0] }, both);
+    z.feed(0, 0, 'k', 1, 'a');
+    await z.state.restore();
+    assert.equal(z.feed(0, 4, 'k', 3, 'b'), 'skip', "the unit's record is newer than the per-partition ones and wins");
+  });
+
+  it('a partition whose counterpart is read elsewhere (a group member without the co-partitioning assigner) keeps a record of its own', async () => {
+    const { source, state, feed, changelog } = setup();
+    source.setAssignment({ a: [0], b: [1] }, both);
+    feed(0, 0, 'k', 1, 'a');
+    await state.restore();
+    assert.deepEqual(
+      records(changelog)
+        .map((r) => r.key)
+        .sort(),
+      ['a:0', 'b:1'],
+    );
+  });
+
+  it('topics of different partition counts are said once; a key from two partition numbers is a violation, counted', async () => {
+    const { source, state, feed, node } = setup();
+    source.setAssignment({ a: [0, 1], b: [0, 1, 2] }, { a: 2, b: 3 });
+    feed(0, 0, 'k', 1, 'a');
+    await state.restore();
+    feed(0, 0, 'k', 1, 'a');
+    feed(0, 0, 'k', 2, 'b');
+    assert.equal(state.crossPartitionKeys, 0);
+    feed(2, 0, 'k', 3, 'b');
+    assert.equal(state.crossPartitionKeys, 1);
+    assert.equal(node.warnings.length, 2, node.warnings.join('\n'));
+    assert.match(node.warnings[0], /different partition counts \(a: 2, b: 3\).*same number of partitions/);
+    assert.match(node.warnings[1], /key "k" arrives from partition 0 of a and partition 2 of b/);
+    source.setAssignment({ a: [0, 1], b: [0, 1, 2] }, { a: 2, b: 3 });
+    await state.restore();
+    assert.equal(node.warnings.length, 2, 'said once');
   });
 });
 

@@ -17,6 +17,8 @@ export interface FlowSettings {
   stage?: 'aggregate' | 'join' | 'detect' | 'detect-window';
   /** Says it is ready this long (ms) before it deploys and joins the group: a process slow to join. */
   lateJoinMs?: number;
+  /** The join tells its sides apart by the record's topic (…-left, …-right) rather than payload.side. */
+  sideByTopic?: boolean;
 }
 
 /** A running instance. */

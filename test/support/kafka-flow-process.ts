@@ -1,9 +1,9 @@
 /**
  * One Node-RED runtime in a process of its own, for scale-out tests and bench:scale:
  * stream-kafka-in → stream-aggregate (tumbling count per key, event time) → results on stdout;
- * with `stage` a join (interval ±size, side in payload.side, value payload.v, default maxOutOfOrder), a detect node
- * (pattern auto, value payload.v) or a detect node with its own windows (detect-window: pattern spike, tumbling
- * windows of `size`) in the aggregate's place (node id 'agg' whatever the stage).
+ * with `stage` a join (interval ±size, side in payload.side or with `sideByTopic` the record's topic, value payload.v,
+ * default maxOutOfOrder), a detect node (pattern auto, value payload.v) or a detect node with its own windows
+ * (detect-window: pattern spike, tumbling windows of `size`) in the aggregate's place (node id 'agg' whatever the stage).
  * Settings come as JSON in STREAM_FLOW (brokers, topic, groupId, size, maxInFlight, holdInput, stage).
  * It prints JSON lines: {"ready":true} once deployed, {"result":{window,payload}} per result,
  * {"seen":N} (records that reached the
@@ -28,6 +28,7 @@ const cfg = JSON.parse(process.env.STREAM_FLOW ?? '{}') as {
   holdInput?: boolean;
   stage?: 'aggregate' | 'join' | 'detect' | 'detect-window';
   lateJoinMs?: number;
+  sideByTopic?: boolean;
 };
 
 const nodes = [
@@ -43,9 +44,10 @@ const stages = {
   aggregate: { type: 'stream-aggregate', windowType: 'tumbling', size: cfg.size, aggregations: [{ op: 'count' }] },
   join: {
     type: 'stream-join',
-    sideProperty: 'payload.side',
-    leftSide: 'left',
-    rightSide: 'right',
+    // Sides told apart by a payload field, or by the topic a record came from (topics named …-left and …-right).
+    ...(cfg.sideByTopic
+      ? { sideProperty: 'kafka.topic', sideMatch: 'regex', leftSide: '-left$', rightSide: '-right$' }
+      : { sideProperty: 'payload.side', leftSide: 'left', rightSide: 'right' }),
     valueProperty: 'payload.v',
     lower: `-${cfg.size}`,
     upper: cfg.size,

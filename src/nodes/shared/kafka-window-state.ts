@@ -2,7 +2,7 @@ import { SNAPSHOT_VERSION } from '../../core/snapshot-schema';
 import type { KeyedPartitionState } from '../../core/keyed-partition-state';
 import type { WindowInfo } from '../../core/types';
 import { SnapshotError, toError } from '../../core/errors';
-import { partitionKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
+import { partitionKey, partitionUnitKey, type PartitionRef, type PartitionSource, type PartitionStateOwner } from '../../connectors/partition-sources';
 import { configErrorText } from './config-error';
 import { connectorErrorText } from './connection-hint';
 import { text } from './i18n';
@@ -18,39 +18,62 @@ const RECORD_VERSION = SNAPSHOT_VERSION;
 interface Part {
   topic: string;
   partition: number;
-  /** The keys whose events came from this partition. */
-  keys: Set<string>;
+  /** The unit whose state holds this partition's events. */
+  unit: Unit;
   /** Lowest offset taken since the last snapshot began; undefined when nothing new. */
   first: number | undefined;
   /** Highest offset taken or restored: records at or below it are skipped, not counted twice. */
   last: number;
   /** `first` of each snapshot being written, oldest first. */
   writing: number[];
-  /** Highest event time taken (or restored): windows starting at or before it hold some of these events. */
-  maxTime: number;
   /** Records below this offset may have been handled by the previous owner before it stopped. */
   zoneEnd: number;
   /** The partition's log end was not known at the restore (not fetched yet): zoneEnd is taken at its first record. */
   zoneOpen: boolean;
-  /** Windows of the partition's keys that start at or before it may repeat a result the previous owner sent. */
+}
+
+/**
+ * The partitions whose keys' state is one: one partition of one topic, or, for a reader of
+ * several co-partitioned topics, partition number p of each of them (Kafka Streams' task). It
+ * moves as a whole and is one changelog record.
+ */
+interface Unit {
+  /** Its changelog record key. */
+  id: string;
+  /** Several topics' partitions: the record holds an offset per topic. */
+  joint: boolean;
+  parts: Part[];
+  /** The keys whose events came from the unit's partitions. */
+  keys: Set<string>;
+  /** Highest event time taken (or restored): windows starting at or before it hold some of these events. */
+  maxTime: number;
+  /** Windows of the unit's keys that start at or before it may repeat a result the previous owner sent. */
   replayTime: number;
 }
 
 /** What the host does with a message from a Kafka reader. */
 export type Admission = 'process' | 'skip' | 'restore';
 
-/** A changelog record as written: the partition's keys' state and the highest offset it includes. */
+/**
+ * A changelog record as written: the unit's keys' state and the highest offset it includes, of
+ * its one partition (`offset`) or of each topic's partition of a joint unit (`offsets`).
+ */
 interface SavedPart {
   v: number;
-  offset: number;
+  offset?: number;
+  offsets?: Record<string, number>;
   maxTime: number | null;
   state: unknown;
 }
 
+/** Whether `n` is an offset a record may hold: -1 (nothing taken) or more. */
+const isSavedOffset = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= -1;
+
 /**
  * Keyed state that follows Kafka partitions (a window operator's, a join's, a sequence's or a
  * detector's, see keyed-partition-state.ts), for one stateful node fed by one stream-kafka-in:
- * which keys came from which partition, how far each partition's records are in the changelog
+ * which keys came from which partition (or unit: partition number p of every topic of a reader
+ * of co-partitioned topics, which a key's records of each topic share), how far each partition's records are in the changelog
  * (the hold that caps the reader's commit), checkpoints of each changed partition's keys,
  * restoring a partition's keys before its first record is processed, skipping records the
  * restored state already includes, and marking results that a previous owner may have sent.
@@ -58,19 +81,26 @@ interface SavedPart {
 export class KafkaWindowState implements PartitionStateOwner {
   /** Records skipped because the restored state already included them, or their partition moved. */
   skipped = 0;
-  /** Events of a key that came from another partition than the key's first (its state cannot follow both). */
+  /**
+   * Events of a key that came from another partition than the key's first (its state cannot
+   * follow both); for co-partitioned topics, from another partition number.
+   */
   crossPartitionKeys = 0;
   /** Last restore: partitions, keys and how long it took (ms). */
   lastRestore: { partitions: number; keys: number; ms: number } | undefined;
 
   private readonly parts = new Map<string, Part>();
-  private readonly keyPart = new Map<string, Part>();
+  /** Units by record key. */
+  private readonly units = new Map<string, Unit>();
+  private readonly keyUnit = new Map<string, Unit>();
   private readonly restored = new Set<string>();
   /** The partition of the message being handled. */
   private cur: Part | undefined;
   private curInZone = false;
   private lastKey: string | undefined;
-  private lastKeyPart: Part | undefined;
+  private lastKeyUnit: Unit | undefined;
+  /** The topics' partition counts differ: said once. */
+  private toldCounts = false;
   /**
    * The partition of the last message admitted and of the last hold asked for: records come in
    * runs of one partition, so these find its part without building its id per record. Cleared
@@ -203,22 +233,24 @@ export class KafkaWindowState implements PartitionStateOwner {
   note(key: string, time: number): void {
     const p = this.cur;
     if (p === undefined) return;
-    if (time > p.maxTime) p.maxTime = time;
-    if (this.curInZone && time > p.replayTime) p.replayTime = time;
-    if (key === this.lastKey && p === this.lastKeyPart) return;
-    const owner = this.keyPart.get(key);
+    const u = p.unit;
+    if (time > u.maxTime) u.maxTime = time;
+    if (this.curInZone && time > u.replayTime) u.replayTime = time;
+    if (key === this.lastKey && u === this.lastKeyUnit) return;
+    const owner = this.keyUnit.get(key);
     if (owner === undefined) {
-      this.keyPart.set(key, p);
-      p.keys.add(key);
-    } else if (owner !== p) {
+      this.keyUnit.set(key, u);
+      u.keys.add(key);
+    } else if (owner !== u) {
       if (!this.crossPartitionKeys) {
-        this.warn('keyAcrossPartitions', { key, owner: owner.partition, other: p.partition, topic: p.topic });
+        const first = owner.parts[0];
+        this.warn('keyAcrossPartitions', { key, owner: first.partition, ownerTopic: first.topic, other: p.partition, topic: p.topic });
       }
       this.crossPartitionKeys++;
       return;
     }
     this.lastKey = key;
-    this.lastKeyPart = p;
+    this.lastKeyUnit = u;
   }
 
   /** Marks a result that a previous owner of its partition may already have sent (msg.window.replay). */
@@ -228,8 +260,8 @@ export class KafkaWindowState implements PartitionStateOwner {
 
   /** Whether a result of `key` that includes event time `time` may have been sent by a previous owner of the key's partition. */
   mayRepeat(key: string, time: number): boolean {
-    const p = this.keyPart.get(key);
-    return p !== undefined && time <= p.replayTime;
+    const u = this.keyUnit.get(key);
+    return u !== undefined && time <= u.replayTime;
   }
 
   hold(topic: string, partition: number): number | undefined {
@@ -252,37 +284,37 @@ export class KafkaWindowState implements PartitionStateOwner {
     // A closed node wrote its last state on close; what it holds since is records it never took.
     if (this.busy() || this.closed) return undefined;
     const records: { key: string; value: string }[] = [];
+    const written: Unit[] = [];
     const taken: [Part, number][] = [];
-    for (const p of this.parts.values()) {
-      if (p.first === undefined) continue;
+    for (const u of this.units.values()) {
+      if (!u.parts.some((p) => p.first !== undefined)) continue;
       // Keys whose windows all fired are gone from the operator: their state is done.
-      for (const key of p.keys) {
+      for (const key of u.keys) {
         if (!this.operator.hasKey(key)) {
-          p.keys.delete(key);
-          this.keyPart.delete(key);
+          u.keys.delete(key);
+          this.keyUnit.delete(key);
         }
       }
-      const saved: SavedPart = {
-        v: RECORD_VERSION,
-        offset: p.last,
-        maxTime: Number.isFinite(p.maxTime) ? p.maxTime : null,
-        state: this.operator.snapshotKeys(p.keys),
-      };
-      records.push({ key: partitionKey(p.topic, p.partition), value: JSON.stringify(saved) });
-      taken.push([p, p.first]);
-      p.writing.push(p.first);
-      p.first = undefined;
+      records.push({ key: u.id, value: JSON.stringify(this.saved(u, this.operator.snapshotKeys(u.keys))) });
+      written.push(u);
+      // Every partition of the unit that took records is held until the record is written.
+      for (const p of u.parts) {
+        if (p.first === undefined) continue;
+        taken.push([p, p.first]);
+        p.writing.push(p.first);
+        p.first = undefined;
+      }
     }
-    this.lastKey = this.lastKeyPart = undefined;
+    this.lastKey = this.lastKeyUnit = undefined;
     if (!records.length) return undefined;
     return async (write: boolean) => {
       const changelog = this.source.changelog(this.node.id);
       try {
         if (!write) throw new Error('abandoned');
-        // A partition revoked since the snapshot is read elsewhere now: its next owner may have
+        // A unit revoked since the snapshot is read elsewhere now: its next owner may have
         // restored an earlier state and written its own since, which this older one must not
         // overwrite (the commit stays with the next owner's state; its records would be lost).
-        const owned = records.filter((_, i) => this.parts.get(`${taken[i][0].partition}:${taken[i][0].topic}`) === taken[i][0]);
+        const owned = records.filter((_, i) => this.units.get(written[i].id) === written[i]);
         if (owned.length) await changelog.write(owned);
         for (const [p] of taken) p.writing.shift();
         this.writeFailed = false;
@@ -299,16 +331,22 @@ export class KafkaWindowState implements PartitionStateOwner {
     };
   }
 
+  /** A unit's changelog record: `state` and the highest offset taken of each of its partitions. */
+  private saved(u: Unit, state: unknown): SavedPart {
+    const maxTime = Number.isFinite(u.maxTime) ? u.maxTime : null;
+    if (!u.joint) return { v: RECORD_VERSION, offset: u.parts[0].last, maxTime, state };
+    return { v: RECORD_VERSION, offsets: Object.fromEntries(u.parts.map((p) => [p.topic, p.last])), maxTime, state };
+  }
+
   /**
-   * The record of a partition read for the first time: no state, no offset. Written before the
-   * partition's first record is taken, so an instance that stops before its first checkpoint
-   * still leaves a trace: its successor finds the record, knows that someone read the partition
+   * The record of a unit read for the first time: no state, no offset. Written before the
+   * unit's first record is taken, so an instance that stops before its first checkpoint
+   * still leaves a trace: its successor finds the record, knows that someone read the unit
    * before it, and marks the results of the records below the log end it starts from as
    * possible repeats (an absent record means nobody did, and nothing is marked).
    */
-  private claim(r: PartitionRef): { key: string; value: string } {
-    const saved: SavedPart = { v: RECORD_VERSION, offset: -1, maxTime: null, state: this.operator.snapshotKeys([]) };
-    return { key: partitionKey(r.topic, r.partition), value: JSON.stringify(saved) };
+  private claim(u: Unit): { key: string; value: string } {
+    return { key: u.id, value: JSON.stringify(this.saved(u, this.operator.snapshotKeys([]))) };
   }
 
   /**
@@ -329,25 +367,119 @@ export class KafkaWindowState implements PartitionStateOwner {
   }
 
   revoked(parts: readonly PartitionRef[]): void {
+    const moved = new Set<string>();
     for (const r of parts) {
       const id = `${r.partition}:${r.topic}`;
+      moved.add(id);
       this.restored.delete(id);
       this.untaken.delete(id);
       const p = this.parts.get(id);
-      if (p === undefined) continue;
-      this.operator.dropKeys(p.keys);
-      for (const key of p.keys) this.keyPart.delete(key);
-      this.parts.delete(id);
+      if (p === undefined || this.units.get(p.unit.id) !== p.unit) continue;
+      const u = p.unit;
+      this.operator.dropKeys(u.keys);
+      for (const key of u.keys) this.keyUnit.delete(key);
+      this.units.delete(u.id);
+      // A unit goes whole: a partition of it still owned (its topics were co-located, now they
+      // are not) is restored afresh before its next record.
+      for (const q of u.parts) {
+        const qid = `${q.partition}:${q.topic}`;
+        this.parts.delete(qid);
+        this.restored.delete(qid);
+      }
     }
-    this.cur = this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
+    this.cur = this.lastKey = this.lastKeyUnit = this.admitted = this.held = undefined;
     this.expectOwned(parts);
     this.leaveIfFree();
   }
 
   /**
+   * Groups the owned partitions not restored yet into units. A reader of several topics keeps
+   * partition number p of them as one unit when it owns all of them and none is live already
+   * (the co-partitioning assigner gives them to one member together); otherwise, and for a
+   * reader of one topic, each partition is a unit of its own, as a key whose records come from
+   * two partitions cannot have its state follow both.
+   */
+  private unitsOf(wanted: readonly PartitionRef[]): Unit[] {
+    const counts = this.source.partitionCounts();
+    if (counts.size > 1 && new Set(counts.values()).size > 1 && !this.toldCounts) {
+      this.toldCounts = true;
+      this.warn('topicsNotCoPartitioned', { counts: [...counts].map(([t, n]) => `${t}: ${n}`).join(', ') });
+    }
+    const unit = (id: string, joint: boolean, refs: readonly PartitionRef[]): Unit => {
+      const u: Unit = { id, joint, parts: [], keys: new Set(), maxTime: -Infinity, replayTime: -Infinity };
+      for (const r of refs) {
+        u.parts.push({ topic: r.topic, partition: r.partition, unit: u, first: undefined, last: -1, writing: [], zoneEnd: -1, zoneOpen: false });
+      }
+      return u;
+    };
+    const out: Unit[] = [];
+    const grouped = new Set<string>();
+    const isWanted = new Set(wanted.map((r) => `${r.partition}:${r.topic}`));
+    for (const r of wanted) {
+      const id = `${r.partition}:${r.topic}`;
+      if (grouped.has(id)) continue;
+      if (counts.size > 1 && counts.has(r.topic)) {
+        const topics = [...counts].filter(([, n]) => r.partition < n).map(([t]) => t);
+        const together = topics.every((t) => this.source.owns(t, r.partition) && isWanted.has(`${r.partition}:${t}`));
+        if (together) {
+          for (const t of topics) grouped.add(`${r.partition}:${t}`);
+          out.push(
+            unit(
+              partitionUnitKey(r.partition),
+              true,
+              topics.sort().map((topic) => ({ topic, partition: r.partition })),
+            ),
+          );
+          continue;
+        }
+      }
+      grouped.add(id);
+      out.push(unit(partitionKey(r.topic, r.partition), false, [r]));
+    }
+    return out;
+  }
+
+  /**
+   * A unit's saved form: its record, or for a joint unit with no record or one older than its
+   * partitions' own records (written while its topics were not co-located, or by an older
+   * version), those records. Undefined when there is none (nobody read the unit before).
+   * Throws when a record is damaged.
+   */
+  private savedOf(u: Unit, saved: ReadonlyMap<string, string>): { offsets: Map<Part, number>; maxTime: number; states: unknown[] } | undefined {
+    const parse = (raw: string): SavedPart => {
+      const rec = JSON.parse(raw) as SavedPart;
+      const ok =
+        rec &&
+        rec.v === RECORD_VERSION &&
+        (isSavedOffset(rec.offset) ||
+          (rec.offset === undefined && typeof rec.offsets === 'object' && rec.offsets !== null && Object.values(rec.offsets).every(isSavedOffset)));
+      if (!ok) throw SnapshotError.because('snapshotPartitionRecord', { version: RECORD_VERSION });
+      return rec;
+    };
+    const timeOf = (rec: SavedPart) => (typeof rec.maxTime === 'number' && Number.isFinite(rec.maxTime) ? rec.maxTime : -Infinity);
+    const own = saved.get(u.id);
+    const unitRec = own === undefined ? undefined : parse(own);
+    const offsetIn = (rec: SavedPart, p: Part): number | undefined => (rec.offsets ? rec.offsets[p.topic] : rec.offset);
+    if (!u.joint) return unitRec && { offsets: new Map([[u.parts[0], offsetIn(unitRec, u.parts[0])!]]), maxTime: timeOf(unitRec), states: [unitRec.state] };
+    const single = new Map<Part, SavedPart>();
+    for (const p of u.parts) {
+      const raw = saved.get(partitionKey(p.topic, p.partition));
+      if (raw !== undefined) single.set(p, parse(raw));
+    }
+    const newer = [...single].some(([p, rec]) => rec.offset! > (unitRec ? (offsetIn(unitRec, p) ?? -1) : -Infinity));
+    if (unitRec && !newer) return { offsets: new Map(u.parts.map((p) => [p, offsetIn(unitRec, p) ?? -1])), maxTime: timeOf(unitRec), states: [unitRec.state] };
+    if (!single.size) return undefined;
+    return {
+      offsets: new Map(u.parts.map((p) => [p, single.get(p)?.offset ?? -1])),
+      maxTime: Math.max(...[...single.values()].map(timeOf)),
+      states: [...single.values()].map((rec) => rec.state),
+    };
+  }
+
+  /**
    * Reads the changelog to its end and restores the keys of every owned partition not restored
-   * yet; until then the host holds their records back. A changelog that cannot be read is
-   * reported and its partitions start empty.
+   * yet (with the other partitions of its unit); until then the host holds their records back.
+   * A changelog that cannot be read is reported and its partitions start empty.
    */
   async restore(): Promise<void> {
     const started = Date.now();
@@ -367,58 +499,57 @@ export class KafkaWindowState implements PartitionStateOwner {
         partitions: wanted.map((r) => r.partition).join(', '),
       });
     }
-    // Partitions with no record yet get one before their first record is taken (see claim()).
+    // Units with no record yet get one before their first record is taken (see claim()).
     const claims: { key: string; value: string }[] = [];
     let keys = 0;
     let partitions = 0;
     // The lowest event time of the partitions taken over, where this node's watermark must be.
     let behind = Infinity;
     const through: string[] = [];
-    for (const r of wanted) {
-      const id = `${r.partition}:${r.topic}`;
-      if (this.restored.has(id) || !this.source.owns(r.topic, r.partition)) continue;
-      const p: Part = {
-        topic: r.topic,
-        partition: r.partition,
-        keys: new Set(),
-        first: undefined,
-        last: -1,
-        writing: [],
-        maxTime: -Infinity,
-        zoneEnd: -1,
-        zoneOpen: false,
-        replayTime: -Infinity,
-      };
-      this.parts.set(id, p);
-      this.restored.add(id);
-      const raw = saved.get(partitionKey(r.topic, r.partition));
-      if (raw === undefined) {
-        if (read) claims.push(this.claim(r));
-        continue;
+    // Partitions restored or revoked while the changelog was read are left as they are now.
+    const still = wanted.filter((r) => !this.restored.has(`${r.partition}:${r.topic}`) && this.source.owns(r.topic, r.partition));
+    for (const u of this.unitsOf(still)) {
+      this.units.set(u.id, u);
+      for (const p of u.parts) {
+        const id = `${p.partition}:${p.topic}`;
+        this.parts.set(id, p);
+        this.restored.add(id);
       }
       try {
-        const rec = JSON.parse(raw) as SavedPart;
-        if (!rec || rec.v !== RECORD_VERSION || !Number.isSafeInteger(rec.offset) || rec.offset < -1)
-          throw SnapshotError.because('snapshotPartitionRecord', { version: RECORD_VERSION });
-        const names = this.operator.restoreKeys(rec.state);
-        for (const key of names) {
-          const other = this.keyPart.get(key);
-          if (other !== undefined && other !== p) other.keys.delete(key);
-          this.keyPart.set(key, p);
-          p.keys.add(key);
+        const rec = this.savedOf(u, saved);
+        if (rec === undefined) {
+          if (read) claims.push(this.claim(u));
+          continue;
         }
-        p.last = rec.offset;
-        p.maxTime = p.replayTime = typeof rec.maxTime === 'number' && Number.isFinite(rec.maxTime) ? rec.maxTime : -Infinity;
-        // Someone held this partition before: what it read beyond the checkpoint it may have turned into results already.
-        const end = this.source.endOf(r.topic, r.partition);
-        p.zoneEnd = end ?? rec.offset + 1;
-        p.zoneOpen = end === undefined;
-        if (p.maxTime < behind) behind = p.maxTime;
-        through.push(text(this.node.type, 'log.restoredThrough', { partition: r.partition, offset: rec.offset }));
-        keys += names.length;
-        partitions++;
+        let names: string[] = [];
+        for (const state of rec.states) names = names.concat(this.operator.restoreKeys(state));
+        for (const key of names) {
+          const other = this.keyUnit.get(key);
+          if (other !== undefined && other !== u) other.keys.delete(key);
+          this.keyUnit.set(key, u);
+          u.keys.add(key);
+        }
+        u.maxTime = u.replayTime = rec.maxTime;
+        for (const p of u.parts) {
+          p.last = rec.offsets.get(p) ?? -1;
+          // Someone held this unit before: what it read beyond the checkpoint it may have turned into results already.
+          const end = this.source.endOf(p.topic, p.partition);
+          p.zoneEnd = end ?? p.last + 1;
+          p.zoneOpen = end === undefined;
+          const label = u.joint ? `${p.partition} (${p.topic})` : p.partition;
+          through.push(text(this.node.type, 'log.restoredThrough', { partition: label, offset: p.last }));
+          partitions++;
+        }
+        if (u.maxTime < behind) behind = u.maxTime;
+        keys += u.keys.size;
       } catch (err) {
-        this.warn('partitionDiscarded', { partition: r.partition, topic: r.topic, changelog: changelog.topic, message: configErrorText(this.node.type, err) });
+        const p = u.parts[0];
+        this.warn('partitionDiscarded', {
+          partition: p.partition,
+          topic: u.parts.map((q) => q.topic).join(', '),
+          changelog: changelog.topic,
+          message: configErrorText(this.node.type, err),
+        });
       }
     }
     if (behind !== Infinity) this.operator.holdBack?.(behind - this.maxOutOfOrder);
@@ -435,7 +566,7 @@ export class KafkaWindowState implements PartitionStateOwner {
         });
       }
     }
-    this.lastKey = this.lastKeyPart = this.admitted = this.held = undefined;
+    this.lastKey = this.lastKeyUnit = this.admitted = this.held = undefined;
     this.lastRestore = { partitions, keys, ms: Date.now() - started };
     if (partitions)
       this.node.log(
