@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { ChangelogTimeout } from './changelog-timeout';
+import { ChunkSet, assembleLog, planWrite, settleWrite } from './changelog-chunks';
 import type { KafkaConnection, KafkaProducerConnection } from './kafka-connection';
 import type { Changelog } from './partition-sources';
 
@@ -14,10 +15,15 @@ export function changelogTopic(groupId: string, nodeId: string): string {
 /**
  * A node's state in Kafka itself, as Kafka Streams keeps its stores: one compacted topic of one
  * partition, a record per source partition (its key), so the broker keeps the latest state of
- * each partition and drops the older ones.
+ * each partition and drops the older ones. A large state goes in chunks (changelog-chunks.ts).
  */
 export class KafkaChangelog implements Changelog {
   private created: Promise<void> | undefined;
+  /** The chunk set each chunked key's latest head names, as last written or read. */
+  private sets = new Map<string, ChunkSet>();
+  /** Chunk keys no head names any more, to delete with the next write. */
+  private orphans = new Set<string>();
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -60,10 +66,27 @@ export class KafkaChangelog implements Changelog {
     return this.created;
   }
 
-  async write(records: { key: string; value: string }[]): Promise<void> {
-    if (!records.length) return;
+  write(records: { key: string; value: string }[]): Promise<void> {
+    if (!records.length) return Promise.resolve();
+    // One write at a time: each plans its chunks and tombstones from what the last one left.
+    const next = this.writing.then(() => this.writeNow(records));
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(records: { key: string; value: string }[]): Promise<void> {
     await this.ensure();
-    await this.producer.send([{ topic: this.topic, records }], { acks: -1, compression: 'gzip', timeout: this.timeout });
+    const plan = planWrite(records, this.sets, [...this.orphans], () => randomBytes(6).toString('hex'));
+    let sent = -1;
+    try {
+      // One send after the other: a head goes out only once its chunks are in the log.
+      for (const records of plan.sends) {
+        await this.producer.send([{ topic: this.topic, records }], { acks: -1, compression: 'gzip', timeout: this.timeout });
+        sent++;
+      }
+    } finally {
+      settleWrite(plan, sent, this.sets, this.orphans);
+    }
   }
 
   async read(): Promise<Map<string, string>> {
@@ -105,7 +128,10 @@ export class KafkaChangelog implements Changelog {
           })
           .catch(reject);
       });
-      return out;
+      const log = assembleLog(out);
+      this.sets = log.sets;
+      this.orphans = new Set(log.orphans);
+      return log.values;
     } finally {
       clearTimeout(timer);
       await consumer.disconnect().catch(() => undefined);

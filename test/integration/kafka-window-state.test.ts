@@ -8,7 +8,9 @@ import { startFlowInstance, type FlowInstance, type FlowSettings } from '../supp
 import { seededGaussian } from '../support/seeded-random';
 import { partitionSources } from '../../src/connectors/partition-sources';
 import type { KafkaStateSource } from '../../src/connectors/kafka-state-source';
-import { changelogTopic } from '../../src/connectors/kafka-changelog';
+import { KafkaChangelog, changelogTopic } from '../../src/connectors/kafka-changelog';
+import { KafkaConnection } from '../../src/connectors/kafka-connection';
+import { randomBytes } from 'crypto';
 import { collect, deploy, getNode, loggedErrors, loggedWarnings, undeploy, unique, until, untilAsync, type FlowNode, type Msg } from './harness';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -74,6 +76,64 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     await c.disconnect();
     return out;
   }
+
+  it('a changelog state larger than a record batch may be (a partition of many detector keys) is written in chunks and read back whole; the chunks it replaces are deleted', async function () {
+    this.timeout(180000);
+    const connection = new KafkaConnection({
+      brokers: env.KAFKA_BROKERS.split(','),
+      clientId: 'it-changelog',
+      connectionTimeout: 10000,
+      requestTimeout: 30000,
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    const out = connection.producer({ idempotent: true, partitioner: 'default' });
+    const topic = changelogTopic(unique('g'), 'big');
+    const changelog = () => new KafkaChangelog(connection, topic, out, 30000);
+    try {
+      await out.connect();
+      const writer = changelog();
+      await writer.read();
+      // 40 MB of random hex: about 20 MB after gzip, beyond the 16 MiB a batch of the topic may hold.
+      const big = JSON.stringify({ v: 3, state: randomBytes(20_000_000).toString('hex') });
+      await writer.write([
+        { key: '0:t', value: big },
+        { key: '1:t', value: '{"small":true}' },
+      ]);
+      const first = await changelog().read();
+      assert.equal(first.size, 2);
+      assert.ok(first.get('0:t') === big, 'the large state reads back whole');
+      assert.equal(first.get('1:t'), '{"small":true}');
+      // Rewritten small: its chunks are deleted, the log's keys are the two records only.
+      await writer.write([{ key: '0:t', value: '{"v":3}' }]);
+      const second = await changelog().read();
+      assert.deepEqual(
+        second,
+        new Map([
+          ['0:t', '{"v":3}'],
+          ['1:t', '{"small":true}'],
+        ]),
+      );
+      const keys = new Set<string>();
+      const high = Number((await admin.fetchTopicOffsets(topic))[0].high);
+      const c = kafka.consumer({ groupId: unique('cl-keys'), maxWaitTimeInMs: 50 });
+      await c.connect();
+      await c.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void c.run({
+          eachMessage: async ({ message }) => {
+            const key = String(message.key);
+            if (message.value === null) keys.delete(key);
+            else keys.add(key);
+            if (Number(message.offset) >= high - 1) resolve();
+          },
+        });
+      });
+      await c.disconnect();
+      assert.deepEqual([...keys].sort(), ['0:t', '1:t'], 'no chunk left without a tombstone');
+    } finally {
+      await out.disconnect().catch(() => undefined);
+    }
+  });
 
   it('commit means done: offsets of records in open windows are committed only once the changelog holds them; a redeployed flow restores the windows and counts every record once', async () => {
     const topic = unique('state-in');
