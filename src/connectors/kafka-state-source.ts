@@ -1,5 +1,9 @@
+import { performance } from 'perf_hooks';
 import type { CommitPoint } from './offset-tracker';
 import type { Changelog, PartitionRef, PartitionSource, PartitionStateOwner } from './partition-sources';
+
+/** Largest share of the time a reader's timed checkpoints may spend taking snapshots (see checkpointDue). */
+export const SNAPSHOT_SHARE = 0.05;
 
 /**
  * The reader's side of window state that follows partitions: the owners (stateful nodes fed by
@@ -20,6 +24,8 @@ export class KafkaStateSource implements PartitionSource {
   private readonly handled = new Map<string, CommitPoint>();
   private readonly committed = new Map<string, number>();
   private running: Promise<CommitPoint[]> | undefined;
+  /** When the last checkpoint began (ms, the caller's clock) and how long its snapshots blocked the flow (ms). */
+  private lastCheckpoint = { at: -Infinity, snapshotMs: 0 };
   /** Snapshots (a checkpoint's, a closing node's last) waiting for the flow to handle what was in flight when they were taken. */
   private barriers: { targets: Map<string, number>; release: (go: boolean) => void }[] = [];
 
@@ -180,15 +186,18 @@ export class KafkaStateSource implements PartitionSource {
    * An aligned checkpoint: every owner takes its snapshot now; once the flow has handled every
    * record in flight at that moment (so the results the snapshot no longer holds have reached
    * their destination), the snapshots are written; then returns the commit points that moved.
-   * One checkpoint at a time: a call while one runs gets that one's outcome.
+   * One checkpoint at a time: a call while one runs gets that one's outcome. `now` is when it
+   * begins, `cpuClock` measures how long the snapshots take (see checkpointDue).
    */
-  checkpoint(): Promise<CommitPoint[]> {
+  checkpoint(now = Date.now(), cpuClock: () => number = () => performance.now()): Promise<CommitPoint[]> {
     if (this.running) return this.running;
     const writes: ((write: boolean) => Promise<void>)[] = [];
+    const began = cpuClock();
     for (const o of this.owners) {
       const w = o.snapshot();
       if (w) writes.push(w);
     }
+    this.lastCheckpoint = { at: now, snapshotMs: cpuClock() - began };
     this.running = this.aligned()
       .then((go) => Promise.all(writes.map((w) => w(go).catch(() => undefined))))
       .then(() => {
@@ -203,6 +212,19 @@ export class KafkaStateSource implements PartitionSource {
         this.running = undefined;
       });
     return this.running;
+  }
+
+  /**
+   * Whether a checkpoint on the timer (every `every` ms) is due at `now`: always, or later
+   * when taking its snapshots blocked the flow for long. Snapshots are taken at once, so that
+   * they agree with the offsets handled (a large state, e.g. hundreds of detector keys, takes
+   * hundreds of ms); spaced out so they take at most SNAPSHOT_SHARE of the time, a large state
+   * cannot starve the flow, at the price of more records to read again after a crash.
+   */
+  checkpointDue(now: number, every: number): boolean {
+    const wait = this.lastCheckpoint.snapshotMs / SNAPSHOT_SHARE;
+    // The timer itself keeps `every`: only a longer wait is checked here.
+    return wait <= every || now - this.lastCheckpoint.at >= wait;
   }
 
   /**

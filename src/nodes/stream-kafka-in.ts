@@ -588,7 +588,12 @@ export = (RED: ConnectorRedAPI) => {
       );
     }
 
-    if (stateSource) checkpointTimer = setInterval(() => void checkpoint().catch(() => undefined), CHECKPOINT_EVERY);
+    if (stateSource) {
+      const timed = stateSource;
+      checkpointTimer = setInterval(() => {
+        if (timed.checkpointDue(Date.now(), CHECKPOINT_EVERY)) void checkpoint().catch(() => undefined);
+      }, CHECKPOINT_EVERY);
+    }
 
     status.refresh();
     startSafely();

@@ -108,6 +108,25 @@ describe('window state that follows Kafka partitions', () => {
     assert.equal(source.cap(point(1, 5))?.offset, '5', 'a partition no window node took records from commits as handled');
   });
 
+  it('timed checkpoints whose snapshots block the flow for long are spaced out, so taking them costs at most 5 % of the time', async () => {
+    const { source, state, feed } = setup();
+    source.setAssignment({ t: [0] });
+    feed(0, 0, 'a', 1);
+    await state.restore();
+    feed(0, 0, 'a', 1);
+    assert.equal(source.checkpointDue(0, 2000), true, 'no checkpoint yet');
+    // Snapshots that took 30 ms: the 2 s timer stays as it is.
+    let cpu = 0;
+    await source.checkpoint(10_000, () => (cpu += 30));
+    assert.equal(source.checkpointDue(12_000, 2000), true);
+    // Snapshots that took 300 ms (hundreds of detector keys): the next one 6 s after it began.
+    feed(0, 1, 'a', 2);
+    await source.checkpoint(12_000, () => (cpu += 300));
+    assert.equal(source.checkpointDue(14_000, 2000), false);
+    assert.equal(source.checkpointDue(17_999, 2000), false);
+    assert.equal(source.checkpointDue(18_000, 2000), true);
+  });
+
   it('aligned: the snapshot waits to be written until the flow has handled what was in flight when it was taken', async () => {
     const inFlight = new Map([['0\u0000t', 3]]);
     const { source, state, feed, changelog } = setup(new MemoryChangelog(), {}, inFlight);
