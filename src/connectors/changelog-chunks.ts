@@ -166,7 +166,8 @@ export function assembleLog(raw: ReadonlyMap<string, string>): AssembledLog {
     const [id, count] = value.slice(HEAD.length).split(':');
     const n = Number(count);
     const set = { id, count: n };
-    const keys = Number.isSafeInteger(n) && n > 0 && id ? chunkKeys(key, set) : [];
+    // A damaged head cannot name more chunks than the log holds records.
+    const keys = Number.isSafeInteger(n) && n > 0 && n < raw.size && id ? chunkKeys(key, set) : [];
     if (!keys.length || !keys.every((k) => raw.has(k))) {
       incomplete.push(key);
       continue;

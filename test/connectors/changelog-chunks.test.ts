@@ -81,6 +81,9 @@ describe('changelog chunks', () => {
     const read = assembleLog(damaged);
     assert.equal(read.values.has('k'), false);
     assert.deepEqual(read.incomplete, ['k']);
+    // A head naming more chunks than any log could hold is refused at once, not looked up chunk by chunk.
+    for (const head of ['\u0000chunks:x:1000000000000', '\u0000chunks:x:-1', '\u0000chunks::2', '\u0000chunks:x:NaN'])
+      assert.deepEqual(assembleLog(new Map([['k', head]])).incomplete, ['k'], head);
   });
 
   it('any series of writes, some cut off half-way: every key reads as its last or an earlier written value, and a complete write leaves no chunk unnamed (property)', () => {
