@@ -272,7 +272,11 @@ describe('node host parts', () => {
   describe('metricsWhenOn', () => {
     // Node-RED's contract (Node.prototype.metric): no arguments = whether metrics are on, else
     // one metric event is logged, whether or not a handler collects it.
-    function meteredNode(): { node: { id: string; metric?: (...a: unknown[]) => unknown }; logged: unknown[][]; metrics: { on: boolean } } {
+    function meteredNode(): {
+      node: { id: string; metric?: (event?: string, msg?: unknown, value?: unknown) => unknown };
+      logged: unknown[][];
+      metrics: { on: boolean };
+    } {
       const logged: unknown[][] = [];
       const metrics = { on: false };
       class Node {
