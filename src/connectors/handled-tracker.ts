@@ -16,11 +16,13 @@ export interface HooksApi {
  */
 const SLOT: unique symbol = Symbol('stream-kafka-in slot');
 
-// A message id is the tracker's prefix and the number gen * SLOTS + slot: the slot finds the
-// entry when a message lost the symbol (a node rebuilt it, keeping its _msgid), the generation
-// makes every id unique, and an id is only taken for the slot's current message if it is the
-// one issued. SLOTS exceeds the largest maxInFlight (10 M), and generations wrap below 2^28, so
-// the number stays an exact integer (< 2^52).
+// A message id is the tracker's prefix, the slot and the slot's generation: `<prefix>.<slot>-<gen>`.
+// The slot finds the entry when a message lost the symbol (a node rebuilt it, keeping its _msgid),
+// the generation makes every id unique, and an id is only taken for the slot's current message if
+// it is the one issued. Two small integers, not one number gen * SLOTS + slot: that number leaves
+// V8's small-integer range once a slot has been used 64 times, and turning it into text then cost
+// several times as much, for every record of a long-running reader. SLOTS exceeds the largest
+// maxInFlight (10 M); generations wrap below 2^28.
 const SLOT_BITS = 24;
 const SLOTS = 2 ** SLOT_BITS;
 const GENERATIONS = 2 ** 28;
@@ -100,7 +102,7 @@ export class HandledTracker {
       return;
     }
     const slot = this.free[--this.freeCount];
-    const id = this.prefix + (this.gen[slot] * SLOTS + slot);
+    const id = this.prefix + slot + '-' + this.gen[slot];
     this.state[slot] = TRACKED;
     this.receivers[slot] = 0;
     this.since[slot] = now;
@@ -161,14 +163,18 @@ export class HandledTracker {
   private slotOfId(id: string | undefined): number {
     const p = this.prefix;
     const pl = p.length;
-    if (typeof id !== 'string' || id.length <= pl || id.length > pl + 16 || id.charCodeAt(pl - 1) !== 46 || !id.startsWith(p)) return -1;
-    let n = 0;
-    for (let i = pl; i < id.length; i++) {
+    // At most 8 digits of slot (< 2^24), a dash and 9 digits of generation (< 2^28).
+    if (typeof id !== 'string' || id.length < pl + 3 || id.length > pl + 18 || id.charCodeAt(pl - 1) !== 46 || !id.startsWith(p)) return -1;
+    let slot = 0;
+    let i = pl;
+    for (; i < id.length; i++) {
       const c = id.charCodeAt(i);
+      if (c === 45) break;
       if (c < 48 || c > 57) return -1;
-      n = n * 10 + (c - 48);
+      slot = slot * 10 + (c - 48);
     }
-    const slot = n % SLOTS;
+    // The generation's digits are checked by the comparison with the id issued.
+    if (i === pl || i >= id.length - 1) return -1;
     return slot < this.capacity && this.ids[slot] === id ? slot : -1;
   }
 

@@ -25,6 +25,7 @@ import { connectorSetup } from './shared/connector-setup';
 import type { BaseNodeConfig, NodeMessage } from './shared/red';
 import { text, useCatalog } from './shared/i18n';
 import { localInputError } from './shared/input-error';
+import { metricsWhenOn } from './shared/metrics-when-on';
 
 type Headers = Record<string, string | string[]>;
 
@@ -109,6 +110,8 @@ export = (RED: ConnectorRedAPI) => {
   function StreamKafkaIn(this: CredentialNode, config: BaseNodeConfig) {
     RED.nodes.createNode(this, config);
     const node = this;
+    // A message per record: Node-RED's metric events for each would be built and dropped.
+    metricsWhenOn(node);
     const setup = connectorSetup<KafkaBrokerNode, KafkaInSettings>(RED, node, config, {
       brokerType: 'stream-kafka-broker',
       usable: (b) => b.connection !== undefined,

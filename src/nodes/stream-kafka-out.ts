@@ -137,6 +137,18 @@ export = (RED: ConnectorRedAPI) => {
       }, delay);
     };
 
+    // Without a wait, the records handed over in one turn of the event loop still go in one
+    // request: a flow fed one message per record hands its results over one delivery at a time,
+    // and sending the first of them alone cost a request (and its socket write) per few results.
+    let soon: ReturnType<typeof setImmediate> | undefined;
+    const pumpSoon = (): void => {
+      if (soon || sending) return;
+      soon = setImmediate(() => {
+        soon = undefined;
+        pump();
+      });
+    };
+
     const failAll = (list: Outgoing[], err: Error): void => {
       failed += list.length;
       for (const o of list) o.done(new Error(say('notProducedTo', { topic: o.topic, message: err.message })));
@@ -235,12 +247,14 @@ export = (RED: ConnectorRedAPI) => {
       if (evicted) dropEvicted(evicted);
       status.touch();
       if (s.lingerMs > 0 && queue.length < s.batchSize) wake(s.lingerMs);
-      else pump();
+      else if (queue.length >= s.batchSize) pump();
+      else pumpSoon();
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closing = true;
       if (wakeTimer) clearTimeout(wakeTimer);
+      if (soon) clearImmediate(soon);
       digest.close();
       const given = [...retrying, ...queue.drain()];
       retrying = [];

@@ -272,12 +272,31 @@ describe('connector building blocks', () => {
       let handled = 0;
       const m: M = {};
       t.track(m, () => handled++, 0, undefined);
-      for (const other of ['other', 'p.', 'p.99999999999999999', 'p.a', 'p.-1', 'q.0', `${m._msgid}0`, `0${m._msgid}`]) h.fire('preDeliver', { _msgid: other });
+      const others = ['other', 'p.', 'p.99999999999999999', 'p.a', 'p.-1', 'p.0', 'p.0-', 'p.0-a', 'p.0+0', 'q.0-0', `${m._msgid}0`, `0${m._msgid}`];
+      for (const other of others) h.fire('preDeliver', { _msgid: other });
       h.fire('preDeliver', {});
       t.sent(m);
       assert.equal(handled, 1);
       t.dispose();
       assert.equal(h.fns.size, 0);
+    });
+
+    it('finds a message by its id alone however often its slot was used before', () => {
+      const h = fakeHooks();
+      const t = new HandledTracker(h, 'lbl', 'p');
+      let handled = 0;
+      const ids = new Set<string>();
+      for (let i = 0; i < 300; i++) {
+        const m: M = {};
+        t.track(m, () => handled++, 0, undefined);
+        ids.add(m._msgid!);
+        h.fire('preDeliver', rebuilt(m));
+        t.sent(m);
+        assert.equal(handled, i, 'delivered, not yet completed');
+        h.fire('onComplete', rebuilt(m));
+        assert.equal(handled, i + 1);
+      }
+      assert.equal(ids.size, 300, 'every id unique, though one slot served them all');
     });
 
     it("two trackers (two readers) count only their own messages, though both see every message's slot", () => {

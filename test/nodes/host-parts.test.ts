@@ -7,6 +7,7 @@ import { nodeStatus, StatusFigures } from '../../src/nodes/shared/node-status';
 import { WakeUp } from '../../src/nodes/shared/wake-up';
 import { StateStore } from '../../src/nodes/shared/state-store';
 import { ContextStore, NodeMessage, RedNode } from '../../src/nodes/shared/red';
+import { metricsWhenOn } from '../../src/nodes/shared/metrics-when-on';
 
 const noSend = (): void => undefined;
 
@@ -265,6 +266,54 @@ describe('node host parts', () => {
       store.close(false, () => undefined);
       assert.equal(warned.length, 1);
       assert.match(warned[0], /^saved windows were discarded/);
+    });
+  });
+
+  describe('metricsWhenOn', () => {
+    // Node-RED's contract (Node.prototype.metric): no arguments = whether metrics are on, else
+    // one metric event is logged, whether or not a handler collects it.
+    function meteredNode(): {
+      node: { id: string; metric?: (event?: string, msg?: unknown, value?: unknown) => unknown };
+      logged: unknown[][];
+      metrics: { on: boolean };
+    } {
+      const logged: unknown[][] = [];
+      const metrics = { on: false };
+      class Node {
+        id = 'n1';
+        metric(event?: string, msg?: unknown, value?: unknown): unknown {
+          if (event === undefined) return metrics.on;
+          logged.push([this.id, event, msg, value]);
+          return undefined;
+        }
+      }
+      return { node: new Node(), logged, metrics };
+    }
+
+    it('logs no metric event while metrics are off, and says they are off', () => {
+      const { node, logged } = meteredNode();
+      metricsWhenOn(node);
+      node.metric!('send', { _msgid: 'a' });
+      node.metric!('receive', { _msgid: 'a' });
+      node.metric!('done', { _msgid: 'a' });
+      assert.deepEqual(logged, []);
+      assert.equal(node.metric!(), false);
+    });
+
+    it('logs every event with its arguments, on the node, while metrics are on (also when turned on later)', () => {
+      const { node, logged, metrics } = meteredNode();
+      metricsWhenOn(node);
+      node.metric!('send', { _msgid: 'a' });
+      metrics.on = true;
+      node.metric!('receive', { _msgid: 'b' }, 7);
+      assert.deepEqual(logged, [['n1', 'receive', { _msgid: 'b' }, 7]]);
+      assert.equal(node.metric!(), true);
+    });
+
+    it('leaves a node without metric() as it is', () => {
+      const node: { metric?: unknown } = {};
+      metricsWhenOn(node);
+      assert.equal(node.metric, undefined);
     });
   });
 });

@@ -18,6 +18,7 @@ import { InputQueue } from './input-queue';
 import { WakeUp } from './wake-up';
 import { StateStore } from './state-store';
 import { nodeStatus } from './node-status';
+import { metricsWhenOn } from './metrics-when-on';
 
 /**
  * Handles one input message; throws InputError for bad input; may return a promise (JSONata).
@@ -142,6 +143,7 @@ export class WindowHost<IN, ACC, OUT> {
   constructor(opts: WindowHostOptions<IN, ACC, OUT>) {
     this.opts = opts;
     this.node = opts.node;
+    metricsWhenOn(opts.node);
     this.timerCtx = { send: (msg) => this.node.send(msg), msg: undefined };
     if (opts.settings) {
       if (!opts.aggregate) throw new Error('WindowHost: an aggregate is required with window settings');
