@@ -218,6 +218,13 @@ function runAll(options: Omit<JoinOperatorOptions<V>, 'onJoin'>, events: Ev[]): 
   return out.map(show).sort();
 }
 
+/** Results as text grouped by key, each key's in the order they came. */
+function byKey(results: JoinResult<V>[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of results) (out[String(r.key)] ??= []).push(show(r));
+  return out;
+}
+
 /** The join computed by nested loops over all events (no watermark, no state limits). */
 function bruteForce(spec: { mode: 'interval'; lower: number; upper: number }, type: JoinType, events: Ev[]): string[] {
   const out: string[] = [];
@@ -267,7 +274,9 @@ describe('join: properties', () => {
         second.op.restore(snap);
         for (const e of input.slice(cut)) second.send(e.side, e.key, e.time, e.value);
         second.op.flush(0);
-        assert.deepEqual([...first.out, ...second.out].map(show), whole.out.map(show));
+        // Each key's results in the same order; keys due at one watermark step may take turns
+        // differently once the timers are rebuilt from a snapshot, as in any keyed operator.
+        assert.deepEqual(byKey([...first.out, ...second.out]), byKey(whole.out));
         assert.deepEqual(second.op.stats(), whole.op.stats());
       }),
       { numRuns: 200 },
