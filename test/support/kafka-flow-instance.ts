@@ -34,6 +34,8 @@ export interface FlowInstance {
   stderr(): string;
   /** The window results the instance wrote, in order. */
   readonly results: { topic?: unknown; window: Record<string, unknown>; join?: Record<string, unknown>; payload: Record<string, unknown> }[];
+  /** When the last result arrived (Date.now()), 0 before the first. */
+  lastResultAt(): number;
   /** Restores of window state the instance logged. */
   readonly restores: { keys: number; partitions: number; ms: number }[];
 }
@@ -59,6 +61,7 @@ export function startFlowInstance(settings: FlowSettings): FlowInstance {
   let err = '';
   const restores: { keys: number; partitions: number; ms: number }[] = [];
   const results: FlowInstance['results'] = [];
+  let lastResultAt = 0;
   let buf = '';
   let readyResolve!: () => void;
   let readyReject!: (e: Error) => void;
@@ -77,7 +80,10 @@ export function startFlowInstance(settings: FlowSettings): FlowInstance {
         if (o.ready) readyResolve();
         if (o.restored) restores.push(o.restored);
         const r = (o as { result?: FlowInstance['results'][number] }).result;
-        if (r) results.push(r);
+        if (r) {
+          results.push(r);
+          lastResultAt = Date.now();
+        }
         if (typeof (o as { log?: unknown }).log === 'string' && process.env.STREAM_FLOW_LOG)
           process.stderr.write(`[${proc.pid}] ${(o as { log: string }).log}\n`);
         if (typeof o.seen === 'number') seen = o.seen;
@@ -95,5 +101,5 @@ export function startFlowInstance(settings: FlowSettings): FlowInstance {
       resolve(String(signal ?? code));
     });
   });
-  return { proc, seen: () => seen, ready, exited, stderr: () => err, restores, results };
+  return { proc, seen: () => seen, ready, exited, stderr: () => err, restores, results, lastResultAt: () => lastResultAt };
 }
