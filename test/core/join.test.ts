@@ -11,7 +11,11 @@ function joiner(options: Omit<JoinOperatorOptions<V>, 'onJoin'>) {
   const out: JoinResult<V>[] = [];
   const op = new JoinOperator<V>({ ...options, onJoin: (r) => out.push(r) });
   const send = (side: JoinSide, key: string, time: number, value: V, now = 0) => op.process({ side, key, time, value }, now);
-  return { op, out, send };
+  /** Sends generated events in the order given. */
+  const feed = (events: readonly Ev[]) => {
+    for (const e of events) send(e.side, e.key, e.time, e.value);
+  };
+  return { op, out, send, feed };
 }
 
 /** A result as comparable text: key, left value@time, right value@time, window. */
@@ -212,8 +216,8 @@ const arrival = (events: Ev[]) => [...events].sort((a, b) => a.time + a.delay - 
 const sorted = (events: Ev[]) => [...events].sort((a, b) => a.time - b.time);
 
 function runAll(options: Omit<JoinOperatorOptions<V>, 'onJoin'>, events: Ev[]): string[] {
-  const { op, out, send } = joiner(options);
-  for (const e of events) send(e.side, e.key, e.time, e.value);
+  const { op, out, feed } = joiner(options);
+  feed(events);
   op.flush(0);
   return out.map(show).sort();
 }
@@ -265,14 +269,14 @@ describe('join: properties', () => {
         const input = arrival(events);
         const cut = input.length ? cutAt % (input.length + 1) : 0;
         const whole = joiner(options);
-        for (const e of input) whole.send(e.side, e.key, e.time, e.value);
+        whole.feed(input);
         whole.op.flush(0);
         const first = joiner(options);
-        for (const e of input.slice(0, cut)) first.send(e.side, e.key, e.time, e.value);
+        first.feed(input.slice(0, cut));
         const snap = JSON.parse(JSON.stringify(first.op.snapshot()));
         const second = joiner(options);
         second.op.restore(snap);
-        for (const e of input.slice(cut)) second.send(e.side, e.key, e.time, e.value);
+        second.feed(input.slice(cut));
         second.op.flush(0);
         // Each key's results in the same order; keys due at one watermark step may take turns
         // differently once the timers are rebuilt from a snapshot, as in any keyed operator.
@@ -309,10 +313,10 @@ describe("join: the state of some keys (a partition's keys move to another reade
           const input = sorted(events);
           const cut = input.length ? cutAt % (input.length + 1) : 0;
           const whole = joiner(options);
-          for (const e of input) whole.send(e.side, e.key, e.time, e.value);
+          whole.feed(input);
           whole.op.flush(0);
           const a = joiner(options);
-          for (const e of input.slice(0, cut)) a.send(e.side, e.key, e.time, e.value);
+          a.feed(input.slice(0, cut));
           const saved = JSON.parse(JSON.stringify(a.op.snapshotKeys(keys)));
           const held = keys.filter((k) => a.op.hasKey(k));
           a.op.dropKeys(keys);
