@@ -3,7 +3,7 @@ import { AssignerProtocol, type Kafka, type Admin, type Message, type Producer }
 import { testKafka } from '../support/test-kafka';
 import { kafkaBroker, kafkaIn } from '../support/kafka-flow-nodes';
 import { requireBroker } from '../support/brokers';
-import { runScaleScenario, type ScenarioResult } from '../support/scale-scenario';
+import { runScaleScenario, type ScenarioOptions, type ScenarioResult } from '../support/scale-scenario';
 import { startFlowInstance, type FlowInstance, type FlowSettings } from '../support/kafka-flow-instance';
 import { seededGaussian } from '../support/seeded-random';
 import { partitionSources } from '../../src/connectors/partition-sources';
@@ -81,6 +81,14 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
 
   async function changelog(topic: string): Promise<Map<string, { offset: number }>> {
     return new Map([...(await readLog(topic))].map(([key, value]) => [key, JSON.parse(value)]));
+  }
+
+  /** A fault scenario of one process on 4 partitions (SIGKILL, join and leave, …): the keys, sizes and faults vary. */
+  function faultScenario(
+    name: string,
+    o: Pick<ScenarioOptions, 'keys' | 'perWindow' | 'windows' | 'timeout'> & Partial<ScenarioOptions>,
+  ): Promise<ScenarioResult> {
+    return runScaleScenario({ kafka, brokers: env.KAFKA_BROKERS, name: unique(name), partitions: 4, instances: 1, faults: true, ...o });
   }
 
   it('a changelog state larger than a record batch may be (a partition of many detector keys) is written in chunks and read back whole; the chunks it replaces are deleted', async function () {
@@ -273,18 +281,7 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
   });
 
   it('SIGKILL of a Node-RED process mid-stream after a checkpoint: its successor restores the windows, every window exact, repeats marked as replays', async function () {
-    const r = await runScaleScenario({
-      kafka,
-      brokers: env.KAFKA_BROKERS,
-      name: unique('scale'),
-      partitions: 4,
-      keys: 12,
-      perWindow: 20,
-      windows: 6,
-      instances: 1,
-      faults: true,
-      timeout: 100000,
-    });
+    const r = await faultScenario('scale', { keys: 12, perWindow: 20, windows: 6, timeout: 100000 });
     assertEveryWindowExact(r);
     assert.ok(r.duplicated > 0, 'the killed process had sent results its successor sends again (marked)');
     assert.ok(r.restoreMsPerPartition.length > 0, 'the successor restored partitions from the changelog');
@@ -295,38 +292,13 @@ describe('window state that follows Kafka partitions (real Kafka, real Node-RED)
     // The joiner says it is ready 3 s before it joins the group: records produced in between
     // are all read by the first process. A scenario that produced the join window on "ready"
     // and then waited for the joiner to receive something waited for ever.
-    const r = await runScaleScenario({
-      kafka,
-      brokers: env.KAFKA_BROKERS,
-      name: unique('join'),
-      partitions: 4,
-      keys: 12,
-      perWindow: 20,
-      windows: 6,
-      instances: 1,
-      faults: true,
-      rebalance: true,
-      lateJoinMs: 3000,
-      timeout: 150000,
-    });
+    const r = await faultScenario('join', { keys: 12, perWindow: 20, windows: 6, rebalance: true, lateJoinMs: 3000, timeout: 150000 });
     assertEveryWindowExact(r);
   });
 
   it('SIGKILL before the first checkpoint (nothing committed, no state written): the successor counts every record once and marks every result it repeats', async function () {
     // Under the pause limit (1000): the first process finishes no record, so all of them stay in flight.
-    const r = await runScaleScenario({
-      kafka,
-      brokers: env.KAFKA_BROKERS,
-      name: unique('early'),
-      partitions: 4,
-      keys: 8,
-      perWindow: 10,
-      windows: 4,
-      instances: 1,
-      faults: true,
-      killBeforeCheckpoint: true,
-      timeout: 100000,
-    });
+    const r = await faultScenario('early', { keys: 8, perWindow: 10, windows: 4, killBeforeCheckpoint: true, timeout: 100000 });
     assertEveryWindowExact(r);
     assert.equal(r.duplicated, r.windows, `the killed process sent every window and its successor sends each again: ${JSON.stringify(r)}`);
   });
