@@ -39,9 +39,7 @@ export function snapNumberOrNaN(value: unknown, what: string): number {
 /** A number from `min` to `max` (both included); `whole` asks for an integer too. */
 export function snapRange(value: unknown, min: number, max: number, what: string, whole = false): number {
   if (typeof value === 'number' && value >= min && value <= max && (!whole || Number.isInteger(value))) return value;
-  throw whole && min === 0 && max === Infinity
-    ? SnapshotError.because('snapshotCount', { what, got: describeValue(value) })
-    : SnapshotError.because('snapshotRange', { what, min, max, got: describeValue(value) });
+  throw SnapshotError.because('snapshotRange', { what, min, max, got: describeValue(value) });
 }
 
 /** A list of at most `max` finite numbers. */

@@ -7,7 +7,7 @@
  */
 import { RollingQuantiles } from './rolling-quantiles';
 import { NumberRing, RingState } from './ring';
-import { SnapshotError, snapNumber, snapNumberOrNaN, snapObject, snapRange } from '../snapshot-check';
+import { SnapshotError, snapCount, snapNumber, snapNumberOrNaN, snapObject, snapRange } from '../snapshot-check';
 
 /** Settings of the change-point detector. */
 export interface ChangePointOptions {
@@ -125,7 +125,7 @@ export class ChangePointDetector {
     const scale = snapNumberOrNaN(o.scale, what('scale'));
     const starts = (['upStart', 'downStart', 'varStart'] as const).map((f) => snapNumberOrNaN(o[f], what(f)));
     const varZSum = snapNumber(o.varZSum, what('varZSum'));
-    const varCount = snapRange(o.varCount, 0, Infinity, what('varCount'), true);
+    const varCount = snapCount(o.varCount, what('varCount'));
     this.reference.load(o.reference, what('reference'));
     this.clipped.load(o.clipped, what('clipped'));
     // Both learn every value of the reference together.
