@@ -4,8 +4,10 @@
  * Node-RED processes of their own (test/support/kafka-flow-process.ts: stream-kafka-in →
  * stream-aggregate, tumbling count per key in event time → stream-kafka-out) against a real
  * Apache Kafka started through scripts/test-brokers (or the one named by KAFKA_BROKERS):
- * - throughput: a backlog on a topic of 4 partitions read by 1, then by 2 processes, from the
- *   first process ready until the group has committed every record (every result written);
+ * - throughput: a backlog on a topic of 4 partitions read by 1 process, by 2 in one group, and
+ *   by 2 that share nothing (a topic of 2 partitions and a group each, half the keys and records
+ *   each: what this machine and broker give two processes, the baseline for the group); after a
+ *   warm-up run, BENCH_SCALE_REPEATS rounds (default 3) of the three, medians compared;
  * - faults: one process, a second joining mid-stream, leaving again (SIGTERM), then a SIGKILL of
  *   the first and a new one taking over; and a SIGKILL before the first checkpoint (a small
  *   backlog read by a process whose flow finishes no record, killed once it sent every result).
@@ -23,7 +25,8 @@
  * up to the last commit.
  *
  * Options: --json; BENCH_SCALE_EVENTS (records per throughput run, default 600000: enough that the group join and the rebalance do not decide the figure),
- * BENCH_SCALE_FAULT_EVENTS (records per fault run, default 40000), BENCH_SCALE_ONLY=faults|throughput.
+ * BENCH_SCALE_FAULT_EVENTS (records per fault run, default 40000), BENCH_SCALE_REPEATS (rounds of
+ * the throughput runs, default 3), BENCH_SCALE_ONLY=faults|throughput.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -38,11 +41,26 @@ const JSON_OUT = process.argv.includes('--json');
 const EVENTS = Number(process.env.BENCH_SCALE_EVENTS || 600000);
 const FAULT_EVENTS = Number(process.env.BENCH_SCALE_FAULT_EVENTS || 40000);
 const ONLY = process.env.BENCH_SCALE_ONLY;
+const REPEATS = Math.max(1, Math.floor(Number(process.env.BENCH_SCALE_REPEATS || 3)));
 const KEYS = 20;
 const PARTITIONS = 4;
 const WINDOWS = 10;
 // The run killed before its first checkpoint finishes no record until the kill: a backlog under the pause limit (1000).
 const EARLY_PER_WINDOW = 4;
+
+/** The backlog runs: one process; two in one group; two sharing nothing (a topic and group each, half the records each). */
+const THROUGHPUT_KINDS = [
+  { name: 'one', label: 'backlog, 1 process', instances: 1, separate: false },
+  { name: 'group2', label: 'backlog, 2 processes', instances: 2, separate: false },
+  { name: 'separate2', label: 'backlog, 2 sharing nothing', instances: 2, separate: true },
+] as const;
+
+function median(xs: number[]): number | undefined {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 function log(text: string): void {
   if (!JSON_OUT) process.stderr.write(text + '\n');
@@ -83,50 +101,72 @@ async function main(): Promise<void> {
     if (fs.existsSync(pidFile)) brokerPid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   }
   const kafka = testKafka(brokerList, 'bench-scale');
+  const runs: Record<string, ScenarioResult[]> = {};
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
   const faultPerWindow = Math.max(1, Math.round(FAULT_EVENTS / (KEYS * WINDOWS)));
-  const run = (name: string, instances: number, faults: boolean, rebalance = false, killBeforeCheckpoint = false) =>
+  const run = (name: string, o: { instances: number; faults?: boolean; rebalance?: boolean; killBeforeCheckpoint?: boolean; separate?: boolean; perWindow?: number }) =>
     runScaleScenario({
       kafka,
       brokers: brokerList!,
       name: `bench-${name}-${process.pid}-${Date.now().toString(36)}`,
       partitions: PARTITIONS,
       keys: KEYS,
-      perWindow: killBeforeCheckpoint ? EARLY_PER_WINDOW : faults ? faultPerWindow : perWindow,
+      perWindow: o.perWindow ?? (o.killBeforeCheckpoint ? EARLY_PER_WINDOW : o.faults ? faultPerWindow : perWindow),
       windows: WINDOWS,
-      instances,
-      faults,
-      rebalance,
-      killBeforeCheckpoint,
+      instances: o.instances,
+      faults: o.faults ?? false,
+      rebalance: o.rebalance,
+      killBeforeCheckpoint: o.killBeforeCheckpoint,
+      separate: o.separate,
       brokerPid,
       timeout: Number(process.env.BENCH_SCALE_TIMEOUT || 600000),
     });
   try {
     if (ONLY !== 'faults') {
-      for (const n of [1, 2]) {
-        log(`throughput, ${n} process(es)…`);
-        results[`throughput${n}`] = await run(`t${n}`, n, false);
+      // A broker's first minutes of work are also its JIT's: measured here, a fresh broker spent
+      // 2.0 CPU-s on the first backlog and 0.4-0.7 on later ones. Not reported.
+      log('warm-up (not reported)…');
+      await run('warm', { instances: 1, perWindow: Math.max(1, Math.round(perWindow / 5)) });
+      // Every kind in turn, the order reversed each round, so a drift of the machine or broker
+      // over the runs falls on all kinds alike.
+      for (let r = 0; r < REPEATS; r++) {
+        for (const kind of r % 2 === 0 ? THROUGHPUT_KINDS : [...THROUGHPUT_KINDS].reverse()) {
+          log(`${kind.label} (${r + 1}/${REPEATS})…`);
+          (runs[kind.name] ??= []).push(await run(kind.name, { instances: kind.instances, separate: kind.separate }));
+        }
       }
     }
     if (ONLY !== 'throughput') {
       log('SIGKILL before the first checkpoint…');
-      results.early = await run('early', 1, true, false, true);
+      results.early = await run('early', { instances: 1, faults: true, killBeforeCheckpoint: true });
       log('SIGKILL…');
-      results.crash = await run('crash', 1, true);
+      results.crash = await run('crash', { instances: 1, faults: true });
       log('join, leave and SIGKILL…');
-      results.faults = await run('faults', 1, true, true);
+      results.faults = await run('faults', { instances: 1, faults: true, rebalance: true });
     }
   } finally {
     if (state) brokers(state, 'stop', ['--clean']);
   }
-  const t1 = results.throughput1;
-  const t2 = results.throughput2;
-  const ratio = t1 && t2 ? round(t2.eventsPerSecond / t1.eventsPerSecond, 2) : undefined;
-  const steadyRatio = t1?.steadyEventsPerSecond && t2?.steadyEventsPerSecond ? round(t2.steadyEventsPerSecond / t1.steadyEventsPerSecond, 2) : undefined;
-  const meta = { keys: KEYS, partitions: PARTITIONS, windows: WINDOWS, perWindow, faultPerWindow, node: process.version, cpus: os.cpus().length };
+  const medianOf = (name: string, measure: (r: ScenarioResult) => number | undefined) => median((runs[name] ?? []).map(measure).filter((x): x is number => x !== undefined));
+  const ratio = (a: string, b: string, measure: (r: ScenarioResult) => number | undefined) => {
+    const x = medianOf(a, measure);
+    const y = medianOf(b, measure);
+    return x !== undefined && y !== undefined ? round(x / y, 2) : undefined;
+  };
+  const overall = (r: ScenarioResult) => r.eventsPerSecond;
+  const steady = (r: ScenarioResult) => r.steadyEventsPerSecond;
+  const ratios = {
+    twoOverOne: ratio('group2', 'one', overall),
+    twoOverOneSteady: ratio('group2', 'one', steady),
+    separateOverOne: ratio('separate2', 'one', overall),
+    separateOverOneSteady: ratio('separate2', 'one', steady),
+    groupOverSeparate: ratio('group2', 'separate2', overall),
+    groupOverSeparateSteady: ratio('group2', 'separate2', steady),
+  };
+  const meta = { keys: KEYS, partitions: PARTITIONS, windows: WINDOWS, perWindow, faultPerWindow, repeats: REPEATS, node: process.version, cpus: os.cpus().length };
   if (JSON_OUT) {
-    console.log(JSON.stringify({ ...meta, results, twoOverOne: ratio, twoOverOneSteady: steadyRatio }, null, 2));
+    console.log(JSON.stringify({ ...meta, throughput: runs, results, ...ratios }, null, 2));
     return;
   }
   console.log(
@@ -145,30 +185,30 @@ async function main(): Promise<void> {
       'restore/part.'.padStart(14),
     ].join(' '),
   );
-  if (results.throughput1) console.log(row('backlog, 1 process', results.throughput1));
-  if (results.throughput2) console.log(row('backlog, 2 processes', results.throughput2));
+  for (const kind of THROUGHPUT_KINDS) (runs[kind.name] ?? []).forEach((r, i) => console.log(row(`${kind.label} #${i + 1}`, r)));
   if (results.early) console.log(row('SIGKILL before 1st checkpoint', results.early));
   if (results.crash) console.log(row('SIGKILL (live stream)', results.crash));
   if (results.faults) console.log(row('join, leave, SIGKILL (live stream)', results.faults));
   const cpu = (r: ScenarioResult) =>
     `CPU ${r.cpuSecondsPerProcess.map((c) => c.toFixed(1)).join(' + ') || '?'} s (process${r.cpuSecondsPerProcess.length > 1 ? 'es' : ''}), broker ${r.brokerCpuSeconds === undefined ? '?' : r.brokerCpuSeconds.toFixed(1)} s, in ${r.seconds.toFixed(1)} s; last commit ${r.commitAfterLastResultMs === undefined ? '?' : Math.round(r.commitAfterLastResultMs)} ms after the last result`;
-  for (const [label, r] of [
-    ['backlog, 1 process', t1],
-    ['backlog, 2 processes', t2],
-  ] as const) {
-    if (r)
-      console.log(
-        `${label.padEnd(22)} steady (every process reading) ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`,
-      );
+  for (const kind of THROUGHPUT_KINDS) {
+    (runs[kind.name] ?? []).forEach((r, i) =>
+      console.log(`${`${kind.label} #${i + 1}`.padEnd(34)} steady ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`),
+    );
   }
-  if (ratio !== undefined)
-    console.log(`2 processes / 1 process: ${ratio}× with the join, rebalance and restore in the timed span, ${steadyRatio ?? '?'}× steady`);
+  const x = (v: number | undefined) => (v === undefined ? '?' : `${v}×`);
+  if (runs.one?.length) {
+    console.log(`medians of ${REPEATS} runs each; overall (from every process deployed: join, rebalance and restore inside) / steady (every process reading):`);
+    console.log(`  2 processes in one group / 1 process:       ${x(ratios.twoOverOne)} / ${x(ratios.twoOverOneSteady)}`);
+    console.log(`  2 processes sharing nothing / 1 process:    ${x(ratios.separateOverOne)} / ${x(ratios.separateOverOneSteady)}   (what this machine gives two processes)`);
+    console.log(`  2 processes in one group / 2 sharing nothing: ${x(ratios.groupOverSeparate)} / ${x(ratios.groupOverSeparateSteady)}   (what the group itself costs)`);
+  }
   for (const name of ['early', 'crash', 'faults']) {
     const r = results[name];
     if (r && Object.keys(r.notExact).length) console.log(`${name}, not exactly once (key@window: counts, r = marked replay): ${JSON.stringify(r.notExact)}`);
   }
   console.log(
-    'events/s of the backlog runs: from every process deployed to the last result (group join, rebalance and restore inside); of the fault runs: to the last commit, including the waits between their steps. "unmarked" counts repeated results without msg.window.replay.',
+    'events/s of the backlog runs: from every process deployed to the last result (group join, rebalance and restore inside); of the fault runs: to the last commit, including the waits between their steps. "unmarked" counts repeated results without msg.window.replay. "sharing nothing": each of the two processes reads a topic and group of its own, with half the partitions, keys and records.',
   );
 }
 

@@ -20,6 +20,13 @@ export interface ScenarioOptions {
   windows: number;
   /** Processes reading the topic from the start (throughput runs). */
   instances: number;
+  /**
+   * Throughput runs of several instances: each reads a topic and group of its own, with an equal
+   * share of the partitions and keys (the same records in all). The instances then share nothing
+   * but the machine and the broker: the most that many processes can reach here, the baseline a
+   * group of them is measured against.
+   */
+  separate?: boolean;
   /** SIGKILL mid-stream instead of a backlog (and a join and leave before it, with `rebalance`). */
   faults: boolean;
   /** With faults: a second process joins mid-stream and leaves again before the SIGKILL. */
@@ -116,11 +123,18 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await admin.connect();
   await producer.connect();
-  const topic = `${o.name}-in`;
-  const groupId = `${o.name}-g`;
+  // Lanes: a topic and group each; one unless the instances read `separate`ly.
+  const lanes = o.separate && !o.faults && !o.killBeforeCheckpoint ? o.instances : 1;
+  if (o.partitions % lanes !== 0 || o.keys % lanes !== 0) throw new Error(`${o.partitions} partitions and ${o.keys} keys do not split into ${lanes} equal shares`);
+  const lanePartitions = o.partitions / lanes;
+  const laneName = (kind: string, i: number) => (lanes === 1 ? `${o.name}-${kind}` : `${o.name}-${kind}-${i}`);
+  const topics = Array.from({ length: lanes }, (_, i) => laneName('in', i));
+  const groupIds = Array.from({ length: lanes }, (_, i) => laneName('g', i));
+  const [topic] = topics;
+  const [groupId] = groupIds;
   const started: FlowInstance[] = [];
-  const start = (holdInput?: boolean, lateJoinMs?: number): FlowInstance => {
-    const i = startFlowInstance({ brokers: o.brokers, topic, groupId, size: `${SIZE}ms`, holdInput, lateJoinMs });
+  const start = (holdInput?: boolean, lateJoinMs?: number, lane = 0): FlowInstance => {
+    const i = startFlowInstance({ brokers: o.brokers, topic: topics[lane], groupId: groupIds[lane], size: `${SIZE}ms`, holdInput, lateJoinMs });
     started.push(i);
     return i;
   };
@@ -128,40 +142,47 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   const left = () => Math.max(1000, deadline - Date.now());
   let ended = false;
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: o.partitions }], waitForLeaders: false });
+    await admin.createTopics({ topics: topics.map((t) => ({ topic: t, numPartitions: lanePartitions })), waitForLeaders: false });
     // kafkajs' own wait for leaders gives up when the broker answers that it does not host the
     // topic yet, which a broker that has just deleted another topic may still do for a while.
     await until(
       () =>
-        admin.fetchTopicMetadata({ topics: [topic] }).then(
-          (m) => m.topics[0].partitions.length === o.partitions && m.topics[0].partitions.every((p) => p.leader >= 0),
+        admin.fetchTopicMetadata({ topics }).then(
+          (m) => m.topics.every((t) => t.partitions.length === lanePartitions && t.partitions.every((p) => p.leader >= 0)),
           () => false,
         ),
       left(),
-      () => `the leaders of ${topic}`,
+      () => `the leaders of ${topics.join(', ')}`,
     );
     // An hour back, on a window boundary: every event is behind the clock.
     const T0 = Math.floor((Date.now() - 3600000) / SIZE) * SIZE;
     const keys = Array.from({ length: o.keys }, (_, i) => `k${i}`);
+    // Key i: lane i mod lanes, and within its lane's topic the partitions in turn.
+    const laneOf = (i: number) => i % lanes;
+    const partitionOf = (i: number) => Math.floor(i / lanes) % lanePartitions;
     let produced = 0;
-    const produceWindow = async (w: number) => {
-      const messages = [];
-      for (let j = 0; j < o.perWindow; j++) {
-        for (const [i, key] of keys.entries()) {
-          messages.push({ key, partition: i % o.partitions, value: JSON.stringify({ ts: T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow) }) });
-        }
+    const sendRecords = async (record: (key: string) => string) => {
+      for (let lane = 0; lane < lanes; lane++) {
+        const messages = [];
+        for (const [i, key] of keys.entries()) if (laneOf(i) === lane) messages.push({ key, partition: partitionOf(i), value: record(key) });
+        await producer.send({ topic: topics[lane], messages });
+        produced += messages.length;
       }
-      for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic, messages: messages.slice(i, i + 5000) });
-      produced += messages.length;
+    };
+    const produceWindow = async (w: number) => {
+      for (let lane = 0; lane < lanes; lane++) {
+        const messages = [];
+        for (let j = 0; j < o.perWindow; j++) {
+          for (const [i, key] of keys.entries()) {
+            if (laneOf(i) === lane) messages.push({ key, partition: partitionOf(i), value: JSON.stringify({ ts: T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow) }) });
+          }
+        }
+        for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic: topics[lane], messages: messages.slice(i, i + 5000) });
+        produced += messages.length;
+      }
     };
     // One record per key far ahead: every partition's watermark passes the last judged window.
-    const closeAll = async () => {
-      await producer.send({
-        topic,
-        messages: keys.map((key, i) => ({ key, partition: i % o.partitions, value: JSON.stringify({ ts: T0 + (o.windows + 5) * SIZE }) })),
-      });
-      produced += keys.length;
-    };
+    const closeAll = () => sendRecords(() => JSON.stringify({ ts: T0 + (o.windows + 5) * SIZE }));
     const outCount = () => started.reduce((n, i) => n + i.results.length, 0);
     let t0: number;
     let cpu0: (number | undefined)[] = [];
@@ -186,7 +207,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     } else if (!o.faults) {
       for (let w = 0; w < o.windows; w++) await produceWindow(w);
       await closeAll();
-      const procs = Array.from({ length: o.instances }, start);
+      const procs = Array.from({ length: o.instances }, (_, i) => start(false, undefined, lanes > 1 ? i : 0));
       await Promise.all(procs.map((p) => p.ready));
       t0 = Date.now();
       cpu0 = procs.map((p) => cpuSeconds(p.proc.pid));
@@ -266,14 +287,15 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     }
     if (o.faults && !o.killBeforeCheckpoint) await closeAll();
     // Done when the group has committed every record: each result was written before that.
+    const laneCommitted = async (lane: number) => {
+      const [g] = await admin.fetchOffsets({ groupId: groupIds[lane], topics: [topics[lane]] }).catch(() => [{ partitions: [] as { partition: number; offset: string }[] }]);
+      const ends = await admin.fetchTopicOffsets(topics[lane]);
+      return ends.every((e) => g.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
+    };
     await until(
-      async () => {
-        const [g] = await admin.fetchOffsets({ groupId, topics: [topic] }).catch(() => [{ partitions: [] as { partition: number; offset: string }[] }]);
-        const ends = await admin.fetchTopicOffsets(topic);
-        return ends.every((e) => g.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
-      },
+      async () => (await Promise.all(topics.map((_, lane) => laneCommitted(lane)))).every(Boolean),
       left(),
-      () => `group ${groupId} to commit every record`,
+      () => `group${lanes > 1 ? 's' : ''} ${groupIds.join(', ')} to commit every record`,
     );
     const end = Date.now();
     ended = true;
@@ -341,7 +363,7 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGKILL');
     await Promise.all(started.map((i) => i.exited));
     await producer.disconnect().catch(() => undefined);
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
 }
