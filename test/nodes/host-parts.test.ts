@@ -8,6 +8,8 @@ import { WakeUp } from '../../src/nodes/shared/wake-up';
 import { StateStore } from '../../src/nodes/shared/state-store';
 import { ContextStore, NodeMessage, RedNode } from '../../src/nodes/shared/red';
 import { metricsWhenOn } from '../../src/nodes/shared/metrics-when-on';
+import { savedState } from '../../src/core/snapshot-schema';
+import { SnapshotError } from '../../src/core/errors';
 
 const noSend = (): void => undefined;
 
@@ -264,6 +266,25 @@ describe('node host parts', () => {
       const store = new StateStore(node, 'disk', { snapshot: () => ({}), restore: () => undefined }, undefined);
       store.load(() => undefined);
       store.close(false, () => undefined);
+      assert.equal(warned.length, 1);
+      assert.match(warned[0], /^saved windows were discarded/);
+    });
+
+    it('restores all or nothing: when the extra state refuses its part, the windows restored before it are taken back', () => {
+      const saved = savedState({ windows: ['w1'] }, { detector: 'damaged' });
+      const { node, warned } = nodeWith({ get: (_k, _s, cb) => cb(null, saved), set: (_k, _v, _s, cb) => cb() });
+      let windows: unknown = { windows: [] };
+      const operator = { snapshot: () => windows, restore: (s: unknown) => void (windows = s) };
+      const extra = {
+        snapshot: () => ({}),
+        restore: () => {
+          throw SnapshotError.because('snapshotNumber', { what: 'detector.mean', got: '"x"' });
+        },
+      };
+      const store = new StateStore(node, 'disk', operator, extra);
+      store.load(() => undefined);
+      store.close(false, () => undefined);
+      assert.deepEqual(windows, { windows: [] });
       assert.equal(warned.length, 1);
       assert.match(warned[0], /^saved windows were discarded/);
     });

@@ -102,8 +102,18 @@ export class StateStore {
     try {
       // Saved by this release or brought to its form from an earlier one.
       const state = readSavedState(saved);
+      // Each part refuses a state that does not fit without changing; the operator, restored
+      // first, gets its state from before back when the extra state refuses its part.
+      const before = this.operator && this.extra && state.extra !== undefined ? this.operator.snapshot() : undefined;
       this.operator?.restore(state.operator);
-      if (this.extra && state.extra !== undefined) this.extra.restore(state.extra);
+      if (this.extra && state.extra !== undefined) {
+        try {
+          this.extra.restore(state.extra);
+        } catch (e) {
+          if (before !== undefined) this.operator?.restore(before);
+          throw e;
+        }
+      }
     } catch (e) {
       const why = configErrorText(this.node.type, e);
       if (e instanceof SnapshotVersionError) this.node.warn(this.t('discardedVersion', why));
