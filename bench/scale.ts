@@ -105,7 +105,10 @@ async function main(): Promise<void> {
   const results: Record<string, ScenarioResult> = {};
   const perWindow = Math.max(1, Math.round(EVENTS / (KEYS * WINDOWS)));
   const faultPerWindow = Math.max(1, Math.round(FAULT_EVENTS / (KEYS * WINDOWS)));
-  const run = (name: string, o: { instances: number; faults?: boolean; rebalance?: boolean; killBeforeCheckpoint?: boolean; separate?: boolean; perWindow?: number }) =>
+  const run = (
+    name: string,
+    o: { instances: number; faults?: boolean; rebalance?: boolean; killBeforeCheckpoint?: boolean; separate?: boolean; perWindow?: number },
+  ) =>
     runScaleScenario({
       kafka,
       brokers: brokerList!,
@@ -148,7 +151,8 @@ async function main(): Promise<void> {
   } finally {
     if (state) brokers(state, 'stop', ['--clean']);
   }
-  const medianOf = (name: string, measure: (r: ScenarioResult) => number | undefined) => median((runs[name] ?? []).map(measure).filter((x): x is number => x !== undefined));
+  const medianOf = (name: string, measure: (r: ScenarioResult) => number | undefined) =>
+    median((runs[name] ?? []).map(measure).filter((x): x is number => x !== undefined));
   const ratio = (a: string, b: string, measure: (r: ScenarioResult) => number | undefined) => {
     const x = medianOf(a, measure);
     const y = medianOf(b, measure);
@@ -164,7 +168,16 @@ async function main(): Promise<void> {
     groupOverSeparate: ratio('group2', 'separate2', overall),
     groupOverSeparateSteady: ratio('group2', 'separate2', steady),
   };
-  const meta = { keys: KEYS, partitions: PARTITIONS, windows: WINDOWS, perWindow, faultPerWindow, repeats: REPEATS, node: process.version, cpus: os.cpus().length };
+  const meta = {
+    keys: KEYS,
+    partitions: PARTITIONS,
+    windows: WINDOWS,
+    perWindow,
+    faultPerWindow,
+    repeats: REPEATS,
+    node: process.version,
+    cpus: os.cpus().length,
+  };
   if (JSON_OUT) {
     console.log(JSON.stringify({ ...meta, throughput: runs, results, ...ratios }, null, 2));
     return;
@@ -193,15 +206,21 @@ async function main(): Promise<void> {
     `CPU ${r.cpuSecondsPerProcess.map((c) => c.toFixed(1)).join(' + ') || '?'} s (process${r.cpuSecondsPerProcess.length > 1 ? 'es' : ''}), broker ${r.brokerCpuSeconds === undefined ? '?' : r.brokerCpuSeconds.toFixed(1)} s, in ${r.seconds.toFixed(1)} s; last commit ${r.commitAfterLastResultMs === undefined ? '?' : Math.round(r.commitAfterLastResultMs)} ms after the last result`;
   for (const kind of THROUGHPUT_KINDS) {
     (runs[kind.name] ?? []).forEach((r, i) =>
-      console.log(`${`${kind.label} #${i + 1}`.padEnd(34)} steady ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`),
+      console.log(
+        `${`${kind.label} #${i + 1}`.padEnd(34)} steady ${r.steadyEventsPerSecond === undefined ? '?' : Math.round(r.steadyEventsPerSecond)} events/s; ${cpu(r)}`,
+      ),
     );
   }
   const x = (v: number | undefined) => (v === undefined ? '?' : `${v}×`);
   if (runs.one?.length) {
     console.log(`medians of ${REPEATS} runs each; overall (from every process deployed: join, rebalance and restore inside) / steady (every process reading):`);
     console.log(`  2 processes in one group / 1 process:       ${x(ratios.twoOverOne)} / ${x(ratios.twoOverOneSteady)}`);
-    console.log(`  2 processes sharing nothing / 1 process:    ${x(ratios.separateOverOne)} / ${x(ratios.separateOverOneSteady)}   (what this machine gives two processes)`);
-    console.log(`  2 processes in one group / 2 sharing nothing: ${x(ratios.groupOverSeparate)} / ${x(ratios.groupOverSeparateSteady)}   (what the group itself costs)`);
+    console.log(
+      `  2 processes sharing nothing / 1 process:    ${x(ratios.separateOverOne)} / ${x(ratios.separateOverOneSteady)}   (what this machine gives two processes)`,
+    );
+    console.log(
+      `  2 processes in one group / 2 sharing nothing: ${x(ratios.groupOverSeparate)} / ${x(ratios.groupOverSeparateSteady)}   (what the group itself costs)`,
+    );
   }
   for (const name of ['early', 'crash', 'faults']) {
     const r = results[name];

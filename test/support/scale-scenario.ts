@@ -125,7 +125,8 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
   await producer.connect();
   // Lanes: a topic and group each; one unless the instances read `separate`ly.
   const lanes = o.separate && !o.faults && !o.killBeforeCheckpoint ? o.instances : 1;
-  if (o.partitions % lanes !== 0 || o.keys % lanes !== 0) throw new Error(`${o.partitions} partitions and ${o.keys} keys do not split into ${lanes} equal shares`);
+  if (o.partitions % lanes !== 0 || o.keys % lanes !== 0)
+    throw new Error(`${o.partitions} partitions and ${o.keys} keys do not split into ${lanes} equal shares`);
   const lanePartitions = o.partitions / lanes;
   const laneName = (kind: string, i: number) => (lanes === 1 ? `${o.name}-${kind}` : `${o.name}-${kind}-${i}`);
   const topics = Array.from({ length: lanes }, (_, i) => laneName('in', i));
@@ -174,7 +175,8 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
         const messages = [];
         for (let j = 0; j < o.perWindow; j++) {
           for (const [i, key] of keys.entries()) {
-            if (laneOf(i) === lane) messages.push({ key, partition: partitionOf(i), value: JSON.stringify({ ts: T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow) }) });
+            if (laneOf(i) === lane)
+              messages.push({ key, partition: partitionOf(i), value: JSON.stringify({ ts: T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow) }) });
           }
         }
         for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic: topics[lane], messages: messages.slice(i, i + 5000) });
@@ -288,7 +290,9 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     if (o.faults && !o.killBeforeCheckpoint) await closeAll();
     // Done when the group has committed every record: each result was written before that.
     const laneCommitted = async (lane: number) => {
-      const [g] = await admin.fetchOffsets({ groupId: groupIds[lane], topics: [topics[lane]] }).catch(() => [{ partitions: [] as { partition: number; offset: string }[] }]);
+      const [g] = await admin
+        .fetchOffsets({ groupId: groupIds[lane], topics: [topics[lane]] })
+        .catch(() => [{ partitions: [] as { partition: number; offset: string }[] }]);
       const ends = await admin.fetchTopicOffsets(topics[lane]);
       return ends.every((e) => g.partitions.find((p) => p.partition === e.partition)?.offset === e.high);
     };
