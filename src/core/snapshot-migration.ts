@@ -30,7 +30,7 @@ export class SnapshotVersionError extends Error {
 type Json = Record<string, unknown>;
 
 /** The step from version n to n + 1, by n. */
-const STEPS: Record<number, (state: Json) => Json> = { 1: fromV1, 2: fromV2 };
+const STEPS: Record<number, (state: Json) => Json> = { 1: fromV1, 2: fromV2, 3: fromV3 };
 
 /** Saved state in the current form; throws SnapshotVersionError for an unknown version, SnapshotError for a damaged outline. */
 export function readSavedState(saved: unknown): SavedState {
@@ -255,6 +255,13 @@ function sequenceFromV1(op: Json): Json {
 
 function fromV2(v2: Json): Json {
   return { ...v2, version: 3 };
+}
+
+// ---- version 3 → 4 ------------------------------------------------------------------------
+// Version 4 packs a detector's long lists of numbers; the detectors read the lists of version 3 as they are.
+
+function fromV3(v3: Json): Json {
+  return { ...v3, version: 4 };
 }
 
 /** What a conversion needs of one aggregation of a set: output name, op and canonical property path. */

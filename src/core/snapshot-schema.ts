@@ -6,7 +6,13 @@
  * (snapshot-migration.ts) that turns the previous form into the new one; golden fixtures of every
  * version (test/fixtures/snapshots) are restored by the tests.
  *
- * Version 3 (this release):
+ * Version 4 (this release): as version 3, but a detector's long lists of numbers are packed
+ *   (packed-numbers.ts: base64 of little-endian doubles): anomaly's levels, steps and seasonal,
+ *   changepoint's reference, spike's history, and the `values` of every ring in a detector state
+ *   (the surprises' short and long, seasonality's ring, changepoint's clipped, auto's scorer).
+ *   A detector reads a list of numbers there as well, so state of version 3 needs no step but
+ *   its version number.
+ * Version 3:
  *   { version: 3, operator?: OperatorState, extra?: <the node's own state, e.g. detector history> }
  *   OperatorState = { kind: 'window' | 'join' | 'sequence', config, watermark: WatermarkState, …counters, keys: [{ key, … }] }
  *   read from partitions also { partitions: { sources: [[source, group, max event time | null]], keys? } }
@@ -46,7 +52,7 @@
  *   Patterns other than auto were not saved before this form had them: their fields are additions
  *   that no earlier state holds, so the version stays.
  *   The state of some keys only (one Kafka partition's, in its changelog record
- *   { v: 3, offset, maxTime, state }, see kafka-window-state.ts) has the same key entries:
+ *   { v: 4, offset, maxTime, state }, see kafka-window-state.ts; records of version 3 are read too) has the same key entries:
  *   { kind: 'window-keys' | 'join-keys' | 'sequence-keys', config, keys } (sequence-keys with the
  *   waiting events of its keys), or { kind: 'detect-keys', config: { pattern, history? }, keys } of a detector, or
  *   { kind: 'combined-keys', parts: [<window-keys>, <detect-keys>] } of a detect node with its own
@@ -59,7 +65,7 @@
 import { snapOneOf } from './snapshot-check';
 
 /** The version of the saved form this release writes. */
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 /** What a node saves: the operator's state and the node's own state beside it. */
 export interface SavedState {

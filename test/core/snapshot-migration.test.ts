@@ -47,7 +47,7 @@ describe('snapshot schema and migration', () => {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'acc' ? set.toJSON(set.fromJSON(v)) : accsRead(v, set)]));
   }
 
-  it('turns every version-1 and version-2 fixture into exactly what this release saves at the same point, accumulators once the set has read them', () => {
+  it('turns every version-1 and version-2 fixture into exactly what version 3 saved at the same point (brought to this version), accumulators once the set has read them', () => {
     const set = fixtureAggregations() as AggregationSet<unknown>;
     for (const version of [1, 2]) {
       const names = fs
@@ -60,7 +60,8 @@ describe('snapshot schema and migration', () => {
         if (learnedModels.has(name) || /-(invertible|minmax|dedup)$/.test(name)) continue;
         const migrated = readSavedState(fixture(version, name));
         const read = name.includes('-aggregations') ? accsRead(migrated, set) : migrated;
-        assert.deepEqual(read, fixture(3, name), `v${version}/${name}`);
+        // Version 4 packs detectors' lists of numbers, which these scenarios do not have: the step from 3 changes the version only.
+        assert.deepEqual(read, readSavedState(fixture(3, name)), `v${version}/${name}`);
       }
     }
   });

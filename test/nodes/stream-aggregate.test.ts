@@ -18,6 +18,7 @@ import {
 } from './stream-window-support';
 import { acrossRestart, quietUntil } from './window-scenarios';
 import { T0, fakeClockEach, unloadAfterEach } from '../support/node-test-setup';
+import { SNAPSHOT_VERSION } from '../../src/core/snapshot-schema';
 
 describe('stream-aggregate node', () => {
   unloadAfterEach();
@@ -317,7 +318,7 @@ describe('stream-aggregate node', () => {
       await helper._redNodes.stopFlows();
       const context = helper._context.get('n', 'f');
       const saved: Msg = await new Promise((resolve, reject) => context.get('streamState', 'file', (err: unknown, v: Msg) => (err ? reject(err) : resolve(v))));
-      assert.equal(saved.version, 3);
+      assert.equal(saved.version, SNAPSHOT_VERSION);
       const windows: Msg[] = saved.operator.keys[0].windows;
       assert.equal(windows.length, 1);
       for (const w of windows) {

@@ -74,9 +74,10 @@ export interface AnomalyResult {
 
 /** The detector's whole state as plain data (see AnomalyDetector.snapshot). */
 export interface AnomalyState {
-  levels: number[];
-  steps: number[];
-  seasonal: number[];
+  /** Packed (see packed-numbers.ts); a list of numbers in state saved before. */
+  levels: string | number[];
+  steps: string | number[];
+  seasonal: string | number[];
   surprises: unknown[];
   seasons: unknown;
   signed: unknown;
@@ -167,9 +168,9 @@ export class AnomalyDetector {
   /** The whole state as plain data, to go on elsewhere with `new AnomalyDetector(options, state)`. */
   snapshot(): AnomalyState {
     return {
-      levels: this.levels.values(),
-      steps: this.steps.values(),
-      seasonal: this.seasonal.values(),
+      levels: this.levels.save(),
+      steps: this.steps.save(),
+      seasonal: this.seasonal.save(),
       surprises: [this.levelSurprise, this.stepSurprise, this.seasonSurprise, this.shapeSurprise].map((x) => x.save()),
       seasons: this.seasons?.save() ?? null,
       signed: this.signed.save(),

@@ -37,7 +37,8 @@ export interface ChangePointResult {
 
 /** The change-point detector's whole state as plain data (see ChangePointDetector.snapshot). */
 export interface ChangePointState {
-  reference: number[];
+  /** Packed (see packed-numbers.ts); a list of numbers in state saved before. */
+  reference: string | number[];
   clipped: RingState;
   center: number | null;
   scale: number | null;
@@ -101,7 +102,7 @@ export class ChangePointDetector {
   snapshot(): ChangePointState {
     const n = (x: number): number | null => (Number.isNaN(x) ? null : x);
     return {
-      reference: this.reference.values(),
+      reference: this.reference.save(),
       clipped: this.clipped.save(),
       center: n(this.center),
       scale: n(this.scale),

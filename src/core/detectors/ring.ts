@@ -2,14 +2,15 @@
  * A fixed-capacity ring of numbers with a running sum and sum of squares, so a trailing mean and
  * standard deviation cost O(1) per value and memory stays bounded.
  */
-import { snapNumber, snapNumbers, snapObject, snapRange } from '../snapshot-check';
+import { packNumbers, snapPackedNumbers } from '../packed-numbers';
+import { snapNumber, snapObject, snapRange } from '../snapshot-check';
 
 // Values pushed between two recomputations of the running sums.
 const RESUM_EVERY = 1 << 16;
 
-/** A ring's saved form. */
+/** A ring's saved form: the values in arrival order, packed (see packed-numbers.ts; a JSON array in state saved before). */
 export interface RingState {
-  values: number[];
+  values: string | number[];
   sum: number;
   sumSq: number;
   sinceResum: number;
@@ -77,7 +78,7 @@ export class NumberRing {
 
   /** The ring as plain data, running sums included so a restored ring goes on bit for bit. */
   save(): RingState {
-    return { values: this.values(), sum: this.sum, sumSq: this.sumSq, sinceResum: this.sinceResum };
+    return { values: packNumbers(this.data, this.head, this.size), sum: this.sum, sumSq: this.sumSq, sinceResum: this.sinceResum };
   }
 
   /**
@@ -86,7 +87,7 @@ export class NumberRing {
    */
   load(o: unknown, what: string): void {
     const r = snapObject(o, what);
-    const values = snapNumbers(r.values, this.capacity, `${what} values`);
+    const values = snapPackedNumbers(r.values, this.capacity, `${what} values`);
     const sum = snapNumber(r.sum, `${what} sum`);
     const sumSq = snapNumber(r.sumSq, `${what} sumSq`);
     const sinceResum = snapRange(r.sinceResum, 0, RESUM_EVERY, `${what} sinceResum`, true);

@@ -1,5 +1,5 @@
 import { lowerBound } from './lower-bound';
-import { snapNumbers } from '../snapshot-check';
+import { packNumbers, snapPackedNumbers } from '../packed-numbers';
 
 /**
  * The last `capacity` values of a series, kept both in arrival order (ring) and sorted, so the
@@ -82,9 +82,17 @@ export class RollingQuantiles {
     return out;
   }
 
-  /** Replaces the content by `values` (oldest first, at most the capacity); throws SnapshotError naming `what` when they are not finite numbers. */
+  /** The values in arrival order as saved state, packed (see packed-numbers.ts). */
+  save(): string {
+    return packNumbers(this.ring, this.head, this.size);
+  }
+
+  /**
+   * Replaces the content by saved values (oldest first, at most the capacity): save()'s, or a
+   * list of numbers as state saved before packing has; throws SnapshotError naming `what` when they are not finite numbers.
+   */
   load(values: unknown, what: string): void {
-    const list = snapNumbers(values, this.capacity, what);
+    const list = snapPackedNumbers(values, this.capacity, what);
     this.clear();
     for (const v of list) this.push(v);
   }

@@ -55,8 +55,8 @@ export class SpikeDetector {
   }
 
   /** The history as plain data, to go on elsewhere with restore(). */
-  snapshot(): { history: number[] } {
-    return { history: this.history.values() };
+  snapshot(): { history: string } {
+    return { history: this.history.save() };
   }
 
   /** Takes a snapshot() of a detector with the same options; throws SnapshotError when it is not one. */

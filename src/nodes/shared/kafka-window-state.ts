@@ -13,6 +13,9 @@ import type { NodeMessage, RedNode } from './red';
  * (snapshot-schema.ts), since the record carries key entries in that form.
  */
 const RECORD_VERSION = SNAPSHOT_VERSION;
+// The oldest record version read: version 3's key entries differ from version 4's only in lists
+// of numbers that the detectors read in either form (snapshot-schema.ts).
+const OLDEST_RECORD_VERSION = 3;
 
 /** What a window node keeps of one source partition. */
 interface Part {
@@ -450,10 +453,12 @@ export class KafkaWindowState implements PartitionStateOwner {
       const rec = JSON.parse(raw) as SavedPart;
       const ok =
         rec &&
-        rec.v === RECORD_VERSION &&
+        typeof rec.v === 'number' &&
+        rec.v >= OLDEST_RECORD_VERSION &&
+        rec.v <= RECORD_VERSION &&
         (isSavedOffset(rec.offset) ||
           (rec.offset === undefined && typeof rec.offsets === 'object' && rec.offsets !== null && Object.values(rec.offsets).every(isSavedOffset)));
-      if (!ok) throw SnapshotError.because('snapshotPartitionRecord', { version: RECORD_VERSION });
+      if (!ok) throw SnapshotError.because('snapshotPartitionRecord', { version: `${OLDEST_RECORD_VERSION}–${RECORD_VERSION}` });
       return rec;
     };
     const timeOf = (rec: SavedPart) => (typeof rec.maxTime === 'number' && Number.isFinite(rec.maxTime) ? rec.maxTime : -Infinity);
