@@ -14,8 +14,8 @@ import { snapNumbers } from './snapshot-check';
 const BYTES = 8;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const CODE = new Uint8Array(64).map((_, i) => ALPHABET.charCodeAt(i));
-// Character code → 6-bit value, 255 for a character outside the alphabet.
-const VALUE = new Uint8Array(128).fill(255);
+// Character code (a byte) → 6-bit value, 255 for a character outside the alphabet.
+const VALUE = new Uint8Array(256).fill(255);
 for (let i = 0; i < 64; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 const PAD = 61; // '='
 // Characters turned into a string per call of String.fromCharCode, where there is no TextDecoder.
@@ -96,29 +96,52 @@ export function snapPackedNumbers(value: unknown, max: number, what: string): nu
   const pad = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
   const byteCount = (value.length / 4) * 3 - pad;
   if (byteCount % BYTES !== 0) refuse(`${byteCount} bytes, not a whole number of ${BYTES}-byte numbers`);
-  const bytes = new Uint8Array(byteCount + pad);
-  // Character codes; a character outside ASCII becomes several bytes of 128 or more, refused below.
-  const codes = bytesOf ? bytesOf.encode(value) : undefined;
-  if (codes && codes.length !== value.length) refuse('not base64');
-  let o = 0;
-  for (let i = 0; i < value.length; i += 4) {
-    const last = i + 4 === value.length;
-    let n = 0;
-    for (let k = 0; k < 4; k++) {
-      const c = codes ? codes[i + k] : value.charCodeAt(i + k);
-      const padding = last && c === PAD && k >= 4 - pad;
-      const v = padding ? 0 : c < 128 ? VALUE[c] : 255;
-      if (v === 255) refuse('not base64');
-      n = (n << 6) | v;
+  // Character codes, one byte each: a character outside ASCII (several UTF-8 bytes, or a code
+  // over 255 without TextEncoder) cannot be base64.
+  let codes: Uint8Array;
+  if (bytesOf) {
+    codes = bytesOf.encode(value);
+    if (codes.length !== value.length) refuse('not base64');
+  } else {
+    codes = new Uint8Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      codes[i] = c < 256 ? c : 255;
     }
+  }
+  const bytes = new Uint8Array(byteCount + pad);
+  // Whole groups of 4 characters, then the last one if it ends in padding. A character outside
+  // the alphabet maps to 255, whose top bit survives the OR of all the values.
+  const whole = pad ? value.length - 4 : value.length;
+  let bad = 0;
+  let o = 0;
+  for (let i = 0; i < whole; i += 4) {
+    const a = VALUE[codes[i]];
+    const b = VALUE[codes[i + 1]];
+    const c = VALUE[codes[i + 2]];
+    const d = VALUE[codes[i + 3]];
+    bad |= a | b | c | d;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
     bytes[o++] = n >>> 16;
     bytes[o++] = (n >>> 8) & 255;
     bytes[o++] = n & 255;
   }
+  if (pad) {
+    const a = VALUE[codes[whole]];
+    const b = VALUE[codes[whole + 1]];
+    const c = pad === 2 ? 0 : VALUE[codes[whole + 2]];
+    bad |= a | b | c;
+    const n = (a << 18) | (b << 12) | (c << 6);
+    bytes[o++] = n >>> 16;
+    bytes[o++] = (n >>> 8) & 255;
+  }
+  if (bad & 128) refuse('not base64');
+  const count = byteCount / BYTES;
+  const doubles = LITTLE_ENDIAN ? new Float64Array(bytes.buffer, 0, count) : undefined;
   const view = new DataView(bytes.buffer);
-  const out = new Array<number>(byteCount / BYTES);
-  for (let j = 0; j < out.length; j++) {
-    const v = view.getFloat64(j * BYTES, true);
+  const out = new Array<number>(count);
+  for (let j = 0; j < count; j++) {
+    const v = doubles ? doubles[j] : view.getFloat64(j * BYTES, true);
     if (!Number.isFinite(v)) refuse(`number ${j} is ${v}`);
     out[j] = v;
   }

@@ -94,7 +94,18 @@ export class RollingQuantiles {
   load(values: unknown, what: string): void {
     const list = snapPackedNumbers(values, this.capacity, what);
     this.clear();
-    for (const v of list) this.push(v);
+    // As pushing them one by one would leave them, in one sort instead of a memmove per value
+    // (a restore of thousands of values was quadratic).
+    const n = list.length;
+    this.ring.set(list);
+    const s = this.sorted;
+    s.set(list);
+    s.subarray(0, n).sort();
+    // Equal values are the same bits, but for -0 and +0, which the sort puts in sign order: a
+    // value pushed goes in before those equal to it, so the zeros lie in reverse arrival order.
+    let at = lowerBound(s, n, 0);
+    for (let i = n - 1; i >= 0; i--) if (list[i] === 0) s[at++] = list[i];
+    this.size = n;
   }
 
   /** Quantile p in [0,1] with linear interpolation; NaN when empty. */
