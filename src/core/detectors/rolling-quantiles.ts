@@ -75,7 +75,7 @@ export class RollingQuantiles {
     return this.ring[(this.head + i) % this.capacity];
   }
 
-  /** Values in arrival order (a copy, for snapshots and window analysis). */
+  /** Values in arrival order (a copy; snapshots pack them with save()). */
   values(): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.size; i++) out.push(this.at(i));
