@@ -12,7 +12,7 @@ import { Keyed, KeyTable } from './key-table';
 import { KeyedPartitionState } from './keyed-partition-state';
 import { restoreSomeKeys, restoreWhole, snapObject } from './snapshot-check';
 import { SourceBusy } from './partitioned-watermark';
-import { SOURCE_IDLE_DEFAULT, StreamSources, UNNAMED_SOURCE } from './stream-sources';
+import { SOURCE_IDLE_DEFAULT, StreamSources } from './stream-sources';
 import { Timed, TimerHeap } from './timer-heap';
 import { Key, OperatorStats } from './types';
 import { Watermark } from './watermark';
@@ -74,15 +74,11 @@ export abstract class KeyedOperator<KS extends Keyed & Timed> implements KeyedPa
    * none counting as the source UNNAMED_SOURCE. Returns true when it moved forward.
    */
   protected observeTime(t: number, now: number, source: string | undefined, group: string): boolean {
-    if (!this.namesSource(source)) return this.wm.observe(t);
+    const counted = this.sources.sourceOf(source);
+    if (counted === undefined) return this.wm.observe(t);
     // Idle flushes move the watermark to the largest event time seen.
     if (t > this.wm.maxEventTime) this.wm.maxEventTime = t;
-    return this.sources.observe(this.wm, source ?? UNNAMED_SOURCE, group, t, now);
-  }
-
-  /** Whether an event of `source` moves the watermark through the sources' clocks: it names one, or others did. */
-  protected namesSource(source: string | undefined): boolean {
-    return source !== undefined || this.sources.known;
+    return this.sources.observe(this.wm, counted, group, t, now);
   }
 
   /**

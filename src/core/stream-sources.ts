@@ -34,6 +34,15 @@ export class StreamSources {
     return this.pw !== undefined;
   }
 
+  /**
+   * The source an event of `source` counts as: the one it names, UNNAMED_SOURCE when it names
+   * none but others did, undefined while no event named one (the watermark then follows event
+   * times alone).
+   */
+  sourceOf(source: string | undefined): string | undefined {
+    return source ?? (this.known ? UNNAMED_SOURCE : undefined);
+  }
+
   /** The sources' clocks, made on first use. */
   clocks(): PartitionedWatermark {
     return (this.pw ??= new PartitionedWatermark(this.maxOutOfOrder, this.idleAfter, STALL, this.busy));

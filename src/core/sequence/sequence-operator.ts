@@ -143,7 +143,7 @@ export class SequenceOperator<IN> extends KeyedOperator<SeqKey<IN>> implements S
     this.idle = false;
     // Read from partitions, the event moves the watermark first: a partition's first event may
     // take it back, and whether the event is late is decided after that.
-    const sourced = !this.processingTime && this.namesSource(source);
+    const sourced = !this.processingTime && this.sources.sourceOf(source) !== undefined;
     const movedFirst = sourced && this.observeTime(t, now, source, sourceGroup);
     if (t < this.wm.value) {
       this.late++;
