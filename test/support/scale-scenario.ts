@@ -162,29 +162,21 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     const laneOf = (i: number) => i % lanes;
     const partitionOf = (i: number) => Math.floor(i / lanes) % lanePartitions;
     let produced = 0;
-    const sendRecords = async (record: (key: string) => string) => {
+    // `perKey` records for every key, the j-th of each key at event time ts(j), each lane's to its topic.
+    const sendRecords = async (perKey: number, ts: (j: number) => number) => {
       for (let lane = 0; lane < lanes; lane++) {
         const messages = [];
-        for (const [i, key] of keys.entries()) if (laneOf(i) === lane) messages.push({ key, partition: partitionOf(i), value: record(key) });
-        await producer.send({ topic: topics[lane], messages });
-        produced += messages.length;
-      }
-    };
-    const produceWindow = async (w: number) => {
-      for (let lane = 0; lane < lanes; lane++) {
-        const messages = [];
-        for (let j = 0; j < o.perWindow; j++) {
-          for (const [i, key] of keys.entries()) {
-            if (laneOf(i) === lane)
-              messages.push({ key, partition: partitionOf(i), value: JSON.stringify({ ts: T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow) }) });
-          }
+        for (let j = 0; j < perKey; j++) {
+          const value = JSON.stringify({ ts: ts(j) });
+          for (const [i, key] of keys.entries()) if (laneOf(i) === lane) messages.push({ key, partition: partitionOf(i), value });
         }
         for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic: topics[lane], messages: messages.slice(i, i + 5000) });
         produced += messages.length;
       }
     };
+    const produceWindow = (w: number) => sendRecords(o.perWindow, (j) => T0 + w * SIZE + Math.floor(((j + 0.5) * SIZE) / o.perWindow));
     // One record per key far ahead: every partition's watermark passes the last judged window.
-    const closeAll = () => sendRecords(() => JSON.stringify({ ts: T0 + (o.windows + 5) * SIZE }));
+    const closeAll = () => sendRecords(1, () => T0 + (o.windows + 5) * SIZE);
     const outCount = () => started.reduce((n, i) => n + i.results.length, 0);
     let t0: number;
     let cpu0: (number | undefined)[] = [];
