@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import { BoundedQueue } from '../../src/connectors/bounded-queue';
-import { decodePayload, encodePayload } from '../../src/connectors/payload-format';
+import { decodeChecked, decodePayload, encodePayload } from '../../src/connectors/payload-format';
 import { readPath, resolveKey, resolveTime, toEventMessage } from '../../src/connectors/event-mapping';
 import { topicMatches, subscriptionProblem, publishTopicProblem } from '../../src/connectors/mqtt-topic';
 import { ConfigReason, reasonText } from '../../src/core/config-reasons';
@@ -74,6 +74,59 @@ describe('connector building blocks', () => {
       const raw = Buffer.from([0, 1, 0xff]);
       assert.equal(decodePayload(raw, 'buffer'), raw);
       assert.equal(decodePayload(null, 'json'), null);
+    });
+
+    it('gives, for any bytes, what every check in turn gives (the one-parse path changes no answer)', () => {
+      // Texts near the edges: JSON with JSON and non-JSON whitespace around it, control
+      // characters, U+FFFD (replaced bytes), a byte-order mark, plain words and broken documents.
+      const piece = fc.oneof(
+        fc.json(),
+        fc.constantFrom(
+          ' ',
+          '\t',
+          '\n',
+          '\r',
+          '\u000b',
+          '\u000c',
+          '\u00a0',
+          '\ufeff',
+          '\u2028',
+          '\u0000',
+          '\u001f',
+          '\ufffd',
+          '{',
+          '[',
+          '"',
+          '-',
+          '1',
+          'true',
+          'on',
+        ),
+        fc.string(),
+      );
+      const outcome = (f: () => unknown) => {
+        try {
+          return { value: f() };
+        } catch (e) {
+          return { error: e instanceof InputError ? e.message : `not an InputError: ${String(e)}` };
+        }
+      };
+      fc.assert(
+        fc.property(
+          fc.array(piece, { maxLength: 4 }),
+          fc.constantFrom('auto', 'json', 'string') as fc.Arbitrary<'auto' | 'json' | 'string'>,
+          (parts, format) => {
+            const raw = Buffer.from(parts.join(''), 'utf8');
+            assert.deepStrictEqual(
+              outcome(() => decodePayload(raw, format)),
+              outcome(() => decodeChecked(raw.toString('utf8'), raw.length, format)),
+            );
+          },
+        ),
+        { numRuns: 3000 },
+      );
+      // Bytes that are not UTF-8 inside a JSON string are binary data, as they always were.
+      assert.throws(() => decodePayload(Buffer.from([0x22, 0xff, 0x22]), 'auto'), /binary data/);
     });
 
     it('encodes objects as JSON, strings and buffers as they are', () => {
