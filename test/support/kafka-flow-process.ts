@@ -104,10 +104,15 @@ async function main(): Promise<void> {
   helper._sandbox.restore();
   let seen = 0;
   let told = 0;
-  // Counted as records reach the aggregate: a second wire would have Node-RED copy every record.
-  helper._RED.hooks.add('onReceive.scaleSeen', (e: { destination?: { id?: string } }) => {
-    if (e.destination?.id === 'agg') seen++;
-  });
+  // Counted as records reach the stateful node, in its receive method (Node-RED delivers every
+  // message through it): a second wire would have Node-RED copy every record, and a hook would
+  // add a hook call per message that a Node-RED of users does not have.
+  const stage = helper.getNode('agg') as { receive(msg: unknown): void };
+  const receive = stage.receive;
+  stage.receive = function (this: unknown, msg: unknown) {
+    seen++;
+    return receive.call(this, msg);
+  };
   // Held: a second wire whose node never finishes a record, so no record is ever handled, no
   // checkpoint is written and nothing is committed.
   if (cfg.holdInput) helper.getNode('tap').on('input', () => undefined);

@@ -356,7 +356,9 @@ export async function runScaleScenario(o: ScenarioOptions): Promise<ScenarioResu
     };
   } finally {
     ended = true;
-    for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill('SIGKILL');
+    // Processes given node options (a profiler) end cleanly, so that what they record is written.
+    const signal = process.env.STREAM_FLOW_NODE_ARGS ? 'SIGTERM' : 'SIGKILL';
+    for (const i of started) if (i.proc.exitCode === null && i.proc.signalCode === null) i.proc.kill(signal);
     await Promise.all(started.map((i) => i.exited));
     await producer.disconnect().catch(() => undefined);
     await admin.deleteTopics({ topics }).catch(() => undefined);
