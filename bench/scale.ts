@@ -24,7 +24,11 @@
  * time of each process and of the broker (when this command started it, or KAFKA_PID names it)
  * up to the last commit.
  *
- * Options: --json; BENCH_SCALE_EVENTS (records per throughput run, default 600000: enough that the group join and the rebalance do not decide the figure),
+ * Options: --json; BENCH_SCALE_EVENTS (records per throughput run, default 1800000: enough that
+ * neither the group join and the rebalance nor each process's own warm-up decides the figure; in
+ * its first 3-4 s of reading, a process's V8 helper threads, compiling its hot code, used about
+ * as much CPU as its main thread, and later a quarter of it, so a run of 600,000 records, 5-6 s,
+ * was mostly warm-up, and two processes each paid it),
  * BENCH_SCALE_FAULT_EVENTS (records per fault run, default 40000), BENCH_SCALE_REPEATS (rounds of
  * the throughput runs, default 3), BENCH_SCALE_ONLY=faults|throughput.
  */
@@ -38,7 +42,7 @@ import { brokerScript } from './broker-script';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 const JSON_OUT = process.argv.includes('--json');
-const EVENTS = Number(process.env.BENCH_SCALE_EVENTS || 600000);
+const EVENTS = Number(process.env.BENCH_SCALE_EVENTS || 1800000);
 const FAULT_EVENTS = Number(process.env.BENCH_SCALE_FAULT_EVENTS || 40000);
 const ONLY = process.env.BENCH_SCALE_ONLY;
 const REPEATS = Math.max(1, Math.floor(Number(process.env.BENCH_SCALE_REPEATS || 3)));
